@@ -1,0 +1,6 @@
+//! The IAM engine: model, loading, policy evaluation, STS simulation and the trust graph.
+//! No terminal, no async: callers pass the clock (`now`) in.
+
+pub mod arn;
+pub mod model;
+pub mod policy;

@@ -1,0 +1,369 @@
+//! The loaded world: accounts, their roles, users, groups, managed policies, identity
+//! providers and organisation policies, indexed for lookup by ARN and name.
+//!
+//! This module owns the shapes and the lookups. Reading files into it is `load`; deciding
+//! what a role *is* (its kinds) is `kinds`; deciding what a policy *allows* is `policy`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::engine::policy::document::{ParseError, PolicyDocument};
+
+/// A policy document as loaded: the decoded JSON (for display, pretty-printed on demand)
+/// and the parsed document or the problems that kept it from parsing.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyText {
+    /// The decoded JSON value, whichever of the three encodings it came in.
+    pub json: Arc<serde_json::Value>,
+    /// The parsed document; `None` when the top level was unreadable.
+    #[serde(skip)]
+    pub document: Option<Arc<PolicyDocument>>,
+    /// Problems met while reading it, located by JSON path inside the document.
+    pub errors: Vec<ParseError>,
+}
+
+impl PolicyText {
+    /// Parses an already-decoded JSON value.
+    #[must_use]
+    pub fn from_json(json: serde_json::Value) -> Self {
+        let parsed = PolicyDocument::from_value(&json);
+        Self {
+            json: Arc::new(json),
+            document: parsed.document.map(Arc::new),
+            errors: parsed.errors,
+        }
+    }
+
+    /// True when the document parsed without any problem.
+    #[must_use]
+    pub fn is_clean(&self) -> bool {
+        self.document.is_some() && self.errors.is_empty()
+    }
+}
+
+/// A key/value tag, as IAM returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tag {
+    #[serde(rename = "Key")]
+    pub key: String,
+    #[serde(rename = "Value")]
+    pub value: String,
+}
+
+/// An inline policy embedded in a role, user or group.
+#[derive(Debug, Clone, Serialize)]
+pub struct InlinePolicy {
+    pub name: String,
+    pub policy: PolicyText,
+}
+
+/// One version of a managed policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyVersion {
+    pub version_id: String,
+    pub is_default: bool,
+    pub create_date: Option<DateTime<Utc>>,
+    pub policy: PolicyText,
+}
+
+/// A managed policy (customer or AWS managed) with all its versions.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManagedPolicy {
+    pub arn: String,
+    pub name: String,
+    pub path: String,
+    pub policy_id: Option<String>,
+    pub default_version_id: Option<String>,
+    pub description: Option<String>,
+    pub attachment_count: Option<u64>,
+    pub permissions_boundary_usage_count: Option<u64>,
+    pub create_date: Option<DateTime<Utc>>,
+    pub update_date: Option<DateTime<Utc>>,
+    pub versions: Vec<PolicyVersion>,
+}
+
+impl ManagedPolicy {
+    /// The version in force: the one marked default (or named by `DefaultVersionId`).
+    #[must_use]
+    pub fn default_version(&self) -> Option<&PolicyVersion> {
+        self.versions.iter().find(|v| v.is_default).or_else(|| {
+            let id = self.default_version_id.as_deref()?;
+            self.versions.iter().find(|v| v.version_id == id)
+        })
+    }
+}
+
+/// A reference to a managed policy attached to a principal (or used as a boundary).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachedPolicy {
+    pub arn: String,
+    pub name: String,
+}
+
+/// When and where a role was last used, as IAM reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleLastUsed {
+    pub last_used_date: Option<DateTime<Utc>>,
+    pub region: Option<String>,
+}
+
+/// An instance profile as seen from the role it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstanceProfileRef {
+    pub name: String,
+    pub arn: String,
+    pub path: String,
+}
+
+/// Where a fact came from, so views can say "unknown" rather than guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Known<T> {
+    Known(T),
+    /// The loaded data does not say; simulations use AWS's default and say so.
+    Unknown,
+}
+
+impl<T: Copy> Known<T> {
+    #[must_use]
+    pub fn or(self, default: T) -> T {
+        match self {
+            Self::Known(v) => v,
+            Self::Unknown => default,
+        }
+    }
+}
+
+/// The default `MaxSessionDuration` (seconds) AWS gives a role, used when the data omits it.
+pub const DEFAULT_MAX_SESSION_SECONDS: u32 = 3600;
+
+/// An IAM role with every field its source gave.
+#[derive(Debug, Clone, Serialize)]
+pub struct Role {
+    pub arn: String,
+    pub account: String,
+    pub name: String,
+    pub path: String,
+    pub role_id: String,
+    pub create_date: Option<DateTime<Utc>>,
+    /// `None` when the source does not carry descriptions (the authorization-details export).
+    pub description: Option<String>,
+    pub max_session_duration: Known<u32>,
+    pub trust_policy: PolicyText,
+    pub inline_policies: Vec<InlinePolicy>,
+    pub managed_policies: Vec<AttachedPolicy>,
+    pub permissions_boundary: Option<AttachedPolicy>,
+    pub tags: Vec<Tag>,
+    pub last_used: Option<RoleLastUsed>,
+    pub instance_profiles: Vec<InstanceProfileRef>,
+}
+
+impl Role {
+    /// The max session duration to simulate with: the role's own, or AWS's default (3600 s).
+    #[must_use]
+    pub fn effective_max_session(&self) -> u32 {
+        self.max_session_duration.or(DEFAULT_MAX_SESSION_SECONDS)
+    }
+
+    /// Service-linked roles live under `/aws-service-role/`.
+    #[must_use]
+    pub fn is_service_linked(&self) -> bool {
+        self.path.starts_with("/aws-service-role/")
+    }
+}
+
+/// An IAM user.
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub arn: String,
+    pub account: String,
+    pub name: String,
+    pub path: String,
+    pub user_id: String,
+    pub create_date: Option<DateTime<Utc>>,
+    pub groups: Vec<String>,
+    pub inline_policies: Vec<InlinePolicy>,
+    pub managed_policies: Vec<AttachedPolicy>,
+    pub permissions_boundary: Option<AttachedPolicy>,
+    pub tags: Vec<Tag>,
+}
+
+/// An IAM group.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub arn: String,
+    pub account: String,
+    pub name: String,
+    pub path: String,
+    pub group_id: String,
+    pub inline_policies: Vec<InlinePolicy>,
+    pub managed_policies: Vec<AttachedPolicy>,
+}
+
+/// The kind of an IAM identity provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ProviderType {
+    #[serde(rename = "OIDC")]
+    Oidc,
+    #[serde(rename = "SAML")]
+    Saml,
+}
+
+/// An OIDC or SAML identity provider registered in an account.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityProvider {
+    pub arn: String,
+    pub account: String,
+    pub provider_type: ProviderType,
+    /// OIDC issuer URL (without `https://`, as it appears in the provider ARN).
+    pub url: Option<String>,
+    pub client_ids: Vec<String>,
+}
+
+/// One level of an organisation's policy hierarchy (root, an OU, the account), with the
+/// SCPs or RCPs attached there. Every level must allow for a request to be allowed.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgPolicyLevel {
+    pub target: String,
+    pub policies: Vec<PolicyText>,
+}
+
+/// Organizations facts about one account.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgMembership {
+    pub org_id: String,
+    pub management_account_id: Option<String>,
+    pub is_management_account: bool,
+    pub scps_by_level: Vec<OrgPolicyLevel>,
+    pub rcps_by_level: Vec<OrgPolicyLevel>,
+}
+
+/// A resource-based policy (S3 bucket policy, KMS key policy, …) and the resources it
+/// governs (ARN patterns).
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourcePolicy {
+    pub resource_arn: String,
+    pub applies_to: Vec<String>,
+    pub policy: PolicyText,
+}
+
+/// One AWS account and what the data says about it beyond IAM entities.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Account {
+    pub id: String,
+    /// A human name when the data gives one (bundle `Name`/`Alias`).
+    pub name: Option<String>,
+    pub organization: Option<OrgMembership>,
+    pub resource_policies: Vec<ResourcePolicy>,
+    pub sts_regions_deactivated: Vec<String>,
+}
+
+/// A problem found while loading, kept with where it came from. Loading goes on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoadWarning {
+    /// The file (or `demo`) the problem is in.
+    pub source: String,
+    /// A JSON path inside that file, or the entity it concerns.
+    pub location: String,
+    pub message: String,
+}
+
+/// Everything loaded, across accounts. Entities are stored in vectors; the maps index them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Inventory {
+    pub accounts: BTreeMap<String, Account>,
+    pub roles: Vec<Role>,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub policies: Vec<ManagedPolicy>,
+    pub identity_providers: Vec<IdentityProvider>,
+    pub warnings: Vec<LoadWarning>,
+    #[serde(skip)]
+    pub index: Index,
+}
+
+/// Lookup tables over an [`Inventory`]'s vectors. Rebuilt by [`Inventory::reindex`].
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub role_by_arn: HashMap<String, usize>,
+    pub user_by_arn: HashMap<String, usize>,
+    pub group_by_arn: HashMap<String, usize>,
+    pub policy_by_arn: HashMap<String, usize>,
+    /// Role name to every role with that name (one per account at most).
+    pub roles_by_name: HashMap<String, Vec<usize>>,
+}
+
+impl Inventory {
+    /// Rebuilds the lookup tables after the vectors changed.
+    pub fn reindex(&mut self) {
+        let mut index = Index::default();
+        for (i, r) in self.roles.iter().enumerate() {
+            index.role_by_arn.insert(r.arn.clone(), i);
+            index
+                .roles_by_name
+                .entry(r.name.clone())
+                .or_default()
+                .push(i);
+        }
+        for (i, u) in self.users.iter().enumerate() {
+            index.user_by_arn.insert(u.arn.clone(), i);
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            index.group_by_arn.insert(g.arn.clone(), i);
+        }
+        for (i, p) in self.policies.iter().enumerate() {
+            index.policy_by_arn.insert(p.arn.clone(), i);
+        }
+        self.index = index;
+    }
+
+    /// The role with exactly this ARN (case-sensitive, as STS looks roles up).
+    #[must_use]
+    pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
+        self.index.role_by_arn.get(arn).map(|&i| &self.roles[i])
+    }
+
+    /// Every role with exactly this name, across accounts.
+    #[must_use]
+    pub fn roles_named(&self, name: &str) -> Vec<&Role> {
+        self.index
+            .roles_by_name
+            .get(name)
+            .map(|v| v.iter().map(|&i| &self.roles[i]).collect())
+            .unwrap_or_default()
+    }
+
+    #[must_use]
+    pub fn user_by_arn(&self, arn: &str) -> Option<&User> {
+        self.index.user_by_arn.get(arn).map(|&i| &self.users[i])
+    }
+
+    #[must_use]
+    pub fn group_by_arn(&self, arn: &str) -> Option<&Group> {
+        self.index.group_by_arn.get(arn).map(|&i| &self.groups[i])
+    }
+
+    /// The group named `name` in `account`.
+    #[must_use]
+    pub fn group_named(&self, account: &str, name: &str) -> Option<&Group> {
+        self.groups
+            .iter()
+            .find(|g| g.account == account && g.name == name)
+    }
+
+    #[must_use]
+    pub fn managed_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
+        self.index
+            .policy_by_arn
+            .get(arn)
+            .map(|&i| &self.policies[i])
+    }
+
+    #[must_use]
+    pub fn account(&self, id: &str) -> Option<&Account> {
+        self.accounts.get(id)
+    }
+}

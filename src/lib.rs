@@ -1,0 +1,11 @@
+//! rolescope: explore and simulate AWS IAM roles.
+//!
+//! - [`engine`]: everything that is true about IAM — the model of accounts and roles,
+//!   loading real exports, policy evaluation, STS simulation and the trust graph. It knows
+//!   nothing of terminals or async and can be scripted against directly.
+//! - [`cli`]: the scriptable command-line face (text and JSON output).
+//! - [`tui`]: the interactive terminal face.
+
+pub mod cli;
+pub mod engine;
+pub mod tui;
