@@ -4,3 +4,4 @@
 pub mod arn;
 pub mod model;
 pub mod policy;
+pub mod sts;

@@ -1,0 +1,19 @@
+//! STS simulation: what AWS's Security Token Service would answer to `AssumeRole`,
+//! `AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`, an EC2 instance-profile launch and an
+//! IAM Roles Anywhere session — the session it would issue or the error it would return —
+//! and, when it fails, every failing check with a plain-language reason and a minimal fix.
+//!
+//! - [`request`]: the JSON request and result documents of the machine interface.
+//! - [`params`]: parameter validation with AWS's exact messages; duration rules.
+//! - [`caller`]: who is calling and whether the call is role chaining.
+//! - [`session`]: the issued session (ARNs, expiry, tags, simulated credentials).
+//! - [`outcome`]: error codes, findings, categories and fixes.
+//!
+//! Policy evaluation itself is `policy`'s: this module builds the STS request context and
+//! asks the policy engine about the trust policy, the caller's side and RCPs.
+
+pub mod caller;
+pub mod outcome;
+pub mod params;
+pub mod request;
+pub mod session;
