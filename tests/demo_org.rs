@@ -720,3 +720,108 @@ fn organisation_has_an_scp_deny_on_one_ou_and_an_account_with_a_deactivated_sts_
     assert_eq!(ou_denies.len(), 1, "one OU with a deny: {ou_denies:?}");
     assert_eq!(deactivated.len(), 1, "{deactivated:?}");
 }
+
+/// The demo's scenario book (tests/fixtures/demo-scenarios.json): one simulation request per
+/// scenario and broken set-up, in the `simulate` request format, with what rolescope should
+/// answer. Lessons and the README draw their examples from it.
+const SCENARIOS: &str = include_str!("fixtures/demo-scenarios.json");
+
+fn scenarios() -> Vec<Value> {
+    match serde_json::from_str::<Value>(SCENARIOS) {
+        Ok(Value::Array(items)) => items,
+        Ok(_) => panic!("demo-scenarios.json must be an array"),
+        Err(e) => panic!(
+            "demo-scenarios.json: line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ),
+    }
+}
+
+#[test]
+fn every_scenario_is_a_valid_simulate_request_about_entities_that_exist() {
+    use rolescope::engine::sts::outcome::Category;
+    use rolescope::engine::sts::request::{DecisionDoc, DenialType, Request};
+
+    let d = demo();
+    let mut arns = BTreeSet::new();
+    for (_, a) in accounts(&d) {
+        for key in ["RoleDetailList", "UserDetailList"] {
+            for e in list(a, key) {
+                arns.insert(s(e, "Arn").to_owned());
+            }
+        }
+        for p in list(a, "IdentityProviders") {
+            arns.insert(s(p, "Arn").to_owned());
+        }
+    }
+    let all = scenarios();
+    assert!(all.len() >= 40, "only {} scenarios", all.len());
+    let mut names = BTreeSet::new();
+    for sc in &all {
+        let name = s(sc, "name");
+        assert!(
+            names.insert(name.to_owned()),
+            "two scenarios named `{name}`"
+        );
+        assert!(!s(sc, "shows").is_empty(), "{name}: say what it shows");
+        let req = match Request::from_value(sc["request"].clone()) {
+            Ok(r) => r,
+            Err(e) => panic!("{name}: {e}"),
+        };
+        let mut named = Vec::new();
+        match &req {
+            Request::AssumeRole(r) => {
+                named.push(r.role.clone());
+                if r.caller.starts_with("arn:aws:iam::") {
+                    named.push(r.caller.clone());
+                }
+                if let Some(sess) = &r.caller_session {
+                    named.extend(sess.role_arn.clone());
+                }
+            }
+            Request::AssumeRoleWebIdentity(r) => named.push(r.role.clone()),
+            Request::AssumeRoleSaml(r) => {
+                named.push(r.role.clone());
+                named.push(r.principal_arn.clone());
+            }
+            Request::Authorize(r) => named.extend(
+                r.principal
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.role_arn.clone()),
+            ),
+        }
+        for arn in named {
+            assert!(arns.contains(&arn), "{name}: `{arn}` is not in the demo");
+        }
+        let expect = &sc["expect"];
+        let decision: Result<DecisionDoc, _> = serde_json::from_value(expect["decision"].clone());
+        assert!(decision.is_ok(), "{name}: expect.decision");
+        if let Some(dt) = expect.get("denial_type") {
+            assert!(
+                serde_json::from_value::<DenialType>(dt.clone()).is_ok(),
+                "{name}: denial_type"
+            );
+        }
+        for c in list(expect, "categories") {
+            assert!(
+                serde_json::from_value::<Category>(c.clone()).is_ok(),
+                "{name}: category {c}"
+            );
+        }
+    }
+    // Every broken set-up that a simulation can show has its scenario, named after it.
+    for (_, r) in roles(&d) {
+        if let Some(category) = tag(r, "demo-broken")
+            && category != "malformed-policy-document"
+        {
+            let want = format!("broken-{category}");
+            assert!(
+                names.contains(&want),
+                "no scenario `{want}` for {}",
+                s(r, "RoleName")
+            );
+        }
+    }
+}
