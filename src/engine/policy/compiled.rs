@@ -1,0 +1,481 @@
+//! The compiled form of a policy: every pattern, principal and condition value read once, so
+//! a statement can be matched against a request without parsing or allocating (policy
+//! variables aside).
+//!
+//! A statement applies to a request when its Action/NotAction, Resource/NotResource,
+//! Principal/NotPrincipal (resource-based policies only) and every condition match
+//! (IAM-RULES §4.3). Principal rules (IAM-RULES §3.1): `"*"` is everyone; an account id or
+//! root ARN names the account (a delegation); a user, role, session or federated-user ARN
+//! names exactly that principal (a role ARN covers every session of the role); a wildcard
+//! inside a principal ARN is not a pattern and matches nothing. How a match combines with
+//! the other policy types is `policy::evaluate`.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::condition::CompiledCondition;
+use super::context::RequestContext;
+use super::document::{Effect, PolicyDocument, PrincipalKind, Principals, Statement};
+use super::pattern::{ArnParts, ArnPattern, Wildcard};
+use super::principal::{Principal, PrincipalType};
+use super::variables::Template;
+use crate::engine::arn::{Arn, is_account_id};
+
+/// How a resource-based policy's `Principal` named the caller. Decides what the grant is
+/// worth on its own (IAM-RULES §4.1 step 4, §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GrantKind {
+    /// The account (id or root ARN): delegation only, the identity policy must allow too.
+    Account,
+    /// The role ARN, for a session of that role: limited by boundary and session policy.
+    Role,
+    /// The IAM user that called `GetFederationToken`, for its federated-user session: limited
+    /// by boundary and session policy.
+    SourceUser,
+    /// `"*"`: every principal.
+    Everyone,
+    /// The caller exactly: user ARN, session ARN, federated-user ARN, service or provider.
+    Direct,
+}
+
+/// The version under which policy variables are read.
+pub const VARIABLES_VERSION: &str = "2012-10-17";
+
+#[derive(Debug, Clone, PartialEq)]
+enum ResourcePat {
+    Plain(ArnPattern),
+    Template(Template),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct ActionMatcher {
+    negated: bool,
+    any: bool,
+    patterns: Vec<Wildcard>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct ResourceMatcher {
+    negated: bool,
+    any: bool,
+    patterns: Vec<ResourcePat>,
+}
+
+/// One value of a `Principal` element, read once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PrincipalEntry {
+    Everyone,
+    Account(String),
+    User(String),
+    Role {
+        arn: String,
+        account: String,
+        name: String,
+    },
+    Session(String),
+    FederatedUser(String),
+    UniqueId(String),
+    Service(String),
+    Federated(String),
+    /// Never matches: a wildcard inside an ARN, a canonical user, or unreadable text.
+    Nothing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PrincipalMatcher {
+    negated: bool,
+    entries: Vec<PrincipalEntry>,
+}
+
+/// One compiled statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompiledStatement {
+    pub index: usize,
+    pub sid: Option<String>,
+    pub effect: Option<Effect>,
+    action: Option<ActionMatcher>,
+    resource: Option<ResourceMatcher>,
+    principal: Option<PrincipalMatcher>,
+    pub conditions: Vec<CompiledCondition>,
+}
+
+/// A compiled policy document. Build once (`CompiledPolicy::compile`) and share (`Arc`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompiledPolicy {
+    /// True under `"Version": "2012-10-17"`, where policy variables are read.
+    pub variables: bool,
+    pub statements: Vec<CompiledStatement>,
+}
+
+/// Where a policy is attached, which changes how its statements are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Identity-based policies, boundaries, session policies: `Principal` is ignored, a
+    /// missing `Resource` matches nothing.
+    Identity,
+    /// SCPs and RCPs: `Principal` is ignored (RCPs use `"*"`), a missing `Resource` means all.
+    Organization,
+    /// Resource-based policies (trust policies included): `Principal`/`NotPrincipal` must
+    /// match; a missing `Resource` means the policy's own resource.
+    Resource,
+}
+
+/// The request as a statement sees it; built once per evaluation.
+pub struct RequestView<'a> {
+    /// The action, lowercased.
+    pub action: &'a str,
+    pub resource: ArnParts<'a>,
+    pub principal: &'a Principal,
+    /// True when the principal has a permissions boundary (a `NotPrincipal` deny then always
+    /// applies to it).
+    pub has_boundary: bool,
+    pub context: &'a RequestContext,
+}
+
+/// The outcome of matching one statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementMatch {
+    NoMatch,
+    /// The statement applies; for resource-based policies with `Principal`, how the caller
+    /// was named.
+    Match(Option<GrantKind>),
+}
+
+impl CompiledPolicy {
+    /// Compiles a parsed document.
+    #[must_use]
+    pub fn compile(doc: &PolicyDocument) -> Self {
+        let variables = doc.version.as_deref() == Some(VARIABLES_VERSION);
+        Self {
+            variables,
+            statements: doc
+                .statements
+                .iter()
+                .map(|s| CompiledStatement::compile(s, variables))
+                .collect(),
+        }
+    }
+
+    /// Compiles and wraps in an `Arc` for sharing between inputs.
+    #[must_use]
+    pub fn shared(doc: &PolicyDocument) -> Arc<Self> {
+        Arc::new(Self::compile(doc))
+    }
+}
+
+impl CompiledStatement {
+    fn compile(s: &Statement, variables: bool) -> Self {
+        let action = s.action.as_ref().map(|a| {
+            let patterns: Vec<Wildcard> =
+                a.patterns.iter().map(|p| Wildcard::new(p, true)).collect();
+            ActionMatcher {
+                negated: a.negated,
+                any: patterns.iter().any(Wildcard::is_any),
+                patterns,
+            }
+        });
+        let resource = s.resource.as_ref().map(|r| {
+            let patterns: Vec<ResourcePat> = r
+                .patterns
+                .iter()
+                .map(|p| match variables.then(|| Template::parse(p)).flatten() {
+                    Some(t) => ResourcePat::Template(t),
+                    None => ResourcePat::Plain(ArnPattern::new(p)),
+                })
+                .collect();
+            ResourceMatcher {
+                negated: r.negated,
+                any: patterns
+                    .iter()
+                    .any(|p| matches!(p, ResourcePat::Plain(a) if a.is_any())),
+                patterns,
+            }
+        });
+        let principal = s.principal.as_ref().map(|p| PrincipalMatcher {
+            negated: s.not_principal,
+            entries: match p {
+                Principals::Any => vec![PrincipalEntry::Everyone],
+                Principals::Listed(list) => list
+                    .iter()
+                    .map(|(kind, value)| compile_principal(*kind, value))
+                    .collect(),
+            },
+        });
+        Self {
+            index: s.index,
+            sid: s.sid.clone(),
+            effect: s.effect,
+            action,
+            resource,
+            principal,
+            conditions: s
+                .conditions
+                .iter()
+                .map(|c| CompiledCondition::compile(&c.operator, &c.key, &c.values, variables))
+                .collect(),
+        }
+    }
+
+    /// `Sid` when present, otherwise `#index`.
+    #[must_use]
+    pub fn label(&self) -> String {
+        match &self.sid {
+            Some(sid) if !sid.is_empty() => sid.clone(),
+            _ => format!("#{}", self.index),
+        }
+    }
+
+    /// True when the statement has a `Principal` or `NotPrincipal` element.
+    #[must_use]
+    pub fn has_principal(&self) -> bool {
+        self.principal.is_some()
+    }
+
+    /// Matches the statement against a request. Condition keys (and variables) the request
+    /// lacks are added to `missing`.
+    pub fn matches(
+        &self,
+        req: &RequestView<'_>,
+        scope: Scope,
+        missing: &mut Vec<String>,
+    ) -> StatementMatch {
+        if self.effect.is_none() {
+            return StatementMatch::NoMatch;
+        }
+        let Some(action) = &self.action else {
+            return StatementMatch::NoMatch;
+        };
+        if !action.matches(req.action) {
+            return StatementMatch::NoMatch;
+        }
+        match &self.resource {
+            Some(r) => {
+                if !r.matches(req, missing) {
+                    return StatementMatch::NoMatch;
+                }
+            }
+            None => {
+                if scope == Scope::Identity {
+                    return StatementMatch::NoMatch;
+                }
+            }
+        }
+        let grant = if scope == Scope::Resource {
+            let Some(p) = &self.principal else {
+                return StatementMatch::NoMatch;
+            };
+            if p.negated {
+                if !p.not_principal_applies(req) {
+                    return StatementMatch::NoMatch;
+                }
+                None
+            } else {
+                match p.best_grant(req.principal) {
+                    Some(g) => Some(g),
+                    None => return StatementMatch::NoMatch,
+                }
+            }
+        } else {
+            None
+        };
+        for c in &self.conditions {
+            if !c.evaluate(req.context, missing) {
+                return StatementMatch::NoMatch;
+            }
+        }
+        StatementMatch::Match(grant)
+    }
+
+    /// For `NotPrincipal` statements that exempt the caller: whether the list also names the
+    /// caller's account (and role, for sessions), which AWS may check first
+    /// [UG:reference_policies_elements_notprincipal].
+    #[must_use]
+    pub fn not_principal_lacks_chain(&self, principal: &Principal) -> bool {
+        let Some(p) = &self.principal else {
+            return false;
+        };
+        if !p.negated || !p.exempts(principal) {
+            return false;
+        }
+        let account_listed = principal.account.as_deref().is_some_and(|a| {
+            p.entries
+                .iter()
+                .any(|e| matches!(e, PrincipalEntry::Account(x) if x == a))
+        });
+        let role_listed = principal.kind != PrincipalType::AssumedRole
+            || p.entries
+                .iter()
+                .any(|e| entry_grant(e, principal) == Some(GrantKind::Role));
+        !(account_listed && role_listed)
+    }
+}
+
+impl ActionMatcher {
+    fn matches(&self, action: &str) -> bool {
+        let hit = self.any || self.patterns.iter().any(|p| p.matches(action));
+        hit != self.negated
+    }
+}
+
+impl ResourceMatcher {
+    fn matches(&self, req: &RequestView<'_>, missing: &mut Vec<String>) -> bool {
+        let hit = self.any
+            || self.patterns.iter().any(|p| match p {
+                ResourcePat::Plain(a) => a.matches_parts(&req.resource),
+                // An unresolvable variable makes the pattern match nothing.
+                ResourcePat::Template(t) => {
+                    t.resolve_pieces(req.context, missing)
+                        .is_some_and(|pieces| {
+                            ArnPattern::from_pieces(&pieces).matches_parts(&req.resource)
+                        })
+                }
+            });
+        hit != self.negated
+    }
+}
+
+impl PrincipalMatcher {
+    fn best_grant(&self, principal: &Principal) -> Option<GrantKind> {
+        self.entries
+            .iter()
+            .filter_map(|e| entry_grant(e, principal))
+            .max()
+    }
+
+    /// True when the principal is one of the exempted ones: its own most specific name is
+    /// listed (the user, the session, the federated user, the root's account, the service or
+    /// provider). Listing an account does not exempt the other principals of that account.
+    fn exempts(&self, principal: &Principal) -> bool {
+        self.entries.iter().any(|e| match e {
+            PrincipalEntry::Everyone => true,
+            PrincipalEntry::Account(a) => {
+                principal.kind == PrincipalType::Root && principal.account.as_deref() == Some(a)
+            }
+            other => entry_grant(other, principal) == Some(GrantKind::Direct),
+        })
+    }
+
+    /// A `NotPrincipal` statement applies to everyone it does not exempt; it always applies
+    /// to a principal with a permissions boundary [UG:reference_policies_elements_notprincipal].
+    fn not_principal_applies(&self, req: &RequestView<'_>) -> bool {
+        if req.has_boundary && req.principal.kind.is_iam_identity() {
+            return true;
+        }
+        !self.exempts(req.principal)
+    }
+}
+
+fn entry_grant(e: &PrincipalEntry, p: &Principal) -> Option<GrantKind> {
+    use PrincipalType as T;
+    match e {
+        PrincipalEntry::Everyone => Some(GrantKind::Everyone),
+        PrincipalEntry::Account(a) => (p.kind.is_iam_identity()
+            && p.account.as_deref() == Some(a.as_str()))
+        .then_some(GrantKind::Account),
+        PrincipalEntry::User(arn) => match p.kind {
+            T::User if p.arn == *arn => Some(GrantKind::Direct),
+            T::FederatedUser if p.source_user_arn.as_deref() == Some(arn) => {
+                Some(GrantKind::SourceUser)
+            }
+            _ => None,
+        },
+        PrincipalEntry::Role { arn, account, name } => {
+            if p.kind != T::AssumedRole {
+                return None;
+            }
+            let same = if p.role_path_known {
+                p.role_arn.as_deref() == Some(arn.as_str())
+            } else {
+                p.account.as_deref() == Some(account.as_str()) && p.role_name() == Some(name)
+            };
+            same.then_some(GrantKind::Role)
+        }
+        PrincipalEntry::Session(arn) => {
+            (p.kind == T::AssumedRole && p.arn == *arn).then_some(GrantKind::Direct)
+        }
+        PrincipalEntry::FederatedUser(arn) => {
+            (p.kind == T::FederatedUser && p.arn == *arn).then_some(GrantKind::Direct)
+        }
+        PrincipalEntry::UniqueId(id) => {
+            if p.unique_id.as_deref() != Some(id.as_str()) {
+                return None;
+            }
+            match p.kind {
+                T::User => Some(GrantKind::Direct),
+                T::AssumedRole => Some(GrantKind::Role),
+                _ => None,
+            }
+        }
+        PrincipalEntry::Service(s) => {
+            (p.kind == T::Service && p.arn == *s).then_some(GrantKind::Direct)
+        }
+        PrincipalEntry::Federated(f) => {
+            (matches!(p.kind, T::WebIdentity | T::Saml) && p.arn == *f).then_some(GrantKind::Direct)
+        }
+        PrincipalEntry::Nothing => None,
+    }
+}
+
+/// True for IAM unique ids as they appear in a policy after the named principal was deleted.
+fn looks_like_unique_id(s: &str) -> bool {
+    s.len() >= 16
+        && ["AIDA", "AROA", "AGPA", "ANPA", "AIPA"]
+            .iter()
+            .any(|p| s.starts_with(p))
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+fn compile_principal(kind: PrincipalKind, value: &str) -> PrincipalEntry {
+    match kind {
+        PrincipalKind::Aws => compile_aws_principal(value),
+        PrincipalKind::Service => {
+            if value.contains('*') {
+                PrincipalEntry::Nothing
+            } else {
+                PrincipalEntry::Service(value.to_owned())
+            }
+        }
+        PrincipalKind::Federated => {
+            if value.contains('*') {
+                PrincipalEntry::Nothing
+            } else {
+                PrincipalEntry::Federated(value.to_owned())
+            }
+        }
+        PrincipalKind::CanonicalUser => PrincipalEntry::Nothing,
+    }
+}
+
+fn compile_aws_principal(value: &str) -> PrincipalEntry {
+    if value == "*" {
+        return PrincipalEntry::Everyone;
+    }
+    // A wildcard inside a principal name is not a pattern (IAM-RULES §3.1).
+    if value.contains('*') || value.contains('?') {
+        return PrincipalEntry::Nothing;
+    }
+    if is_account_id(value) {
+        return PrincipalEntry::Account(value.to_owned());
+    }
+    if looks_like_unique_id(value) {
+        return PrincipalEntry::UniqueId(value.to_owned());
+    }
+    let Ok(arn) = Arn::parse(value) else {
+        return PrincipalEntry::Nothing;
+    };
+    match (arn.service.as_str(), arn.resource_type()) {
+        ("iam", "root") if arn.resource == "root" => PrincipalEntry::Account(arn.account),
+        ("iam", "user") => PrincipalEntry::User(value.to_owned()),
+        ("iam", "role") => PrincipalEntry::Role {
+            arn: value.to_owned(),
+            name: arn.resource_name().to_owned(),
+            account: arn.account,
+        },
+        ("sts", "assumed-role") => PrincipalEntry::Session(value.to_owned()),
+        ("sts", "federated-user") => PrincipalEntry::FederatedUser(value.to_owned()),
+        _ => PrincipalEntry::Nothing,
+    }
+}

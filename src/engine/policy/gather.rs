@@ -1,0 +1,515 @@
+//! From a loaded [`Inventory`] to an [`EvaluationInput`]: the principal's policies, the
+//! organisation guardrails, the resource's policy and the request context AWS would build.
+//!
+//! Policies gathered (IAM-RULES §4.1, §5, §6):
+//! - user: its inline policies, the default version of each attached managed policy, the same
+//!   for every group it belongs to, and its permissions boundary;
+//! - role session: the role's inline and managed policies and boundary, plus the session
+//!   policies the caller passes; a federated-user session: the calling user's policies plus
+//!   the session policies;
+//! - SCP levels of the principal's account and RCP levels of the resource's account from
+//!   `Account.organization` (none for the management account);
+//! - the role's trust policy for `sts:AssumeRole*`, `sts:TagSession` and
+//!   `sts:SetSourceIdentity` on a role, otherwise the first resource policy of the resource's
+//!   account whose `applies_to` patterns match the resource.
+//!
+//! Context keys added (IAM-RULES §3.4, §6): `aws:PrincipalArn` (the role ARN for a session),
+//! `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:PrincipalTag/*` (session tags override
+//! role tags), `aws:userid`, `aws:username` (users only), `aws:PrincipalType`,
+//! `aws:PrincipalIsAWSService`, `aws:MultiFactorAuthPresent` (absent for a user's long-term
+//! keys without MFA, `false` for sessions without MFA), `aws:MultiFactorAuthAge`,
+//! `aws:TokenIssueTime` (sessions), `aws:CurrentTime`, `aws:EpochTime`, `aws:SourceIdentity`,
+//! `aws:FederatedProvider`, `aws:ResourceAccount`, `aws:ResourceOrgID` and
+//! `aws:ResourceTag/*` for roles and users the inventory knows. Caller-supplied keys are
+//! merged last and win.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::compiled::CompiledPolicy;
+use super::condition::format_time;
+use super::context::RequestContext;
+use super::evaluate::{EvaluationInput, NamedPolicy, PolicyLevel, ResourceBasedPolicy};
+use super::pattern::ArnPattern;
+use super::principal::{Principal, PrincipalType};
+use crate::engine::model::{
+    AttachedPolicy, InlinePolicy, Inventory, OrgPolicyLevel, PolicyText, Role, Tag, User,
+};
+
+/// Every policy document of an inventory, compiled once. Keyed by the identity of the parsed
+/// document (`Arc` address), so it is valid for the inventory it was built from as long as
+/// that inventory is not modified; a document it does not know is compiled on the spot.
+#[derive(Debug, Default, Clone)]
+pub struct PolicyIndex {
+    compiled: HashMap<usize, Arc<CompiledPolicy>>,
+}
+
+fn text_key(text: &PolicyText) -> Option<usize> {
+    text.document.as_ref().map(|d| Arc::as_ptr(d) as usize)
+}
+
+impl PolicyIndex {
+    /// Compiles every document in `inv`: trust, inline, managed (every version), SCPs, RCPs and
+    /// resource policies.
+    #[must_use]
+    pub fn build(inv: &Inventory) -> Self {
+        let mut index = Self::default();
+        let mut add = |t: &PolicyText| index.insert(t);
+        for r in &inv.roles {
+            add(&r.trust_policy);
+            r.inline_policies.iter().for_each(|p| add(&p.policy));
+        }
+        for u in &inv.users {
+            u.inline_policies.iter().for_each(|p| add(&p.policy));
+        }
+        for g in &inv.groups {
+            g.inline_policies.iter().for_each(|p| add(&p.policy));
+        }
+        for m in &inv.policies {
+            m.versions.iter().for_each(|v| add(&v.policy));
+        }
+        for a in inv.accounts.values() {
+            if let Some(org) = &a.organization {
+                for l in org.scps_by_level.iter().chain(&org.rcps_by_level) {
+                    l.policies.iter().for_each(&mut add);
+                }
+            }
+            a.resource_policies.iter().for_each(|r| add(&r.policy));
+        }
+        index
+    }
+
+    fn insert(&mut self, text: &PolicyText) {
+        if let (Some(key), Some(doc)) = (text_key(text), &text.document) {
+            self.compiled
+                .entry(key)
+                .or_insert_with(|| CompiledPolicy::shared(doc));
+        }
+    }
+
+    /// The compiled form of `text`; `None` when the document could not be parsed at all.
+    #[must_use]
+    pub fn get(&self, text: &PolicyText) -> Option<Arc<CompiledPolicy>> {
+        let key = text_key(text)?;
+        match self.compiled.get(&key) {
+            Some(c) => Some(Arc::clone(c)),
+            None => text.document.as_deref().map(CompiledPolicy::shared),
+        }
+    }
+
+    /// How many documents are compiled.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.compiled.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.compiled.is_empty()
+    }
+}
+
+/// What the caller knows about the session making the request (role or federated-user
+/// sessions); everything is optional.
+#[derive(Debug, Clone, Default)]
+pub struct SessionFacts {
+    /// Session tags, inherited transitive tags included; they override role tags with the
+    /// same key (keys compared case-insensitively).
+    pub tags: Vec<Tag>,
+    /// `None`: no session policy. `Some(vec![])`: a session policy set that allows nothing.
+    pub policies: Option<Vec<NamedPolicy>>,
+    pub source_identity: Option<String>,
+    /// When the session's credentials were issued (`aws:TokenIssueTime`).
+    pub issued_at: Option<DateTime<Utc>>,
+    /// For web-identity and SAML sessions: the provider (`aws:FederatedProvider`).
+    pub federated_provider: Option<String>,
+}
+
+/// A request to evaluate against an inventory.
+#[derive(Debug, Clone)]
+pub struct AccessRequest {
+    pub principal: Principal,
+    pub action: String,
+    pub resource: String,
+    /// See [`EvaluationInput::resource_account`].
+    pub resource_account: Option<String>,
+    /// The simulation clock (`aws:CurrentTime`, `aws:EpochTime`, MFA age).
+    pub now: DateTime<Utc>,
+    /// When the caller authenticated with MFA, if it did.
+    pub mfa_authenticated_at: Option<DateTime<Utc>>,
+    pub session: SessionFacts,
+    /// Caller-supplied condition keys; merged last, they win.
+    pub context: RequestContext,
+    /// A resource-based policy to use instead of the one found in the inventory.
+    pub resource_policy: Option<ResourceBasedPolicy>,
+    /// SCP levels to use instead of the principal account's.
+    pub scps: Option<Vec<PolicyLevel>>,
+}
+
+impl AccessRequest {
+    #[must_use]
+    pub fn new(
+        principal: Principal,
+        action: impl Into<String>,
+        resource: impl Into<String>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            principal,
+            action: action.into(),
+            resource: resource.into(),
+            resource_account: None,
+            now,
+            mfa_authenticated_at: None,
+            session: SessionFacts::default(),
+            context: RequestContext::new(),
+            resource_policy: None,
+            scps: None,
+        }
+    }
+}
+
+/// Why a request could not be gathered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GatherError {
+    #[error(
+        "no user `{0}` in the loaded data; check the ARN (user names and paths are case sensitive)"
+    )]
+    UnknownUser(String),
+    #[error(
+        "no role `{0}` in the loaded data; check the ARN (role names and paths are case sensitive)"
+    )]
+    UnknownRole(String),
+}
+
+/// The actions whose resource-based policy is the role's trust policy.
+fn is_trust_action(action_lower: &str) -> bool {
+    action_lower.starts_with("sts:assumerole")
+        || action_lower == "sts:tagsession"
+        || action_lower == "sts:setsourceidentity"
+}
+
+fn named(index: &PolicyIndex, name: &str, text: &PolicyText) -> Option<NamedPolicy> {
+    index.get(text).map(|c| NamedPolicy::new(name, c))
+}
+
+fn inline_policies(
+    index: &PolicyIndex,
+    owner: &str,
+    list: &[InlinePolicy],
+    out: &mut Vec<NamedPolicy>,
+) {
+    for p in list {
+        if let Some(n) = named(index, &format!("{owner}/{}", p.name), &p.policy) {
+            out.push(n);
+        }
+    }
+}
+
+fn managed_policy(
+    inv: &Inventory,
+    index: &PolicyIndex,
+    att: &AttachedPolicy,
+) -> Option<NamedPolicy> {
+    let mp = inv.managed_policy(&att.arn)?;
+    let v = mp.default_version()?;
+    named(index, &att.arn, &v.policy)
+}
+
+fn org_levels(index: &PolicyIndex, levels: &[OrgPolicyLevel]) -> Vec<PolicyLevel> {
+    levels
+        .iter()
+        .map(|l| PolicyLevel {
+            target: l.target.clone(),
+            policies: l
+                .policies
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| {
+                    let name = p
+                        .json
+                        .get("Id")
+                        .and_then(|v| v.as_str())
+                        .map_or_else(|| format!("{}#{i}", l.target), str::to_owned);
+                    named(index, &name, p)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn user_policies(inv: &Inventory, index: &PolicyIndex, user: &User, out: &mut Vec<NamedPolicy>) {
+    inline_policies(index, &user.name, &user.inline_policies, out);
+    for att in &user.managed_policies {
+        out.extend(managed_policy(inv, index, att));
+    }
+    for g in &user.groups {
+        if let Some(group) = inv.group_named(&user.account, g) {
+            inline_policies(
+                index,
+                &format!("group/{}", group.name),
+                &group.inline_policies,
+                out,
+            );
+            for att in &group.managed_policies {
+                out.extend(managed_policy(inv, index, att));
+            }
+        }
+    }
+}
+
+fn find_role<'i>(inv: &'i Inventory, p: &Principal) -> Option<&'i Role> {
+    let arn = p.role_arn.as_deref()?;
+    if p.role_path_known {
+        return inv.role_by_arn(arn);
+    }
+    let name = p.role_name()?;
+    inv.roles_named(name)
+        .into_iter()
+        .find(|r| Some(r.account.as_str()) == p.account.as_deref())
+}
+
+fn put_tags(ctx: &mut RequestContext, prefix: &str, tags: &[Tag]) {
+    for t in tags {
+        ctx.insert(format!("{prefix}{}", t.key), t.value.clone());
+    }
+}
+
+/// Gathers everything [`crate::engine::policy::evaluate()`] needs for `req` from `inv`.
+///
+/// A principal of an account that is not loaded (an external partner) gets no identity
+/// policies; give them by hand on the returned input if known.
+///
+/// # Errors
+/// When the principal is a user or role session of a loaded account that has no such user or
+/// role.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass over the documented list of policies and context keys"
+)]
+pub fn gather(
+    inv: &Inventory,
+    index: &PolicyIndex,
+    req: &AccessRequest,
+) -> Result<EvaluationInput, GatherError> {
+    let mut principal = req.principal.clone();
+    let account_loaded = principal
+        .account
+        .as_deref()
+        .is_some_and(|a| inv.account(a).is_some());
+    let mut identity = Vec::new();
+    let mut boundary = None;
+    let mut session_policies = req.session.policies.clone();
+    let mut ctx = RequestContext::new();
+    let now = req.now;
+
+    // Principal-specific policies and keys.
+    match principal.kind {
+        PrincipalType::User => {
+            match inv.user_by_arn(&principal.arn) {
+                Some(user) => {
+                    user_policies(inv, index, user, &mut identity);
+                    boundary = user
+                        .permissions_boundary
+                        .as_ref()
+                        .and_then(|b| managed_policy(inv, index, b));
+                    principal.unique_id = Some(user.user_id.clone());
+                    ctx.insert("aws:userid", user.user_id.clone());
+                    put_tags(&mut ctx, "aws:PrincipalTag/", &user.tags);
+                }
+                None if account_loaded => return Err(GatherError::UnknownUser(principal.arn)),
+                None => {}
+            }
+            if let Some(name) = principal.name() {
+                ctx.insert("aws:username", name.to_owned());
+            }
+        }
+        PrincipalType::AssumedRole => {
+            match find_role(inv, &principal) {
+                Some(role) => {
+                    principal.role_arn = Some(role.arn.clone());
+                    principal.role_path_known = true;
+                    principal.service_linked = role.is_service_linked();
+                    principal.unique_id = Some(role.role_id.clone());
+                    inline_policies(index, &role.name, &role.inline_policies, &mut identity);
+                    for att in &role.managed_policies {
+                        identity.extend(managed_policy(inv, index, att));
+                    }
+                    boundary = role
+                        .permissions_boundary
+                        .as_ref()
+                        .and_then(|b| managed_policy(inv, index, b));
+                    if let Some(s) = &principal.session_name {
+                        ctx.insert("aws:userid", format!("{}:{s}", role.role_id));
+                    }
+                    put_tags(&mut ctx, "aws:PrincipalTag/", &role.tags);
+                }
+                None if account_loaded => {
+                    return Err(GatherError::UnknownRole(
+                        principal.role_arn.clone().unwrap_or_default(),
+                    ));
+                }
+                None => {}
+            }
+            put_tags(&mut ctx, "aws:PrincipalTag/", &req.session.tags);
+        }
+        PrincipalType::FederatedUser => {
+            if let Some(src) = principal.source_user_arn.clone()
+                && let Some(user) = inv.user_by_arn(&src)
+            {
+                user_policies(inv, index, user, &mut identity);
+                boundary = user
+                    .permissions_boundary
+                    .as_ref()
+                    .and_then(|b| managed_policy(inv, index, b));
+                put_tags(&mut ctx, "aws:PrincipalTag/", &user.tags);
+            }
+            put_tags(&mut ctx, "aws:PrincipalTag/", &req.session.tags);
+            if let (Some(a), Some(n)) = (principal.account.as_deref(), principal.name()) {
+                ctx.insert("aws:userid", format!("{a}:{n}"));
+            }
+        }
+        PrincipalType::Root => {
+            if let Some(a) = &principal.account {
+                ctx.insert("aws:userid", a.clone());
+            }
+        }
+        PrincipalType::Service
+        | PrincipalType::WebIdentity
+        | PrincipalType::Saml
+        | PrincipalType::Anonymous => {}
+    }
+    if !matches!(
+        principal.kind,
+        PrincipalType::AssumedRole | PrincipalType::FederatedUser
+    ) {
+        session_policies = None;
+    }
+
+    // Keys every signed request carries.
+    if principal.kind.is_iam_identity() {
+        ctx.insert("aws:PrincipalArn", principal.principal_arn().to_owned());
+        if let Some(a) = &principal.account {
+            ctx.insert("aws:PrincipalAccount", a.clone());
+            if let Some(org) = inv.account(a).and_then(|acc| acc.organization.as_ref()) {
+                ctx.insert("aws:PrincipalOrgID", org.org_id.clone());
+            }
+        }
+    }
+    if let Some(t) = principal.kind.context_value() {
+        ctx.insert("aws:PrincipalType", t);
+    }
+    ctx.insert(
+        "aws:PrincipalIsAWSService",
+        if principal.kind == PrincipalType::Service {
+            "true"
+        } else {
+            "false"
+        },
+    );
+    ctx.insert("aws:CurrentTime", format_time(now));
+    ctx.insert("aws:EpochTime", now.timestamp().to_string());
+    let is_session = matches!(
+        principal.kind,
+        PrincipalType::AssumedRole | PrincipalType::FederatedUser
+    );
+    match req.mfa_authenticated_at {
+        Some(at) => {
+            ctx.insert("aws:MultiFactorAuthPresent", "true");
+            ctx.insert(
+                "aws:MultiFactorAuthAge",
+                (now - at).num_seconds().max(0).to_string(),
+            );
+        }
+        None if is_session => ctx.insert("aws:MultiFactorAuthPresent", "false"),
+        None => {}
+    }
+    if is_session && let Some(t) = req.session.issued_at {
+        ctx.insert("aws:TokenIssueTime", format_time(t));
+    }
+    if principal.kind == PrincipalType::AssumedRole {
+        if let Some(si) = &req.session.source_identity {
+            ctx.insert("aws:SourceIdentity", si.clone());
+        }
+        if let Some(fp) = &req.session.federated_provider {
+            ctx.insert("aws:FederatedProvider", fp.clone());
+        }
+    }
+
+    // The resource.
+    let mut input = EvaluationInput::new(principal, req.action.clone(), req.resource.clone());
+    input.resource_account.clone_from(&req.resource_account);
+    let resource_account = input.effective_resource_account().map(str::to_owned);
+    let action_lower = req.action.to_lowercase();
+    if let Some(ra) = &resource_account {
+        ctx.insert("aws:ResourceAccount", ra.clone());
+        if let Some(org) = inv.account(ra).and_then(|a| a.organization.as_ref()) {
+            ctx.insert("aws:ResourceOrgID", org.org_id.clone());
+        }
+    }
+    let target_role = inv.role_by_arn(&req.resource);
+    if let Some(role) = target_role {
+        put_tags(&mut ctx, "aws:ResourceTag/", &role.tags);
+    } else if let Some(user) = inv.user_by_arn(&req.resource) {
+        put_tags(&mut ctx, "aws:ResourceTag/", &user.tags);
+    }
+    input.resource_policy = match &req.resource_policy {
+        Some(rp) => Some(rp.clone()),
+        None => match target_role {
+            Some(role) if is_trust_action(&action_lower) => named(
+                index,
+                &format!("{} trust policy", role.name),
+                &role.trust_policy,
+            )
+            .map(|policy| ResourceBasedPolicy {
+                policy,
+                is_role_trust: true,
+            }),
+            _ => resource_account
+                .as_deref()
+                .and_then(|ra| inv.account(ra))
+                .and_then(|acc| {
+                    acc.resource_policies.iter().find(|rp| {
+                        rp.resource_arn == req.resource
+                            || rp
+                                .applies_to
+                                .iter()
+                                .any(|p| ArnPattern::new(p).matches(&req.resource))
+                    })
+                })
+                .and_then(|rp| named(index, &rp.resource_arn, &rp.policy))
+                .map(|policy| ResourceBasedPolicy {
+                    policy,
+                    is_role_trust: false,
+                }),
+        },
+    };
+
+    // Organisation guardrails.
+    input.scps = match &req.scps {
+        Some(levels) => Some(levels.clone()),
+        None => input
+            .principal
+            .account
+            .as_deref()
+            .and_then(|a| inv.account(a))
+            .and_then(|acc| acc.organization.as_ref())
+            .filter(|org| !org.is_management_account)
+            .map(|org| org_levels(index, &org.scps_by_level)),
+    };
+    input.rcps = resource_account
+        .as_deref()
+        .and_then(|a| inv.account(a))
+        .and_then(|acc| acc.organization.as_ref())
+        .filter(|org| !org.is_management_account && !org.rcps_by_level.is_empty())
+        .map(|org| org_levels(index, &org.rcps_by_level));
+
+    ctx.merge(&req.context);
+    input.context = ctx;
+    input.identity_policies = identity;
+    input.permissions_boundary = boundary;
+    input.session_policies = session_policies;
+    Ok(input)
+}

@@ -1,0 +1,439 @@
+//! Wildcard patterns of the policy language, compiled once and matched many times.
+//!
+//! `*` matches any run of characters (none included) and `?` exactly one character. Action
+//! names match case-insensitively (the compiled form is lowercased and callers pass a lowercased
+//! action); resources and ARN condition values match case-sensitively. ARN patterns
+//! ([`ArnPattern`]) match part by part: each of the six colon-separated parts of the ARN on its
+//! own, so a `*` in the region cannot run into the account; a pattern with fewer than six parts
+//! matches its last part against the rest of the ARN, which is how a trailing `*`
+//! (`arn:aws:s3:*`) expands beyond colon boundaries. Principals are never patterns; that rule
+//! lives in `policy::compiled`.
+
+/// One element of a compiled pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Literal text, compared byte for byte.
+    Lit(String),
+    /// `*`: any run of characters.
+    Star,
+    /// `?`: exactly one character.
+    One,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shape {
+    /// `*` alone.
+    Any,
+    /// No wildcard at all.
+    Exact(String),
+    /// `literal*`.
+    Prefix(String),
+    /// `*literal`.
+    Suffix(String),
+    /// Anything else.
+    General(Vec<Piece>),
+}
+
+/// A compiled `*`/`?` pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wildcard {
+    shape: Shape,
+}
+
+impl Wildcard {
+    /// Compiles `pattern`, where `*` and `?` are wildcards. With `ignore_case` the pattern is
+    /// lowercased and [`Wildcard::matches`] expects lowercased text.
+    #[must_use]
+    pub fn new(pattern: &str, ignore_case: bool) -> Self {
+        let text = if ignore_case {
+            pattern.to_lowercase()
+        } else {
+            pattern.to_owned()
+        };
+        Self::from_pieces(parse_pieces(&text))
+    }
+
+    /// A pattern with no wildcard: `*` and `?` in `text` are literal.
+    #[must_use]
+    pub fn literal(text: &str) -> Self {
+        Self {
+            shape: Shape::Exact(text.to_owned()),
+        }
+    }
+
+    /// Builds a pattern from pieces (used for resolved policy-variable templates, whose
+    /// substituted values and `${*}`-style escapes are literal).
+    #[must_use]
+    pub fn from_pieces(mut pieces: Vec<Piece>) -> Self {
+        normalize(&mut pieces);
+        let shape = match pieces.as_slice() {
+            [Piece::Star] => Shape::Any,
+            [] => Shape::Exact(String::new()),
+            [Piece::Lit(s)] => Shape::Exact(s.clone()),
+            [Piece::Lit(s), Piece::Star] => Shape::Prefix(s.clone()),
+            [Piece::Star, Piece::Lit(s)] => Shape::Suffix(s.clone()),
+            _ => Shape::General(pieces),
+        };
+        Self { shape }
+    }
+
+    /// True when the pattern is `*` alone.
+    #[must_use]
+    pub fn is_any(&self) -> bool {
+        matches!(self.shape, Shape::Any)
+    }
+
+    /// True when the pattern has a `*` or `?`.
+    #[must_use]
+    pub fn has_wildcard(&self) -> bool {
+        !matches!(self.shape, Shape::Exact(_))
+    }
+
+    /// Matches the whole of `text`.
+    #[must_use]
+    pub fn matches(&self, text: &str) -> bool {
+        match &self.shape {
+            Shape::Any => true,
+            Shape::Exact(s) => s == text,
+            Shape::Prefix(p) => text.starts_with(p.as_str()),
+            Shape::Suffix(p) => text.ends_with(p.as_str()),
+            Shape::General(pieces) => match_pieces(pieces, text),
+        }
+    }
+}
+
+/// Splits a pattern text into pieces, `*` and `?` being wildcards.
+#[must_use]
+pub fn parse_pieces(text: &str) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut lit = String::new();
+    for c in text.chars() {
+        match c {
+            '*' | '?' => {
+                if !lit.is_empty() {
+                    pieces.push(Piece::Lit(std::mem::take(&mut lit)));
+                }
+                pieces.push(if c == '*' { Piece::Star } else { Piece::One });
+            }
+            _ => lit.push(c),
+        }
+    }
+    if !lit.is_empty() {
+        pieces.push(Piece::Lit(lit));
+    }
+    pieces
+}
+
+/// Merges adjacent literals and runs of `*`.
+fn normalize(pieces: &mut Vec<Piece>) {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for p in pieces.drain(..) {
+        match (out.last_mut(), p) {
+            (Some(Piece::Star), Piece::Star) => {}
+            (Some(Piece::Lit(prev)), Piece::Lit(s)) => prev.push_str(&s),
+            (_, Piece::Lit(s)) if s.is_empty() => {}
+            (_, p) => out.push(p),
+        }
+    }
+    *pieces = out;
+}
+
+fn char_len(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(1, char::len_utf8)
+}
+
+/// Wildcard matching with backtracking to the last `*` only: linear for the patterns policies
+/// use, and correct because a `*` can always absorb whatever a later mismatch needs.
+fn match_pieces(pieces: &[Piece], text: &str) -> bool {
+    let bytes_len = text.len();
+    let (mut p, mut t) = (0usize, 0usize);
+    // (piece index after the star, text position the star has absorbed up to)
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        if let Some(piece) = pieces.get(p) {
+            let advanced = match piece {
+                Piece::Star => {
+                    star = Some((p + 1, t));
+                    p += 1;
+                    continue;
+                }
+                Piece::One => {
+                    if t < bytes_len {
+                        t += char_len(text, t);
+                        true
+                    } else {
+                        false
+                    }
+                }
+                Piece::Lit(s) => {
+                    if text[t..].starts_with(s.as_str()) {
+                        t += s.len();
+                        true
+                    } else {
+                        false
+                    }
+                }
+            };
+            if advanced {
+                p += 1;
+                continue;
+            }
+        } else if t == bytes_len {
+            return true;
+        }
+        match star {
+            Some((sp, st)) if st < bytes_len => {
+                let nt = st + char_len(text, st);
+                star = Some((sp, nt));
+                p = sp;
+                t = nt;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Splits `s` into at most `n` colon-separated parts (the last keeps further colons).
+fn split_parts(s: &str, n: usize) -> Vec<&str> {
+    s.splitn(n, ':').collect()
+}
+
+/// An ARN pattern matched part by part (resources, `Arn*` condition operators).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArnPattern {
+    /// `*` alone, or a pattern that is not ARN-shaped: matched against the whole text.
+    whole: Option<Wildcard>,
+    /// One pattern per part; fewer than six when the pattern had fewer parts, the last then
+    /// matching the rest of the ARN.
+    parts: Vec<Wildcard>,
+}
+
+/// An ARN split once for matching against many [`ArnPattern`]s.
+#[derive(Debug, Clone, Copy)]
+pub struct ArnParts<'a> {
+    text: &'a str,
+    /// Byte offset where each of the (up to six) parts starts.
+    starts: [usize; 6],
+    /// How many parts were found (1..=6).
+    count: usize,
+}
+
+impl<'a> ArnParts<'a> {
+    #[must_use]
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = [0usize; 6];
+        let mut count = 1;
+        for (i, b) in text.bytes().enumerate() {
+            if count == 6 {
+                break;
+            }
+            if b == b':' {
+                starts[count] = i + 1;
+                count += 1;
+            }
+        }
+        Self {
+            text,
+            starts,
+            count,
+        }
+    }
+
+    /// The whole text.
+    #[must_use]
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Part `i` alone (without the colon that ends it).
+    fn part(&self, i: usize) -> &'a str {
+        let start = self.starts[i];
+        let end = if i + 1 < self.count {
+            self.starts[i + 1] - 1
+        } else {
+            self.text.len()
+        };
+        &self.text[start..end]
+    }
+
+    /// Everything from the start of part `i` to the end.
+    fn rest(&self, i: usize) -> &'a str {
+        &self.text[self.starts[i]..]
+    }
+}
+
+impl ArnPattern {
+    /// Compiles an ARN pattern (`*` and `?` wildcards, case-sensitive).
+    #[must_use]
+    pub fn new(pattern: &str) -> Self {
+        let parts = split_parts(pattern, 6)
+            .into_iter()
+            .map(|p| Wildcard::new(p, false))
+            .collect();
+        Self::build(parts)
+    }
+
+    /// Compiles from pieces of a resolved template (see [`Wildcard::from_pieces`]).
+    #[must_use]
+    pub fn from_pieces(pieces: &[Piece]) -> Self {
+        // Split the pieces on colons inside literals, keeping wildcards in their part.
+        let mut parts: Vec<Vec<Piece>> = vec![Vec::new()];
+        for piece in pieces {
+            match piece {
+                Piece::Lit(s) => {
+                    let mut first = true;
+                    for chunk in s.split(':') {
+                        if !first {
+                            if parts.len() < 6 {
+                                parts.push(Vec::new());
+                            } else if let Some(last) = parts.last_mut() {
+                                last.push(Piece::Lit(":".to_owned()));
+                            }
+                        }
+                        first = false;
+                        if let Some(last) = parts.last_mut() {
+                            last.push(Piece::Lit(chunk.to_owned()));
+                        }
+                    }
+                }
+                other => {
+                    if let Some(last) = parts.last_mut() {
+                        last.push(other.clone());
+                    }
+                }
+            }
+        }
+        Self::build(parts.into_iter().map(Wildcard::from_pieces).collect())
+    }
+
+    fn build(parts: Vec<Wildcard>) -> Self {
+        if parts.len() == 1 {
+            let whole = parts.into_iter().next();
+            return Self {
+                whole,
+                parts: Vec::new(),
+            };
+        }
+        Self { whole: None, parts }
+    }
+
+    /// True when the pattern is `*` alone.
+    #[must_use]
+    pub fn is_any(&self) -> bool {
+        self.whole.as_ref().is_some_and(Wildcard::is_any)
+    }
+
+    /// Matches an ARN already split with [`ArnParts::new`].
+    #[must_use]
+    pub fn matches_parts(&self, arn: &ArnParts<'_>) -> bool {
+        if let Some(w) = &self.whole {
+            return w.matches(arn.text);
+        }
+        let n = self.parts.len();
+        if arn.count < n {
+            return false;
+        }
+        for (i, w) in self.parts.iter().enumerate() {
+            let ok = if i + 1 == n {
+                w.matches(arn.rest(i))
+            } else {
+                w.matches(arn.part(i))
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Matches `text` as an ARN.
+    #[must_use]
+    pub fn matches(&self, text: &str) -> bool {
+        self.matches_parts(&ArnParts::new(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn star_and_question_mark_follow_the_policy_grammar() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("*", "", true),
+            ("*", "anything:at/all", true),
+            ("s3:Get*", "s3:GetObject", true),
+            ("s3:Get*", "s3:PutObject", false),
+            ("*Object", "s3:GetObject", true),
+            ("s3:?etObject", "s3:GetObject", true),
+            ("s3:?etObject", "s3:etObject", false),
+            ("iam:*AccessKey*", "iam:ListAccessKeys", true),
+            ("iam:*AccessKey*", "iam:ListUsers", false),
+            ("a*b*c", "aXXbYYc", true),
+            ("a*b*c", "aXXbYY", false),
+            ("a?c", "aéc", true),
+            ("", "", true),
+            ("", "x", false),
+            ("**", "x", true),
+        ];
+        for (p, t, want) in cases {
+            assert_eq!(Wildcard::new(p, false).matches(t), *want, "{p} vs {t}");
+        }
+    }
+
+    #[test]
+    fn action_patterns_compile_lowercase_for_case_insensitive_matching() {
+        let w = Wildcard::new("IAM:ListAccess*", true);
+        assert!(w.matches("iam:listaccesskeys"));
+    }
+
+    #[test]
+    fn arn_patterns_match_each_part_separately() {
+        // [UG:reference_policies_elements_condition_operators] ARN operators.
+        let p = ArnPattern::new("arn:aws:someservice:*:111122223333:finance/*");
+        assert!(!p.matches(
+            "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt"
+        ));
+        assert!(p.matches("arn:aws:someservice:us-east-2:111122223333:finance/document.txt"));
+        // The same text as a plain string pattern crosses the colons.
+        assert!(
+            Wildcard::new("arn:aws:someservice:*:111122223333:finance/*", false).matches(
+                "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt"
+            )
+        );
+    }
+
+    #[test]
+    fn a_trailing_star_in_a_short_arn_pattern_expands_beyond_colons() {
+        let p = ArnPattern::new("arn:aws:s3:*");
+        assert!(p.matches("arn:aws:s3:::bucket/key"));
+        assert!(!p.matches("arn:aws:iam::123456789012:role/x"));
+        assert!(ArnPattern::new("*").matches("arn:aws:iam::123456789012:role/x"));
+        assert!(ArnPattern::new("*").matches("*"));
+    }
+
+    #[test]
+    fn the_resource_part_keeps_its_colons() {
+        let p = ArnPattern::new("arn:aws:logs:us-east-1:123456789012:log-group:/app/*");
+        assert!(p.matches("arn:aws:logs:us-east-1:123456789012:log-group:/app/web:log-stream:x"));
+        assert!(!p.matches("arn:aws:logs:us-east-1:123456789012:log-group:/other"));
+    }
+
+    #[test]
+    fn resource_matching_is_case_sensitive() {
+        let p = ArnPattern::new("arn:aws:iam::123456789012:user/Bob");
+        assert!(!p.matches("arn:aws:iam::123456789012:user/bob"));
+    }
+
+    #[test]
+    fn template_pieces_keep_escaped_wildcards_literal() {
+        let pieces = vec![
+            Piece::Lit("arn:aws:s3:::bucket/".into()),
+            Piece::Lit("*".into()),
+            Piece::Star,
+        ];
+        let p = ArnPattern::from_pieces(&pieces);
+        assert!(p.matches("arn:aws:s3:::bucket/*x"));
+        assert!(!p.matches("arn:aws:s3:::bucket/x"));
+    }
+}
