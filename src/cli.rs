@@ -1,1 +1,235 @@
 //! The command-line face of rolescope: argument parsing and one module per subcommand.
+//!
+//! Every subcommand module exposes `Args` (clap derive, with `#[command(flatten)] input:
+//! Input` so PATHs may follow the command) and
+//! `run(&Args, &Context, &mut dyn Write) -> Result<Outcome, CliError>`. Adding a subcommand is
+//! one variant in [`Command`] and one line in [`run`]. Output goes to the writer given;
+//! errors go back to `main`, which prints them on stderr and maps them to the exit code.
+
+pub mod roles;
+pub mod show;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::engine::load::{self, LoadError, LoadOptions, Loader, Progress};
+use crate::engine::lookup::LookupError;
+use crate::engine::model::Inventory;
+
+/// Exit status when the command did what was asked and the answer is yes.
+pub const EXIT_OK: u8 = 0;
+/// Exit status when the answer is no: a role or user not found, a request denied.
+pub const EXIT_NO: u8 = 1;
+/// Exit status for a usage error or input that cannot be loaded.
+pub const EXIT_ERROR: u8 = 2;
+
+const AFTER_HELP: &str = "\
+Inputs (PATH): the output of `aws iam get-account-authorization-details` (one file per
+account), `aws iam list-roles` or `aws iam get-role` (they fill in MaxSessionDuration and
+Description), `aws iam list-open-id-connect-providers` / `list-saml-providers`, or a
+bundle `{\"Accounts\": {\"<account id>\": {...}}}`. A directory loads every *.json in it.
+Without PATH, the built-in demo organisation is used.
+
+Exit codes:
+  0  success
+  1  the answer is no: role or user not found, request denied
+  2  usage error, or an input that cannot be loaded (the message names the file)";
+
+/// Explore and simulate AWS IAM roles: who can get into a role, why an assume-role fails,
+/// and what a session can do.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rolescope",
+    version,
+    about = "Explore and simulate AWS IAM roles in the terminal",
+    long_about = "Explore and simulate AWS IAM roles: who can get into a role, why an \
+                  assume-role fails, and what a session can do.\n\nWith no command, opens the \
+                  interactive explorer.",
+    after_help = AFTER_HELP,
+    subcommand_precedence_over_arg = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub input: Input,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Where the IAM data comes from; shared by every subcommand.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Input {
+    /// Account exports to load (files or directories); without any, the demo organisation
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Use the built-in demo organisation (the default when no PATH is given)
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List roles with their kinds (filter by kind or account; --json for scripts)
+    Roles(roles::Args),
+    /// Show one role: trust policy, permissions, boundary, kinds and warnings
+    Show(show::Args),
+}
+
+/// What a subcommand works on.
+pub struct Context {
+    pub inventory: Arc<Inventory>,
+    /// True when the data is the built-in demo organisation.
+    pub demo: bool,
+}
+
+/// A finished command's answer, mapped to the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done; the answer is yes (exit 0).
+    Yes,
+    /// Done; the answer is no (exit 1).
+    No,
+}
+
+impl Outcome {
+    #[must_use]
+    pub fn exit_code(self) -> ExitCode {
+        ExitCode::from(match self {
+            Self::Yes => EXIT_OK,
+            Self::No => EXIT_NO,
+        })
+    }
+}
+
+/// Why a command could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The thing asked for is not there (exit 1).
+    #[error(transparent)]
+    NotFound(LookupError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write the output: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<LookupError> for CliError {
+    fn from(e: LookupError) -> Self {
+        match e {
+            LookupError::NotFound { .. } => Self::NotFound(e),
+            LookupError::Ambiguous { .. } => Self::Usage(e.to_string()),
+        }
+    }
+}
+
+impl CliError {
+    /// The exit status for this error; a closed pipe (`rolescope roles | head`) is not one.
+    #[must_use]
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(match self {
+            Self::NotFound(_) => EXIT_NO,
+            Self::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+            _ => EXIT_ERROR,
+        })
+    }
+
+    /// True when nothing needs to be printed (a closed pipe).
+    #[must_use]
+    pub fn is_silent(&self) -> bool {
+        matches!(self, Self::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// Runs the parsed command line.
+///
+/// # Errors
+/// A [`CliError`] for `main` to print and map to the exit status.
+pub fn run(cli: Cli) -> Result<Outcome, CliError> {
+    let top = &cli.input;
+    let Some(command) = &cli.command else {
+        let ctx = context(top, &Input::default())?;
+        crate::tui::run(ctx.inventory)?;
+        return Ok(Outcome::Yes);
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let outcome = match command {
+        Command::Roles(a) => roles::run(a, &context(top, &a.input)?, &mut out),
+        Command::Show(a) => show::run(a, &context(top, &a.input)?, &mut out),
+    }?;
+    out.flush()?;
+    Ok(outcome)
+}
+
+/// Loads the data the command line names: PATHs before and after the command are joined.
+///
+/// # Errors
+/// [`CliError::Usage`] for `--demo` with PATHs, [`CliError::Load`] for unloadable input.
+pub fn context(top: &Input, sub: &Input) -> Result<Context, CliError> {
+    let paths: Vec<PathBuf> = top.paths.iter().chain(&sub.paths).cloned().collect();
+    let demo = top.demo || sub.demo;
+    if demo && !paths.is_empty() {
+        return Err(CliError::Usage(
+            "`--demo` loads the built-in demo organisation and takes no PATH; drop one or the other"
+                .to_owned(),
+        ));
+    }
+    if paths.is_empty() {
+        return Ok(Context {
+            inventory: Arc::new(load::load_demo()?),
+            demo: true,
+        });
+    }
+    Ok(Context {
+        inventory: Arc::new(load_with_progress(&paths)?),
+        demo: false,
+    })
+}
+
+/// Inputs above this size show progress on stderr when it is a terminal.
+const PROGRESS_THRESHOLD_BYTES: u64 = 16 * 1024 * 1024;
+
+fn load_with_progress(paths: &[PathBuf]) -> Result<Inventory, LoadError> {
+    let mut loader = Loader::new(LoadOptions::default());
+    let show =
+        std::io::stderr().is_terminal() && load::input_size(paths) > PROGRESS_THRESHOLD_BYTES;
+    if show {
+        let mut current = String::new();
+        loader.on_progress(move |p| {
+            let line = match p {
+                Progress::Reading {
+                    source,
+                    bytes,
+                    index,
+                    count,
+                } => {
+                    current.clone_from(source);
+                    format!(
+                        "reading {source} ({} MB, file {} of {count})",
+                        bytes / 1_000_000,
+                        index + 1
+                    )
+                }
+                Progress::Parsed { roles, users, .. } => {
+                    format!("{current}: {roles} roles, {users} users parsed")
+                }
+                Progress::Building { done, total } => {
+                    format!("{current}: {done} of {total} entities loaded")
+                }
+                Progress::Indexing => "indexing".to_owned(),
+            };
+            eprint!("\r\x1b[2K{line}");
+        });
+    }
+    loader.add_paths(paths)?;
+    let inventory = loader.finish();
+    if show {
+        eprint!("\r\x1b[2K");
+    }
+    Ok(inventory)
+}

@@ -2,6 +2,8 @@
 //! No terminal, no async: callers pass the clock (`now`) in.
 
 pub mod arn;
+pub mod load;
+pub mod lookup;
 pub mod model;
 pub mod policy;
 pub mod sts;

@@ -2,6 +2,17 @@
 
 use std::process::ExitCode;
 
+use clap::Parser;
+use rolescope::cli::{self, Cli};
+
 fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    match cli::run(Cli::parse()) {
+        Ok(outcome) => outcome.exit_code(),
+        Err(e) => {
+            if !e.is_silent() {
+                eprintln!("error: {e}");
+            }
+            e.exit_code()
+        }
+    }
 }

@@ -37,6 +37,17 @@ impl PolicyText {
         }
     }
 
+    /// A document that could not be decoded at all: `json` is what was there (the raw
+    /// string, or `null` when nothing was), `error` says why.
+    #[must_use]
+    pub fn unreadable(json: serde_json::Value, error: ParseError) -> Self {
+        Self {
+            json: Arc::new(json),
+            document: None,
+            errors: vec![error],
+        }
+    }
+
     /// True when the document parsed without any problem.
     #[must_use]
     pub fn is_clean(&self) -> bool {
@@ -281,6 +292,8 @@ pub struct Inventory {
     pub policies: Vec<ManagedPolicy>,
     pub identity_providers: Vec<IdentityProvider>,
     pub warnings: Vec<LoadWarning>,
+    /// The files (or `demo organisation`) the data came from, in load order.
+    pub sources: Vec<String>,
     #[serde(skip)]
     pub index: Index,
 }

@@ -1,0 +1,145 @@
+//! `rolescope roles`: the loaded roles, one line each (or JSON), filtered by account.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{CliError, Context, Input, Outcome};
+use crate::engine::model::{Inventory, Known, Role};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only roles in this account (12-digit id or the account's name)
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
+    /// Print JSON (schema in docs/cli-json.md) instead of a table
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: Input,
+}
+
+/// One role in `roles --json` (and the `role` object of `show --json`).
+#[derive(Debug, Serialize)]
+pub struct RoleSummary<'a> {
+    pub arn: &'a str,
+    pub account: &'a str,
+    pub account_name: Option<&'a str>,
+    pub name: &'a str,
+    pub path: &'a str,
+    pub role_id: &'a str,
+    pub description: Option<&'a str>,
+    pub max_session_duration: MaxSession,
+    pub warnings: usize,
+}
+
+/// A role's `MaxSessionDuration`: the seconds and whether the data gave them.
+#[derive(Debug, Serialize)]
+pub struct MaxSession {
+    pub seconds: u32,
+    /// False when the data omits it (authorization-details exports): 3600 is assumed.
+    pub known: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct RolesJson<'a> {
+    schema: u32,
+    demo: bool,
+    count: usize,
+    roles: Vec<RoleSummary<'a>>,
+}
+
+/// The summary of `role` that both `roles` and `show` print.
+#[must_use]
+pub fn summary<'a>(role: &'a Role, inventory: &'a Inventory) -> RoleSummary<'a> {
+    RoleSummary {
+        arn: &role.arn,
+        account: &role.account,
+        account_name: inventory
+            .account(&role.account)
+            .and_then(|a| a.name.as_deref()),
+        name: &role.name,
+        path: &role.path,
+        role_id: &role.role_id,
+        description: role.description.as_deref(),
+        max_session_duration: MaxSession {
+            seconds: role.effective_max_session(),
+            known: matches!(role.max_session_duration, Known::Known(_)),
+        },
+        warnings: inventory
+            .warnings
+            .iter()
+            .filter(|w| w.location == role.arn)
+            .count(),
+    }
+}
+
+/// `3600` → `1h`, `5400` → `1h30m`.
+#[must_use]
+pub fn duration(seconds: u32) -> String {
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    match (h, m, s) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (h, 0, 0) => format!("{h}h"),
+        (h, m, 0) => format!("{h}h{m}m"),
+        _ => format!("{seconds}s"),
+    }
+}
+
+/// Lists the roles.
+///
+/// # Errors
+/// [`CliError::Usage`] for an `--account` that is not loaded; I/O errors writing.
+pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, CliError> {
+    let inv = &ctx.inventory;
+    if let Some(a) = &args.account {
+        let known = inv
+            .accounts
+            .values()
+            .any(|acct| &acct.id == a || acct.name.as_deref() == Some(a.as_str()));
+        if !known {
+            let ids: Vec<String> = inv.accounts.keys().map(|k| format!("`{k}`")).collect();
+            return Err(CliError::Usage(format!(
+                "account `{a}` is not in the loaded data; loaded accounts: {}",
+                ids.join(", ")
+            )));
+        }
+    }
+    let mut roles: Vec<&Role> = inv
+        .roles
+        .iter()
+        .filter(|r| {
+            args.account.as_deref().is_none_or(|a| {
+                r.account == a || inv.account(&r.account).and_then(|x| x.name.as_deref()) == Some(a)
+            })
+        })
+        .collect();
+    roles.sort_by(|a, b| (&a.account, &a.name).cmp(&(&b.account, &b.name)));
+
+    if args.json {
+        let doc = RolesJson {
+            schema: 1,
+            demo: ctx.demo,
+            count: roles.len(),
+            roles: roles.iter().map(|r| summary(r, inv)).collect(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(Outcome::Yes);
+    }
+    let name_width = roles.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
+    writeln!(
+        out,
+        "{:<12}  {:<name_width$}  {:>11}",
+        "ACCOUNT", "ROLE", "MAX SESSION"
+    )?;
+    for r in &roles {
+        let msd = match r.max_session_duration {
+            Known::Known(s) => duration(s),
+            Known::Unknown => "unknown".to_owned(),
+        };
+        writeln!(out, "{:<12}  {:<name_width$}  {msd:>11}", r.account, r.name)?;
+    }
+    Ok(Outcome::Yes)
+}

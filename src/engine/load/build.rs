@@ -1,0 +1,1139 @@
+//! Turning parsed shapes into the model, and merging what several files say.
+//!
+//! Merge rules, by ARN:
+//! - a role, user, group or customer managed policy described by two exports is kept once
+//!   when both agree (same id, same trust policy or default version) and is a
+//!   [`LoadError::Conflict`] when they do not;
+//! - AWS managed policies (`arn:aws:iam::aws:policy/…`) appear in every account's export and
+//!   are kept once;
+//! - `list-roles` / `get-role` entries fill what the export lacks (`MaxSessionDuration`,
+//!   `Description`, and tags, boundary and last use when absent); a role known only from them
+//!   still loads, with a warning that its permission policies are not in the data;
+//! - account facts (organisation, resource policies, identity providers, deactivated STS
+//!   regions) are united; two different organisations for one account conflict.
+//!
+//! Identical policy documents within a file are decoded and parsed once and shared.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::LoadError;
+use super::decode;
+use super::raw::{
+    RawAccount, RawAttachedPolicy, RawBoundary, RawGroup, RawIdentityProvider, RawInlinePolicy,
+    RawManagedPolicy, RawOrganization, RawPolicyLevel, RawRole, RawUser,
+};
+use crate::engine::arn::{Arn, is_account_id};
+use crate::engine::model::{
+    Account, AttachedPolicy, Group, IdentityProvider, InlinePolicy, InstanceProfileRef, Inventory,
+    Known, LoadWarning, ManagedPolicy, OrgMembership, OrgPolicyLevel, PolicyText, PolicyVersion,
+    ProviderType, ResourcePolicy, Role, RoleLastUsed, Tag, User,
+};
+use crate::engine::policy::document::ParseError;
+
+/// The shortest and longest `MaxSessionDuration` IAM accepts, in seconds.
+pub const MAX_SESSION_RANGE: std::ops::RangeInclusive<u64> = 3600..=43200;
+
+/// How many entities a parsed file holds, for progress reports.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub roles: usize,
+    pub users: usize,
+    pub groups: usize,
+    pub policies: usize,
+}
+
+impl Counts {
+    #[must_use]
+    pub fn total(&self) -> usize {
+        self.roles + self.users + self.groups + self.policies
+    }
+}
+
+/// Counts the entities of a parsed file, bundle accounts included.
+#[must_use]
+pub fn count(raw: &RawAccount<'_>) -> Counts {
+    let len = |o: Option<usize>| o.unwrap_or(0);
+    let mut c = Counts {
+        roles: len(raw.role_detail_list.as_ref().map(|l| l.0.len()))
+            + len(raw.roles.as_ref().map(|l| l.0.len()))
+            + usize::from(raw.role.is_some()),
+        users: len(raw.user_detail_list.as_ref().map(|l| l.0.len())),
+        groups: len(raw.group_detail_list.as_ref().map(|l| l.0.len())),
+        policies: len(raw.policies.as_ref().map(|l| l.0.len())),
+    };
+    for a in raw.accounts.iter().flat_map(BTreeMap::values) {
+        let n = count(a);
+        c.roles += n.roles;
+        c.users += n.users;
+        c.groups += n.groups;
+        c.policies += n.policies;
+    }
+    c
+}
+
+/// Where an entity came from, for conflict messages.
+type Origin = Arc<str>;
+
+/// Accumulates files into an [`Inventory`].
+#[derive(Default)]
+pub struct Builder {
+    inv: Inventory,
+    roles: HashMap<String, (usize, Origin)>,
+    users: HashMap<String, (usize, Origin)>,
+    groups: HashMap<String, (usize, Origin)>,
+    policies: HashMap<String, (usize, Origin)>,
+    providers: HashMap<String, usize>,
+    /// Roles from `list-roles` / `get-role`, merged in `finish`.
+    partial_roles: Vec<(Origin, Role)>,
+    org_origin: HashMap<String, Origin>,
+    resource_policy_origin: HashMap<(String, String), Origin>,
+}
+
+/// One file's worth of work: the source name, the document cache and a progress counter.
+struct FileCtx<'a, 't> {
+    source: Origin,
+    cache: HashMap<&'a str, PolicyText>,
+    done: usize,
+    tick: &'t mut dyn FnMut(usize),
+}
+
+impl<'a> FileCtx<'a, '_> {
+    fn policy(&mut self, raw: Option<&'a RawValue>, what: &str) -> PolicyText {
+        let Some(raw) = raw else {
+            return PolicyText::unreadable(
+                Value::Null,
+                ParseError {
+                    path: "$".to_owned(),
+                    message: format!("the data has no {what}"),
+                },
+            );
+        };
+        if let Some(t) = self.cache.get(raw.get()) {
+            return t.clone();
+        }
+        let t = decode::policy_text(raw);
+        self.cache.insert(raw.get(), t.clone());
+        t
+    }
+
+    fn step(&mut self) {
+        self.done += 1;
+        if self.done.is_multiple_of(1024) {
+            (self.tick)(self.done);
+        }
+    }
+
+    fn warn(&self, location: impl Into<String>, message: impl Into<String>) -> LoadWarning {
+        LoadWarning {
+            source: self.source.to_string(),
+            location: location.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl Builder {
+    /// Adds one parsed file.
+    ///
+    /// # Errors
+    /// [`LoadError::Shape`] for a bundle key that is not an account id or account facts whose
+    /// account cannot be told; [`LoadError::Conflict`] when the file disagrees with one loaded
+    /// before.
+    pub fn add(
+        &mut self,
+        source: &str,
+        raw: RawAccount<'_>,
+        tick: &mut dyn FnMut(usize),
+    ) -> Result<(), LoadError> {
+        self.inv.sources.push(source.to_owned());
+        let mut ctx = FileCtx {
+            source: Arc::from(source),
+            cache: HashMap::new(),
+            done: 0,
+            tick,
+        };
+        self.add_account(&mut ctx, raw, None, "$")?;
+        let done = ctx.done;
+        (ctx.tick)(done);
+        Ok(())
+    }
+
+    fn add_account<'a>(
+        &mut self,
+        ctx: &mut FileCtx<'a, '_>,
+        raw: RawAccount<'a>,
+        key: Option<&str>,
+        json_path: &str,
+    ) -> Result<(), LoadError> {
+        let RawAccount {
+            accounts,
+            roles,
+            role,
+            name,
+            user_detail_list,
+            group_detail_list,
+            role_detail_list,
+            policies,
+            organization,
+            resource_policies,
+            identity_providers,
+            sts_regions_deactivated,
+            open_id_connect_provider_list,
+            saml_provider_list,
+        } = raw;
+        for (id, account) in accounts.into_iter().flatten() {
+            let path = format!("{json_path}.Accounts[\"{id}\"]");
+            if !is_account_id(&id) {
+                return Err(LoadError::Shape {
+                    path: ctx.source.to_string().into(),
+                    json_path: path,
+                    message: format!("bundle keys must be 12-digit AWS account ids, found `{id}`"),
+                });
+            }
+            self.add_account(ctx, account, Some(&id), &path)?;
+        }
+
+        // The account this part of the file describes: the bundle key, or the first ARN.
+        let inferred = key.map(str::to_owned).or_else(|| {
+            let arns = role_detail_list
+                .iter()
+                .flat_map(|l| l.0.iter().map(|r| r.arn.as_str()))
+                .chain(
+                    user_detail_list
+                        .iter()
+                        .flat_map(|l| l.0.iter().map(|u| u.arn.as_str())),
+                )
+                .chain(
+                    group_detail_list
+                        .iter()
+                        .flat_map(|l| l.0.iter().map(|g| g.arn.as_str())),
+                );
+            arns.filter_map(|a| Arn::parse(a).ok())
+                .map(|a| a.account)
+                .find(|a| is_account_id(a))
+        });
+        if let Some(id) = &inferred {
+            let acct = self.account_mut(id);
+            if acct.name.is_none() {
+                acct.name = name;
+            }
+        }
+
+        for r in role_detail_list.into_iter().flat_map(|l| l.0) {
+            ctx.step();
+            if let Some(role) = self.role(ctx, r, key) {
+                self.insert_role(ctx, role)?;
+            }
+        }
+        for r in roles.into_iter().flat_map(|l| l.0).chain(role) {
+            ctx.step();
+            if let Some(role) = self.role(ctx, r, key) {
+                self.partial_roles.push((ctx.source.clone(), role));
+            }
+        }
+        for u in user_detail_list.into_iter().flat_map(|l| l.0) {
+            ctx.step();
+            if let Some(user) = self.user(ctx, u, key) {
+                self.insert_user(ctx, user)?;
+            }
+        }
+        for g in group_detail_list.into_iter().flat_map(|l| l.0) {
+            ctx.step();
+            if let Some(group) = self.group(ctx, g, key) {
+                self.insert_group(ctx, group)?;
+            }
+        }
+        for p in policies.into_iter().flat_map(|l| l.0) {
+            ctx.step();
+            if let Some(policy) = self.managed_policy(ctx, p) {
+                self.insert_policy(ctx, policy)?;
+            }
+        }
+
+        let needs_account = organization.is_some()
+            || resource_policies.is_some()
+            || identity_providers.is_some()
+            || sts_regions_deactivated.is_some();
+        let Some(id) = inferred else {
+            if needs_account {
+                return Err(LoadError::Shape {
+                    path: ctx.source.to_string().into(),
+                    json_path: json_path.to_owned(),
+                    message: "cannot tell which account the organisation, resource policies, identity providers or STS regions belong to; put them in a bundle under `Accounts` keyed by account id".to_owned(),
+                });
+            }
+            for p in open_id_connect_provider_list
+                .into_iter()
+                .chain(saml_provider_list)
+                .flat_map(|l| l.0)
+            {
+                self.provider(
+                    ctx,
+                    RawIdentityProvider {
+                        arn: p.arn,
+                        provider_type: None,
+                        url: None,
+                        client_id_list: super::raw::Lenient::default(),
+                    },
+                );
+            }
+            return Ok(());
+        };
+
+        if let Some(org) = organization {
+            let membership = org_membership(ctx, org, &id);
+            self.set_org(ctx, &id, membership)?;
+        }
+        for rp in resource_policies.into_iter().flat_map(|l| l.0) {
+            let policy = ctx.policy(rp.policy, "resource policy document (`Policy`)");
+            let key = (id.clone(), rp.resource_arn.clone());
+            if let Some(first) = self.resource_policy_origin.get(&key).cloned() {
+                let acct = self.account_mut(&id);
+                let same = acct
+                    .resource_policies
+                    .iter()
+                    .any(|p| p.resource_arn == rp.resource_arn && p.policy.json == policy.json);
+                if !same {
+                    return Err(LoadError::Conflict {
+                        first: first.to_string(),
+                        second: ctx.source.to_string(),
+                        entity: "resource policy",
+                        arn: rp.resource_arn,
+                        what: "the policy documents differ".to_owned(),
+                    });
+                }
+                continue;
+            }
+            self.resource_policy_origin.insert(key, ctx.source.clone());
+            let applies_to = if rp.applies_to.0.is_empty() {
+                vec![rp.resource_arn.clone()]
+            } else {
+                rp.applies_to.0
+            };
+            self.account_mut(&id)
+                .resource_policies
+                .push(ResourcePolicy {
+                    resource_arn: rp.resource_arn,
+                    applies_to,
+                    policy,
+                });
+        }
+        for p in identity_providers.into_iter().flat_map(|l| l.0) {
+            self.provider(ctx, p);
+        }
+        for p in open_id_connect_provider_list
+            .into_iter()
+            .chain(saml_provider_list)
+            .flat_map(|l| l.0)
+        {
+            self.provider(
+                ctx,
+                RawIdentityProvider {
+                    arn: p.arn,
+                    provider_type: None,
+                    url: None,
+                    client_id_list: super::raw::Lenient::default(),
+                },
+            );
+        }
+        if let Some(regions) = sts_regions_deactivated {
+            let acct = self.account_mut(&id);
+            for r in regions.0 {
+                if !acct.sts_regions_deactivated.contains(&r) {
+                    acct.sts_regions_deactivated.push(r);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn account_mut(&mut self, id: &str) -> &mut Account {
+        self.inv
+            .accounts
+            .entry(id.to_owned())
+            .or_insert_with(|| Account {
+                id: id.to_owned(),
+                ..Account::default()
+            })
+    }
+
+    /// Parses an entity ARN and checks it against the bundle key; `None` (with a warning)
+    /// when it is not an ARN.
+    fn entity_arn(
+        &mut self,
+        ctx: &FileCtx<'_, '_>,
+        arn: &str,
+        kind: &str,
+        key: Option<&str>,
+    ) -> Option<Arn> {
+        match Arn::parse(arn) {
+            Ok(parsed) => {
+                if let Some(key) = key.filter(|k| *k != parsed.account) {
+                    self.inv.warnings.push(ctx.warn(
+                        arn,
+                        format!(
+                            "this {kind} is listed under account `{key}` but its ARN names account `{}`; rolescope uses the ARN's",
+                            parsed.account
+                        ),
+                    ));
+                }
+                if is_account_id(&parsed.account) {
+                    self.account_mut(&parsed.account);
+                }
+                Some(parsed)
+            }
+            Err(e) => {
+                self.inv
+                    .warnings
+                    .push(ctx.warn(arn, format!("{e}; this {kind} is skipped")));
+                None
+            }
+        }
+    }
+
+    fn date(
+        &mut self,
+        ctx: &FileCtx<'_, '_>,
+        value: Option<String>,
+        arn: &str,
+    ) -> Option<DateTime<Utc>> {
+        let value = value?;
+        let parsed = parse_date(&value);
+        if parsed.is_none() {
+            self.inv.warnings.push(ctx.warn(
+                arn,
+                format!(
+                    "unreadable date `{value}`; expected ISO 8601 such as `2026-11-24T07:04:20Z`"
+                ),
+            ));
+        }
+        parsed
+    }
+
+    fn inline_policies<'a>(
+        ctx: &mut FileCtx<'a, '_>,
+        list: Vec<RawInlinePolicy<'a>>,
+    ) -> Vec<InlinePolicy> {
+        list.into_iter()
+            .map(|p| InlinePolicy {
+                policy: ctx.policy(p.policy_document, "policy document (`PolicyDocument`)"),
+                name: p.policy_name,
+            })
+            .collect()
+    }
+
+    fn role<'a>(
+        &mut self,
+        ctx: &mut FileCtx<'a, '_>,
+        r: RawRole<'a>,
+        key: Option<&str>,
+    ) -> Option<Role> {
+        let arn = self.entity_arn(ctx, &r.arn, "role", key)?;
+        let profile_role = r
+            .instance_profile_list
+            .0
+            .iter()
+            .flat_map(|ip| ip.roles.0.iter())
+            .find(|pr| pr.arn.as_deref() == Some(r.arn.as_str()));
+        let msd = r
+            .max_session_duration
+            .or_else(|| profile_role.and_then(|p| p.max_session_duration));
+        let description = r
+            .description
+            .or_else(|| profile_role.and_then(|p| p.description.clone()));
+        let max_session_duration = match msd {
+            Some(s) => {
+                if !MAX_SESSION_RANGE.contains(&s) {
+                    self.inv.warnings.push(ctx.warn(
+                        r.arn.as_str(),
+                        format!(
+                            "`MaxSessionDuration` {s} is outside the 3600–43200 seconds IAM allows"
+                        ),
+                    ));
+                }
+                Known::Known(u32::try_from(s).unwrap_or(u32::MAX))
+            }
+            None => Known::Unknown,
+        };
+        let create_date = self.date(ctx, r.create_date, &r.arn);
+        let last_used = match r.role_last_used {
+            Some(lu) => Some(RoleLastUsed {
+                last_used_date: self.date(ctx, lu.last_used_date, &r.arn),
+                region: lu.region,
+            }),
+            None => None,
+        };
+        let trust_policy = ctx.policy(
+            r.assume_role_policy_document,
+            "trust policy (`AssumeRolePolicyDocument`) for this role",
+        );
+        let inline_policies = Self::inline_policies(ctx, r.role_policy_list.0);
+        Some(Role {
+            account: arn.account.clone(),
+            name: r
+                .role_name
+                .unwrap_or_else(|| arn.resource_name().to_owned()),
+            path: r.path.unwrap_or_else(|| path_of(&arn)),
+            role_id: r.role_id.unwrap_or_default(),
+            create_date,
+            description,
+            max_session_duration,
+            trust_policy,
+            inline_policies,
+            managed_policies: attached(r.attached_managed_policies.0),
+            permissions_boundary: boundary(r.permissions_boundary),
+            tags: r
+                .tags
+                .0
+                .into_iter()
+                .map(|t| Tag {
+                    key: t.key,
+                    value: t.value,
+                })
+                .collect(),
+            last_used,
+            instance_profiles: r
+                .instance_profile_list
+                .0
+                .into_iter()
+                .map(|ip| InstanceProfileRef {
+                    name: ip.instance_profile_name,
+                    arn: ip.arn,
+                    path: ip.path,
+                })
+                .collect(),
+            arn: r.arn,
+        })
+    }
+
+    fn insert_role(&mut self, ctx: &FileCtx<'_, '_>, role: Role) -> Result<(), LoadError> {
+        if let Some((i, first)) = self.roles.get(&role.arn) {
+            let existing = &mut self.inv.roles[*i];
+            let what = if existing.role_id != role.role_id {
+                Some(format!(
+                    "role id `{}` against `{}`",
+                    existing.role_id, role.role_id
+                ))
+            } else if existing.trust_policy.json != role.trust_policy.json {
+                Some("the trust policies differ".to_owned())
+            } else {
+                None
+            };
+            if let Some(what) = what {
+                return Err(conflict(first, ctx, "role", role.arn, what));
+            }
+            fill_role(existing, role);
+            return Ok(());
+        }
+        self.roles
+            .insert(role.arn.clone(), (self.inv.roles.len(), ctx.source.clone()));
+        self.inv.roles.push(role);
+        Ok(())
+    }
+
+    fn user<'a>(
+        &mut self,
+        ctx: &mut FileCtx<'a, '_>,
+        u: RawUser<'a>,
+        key: Option<&str>,
+    ) -> Option<User> {
+        let arn = self.entity_arn(ctx, &u.arn, "user", key)?;
+        let create_date = self.date(ctx, u.create_date, &u.arn);
+        Some(User {
+            account: arn.account.clone(),
+            name: u
+                .user_name
+                .unwrap_or_else(|| arn.resource_name().to_owned()),
+            path: u.path.unwrap_or_else(|| path_of(&arn)),
+            user_id: u.user_id.unwrap_or_default(),
+            create_date,
+            groups: u.group_list.0,
+            inline_policies: Self::inline_policies(ctx, u.user_policy_list.0),
+            managed_policies: attached(u.attached_managed_policies.0),
+            permissions_boundary: boundary(u.permissions_boundary),
+            tags: u
+                .tags
+                .0
+                .into_iter()
+                .map(|t| Tag {
+                    key: t.key,
+                    value: t.value,
+                })
+                .collect(),
+            arn: u.arn,
+        })
+    }
+
+    fn insert_user(&mut self, ctx: &FileCtx<'_, '_>, user: User) -> Result<(), LoadError> {
+        if let Some((i, first)) = self.users.get(&user.arn) {
+            let existing = &self.inv.users[*i];
+            if existing.user_id != user.user_id {
+                let what = format!("user id `{}` against `{}`", existing.user_id, user.user_id);
+                return Err(conflict(first, ctx, "user", user.arn, what));
+            }
+            return Ok(());
+        }
+        self.users
+            .insert(user.arn.clone(), (self.inv.users.len(), ctx.source.clone()));
+        self.inv.users.push(user);
+        Ok(())
+    }
+
+    fn group<'a>(
+        &mut self,
+        ctx: &mut FileCtx<'a, '_>,
+        g: RawGroup<'a>,
+        key: Option<&str>,
+    ) -> Option<Group> {
+        let arn = self.entity_arn(ctx, &g.arn, "group", key)?;
+        Some(Group {
+            account: arn.account.clone(),
+            name: g
+                .group_name
+                .unwrap_or_else(|| arn.resource_name().to_owned()),
+            path: g.path.unwrap_or_else(|| path_of(&arn)),
+            group_id: g.group_id.unwrap_or_default(),
+            inline_policies: Self::inline_policies(ctx, g.group_policy_list.0),
+            managed_policies: attached(g.attached_managed_policies.0),
+            arn: g.arn,
+        })
+    }
+
+    fn insert_group(&mut self, ctx: &FileCtx<'_, '_>, group: Group) -> Result<(), LoadError> {
+        if let Some((i, first)) = self.groups.get(&group.arn) {
+            let existing = &self.inv.groups[*i];
+            if existing.group_id != group.group_id {
+                let what = format!(
+                    "group id `{}` against `{}`",
+                    existing.group_id, group.group_id
+                );
+                return Err(conflict(first, ctx, "group", group.arn, what));
+            }
+            return Ok(());
+        }
+        self.groups.insert(
+            group.arn.clone(),
+            (self.inv.groups.len(), ctx.source.clone()),
+        );
+        self.inv.groups.push(group);
+        Ok(())
+    }
+
+    fn managed_policy<'a>(
+        &mut self,
+        ctx: &mut FileCtx<'a, '_>,
+        p: RawManagedPolicy<'a>,
+    ) -> Option<ManagedPolicy> {
+        let arn = match Arn::parse(&p.arn) {
+            Ok(a) => a,
+            Err(e) => {
+                self.inv.warnings.push(ctx.warn(
+                    p.arn.as_str(),
+                    format!("{e}; this managed policy is skipped"),
+                ));
+                return None;
+            }
+        };
+        let mut versions = Vec::with_capacity(p.policy_version_list.0.len());
+        for v in p.policy_version_list.0 {
+            let create_date = self.date(ctx, v.create_date, &p.arn);
+            versions.push(PolicyVersion {
+                policy: ctx.policy(v.document, "policy document (`Document`) for this version"),
+                version_id: v.version_id,
+                is_default: v.is_default_version,
+                create_date,
+            });
+        }
+        let policy = ManagedPolicy {
+            name: p
+                .policy_name
+                .unwrap_or_else(|| arn.resource_name().to_owned()),
+            path: p.path.unwrap_or_else(|| path_of(&arn)),
+            policy_id: p.policy_id,
+            default_version_id: p.default_version_id,
+            description: p.description.filter(|d| !d.is_empty()),
+            attachment_count: p.attachment_count,
+            permissions_boundary_usage_count: p.permissions_boundary_usage_count,
+            create_date: self.date(ctx, p.create_date, &p.arn),
+            update_date: self.date(ctx, p.update_date, &p.arn),
+            versions,
+            arn: p.arn,
+        };
+        if policy.default_version().is_none() {
+            self.inv.warnings.push(ctx.warn(
+                policy.arn.as_str(),
+                "no default version of this managed policy is in the data; it is treated as allowing nothing",
+            ));
+        }
+        Some(policy)
+    }
+
+    fn insert_policy(
+        &mut self,
+        ctx: &FileCtx<'_, '_>,
+        policy: ManagedPolicy,
+    ) -> Result<(), LoadError> {
+        if let Some((i, first)) = self.policies.get(&policy.arn) {
+            let existing = &self.inv.policies[*i];
+            let aws_managed = policy.arn.starts_with("arn:aws:iam::aws:")
+                || policy.arn.contains(":iam::aws:policy/");
+            let same = existing.default_version().map(|v| &v.policy.json)
+                == policy.default_version().map(|v| &v.policy.json);
+            if !same && !aws_managed {
+                return Err(conflict(
+                    first,
+                    ctx,
+                    "managed policy",
+                    policy.arn,
+                    "the default versions differ".to_owned(),
+                ));
+            }
+            return Ok(());
+        }
+        self.policies.insert(
+            policy.arn.clone(),
+            (self.inv.policies.len(), ctx.source.clone()),
+        );
+        self.inv.policies.push(policy);
+        Ok(())
+    }
+
+    fn provider(&mut self, ctx: &FileCtx<'_, '_>, p: RawIdentityProvider) {
+        let Ok(arn) = Arn::parse(&p.arn) else {
+            self.inv.warnings.push(ctx.warn(
+                p.arn.as_str(),
+                "not an identity provider ARN; this provider is skipped",
+            ));
+            return;
+        };
+        let from_arn = match arn.resource_type() {
+            "oidc-provider" => Some(ProviderType::Oidc),
+            "saml-provider" => Some(ProviderType::Saml),
+            _ => None,
+        };
+        let provider_type = match p.provider_type.as_deref().map(str::to_ascii_uppercase) {
+            Some(t) if t == "OIDC" => Some(ProviderType::Oidc),
+            Some(t) if t == "SAML" => Some(ProviderType::Saml),
+            _ => from_arn,
+        };
+        let Some(provider_type) = provider_type else {
+            self.inv.warnings.push(ctx.warn(
+                p.arn.as_str(),
+                "identity provider `Type` must be `OIDC` or `SAML`; this provider is skipped",
+            ));
+            return;
+        };
+        let url = p
+            .url
+            .map(|u| {
+                u.trim_start_matches("https://")
+                    .trim_start_matches("http://")
+                    .to_owned()
+            })
+            .or_else(|| {
+                (provider_type == ProviderType::Oidc)
+                    .then(|| arn.resource.trim_start_matches("oidc-provider/").to_owned())
+            });
+        if is_account_id(&arn.account) {
+            self.account_mut(&arn.account);
+        }
+        if let Some(&i) = self.providers.get(&p.arn) {
+            let existing = &mut self.inv.identity_providers[i];
+            for c in p.client_id_list.0 {
+                if !existing.client_ids.contains(&c) {
+                    existing.client_ids.push(c);
+                }
+            }
+            if existing.url.is_none() {
+                existing.url = url;
+            }
+            return;
+        }
+        self.providers
+            .insert(p.arn.clone(), self.inv.identity_providers.len());
+        self.inv.identity_providers.push(IdentityProvider {
+            account: arn.account,
+            provider_type,
+            url,
+            client_ids: p.client_id_list.0,
+            arn: p.arn,
+        });
+    }
+
+    fn set_org(
+        &mut self,
+        ctx: &FileCtx<'_, '_>,
+        id: &str,
+        membership: OrgMembership,
+    ) -> Result<(), LoadError> {
+        let acct = self.account_mut(id);
+        if let Some(existing) = &acct.organization {
+            let same =
+                serde_json::to_value(existing).ok() == serde_json::to_value(&membership).ok();
+            if same {
+                return Ok(());
+            }
+            let first = self
+                .org_origin
+                .get(id)
+                .map_or_else(String::new, ToString::to_string);
+            return Err(LoadError::Conflict {
+                first,
+                second: ctx.source.to_string(),
+                entity: "the organisation of account",
+                arn: id.to_owned(),
+                what: "the organisation ids or policies differ".to_owned(),
+            });
+        }
+        acct.organization = Some(membership);
+        self.org_origin.insert(id.to_owned(), ctx.source.clone());
+        Ok(())
+    }
+
+    /// Merges `list-roles`/`get-role` data, reports references to absent policies and groups
+    /// and to unreadable policies, and builds the indexes.
+    #[must_use]
+    pub fn finish(mut self) -> Inventory {
+        for (origin, partial) in std::mem::take(&mut self.partial_roles) {
+            if let Some((i, _)) = self.roles.get(&partial.arn) {
+                let existing = &mut self.inv.roles[*i];
+                if !existing.role_id.is_empty()
+                    && !partial.role_id.is_empty()
+                    && existing.role_id != partial.role_id
+                {
+                    self.inv.warnings.push(LoadWarning {
+                        source: origin.to_string(),
+                        location: partial.arn.clone(),
+                        message: format!(
+                            "role id `{}` here differs from `{}` in the export; the role was probably deleted and re-created between the two",
+                            partial.role_id, existing.role_id
+                        ),
+                    });
+                }
+                fill_role(existing, partial);
+            } else {
+                self.inv.warnings.push(LoadWarning {
+                    source: origin.to_string(),
+                    location: partial.arn.clone(),
+                    message: "only `list-roles`/`get-role` data describes this role: its permission policies are not in the loaded data; load `get-account-authorization-details` for its account".to_owned(),
+                });
+                self.roles
+                    .insert(partial.arn.clone(), (self.inv.roles.len(), origin));
+                self.inv.roles.push(partial);
+            }
+        }
+        self.report_missing_references();
+        self.report_policy_problems();
+        self.inv.reindex();
+        self.inv
+    }
+
+    fn report_missing_references(&mut self) {
+        // policy ARN -> (how many references, first referrer, used as boundary)
+        let mut missing: BTreeMap<String, (usize, String, bool)> = BTreeMap::new();
+        let policies = &self.policies;
+        let mut add = |arn: &str, by: &str, is_boundary: bool| {
+            if policies.contains_key(arn) {
+                return;
+            }
+            let e = missing
+                .entry(arn.to_owned())
+                .or_insert_with(|| (0, by.to_owned(), false));
+            e.0 += 1;
+            e.2 |= is_boundary;
+        };
+        for r in &self.inv.roles {
+            let by = format!("role `{}`", r.name);
+            for a in &r.managed_policies {
+                add(&a.arn, &by, false);
+            }
+            if let Some(b) = &r.permissions_boundary {
+                add(&b.arn, &by, true);
+            }
+        }
+        for u in &self.inv.users {
+            let by = format!("user `{}`", u.name);
+            for a in &u.managed_policies {
+                add(&a.arn, &by, false);
+            }
+            if let Some(b) = &u.permissions_boundary {
+                add(&b.arn, &by, true);
+            }
+        }
+        for g in &self.inv.groups {
+            let by = format!("group `{}`", g.name);
+            for a in &g.managed_policies {
+                add(&a.arn, &by, false);
+            }
+        }
+        let mut warnings = Vec::new();
+        for (arn, (n, first, is_boundary)) in missing {
+            let used = if is_boundary {
+                "attached or used as a permissions boundary"
+            } else {
+                "attached"
+            };
+            let others = if n > 1 {
+                format!(" and {} more", n - 1)
+            } else {
+                String::new()
+            };
+            warnings.push(LoadWarning {
+                source: "references".to_owned(),
+                message: format!(
+                    "managed policy `{arn}` is {used} by {first}{others} but is not in the loaded data, so what it allows is unknown; export with `aws iam get-account-authorization-details` and no `--filter` to include it"
+                ),
+                location: arn,
+            });
+        }
+        for u in &self.inv.users {
+            for g in &u.groups {
+                if !self
+                    .inv
+                    .groups
+                    .iter()
+                    .any(|x| x.account == u.account && &x.name == g)
+                {
+                    warnings.push(LoadWarning {
+                        source: "references".to_owned(),
+                        location: u.arn.clone(),
+                        message: format!(
+                            "user `{}` is in group `{g}`, which is not in the loaded data; that group's policies are unknown",
+                            u.name
+                        ),
+                    });
+                }
+            }
+        }
+        self.inv.warnings.extend(warnings);
+    }
+
+    fn report_policy_problems(&mut self) {
+        let mut warnings = Vec::new();
+        let mut push = |arn: &str, what: String, text: &PolicyText| {
+            for e in &text.errors {
+                warnings.push(LoadWarning {
+                    source: "policies".to_owned(),
+                    location: arn.to_owned(),
+                    message: format!("{what}: {}: {}", e.path, e.message),
+                });
+            }
+        };
+        for r in &self.inv.roles {
+            push(&r.arn, "trust policy".to_owned(), &r.trust_policy);
+            for p in &r.inline_policies {
+                push(&r.arn, format!("inline policy `{}`", p.name), &p.policy);
+            }
+        }
+        for u in &self.inv.users {
+            for p in &u.inline_policies {
+                push(&u.arn, format!("inline policy `{}`", p.name), &p.policy);
+            }
+        }
+        for g in &self.inv.groups {
+            for p in &g.inline_policies {
+                push(&g.arn, format!("inline policy `{}`", p.name), &p.policy);
+            }
+        }
+        for p in &self.inv.policies {
+            if let Some(v) = p.default_version() {
+                push(
+                    &p.arn,
+                    format!("default version `{}`", v.version_id),
+                    &v.policy,
+                );
+            }
+        }
+        self.inv.warnings.extend(warnings);
+    }
+}
+
+fn conflict(
+    first: &Origin,
+    ctx: &FileCtx<'_, '_>,
+    entity: &'static str,
+    arn: String,
+    what: String,
+) -> LoadError {
+    LoadError::Conflict {
+        first: first.to_string(),
+        second: ctx.source.to_string(),
+        entity,
+        arn,
+        what,
+    }
+}
+
+/// Fills what `existing` does not know from `other` (same role, another source).
+fn fill_role(existing: &mut Role, other: Role) {
+    if let Known::Known(s) = other.max_session_duration {
+        existing.max_session_duration = Known::Known(s);
+    }
+    if other.description.is_some() {
+        existing.description = other.description;
+    }
+    if existing.tags.is_empty() {
+        existing.tags = other.tags;
+    }
+    if existing.permissions_boundary.is_none() {
+        existing.permissions_boundary = other.permissions_boundary;
+    }
+    // A known date beats "never used", which beats "not in this source".
+    let other_has_date = other
+        .last_used
+        .as_ref()
+        .is_some_and(|l| l.last_used_date.is_some());
+    let existing_has_date = existing
+        .last_used
+        .as_ref()
+        .is_some_and(|l| l.last_used_date.is_some());
+    if (other_has_date && !existing_has_date) || existing.last_used.is_none() {
+        existing.last_used = other.last_used;
+    }
+    if existing.create_date.is_none() {
+        existing.create_date = other.create_date;
+    }
+    if existing.role_id.is_empty() {
+        existing.role_id = other.role_id;
+    }
+    if existing.instance_profiles.is_empty() {
+        existing.instance_profiles = other.instance_profiles;
+    }
+}
+
+fn attached(list: Vec<RawAttachedPolicy>) -> Vec<AttachedPolicy> {
+    list.into_iter()
+        .map(|a| AttachedPolicy {
+            name: a
+                .policy_name
+                .unwrap_or_else(|| name_of(&a.policy_arn).to_owned()),
+            arn: a.policy_arn,
+        })
+        .collect()
+}
+
+fn boundary(b: Option<RawBoundary>) -> Option<AttachedPolicy> {
+    let arn = b?.permissions_boundary_arn?;
+    Some(AttachedPolicy {
+        name: name_of(&arn).to_owned(),
+        arn,
+    })
+}
+
+fn name_of(arn: &str) -> &str {
+    arn.rsplit(['/', ':']).next().unwrap_or(arn)
+}
+
+/// The IAM path of an entity from its ARN: `role/a/b/Name` → `/a/b/`.
+fn path_of(arn: &Arn) -> String {
+    let mut parts: Vec<&str> = arn.resource.split('/').collect();
+    if parts.len() <= 2 {
+        return "/".to_owned();
+    }
+    parts.remove(0);
+    parts.pop();
+    format!("/{}/", parts.join("/"))
+}
+
+fn org_membership<'a>(
+    ctx: &mut FileCtx<'a, '_>,
+    org: RawOrganization<'a>,
+    account: &str,
+) -> OrgMembership {
+    let mut levels = |list: Vec<RawPolicyLevel<'a>>| -> Vec<OrgPolicyLevel> {
+        list.into_iter()
+            .map(|l| OrgPolicyLevel {
+                policies: level_policies(ctx, l.policies),
+                target: l.target,
+            })
+            .collect()
+    };
+    let scps_by_level = levels(org.scps_by_level.0);
+    let rcps_by_level = levels(org.rcps_by_level.0);
+    OrgMembership {
+        org_id: org.id.unwrap_or_default(),
+        is_management_account: org
+            .is_management_account
+            .unwrap_or_else(|| org.management_account_id.as_deref() == Some(account)),
+        management_account_id: org.management_account_id,
+        scps_by_level,
+        rcps_by_level,
+    }
+}
+
+/// The documents of one SCP/RCP level: a list of documents, or a single one.
+fn level_policies<'a>(ctx: &mut FileCtx<'a, '_>, raw: Option<&'a RawValue>) -> Vec<PolicyText> {
+    let Some(raw) = raw else {
+        return Vec::new();
+    };
+    if raw.get().trim_start().starts_with('[') {
+        match serde_json::from_str::<Vec<&'a RawValue>>(raw.get()) {
+            Ok(list) => list
+                .into_iter()
+                .map(|d| ctx.policy(Some(d), "policy document"))
+                .collect(),
+            Err(e) => vec![PolicyText::unreadable(
+                Value::Null,
+                ParseError {
+                    path: "$".to_owned(),
+                    message: format!("unreadable list of policies: {e}"),
+                },
+            )],
+        }
+    } else {
+        vec![ctx.policy(Some(raw), "policy document")]
+    }
+}
+
+/// Reads the timestamp forms AWS tools write: `…Z` with or without fractions (IAM, moto),
+/// `+00:00` offsets (CLI v2), and offset-less local forms (treated as UTC).
+#[must_use]
+pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(n.and_utc());
+        }
+    }
+    if let Ok(d) = DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z") {
+        return Some(d.with_timezone(&Utc));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_three_timestamp_forms_aws_tools_write_parse() {
+        for s in [
+            "2026-11-24T07:04:20Z",
+            "2026-11-24T07:04:20.327827Z",
+            "2026-11-24T07:04:20+00:00",
+            "2026-11-24T07:04:20",
+        ] {
+            assert_eq!(
+                parse_date(s).map(|d| d.timestamp()),
+                Some(1_795_503_860),
+                "{s}"
+            );
+        }
+        assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn path_comes_from_the_arn_when_absent() {
+        let a = Arn::parse("arn:aws:iam::123456789012:role/a/b/Name").unwrap();
+        assert_eq!(path_of(&a), "/a/b/");
+        let a = Arn::parse("arn:aws:iam::123456789012:role/Name").unwrap();
+        assert_eq!(path_of(&a), "/");
+    }
+}

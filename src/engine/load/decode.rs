@@ -1,0 +1,327 @@
+//! From bytes to parsed shapes: text encodings, JSON syntax and shape errors, and the three
+//! encodings of a policy document.
+//!
+//! Owns turning a file's bytes into [`RawAccount`] with errors that name the line and
+//! column (syntax) or the JSON path (shape), and turning one policy document — a JSON
+//! object, a string holding JSON text, or a URL-encoded string — into a [`PolicyText`].
+
+use std::path::Path;
+
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::LoadError;
+use super::raw::RawAccount;
+use crate::engine::model::PolicyText;
+use crate::engine::policy::document::ParseError;
+
+/// The keys that make a file something rolescope reads.
+pub const KNOWN_KEYS: &[&str] = &[
+    "Accounts",
+    "RoleDetailList",
+    "UserDetailList",
+    "GroupDetailList",
+    "Policies",
+    "Roles",
+    "Role",
+    "Organization",
+    "ResourcePolicies",
+    "IdentityProviders",
+    "StsRegionsDeactivated",
+    "OpenIDConnectProviderList",
+    "SAMLProviderList",
+];
+
+/// Turns a file's bytes into text: UTF-8 (a byte-order mark is dropped) or UTF-16 with a
+/// byte-order mark (what Windows PowerShell 5 writes for `>`). Anything else with a NUL byte
+/// or invalid UTF-8 is binary.
+///
+/// # Errors
+/// [`LoadError::Empty`] for no bytes, [`LoadError::Binary`] for non-text.
+pub fn text(path: &Path, data: Vec<u8>) -> Result<String, LoadError> {
+    if data.is_empty() {
+        return Err(LoadError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    let binary = |offset| LoadError::Binary {
+        path: path.to_owned(),
+        offset,
+    };
+    if let Some(utf16) = utf16(&data) {
+        return utf16.ok_or_else(|| binary(0));
+    }
+    let start = if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    if let Some(offset) = data.iter().position(|&b| b == 0) {
+        return Err(binary(offset));
+    }
+    let mut data = data;
+    data.drain(..start);
+    String::from_utf8(data).map_err(|e| binary(e.utf8_error().valid_up_to() + start))
+}
+
+/// `Some` when `data` starts with a UTF-16 byte-order mark: the decoded text, or `None` when
+/// it is not valid UTF-16.
+fn utf16(data: &[u8]) -> Option<Option<String>> {
+    let little = match data {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let units: Vec<u16> = data[2..]
+        .chunks(2)
+        .map(|c| match c {
+            [a, b] if little => u16::from_le_bytes([*a, *b]),
+            [a, b] => u16::from_be_bytes([*a, *b]),
+            _ => 0xFFFF,
+        })
+        .collect();
+    Some(
+        String::from_utf16(&units)
+            .ok()
+            .filter(|s| !s.contains('\0')),
+    )
+}
+
+/// Parses a whole file into its shapes.
+///
+/// # Errors
+/// [`LoadError::Syntax`] with line and column for malformed JSON, [`LoadError::Shape`] with
+/// the JSON path for a wrong shape, [`LoadError::UnknownFormat`] when no known key is there.
+pub fn parse<'a>(path: &Path, text: &'a str) -> Result<RawAccount<'a>, LoadError> {
+    match serde_json::from_str::<RawAccount<'a>>(text) {
+        Ok(raw) => {
+            if has_known_key(&raw) {
+                Ok(raw)
+            } else {
+                Err(unknown_format(path, text))
+            }
+        }
+        Err(e) if e.is_data() => Err(shape_error(path, text, &e)),
+        Err(e) => Err(LoadError::Syntax {
+            path: path.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        }),
+    }
+}
+
+fn has_known_key(raw: &RawAccount<'_>) -> bool {
+    raw.accounts.is_some()
+        || raw.roles.is_some()
+        || raw.role.is_some()
+        || raw.user_detail_list.is_some()
+        || raw.group_detail_list.is_some()
+        || raw.role_detail_list.is_some()
+        || raw.policies.is_some()
+        || raw.organization.is_some()
+        || raw.resource_policies.is_some()
+        || raw.identity_providers.is_some()
+        || raw.sts_regions_deactivated.is_some()
+        || raw.open_id_connect_provider_list.is_some()
+        || raw.saml_provider_list.is_some()
+}
+
+fn unknown_format(path: &Path, text: &str) -> LoadError {
+    let found = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) if map.is_empty() => "an empty object".to_owned(),
+        Ok(Value::Object(map)) => {
+            let keys: Vec<String> = map.keys().take(8).map(|k| format!("`{k}`")).collect();
+            let more = if map.len() > 8 { ", …" } else { "" };
+            format!("{}{more}", keys.join(", "))
+        }
+        Ok(other) => kind_of(&other).to_owned(),
+        Err(_) => "something else".to_owned(),
+    };
+    LoadError::UnknownFormat {
+        path: path.to_owned(),
+        expected: "`RoleDetailList`, `UserDetailList`, `Policies` (get-account-authorization-details), `Roles` (list-roles), `Role` (get-role) or `Accounts` (a bundle)".to_owned(),
+        found,
+    }
+}
+
+/// Re-reads the text tracking the path, which only a failed parse pays for.
+fn shape_error(path: &Path, text: &str, first: &serde_json::Error) -> LoadError {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let (json_path, message) = match serde_path_to_error::deserialize::<_, RawAccount<'_>>(&mut de)
+    {
+        Err(e) => (
+            json_path(&e.path().to_string()),
+            strip_position(&e.inner().to_string()),
+        ),
+        Ok(_) => ("$".to_owned(), strip_position(&first.to_string())),
+    };
+    let message = if json_path == "$" && message.starts_with("invalid type") {
+        format!("{message}; the top level must be a JSON object")
+    } else {
+        message
+    };
+    LoadError::Shape {
+        path: path.to_owned(),
+        json_path,
+        message,
+    }
+}
+
+/// `RoleDetailList[3].RoleName` → `$.RoleDetailList[3].RoleName`; `.` → `$`.
+fn json_path(p: &str) -> String {
+    if p.is_empty() || p == "." {
+        "$".to_owned()
+    } else {
+        format!("$.{p}")
+    }
+}
+
+/// serde_json appends " at line L column C"; the error carries those separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Decodes one policy document in any of its three encodings — a JSON object (AWS CLI
+/// output), a string holding JSON text, or a URL-encoded string (the raw API and SDKs
+/// without botocore's decoding) — and parses it. A document that cannot be decoded still
+/// yields a [`PolicyText`], holding the problem.
+#[must_use]
+pub fn policy_text(raw: &RawValue) -> PolicyText {
+    let text = raw.get().trim_start();
+    if !text.starts_with('"') {
+        return match serde_json::from_str::<Value>(text) {
+            Ok(v) => PolicyText::from_json(v),
+            Err(e) => unreadable(Value::Null, format!("not valid JSON: {e}")),
+        };
+    }
+    let Ok(inner) = serde_json::from_str::<String>(text) else {
+        return unreadable(Value::Null, "not a readable string".to_owned());
+    };
+    let trimmed = inner.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return match serde_json::from_str::<Value>(trimmed) {
+            Ok(v) => PolicyText::from_json(v),
+            Err(e) => unreadable(
+                Value::String(inner.clone()),
+                format!(
+                    "the document is a string of JSON text that does not parse: {} at line {}, column {}",
+                    strip_position(&e.to_string()),
+                    e.line(),
+                    e.column()
+                ),
+            ),
+        };
+    }
+    // URL-encoded (RFC 3986; `+` for a space as form encoding writes it — a literal `+` is
+    // always `%2B` in either encoding).
+    let spaced = inner.replace('+', " ");
+    let decoded = percent_encoding::percent_decode_str(&spaced).decode_utf8();
+    match decoded {
+        Ok(d) if d.trim_start().starts_with('{') => match serde_json::from_str::<Value>(&d) {
+            Ok(v) => PolicyText::from_json(v),
+            Err(e) => unreadable(
+                Value::String(inner.clone()),
+                format!(
+                    "the URL-encoded document decodes to text that is not valid JSON: {} at line {}, column {}",
+                    strip_position(&e.to_string()),
+                    e.line(),
+                    e.column()
+                ),
+            ),
+        },
+        _ => unreadable(
+            Value::String(inner),
+            "a policy document must be a JSON object, JSON text or URL-encoded JSON text; this string is none of them".to_owned(),
+        ),
+    }
+}
+
+fn unreadable(json: Value, message: String) -> PolicyText {
+    PolicyText::unreadable(
+        json,
+        ParseError {
+            path: "$".to_owned(),
+            message,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(s: &str) -> Box<RawValue> {
+        RawValue::from_string(s.to_owned()).unwrap()
+    }
+
+    const DOC: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+    #[test]
+    fn the_three_policy_encodings_decode_to_the_same_document() {
+        let object = policy_text(&raw(DOC));
+        let json_text = policy_text(&raw(&serde_json::to_string(DOC).unwrap()));
+        let encoded: String =
+            percent_encoding::utf8_percent_encode(DOC, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        let url = policy_text(&raw(&serde_json::to_string(&encoded).unwrap()));
+        assert!(object.is_clean());
+        assert_eq!(object.json, json_text.json);
+        assert_eq!(object.json, url.json);
+        assert_eq!(object.document, json_text.document);
+        assert_eq!(object.document, url.document);
+    }
+
+    #[test]
+    fn form_encoded_spaces_decode() {
+        let doc = r#"{"Version":"2012-10-17","Statement":{"Sid":"a b","Effect":"Allow","Action":"*","Resource":"*"}}"#;
+        let form = percent_encoding::utf8_percent_encode(doc, percent_encoding::NON_ALPHANUMERIC)
+            .to_string()
+            .replace("%20", "+");
+        let t = policy_text(&raw(&serde_json::to_string(&form).unwrap()));
+        assert!(t.is_clean(), "{:?}", t.errors);
+        assert_eq!(t.json["Statement"]["Sid"], "a b");
+    }
+
+    #[test]
+    fn an_undecodable_string_keeps_the_problem() {
+        let t = policy_text(&raw(r#""not a policy""#));
+        assert!(t.document.is_none());
+        assert!(t.errors[0].message.contains("URL-encoded"));
+        let t = policy_text(&raw(r#""{\"Version\": ""#));
+        assert!(t.errors[0].message.contains("does not parse"));
+    }
+
+    #[test]
+    fn utf16_with_bom_is_text_and_nul_bytes_are_binary() {
+        let mut le = vec![0xFF, 0xFE];
+        for u in "{\"Roles\":[]}".encode_utf16() {
+            le.extend(u.to_le_bytes());
+        }
+        assert_eq!(text(Path::new("x"), le).unwrap(), "{\"Roles\":[]}");
+        let bom = [&[0xEF, 0xBB, 0xBF][..], b"{}"].concat();
+        assert_eq!(text(Path::new("x"), bom).unwrap(), "{}");
+        assert!(matches!(
+            text(Path::new("x"), vec![b'{', 0, 1]),
+            Err(LoadError::Binary { offset: 1, .. })
+        ));
+        assert!(matches!(
+            text(Path::new("x"), vec![b'{', 0xC3, 0x28]),
+            Err(LoadError::Binary { offset: 1, .. })
+        ));
+    }
+}

@@ -1,0 +1,350 @@
+//! The shapes of the files rolescope reads, exactly as AWS (or a bundle) writes them.
+//!
+//! One struct per JSON object, deserialized in one pass from a whole-file buffer. Policy
+//! documents are kept as borrowed raw JSON (`&RawValue`) and decoded later, once per
+//! distinct text, by `load::build`. Scalars are owned `String`s that move into the model
+//! without copying. Unknown keys are ignored so newer CLI output still loads; `null` where
+//! a list is expected reads as an empty list, and a single value where a list is expected
+//! reads as a one-element list.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// A whole input file, or one account of a bundle: every recognised key is optional, and
+/// which ones are present decides what the file is. Plain `get-account-authorization-details`
+/// output fills the `…DetailList` keys and `Policies`; a bundle fills `Accounts`, whose values
+/// are read with this same shape (plus the extensions `Name`, `Organization`, …).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawAccount<'a> {
+    /// A bundle: account id to that account's export plus extensions.
+    #[serde(borrow, default)]
+    pub accounts: Option<BTreeMap<String, RawAccount<'a>>>,
+    /// `aws iam list-roles`.
+    #[serde(borrow, default)]
+    pub roles: Option<Lenient<RawRole<'a>>>,
+    /// `aws iam get-role`.
+    #[serde(borrow, default)]
+    pub role: Option<RawRole<'a>>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(borrow, default)]
+    pub user_detail_list: Option<Lenient<RawUser<'a>>>,
+    #[serde(borrow, default)]
+    pub group_detail_list: Option<Lenient<RawGroup<'a>>>,
+    #[serde(borrow, default)]
+    pub role_detail_list: Option<Lenient<RawRole<'a>>>,
+    #[serde(borrow, default)]
+    pub policies: Option<Lenient<RawManagedPolicy<'a>>>,
+    #[serde(borrow, default)]
+    pub organization: Option<RawOrganization<'a>>,
+    #[serde(borrow, default)]
+    pub resource_policies: Option<Lenient<RawResourcePolicy<'a>>>,
+    #[serde(default)]
+    pub identity_providers: Option<Lenient<RawIdentityProvider>>,
+    #[serde(default)]
+    pub sts_regions_deactivated: Option<Lenient<String>>,
+    /// `aws iam list-open-id-connect-providers`.
+    #[serde(default, rename = "OpenIDConnectProviderList")]
+    pub open_id_connect_provider_list: Option<Lenient<RawProviderRef>>,
+    /// `aws iam list-saml-providers`.
+    #[serde(default, rename = "SAMLProviderList")]
+    pub saml_provider_list: Option<Lenient<RawProviderRef>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawTag {
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawInlinePolicy<'a> {
+    pub policy_name: String,
+    #[serde(borrow, default)]
+    pub policy_document: Option<&'a RawValue>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawAttachedPolicy {
+    #[serde(default)]
+    pub policy_name: Option<String>,
+    pub policy_arn: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawBoundary {
+    #[serde(default)]
+    pub permissions_boundary_arn: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawLastUsed {
+    #[serde(default)]
+    pub last_used_date: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+/// The role inside an instance profile: the full `Role` shape, of which only the fields the
+/// authorization-details role lacks are kept.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawProfileRole {
+    #[serde(default)]
+    pub arn: Option<String>,
+    #[serde(default)]
+    pub max_session_duration: Option<u64>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawInstanceProfile {
+    #[serde(default)]
+    pub instance_profile_name: String,
+    #[serde(default)]
+    pub arn: String,
+    #[serde(default)]
+    pub path: String,
+    #[serde(default)]
+    pub roles: Lenient<RawProfileRole>,
+}
+
+/// A role from `RoleDetailList`, `list-roles` (`Roles`) or `get-role` (`Role`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawRole<'a> {
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub role_name: Option<String>,
+    #[serde(default)]
+    pub role_id: Option<String>,
+    pub arn: String,
+    #[serde(default)]
+    pub create_date: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub max_session_duration: Option<u64>,
+    #[serde(borrow, default)]
+    pub assume_role_policy_document: Option<&'a RawValue>,
+    #[serde(default)]
+    pub instance_profile_list: Lenient<RawInstanceProfile>,
+    #[serde(borrow, default)]
+    pub role_policy_list: Lenient<RawInlinePolicy<'a>>,
+    #[serde(default)]
+    pub attached_managed_policies: Lenient<RawAttachedPolicy>,
+    #[serde(default)]
+    pub permissions_boundary: Option<RawBoundary>,
+    #[serde(default)]
+    pub tags: Lenient<RawTag>,
+    #[serde(default)]
+    pub role_last_used: Option<RawLastUsed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawUser<'a> {
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub user_name: Option<String>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    pub arn: String,
+    #[serde(default)]
+    pub create_date: Option<String>,
+    #[serde(borrow, default)]
+    pub user_policy_list: Lenient<RawInlinePolicy<'a>>,
+    #[serde(default)]
+    pub group_list: Lenient<String>,
+    #[serde(default)]
+    pub attached_managed_policies: Lenient<RawAttachedPolicy>,
+    #[serde(default)]
+    pub permissions_boundary: Option<RawBoundary>,
+    #[serde(default)]
+    pub tags: Lenient<RawTag>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawGroup<'a> {
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub group_name: Option<String>,
+    #[serde(default)]
+    pub group_id: Option<String>,
+    pub arn: String,
+    #[serde(borrow, default)]
+    pub group_policy_list: Lenient<RawInlinePolicy<'a>>,
+    #[serde(default)]
+    pub attached_managed_policies: Lenient<RawAttachedPolicy>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawPolicyVersion<'a> {
+    #[serde(borrow, default)]
+    pub document: Option<&'a RawValue>,
+    #[serde(default)]
+    pub version_id: String,
+    #[serde(default)]
+    pub is_default_version: bool,
+    #[serde(default)]
+    pub create_date: Option<String>,
+}
+
+/// An entry of `Policies` (`ManagedPolicyDetail`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawManagedPolicy<'a> {
+    #[serde(default)]
+    pub policy_name: Option<String>,
+    #[serde(default)]
+    pub policy_id: Option<String>,
+    pub arn: String,
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub default_version_id: Option<String>,
+    #[serde(default)]
+    pub attachment_count: Option<u64>,
+    #[serde(default)]
+    pub permissions_boundary_usage_count: Option<u64>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub create_date: Option<String>,
+    #[serde(default)]
+    pub update_date: Option<String>,
+    #[serde(borrow, default)]
+    pub policy_version_list: Lenient<RawPolicyVersion<'a>>,
+}
+
+/// One level (root, OU, account) of SCPs or RCPs. `Policies` is a list of documents or a
+/// single one; it is split by `load::build`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawPolicyLevel<'a> {
+    #[serde(default)]
+    pub target: String,
+    #[serde(borrow, default)]
+    pub policies: Option<&'a RawValue>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawOrganization<'a> {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub management_account_id: Option<String>,
+    #[serde(default)]
+    pub is_management_account: Option<bool>,
+    #[serde(borrow, default)]
+    pub scps_by_level: Lenient<RawPolicyLevel<'a>>,
+    #[serde(borrow, default)]
+    pub rcps_by_level: Lenient<RawPolicyLevel<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawResourcePolicy<'a> {
+    pub resource_arn: String,
+    #[serde(default)]
+    pub applies_to: Lenient<String>,
+    #[serde(borrow, default)]
+    pub policy: Option<&'a RawValue>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawIdentityProvider {
+    pub arn: String,
+    #[serde(default, rename = "Type")]
+    pub provider_type: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default, rename = "ClientIDList")]
+    pub client_id_list: Lenient<String>,
+}
+
+/// An entry of `list-open-id-connect-providers` or `list-saml-providers`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawProviderRef {
+    pub arn: String,
+}
+
+/// A list that also accepts `null` (empty) and a single value (one element), as AWS
+/// tooling writes either.
+#[derive(Debug, Clone)]
+pub struct Lenient<T>(pub Vec<T>);
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LenientVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for LenientVisitor<T> {
+            type Value = Lenient<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list")
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Lenient(Vec::new()))
+            }
+
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Lenient(Vec::new()))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Lenient(items))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let one = T::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Lenient(vec![one]))
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                let one = T::deserialize(de::value::BorrowedStrDeserializer::new(v))?;
+                Ok(Lenient(vec![one]))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                let one = T::deserialize(v.to_owned().into_deserializer())?;
+                Ok(Lenient(vec![one]))
+            }
+        }
+
+        deserializer.deserialize_any(LenientVisitor(PhantomData))
+    }
+}

@@ -1,0 +1,200 @@
+//! Loading real-shaped exports: every role of the reference account loads, `list-roles`
+//! fills what `get-account-authorization-details` lacks, and bad input is refused with a
+//! message naming the file and the place.
+
+use std::path::{Path, PathBuf};
+
+use rolescope::engine::load::{self, LoadError, LoadOptions, Loader};
+use rolescope::engine::model::Known;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+const MOTO_ROLES: [&str; 17] = [
+    "ec2-web-app",
+    "lambda-order-processor",
+    "AWSServiceRoleForAutoScaling",
+    "CrossAccountAuditor",
+    "AdminMFA",
+    "SAMLDeveloper",
+    "GitHubActionsDeploy",
+    "ChainRoleA",
+    "ChainRoleB",
+    "RolesAnywhereWorkload",
+    "DeveloperRole",
+    "ReadOnlyAnalyst",
+    "deploy-pipeline",
+    "BreakGlass",
+    "ecs-task-api",
+    "OrgWideReader",
+    "ssm-hybrid-node",
+];
+
+#[test]
+fn every_role_of_the_reference_export_loads() {
+    for file in [
+        "moto-account-authz-inuse.json",
+        "moto-account-authz-local.json",
+    ] {
+        let inv = load::load_paths(&[fixture(file)]).unwrap();
+        assert_eq!(inv.roles.len(), MOTO_ROLES.len(), "{file}");
+        for name in MOTO_ROLES {
+            let roles = inv.roles_named(name);
+            assert_eq!(roles.len(), 1, "{file}: {name}");
+            assert_eq!(roles[0].account, "123456789012");
+        }
+        assert_eq!(inv.users.len(), 3);
+        assert_eq!(inv.groups.len(), 3);
+    }
+}
+
+#[test]
+fn authorization_details_export_has_no_max_session_duration_so_it_is_unknown() {
+    // botocore's RoleDetail shape has neither MaxSessionDuration nor Description.
+    let inv = load::load_paths(&[fixture("moto-account-authz-inuse.json")]).unwrap();
+    let role = inv.roles_named("DeveloperRole")[0];
+    assert_eq!(role.max_session_duration, Known::Unknown);
+    assert_eq!(role.effective_max_session(), 3600);
+    // ec2-web-app's instance profile carries the full Role shape, MaxSessionDuration included.
+    let ec2 = inv.roles_named("ec2-web-app")[0];
+    assert_eq!(ec2.max_session_duration, Known::Known(3600));
+}
+
+#[test]
+fn list_roles_fills_max_session_duration_and_description() {
+    let inv = load::load_paths(&[
+        fixture("moto-list-roles.json"),
+        fixture("moto-account-authz-inuse.json"),
+    ])
+    .unwrap();
+    assert_eq!(inv.roles.len(), 17, "merged by ARN, not added twice");
+    let expect = [
+        ("DeveloperRole", 14400),
+        ("CrossAccountAuditor", 14400),
+        ("SAMLDeveloper", 43200),
+        ("ChainRoleB", 43200),
+        ("ReadOnlyAnalyst", 43200),
+        ("ssm-hybrid-node", 7200),
+        ("AdminMFA", 3600),
+    ];
+    for (name, seconds) in expect {
+        assert_eq!(
+            inv.roles_named(name)[0].max_session_duration,
+            Known::Known(seconds),
+            "{name}"
+        );
+    }
+    assert!(
+        inv.roles
+            .iter()
+            .all(|r| matches!(r.max_session_duration, Known::Known(_)))
+    );
+    assert!(inv.roles_named("ssm-hybrid-node")[0].description.is_some());
+    // Permissions still come from the export.
+    assert!(!inv.roles_named("ec2-web-app")[0].inline_policies.is_empty());
+}
+
+#[test]
+fn get_role_output_merges_by_arn() {
+    let inv = load::load_paths(&[
+        fixture("moto-account-authz-inuse.json"),
+        fixture("moto-get-role-DeveloperRole.json"),
+    ])
+    .unwrap();
+    assert_eq!(inv.roles.len(), 17);
+    assert_eq!(
+        inv.roles_named("DeveloperRole")[0].max_session_duration,
+        Known::Known(14400)
+    );
+}
+
+#[test]
+fn a_managed_policy_referenced_but_absent_is_reported() {
+    // The `--filter LocalManagedPolicy` export leaves AWS managed policies out.
+    let inv = load::load_paths(&[fixture("moto-account-authz-local.json")]).unwrap();
+    let w = inv
+        .warnings
+        .iter()
+        .find(|w| w.location == "arn:aws:iam::aws:policy/AdministratorAccess")
+        .expect("a warning about the absent AdministratorAccess");
+    assert!(
+        w.message.contains("not in the loaded data"),
+        "{}",
+        w.message
+    );
+    assert!(
+        inv.managed_policy("arn:aws:iam::aws:policy/AdministratorAccess")
+            .is_none()
+    );
+}
+
+#[test]
+fn the_default_version_of_a_managed_policy_is_the_one_in_force() {
+    let inv = load::load_paths(&[fixture("moto-account-authz-inuse.json")]).unwrap();
+    let p = inv
+        .managed_policy("arn:aws:iam::123456789012:policy/team/DeveloperAccess")
+        .unwrap();
+    assert_eq!(p.versions.len(), 3);
+    assert_eq!(p.default_version().unwrap().version_id, "v3");
+}
+
+#[test]
+fn identity_provider_listings_load() {
+    let inv = load::load_paths(&[
+        fixture("moto-list-saml-providers.json"),
+        fixture("moto-list-open-id-connect-providers.json"),
+    ])
+    .unwrap();
+    assert_eq!(inv.identity_providers.len(), 2);
+    let oidc = inv
+        .identity_providers
+        .iter()
+        .find(|p| p.arn.contains("oidc-provider"))
+        .unwrap();
+    assert_eq!(
+        oidc.url.as_deref(),
+        Some("token.actions.githubusercontent.com")
+    );
+}
+
+#[test]
+fn the_demo_organisation_loads_cleanly() {
+    let inv = load::load_demo().unwrap();
+    assert!(inv.accounts.len() >= 2);
+    assert!(!inv.roles.is_empty());
+}
+
+#[test]
+fn progress_is_reported_while_loading() {
+    let mut events = Vec::new();
+    let mut loader = Loader::new(LoadOptions::default());
+    loader.on_progress(|p| events.push(format!("{p:?}")));
+    loader
+        .add_path(&fixture("moto-account-authz-inuse.json"))
+        .unwrap();
+    let _ = loader.finish();
+    assert!(events[0].starts_with("Reading"));
+    assert!(events.iter().any(|e| e.starts_with("Parsed")));
+    assert!(events.iter().any(|e| e.starts_with("Building")));
+    assert_eq!(events.last().map(String::as_str), Some("Indexing"));
+}
+
+#[test]
+fn malformed_json_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("broken.json");
+    std::fs::write(
+        &p,
+        "{\n  \"RoleDetailList\": [\n    {\"Arn\": \"x\" \"RoleName\": 1}\n",
+    )
+    .unwrap();
+    let e = load::load_paths(&[p]).unwrap_err();
+    assert!(matches!(e, LoadError::Syntax { line: 3, .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(msg.contains("broken.json"), "{msg}");
+    assert!(msg.contains("line 3, column"), "{msg}");
+    assert!(msg.contains("expected"), "{msg}");
+}
