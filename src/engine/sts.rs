@@ -8,12 +8,27 @@
 //! - [`caller`]: who is calling and whether the call is role chaining.
 //! - [`session`]: the issued session (ARNs, expiry, tags, simulated credentials).
 //! - [`outcome`]: error codes, findings, categories and fixes.
+//! - [`context`]: the request context STS evaluates a call with.
+//! - [`authz`]: the inventory's policies compiled once, and the policy engine's input.
+//! - [`assume`]: `AssumeRole` end to end ([`Simulator`]).
+//! - [`diagnose`]: why a call failed, the fix for each failing check, [`apply_fix`].
 //!
 //! Policy evaluation itself is `policy`'s: this module builds the STS request context and
 //! asks the policy engine about the trust policy, the caller's side and RCPs.
 
+pub mod assume;
+pub mod authz;
 pub mod caller;
+pub mod context;
+pub mod diagnose;
 pub mod outcome;
 pub mod params;
 pub mod request;
 pub mod session;
+#[cfg(test)]
+pub(crate) mod testkit;
+
+pub use assume::{Outcome, SimulationError, Simulator};
+pub use diagnose::{FixError, apply_fix, with_fix};
+pub use outcome::{Category, ErrorCode, Finding, Fix, PolicyTarget, StsError};
+pub use session::{Session, SimulatedCredentials};

@@ -158,6 +158,8 @@ pub enum PolicyTarget {
     TrustPolicy { role_arn: String },
     /// An inline policy of a user (created when missing).
     UserInline { user_arn: String, name: String },
+    /// An inline policy of a group (created when missing).
+    GroupInline { group_arn: String, name: String },
     /// An inline policy of a role (created when missing).
     RoleInline { role_arn: String, name: String },
     /// A managed policy's default version (used as a boundary here).
@@ -185,6 +187,9 @@ impl PolicyTarget {
             }
             Self::RoleInline { role_arn, name } => {
                 format!("inline policy `{name}` of `{role_arn}`")
+            }
+            Self::GroupInline { group_arn, name } => {
+                format!("inline policy `{name}` of `{group_arn}`")
             }
             Self::ManagedPolicy { policy_arn } => format!("managed policy `{policy_arn}`"),
             Self::OrgPolicy {

@@ -1,0 +1,176 @@
+//! The request context STS evaluates a call with (IAM-RULES §3.4 and §6): the caller's
+//! principal keys, the call's own `sts:*` and tag keys, the role's `aws:ResourceTag/*`, the
+//! clock, and whatever extra keys the request sets.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::engine::model::{Inventory, Role, Tag};
+use crate::engine::policy::context::{ContextValue, RequestContext};
+use crate::engine::sts::authz::CompiledInventory;
+use crate::engine::sts::caller::{Caller, CallerKind};
+use crate::engine::sts::request::{ContextDoc, ContextValueDoc, TagDoc};
+use crate::engine::sts::session::upsert_tag;
+
+/// `aws:CurrentTime` text: RFC 3339 in UTC with whole seconds.
+#[must_use]
+pub fn time_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The clock keys every request carries.
+pub fn clock_keys(ctx: &mut RequestContext, now: DateTime<Utc>, region: Option<&str>) {
+    ctx.insert("aws:CurrentTime", time_text(now));
+    ctx.insert("aws:EpochTime", now.timestamp().to_string());
+    ctx.insert("aws:SecureTransport", "true");
+    if let Some(r) = region {
+        ctx.insert("aws:RequestedRegion", r);
+    }
+}
+
+/// The principal tags of a caller: a user's tags; a role session's role tags overridden by
+/// its session tags.
+#[must_use]
+pub fn caller_principal_tags(inv: &Inventory, caller: &Caller) -> Vec<Tag> {
+    match &caller.kind {
+        CallerKind::User { .. } => caller.user(inv).map(|u| u.tags.clone()).unwrap_or_default(),
+        CallerKind::RoleSession { .. } => {
+            let mut tags = caller.role(inv).map(|r| r.tags.clone()).unwrap_or_default();
+            if let Some(s) = &caller.session {
+                for t in &s.session_tags {
+                    upsert_tag(&mut tags, &t.key, &t.value);
+                }
+            }
+            tags
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The keys AWS adds for the caller (IAM-RULES §6).
+pub fn caller_keys(
+    ctx: &mut RequestContext,
+    inv: &Inventory,
+    compiled: &CompiledInventory,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) {
+    match &caller.kind {
+        CallerKind::Service { name } => {
+            ctx.insert("aws:PrincipalIsAWSService", "true");
+            ctx.insert("aws:PrincipalServiceName", name.as_str());
+            return;
+        }
+        CallerKind::Root => {
+            ctx.insert("aws:PrincipalType", "Account");
+            ctx.insert("aws:userid", caller.account.as_str());
+        }
+        CallerKind::FederatedUser => {
+            ctx.insert("aws:PrincipalType", "FederatedUser");
+        }
+        CallerKind::User { .. } => {
+            ctx.insert("aws:PrincipalType", "User");
+            if let Some(u) = caller.user(inv) {
+                ctx.insert("aws:username", u.name.as_str());
+                ctx.insert("aws:userid", u.user_id.as_str());
+            } else if let Some(name) = caller.arn.rsplit('/').next() {
+                ctx.insert("aws:username", name);
+            }
+        }
+        CallerKind::RoleSession { session_name, .. } => {
+            ctx.insert("aws:PrincipalType", "AssumedRole");
+            if let Some(r) = caller.role(inv) {
+                ctx.insert("aws:userid", format!("{}:{session_name}", r.role_id));
+            }
+        }
+    }
+    ctx.insert("aws:PrincipalArn", caller.principal_arn.as_str());
+    ctx.insert("aws:PrincipalAccount", caller.account.as_str());
+    if let Some(org) = compiled.org_ids.get(&caller.account) {
+        ctx.insert("aws:PrincipalOrgID", org.as_str());
+    }
+    for t in caller_principal_tags(inv, caller) {
+        ctx.insert(format!("aws:PrincipalTag/{}", t.key), t.value);
+    }
+    if caller.has_temporary_credentials() {
+        let session = caller.session.as_ref();
+        let issued = session.and_then(|s| s.issued_at).unwrap_or(now);
+        ctx.insert("aws:TokenIssueTime", time_text(issued));
+        let mfa = session.is_some_and(|s| s.mfa_authenticated);
+        ctx.insert("aws:MultiFactorAuthPresent", if mfa { "true" } else { "false" });
+        if mfa {
+            let at = session.and_then(|s| s.mfa_auth_time).unwrap_or(issued);
+            ctx.insert(
+                "aws:MultiFactorAuthAge",
+                (now - at).num_seconds().max(0).to_string(),
+            );
+        }
+        if let Some(si) = session.and_then(|s| s.source_identity.as_deref()) {
+            ctx.insert("aws:SourceIdentity", si);
+        }
+    }
+}
+
+/// `aws:ResourceTag/*` for the role: its tags, overridden by the caller's inherited
+/// transitive tags (IAM-RULES §3.5, the "chaining roles with session tags" paragraph).
+pub fn role_resource_keys(
+    ctx: &mut RequestContext,
+    compiled: &CompiledInventory,
+    role: &Role,
+    inherited_transitive: &[TagDoc],
+) {
+    ctx.insert("aws:ResourceAccount", role.account.as_str());
+    if let Some(org) = compiled.org_ids.get(&role.account) {
+        ctx.insert("aws:ResourceOrgID", org.as_str());
+    }
+    let mut tags = role.tags.clone();
+    for t in inherited_transitive {
+        upsert_tag(&mut tags, &t.key, &t.value);
+    }
+    for t in tags {
+        ctx.insert(format!("aws:ResourceTag/{}", t.key), t.value);
+    }
+}
+
+/// `aws:RequestTag/*` and `aws:TagKeys` for tags passed in the call, and
+/// `sts:TransitiveTagKeys`.
+pub fn request_tag_keys(ctx: &mut RequestContext, tags: &[TagDoc], transitive: &[String]) {
+    if !tags.is_empty() {
+        for t in tags {
+            ctx.insert(format!("aws:RequestTag/{}", t.key), t.value.as_str());
+        }
+        ctx.insert(
+            "aws:TagKeys",
+            ContextValue::Multi(tags.iter().map(|t| t.key.clone()).collect()),
+        );
+    }
+    if !transitive.is_empty() {
+        ctx.insert("sts:TransitiveTagKeys", ContextValue::Multi(transitive.to_vec()));
+    }
+}
+
+/// The request's own extra keys, set last so they override.
+pub fn extra_keys(ctx: &mut RequestContext, extra: &ContextDoc) {
+    for (k, v) in extra {
+        match v {
+            ContextValueDoc::One(s) => ctx.insert(k.as_str(), s.as_str()),
+            ContextValueDoc::Many(list) => ctx.insert(k.as_str(), ContextValue::Multi(list.clone())),
+        }
+    }
+}
+
+/// The inherited transitive tags of a caller session.
+#[must_use]
+pub fn inherited_transitive(caller: &Caller) -> Vec<TagDoc> {
+    let Some(s) = &caller.session else {
+        return Vec::new();
+    };
+    s.session_tags
+        .iter()
+        .filter(|t| {
+            s.transitive_tag_keys
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&t.key))
+        })
+        .cloned()
+        .collect()
+}
