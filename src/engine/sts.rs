@@ -11,6 +11,8 @@
 //! - [`context`]: the request context STS evaluates a call with.
 //! - [`authz`]: the inventory's policies compiled once, and the policy engine's input.
 //! - [`assume`]: `AssumeRole` end to end ([`Simulator`]).
+//! - [`federation`]: web identity, SAML, Roles Anywhere and EC2 instance profiles.
+//! - [`batch`]: request documents in, result documents out; `authorize`.
 //! - [`diagnose`]: why a call failed, the fix for each failing check, [`apply_fix`].
 //!
 //! Policy evaluation itself is `policy`'s: this module builds the STS request context and
@@ -18,9 +20,11 @@
 
 pub mod assume;
 pub mod authz;
+pub mod batch;
 pub mod caller;
 pub mod context;
 pub mod diagnose;
+pub mod federation;
 pub mod outcome;
 pub mod params;
 pub mod request;

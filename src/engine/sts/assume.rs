@@ -810,6 +810,7 @@ impl<'a> Simulator<'a> {
             role_idx,
             side: &side,
             request: Some(req),
+            trust_conditions: None,
         };
         for action in &actions {
             let d = self.evaluate_on_role(&principal, action, role_idx, ctx.clone(), &side);

@@ -34,6 +34,9 @@ pub(crate) struct Diagnosis<'s, 'a> {
     pub side: &'s CallerSide,
     /// The AssumeRole request, for parameter fixes that depend on it.
     pub request: Option<&'s AssumeRoleRequest>,
+    /// Conditions a trust statement added by a fix should carry (web identity: `aud` and
+    /// `sub`; SAML: `SAML:aud`), so the fix does not open the role to every token.
+    pub trust_conditions: Option<Value>,
 }
 
 impl Diagnosis<'_, '_> {
@@ -379,6 +382,9 @@ pub(crate) fn diagnose_decision(
                 statement.insert("Effect".into(), "Allow".into());
                 statement.insert("Principal".into(), diag.trust_principal());
                 statement.insert("Action".into(), action.into());
+                if let Some(c) = &diag.trust_conditions {
+                    statement.insert("Condition".into(), c.clone());
+                }
                 let statement = Value::Object(statement);
                 let missing = if d.missing_context_keys.is_empty() {
                     String::new()

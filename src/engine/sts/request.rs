@@ -264,6 +264,50 @@ pub struct AuthorizeRequest {
     pub resource_account: Option<String>,
 }
 
+/// The certificate fields Roles Anywhere maps to session tags.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct CertificateDoc {
+    /// Subject attributes (`CN`, `OU`, `O`, …).
+    pub subject: BTreeMap<String, String>,
+    pub issuer: BTreeMap<String, String>,
+    /// Subject alternative names by type (`DNS`, `URI`, …).
+    pub san: BTreeMap<String, String>,
+    /// Hex serial number: the session name.
+    pub serial_number: Option<String>,
+}
+
+/// IAM Roles Anywhere `CreateSession`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct RolesAnywhereRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Value>,
+    pub now: Option<DateTime<Utc>>,
+    pub region: Option<String>,
+    pub context: ContextDoc,
+    pub role: String,
+    pub trust_anchor_arn: Option<String>,
+    pub certificate: CertificateDoc,
+    pub role_session_name: Option<String>,
+    pub duration_seconds: Option<i64>,
+    pub session_policy: Option<Value>,
+    pub managed_policy_arns: Vec<String>,
+}
+
+/// An EC2 instance launched with the role's instance profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Ec2InstanceProfileRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Value>,
+    pub now: Option<DateTime<Utc>>,
+    pub region: Option<String>,
+    pub context: ContextDoc,
+    pub role: String,
+    pub instance_id: Option<String>,
+}
+
 /// One request of a `simulate` batch, by its `kind`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -272,6 +316,8 @@ pub enum Request {
     AssumeRoleWebIdentity(WebIdentityRequest),
     AssumeRoleSaml(SamlRequest),
     Authorize(AuthorizeRequest),
+    RolesAnywhere(RolesAnywhereRequest),
+    Ec2InstanceProfile(Ec2InstanceProfileRequest),
 }
 
 /// The kinds a request may name, for messages.
@@ -280,6 +326,8 @@ pub const REQUEST_KINDS: &[&str] = &[
     "assume-role-web-identity",
     "assume-role-saml",
     "authorize",
+    "roles-anywhere",
+    "ec2-instance-profile",
 ];
 
 impl Request {
@@ -318,6 +366,8 @@ impl Request {
             Self::AssumeRoleWebIdentity(r) => r.id.as_ref(),
             Self::AssumeRoleSaml(r) => r.id.as_ref(),
             Self::Authorize(r) => r.id.as_ref(),
+            Self::RolesAnywhere(r) => r.id.as_ref(),
+            Self::Ec2InstanceProfile(r) => r.id.as_ref(),
         }
     }
 }

@@ -1,0 +1,269 @@
+//! Running request documents: one [`Request`] in, one [`ResultDoc`] out — the machine
+//! interface behind `rolescope simulate` — plus `authorize`, which asks the policy engine
+//! what a principal (typically a simulated session) may do.
+//!
+//! Reading and writing JSON Lines in bulk is the CLI's; this module is per request and
+//! never clones the inventory.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::engine::policy::context::RequestContext;
+use crate::engine::policy::decision::{Decision, Outcome as PolicyOutcome};
+use crate::engine::policy::evaluate::{EvaluationInput, NamedPolicy, ResourceBasedPolicy, evaluate};
+use crate::engine::sts::assume::{Outcome, SimulationError, Simulator};
+use crate::engine::sts::authz::compile_text;
+use crate::engine::sts::caller::classify;
+use crate::engine::sts::context::{caller_keys, clock_keys, extra_keys};
+use crate::engine::sts::request::{
+    AuthorizeRequest, DecisionDoc, DenialType, MatchedStatementDoc, Request, ResultDoc,
+};
+use crate::engine::sts::session::Session;
+
+fn statement_docs(decisions: &[Decision]) -> Vec<MatchedStatementDoc> {
+    decisions
+        .iter()
+        .flat_map(|d| d.matched_statements.iter())
+        .map(|m| MatchedStatementDoc {
+            policy: m.policy.clone(),
+            statement: match &m.sid {
+                Some(s) if !s.is_empty() => s.clone(),
+                _ => format!("#{}", m.index),
+            },
+            effect: m.effect.to_string(),
+        })
+        .collect()
+}
+
+fn session_fields(doc: &mut ResultDoc, s: &Session) {
+    doc.effective_duration_seconds = Some(s.duration_seconds);
+    doc.expiration = Some(s.expiration);
+    doc.assumed_role_arn = Some(s.assumed_role_arn.clone());
+    doc.assumed_role_id = Some(s.assumed_role_id.clone());
+    doc.principal_tags = s
+        .principal_tags
+        .iter()
+        .map(|t| (t.key.clone(), t.value.clone()))
+        .collect();
+    doc.transitive_tag_keys.clone_from(&s.transitive_tag_keys);
+    doc.source_identity.clone_from(&s.source_identity);
+    doc.packed_policy_size = s.packed_policy_size;
+    doc.chained = Some(s.chained);
+    doc.mfa_authenticated = Some(s.mfa_authenticated);
+    doc.issued_at = Some(s.issued_at);
+    doc.credentials = serde_json::to_value(&s.credentials).ok();
+    doc.notes.extend(s.notes.iter().cloned());
+}
+
+impl ResultDoc {
+    /// The result document for a simulated STS call.
+    #[must_use]
+    pub fn from_outcome(id: Option<Value>, o: &Outcome) -> Self {
+        let mut doc = Self {
+            id,
+            ..Self::default()
+        };
+        doc.matched_statements = statement_docs(&o.decisions);
+        doc.notes.clone_from(&o.notes);
+        match (&o.session, &o.error) {
+            (Some(s), None) => {
+                doc.decision = Some(DecisionDoc::Allow);
+                session_fields(&mut doc, s);
+                doc.reasons = o
+                    .decisions
+                    .iter()
+                    .map(|d| d.message.clone())
+                    .filter(|m| !m.is_empty())
+                    .collect();
+            }
+            (_, error) => {
+                doc.decision = Some(DecisionDoc::Deny);
+                if let Some(e) = error {
+                    doc.error_code = Some(e.code.as_str().to_owned());
+                    doc.error_message = Some(e.message.clone());
+                    doc.denial_type = e.denial;
+                }
+                doc.reasons = o
+                    .findings
+                    .iter()
+                    .map(|f| format!("{}: {}", f.category.label(), f.explanation))
+                    .collect();
+                doc.fixes = o
+                    .findings
+                    .iter()
+                    .filter_map(|f| {
+                        let mut v = serde_json::to_value(f.fix.as_ref()?).ok()?;
+                        if let Some(obj) = v.as_object_mut() {
+                            obj.insert("category".into(), json!(f.category));
+                            obj.insert("check".into(), json!(f.check));
+                        }
+                        Some(v)
+                    })
+                    .collect();
+            }
+        }
+        doc
+    }
+
+    /// The result document for an `authorize` decision.
+    #[must_use]
+    pub fn from_decision(id: Option<Value>, d: &Decision) -> Self {
+        let allowed = d.is_allowed();
+        Self {
+            id,
+            decision: Some(if allowed { DecisionDoc::Allow } else { DecisionDoc::Deny }),
+            error_code: (!allowed).then(|| "AccessDenied".to_owned()),
+            error_message: (!allowed).then(|| d.message.clone()),
+            denial_type: match d.outcome {
+                PolicyOutcome::Allow => None,
+                PolicyOutcome::ExplicitDeny => Some(DenialType::Explicit),
+                PolicyOutcome::ImplicitDeny => Some(DenialType::Implicit),
+            },
+            reasons: std::iter::once(d.message.clone())
+                .chain(d.notes.iter().cloned())
+                .chain(
+                    (!d.missing_context_keys.is_empty()).then(|| {
+                        format!(
+                            "the request lacks condition keys the policies ask for: {}",
+                            d.missing_context_keys.join(", ")
+                        )
+                    }),
+                )
+                .collect(),
+            matched_statements: statement_docs(std::slice::from_ref(d)),
+            ..Self::default()
+        }
+    }
+}
+
+fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+impl Simulator<'_> {
+    /// What `principal` may do: the policy engine over the principal's identity policies,
+    /// boundary, session policies, its account's SCPs, the resource account's RCPs and the
+    /// resource's policy (IAM-RULES §5).
+    ///
+    /// # Errors
+    /// When the principal cannot be read or is not in the data.
+    pub fn authorize(&self, req: &AuthorizeRequest, now: DateTime<Utc>) -> Result<Decision, SimulationError> {
+        let now = req.now.unwrap_or(now);
+        let p = &req.principal;
+        let caller = classify(self.inventory, &p.arn, p.credentials, p.session.as_ref())?;
+        if req.action.trim().is_empty() {
+            return Err(SimulationError::Invalid("the request names no `action`; give one such as `s3:GetObject`".to_owned()));
+        }
+        let principal = self.principal_of(&caller);
+        let side = self.caller_side(&caller);
+        let resource = if req.resource.is_empty() { "*".to_owned() } else { req.resource.clone() };
+        let mut input = EvaluationInput::new(principal, req.action.clone(), resource.clone());
+        input.resource_account.clone_from(&req.resource_account);
+        let mut ctx = RequestContext::new();
+        clock_keys(&mut ctx, now, req.region.as_deref());
+        caller_keys(&mut ctx, self.inventory, &self.compiled, &caller, now);
+        extra_keys(&mut ctx, &req.context);
+        input.context = ctx;
+        input.identity_policies = side.identity;
+        input.permissions_boundary = side.boundary;
+        input.session_policies = side.session;
+        input.scps = side.scps;
+        let resource_account = input.effective_resource_account().map(str::to_owned);
+        if let Some(acct) = &resource_account {
+            input.rcps = self.compiled.rcps.get(acct).cloned();
+        }
+        // A role is a resource too: its trust policy for sts:* actions.
+        if let Some(&i) = self.inventory.index.role_by_arn.get(&resource) {
+            input.resource_policy = Some(ResourceBasedPolicy {
+                policy: self.compiled.trust[i].clone(),
+                is_role_trust: true,
+            });
+        } else if let Some(acct) = resource_account.as_deref().and_then(|a| self.inventory.account(a)) {
+            if let Some(rp) = acct
+                .resource_policies
+                .iter()
+                .find(|rp| rp.resource_arn == resource || rp.applies_to.iter().any(|pat| glob(pat, &resource)))
+            {
+                input.resource_policy = Some(ResourceBasedPolicy {
+                    policy: NamedPolicy::new(rp.resource_arn.clone(), compile_text(&rp.policy)),
+                    is_role_trust: false,
+                });
+            }
+        }
+        Ok(evaluate(&input))
+    }
+
+    /// Runs one request document.
+    #[must_use]
+    pub fn simulate(&self, req: &Request, now: DateTime<Utc>) -> ResultDoc {
+        let id = req.id().cloned();
+        let result = match req {
+            Request::AssumeRole(r) => self.assume_role(r, now).map(|o| ResultDoc::from_outcome(id.clone(), &o)),
+            Request::AssumeRoleWebIdentity(r) => self
+                .assume_role_with_web_identity(r, now)
+                .map(|o| ResultDoc::from_outcome(id.clone(), &o)),
+            Request::AssumeRoleSaml(r) => self
+                .assume_role_with_saml(r, now)
+                .map(|o| ResultDoc::from_outcome(id.clone(), &o)),
+            Request::RolesAnywhere(r) => self.roles_anywhere(r, now).map(|o| ResultDoc::from_outcome(id.clone(), &o)),
+            Request::Ec2InstanceProfile(r) => self
+                .ec2_instance_profile(r, now)
+                .map(|o| ResultDoc::from_outcome(id.clone(), &o)),
+            Request::Authorize(r) => self.authorize(r, now).map(|d| ResultDoc::from_decision(id.clone(), &d)),
+        };
+        result.unwrap_or_else(|e| ResultDoc::error(id, e.to_string()))
+    }
+
+    /// Reads and runs one request given as JSON text; an unreadable one gives an `error`
+    /// result saying why.
+    #[must_use]
+    pub fn simulate_json(&self, text: &str, now: DateTime<Utc>) -> ResultDoc {
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) => self.simulate_value(v, now),
+            Err(e) => ResultDoc::error(
+                None,
+                format!("the request is not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
+            ),
+        }
+    }
+
+    /// Reads and runs one request given as a decoded JSON value.
+    #[must_use]
+    pub fn simulate_value(&self, v: Value, now: DateTime<Utc>) -> ResultDoc {
+        let id = v.get("id").cloned();
+        match Request::from_value(v) {
+            Ok(r) => self.simulate(&r, now),
+            Err(e) => ResultDoc::error(id, e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_matches_resource_patterns() {
+        assert!(glob("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b"));
+        assert!(glob("arn:aws:s3:::b?cket", "arn:aws:s3:::bucket"));
+        assert!(!glob("arn:aws:s3:::bucket/*", "arn:aws:s3:::other/a"));
+    }
+}
