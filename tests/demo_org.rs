@@ -791,6 +791,8 @@ fn every_scenario_is_a_valid_simulate_request_about_entities_that_exist() {
                     .as_ref()
                     .and_then(|s| s.role_arn.clone()),
             ),
+            Request::RolesAnywhere(r) => named.push(r.role.clone()),
+            Request::Ec2InstanceProfile(r) => named.push(r.role.clone()),
         }
         for arn in named {
             assert!(arns.contains(&arn), "{name}: `{arn}` is not in the demo");

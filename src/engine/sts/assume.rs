@@ -14,7 +14,9 @@ use crate::engine::model::{Inventory, Role};
 use crate::engine::policy::context::RequestContext;
 use crate::engine::policy::decision::Decision;
 use crate::engine::policy::document::PolicyDocument;
-use crate::engine::policy::evaluate::{EvaluationInput, NamedPolicy, PolicyLevel, ResourceBasedPolicy, evaluate};
+use crate::engine::policy::evaluate::{
+    EvaluationInput, NamedPolicy, PolicyLevel, ResourceBasedPolicy, evaluate,
+};
 use crate::engine::policy::principal::Principal;
 use crate::engine::sts::authz::CompiledInventory;
 use crate::engine::sts::caller::{Caller, CallerError, CallerKind, classify};
@@ -29,8 +31,8 @@ use crate::engine::sts::params::{
 };
 use crate::engine::sts::request::{AssumeRoleRequest, SessionOrigin, TagDoc};
 use crate::engine::sts::session::{
-    Session, SimulatedCredentials, assumed_role_arn, assumed_role_id, expiry,
-    merge_principal_tags, merge_transitive_keys, packed_size_estimate,
+    Session, SimulatedCredentials, assumed_role_arn, assumed_role_id, expiry, merge_principal_tags,
+    merge_transitive_keys, packed_size_estimate,
 };
 
 /// AWS's answer to the account root user calling `AssumeRole`.
@@ -62,7 +64,9 @@ pub fn region_disabled_message(account: &str) -> String {
 pub enum SimulationError {
     #[error(transparent)]
     Caller(#[from] CallerError),
-    #[error("the request names no `role`; give the role's ARN (or its name when only one role has it)")]
+    #[error(
+        "the request names no `role`; give the role's ARN (or its name when only one role has it)"
+    )]
     MissingRole,
     #[error("role name `{name}` is ambiguous: {arns}; give the role's ARN")]
     AmbiguousRole { name: String, arns: String },
@@ -103,7 +107,10 @@ impl Outcome {
     /// Every fix proposed, in the order of the findings.
     #[must_use]
     pub fn fixes(&self) -> Vec<&Fix> {
-        self.findings.iter().filter_map(|f| f.fix.as_ref()).collect()
+        self.findings
+            .iter()
+            .filter_map(|f| f.fix.as_ref())
+            .collect()
     }
 }
 
@@ -154,7 +161,10 @@ impl Checks {
 
     /// Turns parameter violations into findings (one per violation, each with its own
     /// message) and returns AWS's combined message for all of them.
-    pub fn flush_violations(&mut self, fix_for: impl Fn(&Violation) -> Option<Fix>) -> Option<String> {
+    pub fn flush_violations(
+        &mut self,
+        fix_for: impl Fn(&Violation) -> Option<Fix>,
+    ) -> Option<String> {
         if self.violations.is_empty() {
             return None;
         }
@@ -181,10 +191,10 @@ impl Checks {
     /// message when the first failure is a parameter.
     pub fn first_error(&self, combined_validation: Option<&str>) -> Option<StsError> {
         let first = self.findings.first()?;
-        if first.check == "parameters" {
-            if let Some(all) = combined_validation {
-                return Some(StsError::new(ErrorCode::ValidationError, all));
-            }
+        if first.check == "parameters"
+            && let Some(all) = combined_validation
+        {
+            return Some(StsError::new(ErrorCode::ValidationError, all));
         }
         Some(first.error.clone())
     }
@@ -225,7 +235,11 @@ pub(crate) fn violation_fix(v: &Violation) -> Option<Fix> {
     match v.member.as_str() {
         "roleSessionName" => Some(set_param(
             "role_session_name",
-            Value::String(sanitize_session_name(if v.value.is_some() { value } else { "rolescope-session" })),
+            Value::String(sanitize_session_name(if v.value.is_some() {
+                value
+            } else {
+                "rolescope-session"
+            })),
             "use a session name of 2 to 64 letters, digits and `_+=,.@-`",
         )),
         "durationSeconds" => {
@@ -330,7 +344,11 @@ pub(crate) fn read_session_policy(
 
 /// Tag keys and a source identity may not start with `aws:` (the error code is not
 /// documented, IAM-RULES §9.4; rolescope answers `ValidationError`).
-pub(crate) fn reserved_prefix_checks(checks: &mut Checks, tags: &[TagDoc], source_identity: Option<&str>) {
+pub(crate) fn reserved_prefix_checks(
+    checks: &mut Checks,
+    tags: &[TagDoc],
+    source_identity: Option<&str>,
+) {
     for t in tags {
         if t.key.to_ascii_lowercase().starts_with("aws:") {
             checks.push(
@@ -355,9 +373,10 @@ pub(crate) fn reserved_prefix_checks(checks: &mut Checks, tags: &[TagDoc], sourc
             );
         }
     }
-    if let Some(si) = source_identity {
-        if si.to_ascii_lowercase().starts_with("aws:") {
-            checks.push(
+    if let Some(si) = source_identity
+        && si.to_ascii_lowercase().starts_with("aws:")
+    {
+        checks.push(
                 "source-identity",
                 Category::InvalidParameter,
                 StsError::new(
@@ -372,7 +391,6 @@ pub(crate) fn reserved_prefix_checks(checks: &mut Checks, tags: &[TagDoc], sourc
                     "use a source identity that does not start with `aws:`",
                 )),
             );
-        }
     }
 }
 
@@ -381,7 +399,10 @@ pub(crate) enum RoleLookup<'a> {
     Found(usize, &'a Role),
     /// Not found; the ARN as asked for (built from a name when needed), and a role whose
     /// ARN differs only in case, if any.
-    Missing { arn: String, near: Option<String> },
+    Missing {
+        arn: String,
+        near: Option<String>,
+    },
 }
 
 impl<'a> Simulator<'a> {
@@ -439,10 +460,20 @@ impl<'a> Simulator<'a> {
     }
 
     /// Records the role-not-found finding.
-    pub(crate) fn role_missing(checks: &mut Checks, caller_arn: &str, action: &str, arn: &str, near: Option<String>) {
+    pub(crate) fn role_missing(
+        checks: &mut Checks,
+        caller_arn: &str,
+        action: &str,
+        arn: &str,
+        near: Option<String>,
+    ) {
         let explanation = match &near {
-            Some(n) => format!("no role `{arn}` exists; role names are case sensitive and `{n}` differs only in case"),
-            None => format!("no role `{arn}` exists in the loaded data; STS answers as if the caller were not authorized"),
+            Some(n) => format!(
+                "no role `{arn}` exists; role names are case sensitive and `{n}` differs only in case"
+            ),
+            None => format!(
+                "no role `{arn}` exists in the loaded data; STS answers as if the caller were not authorized"
+            ),
         };
         let fix = near.map(|n| {
             set_param(
@@ -454,7 +485,10 @@ impl<'a> Simulator<'a> {
         checks.push(
             "role-exists",
             Category::RoleNotFound,
-            StsError::denied(not_authorized(caller_arn, action, arn), crate::engine::sts::request::DenialType::Implicit),
+            StsError::denied(
+                not_authorized(caller_arn, action, arn),
+                crate::engine::sts::request::DenialType::Implicit,
+            ),
             explanation,
             "IAM-RULES §1.1 (RoleArn), §8 step 3",
             fix,
@@ -505,7 +539,11 @@ impl<'a> Simulator<'a> {
         if !(params::MIN_DURATION..=params::MAX_DURATION).contains(&effective) {
             return effective;
         }
-        if matches!(role.max_session_duration, crate::engine::model::Known::Unknown) && limited_by_role {
+        if matches!(
+            role.max_session_duration,
+            crate::engine::model::Known::Unknown
+        ) && limited_by_role
+        {
             checks.notes.push(format!(
                 "the data does not give `MaxSessionDuration` for `{}`; AWS's default of 3600 seconds is assumed",
                 role.arn
@@ -519,12 +557,25 @@ impl<'a> Simulator<'a> {
         for p in duration_problems(effective, chained, max) {
             let (explanation, fix) = match p {
                 params::DurationProblem::ChainCap => (
-                    format!("the caller holds role-session credentials, so this is role chaining, and a chained session lasts at most one hour; {effective} seconds were asked for"),
-                    set_param("duration_seconds", json!(params::CHAIN_CAP_SECONDS), "ask for at most 3600 seconds (the one-hour cap on role chaining)"),
+                    format!(
+                        "the caller holds role-session credentials, so this is role chaining, and a chained session lasts at most one hour; {effective} seconds were asked for"
+                    ),
+                    set_param(
+                        "duration_seconds",
+                        json!(params::CHAIN_CAP_SECONDS),
+                        "ask for at most 3600 seconds (the one-hour cap on role chaining)",
+                    ),
                 ),
                 params::DurationProblem::AboveMaxSession => (
-                    format!("{effective} seconds were asked for but `{}` allows sessions of at most {max} seconds (its MaxSessionDuration); alternatively raise the role's MaxSessionDuration", role.name),
-                    set_param("duration_seconds", json!(max), format!("ask for at most {max} seconds, the role's MaxSessionDuration")),
+                    format!(
+                        "{effective} seconds were asked for but `{}` allows sessions of at most {max} seconds (its MaxSessionDuration); alternatively raise the role's MaxSessionDuration",
+                        role.name
+                    ),
+                    set_param(
+                        "duration_seconds",
+                        json!(max),
+                        format!("ask for at most {max} seconds, the role's MaxSessionDuration"),
+                    ),
                 ),
             };
             checks.push(
@@ -560,11 +611,10 @@ impl<'a> Simulator<'a> {
             }
             _ => {}
         }
-        if matches!(caller.kind, CallerKind::RoleSession { .. }) {
-            if let Some(s) = &caller.session {
-                side.session =
-                    c.session_policies(s.session_policy.as_ref(), &s.session_policy_arns);
-            }
+        if matches!(caller.kind, CallerKind::RoleSession { .. })
+            && let Some(s) = &caller.session
+        {
+            side.session = c.session_policies(s.session_policy.as_ref(), &s.session_policy_arns);
         }
         side.scps = c.scps.get(&caller.account).cloned();
         side
@@ -589,8 +639,9 @@ impl<'a> Simulator<'a> {
             }
             CallerKind::Service { name } => Principal::service(name),
             CallerKind::Root => Principal::root(&caller.account),
-            CallerKind::FederatedUser => Principal::parse(&caller.arn)
-                .unwrap_or_else(|_| Principal::root(&caller.account)),
+            CallerKind::FederatedUser => {
+                Principal::parse(&caller.arn).unwrap_or_else(|_| Principal::root(&caller.account))
+            }
         }
     }
 
@@ -624,10 +675,19 @@ impl<'a> Simulator<'a> {
     /// # Errors
     /// When the request cannot be simulated at all (no caller, no role, an ambiguous role
     /// name): a simulated failure is an `Ok` outcome with an error.
-    pub fn assume_role(&self, req: &AssumeRoleRequest, now: DateTime<Utc>) -> Result<Outcome, SimulationError> {
+    pub fn assume_role(
+        &self,
+        req: &AssumeRoleRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, SimulationError> {
         let now = req.now.unwrap_or(now);
         let inv = self.inventory;
-        let caller = classify(inv, &req.caller, req.caller_credentials, req.caller_session.as_ref())?;
+        let caller = classify(
+            inv,
+            &req.caller,
+            req.caller_credentials,
+            req.caller_session.as_ref(),
+        )?;
         let mut checks = Checks::default();
         checks.notes.extend(caller.notes.iter().cloned());
         let lookup = self.lookup_role(&req.role)?;
@@ -720,9 +780,10 @@ impl<'a> Simulator<'a> {
         // Parameter findings go before a malformed-policy finding recorded while reading.
         reorder_parameters_first(&mut checks.findings);
         reserved_prefix_checks(&mut checks, &req.tags, req.source_identity.as_deref());
-        if let Some(m) = &req.mfa {
-            if !m.token_valid {
-                checks.push(
+        if let Some(m) = &req.mfa
+            && !m.token_valid
+        {
+            checks.push(
                     "mfa",
                     Category::MfaMissing,
                     StsError::denied(BAD_MFA_MESSAGE, crate::engine::sts::request::DenialType::Implicit),
@@ -734,7 +795,6 @@ impl<'a> Simulator<'a> {
                         "enter the code the MFA device shows now",
                     )),
                 );
-            }
         }
 
         // 3. Role lookup.
@@ -789,14 +849,18 @@ impl<'a> Simulator<'a> {
         let principal = self.principal_of(&caller);
         let side = self.caller_side(&caller);
         let mut actions = vec!["sts:AssumeRole"];
-        let tags_involved = !req.tags.is_empty() || !req.transitive_tag_keys.is_empty() || !inherited.is_empty();
+        let tags_involved =
+            !req.tags.is_empty() || !req.transitive_tag_keys.is_empty() || !inherited.is_empty();
         if tags_involved {
             actions.push("sts:TagSession");
             if req.tags.is_empty() && !inherited.is_empty() {
                 checks.notes.push("the caller's session carries transitive tags, so the role's trust policy must also allow sts:TagSession (observed behaviour, IAM-RULES §3.3, §9.5)".to_owned());
             }
         }
-        let inherited_si = caller.session.as_ref().and_then(|s| s.source_identity.clone());
+        let inherited_si = caller
+            .session
+            .as_ref()
+            .and_then(|s| s.source_identity.clone());
         if req.source_identity.is_some() || inherited_si.is_some() {
             actions.push("sts:SetSourceIdentity");
             if req.source_identity.is_none() {
@@ -846,9 +910,10 @@ impl<'a> Simulator<'a> {
                 );
             }
         }
-        if let (Some(old), Some(new)) = (&inherited_si, &req.source_identity) {
-            if old != new {
-                checks.push(
+        if let (Some(old), Some(new)) = (&inherited_si, &req.source_identity)
+            && old != new
+        {
+            checks.push(
                     "source-identity",
                     Category::InvalidParameter,
                     StsError::new(
@@ -863,11 +928,15 @@ impl<'a> Simulator<'a> {
                         format!("pass source identity `{old}` (or none): it is inherited"),
                     )),
                 );
-            }
         }
         let packed = (policy.text.is_some() || !req.policy_arns.is_empty() || !req.tags.is_empty())
             .then(|| packed_size_estimate(policy.text.as_deref(), &req.policy_arns, &req.tags));
-        packed_check(&mut checks, packed, policy.text.is_some() || !req.policy_arns.is_empty(), &req.tags);
+        packed_check(
+            &mut checks,
+            packed,
+            policy.text.is_some() || !req.policy_arns.is_empty(),
+            &req.tags,
+        );
 
         // 9. The session.
         let passed_session_tags = req.tags.clone();
@@ -919,11 +988,18 @@ impl<'a> Simulator<'a> {
 
 /// Parameter findings first, then the rest in the order they were found.
 fn reorder_parameters_first(findings: &mut [Finding]) {
-    findings.sort_by_key(|f| u8::from(f.check != "parameters" && f.check != "caller" && f.check != "caller-session"));
+    findings.sort_by_key(|f| {
+        u8::from(f.check != "parameters" && f.check != "caller" && f.check != "caller-session")
+    });
 }
 
 /// Records `PackedPolicyTooLarge` when the estimate passes 100 %.
-pub(crate) fn packed_check(checks: &mut Checks, packed: Option<u32>, has_policy: bool, tags: &[TagDoc]) {
+pub(crate) fn packed_check(
+    checks: &mut Checks,
+    packed: Option<u32>,
+    has_policy: bool,
+    tags: &[TagDoc],
+) {
     let Some(pct) = packed else { return };
     if pct <= 100 {
         return;
@@ -971,7 +1047,13 @@ pub(crate) struct SessionBits<'a> {
 }
 
 /// Builds the session STS would issue.
-pub(crate) fn build_session(role: &Role, session_name: &str, now: DateTime<Utc>, duration: i64, bits: SessionBits<'_>) -> Session {
+pub(crate) fn build_session(
+    role: &Role,
+    session_name: &str,
+    now: DateTime<Utc>,
+    duration: i64,
+    bits: SessionBits<'_>,
+) -> Session {
     let partition = role.arn.split(':').nth(1).unwrap_or("aws").to_owned();
     let arn = assumed_role_arn(&partition, &role.account, &role.name, session_name);
     let id = assumed_role_id(&role.role_id, session_name);
@@ -1072,9 +1154,15 @@ mod tests {
         for f in o.fixes() {
             apply_fix(&mut inv, &mut request, f).unwrap();
         }
-        let Request::AssumeRole(r2) = request else { unreachable!() };
+        let Request::AssumeRole(r2) = request else {
+            unreachable!()
+        };
         let o2 = run(&inv, &r2);
-        assert!(o2.is_allowed(), "still failing after the fixes: {:#?}", o2.findings);
+        assert!(
+            o2.is_allowed(),
+            "still failing after the fixes: {:#?}",
+            o2.findings
+        );
         o2
     }
 
@@ -1089,10 +1177,18 @@ mod tests {
             .user(A, "bob", None)
             .role(A, "team/Deploy", trust(json!({"AWS": bob()})), None)
             .build();
-        let o = run(&inv, &req(json!({"caller": bob(), "role": target(A, "team/Deploy"), "role_session_name": "s1"})));
+        let o = run(
+            &inv,
+            &req(
+                json!({"caller": bob(), "role": target(A, "team/Deploy"), "role_session_name": "s1"}),
+            ),
+        );
         assert!(o.is_allowed(), "{:#?}", o.findings);
         let s = o.session.unwrap();
-        assert_eq!(s.assumed_role_arn, format!("arn:aws:sts::{A}:assumed-role/Deploy/s1"));
+        assert_eq!(
+            s.assumed_role_arn,
+            format!("arn:aws:sts::{A}:assumed-role/Deploy/s1")
+        );
         assert_eq!(s.assumed_role_id, "AROATEAMDEPLOY:s1");
         assert_eq!(s.expiration, expiry(now(), 3600));
         assert!(!s.chained);
@@ -1105,16 +1201,26 @@ mod tests {
         // IAM-RULES §3.2 step 3, account grant.
         let inv = Kit::new()
             .user(A, "bob", None)
-            .role(A, "Deploy", trust(json!({"AWS": format!("arn:aws:iam::{A}:root")})), None)
+            .role(
+                A,
+                "Deploy",
+                trust(json!({"AWS": format!("arn:aws:iam::{A}:root")})),
+                None,
+            )
             .build();
-        let r = req(json!({"caller": bob(), "role": target(A, "Deploy"), "role_session_name": "s1"}));
+        let r =
+            req(json!({"caller": bob(), "role": target(A, "Deploy"), "role_session_name": "s1"}));
         let o = run(&inv, &r);
         assert_eq!(categories(&o), vec![Category::CallerLacksPermission]);
         let e = o.error.clone().unwrap();
         assert_eq!(e.code, ErrorCode::AccessDenied);
         assert_eq!(
             e.message,
-            format!("User: {} is not authorized to perform: sts:AssumeRole on resource: {}", bob(), target(A, "Deploy"))
+            format!(
+                "User: {} is not authorized to perform: sts:AssumeRole on resource: {}",
+                bob(),
+                target(A, "Deploy")
+            )
         );
         fixes_make_it_pass(&inv, &r, &o);
     }
@@ -1127,7 +1233,8 @@ mod tests {
             .user(A, "bob", None)
             .role(B, "Audit", trust(json!({"AWS": bob()})), None)
             .build();
-        let r = req(json!({"caller": bob(), "role": target(B, "Audit"), "role_session_name": "s1"}));
+        let r =
+            req(json!({"caller": bob(), "role": target(B, "Audit"), "role_session_name": "s1"}));
         let o = run(&inv, &r);
         assert_eq!(categories(&o), vec![Category::CrossAccountHalfMissing]);
         assert_eq!(o.findings[0].check, "caller-identity");
@@ -1135,7 +1242,12 @@ mod tests {
 
         let inv = Kit::new()
             .user(A, "bob", Some(allow_assume(&target(B, "Audit"))))
-            .role(B, "Audit", trust(json!({"AWS": format!("arn:aws:iam::{A}:user/alice")})), None)
+            .role(
+                B,
+                "Audit",
+                trust(json!({"AWS": format!("arn:aws:iam::{A}:user/alice")})),
+                None,
+            )
             .build();
         let o = run(&inv, &r);
         assert_eq!(categories(&o), vec![Category::CrossAccountHalfMissing]);
@@ -1149,7 +1261,10 @@ mod tests {
         let t = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
             "Principal": {"AWS": bob()}, "Action": "sts:AssumeRole",
             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]});
-        let inv = Kit::new().user(A, "bob", None).role(A, "Admin", t, None).build();
+        let inv = Kit::new()
+            .user(A, "bob", None)
+            .role(A, "Admin", t, None)
+            .build();
         let r = req(json!({"caller": bob(), "role": "Admin", "role_session_name": "s1"}));
         let o = run(&inv, &r);
         assert_eq!(categories(&o), vec![Category::MfaMissing]);
@@ -1168,11 +1283,19 @@ mod tests {
             .role(B, "Vendor", t, None)
             .build();
         for ext in [None, Some("wrong")] {
-            let mut r = req(json!({"caller": bob(), "role": target(B, "Vendor"), "role_session_name": "s1"}));
+            let mut r = req(
+                json!({"caller": bob(), "role": target(B, "Vendor"), "role_session_name": "s1"}),
+            );
             r.external_id = ext.map(str::to_owned);
             let o = run(&inv, &r);
-            assert_eq!(categories(&o), vec![Category::ExternalIdMissingOrWrong], "{ext:?}");
-            let Some(Fix::SetParameter { value, .. }) = &o.findings[0].fix else { panic!() };
+            assert_eq!(
+                categories(&o),
+                vec![Category::ExternalIdMissingOrWrong],
+                "{ext:?}"
+            );
+            let Some(Fix::SetParameter { value, .. }) = &o.findings[0].fix else {
+                panic!()
+            };
             assert_eq!(value, "Xyz-42");
             fixes_make_it_pass(&inv, &r, &o);
         }
@@ -1182,13 +1305,20 @@ mod tests {
     fn chaining_over_one_hour_fails_with_the_chaining_message() {
         // IAM-RULES §1.3 step 3.
         let inv = Kit::new()
-            .role(A, "First", trust(json!({"AWS": A})), Some(allow_assume("*")))
+            .role(
+                A,
+                "First",
+                trust(json!({"AWS": A})),
+                Some(allow_assume("*")),
+            )
             .role(A, "Second", trust(json!({"AWS": target(A, "First")})), None)
             .max_session("Second", Some(43200))
             .build();
-        let r = req(json!({"caller": format!("arn:aws:sts::{A}:assumed-role/First/s0"),
+        let r = req(
+            json!({"caller": format!("arn:aws:sts::{A}:assumed-role/First/s0"),
             "caller_session": {"created_by": "AssumeRole", "issued_at": "2026-11-24T07:50:00Z", "expires_at": "2026-11-24T08:50:00Z"},
-            "role": "Second", "role_session_name": "s1", "duration_seconds": 7200}));
+            "role": "Second", "role_session_name": "s1", "duration_seconds": 7200}),
+        );
         let o = run(&inv, &r);
         assert_eq!(categories(&o), vec![Category::DurationTooLong]);
         assert_eq!(
@@ -1208,19 +1338,45 @@ mod tests {
             .role(A, "R", trust(json!({"AWS": bob()})), None)
             .max_session("R", None)
             .build();
-        let r = req(json!({"caller": bob(), "role": "R", "role_session_name": "s1", "duration_seconds": 7200}));
+        let r = req(
+            json!({"caller": bob(), "role": "R", "role_session_name": "s1", "duration_seconds": 7200}),
+        );
         let o = run(&inv, &r);
-        assert_eq!(o.error.clone().unwrap().message, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
-        assert!(o.notes.iter().any(|n| n.contains("3600 seconds is assumed")), "{:?}", o.notes);
+        assert_eq!(
+            o.error.clone().unwrap().message,
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+        );
+        assert!(
+            o.notes
+                .iter()
+                .any(|n| n.contains("3600 seconds is assumed")),
+            "{:?}",
+            o.notes
+        );
         fixes_make_it_pass(&inv, &r, &o);
     }
 
     #[test]
     fn root_and_federated_users_are_refused() {
-        let inv = Kit::new().role(A, "R", trust(json!({"AWS": A})), None).build();
-        let o = run(&inv, &req(json!({"caller": format!("arn:aws:iam::{A}:root"), "role": "R", "role_session_name": "s1"})));
-        assert_eq!(o.error.unwrap().message, "Roles may not be assumed by root accounts.");
-        let o = run(&inv, &req(json!({"caller": format!("arn:aws:sts::{A}:federated-user/ann"), "role": "R", "role_session_name": "s1"})));
+        let inv = Kit::new()
+            .role(A, "R", trust(json!({"AWS": A})), None)
+            .build();
+        let o = run(
+            &inv,
+            &req(
+                json!({"caller": format!("arn:aws:iam::{A}:root"), "role": "R", "role_session_name": "s1"}),
+            ),
+        );
+        assert_eq!(
+            o.error.unwrap().message,
+            "Roles may not be assumed by root accounts."
+        );
+        let o = run(
+            &inv,
+            &req(
+                json!({"caller": format!("arn:aws:sts::{A}:federated-user/ann"), "role": "R", "role_session_name": "s1"}),
+            ),
+        );
         assert_eq!(o.error.clone().unwrap().code, ErrorCode::AccessDenied);
         assert_eq!(categories(&o), vec![Category::CallerCannotAssumeRoles]);
     }
@@ -1228,16 +1384,26 @@ mod tests {
     #[test]
     fn an_expired_caller_session_gets_expired_token_and_every_other_failure_is_listed_too() {
         let inv = Kit::new()
-            .role(A, "First", trust(json!({"AWS": A})), Some(allow_assume("*")))
+            .role(
+                A,
+                "First",
+                trust(json!({"AWS": A})),
+                Some(allow_assume("*")),
+            )
             .role(A, "Second", trust(json!({"AWS": target(A, "Other")})), None)
             .build();
-        let r = req(json!({"caller": format!("arn:aws:sts::{A}:assumed-role/First/s0"),
+        let r = req(
+            json!({"caller": format!("arn:aws:sts::{A}:assumed-role/First/s0"),
             "caller_session": {"created_by": "AssumeRole", "issued_at": "2026-11-24T06:00:00Z", "expires_at": "2026-11-24T07:00:00Z"},
-            "role": "Second", "role_session_name": "s1"}));
+            "role": "Second", "role_session_name": "s1"}),
+        );
         let o = run(&inv, &r);
         let e = o.error.clone().unwrap();
         assert_eq!(e.code, ErrorCode::ExpiredToken);
-        assert_eq!(categories(&o), vec![Category::CallerSessionExpired, Category::WrongTrustPolicy]);
+        assert_eq!(
+            categories(&o),
+            vec![Category::CallerSessionExpired, Category::WrongTrustPolicy]
+        );
         fixes_make_it_pass(&inv, &r, &o);
     }
 
@@ -1254,7 +1420,13 @@ mod tests {
         let o = run(&inv, &r);
         assert_eq!(categories(&o), vec![Category::CallerLacksPermission]);
         assert_eq!(o.error.clone().unwrap().denial, Some(DenialType::Explicit));
-        assert!(matches!(o.findings[0].fix, Some(Fix::RemoveStatement { statement_index: 1, .. })));
+        assert!(matches!(
+            o.findings[0].fix,
+            Some(Fix::RemoveStatement {
+                statement_index: 1,
+                ..
+            })
+        ));
         fixes_make_it_pass(&inv, &r, &o);
     }
 
@@ -1274,20 +1446,34 @@ mod tests {
         let o = run(&inv, &r);
         let mut cats = categories(&o);
         cats.sort_by_key(|c| format!("{c:?}"));
-        assert_eq!(cats, vec![Category::BoundaryBlocking, Category::RcpBlocking, Category::ScpBlocking]);
+        assert_eq!(
+            cats,
+            vec![
+                Category::BoundaryBlocking,
+                Category::RcpBlocking,
+                Category::ScpBlocking
+            ]
+        );
         fixes_make_it_pass(&inv, &r, &o);
     }
 
     #[test]
     fn caller_session_policy_blocking_is_fixed_by_a_wider_session_policy() {
         let inv = Kit::new()
-            .role(A, "First", trust(json!({"AWS": A})), Some(allow_assume("*")))
+            .role(
+                A,
+                "First",
+                trust(json!({"AWS": A})),
+                Some(allow_assume("*")),
+            )
             .role(B, "Second", trust(json!({"AWS": target(A, "First")})), None)
             .build();
-        let r = req(json!({"caller": format!("arn:aws:sts::{A}:assumed-role/First/s0"),
+        let r = req(
+            json!({"caller": format!("arn:aws:sts::{A}:assumed-role/First/s0"),
             "caller_session": {"created_by": "AssumeRole", "issued_at": "2026-11-24T07:50:00Z", "expires_at": "2026-11-24T08:50:00Z",
                 "session_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}},
-            "role": target(B, "Second"), "role_session_name": "s1"}));
+            "role": target(B, "Second"), "role_session_name": "s1"}),
+        );
         let o = run(&inv, &r);
         assert_eq!(categories(&o), vec![Category::SessionPolicyBlocking]);
         fixes_make_it_pass(&inv, &r, &o);
@@ -1301,8 +1487,10 @@ mod tests {
             .role(A, "R", trust(json!({"AWS": bob()})), None)
             .role_tag("R", "team", "role")
             .build();
-        let r = req(json!({"caller": bob(), "role": "R", "role_session_name": "s1",
-            "tags": [{"Key": "Team", "Value": "blue"}], "transitive_tag_keys": ["Team"], "source_identity": "bob"}));
+        let r = req(
+            json!({"caller": bob(), "role": "R", "role_session_name": "s1",
+            "tags": [{"Key": "Team", "Value": "blue"}], "transitive_tag_keys": ["Team"], "source_identity": "bob"}),
+        );
         let o = run(&inv, &r);
         let actions: Vec<String> = o.findings.iter().map(|f| f.error.message.clone()).collect();
         assert_eq!(o.findings.len(), 2, "{actions:?}");
@@ -1311,7 +1499,13 @@ mod tests {
         let o2 = fixes_make_it_pass(&inv, &r, &o);
         let s = o2.session.unwrap();
         assert_eq!(s.principal_tags.len(), 1);
-        assert_eq!((s.principal_tags[0].key.as_str(), s.principal_tags[0].value.as_str()), ("Team", "blue"));
+        assert_eq!(
+            (
+                s.principal_tags[0].key.as_str(),
+                s.principal_tags[0].value.as_str()
+            ),
+            ("Team", "blue")
+        );
         assert_eq!(s.transitive_tag_keys, ["Team"]);
         assert_eq!(s.source_identity.as_deref(), Some("bob"));
         assert!(s.packed_policy_size.is_some());
@@ -1323,7 +1517,12 @@ mod tests {
         let t = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": target(A, "First")},
             "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]}]});
         let inv = Kit::new()
-            .role(A, "First", trust(json!({"AWS": A})), Some(allow_assume("*")))
+            .role(
+                A,
+                "First",
+                trust(json!({"AWS": A})),
+                Some(allow_assume("*")),
+            )
             .role(A, "Second", t, None)
             .build();
         let base = json!({"caller": format!("arn:aws:sts::{A}:assumed-role/First/s0"),
@@ -1334,7 +1533,13 @@ mod tests {
         let o = run(&inv, &req(base.clone()));
         assert!(o.is_allowed(), "{:#?}", o.findings);
         let s = o.session.unwrap();
-        assert_eq!(s.principal_tags.iter().map(|t| t.key.as_str()).collect::<Vec<_>>(), ["project"]);
+        assert_eq!(
+            s.principal_tags
+                .iter()
+                .map(|t| t.key.as_str())
+                .collect::<Vec<_>>(),
+            ["project"]
+        );
         assert_eq!(s.source_identity.as_deref(), Some("alice"));
         assert_eq!(s.transitive_tag_keys, ["project"]);
 
@@ -1354,11 +1559,15 @@ mod tests {
             .role(A, "R", trust(json!({"AWS": bob()})), None)
             .region_off(A, "eu-south-1")
             .build();
-        let r = req(json!({"caller": bob(), "role": "R", "role_session_name": "s1", "region": "eu-south-1"}));
+        let r = req(
+            json!({"caller": bob(), "role": "R", "role_session_name": "s1", "region": "eu-south-1"}),
+        );
         let o = run(&inv, &r);
         let e = o.error.clone().unwrap();
         assert_eq!(e.code, ErrorCode::RegionDisabledException);
-        assert!(e.message.starts_with(&format!("STS is not activated in this region for account:{A}.")));
+        assert!(e.message.starts_with(&format!(
+            "STS is not activated in this region for account:{A}."
+        )));
         fixes_make_it_pass(&inv, &r, &o);
     }
 
@@ -1368,11 +1577,19 @@ mod tests {
             .user(A, "bob", None)
             .role(A, "R", trust(json!({"AWS": bob()})), None)
             .build();
-        let r = req(json!({"caller": bob(), "role": "R", "role_session_name": "dependabot[bot]", "duration_seconds": 60}));
+        let r = req(
+            json!({"caller": bob(), "role": "R", "role_session_name": "dependabot[bot]", "duration_seconds": 60}),
+        );
         let o = run(&inv, &r);
         let e = o.error.clone().unwrap();
         assert_eq!(e.code, ErrorCode::ValidationError);
-        assert!(e.message.starts_with("2 validation errors detected: Value 'dependabot[bot]' at 'roleSessionName'"), "{}", e.message);
+        assert!(
+            e.message.starts_with(
+                "2 validation errors detected: Value 'dependabot[bot]' at 'roleSessionName'"
+            ),
+            "{}",
+            e.message
+        );
         fixes_make_it_pass(&inv, &r, &o);
     }
 
@@ -1382,7 +1599,8 @@ mod tests {
             .user(A, "bob", None)
             .role(A, "Deploy", trust(json!({"AWS": bob()})), None)
             .build();
-        let r = req(json!({"caller": bob(), "role": target(A, "deploy"), "role_session_name": "s1"}));
+        let r =
+            req(json!({"caller": bob(), "role": target(A, "deploy"), "role_session_name": "s1"}));
         let o = run(&inv, &r);
         assert_eq!(categories(&o), vec![Category::RoleNotFound]);
         assert_eq!(o.error.clone().unwrap().code, ErrorCode::AccessDenied);
@@ -1395,12 +1613,43 @@ mod tests {
         let t = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"},
             "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": A}}}]});
         let inv = Kit::new().role(A, "Task", t, None).build();
-        let ok = req(json!({"caller": "ecs-tasks.amazonaws.com", "role": "Task", "role_session_name": "task1",
-            "context": {"aws:SourceAccount": A}}));
+        let ok = req(
+            json!({"caller": "ecs-tasks.amazonaws.com", "role": "Task", "role_session_name": "task1",
+            "context": {"aws:SourceAccount": A}}),
+        );
         assert!(run(&inv, &ok).is_allowed());
-        let bad = req(json!({"caller": "ecs-tasks.amazonaws.com", "role": "Task", "role_session_name": "task1",
-            "context": {"aws:SourceAccount": B}}));
+        let bad = req(
+            json!({"caller": "ecs-tasks.amazonaws.com", "role": "Task", "role_session_name": "task1",
+            "context": {"aws:SourceAccount": B}}),
+        );
         let o = run(&inv, &bad);
+        assert_eq!(categories(&o), vec![Category::WrongTrustPolicy]);
+    }
+
+    #[test]
+    fn principal_tag_conditions_read_the_callers_tags() {
+        // IAM-RULES §6: aws:PrincipalTag/* are the user's tags.
+        let t = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": A},
+            "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "platform"}}}]});
+        let inv = Kit::new()
+            .user(A, "bob", Some(allow_assume("*")))
+            .user_tag("bob", "Team", "analytics")
+            .user(A, "alice", Some(allow_assume("*")))
+            .user_tag("alice", "team", "platform")
+            .role(A, "Platform", t, None)
+            .build();
+        let alice = format!("arn:aws:iam::{A}:user/alice");
+        assert!(
+            run(
+                &inv,
+                &req(json!({"caller": alice, "role": "Platform", "role_session_name": "s1"}))
+            )
+            .is_allowed()
+        );
+        let o = run(
+            &inv,
+            &req(json!({"caller": bob(), "role": "Platform", "role_session_name": "s1"})),
+        );
         assert_eq!(categories(&o), vec![Category::WrongTrustPolicy]);
     }
 }

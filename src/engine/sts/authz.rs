@@ -139,16 +139,18 @@ impl CompiledInventory {
     pub fn new(inv: &Inventory) -> Self {
         let mut c = Self::default();
         for p in &inv.policies {
-            let compiled = p
-                .default_version()
-                .map_or_else(|| CompiledPolicy::shared(&empty_document()), |v| compile_text(&v.policy));
+            let compiled = p.default_version().map_or_else(
+                || CompiledPolicy::shared(&empty_document()),
+                |v| compile_text(&v.policy),
+            );
             c.targets.insert(
                 p.arn.clone(),
                 PolicyTarget::ManagedPolicy {
                     policy_arn: p.arn.clone(),
                 },
             );
-            c.managed.insert(p.arn.clone(), NamedPolicy::new(p.arn.clone(), compiled));
+            c.managed
+                .insert(p.arn.clone(), NamedPolicy::new(p.arn.clone(), compiled));
         }
         for r in &inv.roles {
             let label = trust_label(&r.arn);
@@ -158,7 +160,8 @@ impl CompiledInventory {
                     role_arn: r.arn.clone(),
                 },
             );
-            c.trust.push(NamedPolicy::new(label, compile_text(&r.trust_policy)));
+            c.trust
+                .push(NamedPolicy::new(label, compile_text(&r.trust_policy)));
             let mut ident = Vec::new();
             for ip in &r.inline_policies {
                 let label = inline_label(&r.arn, &ip.name);
@@ -252,7 +255,11 @@ impl CompiledInventory {
 
     /// Session policies of a session: the inline policy and the managed policy ARNs.
     #[must_use]
-    pub fn session_policies(&self, inline: Option<&Value>, arns: &[String]) -> Option<Vec<NamedPolicy>> {
+    pub fn session_policies(
+        &self,
+        inline: Option<&Value>,
+        arns: &[String],
+    ) -> Option<Vec<NamedPolicy>> {
         if inline.is_none() && arns.is_empty() {
             return None;
         }

@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 
 use crate::engine::policy::context::RequestContext;
 use crate::engine::policy::decision::{Decision, Outcome as PolicyOutcome};
-use crate::engine::policy::evaluate::{EvaluationInput, NamedPolicy, ResourceBasedPolicy, evaluate};
+use crate::engine::policy::evaluate::{
+    EvaluationInput, NamedPolicy, ResourceBasedPolicy, evaluate,
+};
 use crate::engine::sts::assume::{Outcome, SimulationError, Simulator};
 use crate::engine::sts::authz::compile_text;
 use crate::engine::sts::caller::classify;
@@ -111,7 +113,11 @@ impl ResultDoc {
         let allowed = d.is_allowed();
         Self {
             id,
-            decision: Some(if allowed { DecisionDoc::Allow } else { DecisionDoc::Deny }),
+            decision: Some(if allowed {
+                DecisionDoc::Allow
+            } else {
+                DecisionDoc::Deny
+            }),
             error_code: (!allowed).then(|| "AccessDenied".to_owned()),
             error_message: (!allowed).then(|| d.message.clone()),
             denial_type: match d.outcome {
@@ -121,14 +127,12 @@ impl ResultDoc {
             },
             reasons: std::iter::once(d.message.clone())
                 .chain(d.notes.iter().cloned())
-                .chain(
-                    (!d.missing_context_keys.is_empty()).then(|| {
-                        format!(
-                            "the request lacks condition keys the policies ask for: {}",
-                            d.missing_context_keys.join(", ")
-                        )
-                    }),
-                )
+                .chain((!d.missing_context_keys.is_empty()).then(|| {
+                    format!(
+                        "the request lacks condition keys the policies ask for: {}",
+                        d.missing_context_keys.join(", ")
+                    )
+                }))
                 .collect(),
             matched_statements: statement_docs(std::slice::from_ref(d)),
             ..Self::default()
@@ -165,16 +169,26 @@ impl Simulator<'_> {
     ///
     /// # Errors
     /// When the principal cannot be read or is not in the data.
-    pub fn authorize(&self, req: &AuthorizeRequest, now: DateTime<Utc>) -> Result<Decision, SimulationError> {
+    pub fn authorize(
+        &self,
+        req: &AuthorizeRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Decision, SimulationError> {
         let now = req.now.unwrap_or(now);
         let p = &req.principal;
         let caller = classify(self.inventory, &p.arn, p.credentials, p.session.as_ref())?;
         if req.action.trim().is_empty() {
-            return Err(SimulationError::Invalid("the request names no `action`; give one such as `s3:GetObject`".to_owned()));
+            return Err(SimulationError::Invalid(
+                "the request names no `action`; give one such as `s3:GetObject`".to_owned(),
+            ));
         }
         let principal = self.principal_of(&caller);
         let side = self.caller_side(&caller);
-        let resource = if req.resource.is_empty() { "*".to_owned() } else { req.resource.clone() };
+        let resource = if req.resource.is_empty() {
+            "*".to_owned()
+        } else {
+            req.resource.clone()
+        };
         let mut input = EvaluationInput::new(principal, req.action.clone(), resource.clone());
         input.resource_account.clone_from(&req.resource_account);
         let mut ctx = RequestContext::new();
@@ -196,17 +210,17 @@ impl Simulator<'_> {
                 policy: self.compiled.trust[i].clone(),
                 is_role_trust: true,
             });
-        } else if let Some(acct) = resource_account.as_deref().and_then(|a| self.inventory.account(a)) {
-            if let Some(rp) = acct
-                .resource_policies
-                .iter()
-                .find(|rp| rp.resource_arn == resource || rp.applies_to.iter().any(|pat| glob(pat, &resource)))
-            {
-                input.resource_policy = Some(ResourceBasedPolicy {
-                    policy: NamedPolicy::new(rp.resource_arn.clone(), compile_text(&rp.policy)),
-                    is_role_trust: false,
-                });
-            }
+        } else if let Some(acct) = resource_account
+            .as_deref()
+            .and_then(|a| self.inventory.account(a))
+            && let Some(rp) = acct.resource_policies.iter().find(|rp| {
+                rp.resource_arn == resource || rp.applies_to.iter().any(|pat| glob(pat, &resource))
+            })
+        {
+            input.resource_policy = Some(ResourceBasedPolicy {
+                policy: NamedPolicy::new(rp.resource_arn.clone(), compile_text(&rp.policy)),
+                is_role_trust: false,
+            });
         }
         Ok(evaluate(&input))
     }
@@ -216,18 +230,24 @@ impl Simulator<'_> {
     pub fn simulate(&self, req: &Request, now: DateTime<Utc>) -> ResultDoc {
         let id = req.id().cloned();
         let result = match req {
-            Request::AssumeRole(r) => self.assume_role(r, now).map(|o| ResultDoc::from_outcome(id.clone(), &o)),
+            Request::AssumeRole(r) => self
+                .assume_role(r, now)
+                .map(|o| ResultDoc::from_outcome(id.clone(), &o)),
             Request::AssumeRoleWebIdentity(r) => self
                 .assume_role_with_web_identity(r, now)
                 .map(|o| ResultDoc::from_outcome(id.clone(), &o)),
             Request::AssumeRoleSaml(r) => self
                 .assume_role_with_saml(r, now)
                 .map(|o| ResultDoc::from_outcome(id.clone(), &o)),
-            Request::RolesAnywhere(r) => self.roles_anywhere(r, now).map(|o| ResultDoc::from_outcome(id.clone(), &o)),
+            Request::RolesAnywhere(r) => self
+                .roles_anywhere(r, now)
+                .map(|o| ResultDoc::from_outcome(id.clone(), &o)),
             Request::Ec2InstanceProfile(r) => self
                 .ec2_instance_profile(r, now)
                 .map(|o| ResultDoc::from_outcome(id.clone(), &o)),
-            Request::Authorize(r) => self.authorize(r, now).map(|d| ResultDoc::from_decision(id.clone(), &d)),
+            Request::Authorize(r) => self
+                .authorize(r, now)
+                .map(|d| ResultDoc::from_decision(id.clone(), &d)),
         };
         result.unwrap_or_else(|e| ResultDoc::error(id, e.to_string()))
     }
@@ -240,7 +260,11 @@ impl Simulator<'_> {
             Ok(v) => self.simulate_value(v, now),
             Err(e) => ResultDoc::error(
                 None,
-                format!("the request is not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
+                format!(
+                    "the request is not valid JSON (line {}, column {}): {e}",
+                    e.line(),
+                    e.column()
+                ),
             ),
         }
     }

@@ -96,7 +96,10 @@ pub fn caller_keys(
         let issued = session.and_then(|s| s.issued_at).unwrap_or(now);
         ctx.insert("aws:TokenIssueTime", time_text(issued));
         let mfa = session.is_some_and(|s| s.mfa_authenticated);
-        ctx.insert("aws:MultiFactorAuthPresent", if mfa { "true" } else { "false" });
+        ctx.insert(
+            "aws:MultiFactorAuthPresent",
+            if mfa { "true" } else { "false" },
+        );
         if mfa {
             let at = session.and_then(|s| s.mfa_auth_time).unwrap_or(issued);
             ctx.insert(
@@ -144,7 +147,10 @@ pub fn request_tag_keys(ctx: &mut RequestContext, tags: &[TagDoc], transitive: &
         );
     }
     if !transitive.is_empty() {
-        ctx.insert("sts:TransitiveTagKeys", ContextValue::Multi(transitive.to_vec()));
+        ctx.insert(
+            "sts:TransitiveTagKeys",
+            ContextValue::Multi(transitive.to_vec()),
+        );
     }
 }
 
@@ -153,7 +159,9 @@ pub fn extra_keys(ctx: &mut RequestContext, extra: &ContextDoc) {
     for (k, v) in extra {
         match v {
             ContextValueDoc::One(s) => ctx.insert(k.as_str(), s.as_str()),
-            ContextValueDoc::Many(list) => ctx.insert(k.as_str(), ContextValue::Multi(list.clone())),
+            ContextValueDoc::Many(list) => {
+                ctx.insert(k.as_str(), ContextValue::Multi(list.clone()))
+            }
         }
     }
 }

@@ -68,7 +68,9 @@ impl Diagnosis<'_, '_> {
         match self.caller.map(|c| &c.kind) {
             Some(CallerKind::Service { name }) => json!({ "Service": name }),
             Some(CallerKind::RoleSession { role_arn, .. }) => json!({ "AWS": role_arn }),
-            Some(_) => json!({ "AWS": self.caller.map(|c| c.principal_arn.clone()).unwrap_or_default() }),
+            Some(_) => {
+                json!({ "AWS": self.caller.map(|c| c.principal_arn.clone()).unwrap_or_default() })
+            }
             None => json!({ "Federated": self.principal.arn }),
         }
     }
@@ -137,7 +139,10 @@ fn trust_external_ids(diag: &Diagnosis<'_, '_>) -> Vec<String> {
         }
         for c in &st.conditions {
             let op = c.operator.to_ascii_lowercase();
-            if c.key.eq_ignore_ascii_case("sts:ExternalId") && op.starts_with("string") && !op.contains("not") {
+            if c.key.eq_ignore_ascii_case("sts:ExternalId")
+                && op.starts_with("string")
+                && !op.contains("not")
+            {
                 for v in &c.values {
                     if !v.contains(['*', '?', '$']) && !out.contains(v) {
                         out.push(v.clone());
@@ -163,7 +168,9 @@ fn mfa_fix(diag: &Diagnosis<'_, '_>) -> Fix {
     Fix::SetParameter {
         parameter: "mfa".to_owned(),
         value: json!({"serial_number": serial, "token_code": "123456", "token_valid": true, "auth_age_seconds": 0}),
-        summary: "call with MFA: pass the device's SerialNumber and its current TokenCode (`--mfa`)".to_owned(),
+        summary:
+            "call with MFA: pass the device's SerialNumber and its current TokenCode (`--mfa`)"
+                .to_owned(),
     }
 }
 
@@ -177,8 +184,13 @@ fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) ->
         let mut c = ctx.clone();
         c.insert("aws:MultiFactorAuthPresent", "true");
         c.insert("aws:MultiFactorAuthAge", "0");
-        let d = diag.sim.evaluate_on_role(diag.principal, action, diag.role_idx, c.clone(), diag.side);
-        let had = ctx.get("aws:MultiFactorAuthPresent").and_then(ContextValue::single) == Some("true");
+        let d =
+            diag.sim
+                .evaluate_on_role(diag.principal, action, diag.role_idx, c.clone(), diag.side);
+        let had = ctx
+            .get("aws:MultiFactorAuthPresent")
+            .and_then(ContextValue::single)
+            == Some("true");
         out.push(Alternative {
             category: Category::MfaMissing,
             fix: mfa_fix(diag),
@@ -193,19 +205,31 @@ fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) ->
     }
     let given = diag.request.and_then(|r| r.external_id.clone());
     let wanted = trust_external_ids(diag);
-    if let Some(value) = wanted.iter().find(|v| Some(*v) != given.as_ref()).filter(|_| !given.as_ref().is_some_and(|g| wanted.contains(g))) {
+    if let Some(value) = wanted
+        .iter()
+        .find(|v| Some(*v) != given.as_ref())
+        .filter(|_| !given.as_ref().is_some_and(|g| wanted.contains(g)))
+    {
         let explanation = match &given {
-            Some(g) => format!("the trust policy requires external ID `{value}` (sts:ExternalId) and the request passed `{g}`"),
-            None => format!("the trust policy requires external ID `{value}` (sts:ExternalId) and the request passed none"),
+            Some(g) => format!(
+                "the trust policy requires external ID `{value}` (sts:ExternalId) and the request passed `{g}`"
+            ),
+            None => format!(
+                "the trust policy requires external ID `{value}` (sts:ExternalId) and the request passed none"
+            ),
         };
         let fix = Fix::SetParameter {
             parameter: "external_id".to_owned(),
             value: Value::String(value.clone()),
-            summary: format!("pass the external ID the role's owner gave you: `--external-id {value}`"),
+            summary: format!(
+                "pass the external ID the role's owner gave you: `--external-id {value}`"
+            ),
         };
         let mut c = ctx.clone();
         c.insert("sts:ExternalId", value.as_str());
-        let d = diag.sim.evaluate_on_role(diag.principal, action, diag.role_idx, c, diag.side);
+        let d = diag
+            .sim
+            .evaluate_on_role(diag.principal, action, diag.role_idx, c, diag.side);
         out.push(Alternative {
             category: Category::ExternalIdMissingOrWrong,
             fix: fix.clone(),
@@ -214,7 +238,9 @@ fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) ->
         });
         if let Some(mut both) = mfa_ctx {
             both.insert("sts:ExternalId", value.as_str());
-            let d = diag.sim.evaluate_on_role(diag.principal, action, diag.role_idx, both, diag.side);
+            let d =
+                diag.sim
+                    .evaluate_on_role(diag.principal, action, diag.role_idx, both, diag.side);
             // Both needed together: recorded as the external-ID alternative; the MFA one is
             // matched separately against this decision below.
             out.push(Alternative {
@@ -235,7 +261,10 @@ fn statement_matched(d: &Decision, m: &MatchedStatement) -> bool {
 }
 
 fn layer_ok(d: &Decision, t: PolicyType) -> bool {
-    matches!(d.layer(t), LayerOutcome::Allowed | LayerOutcome::NotApplicable)
+    matches!(
+        d.layer(t),
+        LayerOutcome::Allowed | LayerOutcome::NotApplicable
+    )
 }
 
 /// The statement that grants `action` on the role, for identity-side policies.
@@ -282,13 +311,29 @@ pub(crate) fn diagnose_decision(
     };
 
     // Explicit denies.
-    for m in d.matched_statements.iter().filter(|m| m.effect == Effect::Deny) {
+    for m in d
+        .matched_statements
+        .iter()
+        .filter(|m| m.effect == Effect::Deny)
+    {
         if let Some(alt) = alts.iter().find(|a| !statement_matched(&a.decision, m)) {
-            add_alt(alt, checks, &format!("{} {} denies without it", policy_name(m.policy_type, &m.policy), statement_ref(m)));
+            add_alt(
+                alt,
+                checks,
+                &format!(
+                    "{} {} denies without it",
+                    policy_name(m.policy_type, &m.policy),
+                    statement_ref(m)
+                ),
+            );
             continue;
         }
         let fix = removal_fix(diag, m);
-        let level = m.level.as_deref().map(|l| format!(" attached at `{l}`")).unwrap_or_default();
+        let level = m
+            .level
+            .as_deref()
+            .map(|l| format!(" attached at `{l}`"))
+            .unwrap_or_default();
         checks.push(
             "explicit-deny",
             category_for(m.policy_type),
@@ -316,10 +361,12 @@ pub(crate) fn diagnose_decision(
         .iter()
         .any(|m| m.policy_type == PolicyType::ResourceBasedPolicy && m.effect == Effect::Allow);
     let best = trust_grants.iter().copied().max();
-    let iam_caller = diag.caller.is_some_and(|c| !matches!(c.kind, CallerKind::Service { .. }));
+    let iam_caller = diag
+        .caller
+        .is_some_and(|c| !matches!(c.kind, CallerKind::Service { .. }));
     let identity_needed = iam_caller && (cross || best == Some(GrantKind::Account));
-    let limits_needed = iam_caller
-        && (cross || matches!(best, Some(GrantKind::Account | GrantKind::Role)));
+    let limits_needed =
+        iam_caller && (cross || matches!(best, Some(GrantKind::Account | GrantKind::Role)));
     let identity_ok = layer_ok(d, PolicyType::IdentityBasedPolicy);
 
     let mut failing: Vec<PolicyType> = Vec::new();
@@ -356,17 +403,36 @@ pub(crate) fn diagnose_decision(
         }
     }
     // MFA needed alongside an external ID: the combined alternative flipped the trust.
-    if explained.contains(&PolicyType::ResourceBasedPolicy) {
-        if let (Some(mfa), Some(both)) = (
+    if explained.contains(&PolicyType::ResourceBasedPolicy)
+        && let (Some(mfa), Some(both)) = (
             alts.iter().find(|a| a.category == Category::MfaMissing),
-            alts.iter().rev().find(|a| a.category == Category::ExternalIdMissingOrWrong),
-        ) {
-            let mfa_alone = mfa.decision.matched_statements.iter().any(|m| m.policy_type == PolicyType::ResourceBasedPolicy && m.effect == Effect::Allow);
-            let ext_alone = alts.iter().find(|a| a.category == Category::ExternalIdMissingOrWrong).is_some_and(|a| a.decision.matched_statements.iter().any(|m| m.policy_type == PolicyType::ResourceBasedPolicy && m.effect == Effect::Allow));
-            let both_ok = both.decision.matched_statements.iter().any(|m| m.policy_type == PolicyType::ResourceBasedPolicy && m.effect == Effect::Allow);
-            if both_ok && !mfa_alone && !ext_alone {
-                add_alt(mfa, checks, "the role's trust policy, together with the external ID");
-            }
+            alts.iter()
+                .rev()
+                .find(|a| a.category == Category::ExternalIdMissingOrWrong),
+        )
+    {
+        let mfa_alone =
+            mfa.decision.matched_statements.iter().any(|m| {
+                m.policy_type == PolicyType::ResourceBasedPolicy && m.effect == Effect::Allow
+            });
+        let ext_alone = alts
+            .iter()
+            .find(|a| a.category == Category::ExternalIdMissingOrWrong)
+            .is_some_and(|a| {
+                a.decision.matched_statements.iter().any(|m| {
+                    m.policy_type == PolicyType::ResourceBasedPolicy && m.effect == Effect::Allow
+                })
+            });
+        let both_ok =
+            both.decision.matched_statements.iter().any(|m| {
+                m.policy_type == PolicyType::ResourceBasedPolicy && m.effect == Effect::Allow
+            });
+        if both_ok && !mfa_alone && !ext_alone {
+            add_alt(
+                mfa,
+                checks,
+                "the role's trust policy, together with the external ID",
+            );
         }
     }
 
@@ -391,11 +457,19 @@ pub(crate) fn diagnose_decision(
                 } else {
                     format!(
                         "; statements that name it ask for condition keys the request lacks: {}",
-                        d.missing_context_keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        d.missing_context_keys
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 };
                 let half = if category == Category::CrossAccountHalfMissing {
-                    format!(" The caller's account {} allows the call, but the role's account {} does not trust it: both halves of a cross-account set-up are needed.", diag.principal.account.clone().unwrap_or_default(), diag.role_account())
+                    format!(
+                        " The caller's account {} allows the call, but the role's account {} does not trust it: both halves of a cross-account set-up are needed.",
+                        diag.principal.account.clone().unwrap_or_default(),
+                        diag.role_account()
+                    )
                 } else {
                     String::new()
                 };
@@ -420,11 +494,17 @@ pub(crate) fn diagnose_decision(
                 let statement = identity_statement(action, &role_arn);
                 let (target, whose) = match &caller.kind {
                     CallerKind::User { user_arn, .. } => (
-                        PolicyTarget::UserInline { user_arn: user_arn.clone(), name: format!("allow-{}", short_action(action)) },
+                        PolicyTarget::UserInline {
+                            user_arn: user_arn.clone(),
+                            name: format!("allow-{}", short_action(action)),
+                        },
                         format!("user `{user_arn}`"),
                     ),
                     CallerKind::RoleSession { role_arn: r, .. } => (
-                        PolicyTarget::RoleInline { role_arn: r.clone(), name: format!("allow-{}", short_action(action)) },
+                        PolicyTarget::RoleInline {
+                            role_arn: r.clone(),
+                            name: format!("allow-{}", short_action(action)),
+                        },
                         format!("role `{r}`"),
                     ),
                     _ => continue,
@@ -435,7 +515,10 @@ pub(crate) fn diagnose_decision(
                     Category::CallerLacksPermission
                 };
                 let why = if cross {
-                    format!("the role is in another account ({}), so the caller's own account must allow the call too", diag.role_account())
+                    format!(
+                        "the role is in another account ({}), so the caller's own account must allow the call too",
+                        diag.role_account()
+                    )
                 } else {
                     "the trust policy trusts the caller's account rather than the caller itself, which delegates the decision to the caller's identity policies".to_owned()
                 };
@@ -443,19 +526,28 @@ pub(crate) fn diagnose_decision(
                     "caller-identity",
                     category,
                     diag.deny(action, DenialType::Implicit),
-                    format!("no identity-based policy of {whose} allows {action} on `{role_arn}`; {why}"),
+                    format!(
+                        "no identity-based policy of {whose} allows {action} on `{role_arn}`; {why}"
+                    ),
                     "IAM-RULES §3.2 steps 3-4",
                     Some(Fix::AddStatement {
-                        summary: format!("add this statement to {}: {statement}", target.describe()),
+                        summary: format!(
+                            "add this statement to {}: {statement}",
+                            target.describe()
+                        ),
                         target,
                         statement,
                     }),
                 );
             }
             PolicyType::PermissionsBoundary => {
-                let Some(b) = &diag.side.boundary else { continue };
+                let Some(b) = &diag.side.boundary else {
+                    continue;
+                };
                 let statement = identity_statement(action, &role_arn);
-                let target = PolicyTarget::ManagedPolicy { policy_arn: b.name.clone() };
+                let target = PolicyTarget::ManagedPolicy {
+                    policy_arn: b.name.clone(),
+                };
                 checks.push(
                     "boundary",
                     Category::BoundaryBlocking,
@@ -475,7 +567,10 @@ pub(crate) fn diagnose_decision(
                     .caller
                     .and_then(|c| c.session.as_ref())
                     .and_then(|s| s.session_policy.clone());
-                let new_policy = with_statement(current.unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []})), statement.clone());
+                let new_policy = with_statement(
+                    current.unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []})),
+                    statement.clone(),
+                );
                 checks.push(
                     "session-policy",
                     Category::SessionPolicyBlocking,
@@ -498,8 +593,14 @@ pub(crate) fn diagnose_decision(
         (PolicyType::ServiceControlPolicy, "scp"),
         (PolicyType::ResourceControlPolicy, "rcp"),
     ] {
-        let Some(layer) = d.layers.iter().find(|l| l.policy_type == t) else { continue };
-        for level in layer.levels.iter().filter(|l| l.outcome == LayerOutcome::ImplicitDeny) {
+        let Some(layer) = d.layers.iter().find(|l| l.policy_type == t) else {
+            continue;
+        };
+        for level in layer
+            .levels
+            .iter()
+            .filter(|l| l.outcome == LayerOutcome::ImplicitDeny)
+        {
             let account = if t == PolicyType::ServiceControlPolicy {
                 diag.principal.account.clone().unwrap_or_default()
             } else {
@@ -555,11 +656,17 @@ fn short_action(action: &str) -> String {
 
 fn removal_fix(diag: &Diagnosis<'_, '_>, m: &MatchedStatement) -> Option<Fix> {
     if m.policy == SESSION_POLICY_LABEL {
-        let current = diag.caller.and_then(|c| c.session.as_ref()).and_then(|s| s.session_policy.clone())?;
+        let current = diag
+            .caller
+            .and_then(|c| c.session.as_ref())
+            .and_then(|s| s.session_policy.clone())?;
         return Some(Fix::SetParameter {
             parameter: "caller_session.session_policy".to_owned(),
             value: without_statement(current, m.index),
-            summary: format!("get the caller's session without the session policy's {}", statement_ref(m)),
+            summary: format!(
+                "get the caller's session without the session policy's {}",
+                statement_ref(m)
+            ),
         });
     }
     let target = diag.sim.compiled.targets.get(&m.policy)?.clone();
@@ -630,47 +737,102 @@ fn edit_text(text: &mut PolicyText, edit: impl FnOnce(Value) -> Value) {
     *text = PolicyText::from_json(new);
 }
 
-fn edit_target(inv: &mut Inventory, target: &PolicyTarget, edit: impl FnOnce(Value) -> Value) -> Result<(), FixError> {
+fn edit_target(
+    inv: &mut Inventory,
+    target: &PolicyTarget,
+    edit: impl FnOnce(Value) -> Value,
+) -> Result<(), FixError> {
     match target {
         PolicyTarget::TrustPolicy { role_arn } => {
-            let i = *inv.index.role_by_arn.get(role_arn).ok_or_else(|| FixError::NoRole(role_arn.clone()))?;
+            let i = *inv
+                .index
+                .role_by_arn
+                .get(role_arn)
+                .ok_or_else(|| FixError::NoRole(role_arn.clone()))?;
             edit_text(&mut inv.roles[i].trust_policy, edit);
         }
         PolicyTarget::RoleInline { role_arn, name } => {
-            let i = *inv.index.role_by_arn.get(role_arn).ok_or_else(|| FixError::NoRole(role_arn.clone()))?;
+            let i = *inv
+                .index
+                .role_by_arn
+                .get(role_arn)
+                .ok_or_else(|| FixError::NoRole(role_arn.clone()))?;
             upsert_inline(&mut inv.roles[i].inline_policies, name, edit);
         }
         PolicyTarget::UserInline { user_arn, name } => {
-            let i = *inv.index.user_by_arn.get(user_arn).ok_or_else(|| FixError::NoUser(user_arn.clone()))?;
+            let i = *inv
+                .index
+                .user_by_arn
+                .get(user_arn)
+                .ok_or_else(|| FixError::NoUser(user_arn.clone()))?;
             upsert_inline(&mut inv.users[i].inline_policies, name, edit);
         }
         PolicyTarget::GroupInline { group_arn, name } => {
-            let i = *inv.index.group_by_arn.get(group_arn).ok_or_else(|| FixError::NoGroup(group_arn.clone()))?;
+            let i = *inv
+                .index
+                .group_by_arn
+                .get(group_arn)
+                .ok_or_else(|| FixError::NoGroup(group_arn.clone()))?;
             upsert_inline(&mut inv.groups[i].inline_policies, name, edit);
         }
         PolicyTarget::ManagedPolicy { policy_arn } => {
-            let i = *inv.index.policy_by_arn.get(policy_arn).ok_or_else(|| FixError::NoPolicy(policy_arn.clone()))?;
+            let i = *inv
+                .index
+                .policy_by_arn
+                .get(policy_arn)
+                .ok_or_else(|| FixError::NoPolicy(policy_arn.clone()))?;
             let p = &mut inv.policies[i];
-            let default_id = p.default_version().map(|v| v.version_id.clone()).ok_or_else(|| FixError::NoPolicy(policy_arn.clone()))?;
-            let v = p.versions.iter_mut().find(|v| v.version_id == default_id).ok_or_else(|| FixError::NoPolicy(policy_arn.clone()))?;
+            let default_id = p
+                .default_version()
+                .map(|v| v.version_id.clone())
+                .ok_or_else(|| FixError::NoPolicy(policy_arn.clone()))?;
+            let v = p
+                .versions
+                .iter_mut()
+                .find(|v| v.version_id == default_id)
+                .ok_or_else(|| FixError::NoPolicy(policy_arn.clone()))?;
             edit_text(&mut v.policy, edit);
         }
-        PolicyTarget::OrgPolicy { account, kind, target, index } => {
-            let acct = inv.accounts.get_mut(account).ok_or_else(|| FixError::NoAccount(account.clone()))?;
-            let org = acct.organization.as_mut().ok_or_else(|| FixError::NoOrgLevel(account.clone(), target.clone()))?;
-            let levels = if kind == "rcp" { &mut org.rcps_by_level } else { &mut org.scps_by_level };
-            let level = levels.iter_mut().find(|l| &l.target == target).ok_or_else(|| FixError::NoOrgLevel(account.clone(), target.clone()))?;
+        PolicyTarget::OrgPolicy {
+            account,
+            kind,
+            target,
+            index,
+        } => {
+            let acct = inv
+                .accounts
+                .get_mut(account)
+                .ok_or_else(|| FixError::NoAccount(account.clone()))?;
+            let org = acct
+                .organization
+                .as_mut()
+                .ok_or_else(|| FixError::NoOrgLevel(account.clone(), target.clone()))?;
+            let levels = if kind == "rcp" {
+                &mut org.rcps_by_level
+            } else {
+                &mut org.scps_by_level
+            };
+            let level = levels
+                .iter_mut()
+                .find(|l| &l.target == target)
+                .ok_or_else(|| FixError::NoOrgLevel(account.clone(), target.clone()))?;
             if let Some(p) = level.policies.get_mut(*index) {
                 edit_text(p, edit);
             } else {
-                level.policies.push(PolicyText::from_json(edit(json!({"Version": "2012-10-17", "Statement": []}))));
+                level.policies.push(PolicyText::from_json(edit(
+                    json!({"Version": "2012-10-17", "Statement": []}),
+                )));
             }
         }
     }
     Ok(())
 }
 
-fn upsert_inline(list: &mut Vec<crate::engine::model::InlinePolicy>, name: &str, edit: impl FnOnce(Value) -> Value) {
+fn upsert_inline(
+    list: &mut Vec<crate::engine::model::InlinePolicy>,
+    name: &str,
+    edit: impl FnOnce(Value) -> Value,
+) {
     if let Some(p) = list.iter_mut().find(|p| p.name == name) {
         edit_text(&mut p.policy, edit);
     } else {
@@ -682,7 +844,11 @@ fn upsert_inline(list: &mut Vec<crate::engine::model::InlinePolicy>, name: &str,
 }
 
 /// Sets a (dotted) parameter of a request document.
-fn set_request_param(request: &mut Request, parameter: &str, value: &Value) -> Result<(), FixError> {
+fn set_request_param(
+    request: &mut Request,
+    parameter: &str,
+    value: &Value,
+) -> Result<(), FixError> {
     let err = |m: String| FixError::Parameter(parameter.to_owned(), m);
     let mut doc = serde_json::to_value(&*request).map_err(|e| err(e.to_string()))?;
     let mut cur = &mut doc;
@@ -711,26 +877,54 @@ fn set_request_param(request: &mut Request, parameter: &str, value: &Value) -> R
 /// # Errors
 /// When the fix names something the inventory does not hold, or a parameter that does not
 /// fit the request.
-pub fn apply_fix(inventory: &mut Inventory, request: &mut Request, fix: &Fix) -> Result<(), FixError> {
+pub fn apply_fix(
+    inventory: &mut Inventory,
+    request: &mut Request,
+    fix: &Fix,
+) -> Result<(), FixError> {
     match fix {
-        Fix::AddStatement { target, statement, .. } => {
+        Fix::AddStatement {
+            target, statement, ..
+        } => {
             let st = statement.clone();
             edit_target(inventory, target, move |p| with_statement(p, st))?;
         }
-        Fix::RemoveStatement { target, statement_index, .. } => {
+        Fix::RemoveStatement {
+            target,
+            statement_index,
+            ..
+        } => {
             let i = *statement_index;
             edit_target(inventory, target, move |p| without_statement(p, i))?;
         }
-        Fix::SetParameter { parameter, value, .. } => set_request_param(request, parameter, value)?,
-        Fix::SetMaxSessionDuration { role_arn, seconds, .. } => {
-            let i = *inventory.index.role_by_arn.get(role_arn).ok_or_else(|| FixError::NoRole(role_arn.clone()))?;
+        Fix::SetParameter {
+            parameter, value, ..
+        } => set_request_param(request, parameter, value)?,
+        Fix::SetMaxSessionDuration {
+            role_arn, seconds, ..
+        } => {
+            let i = *inventory
+                .index
+                .role_by_arn
+                .get(role_arn)
+                .ok_or_else(|| FixError::NoRole(role_arn.clone()))?;
             inventory.roles[i].max_session_duration = Known::Known(*seconds);
         }
-        Fix::ActivateRegion { account, region, .. } => {
-            let acct = inventory.accounts.get_mut(account).ok_or_else(|| FixError::NoAccount(account.clone()))?;
+        Fix::ActivateRegion {
+            account, region, ..
+        } => {
+            let acct = inventory
+                .accounts
+                .get_mut(account)
+                .ok_or_else(|| FixError::NoAccount(account.clone()))?;
             acct.sts_regions_deactivated.retain(|r| r != region);
         }
-        Fix::AddOidcProvider { account, url, client_ids, .. } => {
+        Fix::AddOidcProvider {
+            account,
+            url,
+            client_ids,
+            ..
+        } => {
             inventory.identity_providers.push(IdentityProvider {
                 arn: format!("arn:aws:iam::{account}:oidc-provider/{url}"),
                 account: account.clone(),
@@ -748,7 +942,11 @@ pub fn apply_fix(inventory: &mut Inventory, request: &mut Request, fix: &Fix) ->
 ///
 /// # Errors
 /// As [`apply_fix`].
-pub fn with_fix(inventory: &Inventory, request: &Request, fix: &Fix) -> Result<(Inventory, Request), FixError> {
+pub fn with_fix(
+    inventory: &Inventory,
+    request: &Request,
+    fix: &Fix,
+) -> Result<(Inventory, Request), FixError> {
     let mut inv = inventory.clone();
     let mut req = request.clone();
     apply_fix(&mut inv, &mut req, fix)?;
@@ -759,10 +957,14 @@ pub fn with_fix(inventory: &Inventory, request: &Request, fix: &Fix) -> Result<(
 #[must_use]
 pub fn category_of_code(code: ErrorCode) -> Category {
     match code {
-        ErrorCode::ValidationError | ErrorCode::MalformedPolicyDocument | ErrorCode::PackedPolicyTooLarge => Category::InvalidParameter,
+        ErrorCode::ValidationError
+        | ErrorCode::MalformedPolicyDocument
+        | ErrorCode::PackedPolicyTooLarge => Category::InvalidParameter,
         ErrorCode::RegionDisabledException => Category::RegionDisabled,
         ErrorCode::ExpiredToken => Category::CallerSessionExpired,
-        ErrorCode::ExpiredTokenException | ErrorCode::IdpRejectedClaim | ErrorCode::InvalidIdentityToken => Category::IdentityProvider,
+        ErrorCode::ExpiredTokenException
+        | ErrorCode::IdpRejectedClaim
+        | ErrorCode::InvalidIdentityToken => Category::IdentityProvider,
         ErrorCode::AccessDenied => Category::WrongTrustPolicy,
     }
 }

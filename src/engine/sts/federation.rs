@@ -15,16 +15,19 @@ use crate::engine::model::{ProviderType, Role};
 use crate::engine::policy::context::{ContextValue, RequestContext};
 use crate::engine::policy::principal::Principal;
 use crate::engine::sts::assume::{
-    CallerSide, Checks, Outcome, RoleLookup, SessionBits, SimulationError, Simulator, build_session,
-    finish, packed_check, read_session_policy, reserved_prefix_checks, violation_fix,
+    CallerSide, Checks, Outcome, RoleLookup, SessionBits, SimulationError, Simulator,
+    build_session, finish, packed_check, read_session_policy, reserved_prefix_checks,
+    violation_fix,
 };
-use crate::engine::sts::context::{clock_keys, extra_keys, request_tag_keys, role_resource_keys, time_text};
+use crate::engine::sts::context::{
+    clock_keys, extra_keys, request_tag_keys, role_resource_keys, time_text,
+};
 use crate::engine::sts::diagnose::{Diagnosis, diagnose_decision};
 use crate::engine::sts::outcome::{Category, ErrorCode, Fix, StsError};
 use crate::engine::sts::params::{self, MAX_SESSION_POLICY_CHARS};
 use crate::engine::sts::request::{
-    AssumeRoleRequest, ContextDoc, ContextValueDoc, Ec2InstanceProfileRequest, RolesAnywhereRequest,
-    SamlRequest, SessionOrigin, TagDoc, WebIdentityRequest,
+    AssumeRoleRequest, ContextDoc, ContextValueDoc, Ec2InstanceProfileRequest,
+    RolesAnywhereRequest, SamlRequest, SessionOrigin, TagDoc, WebIdentityRequest,
 };
 use crate::engine::sts::session::packed_size_estimate;
 
@@ -96,7 +99,10 @@ fn tags_from_claim(v: Option<&Value>) -> (Vec<TagDoc>, Vec<String>) {
             tags.push(TagDoc::new(k.clone(), value));
         }
     }
-    let transitive = obj.get("transitive_tag_keys").map(claim_strings).unwrap_or_default();
+    let transitive = obj
+        .get("transitive_tag_keys")
+        .map(claim_strings)
+        .unwrap_or_default();
     (tags, transitive)
 }
 
@@ -172,11 +178,18 @@ impl Simulator<'_> {
     /// # Errors
     /// When the request names no role or an ambiguous one.
     #[allow(clippy::too_many_lines)]
-    pub fn assume_role_with_web_identity(&self, req: &WebIdentityRequest, now: DateTime<Utc>) -> Result<Outcome, SimulationError> {
+    pub fn assume_role_with_web_identity(
+        &self,
+        req: &WebIdentityRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, SimulationError> {
         const API: &str = "sts:AssumeRoleWithWebIdentity";
         let now = req.now.unwrap_or(now);
         let claims = &req.token_claims;
-        let iss = claims.get("iss").and_then(Value::as_str).unwrap_or_default();
+        let iss = claims
+            .get("iss")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let host = issuer_host(iss);
         let lookup = self.lookup_role(&req.role)?;
         let role_arn = match &lookup {
@@ -190,12 +203,22 @@ impl Simulator<'_> {
         params::check_duration_range(&mut checks.violations, req.duration_seconds);
         params::check_policy_arns(&mut checks.violations, &req.policy_arns);
         let (tags, transitive) = tags_from_claim(claims.get(TAGS_CLAIM));
-        let source_identity = claims.get(SOURCE_IDENTITY_CLAIM).and_then(Value::as_str).map(str::to_owned);
+        let source_identity = claims
+            .get(SOURCE_IDENTITY_CLAIM)
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         params::check_tags(&mut checks.violations, &tags);
         params::check_source_identity(&mut checks.violations, source_identity.as_deref());
-        let policy = read_session_policy(&mut checks, req.policy.as_ref(), req.policy_raw.as_deref(), Some(MAX_SESSION_POLICY_CHARS));
+        let policy = read_session_policy(
+            &mut checks,
+            req.policy.as_ref(),
+            req.policy_raw.as_deref(),
+            Some(MAX_SESSION_POLICY_CHARS),
+        );
         let combined = checks.flush_violations(violation_fix);
-        checks.findings.sort_by_key(|f| u8::from(f.check != "parameters"));
+        checks
+            .findings
+            .sort_by_key(|f| u8::from(f.check != "parameters"));
         reserved_prefix_checks(&mut checks, &tags, source_identity.as_deref());
 
         // The token itself.
@@ -205,14 +228,24 @@ impl Simulator<'_> {
                 "the token has no `iss` claim, so STS cannot tell which provider issued it".to_owned(),
                 "IAM-RULES §1.5 (InvalidIdentityToken)", None);
         }
-        if let Some(exp) = claims.get("exp").and_then(claim_time) {
-            if exp <= now {
-                checks.push("token", Category::IdentityProvider,
-                    StsError::new(ErrorCode::ExpiredTokenException, token_expired_message(now, exp)),
-                    format!("the web identity token expired at {}", time_text(exp)),
-                    "IAM-RULES §2.1",
-                    Some(Fix::SetParameter { parameter: "token_claims.exp".into(), value: json!(now.timestamp() + 3600), summary: "get a fresh token from the identity provider".into() }));
-            }
+        if let Some(exp) = claims.get("exp").and_then(claim_time)
+            && exp <= now
+        {
+            checks.push(
+                "token",
+                Category::IdentityProvider,
+                StsError::new(
+                    ErrorCode::ExpiredTokenException,
+                    token_expired_message(now, exp),
+                ),
+                format!("the web identity token expired at {}", time_text(exp)),
+                "IAM-RULES §2.1",
+                Some(Fix::SetParameter {
+                    parameter: "token_claims.exp".into(),
+                    value: json!(now.timestamp() + 3600),
+                    summary: "get a fresh token from the identity provider".into(),
+                }),
+            );
         }
 
         let (role_idx, role) = match lookup {
@@ -238,7 +271,8 @@ impl Simulator<'_> {
             let provider = self.inventory.identity_providers.iter().find(|p| {
                 p.provider_type == ProviderType::Oidc
                     && p.account == role.account
-                    && (p.url.as_deref().map(issuer_host).as_deref() == Some(host.as_str()) || p.arn == provider_arn)
+                    && (p.url.as_deref().map(issuer_host).as_deref() == Some(host.as_str())
+                        || p.arn == provider_arn)
             });
             match provider {
                 None => checks.push("identity-provider", Category::IdentityProvider,
@@ -254,7 +288,12 @@ impl Simulator<'_> {
                 Some(_) => {}
             }
         }
-        let duration = self.federation_common(&mut checks, role, req.region.as_deref(), req.duration_seconds);
+        let duration = self.federation_common(
+            &mut checks,
+            role,
+            req.region.as_deref(),
+            req.duration_seconds,
+        );
 
         // Context: provider keys.
         let mut ctx = RequestContext::new();
@@ -279,14 +318,25 @@ impl Simulator<'_> {
                 }
             }
         }
-        if let Some(sub) = claims.get("sub").map(claim_strings).and_then(|v| v.into_iter().next()) {
+        if let Some(sub) = claims
+            .get("sub")
+            .map(claim_strings)
+            .and_then(|v| v.into_iter().next())
+        {
             ctx.insert(format!("{host}:sub"), sub);
         }
         if let Some(amr) = claims.get("amr") {
-            ctx.insert(format!("{host}:amr"), ContextValue::Multi(claim_strings(amr)));
+            ctx.insert(
+                format!("{host}:amr"),
+                ContextValue::Multi(claim_strings(amr)),
+            );
         }
         for (claim, key) in [("app_id", "app_id"), ("user_id", "user_id"), ("id", "id")] {
-            if let Some(v) = claims.get(claim).map(claim_strings).and_then(|v| v.into_iter().next()) {
+            if let Some(v) = claims
+                .get(claim)
+                .map(claim_strings)
+                .and_then(|v| v.into_iter().next())
+            {
                 ctx.insert(format!("{host}:{key}"), v);
             }
         }
@@ -296,7 +346,8 @@ impl Simulator<'_> {
         request_tag_keys(&mut ctx, &tags, &transitive);
         extra_keys(&mut ctx, &req.context);
 
-        let principal = Principal::parse(&provider_arn).unwrap_or_else(|_| Principal::service(&provider_arn));
+        let principal =
+            Principal::parse(&provider_arn).unwrap_or_else(|_| Principal::service(&provider_arn));
         let mut cond = Map::new();
         if let Some(a) = aud.first() {
             cond.insert(format!("{host}:aud"), json!(a));
@@ -305,7 +356,17 @@ impl Simulator<'_> {
             cond.insert(format!("{host}:sub"), json!(sub));
         }
         let trust_conditions = (!cond.is_empty()).then(|| json!({"StringEquals": cond}));
-        self.federation_decisions(&mut outcome, &mut checks, &principal, API, role_idx, ctx, !tags.is_empty(), source_identity.is_some(), trust_conditions);
+        self.federation_decisions(
+            &mut outcome,
+            &mut checks,
+            &principal,
+            API,
+            role_idx,
+            ctx,
+            !tags.is_empty(),
+            source_identity.is_some(),
+            trust_conditions,
+        );
 
         let packed = (policy.text.is_some() || !req.policy_arns.is_empty() || !tags.is_empty())
             .then(|| packed_size_estimate(policy.text.as_deref(), &req.policy_arns, &tags));
@@ -334,7 +395,11 @@ impl Simulator<'_> {
     /// # Errors
     /// When the request names no role or an ambiguous one.
     #[allow(clippy::too_many_lines)]
-    pub fn assume_role_with_saml(&self, req: &SamlRequest, now: DateTime<Utc>) -> Result<Outcome, SimulationError> {
+    pub fn assume_role_with_saml(
+        &self,
+        req: &SamlRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, SimulationError> {
         const API: &str = "sts:AssumeRoleWithSAML";
         let now = req.now.unwrap_or(now);
         let a = &req.assertion;
@@ -349,10 +414,19 @@ impl Simulator<'_> {
         params::check_session_name(&mut checks.violations, a.role_session_name.as_deref());
         params::check_duration_range(&mut checks.violations, req.duration_seconds);
         params::check_policy_arns(&mut checks.violations, &req.policy_arns);
-        let tags: Vec<TagDoc> = a.principal_tags.iter().map(|(k, v)| TagDoc::new(k.clone(), v.clone())).collect();
+        let tags: Vec<TagDoc> = a
+            .principal_tags
+            .iter()
+            .map(|(k, v)| TagDoc::new(k.clone(), v.clone()))
+            .collect();
         params::check_tags(&mut checks.violations, &tags);
         params::check_source_identity(&mut checks.violations, a.source_identity.as_deref());
-        let policy = read_session_policy(&mut checks, req.policy.as_ref(), req.policy_raw.as_deref(), Some(MAX_SESSION_POLICY_CHARS));
+        let policy = read_session_policy(
+            &mut checks,
+            req.policy.as_ref(),
+            req.policy_raw.as_deref(),
+            Some(MAX_SESSION_POLICY_CHARS),
+        );
         let combined = checks.flush_violations(|v| {
             if v.member == "roleSessionName" {
                 Some(Fix::SetParameter { parameter: "assertion.RoleSessionName".into(), value: json!(crate::engine::sts::assume::sanitize_session_name(v.value.as_deref().unwrap_or("saml-user"))),
@@ -361,16 +435,31 @@ impl Simulator<'_> {
                 violation_fix(v)
             }
         });
-        checks.findings.sort_by_key(|f| u8::from(f.check != "parameters"));
+        checks
+            .findings
+            .sort_by_key(|f| u8::from(f.check != "parameters"));
         reserved_prefix_checks(&mut checks, &tags, a.source_identity.as_deref());
-        if let Some(exp) = a.not_on_or_after {
-            if exp <= now {
-                checks.push("assertion", Category::IdentityProvider,
-                    StsError::new(ErrorCode::ExpiredTokenException, token_expired_message(now, exp)),
-                    format!("the SAML assertion is valid only until {} (NotOnOrAfter)", time_text(exp)),
-                    "IAM-RULES §1.5 (ExpiredTokenException)",
-                    Some(Fix::SetParameter { parameter: "assertion.NotOnOrAfter".into(), value: json!(time_text(now + chrono::Duration::minutes(5))), summary: "sign in at the IdP again for a fresh assertion".into() }));
-            }
+        if let Some(exp) = a.not_on_or_after
+            && exp <= now
+        {
+            checks.push(
+                "assertion",
+                Category::IdentityProvider,
+                StsError::new(
+                    ErrorCode::ExpiredTokenException,
+                    token_expired_message(now, exp),
+                ),
+                format!(
+                    "the SAML assertion is valid only until {} (NotOnOrAfter)",
+                    time_text(exp)
+                ),
+                "IAM-RULES §1.5 (ExpiredTokenException)",
+                Some(Fix::SetParameter {
+                    parameter: "assertion.NotOnOrAfter".into(),
+                    value: json!(time_text(now + chrono::Duration::minutes(5))),
+                    summary: "sign in at the IdP again for a fresh assertion".into(),
+                }),
+            );
         }
         let (role_idx, role) = match lookup {
             RoleLookup::Found(i, r) => (i, r),
@@ -382,15 +471,35 @@ impl Simulator<'_> {
                 return Ok(finish(outcome, checks, combined.as_deref()));
             }
         };
-        let provider = self.inventory.identity_providers.iter().find(|p| p.arn == req.principal_arn && p.provider_type == ProviderType::Saml);
+        let provider = self
+            .inventory
+            .identity_providers
+            .iter()
+            .find(|p| p.arn == req.principal_arn && p.provider_type == ProviderType::Saml);
         if provider.is_none() || !req.principal_arn.contains(&format!(":{}:", role.account)) {
-            checks.push("identity-provider", Category::IdentityProvider,
-                StsError::new(ErrorCode::InvalidIdentityToken, format!("SAML provider {} not found in account {}", req.principal_arn, role.account)),
-                format!("`{}` is not a SAML identity provider of account {}, which owns the role", req.principal_arn, role.account),
-                "IAM-RULES §2.3", None);
+            checks.push(
+                "identity-provider",
+                Category::IdentityProvider,
+                StsError::new(
+                    ErrorCode::InvalidIdentityToken,
+                    format!(
+                        "SAML provider {} not found in account {}",
+                        req.principal_arn, role.account
+                    ),
+                ),
+                format!(
+                    "`{}` is not a SAML identity provider of account {}, which owns the role",
+                    req.principal_arn, role.account
+                ),
+                "IAM-RULES §2.3",
+                None,
+            );
         }
         if !a.roles.is_empty() {
-            let listed = a.roles.iter().any(|pair| pair.split(',').any(|p| p.trim() == role.arn));
+            let listed = a
+                .roles
+                .iter()
+                .any(|pair| pair.split(',').any(|p| p.trim() == role.arn));
             if !listed {
                 checks.push("assertion", Category::IdentityProvider,
                     StsError::denied(format!("Not authorized to perform {API}"), crate::engine::sts::request::DenialType::Implicit),
@@ -399,7 +508,12 @@ impl Simulator<'_> {
                     Some(Fix::SetParameter { parameter: "assertion.Roles".into(), value: json!([format!("{},{}", role.arn, req.principal_arn)]), summary: "have the IdP include `role-arn,provider-arn` for this role in the Role attribute".into() }));
             }
         }
-        let mut duration = self.federation_common(&mut checks, role, req.region.as_deref(), req.duration_seconds);
+        let mut duration = self.federation_common(
+            &mut checks,
+            role,
+            req.region.as_deref(),
+            req.duration_seconds,
+        );
 
         let mut ctx = RequestContext::new();
         clock_keys(&mut ctx, now, req.region.as_deref());
@@ -441,9 +555,23 @@ impl Simulator<'_> {
         }
         request_tag_keys(&mut ctx, &tags, &a.transitive_tag_keys);
         extra_keys(&mut ctx, &req.context);
-        let principal = Principal::parse(&req.principal_arn).unwrap_or_else(|_| Principal::service(&req.principal_arn));
-        let trust_conditions = a.recipient.as_ref().map(|r| json!({"StringEquals": {"SAML:aud": r}}));
-        self.federation_decisions(&mut outcome, &mut checks, &principal, API, role_idx, ctx, !tags.is_empty(), a.source_identity.is_some(), trust_conditions);
+        let principal = Principal::parse(&req.principal_arn)
+            .unwrap_or_else(|_| Principal::service(&req.principal_arn));
+        let trust_conditions = a
+            .recipient
+            .as_ref()
+            .map(|r| json!({"StringEquals": {"SAML:aud": r}}));
+        self.federation_decisions(
+            &mut outcome,
+            &mut checks,
+            &principal,
+            API,
+            role_idx,
+            ctx,
+            !tags.is_empty(),
+            a.source_identity.is_some(),
+            trust_conditions,
+        );
         let packed = (policy.text.is_some() || !req.policy_arns.is_empty() || !tags.is_empty())
             .then(|| packed_size_estimate(policy.text.as_deref(), &req.policy_arns, &tags));
         packed_check(&mut checks, packed, policy.text.is_some(), &tags);
@@ -456,20 +584,26 @@ impl Simulator<'_> {
                     duration = by_end.max(0);
                 }
             }
-            outcome.session = Some(build_session(role, a.role_session_name.as_deref().unwrap_or_default(), now, duration, SessionBits {
-                inherited: &[],
-                passed: &tags,
-                transitive: a.transitive_tag_keys.clone(),
-                source_identity: a.source_identity.clone(),
-                session_policy: policy.value,
-                session_policy_arns: req.policy_arns.clone(),
-                mfa: false,
-                chained: false,
-                origin: SessionOrigin::AssumeRoleWithSaml,
-                packed,
-                federated_provider: Some(req.principal_arn.clone()),
-                notes,
-            }));
+            outcome.session = Some(build_session(
+                role,
+                a.role_session_name.as_deref().unwrap_or_default(),
+                now,
+                duration,
+                SessionBits {
+                    inherited: &[],
+                    passed: &tags,
+                    transitive: a.transitive_tag_keys.clone(),
+                    source_identity: a.source_identity.clone(),
+                    session_policy: policy.value,
+                    session_policy_arns: req.policy_arns.clone(),
+                    mfa: false,
+                    chained: false,
+                    origin: SessionOrigin::AssumeRoleWithSaml,
+                    packed,
+                    federated_provider: Some(req.principal_arn.clone()),
+                    notes,
+                },
+            ));
         }
         Ok(finish(outcome, checks, combined.as_deref()))
     }
@@ -480,23 +614,41 @@ impl Simulator<'_> {
     ///
     /// # Errors
     /// When the request names no role or an ambiguous one.
-    pub fn roles_anywhere(&self, req: &RolesAnywhereRequest, now: DateTime<Utc>) -> Result<Outcome, SimulationError> {
+    pub fn roles_anywhere(
+        &self,
+        req: &RolesAnywhereRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, SimulationError> {
         let mut tags = Vec::new();
         let mut context: ContextDoc = req.context.clone();
-        for (prefix, map) in [("x509Subject", &req.certificate.subject), ("x509Issuer", &req.certificate.issuer), ("x509SAN", &req.certificate.san)] {
+        for (prefix, map) in [
+            ("x509Subject", &req.certificate.subject),
+            ("x509Issuer", &req.certificate.issuer),
+            ("x509SAN", &req.certificate.san),
+        ] {
             for (k, v) in map {
                 let key = format!("{prefix}/{k}");
-                context.insert(format!("aws:PrincipalTag/{key}"), ContextValueDoc::One(v.clone()));
+                context.insert(
+                    format!("aws:PrincipalTag/{key}"),
+                    ContextValueDoc::One(v.clone()),
+                );
                 tags.push(TagDoc::new(key, v.clone()));
             }
         }
         if let Some(anchor) = &req.trust_anchor_arn {
             context.insert("aws:SourceArn".into(), ContextValueDoc::One(anchor.clone()));
             if let Some(acct) = anchor.split(':').nth(4) {
-                context.insert("aws:SourceAccount".into(), ContextValueDoc::One(acct.to_owned()));
+                context.insert(
+                    "aws:SourceAccount".into(),
+                    ContextValueDoc::One(acct.to_owned()),
+                );
             }
         }
-        let serial = req.certificate.serial_number.clone().unwrap_or_else(|| "01".to_owned());
+        let serial = req
+            .certificate
+            .serial_number
+            .clone()
+            .unwrap_or_else(|| "01".to_owned());
         let session_name = req.role_session_name.clone().unwrap_or(serial);
         let inner = AssumeRoleRequest {
             id: None,
@@ -504,7 +656,9 @@ impl Simulator<'_> {
             region: req.region.clone(),
             context,
             caller: "rolesanywhere.amazonaws.com".to_owned(),
-            caller_credentials: Some(crate::engine::sts::request::CallerCredentials::ServicePrincipal),
+            caller_credentials: Some(
+                crate::engine::sts::request::CallerCredentials::ServicePrincipal,
+            ),
             role: req.role.clone(),
             role_session_name: Some(session_name),
             duration_seconds: req.duration_seconds,
@@ -528,14 +682,23 @@ impl Simulator<'_> {
     ///
     /// # Errors
     /// When the request names no role or an ambiguous one.
-    pub fn ec2_instance_profile(&self, req: &Ec2InstanceProfileRequest, now: DateTime<Utc>) -> Result<Outcome, SimulationError> {
-        let instance = req.instance_id.clone().unwrap_or_else(|| "i-0123456789abcdef0".to_owned());
+    pub fn ec2_instance_profile(
+        &self,
+        req: &Ec2InstanceProfileRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, SimulationError> {
+        let instance = req
+            .instance_id
+            .clone()
+            .unwrap_or_else(|| "i-0123456789abcdef0".to_owned());
         let inner = AssumeRoleRequest {
             now: req.now,
             region: req.region.clone(),
             context: req.context.clone(),
             caller: "ec2.amazonaws.com".to_owned(),
-            caller_credentials: Some(crate::engine::sts::request::CallerCredentials::ServicePrincipal),
+            caller_credentials: Some(
+                crate::engine::sts::request::CallerCredentials::ServicePrincipal,
+            ),
             role: req.role.clone(),
             role_session_name: Some(instance),
             duration_seconds: Some(EC2_SESSION_SECONDS),
@@ -543,10 +706,10 @@ impl Simulator<'_> {
         };
         let mut o = self.assume_role(&inner, now)?;
         o.api = "EC2:InstanceProfile";
-        if let RoleLookup::Found(_, role) = self.lookup_role(&req.role)? {
-            if role.instance_profiles.is_empty() {
-                o.notes.push(format!("`{}` is in no instance profile in the data; an instance can only get it through one (IAM-RULES §7.2)", role.arn));
-            }
+        if let RoleLookup::Found(_, role) = self.lookup_role(&req.role)?
+            && role.instance_profiles.is_empty()
+        {
+            o.notes.push(format!("`{}` is in no instance profile in the data; an instance can only get it through one (IAM-RULES §7.2)", role.arn));
         }
         if let Some(s) = &mut o.session {
             s.origin = SessionOrigin::Ec2InstanceProfile;
@@ -562,11 +725,19 @@ pub const EC2_SESSION_SECONDS: i64 = 21600;
 /// `saml:namequalifier` = `BASE64(SHA1(issuer + account + "/" + provider-name))`.
 #[must_use]
 pub fn saml_name_qualifier(issuer: &str, account: &str, provider_name: &str) -> String {
-    base64(&sha1(format!("{issuer}{account}/{provider_name}").as_bytes()))
+    base64(&sha1(
+        format!("{issuer}{account}/{provider_name}").as_bytes(),
+    ))
 }
 
 fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
+    let mut h: [u32; 5] = [
+        0x6745_2301,
+        0xEFCD_AB89,
+        0x98BA_DCFE,
+        0x1032_5476,
+        0xC3D2_E1F0,
+    ];
     let mut msg = data.to_vec();
     let bit_len = (data.len() as u64).wrapping_mul(8);
     msg.push(0x80);
@@ -590,7 +761,12 @@ fn sha1(data: &[u8]) -> [u8; 20] {
                 40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
                 _ => (b ^ c ^ d, 0xCA62_C1D6),
             };
-            let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+            let t = a
+                .rotate_left(5)
+                .wrapping_add(f)
+                .wrapping_add(e)
+                .wrapping_add(k)
+                .wrapping_add(*wi);
             e = d;
             d = c;
             c = b.rotate_left(30);
@@ -612,7 +788,11 @@ fn base64(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
