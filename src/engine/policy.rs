@@ -7,6 +7,7 @@
 //! - [`principal`]: who makes the request ([`Principal`], [`PrincipalType`]).
 //! - [`evaluate`]: AWS's evaluation logic ([`evaluate()`], [`EvaluationInput`]).
 //! - [`decision`]: the answer and its reasons ([`Decision`]).
+//! - [`validate`]: what AWS would reject on save, as located findings ([`validate()`]).
 //! - [`gather`]: a principal's policies and request context from a loaded inventory
 //!   ([`gather()`], [`PolicyIndex`], [`AccessRequest`]).
 //!
@@ -45,6 +46,7 @@ pub mod evaluate;
 pub mod gather;
 pub mod pattern;
 pub mod principal;
+pub mod validate;
 pub mod variables;
 
 pub use compiled::{CompiledPolicy, GrantKind};
@@ -53,3 +55,4 @@ pub use decision::{Decision, LayerOutcome, MatchedStatement, Outcome, PolicyType
 pub use evaluate::{EvaluationInput, NamedPolicy, PolicyLevel, ResourceBasedPolicy, evaluate};
 pub use gather::{AccessRequest, GatherError, PolicyIndex, SessionFacts, gather};
 pub use principal::{Principal, PrincipalType};
+pub use validate::{Finding, PolicyUse, Severity, validate};
