@@ -88,3 +88,89 @@ fn a_broken_file_is_one_line_on_stderr_and_exit_2() {
         .stderr(predicate::str::contains("line 1, column"))
         .stderr(predicate::function(|s: &str| s.lines().count() == 1));
 }
+
+#[test]
+fn bad_inputs_each_give_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty_dir = dir.path().join("exports");
+    std::fs::create_dir(&empty_dir).unwrap();
+    let empty_file = dir.path().join("empty.json");
+    std::fs::write(&empty_file, "").unwrap();
+    let cases: [(Vec<std::ffi::OsString>, &str); 4] = [
+        (vec![empty_dir.into()], "holds no `*.json` file"),
+        (vec![empty_file.into()], "is empty"),
+        (vec!["/nonexistent/prod.json".into()], "no such file"),
+        (
+            vec!["--demo".into(), fixture("moto-list-roles.json").into()],
+            "`--demo`",
+        ),
+    ];
+    for (args, expected) in cases {
+        rolescope()
+            .arg("roles")
+            .args(&args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::starts_with("error: "))
+            .stderr(predicate::str::contains(expected))
+            .stderr(predicate::function(|s: &str| s.lines().count() == 1));
+    }
+}
+
+#[test]
+fn show_prints_trust_permissions_boundary_and_unknown_session_length() {
+    rolescope()
+        .args(["show", "GitHubActionsDeploy"])
+        .arg(fixture("moto-account-authz-inuse.json"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("trust policy"))
+        .stdout(predicate::str::contains(
+            "token.actions.githubusercontent.com",
+        ))
+        .stdout(predicate::str::contains("permissions boundary"))
+        .stdout(predicate::str::contains("DeployBoundary"))
+        .stdout(predicate::str::contains(
+            "unknown (3600 assumed for simulation",
+        ));
+}
+
+#[test]
+fn show_accepts_an_arn_and_a_name_in_the_wrong_case() {
+    for query in [
+        "arn:aws:iam::123456789012:role/team/DeveloperRole",
+        "developerrole",
+    ] {
+        rolescope()
+            .args(["show", query, "--json"])
+            .arg(fixture("moto-account-authz-inuse.json"))
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "\"arn\": \"arn:aws:iam::123456789012:role/team/DeveloperRole\"",
+            ));
+    }
+}
+
+#[test]
+fn show_reports_a_managed_policy_absent_from_the_export() {
+    rolescope()
+        .args(["show", "AdminMFA"])
+        .arg(fixture("moto-account-authz-local.json"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "`AdministratorAccess` (arn:aws:iam::aws:policy/AdministratorAccess): not in the loaded data",
+        ));
+}
+
+#[test]
+fn show_a_name_in_several_accounts_asks_for_the_arn() {
+    // The demo organisation has AWSServiceRoleForConfig in every account.
+    rolescope()
+        .args(["show", "AWSServiceRoleForConfig"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass the ARN"));
+}

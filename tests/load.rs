@@ -198,3 +198,62 @@ fn malformed_json_names_file_line_and_column() {
     assert!(msg.contains("line 3, column"), "{msg}");
     assert!(msg.contains("expected"), "{msg}");
 }
+
+#[test]
+fn a_bundle_carries_organisation_resource_policies_providers_and_sts_regions() {
+    let bundle = r#"{"Accounts": {
+      "111111111111": {
+        "Name": "management",
+        "Organization": {"Id": "o-abc", "ManagementAccountId": "111111111111",
+          "ScpsByLevel": [
+            {"Target": "r-root", "Policies": [{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}]},
+            {"Target": "111111111111", "Policies": {"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}}}
+          ],
+          "RcpsByLevel": []},
+        "RoleDetailList": []
+      },
+      "222222222222": {
+        "Organization": {"Id": "o-abc", "ManagementAccountId": "111111111111"},
+        "ResourcePolicies": [{"ResourceArn": "arn:aws:s3:::bucket", "AppliesTo": "arn:aws:s3:::bucket/*",
+          "Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"}],
+        "IdentityProviders": [{"Arn": "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com",
+          "Type": "OIDC", "Url": "https://token.actions.githubusercontent.com", "ClientIDList": "sts.amazonaws.com"}],
+        "StsRegionsDeactivated": ["ap-east-1"],
+        "RoleDetailList": [{"RoleName": "R", "Arn": "arn:aws:iam::222222222222:role/R", "MaxSessionDuration": 7200, "Description": "d",
+          "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}]
+      }
+    }}"#;
+    let inv = load::load_str("org.json", bundle).unwrap();
+    let mgmt = inv.account("111111111111").unwrap();
+    assert_eq!(mgmt.name.as_deref(), Some("management"));
+    let org = mgmt.organization.as_ref().unwrap();
+    assert!(
+        org.is_management_account,
+        "management account inferred from its id"
+    );
+    assert_eq!(org.scps_by_level.len(), 2);
+    assert_eq!(
+        org.scps_by_level[1].policies.len(),
+        1,
+        "a single policy reads as a list of one"
+    );
+    let member = inv.account("222222222222").unwrap();
+    assert!(!member.organization.as_ref().unwrap().is_management_account);
+    assert_eq!(
+        member.resource_policies[0].applies_to,
+        vec!["arn:aws:s3:::bucket/*"]
+    );
+    assert!(member.resource_policies[0].policy.is_clean());
+    assert_eq!(member.sts_regions_deactivated, vec!["ap-east-1"]);
+    assert_eq!(
+        inv.identity_providers[0].client_ids,
+        vec!["sts.amazonaws.com"]
+    );
+    assert_eq!(
+        inv.identity_providers[0].url.as_deref(),
+        Some("token.actions.githubusercontent.com")
+    );
+    let r = inv.roles_named("R")[0];
+    assert_eq!(r.max_session_duration, Known::Known(7200));
+    assert_eq!(r.description.as_deref(), Some("d"));
+}

@@ -42,9 +42,13 @@ pub enum LoadError {
     #[error("`{path}` is empty; pass the output of `aws iam get-account-authorization-details`")]
     Empty { path: PathBuf },
     #[error(
-        "`{path}` is not a text file (binary data at byte {offset}); pass a JSON export such as the output of `aws iam get-account-authorization-details`"
+        "`{path}` is not a text file ({detail}); pass a JSON export such as the output of `aws iam get-account-authorization-details`"
     )]
-    Binary { path: PathBuf, offset: usize },
+    Binary {
+        path: PathBuf,
+        offset: usize,
+        detail: String,
+    },
     #[error(
         "`{path}` is {size} bytes, more than the {limit} bytes rolescope reads from one file; split the export, one file per account"
     )]

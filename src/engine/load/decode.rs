@@ -34,7 +34,7 @@ pub const KNOWN_KEYS: &[&str] = &[
 
 /// Turns a file's bytes into text: UTF-8 (a byte-order mark is dropped) or UTF-16 with a
 /// byte-order mark (what Windows PowerShell 5 writes for `>`). Anything else with a NUL byte
-/// or invalid UTF-8 is binary.
+/// near the start, or invalid UTF-8, is binary.
 ///
 /// # Errors
 /// [`LoadError::Empty`] for no bytes, [`LoadError::Binary`] for non-text.
@@ -44,9 +44,17 @@ pub fn text(path: &Path, data: Vec<u8>) -> Result<String, LoadError> {
             path: path.to_owned(),
         });
     }
-    let binary = |offset| LoadError::Binary {
+    let magic: Vec<u8> = data.iter().take(4).copied().collect();
+    let binary = |offset: usize| LoadError::Binary {
         path: path.to_owned(),
         offset,
+        detail: if magic.starts_with(&[0x1F, 0x8B]) {
+            "it is gzip-compressed; decompress it first".to_owned()
+        } else if magic.starts_with(b"PK\x03\x04") {
+            "it is a zip archive; extract the JSON files first".to_owned()
+        } else {
+            format!("binary data at byte {offset}")
+        },
     };
     if let Some(utf16) = utf16(&data) {
         return utf16.ok_or_else(|| binary(0));
@@ -56,12 +64,18 @@ pub fn text(path: &Path, data: Vec<u8>) -> Result<String, LoadError> {
     } else {
         0
     };
-    if let Some(offset) = data.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr_nul(&data) {
         return Err(binary(offset));
     }
     let mut data = data;
     data.drain(..start);
     String::from_utf8(data).map_err(|e| binary(e.utf8_error().valid_up_to() + start))
+}
+
+/// A NUL byte in the first 8 KiB marks a binary file (the heuristic git and grep use); later
+/// ones are caught by the JSON parser.
+fn memchr_nul(data: &[u8]) -> Option<usize> {
+    data.iter().take(8192).position(|&b| b == 0)
 }
 
 /// `Some` when `data` starts with a UTF-16 byte-order mark: the decoded text, or `None` when
@@ -93,6 +107,18 @@ fn utf16(data: &[u8]) -> Option<Option<String>> {
 /// [`LoadError::Syntax`] with line and column for malformed JSON, [`LoadError::Shape`] with
 /// the JSON path for a wrong shape, [`LoadError::UnknownFormat`] when no known key is there.
 pub fn parse<'a>(path: &Path, text: &'a str) -> Result<RawAccount<'a>, LoadError> {
+    // serde would read a top-level array positionally into the struct; refuse it plainly.
+    let first = text.trim_start().chars().next();
+    if first.is_some_and(|c| c != '{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+    {
+        let found = serde_json::from_str::<Value>(text).map_or("something else", |v| kind_of(&v));
+        return Err(LoadError::Shape {
+            path: path.to_owned(),
+            json_path: "$".to_owned(),
+            message: format!("found {found}; the top level must be a JSON object"),
+        });
+    }
     match serde_json::from_str::<RawAccount<'a>>(text) {
         Ok(raw) => {
             if has_known_key(&raw) {

@@ -20,7 +20,10 @@ use serde_json::value::RawValue;
 /// output fills the `…DetailList` keys and `Policies`; a bundle fills `Accounts`, whose values
 /// are read with this same shape (plus the extensions `Name`, `Organization`, …).
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "an IAM export object (get-account-authorization-details, list-roles, get-role or a bundle)"
+)]
 pub struct RawAccount<'a> {
     /// A bundle: account id to that account's export plus extensions.
     #[serde(borrow, default)]
@@ -58,7 +61,10 @@ pub struct RawAccount<'a> {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "a tag object with `Key` and `Value`"
+)]
 pub struct RawTag {
     pub key: String,
     #[serde(default)]
@@ -66,7 +72,10 @@ pub struct RawTag {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "an inline policy object with `PolicyName` and `PolicyDocument`"
+)]
 pub struct RawInlinePolicy<'a> {
     pub policy_name: String,
     #[serde(borrow, default)]
@@ -74,7 +83,10 @@ pub struct RawInlinePolicy<'a> {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "an attached policy object with `PolicyArn`"
+)]
 pub struct RawAttachedPolicy {
     #[serde(default)]
     pub policy_name: Option<String>,
@@ -82,14 +94,17 @@ pub struct RawAttachedPolicy {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "a permissions boundary object with `PermissionsBoundaryArn`"
+)]
 pub struct RawBoundary {
     #[serde(default)]
     pub permissions_boundary_arn: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", expecting = "a `RoleLastUsed` object")]
 pub struct RawLastUsed {
     #[serde(default)]
     pub last_used_date: Option<String>,
@@ -100,7 +115,7 @@ pub struct RawLastUsed {
 /// The role inside an instance profile: the full `Role` shape, of which only the fields the
 /// authorization-details role lacks are kept.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", expecting = "a role object")]
 pub struct RawProfileRole {
     #[serde(default)]
     pub arn: Option<String>,
@@ -111,7 +126,7 @@ pub struct RawProfileRole {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", expecting = "an instance profile object")]
 pub struct RawInstanceProfile {
     #[serde(default)]
     pub instance_profile_name: String,
@@ -125,7 +140,10 @@ pub struct RawInstanceProfile {
 
 /// A role from `RoleDetailList`, `list-roles` (`Roles`) or `get-role` (`Role`).
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "a role object with at least `Arn`"
+)]
 pub struct RawRole<'a> {
     #[serde(default)]
     pub path: Option<String>,
@@ -157,7 +175,10 @@ pub struct RawRole<'a> {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "a user object with at least `Arn`"
+)]
 pub struct RawUser<'a> {
     #[serde(default)]
     pub path: Option<String>,
@@ -181,7 +202,10 @@ pub struct RawUser<'a> {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "a group object with at least `Arn`"
+)]
 pub struct RawGroup<'a> {
     #[serde(default)]
     pub path: Option<String>,
@@ -197,7 +221,10 @@ pub struct RawGroup<'a> {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "a policy version object with `Document` and `VersionId`"
+)]
 pub struct RawPolicyVersion<'a> {
     #[serde(borrow, default)]
     pub document: Option<&'a RawValue>,
@@ -211,7 +238,10 @@ pub struct RawPolicyVersion<'a> {
 
 /// An entry of `Policies` (`ManagedPolicyDetail`).
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "a managed policy object with at least `Arn`"
+)]
 pub struct RawManagedPolicy<'a> {
     #[serde(default)]
     pub policy_name: Option<String>,
@@ -239,7 +269,10 @@ pub struct RawManagedPolicy<'a> {
 /// One level (root, OU, account) of SCPs or RCPs. `Policies` is a list of documents or a
 /// single one; it is split by `load::build`.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "an organisation policy level with `Target` and `Policies`"
+)]
 pub struct RawPolicyLevel<'a> {
     #[serde(default)]
     pub target: String,
@@ -248,7 +281,7 @@ pub struct RawPolicyLevel<'a> {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", expecting = "an `Organization` object")]
 pub struct RawOrganization<'a> {
     #[serde(default)]
     pub id: Option<String>,
@@ -263,7 +296,10 @@ pub struct RawOrganization<'a> {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "a resource policy object with `ResourceArn` and `Policy`"
+)]
 pub struct RawResourcePolicy<'a> {
     pub resource_arn: String,
     #[serde(default)]
@@ -273,7 +309,10 @@ pub struct RawResourcePolicy<'a> {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "an identity provider object with `Arn` and `Type`"
+)]
 pub struct RawIdentityProvider {
     pub arn: String,
     #[serde(default, rename = "Type")]
@@ -286,7 +325,10 @@ pub struct RawIdentityProvider {
 
 /// An entry of `list-open-id-connect-providers` or `list-saml-providers`.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "an identity provider object with `Arn`"
+)]
 pub struct RawProviderRef {
     pub arn: String,
 }
