@@ -13,6 +13,7 @@
 //! - [`assume`]: `AssumeRole` end to end ([`Simulator`]).
 //! - [`federation`]: web identity, SAML, Roles Anywhere and EC2 instance profiles.
 //! - [`batch`]: request documents in, result documents out; `authorize`.
+//! - [`chain`]: several hops, each made with the previous hop's session.
 //! - [`diagnose`]: why a call failed, the fix for each failing check, [`apply_fix`].
 //!
 //! Policy evaluation itself is `policy`'s: this module builds the STS request context and
@@ -22,6 +23,7 @@ pub mod assume;
 pub mod authz;
 pub mod batch;
 pub mod caller;
+pub mod chain;
 pub mod context;
 pub mod diagnose;
 pub mod federation;

@@ -284,6 +284,58 @@ impl Simulator<'_> {
 mod tests {
     use super::*;
 
+    use crate::engine::sts::request::AssumeRoleRequest;
+    use crate::engine::sts::testkit::{A, Kit};
+
+    #[test]
+    fn authorize_as_a_simulated_session_intersects_role_policies_and_session_policy() {
+        // IAM-RULES §5: role policies ∩ session policy.
+        let role_policy = json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"}]});
+        let inv = Kit::new()
+            .user(A, "bob", None)
+            .role(A, "Data", json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{A}:user/bob")}, "Action": "sts:AssumeRole"}]}), Some(role_policy))
+            .build();
+        let sim = Simulator::new(&inv);
+        let now = DateTime::parse_from_rfc3339("2026-11-24T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let o = sim
+            .assume_role(&AssumeRoleRequest {
+                caller: format!("arn:aws:iam::{A}:user/bob"),
+                role: "Data".into(),
+                role_session_name: Some("bob".into()),
+                policy: Some(json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})),
+                ..AssumeRoleRequest::default()
+            }, now)
+            .unwrap();
+        let s = o.session.unwrap();
+        let ask = |action: &str| {
+            let v = json!({"kind": "authorize", "principal": {"arn": s.assumed_role_arn, "type": "AssumedRole",
+                "credentials": "assumed-role-session", "session": s.as_caller_session()},
+                "action": action, "resource": "arn:aws:s3:::reports/q1.csv"});
+            sim.simulate_value(v, now)
+        };
+        assert_eq!(ask("s3:GetObject").decision, Some(DecisionDoc::Allow));
+        let put = ask("s3:PutObject");
+        assert_eq!(put.decision, Some(DecisionDoc::Deny));
+        assert_eq!(put.denial_type, Some(DenialType::Implicit));
+    }
+
+    #[test]
+    fn unreadable_requests_give_an_error_result_and_keep_their_id() {
+        let inv = Kit::new().build();
+        let sim = Simulator::new(&inv);
+        let now = Utc::now();
+        let r = sim.simulate_json("{not json", now);
+        assert_eq!(r.decision, Some(DecisionDoc::Error));
+        let r = sim.simulate_value(json!({"id": 7, "kind": "assume-role", "caller": "arn:aws:iam::111111111111:user/ghost", "role": "x"}), now);
+        assert_eq!(r.decision, Some(DecisionDoc::Error));
+        assert_eq!(r.id, Some(json!(7)));
+        assert!(r.error_message.unwrap().contains("not in the loaded data"));
+    }
+
     #[test]
     fn glob_matches_resource_patterns() {
         assert!(glob("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b"));

@@ -804,3 +804,238 @@ fn base64(data: &[u8]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::{Inventory, ProviderType};
+    use crate::engine::sts::diagnose::apply_fix;
+    use crate::engine::sts::request::{DecisionDoc, Request};
+    use crate::engine::sts::testkit::{A, Kit};
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-24T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn run(inv: &Inventory, v: Value) -> (Request, crate::engine::sts::request::ResultDoc) {
+        let r = Request::from_value(v).unwrap();
+        let out = Simulator::new(inv).simulate(&r, now());
+        (r, out)
+    }
+
+    fn fixed(
+        inv: &Inventory,
+        r: &Request,
+        res: &crate::engine::sts::request::ResultDoc,
+    ) -> crate::engine::sts::request::ResultDoc {
+        let mut inv = inv.clone();
+        let mut r = r.clone();
+        for f in &res.fixes {
+            let fix: Fix = serde_json::from_value(f.clone()).unwrap();
+            apply_fix(&mut inv, &mut r, &fix).unwrap();
+        }
+        Simulator::new(&inv).simulate(&r, now())
+    }
+
+    fn github_trust() -> Value {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                          "StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main"}}}]})
+    }
+
+    fn gh_request(sub: &str) -> Value {
+        json!({"kind": "assume-role-web-identity", "role": "Deploy", "role_session_name": "gha-run-1",
+            "token_claims": {"iss": "https://token.actions.githubusercontent.com", "aud": "sts.amazonaws.com", "sub": sub,
+                             "exp": now().timestamp() + 300}})
+    }
+
+    #[test]
+    fn github_oidc_claims_become_provider_condition_keys() {
+        // IAM-RULES §2.2; sub matching is case sensitive.
+        let inv = Kit::new()
+            .provider(
+                A,
+                ProviderType::Oidc,
+                "token.actions.githubusercontent.com",
+                &["sts.amazonaws.com"],
+            )
+            .role(A, "deploy/Deploy", github_trust(), None)
+            .build();
+        let (_, ok) = run(&inv, gh_request("repo:acme/app:ref:refs/heads/main"));
+        assert_eq!(ok.decision, Some(DecisionDoc::Allow), "{:?}", ok.reasons);
+        assert_eq!(
+            ok.assumed_role_arn.as_deref(),
+            Some(&*format!("arn:aws:sts::{A}:assumed-role/Deploy/gha-run-1"))
+        );
+        assert_eq!(ok.chained, Some(false));
+        let (r, bad) = run(&inv, gh_request("repo:Acme/app:ref:refs/heads/main"));
+        assert_eq!(bad.decision, Some(DecisionDoc::Deny));
+        assert_eq!(bad.error_code.as_deref(), Some("AccessDenied"));
+        assert_eq!(
+            bad.error_message.as_deref(),
+            Some("Not authorized to perform sts:AssumeRoleWithWebIdentity")
+        );
+        assert_eq!(fixed(&inv, &r, &bad).decision, Some(DecisionDoc::Allow));
+    }
+
+    #[test]
+    fn a_token_from_an_unregistered_issuer_is_an_invalid_identity_token() {
+        let inv = Kit::new()
+            .role(A, "deploy/Deploy", github_trust(), None)
+            .build();
+        let (r, res) = run(&inv, gh_request("repo:acme/app:ref:refs/heads/main"));
+        assert_eq!(res.error_code.as_deref(), Some("InvalidIdentityToken"));
+        assert_eq!(
+            res.error_message.as_deref(),
+            Some(
+                "No OpenIDConnect provider found in your account for https://token.actions.githubusercontent.com"
+            )
+        );
+        assert_eq!(fixed(&inv, &r, &res).decision, Some(DecisionDoc::Allow));
+    }
+
+    #[test]
+    fn an_expired_web_identity_token_is_refused() {
+        let inv = Kit::new()
+            .provider(
+                A,
+                ProviderType::Oidc,
+                "token.actions.githubusercontent.com",
+                &[],
+            )
+            .role(A, "deploy/Deploy", github_trust(), None)
+            .build();
+        let mut v = gh_request("repo:acme/app:ref:refs/heads/main");
+        v["token_claims"]["exp"] = json!(now().timestamp() - 1);
+        let (r, res) = run(&inv, v);
+        assert_eq!(res.error_code.as_deref(), Some("ExpiredTokenException"));
+        assert_eq!(fixed(&inv, &r, &res).decision, Some(DecisionDoc::Allow));
+    }
+
+    #[test]
+    fn tags_claim_needs_tag_session_and_cognito_amr_is_multivalued() {
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Action": ["sts:AssumeRoleWithWebIdentity"],
+            "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"},
+                          "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}}]});
+        let inv = Kit::new().role(A, "App", trust, None).build();
+        let v = json!({"kind": "assume-role-web-identity", "role": "App", "role_session_name": "app-user",
+            "token_claims": {"iss": "https://cognito-identity.amazonaws.com", "aud": "us-east-1:pool", "sub": "us-east-1:abc",
+                "amr": ["authenticated", "accounts.google.com"],
+                "https://aws.amazon.com/tags": {"principal_tags": {"tier": ["gold"]}, "transitive_tag_keys": ["tier"]}}});
+        let (r, res) = run(&inv, v);
+        assert_eq!(res.decision, Some(DecisionDoc::Deny));
+        assert!(
+            res.error_message
+                .as_deref()
+                .unwrap()
+                .contains("sts:TagSession"),
+            "{res:?}"
+        );
+        let ok = fixed(&inv, &r, &res);
+        assert_eq!(ok.decision, Some(DecisionDoc::Allow), "{:?}", ok.reasons);
+        assert_eq!(
+            ok.principal_tags.get("tier").map(String::as_str),
+            Some("gold")
+        );
+        assert_eq!(ok.transitive_tag_keys, ["tier"]);
+    }
+
+    fn saml_inv() -> Inventory {
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::{A}:saml-provider/CorpIdP")},
+            "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+            "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]});
+        Kit::new()
+            .provider(A, ProviderType::Saml, "CorpIdP", &[])
+            .role(A, "federated/SAMLDeveloper", trust, None)
+            .max_session("SAMLDeveloper", Some(43200))
+            .build()
+    }
+
+    fn saml_request(recipient: &str) -> Value {
+        json!({"kind": "assume-role-saml", "role": format!("arn:aws:iam::{A}:role/federated/SAMLDeveloper"),
+            "principal_arn": format!("arn:aws:iam::{A}:saml-provider/CorpIdP"), "duration_seconds": 43200,
+            "assertion": {"Issuer": "https://idp.example.com/", "Recipient": recipient, "Audience": "urn:amazon:webservices",
+                "NameID": "carol@example.com", "NameIDFormat": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+                "RoleSessionName": "carol@example.com", "NotOnOrAfter": "2026-11-24T08:05:00Z",
+                "SessionNotOnOrAfter": "2026-11-24T12:00:00Z", "PrincipalTags": {"dept": "eng"}}})
+    }
+
+    #[test]
+    fn saml_aud_is_the_recipient_and_the_session_ends_at_session_not_on_or_after() {
+        // IAM-RULES §2.1, §2.3.
+        let inv = saml_inv();
+        let (_, ok) = run(&inv, saml_request("https://signin.aws.amazon.com/saml"));
+        assert_eq!(ok.decision, Some(DecisionDoc::Allow), "{:?}", ok.reasons);
+        assert_eq!(ok.effective_duration_seconds, Some(4 * 3600));
+        assert_eq!(
+            ok.principal_tags.get("dept").map(String::as_str),
+            Some("eng")
+        );
+        let (r, bad) = run(&inv, saml_request("https://elsewhere.example.com/saml"));
+        assert_eq!(bad.decision, Some(DecisionDoc::Deny));
+        assert_eq!(fixed(&inv, &r, &bad).decision, Some(DecisionDoc::Allow));
+    }
+
+    #[test]
+    fn saml_name_qualifier_is_base64_sha1() {
+        assert_eq!(base64(&sha1(b"abc")), "qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
+        assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(
+            saml_name_qualifier("https://idp.example.com/", A, "CorpIdP").len(),
+            28
+        );
+    }
+
+    #[test]
+    fn roles_anywhere_maps_the_certificate_to_tags_and_source_identity() {
+        // IAM-RULES §7.3.
+        let anchor = format!("arn:aws:rolesanywhere:eu-west-1:{A}:trust-anchor/ta1");
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Service": "rolesanywhere.amazonaws.com"},
+            "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+            "Condition": {"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "build01"},
+                          "ArnEquals": {"aws:SourceArn": anchor}}}]});
+        let inv = Kit::new().role(A, "onprem/Workload", trust, None).build();
+        let v = json!({"kind": "roles-anywhere", "role": "Workload", "trust_anchor_arn": anchor,
+            "certificate": {"subject": {"CN": "build01", "OU": "ci"}, "serial_number": "0a1b2c"}});
+        let (_, ok) = run(&inv, v.clone());
+        assert_eq!(ok.decision, Some(DecisionDoc::Allow), "{:?}", ok.reasons);
+        assert_eq!(ok.source_identity.as_deref(), Some("build01"));
+        assert_eq!(
+            ok.assumed_role_arn.as_deref(),
+            Some(&*format!("arn:aws:sts::{A}:assumed-role/Workload/0a1b2c"))
+        );
+        assert_eq!(
+            ok.principal_tags.get("x509Subject/OU").map(String::as_str),
+            Some("ci")
+        );
+        let mut other = v;
+        other["certificate"]["subject"]["CN"] = json!("laptop");
+        let (_, bad) = run(&inv, other);
+        assert_eq!(bad.decision, Some(DecisionDoc::Deny));
+    }
+
+    #[test]
+    fn ec2_instance_profile_session_is_named_after_the_instance() {
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+        let inv = Kit::new().role(A, "app/web", trust, None).build();
+        let (_, ok) = run(
+            &inv,
+            json!({"kind": "ec2-instance-profile", "role": "web", "instance_id": "i-0abc"}),
+        );
+        assert_eq!(ok.decision, Some(DecisionDoc::Allow), "{:?}", ok.reasons);
+        assert_eq!(
+            ok.assumed_role_arn.as_deref(),
+            Some(&*format!("arn:aws:sts::{A}:assumed-role/web/i-0abc"))
+        );
+        assert_eq!(ok.effective_duration_seconds, Some(EC2_SESSION_SECONDS));
+    }
+}

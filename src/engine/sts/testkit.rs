@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use crate::engine::model::{
-    Account, AttachedPolicy, InlinePolicy, Inventory, Known, ManagedPolicy, OrgMembership,
-    OrgPolicyLevel, PolicyText, PolicyVersion, Role, Tag, User,
+    Account, AttachedPolicy, IdentityProvider, InlinePolicy, Inventory, Known, ManagedPolicy,
+    OrgMembership, OrgPolicyLevel, PolicyText, PolicyVersion, ProviderType, Role, Tag, User,
 };
 
 pub struct Kit {
@@ -183,6 +183,33 @@ impl Kit {
         if let Some(a) = self.inv.accounts.get_mut(account) {
             a.sts_regions_deactivated.push(region.to_owned());
         }
+        self
+    }
+
+    pub fn provider(
+        mut self,
+        account: &str,
+        kind: ProviderType,
+        name_or_url: &str,
+        client_ids: &[&str],
+    ) -> Self {
+        let (arn, url) = match kind {
+            ProviderType::Oidc => (
+                format!("arn:aws:iam::{account}:oidc-provider/{name_or_url}"),
+                Some(name_or_url.to_owned()),
+            ),
+            ProviderType::Saml => (
+                format!("arn:aws:iam::{account}:saml-provider/{name_or_url}"),
+                None,
+            ),
+        };
+        self.inv.identity_providers.push(IdentityProvider {
+            arn,
+            account: account.to_owned(),
+            provider_type: kind,
+            url,
+            client_ids: client_ids.iter().map(|s| (*s).to_owned()).collect(),
+        });
         self
     }
 
