@@ -35,6 +35,9 @@ use crate::engine::sts::session::{
     merge_transitive_keys, packed_size_estimate,
 };
 
+/// The service principal of IAM Roles Anywhere.
+pub const ROLES_ANYWHERE: &str = "rolesanywhere.amazonaws.com";
+
 /// AWS's answer to the account root user calling `AssumeRole`.
 pub const ROOT_MESSAGE: &str = "Roles may not be assumed by root accounts.";
 /// AWS's answer when the caller's own credentials have expired.
@@ -835,6 +838,13 @@ impl<'a> Simulator<'a> {
             ctx.insert("sts:SourceIdentity", si.as_str());
         }
         request_tag_keys(&mut ctx, &req.tags, &req.transitive_tag_keys);
+        if matches!(&caller.kind, CallerKind::Service { name } if name == ROLES_ANYWHERE) {
+            // Roles Anywhere presents the certificate's fields as the principal's tags too
+            // (`aws:PrincipalTag/x509Subject/CN`, IAM-RULES §7.3).
+            for t in &req.tags {
+                ctx.insert(format!("aws:PrincipalTag/{}", t.key), t.value.as_str());
+            }
+        }
         let mfa_used = req.mfa.as_ref().is_some_and(|m| m.token_valid);
         if let Some(m) = req.mfa.as_ref().filter(|m| m.token_valid) {
             ctx.insert("aws:MultiFactorAuthPresent", "true");
@@ -1250,8 +1260,8 @@ mod tests {
             )
             .build();
         let o = run(&inv, &r);
-        assert_eq!(categories(&o), vec![Category::CrossAccountHalfMissing]);
-        assert_eq!(o.findings[0].check, "trust-policy");
+        assert_eq!(categories(&o), vec![Category::WrongTrustPolicy]);
+        assert!(o.findings[0].explanation.contains("both halves"));
         fixes_make_it_pass(&inv, &r, &o);
     }
 

@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::engine::policy::context::RequestContext;
-use crate::engine::policy::decision::{Decision, Outcome as PolicyOutcome};
+use crate::engine::policy::decision::{
+    Decision, LayerOutcome, Outcome as PolicyOutcome, PolicyType,
+};
 use crate::engine::policy::evaluate::{
     EvaluationInput, NamedPolicy, ResourceBasedPolicy, evaluate,
 };
@@ -17,6 +19,7 @@ use crate::engine::sts::assume::{Outcome, SimulationError, Simulator};
 use crate::engine::sts::authz::compile_text;
 use crate::engine::sts::caller::classify;
 use crate::engine::sts::context::{caller_keys, clock_keys, extra_keys};
+use crate::engine::sts::outcome::{Category, ErrorCode};
 use crate::engine::sts::request::{
     AuthorizeRequest, DecisionDoc, DenialType, MatchedStatementDoc, Request, ResultDoc,
 };
@@ -79,7 +82,17 @@ impl ResultDoc {
                     .collect();
             }
             (_, error) => {
-                doc.decision = Some(DecisionDoc::Deny);
+                // AccessDenied is a denial; any other STS error (ValidationError,
+                // RegionDisabledException, ExpiredToken, …) is an error answer.
+                doc.decision = Some(match error {
+                    Some(e) if e.code != ErrorCode::AccessDenied => DecisionDoc::Error,
+                    _ => DecisionDoc::Deny,
+                });
+                for f in &o.findings {
+                    if !doc.categories.contains(&f.category) {
+                        doc.categories.push(f.category);
+                    }
+                }
                 if let Some(e) = error {
                     doc.error_code = Some(e.code.as_str().to_owned());
                     doc.error_message = Some(e.message.clone());
@@ -135,9 +148,59 @@ impl ResultDoc {
                 }))
                 .collect(),
             matched_statements: statement_docs(std::slice::from_ref(d)),
+            categories: if allowed {
+                Vec::new()
+            } else {
+                decision_categories(d)
+            },
             ..Self::default()
         }
     }
+}
+
+/// The troubleshooting categories of a denied policy decision: the policy types that
+/// denied explicitly, else the layers that allowed nothing.
+fn decision_categories(d: &Decision) -> Vec<Category> {
+    let of = |t: PolicyType| match t {
+        PolicyType::ServiceControlPolicy => Category::ScpBlocking,
+        PolicyType::ResourceControlPolicy => Category::RcpBlocking,
+        PolicyType::ResourceBasedPolicy => Category::ResourcePolicyBlocking,
+        PolicyType::IdentityBasedPolicy => Category::CallerLacksPermission,
+        PolicyType::PermissionsBoundary => Category::BoundaryBlocking,
+        PolicyType::SessionPolicy => Category::SessionPolicyBlocking,
+    };
+    let mut out: Vec<Category> = Vec::new();
+    let mut add = |c: Category| {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    };
+    let explicit: Vec<PolicyType> = d
+        .matched_statements
+        .iter()
+        .filter(|m| m.effect == crate::engine::policy::document::Effect::Deny)
+        .map(|m| m.policy_type)
+        .collect();
+    if explicit.is_empty() {
+        if let Some(t) = d.deciding {
+            add(of(t));
+        }
+        for l in &d.layers {
+            if l.outcome == LayerOutcome::ImplicitDeny
+                && l.policy_type != PolicyType::ResourceBasedPolicy
+            {
+                add(of(l.policy_type));
+            }
+        }
+        if !d.same_account && d.layer(PolicyType::ResourceBasedPolicy) != LayerOutcome::Allowed {
+            add(Category::CrossAccountHalfMissing);
+        }
+    } else {
+        for t in explicit {
+            add(of(t));
+        }
+    }
+    out
 }
 
 fn glob(pattern: &str, text: &str) -> bool {

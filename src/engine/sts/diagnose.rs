@@ -439,11 +439,9 @@ pub(crate) fn diagnose_decision(
     for t in failing.iter().filter(|t| !explained.contains(t)) {
         match t {
             PolicyType::ResourceBasedPolicy => {
-                let category = if cross && iam_caller && identity_ok {
-                    Category::CrossAccountHalfMissing
-                } else {
-                    Category::WrongTrustPolicy
-                };
+                // The trust policy is the role account's half; a missing identity allow is
+                // reported as the caller's half (below).
+                let category = Category::WrongTrustPolicy;
                 let mut statement = Map::new();
                 statement.insert("Effect".into(), "Allow".into());
                 statement.insert("Principal".into(), diag.trust_principal());
@@ -464,7 +462,7 @@ pub(crate) fn diagnose_decision(
                             .join(", ")
                     )
                 };
-                let half = if category == Category::CrossAccountHalfMissing {
+                let half = if cross && iam_caller && identity_ok {
                     format!(
                         " The caller's account {} allows the call, but the role's account {} does not trust it: both halves of a cross-account set-up are needed.",
                         diag.principal.account.clone().unwrap_or_default(),

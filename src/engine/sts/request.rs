@@ -434,6 +434,9 @@ pub struct ResultDoc {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub credentials: Option<Value>,
     pub reasons: Vec<String>,
+    /// The troubleshooting category of every failing check, without repeats.
+    #[serde(default)]
+    pub categories: Vec<crate::engine::sts::outcome::Category>,
     pub fixes: Vec<Value>,
     pub matched_statements: Vec<MatchedStatementDoc>,
     /// Facts the simulation assumed (e.g. an unknown `MaxSessionDuration`).
