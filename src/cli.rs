@@ -6,6 +6,7 @@
 //! one variant in [`Command`] and one line in [`run`]. Output goes to the writer given;
 //! errors go back to `main`, which prints them on stderr and maps them to the exit code.
 
+pub mod authorize;
 pub mod roles;
 pub mod show;
 
@@ -76,6 +77,8 @@ pub enum Command {
     Roles(roles::Args),
     /// Show one role: trust policy, permissions, boundary, kinds and warnings
     Show(show::Args),
+    /// Evaluate one request as AWS would: allowed or denied, and why (exit 0 allowed, 1 denied)
+    Authorize(authorize::Args),
 }
 
 /// What a subcommand works on.
@@ -161,6 +164,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     let outcome = match command {
         Command::Roles(a) => roles::run(a, &context(top, &a.input)?, &mut out),
         Command::Show(a) => show::run(a, &context(top, &a.input)?, &mut out),
+        Command::Authorize(a) => authorize::run(a, &context(top, &a.input)?, &mut out),
     }?;
     out.flush()?;
     Ok(outcome)

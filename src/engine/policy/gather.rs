@@ -19,7 +19,8 @@
 //! `aws:PrincipalIsAWSService`, `aws:MultiFactorAuthPresent` (absent for a user's long-term
 //! keys without MFA, `false` for sessions without MFA), `aws:MultiFactorAuthAge`,
 //! `aws:TokenIssueTime` (sessions), `aws:CurrentTime`, `aws:EpochTime`, `aws:SourceIdentity`,
-//! `aws:FederatedProvider`, `aws:ResourceAccount`, `aws:ResourceOrgID` and
+//! `aws:FederatedProvider`, `aws:RequestedRegion`, `aws:SecureTransport` (true),
+//! `aws:ViaAWSService` (false), `aws:ResourceAccount`, `aws:ResourceOrgID` and
 //! `aws:ResourceTag/*` for roles and users the inventory knows. Caller-supplied keys are
 //! merged last and win.
 
@@ -137,6 +138,9 @@ pub struct AccessRequest {
     pub resource_account: Option<String>,
     /// The simulation clock (`aws:CurrentTime`, `aws:EpochTime`, MFA age).
     pub now: DateTime<Utc>,
+    /// The region the request is sent to (`aws:RequestedRegion`). `None`: the resource ARN's
+    /// region, or `us-east-1` (where global services such as IAM answer).
+    pub region: Option<String>,
     /// When the caller authenticated with MFA, if it did.
     pub mfa_authenticated_at: Option<DateTime<Utc>>,
     pub session: SessionFacts,
@@ -162,6 +166,7 @@ impl AccessRequest {
             resource: resource.into(),
             resource_account: None,
             now,
+            region: None,
             mfa_authenticated_at: None,
             session: SessionFacts::default(),
             context: RequestContext::new(),
@@ -183,6 +188,9 @@ pub enum GatherError {
     )]
     UnknownRole(String),
 }
+
+/// The region of requests to global services, and the default one.
+pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// The actions whose resource-based policy is the role's trust policy.
 fn is_trust_action(action_lower: &str) -> bool {
@@ -232,7 +240,7 @@ fn org_levels(index: &PolicyIndex, levels: &[OrgPolicyLevel]) -> Vec<PolicyLevel
                         .json
                         .get("Id")
                         .and_then(|v| v.as_str())
-                        .map_or_else(|| format!("{}#{i}", l.target), str::to_owned);
+                        .map_or_else(|| format!("policy {}", i + 1), str::to_owned);
                     named(index, &name, p)
                 })
                 .collect(),
@@ -410,6 +418,17 @@ pub fn gather(
         },
     );
     ctx.insert("aws:CurrentTime", format_time(now));
+    let region = req
+        .region
+        .clone()
+        .unwrap_or_else(|| match req.resource.split(':').nth(3) {
+            Some(r) if !r.is_empty() && req.resource.starts_with("arn:") => r.to_owned(),
+            _ => DEFAULT_REGION.to_owned(),
+        });
+    ctx.insert("aws:RequestedRegion", region);
+    // SDKs and the CLI always sign over HTTPS; pass `aws:SecureTransport=false` to model HTTP.
+    ctx.insert("aws:SecureTransport", "true");
+    ctx.insert("aws:ViaAWSService", "false");
     ctx.insert("aws:EpochTime", now.timestamp().to_string());
     let is_session = matches!(
         principal.kind,
