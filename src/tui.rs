@@ -1,54 +1,27 @@
-//! The interactive terminal face of rolescope.
+//! The interactive terminal face of rolescope, built as events → commands → update →
+//! effects → render:
 //!
-//! [`run`] takes over the terminal, shows the loaded roles and restores the terminal on
-//! every exit path.
+//! - `event` reads the terminal and signals; `keymap` turns keys into [`command::Command`]s
+//!   by mode (the same tables make the footer and help);
+//! - `update::apply` is the only place the [`state::AppState`] changes, returning
+//!   [`command::Effect`]s (search requests, clipboard, suspend, quit) for `app`'s loop;
+//! - `ui::render` draws a frame from the state alone (one file per panel);
+//! - `search` ranks entries on a worker thread, newest query wins; `clock` is the
+//!   simulated time sessions count down against; `sim` is the seam to the STS simulator.
 
-use std::sync::Arc;
+pub mod app;
+pub mod clock;
+pub mod command;
+pub mod detail;
+pub mod event;
+pub mod facts;
+pub mod keymap;
+pub mod reading;
+pub mod search;
+pub mod sim;
+pub mod state;
+pub mod theme;
+pub mod ui;
+pub mod update;
 
-use crossterm::event::{self, Event, KeyCode, KeyEventKind};
-use ratatui::widgets::{Block, List, ListItem, ListState};
-
-use crate::engine::model::Inventory;
-
-/// Opens the interactive explorer on `inventory` and returns when the user quits.
-///
-/// # Errors
-/// When the terminal cannot be set up or read.
-pub fn run(inventory: Arc<Inventory>) -> std::io::Result<()> {
-    let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, &inventory);
-    ratatui::restore();
-    result
-}
-
-fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
-    inventory: &Inventory,
-) -> std::io::Result<()> {
-    let mut state = ListState::default().with_selected(Some(0));
-    loop {
-        terminal.draw(|frame| {
-            let items: Vec<ListItem> = inventory
-                .roles
-                .iter()
-                .map(|r| ListItem::new(format!("{}  {}", r.account, r.name)))
-                .collect();
-            let title = format!(" rolescope — {} roles (q to quit) ", inventory.roles.len());
-            let list = List::new(items)
-                .block(Block::bordered().title(title))
-                .highlight_symbol("> ");
-            frame.render_stateful_widget(list, frame.area(), &mut state);
-        })?;
-        if let Event::Key(key) = event::read()? {
-            if key.kind != KeyEventKind::Press {
-                continue;
-            }
-            match key.code {
-                KeyCode::Char('q') | KeyCode::Esc => return Ok(()),
-                KeyCode::Down | KeyCode::Char('j') => state.select_next(),
-                KeyCode::Up | KeyCode::Char('k') => state.select_previous(),
-                _ => {}
-            }
-        }
-    }
-}
+pub use app::{Options, run, run_with};

@@ -1,0 +1,246 @@
+//! The loop: take over the terminal, then repeatedly drain every pending event, apply
+//! the commands, carry out the effects and draw once — only when something on screen
+//! changed (state, or the displayed second of the simulated clock). The terminal is
+//! given back on quit, Ctrl-C, SIGTERM/SIGHUP, panic, and around Ctrl-Z.
+
+use std::io::{Stdout, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::engine::model::Inventory;
+use crate::tui::command::{Command, Effect};
+use crate::tui::event::{self, AppEvent};
+use crate::tui::search::Worker;
+use crate::tui::sim::{EngineSimulator, Simulator};
+use crate::tui::state::AppState;
+use crate::tui::theme::Theme;
+use crate::tui::{ui, update};
+
+/// Options for [`run_with`].
+#[derive(Clone)]
+pub struct Options {
+    pub simulator: Arc<dyn Simulator>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            simulator: Arc::new(EngineSimulator),
+        }
+    }
+}
+
+/// The fastest the screen redraws for a running clock (about 30 frames a second).
+const MIN_FRAME: Duration = Duration::from_millis(33);
+/// How long to wait for input when nothing on screen moves.
+const IDLE_WAIT: Duration = Duration::from_secs(3600);
+
+fn setup(out: &mut Stdout) -> std::io::Result<()> {
+    enable_raw_mode()?;
+    crossterm::execute!(
+        out,
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+}
+
+/// Gives the terminal back: cooked mode, main screen, no mouse capture, cursor shown.
+pub fn restore() {
+    let mut out = std::io::stdout();
+    let _ = crossterm::execute!(
+        out,
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+    let _ = out.flush();
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}
+
+/// Encodes `bytes` as standard base64 (for OSC 52).
+#[must_use]
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18u32, 12, 6, 0].iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Opens the interactive explorer with default options.
+///
+/// # Errors
+/// When the terminal cannot be set up, read or written.
+pub fn run(inventory: Arc<Inventory>) -> std::io::Result<()> {
+    run_with(inventory, Options::default())
+}
+
+/// Opens the interactive explorer.
+///
+/// # Errors
+/// When the terminal cannot be set up, read or written.
+pub fn run_with(inventory: Arc<Inventory>, options: Options) -> std::io::Result<()> {
+    let mut state = AppState::new(inventory, options.simulator, Utc::now());
+    state.no_color = !Theme::from_env().color;
+    install_panic_hook();
+    let mut out = std::io::stdout();
+    if let Err(e) = setup(&mut out) {
+        restore();
+        return Err(e);
+    }
+    let result = event_loop(&mut state);
+    restore();
+    result
+}
+
+fn event_loop(state: &mut AppState) -> std::io::Result<()> {
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    terminal.clear()?;
+    let (tx, rx) = channel::<AppEvent>();
+    let search_tx = tx.clone();
+    let worker = Worker::spawn(state.indexes.to_vec(), state.matcher, move |r| {
+        let _ = search_tx.send(AppEvent::Search(r));
+    })?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let input = event::spawn_input(tx.clone(), Arc::clone(&stop))?;
+    let signals = event::spawn_signals(tx)?;
+    let started = Instant::now();
+    let size = terminal.size()?;
+    update::apply(state, Command::Resize(size.width, size.height));
+    let result = (|| -> std::io::Result<()> {
+        loop {
+            if state.dirty {
+                terminal.draw(|f| ui::render(f, state))?;
+                state.dirty = false;
+            }
+            let wait = state
+                .clock
+                .until_next_second(started.elapsed())
+                .map_or(IDLE_WAIT, |d| d.max(MIN_FRAME));
+            let mut events = Vec::new();
+            match rx.recv_timeout(wait) {
+                Ok(ev) => events.push(ev),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+            // Coalesce bursts: everything already queued is handled before drawing once.
+            while let Ok(ev) = rx.try_recv() {
+                events.push(ev);
+            }
+            let mut effects = Vec::new();
+            for ev in events {
+                match ev {
+                    AppEvent::Terminal(e) => {
+                        for c in event::commands(state, &e) {
+                            effects.extend(update::apply(state, c));
+                        }
+                    }
+                    AppEvent::Search(r) => {
+                        effects.extend(update::apply(state, Command::SearchResults(r)))
+                    }
+                    AppEvent::Terminate => effects.extend(update::apply(state, Command::Quit)),
+                    AppEvent::InputError(e) => return Err(std::io::Error::other(e)),
+                }
+            }
+            effects.extend(update::apply(state, Command::Tick(started.elapsed())));
+            // Only the newest search per list matters; older ones are superseded.
+            let mut last_search: Vec<usize> = Vec::new();
+            for (i, fx) in effects.iter().enumerate().rev() {
+                if let Effect::Search(r) = fx {
+                    if last_search
+                        .iter()
+                        .any(|&j| matches!(&effects[j], Effect::Search(o) if o.list == r.list))
+                    {
+                        continue;
+                    }
+                    last_search.push(i);
+                }
+            }
+            for (i, fx) in effects.into_iter().enumerate() {
+                match fx {
+                    Effect::Search(r) => {
+                        if last_search.contains(&i) {
+                            worker.send(r);
+                        }
+                    }
+                    Effect::Clipboard(text) => {
+                        let mut out = std::io::stdout();
+                        write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()))?;
+                        out.flush()?;
+                    }
+                    Effect::Suspend => {
+                        restore();
+                        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
+                        setup(&mut std::io::stdout())?;
+                        terminal.clear()?;
+                        state.dirty = true;
+                    }
+                    Effect::Quit => return Ok(()),
+                }
+            }
+            if state.quit {
+                return Ok(());
+            }
+        }
+    })();
+    stop.store(true, Ordering::Relaxed);
+    signals.close();
+    let _ = input.join();
+    drop(worker);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64;
+
+    #[test]
+    fn base64_matches_rfc4648_test_vectors() {
+        for (input, want) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), want);
+        }
+    }
+}

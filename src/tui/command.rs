@@ -1,0 +1,90 @@
+//! What can happen to the app: [`Command`]s (from keys, mouse, the clock, the search
+//! worker) that `update::apply` turns into state changes, and the [`Effect`]s it asks the
+//! loop to carry out (searching, clipboard, suspending, quitting).
+
+use std::time::Duration;
+
+use crate::tui::search::{Request, Response};
+
+/// One thing to do to the state.
+#[derive(Debug, Clone)]
+pub enum Command {
+    Quit,
+    /// Ctrl-Z: hand the terminal back to the shell until resumed.
+    Suspend,
+    Resize(u16, u16),
+    /// Real time since start; moves the simulated clock.
+    Tick(Duration),
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    /// `/`: give the keyboard to the search box.
+    StartSearch,
+    /// A typed character, for whichever text field has the keyboard.
+    Input(char),
+    Backspace,
+    /// Ctrl-U: clear the text field.
+    ClearInput,
+    /// Enter in the search box: keep the query, give the keyboard back to the list.
+    AcceptSearch,
+    /// Esc in the search box: clear the query.
+    CancelSearch,
+    SearchResults(Response),
+    CycleKind,
+    CycleAccount,
+    CycleSort,
+    ClearFilters,
+    SelectTab(usize),
+    FocusNext,
+    FocusPrev,
+    Open,
+    Back,
+    TogglePlain,
+    ToggleHelp,
+    ToggleSessions,
+    YankArn,
+    YankPolicy,
+    ClockPause,
+    ClockFaster,
+    ClockSlower,
+    ClockNextExpiry,
+    /// `a`: open the Simulate form for the role under the cursor.
+    Simulate,
+    /// `c`: open the Simulate form with the selected session as caller.
+    Chain,
+    /// `w`: ask what the selected session can do.
+    Ask,
+    /// `i`: inspect the selected session's tags and context.
+    Inspect,
+    /// `x`: end the selected session.
+    EndSession,
+    /// Space in the form: toggle the MFA box.
+    Toggle,
+    /// Ctrl-R in the form: run the simulation from any field.
+    Run,
+    /// A left click at a cell.
+    Click(u16, u16),
+    /// A wheel turn at a cell: negative is up.
+    Scroll(u16, u16, i8),
+}
+
+/// Something the loop must do outside the state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Search(Request),
+    /// Copy text to the system clipboard (OSC 52).
+    Clipboard(String),
+    Suspend,
+    Quit,
+}
+
+impl PartialEq for Request {
+    fn eq(&self, other: &Self) -> bool {
+        self.list == other.list && self.generation == other.generation && self.query == other.query
+    }
+}
+
+impl Eq for Request {}

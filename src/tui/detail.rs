@@ -1,0 +1,543 @@
+//! Builds the detail view of a role, user, group or identity provider: the plain-language
+//! summary and the policy panes (pretty-printed JSON split into highlighted tokens, and
+//! the per-statement reading). Built once when the view opens, so drawing stays cheap.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::engine::model::{AttachedPolicy, InlinePolicy, Inventory, PolicyText, Role};
+use crate::tui::facts::{KINDS, RoleFacts};
+use crate::tui::reading;
+use crate::tui::state::{Detail, Pane, Subject, SummaryLine, TextLine, Tok};
+
+/// Splits pretty-printed JSON into lines of highlighted tokens.
+#[must_use]
+pub fn json_lines(value: &Value) -> Vec<TextLine> {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    text.lines().map(tokenize_line).collect()
+}
+
+fn tokenize_line(line: &str) -> TextLine {
+    let mut out: TextLine = Vec::new();
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    let mut plain = String::new();
+    let flush = |plain: &mut String, out: &mut TextLine| {
+        if !plain.is_empty() {
+            out.push((Tok::Punct, std::mem::take(plain)));
+        }
+    };
+    while i < chars.len() {
+        let ch = chars[i];
+        if ch == '"' {
+            flush(&mut plain, &mut out);
+            let start = i;
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == '\\' {
+                    i += 2;
+                    continue;
+                }
+                if chars[i] == '"' {
+                    break;
+                }
+                i += 1;
+            }
+            let end = (i + 1).min(chars.len());
+            let s: String = chars[start..end].iter().collect();
+            let rest = chars[end..].iter().collect::<String>();
+            let tok = if rest.trim_start().starts_with(':') {
+                Tok::Key
+            } else {
+                Tok::Str
+            };
+            out.push((tok, s));
+            i = end;
+        } else if ch == '-' || ch.is_ascii_digit() {
+            flush(&mut plain, &mut out);
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '-' | '+' | '.'))
+            {
+                i += 1;
+            }
+            out.push((Tok::Num, chars[start..i].iter().collect()));
+        } else if ch.is_ascii_alphabetic() {
+            flush(&mut plain, &mut out);
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            out.push((Tok::Lit, chars[start..i].iter().collect()));
+        } else {
+            plain.push(ch);
+            i += 1;
+        }
+    }
+    flush(&mut plain, &mut out);
+    out
+}
+
+fn heading(text: String) -> TextLine {
+    vec![(Tok::Heading, text)]
+}
+
+fn plain_lines(lines: Vec<String>) -> Vec<TextLine> {
+    lines
+        .into_iter()
+        .map(|l| {
+            let tok = if l.contains("— Deny") || l.starts_with("but Deny") {
+                Tok::Problem
+            } else {
+                Tok::Plain
+            };
+            vec![(tok, l)]
+        })
+        .collect()
+}
+
+/// Appends one labelled policy to a pane.
+fn add_policy(pane: &mut Pane, label: String, policy: Option<&PolicyText>) {
+    pane.json.push(heading(format!("── {label} ──")));
+    pane.plain.push(heading(format!("── {label} ──")));
+    match policy {
+        None => {
+            let msg = "not in the loaded data: its statements are unknown; load the account's authorization details to see them";
+            pane.json.push(vec![(Tok::Problem, msg.into())]);
+            pane.plain.push(vec![(Tok::Problem, msg.into())]);
+        }
+        Some(p) => {
+            pane.json.extend(json_lines(&p.json));
+            if !pane.raw.is_empty() {
+                pane.raw.push('\n');
+            }
+            pane.raw
+                .push_str(&serde_json::to_string_pretty(&*p.json).unwrap_or_default());
+            match &p.document {
+                Some(doc) => pane.plain.extend(plain_lines(reading::document_words(doc))),
+                None => pane
+                    .plain
+                    .push(vec![(Tok::Problem, "unreadable policy document".into())]),
+            }
+            for e in &p.errors {
+                let line = vec![(Tok::Problem, format!("problem: {e}"))];
+                pane.json.push(line.clone());
+                pane.plain.push(line);
+            }
+        }
+    }
+    pane.json.push(Vec::new());
+}
+
+fn identity_pane(
+    inv: &Inventory,
+    title: &str,
+    inline: &[InlinePolicy],
+    managed: &[AttachedPolicy],
+    boundary: Option<&AttachedPolicy>,
+) -> Pane {
+    let mut pane = Pane {
+        title: title.into(),
+        ..Pane::default()
+    };
+    for p in inline {
+        add_policy(
+            &mut pane,
+            format!("inline policy: {}", p.name),
+            Some(&p.policy),
+        );
+    }
+    for m in managed {
+        let found = inv.managed_policy(&m.arn);
+        let version = found
+            .and_then(|p| p.default_version())
+            .map(|v| v.version_id.clone())
+            .unwrap_or_else(|| "?".into());
+        add_policy(
+            &mut pane,
+            format!("managed policy: {} ({version}, default version)", m.name),
+            found.and_then(|p| p.default_version()).map(|v| &v.policy),
+        );
+    }
+    if let Some(bd) = boundary {
+        let found = inv.managed_policy(&bd.arn);
+        add_policy(
+            &mut pane,
+            format!(
+                "permissions boundary: {} (caps what the policies above grant)",
+                bd.name
+            ),
+            found.and_then(|p| p.default_version()).map(|v| &v.policy),
+        );
+    }
+    if pane.json.is_empty() {
+        let line = vec![(
+            Tok::Plain,
+            "no permission policies: it may do nothing".into(),
+        )];
+        pane.json.push(line.clone());
+        pane.plain.push(line);
+    }
+    pane
+}
+
+fn when(d: Option<DateTime<Utc>>) -> String {
+    d.map_or_else(
+        || "unknown".into(),
+        |d| d.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )
+}
+
+fn line(label: &str, text: impl Into<String>, warn: bool) -> SummaryLine {
+    SummaryLine {
+        label: label.into(),
+        text: text.into(),
+        warn,
+    }
+}
+
+fn role_detail(inv: &Inventory, role: &Role, facts: &RoleFacts, i: usize) -> Detail {
+    let mut summary = Vec::new();
+    if let Some(d) = role.description.as_deref().filter(|d| !d.is_empty()) {
+        summary.push(line("About", d, false));
+    }
+    if facts.kinds.is_empty() {
+        summary.push(line(
+            "Kind",
+            "none recognised (its trust policy names no principal this view classifies)",
+            false,
+        ));
+    }
+    for k in &facts.kinds {
+        let name = KINDS.get(usize::from(k.kind)).copied().unwrap_or("?");
+        summary.push(line("Kind", format!("{name}: {}", k.reason), false));
+    }
+    match role.trust_policy.document.as_deref() {
+        Some(doc) => {
+            let who = reading::who_may_assume(doc);
+            if who.is_empty() {
+                summary.push(line("Who", "nobody: the trust policy allows no one", true));
+            }
+            for w in who {
+                summary.push(line("Who", w, false));
+            }
+        }
+        None => summary.push(line(
+            "Who",
+            "unknown: the trust policy could not be read",
+            true,
+        )),
+    }
+    let mut docs = Vec::new();
+    for p in &role.inline_policies {
+        if let Some(d) = p.policy.document.as_deref() {
+            docs.push(d);
+        }
+    }
+    for m in &role.managed_policies {
+        if let Some(d) = inv
+            .managed_policy(&m.arn)
+            .and_then(|p| p.default_version())
+            .and_then(|v| v.policy.document.as_deref())
+        {
+            docs.push(d);
+        }
+    }
+    for w in reading::what_it_may_do(docs.into_iter(), 4) {
+        summary.push(line("May", w, false));
+    }
+    if let Some(bd) = &role.permissions_boundary {
+        summary.push(line(
+            "Boundary",
+            format!("{} caps everything above", bd.name),
+            false,
+        ));
+    }
+    summary.push(line(
+        "Session",
+        match role.max_session_duration {
+            crate::engine::model::Known::Known(s) => {
+                format!("max {s} s ({})", human_secs(i64::from(s)))
+            }
+            crate::engine::model::Known::Unknown => {
+                "max unknown (the data does not say; simulations use AWS's default of 3600 s)"
+                    .into()
+            }
+        },
+        false,
+    ));
+    let last = role.last_used.as_ref().map_or_else(
+        || "never, or not recorded".to_owned(),
+        |l| {
+            format!(
+                "{}{}",
+                when(l.last_used_date),
+                l.region
+                    .as_deref()
+                    .map(|r| format!(" in {r}"))
+                    .unwrap_or_default()
+            )
+        },
+    );
+    summary.push(line("Last used", last, false));
+    for w in &facts.warnings {
+        summary.push(line("⚠ Warning", w.clone(), true));
+    }
+    let mut trust = Pane {
+        title: "Trust policy (who may assume)".into(),
+        ..Pane::default()
+    };
+    add_policy(&mut trust, "trust policy".into(), Some(&role.trust_policy));
+    let perms = identity_pane(
+        inv,
+        "Permissions (what a session may do)",
+        &role.inline_policies,
+        &role.managed_policies,
+        role.permissions_boundary.as_ref(),
+    );
+    Detail {
+        subject: Subject::Role(i),
+        title: format!("role {}", role.name),
+        arn: role.arn.clone(),
+        summary,
+        summary_scroll: 0,
+        panes: vec![trust, perms],
+        focus: 0,
+        plain: false,
+    }
+}
+
+/// `3600` → `1 h`, `5400` → `1 h 30 min`.
+#[must_use]
+pub fn human_secs(s: i64) -> String {
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    match (h, m, sec) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, 0, 0) => format!("{h} h"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
+}
+
+/// The detail view of `subject`, or `None` when it is not in the inventory.
+#[must_use]
+pub fn build(inv: &Inventory, facts: &[RoleFacts], subject: Subject) -> Option<Detail> {
+    match subject {
+        Subject::Role(i) => {
+            let role = inv.roles.get(i)?;
+            Some(role_detail(
+                inv,
+                role,
+                facts
+                    .get(i)
+                    .cloned()
+                    .as_ref()
+                    .unwrap_or(&RoleFacts::default()),
+                i,
+            ))
+        }
+        Subject::User(i) => {
+            let u = inv.users.get(i)?;
+            let mut summary = vec![
+                line("Account", u.account.clone(), false),
+                line("Path", u.path.clone(), false),
+                line(
+                    "Groups",
+                    if u.groups.is_empty() {
+                        "none".into()
+                    } else {
+                        u.groups.join(", ")
+                    },
+                    false,
+                ),
+                line("Created", when(u.create_date), false),
+            ];
+            if !u.tags.is_empty() {
+                let tags = u
+                    .tags
+                    .iter()
+                    .map(|t| format!("{}={}", t.key, t.value))
+                    .collect::<Vec<_>>();
+                summary.push(line("Tags", tags.join(", "), false));
+            }
+            summary.push(line(
+                "Simulate",
+                "press a to assume a role as this user",
+                false,
+            ));
+            let own = identity_pane(
+                inv,
+                "Own policies",
+                &u.inline_policies,
+                &u.managed_policies,
+                u.permissions_boundary.as_ref(),
+            );
+            let mut via_groups = Pane {
+                title: "Through groups".into(),
+                ..Pane::default()
+            };
+            for g in &u.groups {
+                match inv.group_named(&u.account, g) {
+                    Some(group) => {
+                        let p = identity_pane(
+                            inv,
+                            g,
+                            &group.inline_policies,
+                            &group.managed_policies,
+                            None,
+                        );
+                        via_groups.json.push(heading(format!("══ group {g} ══")));
+                        via_groups.plain.push(heading(format!("══ group {g} ══")));
+                        via_groups.json.extend(p.json);
+                        via_groups.plain.extend(p.plain);
+                        via_groups.raw.push_str(&p.raw);
+                    }
+                    None => {
+                        let l =
+                            vec![(Tok::Problem, format!("group {g} is not in the loaded data"))];
+                        via_groups.json.push(l.clone());
+                        via_groups.plain.push(l);
+                    }
+                }
+            }
+            if via_groups.json.is_empty() {
+                via_groups
+                    .json
+                    .push(vec![(Tok::Plain, "in no group".into())]);
+                via_groups
+                    .plain
+                    .push(vec![(Tok::Plain, "in no group".into())]);
+            }
+            Some(Detail {
+                subject,
+                title: format!("user {}", u.name),
+                arn: u.arn.clone(),
+                summary,
+                summary_scroll: 0,
+                panes: vec![own, via_groups],
+                focus: 0,
+                plain: false,
+            })
+        }
+        Subject::Group(i) => {
+            let g = inv.groups.get(i)?;
+            let members: Vec<&str> = inv
+                .users
+                .iter()
+                .filter(|u| u.account == g.account && u.groups.contains(&g.name))
+                .map(|u| u.name.as_str())
+                .collect();
+            let summary = vec![
+                line("Account", g.account.clone(), false),
+                line(
+                    "Members",
+                    if members.is_empty() {
+                        "none".into()
+                    } else {
+                        members.join(", ")
+                    },
+                    false,
+                ),
+            ];
+            Some(Detail {
+                subject,
+                title: format!("group {}", g.name),
+                arn: g.arn.clone(),
+                summary,
+                summary_scroll: 0,
+                panes: vec![identity_pane(
+                    inv,
+                    "Policies",
+                    &g.inline_policies,
+                    &g.managed_policies,
+                    None,
+                )],
+                focus: 0,
+                plain: false,
+            })
+        }
+        Subject::Provider(i) => {
+            let p = inv.identity_providers.get(i)?;
+            let trusting: Vec<String> = inv
+                .roles
+                .iter()
+                .filter(|r| {
+                    r.trust_policy.document.as_deref().is_some_and(|d| {
+                        d.statements.iter().any(|s| match &s.principal {
+                            Some(crate::engine::policy::document::Principals::Listed(l)) => {
+                                l.iter().any(|(_, v)| v == &p.arn)
+                            }
+                            _ => false,
+                        })
+                    })
+                })
+                .map(|r| r.name.clone())
+                .collect();
+            let kind = match p.provider_type {
+                crate::engine::model::ProviderType::Oidc => "OIDC (web identity)",
+                crate::engine::model::ProviderType::Saml => "SAML 2.0",
+            };
+            let mut summary = vec![
+                line("Type", kind, false),
+                line("Account", p.account.clone(), false),
+            ];
+            if let Some(url) = &p.url {
+                summary.push(line("Issuer", url.clone(), false));
+            }
+            if !p.client_ids.is_empty() {
+                summary.push(line("Audiences", p.client_ids.join(", "), false));
+            }
+            summary.push(line(
+                "Trusted by",
+                if trusting.is_empty() {
+                    "no loaded role".into()
+                } else {
+                    trusting.join(", ")
+                },
+                false,
+            ));
+            let json = serde_json::to_value(p).unwrap_or(Value::Null);
+            let pane = Pane {
+                title: "Provider".into(),
+                raw: serde_json::to_string_pretty(&json).unwrap_or_default(),
+                json: json_lines(&json),
+                plain: Vec::new(),
+                scroll: 0,
+            };
+            Some(Detail {
+                subject,
+                title: format!("identity provider {}", crate::tui::facts::provider_name(p)),
+                arn: p.arn.clone(),
+                summary,
+                summary_scroll: 0,
+                panes: vec![pane],
+                focus: 0,
+                plain: false,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_tokens_tell_keys_from_values() {
+        let lines = json_lines(&serde_json::json!({"Effect": "Allow", "N": 3, "B": true}));
+        let flat: Vec<(Tok, String)> = lines.into_iter().flatten().collect();
+        assert!(flat.contains(&(Tok::Key, "\"Effect\"".into())));
+        assert!(flat.contains(&(Tok::Str, "\"Allow\"".into())));
+        assert!(flat.contains(&(Tok::Num, "3".into())));
+        assert!(flat.contains(&(Tok::Lit, "true".into())));
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(human_secs(3600), "1 h");
+        assert_eq!(human_secs(5400), "1 h 30 min");
+        assert_eq!(human_secs(900), "15 min");
+        assert_eq!(human_secs(59), "59 s");
+    }
+}

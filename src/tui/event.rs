@@ -1,0 +1,114 @@
+//! Where events come from: a thread reading the terminal, a thread turning SIGTERM,
+//! SIGHUP and SIGINT into a quit, and the search worker's answers — all into one
+//! channel the loop drains. [`commands`] translates a terminal event into commands for
+//! the mode the state is in.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
+
+use crate::tui::command::Command;
+use crate::tui::keymap::{self, Mode};
+use crate::tui::search::Response;
+use crate::tui::state::AppState;
+
+/// Something the loop must react to.
+#[derive(Debug)]
+pub enum AppEvent {
+    Terminal(Event),
+    Search(Response),
+    /// A termination signal arrived.
+    Terminate,
+    /// The input thread failed; the message says why.
+    InputError(String),
+}
+
+/// Reads terminal events until `stop` is set.
+///
+/// # Errors
+/// When the thread cannot be spawned.
+pub fn spawn_input(tx: Sender<AppEvent>, stop: Arc<AtomicBool>) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("rolescope-input".into())
+        .spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                match crossterm::event::poll(Duration::from_millis(100)) {
+                    Ok(false) => {}
+                    Ok(true) => match crossterm::event::read() {
+                        Ok(ev) => {
+                            if tx.send(AppEvent::Terminal(ev)).is_err() {
+                                return;
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(AppEvent::InputError(e.to_string()));
+                            return;
+                        }
+                    },
+                    Err(e) => {
+                        let _ = tx.send(AppEvent::InputError(e.to_string()));
+                        return;
+                    }
+                }
+            }
+        })
+}
+
+/// Turns SIGTERM, SIGHUP and SIGINT into [`AppEvent::Terminate`].
+///
+/// # Errors
+/// When the handlers cannot be installed.
+pub fn spawn_signals(tx: Sender<AppEvent>) -> std::io::Result<signal_hook::iterator::Handle> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let handle = signals.handle();
+    std::thread::Builder::new()
+        .name("rolescope-signals".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                if tx.send(AppEvent::Terminate).is_err() {
+                    return;
+                }
+            }
+        })?;
+    Ok(handle)
+}
+
+/// The commands a terminal event means in the state's current mode.
+#[must_use]
+pub fn commands(state: &AppState, event: &Event) -> Vec<Command> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            let mode = keymap::mode(state);
+            if mode == Mode::Form
+                && keymap::on_toggle_field(state)
+                && key.code == crossterm::event::KeyCode::Char(' ')
+            {
+                return vec![Command::Toggle];
+            }
+            keymap::lookup(mode, key).into_iter().collect()
+        }
+        Event::Paste(text) => {
+            if keymap::mode(state).takes_text() {
+                text.chars()
+                    .filter(|c| !c.is_control())
+                    .map(Command::Input)
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        }
+        Event::Resize(w, h) => vec![Command::Resize(*w, *h)],
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => vec![Command::Click(m.column, m.row)],
+            MouseEventKind::ScrollUp => vec![Command::Scroll(m.column, m.row, -3)],
+            MouseEventKind::ScrollDown => vec![Command::Scroll(m.column, m.row, 3)],
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}

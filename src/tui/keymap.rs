@@ -1,0 +1,752 @@
+//! The key tables, one per mode. Both the footer hints and the help screen are generated
+//! from these tables, so what the screen says is what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::tui::command::Command;
+use crate::tui::state::{AppState, Focus, FormField, Overlay};
+
+/// The input modes, each with its own table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    List,
+    Search,
+    Detail,
+    Sessions,
+    Form,
+    Picker,
+    Ask,
+    Help,
+    Popup,
+}
+
+impl Mode {
+    pub const ALL: [Self; 9] = [
+        Self::List,
+        Self::Search,
+        Self::Detail,
+        Self::Sessions,
+        Self::Form,
+        Self::Picker,
+        Self::Ask,
+        Self::Help,
+        Self::Popup,
+    ];
+
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::List => "Lists",
+            Self::Search => "Search box",
+            Self::Detail => "Role detail",
+            Self::Sessions => "Sessions panel",
+            Self::Form => "Simulate form",
+            Self::Picker => "Picker",
+            Self::Ask => "What can it do?",
+            Self::Help => "Help",
+            Self::Popup => "Pop-ups",
+        }
+    }
+
+    /// True when typed characters go into a text field.
+    #[must_use]
+    pub fn takes_text(self) -> bool {
+        matches!(self, Self::Search | Self::Form | Self::Picker | Self::Ask)
+    }
+}
+
+/// The mode the state is in.
+#[must_use]
+pub fn mode(state: &AppState) -> Mode {
+    match &state.overlay {
+        Some(Overlay::Help { .. }) => Mode::Help,
+        Some(Overlay::Simulate(f)) if f.picker.is_some() => Mode::Picker,
+        Some(Overlay::Simulate(_)) => Mode::Form,
+        Some(Overlay::Ask(_)) => Mode::Ask,
+        Some(Overlay::Inspect { .. } | Overlay::Message { .. }) => Mode::Popup,
+        None if state.list().editing && state.detail.is_none() && state.focus == Focus::Main => {
+            Mode::Search
+        }
+        None if state.focus == Focus::Sessions => Mode::Sessions,
+        None if state.detail.is_some() => Mode::Detail,
+        None => Mode::List,
+    }
+}
+
+/// One entry of a key table.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub keys: Vec<KeyEvent>,
+    /// How the keys are written on screen, e.g. `j/↓`.
+    pub label: &'static str,
+    pub help: &'static str,
+    /// Shown in the footer as well as in help.
+    pub hint: bool,
+    pub command: Command,
+}
+
+fn k(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn c(ch: char) -> KeyEvent {
+    k(KeyCode::Char(ch))
+}
+
+fn ctrl(ch: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(ch), KeyModifiers::CONTROL)
+}
+
+fn b(
+    keys: Vec<KeyEvent>,
+    label: &'static str,
+    help: &'static str,
+    hint: bool,
+    command: Command,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        help,
+        hint,
+        command,
+    }
+}
+
+fn movement() -> Vec<Binding> {
+    vec![
+        b(
+            vec![c('j'), k(KeyCode::Down)],
+            "j/↓",
+            "down",
+            false,
+            Command::Down,
+        ),
+        b(
+            vec![c('k'), k(KeyCode::Up)],
+            "k/↑",
+            "up",
+            false,
+            Command::Up,
+        ),
+        b(
+            vec![c('g'), k(KeyCode::Home)],
+            "g",
+            "top",
+            false,
+            Command::Top,
+        ),
+        b(
+            vec![c('G'), k(KeyCode::End)],
+            "G",
+            "bottom",
+            false,
+            Command::Bottom,
+        ),
+        b(
+            vec![k(KeyCode::PageUp), ctrl('b')],
+            "PgUp",
+            "page up",
+            false,
+            Command::PageUp,
+        ),
+        b(
+            vec![k(KeyCode::PageDown), ctrl('f')],
+            "PgDn",
+            "page down",
+            false,
+            Command::PageDown,
+        ),
+    ]
+}
+
+fn clock() -> Vec<Binding> {
+    vec![
+        b(
+            vec![c(' ')],
+            "space",
+            "pause/resume the simulated clock",
+            false,
+            Command::ClockPause,
+        ),
+        b(
+            vec![c('+'), c('=')],
+            "+",
+            "clock faster (×1 ×10 ×60 ×600)",
+            false,
+            Command::ClockFaster,
+        ),
+        b(
+            vec![c('-')],
+            "-",
+            "clock slower",
+            false,
+            Command::ClockSlower,
+        ),
+        b(
+            vec![c('n')],
+            "n",
+            "jump the clock to the next session expiry",
+            false,
+            Command::ClockNextExpiry,
+        ),
+    ]
+}
+
+fn common_tail() -> Vec<Binding> {
+    vec![
+        b(
+            vec![c('S')],
+            "S",
+            "show/hide the Sessions panel",
+            false,
+            Command::ToggleSessions,
+        ),
+        b(vec![c('?')], "?", "help", true, Command::ToggleHelp),
+        b(vec![c('q')], "q", "quit", true, Command::Quit),
+    ]
+}
+
+/// The key table of `mode`.
+#[must_use]
+pub fn table(mode: Mode) -> Vec<Binding> {
+    let mut t = Vec::new();
+    match mode {
+        Mode::List => {
+            t.push(b(
+                vec![c('/')],
+                "/",
+                "search (fuzzy; name, path, ARN, account, tags, kinds)",
+                true,
+                Command::StartSearch,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Enter), c('l'), k(KeyCode::Right)],
+                "Enter",
+                "open",
+                true,
+                Command::Open,
+            ));
+            t.push(b(
+                vec![c('a')],
+                "a",
+                "simulate assuming this role",
+                true,
+                Command::Simulate,
+            ));
+            t.push(b(
+                vec![c('f')],
+                "f",
+                "filter by kind",
+                true,
+                Command::CycleKind,
+            ));
+            t.push(b(
+                vec![c('A')],
+                "A",
+                "filter by account",
+                true,
+                Command::CycleAccount,
+            ));
+            t.push(b(
+                vec![c('s')],
+                "s",
+                "sort: name, account, last used",
+                true,
+                Command::CycleSort,
+            ));
+            t.push(b(
+                vec![c('F')],
+                "F",
+                "clear filters",
+                false,
+                Command::ClearFilters,
+            ));
+            t.push(b(vec![c('1')], "1", "roles", false, Command::SelectTab(0)));
+            t.push(b(vec![c('2')], "2", "users", false, Command::SelectTab(1)));
+            t.push(b(vec![c('3')], "3", "groups", false, Command::SelectTab(2)));
+            t.push(b(
+                vec![c('4')],
+                "4",
+                "identity providers",
+                false,
+                Command::SelectTab(3),
+            ));
+            t.push(b(
+                vec![k(KeyCode::Tab)],
+                "Tab",
+                "to the Sessions panel",
+                true,
+                Command::FocusNext,
+            ));
+            t.push(b(
+                vec![c('y')],
+                "y",
+                "copy the ARN (OSC 52)",
+                false,
+                Command::YankArn,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Esc)],
+                "Esc",
+                "clear the search",
+                false,
+                Command::Back,
+            ));
+            t.extend(movement());
+            t.extend(clock());
+            t.extend(common_tail());
+        }
+        Mode::Search => {
+            t.push(b(
+                vec![k(KeyCode::Enter)],
+                "Enter",
+                "keep the query, back to the list",
+                true,
+                Command::AcceptSearch,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Esc)],
+                "Esc",
+                "clear the query",
+                true,
+                Command::CancelSearch,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Backspace)],
+                "⌫",
+                "delete a character",
+                false,
+                Command::Backspace,
+            ));
+            t.push(b(
+                vec![ctrl('u')],
+                "Ctrl-U",
+                "clear the query",
+                false,
+                Command::ClearInput,
+            ));
+            t.push(b(vec![k(KeyCode::Down)], "↓", "down", true, Command::Down));
+            t.push(b(vec![k(KeyCode::Up)], "↑", "up", true, Command::Up));
+        }
+        Mode::Detail => {
+            t.push(b(
+                vec![k(KeyCode::Tab)],
+                "Tab",
+                "next pane",
+                true,
+                Command::FocusNext,
+            ));
+            t.push(b(
+                vec![k(KeyCode::BackTab)],
+                "S-Tab",
+                "previous pane",
+                false,
+                Command::FocusPrev,
+            ));
+            t.push(b(
+                vec![c('p')],
+                "p",
+                "JSON / plain-language reading",
+                true,
+                Command::TogglePlain,
+            ));
+            t.push(b(
+                vec![c('a')],
+                "a",
+                "simulate assuming this role",
+                true,
+                Command::Simulate,
+            ));
+            t.push(b(
+                vec![c('y')],
+                "y",
+                "copy the ARN (OSC 52)",
+                true,
+                Command::YankArn,
+            ));
+            t.push(b(
+                vec![c('Y')],
+                "Y",
+                "copy the focused policy JSON (OSC 52)",
+                false,
+                Command::YankPolicy,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Esc), c('h'), k(KeyCode::Left)],
+                "Esc",
+                "back to the list",
+                true,
+                Command::Back,
+            ));
+            t.extend(movement());
+            t.extend(clock());
+            t.extend(common_tail());
+        }
+        Mode::Sessions => {
+            t.push(b(
+                vec![c('c')],
+                "c",
+                "chain: assume a further role from this session",
+                true,
+                Command::Chain,
+            ));
+            t.push(b(
+                vec![c('w')],
+                "w",
+                "what can it do? (action + resource)",
+                true,
+                Command::Ask,
+            ));
+            t.push(b(
+                vec![c('i'), k(KeyCode::Enter)],
+                "i",
+                "inspect tags and context",
+                true,
+                Command::Inspect,
+            ));
+            t.push(b(
+                vec![c('x')],
+                "x",
+                "end the session",
+                true,
+                Command::EndSession,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Tab), k(KeyCode::Esc)],
+                "Tab",
+                "back to the main pane",
+                true,
+                Command::FocusNext,
+            ));
+            t.extend(movement());
+            t.extend(clock());
+            t.extend(common_tail());
+        }
+        Mode::Form => {
+            t.push(b(
+                vec![k(KeyCode::Tab), k(KeyCode::Down)],
+                "Tab/↓",
+                "next field",
+                true,
+                Command::FocusNext,
+            ));
+            t.push(b(
+                vec![k(KeyCode::BackTab), k(KeyCode::Up)],
+                "S-Tab/↑",
+                "previous field",
+                false,
+                Command::FocusPrev,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Enter)],
+                "Enter",
+                "pick / next field / simulate",
+                true,
+                Command::Open,
+            ));
+            t.push(b(
+                vec![ctrl('r')],
+                "Ctrl-R",
+                "simulate now",
+                true,
+                Command::Run,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Backspace)],
+                "⌫",
+                "delete a character",
+                false,
+                Command::Backspace,
+            ));
+            t.push(b(
+                vec![ctrl('u')],
+                "Ctrl-U",
+                "clear the field",
+                false,
+                Command::ClearInput,
+            ));
+            t.push(b(
+                vec![k(KeyCode::PageDown)],
+                "PgDn",
+                "scroll the result",
+                false,
+                Command::PageDown,
+            ));
+            t.push(b(
+                vec![k(KeyCode::PageUp)],
+                "PgUp",
+                "scroll the result back",
+                false,
+                Command::PageUp,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Esc)],
+                "Esc",
+                "close",
+                true,
+                Command::Back,
+            ));
+        }
+        Mode::Picker => {
+            t.push(b(
+                vec![k(KeyCode::Enter)],
+                "Enter",
+                "choose",
+                true,
+                Command::Open,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Down), ctrl('n')],
+                "↓",
+                "down",
+                true,
+                Command::Down,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Up), ctrl('p')],
+                "↑",
+                "up",
+                true,
+                Command::Up,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Backspace)],
+                "⌫",
+                "delete a character",
+                false,
+                Command::Backspace,
+            ));
+            t.push(b(
+                vec![ctrl('u')],
+                "Ctrl-U",
+                "clear the query",
+                false,
+                Command::ClearInput,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Esc)],
+                "Esc",
+                "cancel",
+                true,
+                Command::Back,
+            ));
+        }
+        Mode::Ask => {
+            t.push(b(
+                vec![
+                    k(KeyCode::Tab),
+                    k(KeyCode::Down),
+                    k(KeyCode::Up),
+                    k(KeyCode::BackTab),
+                ],
+                "Tab",
+                "action ⇄ resource",
+                true,
+                Command::FocusNext,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Enter)],
+                "Enter",
+                "evaluate",
+                true,
+                Command::Open,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Backspace)],
+                "⌫",
+                "delete a character",
+                false,
+                Command::Backspace,
+            ));
+            t.push(b(
+                vec![ctrl('u')],
+                "Ctrl-U",
+                "clear the field",
+                false,
+                Command::ClearInput,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Esc)],
+                "Esc",
+                "close",
+                true,
+                Command::Back,
+            ));
+        }
+        Mode::Help => {
+            t.push(b(
+                vec![c('j'), k(KeyCode::Down)],
+                "j/↓",
+                "scroll",
+                true,
+                Command::Down,
+            ));
+            t.push(b(
+                vec![c('k'), k(KeyCode::Up)],
+                "k/↑",
+                "scroll back",
+                false,
+                Command::Up,
+            ));
+            t.push(b(
+                vec![k(KeyCode::PageDown)],
+                "PgDn",
+                "page down",
+                false,
+                Command::PageDown,
+            ));
+            t.push(b(
+                vec![k(KeyCode::PageUp)],
+                "PgUp",
+                "page up",
+                false,
+                Command::PageUp,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Esc), c('?'), c('q')],
+                "Esc/?",
+                "close help",
+                true,
+                Command::Back,
+            ));
+        }
+        Mode::Popup => {
+            t.push(b(
+                vec![c('j'), k(KeyCode::Down)],
+                "j/↓",
+                "scroll",
+                false,
+                Command::Down,
+            ));
+            t.push(b(
+                vec![c('k'), k(KeyCode::Up)],
+                "k/↑",
+                "scroll back",
+                false,
+                Command::Up,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Esc), k(KeyCode::Enter), c('q')],
+                "Esc",
+                "close",
+                true,
+                Command::Back,
+            ));
+        }
+    }
+    t
+}
+
+/// Keys that work everywhere.
+#[must_use]
+pub fn global() -> Vec<Binding> {
+    vec![
+        b(
+            vec![ctrl('c')],
+            "Ctrl-C",
+            "quit from anywhere",
+            false,
+            Command::Quit,
+        ),
+        b(
+            vec![ctrl('z')],
+            "Ctrl-Z",
+            "suspend (resume with fg)",
+            false,
+            Command::Suspend,
+        ),
+    ]
+}
+
+fn same(a: &KeyEvent, key: &KeyEvent) -> bool {
+    if a.code != key.code {
+        return false;
+    }
+    // Shifted characters arrive with SHIFT set; the character itself already says it.
+    let strip = |m: KeyModifiers| m - KeyModifiers::SHIFT;
+    match key.code {
+        KeyCode::Char(_) => strip(a.modifiers) == strip(key.modifiers),
+        KeyCode::BackTab => true,
+        _ => a.modifiers == key.modifiers,
+    }
+}
+
+/// The command a key means in `mode`, if any. In text modes, printable characters not
+/// bound in the table are typed.
+#[must_use]
+pub fn lookup(mode: Mode, key: &KeyEvent) -> Option<Command> {
+    if let Some(g) = global()
+        .into_iter()
+        .find(|g| g.keys.iter().any(|x| same(x, key)))
+    {
+        return Some(g.command);
+    }
+    if let Some(found) = table(mode)
+        .into_iter()
+        .find(|e| e.keys.iter().any(|x| same(x, key)))
+    {
+        return Some(found.command);
+    }
+    match key.code {
+        KeyCode::Char(ch)
+            if mode.takes_text()
+                && !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(Command::Input(ch))
+        }
+        _ => None,
+    }
+}
+
+/// The footer hints of `mode`: `key label` pairs.
+#[must_use]
+pub fn hints(mode: Mode) -> Vec<(&'static str, &'static str)> {
+    table(mode)
+        .into_iter()
+        .filter(|b| b.hint)
+        .map(|b| (b.label, b.help))
+        .collect()
+}
+
+/// True when the Simulate form's focused field is the MFA box (space toggles it there).
+#[must_use]
+pub fn on_toggle_field(state: &AppState) -> bool {
+    matches!(&state.overlay, Some(Overlay::Simulate(f)) if f.focused() == FormField::Mfa)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_mode() {
+        for mode in Mode::ALL {
+            let mut seen: Vec<KeyEvent> = global().into_iter().flat_map(|b| b.keys).collect();
+            for binding in table(mode) {
+                for key in binding.keys {
+                    assert!(
+                        !seen.iter().any(|s| same(s, &key)),
+                        "{mode:?}: {key:?} bound twice"
+                    );
+                    seen.push(key);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn typing_goes_to_text_fields_and_keys_to_lists() {
+        assert!(matches!(
+            lookup(Mode::Search, &c('q')),
+            Some(Command::Input('q'))
+        ));
+        assert!(matches!(lookup(Mode::List, &c('q')), Some(Command::Quit)));
+        assert!(matches!(
+            lookup(Mode::Search, &ctrl('c')),
+            Some(Command::Quit)
+        ));
+    }
+}

@@ -1,0 +1,730 @@
+//! The whole state of the terminal face. Only the loop mutates it, through
+//! `update::apply`; the screen is drawn from it alone, so a frame is fully determined by
+//! a state (and a snapshot test can pin the clock).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::engine::model::Inventory;
+use crate::tui::clock::SimClock;
+use crate::tui::facts::{self, RoleFacts};
+use crate::tui::search::{EntityIndex, MatcherKind, Query, Sort};
+use crate::tui::sim::{AssumeInput, Caller, Issued, Simulator};
+
+/// The browsable lists, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Roles,
+    Users,
+    Groups,
+    Providers,
+}
+
+impl Tab {
+    pub const ALL: [Self; 4] = [Self::Roles, Self::Users, Self::Groups, Self::Providers];
+
+    #[must_use]
+    pub fn index(self) -> usize {
+        match self {
+            Self::Roles => 0,
+            Self::Users => 1,
+            Self::Groups => 2,
+            Self::Providers => 3,
+        }
+    }
+
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Roles => "Roles",
+            Self::Users => "Users",
+            Self::Groups => "Groups",
+            Self::Providers => "Identity providers",
+        }
+    }
+}
+
+/// One browsable list: its query, filters, current results and cursor.
+#[derive(Debug, Clone, Default)]
+pub struct ListView {
+    pub query: String,
+    /// True while the search box has the keyboard.
+    pub editing: bool,
+    pub kind: Option<u8>,
+    pub account: Option<u16>,
+    pub sort: Sort,
+    /// The results on screen, and the query they answer.
+    pub hits: Arc<Vec<u32>>,
+    pub hits_for: Query,
+    /// Bumped on every query change; results of older generations are dropped.
+    pub generation: u64,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl ListView {
+    /// The query as it stands now (text, filters, order).
+    #[must_use]
+    pub fn query(&self) -> Query {
+        Query {
+            text: self.query.clone(),
+            kind: self.kind,
+            account: self.account,
+            sort: self.sort,
+        }
+    }
+
+    /// True while results for the current query have not arrived yet.
+    #[must_use]
+    pub fn pending(&self) -> bool {
+        self.hits_for != self.query()
+    }
+
+    /// The entity number under the cursor.
+    #[must_use]
+    pub fn current(&self) -> Option<usize> {
+        self.hits.get(self.selected).map(|&i| i as usize)
+    }
+}
+
+/// Which entity a detail view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Role(usize),
+    User(usize),
+    Group(usize),
+    Provider(usize),
+}
+
+/// A token class of pretty-printed JSON, for highlighting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tok {
+    Key,
+    Str,
+    Num,
+    Lit,
+    Punct,
+    /// A section heading ("inline policy: X").
+    Heading,
+    /// A problem line.
+    Problem,
+    Plain,
+}
+
+/// One displayed line: its tokens.
+pub type TextLine = Vec<(Tok, String)>;
+
+/// A scrollable pane of the detail view, in both readings.
+#[derive(Debug, Clone, Default)]
+pub struct Pane {
+    pub title: String,
+    /// The pane's policies as JSON text, for copying.
+    pub raw: String,
+    pub json: Vec<TextLine>,
+    pub plain: Vec<TextLine>,
+    pub scroll: usize,
+}
+
+/// A summary line: a label and its text; `warn` marks it as a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryLine {
+    pub label: String,
+    pub text: String,
+    pub warn: bool,
+}
+
+/// The detail view of one entity.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub subject: Subject,
+    pub title: String,
+    pub arn: String,
+    pub summary: Vec<SummaryLine>,
+    pub summary_scroll: usize,
+    pub panes: Vec<Pane>,
+    pub focus: usize,
+    /// Per-statement plain-language reading instead of JSON.
+    pub plain: bool,
+}
+
+/// Where keyboard focus is on the main screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Main,
+    Sessions,
+}
+
+/// The fields of the Simulate form, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    Role,
+    Caller,
+    Duration,
+    ExternalId,
+    Mfa,
+    MfaAge,
+    SessionName,
+    Tags,
+    Transitive,
+    SourceIdentity,
+    SessionPolicy,
+    Claims,
+    Run,
+}
+
+impl FormField {
+    pub const ALL: [Self; 13] = [
+        Self::Role,
+        Self::Caller,
+        Self::Duration,
+        Self::ExternalId,
+        Self::Mfa,
+        Self::MfaAge,
+        Self::SessionName,
+        Self::Tags,
+        Self::Transitive,
+        Self::SourceIdentity,
+        Self::SessionPolicy,
+        Self::Claims,
+        Self::Run,
+    ];
+
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Role => "Role",
+            Self::Caller => "Caller",
+            Self::Duration => "Duration (s)",
+            Self::ExternalId => "External ID",
+            Self::Mfa => "MFA",
+            Self::MfaAge => "MFA age (s)",
+            Self::SessionName => "Session name",
+            Self::Tags => "Session tags",
+            Self::Transitive => "Transitive keys",
+            Self::SourceIdentity => "Source identity",
+            Self::SessionPolicy => "Session policy",
+            Self::Claims => "Claims/attributes",
+            Self::Run => "[ Simulate ]",
+        }
+    }
+
+    /// A hint shown beside an empty field.
+    #[must_use]
+    pub fn hint(self) -> &'static str {
+        match self {
+            Self::Role => "Enter to pick a role",
+            Self::Caller => "Enter to pick who calls",
+            Self::Duration => "default: 3600",
+            Self::ExternalId | Self::SourceIdentity => "none",
+            Self::Mfa => "space toggles",
+            Self::MfaAge => "seconds since MFA",
+            Self::SessionName => "rolescope-session",
+            Self::Tags => "Key=Value, Key=Value",
+            Self::Transitive => "Key, Key",
+            Self::SessionPolicy => "inline JSON",
+            Self::Claims => "sub=repo:org/app:ref:refs/heads/main, aud=…",
+            Self::Run => "Enter runs the simulation",
+        }
+    }
+}
+
+/// What a picker chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickerFor {
+    Role,
+    Caller,
+}
+
+/// A choice offered by a picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// What the list shows (and matches against).
+    pub label: String,
+    /// A short category: user, role, session, service, OIDC, SAML.
+    pub group: &'static str,
+    pub caller: Option<Caller>,
+    pub role: Option<usize>,
+}
+
+/// A fuzzy picker over a short list.
+#[derive(Debug, Clone)]
+pub struct Picker {
+    pub purpose: PickerFor,
+    pub query: String,
+    pub choices: Vec<Choice>,
+    /// Matching choices (index, matched character positions), best first.
+    pub hits: Vec<(usize, Vec<u32>)>,
+    pub selected: usize,
+}
+
+/// The outcome shown in the form after running it.
+#[derive(Debug, Clone)]
+pub enum FormOutcome {
+    Issued { session: u32 },
+    Refused(crate::tui::sim::Refusal),
+    Invalid(String),
+}
+
+/// The Simulate form.
+#[derive(Debug, Clone)]
+pub struct SimForm {
+    pub role: Option<usize>,
+    pub caller: Option<Caller>,
+    pub caller_label: String,
+    pub fields: Vec<String>,
+    pub mfa: bool,
+    pub focus: usize,
+    pub picker: Option<Picker>,
+    pub outcome: Option<FormOutcome>,
+    pub scroll: usize,
+}
+
+impl SimForm {
+    #[must_use]
+    pub fn field(&self, f: FormField) -> &str {
+        FormField::ALL
+            .iter()
+            .position(|x| *x == f)
+            .and_then(|i| self.fields.get(i))
+            .map_or("", String::as_str)
+    }
+
+    #[must_use]
+    pub fn focused(&self) -> FormField {
+        FormField::ALL
+            .get(self.focus)
+            .copied()
+            .unwrap_or(FormField::Run)
+    }
+}
+
+/// The Ask form: may a session do an action on a resource?
+#[derive(Debug, Clone, Default)]
+pub struct AskForm {
+    pub session: u32,
+    pub action: String,
+    pub resource: String,
+    /// 0 = action, 1 = resource.
+    pub focus: usize,
+    pub answer: Option<crate::tui::sim::Answer>,
+}
+
+/// An overlay on top of the main screen.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help { scroll: usize },
+    Simulate(Box<SimForm>),
+    Ask(AskForm),
+    Inspect { session: u32, scroll: usize },
+    Message { title: String, text: String },
+}
+
+/// A simulated session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: u32,
+    /// Display names from the original caller to this session's role.
+    pub chain: Vec<String>,
+    pub role_arn: String,
+    pub role_name: String,
+    pub caller: Caller,
+    pub issued: Issued,
+    /// When the user ended it.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// True once the expiry has been written to the log.
+    pub expiry_logged: bool,
+}
+
+/// Where a session stands at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionState {
+    Active,
+    ExpiringSoon,
+    Expired,
+    Ended,
+}
+
+/// Sessions with at most this long left are "expiring soon".
+pub const EXPIRING_SOON: TimeDelta = TimeDelta::minutes(5);
+
+impl Session {
+    #[must_use]
+    pub fn state(&self, now: DateTime<Utc>) -> SessionState {
+        if self.ended_at.is_some() {
+            SessionState::Ended
+        } else if now >= self.issued.expires_at {
+            SessionState::Expired
+        } else if self.issued.expires_at - now <= EXPIRING_SOON {
+            SessionState::ExpiringSoon
+        } else {
+            SessionState::Active
+        }
+    }
+
+    #[must_use]
+    pub fn is_usable(&self, now: DateTime<Utc>) -> bool {
+        matches!(
+            self.state(now),
+            SessionState::Active | SessionState::ExpiringSoon
+        )
+    }
+}
+
+/// One line of the event log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub at: DateTime<Utc>,
+    pub text: String,
+}
+
+/// A status-line message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Everything the app knows.
+pub struct AppState {
+    pub inventory: Arc<Inventory>,
+    pub role_facts: Arc<Vec<RoleFacts>>,
+    pub indexes: [Arc<EntityIndex>; 4],
+    pub matcher: MatcherKind,
+    pub simulator: Arc<dyn Simulator>,
+    pub tab: Tab,
+    pub lists: [ListView; 4],
+    pub detail: Option<Detail>,
+    pub focus: Focus,
+    pub overlay: Option<Overlay>,
+    pub sessions: Vec<Session>,
+    pub next_session: u32,
+    pub session_selected: usize,
+    pub sessions_collapsed: bool,
+    pub log: Vec<LogEntry>,
+    pub clock: SimClock,
+    /// Real time since start, as last ticked.
+    pub elapsed: Duration,
+    /// Simulated time, as last ticked; what every timer on screen is computed from.
+    pub now: DateTime<Utc>,
+    pub width: u16,
+    pub height: u16,
+    pub status: Option<Status>,
+    pub no_color: bool,
+    pub quit: bool,
+    /// Set when the frame on screen no longer matches the state.
+    pub dirty: bool,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("tab", &self.tab)
+            .field("focus", &self.focus)
+            .field("sessions", &self.sessions.len())
+            .field("now", &self.now)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// A fresh state over `inventory`, with the simulated clock starting at `start`.
+    #[must_use]
+    pub fn new(
+        inventory: Arc<Inventory>,
+        simulator: Arc<dyn Simulator>,
+        start: DateTime<Utc>,
+    ) -> Self {
+        let role_facts: Vec<RoleFacts> = inventory
+            .roles
+            .iter()
+            .map(|r| facts::role_facts(&inventory, r))
+            .collect();
+        let indexes = [
+            Arc::new(EntityIndex::new(facts::role_entries(
+                &inventory,
+                &role_facts,
+            ))),
+            Arc::new(EntityIndex::new(facts::user_entries(&inventory))),
+            Arc::new(EntityIndex::new(facts::group_entries(&inventory))),
+            Arc::new(EntityIndex::new(facts::provider_entries(&inventory))),
+        ];
+        let mut state = Self {
+            inventory,
+            role_facts: Arc::new(role_facts),
+            indexes,
+            matcher: MatcherKind::default(),
+            simulator,
+            tab: Tab::Roles,
+            lists: Default::default(),
+            detail: None,
+            focus: Focus::Main,
+            overlay: None,
+            sessions: Vec::new(),
+            next_session: 1,
+            session_selected: 0,
+            sessions_collapsed: false,
+            log: Vec::new(),
+            clock: SimClock::new(start),
+            elapsed: Duration::ZERO,
+            now: start,
+            width: 80,
+            height: 24,
+            status: None,
+            no_color: false,
+            quit: false,
+            dirty: true,
+        };
+        // The unfiltered lists are known without searching: show them at once.
+        for (i, list) in state.lists.iter_mut().enumerate() {
+            let q = list.query();
+            let mut searcher = crate::tui::search::Searcher::new(state.matcher);
+            list.hits = Arc::new(searcher.search(&state.indexes[i], &q, None));
+            list.hits_for = q;
+        }
+        state
+    }
+
+    #[must_use]
+    pub fn list(&self) -> &ListView {
+        &self.lists[self.tab.index()]
+    }
+
+    pub fn list_mut(&mut self) -> &mut ListView {
+        &mut self.lists[self.tab.index()]
+    }
+
+    /// The number of entities in the current tab's collection.
+    #[must_use]
+    pub fn loaded(&self, tab: Tab) -> usize {
+        self.indexes[tab.index()].len()
+    }
+
+    #[must_use]
+    pub fn session(&self, id: u32) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+
+    /// The session under the cursor in the Sessions panel.
+    #[must_use]
+    pub fn selected_session(&self) -> Option<&Session> {
+        self.sessions.get(self.session_selected)
+    }
+
+    /// Who "you" are: the newest usable session, if any.
+    #[must_use]
+    pub fn you(&self) -> Option<&Session> {
+        self.sessions.iter().rev().find(|s| s.is_usable(self.now))
+    }
+
+    /// The soonest expiry still ahead of the clock.
+    #[must_use]
+    pub fn next_expiry(&self) -> Option<DateTime<Utc>> {
+        self.sessions
+            .iter()
+            .filter(|s| s.ended_at.is_none() && s.issued.expires_at > self.now)
+            .map(|s| s.issued.expires_at)
+            .min()
+    }
+
+    /// A fresh Simulate form for `role`, with the caller preset when given.
+    #[must_use]
+    pub fn new_form(&self, role: Option<usize>, caller: Option<(Caller, String)>) -> SimForm {
+        let mut fields = vec![String::new(); FormField::ALL.len()];
+        if let Some(r) = role.and_then(|r| self.inventory.roles.get(r)) {
+            fields[0] = r.name.clone();
+        }
+        let (caller, caller_label) = caller.map_or((None, String::new()), |(c, l)| (Some(c), l));
+        fields[1].clone_from(&caller_label);
+        SimForm {
+            role,
+            caller,
+            caller_label,
+            fields,
+            mfa: false,
+            focus: if role.is_some() { 1 } else { 0 },
+            picker: None,
+            outcome: None,
+            scroll: 0,
+        }
+    }
+
+    /// Reads the form into a simulator request, or says which field is wrong.
+    ///
+    /// # Errors
+    /// A message naming the field and what to enter.
+    pub fn form_input(&self, form: &SimForm) -> Result<AssumeInput, String> {
+        let role = form
+            .role
+            .and_then(|r| self.inventory.roles.get(r))
+            .ok_or("pick a role to assume: move to `Role` and press Enter")?;
+        if form.caller.is_none() {
+            return Err("pick a caller: move to `Caller` and press Enter".into());
+        }
+        let opt = |f: FormField| {
+            let v = form.field(f).trim();
+            (!v.is_empty()).then(|| v.to_owned())
+        };
+        let duration_seconds = match opt(FormField::Duration) {
+            None => None,
+            Some(v) => Some(v.parse::<u32>().map_err(|_| {
+                format!("duration `{v}` is not a whole number of seconds; enter e.g. 3600")
+            })?),
+        };
+        let mfa_age_seconds = match opt(FormField::MfaAge) {
+            None => None,
+            Some(v) => Some(v.parse::<u64>().map_err(|_| {
+                format!("MFA age `{v}` is not a whole number of seconds; enter e.g. 300")
+            })?),
+        };
+        let pairs = |f: FormField, what: &str| -> Result<Vec<(String, String)>, String> {
+            let mut out = Vec::new();
+            for item in form
+                .field(f)
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                let Some((k, v)) = item.split_once('=') else {
+                    return Err(format!("{what} `{item}` needs the form Key=Value"));
+                };
+                out.push((k.trim().to_owned(), v.trim().to_owned()));
+            }
+            Ok(out)
+        };
+        let session_policy = opt(FormField::SessionPolicy);
+        if let Some(p) = &session_policy
+            && let Err(e) = serde_json::from_str::<serde_json::Value>(p)
+        {
+            return Err(format!(
+                "the session policy is not valid JSON at column {}: {e}; enter a policy document such as {{\"Version\":\"2012-10-17\",\"Statement\":[…]}}",
+                e.column()
+            ));
+        }
+        Ok(AssumeInput {
+            role_arn: role.arn.clone(),
+            duration_seconds,
+            external_id: opt(FormField::ExternalId),
+            mfa: form.mfa,
+            mfa_age_seconds,
+            session_name: opt(FormField::SessionName).unwrap_or_else(|| "rolescope-session".into()),
+            tags: pairs(FormField::Tags, "session tag")?,
+            transitive_keys: form
+                .field(FormField::Transitive)
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            source_identity: opt(FormField::SourceIdentity),
+            session_policy,
+            claims: pairs(FormField::Claims, "claim")?,
+        })
+    }
+
+    /// Every caller the Simulate form can offer: users, roles, usable sessions, the
+    /// service principals trust policies name, and the identity providers.
+    #[must_use]
+    pub fn caller_choices(&self) -> Vec<Choice> {
+        let inv = &self.inventory;
+        let mut out = Vec::new();
+        for s in self.sessions.iter().filter(|s| s.is_usable(self.now)).rev() {
+            out.push(Choice {
+                label: format!("{} ({})", s.issued.session_arn, s.chain.join(" → ")),
+                group: "session",
+                caller: Some(Caller::Session { id: s.id }),
+                role: None,
+            });
+        }
+        for u in &inv.users {
+            out.push(Choice {
+                label: u.arn.clone(),
+                group: "user",
+                caller: Some(Caller::User { arn: u.arn.clone() }),
+                role: None,
+            });
+        }
+        let mut services: Vec<String> = Vec::new();
+        for r in &inv.roles {
+            if let Some(doc) = r.trust_policy.document.as_deref() {
+                for s in &doc.statements {
+                    if let Some(crate::engine::policy::document::Principals::Listed(l)) =
+                        &s.principal
+                    {
+                        for (k, v) in l {
+                            if *k == crate::engine::policy::document::PrincipalKind::Service {
+                                services.push(v.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        services.sort();
+        services.dedup();
+        for name in services {
+            out.push(Choice {
+                label: name.clone(),
+                group: "service",
+                caller: Some(Caller::Service { name }),
+                role: None,
+            });
+        }
+        for p in &inv.identity_providers {
+            let saml = p.provider_type == crate::engine::model::ProviderType::Saml;
+            out.push(Choice {
+                label: p.arn.clone(),
+                group: if saml { "SAML" } else { "OIDC" },
+                caller: Some(Caller::Federated {
+                    provider_arn: p.arn.clone(),
+                    saml,
+                }),
+                role: None,
+            });
+        }
+        for r in &inv.roles {
+            out.push(Choice {
+                label: r.arn.clone(),
+                group: "role",
+                caller: Some(Caller::Role { arn: r.arn.clone() }),
+                role: None,
+            });
+        }
+        out
+    }
+
+    /// Every role, as picker choices.
+    #[must_use]
+    pub fn role_choices(&self) -> Vec<Choice> {
+        self.inventory
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Choice {
+                label: r.arn.clone(),
+                group: "role",
+                caller: None,
+                role: Some(i),
+            })
+            .collect()
+    }
+
+    /// A display name for a caller: the user or role name, the session's role, the service.
+    #[must_use]
+    pub fn caller_name(&self, caller: &Caller) -> String {
+        match caller {
+            Caller::User { arn } | Caller::Role { arn } => {
+                arn.rsplit('/').next().unwrap_or(arn).to_owned()
+            }
+            Caller::Session { id } => self
+                .session(*id)
+                .map_or_else(|| format!("session {id}"), |s| s.role_name.clone()),
+            Caller::Service { name } => name.clone(),
+            Caller::Federated { provider_arn, .. } => provider_arn
+                .split_once('/')
+                .map_or(provider_arn.as_str(), |(_, p)| p)
+                .to_owned(),
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Drawing: [`render`] draws a whole frame from the state alone, one file per panel
+//! under `ui/`. [`areas`] is the layout, shared with `update` so mouse clicks land on
+//! what is drawn.
+
+pub mod ask;
+pub mod detail;
+pub mod entity_list;
+pub mod header;
+pub mod help;
+pub mod inspect;
+pub mod log;
+pub mod sessions;
+pub mod simulate;
+pub mod status;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::tui::state::{AppState, Overlay};
+use crate::tui::theme::Theme;
+
+/// Below this size the app shows "terminal too small" instead of its screens.
+pub const MIN_WIDTH: u16 = 50;
+pub const MIN_HEIGHT: u16 = 14;
+/// From this width on, the Sessions panel sits to the right; below, underneath.
+pub const WIDE: u16 = 110;
+/// From this width on, the detail panes sit side by side; below, stacked.
+pub const PANES_SIDE_BY_SIDE: u16 = 100;
+
+/// Where each part of the screen goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Areas {
+    pub header: Rect,
+    pub main: Rect,
+    pub sessions: Rect,
+    pub log: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+/// True when the terminal is too small for the screens.
+#[must_use]
+pub fn too_small(state: &AppState) -> bool {
+    state.width < MIN_WIDTH || state.height < MIN_HEIGHT
+}
+
+/// The screen layout for the state's size and panel settings.
+#[must_use]
+pub fn areas(state: &AppState) -> Areas {
+    let (w, h) = (state.width, state.height);
+    let header = Rect::new(0, 0, w, 1);
+    let status = Rect::new(0, h.saturating_sub(2), w, 1);
+    let footer = Rect::new(0, h.saturating_sub(1), w, 1);
+    let body = Rect::new(0, 1, w, h.saturating_sub(3));
+    if state.sessions_collapsed {
+        let main = Rect::new(body.x, body.y, body.width, body.height.saturating_sub(1));
+        let sessions = Rect::new(body.x, main.bottom(), body.width, body.height.min(1));
+        return Areas {
+            header,
+            main,
+            sessions,
+            log: Rect::new(0, 0, 0, 0),
+            status,
+            footer,
+        };
+    }
+    if w >= WIDE {
+        let side = 46.min(w / 3);
+        let main = Rect::new(body.x, body.y, body.width - side, body.height);
+        let log_h = (body.height / 3).clamp(3, 10);
+        let sessions = Rect::new(
+            main.right(),
+            body.y,
+            side,
+            body.height.saturating_sub(log_h),
+        );
+        let log = Rect::new(main.right(), sessions.bottom(), side, log_h);
+        Areas {
+            header,
+            main,
+            sessions,
+            log,
+            status,
+            footer,
+        }
+    } else {
+        let band = (body.height / 3).clamp(4, 10);
+        let main = Rect::new(body.x, body.y, body.width, body.height.saturating_sub(band));
+        let sessions_w = body.width * 3 / 5;
+        let sessions = Rect::new(body.x, main.bottom(), sessions_w, band);
+        let log = Rect::new(
+            sessions.right(),
+            main.bottom(),
+            body.width - sessions_w,
+            band,
+        );
+        Areas {
+            header,
+            main,
+            sessions,
+            log,
+            status,
+            footer,
+        }
+    }
+}
+
+/// Draws the whole frame from `state`.
+pub fn render(frame: &mut Frame<'_>, state: &AppState) {
+    let theme = Theme {
+        color: !state.no_color,
+    };
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "terminal too small: {}×{}; rolescope needs at least {MIN_WIDTH}×{MIN_HEIGHT} — enlarge the window, or q to quit",
+            area.width, area.height
+        );
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .alignment(Alignment::Center)
+                .style(theme.warn()),
+            area,
+        );
+        return;
+    }
+    let a = areas(state);
+    header::render(frame, a.header, state, theme);
+    match &state.detail {
+        Some(d) => detail::render(frame, a.main, state, d, theme),
+        None => entity_list::render(frame, a.main, state, theme),
+    }
+    sessions::render(frame, a.sessions, state, theme);
+    if a.log.width > 0 && a.log.height > 0 {
+        log::render(frame, a.log, state, theme);
+    }
+    status::render(frame, a.status, a.footer, state, theme);
+    match &state.overlay {
+        None => {}
+        Some(Overlay::Help { scroll }) => help::render(frame, area, *scroll, theme),
+        Some(Overlay::Simulate(form)) => simulate::render(frame, area, state, form, theme),
+        Some(Overlay::Ask(ask)) => ask::render(frame, area, state, ask, theme),
+        Some(Overlay::Inspect { session, scroll }) => {
+            inspect::render(frame, area, state, *session, *scroll, theme)
+        }
+        Some(Overlay::Message { title, text }) => {
+            let r = centered(area, 70, 9);
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(text.as_str())
+                    .wrap(Wrap { trim: false })
+                    .block(
+                        Block::bordered()
+                            .title(format!(" {title} "))
+                            .border_style(theme.border(true)),
+                    ),
+                r,
+            );
+        }
+    }
+}
+
+/// A rectangle of at most `w`×`h` centred in `area`.
+#[must_use]
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Cuts `s` to at most `max` characters, marking the cut with `…`.
+#[must_use]
+pub fn ellipsize(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+/// `mm:ss` (or `h:mm:ss` from an hour) for a number of seconds; negative counts as zero.
+#[must_use]
+pub fn mmss(secs: i64) -> String {
+    let s = secs.max(0);
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
+    } else {
+        format!("{:02}:{:02}", s / 60, s % 60)
+    }
+}

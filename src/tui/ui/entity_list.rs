@@ -1,0 +1,317 @@
+//! The browsable list of the current tab (roles, users, groups, identity providers):
+//! search box, shown-vs-loaded count, filters, and only the visible window of rows, with
+//! the matched characters of each visible row highlighted.
+
+use std::cell::RefCell;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::tui::facts::KINDS;
+use crate::tui::search::{Field, Searcher};
+use crate::tui::state::{AppState, Focus, Tab};
+use crate::tui::theme::Theme;
+use crate::tui::ui::ellipsize;
+
+thread_local! {
+    // Highlighting reuses one matcher's allocations across frames.
+    static HIGHLIGHTER: RefCell<Option<Searcher>> = const { RefCell::new(None) };
+}
+
+/// Where the rows go inside the list's area (below the search line and the headings).
+#[must_use]
+pub fn rows_area(main: Rect) -> Rect {
+    Rect::new(
+        main.x + 1,
+        main.y + 3,
+        main.width.saturating_sub(2),
+        main.height.saturating_sub(4),
+    )
+}
+
+/// Spans of `text` with the characters at `idx` (char positions) highlighted.
+#[must_use]
+pub fn highlighted(text: &str, idx: &[u32], base: Style, hl: Style) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_hl = false;
+    for (i, ch) in text.chars().enumerate() {
+        let is_hl = u32::try_from(i).is_ok_and(|i| idx.binary_search(&i).is_ok());
+        if is_hl != run_hl && !run.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_hl { hl } else { base },
+            ));
+        }
+        run_hl = is_hl;
+        run.push(ch);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_hl { hl } else { base }));
+    }
+    spans
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let s = ellipsize(s, w);
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(w.saturating_sub(n)))
+}
+
+struct Row {
+    name: String,
+    account: String,
+    extra: String,
+    marks: String,
+}
+
+fn row(state: &AppState, i: usize) -> Row {
+    let inv = &state.inventory;
+    let account_name = |a: &str| {
+        inv.account(a)
+            .and_then(|x| x.name.clone())
+            .map_or_else(|| a.to_owned(), |n| format!("{a} {n}"))
+    };
+    match state.tab {
+        Tab::Roles => {
+            let r = &inv.roles[i];
+            let f = state.role_facts.get(i);
+            let kinds = f.map(|f| f.labels().join(",")).unwrap_or_default();
+            let warn = f.map_or(0, |f| f.warnings.len());
+            let last = r
+                .last_used
+                .as_ref()
+                .and_then(|l| l.last_used_date)
+                .map_or_else(|| "—".to_owned(), |d| d.format("%Y-%m-%d").to_string());
+            Row {
+                name: r.name.clone(),
+                account: account_name(&r.account),
+                extra: format!("{kinds}  {last}"),
+                marks: if warn > 0 {
+                    format!("⚠{warn}")
+                } else {
+                    String::new()
+                },
+            }
+        }
+        Tab::Users => {
+            let u = &inv.users[i];
+            Row {
+                name: u.name.clone(),
+                account: account_name(&u.account),
+                extra: u.groups.join(","),
+                marks: String::new(),
+            }
+        }
+        Tab::Groups => {
+            let g = &inv.groups[i];
+            Row {
+                name: g.name.clone(),
+                account: account_name(&g.account),
+                extra: format!(
+                    "{} inline, {} managed",
+                    g.inline_policies.len(),
+                    g.managed_policies.len()
+                ),
+                marks: String::new(),
+            }
+        }
+        Tab::Providers => {
+            let p = &inv.identity_providers[i];
+            Row {
+                name: crate::tui::facts::provider_name(p),
+                account: account_name(&p.account),
+                extra: format!("{:?}", p.provider_type).to_uppercase(),
+                marks: String::new(),
+            }
+        }
+    }
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
+    let list = state.list();
+    let index = &state.indexes[state.tab.index()];
+    let mut title = format!(
+        " {} — {} shown / {} loaded",
+        state.tab.title(),
+        list.hits.len(),
+        index.len()
+    );
+    if let Some(k) = list.kind.and_then(|k| KINDS.get(usize::from(k))) {
+        title.push_str(&format!(" · kind: {k}"));
+    }
+    if let Some(a) = list
+        .account
+        .and_then(|a| index.accounts().get(usize::from(a)))
+    {
+        title.push_str(&format!(" · account: {a}"));
+    }
+    if list.query.trim().is_empty() {
+        title.push_str(&format!(" · sort: {} ", list.sort.label()));
+    } else {
+        title.push_str(&format!(" · ranked by match, then {} ", list.sort.label()));
+    }
+    let focused = state.focus == Focus::Main && state.overlay.is_none();
+    let block = Block::bordered()
+        .title(Span::styled(title, theme.title()))
+        .border_style(theme.border(focused));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height < 2 || inner.width < 10 {
+        return;
+    }
+    let search = if list.editing {
+        Line::from(vec![
+            Span::styled("/ ", theme.key()),
+            Span::raw(list.query.clone()),
+            Span::styled("▏", theme.key()),
+            Span::styled(
+                if list.pending() { "  searching…" } else { "" },
+                theme.dim(),
+            ),
+        ])
+    } else if list.query.is_empty() {
+        Line::styled("/ to search · f kind · A account · s sort", theme.dim())
+    } else {
+        Line::from(vec![
+            Span::styled("/ ", theme.key()),
+            Span::raw(list.query.clone()),
+            Span::styled(
+                if list.pending() {
+                    "  searching…"
+                } else {
+                    "  (Esc clears)"
+                },
+                theme.dim(),
+            ),
+        ])
+    };
+    frame.render_widget(
+        Paragraph::new(search),
+        Rect::new(inner.x, inner.y, inner.width, 1),
+    );
+    let w = usize::from(inner.width);
+    let name_w = (w * 2 / 5).max(12);
+    let acct_w = 26.min(w.saturating_sub(name_w + 4));
+    let extra_w = w.saturating_sub(name_w + acct_w + 8);
+    let (h_extra, h_name) = match state.tab {
+        Tab::Roles => ("KINDS  LAST USED", "NAME"),
+        Tab::Users => ("GROUPS", "NAME"),
+        Tab::Groups => ("POLICIES", "NAME"),
+        Tab::Providers => ("TYPE", "ISSUER / NAME"),
+    };
+    let heading = format!(
+        "  {} {} {} {}",
+        pad(h_name, name_w),
+        pad("ACCOUNT", acct_w),
+        pad(h_extra, extra_w),
+        "WARN"
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(ellipsize(&heading, w), theme.dim())),
+        Rect::new(inner.x, inner.y + 1, inner.width, 1),
+    );
+    let rows = rows_area(area);
+    if list.hits.is_empty() {
+        let msg = if list.pending() {
+            "searching…"
+        } else {
+            "no match — Esc clears the search, F clears filters"
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(msg, theme.dim())),
+            Rect::new(rows.x, rows.y, rows.width, rows.height.min(1)),
+        );
+        return;
+    }
+    let query = list.hits_for.text.clone();
+    let end = (list.offset + usize::from(rows.height)).min(list.hits.len());
+    let mut lines = Vec::with_capacity(end.saturating_sub(list.offset));
+    HIGHLIGHTER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let searcher = slot.get_or_insert_with(|| Searcher::new(state.matcher));
+        for pos in list.offset..end {
+            let i = list.hits[pos];
+            let r = row(state, i as usize);
+            let selected = pos == list.selected;
+            let base = if selected {
+                theme.selected()
+            } else {
+                Style::new()
+            };
+            let hl = if selected {
+                theme.selected().patch(theme.matched())
+            } else {
+                theme.matched()
+            };
+            let hit = if query.trim().is_empty() {
+                None
+            } else {
+                searcher.highlight(index, i, &query)
+            };
+            let mut spans = vec![Span::styled(if selected { "▶ " } else { "  " }, base)];
+            let name = pad(&r.name, name_w);
+            match &hit {
+                Some((Field::Name, idx)) => spans.extend(highlighted(&name, idx, base, hl)),
+                _ => spans.push(Span::styled(name, base)),
+            }
+            spans.push(Span::styled(
+                format!(" {} ", pad(&r.account, acct_w)),
+                base.patch(theme.dim()),
+            ));
+            match &hit {
+                Some((Field::Secondary | Field::Arn, idx)) => {
+                    let text = if matches!(hit, Some((Field::Arn, _))) {
+                        current_arn(state, i as usize)
+                    } else {
+                        index.secondary(i).to_owned()
+                    };
+                    let shown = window(&text, idx, extra_w.saturating_sub(2));
+                    spans.push(Span::styled("≈ ", base.patch(theme.dim())));
+                    spans.extend(highlighted(&shown.0, &shown.1, base, hl));
+                    let used = shown.0.chars().count() + 2;
+                    spans.push(Span::styled(" ".repeat(extra_w.saturating_sub(used)), base));
+                }
+                _ => spans.push(Span::styled(
+                    pad(&r.extra, extra_w),
+                    base.patch(theme.badge()),
+                )),
+            }
+            spans.push(Span::styled(
+                format!(" {}", r.marks),
+                base.patch(theme.warn()),
+            ));
+            lines.push(Line::from(spans));
+        }
+    });
+    frame.render_widget(Paragraph::new(lines), rows);
+}
+
+fn current_arn(state: &AppState, i: usize) -> String {
+    let inv = &state.inventory;
+    match state.tab {
+        Tab::Roles => inv.roles.get(i).map(|r| r.arn.clone()),
+        Tab::Users => inv.users.get(i).map(|u| u.arn.clone()),
+        Tab::Groups => inv.groups.get(i).map(|g| g.arn.clone()),
+        Tab::Providers => inv.identity_providers.get(i).map(|p| p.arn.clone()),
+    }
+    .unwrap_or_default()
+}
+
+/// A window of at most `w` characters of `text` around the first highlighted position,
+/// with the positions shifted into it.
+fn window(text: &str, idx: &[u32], w: usize) -> (String, Vec<u32>) {
+    let first = idx.first().copied().unwrap_or(0) as usize;
+    let start = first.saturating_sub(w / 4);
+    let shown: String = text.chars().skip(start).take(w).collect();
+    let start32 = u32::try_from(start).unwrap_or(0);
+    let shifted = idx
+        .iter()
+        .filter(|&&p| p >= start32)
+        .map(|&p| p - start32)
+        .collect();
+    (shown, shifted)
+}

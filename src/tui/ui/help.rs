@@ -1,0 +1,52 @@
+//! The help overlay, generated from the key tables of every mode.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::tui::keymap::{self, Mode};
+use crate::tui::theme::Theme;
+use crate::tui::ui::centered;
+
+/// Every line of help, from the tables.
+#[must_use]
+pub fn lines(theme: Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    out.push(Line::styled("Everywhere", theme.title()));
+    for b in keymap::global() {
+        out.push(Line::from(vec![
+            Span::styled(format!("  {:<10}", b.label), theme.key()),
+            Span::raw(b.help),
+        ]));
+    }
+    for mode in Mode::ALL {
+        if mode == Mode::Help {
+            continue;
+        }
+        out.push(Line::raw(""));
+        out.push(Line::styled(mode.title(), theme.title()));
+        for b in keymap::table(mode) {
+            out.push(Line::from(vec![
+                Span::styled(format!("  {:<10}", b.label), theme.key()),
+                Span::raw(b.help),
+            ]));
+        }
+    }
+    out
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, scroll: usize, theme: Theme) {
+    let r = centered(area, 72, area.height.saturating_sub(2));
+    frame.render_widget(Clear, r);
+    let all = lines(theme);
+    let skip = scroll.min(all.len().saturating_sub(1));
+    frame.render_widget(
+        Paragraph::new(all.into_iter().skip(skip).collect::<Vec<_>>()).block(
+            Block::bordered()
+                .title(" Help — keys (Esc closes, j/k scroll) ")
+                .border_style(theme.border(true)),
+        ),
+        r,
+    );
+}

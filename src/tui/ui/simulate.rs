@@ -1,0 +1,202 @@
+//! The Simulate form: the role, the caller (picked by fuzzy search), the call's
+//! parameters, and the outcome — the session issued, or every failing check with its
+//! category and fix.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::tui::state::{AppState, FormField, FormOutcome, Picker, PickerFor, SimForm};
+use crate::tui::theme::Theme;
+use crate::tui::ui::entity_list::highlighted;
+use crate::tui::ui::{centered, ellipsize, mmss};
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &SimForm, theme: Theme) {
+    let r = centered(area, 100, area.height.saturating_sub(2));
+    frame.render_widget(Clear, r);
+    let title = if matches!(form.caller, Some(crate::tui::sim::Caller::Session { .. })) {
+        " Simulate — chain from a session (AssumeRole) "
+    } else {
+        " Simulate — AssumeRole "
+    };
+    let block = Block::bordered()
+        .title(Span::styled(title, theme.title()))
+        .border_style(theme.border(true));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let w = usize::from(inner.width);
+    let mut lines = Vec::new();
+    for (i, f) in FormField::ALL.iter().enumerate() {
+        let focused = i == form.focus;
+        let cursor = if focused { "▸ " } else { "  " };
+        let value = match f {
+            FormField::Mfa => {
+                if form.mfa {
+                    "[x] MFA used for the call".to_owned()
+                } else {
+                    "[ ] no MFA".to_owned()
+                }
+            }
+            FormField::Run => String::new(),
+            _ => form.fields.get(i).cloned().unwrap_or_default(),
+        };
+        let (shown, style) = if value.is_empty() && *f != FormField::Run {
+            (f.hint().to_owned(), theme.dim())
+        } else {
+            (value, Style::new())
+        };
+        let label_style = if focused {
+            theme.selected()
+        } else {
+            theme.key()
+        };
+        let text = if focused
+            && !matches!(
+                f,
+                FormField::Mfa | FormField::Run | FormField::Role | FormField::Caller
+            ) {
+            format!("{shown}▏")
+        } else {
+            shown
+        };
+        lines.push(Line::from(vec![
+            Span::styled(cursor, label_style),
+            Span::styled(format!("{:<18}", f.label()), label_style),
+            Span::styled(ellipsize(&text, w.saturating_sub(21)), style),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    match &form.outcome {
+        None => lines.push(Line::styled(
+            "Enter on [ Simulate ] (or Ctrl-R) runs the call at the simulated time",
+            theme.dim(),
+        )),
+        Some(FormOutcome::Invalid(msg)) => {
+            lines.push(Line::styled(
+                format!("✗ cannot simulate yet: {msg}"),
+                theme.error(),
+            ));
+        }
+        Some(FormOutcome::Issued { session }) => {
+            if let Some(s) = state.session(*session) {
+                lines.push(Line::styled("✓ ALLOWED — STS issues a session", theme.ok()));
+                lines.push(Line::raw(format!("  chain        {}", s.chain.join(" → "))));
+                lines.push(Line::raw(format!(
+                    "  session ARN  {}",
+                    s.issued.session_arn
+                )));
+                lines.push(Line::raw(format!(
+                    "  role id      {}",
+                    s.issued.assumed_role_id
+                )));
+                lines.push(Line::raw(format!(
+                    "  expires      {} (in {})",
+                    s.issued.expires_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                    mmss((s.issued.expires_at - state.now).num_seconds())
+                )));
+                if s.issued.chained {
+                    lines.push(Line::styled(
+                        "  role chaining: the session is capped at one hour",
+                        theme.warn(),
+                    ));
+                }
+                for n in &s.issued.notes {
+                    lines.push(Line::styled(format!("  note: {n}"), theme.dim()));
+                }
+                lines.push(Line::styled(
+                    "  Esc closes; the session is in the Sessions panel (Tab)",
+                    theme.dim(),
+                ));
+            }
+        }
+        Some(FormOutcome::Refused(refusal)) => {
+            lines.push(Line::styled(
+                format!("✗ DENIED — {}", refusal.code),
+                theme.error(),
+            ));
+            lines.push(Line::raw(format!("  {}", refusal.message)));
+            if refusal.checks.is_empty() {
+                lines.push(Line::styled("  no failing check was reported", theme.dim()));
+            }
+            for (n, c) in refusal.checks.iter().enumerate() {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {}. [{}] ", n + 1, c.category), theme.warn()),
+                    Span::raw(c.what.clone()),
+                ]));
+                lines.push(Line::from(vec![
+                    Span::styled("     fix: ", theme.key()),
+                    Span::raw(c.fix.clone()),
+                ]));
+            }
+        }
+    }
+    let skip = u16::try_from(form.scroll).unwrap_or(0);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((skip, 0)),
+        inner,
+    );
+    if let Some(p) = &form.picker {
+        render_picker(frame, r, p, theme);
+    }
+}
+
+fn render_picker(frame: &mut Frame<'_>, area: Rect, p: &Picker, theme: Theme) {
+    let r = centered(
+        area,
+        area.width.saturating_sub(6),
+        area.height.saturating_sub(4),
+    );
+    frame.render_widget(Clear, r);
+    let what = match p.purpose {
+        PickerFor::Role => "Pick the role to assume",
+        PickerFor::Caller => {
+            "Pick the caller: users, roles, sessions, services, federated identities"
+        }
+    };
+    let title = format!(" {what} — {} / {} ", p.hits.len(), p.choices.len());
+    let block = Block::bordered()
+        .title(Span::styled(title, theme.title()))
+        .border_style(theme.border(true));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("> ", theme.key()),
+        Span::raw(p.query.clone()),
+        Span::styled("▏", theme.key()),
+    ])];
+    let rows = usize::from(inner.height.saturating_sub(1));
+    let start = p.selected.saturating_sub(rows.saturating_sub(1));
+    let w = usize::from(inner.width);
+    for (pos, (i, idx)) in p.hits.iter().enumerate().skip(start).take(rows) {
+        let Some(c) = p.choices.get(*i) else { continue };
+        let selected = pos == p.selected;
+        let base = if selected {
+            theme.selected()
+        } else {
+            Style::new()
+        };
+        let hl = if selected {
+            theme.selected().patch(theme.matched())
+        } else {
+            theme.matched()
+        };
+        let mut spans = vec![Span::styled(
+            format!("{}{:<8} ", if selected { "▶ " } else { "  " }, c.group),
+            base.patch(theme.badge()),
+        )];
+        let label = ellipsize(&c.label, w.saturating_sub(12));
+        spans.extend(highlighted(&label, idx, base, hl));
+        lines.push(Line::from(spans));
+    }
+    if p.hits.is_empty() {
+        lines.push(Line::styled(
+            "no match — ⌫ to widen the search",
+            theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,950 @@
+//! The one place the state changes: [`apply`] takes a [`Command`] and returns the
+//! [`Effect`]s the loop must carry out. Synchronous and deterministic, so flows are
+//! tested by feeding commands and reading the state.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use nucleo_matcher::{Config, Matcher};
+
+use crate::tui::command::{Command, Effect};
+use crate::tui::detail;
+use crate::tui::facts::KINDS;
+use crate::tui::keymap::{self, Mode};
+use crate::tui::search::{self, Request, Response, Searcher};
+use crate::tui::sim::CallerView;
+use crate::tui::state::{
+    AppState, AskForm, Choice, Focus, FormField, FormOutcome, LogEntry, Overlay, Picker, PickerFor,
+    Session, SessionState, Status, Subject, Tab,
+};
+use crate::tui::ui::{self, entity_list, sessions};
+
+/// Applies `command` to `state`; returns what the loop must do next.
+pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    if let Command::Tick(elapsed) = command {
+        tick(state, elapsed);
+        return fx;
+    }
+    state.dirty = true;
+    let mode = keymap::mode(state);
+    match command {
+        Command::Tick(_) => {}
+        Command::Quit => {
+            state.quit = true;
+            fx.push(Effect::Quit);
+        }
+        Command::Suspend => fx.push(Effect::Suspend),
+        Command::Resize(w, h) => {
+            state.width = w;
+            state.height = h;
+            keep_cursor_visible(state);
+        }
+        Command::Up => step(state, mode, -1),
+        Command::Down => step(state, mode, 1),
+        Command::PageUp => {
+            let page = page_size(state, mode);
+            step(state, mode, -page);
+        }
+        Command::PageDown => {
+            let page = page_size(state, mode);
+            step(state, mode, page);
+        }
+        Command::Top => step(state, mode, -isize::MAX / 2),
+        Command::Bottom => step(state, mode, isize::MAX / 2),
+        Command::StartSearch => {
+            state.detail = None;
+            state.focus = Focus::Main;
+            state.list_mut().editing = true;
+        }
+        Command::Input(ch) => input(state, mode, ch, &mut fx),
+        Command::Backspace => edit(state, mode, &mut fx, |s| {
+            s.pop();
+        }),
+        Command::ClearInput => edit(state, mode, &mut fx, String::clear),
+        Command::AcceptSearch => state.list_mut().editing = false,
+        Command::CancelSearch => {
+            let list = state.list_mut();
+            list.editing = false;
+            if !list.query.is_empty() {
+                list.query.clear();
+                requery(state, &mut fx);
+            }
+        }
+        Command::SearchResults(response) => accept_results(state, response),
+        Command::CycleKind => {
+            if state.tab == Tab::Roles {
+                let present = state.role_facts.iter().fold(0u32, |m, f| m | f.mask());
+                let current = state.list().kind;
+                let next = (current.map_or(0, |k| k + 1)..u8::try_from(KINDS.len()).unwrap_or(0))
+                    .find(|k| present & (1 << k) != 0);
+                state.list_mut().kind = next;
+                requery(state, &mut fx);
+            } else {
+                status(
+                    state,
+                    "kinds apply to roles; press 1 for the roles list",
+                    false,
+                );
+            }
+        }
+        Command::CycleAccount => {
+            let n = state.indexes[state.tab.index()].accounts().len();
+            let list = state.list_mut();
+            list.account = match list.account {
+                None if n > 0 => Some(0),
+                Some(a) if usize::from(a) + 1 < n => Some(a + 1),
+                _ => None,
+            };
+            requery(state, &mut fx);
+        }
+        Command::CycleSort => {
+            let list = state.list_mut();
+            list.sort = list.sort.next();
+            requery(state, &mut fx);
+        }
+        Command::ClearFilters => {
+            let list = state.list_mut();
+            list.kind = None;
+            list.account = None;
+            requery(state, &mut fx);
+        }
+        Command::SelectTab(i) => {
+            if let Some(tab) = Tab::ALL.get(i) {
+                state.tab = *tab;
+                state.detail = None;
+                state.focus = Focus::Main;
+            }
+        }
+        Command::FocusNext => focus_step(state, mode, 1),
+        Command::FocusPrev => focus_step(state, mode, -1),
+        Command::Open => open(state, mode, &mut fx),
+        Command::Back => back(state, mode, &mut fx),
+        Command::TogglePlain => {
+            if let Some(d) = &mut state.detail {
+                d.plain = !d.plain;
+                for p in &mut d.panes {
+                    p.scroll = 0;
+                }
+            }
+        }
+        Command::ToggleHelp => {
+            state.overlay = match state.overlay {
+                Some(Overlay::Help { .. }) => None,
+                _ => Some(Overlay::Help { scroll: 0 }),
+            };
+        }
+        Command::ToggleSessions => {
+            state.sessions_collapsed = !state.sessions_collapsed;
+            if state.sessions_collapsed {
+                state.focus = Focus::Main;
+            }
+            keep_cursor_visible(state);
+        }
+        Command::YankArn => {
+            let arn = match (&state.detail, state.focus) {
+                (_, Focus::Sessions) => state
+                    .selected_session()
+                    .map(|s| s.issued.session_arn.clone()),
+                (Some(d), _) => Some(d.arn.clone()),
+                (None, _) => current_arn(state),
+            };
+            match arn {
+                Some(arn) => {
+                    status(
+                        state,
+                        &format!("copied {arn} to the clipboard (OSC 52)"),
+                        false,
+                    );
+                    fx.push(Effect::Clipboard(arn));
+                }
+                None => status(state, "nothing selected to copy", true),
+            }
+        }
+        Command::YankPolicy => {
+            let raw = state
+                .detail
+                .as_ref()
+                .and_then(|d| d.panes.get(d.focus))
+                .map(|p| (p.title.clone(), p.raw.clone()));
+            match raw {
+                Some((title, raw)) if !raw.is_empty() => {
+                    status(
+                        state,
+                        &format!("copied {title} JSON to the clipboard (OSC 52)"),
+                        false,
+                    );
+                    fx.push(Effect::Clipboard(raw));
+                }
+                _ => status(state, "this pane holds no policy JSON to copy", true),
+            }
+        }
+        Command::ClockPause => {
+            state.clock.toggle_pause(state.elapsed);
+            let what = if state.clock.is_paused() {
+                "paused"
+            } else {
+                "resumed"
+            };
+            log(state, format!("clock {what}"));
+        }
+        Command::ClockFaster => {
+            state.clock.faster(state.elapsed);
+            log(state, format!("clock speed ×{}", state.clock.speed()));
+        }
+        Command::ClockSlower => {
+            state.clock.slower(state.elapsed);
+            log(state, format!("clock speed ×{}", state.clock.speed()));
+        }
+        Command::ClockNextExpiry => match state.next_expiry() {
+            Some(t) => {
+                state.clock.jump_to(t, state.elapsed);
+                log(
+                    state,
+                    format!("clock jumped to the next expiry, {}", t.format("%H:%M:%S")),
+                );
+                let elapsed = state.elapsed;
+                tick(state, elapsed);
+            }
+            None => status(
+                state,
+                "no session is waiting to expire; simulate one with a on a role",
+                false,
+            ),
+        },
+        Command::Simulate => simulate(state),
+        Command::Chain => chain(state),
+        Command::Ask => match state.selected_session() {
+            Some(s) if s.is_usable(state.now) => {
+                state.overlay = Some(Overlay::Ask(AskForm {
+                    session: s.id,
+                    ..AskForm::default()
+                }));
+            }
+            Some(s) => {
+                let msg = format!(
+                    "session {} is no longer usable; simulate a new one",
+                    s.issued.session_arn
+                );
+                status(state, &msg, true);
+            }
+            None => status(
+                state,
+                "no session selected; simulate one with a on a role",
+                true,
+            ),
+        },
+        Command::Inspect => {
+            if let Some(s) = state.selected_session() {
+                state.overlay = Some(Overlay::Inspect {
+                    session: s.id,
+                    scroll: 0,
+                });
+            }
+        }
+        Command::EndSession => {
+            let now = state.now;
+            if let Some(s) = state.sessions.get_mut(state.session_selected)
+                && s.ended_at.is_none()
+            {
+                s.ended_at = Some(now);
+                let text = format!("ended session {}", s.issued.session_arn);
+                log(state, text);
+            }
+        }
+        Command::Toggle => {
+            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
+                f.mfa = !f.mfa;
+            }
+        }
+        Command::Run => run_form(state),
+        Command::Click(x, y) => click(state, x, y, &mut fx),
+        Command::Scroll(x, y, delta) => scroll_at(state, x, y, delta),
+    }
+    fx
+}
+
+fn tick(state: &mut AppState, elapsed: std::time::Duration) {
+    state.elapsed = elapsed;
+    let now = state.clock.now(elapsed);
+    if now.timestamp() != state.now.timestamp() {
+        state.dirty = true;
+    }
+    state.now = now;
+    let mut expired = Vec::new();
+    for s in &mut state.sessions {
+        if !s.expiry_logged && s.ended_at.is_none() && now >= s.issued.expires_at {
+            s.expiry_logged = true;
+            expired.push((
+                s.issued.expires_at,
+                format!("session {} expired", s.issued.session_arn),
+            ));
+        }
+    }
+    for (at, text) in expired {
+        state.log.push(LogEntry { at, text });
+        state.dirty = true;
+    }
+}
+
+fn log(state: &mut AppState, text: String) {
+    state.log.push(LogEntry {
+        at: state.now,
+        text,
+    });
+}
+
+fn status(state: &mut AppState, text: &str, error: bool) {
+    state.status = Some(Status {
+        text: text.to_owned(),
+        error,
+    });
+}
+
+fn current_arn(state: &AppState) -> Option<String> {
+    let i = state.list().current()?;
+    let inv = &state.inventory;
+    match state.tab {
+        Tab::Roles => inv.roles.get(i).map(|r| r.arn.clone()),
+        Tab::Users => inv.users.get(i).map(|u| u.arn.clone()),
+        Tab::Groups => inv.groups.get(i).map(|g| g.arn.clone()),
+        Tab::Providers => inv.identity_providers.get(i).map(|p| p.arn.clone()),
+    }
+}
+
+/// Starts a search for the current list's query, with a new generation.
+fn requery(state: &mut AppState, fx: &mut Vec<Effect>) {
+    let list_no = state.tab.index();
+    let list = state.list_mut();
+    list.generation += 1;
+    list.selected = 0;
+    list.offset = 0;
+    fx.push(Effect::Search(Request {
+        list: list_no,
+        generation: list.generation,
+        query: list.query(),
+    }));
+}
+
+fn accept_results(state: &mut AppState, r: Response) {
+    let Some(list) = state.lists.get_mut(r.list) else {
+        return;
+    };
+    // INVARIANT: only the newest generation's results reach the screen.
+    if r.generation != list.generation {
+        return;
+    }
+    list.hits = r.hits;
+    list.hits_for = r.query;
+    list.selected = list.selected.min(list.hits.len().saturating_sub(1));
+    keep_cursor_visible(state);
+}
+
+/// Runs a search request on the calling thread and returns its results as a command
+/// (what the worker does, for tests and for callers without a worker).
+#[must_use]
+pub fn search_now(state: &AppState, request: &Request) -> Command {
+    let started = std::time::Instant::now();
+    let mut searcher = Searcher::new(state.matcher);
+    let hits = state
+        .indexes
+        .get(request.list)
+        .map(|idx| searcher.search(idx, &request.query, None))
+        .unwrap_or_default();
+    Command::SearchResults(Response {
+        list: request.list,
+        generation: request.generation,
+        query: request.query.clone(),
+        hits: Arc::new(hits),
+        elapsed: started.elapsed(),
+    })
+}
+
+fn clamp_add(value: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let v = isize::try_from(value).unwrap_or(0).saturating_add(delta);
+    usize::try_from(v.max(0)).unwrap_or(0).min(len - 1)
+}
+
+fn page_size(state: &AppState, mode: Mode) -> isize {
+    let a = ui::areas(state);
+    let rows = match mode {
+        Mode::Detail => ui::detail::pane_rows(a.main, state),
+        Mode::Sessions => usize::from(a.sessions.height / 3),
+        _ => usize::from(entity_list::rows_area(a.main).height),
+    };
+    isize::try_from(rows.max(1)).unwrap_or(1)
+}
+
+fn step(state: &mut AppState, mode: Mode, delta: isize) {
+    match mode {
+        Mode::List | Mode::Search => {
+            let list = state.list_mut();
+            list.selected = clamp_add(list.selected, delta, list.hits.len());
+            keep_cursor_visible(state);
+        }
+        Mode::Detail => {
+            if let Some(d) = &mut state.detail {
+                let plain = d.plain;
+                if let Some(p) = d.panes.get_mut(d.focus) {
+                    let len = if plain { p.plain.len() } else { p.json.len() };
+                    p.scroll = clamp_add(p.scroll, delta, len);
+                }
+            }
+        }
+        Mode::Sessions => {
+            state.session_selected = clamp_add(state.session_selected, delta, state.sessions.len());
+        }
+        Mode::Help => {
+            if let Some(Overlay::Help { scroll }) = &mut state.overlay {
+                *scroll = clamp_add(*scroll, delta, 200);
+            }
+        }
+        Mode::Popup => {
+            if let Some(Overlay::Inspect { scroll, .. }) = &mut state.overlay {
+                *scroll = clamp_add(*scroll, delta, 100);
+            }
+        }
+        Mode::Form => {
+            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
+                f.scroll = clamp_add(f.scroll, delta, 200);
+            }
+        }
+        Mode::Picker => {
+            if let Some(Overlay::Simulate(f)) = &mut state.overlay
+                && let Some(p) = &mut f.picker
+            {
+                p.selected = clamp_add(p.selected, delta, p.hits.len());
+            }
+        }
+        Mode::Ask => {}
+    }
+}
+
+/// Keeps the list's cursor inside the visible window.
+fn keep_cursor_visible(state: &mut AppState) {
+    let rows = usize::from(entity_list::rows_area(ui::areas(state).main).height).max(1);
+    for list in &mut state.lists {
+        if list.selected < list.offset {
+            list.offset = list.selected;
+        } else if list.selected >= list.offset + rows {
+            list.offset = list.selected + 1 - rows;
+        }
+        let max_offset = list.hits.len().saturating_sub(rows);
+        list.offset = list.offset.min(max_offset);
+    }
+}
+
+fn input(state: &mut AppState, mode: Mode, ch: char, fx: &mut Vec<Effect>) {
+    if mode == Mode::Form && keymap::on_toggle_field(state) && ch == ' ' {
+        if let Some(Overlay::Simulate(f)) = &mut state.overlay {
+            f.mfa = !f.mfa;
+        }
+        return;
+    }
+    edit(state, mode, fx, |s| s.push(ch));
+}
+
+/// Edits the text field that has the keyboard in `mode`.
+fn edit(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>, change: impl FnOnce(&mut String)) {
+    match mode {
+        Mode::Search => {
+            let before = state.list().query.clone();
+            change(&mut state.list_mut().query);
+            if state.list().query != before {
+                requery(state, fx);
+            }
+        }
+        Mode::Form => {
+            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
+                let field = f.focused();
+                if matches!(field, FormField::Role | FormField::Caller) {
+                    // Typing on a picked field opens its picker with what was typed.
+                    let mut q = String::new();
+                    change(&mut q);
+                    let purpose = if field == FormField::Role {
+                        PickerFor::Role
+                    } else {
+                        PickerFor::Caller
+                    };
+                    open_picker(state, purpose, q);
+                    return;
+                }
+                if matches!(field, FormField::Mfa | FormField::Run) {
+                    return;
+                }
+                if let Some(v) = f.fields.get_mut(f.focus) {
+                    change(v);
+                }
+            }
+        }
+        Mode::Picker => {
+            let mut matcher = Matcher::new(Config::DEFAULT);
+            if let Some(Overlay::Simulate(f)) = &mut state.overlay
+                && let Some(p) = &mut f.picker
+            {
+                change(&mut p.query);
+                refilter(p, &mut matcher);
+            }
+        }
+        Mode::Ask => {
+            if let Some(Overlay::Ask(a)) = &mut state.overlay {
+                let field = if a.focus == 0 {
+                    &mut a.action
+                } else {
+                    &mut a.resource
+                };
+                change(field);
+                a.answer = None;
+            }
+        }
+        _ => {}
+    }
+}
+
+fn refilter(p: &mut Picker, matcher: &mut Matcher) {
+    let q = p.query.trim();
+    p.hits = if q.is_empty() {
+        p.choices
+            .iter()
+            .enumerate()
+            .map(|(i, _)| (i, Vec::new()))
+            .collect()
+    } else {
+        let mut scored: Vec<(u32, usize, Vec<u32>)> = p
+            .choices
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                search::match_small(q, &c.label, matcher).map(|(s, idx)| (s, i, idx))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, i, idx)| (i, idx)).collect()
+    };
+    p.selected = 0;
+}
+
+fn open_picker(state: &mut AppState, purpose: PickerFor, query: String) {
+    let choices: Vec<Choice> = match purpose {
+        PickerFor::Role => state.role_choices(),
+        PickerFor::Caller => state.caller_choices(),
+    };
+    let mut picker = Picker {
+        purpose,
+        query,
+        choices,
+        hits: Vec::new(),
+        selected: 0,
+    };
+    refilter(&mut picker, &mut Matcher::new(Config::DEFAULT));
+    if let Some(Overlay::Simulate(f)) = &mut state.overlay {
+        f.picker = Some(picker);
+    }
+}
+
+fn focus_step(state: &mut AppState, mode: Mode, delta: isize) {
+    match mode {
+        Mode::Form => {
+            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
+                let n = FormField::ALL.len();
+                f.focus = usize::try_from(
+                    (isize::try_from(f.focus).unwrap_or(0) + delta)
+                        .rem_euclid(isize::try_from(n).unwrap_or(1)),
+                )
+                .unwrap_or(0);
+            }
+        }
+        Mode::Ask => {
+            if let Some(Overlay::Ask(a)) = &mut state.overlay {
+                a.focus = 1 - a.focus.min(1);
+            }
+        }
+        Mode::Detail => {
+            let Some(d) = &mut state.detail else { return };
+            let n = d.panes.len();
+            let next = isize::try_from(d.focus).unwrap_or(0) + delta;
+            if next < 0 || next >= isize::try_from(n).unwrap_or(0) {
+                if !state.sessions_collapsed {
+                    state.focus = Focus::Sessions;
+                }
+                d.focus = if next < 0 { n.saturating_sub(1) } else { 0 };
+            } else {
+                d.focus = usize::try_from(next).unwrap_or(0);
+            }
+        }
+        Mode::List | Mode::Search => {
+            if !state.sessions_collapsed {
+                state.list_mut().editing = false;
+                state.focus = Focus::Sessions;
+            }
+        }
+        Mode::Sessions => state.focus = Focus::Main,
+        Mode::Picker | Mode::Help | Mode::Popup => {}
+    }
+}
+
+fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
+    let _ = fx;
+    match mode {
+        Mode::List | Mode::Search => {
+            let Some(i) = state.list().current() else {
+                status(
+                    state,
+                    "no entry selected: the list is empty; clear the search with Esc",
+                    true,
+                );
+                return;
+            };
+            let subject = match state.tab {
+                Tab::Roles => Subject::Role(i),
+                Tab::Users => Subject::User(i),
+                Tab::Groups => Subject::Group(i),
+                Tab::Providers => Subject::Provider(i),
+            };
+            state.list_mut().editing = false;
+            state.detail = detail::build(&state.inventory, &state.role_facts, subject);
+        }
+        Mode::Sessions => {
+            if let Some(s) = state.selected_session() {
+                state.overlay = Some(Overlay::Inspect {
+                    session: s.id,
+                    scroll: 0,
+                });
+            }
+        }
+        Mode::Form => {
+            let Some(Overlay::Simulate(f)) = &mut state.overlay else {
+                return;
+            };
+            match f.focused() {
+                FormField::Role => open_picker(state, PickerFor::Role, String::new()),
+                FormField::Caller => open_picker(state, PickerFor::Caller, String::new()),
+                FormField::Mfa => f.mfa = !f.mfa,
+                FormField::Run => run_form(state),
+                _ => f.focus = (f.focus + 1).min(FormField::ALL.len() - 1),
+            }
+        }
+        Mode::Picker => choose(state),
+        Mode::Ask => ask(state),
+        Mode::Help | Mode::Popup => state.overlay = None,
+        Mode::Detail => {}
+    }
+}
+
+fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
+    match mode {
+        Mode::Picker => {
+            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
+                f.picker = None;
+            }
+        }
+        Mode::Form | Mode::Ask | Mode::Help | Mode::Popup => state.overlay = None,
+        Mode::Detail => state.detail = None,
+        Mode::Sessions => state.focus = Focus::Main,
+        Mode::List => {
+            if !state.list().query.is_empty() {
+                state.list_mut().query.clear();
+                requery(state, fx);
+            }
+        }
+        Mode::Search => {}
+    }
+}
+
+fn choose(state: &mut AppState) {
+    let Some(Overlay::Simulate(f)) = &mut state.overlay else {
+        return;
+    };
+    let Some(p) = f.picker.take() else { return };
+    let Some(choice) = p
+        .hits
+        .get(p.selected)
+        .and_then(|(i, _)| p.choices.get(*i))
+        .cloned()
+    else {
+        f.picker = Some(p);
+        return;
+    };
+    match p.purpose {
+        PickerFor::Role => {
+            f.role = choice.role;
+            f.fields[0] = choice
+                .role
+                .and_then(|r| state.inventory.roles.get(r))
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+        }
+        PickerFor::Caller => {
+            f.caller = choice.caller;
+            f.caller_label = format!("{} {}", choice.group, choice.label);
+            f.fields[1].clone_from(&f.caller_label);
+        }
+    }
+    f.outcome = None;
+    f.focus = (f.focus + 1).min(FormField::ALL.len() - 1);
+}
+
+fn simulate(state: &mut AppState) {
+    let role = match (&state.detail, state.tab) {
+        (Some(d), _) => match d.subject {
+            Subject::Role(i) => Some(i),
+            _ => None,
+        },
+        (None, Tab::Roles) => state.list().current(),
+        _ => None,
+    };
+    let caller = match (&state.detail, state.tab) {
+        (Some(d), _) => match d.subject {
+            Subject::User(i) => state.inventory.users.get(i).map(|u| u.arn.clone()),
+            _ => None,
+        },
+        (None, Tab::Users) => state
+            .list()
+            .current()
+            .and_then(|i| state.inventory.users.get(i))
+            .map(|u| u.arn.clone()),
+        _ => None,
+    }
+    .map(|arn| {
+        (
+            crate::tui::sim::Caller::User { arn: arn.clone() },
+            format!("user {arn}"),
+        )
+    });
+    let form = state.new_form(role, caller);
+    state.overlay = Some(Overlay::Simulate(Box::new(form)));
+}
+
+fn chain(state: &mut AppState) {
+    let Some(s) = state.selected_session() else {
+        status(
+            state,
+            "no session selected; simulate one with a on a role first",
+            true,
+        );
+        return;
+    };
+    if !s.is_usable(state.now) {
+        let msg = format!(
+            "session {} is {}; a chain needs a live session — simulate a new one",
+            s.issued.session_arn,
+            if s.state(state.now) == SessionState::Ended {
+                "ended"
+            } else {
+                "expired"
+            }
+        );
+        status(state, &msg, true);
+        return;
+    }
+    let caller = (
+        crate::tui::sim::Caller::Session { id: s.id },
+        format!("session {} ({})", s.issued.session_arn, s.chain.join(" → ")),
+    );
+    let mut form = state.new_form(None, Some(caller));
+    form.focus = 0;
+    state.overlay = Some(Overlay::Simulate(Box::new(form)));
+}
+
+fn run_form(state: &mut AppState) {
+    let Some(Overlay::Simulate(form)) = &state.overlay else {
+        return;
+    };
+    let input = match state.form_input(form) {
+        Ok(i) => i,
+        Err(msg) => {
+            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
+                f.outcome = Some(FormOutcome::Invalid(msg));
+            }
+            return;
+        }
+    };
+    let Some(caller) = form.caller.clone() else {
+        return;
+    };
+    let role_index = form.role;
+    let session = match &caller {
+        crate::tui::sim::Caller::Session { id } => state.session(*id),
+        _ => None,
+    };
+    let view = CallerView {
+        caller: &caller,
+        session: session.map(|s| &s.issued),
+        session_role_arn: session.map(|s| s.role_arn.as_str()),
+    };
+    let result = state
+        .simulator
+        .assume(&state.inventory, &view, &input, state.now);
+    let mut chain_names =
+        session.map_or_else(|| vec![state.caller_name(&caller)], |s| s.chain.clone());
+    let role = role_index.and_then(|r| state.inventory.roles.get(r));
+    let role_name = role.map(|r| r.name.clone()).unwrap_or_default();
+    let outcome = match result {
+        Ok(issued) => {
+            let id = state.next_session;
+            state.next_session += 1;
+            chain_names.push(role_name.clone());
+            let text = format!(
+                "{} assumed {role_name}: {} until {}",
+                state.caller_name(&caller),
+                issued.session_arn,
+                issued.expires_at.format("%H:%M:%S")
+            );
+            state.sessions.push(Session {
+                id,
+                chain: chain_names,
+                role_arn: input.role_arn.clone(),
+                role_name,
+                caller: caller.clone(),
+                issued,
+                ended_at: None,
+                expiry_logged: false,
+            });
+            state.session_selected = state.sessions.len() - 1;
+            log(state, text);
+            FormOutcome::Issued { session: id }
+        }
+        Err(refusal) => {
+            let text = format!(
+                "{} could not assume {role_name}: {} ({} failing check{})",
+                state.caller_name(&caller),
+                refusal.code,
+                refusal.checks.len(),
+                if refusal.checks.len() == 1 { "" } else { "s" }
+            );
+            log(state, text);
+            FormOutcome::Refused(refusal)
+        }
+    };
+    if let Some(Overlay::Simulate(f)) = &mut state.overlay {
+        f.outcome = Some(outcome);
+        f.scroll = 0;
+    }
+}
+
+fn ask(state: &mut AppState) {
+    let Some(Overlay::Ask(a)) = &state.overlay else {
+        return;
+    };
+    let (action, resource) = (a.action.trim().to_owned(), a.resource.trim().to_owned());
+    let Some(s) = state.session(a.session) else {
+        return;
+    };
+    if action.is_empty() {
+        status(state, "enter an action such as s3:GetObject", true);
+        return;
+    }
+    let resource = if resource.is_empty() {
+        "*".to_owned()
+    } else {
+        resource
+    };
+    let answer = state.simulator.ask(
+        &state.inventory,
+        &s.role_arn,
+        &s.issued,
+        &action,
+        &resource,
+        state.now,
+    );
+    let text = format!(
+        "asked whether {} may {action} on {resource}: {}",
+        s.issued.session_arn, answer.decision
+    );
+    log(state, text);
+    if let Some(Overlay::Ask(a)) = &mut state.overlay {
+        a.answer = Some(answer);
+    }
+}
+
+fn click(state: &mut AppState, x: u16, y: u16, fx: &mut Vec<Effect>) {
+    if state.overlay.is_some() || ui::too_small(state) {
+        return;
+    }
+    let a = ui::areas(state);
+    let hit = |r: ratatui::layout::Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
+    if hit(a.header) {
+        if let Some(tab) = ui::header::tab_at(state, x) {
+            apply_nested(state, Command::SelectTab(tab), fx);
+        }
+        return;
+    }
+    if hit(a.sessions) {
+        state.focus = Focus::Sessions;
+        if let Some(i) = sessions::session_at(a.sessions, state, y) {
+            state.session_selected = i;
+        }
+        return;
+    }
+    if hit(a.main) {
+        state.focus = Focus::Main;
+        match &mut state.detail {
+            Some(_) => {
+                for (i, r) in ui::detail::pane_areas(a.main, state).iter().enumerate() {
+                    if hit(*r)
+                        && let Some(d) = &mut state.detail
+                    {
+                        d.focus = i;
+                    }
+                }
+            }
+            None => {
+                let rows = entity_list::rows_area(a.main);
+                if hit(rows) {
+                    let list = state.list_mut();
+                    let i = list.offset + usize::from(y - rows.y);
+                    if i < list.hits.len() {
+                        if list.selected == i {
+                            open(state, Mode::List, fx);
+                        } else {
+                            list.selected = i;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn apply_nested(state: &mut AppState, command: Command, fx: &mut Vec<Effect>) {
+    fx.extend(apply(state, command));
+}
+
+fn scroll_at(state: &mut AppState, x: u16, y: u16, delta: i8) {
+    if ui::too_small(state) {
+        return;
+    }
+    let a = ui::areas(state);
+    let hit = |r: ratatui::layout::Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
+    let d = isize::from(delta);
+    if let Some(_overlay) = &state.overlay {
+        let mode = keymap::mode(state);
+        step(state, mode, d);
+        return;
+    }
+    if hit(a.sessions) {
+        step(state, Mode::Sessions, d);
+    } else if hit(a.main) {
+        if state.detail.is_some() {
+            for (i, r) in ui::detail::pane_areas(a.main, state).iter().enumerate() {
+                if hit(*r)
+                    && let Some(det) = &mut state.detail
+                {
+                    det.focus = i;
+                }
+            }
+            step(state, Mode::Detail, d);
+        } else {
+            step(state, Mode::List, d);
+        }
+    }
+}
+
+/// The simulated time a session's countdown reads zero.
+#[must_use]
+pub fn expires(s: &Session) -> DateTime<Utc> {
+    s.issued.expires_at
+}
