@@ -29,17 +29,10 @@ use crate::tui::theme::Theme;
 use crate::tui::{ui, update};
 
 /// Options for [`run_with`].
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Options {
-    pub simulator: Arc<dyn Simulator>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            simulator: Arc::new(EngineSimulator),
-        }
-    }
+    /// The simulator to use; the engine's when `None`.
+    pub simulator: Option<Arc<dyn Simulator>>,
 }
 
 /// The fastest the screen redraws for a running clock (about 30 frames a second).
@@ -115,7 +108,11 @@ pub fn run(inventory: Arc<Inventory>) -> std::io::Result<()> {
 /// # Errors
 /// When the terminal cannot be set up, read or written.
 pub fn run_with(inventory: Arc<Inventory>, options: Options) -> std::io::Result<()> {
-    let mut state = AppState::new(inventory, options.simulator, Utc::now());
+    let simulator: Arc<dyn Simulator> = match options.simulator {
+        Some(s) => s,
+        None => Arc::new(EngineSimulator::spawn(Arc::clone(&inventory))?),
+    };
+    let mut state = AppState::new(inventory, simulator, Utc::now());
     state.no_color = !Theme::from_env().color;
     install_panic_hook();
     let mut out = std::io::stdout();

@@ -230,7 +230,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.push(b(
                 vec![c('a')],
                 "a",
-                "simulate assuming this role",
+                "simulate an assume-role",
                 true,
                 Command::Simulate,
             ));
@@ -354,7 +354,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.push(b(
                 vec![c('a')],
                 "a",
-                "simulate assuming this role",
+                "simulate an assume-role",
                 true,
                 Command::Simulate,
             ));
@@ -387,7 +387,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.push(b(
                 vec![c('c')],
                 "c",
-                "chain: assume a further role from this session",
+                "chain (assume a further role from this session)",
                 true,
                 Command::Chain,
             ));

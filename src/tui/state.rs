@@ -171,11 +171,12 @@ pub enum FormField {
     SourceIdentity,
     SessionPolicy,
     Claims,
+    Region,
     Run,
 }
 
 impl FormField {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::Role,
         Self::Caller,
         Self::Duration,
@@ -188,6 +189,7 @@ impl FormField {
         Self::SourceIdentity,
         Self::SessionPolicy,
         Self::Claims,
+        Self::Region,
         Self::Run,
     ];
 
@@ -206,6 +208,7 @@ impl FormField {
             Self::SourceIdentity => "Source identity",
             Self::SessionPolicy => "Session policy",
             Self::Claims => "Claims/attributes",
+            Self::Region => "Region",
             Self::Run => "[ Simulate ]",
         }
     }
@@ -225,10 +228,14 @@ impl FormField {
             Self::Transitive => "Key, Key",
             Self::SessionPolicy => "inline JSON",
             Self::Claims => "sub=repo:org/app:ref:refs/heads/main, aud=…",
+            Self::Region => DEFAULT_REGION,
             Self::Run => "Enter runs the simulation",
         }
     }
 }
+
+/// The Region simulated calls are made in when the form leaves it empty.
+pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// What a picker chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -620,6 +627,7 @@ impl AppState {
             source_identity: opt(FormField::SourceIdentity),
             session_policy,
             claims: pairs(FormField::Claims, "claim")?,
+            region: opt(FormField::Region).unwrap_or_else(|| DEFAULT_REGION.into()),
         })
     }
 

@@ -26,7 +26,7 @@ pub const MIN_HEIGHT: u16 = 14;
 /// From this width on, the Sessions panel sits to the right; below, underneath.
 pub const WIDE: u16 = 110;
 /// From this width on, the detail panes sit side by side; below, stacked.
-pub const PANES_SIDE_BY_SIDE: u16 = 100;
+pub const PANES_SIDE_BY_SIDE: u16 = 90;
 
 /// Where each part of the screen goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use nucleo_matcher::{Config, Matcher};
 
 use crate::tui::command::{Command, Effect};
@@ -943,8 +942,20 @@ fn scroll_at(state: &mut AppState, x: u16, y: u16, delta: i8) {
     }
 }
 
-/// The simulated time a session's countdown reads zero.
-#[must_use]
-pub fn expires(s: &Session) -> DateTime<Utc> {
-    s.issued.expires_at
+/// Applies `commands` in order, answering search requests on the calling thread as they
+/// come (for tests and scripted playback); returns the other effects, in order.
+pub fn apply_all(state: &mut AppState, commands: impl IntoIterator<Item = Command>) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for command in commands {
+        for effect in apply(state, command) {
+            match effect {
+                Effect::Search(request) => {
+                    let results = search_now(state, &request);
+                    out.extend(apply(state, results));
+                }
+                other => out.push(other),
+            }
+        }
+    }
+    out
 }

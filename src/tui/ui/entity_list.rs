@@ -194,9 +194,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
         Rect::new(inner.x, inner.y, inner.width, 1),
     );
     let w = usize::from(inner.width);
-    let name_w = (w * 2 / 5).max(12);
-    let acct_w = 26.min(w.saturating_sub(name_w + 4));
-    let extra_w = w.saturating_sub(name_w + acct_w + 8);
+    let name_w = (w * 35 / 100).max(12);
+    let acct_w = 26.min(w / 4);
+    let extra_w = w.saturating_sub(name_w + acct_w + 2 + 2 + 4);
     let (h_extra, h_name) = match state.tab {
         Tab::Roles => ("KINDS  LAST USED", "NAME"),
         Tab::Users => ("GROUPS", "NAME"),
@@ -208,7 +208,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
         pad(h_name, name_w),
         pad("ACCOUNT", acct_w),
         pad(h_extra, extra_w),
-        "WARN"
+        "!"
     );
     frame.render_widget(
         Paragraph::new(Line::styled(ellipsize(&heading, w), theme.dim())),

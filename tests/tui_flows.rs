@@ -1,0 +1,428 @@
+//! Flows through the terminal face: command sequences fed to `update::apply` on the demo
+//! organisation, with the engine's simulator, asserting on the state.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly")]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rolescope::engine::load::load_demo;
+use rolescope::tui::command::{Command, Effect};
+use rolescope::tui::facts::KINDS;
+use rolescope::tui::search::{Request, Sort};
+use rolescope::tui::sim::EngineSimulator;
+use rolescope::tui::state::{AppState, Focus, FormOutcome, Overlay, SessionState, Subject};
+use rolescope::tui::update::{apply, apply_all};
+
+fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-24T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn demo() -> AppState {
+    let inv = Arc::new(load_demo().unwrap());
+    let sim = Arc::new(EngineSimulator::spawn(Arc::clone(&inv)).unwrap());
+    let mut state = AppState::new(inv, sim, t0());
+    apply(&mut state, Command::Resize(140, 40));
+    state
+}
+
+fn typed(text: &str) -> Vec<Command> {
+    text.chars().map(Command::Input).collect()
+}
+
+fn names(state: &AppState) -> Vec<String> {
+    state
+        .list()
+        .hits
+        .iter()
+        .map(|&i| state.inventory.roles[i as usize].name.clone())
+        .collect()
+}
+
+/// Searches for `query` on the roles list and keeps the first hit selected.
+fn select_role(state: &mut AppState, query: &str) {
+    let mut cmds = vec![
+        Command::SelectTab(0),
+        Command::StartSearch,
+        Command::ClearInput,
+    ];
+    cmds.extend(typed(query));
+    cmds.push(Command::AcceptSearch);
+    apply_all(state, cmds);
+    assert_eq!(
+        names(state).first().map(String::as_str),
+        Some(query),
+        "search for {query}"
+    );
+}
+
+/// Fills the open Simulate form's caller with the first pick for `query` and runs it.
+fn pick_caller_and_run(state: &mut AppState, query: &str) {
+    let mut cmds = vec![Command::Open];
+    cmds.extend(typed(query));
+    cmds.push(Command::Open);
+    cmds.push(Command::Run);
+    apply_all(state, cmds);
+}
+
+fn outcome(state: &AppState) -> FormOutcome {
+    match &state.overlay {
+        Some(Overlay::Simulate(f)) => f.outcome.clone().expect("the form ran"),
+        other => panic!("no form open: {other:?}"),
+    }
+}
+
+#[test]
+fn typing_a_query_ranks_name_matches_and_counts_shown_against_loaded() {
+    let mut state = demo();
+    let loaded = state.list().hits.len();
+    assert_eq!(loaded, state.inventory.roles.len());
+    apply_all(
+        &mut state,
+        [Command::StartSearch].into_iter().chain(typed("etl")),
+    );
+    let hits = names(&state);
+    assert!(hits.len() < loaded);
+    assert!(
+        hits[..2].iter().all(|n| n.starts_with("etl-stage")),
+        "{hits:?}"
+    );
+    assert!(!state.list().pending());
+}
+
+#[test]
+fn stale_search_results_never_replace_the_newest_query() {
+    let mut state = demo();
+    let mut fx = apply(&mut state, Command::StartSearch);
+    fx.extend(apply(&mut state, Command::Input('e')));
+    let Some(Effect::Search(old)) = fx.pop() else {
+        panic!("no search requested")
+    };
+    let fx = apply(&mut state, Command::Input('t'));
+    let Some(Effect::Search(new)) = fx.into_iter().next() else {
+        panic!("no search requested")
+    };
+    assert!(new.generation > old.generation);
+    // The newest answer arrives first; the older one arrives late and is dropped.
+    let newest = rolescope::tui::update::search_now(&state, &new);
+    apply(&mut state, newest);
+    let shown = state.list().hits.clone();
+    let stale = rolescope::tui::update::search_now(&state, &Request { ..old });
+    apply(&mut state, stale);
+    assert_eq!(state.list().hits, shown);
+    assert_eq!(state.list().hits_for.text, "et");
+}
+
+#[test]
+fn kind_filter_keeps_only_roles_of_that_kind() {
+    let mut state = demo();
+    let service_linked = KINDS.iter().position(|k| *k == "service-linked").unwrap();
+    for _ in 0..KINDS.len() {
+        if state.list().kind == Some(u8::try_from(service_linked).unwrap()) {
+            break;
+        }
+        apply_all(&mut state, [Command::CycleKind]);
+    }
+    let hits = names(&state);
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|n| n.starts_with("AWSServiceRoleFor")),
+        "{hits:?}"
+    );
+    apply_all(&mut state, [Command::ClearFilters]);
+    assert_eq!(state.list().hits.len(), state.inventory.roles.len());
+}
+
+#[test]
+fn account_filter_and_sort_by_last_used() {
+    let mut state = demo();
+    apply_all(&mut state, [Command::CycleAccount]);
+    let first_account = state.indexes[0].accounts()[0].clone();
+    assert!(
+        state
+            .list()
+            .hits
+            .iter()
+            .all(|&i| state.inventory.roles[i as usize].account == first_account)
+    );
+    let accounts = state.indexes[0].accounts().len();
+    apply_all(
+        &mut state,
+        std::iter::repeat_n(Command::CycleAccount, accounts),
+    );
+    assert_eq!(state.list().account, None);
+    apply_all(&mut state, [Command::CycleSort, Command::CycleSort]);
+    assert_eq!(state.list().sort, Sort::LastUsed);
+    let last_used = |i: u32| {
+        state.inventory.roles[i as usize]
+            .last_used
+            .as_ref()
+            .and_then(|l| l.last_used_date)
+    };
+    let dates: Vec<_> = state.list().hits.iter().map(|&i| last_used(i)).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+}
+
+#[test]
+fn opening_a_role_shows_trust_and_permissions_labelled() {
+    let mut state = demo();
+    select_role(&mut state, "ProdOperations");
+    apply_all(&mut state, [Command::Open]);
+    let d = state.detail.as_ref().expect("detail open");
+    assert!(matches!(d.subject, Subject::Role(_)));
+    assert_eq!(d.panes.len(), 2);
+    assert!(d.panes[0].title.starts_with("Trust policy"));
+    assert!(d.summary.iter().any(|l| l.label == "Who"));
+    assert!(d.summary.iter().any(|l| l.label == "Session"));
+    apply_all(
+        &mut state,
+        [Command::TogglePlain, Command::FocusNext, Command::Down],
+    );
+    let d = state.detail.as_ref().unwrap();
+    assert!(d.plain);
+    assert_eq!(d.focus, 1);
+    assert_eq!(d.panes[1].scroll, 1);
+    apply_all(&mut state, [Command::Back]);
+    assert!(state.detail.is_none());
+}
+
+#[test]
+fn simulating_a_trusted_user_issues_a_session_that_counts_down_with_a_paused_clock_still() {
+    let mut state = demo();
+    select_role(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::Simulate]);
+    pick_caller_and_run(&mut state, "maria.garcia");
+    let FormOutcome::Issued { session } = outcome(&state) else {
+        panic!("refused: {:?}", outcome(&state))
+    };
+    let s = state.session(session).unwrap();
+    assert_eq!(
+        s.chain,
+        vec!["maria.garcia".to_owned(), "OpsEntry".to_owned()]
+    );
+    assert_eq!(s.issued.issued_at, t0());
+    assert_eq!(s.issued.expires_at, t0() + TimeDelta::hours(1));
+    assert!(
+        s.issued
+            .session_arn
+            .starts_with("arn:aws:sts::111111111111:assumed-role/OpsEntry/")
+    );
+    assert_eq!(state.you().map(|s| s.id), Some(session));
+    // Paused: real time passes, simulated time does not.
+    apply_all(
+        &mut state,
+        [
+            Command::Back,
+            Command::ClockPause,
+            Command::Tick(Duration::from_secs(7200)),
+        ],
+    );
+    assert_eq!(state.now, t0());
+    assert_eq!(
+        state.session(session).unwrap().state(state.now),
+        SessionState::Active
+    );
+}
+
+#[test]
+fn a_chain_of_three_hops_is_capped_and_expiry_is_logged_under_a_fast_clock() {
+    let mut state = demo();
+    select_role(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::Simulate]);
+    pick_caller_and_run(&mut state, "maria.garcia");
+    apply_all(&mut state, [Command::Back, Command::FocusNext]);
+    assert_eq!(state.focus, Focus::Sessions);
+    // Chain: the session is the caller; pick the next role.
+    apply_all(&mut state, [Command::Chain, Command::Open]);
+    apply_all(&mut state, typed("ProdOperations"));
+    apply_all(&mut state, [Command::Open, Command::Run]);
+    let FormOutcome::Issued { session } = outcome(&state) else {
+        panic!("refused: {:?}", outcome(&state))
+    };
+    let s = state.session(session).unwrap();
+    assert_eq!(s.chain, vec!["maria.garcia", "OpsEntry", "ProdOperations"]);
+    assert!(
+        s.issued.chained,
+        "a session assuming a role is role chaining"
+    );
+    assert!(s.issued.expires_at - s.issued.issued_at <= TimeDelta::hours(1));
+    // ×600: ten real seconds are 100 simulated minutes, past every expiry.
+    apply_all(
+        &mut state,
+        [
+            Command::Back,
+            Command::ClockFaster,
+            Command::ClockFaster,
+            Command::ClockFaster,
+        ],
+    );
+    assert_eq!(state.clock.speed(), 600);
+    apply_all(&mut state, [Command::Tick(Duration::from_secs(10))]);
+    assert_eq!(state.now, t0() + TimeDelta::minutes(100));
+    assert!(
+        state
+            .sessions
+            .iter()
+            .all(|s| s.state(state.now) == SessionState::Expired)
+    );
+    assert_eq!(
+        state
+            .log
+            .iter()
+            .filter(|e| e.text.ends_with("expired"))
+            .count(),
+        2
+    );
+    assert!(state.you().is_none());
+    // An expired session cannot be chained from.
+    apply_all(&mut state, [Command::Chain]);
+    assert!(state.overlay.is_none());
+    assert!(state.status.as_ref().is_some_and(|s| s.error));
+}
+
+#[test]
+fn jumping_to_the_next_expiry_expires_the_soonest_session() {
+    let mut state = demo();
+    select_role(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::Simulate]);
+    pick_caller_and_run(&mut state, "maria.garcia");
+    apply_all(&mut state, [Command::Back, Command::ClockNextExpiry]);
+    assert_eq!(state.now, t0() + TimeDelta::hours(1));
+    assert_eq!(state.sessions[0].state(state.now), SessionState::Expired);
+    assert!(
+        state
+            .log
+            .iter()
+            .any(|e| e.text.ends_with("expired") && e.at == t0() + TimeDelta::hours(1))
+    );
+}
+
+#[test]
+fn a_refused_assume_lists_every_failing_check_with_its_category_and_fix() {
+    let mut state = demo();
+    select_role(&mut state, "ProdOperations");
+    apply_all(&mut state, [Command::Simulate]);
+    pick_caller_and_run(&mut state, "maria.garcia");
+    let FormOutcome::Refused(r) = outcome(&state) else {
+        panic!("expected a refusal")
+    };
+    assert_eq!(r.code, "AccessDenied");
+    assert!(!r.checks.is_empty());
+    assert!(
+        r.checks
+            .iter()
+            .all(|c| !c.category.is_empty() && !c.fix.is_empty())
+    );
+    assert!(state.sessions.is_empty());
+    assert!(
+        state
+            .log
+            .iter()
+            .any(|e| e.text.contains("could not assume ProdOperations"))
+    );
+}
+
+#[test]
+fn a_bad_form_field_is_named_without_running_the_simulation() {
+    let mut state = demo();
+    select_role(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::Simulate]);
+    let mut cmds = vec![Command::Open];
+    cmds.extend(typed("maria.garcia"));
+    cmds.push(Command::Open);
+    cmds.extend(typed("an hour"));
+    cmds.push(Command::Run);
+    apply_all(&mut state, cmds);
+    let FormOutcome::Invalid(msg) = outcome(&state) else {
+        panic!("expected a form error")
+    };
+    assert!(msg.contains("`an hour`"), "{msg}");
+    assert!(state.sessions.is_empty());
+}
+
+#[test]
+fn asking_what_a_session_may_do_returns_the_engine_decision() {
+    let mut state = demo();
+    select_role(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::Simulate]);
+    pick_caller_and_run(&mut state, "maria.garcia");
+    apply_all(
+        &mut state,
+        [Command::Back, Command::FocusNext, Command::Ask],
+    );
+    apply_all(&mut state, typed("sts:AssumeRole"));
+    apply_all(&mut state, [Command::FocusNext]);
+    apply_all(
+        &mut state,
+        typed("arn:aws:iam::222222222222:role/ProdOperations"),
+    );
+    apply_all(&mut state, [Command::Open]);
+    let Some(Overlay::Ask(a)) = &state.overlay else {
+        panic!("ask form closed")
+    };
+    let answer = a.answer.as_ref().expect("answered");
+    assert!(answer.allowed, "{answer:?}");
+    assert!(!answer.matched.is_empty());
+}
+
+#[test]
+fn ending_a_session_keeps_it_listed_as_ended() {
+    let mut state = demo();
+    select_role(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::Simulate]);
+    pick_caller_and_run(&mut state, "maria.garcia");
+    apply_all(
+        &mut state,
+        [Command::Back, Command::FocusNext, Command::EndSession],
+    );
+    assert_eq!(state.sessions.len(), 1);
+    assert_eq!(state.sessions[0].state(state.now), SessionState::Ended);
+    assert!(state.you().is_none());
+}
+
+#[test]
+fn users_groups_and_providers_are_browsable_the_same_way() {
+    let mut state = demo();
+    for tab in 1..4 {
+        apply_all(&mut state, [Command::SelectTab(tab), Command::Open]);
+        assert!(state.detail.is_some(), "tab {tab}");
+        apply_all(&mut state, [Command::Back]);
+    }
+    apply_all(&mut state, [Command::SelectTab(1), Command::StartSearch]);
+    apply_all(&mut state, typed("maria"));
+    let first = state.list().hits[0] as usize;
+    assert_eq!(state.inventory.users[first].name, "maria.garcia");
+}
+
+#[test]
+fn clicks_select_rows_and_tabs_and_a_second_click_opens() {
+    let mut state = demo();
+    let rows = rolescope::tui::ui::entity_list::rows_area(rolescope::tui::ui::areas(&state).main);
+    apply_all(&mut state, [Command::Click(rows.x + 2, rows.y + 3)]);
+    assert_eq!(state.list().selected, 3);
+    apply_all(&mut state, [Command::Click(rows.x + 2, rows.y + 3)]);
+    assert!(state.detail.is_some());
+    apply_all(
+        &mut state,
+        [Command::Back, Command::Scroll(rows.x + 2, rows.y + 1, 3)],
+    );
+    assert_eq!(state.list().selected, 6);
+}
+
+#[test]
+fn yanking_copies_the_selected_arn() {
+    let mut state = demo();
+    select_role(&mut state, "OpsEntry");
+    let fx = apply_all(&mut state, [Command::YankArn]);
+    assert_eq!(
+        fx,
+        vec![Effect::Clipboard(
+            "arn:aws:iam::111111111111:role/OpsEntry".into()
+        )]
+    );
+}

@@ -1,0 +1,308 @@
+//! Every screen rendered into ratatui's `TestBackend` at a fixed simulated clock and size,
+//! pinned with insta snapshots (`.ci/run` sets `INSTA_UPDATE=no`, so a change fails until
+//! the snapshot is reviewed). Colour-carrying states are snapshotted with their styles.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly")]
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use rolescope::engine::load::load_demo;
+use rolescope::tui::command::Command;
+use rolescope::tui::sim::EngineSimulator;
+use rolescope::tui::state::AppState;
+use rolescope::tui::ui;
+use rolescope::tui::update::{apply, apply_all};
+
+fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-24T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn demo(w: u16, h: u16) -> AppState {
+    let inv = Arc::new(load_demo().unwrap());
+    let sim = Arc::new(EngineSimulator::spawn(Arc::clone(&inv)).unwrap());
+    let mut state = AppState::new(inv, sim, t0());
+    apply(&mut state, Command::Resize(w, h));
+    state
+}
+
+fn typed(text: &str) -> Vec<Command> {
+    text.chars().map(Command::Input).collect()
+}
+
+fn draw(state: &AppState) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
+    t.draw(|f| ui::render(f, state)).unwrap();
+    t.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The text, then every run of non-default style as `row col..col fg bg modifiers "text"`.
+fn styled(buf: &Buffer) -> String {
+    let mut out = text(buf);
+    out.push_str("--- styles ---\n");
+    for y in 0..buf.area.height {
+        let mut x = 0;
+        while x < buf.area.width {
+            let c = &buf[(x, y)];
+            let key = (c.fg, c.bg, c.modifier);
+            if key == (Color::Reset, Color::Reset, Modifier::empty()) {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            let mut s = String::new();
+            while x < buf.area.width
+                && (buf[(x, y)].fg, buf[(x, y)].bg, buf[(x, y)].modifier) == key
+            {
+                s.push_str(buf[(x, y)].symbol());
+                x += 1;
+            }
+            let _ = writeln!(
+                out,
+                "{y:>2} {start:>3}..{x:<3} {:?} {:?} {:?} {:?}",
+                key.0,
+                key.1,
+                key.2,
+                s.trim_end()
+            );
+        }
+    }
+    out
+}
+
+fn select_role(state: &mut AppState, query: &str) {
+    let mut cmds = vec![
+        Command::SelectTab(0),
+        Command::StartSearch,
+        Command::ClearInput,
+    ];
+    cmds.extend(typed(query));
+    cmds.push(Command::AcceptSearch);
+    apply_all(state, cmds);
+}
+
+fn assume(state: &mut AppState, role: &str, caller: &str) {
+    select_role(state, role);
+    let mut cmds = vec![Command::Simulate, Command::Open];
+    cmds.extend(typed(caller));
+    cmds.extend([Command::Open, Command::Run]);
+    apply_all(state, cmds);
+}
+
+/// maria.garcia → OpsEntry → ProdOperations, form closed, Sessions panel focused.
+fn chained() -> AppState {
+    let mut state = demo(140, 40);
+    assume(&mut state, "OpsEntry", "maria.garcia");
+    apply_all(
+        &mut state,
+        [
+            Command::Back,
+            Command::FocusNext,
+            Command::Chain,
+            Command::Open,
+        ],
+    );
+    apply_all(&mut state, typed("ProdOperations"));
+    apply_all(&mut state, [Command::Open, Command::Run, Command::Back]);
+    state
+}
+
+#[test]
+fn roles_list() {
+    insta::assert_snapshot!(text(&draw(&demo(120, 36))));
+}
+
+#[test]
+fn roles_list_search_highlights_matched_characters() {
+    let mut state = demo(120, 24);
+    apply_all(
+        &mut state,
+        [Command::StartSearch].into_iter().chain(typed("prdops")),
+    );
+    insta::assert_snapshot!(styled(&draw(&state)));
+}
+
+#[test]
+fn roles_list_filtered_by_kind_narrow() {
+    let mut state = demo(80, 24);
+    apply_all(&mut state, [Command::CycleKind, Command::CycleKind]);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn role_detail_side_by_side() {
+    let mut state = demo(160, 44);
+    select_role(&mut state, "northwind-engagement");
+    apply_all(&mut state, [Command::Open]);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn role_detail_stacked_on_a_narrow_terminal_in_plain_language() {
+    let mut state = demo(80, 40);
+    select_role(&mut state, "BreakGlassAdmin");
+    apply_all(
+        &mut state,
+        [Command::Open, Command::TogglePlain, Command::ToggleSessions],
+    );
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn role_detail_json_is_syntax_highlighted() {
+    let mut state = demo(100, 30);
+    select_role(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::Open, Command::ToggleSessions]);
+    insta::assert_snapshot!(styled(&draw(&state)));
+}
+
+#[test]
+fn simulate_form_caller_picker() {
+    let mut state = demo(120, 36);
+    select_role(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::Simulate, Command::Open]);
+    apply_all(&mut state, typed("maria"));
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn simulate_form_refusal_with_checks_and_fixes() {
+    let mut state = demo(120, 40);
+    assume(&mut state, "ProdOperations", "maria.garcia");
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn simulate_form_session_issued() {
+    let mut state = demo(120, 36);
+    assume(&mut state, "OpsEntry", "maria.garcia");
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn sessions_panel_chain_with_live_countdown() {
+    let mut state = chained();
+    apply(
+        &mut state,
+        Command::Tick(std::time::Duration::from_secs(754)),
+    );
+    insta::assert_snapshot!(styled(&draw(&state)));
+}
+
+#[test]
+fn sessions_panel_expiring_and_expired_states() {
+    let mut state = chained();
+    // ×60 for 57 real seconds: 57 minutes on, the chained hop has 3 minutes left…
+    apply_all(&mut state, [Command::ClockFaster, Command::ClockFaster]);
+    apply(
+        &mut state,
+        Command::Tick(std::time::Duration::from_secs(57)),
+    );
+    assert!(state.now >= t0() + TimeDelta::minutes(57));
+    insta::assert_snapshot!("expiring", styled(&draw(&state)));
+    // …and past the hour both are expired and stay listed.
+    apply(
+        &mut state,
+        Command::Tick(std::time::Duration::from_secs(65)),
+    );
+    insta::assert_snapshot!("expired", styled(&draw(&state)));
+}
+
+#[test]
+fn sessions_panel_without_colour_keeps_its_words() {
+    let mut state = chained();
+    state.no_color = true;
+    apply_all(&mut state, [Command::ClockFaster, Command::ClockFaster]);
+    apply(
+        &mut state,
+        Command::Tick(std::time::Duration::from_secs(57)),
+    );
+    let out = styled(&draw(&state));
+    assert!(out.contains("EXPIRING"));
+    assert!(
+        !out.contains("Yellow") && !out.contains("Red") && !out.contains("Green"),
+        "colour used under NO_COLOR"
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn ask_what_a_session_can_do() {
+    let mut state = chained();
+    apply_all(&mut state, [Command::Ask]);
+    apply_all(&mut state, typed("s3:DeleteBucket"));
+    apply_all(&mut state, [Command::Open]);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn inspect_a_session() {
+    let mut state = chained();
+    apply_all(&mut state, [Command::Inspect]);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn help_is_generated_from_the_key_tables() {
+    let mut state = demo(100, 40);
+    apply_all(&mut state, [Command::ToggleHelp]);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn terminal_too_small() {
+    insta::assert_snapshot!("tiny_20x6", text(&draw(&demo(20, 6))));
+    insta::assert_snapshot!("just_below_49x13", text(&draw(&demo(49, 13))));
+}
+
+#[test]
+fn smallest_usable_size() {
+    let mut state = chained();
+    apply(&mut state, Command::Resize(ui::MIN_WIDTH, ui::MIN_HEIGHT));
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn no_screen_panics_at_any_size_from_1x1() {
+    let mut states = vec![demo(10, 10), chained()];
+    let mut detail = demo(10, 10);
+    select_role(&mut detail, "OpsEntry");
+    apply_all(&mut detail, [Command::Open]);
+    states.push(detail);
+    let mut form = demo(10, 10);
+    assume(&mut form, "ProdOperations", "maria.garcia");
+    states.push(form);
+    let mut help = demo(10, 10);
+    apply_all(&mut help, [Command::ToggleHelp]);
+    states.push(help);
+    for state in &mut states {
+        for w in (1..=130).step_by(7) {
+            for h in 1..=32 {
+                apply(state, Command::Resize(w, h));
+                let _ = draw(state);
+                apply(state, Command::Click(w / 2, h / 2));
+                apply(state, Command::Scroll(w / 2, h / 2, 3));
+            }
+        }
+    }
+}
