@@ -827,3 +827,117 @@ fn every_scenario_is_a_valid_simulate_request_about_entities_that_exist() {
         }
     }
 }
+
+/// Through rolescope's own loader: the demo loads, every account and role arrives, its only
+/// warnings are about the one malformed policy, every role knows its maximum session and
+/// description, and every managed policy a principal references resolves.
+#[test]
+fn demo_loads_through_the_loader_with_only_the_deliberate_problem_reported() {
+    use rolescope::engine::model::Known;
+
+    let inv = match rolescope::engine::load::load_demo() {
+        Ok(inv) => inv,
+        Err(e) => panic!("the demo does not load: {e}"),
+    };
+    let d = demo();
+    assert_eq!(inv.accounts.len(), accounts(&d).len());
+    assert_eq!(inv.roles.len(), roles(&d).len());
+    assert!(
+        !inv.warnings.is_empty(),
+        "the malformed policy must be reported"
+    );
+    for w in &inv.warnings {
+        assert!(
+            w.location
+                .ends_with(&format!("role/legacy/{}", MALFORMED.1))
+                && w.message.contains(MALFORMED.2),
+            "unexpected warning: {w:?}"
+        );
+    }
+    for r in &inv.roles {
+        assert!(
+            matches!(r.max_session_duration, Known::Known(_)),
+            "{}: MaxSessionDuration",
+            r.arn
+        );
+        assert!(r.description.is_some(), "{}: description", r.arn);
+        let clean =
+            r.trust_policy.is_clean() && r.inline_policies.iter().all(|p| p.policy.is_clean());
+        assert_eq!(clean, r.name != MALFORMED.1, "{}: policies parse", r.arn);
+        let mut refs: Vec<&str> = r.managed_policies.iter().map(|p| p.arn.as_str()).collect();
+        refs.extend(r.permissions_boundary.as_ref().map(|b| b.arn.as_str()));
+        for arn in refs {
+            let p = inv.managed_policy(arn);
+            assert!(
+                p.is_some_and(|p| p.default_version().is_some()),
+                "{}: `{arn}` does not resolve to a default version",
+                r.arn
+            );
+        }
+    }
+    for u in &inv.users {
+        for g in &u.groups {
+            assert!(
+                inv.group_named(&u.account, g).is_some(),
+                "{}: group {g}",
+                u.arn
+            );
+        }
+    }
+    assert!(inv.identity_providers.len() >= 8);
+}
+
+/// For every failing assume-role scenario of the book, applying the fixes rolescope proposes
+/// to the demo data (or to the request) makes the same request succeed — so a lesson or the
+/// troubleshooting wizard can offer them with confidence.
+#[test]
+fn every_fix_proposed_for_a_failing_demo_scenario_makes_it_succeed() {
+    use rolescope::engine::sts::request::{DecisionDoc, Request};
+    use rolescope::engine::sts::{Fix, Simulator, apply_fix};
+
+    let inv = match rolescope::engine::load::load_demo() {
+        Ok(inv) => inv,
+        Err(e) => panic!("the demo does not load: {e}"),
+    };
+    let now = match "2026-11-24T09:00:00Z".parse() {
+        Ok(t) => t,
+        Err(e) => panic!("{e}"),
+    };
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for sc in scenarios() {
+        let name = s(&sc, "name").to_owned();
+        if s(&sc["expect"], "decision") == "allow" {
+            continue;
+        }
+        let Ok(mut req) = Request::from_value(sc["request"].clone()) else {
+            panic!("{name}: unreadable request");
+        };
+        if matches!(req, Request::Authorize(_)) {
+            continue;
+        }
+        let first = Simulator::new(&inv).simulate(&req, now);
+        assert_ne!(first.decision, Some(DecisionDoc::Allow), "{name}");
+        assert!(!first.fixes.is_empty(), "{name}: no fix proposed");
+        let mut fixed = inv.clone();
+        for f in &first.fixes {
+            let fix: Fix = match serde_json::from_value(f.clone()) {
+                Ok(fix) => fix,
+                Err(e) => panic!("{name}: fix {f} does not read back: {e}"),
+            };
+            if let Err(e) = apply_fix(&mut fixed, &mut req, &fix) {
+                panic!("{name}: fix `{}` cannot be applied: {e}", fix.summary());
+            }
+        }
+        let again = Simulator::new(&fixed).simulate(&req, now);
+        checked += 1;
+        if again.decision != Some(DecisionDoc::Allow) {
+            failures.push(format!(
+                "{name}: still {:?}: {:?}",
+                again.decision, again.reasons
+            ));
+        }
+    }
+    assert!(checked >= 15, "only {checked} failing scenarios checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
