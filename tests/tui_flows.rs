@@ -1,7 +1,11 @@
 //! Flows through the terminal face: command sequences fed to `update::apply` on the demo
 //! organisation, with the engine's simulator, asserting on the state.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,7 +2,11 @@
 //! pinned with insta snapshots (`.ci/run` sets `INSTA_UPDATE=no`, so a change fails until
 //! the snapshot is reviewed). Colour-carrying states are snapshotted with their styles.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
 
 use std::fmt::Write as _;
 use std::sync::Arc;

@@ -425,10 +425,10 @@ impl Simulator for EngineSimulator {
                     .map(|f| FailedCheck {
                         category: f.category.label().to_owned(),
                         what: f.explanation.clone(),
-                        fix: f.fix.as_ref().map_or_else(
-                            || "no automatic fix is known".to_owned(),
-                            fix_text,
-                        ),
+                        fix: f
+                            .fix
+                            .as_ref()
+                            .map_or_else(|| "no automatic fix is known".to_owned(), fix_text),
                     })
                     .collect(),
             }),
