@@ -174,3 +174,70 @@ fn show_a_name_in_several_accounts_asks_for_the_arn() {
         .code(2)
         .stderr(predicate::str::contains("pass the ARN"));
 }
+
+#[test]
+fn roles_filters_by_kind_and_web_identity_covers_every_oidc_kind() {
+    let out = rolescope()
+        .args(["roles", "--kind", "web-identity", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let roles = v["roles"].as_array().unwrap();
+    assert!(!roles.is_empty());
+    for r in roles {
+        let kinds: Vec<&str> = r["kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["kind"].as_str().unwrap())
+            .collect();
+        assert!(
+            kinds.iter().any(
+                |k| ["github-actions", "eks", "cognito", "google", "web-identity"].contains(k)
+            ),
+            "{kinds:?}"
+        );
+        assert!(
+            r["kinds"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("trusts")
+        );
+    }
+}
+
+#[test]
+fn an_unknown_kind_is_a_usage_error_listing_the_kinds() {
+    rolescope()
+        .args(["roles", "--kind", "lamda"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`lamda` is not a role kind"))
+        .stderr(predicate::str::contains("service-role"));
+}
+
+#[test]
+fn roles_by_account_rejects_an_account_that_is_not_loaded() {
+    rolescope()
+        .args(["roles", "--account", "999999999999"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`999999999999` is not in the loaded data",
+        ));
+}
+
+#[test]
+fn show_prints_kinds_with_reasons_and_flags() {
+    rolescope()
+        .args(["show", "CrossAccountAuditor"])
+        .arg(fixture("moto-account-authz-inuse.json"))
+        .arg(fixture("moto-list-roles.json"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "cross-account        trusts account 111122223333 (external ID required)",
+        ))
+        .stdout(predicate::str::contains("14400 s (4h)"));
+}

@@ -1,14 +1,21 @@
-//! `rolescope roles`: the loaded roles, one line each (or JSON), filtered by account.
+//! `rolescope roles`: the loaded roles, one line each with their kinds (or JSON), filtered by
+//! kind and account.
 
 use std::io::Write;
 
 use serde::Serialize;
 
 use super::{CliError, Context, Input, Outcome};
+use crate::engine::kinds::{Classification, FlagFinding, Kind, KindFinding, classify};
 use crate::engine::model::{Inventory, Known, Role};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Only roles of this kind: service-role, service-linked, ec2-instance-profile,
+    /// same-account, cross-account, saml, web-identity (any OIDC), github-actions, eks,
+    /// cognito, google, roles-anywhere, identity-center
+    #[arg(long, value_name = "KIND", value_parser = parse_kind)]
+    pub kind: Option<Kind>,
     /// Only roles in this account (12-digit id or the account's name)
     #[arg(long, value_name = "ACCOUNT")]
     pub account: Option<String>,
@@ -17,6 +24,10 @@ pub struct Args {
     pub json: bool,
     #[command(flatten)]
     pub input: Input,
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse::<Kind>().map_err(|e| e.to_string())
 }
 
 /// One role in `roles --json` (and the `role` object of `show --json`).
@@ -30,6 +41,8 @@ pub struct RoleSummary<'a> {
     pub role_id: &'a str,
     pub description: Option<&'a str>,
     pub max_session_duration: MaxSession,
+    pub kinds: Vec<KindFinding>,
+    pub flags: Vec<FlagFinding>,
     pub warnings: usize,
 }
 
@@ -51,7 +64,11 @@ struct RolesJson<'a> {
 
 /// The summary of `role` that both `roles` and `show` print.
 #[must_use]
-pub fn summary<'a>(role: &'a Role, inventory: &'a Inventory) -> RoleSummary<'a> {
+pub fn summary<'a>(
+    role: &'a Role,
+    inventory: &'a Inventory,
+    classification: Classification,
+) -> RoleSummary<'a> {
     RoleSummary {
         arn: &role.arn,
         account: &role.account,
@@ -66,6 +83,8 @@ pub fn summary<'a>(role: &'a Role, inventory: &'a Inventory) -> RoleSummary<'a> 
             seconds: role.effective_max_session(),
             known: matches!(role.max_session_duration, Known::Known(_)),
         },
+        kinds: classification.kinds,
+        flags: classification.flags,
         warnings: inventory
             .warnings
             .iter()
@@ -106,7 +125,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             )));
         }
     }
-    let mut roles: Vec<&Role> = inv
+    let mut roles: Vec<(&Role, Classification)> = inv
         .roles
         .iter()
         .filter(|r| {
@@ -114,32 +133,50 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 r.account == a || inv.account(&r.account).and_then(|x| x.name.as_deref()) == Some(a)
             })
         })
+        .map(|r| (r, classify(r, inv)))
+        .filter(|(_, c)| args.kind.is_none_or(|k| c.answers_to(k)))
         .collect();
-    roles.sort_by(|a, b| (&a.account, &a.name).cmp(&(&b.account, &b.name)));
+    roles.sort_by(|(a, _), (b, _)| (&a.account, &a.name).cmp(&(&b.account, &b.name)));
 
     if args.json {
         let doc = RolesJson {
             schema: 1,
             demo: ctx.demo,
             count: roles.len(),
-            roles: roles.iter().map(|r| summary(r, inv)).collect(),
+            roles: roles.into_iter().map(|(r, c)| summary(r, inv, c)).collect(),
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(Outcome::Yes);
     }
-    let name_width = roles.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
+    let name_width = roles
+        .iter()
+        .map(|(r, _)| r.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     writeln!(
         out,
-        "{:<12}  {:<name_width$}  {:>11}",
+        "{:<12}  {:<name_width$}  {:>11}  KINDS",
         "ACCOUNT", "ROLE", "MAX SESSION"
     )?;
-    for r in &roles {
+    for (r, c) in &roles {
         let msd = match r.max_session_duration {
             Known::Known(s) => duration(s),
             Known::Unknown => "unknown".to_owned(),
         };
-        writeln!(out, "{:<12}  {:<name_width$}  {msd:>11}", r.account, r.name)?;
+        let mut tags: Vec<String> = c.kinds.iter().map(|k| k.kind.to_string()).collect();
+        tags.extend(c.flags.iter().map(|f| format!("!{}", f.flag)));
+        writeln!(
+            out,
+            "{:<12}  {:<name_width$}  {msd:>11}  {}",
+            r.account,
+            r.name,
+            tags.join(" ")
+        )?;
+    }
+    if roles.is_empty() {
+        writeln!(out, "(no role matches)")?;
     }
     Ok(Outcome::Yes)
 }

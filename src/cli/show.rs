@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::roles::{RoleSummary, duration, summary};
 use super::{CliError, Context, Input, Outcome};
+use crate::engine::kinds::{Classification, classify};
 use crate::engine::lookup::find_role;
 use crate::engine::model::{
     AttachedPolicy, InstanceProfileRef, Inventory, Known, LoadWarning, PolicyText, Role, Tag,
@@ -116,7 +117,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         let doc = ShowJson {
             schema: 1,
             demo: ctx.demo,
-            role: summary(role, inv),
+            role: summary(role, inv, classify(role, inv)),
             create_date: role.create_date.map(|d| d.to_rfc3339()),
             tags: &role.tags,
             instance_profiles: &role.instance_profiles,
@@ -148,13 +149,14 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         writeln!(out)?;
         return Ok(Outcome::Yes);
     }
-    text(role, inv, &warnings, out)?;
+    text(role, inv, &classify(role, inv), &warnings, out)?;
     Ok(Outcome::Yes)
 }
 
 fn text(
     role: &Role,
     inv: &Inventory,
+    classification: &Classification,
     warnings: &[&LoadWarning],
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -207,6 +209,23 @@ fn text(
     }
     for ip in &role.instance_profiles {
         field(out, "instance prof", &format!("{} ({})", ip.name, ip.arn))?;
+    }
+
+    writeln!(out, "\nkinds")?;
+    if classification.kinds.is_empty() {
+        writeln!(
+            out,
+            "  (none: the trust policy lets no one assume this role)"
+        )?;
+    }
+    for k in &classification.kinds {
+        writeln!(out, "  {:<21}{}", k.kind.name(), k.reason)?;
+    }
+    if !classification.flags.is_empty() {
+        writeln!(out, "\nflags")?;
+        for f in &classification.flags {
+            writeln!(out, "  ! {:<19}{}", f.flag.name(), f.reason)?;
+        }
     }
 
     writeln!(out, "\ntrust policy")?;
