@@ -6,9 +6,11 @@
 //! one variant in [`Command`] and one line in [`run`]. Output goes to the writer given;
 //! errors go back to `main`, which prints them on stderr and maps them to the exit code.
 
+pub mod assume;
 pub mod authorize;
 pub mod roles;
 pub mod show;
+pub mod simulate;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -79,6 +81,10 @@ pub enum Command {
     Show(show::Args),
     /// Evaluate one request as AWS would: allowed or denied, and why (exit 0 allowed, 1 denied)
     Authorize(authorize::Args),
+    /// Simulate AssumeRole (and a chain with --then): the session STS would issue, or why not and the fix
+    Assume(Box<assume::Args>),
+    /// Run request documents (JSON object, array or JSON Lines) and print one JSON result per line
+    Simulate(simulate::Args),
 }
 
 /// What a subcommand works on.
@@ -165,6 +171,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Roles(a) => roles::run(a, &context(top, &a.input)?, &mut out),
         Command::Show(a) => show::run(a, &context(top, &a.input)?, &mut out),
         Command::Authorize(a) => authorize::run(a, &context(top, &a.input)?, &mut out),
+        Command::Assume(a) => assume::run(a, &context(top, &a.input)?, &mut out),
+        Command::Simulate(a) => simulate::run(a, &context(top, &a.input)?, &mut out),
     }?;
     out.flush()?;
     Ok(outcome)
