@@ -4,6 +4,10 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+#[expect(
+    clippy::expect_used,
+    reason = "a test helper; the binary is built by cargo test"
+)]
 fn rolescope() -> Command {
     Command::cargo_bin("rolescope").expect("the binary builds")
 }
