@@ -941,3 +941,138 @@ fn every_fix_proposed_for_a_failing_demo_scenario_makes_it_succeed() {
     assert!(checked >= 15, "only {checked} failing scenarios checked");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Through rolescope's own classifier: every kind of role appears on the demo role meant to
+/// show it, cross-account trust appears both with and without an external ID, and the only
+/// audit flags raised are the ones the story intends.
+#[test]
+fn role_kinds_as_rolescope_infers_them_cover_every_kind_on_the_intended_roles() {
+    use rolescope::engine::kinds::{Flag, Kind, classify};
+
+    let inv = match rolescope::engine::load::load_demo() {
+        Ok(inv) => inv,
+        Err(e) => panic!("the demo does not load: {e}"),
+    };
+    let by_name = |account: &str, name: &str| {
+        inv.roles
+            .iter()
+            .find(|r| r.account == account && r.name == name)
+            .map(|r| classify(r, &inv))
+            .unwrap_or_else(|| panic!("no role {name} in {account}"))
+    };
+    let table: &[(&str, &str, &[Kind])] = &[
+        ("222222222222", "web-app-ec2", &[Kind::Ec2InstanceProfile]),
+        (
+            "222222222222",
+            "order-processor-lambda",
+            &[Kind::ServiceRole],
+        ),
+        (
+            "222222222222",
+            "AWSServiceRoleForAutoScaling",
+            &[Kind::ServiceLinked],
+        ),
+        (
+            "222222222222",
+            "AWSServiceRoleForAmazonInspector2",
+            &[Kind::ServiceLinked],
+        ),
+        (
+            "111111111111",
+            "AWSServiceRoleForConfig",
+            &[Kind::ServiceLinked],
+        ),
+        (
+            "111111111111",
+            "AWSServiceRoleForSecurityHub",
+            &[Kind::ServiceLinked],
+        ),
+        ("111111111111", "OpsEntry", &[Kind::SameAccount]),
+        ("111111111111", "BreakGlassAdmin", &[Kind::SameAccount]),
+        ("222222222222", "ProdOperations", &[Kind::CrossAccount]),
+        ("222222222222", "ProdDataRepair", &[Kind::SameAccount]),
+        (
+            "222222222222",
+            "northwind-engagement",
+            &[Kind::CrossAccount],
+        ),
+        ("222222222222", "DataLakeReader", &[Kind::CrossAccount]),
+        ("111111111111", "CorpAD-FinanceReadOnly", &[Kind::Saml]),
+        ("333333333333", "CorpAD-Engineering", &[Kind::Saml]),
+        (
+            "222222222222",
+            "github-actions-deploy-prod",
+            &[Kind::GithubActions],
+        ),
+        ("222222222222", "orders-api-irsa", &[Kind::Eks]),
+        ("222222222222", "mobile-app-authenticated", &[Kind::Cognito]),
+        ("333333333333", "gcp-export-writer", &[Kind::Google]),
+        (
+            "333333333333",
+            "terraform-cloud-network",
+            &[Kind::WebIdentity],
+        ),
+        ("222222222222", "onprem-ci-deployer", &[Kind::RolesAnywhere]),
+        (
+            "222222222222",
+            "AWSReservedSSO_ReadOnlyAccess_8c2d4e6f0a1b3c5d",
+            &[Kind::IdentityCenter],
+        ),
+    ];
+    let mut covered = BTreeSet::new();
+    for (account, name, kinds) in table {
+        let c = by_name(account, name);
+        for k in *kinds {
+            assert!(
+                c.has(*k),
+                "{name}: expected kind {}, got {:?}",
+                k.name(),
+                c.kinds
+            );
+            covered.insert(k.name());
+        }
+    }
+    for k in Kind::ALL {
+        assert!(
+            covered.contains(k.name()),
+            "kind {} is not shown on any demo role",
+            k.name()
+        );
+    }
+    let ext = |name: &str| {
+        by_name("222222222222", name)
+            .kinds
+            .iter()
+            .find(|k| k.kind == Kind::CrossAccount)
+            .and_then(|k| k.external_id_required)
+    };
+    assert_eq!(ext("northwind-engagement"), Some(true));
+    assert_eq!(ext("DataLakeReader"), Some(false));
+
+    // Flags across the whole demo: the intended ones appear, the alarming ones do not.
+    let mut flags: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for r in &inv.roles {
+        for f in classify(r, &inv).flags {
+            flags.entry(f.flag.name()).or_default().push(r.name.clone());
+        }
+    }
+    assert!(flags[Flag::MfaRequired.name()].contains(&"BreakGlassAdmin".to_owned()));
+    assert!(flags[Flag::MfaRequired.name()].contains(&"ProdDatabaseAdmin".to_owned()));
+    assert!(
+        flags[Flag::CrossAccountWithoutExternalId.name()].contains(&"DataLakeReader".to_owned())
+    );
+    for absent in [
+        Flag::WildcardPrincipal,
+        Flag::UnknownPrincipal,
+        Flag::UnscopedWebIdentity,
+        Flag::InstanceProfileWithoutEc2Trust,
+        Flag::TrustPolicyProblem,
+    ] {
+        assert!(
+            !flags.contains_key(absent.name()),
+            "flag {} raised on {:?}",
+            absent.name(),
+            flags.get(absent.name())
+        );
+    }
+}
