@@ -261,12 +261,17 @@ pub(crate) fn violation_fix(v: &Violation) -> Option<Fix> {
         )),
         "externalId" => Some(set_param(
             "external_id",
-            Value::String(
-                value
+            Value::String({
+                let mut id: String = value
                     .chars()
                     .filter(|c| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c))
-                    .collect::<String>(),
-            ),
+                    .take(1224)
+                    .collect();
+                while id.len() < 2 {
+                    id.push('0');
+                }
+                id
+            }),
             "use an external ID of 2 to 1224 letters, digits and `_+=,.@:/-`",
         )),
         "serialNumber" | "tokenCode" => Some(set_param(
@@ -814,6 +819,14 @@ impl<'a> Simulator<'a> {
 
         // 5. Duration (AWS services are not limited by MaxSessionDuration).
         let is_service = matches!(caller.kind, CallerKind::Service { .. });
+        let allowed_max = if is_service {
+            params::MAX_DURATION
+        } else if caller.chaining {
+            params::CHAIN_CAP_SECONDS.min(i64::from(role.effective_max_session()))
+        } else {
+            i64::from(role.effective_max_session())
+        };
+        tailor_parameter_fixes(&mut checks, allowed_max, req.policy_raw.is_none());
         let duration = Self::duration_check(
             &mut checks,
             role,
@@ -993,6 +1006,30 @@ impl<'a> Simulator<'a> {
         };
         outcome.session = session;
         Ok(finish(outcome, checks, combined.as_deref()))
+    }
+}
+
+/// Makes parameter fixes fit the role: a duration no longer than the role (or the chain)
+/// allows, and the session-policy fix aimed at the field the request used.
+pub(crate) fn tailor_parameter_fixes(
+    checks: &mut Checks,
+    allowed_max: i64,
+    policy_as_object: bool,
+) {
+    for f in &mut checks.findings {
+        let Some(Fix::SetParameter {
+            parameter, value, ..
+        }) = &mut f.fix
+        else {
+            continue;
+        };
+        if parameter == "duration_seconds" {
+            if let Some(n) = value.as_i64() {
+                *value = json!(n.min(allowed_max));
+            }
+        } else if parameter == "policy_raw" && policy_as_object {
+            "policy".clone_into(parameter);
+        }
     }
 }
 
