@@ -4,6 +4,11 @@
 //! With `fixes_make_it_pass`, every fix the diagnosis proposes is applied to a copy of the
 //! data and the request, and the simulation must then succeed.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test harness: a broken fixture should stop the test with its name"
+)]
+
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
