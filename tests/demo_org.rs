@@ -1092,3 +1092,96 @@ fn role_kinds_as_rolescope_infers_them_cover_every_kind_on_the_intended_roles() 
         );
     }
 }
+
+/// Through rolescope's validator, each document for the use it is put to: nothing AWS would
+/// refuse to save (only the one malformed policy), and no pitfall warnings in the policies
+/// Acme wrote itself (AWS managed policies are AWS's own text and are not judged here).
+#[test]
+fn every_demo_policy_passes_validation_for_its_use() {
+    use rolescope::engine::policy::validate::{PolicyUse, Severity, validate};
+
+    let d = demo();
+    let mut docs: Vec<(String, &Value, PolicyUse)> = Vec::new();
+    for (id, a) in accounts(&d) {
+        for r in list(a, "RoleDetailList") {
+            let name = s(r, "RoleName");
+            docs.push((
+                format!("{id} {name} trust"),
+                &r["AssumeRolePolicyDocument"],
+                PolicyUse::RoleTrust,
+            ));
+            for p in list(r, "RolePolicyList") {
+                docs.push((
+                    format!("{id} {name} inline {}", s(p, "PolicyName")),
+                    &p["PolicyDocument"],
+                    PolicyUse::Identity,
+                ));
+            }
+        }
+        for (key, list_key) in [
+            ("UserDetailList", "UserPolicyList"),
+            ("GroupDetailList", "GroupPolicyList"),
+        ] {
+            for e in list(a, key) {
+                for p in list(e, list_key) {
+                    docs.push((
+                        format!("{id} {} inline {}", s(e, "Arn"), s(p, "PolicyName")),
+                        &p["PolicyDocument"],
+                        PolicyUse::Identity,
+                    ));
+                }
+            }
+        }
+        for p in list(a, "Policies") {
+            if s(p, "Arn").starts_with("arn:aws:iam::aws:") {
+                continue;
+            }
+            let usage = if s(p, "Path") == "/boundaries/" {
+                PolicyUse::PermissionsBoundary
+            } else {
+                PolicyUse::Identity
+            };
+            for v in list(p, "PolicyVersionList") {
+                docs.push((
+                    format!("{id} {} {}", s(p, "Arn"), s(v, "VersionId")),
+                    &v["Document"],
+                    usage,
+                ));
+            }
+        }
+        if let Some(org) = a.get("Organization") {
+            for (key, usage) in [
+                ("ScpsByLevel", PolicyUse::ServiceControlPolicy),
+                ("RcpsByLevel", PolicyUse::ResourceControlPolicy),
+            ] {
+                for level in list(org, key) {
+                    for (i, p) in list(level, "Policies").iter().enumerate() {
+                        docs.push((format!("{id} {key} {} #{i}", s(level, "Target")), p, usage));
+                    }
+                }
+            }
+        }
+        for rp in list(a, "ResourcePolicies") {
+            docs.push((
+                format!("{id} {}", s(rp, "ResourceArn")),
+                &rp["Policy"],
+                PolicyUse::ResourceBased,
+            ));
+        }
+    }
+    let mut problems = Vec::new();
+    for (label, doc, usage) in &docs {
+        let findings = validate(label, doc, *usage);
+        let deliberate = label.ends_with(&format!("{} inline {}", MALFORMED.1, MALFORMED.2));
+        if deliberate {
+            assert!(
+                findings.iter().any(|f| f.severity == Severity::Error),
+                "{label}: the malformed policy must be refused"
+            );
+            continue;
+        }
+        problems.extend(findings.iter().map(ToString::to_string));
+    }
+    assert!(docs.len() > 80, "only {} documents", docs.len());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
