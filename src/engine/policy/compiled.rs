@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::condition::CompiledCondition;
 use super::context::RequestContext;
 use super::document::{Effect, PolicyDocument, PrincipalKind, Principals, Statement};
-use super::pattern::{ArnParts, ArnPattern, Wildcard};
+use super::pattern::{ArnParts, ArnPattern, Wildcard, arn_glob_match};
 use super::principal::{Principal, PrincipalType};
 use super::variables::Template;
 use crate::engine::arn::{Arn, is_account_id};
@@ -46,7 +46,20 @@ pub const VARIABLES_VERSION: &str = "2012-10-17";
 #[derive(Debug, Clone, PartialEq)]
 enum ResourcePat {
     Plain(ArnPattern),
-    Template(Template),
+    /// A pattern with policy variables, and the literal text it starts with (up to the first
+    /// wildcard or variable): every resource it matches starts with that text, so most
+    /// resources are turned away before the variables are resolved.
+    Template(Template, String),
+}
+
+/// The literal text a template starts with, up to its first wildcard or variable.
+fn literal_prefix(t: &Template) -> String {
+    match t.parts.first() {
+        Some(super::variables::Part::Text(s)) => {
+            s.split(['*', '?']).next().unwrap_or_default().to_owned()
+        }
+        _ => String::new(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +105,9 @@ struct PrincipalMatcher {
 /// One compiled statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompiledStatement {
+    /// Which services the statement's `Action` can match (see [`service_bit`]); lets most
+    /// statements be passed over without touching their patterns.
+    service_mask: u64,
     pub index: usize,
     pub sid: Option<String>,
     pub effect: Option<Effect>,
@@ -104,6 +120,9 @@ pub struct CompiledStatement {
 /// A compiled policy document. Build once (`CompiledPolicy::compile`) and share (`Arc`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompiledPolicy {
+    /// The union of the statements' service masks: a policy whose mask misses the request's
+    /// service cannot match and is skipped whole.
+    service_mask: u64,
     /// True under `"Version": "2012-10-17"`, where policy variables are read.
     pub variables: bool,
     pub statements: Vec<CompiledStatement>,
@@ -126,12 +145,26 @@ pub enum Scope {
 pub struct RequestView<'a> {
     /// The action, lowercased.
     pub action: &'a str,
+    /// [`service_bit`] of the action's service.
+    pub service_bit: u64,
     pub resource: ArnParts<'a>,
     pub principal: &'a Principal,
     /// True when the principal has a permissions boundary (a `NotPrincipal` deny then always
     /// applies to it).
     pub has_boundary: bool,
     pub context: &'a RequestContext,
+}
+
+/// One bit standing for a (lowercase) service prefix in 64-bit service masks. Different
+/// services may share a bit; a shared bit only costs a full match, never a wrong answer.
+#[must_use]
+pub fn service_bit(service: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in service.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    1u64 << (h % 64)
 }
 
 /// The outcome of matching one statement.
@@ -148,14 +181,23 @@ impl CompiledPolicy {
     #[must_use]
     pub fn compile(doc: &PolicyDocument) -> Self {
         let variables = doc.version.as_deref() == Some(VARIABLES_VERSION);
+        let statements: Vec<CompiledStatement> = doc
+            .statements
+            .iter()
+            .map(|s| CompiledStatement::compile(s, variables))
+            .collect();
         Self {
+            service_mask: statements.iter().fold(0, |m, s| m | s.service_mask),
             variables,
-            statements: doc
-                .statements
-                .iter()
-                .map(|s| CompiledStatement::compile(s, variables))
-                .collect(),
+            statements,
         }
+    }
+
+    /// False when no statement can match an action of the service whose [`service_bit`] is
+    /// given.
+    #[must_use]
+    pub fn may_match_service(&self, bit: u64) -> bool {
+        self.service_mask & bit != 0
     }
 
     /// Compiles and wraps in an `Arc` for sharing between inputs.
@@ -181,7 +223,10 @@ impl CompiledStatement {
                 .patterns
                 .iter()
                 .map(|p| match variables.then(|| Template::parse(p)).flatten() {
-                    Some(t) => ResourcePat::Template(t),
+                    Some(t) => {
+                        let prefix = literal_prefix(&t);
+                        ResourcePat::Template(t, prefix)
+                    }
                     None => ResourcePat::Plain(ArnPattern::new(p)),
                 })
                 .collect();
@@ -203,7 +248,22 @@ impl CompiledStatement {
                     .collect(),
             },
         });
+        let service_mask = match (&s.action, s.effect) {
+            (Some(a), Some(_)) if !a.negated => {
+                a.patterns
+                    .iter()
+                    .fold(0u64, |m, p| match p.split_once(':') {
+                        Some((svc, _)) if !svc.contains(['*', '?']) => {
+                            m | service_bit(&svc.to_ascii_lowercase())
+                        }
+                        _ => u64::MAX,
+                    })
+            }
+            (Some(_), Some(_)) => u64::MAX,
+            _ => 0,
+        };
         Self {
+            service_mask,
             index: s.index,
             sid: s.sid.clone(),
             effect: s.effect,
@@ -241,7 +301,7 @@ impl CompiledStatement {
         scope: Scope,
         missing: &mut Vec<String>,
     ) -> StatementMatch {
-        if self.effect.is_none() {
+        if self.service_mask & req.service_bit == 0 {
             return StatementMatch::NoMatch;
         }
         let Some(action) = &self.action else {
@@ -325,11 +385,19 @@ impl ResourceMatcher {
             || self.patterns.iter().any(|p| match p {
                 ResourcePat::Plain(a) => a.matches_parts(&req.resource),
                 // An unresolvable variable makes the pattern match nothing.
-                ResourcePat::Template(t) => {
-                    t.resolve_pieces(req.context, missing)
-                        .is_some_and(|pieces| {
-                            ArnPattern::from_pieces(&pieces).matches_parts(&req.resource)
-                        })
+                ResourcePat::Template(t, prefix) => {
+                    req.resource.text().starts_with(prefix.as_str())
+                        && match t.resolve_glob(req.context, missing) {
+                            None => false,
+                            Some((text, false)) => arn_glob_match(&text, &req.resource),
+                            Some((_, true)) => {
+                                t.resolve_pieces(req.context, missing)
+                                    .is_some_and(|pieces| {
+                                        ArnPattern::from_pieces(&pieces)
+                                            .matches_parts(&req.resource)
+                                    })
+                            }
+                        }
                 }
             });
         hit != self.negated

@@ -20,7 +20,7 @@ use ipnet::IpNet;
 use serde::Serialize;
 
 use super::context::{ContextValue, RequestContext};
-use super::pattern::{ArnPattern, Wildcard};
+use super::pattern::{ArnParts, ArnPattern, Wildcard, arn_glob_match, glob_match};
 use super::variables::Template;
 
 /// `ForAllValues:` / `ForAnyValue:` or neither.
@@ -286,6 +286,9 @@ pub fn parse_date(text: &str) -> Option<i64> {
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
         return t.parse::<i64>().ok().map(|s| s.saturating_mul(1000));
     }
+    if let Some(ms) = parse_utc_seconds(t) {
+        return Some(ms);
+    }
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Some(dt.timestamp_millis());
     }
@@ -310,6 +313,47 @@ pub fn parse_date(text: &str) -> Option<i64> {
             .map(|ndt| ndt.and_utc().timestamp_millis());
     }
     None
+}
+
+/// The common `YYYY-MM-DDTHH:MM:SSZ` form (what AWS puts in `aws:CurrentTime`), read
+/// without the general parser. `None` for anything else, including days past the 28th, which
+/// the general parser checks against the month.
+fn parse_utc_seconds(t: &str) -> Option<i64> {
+    let b = t.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let mut v = 0i64;
+        for &c in &b[r] {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + i64::from(c - b'0');
+        }
+        Some(v)
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&m) || !(1..=28).contains(&d) || hh > 23 || mm > 59 || ss > 59 {
+        return None;
+    }
+    // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days * 86_400 + hh * 3_600 + mm * 60 + ss) * 1_000)
 }
 
 /// Formats a time as AWS puts it in `aws:CurrentTime` / `aws:TokenIssueTime`.
@@ -504,9 +548,13 @@ impl CompiledCondition {
             }
             Values::Likes(list) => list.iter().any(|v| match v {
                 LikeValue::Plain(w) => w.matches(request),
-                LikeValue::Template(t) => t
-                    .resolve_pieces(ctx, missing)
-                    .is_some_and(|p| Wildcard::from_pieces(p).matches(request)),
+                LikeValue::Template(t) => match t.resolve_glob(ctx, missing) {
+                    None => false,
+                    Some((text, false)) => glob_match(&text, request),
+                    Some((_, true)) => t
+                        .resolve_pieces(ctx, missing)
+                        .is_some_and(|p| Wildcard::from_pieces(p).matches(request)),
+                },
             }),
             Values::Numbers(list) => {
                 let Some(r) = parse_number(request) else {
@@ -534,15 +582,12 @@ impl CompiledCondition {
                     _ => false,
                 })
             }
-            Values::Bools(list) => {
-                let req = request.to_ascii_lowercase();
-                list.iter().any(|v| match v {
-                    StrValue::Plain(s) => *s == req,
-                    StrValue::Template(t) => t
-                        .resolve_string(ctx, missing)
-                        .is_some_and(|s| s.to_ascii_lowercase() == req),
-                })
-            }
+            Values::Bools(list) => list.iter().any(|v| match v {
+                StrValue::Plain(s) => s.eq_ignore_ascii_case(request),
+                StrValue::Template(t) => t
+                    .resolve_string(ctx, missing)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(request)),
+            }),
             Values::Binary(list) => list.iter().any(|v| v == request),
             Values::Ips(list) => {
                 let Some(addr) = parse_request_ip(request) else {
@@ -555,9 +600,13 @@ impl CompiledCondition {
             }
             Values::Arns(list) => list.iter().any(|v| match v {
                 ArnValue::Plain(p) => p.matches(request),
-                ArnValue::Template(t) => t
-                    .resolve_pieces(ctx, missing)
-                    .is_some_and(|p| ArnPattern::from_pieces(&p).matches(request)),
+                ArnValue::Template(t) => match t.resolve_glob(ctx, missing) {
+                    None => false,
+                    Some((text, false)) => arn_glob_match(&text, &ArnParts::new(request)),
+                    Some((_, true)) => t
+                        .resolve_pieces(ctx, missing)
+                        .is_some_and(|p| ArnPattern::from_pieces(&p).matches(request)),
+                },
             }),
             Values::Null(_) => false,
         }
@@ -601,4 +650,28 @@ fn parse_request_ip(text: &str) -> Option<RequestIp> {
         return Some(RequestIp::Addr(a));
     }
     t.parse::<IpNet>().ok().map(RequestIp::Net)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quick_date_reader_agrees_with_the_general_one() {
+        for t in [
+            "1970-01-01T00:00:00Z",
+            "1969-12-28T23:59:59Z",
+            "2000-02-28T12:34:56Z",
+            "2024-02-28T23:59:59Z",
+            "2026-11-24T09:00:00Z",
+            "2100-03-01T00:00:00Z",
+            "1600-01-01T00:00:00Z",
+        ] {
+            let general = DateTime::parse_from_rfc3339(t).unwrap().timestamp_millis();
+            assert_eq!(parse_utc_seconds(t), Some(general), "{t}");
+        }
+        assert_eq!(parse_utc_seconds("2026-02-30T00:00:00Z"), None);
+        assert_eq!(parse_date("2026-02-30T00:00:00Z"), None);
+        assert_eq!(parse_utc_seconds("2026-13-01T00:00:00Z"), None);
+    }
 }

@@ -7,6 +7,7 @@
 //! context for a principal (what AWS adds on its own) is `policy::gather`.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Serialize, Serializer};
 
@@ -58,6 +59,32 @@ impl From<Vec<String>> for ContextValue {
     }
 }
 
+/// FNV-1a: condition keys are short and trusted (they come from the caller, not the network),
+/// so a fast non-keyed hash serves lookups better than the default SipHash.
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
     name: String,
@@ -68,7 +95,7 @@ struct Entry {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestContext {
     // INVARIANT: map keys are the lowercased key names.
-    entries: HashMap<String, Entry>,
+    entries: FnvMap<String, Entry>,
 }
 
 impl RequestContext {

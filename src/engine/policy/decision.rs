@@ -107,13 +107,32 @@ impl MatchedStatement {
     /// `policy` statement `Sid` (or `#index`).
     #[must_use]
     pub fn describe(&self) -> String {
-        let st = match &self.sid {
-            Some(s) if !s.is_empty() => format!("`{s}`"),
-            _ => format!("#{}", self.index),
-        };
-        match &self.level {
-            Some(level) => format!("`{}` (at `{level}`) statement {st}", self.policy),
-            None => format!("`{}` statement {st}", self.policy),
+        let mut s = String::new();
+        self.describe_into(&mut s);
+        s
+    }
+
+    /// [`MatchedStatement::describe`] into a buffer.
+    pub fn describe_into(&self, out: &mut String) {
+        out.push('`');
+        out.push_str(&self.policy);
+        out.push('`');
+        if let Some(level) = &self.level {
+            out.push_str(" (at `");
+            out.push_str(level);
+            out.push_str("`)");
+        }
+        out.push_str(" statement ");
+        match &self.sid {
+            Some(s) if !s.is_empty() => {
+                out.push('`');
+                out.push_str(s);
+                out.push('`');
+            }
+            _ => {
+                out.push('#');
+                out.push_str(&self.index.to_string());
+            }
         }
     }
 }

@@ -26,7 +26,7 @@
 
 use std::sync::Arc;
 
-use super::compiled::{CompiledPolicy, GrantKind, RequestView, Scope, StatementMatch};
+use super::compiled::{CompiledPolicy, GrantKind, RequestView, Scope, StatementMatch, service_bit};
 use super::context::RequestContext;
 use super::decision::{
     Decision, LayerDecision, LayerOutcome, LevelDecision, MatchedStatement, Outcome, PolicyType,
@@ -131,9 +131,9 @@ impl EvaluationInput {
         if let Some(a) = self.resource_account.as_deref() {
             return Some(a);
         }
-        let parts: Vec<&str> = self.resource.splitn(6, ':').collect();
-        match parts.get(4) {
-            Some(a) if parts.len() == 6 && !a.is_empty() => Some(a),
+        let mut parts = self.resource.splitn(6, ':');
+        match (parts.nth(4), parts.next()) {
+            (Some(a), Some(_)) if !a.is_empty() && self.resource.starts_with("arn:") => Some(a),
             _ => self.principal.account.as_deref(),
         }
     }
@@ -165,6 +165,9 @@ impl Evaluator<'_> {
         grants: &mut Vec<GrantKind>,
     ) -> LayerTally {
         let mut tally = LayerTally::default();
+        if !np.policy.may_match_service(self.view.service_bit) {
+            return tally;
+        }
         for st in &np.policy.statements {
             let StatementMatch::Match(grant) = st.matches(&self.view, scope, &mut self.missing)
             else {
@@ -280,6 +283,7 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
     let mut ev = Evaluator {
         view: RequestView {
             action: &action_lower,
+            service_bit: service_bit(service_of(&action_lower)),
             resource: ArnParts::new(&input.resource),
             principal,
             has_boundary: input.permissions_boundary.is_some(),
@@ -566,52 +570,70 @@ fn message(
     matched: &[MatchedStatement],
 ) -> String {
     let p = &input.principal;
-    let head = format!("{}: {}", p.kind.message_word(), p.arn);
+    let mut m =
+        String::with_capacity(160 + p.arn.len() + 2 * input.action.len() + input.resource.len());
+    m.push_str(p.kind.message_word());
+    m.push_str(": ");
+    m.push_str(&p.arn);
+    let statements = |m: &mut String, effect: Effect, t: PolicyType| {
+        let mut first = true;
+        for st in matched
+            .iter()
+            .filter(|s| s.effect == effect && s.policy_type == t)
+        {
+            if !first {
+                m.push_str(", ");
+            }
+            first = false;
+            st.describe_into(m);
+        }
+        !first
+    };
     match outcome {
         Outcome::Allow => {
-            let by: Vec<String> = matched
-                .iter()
-                .filter(|m| m.effect == Effect::Allow && Some(m.policy_type) == deciding)
-                .map(MatchedStatement::describe)
-                .collect();
-            let source = match deciding {
-                Some(t) if !by.is_empty() => format!(" by {} {}", t.phrase(), by.join(", ")),
-                Some(t) => format!(" by {}", t.with_article()),
-                None => String::new(),
-            };
-            format!(
-                "{head} is allowed to perform: {} on resource: {}{source}",
-                input.action, input.resource
-            )
+            m.push_str(" is allowed to perform: ");
+            m.push_str(&input.action);
+            m.push_str(" on resource: ");
+            m.push_str(&input.resource);
+            if let Some(t) = deciding {
+                m.push_str(" by ");
+                let mark = m.len();
+                m.push_str(t.phrase());
+                m.push(' ');
+                if !statements(&mut m, Effect::Allow, t) {
+                    m.truncate(mark);
+                    m.push_str(&t.with_article());
+                }
+            }
         }
         Outcome::ExplicitDeny => {
             let t = deciding.unwrap_or(PolicyType::IdentityBasedPolicy);
-            let by: Vec<String> = matched
-                .iter()
-                .filter(|m| m.effect == Effect::Deny && m.policy_type == t)
-                .map(MatchedStatement::describe)
-                .collect();
-            let detail = if by.is_empty() {
-                String::new()
+            m.push_str(" is not authorized to perform: ");
+            m.push_str(&input.action);
+            m.push_str(" on resource: ");
+            m.push_str(&input.resource);
+            m.push_str(" with an explicit deny in ");
+            m.push_str(&t.with_article());
+            let mark = m.len();
+            m.push_str(" (");
+            if statements(&mut m, Effect::Deny, t) {
+                m.push(')');
             } else {
-                format!(" ({})", by.join(", "))
-            };
-            format!(
-                "{head} is not authorized to perform: {} on resource: {} with an explicit deny in {}{detail}",
-                input.action,
-                input.resource,
-                t.with_article()
-            )
+                m.truncate(mark);
+            }
         }
         Outcome::ImplicitDeny => {
             let t = deciding.unwrap_or(PolicyType::IdentityBasedPolicy);
-            format!(
-                "{head} is not authorized to perform: {} on resource: {} because no {} allows the {} action",
-                input.action,
-                input.resource,
-                t.phrase(),
-                input.action
-            )
+            m.push_str(" is not authorized to perform: ");
+            m.push_str(&input.action);
+            m.push_str(" on resource: ");
+            m.push_str(&input.resource);
+            m.push_str(" because no ");
+            m.push_str(t.phrase());
+            m.push_str(" allows the ");
+            m.push_str(&input.action);
+            m.push_str(" action");
         }
     }
+    m
 }

@@ -193,6 +193,71 @@ fn match_pieces(pieces: &[Piece], text: &str) -> bool {
     }
 }
 
+/// Matches `text` against a pattern given as text (`*` and `?` wildcards) without compiling
+/// it; the same rules as [`Wildcard`], for patterns built once per request (resolved policy
+/// variables).
+#[must_use]
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p = pattern.as_bytes();
+    let t = text.as_bytes();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        if let Some(&c) = p.get(pi) {
+            match c {
+                b'*' => {
+                    star = Some((pi + 1, ti));
+                    pi += 1;
+                    continue;
+                }
+                b'?' if ti < t.len() => {
+                    ti += char_len(text, ti);
+                    pi += 1;
+                    continue;
+                }
+                b'?' => {}
+                _ if t.get(ti) == Some(&c) => {
+                    ti += 1;
+                    pi += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        } else if ti == t.len() {
+            return true;
+        }
+        match star {
+            Some((sp, st)) if st < t.len() => {
+                let nt = st + char_len(text, st);
+                star = Some((sp, nt));
+                pi = sp;
+                ti = nt;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Matches an ARN against an ARN pattern given as text, part by part as [`ArnPattern`] does,
+/// without compiling it.
+#[must_use]
+pub fn arn_glob_match(pattern: &str, arn: &ArnParts<'_>) -> bool {
+    let n = (pattern.bytes().filter(|&b| b == b':').count() + 1).min(6);
+    if n == 1 {
+        return glob_match(pattern, arn.text);
+    }
+    if arn.count < n {
+        return false;
+    }
+    pattern.splitn(6, ':').enumerate().all(|(i, part)| {
+        if i + 1 == n {
+            glob_match(part, arn.rest(i))
+        } else {
+            glob_match(part, arn.part(i))
+        }
+    })
+}
+
 /// Splits `s` into at most `n` colon-separated parts (the last keeps further colons).
 fn split_parts(s: &str, n: usize) -> Vec<&str> {
     s.splitn(n, ':').collect()
@@ -417,6 +482,41 @@ mod tests {
         let p = ArnPattern::new("arn:aws:logs:us-east-1:123456789012:log-group:/app/*");
         assert!(p.matches("arn:aws:logs:us-east-1:123456789012:log-group:/app/web:log-stream:x"));
         assert!(!p.matches("arn:aws:logs:us-east-1:123456789012:log-group:/other"));
+    }
+
+    #[test]
+    fn uncompiled_matching_agrees_with_compiled_matching() {
+        let texts = [
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:iam::123456789012:role/x",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/web:log-stream:x",
+            "aé:b",
+            "*",
+            "",
+        ];
+        let patterns = [
+            "*",
+            "arn:aws:s3:*",
+            "arn:aws:*:*:*:*",
+            "arn:aws:iam::*:role/?",
+            "arn:aws:logs:*:*:log-group:/app/*",
+            "a?:*",
+            "arn:aws:s3:::bucket/key",
+        ];
+        for p in patterns {
+            for t in texts {
+                assert_eq!(
+                    glob_match(p, t),
+                    Wildcard::new(p, false).matches(t),
+                    "glob {p} vs {t}"
+                );
+                assert_eq!(
+                    arn_glob_match(p, &ArnParts::new(t)),
+                    ArnPattern::new(p).matches(t),
+                    "arn {p} vs {t}"
+                );
+            }
+        }
     }
 
     #[test]

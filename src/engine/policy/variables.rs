@@ -115,6 +115,38 @@ impl Template {
         ok.then_some(out)
     }
 
+    /// Substitutes every variable into pattern text, wildcards of the policy text kept. The
+    /// flag is true when a substituted value or an escape brought a literal `*` or `?`, which
+    /// the text cannot tell from a wildcard: use [`Template::resolve_pieces`] then. `None`
+    /// when a variable is unresolvable.
+    #[must_use]
+    pub fn resolve_glob(
+        &self,
+        ctx: &RequestContext,
+        missing: &mut Vec<String>,
+    ) -> Option<(String, bool)> {
+        let mut out = String::new();
+        let mut literal_wildcard = false;
+        let mut ok = true;
+        for part in &self.parts {
+            match part {
+                Part::Text(s) => out.push_str(s),
+                Part::Escaped(c) => {
+                    literal_wildcard |= matches!(c, '*' | '?');
+                    out.push(*c);
+                }
+                Part::Var { .. } => match resolve_var(part, ctx, missing) {
+                    Some(v) => {
+                        literal_wildcard |= v.contains(['*', '?']);
+                        out.push_str(v);
+                    }
+                    None => ok = false,
+                },
+            }
+        }
+        ok.then_some((out, literal_wildcard))
+    }
+
     /// Substitutes every variable into wildcard pieces: policy text keeps its `*`/`?` as
     /// wildcards, substituted values and escapes are literal. `None` when unresolvable.
     #[must_use]
