@@ -826,7 +826,6 @@ impl<'a> Simulator<'a> {
         } else {
             i64::from(role.effective_max_session())
         };
-        tailor_parameter_fixes(&mut checks, allowed_max, req.policy_raw.is_none());
         let duration = Self::duration_check(
             &mut checks,
             role,
@@ -834,6 +833,7 @@ impl<'a> Simulator<'a> {
             caller.chaining,
             !is_service,
         );
+        tailor_parameter_fixes(&mut checks, allowed_max, req.policy_raw.is_none());
 
         // 6. Request context.
         let inherited = inherited_transitive(&caller);
@@ -1018,14 +1018,24 @@ pub(crate) fn tailor_parameter_fixes(
 ) {
     for f in &mut checks.findings {
         let Some(Fix::SetParameter {
-            parameter, value, ..
+            parameter,
+            value,
+            summary,
         }) = &mut f.fix
         else {
             continue;
         };
         if parameter == "duration_seconds" {
-            if let Some(n) = value.as_i64() {
-                *value = json!(n.min(allowed_max));
+            if value.as_i64().is_some_and(|n| n > allowed_max) {
+                *value = json!(allowed_max);
+                *summary = format!(
+                    "ask for at most {allowed_max} seconds (what this role allows{})",
+                    if allowed_max == params::CHAIN_CAP_SECONDS {
+                        " when chained"
+                    } else {
+                        ""
+                    }
+                );
             }
         } else if parameter == "policy_raw" && policy_as_object {
             "policy".clone_into(parameter);
