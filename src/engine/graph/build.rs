@@ -1,0 +1,1051 @@
+//! Building the trust graph and deciding one hop.
+//!
+//! Built once: every policy compiled ([`PolicyIndex`]); every trust policy read into grants
+//! and indexed by the principal it names (a user, role, session, service, provider or
+//! external principal), by account (account-root grants) and for `"*"`; every user's and
+//! role's `sts:AssumeRole` allows read once from its identity policies. Account-root and
+//! `"*"` trusts stay class grants: they are never expanded into principal × role pairs.
+//!
+//! A hop is decided on demand ([`TrustGraph::hop`]): a witness request is built from the
+//! trust statement's conditions (and the caller statement's, when the caller's own policy
+//! must allow) and the policy engine evaluates `sts:AssumeRole` (plus `sts:TagSession` /
+//! `sts:SetSourceIdentity` when the request passes tags or a source identity) exactly as
+//! the STS simulator does. An allow is a working edge; a refusal on the caller's side while
+//! the trust allows is a broken edge; anything else is no edge.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, Utc};
+
+use super::edge::{
+    Api, Chaining, Edge, EdgeStatus, Grant, Node, NodeId, NodeKind, Requirement, Side,
+    WitnessRequest,
+};
+use super::witness::{escape_deny, satisfy_allow};
+use crate::engine::arn::{Arn, is_account_id};
+use crate::engine::model::{AttachedPolicy, InlinePolicy, Inventory, PolicyText, Role};
+use crate::engine::policy::decision::{Decision, LayerOutcome, PolicyType};
+use crate::engine::policy::document::{
+    Effect, PatternList, PolicyDocument, PrincipalKind, Principals, Statement,
+};
+use crate::engine::policy::evaluate::{
+    EvaluationInput, NamedPolicy, PolicyLevel, ResourceBasedPolicy, evaluate,
+};
+use crate::engine::policy::gather::{AccessRequest, PolicyIndex, SessionFacts, gather};
+use crate::engine::policy::pattern::{ArnPattern, Wildcard};
+use crate::engine::policy::principal::{DEFAULT_SESSION_NAME, Principal, PrincipalType};
+
+/// The account the graph's "anyone outside" caller is made up in (it must not be loaded).
+const OUTSIDE_ACCOUNTS: [&str; 2] = ["000000000000", "000000000001"];
+
+/// Who a trust grant names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Who {
+    /// One principal node; for `Grant::Session`, the session name it fixes.
+    Node(NodeId, Grant, Option<String>),
+    /// An account (root ARN or id), loaded or not.
+    Account(String),
+    /// `"*"`.
+    Everyone,
+}
+
+/// One way a trust policy lets someone in: statement, call, principal.
+#[derive(Debug, Clone)]
+pub(crate) struct TrustGrant {
+    pub stmt: usize,
+    pub api: Api,
+    pub who: Who,
+}
+
+/// A role's trust policy, read once.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RoleTrust {
+    pub doc: Option<Arc<PolicyDocument>>,
+    pub policy: Option<NamedPolicy>,
+    pub grants: Vec<TrustGrant>,
+    /// `Deny` statements that may apply to an `AssumeRole*` call.
+    pub denies: Vec<usize>,
+}
+
+/// Where a trust grant lives: role index and grant index.
+pub(crate) type GrantRef = (u32, u32);
+
+/// The `sts:AssumeRole` statements of one identity policy document.
+#[derive(Debug, Default)]
+pub(crate) struct DocGrants {
+    /// `Allow` statements that may allow `sts:AssumeRole`, with their resources.
+    pub allows: Vec<(usize, ResourceSel)>,
+    /// `Deny` statements that may deny it.
+    pub denies: Vec<usize>,
+}
+
+/// The resources a statement names, for a quick "may this allow role R?".
+#[derive(Debug)]
+pub(crate) enum ResourceSel {
+    Any,
+    /// Patterns (negated for `NotResource`); statements with policy variables are `Any`.
+    Patterns(bool, Vec<ArnPattern>),
+}
+
+impl ResourceSel {
+    fn may_match(&self, arn: &str) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Patterns(negated, pats) => pats.iter().any(|p| p.matches(arn)) != *negated,
+        }
+    }
+}
+
+/// One identity document of a caller with its AssumeRole statements.
+#[derive(Debug, Clone)]
+pub(crate) struct CallerDoc {
+    pub doc: Arc<PolicyDocument>,
+    pub grants: Arc<DocGrants>,
+}
+
+/// The caller's side of every hop it takes, gathered once on first use.
+#[derive(Debug, Clone)]
+pub(crate) struct CallerTemplate {
+    pub input: EvaluationInput,
+}
+
+/// The trust graph of a loaded inventory. Cheap to query many times; build it once.
+#[derive(Debug)]
+pub struct TrustGraph {
+    pub(crate) inventory: Arc<Inventory>,
+    /// The clock every witness request is evaluated at.
+    pub now: DateTime<Utc>,
+    pub(crate) index: PolicyIndex,
+    /// Users first (same order as `Inventory::users`), then roles, then the principals
+    /// trust policies name outside those.
+    pub nodes: Vec<Node>,
+    pub(crate) node_by_id: HashMap<String, NodeId>,
+    pub(crate) trusts: Vec<RoleTrust>,
+    pub(crate) by_node: HashMap<NodeId, Vec<GrantRef>>,
+    pub(crate) by_account: HashMap<String, Vec<GrantRef>>,
+    pub(crate) everyone: Vec<GrantRef>,
+    /// Per user and role node: its identity documents that speak of `sts:AssumeRole`.
+    pub(crate) caller_docs: Vec<Vec<CallerDoc>>,
+    /// Users and roles with at least one `sts:AssumeRole` allow, by account.
+    pub(crate) holders_by_account: HashMap<String, Vec<NodeId>>,
+    pub(crate) rcps: HashMap<String, Vec<PolicyLevel>>,
+    pub(crate) org_ids: HashMap<String, String>,
+    pub(crate) outside_account: String,
+    pub(crate) everyone_node: NodeId,
+    templates: Vec<OnceLock<Option<CallerTemplate>>>,
+    allow_all: NamedPolicy,
+}
+
+fn lower_matches(list: &PatternList, action_lower: &str) -> bool {
+    let hit = list
+        .patterns
+        .iter()
+        .any(|p| Wildcard::new(p, true).matches(action_lower));
+    hit != list.negated
+}
+
+fn statement_action_matches(st: &Statement, action_lower: &str) -> bool {
+    st.action
+        .as_ref()
+        .is_some_and(|a| lower_matches(a, action_lower))
+}
+
+fn allow_all_policy() -> NamedPolicy {
+    let doc = PolicyDocument::from_value(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+    }))
+    .document
+    .unwrap_or(PolicyDocument {
+        version: None,
+        id: None,
+        statements: Vec::new(),
+    });
+    NamedPolicy::from_document("caller's account not loaded: assumed to allow", &doc)
+}
+
+fn doc_grants(doc: &PolicyDocument) -> DocGrants {
+    let mut out = DocGrants::default();
+    for (i, st) in doc.statements.iter().enumerate() {
+        if !statement_action_matches(st, "sts:assumerole") {
+            continue;
+        }
+        match st.effect {
+            Some(Effect::Allow) => {
+                let sel = match &st.resource {
+                    None => continue,
+                    Some(r) if r.patterns.iter().any(|p| p.contains("${")) => ResourceSel::Any,
+                    Some(r) if !r.negated && r.patterns.iter().any(|p| p == "*") => {
+                        ResourceSel::Any
+                    }
+                    Some(r) => ResourceSel::Patterns(
+                        r.negated,
+                        r.patterns.iter().map(|p| ArnPattern::new(p)).collect(),
+                    ),
+                };
+                out.allows.push((i, sel));
+            }
+            Some(Effect::Deny) => out.denies.push(i),
+            None => {}
+        }
+    }
+    out
+}
+
+/// The identity documents of a user or role, labelled as `policy::gather` labels them.
+fn identity_texts<'i>(
+    inv: &'i Inventory,
+    owner: &str,
+    account: &str,
+    inline: &'i [InlinePolicy],
+    managed: &'i [AttachedPolicy],
+    groups: &'i [String],
+    out: &mut Vec<(String, &'i PolicyText)>,
+) {
+    for p in inline {
+        out.push((format!("{owner}/{}", p.name), &p.policy));
+    }
+    let push_managed = |att: &AttachedPolicy, out: &mut Vec<(String, &'i PolicyText)>| {
+        if let Some(v) = inv
+            .managed_policy(&att.arn)
+            .and_then(|m| m.default_version())
+        {
+            out.push((att.arn.clone(), &v.policy));
+        }
+    };
+    for att in managed {
+        push_managed(att, out);
+    }
+    for g in groups {
+        if let Some(group) = inv.group_named(account, g) {
+            for p in &group.inline_policies {
+                out.push((format!("group/{}/{}", group.name, p.name), &p.policy));
+            }
+            for att in &group.managed_policies {
+                push_managed(att, out);
+            }
+        }
+    }
+}
+
+struct Builder<'i> {
+    inv: &'i Inventory,
+    nodes: Vec<Node>,
+    node_by_id: HashMap<String, NodeId>,
+    by_unique_id: HashMap<&'i str, NodeId>,
+}
+
+impl Builder<'_> {
+    fn intern(&mut self, kind: NodeKind, id: &str, account: Option<String>, name: &str) -> NodeId {
+        if let Some(&n) = self.node_by_id.get(id) {
+            return n;
+        }
+        let n = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
+        self.nodes.push(Node {
+            kind,
+            id: id.to_owned(),
+            account,
+            name: name.to_owned(),
+        });
+        self.node_by_id.insert(id.to_owned(), n);
+        n
+    }
+
+    fn loaded(&self, account: &str) -> bool {
+        self.inv.accounts.contains_key(account)
+    }
+
+    /// Reads one `AWS` principal value (IAM-RULES §3.1).
+    fn aws_principal(&mut self, value: &str) -> Option<Who> {
+        if value == "*" {
+            return Some(Who::Everyone);
+        }
+        if value.contains('*') || value.contains('?') {
+            return None;
+        }
+        if is_account_id(value) {
+            return Some(Who::Account(value.to_owned()));
+        }
+        if let Some(&n) = self.by_unique_id.get(value) {
+            return Some(Who::Node(n, Grant::Principal, None));
+        }
+        let arn = Arn::parse(value).ok()?;
+        let account = arn.account.clone();
+        let loaded = self.loaded(&account);
+        match (arn.service.as_str(), arn.resource_type()) {
+            ("iam", "root") if arn.resource == "root" => Some(Who::Account(account)),
+            ("iam", "user") if loaded => {
+                let n = self.node_by_id.get(value).copied()?;
+                Some(Who::Node(n, Grant::Principal, None))
+            }
+            ("iam", "role") if loaded => {
+                let n = self.node_by_id.get(value).copied()?;
+                Some(Who::Node(n, Grant::Principal, None))
+            }
+            ("sts", "assumed-role") => {
+                let mut parts = arn.resource.splitn(3, '/');
+                let (_, Some(role), Some(session)) = (parts.next(), parts.next(), parts.next())
+                else {
+                    return None;
+                };
+                if loaded {
+                    let r = self
+                        .inv
+                        .roles_named(role)
+                        .into_iter()
+                        .find(|r| r.account == account)?;
+                    let n = self.node_by_id.get(&r.arn).copied()?;
+                    Some(Who::Node(n, Grant::Session, Some(session.to_owned())))
+                } else {
+                    let n = self.intern(
+                        NodeKind::ExternalPrincipal,
+                        value,
+                        Some(account),
+                        arn.resource_name(),
+                    );
+                    Some(Who::Node(n, Grant::Principal, None))
+                }
+            }
+            ("iam", "user" | "role") => {
+                let n = self.intern(
+                    NodeKind::ExternalPrincipal,
+                    value,
+                    Some(account),
+                    arn.resource_name(),
+                );
+                Some(Who::Node(n, Grant::Principal, None))
+            }
+            // Federated users cannot call AssumeRole (IAM-RULES §1.2); other ARNs name no caller.
+            _ => None,
+        }
+    }
+
+    fn federated(&mut self, value: &str) -> Option<(NodeId, Api)> {
+        if value.contains('*') {
+            return None;
+        }
+        match Arn::parse(value) {
+            Ok(arn) if arn.resource_type() == "saml-provider" => Some((
+                self.intern(
+                    NodeKind::SamlProvider,
+                    value,
+                    Some(arn.account.clone()),
+                    arn.resource_name(),
+                ),
+                Api::AssumeRoleWithSaml,
+            )),
+            Ok(arn) if arn.resource_type() == "oidc-provider" => {
+                let name = arn
+                    .resource
+                    .strip_prefix("oidc-provider/")
+                    .unwrap_or(&arn.resource)
+                    .to_owned();
+                Some((
+                    self.intern(
+                        NodeKind::OidcProvider,
+                        value,
+                        Some(arn.account.clone()),
+                        &name,
+                    ),
+                    Api::AssumeRoleWithWebIdentity,
+                ))
+            }
+            Ok(_) => None,
+            Err(_) => Some((
+                self.intern(NodeKind::OidcProvider, value, None, value),
+                Api::AssumeRoleWithWebIdentity,
+            )),
+        }
+    }
+
+    fn read_trust(&mut self, doc: &PolicyDocument) -> (Vec<TrustGrant>, Vec<usize>) {
+        let mut grants = Vec::new();
+        let mut denies = Vec::new();
+        for (i, st) in doc.statements.iter().enumerate() {
+            let assume = statement_action_matches(st, "sts:assumerole");
+            let web = statement_action_matches(st, "sts:assumerolewithwebidentity");
+            let saml = statement_action_matches(st, "sts:assumerolewithsaml");
+            if !(assume || web || saml) {
+                continue;
+            }
+            match st.effect {
+                Some(Effect::Deny) => {
+                    denies.push(i);
+                    continue;
+                }
+                Some(Effect::Allow) => {}
+                None => continue,
+            }
+            // `NotPrincipal` is not allowed in trust policies (IAM-RULES §3.1).
+            if st.not_principal {
+                continue;
+            }
+            let Some(principals) = &st.principal else {
+                continue;
+            };
+            let entries: Vec<(PrincipalKind, String)> = match principals {
+                Principals::Any => vec![(PrincipalKind::Aws, "*".to_owned())],
+                Principals::Listed(l) => l.clone(),
+            };
+            for (kind, value) in entries {
+                match kind {
+                    PrincipalKind::Aws => {
+                        if !assume {
+                            continue;
+                        }
+                        if let Some(who) = self.aws_principal(&value) {
+                            if let Who::Account(a) = &who
+                                && !self.loaded(a)
+                            {
+                                let n = self.intern(
+                                    NodeKind::ExternalAccount,
+                                    a,
+                                    Some(a.clone()),
+                                    a,
+                                );
+                                grants.push(TrustGrant {
+                                    stmt: i,
+                                    api: Api::AssumeRole,
+                                    who: Who::Node(n, Grant::Account, None),
+                                });
+                                continue;
+                            }
+                            grants.push(TrustGrant {
+                                stmt: i,
+                                api: Api::AssumeRole,
+                                who,
+                            });
+                        }
+                    }
+                    PrincipalKind::Service => {
+                        if assume && !value.contains('*') {
+                            let n = self.intern(NodeKind::Service, &value, None, &value);
+                            grants.push(TrustGrant {
+                                stmt: i,
+                                api: Api::AssumeRole,
+                                who: Who::Node(n, Grant::Principal, None),
+                            });
+                        }
+                    }
+                    PrincipalKind::Federated => {
+                        if let Some((n, api)) = self.federated(&value) {
+                            let allowed = match api {
+                                Api::AssumeRoleWithSaml => saml,
+                                _ => web,
+                            };
+                            if allowed {
+                                grants.push(TrustGrant {
+                                    stmt: i,
+                                    api,
+                                    who: Who::Node(n, Grant::Principal, None),
+                                });
+                            }
+                        }
+                    }
+                    PrincipalKind::CanonicalUser => {}
+                }
+            }
+        }
+        (grants, denies)
+    }
+}
+
+impl TrustGraph {
+    /// Builds the graph of `inventory`, evaluating hops at `now`.
+    #[must_use]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one pass per index, in the order the module documentation gives"
+    )]
+    pub fn build(inventory: Arc<Inventory>, now: DateTime<Utc>) -> Self {
+        let inv: &Inventory = &inventory;
+        let index = PolicyIndex::build(inv);
+        let mut b = Builder {
+            inv,
+            nodes: Vec::with_capacity(inv.users.len() + inv.roles.len() + 16),
+            node_by_id: HashMap::with_capacity(inv.users.len() + inv.roles.len() + 16),
+            by_unique_id: HashMap::new(),
+        };
+        for u in &inv.users {
+            let n = b.intern(NodeKind::User, &u.arn, Some(u.account.clone()), &u.name);
+            b.by_unique_id.insert(u.user_id.as_str(), n);
+        }
+        for r in &inv.roles {
+            let n = b.intern(NodeKind::Role, &r.arn, Some(r.account.clone()), &r.name);
+            b.by_unique_id.insert(r.role_id.as_str(), n);
+        }
+        let everyone_node = b.intern(NodeKind::Everyone, "*", None, "*");
+
+        // Trust policies, indexed by who they name.
+        let mut trusts = Vec::with_capacity(inv.roles.len());
+        let mut by_node: HashMap<NodeId, Vec<GrantRef>> = HashMap::new();
+        let mut by_account: HashMap<String, Vec<GrantRef>> = HashMap::new();
+        let mut everyone = Vec::new();
+        for (ri, role) in inv.roles.iter().enumerate() {
+            let doc = role.trust_policy.document.clone();
+            let (grants, denies) = match &doc {
+                Some(d) => b.read_trust(d),
+                None => (Vec::new(), Vec::new()),
+            };
+            let r = u32::try_from(ri).unwrap_or(u32::MAX);
+            for (gi, g) in grants.iter().enumerate() {
+                let gref = (r, u32::try_from(gi).unwrap_or(u32::MAX));
+                match &g.who {
+                    Who::Node(n, ..) => by_node.entry(*n).or_default().push(gref),
+                    Who::Account(a) => by_account.entry(a.clone()).or_default().push(gref),
+                    Who::Everyone => everyone.push(gref),
+                }
+            }
+            let policy = index
+                .get(&role.trust_policy)
+                .map(|c| NamedPolicy::new(format!("{} trust policy", role.name), c));
+            trusts.push(RoleTrust {
+                doc,
+                policy,
+                grants,
+                denies,
+            });
+        }
+
+        // Each caller's sts:AssumeRole statements, read once per distinct document.
+        let mut doc_cache: HashMap<usize, Arc<DocGrants>> = HashMap::new();
+        let mut caller_docs: Vec<Vec<CallerDoc>> = Vec::with_capacity(b.nodes.len());
+        let mut holders_by_account: HashMap<String, Vec<NodeId>> = HashMap::new();
+        let mut texts = Vec::new();
+        let principals = inv
+            .users
+            .iter()
+            .map(|u| {
+                (
+                    u.name.as_str(),
+                    u.account.as_str(),
+                    u.inline_policies.as_slice(),
+                    u.managed_policies.as_slice(),
+                    u.groups.as_slice(),
+                )
+            })
+            .chain(inv.roles.iter().map(|r| {
+                (
+                    r.name.as_str(),
+                    r.account.as_str(),
+                    r.inline_policies.as_slice(),
+                    r.managed_policies.as_slice(),
+                    &[][..],
+                )
+            }));
+        for (i, (owner, account, inline, managed, groups)) in principals.enumerate() {
+            texts.clear();
+            identity_texts(inv, owner, account, inline, managed, groups, &mut texts);
+            let mut docs = Vec::new();
+            for (_, text) in &texts {
+                let Some(doc) = &text.document else { continue };
+                let key = Arc::as_ptr(doc) as usize;
+                let grants = doc_cache
+                    .entry(key)
+                    .or_insert_with(|| Arc::new(doc_grants(doc)));
+                if !grants.allows.is_empty() || !grants.denies.is_empty() {
+                    docs.push(CallerDoc {
+                        doc: Arc::clone(doc),
+                        grants: Arc::clone(grants),
+                    });
+                }
+            }
+            if docs.iter().any(|d| !d.grants.allows.is_empty()) {
+                holders_by_account
+                    .entry(account.to_owned())
+                    .or_default()
+                    .push(NodeId(u32::try_from(i).unwrap_or(u32::MAX)));
+            }
+            caller_docs.push(docs);
+        }
+
+        // Organisation guardrails by account.
+        let mut rcps = HashMap::new();
+        let mut org_ids = HashMap::new();
+        for (id, acc) in &inv.accounts {
+            let Some(org) = &acc.organization else {
+                continue;
+            };
+            org_ids.insert(id.clone(), org.org_id.clone());
+            if org.is_management_account || org.rcps_by_level.is_empty() {
+                continue;
+            }
+            let levels = org
+                .rcps_by_level
+                .iter()
+                .map(|l| PolicyLevel {
+                    target: l.target.clone(),
+                    policies: l
+                        .policies
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, p)| {
+                            index
+                                .get(p)
+                                .map(|c| NamedPolicy::new(format!("RCP #{i} at {}", l.target), c))
+                        })
+                        .collect(),
+                })
+                .collect();
+            rcps.insert(id.clone(), levels);
+        }
+        let outside_account = OUTSIDE_ACCOUNTS
+            .iter()
+            .find(|a| !inv.accounts.contains_key(**a))
+            .map_or_else(|| OUTSIDE_ACCOUNTS[0].to_owned(), |a| (*a).to_owned());
+
+        let nodes = b.nodes;
+        let node_by_id = b.node_by_id;
+        let templates = (0..nodes.len()).map(|_| OnceLock::new()).collect();
+        Self {
+            now,
+            index,
+            nodes,
+            node_by_id,
+            trusts,
+            by_node,
+            by_account,
+            everyone,
+            caller_docs,
+            holders_by_account,
+            rcps,
+            org_ids,
+            outside_account,
+            everyone_node,
+            templates,
+            allow_all: allow_all_policy(),
+            inventory,
+        }
+    }
+
+    /// The inventory the graph was built from.
+    #[must_use]
+    pub fn inventory(&self) -> &Inventory {
+        &self.inventory
+    }
+
+    /// The node `id` stands for.
+    #[must_use]
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    /// The node of a user ARN, role ARN, service name, provider, account id or `*`.
+    #[must_use]
+    pub fn node_id(&self, id: &str) -> Option<NodeId> {
+        self.node_by_id.get(id).copied()
+    }
+
+    /// The `"*"` node.
+    #[must_use]
+    pub fn everyone(&self) -> NodeId {
+        self.everyone_node
+    }
+
+    /// The role a node stands for, when it is a role of the inventory.
+    #[must_use]
+    pub fn role(&self, id: NodeId) -> Option<&Role> {
+        let i = id.index().checked_sub(self.inventory.users.len())?;
+        self.inventory
+            .roles
+            .get(i)
+            .filter(|_| self.nodes[id.index()].kind == NodeKind::Role)
+    }
+
+    pub(crate) fn role_index(&self, id: NodeId) -> Option<usize> {
+        let i = id.index().checked_sub(self.inventory.users.len())?;
+        (i < self.inventory.roles.len()).then_some(i)
+    }
+
+    pub(crate) fn role_node(&self, role: usize) -> NodeId {
+        NodeId(u32::try_from(self.inventory.users.len() + role).unwrap_or(u32::MAX))
+    }
+
+    /// True when the account is among the loaded ones.
+    #[must_use]
+    pub fn is_loaded(&self, account: &str) -> bool {
+        self.inventory.accounts.contains_key(account)
+    }
+
+    /// The caller documents of a user or role node (empty for other nodes).
+    pub(crate) fn docs_of(&self, caller: NodeId) -> &[CallerDoc] {
+        self.caller_docs
+            .get(caller.index())
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    /// True when some identity statement of the caller may allow `sts:AssumeRole` on `arn`
+    /// (conditions aside): the quick filter before a full evaluation.
+    pub(crate) fn may_allow(&self, caller: NodeId, arn: &str) -> bool {
+        self.docs_of(caller)
+            .iter()
+            .any(|d| d.grants.allows.iter().any(|(_, sel)| sel.may_match(arn)))
+    }
+
+    fn template(&self, caller: NodeId) -> Option<&CallerTemplate> {
+        self.templates
+            .get(caller.index())?
+            .get_or_init(|| self.make_template(caller))
+            .as_ref()
+    }
+
+    fn make_template(&self, caller: NodeId) -> Option<CallerTemplate> {
+        let node = &self.nodes[caller.index()];
+        let mut outside = false;
+        let mut session = SessionFacts::default();
+        let principal = match node.kind {
+            NodeKind::User => {
+                Principal::user(&node.id, node.account.as_deref().unwrap_or_default())
+            }
+            NodeKind::Role => {
+                session.issued_at = Some(self.now);
+                Principal::role_session(&node.id, DEFAULT_SESSION_NAME)
+            }
+            NodeKind::Service => Principal::service(&node.id),
+            NodeKind::OidcProvider | NodeKind::SamlProvider => Principal {
+                kind: if node.kind == NodeKind::SamlProvider {
+                    PrincipalType::Saml
+                } else {
+                    PrincipalType::WebIdentity
+                },
+                arn: node.id.clone(),
+                account: node.account.clone(),
+                role_arn: None,
+                role_path_known: true,
+                source_user_arn: None,
+                unique_id: None,
+                session_name: None,
+                service_linked: false,
+            },
+            NodeKind::ExternalAccount => {
+                outside = true;
+                Principal::user(
+                    &format!("arn:aws:iam::{}:user/any-principal", node.id),
+                    &node.id,
+                )
+            }
+            NodeKind::ExternalPrincipal => {
+                outside = true;
+                let mut p = Principal::parse(&node.id).ok()?;
+                if p.kind == PrincipalType::AssumedRole {
+                    session.issued_at = Some(self.now);
+                    p.role_path_known = false;
+                }
+                p
+            }
+            NodeKind::Everyone => {
+                outside = true;
+                Principal::user(
+                    &format!("arn:aws:iam::{}:user/anyone", self.outside_account),
+                    &self.outside_account,
+                )
+            }
+        };
+        let mut req = AccessRequest::new(principal, "sts:AssumeRole", "*", self.now);
+        req.session = session;
+        let mut input = gather(&self.inventory, &self.index, &req).ok()?;
+        input.context.insert("aws:SecureTransport", "true");
+        if node.kind == NodeKind::Service {
+            input
+                .context
+                .insert("aws:PrincipalServiceName", node.id.clone());
+        }
+        if outside {
+            input.identity_policies = vec![self.allow_all.clone()];
+        }
+        input.resource_policy = None;
+        Some(CallerTemplate { input })
+    }
+
+    fn chaining(&self, caller: NodeId) -> Chaining {
+        match self.nodes[caller.index()].kind {
+            NodeKind::Role => match self.role(caller) {
+                Some(r) if !r.instance_profiles.is_empty() => Chaining::UnlessInstanceProfile,
+                _ => Chaining::Yes,
+            },
+            NodeKind::ExternalPrincipal if self.nodes[caller.index()].id.contains(":role/") => {
+                Chaining::Yes
+            }
+            _ => Chaining::No,
+        }
+    }
+
+    /// Evaluates one STS action of a witness request through the policy engine, as the
+    /// simulator would.
+    fn decide(
+        &self,
+        tmpl: &CallerTemplate,
+        role: &Role,
+        trust: &NamedPolicy,
+        action: &str,
+        w: &WitnessRequest,
+    ) -> Decision {
+        let mut input = tmpl.input.clone();
+        input.action = action.to_owned();
+        input.resource.clone_from(&role.arn);
+        input.resource_account = Some(role.account.clone());
+        input.rcps = self.rcps.get(&role.account).cloned();
+        input.resource_policy = Some(ResourceBasedPolicy {
+            policy: trust.clone(),
+            is_role_trust: true,
+        });
+        if let Some(session) = &w.caller_session_name
+            && input.principal.kind == PrincipalType::AssumedRole
+            && input.principal.session_name.as_deref() != Some(session.as_str())
+            && let Some(role_arn) = input.principal.role_arn.clone()
+        {
+            let mut p = Principal::role_session(&role_arn, session);
+            p.unique_id.clone_from(&input.principal.unique_id);
+            p.role_path_known = input.principal.role_path_known;
+            if let Some(id) = &p.unique_id {
+                input.context.insert("aws:userid", format!("{id}:{session}"));
+            }
+            input.principal = p;
+        }
+        let ctx = &mut input.context;
+        ctx.insert("aws:ResourceAccount", role.account.clone());
+        if let Some(org) = self.org_ids.get(&role.account) {
+            ctx.insert("aws:ResourceOrgID", org.clone());
+        }
+        for t in &role.tags {
+            ctx.insert(format!("aws:ResourceTag/{}", t.key), t.value.clone());
+        }
+        w.apply(ctx);
+        evaluate(&input)
+    }
+
+    /// Every trust grant of `role` that could apply to `caller`, ignoring identity policies.
+    pub(crate) fn grants_for(&self, caller: NodeId, role: usize) -> Vec<usize> {
+        let node = &self.nodes[caller.index()];
+        let trust = &self.trusts[role];
+        let caller_account = match node.kind {
+            NodeKind::User
+            | NodeKind::Role
+            | NodeKind::ExternalPrincipal
+            | NodeKind::ExternalAccount => node.account.clone(),
+            NodeKind::Everyone => Some(self.outside_account.clone()),
+            _ => None,
+        };
+        trust
+            .grants
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| match &g.who {
+                Who::Node(n, Grant::Account, _) => {
+                    *n == caller || caller_account.as_deref() == Some(self.nodes[n.index()].id.as_str())
+                }
+                Who::Node(n, ..) => *n == caller,
+                Who::Account(a) => caller_account.as_deref() == Some(a.as_str()),
+                Who::Everyone => matches!(
+                    node.kind,
+                    NodeKind::User
+                        | NodeKind::Role
+                        | NodeKind::ExternalPrincipal
+                        | NodeKind::ExternalAccount
+                        | NodeKind::Everyone
+                ),
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Decides the hop `caller` → `role` through every trust grant that could apply:
+    /// the first working edge, or else the first broken one, or `None`.
+    #[must_use]
+    pub fn hop(&self, caller: NodeId, role: NodeId) -> Option<Edge> {
+        let ri = self.role_index(role)?;
+        let mut broken = None;
+        for g in self.grants_for(caller, ri) {
+            match self.check(caller, ri, g) {
+                Some(e) if e.works() => return Some(e),
+                Some(e) => {
+                    if broken.is_none() {
+                        broken = Some(e);
+                    }
+                }
+                None => {}
+            }
+        }
+        broken
+    }
+
+    /// Decides one hop through one trust grant.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the attempts are one loop; splitting it hides the order they run in"
+    )]
+    pub(crate) fn check(&self, caller: NodeId, role_idx: usize, grant_idx: usize) -> Option<Edge> {
+        let inv = &self.inventory;
+        let role = &inv.roles[role_idx];
+        let trust = &self.trusts[role_idx];
+        let g = trust.grants.get(grant_idx)?;
+        let doc = trust.doc.as_ref()?;
+        let policy = trust.policy.as_ref()?;
+        let st = doc.statements.get(g.stmt)?;
+        let tmpl = self.template(caller)?;
+        let node = &self.nodes[caller.index()];
+        let fixed = &tmpl.input.context;
+
+        let (grant, session) = match &g.who {
+            Who::Node(_, grant, session) => (*grant, session.clone()),
+            Who::Account(_) => (Grant::Account, None),
+            Who::Everyone => (Grant::Everyone, None),
+        };
+        let mut base = WitnessRequest {
+            session_name: DEFAULT_SESSION_NAME.to_owned(),
+            caller_session_name: session.clone(),
+            ..WitnessRequest::default()
+        };
+        let mut trust_reqs = satisfy_allow(&st.conditions, Side::Trust, &mut base, fixed);
+        if let Some(s) = session {
+            trust_reqs.push(Requirement {
+                kind: super::edge::RequirementKind::CallerSession,
+                side: Side::Trust,
+                operator: "Principal".to_owned(),
+                key: "caller session".to_owned(),
+                values: vec![s],
+                from_deny: false,
+            });
+        }
+
+        // Caller statements that may allow the call, tried one at a time.
+        let mut caller_stmts: Vec<(&CallerDoc, &Statement)> = Vec::new();
+        let mut caller_denies: Vec<(&CallerDoc, &Statement)> = Vec::new();
+        if g.api == Api::AssumeRole {
+            for d in self.docs_of(caller) {
+                for (si, sel) in &d.grants.allows {
+                    if sel.may_match(&role.arn)
+                        && let Some(s) = d.doc.statements.get(*si)
+                    {
+                        caller_stmts.push((d, s));
+                    }
+                }
+                for si in &d.grants.denies {
+                    if let Some(s) = d.doc.statements.get(*si) {
+                        caller_denies.push((d, s));
+                    }
+                }
+            }
+        }
+        let attempts: Vec<Option<(&CallerDoc, &Statement)>> = std::iter::once(None)
+            .chain(caller_stmts.iter().copied().map(Some))
+            .collect();
+
+        let cross_account = node
+            .account
+            .as_deref()
+            .is_some_and(|a| a != role.account)
+            || matches!(node.kind, NodeKind::Everyone | NodeKind::ExternalAccount);
+        let mut first_broken: Option<(WitnessRequest, Vec<Requirement>, Decision)> = None;
+        for escape in [false, true] {
+            if escape && trust.denies.is_empty() && caller_denies.is_empty() {
+                break;
+            }
+            for attempt in &attempts {
+                let mut w = base.clone();
+                let mut reqs = trust_reqs.clone();
+                if let Some((_, s)) = attempt {
+                    reqs.extend(satisfy_allow(&s.conditions, Side::Caller, &mut w, fixed));
+                }
+                if escape {
+                    for di in &trust.denies {
+                        if let Some(d) = doc.statements.get(*di)
+                            && let Some(r) = escape_deny(&d.conditions, Side::Trust, &mut w, fixed)
+                        {
+                            reqs.push(r);
+                        }
+                    }
+                    for (_, d) in &caller_denies {
+                        if let Some(r) = escape_deny(&d.conditions, Side::Caller, &mut w, fixed) {
+                            reqs.push(r);
+                        }
+                    }
+                }
+                let mut actions = vec![g.api.action()];
+                if w.passes_tags() {
+                    actions.push("sts:TagSession");
+                }
+                if w.source_identity.is_some() {
+                    actions.push("sts:SetSourceIdentity");
+                }
+                let mut refusal = None;
+                let mut caller_statement = None;
+                for action in actions {
+                    let d = self.decide(tmpl, role, policy, action, &w);
+                    if d.is_allowed() {
+                        if caller_statement.is_none() {
+                            caller_statement = d
+                                .matched_statements
+                                .iter()
+                                .find(|m| {
+                                    m.policy_type == PolicyType::IdentityBasedPolicy
+                                        && m.effect == Effect::Allow
+                                })
+                                .map(|m| m.describe().replace('`', ""));
+                        }
+                    } else {
+                        refusal = Some(d);
+                        break;
+                    }
+                }
+                match refusal {
+                    None => {
+                        let needs_caller = cross_account || grant == Grant::Account;
+                        return Some(Edge {
+                            from: caller,
+                            to: self.role_node(role_idx),
+                            api: g.api,
+                            grant,
+                            trust_statement: st.label(),
+                            caller_statement: caller_statement.filter(|_| needs_caller),
+                            cross_account,
+                            chaining: self.chaining(caller),
+                            requirements: reqs,
+                            request: w,
+                            status: EdgeStatus::Works,
+                        });
+                    }
+                    Some(d) => {
+                        if first_broken.is_none() && caller_half_refused(&d) {
+                            first_broken = Some((w, reqs, d));
+                        }
+                    }
+                }
+            }
+        }
+        let (w, reqs, d) = first_broken?;
+        Some(Edge {
+            from: caller,
+            to: self.role_node(role_idx),
+            api: g.api,
+            grant,
+            trust_statement: st.label(),
+            caller_statement: None,
+            cross_account,
+            chaining: self.chaining(caller),
+            requirements: reqs,
+            request: w,
+            status: EdgeStatus::Broken {
+                refused_by: d.deciding.unwrap_or(PolicyType::IdentityBasedPolicy),
+                message: d.message,
+            },
+        })
+    }
+}
+
+/// True when the trust policy allowed and something else refused.
+fn caller_half_refused(d: &Decision) -> bool {
+    d.layer(PolicyType::ResourceBasedPolicy) == LayerOutcome::Allowed
+        && matches!(
+            d.deciding,
+            Some(
+                PolicyType::IdentityBasedPolicy
+                    | PolicyType::PermissionsBoundary
+                    | PolicyType::SessionPolicy
+                    | PolicyType::ServiceControlPolicy
+                    | PolicyType::ResourceControlPolicy
+            )
+        )
+}
+

@@ -1,0 +1,830 @@
+//! The questions the trust graph answers: who can assume a role (directly and through
+//! chains), what a principal can reach, every path from one principal to a role (or why
+//! there is none), and which roles principals outside the loaded accounts can assume.
+//!
+//! Every answer is computed on demand from the graph's indexes; edges are decided by
+//! [`TrustGraph::hop`]'s rules, so the answers agree with the STS simulator.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use serde::Serialize;
+
+use super::build::{GrantRef, TrustGraph, Who};
+use super::edge::{
+    Api, CHAIN_CAP_SECONDS, Chaining, Edge, Grant, NodeId, NodeKind, Requirement, RequirementKind,
+    Side, WitnessRequest,
+};
+use super::witness::satisfy_allow;
+use crate::engine::policy::context::RequestContext;
+
+/// Chains longer than this are not followed unless asked.
+pub const DEFAULT_MAX_DEPTH: usize = 5;
+
+/// At most this many paths are listed by [`TrustGraph::paths`].
+pub const MAX_PATHS: usize = 256;
+
+/// A chain of hops, the first from the starting principal, the last into the final role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Path {
+    pub hops: Vec<Edge>,
+    /// The longest session the final role can be given at the end of this path: its
+    /// `MaxSessionDuration`, or one hour when the last hop is role chaining.
+    pub max_session_seconds: u32,
+}
+
+impl Path {
+    /// The principals between the start and the final role.
+    #[must_use]
+    pub fn via(&self) -> Vec<NodeId> {
+        self.hops.iter().skip(1).map(|e| e.from).collect()
+    }
+
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.hops.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.hops.is_empty()
+    }
+}
+
+/// A class of principals a trust policy lets in without naming them one by one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "class")]
+pub enum PrincipalClass {
+    /// Every user and role of an account whose own policy allows the call.
+    Account { account: String, loaded: bool },
+    /// `"*"` narrowed to one or more organisations by `aws:PrincipalOrgID`.
+    Organization { org_ids: Vec<String> },
+    /// `"*"`: any principal the conditions let through.
+    Everyone,
+}
+
+/// A trust grant to a class of principals, kept as one row rather than expanded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassGrant {
+    #[serde(flatten)]
+    pub class: PrincipalClass,
+    pub trust_statement: String,
+    pub requirements: Vec<Requirement>,
+    /// True when a member's own identity policy must also allow `sts:AssumeRole` (account
+    /// grants always; `"*"` for members of other accounts).
+    pub needs_caller_policy: bool,
+    /// Loaded principals of the class with a working edge found among those whose own policy
+    /// names the role (a lower bound for `"*"`, where same-account principals need none).
+    pub members_working: usize,
+}
+
+/// Every way into one role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Incoming {
+    pub role: NodeId,
+    /// One edge per caller: working when one works, else broken.
+    pub edges: Vec<Edge>,
+    pub classes: Vec<ClassGrant>,
+}
+
+/// One principal that can assume the role, with the shortest path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssumeRow {
+    pub principal: NodeId,
+    pub path: Path,
+}
+
+/// The answer to "who can assume ROLE?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WhoCanAssume {
+    pub role: NodeId,
+    /// Shortest path first; direct callers have one hop.
+    pub rows: Vec<AssumeRow>,
+    /// Trust grants to accounts, organisations or everyone.
+    pub classes: Vec<ClassGrant>,
+    /// Direct callers the trust lets in but whose own half is missing.
+    pub broken: Vec<Edge>,
+}
+
+/// One role a principal can reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReachRow {
+    pub role: NodeId,
+    pub path: Path,
+}
+
+/// The answer to "what can PRINCIPAL reach?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reach {
+    pub from: NodeId,
+    /// Every reachable role, shortest path first.
+    pub rows: Vec<ReachRow>,
+    /// Hops out of the reached principals that the trust allows but whose caller half is
+    /// missing.
+    pub broken: Vec<Edge>,
+}
+
+/// Why no path leads from one principal to a role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoPath {
+    /// The broken hop into the target closest to the start, with the path that reaches its
+    /// caller (empty when the caller is the start itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_broken: Option<(Path, Edge)>,
+    /// A sentence saying why.
+    pub reason: String,
+}
+
+/// The answer to "how does FROM get to TO?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Paths {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub max_depth: usize,
+    /// Every simple path up to the depth limit, shortest first.
+    pub paths: Vec<Path>,
+    /// True when more than [`MAX_PATHS`] paths exist.
+    pub truncated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_path: Option<NoPath>,
+}
+
+/// How an outside principal is named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExternalKind {
+    /// An account that is not loaded.
+    Account,
+    /// A user, role or session of an account that is not loaded.
+    Principal,
+    /// `"*"`.
+    Everyone,
+    /// A web-identity or SAML provider (its users are outside every account).
+    Federated,
+}
+
+/// One external-access finding: an outside principal can assume a role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExternalFinding {
+    pub role: NodeId,
+    pub principal: NodeId,
+    pub kind: ExternalKind,
+    pub edge: Edge,
+}
+
+/// A role trusting a service without saying for which resource or account it acts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfusedDeputy {
+    pub role: NodeId,
+    pub service: String,
+    pub trust_statement: String,
+}
+
+/// The answer to "who outside can get in?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExternalAccess {
+    pub findings: Vec<ExternalFinding>,
+    pub confused_deputies: Vec<ConfusedDeputy>,
+}
+
+/// The condition keys that tie a service's call to one resource or account.
+const SOURCE_KEYS: [&str; 4] = [
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+];
+
+impl TrustGraph {
+    /// Decides each role's grants in `cands` order: one edge per role.
+    fn decide_grants(&self, caller: NodeId, cands: &[GrantRef]) -> Vec<Edge> {
+        let mut order: Vec<u32> = Vec::new();
+        let mut by_role: HashMap<u32, Vec<u32>> = HashMap::new();
+        for &(r, g) in cands {
+            let e = by_role.entry(r).or_default();
+            if e.is_empty() {
+                order.push(r);
+            }
+            if !e.contains(&g) {
+                e.push(g);
+            }
+        }
+        let mut out = Vec::new();
+        for r in order {
+            let mut broken = None;
+            let mut found = None;
+            for &g in &by_role[&r] {
+                match self.check(caller, r as usize, g as usize) {
+                    Some(e) if e.works() => {
+                        found = Some(e);
+                        break;
+                    }
+                    Some(e) => {
+                        if broken.is_none() {
+                            broken = Some(e);
+                        }
+                    }
+                    None => {}
+                }
+            }
+            out.extend(found.or(broken));
+        }
+        out
+    }
+
+    /// Every hop out of `caller`: one edge per role, working or broken.
+    #[must_use]
+    pub fn edges_from(&self, caller: NodeId) -> Vec<Edge> {
+        let node = self.node(caller);
+        let mut cands: Vec<GrantRef> = self.by_node.get(&caller).cloned().unwrap_or_default();
+        let roles = &self.inventory.roles;
+        match node.kind {
+            NodeKind::User | NodeKind::Role => {
+                let account = node.account.as_deref().unwrap_or_default();
+                for &(r, g) in self.by_account.get(account).into_iter().flatten() {
+                    if self.may_allow(caller, &roles[r as usize].arn) {
+                        cands.push((r, g));
+                    }
+                }
+                for &(r, g) in &self.everyone {
+                    let role = &roles[r as usize];
+                    if role.account == account || self.may_allow(caller, &role.arn) {
+                        cands.push((r, g));
+                    }
+                }
+            }
+            NodeKind::ExternalPrincipal | NodeKind::ExternalAccount | NodeKind::Everyone => {
+                if let Some(acc) = node
+                    .account
+                    .as_deref()
+                    .filter(|_| node.kind == NodeKind::ExternalPrincipal)
+                    .and_then(|a| self.node_id(a))
+                {
+                    cands.extend(self.by_node.get(&acc).into_iter().flatten().copied());
+                }
+                cands.extend(self.everyone.iter().copied());
+            }
+            NodeKind::Service | NodeKind::OidcProvider | NodeKind::SamlProvider => {}
+        }
+        self.decide_grants(caller, &cands)
+    }
+
+    /// Every hop into `role` from principals the graph can name, and the class grants.
+    #[must_use]
+    pub fn edges_into(&self, role: NodeId) -> Incoming {
+        let mut incoming = Incoming {
+            role,
+            edges: Vec::new(),
+            classes: Vec::new(),
+        };
+        let Some(ri) = self.role_index(role) else {
+            return incoming;
+        };
+        let r = &self.inventory.roles[ri];
+        let trust = &self.trusts[ri];
+        let mut order: Vec<NodeId> = Vec::new();
+        let mut cands: HashMap<NodeId, Vec<GrantRef>> = HashMap::new();
+        let mut push = |n: NodeId, g: GrantRef, order: &mut Vec<NodeId>| {
+            let e = cands.entry(n).or_default();
+            if e.is_empty() {
+                order.push(n);
+            }
+            e.push(g);
+        };
+        let rr = u32::try_from(ri).unwrap_or(u32::MAX);
+        let mut class_slots: Vec<(usize, ClassGrant, Option<String>)> = Vec::new();
+        for (gi, g) in trust.grants.iter().enumerate() {
+            let gref = (rr, u32::try_from(gi).unwrap_or(u32::MAX));
+            match &g.who {
+                Who::Node(n, ..) => push(*n, gref, &mut order),
+                Who::Account(a) => {
+                    for &h in self.holders_by_account.get(a).into_iter().flatten() {
+                        if self.may_allow(h, &r.arn) {
+                            push(h, gref, &mut order);
+                        }
+                    }
+                    class_slots.push((
+                        gi,
+                        self.class_grant(
+                            ri,
+                            gi,
+                            PrincipalClass::Account {
+                                account: a.clone(),
+                                loaded: true,
+                            },
+                            true,
+                        ),
+                        Some(a.clone()),
+                    ));
+                }
+                Who::Everyone => {
+                    push(self.everyone(), gref, &mut order);
+                    for (account, holders) in &self.holders_by_account {
+                        if *account == r.account {
+                            continue;
+                        }
+                        for &h in holders {
+                            if self.may_allow(h, &r.arn) {
+                                push(h, gref, &mut order);
+                            }
+                        }
+                    }
+                    let st = trust
+                        .doc
+                        .as_ref()
+                        .and_then(|d| d.statements.get(g.stmt))
+                        .map(|s| s.conditions.as_slice())
+                        .unwrap_or_default();
+                    let org_ids: Vec<String> = st
+                        .iter()
+                        .filter(|c| {
+                            c.key.eq_ignore_ascii_case("aws:PrincipalOrgID")
+                                && c.operator.starts_with("StringEquals")
+                        })
+                        .flat_map(|c| c.values.iter().cloned())
+                        .collect();
+                    let class = if org_ids.is_empty() {
+                        PrincipalClass::Everyone
+                    } else {
+                        PrincipalClass::Organization { org_ids }
+                    };
+                    class_slots.push((gi, self.class_grant(ri, gi, class, false), None));
+                }
+            }
+        }
+        for n in order {
+            let grants = &cands[&n];
+            incoming.edges.extend(self.decide_grants(n, grants));
+        }
+        for (gi, mut class, account) in class_slots {
+            class.members_working = incoming
+                .edges
+                .iter()
+                .filter(|e| e.works())
+                .filter(|e| {
+                    let from = self.node(e.from);
+                    match &account {
+                        Some(a) => from.account.as_deref() == Some(a.as_str()),
+                        None => {
+                            e.grant == Grant::Everyone
+                                && e.trust_statement == self.statement_label(ri, gi)
+                        }
+                    }
+                })
+                .count();
+            incoming.classes.push(class);
+        }
+        incoming
+    }
+
+    fn statement_label(&self, role: usize, grant: usize) -> String {
+        let t = &self.trusts[role];
+        t.grants
+            .get(grant)
+            .and_then(|g| t.doc.as_ref()?.statements.get(g.stmt))
+            .map(|s| s.label())
+            .unwrap_or_default()
+    }
+
+    fn class_grant(
+        &self,
+        role: usize,
+        grant: usize,
+        class: PrincipalClass,
+        account: bool,
+    ) -> ClassGrant {
+        let t = &self.trusts[role];
+        let st = t
+            .grants
+            .get(grant)
+            .and_then(|g| t.doc.as_ref()?.statements.get(g.stmt));
+        let mut w = WitnessRequest::default();
+        let requirements = st
+            .map(|s| satisfy_allow(&s.conditions, Side::Trust, &mut w, &RequestContext::new()))
+            .unwrap_or_default();
+        ClassGrant {
+            class,
+            trust_statement: st.map(|s| s.label()).unwrap_or_default(),
+            requirements,
+            needs_caller_policy: account,
+            members_working: 0,
+        }
+    }
+
+    /// The longest session at the end of a path (IAM-RULES §1.3).
+    fn max_session(&self, hops: &[Edge]) -> u32 {
+        let Some(last) = hops.last() else { return 0 };
+        let max = self
+            .role(last.to)
+            .map_or(CHAIN_CAP_SECONDS, crate::engine::model::Role::effective_max_session);
+        match last.chaining {
+            Chaining::No => max,
+            Chaining::Yes | Chaining::UnlessInstanceProfile => max.min(CHAIN_CAP_SECONDS),
+        }
+    }
+
+    fn path(&self, hops: Vec<Edge>) -> Path {
+        Path {
+            max_session_seconds: self.max_session(&hops),
+            hops,
+        }
+    }
+
+    /// Who can assume `role`, directly and through chains of at most `max_depth` hops.
+    #[must_use]
+    pub fn who_can_assume(&self, role: NodeId, max_depth: usize) -> WhoCanAssume {
+        let mut answer = WhoCanAssume {
+            role,
+            rows: Vec::new(),
+            classes: Vec::new(),
+            broken: Vec::new(),
+        };
+        let mut seen: HashSet<NodeId> = HashSet::new();
+        let mut expanded: HashSet<NodeId> = HashSet::from([role]);
+        let mut queue: VecDeque<(NodeId, Vec<Edge>)> = VecDeque::from([(role, Vec::new())]);
+        while let Some((target, suffix)) = queue.pop_front() {
+            if suffix.len() >= max_depth {
+                continue;
+            }
+            let incoming = self.edges_into(target);
+            if target == role {
+                answer.classes = incoming.classes;
+            }
+            for e in incoming.edges {
+                if !e.works() {
+                    if target == role {
+                        answer.broken.push(e);
+                    }
+                    continue;
+                }
+                let caller = e.from;
+                if !seen.insert(caller) {
+                    continue;
+                }
+                let mut hops = Vec::with_capacity(suffix.len() + 1);
+                hops.push(e);
+                hops.extend(suffix.iter().cloned());
+                if self.role(caller).is_some() && expanded.insert(caller) {
+                    queue.push_back((caller, hops.clone()));
+                }
+                answer.rows.push(AssumeRow {
+                    principal: caller,
+                    path: self.path(hops),
+                });
+            }
+        }
+        answer
+            .rows
+            .sort_by(|a, b| a.path.len().cmp(&b.path.len()).then_with(|| {
+                self.node(a.principal).id.cmp(&self.node(b.principal).id)
+            }));
+        answer
+    }
+
+    /// Every role `from` can reach in at most `max_depth` hops, shortest path first.
+    #[must_use]
+    pub fn reach(&self, from: NodeId, max_depth: usize) -> Reach {
+        let mut answer = Reach {
+            from,
+            rows: Vec::new(),
+            broken: Vec::new(),
+        };
+        let mut seen: HashSet<NodeId> = HashSet::from([from]);
+        let mut queue: VecDeque<(NodeId, Vec<Edge>)> = VecDeque::from([(from, Vec::new())]);
+        while let Some((node, prefix)) = queue.pop_front() {
+            if prefix.len() >= max_depth {
+                continue;
+            }
+            for e in self.edges_from(node) {
+                if !e.works() {
+                    answer.broken.push(e);
+                    continue;
+                }
+                if !seen.insert(e.to) {
+                    continue;
+                }
+                let to = e.to;
+                let mut hops = prefix.clone();
+                hops.push(e);
+                queue.push_back((to, hops.clone()));
+                answer.rows.push(ReachRow {
+                    role: to,
+                    path: self.path(hops),
+                });
+            }
+        }
+        answer
+    }
+
+    /// Every simple path from `from` to `to` of at most `max_depth` hops (shortest first),
+    /// or why there is none: the broken hop into `to` nearest to `from`.
+    #[must_use]
+    pub fn paths(&self, from: NodeId, to: NodeId, max_depth: usize) -> Paths {
+        let mut memo: HashMap<NodeId, Vec<Edge>> = HashMap::new();
+        let mut found: Vec<Vec<Edge>> = Vec::new();
+        let mut stack: Vec<Edge> = Vec::new();
+        let mut on_path: HashSet<NodeId> = HashSet::from([from]);
+        let mut truncated = false;
+        self.dfs(
+            from,
+            to,
+            max_depth,
+            &mut memo,
+            &mut stack,
+            &mut on_path,
+            &mut found,
+            &mut truncated,
+        );
+        found.sort_by_key(Vec::len);
+        let paths: Vec<Path> = found.into_iter().map(|h| self.path(h)).collect();
+        let no_path = paths
+            .is_empty()
+            .then(|| self.why_no_path(from, to, max_depth));
+        Paths {
+            from,
+            to,
+            max_depth,
+            paths,
+            truncated,
+            no_path,
+        }
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the depth-first walk's state, kept out of a struct for clarity"
+    )]
+    fn dfs(
+        &self,
+        node: NodeId,
+        to: NodeId,
+        depth: usize,
+        memo: &mut HashMap<NodeId, Vec<Edge>>,
+        stack: &mut Vec<Edge>,
+        on_path: &mut HashSet<NodeId>,
+        found: &mut Vec<Vec<Edge>>,
+        truncated: &mut bool,
+    ) {
+        if stack.len() >= depth || *truncated {
+            return;
+        }
+        if !memo.contains_key(&node) {
+            let edges: Vec<Edge> = self
+                .edges_from(node)
+                .into_iter()
+                .filter(Edge::works)
+                .collect();
+            memo.insert(node, edges);
+        }
+        let edges = memo.get(&node).cloned().unwrap_or_default();
+        for e in edges {
+            let next = e.to;
+            if next == to {
+                if found.len() >= MAX_PATHS {
+                    *truncated = true;
+                    return;
+                }
+                let mut p = stack.clone();
+                p.push(e);
+                found.push(p);
+                continue;
+            }
+            if on_path.contains(&next) {
+                continue;
+            }
+            on_path.insert(next);
+            stack.push(e);
+            self.dfs(next, to, depth, memo, stack, on_path, found, truncated);
+            stack.pop();
+            on_path.remove(&next);
+        }
+    }
+
+    fn why_no_path(&self, from: NodeId, to: NodeId, max_depth: usize) -> NoPath {
+        let to_name = self.node(to).id.clone();
+        if self.role(to).is_none() {
+            return NoPath {
+                nearest_broken: None,
+                reason: format!("`{to_name}` is not a role of the loaded data; only roles can be assumed"),
+            };
+        }
+        // The start and what it reaches, nearest first.
+        let mut reached: Vec<(NodeId, Vec<Edge>)> = vec![(from, Vec::new())];
+        if max_depth > 1 {
+            let reach = self.reach(from, max_depth - 1);
+            reached.extend(
+                reach
+                    .rows
+                    .into_iter()
+                    .filter(|r| r.role != to)
+                    .map(|r| (r.role, r.path.hops)),
+            );
+        }
+        for (n, hops) in &reached {
+            if let Some(e) = self.hop(*n, to)
+                && !e.works()
+            {
+                let reason = match &e.status {
+                    super::edge::EdgeStatus::Broken { refused_by, message } => format!(
+                        "the trust policy of `{to_name}` lets `{}` in, but the {} refuses: {message}",
+                        self.node(*n).id,
+                        refused_by.phrase()
+                    ),
+                    super::edge::EdgeStatus::Works => String::new(),
+                };
+                return NoPath {
+                    nearest_broken: Some((self.path(hops.clone()), e)),
+                    reason,
+                };
+            }
+        }
+        let trusted = self.trusted_summary(to);
+        NoPath {
+            nearest_broken: None,
+            reason: format!(
+                "the trust policy of `{to_name}` lets in neither `{}` nor any of the {} role(s) it reaches within {} hop(s); it trusts {}",
+                self.node(from).id,
+                reached.len() - 1,
+                max_depth.saturating_sub(1),
+                if trusted.is_empty() {
+                    "no one".to_owned()
+                } else {
+                    trusted.join(", ")
+                }
+            ),
+        }
+    }
+
+    /// The principals a role's trust names, for messages.
+    #[must_use]
+    pub fn trusted_summary(&self, role: NodeId) -> Vec<String> {
+        let Some(ri) = self.role_index(role) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = Vec::new();
+        for g in &self.trusts[ri].grants {
+            let s = match &g.who {
+                Who::Node(n, Grant::Session, Some(s)) => {
+                    format!("`{}` (session `{s}`)", self.node(*n).id)
+                }
+                Who::Node(n, ..) => format!("`{}`", self.node(*n).id),
+                Who::Account(a) => format!("account `{a}`"),
+                Who::Everyone => "`*`".to_owned(),
+            };
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    /// Every role a principal outside the loaded accounts (or `*`, or a federated provider)
+    /// can assume, and every role trusting a service without `aws:SourceAccount` /
+    /// `aws:SourceArn` (confused deputy).
+    #[must_use]
+    pub fn external_access(&self) -> ExternalAccess {
+        let mut findings = Vec::new();
+        let mut deputies = Vec::new();
+        for (ri, trust) in self.trusts.iter().enumerate() {
+            let role_node = self.role_node(ri);
+            let role = &self.inventory.roles[ri];
+            let mut done: HashSet<NodeId> = HashSet::new();
+            for (gi, g) in trust.grants.iter().enumerate() {
+                let (principal, kind) = match &g.who {
+                    Who::Everyone => (self.everyone(), ExternalKind::Everyone),
+                    Who::Node(n, ..) => match self.node(*n).kind {
+                        NodeKind::ExternalAccount => (*n, ExternalKind::Account),
+                        NodeKind::ExternalPrincipal => (*n, ExternalKind::Principal),
+                        NodeKind::OidcProvider | NodeKind::SamlProvider => {
+                            (*n, ExternalKind::Federated)
+                        }
+                        NodeKind::Service => {
+                            let st = trust.doc.as_ref().and_then(|d| d.statements.get(g.stmt));
+                            let pinned = st.is_some_and(|s| {
+                                s.conditions.iter().any(|c| {
+                                    SOURCE_KEYS.contains(&c.key.to_ascii_lowercase().as_str())
+                                })
+                            });
+                            if !pinned && !role.is_service_linked() {
+                                deputies.push(ConfusedDeputy {
+                                    role: role_node,
+                                    service: self.node(*n).id.clone(),
+                                    trust_statement: st.map(|s| s.label()).unwrap_or_default(),
+                                });
+                            }
+                            continue;
+                        }
+                        _ => continue,
+                    },
+                    Who::Account(_) => continue,
+                };
+                if done.contains(&principal) {
+                    continue;
+                }
+                if let Some(edge) = self.check(principal, ri, gi) {
+                    if edge.works() {
+                        done.insert(principal);
+                    }
+                    findings.retain(|f: &ExternalFinding| {
+                        !(f.role == role_node && f.principal == principal && !f.edge.works())
+                    });
+                    findings.push(ExternalFinding {
+                        role: role_node,
+                        principal,
+                        kind,
+                        edge,
+                    });
+                }
+            }
+        }
+        ExternalAccess {
+            findings,
+            confused_deputies: deputies,
+        }
+    }
+
+    /// Every edge of the graph: each principal's hops, working and broken. Costly on large
+    /// inventories (it expands class grants for principals whose own policy names a role);
+    /// meant for pictures and checks.
+    #[must_use]
+    pub fn all_edges(&self) -> Vec<Edge> {
+        let mut out = Vec::new();
+        for i in 0..self.nodes.len() {
+            out.extend(self.edges_from(NodeId(u32::try_from(i).unwrap_or(u32::MAX))));
+        }
+        out
+    }
+
+    /// Finds a node from what a person types: an ARN, a user or role name (unique across the
+    /// loaded accounts, case-insensitive when unambiguous), a service name, an account id or
+    /// `*`.
+    ///
+    /// # Errors
+    /// A sentence saying what was not found or which names clash.
+    pub fn find(&self, query: &str) -> Result<NodeId, String> {
+        let q = query.trim();
+        if let Some(n) = self.node_id(q) {
+            return Ok(n);
+        }
+        let exact: Vec<NodeId> = (0..self.nodes.len())
+            .map(|i| NodeId(u32::try_from(i).unwrap_or(u32::MAX)))
+            .filter(|n| {
+                let node = self.node(*n);
+                matches!(node.kind, NodeKind::User | NodeKind::Role) && node.name == q
+            })
+            .collect();
+        let candidates = if exact.is_empty() {
+            (0..self.nodes.len())
+                .map(|i| NodeId(u32::try_from(i).unwrap_or(u32::MAX)))
+                .filter(|n| {
+                    let node = self.node(*n);
+                    matches!(node.kind, NodeKind::User | NodeKind::Role)
+                        && node.name.eq_ignore_ascii_case(q)
+                })
+                .collect()
+        } else {
+            exact
+        };
+        match candidates.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(format!(
+                "no principal `{q}` in the loaded data; give a user or role ARN or name, a service name, an account id or `*` (list roles with `rolescope roles`)"
+            )),
+            many => Err(format!(
+                "`{q}` names several principals ({}); pass the ARN instead",
+                many.iter()
+                    .map(|n| format!("`{}`", self.node(*n).id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+
+    /// The `AssumeRole` request document for a hop, ready for the simulator or a simulate
+    /// form; `None` for web-identity and SAML hops (their requests carry a token instead).
+    #[must_use]
+    pub fn simulate_request(&self, edge: &Edge) -> Option<crate::engine::sts::request::AssumeRoleRequest> {
+        if edge.api != Api::AssumeRole {
+            return None;
+        }
+        let from = self.node(edge.from);
+        let caller = match from.kind {
+            NodeKind::Everyone => format!("arn:aws:iam::{}:user/anyone", self.outside_account),
+            NodeKind::ExternalAccount => format!("arn:aws:iam::{}:user/any-principal", from.id),
+            _ => from.id.clone(),
+        };
+        Some(
+            edge.request
+                .to_assume_role_request(&caller, &self.node(edge.to).id, self.now),
+        )
+    }
+
+    /// The requirements of a class of keys across a path, for summaries.
+    #[must_use]
+    pub fn path_requirements(path: &Path, kind: RequirementKind) -> Vec<&Requirement> {
+        path.hops
+            .iter()
+            .flat_map(|e| e.requirements.iter())
+            .filter(|r| r.kind == kind)
+            .collect()
+    }
+}
