@@ -22,7 +22,7 @@ use super::edge::{
     Api, Chaining, Edge, EdgeStatus, Grant, Node, NodeId, NodeKind, Requirement, Side,
     WitnessRequest,
 };
-use super::witness::{escape_deny, satisfy_allow};
+use super::witness::{escape_deny, satisfy_allow, satisfy_service_tags};
 use crate::engine::arn::{Arn, is_account_id};
 use crate::engine::model::{AttachedPolicy, InlinePolicy, Inventory, PolicyText, Role};
 use crate::engine::policy::decision::{Decision, LayerOutcome, PolicyType};
@@ -398,12 +398,8 @@ impl Builder<'_> {
                             if let Who::Account(a) = &who
                                 && !self.loaded(a)
                             {
-                                let n = self.intern(
-                                    NodeKind::ExternalAccount,
-                                    a,
-                                    Some(a.clone()),
-                                    a,
-                                );
+                                let n =
+                                    self.intern(NodeKind::ExternalAccount, a, Some(a.clone()), a);
                                 grants.push(TrustGrant {
                                     stmt: i,
                                     api: Api::AssumeRole,
@@ -799,7 +795,9 @@ impl TrustGraph {
             p.unique_id.clone_from(&input.principal.unique_id);
             p.role_path_known = input.principal.role_path_known;
             if let Some(id) = &p.unique_id {
-                input.context.insert("aws:userid", format!("{id}:{session}"));
+                input
+                    .context
+                    .insert("aws:userid", format!("{id}:{session}"));
             }
             input.principal = p;
         }
@@ -833,7 +831,8 @@ impl TrustGraph {
             .enumerate()
             .filter(|(_, g)| match &g.who {
                 Who::Node(n, Grant::Account, _) => {
-                    *n == caller || caller_account.as_deref() == Some(self.nodes[n.index()].id.as_str())
+                    *n == caller
+                        || caller_account.as_deref() == Some(self.nodes[n.index()].id.as_str())
                 }
                 Who::Node(n, ..) => *n == caller,
                 Who::Account(a) => caller_account.as_deref() == Some(a.as_str()),
@@ -859,12 +858,8 @@ impl TrustGraph {
         for g in self.grants_for(caller, ri) {
             match self.check(caller, ri, g) {
                 Some(e) if e.works() => return Some(e),
-                Some(e) => {
-                    if broken.is_none() {
-                        broken = Some(e);
-                    }
-                }
-                None => {}
+                Some(e) if broken.is_none() => broken = Some(e),
+                _ => {}
             }
         }
         broken
@@ -898,6 +893,9 @@ impl TrustGraph {
             ..WitnessRequest::default()
         };
         let mut trust_reqs = satisfy_allow(&st.conditions, Side::Trust, &mut base, fixed);
+        if node.kind == NodeKind::Service {
+            satisfy_service_tags(&st.conditions, &mut base, fixed);
+        }
         if let Some(s) = session {
             trust_reqs.push(Requirement {
                 kind: super::edge::RequirementKind::CallerSession,
@@ -932,10 +930,25 @@ impl TrustGraph {
             .chain(caller_stmts.iter().copied().map(Some))
             .collect();
 
-        let cross_account = node
-            .account
-            .as_deref()
-            .is_some_and(|a| a != role.account)
+        if let Some(message) = self.federation_refusal(caller, g.api, role) {
+            return Some(Edge {
+                from: caller,
+                to: self.role_node(role_idx),
+                api: g.api,
+                grant,
+                trust_statement: st.label(),
+                caller_statement: None,
+                cross_account: false,
+                chaining: Chaining::No,
+                requirements: trust_reqs,
+                request: base,
+                status: EdgeStatus::Broken {
+                    refused_by: None,
+                    message,
+                },
+            });
+        }
+        let cross_account = node.account.as_deref().is_some_and(|a| a != role.account)
             || matches!(node.kind, NodeKind::Everyone | NodeKind::ExternalAccount);
         let mut first_broken: Option<(WitnessRequest, Vec<Requirement>, Decision)> = None;
         for escape in [false, true] {
@@ -1027,9 +1040,44 @@ impl TrustGraph {
             requirements: reqs,
             request: w,
             status: EdgeStatus::Broken {
-                refused_by: d.deciding.unwrap_or(PolicyType::IdentityBasedPolicy),
+                refused_by: Some(d.deciding.unwrap_or(PolicyType::IdentityBasedPolicy)),
                 message: d.message,
             },
+        })
+    }
+
+    /// Why STS would refuse a federation call before any policy is read, if it would.
+    fn federation_refusal(&self, caller: NodeId, api: Api, role: &Role) -> Option<String> {
+        if api == Api::AssumeRole {
+            return None;
+        }
+        if api == Api::AssumeRoleWithSaml && role.name.starts_with("AWSReservedSSO_") {
+            return Some(format!(
+                "STS refuses AssumeRoleWithSAML on IAM Identity Center roles (`{}`): sign in through the Identity Center access portal instead (IAM-RULES §2.1)",
+                role.name
+            ));
+        }
+        let node = &self.nodes[caller.index()];
+        let Some(account) = &node.account else {
+            // A built-in provider (Cognito, Google, Login with Amazon, Facebook).
+            return None;
+        };
+        if *account != role.account {
+            return Some(format!(
+                "the trust names provider `{}` of account {account}, but STS only accepts providers registered in the role's account {}",
+                node.id, role.account
+            ));
+        }
+        let registered = self
+            .inventory
+            .identity_providers
+            .iter()
+            .any(|p| p.arn == node.id && p.account == role.account);
+        (!registered).then(|| {
+            format!(
+                "no identity provider `{}` is registered in account {}; STS answers InvalidIdentityToken",
+                node.id, role.account
+            )
         })
     }
 }
@@ -1048,4 +1096,3 @@ fn caller_half_refused(d: &Decision) -> bool {
             )
         )
 }
-

@@ -209,9 +209,7 @@ impl RequirementKind {
             _ if k.starts_with("aws:principaltag/") => Self::PrincipalAttribute,
             _ if k.starts_with("aws:resourcetag/") => Self::ResourceAttribute,
             _ if k.starts_with("saml:") => Self::Claim,
-            _ if !k.starts_with("aws:") && !k.starts_with("sts:") && k.contains(':') => {
-                Self::Claim
-            }
+            _ if !k.starts_with("aws:") && !k.starts_with("sts:") && k.contains(':') => Self::Claim,
             _ => Self::Other,
         }
     }
@@ -317,9 +315,11 @@ pub enum EdgeStatus {
     /// The trust policy allows the caller but something on the caller's side (its identity
     /// policy, boundary, an SCP) or an RCP does not: the hop fails as the data stands.
     Broken {
-        /// The policy type that refused.
-        refused_by: PolicyType,
-        /// AWS's access-denied sentence for the witness request.
+        /// The policy type that refused; `None` when STS refuses before any policy (the
+        /// identity provider is not registered, Identity Center roles and SAML).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        refused_by: Option<PolicyType>,
+        /// AWS's access-denied sentence for the witness request, or why STS refuses.
         message: String,
     },
 }
@@ -376,7 +376,10 @@ impl Edge {
             Chaining::UnlessInstanceProfile => out.push("chain<=1h unless EC2".to_owned()),
         }
         if let EdgeStatus::Broken { refused_by, .. } = &self.status {
-            out.push(format!("broken: {}", refused_by.phrase()));
+            out.push(match refused_by {
+                Some(p) => format!("broken: {}", p.phrase()),
+                None => "broken: refused by STS".to_owned(),
+            });
         }
         out
     }

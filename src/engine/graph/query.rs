@@ -218,12 +218,8 @@ impl TrustGraph {
                         found = Some(e);
                         break;
                     }
-                    Some(e) => {
-                        if broken.is_none() {
-                            broken = Some(e);
-                        }
-                    }
-                    None => {}
+                    Some(e) if broken.is_none() => broken = Some(e),
+                    _ => {}
                 }
             }
             out.extend(found.or(broken));
@@ -413,9 +409,10 @@ impl TrustGraph {
     /// The longest session at the end of a path (IAM-RULES §1.3).
     fn max_session(&self, hops: &[Edge]) -> u32 {
         let Some(last) = hops.last() else { return 0 };
-        let max = self
-            .role(last.to)
-            .map_or(CHAIN_CAP_SECONDS, crate::engine::model::Role::effective_max_session);
+        let max = self.role(last.to).map_or(
+            CHAIN_CAP_SECONDS,
+            crate::engine::model::Role::effective_max_session,
+        );
         match last.chaining {
             Chaining::No => max,
             Chaining::Yes | Chaining::UnlessInstanceProfile => max.min(CHAIN_CAP_SECONDS),
@@ -472,11 +469,12 @@ impl TrustGraph {
                 });
             }
         }
-        answer
-            .rows
-            .sort_by(|a, b| a.path.len().cmp(&b.path.len()).then_with(|| {
-                self.node(a.principal).id.cmp(&self.node(b.principal).id)
-            }));
+        answer.rows.sort_by(|a, b| {
+            a.path
+                .len()
+                .cmp(&b.path.len())
+                .then_with(|| self.node(a.principal).id.cmp(&self.node(b.principal).id))
+        });
         answer
     }
 
@@ -567,15 +565,15 @@ impl TrustGraph {
         if stack.len() >= depth || *truncated {
             return;
         }
-        if !memo.contains_key(&node) {
-            let edges: Vec<Edge> = self
-                .edges_from(node)
-                .into_iter()
-                .filter(Edge::works)
-                .collect();
-            memo.insert(node, edges);
-        }
-        let edges = memo.get(&node).cloned().unwrap_or_default();
+        let edges = memo
+            .entry(node)
+            .or_insert_with(|| {
+                self.edges_from(node)
+                    .into_iter()
+                    .filter(Edge::works)
+                    .collect()
+            })
+            .clone();
         for e in edges {
             let next = e.to;
             if next == to {
@@ -604,7 +602,9 @@ impl TrustGraph {
         if self.role(to).is_none() {
             return NoPath {
                 nearest_broken: None,
-                reason: format!("`{to_name}` is not a role of the loaded data; only roles can be assumed"),
+                reason: format!(
+                    "`{to_name}` is not a role of the loaded data; only roles can be assumed"
+                ),
             };
         }
         // The start and what it reaches, nearest first.
@@ -624,11 +624,18 @@ impl TrustGraph {
                 && !e.works()
             {
                 let reason = match &e.status {
-                    super::edge::EdgeStatus::Broken { refused_by, message } => format!(
+                    super::edge::EdgeStatus::Broken {
+                        refused_by: Some(p),
+                        message,
+                    } => format!(
                         "the trust policy of `{to_name}` lets `{}` in, but the {} refuses: {message}",
                         self.node(*n).id,
-                        refused_by.phrase()
+                        p.phrase()
                     ),
+                    super::edge::EdgeStatus::Broken {
+                        refused_by: None,
+                        message,
+                    } => message.clone(),
                     super::edge::EdgeStatus::Works => String::new(),
                 };
                 return NoPath {
@@ -802,7 +809,10 @@ impl TrustGraph {
     /// The `AssumeRole` request document for a hop, ready for the simulator or a simulate
     /// form; `None` for web-identity and SAML hops (their requests carry a token instead).
     #[must_use]
-    pub fn simulate_request(&self, edge: &Edge) -> Option<crate::engine::sts::request::AssumeRoleRequest> {
+    pub fn simulate_request(
+        &self,
+        edge: &Edge,
+    ) -> Option<crate::engine::sts::request::AssumeRoleRequest> {
         if edge.api != Api::AssumeRole {
             return None;
         }

@@ -27,7 +27,7 @@ enum Choice {
 
 /// Replaces the wildcards of a `*Like` pattern with literal text.
 fn instantiate(pattern: &str) -> String {
-    pattern.replace('*', "x").replace('?', "x")
+    pattern.replace(['*', '?'], "x")
 }
 
 /// Substitutes policy variables from the caller's context, when the value has any.
@@ -234,6 +234,27 @@ pub(crate) fn satisfy_allow(
     out
 }
 
+/// For a service caller, principal tags are what the service says on the caller's behalf
+/// (IAM Roles Anywhere maps certificate fields to `aws:PrincipalTag/x509…`, IAM-RULES §7.3):
+/// chooses them like request keys.
+pub(crate) fn satisfy_service_tags(
+    conditions: &[Condition],
+    w: &mut WitnessRequest,
+    fixed: &RequestContext,
+) {
+    for c in conditions {
+        if !c.key.to_ascii_lowercase().starts_with("aws:principaltag/") {
+            continue;
+        }
+        if let Ok(op) = Operator::parse(&c.operator)
+            && !op.base.is_negated()
+            && let Choice::Set(v) = satisfying(op, &c.values, fixed)
+        {
+            w.context.insert(c.key.clone(), v);
+        }
+    }
+}
+
 /// Makes one condition of a `Deny` statement false, when a request choice can; returns the
 /// condition kept false as a requirement, or `None` when the request cannot escape the deny.
 pub(crate) fn escape_deny(
@@ -332,7 +353,11 @@ mod tests {
         satisfy_allow(
             &[
                 cond("NumericLessThan", "aws:MultiFactorAuthAge", &["3600"]),
-                cond("DateLessThan", "aws:SourceArnDate", &["2030-01-01T00:00:00Z"]),
+                cond(
+                    "DateLessThan",
+                    "aws:SourceArnDate",
+                    &["2030-01-01T00:00:00Z"],
+                ),
             ],
             Side::Trust,
             &mut w,
