@@ -17,6 +17,9 @@ const MALFORMED: (&str, &str, &str) = (
     "import-csv",
 );
 
+/// The unique id of the deleted user that `release-signer`'s trust still names.
+const STALE_UNIQUE_ID: &str = "AIDAZ4KQ7M2XW9PLR3TBN";
+
 /// Accounts the story trusts without loading them: Skylight, a SaaS vendor.
 const OUTSIDE_ACCOUNTS: &[&str] = &["777788889999"];
 
@@ -345,11 +348,13 @@ fn trust_policies_are_ones_iam_would_accept_on_save() {
 fn principals_and_assumable_roles_named_anywhere_exist() {
     let d = demo();
     let mut arns = BTreeSet::new();
+    let mut ids = BTreeSet::new();
     let loaded: BTreeSet<&str> = accounts(&d).iter().map(|(id, _)| *id).collect();
     for (_, a) in accounts(&d) {
-        for key in ["RoleDetailList", "UserDetailList"] {
+        for (key, id_key) in [("RoleDetailList", "RoleId"), ("UserDetailList", "UserId")] {
             for e in list(a, key) {
                 arns.insert(s(e, "Arn").to_owned());
+                ids.insert(s(e, id_key).to_owned());
             }
         }
     }
@@ -366,6 +371,13 @@ fn principals_and_assumable_roles_named_anywhere_exist() {
                         assert!(
                             loaded.contains(acct) || OUTSIDE_ACCOUNTS.contains(&acct),
                             "{label}: account `{acct}` is neither loaded nor a known outsider"
+                        );
+                    } else if p.starts_with("AIDA") || p.starts_with("AROA") {
+                        // A deleted principal's unique id: the one deliberate stale trust.
+                        assert_eq!(p, STALE_UNIQUE_ID, "{label}");
+                        assert!(
+                            !ids.contains(&p),
+                            "{label}: `{p}` belongs to a live principal"
                         );
                     } else {
                         assert!(arns.contains(&p), "{label}: principal `{p}` does not exist");
@@ -658,6 +670,7 @@ fn every_common_failure_has_one_labelled_broken_set_up() {
         "cross-account-half-missing",
         "chain-over-one-hour",
         "malformed-policy-document",
+        "trust-names-deleted-principal",
     ];
     let got: Vec<&str> = found.keys().map(String::as_str).collect();
     assert_eq!(
@@ -1080,9 +1093,13 @@ fn role_kinds_as_rolescope_infers_them_cover_every_kind_on_the_intended_roles() 
     assert!(
         flags[Flag::CrossAccountWithoutExternalId.name()].contains(&"DataLakeReader".to_owned())
     );
+    // IAM-RULES 3.1: a deleted principal leaves its unique id in the trust.
+    assert_eq!(
+        flags.get(Flag::UnknownPrincipal.name()),
+        Some(&vec!["release-signer".to_owned()])
+    );
     for absent in [
         Flag::WildcardPrincipal,
-        Flag::UnknownPrincipal,
         Flag::UnscopedWebIdentity,
         Flag::InstanceProfileWithoutEc2Trust,
         Flag::TrustPolicyProblem,
