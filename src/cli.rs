@@ -8,9 +8,14 @@
 
 pub mod assume;
 pub mod authorize;
+pub mod external;
+pub mod graph;
+pub mod path;
+pub mod reach;
 pub mod roles;
 pub mod show;
 pub mod simulate;
+pub mod who_can_assume;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -85,6 +90,16 @@ pub enum Command {
     Assume(Box<assume::Args>),
     /// Run request documents (JSON object, array or JSON Lines) and print one JSON result per line
     Simulate(simulate::Args),
+    /// Who can assume a role, directly and through chains, with the path and conditions of every hop
+    WhoCanAssume(who_can_assume::Args),
+    /// Every role a principal can reach, shortest path first, with the session limit at the end
+    Reach(reach::Args),
+    /// Every path from a principal to a role, or why there is none (exit 1)
+    Path(path::Args),
+    /// Roles principals outside the loaded accounts can assume; service trusts open to confused deputies
+    External(external::Args),
+    /// Draw the trust graph: --format dot|mermaid|json
+    Graph(graph::Args),
 }
 
 /// What a subcommand works on.
@@ -173,6 +188,11 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Authorize(a) => authorize::run(a, &context(top, &a.input)?, &mut out),
         Command::Assume(a) => assume::run(a, &context(top, &a.input)?, &mut out),
         Command::Simulate(a) => simulate::run(a, &context(top, &a.input)?, &mut out),
+        Command::WhoCanAssume(a) => who_can_assume::run(a, &context(top, &a.input)?, &mut out),
+        Command::Reach(a) => reach::run(a, &context(top, &a.input)?, &mut out),
+        Command::Path(a) => path::run(a, &context(top, &a.input)?, &mut out),
+        Command::External(a) => external::run(a, &context(top, &a.input)?, &mut out),
+        Command::Graph(a) => graph::run(a, &context(top, &a.input)?, &mut out),
     }?;
     out.flush()?;
     Ok(outcome)

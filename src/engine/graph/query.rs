@@ -149,7 +149,7 @@ pub struct Paths {
 }
 
 /// How an outside principal is named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ExternalKind {
     /// An account that is not loaded.

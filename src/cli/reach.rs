@@ -1,0 +1,95 @@
+//! `rolescope reach PRINCIPAL`: every role a principal can get into, directly or through a
+//! chain, shortest path first, with the longest session it can have at the end of each path.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use super::graph::{build, find, hop_badges, path_json, session, short, via_text};
+use super::{CliError, Context, Input, Outcome};
+use crate::engine::graph::EdgeStatus;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The principal: a user or role (name or ARN), a service, a provider, an account id or `*`
+    #[arg(value_name = "PRINCIPAL")]
+    pub principal: String,
+    /// Longest chain followed
+    #[arg(long, default_value_t = crate::engine::graph::DEFAULT_MAX_DEPTH)]
+    pub depth: usize,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: Input,
+}
+
+/// Lists what the principal can reach.
+///
+/// # Errors
+/// Lookups (exit 1 for an unknown principal); I/O errors writing.
+pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, CliError> {
+    let g = build(ctx);
+    let from = find(&g, &args.principal)?;
+    let reach = g.reach(from, args.depth.max(1));
+    if args.json {
+        let doc = json!({
+            "schema": 1,
+            "principal": g.node(from).id,
+            "max_depth": args.depth.max(1),
+            "roles": reach.rows.iter().map(|r| json!({
+                "role": g.node(r.role).id,
+                "hops": r.path.len(),
+                "max_session_seconds": r.path.max_session_seconds,
+                "path": path_json(&g, &r.path),
+            })).collect::<Vec<_>>(),
+            "broken": reach.broken.iter().map(|e| g.edge_json(e)).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+        writeln!(out)?;
+        return Ok(Outcome::Yes);
+    }
+    writeln!(out, "What {} can reach", short(&g, from))?;
+    if reach.rows.is_empty() {
+        writeln!(out, "\n  no role")?;
+    } else {
+        writeln!(out)?;
+        let width = reach
+            .rows
+            .iter()
+            .map(|r| short(&g, r.role).len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        writeln!(out, "  {:width$}  HOPS  MAX  VIA / BADGES", "ROLE")?;
+        for r in &reach.rows {
+            writeln!(
+                out,
+                "  {:width$}  {:>4}  {:>3}  via {}: {}",
+                short(&g, r.role),
+                r.path.len(),
+                session(r.path.max_session_seconds),
+                via_text(&g, &r.path),
+                hop_badges(&r.path)
+            )?;
+        }
+    }
+    if !reach.broken.is_empty() {
+        writeln!(out, "\nTrusted, but the caller's half is missing:")?;
+        for e in &reach.broken {
+            if let EdgeStatus::Broken { message, .. } = &e.status {
+                writeln!(
+                    out,
+                    "  {} -> {}: {message}",
+                    short(&g, e.from),
+                    short(&g, e.to)
+                )?;
+            }
+        }
+    }
+    Ok(if reach.rows.is_empty() {
+        Outcome::No
+    } else {
+        Outcome::Yes
+    })
+}

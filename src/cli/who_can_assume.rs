@@ -1,0 +1,146 @@
+//! `rolescope who-can-assume ROLE`: every principal that can get into a role, directly or
+//! through a chain, with the path (VIA) and the badges of every hop; the accounts and
+//! organisations the trust lets in as a whole; and callers whose own half is missing.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use super::graph::{build, find, hop_badges, path_json, session, short, via_text};
+use super::{CliError, Context, Input, Outcome};
+use crate::engine::graph::{EdgeStatus, NodeKind, PrincipalClass};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The role: its name, or its ARN when the name exists in several accounts
+    #[arg(value_name = "ROLE")]
+    pub role: String,
+    /// Longest chain followed (1: direct callers only)
+    #[arg(long, default_value_t = crate::engine::graph::DEFAULT_MAX_DEPTH)]
+    pub depth: usize,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: Input,
+}
+
+/// Lists who can assume the role.
+///
+/// # Errors
+/// Lookups (exit 1 for an unknown role); I/O errors writing.
+pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, CliError> {
+    let g = build(ctx);
+    let role_arn = crate::engine::lookup::find_role(&ctx.inventory, &args.role)?
+        .arn
+        .clone();
+    let role = find(&g, &role_arn)?;
+    let answer = g.who_can_assume(role, args.depth.max(1));
+    if args.json {
+        let doc = json!({
+            "schema": 1,
+            "role": role_arn,
+            "max_depth": args.depth.max(1),
+            "principals": answer.rows.iter().map(|r| json!({
+                "principal": g.node(r.principal).id,
+                "kind": g.node(r.principal).kind,
+                "direct": r.path.len() == 1,
+                "path": path_json(&g, &r.path),
+            })).collect::<Vec<_>>(),
+            "classes": answer.classes,
+            "broken": answer.broken.iter().map(|e| g.edge_json(e)).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+        writeln!(out)?;
+        return Ok(Outcome::Yes);
+    }
+    writeln!(out, "Who can assume {role_arn}")?;
+    if answer.rows.is_empty() {
+        writeln!(out, "\n  no principal in the loaded data can assume it")?;
+    } else {
+        writeln!(out)?;
+        let width = answer
+            .rows
+            .iter()
+            .map(|r| short(&g, r.principal).len())
+            .max()
+            .unwrap_or(9)
+            .max(9);
+        writeln!(out, "  {:width$}  HOPS  MAX  VIA / BADGES", "PRINCIPAL")?;
+        for r in &answer.rows {
+            writeln!(
+                out,
+                "  {:width$}  {:>4}  {:>3}  via {}: {}",
+                short(&g, r.principal),
+                r.path.len(),
+                session(r.path.max_session_seconds),
+                via_text(&g, &r.path),
+                hop_badges(&r.path)
+            )?;
+        }
+    }
+    if !answer.classes.is_empty() {
+        writeln!(out, "\nAlso let in as a whole (not listed one by one):")?;
+        for c in &answer.classes {
+            let who = match &c.class {
+                PrincipalClass::Account { account, .. } => {
+                    format!("any principal of account {account}")
+                }
+                PrincipalClass::Organization { org_ids } => {
+                    format!("any principal of organisation {}", org_ids.join(", "))
+                }
+                PrincipalClass::Everyone => "any principal (`*`)".to_owned(),
+            };
+            let own = if c.needs_caller_policy {
+                "whose own policy allows sts:AssumeRole on the role"
+            } else {
+                "(same-account principals need no policy of their own)"
+            };
+            let reqs: Vec<String> = c.requirements.iter().map(|r| r.badge()).collect();
+            let reqs = if reqs.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", reqs.join(", "))
+            };
+            let status = if c.needs_caller_policy && c.members_working == 0 {
+                " — broken: no principal of that account is allowed by its own policy".to_owned()
+            } else {
+                format!(" — {} listed above", c.members_working)
+            };
+            writeln!(
+                out,
+                "  {who} {own}, statement {}{reqs}{status}",
+                c.trust_statement
+            )?;
+        }
+    }
+    if !answer.broken.is_empty() {
+        writeln!(out, "\nTrusted, but the caller's half is missing:")?;
+        for e in &answer.broken {
+            if let EdgeStatus::Broken { message, .. } = &e.status {
+                writeln!(out, "  {}: {message}", short(&g, e.from))?;
+            }
+        }
+    }
+    let external = answer
+        .rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                g.node(r.principal).kind,
+                NodeKind::Everyone | NodeKind::ExternalAccount | NodeKind::ExternalPrincipal
+            )
+        })
+        .count();
+    if external > 0 {
+        writeln!(
+            out,
+            "\n{external} of them are outside the loaded accounts (see `rolescope external`)"
+        )?;
+    }
+    Ok(if answer.rows.is_empty() {
+        Outcome::No
+    } else {
+        Outcome::Yes
+    })
+}
