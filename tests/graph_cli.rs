@@ -1,6 +1,8 @@
 //! The trust-graph commands on the demo organisation: text for people, JSON for scripts,
 //! exit 1 when the answer is no.
 
+#![allow(clippy::unwrap_used)]
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
