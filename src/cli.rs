@@ -12,6 +12,7 @@ pub mod external;
 pub mod graph;
 pub mod path;
 pub mod reach;
+pub mod lessons;
 pub mod roles;
 pub mod show;
 pub mod simulate;
@@ -100,6 +101,8 @@ pub enum Command {
     External(external::Args),
     /// Draw the trust graph: --format dot|mermaid|json
     Graph(graph::Args),
+    /// List the lessons (built-in, or a classroom pack's), check them or print one
+    Lessons(lessons::Args),
 }
 
 /// What a subcommand works on.
@@ -193,6 +196,10 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Path(a) => path::run(a, &context(top, &a.input)?, &mut out),
         Command::External(a) => external::run(a, &context(top, &a.input)?, &mut out),
         Command::Graph(a) => graph::run(a, &context(top, &a.input)?, &mut out),
+        Command::Lessons(a) => {
+            let paths: Vec<PathBuf> = top.paths.iter().chain(&a.input.paths).cloned().collect();
+            lessons::run(a, &paths, &context(top, &a.input)?, &mut out)
+        }
     }?;
     out.flush()?;
     Ok(outcome)

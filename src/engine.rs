@@ -4,8 +4,11 @@
 pub mod arn;
 pub mod graph;
 pub mod kinds;
+pub mod lesson;
 pub mod load;
 pub mod lookup;
 pub mod model;
 pub mod policy;
 pub mod sts;
+pub mod whatif;
+pub mod wizard;

@@ -1,0 +1,684 @@
+//! Lessons: guided walks through the loaded data, written by teachers as TOML files (one
+//! file per lesson, in `assets/lessons/` or a classroom pack's `lessons/` folder), and the
+//! headless [`player`] that plays them against the engine.
+//!
+//! A lesson is a title, a summary and steps. A step is narrative text plus, optionally,
+//! what the screen should show (a role to select, a pane to open), something to do (run a
+//! simulation request — the same documents `simulate` reads — possibly as a session an
+//! earlier step obtained; advance the simulated clock; make a what-if edit, apply the last
+//! simulation's proposed fixes or undo an edit; run the troubleshooting wizard), an
+//! optional predict-then-reveal question, and an `expect` table: what the engine must
+//! answer. The player checks every expectation, so a lesson cannot silently go stale when
+//! the data changes (tests/lessons.rs plays every built-in lesson).
+//!
+//! This module owns the file format and loading, with errors located by file, line and
+//! step. The format is documented in `assets/lessons/README.md`.
+
+pub mod player;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::engine::sts::request::Request;
+use crate::engine::wizard::Symptom;
+
+pub use player::{Answer, Check, Player, Prediction, StepReport, TraceLine, Verdict};
+
+/// The lessons shipped with rolescope, on the demo organisation: (file name, text).
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "roles-vs-users.toml",
+        include_str!("../../assets/lessons/roles-vs-users.toml"),
+    ),
+    (
+        "kinds-of-role.toml",
+        include_str!("../../assets/lessons/kinds-of-role.toml"),
+    ),
+    (
+        "trust-permissions-boundary.toml",
+        include_str!("../../assets/lessons/trust-permissions-boundary.toml"),
+    ),
+    (
+        "cross-account-delegation.toml",
+        include_str!("../../assets/lessons/cross-account-delegation.toml"),
+    ),
+    (
+        "external-id-confused-deputy.toml",
+        include_str!("../../assets/lessons/external-id-confused-deputy.toml"),
+    ),
+    (
+        "role-chaining.toml",
+        include_str!("../../assets/lessons/role-chaining.toml"),
+    ),
+    (
+        "session-durations.toml",
+        include_str!("../../assets/lessons/session-durations.toml"),
+    ),
+    (
+        "consultant-scenario.toml",
+        include_str!("../../assets/lessons/consultant-scenario.toml"),
+    ),
+    (
+        "ec2-reads-s3.toml",
+        include_str!("../../assets/lessons/ec2-reads-s3.toml"),
+    ),
+    (
+        "service-linked-roles.toml",
+        include_str!("../../assets/lessons/service-linked-roles.toml"),
+    ),
+    (
+        "troubleshooting.toml",
+        include_str!("../../assets/lessons/troubleshooting.toml"),
+    ),
+];
+
+/// The simulated time a lesson starts at unless it says otherwise (the demo's clock).
+pub const DEFAULT_START: &str = "2026-11-24T09:00:00Z";
+
+/// The Region a lesson's requests are made in unless the lesson or the request says
+/// otherwise (the demo organisation's home Region).
+pub const DEFAULT_REGION: &str = "eu-west-1";
+
+/// A pane of the interactive face a step may open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pane {
+    Roles,
+    Users,
+    Detail,
+    Simulate,
+    Sessions,
+    Log,
+    Whatif,
+    Wizard,
+    Glossary,
+}
+
+/// Names of the panes, for messages.
+pub const PANES: &str =
+    "`roles`, `users`, `detail`, `simulate`, `sessions`, `log`, `whatif`, `wizard`, `glossary`";
+
+/// A what-if edit a step makes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditStep {
+    /// The role's ARN or unique name.
+    pub role: String,
+    /// `trust`, `inline`, `boundary` or `max-session-duration`.
+    pub change: String,
+    /// For `inline`: the policy's name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The new document: JSON text, or a TOML table written in the policy's shape.
+    #[serde(default)]
+    pub document: Option<Value>,
+    /// For `max-session-duration`.
+    #[serde(default)]
+    pub seconds: Option<i64>,
+}
+
+/// A troubleshooting-wizard run a step makes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WizardStep {
+    /// The symptom, by its short name (see [`Symptom::ALL`]).
+    pub symptom: Symptom,
+    /// The simulation request describing what fails (a request document).
+    pub request: Value,
+    /// Apply the fixes the wizard offers (through the what-if overlay) and run it again.
+    #[serde(default)]
+    pub apply_fixes: bool,
+}
+
+/// One step as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub title: String,
+    pub text: String,
+    /// Select this role (ARN or unique name) in the roles list and show its detail.
+    #[serde(default)]
+    pub select_role: Option<String>,
+    #[serde(default)]
+    pub open: Option<Pane>,
+    /// A simulation request document (`kind` = `assume-role`, `authorize`, …).
+    #[serde(default)]
+    pub simulate: Option<Value>,
+    /// Run `simulate` as the session an earlier step kept under this name.
+    #[serde(default)]
+    pub as_session: Option<String>,
+    /// Keep the session this step's simulation issues under this name.
+    #[serde(default)]
+    pub keep_session: Option<String>,
+    /// Ask the learner to predict the simulation's answer before revealing it.
+    #[serde(default)]
+    pub predict: bool,
+    /// The question asked when `predict` is set.
+    #[serde(default)]
+    pub question: Option<String>,
+    /// Move the simulated clock forward: seconds, or text such as `45m`, `1h30m`, `90s`.
+    #[serde(default)]
+    pub advance_clock: Option<Value>,
+    /// Report the state of this kept session (after any clock change).
+    #[serde(default)]
+    pub watch_session: Option<String>,
+    #[serde(default)]
+    pub edit: Option<EditStep>,
+    /// Apply, through the what-if overlay, the fixes the previous simulation proposed.
+    #[serde(default)]
+    pub apply_fixes: bool,
+    /// Take back the last what-if edit.
+    #[serde(default)]
+    pub undo: bool,
+    #[serde(default)]
+    pub wizard: Option<WizardStep>,
+    /// What the engine must answer: observation key → value.
+    #[serde(default)]
+    pub expect: BTreeMap<String, Value>,
+}
+
+/// One lesson file as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LessonFile {
+    title: String,
+    summary: String,
+    #[serde(default)]
+    order: Option<i64>,
+    #[serde(default)]
+    start: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default, rename = "step")]
+    steps: Vec<toml::Spanned<Step>>,
+}
+
+/// A loaded, checked lesson.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lesson {
+    /// The file name without `.toml`: what `--lesson NAME` takes.
+    pub name: String,
+    /// Where it came from (a path, or `built-in`).
+    pub source: String,
+    pub title: String,
+    pub summary: String,
+    /// Position in the lesson index (smaller first; then by name).
+    pub order: i64,
+    pub start: chrono::DateTime<chrono::Utc>,
+    /// The Region requests are made in when they name none.
+    pub region: String,
+    pub steps: Vec<Step>,
+    /// The line each step starts on, for messages.
+    pub step_lines: Vec<usize>,
+}
+
+/// Why a lesson could not be loaded. Every message names the file, and the line and step
+/// when the problem is inside one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LessonError {
+    #[error("cannot read lesson `{path}`: {message}")]
+    Io { path: String, message: String },
+    #[error("lesson `{path}` line {line}, column {column}: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("lesson `{path}` line {line}, step {step} (`{title}`): {message}")]
+    Step {
+        path: String,
+        line: usize,
+        step: usize,
+        title: String,
+        message: String,
+    },
+    #[error("lesson `{path}`: {message}")]
+    Lesson { path: String, message: String },
+    #[error("no lesson named `{name}`; {hint}")]
+    NotFound { name: String, hint: String },
+}
+
+fn line_of(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Reads a duration written as seconds or as text (`45m`, `1h30m`, `90s`, `2h`).
+///
+/// # Errors
+/// A message saying how to write it.
+pub fn parse_duration(v: &Value) -> Result<i64, String> {
+    const HOW: &str = "write seconds (`900`) or text such as `45m`, `1h30m`, `90s`";
+    if let Some(n) = v.as_i64() {
+        return if n >= 0 {
+            Ok(n)
+        } else {
+            Err(format!("`{n}` is negative; the clock only moves forward"))
+        };
+    }
+    let Some(s) = v.as_str() else {
+        return Err(format!("`{v}` is not a duration; {HOW}"));
+    };
+    let mut total = 0i64;
+    let mut num = String::new();
+    for c in s.trim().chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let unit = match c {
+            'h' => 3600,
+            'm' => 60,
+            's' => 1,
+            _ => return Err(format!("`{s}` is not a duration; {HOW}")),
+        };
+        let n: i64 = num
+            .parse()
+            .map_err(|_| format!("`{s}` is not a duration; {HOW}"))?;
+        total += n * unit;
+        num.clear();
+    }
+    if !num.is_empty() || s.trim().is_empty() {
+        return Err(format!("`{s}` is not a duration; {HOW}"));
+    }
+    Ok(total)
+}
+
+/// The keys an `expect` table may use, each with what produces it.
+pub const EXPECT_KEYS: &[(&str, Producer)] = &[
+    ("decision", Producer::Simulation),
+    ("error_code", Producer::Simulation),
+    ("error_message", Producer::Simulation),
+    ("error_message_contains", Producer::Simulation),
+    ("reasons_contain", Producer::Simulation),
+    ("denial_type", Producer::Simulation),
+    ("effective_duration_seconds", Producer::Simulation),
+    ("chained", Producer::Simulation),
+    ("source_identity", Producer::Simulation),
+    ("principal_tags", Producer::Simulation),
+    ("transitive_tag_keys", Producer::Simulation),
+    ("categories", Producer::Simulation),
+    ("mfa_authenticated", Producer::Simulation),
+    ("fixes", Producer::Simulation),
+    ("role_service_linked", Producer::Role),
+    ("role_editable", Producer::Role),
+    ("role_max_session_duration", Producer::Role),
+    ("role_has_boundary", Producer::Role),
+    ("role_instance_profile", Producer::Role),
+    ("role_trust_contains", Producer::Role),
+    ("role_permissions_contain", Producer::Role),
+    ("session_state", Producer::Session),
+    ("session_remaining_seconds", Producer::Session),
+    ("edit_accepted", Producer::Edit),
+    ("edit_error_contains", Producer::Edit),
+    ("gained", Producer::Edit),
+    ("lost", Producer::Edit),
+    ("wizard_categories", Producer::Wizard),
+    ("wizard_fixes", Producer::Wizard),
+    ("wizard_fixed", Producer::Wizard),
+];
+
+/// What part of a step produces an observation key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Producer {
+    /// `simulate`.
+    Simulation,
+    /// `select_role`.
+    Role,
+    /// `watch_session`.
+    Session,
+    /// `edit`, `apply_fixes` or `undo`.
+    Edit,
+    /// `wizard`.
+    Wizard,
+}
+
+impl Producer {
+    fn needs(self) -> &'static str {
+        match self {
+            Self::Simulation => "`simulate`",
+            Self::Role => "`select_role`",
+            Self::Session => "`watch_session`",
+            Self::Edit => "`edit`, `apply_fixes` or `undo`",
+            Self::Wizard => "`wizard`",
+        }
+    }
+
+    fn present(self, s: &Step) -> bool {
+        match self {
+            Self::Simulation => s.simulate.is_some(),
+            Self::Role => s.select_role.is_some(),
+            Self::Session => s.watch_session.is_some(),
+            Self::Edit => s.edit.is_some() || s.apply_fixes || s.undo,
+            Self::Wizard => s.wizard.is_some(),
+        }
+    }
+}
+
+const CHANGES: &[&str] = &["trust", "inline", "boundary", "max-session-duration"];
+
+fn check_step(s: &Step, kept: &mut Vec<String>) -> Result<(), String> {
+    if s.text.trim().is_empty() {
+        return Err("the step has no `text`; say what the class should look at".to_owned());
+    }
+    if let Some(req) = &s.simulate {
+        let r = Request::from_value(req.clone()).map_err(|e| format!("`simulate`: {e}"))?;
+        if s.as_session.is_some() && !matches!(r, Request::AssumeRole(_) | Request::Authorize(_)) {
+            return Err(
+                "`as_session` works with `assume-role` and `authorize` requests only".to_owned(),
+            );
+        }
+    }
+    for (field, name) in [
+        ("as_session", &s.as_session),
+        ("watch_session", &s.watch_session),
+    ] {
+        if let Some(n) = name
+            && !kept.contains(n)
+        {
+            return Err(format!(
+                "`{field}` names session `{n}`, which no earlier step keeps; add `keep_session = \"{n}\"` to the step that obtains it"
+            ));
+        }
+    }
+    if s.as_session.is_some() && s.simulate.is_none() {
+        return Err("`as_session` needs a `simulate` request to run as that session".to_owned());
+    }
+    if s.keep_session.is_some() && s.simulate.is_none() {
+        return Err("`keep_session` needs a `simulate` request that issues a session".to_owned());
+    }
+    if s.predict && s.simulate.is_none() {
+        return Err("`predict` asks about a simulation; add a `simulate` request".to_owned());
+    }
+    if let Some(v) = &s.advance_clock {
+        parse_duration(v).map_err(|e| format!("`advance_clock`: {e}"))?;
+    }
+    if let Some(e) = &s.edit {
+        if !CHANGES.contains(&e.change.as_str()) {
+            return Err(format!(
+                "`edit.change` is `{}`; use one of `trust`, `inline`, `boundary`, `max-session-duration`",
+                e.change
+            ));
+        }
+        match e.change.as_str() {
+            "max-session-duration" if e.seconds.is_none() => {
+                return Err("`edit.change = \"max-session-duration\"` needs `seconds`".to_owned());
+            }
+            "inline" if e.name.is_none() => {
+                return Err("`edit.change = \"inline\"` needs the policy's `name`".to_owned());
+            }
+            "trust" | "inline" | "boundary" if e.document.is_none() => {
+                return Err(format!(
+                    "`edit.change = \"{}\"` needs a `document`",
+                    e.change
+                ));
+            }
+            _ => {}
+        }
+    }
+    if let Some(w) = &s.wizard {
+        Request::from_value(w.request.clone()).map_err(|e| format!("`wizard.request`: {e}"))?;
+    }
+    for key in s.expect.keys() {
+        let Some((_, producer)) = EXPECT_KEYS.iter().find(|(k, _)| k == key) else {
+            let known: Vec<String> = EXPECT_KEYS.iter().map(|(k, _)| format!("`{k}`")).collect();
+            return Err(format!(
+                "`expect.{key}` is not something a step can check; use one of {}",
+                known.join(", ")
+            ));
+        };
+        if !producer.present(s) {
+            return Err(format!(
+                "`expect.{key}` needs {} in the same step",
+                producer.needs()
+            ));
+        }
+    }
+    let acts =
+        s.simulate.is_some() || s.edit.is_some() || s.apply_fixes || s.undo || s.wizard.is_some();
+    if acts && s.expect.is_empty() {
+        return Err(
+            "the step does something but states no `expect`; say what the engine must answer so the lesson cannot go stale"
+                .to_owned(),
+        );
+    }
+    if let Some(k) = &s.keep_session {
+        kept.push(k.clone());
+    }
+    Ok(())
+}
+
+/// Reads one lesson from TOML text; `name` is its file name without `.toml`.
+///
+/// # Errors
+/// [`LessonError`] located by file, line and step.
+pub fn parse(name: &str, source: &str, text: &str) -> Result<Lesson, LessonError> {
+    let file: LessonFile = toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map_or((0, 0), |sp| line_of(text, sp.start));
+        LessonError::Syntax {
+            path: source.to_owned(),
+            line,
+            column,
+            message: e.message().to_owned(),
+        }
+    })?;
+    if file.steps.is_empty() {
+        return Err(LessonError::Lesson {
+            path: source.to_owned(),
+            message: "the lesson has no steps; add `[[step]]` tables".to_owned(),
+        });
+    }
+    let start_text = file.start.as_deref().unwrap_or(DEFAULT_START);
+    let start = chrono::DateTime::parse_from_rfc3339(start_text)
+        .map_err(|_| LessonError::Lesson {
+            path: source.to_owned(),
+            message: format!(
+                "`start` is `{start_text}`, not an RFC 3339 time such as `{DEFAULT_START}`"
+            ),
+        })?
+        .with_timezone(&chrono::Utc);
+    let mut kept = Vec::new();
+    let mut steps = Vec::new();
+    let mut step_lines = Vec::new();
+    for (i, sp) in file.steps.into_iter().enumerate() {
+        let line = line_of(text, sp.span().start).0;
+        let step = sp.into_inner();
+        check_step(&step, &mut kept).map_err(|message| LessonError::Step {
+            path: source.to_owned(),
+            line,
+            step: i + 1,
+            title: step.title.clone(),
+            message,
+        })?;
+        steps.push(step);
+        step_lines.push(line);
+    }
+    Ok(Lesson {
+        name: name.to_owned(),
+        source: source.to_owned(),
+        title: file.title,
+        summary: file.summary,
+        order: file.order.unwrap_or(1000),
+        start,
+        region: file.region.unwrap_or_else(|| DEFAULT_REGION.to_owned()),
+        steps,
+        step_lines,
+    })
+}
+
+fn sort(lessons: &mut [Lesson]) {
+    lessons.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.name.cmp(&b.name)));
+}
+
+/// The built-in lessons, in index order.
+///
+/// # Errors
+/// Only if a shipped lesson is broken, which the test suite rules out.
+pub fn builtin() -> Result<Vec<Lesson>, LessonError> {
+    let mut out = Vec::new();
+    for (file, text) in BUILTIN {
+        let name = file.trim_end_matches(".toml");
+        out.push(parse(name, &format!("built-in {file}"), text)?);
+    }
+    sort(&mut out);
+    Ok(out)
+}
+
+/// Every `*.toml` lesson in a folder, in index order.
+///
+/// # Errors
+/// The first lesson that cannot be read, located.
+pub fn load_dir(dir: &Path) -> Result<Vec<Lesson>, LessonError> {
+    let io = |p: &Path, e: std::io::Error| LessonError::Io {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| io(dir, e))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("toml"))
+        })
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).map_err(|e| io(&f, e))?;
+        let name = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push(parse(&name, &f.display().to_string(), &text)?);
+    }
+    sort(&mut out);
+    Ok(out)
+}
+
+/// The lessons of a classroom pack: the `lessons/` folder of any directory among `paths`.
+/// `None` when no path is a pack (then the built-in lessons apply).
+///
+/// # Errors
+/// A lesson of the pack that cannot be read.
+pub fn load_packs(paths: &[PathBuf]) -> Result<Option<Vec<Lesson>>, LessonError> {
+    let mut found = None;
+    for p in paths {
+        let dir = p.join("lessons");
+        if p.is_dir() && dir.is_dir() {
+            let mut list: Vec<Lesson> = found.take().unwrap_or_default();
+            list.extend(load_dir(&dir)?);
+            sort(&mut list);
+            found = Some(list);
+        }
+    }
+    Ok(found)
+}
+
+/// The lesson called `name` among `lessons`.
+///
+/// # Errors
+/// [`LessonError::NotFound`] listing the names there are.
+pub fn find<'a>(lessons: &'a [Lesson], name: &str) -> Result<&'a Lesson, LessonError> {
+    let want = name.trim().trim_end_matches(".toml");
+    lessons.iter().find(|l| l.name == want).ok_or_else(|| {
+        let names: Vec<String> = lessons.iter().map(|l| format!("`{}`", l.name)).collect();
+        LessonError::NotFound {
+            name: name.to_owned(),
+            hint: if names.is_empty() {
+                "there are no lessons here; see `rolescope lessons`".to_owned()
+            } else {
+                format!(
+                    "use one of {} (list them with `rolescope lessons`)",
+                    names.join(", ")
+                )
+            },
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_seconds_or_text() {
+        for (v, want) in [
+            (Value::from(900), Ok(900)),
+            (Value::from("45m"), Ok(2700)),
+            (Value::from("1h30m"), Ok(5400)),
+            (Value::from("90s"), Ok(90)),
+        ] {
+            assert_eq!(parse_duration(&v), want);
+        }
+        for bad in [
+            Value::from("1x"),
+            Value::from(""),
+            Value::from("5"),
+            Value::from(-1),
+        ] {
+            assert!(parse_duration(&bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn toml_syntax_errors_name_file_line_and_column() {
+        let e = parse("x", "x.toml", "title = \"a\"\nsummary = \"b\"\n[[step]\n").unwrap_err();
+        assert!(matches!(e, LessonError::Syntax { line: 3, .. }), "{e}");
+    }
+
+    #[test]
+    fn step_errors_name_the_step_and_its_line() {
+        let text = "title = \"a\"\nsummary = \"b\"\n\n[[step]]\ntitle = \"one\"\ntext = \"t\"\n\n[[step]]\ntitle = \"two\"\ntext = \"t\"\nas_session = \"ops\"\nsimulate = { kind = \"assume-role\", role = \"OpsEntry\" }\nexpect = { decision = \"allow\" }\n";
+        let e = parse("x", "x.toml", text).unwrap_err();
+        let LessonError::Step { line, step, .. } = &e else {
+            panic!("{e}")
+        };
+        assert_eq!((*line, *step), (8, 2), "{e}");
+        assert!(e.to_string().contains("keep_session"), "{e}");
+    }
+
+    #[test]
+    fn unknown_fields_and_expectations_are_refused_with_the_known_ones() {
+        let e = parse(
+            "x",
+            "x.toml",
+            "title = \"a\"\nsummary = \"b\"\n[[step]]\ntitle = \"s\"\ntext = \"t\"\nselect_role = \"OpsEntry\"\nexpect = { colour = \"red\" }\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("`expect.colour`"), "{e}");
+        let e = parse(
+            "x",
+            "x.toml",
+            "title = \"a\"\nsummary = \"b\"\n[[step]]\ntitle = \"s\"\ntext = \"t\"\nslect_role = \"OpsEntry\"\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("slect_role"), "{e}");
+    }
+
+    #[test]
+    fn an_action_without_expectation_is_refused() {
+        let e = parse(
+            "x",
+            "x.toml",
+            "title = \"a\"\nsummary = \"b\"\n[[step]]\ntitle = \"s\"\ntext = \"t\"\nsimulate = { kind = \"assume-role\", role = \"OpsEntry\", caller = \"x\" }\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("states no `expect`"), "{e}");
+    }
+
+    #[test]
+    fn find_lists_the_lessons_there_are() {
+        let all = builtin().unwrap();
+        assert!(find(&all, "role-chaining").is_ok());
+        let e = find(&all, "nope").unwrap_err();
+        assert!(e.to_string().contains("`role-chaining`"), "{e}");
+    }
+}

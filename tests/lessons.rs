@@ -1,0 +1,107 @@
+//! Every built-in lesson plays headlessly against the demo organisation, and every step's
+//! stated expectation holds — so a lesson cannot silently go stale when the demo data or the
+//! engine changes. Also pins the classroom-pack layout and the predict-then-reveal score.
+
+use std::sync::Arc;
+
+use rolescope::engine::lesson::{self, Player, Prediction};
+use rolescope::engine::load::load_demo;
+
+#[test]
+fn every_builtin_lesson_plays_and_every_expectation_holds() {
+    let inv = Arc::new(load_demo().expect("the demo loads"));
+    let lessons = lesson::builtin().expect("the built-in lessons load");
+    assert!(lessons.len() >= 10, "{} lessons", lessons.len());
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for l in &lessons {
+        let mut p = Player::new(l.clone(), Arc::clone(&inv));
+        for r in p.play_all() {
+            checked += r.checks.len();
+            for f in r.failures() {
+                failures.push(format!(
+                    "{} step {} (`{}`, line {}): {f}",
+                    l.name,
+                    r.index + 1,
+                    r.title,
+                    l.step_lines[r.index]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failing expectation(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(checked > 60, "only {checked} expectations checked");
+}
+
+#[test]
+fn predictions_are_scored_one_point_for_the_outcome_and_one_for_the_duration() {
+    let inv = Arc::new(load_demo().expect("the demo loads"));
+    let all = lesson::builtin().expect("lessons load");
+    let l = lesson::find(&all, "role-chaining").expect("there");
+    let mut p = Player::new(l.clone(), inv);
+    let reports = p.play_all();
+    let asked: Vec<_> = reports.iter().filter(|r| r.answer.is_some()).collect();
+    assert_eq!(asked.len(), 2, "two predict steps in role-chaining");
+    // Hop B asking for two hours fails: predicting failure scores 1 of 1.
+    let v = p
+        .answer(
+            asked[0],
+            Prediction {
+                succeeds: false,
+                duration_seconds: None,
+            },
+        )
+        .expect("a question");
+    assert_eq!((v.points, v.out_of), (1, 1));
+    // Hop C succeeds for one hour: predicting four hours scores 1 of 2.
+    let v = p
+        .answer(
+            asked[1],
+            Prediction {
+                succeeds: true,
+                duration_seconds: Some(14400),
+            },
+        )
+        .expect("a question");
+    assert_eq!((v.points, v.out_of, v.duration_right), (1, 2, Some(false)));
+    let s = p.score();
+    assert_eq!((s.questions, s.points, s.out_of), (2, 2, 3));
+}
+
+#[test]
+fn a_classroom_pack_brings_its_own_bundle_and_lessons() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(
+        dir.path().join("org.json"),
+        rolescope::engine::load::DEMO_BUNDLE,
+    )
+    .expect("write bundle");
+    std::fs::create_dir(dir.path().join("lessons")).expect("lessons dir");
+    std::fs::write(
+        dir.path().join("lessons/mine.toml"),
+        "title = \"Mine\"\nsummary = \"s\"\n[[step]]\ntitle = \"a\"\ntext = \"look\"\nselect_role = \"OpsEntry\"\nexpect = { role_max_session_duration = 3600 }\n",
+    )
+    .expect("write lesson");
+    let paths = vec![dir.path().to_path_buf()];
+    let lessons = lesson::load_packs(&paths).expect("reads").expect("a pack");
+    assert_eq!(lessons.len(), 1);
+    let inv = Arc::new(rolescope::engine::load::load_paths(&paths).expect("the pack's data loads"));
+    let mut p = Player::new(lessons[0].clone(), inv);
+    assert!(p.play_all().iter().all(lesson::StepReport::passed));
+}
+
+#[test]
+fn a_lesson_whose_expectation_no_longer_holds_fails_with_its_step_and_values() {
+    let text = "title = \"t\"\nsummary = \"s\"\n[[step]]\ntitle = \"stale\"\ntext = \"x\"\nselect_role = \"OpsEntry\"\nexpect = { role_max_session_duration = 7200 }\n";
+    let l = lesson::parse("stale", "stale.toml", text).expect("parses");
+    let inv = Arc::new(load_demo().expect("the demo loads"));
+    let r = Player::new(l, inv).play_all();
+    assert!(!r[0].passed());
+    let f = r[0].failures().join("\n");
+    assert!(f.contains("expected 7200") && f.contains("3600"), "{f}");
+}
