@@ -605,7 +605,7 @@ mod tests {
         let mut w = WhatIf::new(Arc::new(load_demo().unwrap()));
         let r = req(json!({"kind": "assume-role",
             "caller": "arn:aws:iam::222222222222:user/service-accounts/batch-scheduler", "caller_credentials": "long-term",
-            "role": "nightly-batch-report", "duration_seconds": 14400}));
+            "role": "nightly-batch-report", "role_session_name": "nightly", "duration_seconds": 14400}));
         w.apply(Edit::MaxSessionDuration {
             role: "nightly-batch-report".into(),
             seconds: 14400,
@@ -615,7 +615,9 @@ mod tests {
         assert!(
             rep.checks
                 .iter()
-                .any(|c| c.title.contains("edits change") && c.ok)
+                .any(|c| c.title.contains("edits change") && c.ok),
+            "{:?}",
+            rep.checks
         );
         assert!(
             rep.explanation

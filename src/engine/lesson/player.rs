@@ -445,10 +445,7 @@ impl Player {
         if step.apply_fixes {
             self.apply_last_fixes(&mut r);
         }
-        if matches!(
-            step.expect.keys().find(|k| *k == "gained" || *k == "lost"),
-            Some(_)
-        ) {
+        if step.expect.contains_key("gained") || step.expect.contains_key("lost") {
             let diff = self.whatif.access_diff();
             r.observation.insert(
                 "gained".into(),

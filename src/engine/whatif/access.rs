@@ -1,23 +1,20 @@
 //! Who can assume which role, and how that changes between two versions of the data.
 //!
-//! Every role is tried against every caller the data names, through the STS simulator:
-//! each IAM user with its access keys, a session of each role (a chained call), and each
-//! AWS service that some trust policy names, acting for the role's own account
-//! (`aws:SourceAccount`). Federated identities (web identity, SAML, Roles Anywhere) need a
-//! token or a certificate and are not enumerated. No MFA is supplied: a role whose trust
-//! asks for MFA counts as not assumable by a caller who has not used it.
+//! The answer is the trust graph's (`graph`): an edge caller → role that works means the
+//! caller can make some request STS would allow — meeting the hop's requirements (MFA, an
+//! external ID, token claims…) — with both halves of a cross-account grant in place.
+//! Callers are users, role sessions, AWS services, identity providers and principals
+//! outside the loaded data.
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
-use serde_json::Value;
+use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::engine::graph::TrustGraph;
 use crate::engine::model::Inventory;
-use crate::engine::sts::Simulator;
-use crate::engine::sts::request::{
-    AssumeRoleRequest, CallerCredentials, CallerSessionDoc, ContextValueDoc, SessionOrigin,
-};
 
 /// One caller able to assume one role.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -37,114 +34,30 @@ impl AccessPair {
     }
 }
 
-/// The clock the enumeration runs at; the answers do not depend on it beyond session
+/// The clock the graph is built at; the answers do not depend on it beyond session
 /// validity, and a fixed value keeps them reproducible.
 fn clock() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-24T09:00:00Z")
         .map_or_else(|_| Utc::now(), |t| t.with_timezone(&Utc))
 }
 
-fn trusted_services(inv: &Inventory) -> BTreeSet<String> {
-    fn walk(v: &Value, out: &mut BTreeSet<String>) {
-        match v {
-            Value::Object(m) => {
-                for (k, v) in m {
-                    if k == "Service" {
-                        match v {
-                            Value::String(s) => {
-                                out.insert(s.clone());
-                            }
-                            Value::Array(a) => {
-                                out.extend(a.iter().filter_map(Value::as_str).map(str::to_owned));
-                            }
-                            _ => {}
-                        }
-                    } else {
-                        walk(v, out);
-                    }
-                }
-            }
-            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
-            _ => {}
-        }
-    }
-    let mut out = BTreeSet::new();
-    for r in &inv.roles {
-        walk(&r.trust_policy.json, &mut out);
-    }
-    out
-}
-
-/// Every (caller, role) pair whose `AssumeRole` the simulator allows.
+/// Every (caller, role) pair the trust graph says works: the caller can make some request
+/// (with MFA, an external ID, a token… when the hop needs them) that STS would allow.
 #[must_use]
 pub fn who_can_assume(inv: &Inventory) -> BTreeSet<AccessPair> {
-    let sim = Simulator::new(inv);
-    let now = clock();
-    let services = trusted_services(inv);
-    let mut out = BTreeSet::new();
-    for role in &inv.roles {
-        let mut try_one = |caller: &str, req: AssumeRoleRequest| {
-            if sim.assume_role(&req, now).is_ok_and(|o| o.is_allowed()) {
-                out.insert(AccessPair {
-                    caller: caller.to_owned(),
-                    role: role.arn.clone(),
-                });
-            }
-        };
-        let base = AssumeRoleRequest {
-            role: role.arn.clone(),
-            role_session_name: Some("who-can-assume".to_owned()),
-            now: Some(now),
-            ..AssumeRoleRequest::default()
-        };
-        for u in &inv.users {
-            try_one(
-                &u.arn,
-                AssumeRoleRequest {
-                    caller: u.arn.clone(),
-                    caller_credentials: Some(CallerCredentials::LongTerm),
-                    ..base.clone()
-                },
-            );
-        }
-        for c in &inv.roles {
-            if c.arn == role.arn {
-                continue;
-            }
-            try_one(
-                &c.arn,
-                AssumeRoleRequest {
-                    caller: format!(
-                        "arn:aws:sts::{}:assumed-role/{}/who-can-assume",
-                        c.account, c.name
-                    ),
-                    caller_credentials: Some(CallerCredentials::AssumedRoleSession),
-                    caller_session: Some(CallerSessionDoc {
-                        role_arn: Some(c.arn.clone()),
-                        session_name: Some("who-can-assume".to_owned()),
-                        created_by: Some(SessionOrigin::AssumeRole),
-                        issued_at: Some(now),
-                        expires_at: Some(now + Duration::hours(1)),
-                        ..CallerSessionDoc::default()
-                    }),
-                    ..base.clone()
-                },
-            );
-        }
-        for s in &services {
-            let mut req = AssumeRoleRequest {
-                caller: s.clone(),
-                caller_credentials: Some(CallerCredentials::ServicePrincipal),
-                ..base.clone()
-            };
-            req.context.insert(
-                "aws:SourceAccount".to_owned(),
-                ContextValueDoc::One(role.account.clone()),
-            );
-            try_one(s, req);
-        }
-    }
-    out
+    let graph = TrustGraph::build(Arc::new(inv.clone()), clock());
+    graph
+        .all_edges()
+        .into_iter()
+        .filter(|e| e.works())
+        .filter_map(|e| {
+            let role = graph.role(e.to)?;
+            Some(AccessPair {
+                caller: graph.node(e.from).id.clone(),
+                role: role.arn.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Who gained and who lost the ability to assume a role.
@@ -207,7 +120,7 @@ mod tests {
             !all.iter()
                 .any(|p| p.role.ends_with("QAReleaseVerifier") && p.caller.contains("noah.kim"))
         );
-        // MFA is not supplied.
-        assert!(!has("user/people/sam.patel", "role/ProdDatabaseAdmin"));
+        // A hop that needs MFA works for a caller who can use MFA.
+        assert!(has("user/people/maria.garcia", "role/BreakGlassAdmin"));
     }
 }
