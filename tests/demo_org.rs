@@ -927,6 +927,7 @@ fn every_fix_proposed_for_a_failing_demo_scenario_makes_it_succeed() {
         Ok(t) => t,
         Err(e) => panic!("{e}"),
     };
+    let original = Simulator::new(&inv);
     let mut checked = 0;
     let mut failures = Vec::new();
     for sc in scenarios() {
@@ -940,7 +941,7 @@ fn every_fix_proposed_for_a_failing_demo_scenario_makes_it_succeed() {
         if matches!(req, Request::Authorize(_)) {
             continue;
         }
-        let first = Simulator::new(&inv).simulate(&req, now);
+        let first = original.simulate(&req, now);
         assert_ne!(first.decision, Some(DecisionDoc::Allow), "{name}");
         // A root caller cannot assume a role whatever the data says: nothing to fix.
         if list(&sc["expect"], "categories")
