@@ -130,7 +130,7 @@ fn event_loop(state: &mut AppState) -> std::io::Result<()> {
     terminal.clear()?;
     let (tx, rx) = channel::<AppEvent>();
     let search_tx = tx.clone();
-    let worker = Worker::spawn(state.indexes.to_vec(), state.matcher, move |r| {
+    let worker = Worker::spawn(state.indexes.to_vec(), move |r| {
         let _ = search_tx.send(AppEvent::Search(r));
     })?;
     let stop = Arc::new(AtomicBool::new(false));

@@ -25,6 +25,8 @@ pub enum Command {
     StartSearch,
     /// A typed character, for whichever text field has the keyboard.
     Input(char),
+    /// Pasted text, typed into the text field at once (one search, not one per character).
+    Paste(String),
     Backspace,
     /// Ctrl-U: clear the text field.
     ClearInput,

@@ -283,6 +283,17 @@ fn role_detail(inv: &Inventory, role: &Role, facts: &RoleFacts, i: usize) -> Det
     for w in &facts.warnings {
         summary.push(line("⚠ Warning", w.clone(), true));
     }
+    // Short facts first, so a small screen still shows them; the longer readings follow.
+    summary.sort_by_key(|l| match l.label.as_str() {
+        "About" => 0,
+        "Kind" => 1,
+        "Session" => 2,
+        "Last used" => 3,
+        "⚠ Warning" => 4,
+        "Who" => 5,
+        "Boundary" => 6,
+        _ => 7,
+    });
     let mut trust = Pane {
         title: "Trust policy (who may assume)".into(),
         ..Pane::default()

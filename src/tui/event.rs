@@ -94,10 +94,9 @@ pub fn commands(state: &AppState, event: &Event) -> Vec<Command> {
         }
         Event::Paste(text) => {
             if keymap::mode(state).takes_text() {
-                text.chars()
-                    .filter(|c| !c.is_control())
-                    .map(Command::Input)
-                    .collect()
+                vec![Command::Paste(
+                    text.chars().filter(|c| !c.is_control()).collect(),
+                )]
             } else {
                 Vec::new()
             }

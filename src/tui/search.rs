@@ -22,12 +22,17 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
 
+pub mod fast;
+
 /// Which matching algorithm ranks the entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MatcherKind {
+    /// rolescope's own single-pass matcher ([`fast`]): the default, the only one of the
+    /// three that ranks 100k entries within a frame on this kind of machine.
+    #[default]
+    Fast,
     /// nucleo-matcher: fzf's algorithm and syntax (`^prefix`, `suffix$`, `'exact`,
     /// `!not`, space-separated terms all required).
-    #[default]
     Nucleo,
     /// fuzzy-matcher's `SkimMatcherV2`, smart case, the whole query as one term.
     Skim,
@@ -88,9 +93,8 @@ pub struct EntryInput {
 }
 
 struct Entry {
-    name: Utf32String,
-    secondary: Utf32String,
-    arn: Utf32String,
+    /// nucleo's haystacks (name, secondary, ARN), kept only for that matcher.
+    nucleo: Option<Box<[Utf32String; 3]>>,
     name_str: Box<str>,
     secondary_str: Box<str>,
     arn_str: Box<str>,
@@ -100,7 +104,11 @@ struct Entry {
 
 /// The prepared haystacks of one list, with its three orderings precomputed.
 pub struct EntityIndex {
+    matcher: MatcherKind,
     entries: Vec<Entry>,
+    /// The fast matcher's haystacks: entry `i`'s name, secondary and ARN are fields
+    /// `3i`, `3i + 1`, `3i + 2`. Empty for the other matchers.
+    fast: fast::Store,
     accounts: Vec<String>,
     /// `order[sort]` lists entry numbers in that order.
     order: [Vec<u32>; 3],
@@ -142,9 +150,15 @@ fn order_for(sort: Sort) -> usize {
 }
 
 impl EntityIndex {
-    /// Prepares the haystacks of `inputs`, in their given order.
+    /// Prepares the haystacks of `inputs`, in their given order, for the default matcher.
     #[must_use]
     pub fn new(inputs: Vec<EntryInput>) -> Self {
+        Self::with_matcher(inputs, MatcherKind::default())
+    }
+
+    /// Prepares the haystacks of `inputs` for `matcher`.
+    #[must_use]
+    pub fn with_matcher(inputs: Vec<EntryInput>, matcher: MatcherKind) -> Self {
         let mut accounts: Vec<String> = inputs.iter().map(|e| e.account.clone()).collect();
         accounts.sort();
         accounts.dedup();
@@ -174,16 +188,30 @@ impl EntityIndex {
             }
             r
         });
+        let mut store = fast::Store::with_capacity(if matcher == MatcherKind::Fast {
+            3 * n
+        } else {
+            0
+        });
         let entries = inputs
             .into_iter()
             .map(|e| {
                 let account = accounts
                     .binary_search(&e.account)
                     .map_or(0, |i| u16::try_from(i).unwrap_or(u16::MAX));
+                if matcher == MatcherKind::Fast {
+                    store.push(&e.name);
+                    store.push(&e.secondary);
+                    store.push(&e.arn);
+                }
                 Entry {
-                    name: Utf32String::from(e.name.as_str()),
-                    secondary: Utf32String::from(e.secondary.as_str()),
-                    arn: Utf32String::from(e.arn.as_str()),
+                    nucleo: (matcher == MatcherKind::Nucleo).then(|| {
+                        Box::new([
+                            Utf32String::from(e.name.as_str()),
+                            Utf32String::from(e.secondary.as_str()),
+                            Utf32String::from(e.arn.as_str()),
+                        ])
+                    }),
                     name_str: e.name.into(),
                     secondary_str: e.secondary.into(),
                     arn_str: e.arn.into(),
@@ -193,11 +221,19 @@ impl EntityIndex {
             })
             .collect();
         Self {
+            matcher,
             entries,
+            fast: store,
             accounts,
             order,
             rank,
         }
+    }
+
+    /// The matcher the haystacks were prepared for.
+    #[must_use]
+    pub fn matcher(&self) -> MatcherKind {
+        self.matcher
     }
 
     #[must_use]
@@ -234,18 +270,23 @@ fn to_u32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 
-/// Reusable matcher state (allocations kept across queries).
+/// Reusable matcher state (allocations kept across queries). Each index is searched
+/// with the matcher it was prepared for.
 pub struct Searcher {
-    kind: MatcherKind,
     nucleo: Matcher,
     skim: SkimMatcherV2,
 }
 
+impl Default for Searcher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Searcher {
     #[must_use]
-    pub fn new(kind: MatcherKind) -> Self {
+    pub fn new() -> Self {
         Self {
-            kind,
             nucleo: Matcher::new(Config::DEFAULT),
             skim: SkimMatcherV2::default().smart_case(),
         }
@@ -270,27 +311,51 @@ impl Searcher {
         }
         let try_arn = text.contains(':');
         let rank = &index.rank[sort];
-        // Keys pack (inverted score, rank) so that one integer sort orders by score
-        // descending, then by the chosen ordering.
-        let mut keyed: Vec<(u64, u32)> = Vec::new();
+        // One integer per hit packs (inverted score, rank in the chosen ordering): sorting
+        // the integers orders by score descending, then by that ordering, and the rank
+        // gives the entry back.
+        let mut keyed: Vec<u64> = Vec::with_capacity(within.map_or(index.len(), <[u32]>::len));
         let mut consider = |i: u32, score: Option<u32>| {
             if let Some(s) = score {
-                let key = (u64::from(u32::MAX - s) << 32) | u64::from(rank[i as usize]);
-                keyed.push((key, i));
+                keyed.push((u64::from(u32::MAX - s) << 32) | u64::from(rank[i as usize]));
             }
         };
-        match self.kind {
+        match index.matcher {
+            MatcherKind::Fast => {
+                let pattern = fast::FastPattern::parse(text);
+                let store = &index.fast;
+                let score_one = |i: u32| -> Option<u32> {
+                    let k = 3 * i as usize;
+                    let name_ok = pattern.could_match(store.mask(k));
+                    if name_ok && let Some(s) = pattern.score(store.hay(k)) {
+                        return Some(s.saturating_add(NAME_BONUS));
+                    }
+                    if try_arn
+                        && pattern.could_match(store.mask(k + 2))
+                        && let Some(s) = pattern.score(store.hay(k + 2))
+                    {
+                        return Some(s);
+                    }
+                    if pattern.could_match(store.mask(k + 1)) {
+                        pattern.score(store.hay(k + 1))
+                    } else {
+                        None
+                    }
+                };
+                for_candidates(index, query, within, |i, _| consider(i, score_one(i)));
+            }
             MatcherKind::Nucleo => {
                 let pattern = Pattern::parse(text, CaseMatching::Smart, Normalization::Smart);
                 let nucleo = &mut self.nucleo;
                 let mut score_one = |e: &Entry| -> Option<u32> {
-                    if let Some(s) = pattern.score(e.name.slice(..), nucleo) {
+                    let [name, secondary, arn] = &**e.nucleo.as_ref()?;
+                    if let Some(s) = pattern.score(name.slice(..), nucleo) {
                         return Some(s.saturating_add(NAME_BONUS));
                     }
-                    if try_arn && let Some(s) = pattern.score(e.arn.slice(..), nucleo) {
+                    if try_arn && let Some(s) = pattern.score(arn.slice(..), nucleo) {
                         return Some(s);
                     }
-                    pattern.score(e.secondary.slice(..), nucleo)
+                    pattern.score(secondary.slice(..), nucleo)
                 };
                 for_candidates(index, query, within, |i, e| consider(i, score_one(e)));
             }
@@ -310,7 +375,11 @@ impl Searcher {
             }
         }
         keyed.sort_unstable();
-        keyed.into_iter().map(|(_, i)| i).collect()
+        let order = &index.order[sort];
+        keyed
+            .into_iter()
+            .map(|k| order[(k & u64::from(u32::MAX)) as usize])
+            .collect()
     }
 
     /// Which field of entry `i` `text` matches and the matched character positions in it
@@ -326,18 +395,33 @@ impl Searcher {
         if text.is_empty() {
             return None;
         }
-        let mut fields = vec![(Field::Name, &e.name, &*e.name_str)];
+        let mut fields = vec![(Field::Name, 0usize, &*e.name_str)];
         if text.contains(':') {
-            fields.push((Field::Arn, &e.arn, &*e.arn_str));
+            fields.push((Field::Arn, 2, &*e.arn_str));
         }
-        fields.push((Field::Secondary, &e.secondary, &*e.secondary_str));
-        for (field, hay, hay_str) in fields {
+        fields.push((Field::Secondary, 1, &*e.secondary_str));
+        let fast_pattern =
+            (index.matcher == MatcherKind::Fast).then(|| fast::FastPattern::parse(text));
+        let nucleo_pattern = (index.matcher == MatcherKind::Nucleo)
+            .then(|| Pattern::parse(text, CaseMatching::Smart, Normalization::Smart));
+        for (field, slot, hay_str) in fields {
             let mut idx = Vec::new();
-            let found = match self.kind {
+            let found = match index.matcher {
+                MatcherKind::Fast => {
+                    let hay = index.fast.hay(3 * i as usize + slot);
+                    match fast_pattern.as_ref().and_then(|p| p.indices(hay)) {
+                        Some((_, v)) => {
+                            idx = v;
+                            true
+                        }
+                        None => false,
+                    }
+                }
                 MatcherKind::Nucleo => {
-                    let pattern = Pattern::parse(text, CaseMatching::Smart, Normalization::Smart);
-                    pattern
-                        .indices(hay.slice(..), &mut self.nucleo, &mut idx)
+                    let hays = e.nucleo.as_ref()?;
+                    nucleo_pattern
+                        .as_ref()
+                        .and_then(|p| p.indices(hays[slot].slice(..), &mut self.nucleo, &mut idx))
                         .is_some()
                 }
                 MatcherKind::Skim => {
@@ -434,13 +518,12 @@ impl Worker {
     /// When the thread cannot be spawned.
     pub fn spawn(
         lists: Vec<Arc<EntityIndex>>,
-        kind: MatcherKind,
         reply: impl Fn(Response) + Send + 'static,
     ) -> std::io::Result<Self> {
         let (tx, rx) = channel::<Request>();
         let handle = std::thread::Builder::new()
             .name("rolescope-search".into())
-            .spawn(move || worker_loop(&lists, kind, &rx, &reply))?;
+            .spawn(move || worker_loop(&lists, &rx, &reply))?;
         Ok(Self {
             tx: Some(tx),
             handle: Some(handle),
@@ -465,13 +548,8 @@ impl Drop for Worker {
     }
 }
 
-fn worker_loop(
-    lists: &[Arc<EntityIndex>],
-    kind: MatcherKind,
-    rx: &Receiver<Request>,
-    reply: &impl Fn(Response),
-) {
-    let mut searcher = Searcher::new(kind);
+fn worker_loop(lists: &[Arc<EntityIndex>], rx: &Receiver<Request>, reply: &impl Fn(Response)) {
+    let mut searcher = Searcher::new();
     let mut last: Vec<Option<(Query, Arc<Vec<u32>>)>> = vec![None; lists.len()];
     while let Ok(mut request) = rx.recv() {
         // Latest request wins: skip every queued one but the newest per list.
@@ -522,6 +600,10 @@ mod tests {
     use super::*;
 
     fn index() -> EntityIndex {
+        index_for(MatcherKind::default())
+    }
+
+    fn index_for(kind: MatcherKind) -> EntityIndex {
         let e = |name: &str, account: &str, secondary: &str, kinds: u32, last: Option<i64>| {
             EntryInput {
                 name: name.into(),
@@ -532,40 +614,43 @@ mod tests {
                 last_used: last,
             }
         };
-        EntityIndex::new(vec![
-            e(
-                "DeployRole",
-                "111111111111",
-                "/ ops team=platform",
-                1,
-                Some(10),
-            ),
-            e("ReadOnly", "222222222222", "/ audit", 2, None),
-            e(
-                "AdminMFA",
-                "111111111111",
-                "/ break-glass deploy",
-                1 | 2,
-                Some(20),
-            ),
-        ])
+        EntityIndex::with_matcher(
+            vec![
+                e(
+                    "DeployRole",
+                    "111111111111",
+                    "/ ops team=platform",
+                    1,
+                    Some(10),
+                ),
+                e("ReadOnly", "222222222222", "/ audit", 2, None),
+                e(
+                    "AdminMFA",
+                    "111111111111",
+                    "/ break-glass deploy",
+                    1 | 2,
+                    Some(20),
+                ),
+            ],
+            kind,
+        )
     }
 
     #[test]
     fn name_matches_rank_above_secondary_matches() {
-        for kind in [MatcherKind::Nucleo, MatcherKind::Skim] {
-            let mut s = Searcher::new(kind);
+        for kind in [MatcherKind::Fast, MatcherKind::Nucleo, MatcherKind::Skim] {
+            let mut s = Searcher::new();
             let q = Query {
                 text: "deploy".into(),
                 ..Query::default()
             };
-            assert_eq!(s.search(&index(), &q, None), vec![0, 2], "{kind:?}");
+            assert_eq!(s.search(&index_for(kind), &q, None), vec![0, 2], "{kind:?}");
         }
     }
 
     #[test]
     fn empty_query_follows_the_sort_and_filters() {
-        let mut s = Searcher::new(MatcherKind::Nucleo);
+        let mut s = Searcher::new();
         let idx = index();
         let mut q = Query::default();
         assert_eq!(s.search(&idx, &q, None), vec![2, 0, 1]);
@@ -581,7 +666,7 @@ mod tests {
 
     #[test]
     fn narrowing_from_previous_hits_gives_the_full_search_result() {
-        let mut s = Searcher::new(MatcherKind::Nucleo);
+        let mut s = Searcher::new();
         let idx = index();
         let prev = Query {
             text: "d".into(),
@@ -610,7 +695,7 @@ mod tests {
 
     #[test]
     fn a_query_with_a_colon_matches_the_arn() {
-        let mut s = Searcher::new(MatcherKind::Nucleo);
+        let mut s = Searcher::new();
         let idx = index();
         let q = Query {
             text: "222222222222:role".into(),
@@ -623,7 +708,7 @@ mod tests {
 
     #[test]
     fn highlight_marks_the_matched_name_characters() {
-        let mut s = Searcher::new(MatcherKind::Nucleo);
+        let mut s = Searcher::new();
         let (field, idx) = s.highlight(&index(), 1, "rdo").unwrap();
         assert_eq!(field, Field::Name);
         assert_eq!(idx, vec![0, 3, 4]);

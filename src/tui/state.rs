@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::engine::model::Inventory;
 use crate::tui::clock::SimClock;
 use crate::tui::facts::{self, RoleFacts};
-use crate::tui::search::{EntityIndex, MatcherKind, Query, Sort};
+use crate::tui::search::{EntityIndex, Query, Sort};
 use crate::tui::sim::{AssumeInput, Caller, Issued, Simulator};
 
 /// The browsable lists, in tab order.
@@ -398,7 +398,6 @@ pub struct AppState {
     pub inventory: Arc<Inventory>,
     pub role_facts: Arc<Vec<RoleFacts>>,
     pub indexes: [Arc<EntityIndex>; 4],
-    pub matcher: MatcherKind,
     pub simulator: Arc<dyn Simulator>,
     pub tab: Tab,
     pub lists: [ListView; 4],
@@ -461,7 +460,6 @@ impl AppState {
             inventory,
             role_facts: Arc::new(role_facts),
             indexes,
-            matcher: MatcherKind::default(),
             simulator,
             tab: Tab::Roles,
             lists: Default::default(),
@@ -486,7 +484,7 @@ impl AppState {
         // The unfiltered lists are known without searching: show them at once.
         for (i, list) in state.lists.iter_mut().enumerate() {
             let q = list.query();
-            let mut searcher = crate::tui::search::Searcher::new(state.matcher);
+            let mut searcher = crate::tui::search::Searcher::new();
             list.hits = Arc::new(searcher.search(&state.indexes[i], &q, None));
             list.hits_for = q;
         }

@@ -57,6 +57,7 @@ pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
             state.list_mut().editing = true;
         }
         Command::Input(ch) => input(state, mode, ch, &mut fx),
+        Command::Paste(text) => edit(state, mode, &mut fx, |s| s.push_str(&text)),
         Command::Backspace => edit(state, mode, &mut fx, |s| {
             s.pop();
         }),
@@ -344,7 +345,7 @@ fn accept_results(state: &mut AppState, r: Response) {
 #[must_use]
 pub fn search_now(state: &AppState, request: &Request) -> Command {
     let started = std::time::Instant::now();
-    let mut searcher = Searcher::new(state.matcher);
+    let mut searcher = Searcher::new();
     let hits = state
         .indexes
         .get(request.list)

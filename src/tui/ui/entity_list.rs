@@ -232,7 +232,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
     let mut lines = Vec::with_capacity(end.saturating_sub(list.offset));
     HIGHLIGHTER.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let searcher = slot.get_or_insert_with(|| Searcher::new(state.matcher));
+        let searcher = slot.get_or_insert_with(Searcher::new);
         for pos in list.offset..end {
             let i = list.hits[pos];
             let r = row(state, i as usize);
