@@ -142,7 +142,9 @@ fn search_open_simulate_watch_chain_and_quit_in_a_real_terminal() {
         return;
     }
     let pane = Pane::start("flow", &shell_around_binary());
-    pane.wait("the roles list", |s| s.contains("Roles — ") && s.contains(" loaded"));
+    pane.wait("the roles list", |s| {
+        s.contains("Roles — ") && s.contains(" loaded")
+    });
     // Search, keep the query, open the role.
     pane.keys(&["/"]);
     pane.text("OpsEntry");
@@ -207,7 +209,9 @@ fn ctrl_c_quits_and_restores_the_terminal() {
         return;
     }
     let pane = Pane::start("ctrlc", &shell_around_binary());
-    pane.wait("the roles list", |s| s.contains("Roles — ") && s.contains(" loaded"));
+    pane.wait("the roles list", |s| {
+        s.contains("Roles — ") && s.contains(" loaded")
+    });
     pane.keys(&["/"]);
     pane.text("etl");
     pane.wait_for("etl-stage-one");
@@ -228,7 +232,9 @@ fn sigterm_quits_and_restores_the_terminal() {
         return;
     }
     let pane = Pane::start("term", &shell_around_binary());
-    pane.wait("the roles list", |s| s.contains("Roles — ") && s.contains(" loaded"));
+    pane.wait("the roles list", |s| {
+        s.contains("Roles — ") && s.contains(" loaded")
+    });
     pane.keys(&["Tab"]);
     // rolescope is the only child of the pane's shell.
     let shell = pane.flag("#{pane_pid}");
