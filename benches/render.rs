@@ -7,6 +7,8 @@
     reason = "benchmark set-up fails loudly"
 )]
 
+#[path = "../examples/gen_org/org.rs"]
+mod gen_org;
 #[path = "common/org.rs"]
 mod org;
 
