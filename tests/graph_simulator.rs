@@ -1,11 +1,15 @@
 //! The trust graph agrees with the STS simulator: for every working edge the simulator
 //! allows the edge's witness request, and for a sample of principal × role pairs with no
-//! working edge it refuses the plain request. Checked on the demo organisation, the
+//! working edge it refuses the plain request (AssumeRole, web identity and SAML edges). Checked on the demo organisation, the
 //! reference account (moto export) and a generated organisation.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod support;
+
+#[allow(dead_code)]
+#[path = "../examples/gen_org/org.rs"]
+mod gen_org;
 
 use std::sync::Arc;
 
@@ -13,9 +17,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use rolescope::engine::graph::{Api, Edge, NodeId, NodeKind, TrustGraph};
 use rolescope::engine::load::{load_demo, load_paths, load_str};
 use rolescope::engine::model::Inventory;
+use rolescope::engine::policy::ContextValue;
 use rolescope::engine::sts::Simulator;
 use rolescope::engine::sts::request::{
-    AssumeRoleRequest, CallerCredentials, CallerSessionDoc, SessionOrigin, WebIdentityRequest,
+    AssumeRoleRequest, CallerCredentials, CallerSessionDoc, ContextValueDoc, SamlAssertionDoc,
+    SamlRequest, SessionOrigin, WebIdentityRequest,
 };
 use serde_json::{Map, json};
 use support::org::{Rng, generated_org};
@@ -34,9 +40,9 @@ fn web_identity_request(g: &TrustGraph, e: &Edge) -> WebIdentityRequest {
             continue;
         };
         let value = match v {
-            rolescope::engine::policy::ContextValue::Single(s) if claim == "amr" => json!([s]),
-            rolescope::engine::policy::ContextValue::Single(s) => json!(s),
-            rolescope::engine::policy::ContextValue::Multi(m) => json!(m),
+            ContextValue::Single(s) if claim == "amr" => json!([s]),
+            ContextValue::Single(s) => json!(s),
+            ContextValue::Multi(m) => json!(m),
         };
         claims.insert(claim.to_owned(), value);
     }
@@ -50,6 +56,37 @@ fn web_identity_request(g: &TrustGraph, e: &Edge) -> WebIdentityRequest {
         role_session_name: Some(e.request.session_name.clone()),
         token_claims: claims,
         ..WebIdentityRequest::default()
+    }
+}
+
+fn saml_request(g: &TrustGraph, e: &Edge) -> SamlRequest {
+    let mut a = SamlAssertionDoc {
+        role_session_name: Some(e.request.session_name.clone()),
+        ..SamlAssertionDoc::default()
+    };
+    for (k, v) in &e.request.claims {
+        let lower = k.to_ascii_lowercase();
+        let one = v.values().first().cloned().unwrap_or_default();
+        match lower.as_str() {
+            "saml:aud" => a.recipient = Some(one),
+            "saml:iss" => a.issuer = Some(one),
+            "saml:sub" => a.name_id = Some(one),
+            _ => {
+                let name = lower.trim_start_matches("saml:").to_owned();
+                let doc = match v {
+                    ContextValue::Single(s) => ContextValueDoc::One(s.clone()),
+                    ContextValue::Multi(m) => ContextValueDoc::Many(m.clone()),
+                };
+                a.attributes.insert(name, doc);
+            }
+        }
+    }
+    SamlRequest {
+        now: Some(g.now),
+        role: g.node(e.to).id.clone(),
+        principal_arn: g.node(e.from).id.clone(),
+        assertion: a,
+        ..SamlRequest::default()
     }
 }
 
@@ -72,8 +109,13 @@ fn working_edges_are_allowed(g: &TrustGraph, sim: &Simulator<'_>, edges: &[Edge]
                     .expect("the request simulates");
                 (out.is_allowed(), format!("{req:?}\n{:?}", out.findings))
             }
-            // The SAML witness is not replayed yet (see the module documentation).
-            Api::AssumeRoleWithSaml => continue,
+            Api::AssumeRoleWithSaml => {
+                let req = saml_request(g, e);
+                let out = sim
+                    .assume_role_with_saml(&req, g.now)
+                    .expect("the request simulates");
+                (out.is_allowed(), format!("{req:?}\n{:?}", out.findings))
+            }
         };
         assert!(
             allowed,
@@ -171,4 +213,20 @@ fn every_generated_organisation_edge_is_allowed_by_the_simulator() {
     let (ok, non) = check(inv, 500);
     assert!(ok >= 100, "only {ok} generated edges were replayed");
     assert!(non >= 300);
+}
+
+#[test]
+fn every_edge_of_a_gen_org_organisation_is_allowed_by_the_simulator() {
+    let spec = gen_org::Spec {
+        accounts: 3,
+        roles_per_account: 60,
+        users_per_account: 15,
+        seed: 3,
+    };
+    let mut text = Vec::new();
+    gen_org::write_bundle(&spec, &mut text).unwrap();
+    let inv = load_str("gen_org", &String::from_utf8(text).unwrap()).unwrap();
+    let (ok, non) = check(inv, 400);
+    assert!(ok >= 100, "only {ok} gen_org edges were replayed");
+    assert!(non >= 200);
 }

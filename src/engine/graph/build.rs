@@ -930,7 +930,7 @@ impl TrustGraph {
             .chain(caller_stmts.iter().copied().map(Some))
             .collect();
 
-        if let Some(message) = self.federation_refusal(caller, g.api, role) {
+        if let Some(message) = self.federation_refusal(caller, g.api, role, &mut base) {
             return Some(Edge {
                 from: caller,
                 to: self.role_node(role_idx),
@@ -1047,7 +1047,13 @@ impl TrustGraph {
     }
 
     /// Why STS would refuse a federation call before any policy is read, if it would.
-    fn federation_refusal(&self, caller: NodeId, api: Api, role: &Role) -> Option<String> {
+    fn federation_refusal(
+        &self,
+        caller: NodeId,
+        api: Api,
+        role: &Role,
+        w: &mut WitnessRequest,
+    ) -> Option<String> {
         if api == Api::AssumeRole {
             return None;
         }
@@ -1068,17 +1074,41 @@ impl TrustGraph {
                 node.id, role.account
             ));
         }
-        let registered = self
+        let Some(provider) = self
             .inventory
             .identity_providers
             .iter()
-            .any(|p| p.arn == node.id && p.account == role.account);
-        (!registered).then(|| {
-            format!(
+            .find(|p| p.arn == node.id && p.account == role.account)
+        else {
+            return Some(format!(
                 "no identity provider `{}` is registered in account {}; STS answers InvalidIdentityToken",
                 node.id, role.account
-            )
-        })
+            ));
+        };
+        if api != Api::AssumeRoleWithWebIdentity || provider.client_ids.is_empty() {
+            return None;
+        }
+        // The token's audience must be one of the provider's client IDs (IAM-RULES §2.2).
+        let aud_key = format!("{}:aud", node.name);
+        match w.claims.get(&aud_key).map(|v| v.values().to_vec()) {
+            Some(auds) => (!auds.iter().any(|a| provider.client_ids.contains(a))).then(|| {
+                format!(
+                    "the trust requires audience {}, which is not a client ID of `{}` ({}); STS answers InvalidIdentityToken",
+                    auds.join(", "),
+                    node.id,
+                    provider.client_ids.join(", ")
+                )
+            }),
+            None => {
+                w.claims.insert(
+                    aud_key,
+                    crate::engine::policy::context::ContextValue::Single(
+                        provider.client_ids[0].clone(),
+                    ),
+                );
+                None
+            }
+        }
     }
 }
 
