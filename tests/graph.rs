@@ -219,6 +219,20 @@ fn a_chain_through_a_role_caps_the_final_session_at_one_hour_iam_rules_1_3() {
         "role chaining: one hour whatever the role allows"
     );
     assert!(long.path.hops[1].badges().contains(&"chain<=1h".to_owned()));
+    // The shortest paths form a tree: Long hangs under Hop, Hop under ana.
+    let ana = g.find("ana").unwrap();
+    let top: Vec<&str> = reach
+        .children(ana)
+        .iter()
+        .map(|r| g.node(r.role).name.as_str())
+        .collect();
+    assert_eq!(top, ["Hop"]);
+    let below: Vec<&str> = reach
+        .children(g.find("Hop").unwrap())
+        .iter()
+        .map(|r| g.node(r.role).name.as_str())
+        .collect();
+    assert_eq!(below, ["Long"]);
 }
 
 #[test]

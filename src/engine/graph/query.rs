@@ -123,6 +123,18 @@ pub struct Reach {
     pub broken: Vec<Edge>,
 }
 
+impl Reach {
+    /// The rows one hop below `parent` in the reach tree (the shortest paths form a tree
+    /// rooted at [`Reach::from`]): the roles whose path's last hop starts at `parent`.
+    #[must_use]
+    pub fn children(&self, parent: NodeId) -> Vec<&ReachRow> {
+        self.rows
+            .iter()
+            .filter(|r| r.path.hops.last().is_some_and(|e| e.from == parent))
+            .collect()
+    }
+}
+
 /// Why no path leads from one principal to a role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NoPath {
