@@ -7,7 +7,6 @@
 
 mod support;
 
-#[allow(dead_code)]
 #[path = "../examples/gen_org/org.rs"]
 mod gen_org;
 
