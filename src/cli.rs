@@ -64,6 +64,10 @@ Exit codes:
 pub struct Cli {
     #[command(flatten)]
     pub input: Input,
+    /// Open the explorer in this lesson (list them with `rolescope lessons`); with a
+    /// classroom pack's folder as PATH, its bundle and its lessons/ are used
+    #[arg(long, value_name = "NAME")]
+    pub lesson: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -178,8 +182,23 @@ impl CliError {
 /// A [`CliError`] for `main` to print and map to the exit status.
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     let top = &cli.input;
+    if cli.lesson.is_some() && cli.command.is_some() {
+        return Err(CliError::Usage(
+            "`--lesson` opens the explorer and takes no command; use `rolescope lessons --play NAME` to print a lesson".to_owned(),
+        ));
+    }
     let Some(command) = &cli.command else {
         let ctx = context(top, &Input::default())?;
+        if let Some(name) = &cli.lesson {
+            let all = lessons::lessons_for(&top.paths)?;
+            let lesson = crate::engine::lesson::find(&all, name)?.clone();
+            let options = crate::tui::Options {
+                lesson: Some(lesson),
+                ..crate::tui::Options::default()
+            };
+            crate::tui::run_with(ctx.inventory, options)?;
+            return Ok(Outcome::Yes);
+        }
         crate::tui::run(ctx.inventory)?;
         return Ok(Outcome::Yes);
     };

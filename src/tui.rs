@@ -16,6 +16,7 @@ pub mod detail;
 pub mod event;
 pub mod facts;
 pub mod keymap;
+pub mod lesson;
 pub mod reading;
 pub mod search;
 pub mod sim;

@@ -33,6 +33,9 @@ use crate::tui::{ui, update};
 pub struct Options {
     /// The simulator to use; the engine's when `None`.
     pub simulator: Option<Arc<dyn Simulator>>,
+    /// A lesson to start in (`rolescope --lesson NAME`): the narrative pane shows, the
+    /// clock starts paused at the lesson's start.
+    pub lesson: Option<crate::engine::lesson::Lesson>,
 }
 
 /// The fastest the screen redraws for a running clock (about 30 frames a second).
@@ -112,8 +115,12 @@ pub fn run_with(inventory: Arc<Inventory>, options: Options) -> std::io::Result<
         Some(s) => s,
         None => Arc::new(EngineSimulator::spawn(Arc::clone(&inventory))?),
     };
-    let mut state = AppState::new(inventory, simulator, Utc::now());
+    let start = options.lesson.as_ref().map_or_else(Utc::now, |l| l.start);
+    let mut state = AppState::new(inventory, simulator, start);
     state.no_color = !Theme::from_env().color;
+    if let Some(lesson) = options.lesson {
+        crate::tui::lesson::start(&mut state, lesson);
+    }
     install_panic_hook();
     let mut out = std::io::stdout();
     if let Err(e) = setup(&mut out) {

@@ -71,6 +71,8 @@ pub enum Command {
     Click(u16, u16),
     /// A wheel turn at a cell: negative is up.
     Scroll(u16, u16, i8),
+    /// A teaching key: lesson steps, predictions, presenter mode, glossary.
+    Lesson(crate::tui::lesson::LessonCommand),
 }
 
 /// Something the loop must do outside the state.

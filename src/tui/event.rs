@@ -90,6 +90,9 @@ pub fn commands(state: &AppState, event: &Event) -> Vec<Command> {
             {
                 return vec![Command::Toggle];
             }
+            if let Some(c) = crate::tui::lesson::key(state, key) {
+                return vec![c];
+            }
             keymap::lookup(mode, key).into_iter().collect()
         }
         Event::Paste(text) => {

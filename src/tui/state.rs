@@ -417,6 +417,8 @@ pub struct AppState {
     pub width: u16,
     pub height: u16,
     pub status: Option<Status>,
+    /// Lessons, presenter mode and the glossary.
+    pub teach: crate::tui::lesson::Teach,
     pub no_color: bool,
     pub quit: bool,
     /// Set when the frame on screen no longer matches the state.
@@ -477,6 +479,7 @@ impl AppState {
             width: 80,
             height: 24,
             status: None,
+            teach: crate::tui::lesson::Teach::default(),
             no_color: false,
             quit: false,
             dirty: true,

@@ -5,9 +5,11 @@
 pub mod ask;
 pub mod detail;
 pub mod entity_list;
+pub mod glossary;
 pub mod header;
 pub mod help;
 pub mod inspect;
+pub mod lesson;
 pub mod log;
 pub mod sessions;
 pub mod simulate;
@@ -45,9 +47,31 @@ pub fn too_small(state: &AppState) -> bool {
     state.width < MIN_WIDTH || state.height < MIN_HEIGHT
 }
 
-/// The screen layout for the state's size and panel settings.
+/// The screen layout for the state's size and panel settings; a lesson's narrative pane
+/// takes the right part of the main area (more of it in presenter mode, where the event
+/// log is hidden).
 #[must_use]
 pub fn areas(state: &AppState) -> Areas {
+    let mut a = base_areas(state);
+    if state.teach.presenter {
+        a.log = Rect::new(0, 0, 0, 0);
+    }
+    a
+}
+
+/// The narrative pane's rectangle and what is left of the main area, when a lesson shows.
+#[must_use]
+pub fn narrative_split(state: &AppState, main: Rect) -> Option<(Rect, Rect)> {
+    if !state.teach.narrative_shown() || main.width < 40 {
+        return None;
+    }
+    let share = if state.teach.presenter { 55 } else { 42 };
+    let w = (main.width * share / 100).max(30);
+    let left = Rect::new(main.x, main.y, main.width - w, main.height);
+    Some((left, Rect::new(left.right(), main.y, w, main.height)))
+}
+
+fn base_areas(state: &AppState) -> Areas {
     let (w, h) = (state.width, state.height);
     let header = Rect::new(0, 0, w, 1);
     let status = Rect::new(0, h.saturating_sub(2), w, 1);
@@ -128,9 +152,16 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
     }
     let a = areas(state);
     header::render(frame, a.header, state, theme);
+    let main = match narrative_split(state, a.main) {
+        Some((left, narrative)) => {
+            lesson::render(frame, narrative, state, theme);
+            left
+        }
+        None => a.main,
+    };
     match &state.detail {
-        Some(d) => detail::render(frame, a.main, state, d, theme),
-        None => entity_list::render(frame, a.main, state, theme),
+        Some(d) => detail::render(frame, main, state, d, theme),
+        None => entity_list::render(frame, main, state, theme),
     }
     sessions::render(frame, a.sessions, state, theme);
     if a.log.width > 0 && a.log.height > 0 {
@@ -159,6 +190,9 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
                 r,
             );
         }
+    }
+    if let Some(scroll) = state.teach.glossary {
+        glossary::render(frame, area, scroll, theme);
     }
 }
 

@@ -29,6 +29,7 @@ pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
     let mode = keymap::mode(state);
     match command {
         Command::Tick(_) => {}
+        Command::Lesson(c) => crate::tui::lesson::apply(state, c),
         Command::Quit => {
             state.quit = true;
             fx.push(Effect::Quit);

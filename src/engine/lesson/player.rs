@@ -51,6 +51,8 @@ pub struct Answer {
     pub succeeds: bool,
     /// The session's length, when one is issued.
     pub duration_seconds: Option<i64>,
+    /// True for an STS call, where "for how long?" is part of the question.
+    pub asks_duration: bool,
 }
 
 /// What a learner predicted.
@@ -521,6 +523,7 @@ impl Player {
                 r.answer = Some(Answer {
                     succeeds: o.is_allowed(),
                     duration_seconds: o.session.as_ref().map(|s| s.duration_seconds),
+                    asks_duration: true,
                 });
             }
             if let (Some(name), Some(s)) = (&step.keep_session, &o.session) {
@@ -532,6 +535,7 @@ impl Player {
             r.answer = Some(Answer {
                 succeeds: ran.is_allowed(),
                 duration_seconds: None,
+                asks_duration: false,
             });
         }
         self.last_request = Some(req);

@@ -39,7 +39,10 @@ pub fn render(frame: &mut Frame<'_>, status: Rect, footer: Rect, state: &AppStat
     frame.render_widget(Paragraph::new(Line::from(spans)), status);
     let mode = keymap::mode(state);
     let mut hints = Vec::new();
-    for (key, help) in keymap::hints(mode) {
+    for (key, help) in crate::tui::lesson::hints(state)
+        .into_iter()
+        .chain(keymap::hints(mode))
+    {
         hints.push(Span::styled(format!(" {key}"), theme.key()));
         hints.push(Span::raw(format!(" {help} ")));
     }

@@ -1,0 +1,123 @@
+//! A lesson in the terminal face: teaching commands fed to `update::apply` on the demo
+//! organisation, asserting that steps drive the screens (role selected, sessions joined
+//! with their countdown, the clock moved), that predictions are asked before the trace is
+//! revealed and scored, and that a learner can leave the script and come back.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
+
+use std::sync::Arc;
+
+use rolescope::engine::lesson;
+use rolescope::engine::load::load_demo;
+use rolescope::tui::command::Command;
+use rolescope::tui::lesson::{LessonCommand, Prompt, start};
+use rolescope::tui::sim::EngineSimulator;
+use rolescope::tui::state::{AppState, Subject};
+use rolescope::tui::update::apply;
+
+fn in_lesson(name: &str) -> AppState {
+    let inv = Arc::new(load_demo().unwrap());
+    let sim = Arc::new(EngineSimulator::spawn(Arc::clone(&inv)).unwrap());
+    let all = lesson::builtin().unwrap();
+    let l = lesson::find(&all, name).unwrap().clone();
+    let mut state = AppState::new(inv, sim, l.start);
+    apply(&mut state, Command::Resize(160, 45));
+    start(&mut state, l);
+    state
+}
+
+fn teach(state: &mut AppState, c: LessonCommand) {
+    apply(state, Command::Lesson(c));
+}
+
+#[test]
+fn role_chaining_lesson_drives_the_screens_and_scores_the_predictions() {
+    let mut s = in_lesson("role-chaining");
+    assert!(s.clock.is_paused(), "a lesson starts with the clock paused");
+    teach(&mut s, LessonCommand::Next);
+    // Step 1 selects ProdOperations and opens its detail.
+    let d = s.detail.as_ref().expect("a detail view");
+    let Subject::Role(i) = d.subject else {
+        panic!("a role")
+    };
+    assert_eq!(s.inventory.roles[i].name, "ProdOperations");
+    teach(&mut s, LessonCommand::Next);
+    // Step 2 keeps session `a`: it joins the Sessions panel.
+    assert_eq!(s.sessions.len(), 1);
+    assert_eq!(s.sessions[0].chain, vec!["maria.garcia", "OpsEntry"]);
+    // Step 3 asks first: nothing is revealed before the answer.
+    teach(&mut s, LessonCommand::Next);
+    let l = s.teach.lesson.as_ref().unwrap();
+    assert_eq!(l.prompt, Prompt::Outcome);
+    assert_eq!(l.revealed, 0);
+    assert_eq!(
+        s.now.format("%H:%M").to_string(),
+        "09:10",
+        "the clock follows the lesson"
+    );
+    // `]` does not skip an unanswered question.
+    teach(&mut s, LessonCommand::Next);
+    assert_eq!(s.teach.lesson.as_ref().unwrap().current(), Some(2));
+    teach(&mut s, LessonCommand::PredictOutcome(false));
+    let l = s.teach.lesson.as_ref().unwrap();
+    assert_eq!(l.verdict.map(|v| (v.points, v.out_of)), Some((1, 1)));
+    teach(&mut s, LessonCommand::Reveal);
+    assert_eq!(s.teach.lesson.as_ref().unwrap().revealed, 1);
+    teach(&mut s, LessonCommand::RevealAll);
+    // Leave the script, explore, come back at the same step.
+    teach(&mut s, LessonCommand::ToggleNarrative);
+    assert!(!s.teach.narrative_shown());
+    apply(&mut s, Command::SelectTab(1));
+    teach(&mut s, LessonCommand::ToggleNarrative);
+    assert!(s.teach.narrative_shown());
+    assert_eq!(s.teach.lesson.as_ref().unwrap().current(), Some(2));
+    // Step 4 (hop B within the cap) chains from `a`; step 5 asks and predicts wrong.
+    teach(&mut s, LessonCommand::Next);
+    assert_eq!(s.sessions.len(), 2);
+    assert_eq!(
+        s.sessions[1].chain,
+        vec!["maria.garcia", "OpsEntry", "ProdOperations"]
+    );
+    teach(&mut s, LessonCommand::Next);
+    teach(&mut s, LessonCommand::PredictOutcome(true));
+    assert_eq!(s.teach.lesson.as_ref().unwrap().prompt, Prompt::Duration);
+    teach(&mut s, LessonCommand::PredictDuration(3)); // 4 h: wrong, chained is 1 h
+    let score = s.teach.lesson.as_ref().unwrap().player.score();
+    assert_eq!((score.points, score.out_of), (2, 3));
+}
+
+#[test]
+fn presenter_mode_hides_the_event_log_and_the_glossary_opens_anywhere() {
+    let mut s = in_lesson("roles-vs-users");
+    let before = rolescope::tui::ui::areas(&s);
+    assert!(before.log.width > 0);
+    teach(&mut s, LessonCommand::TogglePresenter);
+    assert_eq!(rolescope::tui::ui::areas(&s).log.width, 0);
+    teach(&mut s, LessonCommand::ToggleGlossary);
+    assert_eq!(s.teach.glossary, Some(0));
+    teach(&mut s, LessonCommand::Scroll(1));
+    assert_eq!(s.teach.glossary, Some(1));
+    teach(&mut s, LessonCommand::ToggleGlossary);
+    assert_eq!(s.teach.glossary, None);
+}
+
+#[test]
+fn the_narrative_pane_renders_at_every_size_without_panicking() {
+    let mut s = in_lesson("kinds-of-role");
+    for _ in 0..4 {
+        teach(&mut s, LessonCommand::Next);
+    }
+    for (w, h) in [(20, 6), (50, 14), (80, 24), (200, 60)] {
+        apply(&mut s, Command::Resize(w, h));
+        for presenter in [false, true] {
+            s.teach.presenter = presenter;
+            let backend = ratatui::backend::TestBackend::new(w, h);
+            let mut term = ratatui::Terminal::new(backend).unwrap();
+            term.draw(|f| rolescope::tui::ui::render(f, &s)).unwrap();
+        }
+    }
+}
