@@ -327,7 +327,8 @@ impl CompiledStatement {
                 return StatementMatch::NoMatch;
             };
             if p.negated {
-                if !p.not_principal_applies(req) {
+                // `NotPrincipal` with `Allow` is not supported by AWS and grants nothing.
+                if self.effect != Some(Effect::Deny) || !p.not_principal_applies(req) {
                     return StatementMatch::NoMatch;
                 }
                 None

@@ -271,7 +271,11 @@ fn service_of(action_lower: &str) -> &str {
 /// `Effect`, unknown operator, …) simply do not apply — `policy::validate` reports them.
 #[must_use]
 pub fn evaluate(input: &EvaluationInput) -> Decision {
-    let action_lower = input.action.to_lowercase();
+    let action_lower = if input.action.is_ascii() {
+        input.action.to_ascii_lowercase()
+    } else {
+        input.action.to_lowercase()
+    };
     let principal = &input.principal;
     let kind = principal.kind;
     let iam = kind.is_iam_identity();
@@ -290,7 +294,7 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
             context: &input.context,
         },
         missing: Vec::new(),
-        matched: Vec::new(),
+        matched: Vec::with_capacity(8),
         notes: Vec::new(),
     };
 
@@ -446,8 +450,10 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
     );
 
     let mut missing = ev.missing;
-    missing.sort_by_key(|k| k.to_lowercase());
-    missing.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    if missing.len() > 1 {
+        missing.sort_by_key(|k| k.to_lowercase());
+        missing.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    }
     let message = message(input, outcome, deciding, &ev.matched);
     Decision {
         outcome,

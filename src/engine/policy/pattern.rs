@@ -153,6 +153,9 @@ fn match_pieces(pieces: &[Piece], text: &str) -> bool {
         if let Some(piece) = pieces.get(p) {
             let advanced = match piece {
                 Piece::Star => {
+                    if p + 1 == pieces.len() {
+                        return true;
+                    }
                     star = Some((p + 1, t));
                     p += 1;
                     continue;
@@ -206,6 +209,10 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
         if let Some(&c) = p.get(pi) {
             match c {
                 b'*' => {
+                    if pi + 1 == p.len() {
+                        // A trailing `*` takes whatever is left.
+                        return true;
+                    }
                     star = Some((pi + 1, ti));
                     pi += 1;
                     continue;
@@ -249,13 +256,29 @@ pub fn arn_glob_match(pattern: &str, arn: &ArnParts<'_>) -> bool {
     if arn.count < n {
         return false;
     }
-    pattern.splitn(6, ':').enumerate().all(|(i, part)| {
-        if i + 1 == n {
+    let bytes = pattern.as_bytes();
+    let mut start = 0usize;
+    for i in 0..n {
+        let end = if i + 1 == n {
+            bytes.len()
+        } else {
+            match bytes[start..].iter().position(|&b| b == b':') {
+                Some(off) => start + off,
+                None => bytes.len(),
+            }
+        };
+        let part = &pattern[start..end];
+        let ok = if i + 1 == n {
             glob_match(part, arn.rest(i))
         } else {
             glob_match(part, arn.part(i))
+        };
+        if !ok {
+            return false;
         }
-    })
+        start = end + 1;
+    }
+    true
 }
 
 /// Splits `s` into at most `n` colon-separated parts (the last keeps further colons).

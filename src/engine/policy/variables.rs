@@ -84,6 +84,18 @@ impl Template {
         any_var.then_some(Self { parts })
     }
 
+    /// Room for the policy text plus typical substituted values.
+    fn capacity_hint(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(s) => s.len(),
+                Part::Escaped(_) => 1,
+                Part::Var { .. } => 32,
+            })
+            .sum()
+    }
+
     /// The keys the template reads (lowercased).
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|p| match p {
@@ -100,7 +112,7 @@ impl Template {
         ctx: &RequestContext,
         missing: &mut Vec<String>,
     ) -> Option<String> {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.capacity_hint());
         let mut ok = true;
         for part in &self.parts {
             match part {
@@ -125,7 +137,7 @@ impl Template {
         ctx: &RequestContext,
         missing: &mut Vec<String>,
     ) -> Option<(String, bool)> {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.capacity_hint());
         let mut literal_wildcard = false;
         let mut ok = true;
         for part in &self.parts {
