@@ -68,6 +68,21 @@ fn run_one(path: &Path, demo: &Inventory) -> Vec<String> {
         serde_json::to_value(Simulator::new(inv).simulate_value(sc["request"].clone(), now()))
             .unwrap();
     let mut bad = check(&name, &sc["expect"], &got);
+    // A context without the keys no policy reads must decide the same.
+    let pruned = serde_json::to_value(
+        Simulator::new(inv)
+            .pruned()
+            .simulate_value(sc["request"].clone(), now()),
+    )
+    .unwrap();
+    for k in ["decision", "error_code", "error_message", "categories"] {
+        if pruned[k] != got[k] {
+            bad.push(format!(
+                "{name}: pruned context gives {k} {} instead of {}",
+                pruned[k], got[k]
+            ));
+        }
+    }
     if sc["fixes_make_it_pass"] == Value::Bool(true) {
         let fixes = got["fixes"].as_array().cloned().unwrap_or_default();
         if fixes.is_empty() {

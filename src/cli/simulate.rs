@@ -98,7 +98,7 @@ pub fn run(a: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, CliE
         })?
     };
     let now = a.now.unwrap_or_else(Utc::now);
-    let sim = Simulator::new(&ctx.inventory);
+    let sim = Simulator::new(&ctx.inventory).pruned();
     for item in split_requests(&text) {
         let result = match item {
             Ok(v) => sim.simulate_value(v, now),

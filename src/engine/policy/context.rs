@@ -104,11 +104,24 @@ impl RequestContext {
         Self::default()
     }
 
+    /// An empty context with room for `n` keys, so building a large context does not rehash.
+    #[must_use]
+    pub fn with_capacity(n: usize) -> Self {
+        Self {
+            entries: FnvMap::with_capacity_and_hasher(n, BuildHasherDefault::default()),
+        }
+    }
+
     /// Sets `key` (any case) to `value`, replacing a value under the same key in any case.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<ContextValue>) {
         let name = key.into();
+        let lower = if name.is_ascii() {
+            name.to_ascii_lowercase()
+        } else {
+            name.to_lowercase()
+        };
         self.entries.insert(
-            name.to_lowercase(),
+            lower,
             Entry {
                 name,
                 value: value.into(),

@@ -20,8 +20,10 @@ use crate::engine::policy::evaluate::{
 use crate::engine::policy::principal::Principal;
 use crate::engine::sts::authz::CompiledInventory;
 use crate::engine::sts::caller::{Caller, CallerError, CallerKind, classify};
+use crate::engine::sts::context::KeyFilter;
 use crate::engine::sts::context::{
-    caller_keys, clock_keys, extra_keys, inherited_transitive, request_tag_keys, role_resource_keys,
+    ContextBuilder, caller_keys, clock_keys, extra_keys, inherited_transitive, request_tag_keys,
+    role_resource_keys,
 };
 use crate::engine::sts::diagnose::{Diagnosis, diagnose_decision};
 use crate::engine::sts::outcome::{Category, ErrorCode, Finding, Fix, StsError};
@@ -123,6 +125,17 @@ impl Outcome {
 pub struct Simulator<'a> {
     pub inventory: &'a Inventory,
     pub compiled: CompiledInventory,
+    /// Leave out of request contexts the keys no policy of the inventory reads (faster;
+    /// decisions are the same, but [`Outcome::context`] then shows only the keys read).
+    pub prune_context: bool,
+}
+
+/// What a diagnosis needs besides the policy engine's input.
+pub(crate) struct DiagnosisBase<'s> {
+    pub caller: Option<&'s Caller>,
+    pub role_idx: usize,
+    pub request: Option<&'s AssumeRoleRequest>,
+    pub trust_conditions: Option<Value>,
 }
 
 /// The caller's side of an evaluation.
@@ -420,7 +433,21 @@ impl<'a> Simulator<'a> {
         Self {
             inventory,
             compiled: CompiledInventory::new(inventory),
+            prune_context: false,
         }
+    }
+
+    /// This simulator, building only the context keys some policy reads (for bulk runs).
+    #[must_use]
+    pub fn pruned(mut self) -> Self {
+        self.prune_context = true;
+        self
+    }
+
+    /// The key filter for a request: none when pruning is off or the request brings policies
+    /// of its own (a caller's session policy), which may read other keys.
+    pub(crate) fn key_filter(&self, request_has_policies: bool) -> Option<&KeyFilter> {
+        (self.prune_context && !request_has_policies).then_some(&self.compiled.key_filter)
     }
 
     pub(crate) fn lookup_role(&self, role: &str) -> Result<RoleLookup<'a>, SimulationError> {
@@ -653,29 +680,58 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    /// Evaluates one STS action on a role through the policy engine.
-    pub(crate) fn evaluate_on_role(
+    /// The policy engine's input for an STS action on a role: the trust policy as the role's
+    /// resource-based policy, the caller's side, the role account's RCPs. Built once per
+    /// request and reused for every action evaluated.
+    pub(crate) fn input_on_role(
         &self,
-        principal: &Principal,
-        action: &str,
+        principal: Principal,
         role_idx: usize,
         context: RequestContext,
-        side: &CallerSide,
-    ) -> Decision {
+        side: CallerSide,
+    ) -> EvaluationInput {
         let role = &self.inventory.roles[role_idx];
-        let mut input = EvaluationInput::new(principal.clone(), action, role.arn.clone());
+        let mut input = EvaluationInput::new(principal, "sts:AssumeRole", role.arn.clone());
         input.resource_account = Some(role.account.clone());
         input.context = context;
-        input.identity_policies.clone_from(&side.identity);
-        input.permissions_boundary.clone_from(&side.boundary);
-        input.session_policies.clone_from(&side.session);
-        input.scps.clone_from(&side.scps);
+        input.identity_policies = side.identity;
+        input.permissions_boundary = side.boundary;
+        input.session_policies = side.session;
+        input.scps = side.scps;
         input.rcps = self.compiled.rcps.get(&role.account).cloned();
         input.resource_policy = Some(ResourceBasedPolicy {
             policy: self.compiled.trust[role_idx].clone(),
             is_role_trust: true,
         });
-        evaluate(&input)
+        input
+    }
+
+    /// Evaluates each action on `input` (changing only the action), diagnosing denials.
+    pub(crate) fn decide_actions(
+        &self,
+        input: &mut EvaluationInput,
+        actions: &[&str],
+        diag: &DiagnosisBase<'_>,
+        checks: &mut Checks,
+    ) -> Vec<Decision> {
+        let mut out = Vec::with_capacity(actions.len());
+        for action in actions {
+            (*action).clone_into(&mut input.action);
+            let d = evaluate(input);
+            if !d.is_allowed() {
+                let full = Diagnosis {
+                    sim: self,
+                    caller: diag.caller,
+                    input,
+                    role_idx: diag.role_idx,
+                    request: diag.request,
+                    trust_conditions: diag.trust_conditions.clone(),
+                };
+                diagnose_decision(&full, action, &d, &input.context, checks);
+            }
+            out.push(d);
+        }
+        out
     }
 
     /// Simulates `AssumeRole`. `now` is the clock when the request gives none.
@@ -837,7 +893,11 @@ impl<'a> Simulator<'a> {
 
         // 6. Request context.
         let inherited = inherited_transitive(&caller);
-        let mut ctx = RequestContext::new();
+        let own_policies = req
+            .caller_session
+            .as_ref()
+            .is_some_and(|s| s.session_policy.is_some() || !s.session_policy_arns.is_empty());
+        let mut ctx = ContextBuilder::new(self.key_filter(own_policies));
         clock_keys(&mut ctx, now, req.region.as_deref());
         caller_keys(&mut ctx, inv, &self.compiled, &caller, now);
         role_resource_keys(&mut ctx, &self.compiled, role, &inherited);
@@ -867,6 +927,7 @@ impl<'a> Simulator<'a> {
             );
         }
         extra_keys(&mut ctx, &req.context);
+        let ctx = ctx.ctx;
 
         // 7. sts:AssumeRole, sts:TagSession, sts:SetSourceIdentity.
         let principal = self.principal_of(&caller);
@@ -890,23 +951,15 @@ impl<'a> Simulator<'a> {
                 checks.notes.push("the caller's session carries a source identity, so the role's trust policy must also allow sts:SetSourceIdentity (observed behaviour, IAM-RULES §3.3)".to_owned());
             }
         }
-        let diag = Diagnosis {
-            sim: self,
+        let mut input = self.input_on_role(principal, role_idx, ctx, side);
+        let base = DiagnosisBase {
             caller: Some(&caller),
-            principal: &principal,
             role_idx,
-            side: &side,
             request: Some(req),
             trust_conditions: None,
         };
-        for action in &actions {
-            let d = self.evaluate_on_role(&principal, action, role_idx, ctx.clone(), &side);
-            if !d.is_allowed() {
-                diagnose_decision(&diag, action, &d, &ctx, &mut checks);
-            }
-            outcome.decisions.push(d);
-        }
-        outcome.context = ctx;
+        outcome.decisions = self.decide_actions(&mut input, &actions, &base, &mut checks);
+        outcome.context = input.context;
 
         // 8. Tags and source identity in a chain; packed size.
         for t in &req.tags {

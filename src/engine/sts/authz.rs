@@ -40,6 +40,8 @@ pub struct CompiledInventory {
     pub targets: HashMap<String, PolicyTarget>,
     /// Stands in for the identity policies of a caller whose account is not loaded.
     pub assumed_allow: NamedPolicy,
+    /// The condition keys the inventory's policies read.
+    pub key_filter: crate::engine::sts::context::KeyFilter,
 }
 
 impl Default for CompiledInventory {
@@ -55,6 +57,7 @@ impl Default for CompiledInventory {
             rcps: HashMap::new(),
             org_ids: HashMap::new(),
             targets: HashMap::new(),
+            key_filter: crate::engine::sts::context::KeyFilter::default(),
             assumed_allow: NamedPolicy::new(
                 "caller's account not loaded: assumed to allow",
                 compile_value(&serde_json::json!({"Version": "2012-10-17", "Statement": [
@@ -137,7 +140,10 @@ impl CompiledInventory {
     /// Compiles every policy of `inv`.
     #[must_use]
     pub fn new(inv: &Inventory) -> Self {
-        let mut c = Self::default();
+        let mut c = Self {
+            key_filter: crate::engine::sts::context::KeyFilter::from_inventory(inv),
+            ..Self::default()
+        };
         for p in &inv.policies {
             let compiled = p.default_version().map_or_else(
                 || CompiledPolicy::shared(&empty_document()),

@@ -8,7 +8,6 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::engine::policy::context::RequestContext;
 use crate::engine::policy::decision::{
     Decision, LayerOutcome, Outcome as PolicyOutcome, PolicyType,
 };
@@ -18,7 +17,7 @@ use crate::engine::policy::evaluate::{
 use crate::engine::sts::assume::{Outcome, SimulationError, Simulator};
 use crate::engine::sts::authz::compile_text;
 use crate::engine::sts::caller::classify;
-use crate::engine::sts::context::{caller_keys, clock_keys, extra_keys};
+use crate::engine::sts::context::{ContextBuilder, caller_keys, clock_keys, extra_keys};
 use crate::engine::sts::outcome::{Category, ErrorCode};
 use crate::engine::sts::request::{
     AuthorizeRequest, DecisionDoc, DenialType, MatchedStatementDoc, Request, ResultDoc,
@@ -254,11 +253,11 @@ impl Simulator<'_> {
         };
         let mut input = EvaluationInput::new(principal, req.action.clone(), resource.clone());
         input.resource_account.clone_from(&req.resource_account);
-        let mut ctx = RequestContext::new();
+        let mut ctx = ContextBuilder::new(None);
         clock_keys(&mut ctx, now, req.region.as_deref());
         caller_keys(&mut ctx, self.inventory, &self.compiled, &caller, now);
         extra_keys(&mut ctx, &req.context);
-        input.context = ctx;
+        input.context = ctx.ctx;
         input.identity_policies = side.identity;
         input.permissions_boundary = side.boundary;
         input.session_policies = side.session;

@@ -2,6 +2,8 @@
 //! principal keys, the call's own `sts:*` and tag keys, the role's `aws:ResourceTag/*`, the
 //! clock, and whatever extra keys the request sets.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::engine::model::{Inventory, Role, Tag};
@@ -18,9 +20,13 @@ pub fn time_text(t: DateTime<Utc>) -> String {
 }
 
 /// The clock keys every request carries.
-pub fn clock_keys(ctx: &mut RequestContext, now: DateTime<Utc>, region: Option<&str>) {
-    ctx.insert("aws:CurrentTime", time_text(now));
-    ctx.insert("aws:EpochTime", now.timestamp().to_string());
+pub fn clock_keys(ctx: &mut ContextBuilder<'_>, now: DateTime<Utc>, region: Option<&str>) {
+    if ctx.wants("aws:currenttime") {
+        ctx.insert("aws:CurrentTime", time_text(now));
+    }
+    if ctx.wants("aws:epochtime") {
+        ctx.insert("aws:EpochTime", now.timestamp().to_string());
+    }
     ctx.insert("aws:SecureTransport", "true");
     if let Some(r) = region {
         ctx.insert("aws:RequestedRegion", r);
@@ -48,7 +54,7 @@ pub fn caller_principal_tags(inv: &Inventory, caller: &Caller) -> Vec<Tag> {
 
 /// The keys AWS adds for the caller (IAM-RULES §6).
 pub fn caller_keys(
-    ctx: &mut RequestContext,
+    ctx: &mut ContextBuilder<'_>,
     inv: &Inventory,
     compiled: &CompiledInventory,
     caller: &Caller,
@@ -88,7 +94,12 @@ pub fn caller_keys(
     if let Some(org) = compiled.org_ids.get(&caller.account) {
         ctx.insert("aws:PrincipalOrgID", org.as_str());
     }
-    for t in caller_principal_tags(inv, caller) {
+    let tags = if ctx.wants_prefix("aws:principaltag/") {
+        caller_principal_tags(inv, caller)
+    } else {
+        Vec::new()
+    };
+    for t in tags {
         ctx.insert(format!("aws:PrincipalTag/{}", t.key), t.value);
     }
     if caller.has_temporary_credentials() {
@@ -116,7 +127,7 @@ pub fn caller_keys(
 /// `aws:ResourceTag/*` for the role: its tags, overridden by the caller's inherited
 /// transitive tags (IAM-RULES §3.5, the "chaining roles with session tags" paragraph).
 pub fn role_resource_keys(
-    ctx: &mut RequestContext,
+    ctx: &mut ContextBuilder<'_>,
     compiled: &CompiledInventory,
     role: &Role,
     inherited_transitive: &[TagDoc],
@@ -136,7 +147,7 @@ pub fn role_resource_keys(
 
 /// `aws:RequestTag/*` and `aws:TagKeys` for tags passed in the call, and
 /// `sts:TransitiveTagKeys`.
-pub fn request_tag_keys(ctx: &mut RequestContext, tags: &[TagDoc], transitive: &[String]) {
+pub fn request_tag_keys(ctx: &mut ContextBuilder<'_>, tags: &[TagDoc], transitive: &[String]) {
     if !tags.is_empty() {
         for t in tags {
             ctx.insert(format!("aws:RequestTag/{}", t.key), t.value.as_str());
@@ -155,13 +166,11 @@ pub fn request_tag_keys(ctx: &mut RequestContext, tags: &[TagDoc], transitive: &
 }
 
 /// The request's own extra keys, set last so they override.
-pub fn extra_keys(ctx: &mut RequestContext, extra: &ContextDoc) {
+pub fn extra_keys(ctx: &mut ContextBuilder<'_>, extra: &ContextDoc) {
     for (k, v) in extra {
         match v {
-            ContextValueDoc::One(s) => ctx.insert(k.as_str(), s.as_str()),
-            ContextValueDoc::Many(list) => {
-                ctx.insert(k.as_str(), ContextValue::Multi(list.clone()))
-            }
+            ContextValueDoc::One(s) => ctx.force(k.as_str(), s.as_str()),
+            ContextValueDoc::Many(list) => ctx.force(k.as_str(), ContextValue::Multi(list.clone())),
         }
     }
 }
@@ -181,4 +190,153 @@ pub fn inherited_transitive(caller: &Caller) -> Vec<TagDoc> {
         })
         .cloned()
         .collect()
+}
+
+/// The condition keys (lowercased) that some policy of an inventory reads, in a condition or
+/// as a policy variable. A key no policy reads cannot change a decision, so a context built
+/// for speed may leave it out.
+#[derive(Debug, Clone, Default)]
+pub struct KeyFilter {
+    keys: HashSet<String>,
+    prefixes: Vec<String>,
+}
+
+impl KeyFilter {
+    /// Collects the keys every policy text of `inv` reads.
+    #[must_use]
+    pub fn from_inventory(inv: &Inventory) -> Self {
+        let mut f = Self::default();
+        let mut add = |v: &serde_json::Value| f.scan(v, false);
+        for r in &inv.roles {
+            add(&r.trust_policy.json);
+            for p in &r.inline_policies {
+                add(&p.policy.json);
+            }
+        }
+        for u in &inv.users {
+            for p in &u.inline_policies {
+                add(&p.policy.json);
+            }
+        }
+        for g in &inv.groups {
+            for p in &g.inline_policies {
+                add(&p.policy.json);
+            }
+        }
+        for p in &inv.policies {
+            for v in &p.versions {
+                add(&v.policy.json);
+            }
+        }
+        for a in inv.accounts.values() {
+            for rp in &a.resource_policies {
+                add(&rp.policy.json);
+            }
+            if let Some(org) = &a.organization {
+                for level in org.scps_by_level.iter().chain(&org.rcps_by_level) {
+                    for p in &level.policies {
+                        add(&p.json);
+                    }
+                }
+            }
+        }
+        for k in &f.keys {
+            if let Some(i) = k.find('/') {
+                let prefix = k[..=i].to_owned();
+                if !f.prefixes.contains(&prefix) {
+                    f.prefixes.push(prefix);
+                }
+            }
+        }
+        f
+    }
+
+    fn scan(&mut self, v: &serde_json::Value, in_condition: bool) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, child) in map {
+                    if in_condition {
+                        // operator → { key: values }
+                        if let Some(keys) = child.as_object() {
+                            for (key, values) in keys {
+                                self.keys.insert(key.to_lowercase());
+                                self.scan(values, false);
+                            }
+                        }
+                    } else {
+                        self.scan(child, k == "Condition");
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for i in items {
+                    self.scan(i, false);
+                }
+            }
+            serde_json::Value::String(s) => {
+                let mut rest = s.as_str();
+                while let Some(start) = rest.find("${") {
+                    let after = &rest[start + 2..];
+                    let Some(end) = after.find('}') else { break };
+                    let var = after[..end].split(',').next().unwrap_or_default().trim();
+                    self.keys.insert(var.to_lowercase());
+                    rest = &after[end..];
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// True when some policy reads `lowercase_key`.
+    #[must_use]
+    pub fn reads(&self, lowercase_key: &str) -> bool {
+        self.keys.contains(lowercase_key)
+    }
+}
+
+/// Builds a request context, leaving out keys no policy reads when given a filter.
+#[derive(Debug)]
+pub struct ContextBuilder<'f> {
+    pub ctx: RequestContext,
+    filter: Option<&'f KeyFilter>,
+    buf: String,
+}
+
+impl<'f> ContextBuilder<'f> {
+    /// A builder that keeps every key (`None`) or only the keys `filter` says are read.
+    #[must_use]
+    pub fn new(filter: Option<&'f KeyFilter>) -> Self {
+        Self {
+            ctx: RequestContext::with_capacity(32),
+            filter,
+            buf: String::with_capacity(64),
+        }
+    }
+
+    /// True when `key` should be set (always, without a filter).
+    pub fn wants(&mut self, key: &str) -> bool {
+        let Some(f) = self.filter else { return true };
+        self.buf.clear();
+        self.buf.extend(key.chars().flat_map(char::to_lowercase));
+        f.reads(&self.buf)
+    }
+
+    /// True when some key under `lowercase_prefix` (e.g. `aws:principaltag/`) may be read.
+    #[must_use]
+    pub fn wants_prefix(&self, lowercase_prefix: &str) -> bool {
+        self.filter
+            .is_none_or(|f| f.prefixes.iter().any(|p| p == lowercase_prefix))
+    }
+
+    /// Sets `key` when it is wanted.
+    pub fn insert(&mut self, key: impl Into<String> + AsRef<str>, value: impl Into<ContextValue>) {
+        if self.wants(key.as_ref()) {
+            self.ctx.insert(key, value);
+        }
+    }
+
+    /// Sets `key` whatever the filter says (keys the request itself gives).
+    pub fn force(&mut self, key: impl Into<String>, value: impl Into<ContextValue>) {
+        self.ctx.insert(key, value);
+    }
 }

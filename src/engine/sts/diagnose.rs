@@ -17,8 +17,8 @@ use crate::engine::policy::compiled::GrantKind;
 use crate::engine::policy::context::{ContextValue, RequestContext};
 use crate::engine::policy::decision::{Decision, LayerOutcome, MatchedStatement, PolicyType};
 use crate::engine::policy::document::Effect;
-use crate::engine::policy::principal::Principal;
-use crate::engine::sts::assume::{CallerSide, Checks, Simulator, not_authorized};
+use crate::engine::policy::evaluate::{EvaluationInput, evaluate};
+use crate::engine::sts::assume::{Checks, Simulator, not_authorized};
 use crate::engine::sts::authz::SESSION_POLICY_LABEL;
 use crate::engine::sts::caller::{Caller, CallerKind};
 use crate::engine::sts::outcome::{Category, ErrorCode, Fix, PolicyTarget, StsError};
@@ -29,9 +29,9 @@ pub(crate) struct Diagnosis<'s, 'a> {
     pub sim: &'s Simulator<'a>,
     /// The IAM caller (`None` for web identity and SAML).
     pub caller: Option<&'s Caller>,
-    pub principal: &'s Principal,
+    /// The policy engine's input the denial came from (principal, policies, context).
+    pub input: &'s EvaluationInput,
     pub role_idx: usize,
-    pub side: &'s CallerSide,
     /// The AssumeRole request, for parameter fixes that depend on it.
     pub request: Option<&'s AssumeRoleRequest>,
     /// Conditions a trust statement added by a fix should carry (web identity: `aud` and
@@ -49,7 +49,7 @@ impl Diagnosis<'_, '_> {
     }
 
     fn cross_account(&self) -> bool {
-        self.principal.account.as_deref() != Some(self.role_account())
+        self.input.principal.account.as_deref() != Some(self.role_account())
     }
 
     fn is_federation(&self) -> bool {
@@ -71,14 +71,14 @@ impl Diagnosis<'_, '_> {
             Some(_) => {
                 json!({ "AWS": self.caller.map(|c| c.principal_arn.clone()).unwrap_or_default() })
             }
-            None => json!({ "Federated": self.principal.arn }),
+            None => json!({ "Federated": self.input.principal.arn }),
         }
     }
 
     fn caller_label(&self) -> String {
         match self.caller {
             Some(c) => format!("`{}`", c.arn),
-            None => format!("identity provider `{}`", self.principal.arn),
+            None => format!("identity provider `{}`", self.input.principal.arn),
         }
     }
 }
@@ -174,6 +174,14 @@ fn mfa_fix(diag: &Diagnosis<'_, '_>) -> Fix {
     }
 }
 
+/// The decision with another request context.
+fn reevaluate(diag: &Diagnosis<'_, '_>, action: &str, context: RequestContext) -> Decision {
+    let mut input = diag.input.clone();
+    action.clone_into(&mut input.action);
+    input.context = context;
+    evaluate(&input)
+}
+
 fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) -> Vec<Alternative> {
     let mut out = Vec::new();
     if diag.is_federation() {
@@ -184,9 +192,7 @@ fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) ->
         let mut c = ctx.clone();
         c.insert("aws:MultiFactorAuthPresent", "true");
         c.insert("aws:MultiFactorAuthAge", "0");
-        let d =
-            diag.sim
-                .evaluate_on_role(diag.principal, action, diag.role_idx, c.clone(), diag.side);
+        let d = reevaluate(diag, action, c.clone());
         let had = ctx
             .get("aws:MultiFactorAuthPresent")
             .and_then(ContextValue::single)
@@ -227,9 +233,7 @@ fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) ->
         };
         let mut c = ctx.clone();
         c.insert("sts:ExternalId", value.as_str());
-        let d = diag
-            .sim
-            .evaluate_on_role(diag.principal, action, diag.role_idx, c, diag.side);
+        let d = reevaluate(diag, action, c);
         out.push(Alternative {
             category: Category::ExternalIdMissingOrWrong,
             fix: fix.clone(),
@@ -238,9 +242,7 @@ fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) ->
         });
         if let Some(mut both) = mfa_ctx {
             both.insert("sts:ExternalId", value.as_str());
-            let d =
-                diag.sim
-                    .evaluate_on_role(diag.principal, action, diag.role_idx, both, diag.side);
+            let d = reevaluate(diag, action, both);
             // Both needed together: recorded as the external-ID alternative; the MFA one is
             // matched separately against this decision below.
             out.push(Alternative {
@@ -465,7 +467,7 @@ pub(crate) fn diagnose_decision(
                 let half = if cross && iam_caller && identity_ok {
                     format!(
                         " The caller's account {} allows the call, but the role's account {} does not trust it: both halves of a cross-account set-up are needed.",
-                        diag.principal.account.clone().unwrap_or_default(),
+                        diag.input.principal.account.clone().unwrap_or_default(),
                         diag.role_account()
                     )
                 } else {
@@ -539,7 +541,7 @@ pub(crate) fn diagnose_decision(
                 );
             }
             PolicyType::PermissionsBoundary => {
-                let Some(b) = &diag.side.boundary else {
+                let Some(b) = &diag.input.permissions_boundary else {
                     continue;
                 };
                 let statement = identity_statement(action, &role_arn);
@@ -600,7 +602,7 @@ pub(crate) fn diagnose_decision(
             .filter(|l| l.outcome == LayerOutcome::ImplicitDeny)
         {
             let account = if t == PolicyType::ServiceControlPolicy {
-                diag.principal.account.clone().unwrap_or_default()
+                diag.input.principal.account.clone().unwrap_or_default()
             } else {
                 diag.role_account().to_owned()
             };

@@ -15,14 +15,13 @@ use crate::engine::model::{ProviderType, Role};
 use crate::engine::policy::context::{ContextValue, RequestContext};
 use crate::engine::policy::principal::Principal;
 use crate::engine::sts::assume::{
-    CallerSide, Checks, Outcome, RoleLookup, SessionBits, SimulationError, Simulator,
-    build_session, finish, packed_check, read_session_policy, reserved_prefix_checks,
+    CallerSide, Checks, DiagnosisBase, Outcome, RoleLookup, SessionBits, SimulationError,
+    Simulator, build_session, finish, packed_check, read_session_policy, reserved_prefix_checks,
     violation_fix,
 };
 use crate::engine::sts::context::{
-    clock_keys, extra_keys, request_tag_keys, role_resource_keys, time_text,
+    ContextBuilder, clock_keys, extra_keys, request_tag_keys, role_resource_keys, time_text,
 };
-use crate::engine::sts::diagnose::{Diagnosis, diagnose_decision};
 use crate::engine::sts::outcome::{Category, ErrorCode, Fix, StsError};
 use crate::engine::sts::params::{self, MAX_SESSION_POLICY_CHARS};
 use crate::engine::sts::request::{
@@ -132,13 +131,9 @@ impl Simulator<'_> {
         source_identity: bool,
         trust_conditions: Option<Value>,
     ) {
-        let side = CallerSide::default();
-        let diag = Diagnosis {
-            sim: self,
+        let base = DiagnosisBase {
             caller: None,
-            principal,
             role_idx,
-            side: &side,
             request: None,
             trust_conditions,
         };
@@ -149,14 +144,9 @@ impl Simulator<'_> {
         if source_identity {
             actions.push("sts:SetSourceIdentity");
         }
-        for action in actions {
-            let d = self.evaluate_on_role(principal, action, role_idx, ctx.clone(), &side);
-            if !d.is_allowed() {
-                diagnose_decision(&diag, action, &d, &ctx, checks);
-            }
-            outcome.decisions.push(d);
-        }
-        outcome.context = ctx;
+        let mut input = self.input_on_role(principal.clone(), role_idx, ctx, CallerSide::default());
+        outcome.decisions = self.decide_actions(&mut input, &actions, &base, checks);
+        outcome.context = input.context;
     }
 
     fn new_outcome(api: &'static str, caller: &str, role_arn: &str) -> Outcome {
@@ -296,7 +286,7 @@ impl Simulator<'_> {
         );
 
         // Context: provider keys.
-        let mut ctx = RequestContext::new();
+        let mut ctx = ContextBuilder::new(self.key_filter(false));
         clock_keys(&mut ctx, now, req.region.as_deref());
         role_resource_keys(&mut ctx, &self.compiled, role, &[]);
         ctx.insert("aws:FederatedProvider", provider_arn.as_str());
@@ -345,6 +335,7 @@ impl Simulator<'_> {
         }
         request_tag_keys(&mut ctx, &tags, &transitive);
         extra_keys(&mut ctx, &req.context);
+        let ctx = ctx.ctx;
 
         let principal =
             Principal::parse(&provider_arn).unwrap_or_else(|_| Principal::service(&provider_arn));
@@ -515,7 +506,7 @@ impl Simulator<'_> {
             req.duration_seconds,
         );
 
-        let mut ctx = RequestContext::new();
+        let mut ctx = ContextBuilder::new(self.key_filter(false));
         clock_keys(&mut ctx, now, req.region.as_deref());
         role_resource_keys(&mut ctx, &self.compiled, role, &[]);
         ctx.insert("aws:FederatedProvider", req.principal_arn.as_str());
@@ -555,6 +546,7 @@ impl Simulator<'_> {
         }
         request_tag_keys(&mut ctx, &tags, &a.transitive_tag_keys);
         extra_keys(&mut ctx, &req.context);
+        let ctx = ctx.ctx;
         let principal = Principal::parse(&req.principal_arn)
             .unwrap_or_else(|_| Principal::service(&req.principal_arn));
         let trust_conditions = a
