@@ -243,8 +243,12 @@ pub fn context(top: &Input, sub: &Input) -> Result<Context, CliError> {
             demo: true,
         });
     }
+    let inventory = Arc::new(load_with_progress(&paths)?);
+    // The process ends with the command: keep one reference so the (possibly millions of)
+    // allocations are left to the OS instead of being freed one by one on the way out.
+    std::mem::forget(Arc::clone(&inventory));
     Ok(Context {
-        inventory: Arc::new(load_with_progress(&paths)?),
+        inventory,
         demo: false,
     })
 }

@@ -257,3 +257,33 @@ fn a_bundle_carries_organisation_resource_policies_providers_and_sts_regions() {
     assert_eq!(r.max_session_duration, Known::Known(7200));
     assert_eq!(r.description.as_deref(), Some("d"));
 }
+
+#[test]
+fn a_large_file_decodes_on_several_cores_and_shares_identical_documents() {
+    // Above 2,048 distinct documents, decoding is split across threads.
+    let roles: Vec<String> = (0..3000)
+        .map(|i| {
+            format!(
+                r#"{{"RoleName": "r{i}", "Arn": "arn:aws:iam::111122223333:role/r{i}",
+                "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Service": "lambda.amazonaws.com"}}, "Action": "sts:AssumeRole"}}]}},
+                "RolePolicyList": [{{"PolicyName": "p", "PolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket-{i}/*"}}]}}}}]}}"#
+            )
+        })
+        .collect();
+    let text = format!(r#"{{"RoleDetailList": [{}]}}"#, roles.join(","));
+    let inv = load::load_str("big.json", &text).unwrap();
+    assert_eq!(inv.roles.len(), 3000);
+    for (i, r) in inv.roles.iter().enumerate() {
+        let p = &r.inline_policies[0].policy;
+        assert!(p.is_clean());
+        assert_eq!(
+            p.json["Statement"][0]["Resource"],
+            format!("arn:aws:s3:::bucket-{i}/*")
+        );
+    }
+    // The identical trust policy is decoded once and shared.
+    assert!(std::sync::Arc::ptr_eq(
+        &inv.roles[0].trust_policy.json,
+        &inv.roles[2999].trust_policy.json
+    ));
+}

@@ -14,7 +14,7 @@
 //!
 //! Identical policy documents within a file are decoded and parsed once and shared.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -94,10 +94,27 @@ pub struct Builder {
     resource_policy_origin: HashMap<(String, String), Origin>,
 }
 
+/// A policy document's raw text as a map key. Hashing samples the text (its length and a few
+/// slices) instead of every byte, since documents are most of a file; equality still compares
+/// the whole text, so identical documents, and only they, share one decoded [`PolicyText`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct DocKey<'a>(&'a str);
+
+impl std::hash::Hash for DocKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let b = self.0.as_bytes();
+        let n = b.len();
+        state.write_usize(n);
+        for at in [0, n / 4, n / 2, 3 * n / 4, n.saturating_sub(48)] {
+            state.write(&b[at..(at + 48).min(n)]);
+        }
+    }
+}
+
 /// One file's worth of work: the source name, the document cache and a progress counter.
 struct FileCtx<'a, 't> {
     source: Origin,
-    cache: HashMap<&'a str, PolicyText>,
+    cache: HashMap<DocKey<'a>, PolicyText>,
     done: usize,
     tick: &'t mut dyn FnMut(usize),
 }
@@ -113,11 +130,11 @@ impl<'a> FileCtx<'a, '_> {
                 },
             );
         };
-        if let Some(t) = self.cache.get(raw.get()) {
+        if let Some(t) = self.cache.get(&DocKey(raw.get())) {
             return t.clone();
         }
         let t = decode::policy_text(raw);
-        self.cache.insert(raw.get(), t.clone());
+        self.cache.insert(DocKey(raw.get()), t.clone());
         t
     }
 
@@ -153,7 +170,7 @@ impl Builder {
         self.inv.sources.push(source.to_owned());
         let mut ctx = FileCtx {
             source: Arc::from(source),
-            cache: HashMap::new(),
+            cache: predecode(&raw),
             done: 0,
             tick,
         };
@@ -951,6 +968,87 @@ impl Builder {
         }
         self.inv.warnings.extend(warnings);
     }
+}
+
+/// Every policy document of a file's entities, distinct by text.
+fn documents<'a>(
+    raw: &RawAccount<'a>,
+    out: &mut Vec<&'a RawValue>,
+    seen: &mut HashSet<DocKey<'a>>,
+) {
+    let mut add = |d: Option<&'a RawValue>| {
+        if let Some(d) = d.filter(|d| seen.insert(DocKey(d.get()))) {
+            out.push(d);
+        }
+    };
+    let roles = raw
+        .role_detail_list
+        .iter()
+        .chain(raw.roles.iter())
+        .flat_map(|l| l.0.iter())
+        .chain(raw.role.iter());
+    for r in roles {
+        add(r.assume_role_policy_document);
+        for p in &r.role_policy_list.0 {
+            add(p.policy_document);
+        }
+    }
+    for u in raw.user_detail_list.iter().flat_map(|l| l.0.iter()) {
+        for p in &u.user_policy_list.0 {
+            add(p.policy_document);
+        }
+    }
+    for g in raw.group_detail_list.iter().flat_map(|l| l.0.iter()) {
+        for p in &g.group_policy_list.0 {
+            add(p.policy_document);
+        }
+    }
+    for p in raw.policies.iter().flat_map(|l| l.0.iter()) {
+        for v in &p.policy_version_list.0 {
+            add(v.document);
+        }
+    }
+    for a in raw.accounts.iter().flat_map(BTreeMap::values) {
+        documents(a, out, seen);
+    }
+}
+
+/// Decodes and parses a file's distinct policy documents on every available core, so the
+/// sequential merge that follows finds them ready. Decoding is most of the loading work.
+fn predecode<'a>(raw: &RawAccount<'a>) -> HashMap<DocKey<'a>, PolicyText> {
+    let mut docs = Vec::new();
+    documents(raw, &mut docs, &mut HashSet::new());
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(8);
+    if threads < 2 || docs.len() < 2048 {
+        return docs
+            .into_iter()
+            .map(|d| (DocKey(d.get()), decode::policy_text(d)))
+            .collect();
+    }
+    let chunk = docs.len().div_ceil(threads);
+    let decoded: Vec<Vec<(DocKey<'a>, PolicyText)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = docs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|d| (DocKey(d.get()), decode::policy_text(d)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut cache = HashMap::with_capacity(docs.len());
+    for part in decoded {
+        cache.extend(part);
+    }
+    cache
 }
 
 fn conflict(
