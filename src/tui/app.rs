@@ -224,7 +224,8 @@ fn event_loop(state: &mut AppState) -> std::io::Result<()> {
     })();
     stop.store(true, Ordering::Relaxed);
     signals.close();
-    let _ = input.join();
+    // The input thread notices `stop` within half a second; quitting does not wait for it.
+    drop(input);
     drop(worker);
     result
 }

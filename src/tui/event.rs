@@ -27,7 +27,8 @@ pub enum AppEvent {
     InputError(String),
 }
 
-/// Reads terminal events until `stop` is set.
+/// Reads terminal events until `stop` is set (checked twice a second; the loop does not
+/// wait for this thread when quitting).
 ///
 /// # Errors
 /// When the thread cannot be spawned.
@@ -36,7 +37,7 @@ pub fn spawn_input(tx: Sender<AppEvent>, stop: Arc<AtomicBool>) -> std::io::Resu
         .name("rolescope-input".into())
         .spawn(move || {
             while !stop.load(Ordering::Relaxed) {
-                match crossterm::event::poll(Duration::from_millis(100)) {
+                match crossterm::event::poll(Duration::from_millis(500)) {
                     Ok(false) => {}
                     Ok(true) => match crossterm::event::read() {
                         Ok(ev) => {
