@@ -301,6 +301,20 @@ fn bool_binary_ip_and_arn_operators() {
             true
         ),
         row!(
+            binary_equals_compares_bytes_not_padding,
+            "BinaryEquals",
+            ["QmluYXJ5VmFsdWU="],
+            One("QmluYXJ5VmFsdWU"),
+            true
+        ),
+        row!(
+            binary_equals_different_bytes_do_not_match,
+            "BinaryEquals",
+            ["QmluYXJ5VmFsdWU="],
+            One("T3RoZXJWYWx1ZQ=="),
+            false
+        ),
+        row!(
             ip_address_in_cidr,
             "IpAddress",
             ["203.0.113.0/24"],
@@ -564,6 +578,22 @@ fn null_checks_presence() {
             false
         ),
         row!(null_true_when_empty_set, "Null", ["true"], Many(&[]), true),
+        // The independent simulator reads operator names without regard to case, and the
+        // IAM User Guide does not say IAM rejects other spellings.
+        row!(
+            operator_names_are_read_without_regard_to_case,
+            "stringequals",
+            ["x"],
+            One("x"),
+            true
+        ),
+        row!(
+            qualifier_and_suffix_are_read_without_regard_to_case,
+            "forallvalues:stringEqualsifexists",
+            ["x"],
+            Many(&["x"]),
+            true
+        ),
         row!(
             null_if_exists_is_not_an_operator,
             "NullIfExists",

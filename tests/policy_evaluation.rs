@@ -644,3 +644,154 @@ fn a_statement_that_matched_is_reported_with_its_policy_and_sid() {
     assert_eq!(json["outcome"], "ExplicitDeny");
     assert_eq!(json["deciding"], "identity-based-policy");
 }
+
+#[test]
+fn not_principal_with_allow_grants_every_principal_not_listed() {
+    // [UG:reference_policies_elements_notprincipal] (2023 edition): "Doing so allows all
+    // principals except the one named in the NotPrincipal element." IAM now rejects the
+    // statement on save (validation reports it), but where one exists it grants like "*".
+    let policy = json!({"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","NotPrincipal":{"AWS":format!("arn:aws:iam::{A}:user/Bob")},"Action":"s3:GetObject","Resource":"*"}]});
+    let mut i = input(user(A, "Alice"), "s3:GetObject", A);
+    i.resource_policy = resource_policy(policy.clone());
+    assert_eq!(evaluate(&i).outcome, Outcome::Allow);
+    let mut j = input(user(A, "Bob"), "s3:GetObject", A);
+    j.resource_policy = resource_policy(policy.clone());
+    assert_eq!(evaluate(&j).outcome, Outcome::ImplicitDeny);
+    // Anonymous callers are not listed either: the reason the guide warns against it.
+    let mut k = input(Principal::anonymous(), "s3:GetObject", A);
+    k.resource_policy = resource_policy(policy);
+    assert_eq!(evaluate(&k).outcome, Outcome::Allow);
+}
+
+#[test]
+fn a_bare_arn_as_principal_is_read_as_an_aws_principal_and_reported() {
+    // IAM's grammar allows only "*" or a principal map [UG:reference_policies_grammar];
+    // rolescope reads a bare ARN as {"AWS": ARN} and validation reports it.
+    use rolescope::engine::policy::{PolicyUse, validate};
+    let doc = json!({"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Principal":format!("arn:aws:iam::{A}:user/ana"),"Action":"s3:GetObject","Resource":"*"}]});
+    let mut i = input(user(A, "ana"), "s3:GetObject", A);
+    i.resource_policy = resource_policy(doc.clone());
+    assert_eq!(evaluate(&i).outcome, Outcome::Allow);
+    let mut j = input(user(A, "bo"), "s3:GetObject", A);
+    j.resource_policy = resource_policy(doc.clone());
+    assert_eq!(evaluate(&j).outcome, Outcome::ImplicitDeny);
+    let findings = validate("bucket-policy", &doc, PolicyUse::ResourceBased);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.path == "$.Statement[0].Principal" && f.message.contains("{\"AWS\"")),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn get_caller_identity_needs_no_permission_and_cannot_be_denied() {
+    // [STS-API GetCallerIdentity]: "No permissions are required to perform this operation.
+    // If an administrator attaches a policy to your identity that explicitly denies access
+    // to the sts:GetCallerIdentity action, you can still perform this operation."
+    let mut i = EvaluationInput::new(session(A, "App", "s1"), "sts:GetCallerIdentity", "*");
+    assert_eq!(evaluate(&i).outcome, Outcome::Allow);
+    i.identity_policies.push(pol("deny", deny("sts:*", "*")));
+    i.session_policies = Some(vec![pol("session", deny("*", "*"))]);
+    let d = evaluate(&i);
+    assert_eq!(d.outcome, Outcome::Allow);
+    assert!(d.message.contains("needs no permission"), "{}", d.message);
+    // The layers still show the deny that does not bite.
+    assert_eq!(
+        d.layer(PolicyType::IdentityBasedPolicy),
+        LayerOutcome::ExplicitDeny
+    );
+}
+
+fn key_input(p: Principal, action: &str) -> EvaluationInput {
+    let mut i = EvaluationInput::new(
+        p,
+        action,
+        format!("arn:aws:kms:us-east-1:{A}:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+    );
+    i.identity_policies.push(pol("kms", allow("kms:*", "*")));
+    i
+}
+
+#[test]
+fn a_kms_key_policy_must_allow_even_in_the_same_account() {
+    // [UG:reference_policies_evaluation-logic]: "IAM role trust policies and KMS key policies
+    // are exceptions to this logic, because they must explicitly allow access for principals."
+    let no_key_policy = key_input(user(A, "ana"), "kms:Decrypt");
+    let d = evaluate(&no_key_policy);
+    assert_eq!(d.outcome, Outcome::ImplicitDeny);
+    assert_eq!(d.deciding, Some(PolicyType::ResourceBasedPolicy));
+    assert!(
+        d.notes.iter().any(|n| n.contains("key policy")),
+        "{:?}",
+        d.notes
+    );
+    // The default key policy names the account: the identity policy then decides.
+    let mut delegated = key_input(user(A, "ana"), "kms:Decrypt");
+    delegated.resource_policy = resource_policy(resource_allow(
+        json!({"AWS": format!("arn:aws:iam::{A}:root")}),
+        "kms:*",
+    ));
+    assert_eq!(evaluate(&delegated).outcome, Outcome::Allow);
+    delegated.identity_policies.clear();
+    assert_eq!(evaluate(&delegated).outcome, Outcome::ImplicitDeny);
+    // A key policy naming the user is enough on its own.
+    let mut direct = key_input(user(A, "ana"), "kms:Decrypt");
+    direct.identity_policies.clear();
+    direct.resource_policy = resource_policy(resource_allow(
+        json!({"AWS": format!("arn:aws:iam::{A}:user/ana")}),
+        "kms:Decrypt",
+    ));
+    assert_eq!(evaluate(&direct).outcome, Outcome::Allow);
+    // Actions without a key resource are ordinary identity-policy decisions.
+    let mut list = key_input(user(A, "ana"), "kms:ListKeys");
+    list.resource = "*".into();
+    list.resource_account = Some(A.into());
+    assert_eq!(evaluate(&list).outcome, Outcome::Allow);
+}
+
+#[test]
+fn aws_managed_policies_can_be_read_but_never_changed() {
+    // [UG:access_policies_managed-vs-inline]: "You cannot change the permissions defined in
+    // AWS managed policies."
+    let arn = "arn:aws:iam::aws:policy/AdministratorAccess";
+    let mut read = EvaluationInput::new(user(A, "ana"), "iam:GetPolicy", arn);
+    read.identity_policies.push(pol("admin", allow("*", "*")));
+    assert_eq!(evaluate(&read).outcome, Outcome::Allow);
+    let mut write = read.clone();
+    write.action = "iam:CreatePolicyVersion".into();
+    let d = evaluate(&write);
+    assert_eq!(d.outcome, Outcome::ImplicitDeny);
+    assert!(d.message.contains("AWS managed policy"), "{}", d.message);
+}
+
+#[test]
+fn service_linked_and_identity_center_roles_cannot_be_edited() {
+    // IAM-RULES §7.1 [UG:using-service-linked-roles]: only the description of a
+    // service-linked role can be edited; Identity Center roles are managed from Identity Center.
+    for (role, action, allowed) in [
+        (
+            "role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+            "iam:UpdateAssumeRolePolicy",
+            false,
+        ),
+        (
+            "role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+            "iam:UpdateRoleDescription",
+            true,
+        ),
+        (
+            "role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123",
+            "iam:PutRolePolicy",
+            false,
+        ),
+        ("role/Deploy", "iam:PutRolePolicy", true),
+    ] {
+        let mut i =
+            EvaluationInput::new(user(A, "ana"), action, format!("arn:aws:iam::{A}:{role}"));
+        i.identity_policies.push(pol("admin", allow("*", "*")));
+        assert_eq!(evaluate(&i).is_allowed(), allowed, "{action} on {role}");
+    }
+}

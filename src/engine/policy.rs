@@ -46,6 +46,7 @@ pub mod evaluate;
 pub mod gather;
 pub mod pattern;
 pub mod principal;
+mod service_rules;
 pub mod validate;
 pub mod variables;
 

@@ -327,11 +327,15 @@ impl CompiledStatement {
                 return StatementMatch::NoMatch;
             };
             if p.negated {
-                // `NotPrincipal` with `Allow` is not supported by AWS and grants nothing.
-                if self.effect != Some(Effect::Deny) || !p.not_principal_applies(req) {
-                    return StatementMatch::NoMatch;
+                match self.effect {
+                    Some(Effect::Deny) if p.not_principal_applies(req) => None,
+                    // `NotPrincipal` with `Allow` is rejected on save by IAM today (validation
+                    // says so), but where such a policy exists it "allows all principals
+                    // except the one named in the NotPrincipal element"
+                    // [UG:reference_policies_elements_notprincipal, 2023 edition], like `"*"`.
+                    Some(Effect::Allow) if !p.exempts(req.principal) => Some(GrantKind::Everyone),
+                    _ => return StatementMatch::NoMatch,
                 }
-                None
             } else {
                 match p.best_grant(req.principal) {
                     Some(g) => Some(g),

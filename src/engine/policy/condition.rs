@@ -178,6 +178,27 @@ impl BaseOperator {
     }
 }
 
+/// `BinaryEquals` compares bytes: the policy holds them base64-encoded, and a request value
+/// given as base64 is decoded the same way, so padding and line breaks do not matter
+/// [UG:reference_policies_elements_condition_operators#Conditions_BinaryEquals]. Text that
+/// is not base64 is compared as it is.
+fn binary_equal(policy: &str, request: &str) -> bool {
+    use base64::Engine as _;
+    let decode = |t: &str| {
+        let clean: String = t.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(clean.trim_end_matches('='))
+            .ok()
+    };
+    if policy == request {
+        return true;
+    }
+    match (decode(policy), decode(request)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// A parsed condition operator: `[ForAllValues:|ForAnyValue:]Base[IfExists]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Operator {
@@ -190,35 +211,57 @@ pub struct Operator {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OperatorError {
     #[error(
-        "unknown condition operator `{0}`; use one of StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, ArnLike, Null, … (names are case sensitive)"
+        "unknown condition operator `{0}`; use one of StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, ArnLike, Null, …"
     )]
     Unknown(String),
     #[error("`Null` cannot take the `IfExists` suffix; write `Null`")]
     NullIfExists,
 }
 
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
 impl Operator {
-    /// Parses an operator name as written in a policy (case-sensitive, as IAM reads it).
+    /// Parses an operator name as written in a policy. Names are read without regard to
+    /// case (`stringequals` is `StringEquals`), as the independent simulator reads them; the
+    /// IAM User Guide only ever writes them in their canonical case and does not say IAM
+    /// rejects other spellings [UG:reference_policies_elements_condition_operators].
     ///
     /// # Errors
     /// When the name is not a known operator, or is `NullIfExists`.
     pub fn parse(name: &str) -> Result<Self, OperatorError> {
-        let (qualifier, rest) = if let Some(r) = name.strip_prefix("ForAllValues:") {
+        let (qualifier, rest) = if let Some(r) = strip_prefix_ignore_case(name, "ForAllValues:") {
             (Some(SetQualifier::ForAllValues), r)
-        } else if let Some(r) = name.strip_prefix("ForAnyValue:") {
+        } else if let Some(r) = strip_prefix_ignore_case(name, "ForAnyValue:") {
             (Some(SetQualifier::ForAnyValue), r)
         } else {
             (None, name)
         };
-        let (rest, if_exists) = match rest.strip_suffix("IfExists") {
-            Some(r) => (r, true),
-            None => (rest, false),
+        let find = |n: &str| {
+            BASE_OPERATORS
+                .iter()
+                .find(|(known, _)| known.eq_ignore_ascii_case(n))
+                .map(|(_, op)| *op)
         };
-        let base = BASE_OPERATORS
-            .iter()
-            .find(|(n, _)| *n == rest)
-            .map(|(_, op)| *op)
-            .ok_or_else(|| OperatorError::Unknown(name.to_owned()))?;
+        // `…IfExists` is a suffix, but an operator name never ends in it, so the whole name
+        // is tried first only to keep the lookup exact.
+        let (base, if_exists) = match find(rest) {
+            Some(op) => (op, false),
+            None => {
+                let cut = rest.len().checked_sub("IfExists".len());
+                let stem = cut
+                    .filter(|&c| rest.is_char_boundary(c))
+                    .filter(|&c| rest[c..].eq_ignore_ascii_case("IfExists"))
+                    .map(|c| &rest[..c]);
+                let op = stem
+                    .and_then(find)
+                    .ok_or_else(|| OperatorError::Unknown(name.to_owned()))?;
+                (op, true)
+            }
+        };
         if base == BaseOperator::Null && if_exists {
             return Err(OperatorError::NullIfExists);
         }
@@ -588,7 +631,7 @@ impl CompiledCondition {
                     .resolve_string(ctx, missing)
                     .is_some_and(|s| s.eq_ignore_ascii_case(request)),
             }),
-            Values::Binary(list) => list.iter().any(|v| v == request),
+            Values::Binary(list) => list.iter().any(|v| binary_equal(v, request)),
             Values::Ips(list) => {
                 let Some(addr) = parse_request_ip(request) else {
                     return false;

@@ -90,6 +90,10 @@ pub struct Statement {
     pub principal: Option<Principals>,
     /// True when the principals came from `NotPrincipal`.
     pub not_principal: bool,
+    /// True when `Principal` was a bare ARN or account id string rather than `"*"` or an
+    /// object. IAM rejects that on save; it is read as `{"AWS": …}` (as the independent
+    /// simulator reads it) and validation reports it.
+    pub principal_as_text: bool,
     pub action: Option<PatternList>,
     pub resource: Option<PatternList>,
     pub conditions: Vec<Condition>,
@@ -301,6 +305,8 @@ fn string_list(v: &Value, path: &str, errors: &mut Vec<ParseError>) -> Vec<Strin
 fn read_principals(v: &Value, path: &str, errors: &mut Vec<ParseError>) -> Option<Principals> {
     match v {
         Value::String(s) if s == "*" => Some(Principals::Any),
+        // Not valid IAM (validation says so), but its meaning is plain: an AWS principal.
+        Value::String(s) => Some(Principals::Listed(vec![(PrincipalKind::Aws, s.clone())])),
         Value::Object(map) => {
             let mut listed = Vec::new();
             for (k, val) in map {
@@ -423,6 +429,7 @@ fn read_statement(
         effect: None,
         principal: None,
         not_principal: false,
+        principal_as_text: false,
         action: None,
         resource: None,
         conditions: Vec::new(),
@@ -452,6 +459,7 @@ fn read_statement(
                 }
                 st.not_principal = k == "NotPrincipal";
                 st.principal = read_principals(val, &p, errors);
+                st.principal_as_text = matches!(val, Value::String(t) if t != "*");
             }
             "Action" | "NotAction" => {
                 if st.action.is_some() {

@@ -34,6 +34,7 @@ use super::decision::{
 use super::document::{Effect, PolicyDocument};
 use super::pattern::ArnParts;
 use super::principal::{Principal, PrincipalType};
+use super::service_rules::{self, ServiceRule};
 
 /// A compiled policy with the label decisions name it by (policy name or ARN).
 #[derive(Debug, Clone)]
@@ -133,6 +134,9 @@ impl EvaluationInput {
         }
         let mut parts = self.resource.splitn(6, ':');
         match (parts.nth(4), parts.next()) {
+            // AWS managed policies (`arn:aws:iam::aws:policy/…`) are visible from every
+            // account, as if they were the caller's own.
+            (Some("aws"), Some(_)) => self.principal.account.as_deref(),
             (Some(a), Some(_)) if !a.is_empty() && self.resource.starts_with("arn:") => Some(a),
             _ => self.principal.account.as_deref(),
         }
@@ -438,7 +442,11 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
         },
     ];
 
-    let (outcome, deciding) = decide(
+    let rule = service_rules::rule_for(&action_lower, &input.resource, principal);
+    if let ServiceRule::ResourcePolicyRequired(why) = &rule {
+        ev.notes.push((*why).to_owned());
+    }
+    let (mut outcome, mut deciding) = decide(
         &layers,
         &grants,
         kind,
@@ -446,15 +454,47 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
         input
             .resource_policy
             .as_ref()
-            .is_some_and(|r| r.is_role_trust),
+            .is_some_and(|r| r.is_role_trust)
+            || matches!(rule, ServiceRule::ResourcePolicyRequired(_)),
     );
+    let mut reason = None;
+    match rule {
+        ServiceRule::AlwaysAllowed(why) => {
+            outcome = Outcome::Allow;
+            deciding = None;
+            reason = Some(why.to_owned());
+        }
+        ServiceRule::AwsOwned(why) if outcome == Outcome::Allow => {
+            outcome = Outcome::ImplicitDeny;
+            deciding = None;
+            reason = Some(why);
+        }
+        _ => {}
+    }
 
     let mut missing = ev.missing;
     if missing.len() > 1 {
         missing.sort_by_key(|k| k.to_lowercase());
         missing.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     }
-    let message = message(input, outcome, deciding, &ev.matched);
+    let message = match &reason {
+        Some(why) => {
+            ev.notes.push(why.clone());
+            format!(
+                "{}: {} {} perform: {} on resource: {} because {why}",
+                principal.kind.message_word(),
+                principal.arn,
+                if outcome == Outcome::Allow {
+                    "is allowed to"
+                } else {
+                    "is not authorized to"
+                },
+                input.action,
+                input.resource
+            )
+        }
+        None => message(input, outcome, deciding, &ev.matched),
+    };
     Decision {
         outcome,
         deciding,

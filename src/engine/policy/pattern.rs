@@ -333,6 +333,16 @@ impl<'a> ArnParts<'a> {
         self.text
     }
 
+    /// Field `i` of an ARN (0 `arn`, 1 partition, 2 service, 3 Region, 4 account, 5 the
+    /// resource with any further colons); `None` when the text is not an ARN or is shorter.
+    #[must_use]
+    pub fn field(&self, i: usize) -> Option<&'a str> {
+        if i >= self.count || !self.text.starts_with("arn:") {
+            return None;
+        }
+        Some(if i == 5 { self.rest(5) } else { self.part(i) })
+    }
+
     /// Part `i` alone (without the colon that ends it).
     fn part(&self, i: usize) -> &'a str {
         let start = self.starts[i];

@@ -341,6 +341,14 @@ fn principal(cx: &mut Ctx<'_>, st: &Statement, base: &str) {
         );
         return;
     }
+    if st.principal_as_text {
+        cx.push(
+            Severity::Error,
+            Some(st),
+            path.clone(),
+            format!("`{el}` must be \"*\" or an object; write {{\"AWS\": \"…\"}} around the ARN or account id (rolescope reads it that way)"),
+        );
+    }
     if st.not_principal {
         if st.effect == Some(Effect::Allow) {
             cx.push(
