@@ -9,6 +9,7 @@
 //! - `search` ranks entries on a worker thread, newest query wins; `clock` is the
 //!   simulated time sessions count down against; `sim` is the seam to the STS simulator.
 
+pub mod access;
 pub mod app;
 pub mod clock;
 pub mod command;

@@ -16,7 +16,9 @@ use rolescope::tui::command::{Command, Effect};
 use rolescope::tui::facts::KINDS;
 use rolescope::tui::search::{Request, Sort};
 use rolescope::tui::sim::EngineSimulator;
-use rolescope::tui::state::{AppState, Focus, FormOutcome, Overlay, SessionState, Subject};
+use rolescope::tui::state::{
+    AppState, Focus, FormField, FormOutcome, Overlay, SessionState, Subject,
+};
 use rolescope::tui::update::{apply, apply_all};
 
 fn t0() -> DateTime<Utc> {
@@ -179,8 +181,9 @@ fn opening_a_role_shows_trust_and_permissions_labelled() {
     apply_all(&mut state, [Command::Open]);
     let d = state.detail.as_ref().expect("detail open");
     assert!(matches!(d.subject, Subject::Role(_)));
-    assert_eq!(d.panes.len(), 2);
+    assert_eq!(d.panes.len(), 3);
     assert!(d.panes[0].title.starts_with("Trust policy"));
+    assert!(d.panes[2].title.starts_with("Who can assume"));
     assert!(d.summary.iter().any(|l| l.label == "Who"));
     assert!(d.summary.iter().any(|l| l.label == "Session"));
     apply_all(
@@ -429,4 +432,145 @@ fn yanking_copies_the_selected_arn() {
             "arn:aws:iam::111111111111:role/OpsEntry".into()
         )]
     );
+}
+
+/// Opens `role`'s detail and moves to its "who can assume" pane.
+fn who_can_assume(state: &mut AppState, role: &str) {
+    select_role(state, role);
+    apply_all(
+        state,
+        [Command::Open, Command::FocusNext, Command::FocusNext],
+    );
+    let d = state.detail.as_ref().expect("detail open");
+    assert_eq!(d.focus, 2, "the who-can-assume pane has focus");
+}
+
+/// The text of the who-can-assume pane.
+fn who_text(state: &AppState) -> String {
+    let d = state.detail.as_ref().expect("detail open");
+    d.panes[2].raw.clone()
+}
+
+/// Moves the cursor of the who-can-assume pane to the first hop line starting with `hop`
+/// (`caller → role`).
+fn select_hop(state: &mut AppState, hop: &str) {
+    apply(state, Command::Top);
+    for _ in 0..60 {
+        let d = state.detail.as_ref().unwrap();
+        let p = &d.panes[2];
+        let line: String = p.json[p.rows[p.cursor].0]
+            .iter()
+            .map(|(_, s)| s.as_str())
+            .collect();
+        if line.trim_start_matches(['▶', ' ']).starts_with(hop) {
+            return;
+        }
+        apply(state, Command::Down);
+    }
+    panic!("no hop {hop} in:\n{}", who_text(state));
+}
+
+fn field(state: &AppState, f: FormField) -> String {
+    match &state.overlay {
+        Some(Overlay::Simulate(form)) => form.field(f).to_owned(),
+        other => panic!("no form open: {other:?}"),
+    }
+}
+
+#[test]
+fn who_can_assume_lists_direct_and_chained_principals_with_via_and_badges() {
+    let mut state = demo();
+    who_can_assume(&mut state, "ProdDatabaseAdmin");
+    let text = who_text(&state);
+    // Direct: sam.patel needs MFA.
+    assert!(text.contains("user sam.patel · directly"), "{text}");
+    assert!(
+        text.contains("sam.patel → ProdDatabaseAdmin  [MFA"),
+        "{text}"
+    );
+    // Through a chain: maria.garcia via OrganizationAccountAccessRole, each hop badged.
+    assert!(
+        text.contains("user maria.garcia · VIA OrganizationAccountAccessRole · 2 hop(s) · max 1 h"),
+        "{text}"
+    );
+    assert!(
+        text.contains("maria.garcia → OrganizationAccountAccessRole  [cross-account]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("OrganizationAccountAccessRole → ProdDatabaseAdmin  [MFA, chain<=1h]"),
+        "{text}"
+    );
+    // The account grant is one class row, not expanded.
+    assert!(
+        text.contains("class: any principal of account 222222222222"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_who_can_assume_hop_opens_the_form_with_its_external_id_and_the_call_succeeds() {
+    let mut state = demo();
+    who_can_assume(&mut state, "northwind-engagement");
+    select_hop(&mut state, "priya.nair → northwind-engagement");
+    apply_all(&mut state, [Command::Simulate]);
+    assert_eq!(field(&state, FormField::Role), "northwind-engagement");
+    let caller = field(&state, FormField::Caller);
+    assert!(caller.contains("user/consultants/priya.nair"), "{caller}");
+    assert_eq!(
+        field(&state, FormField::ExternalId),
+        "acme-northwind-2026q4-7f3c9e"
+    );
+    apply_all(&mut state, [Command::Run]);
+    assert!(
+        matches!(outcome(&state), FormOutcome::Issued { .. }),
+        "{:?}",
+        outcome(&state)
+    );
+}
+
+#[test]
+fn a_hop_that_needs_mfa_is_prefilled_with_mfa_and_succeeds() {
+    let mut state = demo();
+    who_can_assume(&mut state, "ProdDatabaseAdmin");
+    select_hop(&mut state, "sam.patel → ProdDatabaseAdmin");
+    apply_all(&mut state, [Command::Simulate]);
+    match &state.overlay {
+        Some(Overlay::Simulate(f)) => assert!(f.mfa, "MFA box ticked"),
+        other => panic!("{other:?}"),
+    }
+    apply_all(&mut state, [Command::Run]);
+    assert!(matches!(outcome(&state), FormOutcome::Issued { .. }));
+}
+
+#[test]
+fn a_chained_hop_uses_a_live_session_of_the_calling_role() {
+    let mut state = demo();
+    who_can_assume(&mut state, "ProdDatabaseAdmin");
+    // maria.garcia assumes OrganizationAccountAccessRole (222…) from her hop's row first.
+    select_hop(&mut state, "maria.garcia → OrganizationAccountAccessRole");
+    apply_all(&mut state, [Command::Simulate, Command::Run]);
+    assert!(
+        matches!(outcome(&state), FormOutcome::Issued { .. }),
+        "{:?}",
+        outcome(&state)
+    );
+    apply_all(&mut state, [Command::Back]);
+    // Then the next hop of the same row calls as that live session.
+    select_hop(
+        &mut state,
+        "OrganizationAccountAccessRole → ProdDatabaseAdmin",
+    );
+    apply_all(&mut state, [Command::Simulate]);
+    assert!(field(&state, FormField::Caller).starts_with("session "));
+    apply_all(&mut state, [Command::Run]);
+    match outcome(&state) {
+        FormOutcome::Issued { session } => {
+            let s = state.session(session).unwrap();
+            assert!(s.issued.chained, "chaining");
+            assert!(s.issued.expires_at - s.issued.issued_at <= TimeDelta::hours(1));
+            assert_eq!(s.chain.len(), 3, "{:?}", s.chain);
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -286,9 +286,44 @@ fn smallest_usable_size() {
     insta::assert_snapshot!(text(&draw(&state)));
 }
 
+/// `role`'s detail with the "who can assume" pane focused and the cursor moved `down`.
+fn who_can_assume(w: u16, h: u16, role: &str, down: usize) -> AppState {
+    let mut state = demo(w, h);
+    select_role(&mut state, role);
+    apply_all(
+        &mut state,
+        [Command::Open, Command::FocusNext, Command::FocusNext],
+    );
+    apply_all(&mut state, std::iter::repeat_n(Command::Down, down));
+    state
+}
+
+#[test]
+fn role_detail_who_can_assume_with_via_badges_and_cursor() {
+    let state = who_can_assume(140, 40, "ProdDatabaseAdmin", 2);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn role_detail_who_can_assume_stacked_without_colour() {
+    let mut state = who_can_assume(80, 30, "northwind-engagement", 0);
+    state.no_color = true;
+    let out = styled(&draw(&state));
+    assert!(out.contains("▶ priya.nair → northwind-engagement"), "{out}");
+    assert!(
+        !out.contains("Yellow") && !out.contains("Red") && !out.contains("Green"),
+        "colour used under NO_COLOR"
+    );
+    insta::assert_snapshot!(out);
+}
+
 #[test]
 fn no_screen_panics_at_any_size_from_1x1() {
-    let mut states = vec![demo(10, 10), chained()];
+    let mut states = vec![
+        demo(10, 10),
+        chained(),
+        who_can_assume(10, 10, "ProdDatabaseAdmin", 3),
+    ];
     let mut detail = demo(10, 10);
     select_role(&mut detail, "OpsEntry");
     apply_all(&mut detail, [Command::Open]);

@@ -514,7 +514,7 @@ pub fn build(inv: &Inventory, facts: &[RoleFacts], subject: Subject) -> Option<D
                 raw: serde_json::to_string_pretty(&json).unwrap_or_default(),
                 json: json_lines(&json),
                 plain: Vec::new(),
-                scroll: 0,
+                ..Pane::default()
             };
             Some(Detail {
                 subject,

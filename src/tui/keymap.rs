@@ -354,7 +354,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.push(b(
                 vec![c('a')],
                 "a",
-                "simulate an assume-role",
+                "simulate (on a who-can-assume hop: pre-filled)",
                 true,
                 Command::Simulate,
             ));

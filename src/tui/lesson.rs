@@ -17,7 +17,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::engine::lesson::{Lesson, Pane, Player, Prediction, StepReport, Verdict};
 use crate::engine::lookup::find_role;
 use crate::tui::command::Command;
-use crate::tui::detail;
 use crate::tui::keymap::{self, Mode};
 use crate::tui::sim::{Caller, Issued};
 use crate::tui::state::{AppState, Focus, LogEntry, Session, Subject, Tab};
@@ -341,7 +340,7 @@ fn next(state: &mut AppState) {
     {
         state.tab = Tab::Roles;
         state.focus = Focus::Main;
-        state.detail = detail::build(&state.inventory, &state.role_facts, Subject::Role(i));
+        crate::tui::update::open_detail(state, Subject::Role(i));
     }
     match step.open {
         Some(Pane::Roles) => {

@@ -327,8 +327,11 @@ fn run_assume(
                 Caller::Federated { .. } => return Err("unreachable caller".into()),
             };
             let mut context = std::collections::BTreeMap::new();
-            if matches!(caller, Caller::Service { .. }) {
-                for (k, v) in &input.claims {
+            // A service's claims are its request keys; other callers may name request keys
+            // such as `aws:SourceIp` in the same list.
+            let service = matches!(caller, Caller::Service { .. });
+            for (k, v) in &input.claims {
+                if service || k.contains(':') {
                     context.insert(k.clone(), ContextValueDoc::One(v.clone()));
                 }
             }

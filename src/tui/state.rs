@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::engine::graph::TrustGraph;
 use crate::engine::model::Inventory;
 use crate::tui::clock::SimClock;
 use crate::tui::facts::{self, RoleFacts};
@@ -125,6 +126,13 @@ pub struct Pane {
     pub json: Vec<TextLine>,
     pub plain: Vec<TextLine>,
     pub scroll: usize,
+    /// Selectable lines (the same in both readings) and the hop each one stands for; empty
+    /// for a pane that only scrolls.
+    pub rows: Vec<(usize, crate::tui::access::Prefill)>,
+    /// The selected entry of `rows`.
+    pub cursor: usize,
+    /// A list rather than a policy: no JSON / plain reading to tell apart.
+    pub list: bool,
 }
 
 /// A summary line: a label and its text; `warn` marks it as a warning.
@@ -227,7 +235,7 @@ impl FormField {
             Self::Tags => "Key=Value, Key=Value",
             Self::Transitive => "Key, Key",
             Self::SessionPolicy => "inline JSON",
-            Self::Claims => "sub=repo:org/app:ref:refs/heads/main, aud=…",
+            Self::Claims => "sub=repo:org/app:ref:refs/heads/main, aud=…, aws:SourceIp=…",
             Self::Region => DEFAULT_REGION,
             Self::Run => "Enter runs the simulation",
         }
@@ -396,6 +404,8 @@ pub struct Status {
 /// Everything the app knows.
 pub struct AppState {
     pub inventory: Arc<Inventory>,
+    /// The trust graph of `inventory`, built the first time a view needs it.
+    pub graph: Option<Arc<TrustGraph>>,
     pub role_facts: Arc<Vec<RoleFacts>>,
     pub indexes: [Arc<EntityIndex>; 4],
     pub simulator: Arc<dyn Simulator>,
@@ -460,6 +470,7 @@ impl AppState {
         ];
         let mut state = Self {
             inventory,
+            graph: None,
             role_facts: Arc::new(role_facts),
             indexes,
             simulator,
@@ -556,6 +567,56 @@ impl AppState {
             outcome: None,
             scroll: 0,
         }
+    }
+
+    /// The trust graph of the data on screen (what-if edits included), built on first use.
+    pub fn trust_graph(&mut self) -> Arc<TrustGraph> {
+        if let Some(g) = &self.graph {
+            return Arc::clone(g);
+        }
+        let g = Arc::new(TrustGraph::build(Arc::clone(&self.inventory), self.now));
+        self.graph = Some(Arc::clone(&g));
+        g
+    }
+
+    /// A Simulate form filled in for one hop of the trust graph: caller, role, and what the
+    /// hop needs (external ID, MFA, session name, tags, source identity, claims).
+    #[must_use]
+    pub fn prefilled_form(&self, p: &crate::tui::access::Prefill) -> SimForm {
+        let mut form = self.new_form(
+            Some(p.role),
+            Some((p.caller.clone(), p.caller_label.clone())),
+        );
+        let r = &p.request;
+        let mut set = |f: FormField, v: String| {
+            if let Some(i) = FormField::ALL.iter().position(|x| *x == f) {
+                form.fields[i] = v;
+            }
+        };
+        set(
+            FormField::ExternalId,
+            r.external_id.clone().unwrap_or_default(),
+        );
+        if !r.session_name.is_empty() {
+            set(FormField::SessionName, r.session_name.clone());
+        }
+        set(
+            FormField::Tags,
+            r.tags
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        set(FormField::Transitive, r.transitive_tag_keys.join(", "));
+        set(
+            FormField::SourceIdentity,
+            r.source_identity.clone().unwrap_or_default(),
+        );
+        set(FormField::Claims, crate::tui::access::claims_field(r));
+        form.mfa = r.mfa;
+        form.focus = FormField::ALL.len() - 1;
+        form
     }
 
     /// Reads the form into a simulator request, or says which field is wrong.

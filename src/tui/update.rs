@@ -387,11 +387,24 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             keep_cursor_visible(state);
         }
         Mode::Detail => {
+            let rows = ui::detail::pane_rows(ui::areas(state).main, state).max(1);
             if let Some(d) = &mut state.detail {
                 let plain = d.plain;
                 if let Some(p) = d.panes.get_mut(d.focus) {
-                    let len = if plain { p.plain.len() } else { p.json.len() };
-                    p.scroll = clamp_add(p.scroll, delta, len);
+                    if p.rows.is_empty() {
+                        let len = if plain { p.plain.len() } else { p.json.len() };
+                        p.scroll = clamp_add(p.scroll, delta, len);
+                    } else {
+                        // A list of hops: the cursor moves, the view follows it.
+                        p.cursor = clamp_add(p.cursor, delta, p.rows.len());
+                        let line = p.rows.get(p.cursor).map_or(0, |(l, _)| *l);
+                        if line < p.scroll {
+                            // Show the principal's heading above its first hop.
+                            p.scroll = line.saturating_sub(1);
+                        } else if line >= p.scroll + rows {
+                            p.scroll = line + 1 - rows;
+                        }
+                    }
                 }
             }
         }
@@ -421,6 +434,19 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             }
         }
         Mode::Ask => {}
+    }
+}
+
+/// Opens the detail view of `subject`; a role's gets its "who can assume" pane from the
+/// trust graph.
+pub fn open_detail(state: &mut AppState, subject: Subject) {
+    state.detail = detail::build(&state.inventory, &state.role_facts, subject);
+    if let Subject::Role(i) = subject {
+        let graph = state.trust_graph();
+        let pane = crate::tui::access::who_pane(state, &graph, i);
+        if let Some(d) = &mut state.detail {
+            d.panes.push(pane);
+        }
     }
 }
 
@@ -606,7 +632,7 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
                 Tab::Providers => Subject::Provider(i),
             };
             state.list_mut().editing = false;
-            state.detail = detail::build(&state.inventory, &state.role_facts, subject);
+            open_detail(state, subject);
         }
         Mode::Sessions => {
             if let Some(s) = state.selected_session() {
@@ -688,7 +714,67 @@ fn choose(state: &mut AppState) {
     f.focus = (f.focus + 1).min(FormField::ALL.len() - 1);
 }
 
+/// The hop under the cursor of the detail view's focused pane, when it lists hops.
+fn selected_hop(state: &AppState) -> Option<&crate::tui::access::Prefill> {
+    let d = state.detail.as_ref()?;
+    let p = d.panes.get(d.focus)?;
+    p.rows.get(p.cursor).map(|(_, h)| h)
+}
+
+/// Opens the Simulate form filled in for `hop`.
+fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefill) {
+    let mut hop = hop.clone();
+    // A role caller with a live simulated session calls as that session (role chaining);
+    // the list may have been built before the session existed or after it ended.
+    let role_arn = match &hop.caller {
+        crate::tui::sim::Caller::Role { arn } => Some(arn.clone()),
+        crate::tui::sim::Caller::Session { id } => state
+            .session(*id)
+            .filter(|s| !s.is_usable(state.now))
+            .map(|s| s.role_arn.clone()),
+        _ => None,
+    };
+    if let Some(arn) = role_arn {
+        let now = state.now;
+        match state
+            .sessions
+            .iter()
+            .rev()
+            .find(|s| s.role_arn == arn && s.is_usable(now))
+        {
+            Some(s) => {
+                hop.caller = crate::tui::sim::Caller::Session { id: s.id };
+                hop.caller_label =
+                    format!("session {} ({})", s.issued.session_arn, s.chain.join(" → "));
+                hop.note = None;
+            }
+            None if matches!(hop.caller, crate::tui::sim::Caller::Session { .. }) => {
+                hop.caller = crate::tui::sim::Caller::Role { arn: arn.clone() };
+                hop.caller_label = format!("role {arn}");
+            }
+            None => {}
+        }
+    }
+    let hop = &hop;
+    let form = state.prefilled_form(hop);
+    state.overlay = Some(Overlay::Simulate(Box::new(form)));
+    match &hop.note {
+        Some(n) => status(state, n, false),
+        None => status(
+            state,
+            "the form holds what this hop needs; Enter on [ Simulate ] runs it",
+            false,
+        ),
+    }
+}
+
 fn simulate(state: &mut AppState) {
+    if state.focus == Focus::Main
+        && let Some(hop) = selected_hop(state).cloned()
+    {
+        simulate_hop(state, &hop);
+        return;
+    }
     let role = match (&state.detail, state.tab) {
         (Some(d), _) => match d.subject {
             Subject::Role(i) => Some(i),

@@ -31,6 +31,17 @@ pub fn layout(main: Rect, d: &Detail) -> (Rect, Vec<Rect>) {
         main.height.saturating_sub(sh),
     );
     let n = u16::try_from(d.panes.len().max(1)).unwrap_or(1);
+    if n == 3 && main.width >= PANES_SIDE_BY_SIDE {
+        // The policies side by side on top, the "who can assume" list full width below.
+        let top_h = rest.height / 2;
+        let w = rest.width / 2;
+        let panes = vec![
+            Rect::new(rest.x, rest.y, w, top_h),
+            Rect::new(rest.x + w, rest.y, rest.width - w, top_h),
+            Rect::new(rest.x, rest.y + top_h, rest.width, rest.height - top_h),
+        ];
+        return (summary, panes);
+    }
     let panes = if main.width >= PANES_SIDE_BY_SIDE {
         let w = rest.width / n;
         (0..n)
@@ -117,17 +128,33 @@ pub fn render(frame: &mut Frame<'_>, main: Rect, state: &AppState, d: &Detail, t
         let rows = usize::from(rect.height.saturating_sub(2));
         let start = pane.scroll.min(body.len().saturating_sub(1));
         let end = (start + rows).min(body.len());
+        let cursor_line = pane.rows.get(pane.cursor).map(|(l, _)| *l);
         let lines: Vec<Line> = body[start..end]
             .iter()
-            .map(|toks| {
-                Line::from(
-                    toks.iter()
-                        .map(|(t, s)| Span::styled(s.clone(), theme.token(*t)))
-                        .collect::<Vec<_>>(),
-                )
+            .enumerate()
+            .map(|(k, toks)| {
+                let selected = cursor_line == Some(start + k);
+                let mut spans: Vec<Span> = toks
+                    .iter()
+                    .map(|(t, s)| Span::styled(s.clone(), theme.token(*t)))
+                    .collect();
+                if selected && let Some(first) = spans.first_mut() {
+                    // The marker carries the selection without colour.
+                    *first = Span::styled("▶ ", theme.selected());
+                }
+                let line = Line::from(spans);
+                if selected {
+                    line.style(theme.selected())
+                } else {
+                    line
+                }
             })
             .collect();
-        let reading = if d.plain { "plain" } else { "JSON" };
+        let reading = match (pane.list, d.plain) {
+            (true, _) => "a simulates the selected hop",
+            (false, true) => "plain",
+            (false, false) => "JSON",
+        };
         let pos = if body.len() > rows {
             format!(" {}-{}/{}", start + 1, end, body.len())
         } else {

@@ -1,0 +1,561 @@
+//! The trust graph in the terminal face: the "who can assume" section of a role's detail
+//! and the reach tree of a principal, both built from the engine's [`TrustGraph`] answers,
+//! and the pre-filled Simulate form any of their hops opens (caller, role, and what the
+//! hop needs: external ID, MFA, session name, tags, source identity, token claims, request
+//! keys). Nothing here draws.
+
+use std::collections::BTreeSet;
+
+use crate::engine::graph::{
+    ClassGrant, DEFAULT_MAX_DEPTH, Edge, EdgeStatus, NodeId, NodeKind, Path, PrincipalClass,
+    TrustGraph, WitnessRequest,
+};
+use crate::engine::policy::context::ContextValue;
+use crate::tui::detail::human_secs;
+use crate::tui::sim::Caller;
+use crate::tui::state::{AppState, Pane, SessionState, TextLine, Tok};
+
+/// A hop made ready for the Simulate form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prefill {
+    pub caller: Caller,
+    /// How the form shows the caller (`user arn:…`, `session …`).
+    pub caller_label: String,
+    /// The role to assume, as an index into the inventory's roles.
+    pub role: usize,
+    /// What STS must be sent for the hop to work.
+    pub request: WitnessRequest,
+    /// A remark for the status line (e.g. why a role caller is not one of its sessions).
+    pub note: Option<String>,
+}
+
+/// A principal's short name for listings: a user or role name, the service, the account.
+fn short(graph: &TrustGraph, n: NodeId) -> String {
+    graph.node(n).name.clone()
+}
+
+fn kind_word(graph: &TrustGraph, n: NodeId) -> &'static str {
+    graph.node(n).kind.word()
+}
+
+/// `alice → OpsEntry → ProdOperations`.
+#[must_use]
+pub fn path_text(graph: &TrustGraph, path: &Path) -> String {
+    let mut out = Vec::new();
+    if let Some(first) = path.hops.first() {
+        out.push(short(graph, first.from));
+    }
+    for h in &path.hops {
+        out.push(short(graph, h.to));
+    }
+    out.join(" → ")
+}
+
+fn badges(edge: &Edge) -> String {
+    let b = edge.badges();
+    if b.is_empty() {
+        "no conditions".to_owned()
+    } else {
+        b.join(", ")
+    }
+}
+
+/// The Simulate form's view of a graph principal calling `edge`, preferring a live
+/// simulated session of a role caller (so a chain is simulated as chaining).
+#[must_use]
+pub fn prefill(state: &AppState, graph: &TrustGraph, edge: &Edge) -> Option<Prefill> {
+    let role_arn = &graph.node(edge.to).id;
+    let role = *state.inventory.index.role_by_arn.get(role_arn)?;
+    let from = graph.node(edge.from);
+    let mut note = None;
+    let (caller, caller_label) = match from.kind {
+        NodeKind::User => (
+            Caller::User {
+                arn: from.id.clone(),
+            },
+            format!("user {}", from.id),
+        ),
+        NodeKind::Role => {
+            let live = state.sessions.iter().rev().find(|s| {
+                s.role_arn == from.id
+                    && matches!(
+                        s.state(state.now),
+                        SessionState::Active | SessionState::ExpiringSoon
+                    )
+            });
+            match live {
+                Some(s) => (
+                    Caller::Session { id: s.id },
+                    format!("session {} ({})", s.issued.session_arn, s.chain.join(" → ")),
+                ),
+                None => {
+                    note = Some(format!(
+                        "no live session of {}: the form calls with the role's own credentials; assume {} first and chain (c) to see the 1-hour cap",
+                        from.name, from.name
+                    ));
+                    (
+                        Caller::Role {
+                            arn: from.id.clone(),
+                        },
+                        format!("role {}", from.id),
+                    )
+                }
+            }
+        }
+        NodeKind::Service => (
+            Caller::Service {
+                name: from.id.clone(),
+            },
+            format!("service {}", from.id),
+        ),
+        NodeKind::OidcProvider | NodeKind::SamlProvider => {
+            let saml = from.kind == NodeKind::SamlProvider;
+            (
+                Caller::Federated {
+                    provider_arn: from.id.clone(),
+                    saml,
+                },
+                format!("{} {}", if saml { "SAML" } else { "OIDC" }, from.id),
+            )
+        }
+        NodeKind::ExternalPrincipal => {
+            let caller = if from.id.contains(":role/") {
+                Caller::Role {
+                    arn: from.id.clone(),
+                }
+            } else {
+                Caller::User {
+                    arn: from.id.clone(),
+                }
+            };
+            (caller, format!("outside principal {}", from.id))
+        }
+        NodeKind::ExternalAccount | NodeKind::Everyone => {
+            let arn = graph
+                .simulate_request(edge)
+                .map_or_else(|| from.id.clone(), |r| r.caller);
+            note = Some(format!(
+                "{} is a class of principals: the form calls as {arn}, one of them",
+                from.name
+            ));
+            (Caller::User { arn: arn.clone() }, format!("user {arn}"))
+        }
+    };
+    Some(Prefill {
+        caller,
+        caller_label,
+        role,
+        request: edge.request.clone(),
+        note,
+    })
+}
+
+/// The claims and request keys of a witness request as the form's `Key=Value` list:
+/// token claims without their provider prefix (`…:sub` → `sub`), SAML keys without
+/// `SAML:`, request keys (`aws:SourceIp`) as they are.
+#[must_use]
+pub fn claims_field(request: &WitnessRequest) -> String {
+    let value = |v: &ContextValue| match v {
+        ContextValue::Single(s) => s.clone(),
+        ContextValue::Multi(m) => m.first().cloned().unwrap_or_default(),
+    };
+    let mut out = Vec::new();
+    for (k, v) in &request.claims {
+        if k.eq_ignore_ascii_case("SAML:aud") {
+            // The simulator sends the sign-in endpoint as the recipient already.
+            continue;
+        }
+        let key = k.rsplit_once(':').map_or(k.as_str(), |(_, key)| key);
+        out.push(format!("{key}={}", value(v)));
+    }
+    for (k, v) in &request.context {
+        out.push(format!("{k}={}", value(v)));
+    }
+    out.join(", ")
+}
+
+fn hop_line(graph: &TrustGraph, edge: &Edge) -> TextLine {
+    let tok = if edge.works() { Tok::Str } else { Tok::Problem };
+    vec![
+        (Tok::Plain, "  ".to_owned()),
+        (
+            Tok::Plain,
+            format!("{} → {}  ", short(graph, edge.from), short(graph, edge.to)),
+        ),
+        (tok, format!("[{}]", badges(edge))),
+    ]
+}
+
+fn class_text(c: &ClassGrant) -> String {
+    let who = match &c.class {
+        PrincipalClass::Account { account, loaded } => format!(
+            "any principal of account {account}{} whose own policy allows it",
+            if *loaded { "" } else { " (not loaded)" }
+        ),
+        PrincipalClass::Organization { org_ids } => {
+            format!("any principal of organisation {}", org_ids.join(", "))
+        }
+        PrincipalClass::Everyone => "anyone (\"*\")".to_owned(),
+    };
+    let reqs: Vec<String> = c.requirements.iter().map(|r| r.badge()).collect();
+    let reqs = if reqs.is_empty() {
+        "no conditions".to_owned()
+    } else {
+        reqs.join(", ")
+    };
+    format!(
+        "class: {who} [{reqs}] — statement {}, {} loaded member(s) found working",
+        c.trust_statement, c.members_working
+    )
+}
+
+/// Builds the "who can assume" pane of role `role`: every principal that can get in,
+/// shortest path first, with each hop on its own selectable line (path and badges), then
+/// the class grants and the direct callers whose half is missing.
+#[must_use]
+pub fn who_pane(state: &AppState, graph: &TrustGraph, role: usize) -> Pane {
+    let mut pane = Pane {
+        title: "Who can assume (VIA and every hop)".into(),
+        list: true,
+        ..Pane::default()
+    };
+    let Some(arn) = state.inventory.roles.get(role).map(|r| r.arn.clone()) else {
+        return pane;
+    };
+    let Some(node) = graph.node_id(&arn) else {
+        pane.json.push(vec![(
+            Tok::Problem,
+            "this role is not in the trust graph".into(),
+        )]);
+        pane.plain = pane.json.clone();
+        return pane;
+    };
+    let answer = graph.who_can_assume(node, DEFAULT_MAX_DEPTH);
+    let mut lines: Vec<TextLine> = vec![vec![(
+        Tok::Heading,
+        format!(
+            "── {} principal(s) can get in · {} class grant(s) · {} broken ──",
+            answer.rows.len(),
+            answer.classes.len(),
+            answer.broken.len()
+        ),
+    )]];
+    if answer.rows.is_empty() && answer.classes.is_empty() {
+        lines.push(vec![(
+            Tok::Plain,
+            "nobody among the loaded principals can assume this role".into(),
+        )]);
+    }
+    for row in &answer.rows {
+        let via: Vec<String> = row
+            .path
+            .via()
+            .into_iter()
+            .map(|n| short(graph, n))
+            .collect();
+        let via = if via.is_empty() {
+            "directly".to_owned()
+        } else {
+            format!("VIA {}", via.join(" → "))
+        };
+        lines.push(vec![
+            (
+                Tok::Key,
+                format!(
+                    "{} {}",
+                    kind_word(graph, row.principal),
+                    short(graph, row.principal)
+                ),
+            ),
+            (
+                Tok::Plain,
+                format!(
+                    " · {via} · {} hop(s) · max {}",
+                    row.path.len(),
+                    human_secs(i64::from(row.path.max_session_seconds))
+                ),
+            ),
+        ]);
+        for hop in &row.path.hops {
+            if let Some(p) = prefill(state, graph, hop) {
+                pane.rows.push((lines.len(), p));
+            }
+            lines.push(hop_line(graph, hop));
+        }
+    }
+    for c in &answer.classes {
+        lines.push(vec![(Tok::Plain, class_text(c))]);
+    }
+    if !answer.broken.is_empty() {
+        lines.push(vec![(
+            Tok::Heading,
+            "── broken: the trust lets them in, their own half is missing ──".into(),
+        )]);
+    }
+    for e in &answer.broken {
+        lines.push(vec![(
+            Tok::Key,
+            format!("{} {}", kind_word(graph, e.from), short(graph, e.from)),
+        )]);
+        if let Some(p) = prefill(state, graph, e) {
+            pane.rows.push((lines.len(), p));
+        }
+        lines.push(hop_line(graph, e));
+        if let EdgeStatus::Broken { message, .. } = &e.status {
+            lines.push(vec![(Tok::Problem, format!("    {message}"))]);
+        }
+    }
+    pane.raw = lines
+        .iter()
+        .map(|l| l.iter().map(|(_, s)| s.as_str()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n");
+    pane.plain.clone_from(&lines);
+    pane.json = lines;
+    pane
+}
+
+/// Where a reach tree starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReachFrom {
+    /// A user or role of the loaded data (its ARN).
+    Principal(String),
+    /// A simulated session: reach from its role, calling as the session.
+    Session(u32),
+}
+
+/// One visible line of the reach tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeLine {
+    pub depth: usize,
+    /// The row of [`ReachView::rows`] this line shows; `None` for a broken hop.
+    pub row: Option<usize>,
+    pub has_children: bool,
+    pub expanded: bool,
+    pub text: TextLine,
+    pub prefill: Option<Prefill>,
+}
+
+/// The reach tree of one principal: every role it can get to, shortest path first, each
+/// path ending with the longest session the last role can then be given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReachView {
+    pub from: ReachFrom,
+    pub title: String,
+    /// Each reachable role: its graph node, its parent in the tree, its hop in, the path.
+    pub rows: Vec<ReachNode>,
+    pub broken: Vec<(TextLine, Option<Prefill>)>,
+    pub root: NodeId,
+    pub expanded: BTreeSet<NodeId>,
+    pub selected: usize,
+    pub scroll: usize,
+}
+
+/// One reachable role of a [`ReachView`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReachNode {
+    pub node: NodeId,
+    pub parent: NodeId,
+    pub line: TextLine,
+    pub prefill: Option<Prefill>,
+}
+
+/// Builds the reach tree from `from`; `None` (with a message) when the principal is not
+/// in the graph.
+///
+/// # Errors
+/// A sentence saying why no tree can be built.
+pub fn reach_view(
+    state: &AppState,
+    graph: &TrustGraph,
+    from: ReachFrom,
+) -> Result<ReachView, String> {
+    let (arn, title) = match &from {
+        ReachFrom::Principal(arn) => (arn.clone(), format!("What {arn} can reach")),
+        ReachFrom::Session(id) => {
+            let s = state
+                .session(*id)
+                .ok_or("the session is gone; pick another in the Sessions panel")?;
+            (
+                s.role_arn.clone(),
+                format!(
+                    "What session {} can reach (chaining: each first hop is capped at 1 h)",
+                    s.issued.session_arn
+                ),
+            )
+        }
+    };
+    let root = graph
+        .node_id(&arn)
+        .ok_or_else(|| format!("`{arn}` is not a principal of the trust graph"))?;
+    let reach = graph.reach(root, DEFAULT_MAX_DEPTH);
+    let mut rows = Vec::new();
+    for r in &reach.rows {
+        let Some(last) = r.path.hops.last() else {
+            continue;
+        };
+        let mut p = prefill(state, graph, last);
+        if let (ReachFrom::Session(id), Some(p)) = (&from, &mut p)
+            && last.from == root
+            && let Some(s) = state.session(*id)
+        {
+            p.caller = Caller::Session { id: *id };
+            p.caller_label = format!("session {} ({})", s.issued.session_arn, s.chain.join(" → "));
+            p.note = None;
+        }
+        let max = if matches!(from, ReachFrom::Session(_)) {
+            r.path
+                .max_session_seconds
+                .min(crate::engine::graph::CHAIN_CAP_SECONDS)
+        } else {
+            r.path.max_session_seconds
+        };
+        let line = vec![
+            (
+                Tok::Key,
+                format!(
+                    "{} ({})",
+                    short(graph, r.role),
+                    graph.node(r.role).account.as_deref().unwrap_or("?")
+                ),
+            ),
+            (Tok::Plain, "  ".to_owned()),
+            (Tok::Str, format!("[{}]", badges(last))),
+            (
+                Tok::Plain,
+                format!(
+                    "  {} hop(s) · max {}",
+                    r.path.len(),
+                    human_secs(i64::from(max))
+                ),
+            ),
+        ];
+        rows.push(ReachNode {
+            node: r.role,
+            parent: last.from,
+            line,
+            prefill: p,
+        });
+    }
+    let broken = reach
+        .broken
+        .iter()
+        .map(|e| {
+            let msg = match &e.status {
+                EdgeStatus::Broken { message, .. } => message.clone(),
+                EdgeStatus::Works => String::new(),
+            };
+            (
+                vec![
+                    (
+                        Tok::Problem,
+                        format!("✗ {} → {}", short(graph, e.from), short(graph, e.to)),
+                    ),
+                    (Tok::Plain, "  ".to_owned()),
+                    (Tok::Problem, format!("[{}]", badges(e))),
+                    (Tok::Plain, format!("  {msg}")),
+                ],
+                prefill(state, graph, e),
+            )
+        })
+        .collect();
+    Ok(ReachView {
+        from,
+        title,
+        rows,
+        broken,
+        root,
+        expanded: BTreeSet::from([root]),
+        selected: 0,
+        scroll: 0,
+    })
+}
+
+impl ReachView {
+    /// The lines on screen: the tree, expanded where asked, then the broken hops.
+    #[must_use]
+    pub fn lines(&self) -> Vec<TreeLine> {
+        let mut out = Vec::new();
+        self.walk(self.root, 0, &mut out);
+        if out.is_empty() {
+            out.push(TreeLine {
+                depth: 0,
+                row: None,
+                has_children: false,
+                expanded: false,
+                text: vec![(
+                    Tok::Plain,
+                    "no role can be reached from here with the loaded data".into(),
+                )],
+                prefill: None,
+            });
+        }
+        for (text, prefill) in &self.broken {
+            out.push(TreeLine {
+                depth: 0,
+                row: None,
+                has_children: false,
+                expanded: false,
+                text: text.clone(),
+                prefill: prefill.clone(),
+            });
+        }
+        out
+    }
+
+    fn walk(&self, parent: NodeId, depth: usize, out: &mut Vec<TreeLine>) {
+        for (i, r) in self.rows.iter().enumerate() {
+            if r.parent != parent {
+                continue;
+            }
+            let has_children = self.rows.iter().any(|c| c.parent == r.node);
+            let expanded = self.expanded.contains(&r.node);
+            out.push(TreeLine {
+                depth,
+                row: Some(i),
+                has_children,
+                expanded,
+                text: r.line.clone(),
+                prefill: r.prefill.clone(),
+            });
+            if expanded && has_children && depth < DEFAULT_MAX_DEPTH {
+                self.walk(r.node, depth + 1, out);
+            }
+        }
+    }
+
+    /// Opens or closes the selected line's subtree; `open` `None` toggles.
+    pub fn expand(&mut self, open: Option<bool>) {
+        let lines = self.lines();
+        let Some(line) = lines.get(self.selected) else {
+            return;
+        };
+        let Some(node) = line.row.and_then(|i| self.rows.get(i)).map(|r| r.node) else {
+            return;
+        };
+        let now_open = self.expanded.contains(&node);
+        let want = open.unwrap_or(!now_open);
+        if want && line.has_children {
+            self.expanded.insert(node);
+        } else if !want {
+            if now_open {
+                self.expanded.remove(&node);
+            } else if line.depth > 0 {
+                // Closing a closed line goes up to its parent.
+                let parent = self.rows.get(line.row.unwrap_or(0)).map(|r| r.parent);
+                if let Some(pos) = lines
+                    .iter()
+                    .position(|l| l.row.and_then(|i| self.rows.get(i)).map(|r| r.node) == parent)
+                {
+                    self.selected = pos;
+                }
+            }
+        }
+    }
+
+    /// Opens every subtree.
+    pub fn expand_all(&mut self) {
+        let nodes: Vec<NodeId> = self.rows.iter().map(|r| r.node).collect();
+        self.expanded.extend(nodes);
+    }
+}
