@@ -574,3 +574,118 @@ fn a_chained_hop_uses_a_live_session_of_the_calling_role() {
         other => panic!("{other:?}"),
     }
 }
+
+fn reach_view(state: &AppState) -> &rolescope::tui::access::ReachView {
+    match &state.overlay {
+        Some(Overlay::Reach(v)) => v,
+        other => panic!("no reach tree open: {other:?}"),
+    }
+}
+
+/// The reach tree's visible lines as text, with their depth.
+fn reach_lines(state: &AppState) -> Vec<(usize, String)> {
+    reach_view(state)
+        .lines()
+        .iter()
+        .map(|l| (l.depth, l.text.iter().map(|(_, s)| s.as_str()).collect()))
+        .collect()
+}
+
+/// Moves the reach tree's cursor to the first line starting with `text`.
+fn select_reach_line(state: &mut AppState, text: &str) {
+    apply(state, Command::Top);
+    let lines = reach_lines(state);
+    let at = lines
+        .iter()
+        .position(|(_, l)| l.starts_with(text))
+        .unwrap_or_else(|| panic!("no line {text} in {lines:#?}"));
+    apply_all(state, std::iter::repeat_n(Command::Down, at));
+}
+
+#[test]
+fn the_reach_tree_of_a_user_lists_shortest_paths_first_and_expands_chains() {
+    let mut state = demo();
+    apply_all(&mut state, [Command::SelectTab(1), Command::StartSearch]);
+    apply_all(&mut state, typed("maria.garcia"));
+    apply_all(&mut state, [Command::AcceptSearch, Command::Reach]);
+    let lines = reach_lines(&state);
+    // One hop away, at the top level, with the session length at the end.
+    assert!(
+        lines.iter().any(|(d, l)| *d == 0
+            && l.starts_with("OpsEntry (111111111111)")
+            && l.ends_with("1 hop(s) · max 1 h")),
+        "{lines:#?}"
+    );
+    // Two hops away: hidden until the branch opens.
+    assert!(!lines.iter().any(|(_, l)| l.starts_with("ProdOperations")));
+    select_reach_line(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::Open]);
+    let lines = reach_lines(&state);
+    let ops = lines
+        .iter()
+        .find(|(_, l)| l.starts_with("ProdOperations"))
+        .expect("ProdOperations under OpsEntry");
+    assert_eq!(ops.0, 1, "one level down");
+    assert!(ops.1.contains("cross-account, chain<=1h"), "{}", ops.1);
+    // h closes the branch again; * opens them all.
+    apply_all(&mut state, [Command::Collapse]);
+    assert!(
+        !reach_lines(&state)
+            .iter()
+            .any(|(_, l)| l.starts_with("ProdOperations"))
+    );
+    apply_all(&mut state, [Command::ExpandAll]);
+    let all = reach_lines(&state);
+    assert!(
+        all.iter()
+            .any(|(d, l)| *d == 2 && l.starts_with("ProdDataRepair")),
+        "{all:#?}"
+    );
+    apply_all(&mut state, [Command::Back]);
+    assert!(state.overlay.is_none());
+}
+
+#[test]
+fn from_a_session_the_reach_tree_simulates_a_chained_hop_and_returns_to_the_tree() {
+    let mut state = demo();
+    select_role(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::Simulate]);
+    pick_caller_and_run(&mut state, "maria.garcia");
+    assert!(matches!(outcome(&state), FormOutcome::Issued { .. }));
+    apply_all(
+        &mut state,
+        [Command::Back, Command::FocusNext, Command::Reach],
+    );
+    assert!(reach_view(&state).title.contains("session"));
+    select_reach_line(&mut state, "ProdOperations");
+    apply_all(&mut state, [Command::Simulate]);
+    assert!(field(&state, FormField::Caller).starts_with("session "));
+    assert_eq!(field(&state, FormField::Role), "ProdOperations");
+    apply_all(&mut state, [Command::Run]);
+    match outcome(&state) {
+        FormOutcome::Issued { session } => {
+            let s = state.session(session).unwrap();
+            assert!(s.issued.chained);
+            assert_eq!(s.chain, ["maria.garcia", "OpsEntry", "ProdOperations"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Esc closes the form and shows the tree again.
+    apply_all(&mut state, [Command::Back]);
+    assert!(matches!(state.overlay, Some(Overlay::Reach(_))));
+}
+
+#[test]
+fn reach_needs_a_principal() {
+    let mut state = demo();
+    apply_all(&mut state, [Command::SelectTab(2), Command::Reach]);
+    assert!(state.overlay.is_none());
+    assert!(
+        state
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("reach tree starts from")
+    );
+}

@@ -317,12 +317,45 @@ fn role_detail_who_can_assume_stacked_without_colour() {
     insta::assert_snapshot!(out);
 }
 
+/// maria.garcia's reach tree with the OpsEntry branch open and its child selected.
+fn reach_tree(w: u16, h: u16) -> AppState {
+    let mut state = demo(w, h);
+    apply_all(&mut state, [Command::SelectTab(1), Command::StartSearch]);
+    apply_all(&mut state, typed("maria.garcia"));
+    apply_all(&mut state, [Command::AcceptSearch, Command::Reach]);
+    // OpsEntry is the second line: open it and step onto ProdOperations.
+    apply_all(&mut state, [Command::Down, Command::Open, Command::Down]);
+    state
+}
+
+#[test]
+fn reach_tree_of_a_user_with_a_branch_open() {
+    let state = reach_tree(120, 30);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn reach_tree_marks_the_selection_without_colour() {
+    let mut state = reach_tree(100, 24);
+    state.no_color = true;
+    let out = styled(&draw(&state));
+    assert!(
+        out.contains("▶   • ProdOperations") || out.contains("▶   ▸ ProdOperations"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("Yellow") && !out.contains("Red") && !out.contains("Green"),
+        "colour used under NO_COLOR"
+    );
+}
+
 #[test]
 fn no_screen_panics_at_any_size_from_1x1() {
     let mut states = vec![
         demo(10, 10),
         chained(),
         who_can_assume(10, 10, "ProdDatabaseAdmin", 3),
+        reach_tree(10, 10),
     ];
     let mut detail = demo(10, 10);
     select_role(&mut detail, "OpsEntry");

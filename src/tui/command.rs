@@ -63,6 +63,12 @@ pub enum Command {
     Inspect,
     /// `x`: end the selected session.
     EndSession,
+    /// `v`: the reach tree of the principal or session under the cursor.
+    Reach,
+    /// `h`/`←` in the reach tree: close the branch (or go to its parent).
+    Collapse,
+    /// `*` in the reach tree: open every branch.
+    ExpandAll,
     /// Space in the form: toggle the MFA box.
     Toggle,
     /// Ctrl-R in the form: run the simulation from any field.

@@ -18,10 +18,11 @@ pub enum Mode {
     Ask,
     Help,
     Popup,
+    Reach,
 }
 
 impl Mode {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::List,
         Self::Search,
         Self::Detail,
@@ -29,6 +30,7 @@ impl Mode {
         Self::Form,
         Self::Picker,
         Self::Ask,
+        Self::Reach,
         Self::Help,
         Self::Popup,
     ];
@@ -45,6 +47,7 @@ impl Mode {
             Self::Ask => "What can it do?",
             Self::Help => "Help",
             Self::Popup => "Pop-ups",
+            Self::Reach => "Reach tree",
         }
     }
 
@@ -64,6 +67,7 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Simulate(_)) => Mode::Form,
         Some(Overlay::Ask(_)) => Mode::Ask,
         Some(Overlay::Inspect { .. } | Overlay::Message { .. }) => Mode::Popup,
+        Some(Overlay::Reach(_)) => Mode::Reach,
         None if state.list().editing && state.detail.is_none() && state.focus == Focus::Main => {
             Mode::Search
         }
@@ -207,6 +211,10 @@ fn common_tail() -> Vec<Binding> {
     ]
 }
 
+fn reach_key(help: &'static str) -> Binding {
+    b(vec![c('v')], "v", help, false, Command::Reach)
+}
+
 /// The key table of `mode`.
 #[must_use]
 pub fn table(mode: Mode) -> Vec<Binding> {
@@ -234,6 +242,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 true,
                 Command::Simulate,
             ));
+            t.push(reach_key("what can this user or role reach? (tree)"));
             t.push(b(
                 vec![c('f')],
                 "f",
@@ -365,6 +374,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 true,
                 Command::YankArn,
             ));
+            t.push(reach_key("what can this user or role reach? (tree)"));
             t.push(b(
                 vec![c('Y')],
                 "Y",
@@ -405,6 +415,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 true,
                 Command::Inspect,
             ));
+            t.push(reach_key("what can this session reach? (tree)"));
             t.push(b(
                 vec![c('x')],
                 "x",
@@ -568,6 +579,45 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             ));
             t.push(b(
                 vec![k(KeyCode::Esc)],
+                "Esc",
+                "close",
+                true,
+                Command::Back,
+            ));
+        }
+        Mode::Reach => {
+            t.push(b(
+                vec![k(KeyCode::Enter), c('l'), k(KeyCode::Right)],
+                "Enter",
+                "open/close the branch",
+                true,
+                Command::Open,
+            ));
+            t.push(b(
+                vec![c('h'), k(KeyCode::Left)],
+                "h/←",
+                "close the branch (or go to its parent)",
+                false,
+                Command::Collapse,
+            ));
+            t.push(b(
+                vec![c('*')],
+                "*",
+                "open every branch",
+                true,
+                Command::ExpandAll,
+            ));
+            t.push(b(
+                vec![c('a')],
+                "a",
+                "simulate the hop into this role, pre-filled",
+                true,
+                Command::Simulate,
+            ));
+            t.extend(movement());
+            t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
+            t.push(b(
+                vec![k(KeyCode::Esc), c('q')],
                 "Esc",
                 "close",
                 true,

@@ -329,11 +329,21 @@ pub struct AskForm {
 /// An overlay on top of the main screen.
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
     Simulate(Box<SimForm>),
     Ask(AskForm),
-    Inspect { session: u32, scroll: usize },
-    Message { title: String, text: String },
+    Inspect {
+        session: u32,
+        scroll: usize,
+    },
+    Message {
+        title: String,
+        text: String,
+    },
+    /// The reach tree of a principal or session.
+    Reach(Box<crate::tui::access::ReachView>),
 }
 
 /// A simulated session.
@@ -414,6 +424,9 @@ pub struct AppState {
     pub detail: Option<Detail>,
     pub focus: Focus,
     pub overlay: Option<Overlay>,
+    /// Overlays under the current one, shown again when it closes (a form opened from the
+    /// reach tree goes back to the tree).
+    pub overlay_stack: Vec<Overlay>,
     pub sessions: Vec<Session>,
     pub next_session: u32,
     pub session_selected: usize,
@@ -479,6 +492,7 @@ impl AppState {
             detail: None,
             focus: Focus::Main,
             overlay: None,
+            overlay_stack: Vec::new(),
             sessions: Vec::new(),
             next_session: 1,
             session_selected: 0,

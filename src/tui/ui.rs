@@ -11,6 +11,7 @@ pub mod help;
 pub mod inspect;
 pub mod lesson;
 pub mod log;
+pub mod reach;
 pub mod sessions;
 pub mod simulate;
 pub mod status;
@@ -171,6 +172,7 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
     match &state.overlay {
         None => {}
         Some(Overlay::Help { scroll }) => help::render(frame, area, *scroll, theme),
+        Some(Overlay::Reach(view)) => reach::render(frame, area, view, theme),
         Some(Overlay::Simulate(form)) => simulate::render(frame, area, state, form, theme),
         Some(Overlay::Ask(ask)) => ask::render(frame, area, state, ask, theme),
         Some(Overlay::Inspect { session, scroll }) => {
@@ -193,6 +195,21 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
     }
     if let Some(scroll) = state.teach.glossary {
         glossary::render(frame, area, scroll, theme);
+    }
+}
+
+/// A line of a selectable list, highlighted when `selected` (the list also marks it `▶`,
+/// so the selection does not rest on colour).
+#[must_use]
+pub fn selectable(
+    line: ratatui::text::Line<'_>,
+    selected: bool,
+    theme: Theme,
+) -> ratatui::text::Line<'_> {
+    if selected {
+        line.style(theme.selected())
+    } else {
+        line
     }
 }
 

@@ -130,10 +130,23 @@ pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::ToggleHelp => {
-            state.overlay = match state.overlay {
-                Some(Overlay::Help { .. }) => None,
-                _ => Some(Overlay::Help { scroll: 0 }),
-            };
+            if matches!(state.overlay, Some(Overlay::Help { .. })) {
+                close_overlay(state);
+            } else {
+                push_overlay(state, Overlay::Help { scroll: 0 });
+            }
+        }
+        Command::Reach => reach(state, mode),
+        Command::Collapse => {
+            if let Some(Overlay::Reach(v)) = &mut state.overlay {
+                v.expand(Some(false));
+            }
+            keep_reach_visible(state);
+        }
+        Command::ExpandAll => {
+            if let Some(Overlay::Reach(v)) = &mut state.overlay {
+                v.expand_all();
+            }
         }
         Command::ToggleSessions => {
             state.sessions_collapsed = !state.sessions_collapsed;
@@ -265,6 +278,71 @@ pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
     fx
 }
 
+/// Shows `overlay` on top of the current one, which comes back when it closes.
+fn push_overlay(state: &mut AppState, overlay: Overlay) {
+    if let Some(below) = state.overlay.take() {
+        state.overlay_stack.push(below);
+    }
+    state.overlay = Some(overlay);
+}
+
+/// Closes the current overlay, showing again the one it was opened from.
+fn close_overlay(state: &mut AppState) {
+    state.overlay = state.overlay_stack.pop();
+}
+
+/// Opens the reach tree of the user or role under the cursor, or of the selected session.
+fn reach(state: &mut AppState, mode: Mode) {
+    use crate::tui::access::ReachFrom;
+    let inv = &state.inventory;
+    let from = match mode {
+        Mode::Sessions => state.selected_session().map(|s| ReachFrom::Session(s.id)),
+        Mode::Detail => state.detail.as_ref().and_then(|d| match d.subject {
+            Subject::Role(i) => inv
+                .roles
+                .get(i)
+                .map(|r| ReachFrom::Principal(r.arn.clone())),
+            Subject::User(i) => inv
+                .users
+                .get(i)
+                .map(|u| ReachFrom::Principal(u.arn.clone())),
+            _ => None,
+        }),
+        Mode::List => match state.tab {
+            Tab::Roles | Tab::Users => current_arn(state).map(ReachFrom::Principal),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(from) = from else {
+        status(
+            state,
+            "the reach tree starts from a user, a role or a session: select one and press v",
+            true,
+        );
+        return;
+    };
+    let graph = state.trust_graph();
+    match crate::tui::access::reach_view(state, &graph, from) {
+        Ok(view) => push_overlay(state, Overlay::Reach(Box::new(view))),
+        Err(e) => status(state, &e, true),
+    }
+}
+
+/// Keeps the reach tree's selected line inside the overlay.
+fn keep_reach_visible(state: &mut AppState) {
+    let rows = ui::reach::body_rows(state.width, state.height);
+    if let Some(Overlay::Reach(v)) = &mut state.overlay {
+        let n = v.lines().len();
+        v.selected = v.selected.min(n.saturating_sub(1));
+        if v.selected < v.scroll {
+            v.scroll = v.selected;
+        } else if v.selected >= v.scroll + rows {
+            v.scroll = v.selected + 1 - rows;
+        }
+    }
+}
+
 fn tick(state: &mut AppState, elapsed: std::time::Duration) {
     state.elapsed = elapsed;
     let now = state.clock.now(elapsed);
@@ -374,6 +452,7 @@ fn page_size(state: &AppState, mode: Mode) -> isize {
     let rows = match mode {
         Mode::Detail => ui::detail::pane_rows(a.main, state),
         Mode::Sessions => usize::from(a.sessions.height / 3),
+        Mode::Reach => ui::reach::body_rows(state.width, state.height),
         _ => usize::from(entity_list::rows_area(a.main).height),
     };
     isize::try_from(rows.max(1)).unwrap_or(1)
@@ -432,6 +511,12 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             {
                 p.selected = clamp_add(p.selected, delta, p.hits.len());
             }
+        }
+        Mode::Reach => {
+            if let Some(Overlay::Reach(v)) = &mut state.overlay {
+                v.selected = clamp_add(v.selected, delta, v.lines().len());
+            }
+            keep_reach_visible(state);
         }
         Mode::Ask => {}
     }
@@ -609,7 +694,7 @@ fn focus_step(state: &mut AppState, mode: Mode, delta: isize) {
             }
         }
         Mode::Sessions => state.focus = Focus::Main,
-        Mode::Picker | Mode::Help | Mode::Popup => {}
+        Mode::Picker | Mode::Help | Mode::Popup | Mode::Reach => {}
     }
 }
 
@@ -656,7 +741,13 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         }
         Mode::Picker => choose(state),
         Mode::Ask => ask(state),
-        Mode::Help | Mode::Popup => state.overlay = None,
+        Mode::Reach => {
+            if let Some(Overlay::Reach(v)) = &mut state.overlay {
+                v.expand(None);
+            }
+            keep_reach_visible(state);
+        }
+        Mode::Help | Mode::Popup => close_overlay(state),
         Mode::Detail => {}
     }
 }
@@ -668,7 +759,7 @@ fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
                 f.picker = None;
             }
         }
-        Mode::Form | Mode::Ask | Mode::Help | Mode::Popup => state.overlay = None,
+        Mode::Form | Mode::Ask | Mode::Help | Mode::Popup | Mode::Reach => close_overlay(state),
         Mode::Detail => state.detail = None,
         Mode::Sessions => state.focus = Focus::Main,
         Mode::List => {
@@ -757,7 +848,7 @@ fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefill) {
     }
     let hop = &hop;
     let form = state.prefilled_form(hop);
-    state.overlay = Some(Overlay::Simulate(Box::new(form)));
+    push_overlay(state, Overlay::Simulate(Box::new(form)));
     match &hop.note {
         Some(n) => status(state, n, false),
         None => status(
@@ -769,7 +860,15 @@ fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefill) {
 }
 
 fn simulate(state: &mut AppState) {
-    if state.focus == Focus::Main
+    if let Some(Overlay::Reach(v)) = &state.overlay {
+        match v.lines().get(v.selected).and_then(|l| l.prefill.clone()) {
+            Some(hop) => simulate_hop(state, &hop),
+            None => status(state, "no hop on this line to simulate", true),
+        }
+        return;
+    }
+    if state.overlay.is_none()
+        && state.focus == Focus::Main
         && let Some(hop) = selected_hop(state).cloned()
     {
         simulate_hop(state, &hop);

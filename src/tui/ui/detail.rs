@@ -142,12 +142,7 @@ pub fn render(frame: &mut Frame<'_>, main: Rect, state: &AppState, d: &Detail, t
                     // The marker carries the selection without colour.
                     *first = Span::styled("▶ ", theme.selected());
                 }
-                let line = Line::from(spans);
-                if selected {
-                    line.style(theme.selected())
-                } else {
-                    line
-                }
+                crate::tui::ui::selectable(Line::from(spans), selected, theme)
             })
             .collect();
         let reading = match (pane.list, d.plain) {

@@ -1,0 +1,85 @@
+//! The reach tree: every role a principal or session can get to, as an expandable tree
+//! (shortest paths first), each line ending with the longest session the role can then be
+//! given; broken hops (caller half missing) follow, marked `✗`.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::tui::access::ReachView;
+use crate::tui::theme::Theme;
+use crate::tui::ui::{centered, ellipsize, selectable};
+
+/// The overlay's rectangle within the screen `area`.
+#[must_use]
+pub fn rect(area: Rect) -> Rect {
+    centered(
+        area,
+        area.width.saturating_sub(4).max(1),
+        area.height.saturating_sub(2).max(1),
+    )
+}
+
+/// How many tree lines fit in the overlay on a screen of `width`×`height`.
+#[must_use]
+pub fn body_rows(width: u16, height: u16) -> usize {
+    usize::from(
+        rect(Rect::new(0, 0, width, height))
+            .height
+            .saturating_sub(2),
+    )
+    .max(1)
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ReachView, theme: Theme) {
+    let r = rect(area);
+    frame.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(Span::styled(format!(" {} ", view.title), theme.title()))
+        .border_style(theme.border(true));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let lines = view.lines();
+    let rows = usize::from(inner.height);
+    let start = view.scroll.min(lines.len().saturating_sub(1));
+    let width = usize::from(inner.width);
+    let out: Vec<Line> = lines
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(rows)
+        .map(|(i, l)| {
+            let selected = i == view.selected;
+            let mark = match (l.row.is_some(), l.has_children, l.expanded) {
+                (false, _, _) => "  ",
+                (true, true, true) => "▾ ",
+                (true, true, false) => "▸ ",
+                (true, false, _) => "• ",
+            };
+            let mut spans = vec![
+                Span::styled(
+                    if selected { "▶ " } else { "  " },
+                    if selected {
+                        theme.selected()
+                    } else {
+                        theme.dim()
+                    },
+                ),
+                Span::raw(format!("{}{mark}", "  ".repeat(l.depth))),
+            ];
+            let mut used = 4 + 2 * l.depth;
+            for (tok, s) in &l.text {
+                let room = width.saturating_sub(used);
+                if room == 0 {
+                    break;
+                }
+                let s = ellipsize(s, room);
+                used += s.chars().count();
+                spans.push(Span::styled(s, theme.token(*tok)));
+            }
+            selectable(Line::from(spans), selected, theme)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(out), inner);
+}
