@@ -14,6 +14,7 @@ pub mod app;
 pub mod clock;
 pub mod command;
 pub mod detail;
+pub mod editor;
 pub mod event;
 pub mod facts;
 pub mod keymap;
@@ -25,5 +26,6 @@ pub mod state;
 pub mod theme;
 pub mod ui;
 pub mod update;
+pub mod whatif;
 
 pub use app::{Options, run, run_with};

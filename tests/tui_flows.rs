@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rolescope::engine::load::load_demo;
-use rolescope::tui::command::{Command, Effect};
+use rolescope::tui::command::{Command, EditKey, Effect};
 use rolescope::tui::facts::KINDS;
 use rolescope::tui::search::{Request, Sort};
 use rolescope::tui::sim::EngineSimulator;
@@ -687,5 +687,260 @@ fn reach_needs_a_principal() {
             .unwrap()
             .text
             .contains("reach tree starts from")
+    );
+}
+
+fn editor(state: &AppState) -> &rolescope::tui::whatif::EditorView {
+    match &state.overlay {
+        Some(Overlay::Editor(e)) => e,
+        other => panic!("no editor open: {other:?}"),
+    }
+}
+
+fn whatif_text(state: &AppState) -> String {
+    match &state.overlay {
+        Some(Overlay::WhatIf(v)) => v
+            .lines
+            .iter()
+            .map(|l| l.iter().map(|(_, s)| s.as_str()).collect::<String>() + "\n")
+            .collect(),
+        other => panic!("no what-if view open: {other:?}"),
+    }
+}
+
+/// Opens the built-in editor on ProdDatabaseAdmin's trust policy with the cursor at the
+/// end of its `"Effect"` line.
+fn edit_trust_effect(state: &mut AppState) {
+    select_role(state, "ProdDatabaseAdmin");
+    apply_all(
+        state,
+        [
+            Command::Open,
+            Command::Edit { external: false },
+            Command::Open,
+        ],
+    );
+    let row = editor(state)
+        .buffer
+        .lines
+        .iter()
+        .position(|l| l.contains("\"Effect\""))
+        .unwrap();
+    apply_all(state, std::iter::repeat_n(Command::Down, row));
+    apply_all(state, [Command::EditKey(EditKey::End)]);
+}
+
+#[test]
+fn a_refused_trust_edit_is_located_and_a_fixed_one_updates_who_can_assume_and_the_diff() {
+    let mut state = demo();
+    // A simulation to watch: sam.patel with MFA into ProdDatabaseAdmin.
+    who_can_assume(&mut state, "ProdDatabaseAdmin");
+    select_hop(&mut state, "sam.patel → ProdDatabaseAdmin");
+    apply_all(
+        &mut state,
+        [
+            Command::Simulate,
+            Command::Run,
+            Command::Back,
+            Command::Back,
+        ],
+    );
+    edit_trust_effect(&mut state);
+    let effect_row = editor(&state).buffer.row;
+    // "Allow", -> "Alow",  : IAM refuses it, pointing at the statement's Effect.
+    apply_all(&mut state, std::iter::repeat_n(Command::Backspace, 7));
+    apply_all(&mut state, typed("Alow\","));
+    apply_all(&mut state, [Command::Up, Command::Up, Command::Save]);
+    let ed = editor(&state);
+    let err = ed.error.clone().expect("refused");
+    assert!(err.starts_with("MalformedPolicyDocument"), "{err}");
+    assert!(err.contains("$.Statement[0].Effect"), "{err}");
+    assert_eq!(
+        ed.buffer.row, effect_row,
+        "the cursor goes to the located line"
+    );
+    assert!(!state.whatif.is_edited(), "nothing applied");
+    // Fixed to Deny: accepted, the diff shows who lost access.
+    apply_all(&mut state, [Command::EditKey(EditKey::End)]);
+    apply_all(&mut state, std::iter::repeat_n(Command::Backspace, 6));
+    apply_all(&mut state, typed("Deny\","));
+    apply_all(&mut state, [Command::Save]);
+    assert_eq!(state.whatif.edits().len(), 1);
+    let diff = whatif_text(&state);
+    assert!(
+        diff.contains("- lost    sam.patel → ProdDatabaseAdmin"),
+        "{diff}"
+    );
+    assert!(diff.contains("when run:   ALLOWED"), "{diff}");
+    assert!(diff.contains("data now:   REFUSED"), "{diff}");
+    // The loaded data is untouched; the detail view shows the edited data.
+    let base = state.whatif.base();
+    assert!(base.roles.iter().any(
+        |r| r.name == "ProdDatabaseAdmin" && r.trust_policy.json.to_string().contains("Allow")
+    ));
+    apply_all(&mut state, [Command::Back]);
+    let d = state.detail.as_ref().unwrap();
+    assert!(
+        d.panes[0].raw.contains("\"Deny\""),
+        "trust pane shows the edit"
+    );
+    assert!(
+        d.panes[2].raw.contains("0 principal(s) can get in"),
+        "{}",
+        d.panes[2].raw
+    );
+    // Undo one by one brings sam.patel back.
+    apply_all(&mut state, [Command::WhatIf, Command::Undo]);
+    assert!(!state.whatif.is_edited());
+    assert!(whatif_text(&state).contains("data now:   ALLOWED"));
+    apply_all(&mut state, [Command::Back]);
+    assert!(who_text(&state).contains("sam.patel → ProdDatabaseAdmin"));
+}
+
+#[test]
+fn max_session_duration_is_checked_by_the_prompt_and_shows_in_who_can_assume() {
+    let mut state = demo();
+    select_role(&mut state, "northwind-engagement");
+    apply_all(
+        &mut state,
+        [Command::Open, Command::Edit { external: false }],
+    );
+    let last = match &state.overlay {
+        Some(Overlay::EditMenu(m)) => m.choices.len() - 1,
+        other => panic!("{other:?}"),
+    };
+    apply_all(&mut state, std::iter::repeat_n(Command::Down, last));
+    apply_all(&mut state, [Command::Open, Command::ClearInput]);
+    apply_all(&mut state, typed("100"));
+    apply_all(&mut state, [Command::Open]);
+    match &state.overlay {
+        Some(Overlay::Prompt(p)) => {
+            let e = p.error.clone().unwrap();
+            assert!(e.starts_with("ValidationError"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    apply_all(&mut state, [Command::ClearInput]);
+    apply_all(&mut state, typed("3600"));
+    apply_all(&mut state, [Command::Open, Command::Back]);
+    assert!(
+        who_text(&state).contains("user priya.nair · directly · 1 hop(s) · max 1 h"),
+        "{}",
+        who_text(&state)
+    );
+    // Discard all: back to four hours.
+    apply_all(
+        &mut state,
+        [Command::WhatIf, Command::Discard, Command::Back],
+    );
+    assert!(who_text(&state).contains("max 4 h"));
+}
+
+#[test]
+fn the_edited_data_saves_as_a_new_bundle_that_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("variant.json");
+    let mut state = demo();
+    edit_trust_effect(&mut state);
+    apply_all(&mut state, std::iter::repeat_n(Command::Backspace, 7));
+    apply_all(&mut state, typed("Deny\","));
+    apply_all(
+        &mut state,
+        [Command::Save, Command::SaveBundle, Command::ClearInput],
+    );
+    apply_all(&mut state, typed(path.to_str().unwrap()));
+    apply_all(&mut state, [Command::Open]);
+    assert!(
+        matches!(state.overlay, Some(Overlay::WhatIf(_))),
+        "{:?}",
+        state.overlay
+    );
+    let saved = rolescope::engine::load::load_paths(&[path]).unwrap();
+    let r = saved
+        .roles
+        .iter()
+        .find(|r| r.name == "ProdDatabaseAdmin")
+        .unwrap();
+    assert!(r.trust_policy.json.to_string().contains("Deny"));
+}
+
+#[test]
+fn the_external_editor_round_trip_applies_or_reopens_the_text_with_the_problem() {
+    let mut state = demo();
+    select_role(&mut state, "ProdDatabaseAdmin");
+    let fx = apply_all(
+        &mut state,
+        [
+            Command::Open,
+            Command::Edit { external: true },
+            Command::Open,
+        ],
+    );
+    let Some(Effect::ExternalEdit {
+        role,
+        kind,
+        text,
+        name,
+    }) = fx.last().cloned()
+    else {
+        panic!("{fx:?}");
+    };
+    assert!(name.ends_with(".json"));
+    // The editor could not start: a message, nothing applied.
+    apply_all(
+        &mut state,
+        [Command::EditorDone {
+            role: role.clone(),
+            kind: kind.clone(),
+            result: Err("cannot start the editor `nope`".into()),
+        }],
+    );
+    assert!(state.status.as_ref().unwrap().error);
+    assert!(!state.whatif.is_edited());
+    // Broken JSON comes back: the built-in editor opens on it at the error.
+    let broken = text.replacen("\"Version\"", "Version", 1);
+    apply_all(
+        &mut state,
+        [Command::EditorDone {
+            role: role.clone(),
+            kind: kind.clone(),
+            result: Ok(broken),
+        }],
+    );
+    let ed = editor(&state);
+    assert!(
+        ed.error
+            .as_ref()
+            .unwrap()
+            .contains("not valid JSON at line 2"),
+        "{:?}",
+        ed.error
+    );
+    assert_eq!(ed.buffer.row, 1);
+    // A good text is applied.
+    apply_all(&mut state, [Command::Back]);
+    let good = text.replacen("Allow", "Deny", 1);
+    apply_all(
+        &mut state,
+        [Command::EditorDone {
+            role,
+            kind,
+            result: Ok(good),
+        }],
+    );
+    assert_eq!(state.whatif.edits().len(), 1);
+}
+
+#[test]
+fn service_linked_roles_cannot_be_edited() {
+    let mut state = demo();
+    select_role(&mut state, "AWSServiceRoleForConfig");
+    apply_all(&mut state, [Command::Edit { external: false }]);
+    assert!(state.overlay.is_none());
+    let s = state.status.as_ref().unwrap();
+    assert!(
+        s.error && s.text.starts_with("UnmodifiableEntity"),
+        "{}",
+        s.text
     );
 }

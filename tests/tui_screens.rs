@@ -17,7 +17,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use rolescope::engine::load::load_demo;
-use rolescope::tui::command::Command;
+use rolescope::tui::command::{Command, EditKey};
 use rolescope::tui::sim::EngineSimulator;
 use rolescope::tui::state::AppState;
 use rolescope::tui::ui;
@@ -349,6 +349,69 @@ fn reach_tree_marks_the_selection_without_colour() {
     );
 }
 
+/// The built-in editor on ProdDatabaseAdmin's trust policy, its Effect changed to
+/// `effect` and saved.
+fn trust_edited(w: u16, h: u16, effect: &str) -> AppState {
+    let mut state = demo(w, h);
+    select_role(&mut state, "ProdDatabaseAdmin");
+    apply_all(
+        &mut state,
+        [
+            Command::Open,
+            Command::Edit { external: false },
+            Command::Open,
+        ],
+    );
+    // Line 6 is `"Effect": "Allow",`.
+    apply_all(&mut state, std::iter::repeat_n(Command::Down, 5));
+    apply_all(&mut state, [Command::EditKey(EditKey::End)]);
+    apply_all(&mut state, std::iter::repeat_n(Command::Backspace, 7));
+    apply_all(&mut state, typed(&format!("{effect}\",")));
+    apply_all(&mut state, [Command::Save]);
+    state
+}
+
+#[test]
+fn whatif_edit_menu() {
+    let mut state = demo(100, 30);
+    select_role(&mut state, "northwind-engagement");
+    apply_all(
+        &mut state,
+        [Command::Open, Command::Edit { external: false }],
+    );
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn whatif_editor_refusal_is_located() {
+    let state = trust_edited(100, 30, "Alow");
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn whatif_diff_after_an_edit() {
+    let state = trust_edited(120, 30, "Deny");
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn whatif_max_session_prompt_refusal() {
+    let mut state = demo(100, 24);
+    select_role(&mut state, "northwind-engagement");
+    apply_all(
+        &mut state,
+        [
+            Command::Open,
+            Command::Edit { external: false },
+            Command::Bottom,
+        ],
+    );
+    apply_all(&mut state, [Command::Open, Command::ClearInput]);
+    apply_all(&mut state, typed("50000"));
+    apply_all(&mut state, [Command::Open]);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
 #[test]
 fn no_screen_panics_at_any_size_from_1x1() {
     let mut states = vec![
@@ -356,6 +419,8 @@ fn no_screen_panics_at_any_size_from_1x1() {
         chained(),
         who_can_assume(10, 10, "ProdDatabaseAdmin", 3),
         reach_tree(10, 10),
+        trust_edited(10, 10, "Alow"),
+        trust_edited(10, 10, "Deny"),
     ];
     let mut detail = demo(10, 10);
     select_role(&mut detail, "OpsEntry");

@@ -140,8 +140,9 @@ fn event_loop(state: &mut AppState) -> std::io::Result<()> {
     let worker = Worker::spawn(state.indexes.to_vec(), move |r| {
         let _ = search_tx.send(AppEvent::Search(r));
     })?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let input = event::spawn_input(tx.clone(), Arc::clone(&stop))?;
+    let mut stop = Arc::new(AtomicBool::new(false));
+    let mut input = event::spawn_input(tx.clone(), Arc::clone(&stop))?;
+    let input_tx = tx.clone();
     let signals = event::spawn_signals(tx)?;
     let started = Instant::now();
     let size = terminal.size()?;
@@ -206,6 +207,34 @@ fn event_loop(state: &mut AppState) -> std::io::Result<()> {
                         let mut out = std::io::stdout();
                         write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()))?;
                         out.flush()?;
+                    }
+                    Effect::ExternalEdit {
+                        role,
+                        kind,
+                        name,
+                        text,
+                    } => {
+                        // The editor gets the real terminal and the keyboard: the input
+                        // thread stops reading first (within half a second) and a new one
+                        // starts afterwards; ours comes back whatever the editor did.
+                        stop.store(true, Ordering::Relaxed);
+                        let old = std::mem::replace(
+                            &mut input,
+                            std::thread::Builder::new().spawn(|| {})?,
+                        );
+                        let _ = old.join();
+                        restore();
+                        let result = crate::tui::editor::run_external(
+                            crate::tui::editor::configured().as_deref(),
+                            &name,
+                            &text,
+                        );
+                        setup(&mut std::io::stdout())?;
+                        terminal.clear()?;
+                        stop = Arc::new(AtomicBool::new(false));
+                        input = event::spawn_input(input_tx.clone(), Arc::clone(&stop))?;
+                        let _ = update::apply(state, Command::EditorDone { role, kind, result });
+                        state.dirty = true;
                     }
                     Effect::Suspend => {
                         restore();

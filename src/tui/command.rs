@@ -69,6 +69,28 @@ pub enum Command {
     Collapse,
     /// `*` in the reach tree: open every branch.
     ExpandAll,
+    /// `e` / `E`: choose one of the role's documents to edit (built-in editor / `$EDITOR`).
+    Edit {
+        external: bool,
+    },
+    /// `D`: the what-if edits and who gained or lost access.
+    WhatIf,
+    /// `u` in the what-if view: take back the newest edit.
+    Undo,
+    /// `X` in the what-if view: drop every edit.
+    Discard,
+    /// `W` in the what-if view: save the edited data as a new bundle (asks for a path).
+    SaveBundle,
+    /// Ctrl-S in the built-in editor: check and apply the edit.
+    Save,
+    /// Cursor and line keys of the built-in editor.
+    EditKey(EditKey),
+    /// `$EDITOR` returned: the edited text, or why it could not run.
+    EditorDone {
+        role: String,
+        kind: crate::engine::whatif::DocumentKind,
+        result: Result<String, String>,
+    },
     /// Space in the form: toggle the MFA box.
     Toggle,
     /// Ctrl-R in the form: run the simulation from any field.
@@ -81,12 +103,33 @@ pub enum Command {
     Lesson(crate::tui::lesson::LessonCommand),
 }
 
+/// Keys of the built-in editor beyond typing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditKey {
+    Left,
+    Right,
+    Home,
+    End,
+    Newline,
+    Delete,
+    Indent,
+}
+
 /// Something the loop must do outside the state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Search(Request),
     /// Copy text to the system clipboard (OSC 52).
     Clipboard(String),
+    /// Hand the terminal to `$EDITOR` on this text, then send back
+    /// [`Command::EditorDone`].
+    ExternalEdit {
+        role: String,
+        kind: crate::engine::whatif::DocumentKind,
+        /// A file name for the temporary file.
+        name: String,
+        text: String,
+    },
     Suspend,
     Quit,
 }

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::tui::command::Command;
+use crate::tui::command::{Command, EditKey};
 use crate::tui::state::{AppState, Focus, FormField, Overlay};
 
 /// The input modes, each with its own table.
@@ -19,10 +19,14 @@ pub enum Mode {
     Help,
     Popup,
     Reach,
+    EditMenu,
+    Editor,
+    Prompt,
+    WhatIf,
 }
 
 impl Mode {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 14] = [
         Self::List,
         Self::Search,
         Self::Detail,
@@ -31,6 +35,10 @@ impl Mode {
         Self::Picker,
         Self::Ask,
         Self::Reach,
+        Self::EditMenu,
+        Self::Editor,
+        Self::Prompt,
+        Self::WhatIf,
         Self::Help,
         Self::Popup,
     ];
@@ -48,13 +56,20 @@ impl Mode {
             Self::Help => "Help",
             Self::Popup => "Pop-ups",
             Self::Reach => "Reach tree",
+            Self::EditMenu => "What-if: which document",
+            Self::Editor => "Built-in editor",
+            Self::Prompt => "Prompt",
+            Self::WhatIf => "What-if edits and access diff",
         }
     }
 
     /// True when typed characters go into a text field.
     #[must_use]
     pub fn takes_text(self) -> bool {
-        matches!(self, Self::Search | Self::Form | Self::Picker | Self::Ask)
+        matches!(
+            self,
+            Self::Search | Self::Form | Self::Picker | Self::Ask | Self::Editor | Self::Prompt
+        )
     }
 }
 
@@ -68,6 +83,10 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Ask(_)) => Mode::Ask,
         Some(Overlay::Inspect { .. } | Overlay::Message { .. }) => Mode::Popup,
         Some(Overlay::Reach(_)) => Mode::Reach,
+        Some(Overlay::EditMenu(_)) => Mode::EditMenu,
+        Some(Overlay::Editor(_)) => Mode::Editor,
+        Some(Overlay::Prompt(_)) => Mode::Prompt,
+        Some(Overlay::WhatIf(_)) => Mode::WhatIf,
         None if state.list().editing && state.detail.is_none() && state.focus == Focus::Main => {
             Mode::Search
         }
@@ -215,6 +234,35 @@ fn reach_key(help: &'static str) -> Binding {
     b(vec![c('v')], "v", help, false, Command::Reach)
 }
 
+/// What-if keys: edit the role's documents (on a role), and the edits' view.
+fn whatif_keys(on_role: bool) -> Vec<Binding> {
+    let mut t = Vec::new();
+    if on_role {
+        t.push(b(
+            vec![c('e')],
+            "e",
+            "what-if: edit trust, a policy, the boundary or max session (built-in editor)",
+            false,
+            Command::Edit { external: false },
+        ));
+        t.push(b(
+            vec![c('E')],
+            "E",
+            "what-if: edit in $EDITOR",
+            false,
+            Command::Edit { external: true },
+        ));
+    }
+    t.push(b(
+        vec![c('D')],
+        "D",
+        "what-if edits: who gained or lost access; undo, discard, save",
+        false,
+        Command::WhatIf,
+    ));
+    t
+}
+
 /// The key table of `mode`.
 #[must_use]
 pub fn table(mode: Mode) -> Vec<Binding> {
@@ -243,6 +291,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 Command::Simulate,
             ));
             t.push(reach_key("what can this user or role reach? (tree)"));
+            t.extend(whatif_keys(true));
             t.push(b(
                 vec![c('f')],
                 "f",
@@ -375,6 +424,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 Command::YankArn,
             ));
             t.push(reach_key("what can this user or role reach? (tree)"));
+            t.extend(whatif_keys(true));
             t.push(b(
                 vec![c('Y')],
                 "Y",
@@ -416,6 +466,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 Command::Inspect,
             ));
             t.push(reach_key("what can this session reach? (tree)"));
+            t.extend(whatif_keys(false));
             t.push(b(
                 vec![c('x')],
                 "x",
@@ -618,6 +669,169 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
             t.push(b(
                 vec![k(KeyCode::Esc), c('q')],
+                "Esc",
+                "close",
+                true,
+                Command::Back,
+            ));
+        }
+        Mode::EditMenu => {
+            t.push(b(
+                vec![k(KeyCode::Enter)],
+                "Enter",
+                "edit this",
+                true,
+                Command::Open,
+            ));
+            t.extend(movement());
+            t.push(b(
+                vec![k(KeyCode::Esc), c('q')],
+                "Esc",
+                "cancel",
+                true,
+                Command::Back,
+            ));
+        }
+        Mode::Editor => {
+            t.push(b(
+                vec![ctrl('s')],
+                "Ctrl-S",
+                "check as IAM would and apply the edit",
+                true,
+                Command::Save,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Esc)],
+                "Esc",
+                "cancel the edit",
+                true,
+                Command::Back,
+            ));
+            let keys: [(Vec<KeyEvent>, &'static str, &'static str, Command); 12] = [
+                (vec![k(KeyCode::Up)], "↑", "line up", Command::Up),
+                (vec![k(KeyCode::Down)], "↓", "line down", Command::Down),
+                (
+                    vec![k(KeyCode::Left)],
+                    "←",
+                    "left",
+                    Command::EditKey(EditKey::Left),
+                ),
+                (
+                    vec![k(KeyCode::Right)],
+                    "→",
+                    "right",
+                    Command::EditKey(EditKey::Right),
+                ),
+                (
+                    vec![k(KeyCode::Home), ctrl('a')],
+                    "Home",
+                    "start of the line",
+                    Command::EditKey(EditKey::Home),
+                ),
+                (
+                    vec![k(KeyCode::End), ctrl('e')],
+                    "End",
+                    "end of the line",
+                    Command::EditKey(EditKey::End),
+                ),
+                (
+                    vec![k(KeyCode::Enter)],
+                    "Enter",
+                    "new line (keeps the indentation)",
+                    Command::EditKey(EditKey::Newline),
+                ),
+                (
+                    vec![k(KeyCode::Tab)],
+                    "Tab",
+                    "indent (two spaces)",
+                    Command::EditKey(EditKey::Indent),
+                ),
+                (
+                    vec![k(KeyCode::Backspace)],
+                    "⌫",
+                    "delete before the cursor",
+                    Command::Backspace,
+                ),
+                (
+                    vec![k(KeyCode::Delete)],
+                    "Del",
+                    "delete under the cursor",
+                    Command::EditKey(EditKey::Delete),
+                ),
+                (
+                    vec![ctrl('u')],
+                    "Ctrl-U",
+                    "empty the line",
+                    Command::ClearInput,
+                ),
+                (vec![k(KeyCode::PageUp)], "PgUp", "page up", Command::PageUp),
+            ];
+            for (keys, label, help, command) in keys {
+                t.push(b(keys, label, help, false, command));
+            }
+            t.push(b(
+                vec![k(KeyCode::PageDown)],
+                "PgDn",
+                "page down",
+                false,
+                Command::PageDown,
+            ));
+        }
+        Mode::Prompt => {
+            t.push(b(
+                vec![k(KeyCode::Enter)],
+                "Enter",
+                "save",
+                true,
+                Command::Open,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Backspace)],
+                "⌫",
+                "delete a character",
+                false,
+                Command::Backspace,
+            ));
+            t.push(b(
+                vec![ctrl('u')],
+                "Ctrl-U",
+                "clear",
+                false,
+                Command::ClearInput,
+            ));
+            t.push(b(
+                vec![k(KeyCode::Esc)],
+                "Esc",
+                "cancel",
+                true,
+                Command::Back,
+            ));
+        }
+        Mode::WhatIf => {
+            t.push(b(
+                vec![c('u')],
+                "u",
+                "undo the newest edit",
+                true,
+                Command::Undo,
+            ));
+            t.push(b(
+                vec![c('X')],
+                "X",
+                "discard every edit",
+                true,
+                Command::Discard,
+            ));
+            t.push(b(
+                vec![c('W')],
+                "W",
+                "save the edited data as a new bundle",
+                true,
+                Command::SaveBundle,
+            ));
+            t.extend(movement());
+            t.push(b(
+                vec![k(KeyCode::Esc), c('q'), c('D')],
                 "Esc",
                 "close",
                 true,

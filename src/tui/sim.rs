@@ -132,6 +132,12 @@ pub trait Simulator: Send + Sync {
         resource: &str,
         now: DateTime<Utc>,
     ) -> Answer;
+
+    /// Answers from `inventory` from now on (after a what-if edit). A simulator that reads
+    /// the inventory passed with each call needs nothing here.
+    fn reload(&self, inventory: Arc<Inventory>) {
+        let _ = inventory;
+    }
 }
 
 type Job = Box<dyn FnOnce(&sts::Simulator<'_>) + Send>;
@@ -154,6 +160,12 @@ impl EngineSimulator {
     /// # Errors
     /// When the thread cannot be spawned.
     pub fn spawn(inventory: Arc<Inventory>) -> std::io::Result<Self> {
+        Ok(Self {
+            jobs: Mutex::new(Some(Self::start(inventory)?)),
+        })
+    }
+
+    fn start(inventory: Arc<Inventory>) -> std::io::Result<Sender<Job>> {
         let (tx, rx) = channel::<Job>();
         std::thread::Builder::new()
             .name("rolescope-simulator".into())
@@ -165,9 +177,7 @@ impl EngineSimulator {
                     job(&simulator);
                 }
             })?;
-        Ok(Self {
-            jobs: Mutex::new(Some(tx)),
-        })
+        Ok(tx)
     }
 
     fn call<R: Send + 'static>(
@@ -382,6 +392,14 @@ fn issued(s: sts::Session, context: Vec<(String, String)>, region: String) -> Is
 }
 
 impl Simulator for EngineSimulator {
+    fn reload(&self, inventory: Arc<Inventory>) {
+        // A new thread compiles the edited data; the old one ends when its sender drops.
+        let next = Self::start(inventory).ok();
+        if let Ok(mut jobs) = self.jobs.lock() {
+            *jobs = next;
+        }
+    }
+
     fn assume(
         &self,
         _inventory: &Inventory,

@@ -344,6 +344,14 @@ pub enum Overlay {
     },
     /// The reach tree of a principal or session.
     Reach(Box<crate::tui::access::ReachView>),
+    /// Which of a role's documents a what-if edit changes.
+    EditMenu(Box<crate::tui::whatif::EditMenu>),
+    /// The built-in editor.
+    Editor(Box<crate::tui::whatif::EditorView>),
+    /// A one-line prompt (maximum session duration, bundle path).
+    Prompt(Box<crate::tui::whatif::Prompt>),
+    /// The what-if edits and who gained or lost access.
+    WhatIf(Box<crate::tui::whatif::WhatIfView>),
 }
 
 /// A simulated session.
@@ -413,7 +421,12 @@ pub struct Status {
 
 /// Everything the app knows.
 pub struct AppState {
+    /// The data on screen: the loaded data with the what-if edits applied.
     pub inventory: Arc<Inventory>,
+    /// The what-if overlay: the loaded data and the edits laid over it.
+    pub whatif: crate::engine::whatif::WhatIf,
+    /// The last simulation run from the form, run again after each edit.
+    pub last_run: Option<crate::tui::whatif::LastRun>,
     /// The trust graph of `inventory`, built the first time a view needs it.
     pub graph: Option<Arc<TrustGraph>>,
     pub role_facts: Arc<Vec<RoleFacts>>,
@@ -482,6 +495,8 @@ impl AppState {
             Arc::new(EntityIndex::new(facts::provider_entries(&inventory))),
         ];
         let mut state = Self {
+            whatif: crate::engine::whatif::WhatIf::new(Arc::clone(&inventory)),
+            last_run: None,
             inventory,
             graph: None,
             role_facts: Arc::new(role_facts),

@@ -4,6 +4,7 @@
 
 pub mod ask;
 pub mod detail;
+pub mod editor;
 pub mod entity_list;
 pub mod glossary;
 pub mod header;
@@ -15,6 +16,7 @@ pub mod reach;
 pub mod sessions;
 pub mod simulate;
 pub mod status;
+pub mod whatif;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -173,6 +175,10 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
         None => {}
         Some(Overlay::Help { scroll }) => help::render(frame, area, *scroll, theme),
         Some(Overlay::Reach(view)) => reach::render(frame, area, view, theme),
+        Some(Overlay::EditMenu(m)) => whatif::render_menu(frame, area, m, theme),
+        Some(Overlay::Editor(ed)) => editor::render(frame, area, ed, theme),
+        Some(Overlay::Prompt(p)) => whatif::render_prompt(frame, area, p, theme),
+        Some(Overlay::WhatIf(v)) => whatif::render_view(frame, area, v, theme),
         Some(Overlay::Simulate(form)) => simulate::render(frame, area, state, form, theme),
         Some(Overlay::Ask(ask)) => ask::render(frame, area, state, ask, theme),
         Some(Overlay::Inspect { session, scroll }) => {

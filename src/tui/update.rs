@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use nucleo_matcher::{Config, Matcher};
 
-use crate::tui::command::{Command, Effect};
+use crate::tui::command::{Command, EditKey, Effect};
 use crate::tui::detail;
+use crate::tui::editor::TextBuffer;
 use crate::tui::facts::KINDS;
 use crate::tui::keymap::{self, Mode};
 use crate::tui::search::{self, Request, Response, Searcher};
@@ -57,6 +58,12 @@ pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
             state.focus = Focus::Main;
             state.list_mut().editing = true;
         }
+        Command::Input(ch) if mode == Mode::Editor => {
+            editor_op(state, |b| b.insert(ch.encode_utf8(&mut [0; 4])));
+        }
+        Command::Paste(text) if mode == Mode::Editor => editor_op(state, |b| b.insert(&text)),
+        Command::Backspace if mode == Mode::Editor => editor_op(state, TextBuffer::backspace),
+        Command::ClearInput if mode == Mode::Editor => editor_op(state, TextBuffer::clear_line),
         Command::Input(ch) => input(state, mode, ch, &mut fx),
         Command::Paste(text) => edit(state, mode, &mut fx, |s| s.push_str(&text)),
         Command::Backspace => edit(state, mode, &mut fx, |s| {
@@ -137,6 +144,40 @@ pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::Reach => reach(state, mode),
+        Command::Edit { external } => edit_menu(state, mode, external),
+        Command::WhatIf => {
+            state.overlay = Some(Overlay::WhatIf(Box::new(crate::tui::whatif::view(state))));
+        }
+        Command::Undo => crate::tui::whatif::undo(state),
+        Command::Discard => crate::tui::whatif::discard(state),
+        Command::SaveBundle => {
+            if state.whatif.is_edited() {
+                state.overlay = Some(Overlay::Prompt(Box::new(crate::tui::whatif::Prompt {
+                    purpose: crate::tui::whatif::PromptFor::SaveBundle,
+                    text: "rolescope-what-if.json".to_owned(),
+                    error: None,
+                })));
+            } else {
+                status(
+                    state,
+                    "no what-if edit to save: the loaded data is unchanged",
+                    false,
+                );
+            }
+        }
+        Command::Save => crate::tui::whatif::save_editor(state),
+        Command::EditKey(k) => editor_op(state, |b| match k {
+            EditKey::Left => b.move_by(0, -1),
+            EditKey::Right => b.move_by(0, 1),
+            EditKey::Home => b.home(),
+            EditKey::End => b.end(),
+            EditKey::Newline => b.newline(),
+            EditKey::Delete => b.delete(),
+            EditKey::Indent => b.insert("  "),
+        }),
+        Command::EditorDone { role, kind, result } => {
+            crate::tui::whatif::editor_done(state, role, kind, result);
+        }
         Command::Collapse => {
             if let Some(Overlay::Reach(v)) = &mut state.overlay {
                 v.expand(Some(false));
@@ -276,6 +317,44 @@ pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Scroll(x, y, delta) => scroll_at(state, x, y, delta),
     }
     fx
+}
+
+/// Changes the built-in editor's text or cursor, keeping the cursor on screen.
+fn editor_op(state: &mut AppState, op: impl FnOnce(&mut TextBuffer)) {
+    let rows = editor_rows(state);
+    if let Some(Overlay::Editor(ed)) = &mut state.overlay {
+        op(&mut ed.buffer);
+        ed.buffer.follow(rows);
+    }
+}
+
+/// Text rows of the built-in editor on this screen.
+fn editor_rows(state: &AppState) -> usize {
+    ui::editor::body_rows(state.width, state.height)
+}
+
+/// Opens the what-if menu for the role under the cursor or in the detail view.
+fn edit_menu(state: &mut AppState, mode: Mode, external: bool) {
+    let role = match mode {
+        Mode::Detail => state.detail.as_ref().and_then(|d| match d.subject {
+            Subject::Role(i) => Some(i),
+            _ => None,
+        }),
+        Mode::List if state.tab == Tab::Roles => state.list().current(),
+        _ => None,
+    };
+    let Some(role) = role else {
+        status(
+            state,
+            "what-if edits change a role: select one in the roles list (1) and press e",
+            true,
+        );
+        return;
+    };
+    match crate::tui::whatif::menu(state, role, external) {
+        Ok(m) => state.overlay = Some(Overlay::EditMenu(Box::new(m))),
+        Err(e) => status(state, &e, true),
+    }
 }
 
 /// Shows `overlay` on top of the current one, which comes back when it closes.
@@ -452,7 +531,8 @@ fn page_size(state: &AppState, mode: Mode) -> isize {
     let rows = match mode {
         Mode::Detail => ui::detail::pane_rows(a.main, state),
         Mode::Sessions => usize::from(a.sessions.height / 3),
-        Mode::Reach => ui::reach::body_rows(state.width, state.height),
+        Mode::Reach | Mode::WhatIf => ui::reach::body_rows(state.width, state.height),
+        Mode::Editor => editor_rows(state),
         _ => usize::from(entity_list::rows_area(a.main).height),
     };
     isize::try_from(rows.max(1)).unwrap_or(1)
@@ -518,7 +598,24 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             }
             keep_reach_visible(state);
         }
-        Mode::Ask => {}
+        Mode::EditMenu => {
+            if let Some(Overlay::EditMenu(m)) = &mut state.overlay {
+                m.selected = clamp_add(m.selected, delta, m.choices.len());
+            }
+        }
+        Mode::Editor => {
+            let rows = editor_rows(state);
+            if let Some(Overlay::Editor(ed)) = &mut state.overlay {
+                ed.buffer.move_by(delta, 0);
+                ed.buffer.follow(rows);
+            }
+        }
+        Mode::WhatIf => {
+            if let Some(Overlay::WhatIf(v)) = &mut state.overlay {
+                v.scroll = clamp_add(v.scroll, delta, v.lines.len());
+            }
+        }
+        Mode::Ask | Mode::Prompt => {}
     }
 }
 
@@ -590,6 +687,12 @@ fn edit(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>, change: impl FnO
                 if let Some(v) = f.fields.get_mut(f.focus) {
                     change(v);
                 }
+            }
+        }
+        Mode::Prompt => {
+            if let Some(Overlay::Prompt(p)) = &mut state.overlay {
+                change(&mut p.text);
+                p.error = None;
             }
         }
         Mode::Picker => {
@@ -695,11 +798,11 @@ fn focus_step(state: &mut AppState, mode: Mode, delta: isize) {
         }
         Mode::Sessions => state.focus = Focus::Main,
         Mode::Picker | Mode::Help | Mode::Popup | Mode::Reach => {}
+        Mode::EditMenu | Mode::Editor | Mode::Prompt | Mode::WhatIf => {}
     }
 }
 
 fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
-    let _ = fx;
     match mode {
         Mode::List | Mode::Search => {
             let Some(i) = state.list().current() else {
@@ -747,6 +850,13 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
             }
             keep_reach_visible(state);
         }
+        Mode::EditMenu => {
+            if let Some(Overlay::EditMenu(m)) = state.overlay.clone() {
+                fx.extend(crate::tui::whatif::choose(state, &m));
+            }
+        }
+        Mode::Prompt => crate::tui::whatif::submit_prompt(state),
+        Mode::Editor | Mode::WhatIf => {}
         Mode::Help | Mode::Popup => close_overlay(state),
         Mode::Detail => {}
     }
@@ -759,7 +869,15 @@ fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
                 f.picker = None;
             }
         }
-        Mode::Form | Mode::Ask | Mode::Help | Mode::Popup | Mode::Reach => close_overlay(state),
+        Mode::Form
+        | Mode::Ask
+        | Mode::Help
+        | Mode::Popup
+        | Mode::Reach
+        | Mode::EditMenu
+        | Mode::Editor
+        | Mode::Prompt
+        | Mode::WhatIf => close_overlay(state),
         Mode::Detail => state.detail = None,
         Mode::Sessions => state.focus = Focus::Main,
         Mode::List => {
@@ -966,6 +1084,17 @@ fn run_form(state: &mut AppState) {
         .assume(&state.inventory, &view, &input, state.now);
     let mut chain_names =
         session.map_or_else(|| vec![state.caller_name(&caller)], |s| s.chain.clone());
+    let role_label = role_index
+        .and_then(|r| state.inventory.roles.get(r))
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    state.last_run = Some(crate::tui::whatif::LastRun {
+        caller: caller.clone(),
+        input: input.clone(),
+        label: format!("{} → {role_label}", chain_names.join(" → ")),
+        first: crate::tui::whatif::describe_outcome(result.clone()),
+        now: None,
+    });
     let role = role_index.and_then(|r| state.inventory.roles.get(r));
     let role_name = role.map(|r| r.name.clone()).unwrap_or_default();
     let outcome = match result {

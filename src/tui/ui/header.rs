@@ -45,6 +45,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
+    if state.whatif.is_edited() {
+        // What is on screen is not the loaded data: say so in words, not only colour.
+        spans.push(Span::styled(
+            format!(" WHAT-IF: {} edit(s), D ", state.whatif.edits().len()),
+            theme.warn(),
+        ));
+    }
     let you = match state.you() {
         Some(s) => format!("you: {} ({})", s.role_name, s.chain.join(" → ")),
         None => "you: nobody yet (simulate with a)".to_owned(),

@@ -1,0 +1,411 @@
+//! Editing a policy document for a what-if edit: the built-in editor's text buffer, finding
+//! the line a validation finding's JSON path points at, and handing the text to the user's
+//! `$VISUAL`/`$EDITOR` (the loop suspends the screen around it). Nothing here draws.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::process::Command;
+
+use crate::engine::whatif::{DocumentKind, EditError};
+
+/// A multi-line text with a cursor (row, column in characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextBuffer {
+    pub lines: Vec<String>,
+    pub row: usize,
+    pub col: usize,
+    /// The first line on screen.
+    pub scroll: usize,
+}
+
+fn byte_at(s: &str, col: usize) -> usize {
+    s.char_indices().nth(col).map_or(s.len(), |(i, _)| i)
+}
+
+impl TextBuffer {
+    #[must_use]
+    pub fn new(text: &str) -> Self {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        Self {
+            lines,
+            row: 0,
+            col: 0,
+            scroll: 0,
+        }
+    }
+
+    #[must_use]
+    pub fn text(&self) -> String {
+        let mut t = self.lines.join("\n");
+        t.push('\n');
+        t
+    }
+
+    fn line_len(&self, row: usize) -> usize {
+        self.lines.get(row).map_or(0, |l| l.chars().count())
+    }
+
+    fn clamp(&mut self) {
+        self.row = self.row.min(self.lines.len().saturating_sub(1));
+        self.col = self.col.min(self.line_len(self.row));
+    }
+
+    /// Inserts text at the cursor; newlines split the line.
+    pub fn insert(&mut self, text: &str) {
+        self.clamp();
+        for (i, part) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.newline();
+            }
+            let part = part.replace('\r', "").replace('\t', "  ");
+            let line = &mut self.lines[self.row];
+            let at = byte_at(line, self.col);
+            line.insert_str(at, &part);
+            self.col += part.chars().count();
+        }
+    }
+
+    /// Splits the line at the cursor, keeping the line's indentation.
+    pub fn newline(&mut self) {
+        self.clamp();
+        let line = &mut self.lines[self.row];
+        let at = byte_at(line, self.col);
+        let rest = line.split_off(at);
+        let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+        self.row += 1;
+        self.col = indent.chars().count();
+        self.lines
+            .insert(self.row, format!("{indent}{}", rest.trim_start()));
+    }
+
+    /// Deletes the character before the cursor, joining lines at a line start.
+    pub fn backspace(&mut self) {
+        self.clamp();
+        if self.col > 0 {
+            let line = &mut self.lines[self.row];
+            let at = byte_at(line, self.col - 1);
+            line.remove(at);
+            self.col -= 1;
+        } else if self.row > 0 {
+            let line = self.lines.remove(self.row);
+            self.row -= 1;
+            self.col = self.line_len(self.row);
+            self.lines[self.row].push_str(&line);
+        }
+    }
+
+    /// Deletes the character under the cursor, joining the next line at a line end.
+    pub fn delete(&mut self) {
+        self.clamp();
+        if self.col < self.line_len(self.row) {
+            let line = &mut self.lines[self.row];
+            let at = byte_at(line, self.col);
+            line.remove(at);
+        } else if self.row + 1 < self.lines.len() {
+            let next = self.lines.remove(self.row + 1);
+            self.lines[self.row].push_str(&next);
+        }
+    }
+
+    /// Empties the line under the cursor.
+    pub fn clear_line(&mut self) {
+        self.clamp();
+        self.lines[self.row].clear();
+        self.col = 0;
+    }
+
+    /// Moves the cursor by rows (up/down, keeping the column where it can) or by columns
+    /// (left/right, across line ends).
+    pub fn move_by(&mut self, rows: isize, cols: isize) {
+        self.clamp();
+        if rows != 0 {
+            let max = self.lines.len().saturating_sub(1);
+            self.row = self.row.saturating_add_signed(rows).min(max);
+            self.col = self.col.min(self.line_len(self.row));
+        }
+        if cols < 0 {
+            if self.col > 0 {
+                self.col -= 1;
+            } else if self.row > 0 {
+                self.row -= 1;
+                self.col = self.line_len(self.row);
+            }
+        } else if cols > 0 {
+            if self.col < self.line_len(self.row) {
+                self.col += 1;
+            } else if self.row + 1 < self.lines.len() {
+                self.row += 1;
+                self.col = 0;
+            }
+        }
+    }
+
+    pub fn home(&mut self) {
+        self.col = 0;
+    }
+
+    pub fn end(&mut self) {
+        self.clamp();
+        self.col = self.line_len(self.row);
+    }
+
+    /// Puts the cursor at a 1-based line and column (as serde_json reports them).
+    pub fn goto(&mut self, line: usize, column: usize) {
+        self.row = line.saturating_sub(1);
+        self.col = column.saturating_sub(1);
+        self.clamp();
+    }
+
+    /// Scrolls so the cursor is inside a window of `rows` lines.
+    pub fn follow(&mut self, rows: usize) {
+        let rows = rows.max(1);
+        if self.row < self.scroll {
+            self.scroll = self.row;
+        } else if self.row >= self.scroll + rows {
+            self.scroll = self.row + 1 - rows;
+        }
+    }
+}
+
+/// The 1-based line each JSON path of `text` starts on (`$`, `$.Statement`,
+/// `$.Statement[1].Condition.StringEquals`), in the notation validation findings use.
+/// Text that is not JSON yields what was read before the error.
+#[must_use]
+pub fn json_path_lines(text: &str) -> HashMap<String, usize> {
+    enum Frame {
+        Object { path: String, key: Option<String> },
+        Array { path: String, index: usize },
+    }
+    let mut out = HashMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut line = 1;
+    let mut chars = text.chars().peekable();
+    // The path of the value about to start.
+    let value_path = |stack: &[Frame]| -> String {
+        match stack.last() {
+            None => "$".to_owned(),
+            Some(Frame::Object { path, key }) => format!("{path}.{}", key.as_deref().unwrap_or("")),
+            Some(Frame::Array { path, index }) => format!("{path}[{index}]"),
+        }
+    };
+    let mut expecting_key = false;
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\n' => line += 1,
+            '"' => {
+                let mut s = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            if let Some(e) = chars.next() {
+                                s.push(e);
+                            }
+                        }
+                        '"' => break,
+                        '\n' => {
+                            line += 1;
+                            s.push(c);
+                        }
+                        _ => s.push(c),
+                    }
+                }
+                if expecting_key {
+                    if let Some(Frame::Object { key, .. }) = stack.last_mut() {
+                        *key = Some(s);
+                    }
+                    expecting_key = false;
+                } else {
+                    out.entry(value_path(&stack)).or_insert(line);
+                }
+            }
+            '{' => {
+                let path = value_path(&stack);
+                out.entry(path.clone()).or_insert(line);
+                stack.push(Frame::Object { path, key: None });
+                expecting_key = true;
+            }
+            '[' => {
+                let path = value_path(&stack);
+                out.entry(path.clone()).or_insert(line);
+                stack.push(Frame::Array { path, index: 0 });
+            }
+            '}' | ']' => {
+                stack.pop();
+                expecting_key = false;
+            }
+            ',' => match stack.last_mut() {
+                Some(Frame::Array { index, .. }) => *index += 1,
+                Some(Frame::Object { .. }) => expecting_key = true,
+                None => {}
+            },
+            c if !c.is_whitespace() && c != ':' => {
+                out.entry(value_path(&stack)).or_insert(line);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The 1-based line a JSON path points at: the path itself, or the nearest enclosing one
+/// found (`$.Statement[0].Condition.Bool.aws:X` → the `Bool` line when the key is odd).
+#[must_use]
+pub fn locate(text: &str, path: &str) -> Option<usize> {
+    let lines = json_path_lines(text);
+    let mut p = path.to_owned();
+    loop {
+        if let Some(l) = lines.get(&p) {
+            return Some(*l);
+        }
+        let cut = p.rfind(['.', '['])?;
+        p.truncate(cut);
+    }
+}
+
+/// Where an edit was refused: the message, and the 1-based line and column to put the
+/// cursor on when the problem can be located.
+#[must_use]
+pub fn refusal(text: &str, err: &EditError) -> (String, Option<(usize, usize)>) {
+    let at = match err {
+        EditError::Syntax { line, column, .. } => Some((*line, *column)),
+        EditError::Malformed { findings, .. } => findings
+            .first()
+            .and_then(|f| locate(text, &f.path))
+            .map(|l| (l, 1)),
+        _ => None,
+    };
+    (err.to_string(), at)
+}
+
+/// A file name for the document being edited (the extension lets editors highlight it).
+#[must_use]
+pub fn file_name(role: &str, kind: &DocumentKind) -> String {
+    let name = role.rsplit('/').next().unwrap_or("role");
+    let what = match kind {
+        DocumentKind::Trust => "trust-policy".to_owned(),
+        DocumentKind::Inline(n) => format!("inline-{n}"),
+        DocumentKind::Boundary => "boundary".to_owned(),
+    };
+    let safe: String = format!("{name}-{what}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("rolescope-{safe}.json")
+}
+
+/// The editor command the user chose: `$VISUAL`, else `$EDITOR`.
+#[must_use]
+pub fn configured() -> Option<String> {
+    ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .map(|v| v.to_string_lossy().trim().to_owned())
+        .find(|v| !v.is_empty())
+}
+
+/// Writes `text` to a temporary file named `name`, runs `editor` on it (the command may
+/// carry arguments, as in `code --wait`), and reads the file back.
+///
+/// # Errors
+/// A sentence saying what went wrong and what to do: the editor is not set, cannot be
+/// started, exits with a failure, or the file cannot be written or read.
+pub fn run_external(editor: Option<&str>, name: &str, text: &str) -> Result<String, String> {
+    let editor = editor.ok_or(
+        "no editor configured: set $EDITOR (or $VISUAL), or press e for the built-in editor",
+    )?;
+    let mut words = editor.split_whitespace();
+    let program = words
+        .next()
+        .ok_or("$EDITOR is empty: set it, or press e for the built-in editor")?;
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("rolescope-{}-{call}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    let path = dir.join(name);
+    let write = |path: &std::path::Path| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(path)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()
+    };
+    write(&path).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    let status = Command::new(program).args(words).arg(&path).status();
+    let result = match status {
+        Err(e) => Err(format!(
+            "cannot start the editor `{editor}`: {e}; set $EDITOR to an installed editor, or press e for the built-in one"
+        )),
+        Ok(s) if !s.success() => Err(format!(
+            "the editor `{editor}` exited with {s}; the edit was not applied"
+        )),
+        Ok(_) => std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read back `{}`: {e}", path.display())),
+    };
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_dir(&dir);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_newlines_and_deleting_edit_the_buffer_like_a_text_field() {
+        let mut b = TextBuffer::new("{\n  \"a\": 1\n}");
+        b.goto(2, 9);
+        b.insert(",");
+        b.newline();
+        b.insert("\"b\": 2");
+        assert_eq!(b.text(), "{\n  \"a\": 1,\n  \"b\": 2\n}\n");
+        b.backspace();
+        b.move_by(0, -1);
+        b.delete();
+        assert_eq!(b.lines[2], "  \"b\":");
+        b.home();
+        b.backspace();
+        assert_eq!(b.lines[1], "  \"a\": 1,  \"b\":");
+    }
+
+    #[test]
+    fn json_paths_map_to_their_lines() {
+        let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\"\n    },\n    {\n      \"Effect\": \"Alow\",\n      \"Action\": \"s3:*\"\n    }\n  ]\n}\n";
+        let lines = json_path_lines(text);
+        assert_eq!(lines["$.Version"], 2);
+        assert_eq!(lines["$.Statement[1]"], 7);
+        assert_eq!(lines["$.Statement[1].Effect"], 8);
+        assert_eq!(locate(text, "$.Statement[1].Action"), Some(9));
+        // An unknown key falls back to its statement.
+        assert_eq!(locate(text, "$.Statement[1].Resource"), Some(7));
+    }
+
+    #[test]
+    fn a_missing_or_failing_editor_is_reported_not_fatal() {
+        let e = run_external(None, "missing.json", "{}").unwrap_err();
+        assert!(e.contains("set $EDITOR"), "{e}");
+        let e =
+            run_external(Some("rolescope-no-such-editor-xyz"), "missing.json", "{}").unwrap_err();
+        assert!(e.contains("cannot start the editor"), "{e}");
+        let e = run_external(Some("false"), "failing.json", "{}").unwrap_err();
+        assert!(e.contains("exited with"), "{e}");
+    }
+
+    #[test]
+    fn an_editor_command_with_arguments_edits_the_file() {
+        // `sed -i` stands in for a person: it rewrites the file in place and exits 0.
+        let out = run_external(
+            Some("sed -i s/Allow/Deny/"),
+            "edited.json",
+            "{\"Effect\":\"Allow\"}\n",
+        )
+        .unwrap();
+        assert_eq!(out, "{\"Effect\":\"Deny\"}\n");
+    }
+}
