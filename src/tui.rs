@@ -27,5 +27,6 @@ pub mod theme;
 pub mod ui;
 pub mod update;
 pub mod whatif;
+pub mod wizard;
 
 pub use app::{Options, run, run_with};

@@ -944,3 +944,92 @@ fn service_linked_roles_cannot_be_edited() {
         s.text
     );
 }
+
+fn wizard_report(state: &AppState) -> String {
+    match &state.overlay {
+        Some(Overlay::Wizard(w)) => match &w.stage {
+            rolescope::tui::wizard::Stage::Report(d) => d
+                .lines
+                .iter()
+                .map(|l| l.iter().map(|(_, s)| s.as_str()).collect::<String>() + "\n")
+                .collect(),
+            other => panic!("no report yet: {other:?}"),
+        },
+        other => panic!("no wizard open: {other:?}"),
+    }
+}
+
+/// From the roles list: `T`, the symptom at `index`, the caller picked, diagnosed.
+fn wizard_for(state: &mut AppState, role: &str, symptom: usize, caller: &str) {
+    select_role(state, role);
+    apply_all(state, [Command::Troubleshoot]);
+    apply_all(state, std::iter::repeat_n(Command::Down, symptom));
+    apply_all(state, [Command::Open]);
+    match &state.overlay {
+        Some(Overlay::Simulate(f)) => {
+            assert!(f.wizard.is_some());
+            assert_eq!(f.field(FormField::Role), role);
+        }
+        other => panic!("{other:?}"),
+    }
+    pick_caller_and_run(state, caller);
+}
+
+#[test]
+fn the_wizard_finds_the_missing_half_and_its_fix_goes_through_the_what_if_overlay() {
+    let mut state = demo();
+    // "cross-account access does not work" is the eighth symptom.
+    wizard_for(&mut state, "QAReleaseVerifier", 7, "noah.kim");
+    let report = wizard_report(&state);
+    assert!(
+        report.contains("symptom: cross-account access does not work"),
+        "{report}"
+    );
+    assert!(report.contains("✗ FAILS"), "{report}");
+    assert!(report.contains("allow-sts-assumerole"), "{report}");
+    assert!(report.contains("RESULT: the call still fails"), "{report}");
+    apply_all(&mut state, [Command::ApplyFixes]);
+    let report = wizard_report(&state);
+    assert!(report.contains("── applied ──"), "{report}");
+    assert!(report.contains("RESULT: the call succeeds"), "{report}");
+    // The fix is a what-if edit: it shows in the diff and can be undone.
+    assert_eq!(state.whatif.edits().len(), 1);
+    apply_all(&mut state, [Command::WhatIf]);
+    let diff = whatif_text(&state);
+    assert!(
+        diff.contains("+ gained  noah.kim → QAReleaseVerifier"),
+        "{diff}"
+    );
+    apply_all(&mut state, [Command::Undo]);
+    assert!(!state.whatif.is_edited());
+}
+
+#[test]
+fn a_request_fix_changes_the_call_not_the_data() {
+    let mut state = demo();
+    // "the role needs MFA and the call has none" is the fifth symptom.
+    wizard_for(&mut state, "ProdDatabaseAdmin", 4, "sam.patel");
+    let report = wizard_report(&state);
+    assert!(report.contains("(change the call)"), "{report}");
+    apply_all(&mut state, [Command::ApplyFixes]);
+    assert!(wizard_report(&state).contains("RESULT: the call succeeds"));
+    assert!(!state.whatif.is_edited(), "no data changed");
+}
+
+#[test]
+fn from_a_refused_simulation_ctrl_t_diagnoses_the_same_call_and_esc_returns_to_it() {
+    let mut state = demo();
+    select_role(&mut state, "QAReleaseVerifier");
+    apply_all(&mut state, [Command::Simulate]);
+    pick_caller_and_run(&mut state, "noah.kim");
+    assert!(matches!(outcome(&state), FormOutcome::Refused(_)));
+    apply_all(&mut state, [Command::Troubleshoot]);
+    let report = wizard_report(&state);
+    assert!(
+        report.contains("symptom: check everything for a caller and a role"),
+        "{report}"
+    );
+    assert!(report.contains("noah.kim → QAReleaseVerifier"), "{report}");
+    apply_all(&mut state, [Command::Back]);
+    assert!(matches!(outcome(&state), FormOutcome::Refused(_)));
+}

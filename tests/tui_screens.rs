@@ -412,6 +412,39 @@ fn whatif_max_session_prompt_refusal() {
     insta::assert_snapshot!(text(&draw(&state)));
 }
 
+/// The wizard on "cross-account access does not work" for noah.kim → QAReleaseVerifier.
+fn wizard_report(w: u16, h: u16) -> AppState {
+    let mut state = demo(w, h);
+    select_role(&mut state, "QAReleaseVerifier");
+    apply_all(&mut state, [Command::Troubleshoot]);
+    apply_all(&mut state, std::iter::repeat_n(Command::Down, 7));
+    apply_all(&mut state, [Command::Open, Command::Open]);
+    apply_all(&mut state, typed("noah.kim"));
+    apply_all(&mut state, [Command::Open, Command::Run]);
+    state
+}
+
+#[test]
+fn wizard_symptoms() {
+    let mut state = demo(100, 30);
+    select_role(&mut state, "QAReleaseVerifier");
+    apply_all(&mut state, [Command::Troubleshoot, Command::Down]);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn wizard_report_with_fix_offered() {
+    let state = wizard_report(120, 36);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn wizard_report_after_the_fix() {
+    let mut state = wizard_report(120, 36);
+    apply_all(&mut state, [Command::ApplyFixes]);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
 #[test]
 fn no_screen_panics_at_any_size_from_1x1() {
     let mut states = vec![
@@ -421,7 +454,11 @@ fn no_screen_panics_at_any_size_from_1x1() {
         reach_tree(10, 10),
         trust_edited(10, 10, "Alow"),
         trust_edited(10, 10, "Deny"),
+        wizard_report(10, 10),
     ];
+    let mut symptoms = demo(10, 10);
+    apply_all(&mut symptoms, [Command::Troubleshoot, Command::Bottom]);
+    states.push(symptoms);
     let mut detail = demo(10, 10);
     select_role(&mut detail, "OpsEntry");
     apply_all(&mut detail, [Command::Open]);

@@ -91,6 +91,10 @@ pub enum Command {
         kind: crate::engine::whatif::DocumentKind,
         result: Result<String, String>,
     },
+    /// `T`: the troubleshooting wizard (Ctrl-T in the form: diagnose the call it holds).
+    Troubleshoot,
+    /// `f` on the wizard's report: apply the fixes it offers.
+    ApplyFixes,
     /// Space in the form: toggle the MFA box.
     Toggle,
     /// Ctrl-R in the form: run the simulation from any field.

@@ -23,10 +23,12 @@ pub enum Mode {
     Editor,
     Prompt,
     WhatIf,
+    Wizard,
+    WizardReport,
 }
 
 impl Mode {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 16] = [
         Self::List,
         Self::Search,
         Self::Detail,
@@ -39,6 +41,8 @@ impl Mode {
         Self::Editor,
         Self::Prompt,
         Self::WhatIf,
+        Self::Wizard,
+        Self::WizardReport,
         Self::Help,
         Self::Popup,
     ];
@@ -60,6 +64,8 @@ impl Mode {
             Self::Editor => "Built-in editor",
             Self::Prompt => "Prompt",
             Self::WhatIf => "What-if edits and access diff",
+            Self::Wizard => "Troubleshooting wizard: symptoms",
+            Self::WizardReport => "Troubleshooting wizard: report",
         }
     }
 
@@ -87,6 +93,10 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Editor(_)) => Mode::Editor,
         Some(Overlay::Prompt(_)) => Mode::Prompt,
         Some(Overlay::WhatIf(_)) => Mode::WhatIf,
+        Some(Overlay::Wizard(w)) => match w.stage {
+            crate::tui::wizard::Stage::Symptoms { .. } => Mode::Wizard,
+            crate::tui::wizard::Stage::Report(_) => Mode::WizardReport,
+        },
         None if state.list().editing && state.detail.is_none() && state.focus == Focus::Main => {
             Mode::Search
         }
@@ -230,6 +240,17 @@ fn common_tail() -> Vec<Binding> {
     ]
 }
 
+/// Esc (or q) closes a pop-up without text fields.
+fn esc_key(help: &'static str) -> Binding {
+    b(
+        vec![k(KeyCode::Esc), c('q')],
+        "Esc",
+        help,
+        true,
+        Command::Back,
+    )
+}
+
 fn reach_key(help: &'static str) -> Binding {
     b(vec![c('v')], "v", help, false, Command::Reach)
 }
@@ -253,6 +274,13 @@ fn whatif_keys(on_role: bool) -> Vec<Binding> {
             Command::Edit { external: true },
         ));
     }
+    t.push(b(
+        vec![c('T')],
+        "T",
+        "troubleshooting wizard: start from a symptom",
+        false,
+        Command::Troubleshoot,
+    ));
     t.push(b(
         vec![c('D')],
         "D",
@@ -515,6 +543,13 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 Command::Run,
             ));
             t.push(b(
+                vec![ctrl('t')],
+                "Ctrl-T",
+                "troubleshoot this call (wizard)",
+                false,
+                Command::Troubleshoot,
+            ));
+            t.push(b(
                 vec![k(KeyCode::Backspace)],
                 "⌫",
                 "delete a character",
@@ -667,13 +702,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             ));
             t.extend(movement());
             t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
-            t.push(b(
-                vec![k(KeyCode::Esc), c('q')],
-                "Esc",
-                "close",
-                true,
-                Command::Back,
-            ));
+            t.push(esc_key("close"));
         }
         Mode::EditMenu => {
             t.push(b(
@@ -684,13 +713,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 Command::Open,
             ));
             t.extend(movement());
-            t.push(b(
-                vec![k(KeyCode::Esc), c('q')],
-                "Esc",
-                "cancel",
-                true,
-                Command::Back,
-            ));
+            t.push(esc_key("cancel"));
         }
         Mode::Editor => {
             t.push(b(
@@ -837,6 +860,35 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 true,
                 Command::Back,
             ));
+        }
+        Mode::Wizard => {
+            t.push(b(
+                vec![k(KeyCode::Enter)],
+                "Enter",
+                "this symptom: describe the call",
+                true,
+                Command::Open,
+            ));
+            t.extend(movement());
+            t.push(esc_key("close"));
+        }
+        Mode::WizardReport => {
+            t.push(b(
+                vec![c('f')],
+                "f",
+                "apply the fixes (data fixes as what-if edits) and check again",
+                true,
+                Command::ApplyFixes,
+            ));
+            t.push(b(
+                vec![c('D')],
+                "D",
+                "what-if edits and who gained or lost access",
+                false,
+                Command::WhatIf,
+            ));
+            t.extend(movement());
+            t.push(esc_key("close"));
         }
         Mode::Help => {
             t.push(b(

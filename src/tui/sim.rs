@@ -16,7 +16,7 @@ use crate::engine::model::Inventory;
 use crate::engine::sts;
 use crate::engine::sts::request::{
     AssumeRoleRequest, AuthorizeRequest, CallerCredentials, ContextValueDoc, MfaDoc, PrincipalDoc,
-    SamlAssertionDoc, SamlRequest, TagDoc, WebIdentityRequest,
+    Request, SamlAssertionDoc, SamlRequest, TagDoc, WebIdentityRequest,
 };
 
 /// Who makes the call.
@@ -239,6 +239,28 @@ fn run_assume(
     input: &AssumeInput,
     now: DateTime<Utc>,
 ) -> Result<sts::Outcome, String> {
+    let result = match build_request(sim.inventory, caller, session, input, now)? {
+        Request::AssumeRoleWebIdentity(req) => sim.assume_role_with_web_identity(&req, now),
+        Request::AssumeRoleSaml(req) => sim.assume_role_with_saml(&req, now),
+        Request::AssumeRole(req) => sim.assume_role(&req, now),
+        _ => return Err("the form only makes assume-role calls".into()),
+    };
+    result.map_err(|e| e.to_string())
+}
+
+/// The STS request the form's call stands for: `AssumeRole` for users, roles, sessions and
+/// services, `AssumeRoleWithWebIdentity` / `AssumeRoleWithSAML` for federated callers (the
+/// token or assertion built from the provider and the claims typed in the form).
+///
+/// # Errors
+/// When the calling session is gone.
+pub fn build_request(
+    inventory: &Inventory,
+    caller: &Caller,
+    session: Option<&sts::Session>,
+    input: &AssumeInput,
+    now: DateTime<Utc>,
+) -> Result<Request, String> {
     let (policy, policy_raw) = policy_fields(input);
     let duration_seconds = input.duration_seconds.map(i64::from);
     let result = match caller {
@@ -246,8 +268,7 @@ fn run_assume(
             provider_arn,
             saml: false,
         } => {
-            let provider = sim
-                .inventory
+            let provider = inventory
                 .identity_providers
                 .iter()
                 .find(|p| &p.arn == provider_arn);
@@ -275,7 +296,7 @@ fn run_assume(
                 policy_raw,
                 ..WebIdentityRequest::default()
             };
-            sim.assume_role_with_web_identity(&req, now)
+            Request::AssumeRoleWebIdentity(req)
         }
         Caller::Federated {
             provider_arn,
@@ -317,7 +338,7 @@ fn run_assume(
                 policy_raw,
                 ..SamlRequest::default()
             };
-            sim.assume_role_with_saml(&req, now)
+            Request::AssumeRoleSaml(req)
         }
         _ => {
             let (caller_arn, credentials, caller_session) = match caller {
@@ -363,10 +384,10 @@ fn run_assume(
                 policy_raw,
                 ..AssumeRoleRequest::default()
             };
-            sim.assume_role(&req, now)
+            Request::AssumeRole(req)
         }
     };
-    result.map_err(|e| e.to_string())
+    Ok(result)
 }
 
 fn issued(s: sts::Session, context: Vec<(String, String)>, region: String) -> Issued {

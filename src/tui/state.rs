@@ -294,6 +294,9 @@ pub struct SimForm {
     pub picker: Option<Picker>,
     pub outcome: Option<FormOutcome>,
     pub scroll: usize,
+    /// Set when the form describes a failing call for the troubleshooting wizard: running
+    /// it diagnoses for this symptom instead of simulating.
+    pub wizard: Option<crate::engine::wizard::Symptom>,
 }
 
 impl SimForm {
@@ -352,6 +355,8 @@ pub enum Overlay {
     Prompt(Box<crate::tui::whatif::Prompt>),
     /// The what-if edits and who gained or lost access.
     WhatIf(Box<crate::tui::whatif::WhatIfView>),
+    /// The troubleshooting wizard.
+    Wizard(Box<crate::tui::wizard::WizardView>),
 }
 
 /// A simulated session.
@@ -595,6 +600,7 @@ impl AppState {
             picker: None,
             outcome: None,
             scroll: 0,
+            wizard: None,
         }
     }
 

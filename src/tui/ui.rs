@@ -17,6 +17,7 @@ pub mod sessions;
 pub mod simulate;
 pub mod status;
 pub mod whatif;
+pub mod wizard;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -179,6 +180,7 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
         Some(Overlay::Editor(ed)) => editor::render(frame, area, ed, theme),
         Some(Overlay::Prompt(p)) => whatif::render_prompt(frame, area, p, theme),
         Some(Overlay::WhatIf(v)) => whatif::render_view(frame, area, v, theme),
+        Some(Overlay::Wizard(w)) => wizard::render(frame, area, w, theme),
         Some(Overlay::Simulate(form)) => simulate::render(frame, area, state, form, theme),
         Some(Overlay::Ask(ask)) => ask::render(frame, area, state, ask, theme),
         Some(Overlay::Inspect { session, scroll }) => {
@@ -202,6 +204,19 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
     if let Some(scroll) = state.teach.glossary {
         glossary::render(frame, area, scroll, theme);
     }
+}
+
+/// A line of highlighted tokens.
+#[must_use]
+pub fn token_line(
+    toks: &crate::tui::state::TextLine,
+    theme: Theme,
+) -> ratatui::text::Line<'static> {
+    ratatui::text::Line::from(
+        toks.iter()
+            .map(|(t, s)| ratatui::text::Span::styled(s.clone(), theme.token(*t)))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// A line of a selectable list, highlighted when `selected` (the list also marks it `▶`,

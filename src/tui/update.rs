@@ -166,6 +166,8 @@ pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::Save => crate::tui::whatif::save_editor(state),
+        Command::Troubleshoot => troubleshoot(state, mode),
+        Command::ApplyFixes => crate::tui::wizard::apply_fixes(state),
         Command::EditKey(k) => editor_op(state, |b| match k {
             EditKey::Left => b.move_by(0, -1),
             EditKey::Right => b.move_by(0, 1),
@@ -317,6 +319,59 @@ pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Scroll(x, y, delta) => scroll_at(state, x, y, delta),
     }
     fx
+}
+
+/// Opens the wizard: from the form, on the call it holds; elsewhere, at the symptom list
+/// with the role (and user or session caller) under the cursor.
+fn troubleshoot(state: &mut AppState, mode: Mode) {
+    use crate::tui::sim::Caller;
+    if let Some(Overlay::Simulate(form)) = &state.overlay {
+        let form = (**form).clone();
+        let symptom = form
+            .wizard
+            .unwrap_or(crate::engine::wizard::Symptom::CallerAndRole);
+        crate::tui::wizard::diagnose_form(state, &form, symptom);
+        return;
+    }
+    let inv = &state.inventory;
+    let (role, caller) = match mode {
+        Mode::Sessions => match state.selected_session() {
+            Some(s) => (
+                inv.index.role_by_arn.get(&s.role_arn).copied(),
+                Some((s.caller.clone(), state.caller_name(&s.caller))),
+            ),
+            None => (None, None),
+        },
+        Mode::Detail => match state.detail.as_ref().map(|d| d.subject) {
+            Some(Subject::Role(i)) => (Some(i), None),
+            Some(Subject::User(i)) => (
+                None,
+                inv.users.get(i).map(|u| {
+                    (
+                        Caller::User { arn: u.arn.clone() },
+                        format!("user {}", u.arn),
+                    )
+                }),
+            ),
+            _ => (None, None),
+        },
+        Mode::List if state.tab == Tab::Roles => (state.list().current(), None),
+        Mode::List if state.tab == Tab::Users => (
+            None,
+            state
+                .list()
+                .current()
+                .and_then(|i| inv.users.get(i))
+                .map(|u| {
+                    (
+                        Caller::User { arn: u.arn.clone() },
+                        format!("user {}", u.arn),
+                    )
+                }),
+        ),
+        _ => (None, None),
+    };
+    crate::tui::wizard::open(state, role, caller);
 }
 
 /// Changes the built-in editor's text or cursor, keeping the cursor on screen.
@@ -531,7 +586,9 @@ fn page_size(state: &AppState, mode: Mode) -> isize {
     let rows = match mode {
         Mode::Detail => ui::detail::pane_rows(a.main, state),
         Mode::Sessions => usize::from(a.sessions.height / 3),
-        Mode::Reach | Mode::WhatIf => ui::reach::body_rows(state.width, state.height),
+        Mode::Reach | Mode::WhatIf | Mode::WizardReport => {
+            ui::reach::body_rows(state.width, state.height)
+        }
         Mode::Editor => editor_rows(state),
         _ => usize::from(entity_list::rows_area(a.main).height),
     };
@@ -613,6 +670,19 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
         Mode::WhatIf => {
             if let Some(Overlay::WhatIf(v)) = &mut state.overlay {
                 v.scroll = clamp_add(v.scroll, delta, v.lines.len());
+            }
+        }
+        Mode::Wizard | Mode::WizardReport => {
+            if let Some(Overlay::Wizard(w)) = &mut state.overlay {
+                match &mut w.stage {
+                    crate::tui::wizard::Stage::Symptoms { selected } => {
+                        *selected =
+                            clamp_add(*selected, delta, crate::engine::wizard::Symptom::ALL.len());
+                    }
+                    crate::tui::wizard::Stage::Report(d) => {
+                        d.scroll = clamp_add(d.scroll, delta, d.lines.len());
+                    }
+                }
             }
         }
         Mode::Ask | Mode::Prompt => {}
@@ -799,6 +869,7 @@ fn focus_step(state: &mut AppState, mode: Mode, delta: isize) {
         Mode::Sessions => state.focus = Focus::Main,
         Mode::Picker | Mode::Help | Mode::Popup | Mode::Reach => {}
         Mode::EditMenu | Mode::Editor | Mode::Prompt | Mode::WhatIf => {}
+        Mode::Wizard | Mode::WizardReport => {}
     }
 }
 
@@ -856,7 +927,8 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
             }
         }
         Mode::Prompt => crate::tui::whatif::submit_prompt(state),
-        Mode::Editor | Mode::WhatIf => {}
+        Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
+        Mode::Wizard => crate::tui::wizard::choose_symptom(state),
         Mode::Help | Mode::Popup => close_overlay(state),
         Mode::Detail => {}
     }
@@ -877,7 +949,9 @@ fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         | Mode::EditMenu
         | Mode::Editor
         | Mode::Prompt
-        | Mode::WhatIf => close_overlay(state),
+        | Mode::WhatIf
+        | Mode::Wizard
+        | Mode::WizardReport => close_overlay(state),
         Mode::Detail => state.detail = None,
         Mode::Sessions => state.focus = Focus::Main,
         Mode::List => {
@@ -1057,6 +1131,11 @@ fn run_form(state: &mut AppState) {
     let Some(Overlay::Simulate(form)) = &state.overlay else {
         return;
     };
+    if let Some(symptom) = form.wizard {
+        let form = (**form).clone();
+        crate::tui::wizard::diagnose_form(state, &form, symptom);
+        return;
+    }
     let input = match state.form_input(form) {
         Ok(i) => i,
         Err(msg) => {

@@ -16,10 +16,12 @@ use crate::tui::ui::{centered, ellipsize, mmss};
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &SimForm, theme: Theme) {
     let r = centered(area, 100, area.height.saturating_sub(2));
     frame.render_widget(Clear, r);
-    let title = if matches!(form.caller, Some(crate::tui::sim::Caller::Session { .. })) {
-        " Simulate — chain from a session (AssumeRole) "
+    let title = if let Some(symptom) = form.wizard {
+        format!(" Troubleshoot — {}: the failing call ", symptom.label())
+    } else if matches!(form.caller, Some(crate::tui::sim::Caller::Session { .. })) {
+        " Simulate — chain from a session (AssumeRole) ".to_owned()
     } else {
-        " Simulate — AssumeRole "
+        " Simulate — AssumeRole ".to_owned()
     };
     let block = Block::bordered()
         .title(Span::styled(title, theme.title()))
@@ -63,7 +65,17 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &SimFor
         };
         lines.push(Line::from(vec![
             Span::styled(cursor, label_style),
-            Span::styled(format!("{:<18}", f.label()), label_style),
+            Span::styled(
+                format!(
+                    "{:<18}",
+                    if *f == FormField::Run && form.wizard.is_some() {
+                        "[ Diagnose ]"
+                    } else {
+                        f.label()
+                    }
+                ),
+                label_style,
+            ),
             Span::styled(ellipsize(&text, w.saturating_sub(21)), style),
         ]));
     }

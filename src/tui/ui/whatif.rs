@@ -72,13 +72,7 @@ pub fn render_view(frame: &mut Frame<'_>, area: Rect, v: &WhatIfView, theme: The
         .iter()
         .skip(v.scroll)
         .take(usize::from(inner.height))
-        .map(|toks| {
-            Line::from(
-                toks.iter()
-                    .map(|(t, s)| Span::styled(s.clone(), theme.token(*t)))
-                    .collect::<Vec<_>>(),
-            )
-        })
+        .map(|toks| crate::tui::ui::token_line(toks, theme))
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }
