@@ -14,7 +14,7 @@
 //!
 //! Identical policy documents within a file are decoded and parsed once and shared.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -94,27 +94,50 @@ pub struct Builder {
     resource_policy_origin: HashMap<(String, String), Origin>,
 }
 
-/// A policy document's raw text as a map key. Hashing samples the text (its length and a few
-/// slices) instead of every byte, since documents are most of a file; equality still compares
-/// the whole text, so identical documents, and only they, share one decoded [`PolicyText`].
-#[derive(Clone, Copy, PartialEq, Eq)]
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// A policy document's raw text as a map key (hashed in full with a fast hash), so identical
+/// documents, and only they, share one decoded [`PolicyText`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct DocKey<'a>(&'a str);
 
-impl std::hash::Hash for DocKey<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let b = self.0.as_bytes();
-        let n = b.len();
-        state.write_usize(n);
-        for at in [0, n / 4, n / 2, 3 * n / 4, n.saturating_sub(48)] {
-            state.write(&b[at..(at + 48).min(n)]);
+/// Where one occurrence of a document sits in the file buffer (address and length): the
+/// merge finds an occurrence's decoded text by place, without comparing texts again.
+fn place(raw: &RawValue) -> (usize, usize) {
+    (raw.get().as_ptr().addr(), raw.get().len())
+}
+
+/// A file's decoded policy documents: each distinct text decoded once, found by text or by
+/// the place of any of its occurrences.
+#[derive(Default)]
+struct Docs<'a> {
+    decoded: Vec<PolicyText>,
+    by_text: FastMap<DocKey<'a>, usize>,
+    by_place: FastMap<(usize, usize), usize>,
+}
+
+impl<'a> Docs<'a> {
+    fn get(&mut self, raw: &'a RawValue) -> PolicyText {
+        if let Some(&i) = self.by_place.get(&place(raw)) {
+            return self.decoded[i].clone();
         }
+        let i = if let Some(&i) = self.by_text.get(&DocKey(raw.get())) {
+            i
+        } else {
+            self.decoded.push(decode::policy_text(raw));
+            let i = self.decoded.len() - 1;
+            self.by_text.insert(DocKey(raw.get()), i);
+            i
+        };
+        self.by_place.insert(place(raw), i);
+        self.decoded[i].clone()
     }
 }
 
-/// One file's worth of work: the source name, the document cache and a progress counter.
+/// One file's worth of work: the source name, the decoded documents and a progress counter.
 struct FileCtx<'a, 't> {
     source: Origin,
-    cache: HashMap<DocKey<'a>, PolicyText>,
+    docs: Docs<'a>,
     done: usize,
     tick: &'t mut dyn FnMut(usize),
 }
@@ -130,12 +153,7 @@ impl<'a> FileCtx<'a, '_> {
                 },
             );
         };
-        if let Some(t) = self.cache.get(&DocKey(raw.get())) {
-            return t.clone();
-        }
-        let t = decode::policy_text(raw);
-        self.cache.insert(DocKey(raw.get()), t.clone());
-        t
+        self.docs.get(raw)
     }
 
     fn step(&mut self) {
@@ -170,7 +188,7 @@ impl Builder {
         self.inv.sources.push(source.to_owned());
         let mut ctx = FileCtx {
             source: Arc::from(source),
-            cache: predecode(&raw),
+            docs: predecode(&raw),
             done: 0,
             tick,
         };
@@ -970,17 +988,9 @@ impl Builder {
     }
 }
 
-/// Every policy document of a file's entities, distinct by text.
-fn documents<'a>(
-    raw: &RawAccount<'a>,
-    out: &mut Vec<&'a RawValue>,
-    seen: &mut HashSet<DocKey<'a>>,
-) {
-    let mut add = |d: Option<&'a RawValue>| {
-        if let Some(d) = d.filter(|d| seen.insert(DocKey(d.get()))) {
-            out.push(d);
-        }
-    };
+/// Every policy document of a file's entities, each occurrence.
+fn documents<'a>(raw: &RawAccount<'a>, out: &mut Vec<&'a RawValue>) {
+    let mut add = |d: Option<&'a RawValue>| out.extend(d);
     let roles = raw
         .role_detail_list
         .iter()
@@ -1009,32 +1019,41 @@ fn documents<'a>(
         }
     }
     for a in raw.accounts.iter().flat_map(BTreeMap::values) {
-        documents(a, out, seen);
+        documents(a, out);
     }
 }
 
 /// Decodes and parses a file's distinct policy documents on every available core, so the
 /// sequential merge that follows finds them ready. Decoding is most of the loading work.
-fn predecode<'a>(raw: &RawAccount<'a>) -> HashMap<DocKey<'a>, PolicyText> {
-    let mut docs = Vec::new();
-    documents(raw, &mut docs, &mut HashSet::new());
+fn predecode<'a>(raw: &RawAccount<'a>) -> Docs<'a> {
+    let mut all = Vec::new();
+    documents(raw, &mut all);
+    let mut docs = Docs::default();
+    docs.by_place.reserve(all.len());
+    let mut distinct = Vec::new();
+    for d in all {
+        let next = distinct.len();
+        let i = *docs.by_text.entry(DocKey(d.get())).or_insert(next);
+        if i == next {
+            distinct.push(d);
+        }
+        docs.by_place.insert(place(d), i);
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(8);
-    if threads < 2 || docs.len() < 2048 {
-        return docs
-            .into_iter()
-            .map(|d| (DocKey(d.get()), decode::policy_text(d)))
-            .collect();
+    if threads < 2 || distinct.len() < 2048 {
+        docs.decoded = distinct.into_iter().map(decode::policy_text).collect();
+        return docs;
     }
-    let chunk = docs.len().div_ceil(threads);
-    let decoded: Vec<Vec<(DocKey<'a>, PolicyText)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = docs
+    let chunk = distinct.len().div_ceil(threads);
+    let decoded: Vec<Vec<PolicyText>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = distinct
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|d| (DocKey(d.get()), decode::policy_text(d)))
+                        .map(|d| decode::policy_text(d))
                         .collect::<Vec<_>>()
                 })
             })
@@ -1044,11 +1063,8 @@ fn predecode<'a>(raw: &RawAccount<'a>) -> HashMap<DocKey<'a>, PolicyText> {
             .map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    let mut cache = HashMap::with_capacity(docs.len());
-    for part in decoded {
-        cache.extend(part);
-    }
-    cache
+    docs.decoded = decoded.into_iter().flatten().collect();
+    docs
 }
 
 fn conflict(
