@@ -194,12 +194,23 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             let lesson = crate::engine::lesson::find(&all, name)?.clone();
             let options = crate::tui::Options {
                 lesson: Some(lesson),
+                lessons: Some(Ok(all)),
                 ..crate::tui::Options::default()
             };
             crate::tui::run_with(ctx.inventory, options)?;
             return Ok(Outcome::Yes);
         }
-        crate::tui::run(ctx.inventory)?;
+        // A classroom pack's lessons go in the lesson index; an unreadable one is reported
+        // there rather than keeping the explorer from opening.
+        let options = crate::tui::Options {
+            lessons: match crate::engine::lesson::load_packs(&top.paths) {
+                Ok(Some(list)) => Some(Ok(list)),
+                Ok(None) => None,
+                Err(e) => Some(Err(e.to_string())),
+            },
+            ..crate::tui::Options::default()
+        };
+        crate::tui::run_with(ctx.inventory, options)?;
         return Ok(Outcome::Yes);
     };
     let stdout = std::io::stdout();

@@ -1033,3 +1033,69 @@ fn from_a_refused_simulation_ctrl_t_diagnoses_the_same_call_and_esc_returns_to_i
     apply_all(&mut state, [Command::Back]);
     assert!(matches!(outcome(&state), FormOutcome::Refused(_)));
 }
+
+#[test]
+fn the_lesson_index_lists_the_built_in_lessons_and_starts_the_chosen_one() {
+    let mut state = demo();
+    let builtin = rolescope::engine::lesson::builtin().unwrap();
+    apply_all(&mut state, [Command::LessonIndex]);
+    assert!(matches!(state.overlay, Some(Overlay::Lessons(_))));
+    apply_all(&mut state, [Command::Bottom]);
+    match &state.overlay {
+        Some(Overlay::Lessons(ix)) => assert_eq!(ix.selected, builtin.len() - 1),
+        other => panic!("{other:?}"),
+    }
+    apply_all(&mut state, [Command::Up, Command::Open]);
+    assert!(state.overlay.is_none());
+    let playing = state.teach.lesson.as_ref().expect("a lesson runs");
+    assert_eq!(
+        playing.player.lesson().name,
+        builtin[builtin.len() - 2].name
+    );
+    assert!(
+        state.clock.is_paused(),
+        "lessons start with the clock paused"
+    );
+    // The lesson's keys work from there: ] plays the first step.
+    apply_all(
+        &mut state,
+        [Command::Lesson(rolescope::tui::lesson::LessonCommand::Next)],
+    );
+    assert_eq!(
+        state.teach.lesson.as_ref().unwrap().current(),
+        Some(0),
+        "first step on screen"
+    );
+}
+
+#[test]
+fn a_classroom_pack_that_cannot_be_read_is_reported_by_the_index() {
+    let mut state = demo();
+    state.teach.catalog = Some(Err(
+        "lesson `my-class/lessons/intro.toml` line 3, column 1: expected `=`".into(),
+    ));
+    apply_all(&mut state, [Command::LessonIndex]);
+    assert!(state.overlay.is_none());
+    let s = state.status.as_ref().unwrap();
+    assert!(
+        s.error && s.text.contains("intro.toml` line 3"),
+        "{}",
+        s.text
+    );
+}
+
+#[test]
+fn a_classroom_pack_s_lessons_replace_the_built_in_ones_in_the_index() {
+    let mut state = demo();
+    let mut pack = rolescope::engine::lesson::builtin().unwrap();
+    pack.truncate(2);
+    state.teach.catalog = Some(Ok(Arc::new(pack.clone())));
+    apply_all(
+        &mut state,
+        [Command::LessonIndex, Command::Bottom, Command::Open],
+    );
+    assert_eq!(
+        state.teach.lesson.as_ref().unwrap().player.lesson().name,
+        pack[1].name
+    );
+}

@@ -446,6 +446,16 @@ fn wizard_report_after_the_fix() {
 }
 
 #[test]
+fn lesson_index() {
+    let mut state = demo(110, 32);
+    apply_all(
+        &mut state,
+        [Command::LessonIndex, Command::Down, Command::Down],
+    );
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
 fn no_screen_panics_at_any_size_from_1x1() {
     let mut states = vec![
         demo(10, 10),
@@ -459,6 +469,9 @@ fn no_screen_panics_at_any_size_from_1x1() {
     let mut symptoms = demo(10, 10);
     apply_all(&mut symptoms, [Command::Troubleshoot, Command::Bottom]);
     states.push(symptoms);
+    let mut lessons = demo(10, 10);
+    apply_all(&mut lessons, [Command::LessonIndex, Command::Bottom]);
+    states.push(lessons);
     let mut detail = demo(10, 10);
     select_role(&mut detail, "OpsEntry");
     apply_all(&mut detail, [Command::Open]);

@@ -36,6 +36,9 @@ pub struct Options {
     /// A lesson to start in (`rolescope --lesson NAME`): the narrative pane shows, the
     /// clock starts paused at the lesson's start.
     pub lesson: Option<crate::engine::lesson::Lesson>,
+    /// The lessons the lesson index lists (a classroom pack's); the built-in ones when
+    /// `None`; the error when a pack's lessons could not be read.
+    pub lessons: Option<Result<Vec<crate::engine::lesson::Lesson>, String>>,
 }
 
 /// The fastest the screen redraws for a running clock (about 30 frames a second).
@@ -118,6 +121,7 @@ pub fn run_with(inventory: Arc<Inventory>, options: Options) -> std::io::Result<
     let start = options.lesson.as_ref().map_or_else(Utc::now, |l| l.start);
     let mut state = AppState::new(inventory, simulator, start);
     state.no_color = !Theme::from_env().color;
+    state.teach.catalog = options.lessons.map(|l| l.map(Arc::new));
     if let Some(lesson) = options.lesson {
         crate::tui::lesson::start(&mut state, lesson);
     }

@@ -95,6 +95,8 @@ pub enum Command {
     Troubleshoot,
     /// `f` on the wizard's report: apply the fixes it offers.
     ApplyFixes,
+    /// `I`: the lesson index.
+    LessonIndex,
     /// Space in the form: toggle the MFA box.
     Toggle,
     /// Ctrl-R in the form: run the simulation from any field.

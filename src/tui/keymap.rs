@@ -25,10 +25,11 @@ pub enum Mode {
     WhatIf,
     Wizard,
     WizardReport,
+    Lessons,
 }
 
 impl Mode {
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::List,
         Self::Search,
         Self::Detail,
@@ -43,6 +44,7 @@ impl Mode {
         Self::WhatIf,
         Self::Wizard,
         Self::WizardReport,
+        Self::Lessons,
         Self::Help,
         Self::Popup,
     ];
@@ -66,6 +68,7 @@ impl Mode {
             Self::WhatIf => "What-if edits and access diff",
             Self::Wizard => "Troubleshooting wizard: symptoms",
             Self::WizardReport => "Troubleshooting wizard: report",
+            Self::Lessons => "Lesson index",
         }
     }
 
@@ -93,6 +96,7 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Editor(_)) => Mode::Editor,
         Some(Overlay::Prompt(_)) => Mode::Prompt,
         Some(Overlay::WhatIf(_)) => Mode::WhatIf,
+        Some(Overlay::Lessons(_)) => Mode::Lessons,
         Some(Overlay::Wizard(w)) => match w.stage {
             crate::tui::wizard::Stage::Symptoms { .. } => Mode::Wizard,
             crate::tui::wizard::Stage::Report(_) => Mode::WizardReport,
@@ -287,6 +291,13 @@ fn whatif_keys(on_role: bool) -> Vec<Binding> {
         "what-if edits: who gained or lost access; undo, discard, save",
         false,
         Command::WhatIf,
+    ));
+    t.push(b(
+        vec![c('I')],
+        "I",
+        "lesson index (built-in or the classroom pack's)",
+        false,
+        Command::LessonIndex,
     ));
     t
 }
@@ -866,6 +877,17 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 vec![k(KeyCode::Enter)],
                 "Enter",
                 "this symptom: describe the call",
+                true,
+                Command::Open,
+            ));
+            t.extend(movement());
+            t.push(esc_key("close"));
+        }
+        Mode::Lessons => {
+            t.push(b(
+                vec![k(KeyCode::Enter)],
+                "Enter",
+                "start this lesson",
                 true,
                 Command::Open,
             ));

@@ -88,6 +88,71 @@ pub struct Teach {
     pub presenter: bool,
     /// The glossary overlay's scroll, when it is open.
     pub glossary: Option<usize>,
+    /// The lessons the index offers (a classroom pack's, or the built-in ones), loaded the
+    /// first time the index opens unless the command line gave them; or why they could not
+    /// be read.
+    pub catalog: Option<Result<Arc<Vec<Lesson>>, String>>,
+}
+
+/// The lesson index overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonIndex {
+    pub selected: usize,
+}
+
+/// The lessons the index lists, loading the built-in ones on first use.
+///
+/// # Errors
+/// Why the lessons could not be read.
+pub fn catalog(state: &mut AppState) -> Result<Arc<Vec<Lesson>>, String> {
+    if state.teach.catalog.is_none() {
+        state.teach.catalog = Some(
+            crate::engine::lesson::builtin()
+                .map(Arc::new)
+                .map_err(|e| e.to_string()),
+        );
+    }
+    match &state.teach.catalog {
+        Some(Ok(l)) => Ok(Arc::clone(l)),
+        Some(Err(e)) => Err(e.clone()),
+        None => Err("no lessons".to_owned()),
+    }
+}
+
+/// Enter in the index: starts the selected lesson (replacing one being played).
+pub fn start_selected(state: &mut AppState, selected: usize) {
+    let lessons = match catalog(state) {
+        Ok(l) => l,
+        Err(e) => {
+            state.status = Some(crate::tui::state::Status {
+                text: e,
+                error: true,
+            });
+            return;
+        }
+    };
+    let Some(lesson) = lessons.get(selected).cloned() else {
+        return;
+    };
+    let replaced = state
+        .teach
+        .lesson
+        .as_ref()
+        .map(|l| l.player.lesson().title.clone());
+    let title = lesson.title.clone();
+    state.overlay = None;
+    start(state, lesson);
+    log(
+        state,
+        match replaced {
+            Some(old) => format!("lesson `{title}` started (`{old}` left)"),
+            None => format!("lesson `{title}` started"),
+        },
+    );
+    state.status = Some(crate::tui::state::Status {
+        text: format!("lesson `{title}`: ] plays the first step, L hides the narrative"),
+        error: false,
+    });
 }
 
 impl Teach {

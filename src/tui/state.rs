@@ -357,6 +357,8 @@ pub enum Overlay {
     WhatIf(Box<crate::tui::whatif::WhatIfView>),
     /// The troubleshooting wizard.
     Wizard(Box<crate::tui::wizard::WizardView>),
+    /// The lesson index.
+    Lessons(crate::tui::lesson::LessonIndex),
 }
 
 /// A simulated session.

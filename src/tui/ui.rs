@@ -11,6 +11,7 @@ pub mod header;
 pub mod help;
 pub mod inspect;
 pub mod lesson;
+pub mod lessons;
 pub mod log;
 pub mod reach;
 pub mod sessions;
@@ -181,6 +182,7 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
         Some(Overlay::Prompt(p)) => whatif::render_prompt(frame, area, p, theme),
         Some(Overlay::WhatIf(v)) => whatif::render_view(frame, area, v, theme),
         Some(Overlay::Wizard(w)) => wizard::render(frame, area, w, theme),
+        Some(Overlay::Lessons(ix)) => lessons::render(frame, area, state, ix, theme),
         Some(Overlay::Simulate(form)) => simulate::render(frame, area, state, form, theme),
         Some(Overlay::Ask(ask)) => ask::render(frame, area, state, ask, theme),
         Some(Overlay::Inspect { session, scroll }) => {

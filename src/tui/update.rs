@@ -167,6 +167,14 @@ pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
         }
         Command::Save => crate::tui::whatif::save_editor(state),
         Command::Troubleshoot => troubleshoot(state, mode),
+        Command::LessonIndex => match crate::tui::lesson::catalog(state) {
+            Ok(_) => {
+                state.overlay = Some(Overlay::Lessons(crate::tui::lesson::LessonIndex {
+                    selected: 0,
+                }));
+            }
+            Err(e) => status(state, &format!("no lesson index: {e}"), true),
+        },
         Command::ApplyFixes => crate::tui::wizard::apply_fixes(state),
         Command::EditKey(k) => editor_op(state, |b| match k {
             EditKey::Left => b.move_by(0, -1),
@@ -672,6 +680,12 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
                 v.scroll = clamp_add(v.scroll, delta, v.lines.len());
             }
         }
+        Mode::Lessons => {
+            let n = crate::tui::lesson::catalog(state).map_or(0, |l| l.len());
+            if let Some(Overlay::Lessons(ix)) = &mut state.overlay {
+                ix.selected = clamp_add(ix.selected, delta, n);
+            }
+        }
         Mode::Wizard | Mode::WizardReport => {
             if let Some(Overlay::Wizard(w)) = &mut state.overlay {
                 match &mut w.stage {
@@ -869,7 +883,7 @@ fn focus_step(state: &mut AppState, mode: Mode, delta: isize) {
         Mode::Sessions => state.focus = Focus::Main,
         Mode::Picker | Mode::Help | Mode::Popup | Mode::Reach => {}
         Mode::EditMenu | Mode::Editor | Mode::Prompt | Mode::WhatIf => {}
-        Mode::Wizard | Mode::WizardReport => {}
+        Mode::Wizard | Mode::WizardReport | Mode::Lessons => {}
     }
 }
 
@@ -929,6 +943,12 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         Mode::Prompt => crate::tui::whatif::submit_prompt(state),
         Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
         Mode::Wizard => crate::tui::wizard::choose_symptom(state),
+        Mode::Lessons => {
+            if let Some(Overlay::Lessons(ix)) = &state.overlay {
+                let selected = ix.selected;
+                crate::tui::lesson::start_selected(state, selected);
+            }
+        }
         Mode::Help | Mode::Popup => close_overlay(state),
         Mode::Detail => {}
     }
@@ -951,7 +971,8 @@ fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         | Mode::Prompt
         | Mode::WhatIf
         | Mode::Wizard
-        | Mode::WizardReport => close_overlay(state),
+        | Mode::WizardReport
+        | Mode::Lessons => close_overlay(state),
         Mode::Detail => state.detail = None,
         Mode::Sessions => state.focus = Focus::Main,
         Mode::List => {
