@@ -33,11 +33,7 @@ const KINDS: [(&str, MatcherKind); 3] = [
 fn indexes() -> (Vec<EntityIndex>, Vec<String>) {
     let inv = load_str("bench", &org::bundle(ROLES)).unwrap();
     assert!(inv.roles.len() >= ROLES);
-    let role_facts: Vec<_> = inv
-        .roles
-        .iter()
-        .map(|r| facts::role_facts(&inv, r))
-        .collect();
+    let role_facts = facts::all_role_facts(&inv);
     let names = inv.roles.iter().map(|r| r.name.to_lowercase()).collect();
     let entries = facts::role_entries(&inv, &role_facts);
     let idx = KINDS

@@ -54,9 +54,27 @@ impl Tmux {
             .expect("tmux send-keys runs");
     }
 
+    /// Waits until `text` is no longer on screen; panics with the screen after the deadline.
+    fn wait_gone(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let s = self.screen();
+            if !s.contains(text) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "`{text}` never went away; the screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
     /// Waits until `text` is on screen; panics with the screen after the deadline.
     fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        // Generous: a debug build on a loaded 2-core machine can take tens of seconds to
+        // start; the wait returns as soon as the text shows.
+        let deadline = Instant::now() + Duration::from_secs(120);
         loop {
             let s = self.screen();
             if s.contains(text) {
@@ -87,7 +105,7 @@ fn a_lesson_plays_through_the_real_binary() {
     }
     let bin = env!("CARGO_BIN_EXE_rolescope");
     let cmd =
-        format!("NO_COLOR=1 {bin} --lesson role-chaining; echo rolescope-exited-$?; sleep 30");
+        format!("NO_COLOR=1 {bin} --lesson role-chaining; echo rolescope-exited-$?; sleep 600");
     let t = Tmux::start(&cmd, 160, 45).expect("tmux starts");
     t.wait_for("press ] to start (7 steps)");
     t.keys(&["]"]);
@@ -107,7 +125,10 @@ fn a_lesson_plays_through_the_real_binary() {
     t.wait_for("█");
     t.keys(&["t"]);
     t.wait_for("Glossary");
+    // Escape and the next key must not reach the program in one read: ESC followed at once
+    // by `q` is Alt-q to a terminal program. Wait for the glossary to close first.
     t.keys(&["Escape"]);
+    t.wait_gone("Glossary —");
     t.keys(&["q"]);
     let s = t.wait_for("rolescope-exited-0");
     assert!(

@@ -1,8 +1,15 @@
 //! The real binary in a real terminal: rolescope runs inside tmux, driven with
-//! `send-keys` and read with `capture-pane`, waiting for text (never a bare sleep). It
-//! searches, opens a role, simulates an assume-role, watches the timer count down,
-//! chains, quits — and the terminal must be given back (main screen, no mouse capture,
-//! cursor shown, cooked mode) after `q`, Ctrl-C and SIGTERM.
+//! `send-keys` and read with `capture-pane`, waiting for text or for a condition (never a
+//! bare sleep). It searches, opens a role, simulates an assume-role, watches the timer
+//! count down, chains, quits — and the terminal must be given back (main screen, no mouse
+//! capture, cursor shown, cooked mode) on every way out: `q`, Ctrl-C, SIGTERM and SIGHUP
+//! (ending with the conventional status, 128 + the signal), around Ctrl-Z and SIGTSTP (and
+//! taken again, fully redrawn, on SIGCONT). Resizing down to 20×6 and back, and pasting or
+//! typing thousands of characters at once, leave it responsive.
+//!
+//! Each test runs its own tmux server (`-L`), and the tests of this file take turns: on a
+//! loaded machine, several debug builds starting at once were what made the waits run out.
+//! Waits have a generous deadline; they return as soon as the condition holds.
 //!
 //! `.ci/run` installs tmux; without it the test says so and passes.
 
@@ -13,9 +20,22 @@
 )]
 
 use std::process::{Command, Output};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_rolescope");
+
+/// How long a wait may take before the test fails (a loaded 2-core machine can take
+/// tens of seconds to start a debug build).
+const DEADLINE: Duration = Duration::from_secs(120);
+
+/// One real-terminal test at a time.
+static TURN: Mutex<()> = Mutex::new(());
+
+fn turn() -> MutexGuard<'static, ()> {
+    TURN.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 fn tmux_available() -> bool {
     Command::new("tmux")
@@ -24,24 +44,45 @@ fn tmux_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-fn tmux(args: &[&str]) -> Output {
-    Command::new("tmux").args(args).output().expect("tmux runs")
+/// This test's turn at the terminal, or `None` (and a note) when tmux is missing.
+fn real_terminal() -> Option<MutexGuard<'static, ()>> {
+    if tmux_available() {
+        Some(turn())
+    } else {
+        println!("skipping the real-terminal test: tmux is not installed (.ci/run installs it)");
+        None
+    }
 }
 
-/// A tmux session running one command; killed when dropped.
+/// Polls `cond` until it gives a value, or fails saying what was awaited and `last()`.
+fn wait_until<T>(what: &str, mut cond: impl FnMut() -> Option<T>, last: impl Fn() -> String) -> T {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        if let Some(v) = cond() {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; last seen:\n{}",
+            last()
+        );
+        std::thread::sleep(Duration::from_millis(40));
+    }
+}
+
+/// A tmux server of its own running one command; killed when dropped.
 struct Pane {
-    name: String,
+    socket: String,
 }
 
 impl Pane {
     fn start(tag: &str, command: &str) -> Self {
-        let name = format!("rolescope-{tag}-{}", std::process::id());
-        let _ = tmux(&["kill-session", "-t", &name]);
-        let out = tmux(&[
+        let socket = format!("rolescope-{tag}-{}", std::process::id());
+        let pane = Self { socket };
+        let _ = pane.tmux(&["kill-server"]);
+        let out = pane.tmux(&[
             "new-session",
             "-d",
-            "-s",
-            &name,
             "-x",
             "140",
             "-y",
@@ -55,52 +96,98 @@ impl Pane {
             "tmux new-session: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let _ = tmux(&["set-option", "-t", &name, "remain-on-exit", "on"]);
-        Self { name }
+        let _ = pane.tmux(&["set-option", "remain-on-exit", "on"]);
+        pane
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs")
     }
 
     fn screen(&self) -> String {
-        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &self.name]).stdout)
-            .into_owned()
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).into_owned()
     }
 
     fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", &self.name];
+        let mut args = vec!["send-keys"];
         args.extend_from_slice(keys);
-        assert!(tmux(&args).status.success());
+        assert!(self.tmux(&args).status.success());
     }
 
     fn text(&self, text: &str) {
-        assert!(
-            tmux(&["send-keys", "-t", &self.name, "-l", text])
-                .status
-                .success()
-        );
+        assert!(self.tmux(&["send-keys", "-l", text]).status.success());
     }
 
     fn flag(&self, format: &str) -> String {
-        let out = tmux(&["display-message", "-p", "-t", &self.name, format]);
+        let out = self.tmux(&["display-message", "-p", format]);
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
     /// Polls the screen until `pred` holds, or fails with the last screen.
     fn wait(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(40));
-        }
+        wait_until(
+            what,
+            || {
+                let s = self.screen();
+                pred(&s).then_some(s)
+            },
+            || self.screen(),
+        )
     }
 
     fn wait_for(&self, text: &str) -> String {
         self.wait(text, |s| s.contains(text))
+    }
+
+    /// Waits until the tmux format `format` reads `want`.
+    fn wait_flag(&self, format: &str, want: &str) {
+        wait_until(
+            &format!("{format} to be {want}"),
+            || (self.flag(format) == want).then_some(()),
+            || format!("{format} = {}\n{}", self.flag(format), self.screen()),
+        );
+    }
+
+    /// The roles list is on screen.
+    fn wait_for_list(&self) -> String {
+        self.wait("the roles list", |s| {
+            s.contains("Roles — ") && s.contains(" loaded")
+        })
+    }
+
+    /// rolescope's process id: the only child of the pane's shell.
+    fn app_pid(&self) -> String {
+        let shell = self.flag("#{pane_pid}");
+        wait_until(
+            "rolescope's process",
+            || {
+                let out = Command::new("pgrep").args(["-P", &shell]).output().ok()?;
+                let pid = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+                (!pid.is_empty() && !pid.contains('\n')).then_some(pid)
+            },
+            || format!("children of {shell}"),
+        )
+    }
+
+    /// The pane's terminal settings, as `stty -a` prints them, read from outside.
+    fn stty(&self) -> String {
+        let tty = self.flag("#{pane_tty}");
+        let out = Command::new("stty")
+            .args(["-F", &tty, "-a"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// True when the pane's terminal is in cooked mode with echo.
+    fn cooked(&self) -> bool {
+        let s = self.stty();
+        let words: Vec<&str> = s.split_whitespace().collect();
+        words.contains(&"icanon") && words.contains(&"echo")
     }
 
     /// The terminal is as a shell left it: main screen, no mouse reporting, cursor shown.
@@ -113,12 +200,42 @@ impl Pane {
         assert_eq!(self.flag("#{mouse_any_flag}"), "0", "mouse capture left on");
         assert_eq!(self.flag("#{cursor_flag}"), "1", "cursor left hidden");
     }
+
+    /// Waits for the shell's report after rolescope ended, checks the exit status and
+    /// that the terminal was given back.
+    fn assert_exited_and_restored(&self, status: u8) {
+        let after = self.wait_for("TTY-CHECKED");
+        assert!(after.contains(&format!("EXIT={status}")), "{after}");
+        assert!(
+            after.contains("icanon echo"),
+            "terminal left in raw mode:\n{after}"
+        );
+        assert!(
+            !after.contains("Sessions —"),
+            "the explorer's screen is still shown:\n{after}"
+        );
+        self.assert_restored();
+    }
 }
 
 impl Drop for Pane {
     fn drop(&mut self) {
-        let _ = tmux(&["kill-session", "-t", &self.name]);
+        let _ = self.tmux(&["kill-server"]);
     }
+}
+
+/// The state letter of process `pid` (`T` when stopped), from `/proc`.
+fn process_state(pid: &str) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(')')?.1.trim_start().chars().next()
+}
+
+fn signal(pid: &str, name: &str) {
+    let sent = Command::new("kill")
+        .args([&format!("-{name}"), pid])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -{name} {pid}");
 }
 
 /// Runs the binary, then reports its exit status and whether the tty is back in
@@ -137,14 +254,11 @@ fn countdown(screen: &str) -> Option<String> {
 
 #[test]
 fn search_open_simulate_watch_chain_and_quit_in_a_real_terminal() {
-    if !tmux_available() {
-        println!("skipping the real-terminal test: tmux is not installed (.ci/run installs it)");
+    let Some(_turn) = real_terminal() else {
         return;
-    }
+    };
     let pane = Pane::start("flow", &shell_around_binary());
-    pane.wait("the roles list", |s| {
-        s.contains("Roles — ") && s.contains(" loaded")
-    });
+    pane.wait_for_list();
     // Search, keep the query, open the role.
     pane.keys(&["/"]);
     pane.text("OpsEntry");
@@ -189,68 +303,167 @@ fn search_open_simulate_watch_chain_and_quit_in_a_real_terminal() {
     pane.wait_for("you: ProdOperations");
     // Quit; the shell gets its terminal back.
     pane.keys(&["q"]);
-    let after = pane.wait_for("TTY-CHECKED");
-    assert!(after.contains("EXIT=0"), "{after}");
-    assert!(
-        after.contains("icanon echo"),
-        "terminal left in raw mode:\n{after}"
-    );
-    assert!(
-        !after.contains("Sessions —"),
-        "the explorer's screen is still shown:\n{after}"
-    );
-    pane.assert_restored();
+    pane.assert_exited_and_restored(0);
 }
 
 #[test]
 fn ctrl_c_quits_and_restores_the_terminal() {
-    if !tmux_available() {
-        println!("skipping the real-terminal test: tmux is not installed (.ci/run installs it)");
+    let Some(_turn) = real_terminal() else {
         return;
-    }
+    };
     let pane = Pane::start("ctrlc", &shell_around_binary());
-    pane.wait("the roles list", |s| {
-        s.contains("Roles — ") && s.contains(" loaded")
-    });
+    pane.wait_for_list();
     pane.keys(&["/"]);
     pane.text("etl");
     pane.wait_for("etl-stage-one");
     pane.keys(&["C-c"]);
-    let after = pane.wait_for("TTY-CHECKED");
-    assert!(after.contains("EXIT=0"), "{after}");
-    assert!(
-        after.contains("icanon echo"),
-        "terminal left in raw mode:\n{after}"
-    );
-    pane.assert_restored();
+    pane.assert_exited_and_restored(0);
+}
+
+/// A termination signal gives the terminal back, then ends the process by that signal:
+/// the shell sees 128 + its number.
+fn signal_quits(tag: &str, name: &str, status: u8) {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let pane = Pane::start(tag, &shell_around_binary());
+    pane.wait_for_list();
+    pane.keys(&["Tab"]);
+    signal(&pane.app_pid(), name);
+    pane.assert_exited_and_restored(status);
 }
 
 #[test]
-fn sigterm_quits_and_restores_the_terminal() {
-    if !tmux_available() {
-        println!("skipping the real-terminal test: tmux is not installed (.ci/run installs it)");
+fn sigterm_restores_the_terminal_and_exits_143() {
+    signal_quits("term", "TERM", 143);
+}
+
+#[test]
+fn sighup_restores_the_terminal_and_exits_129() {
+    signal_quits("hup", "HUP", 129);
+}
+
+#[test]
+fn sigint_from_outside_restores_the_terminal_and_exits_130() {
+    signal_quits("int", "INT", 130);
+}
+
+#[test]
+fn ctrl_z_and_sigtstp_suspend_and_sigcont_resumes_with_a_full_redraw() {
+    let Some(_turn) = real_terminal() else {
         return;
+    };
+    let pane = Pane::start("suspend", &shell_around_binary());
+    pane.wait_for_list();
+    let pid = pane.app_pid();
+    for how in ["Ctrl-Z", "SIGTSTP"] {
+        pane.keys(&["/"]);
+        pane.text("etl");
+        pane.wait_for("etl-stage-one");
+        if how == "Ctrl-Z" {
+            pane.keys(&["C-z"]);
+        } else {
+            signal(&pid, "TSTP");
+        }
+        wait_until(
+            &format!("the process to stop after {how}"),
+            || (process_state(&pid) == Some('T')).then_some(()),
+            || format!("state {:?}", process_state(&pid)),
+        );
+        // Stopped: the shell's terminal is back.
+        pane.wait_flag("#{alternate_on}", "0");
+        assert!(
+            pane.cooked(),
+            "raw mode left on while stopped:\n{}",
+            pane.stty()
+        );
+        pane.assert_restored();
+        signal(&pid, "CONT");
+        // Continued: raw mode and the alternate screen again, everything redrawn.
+        pane.wait_flag("#{alternate_on}", "1");
+        let s = pane.wait_for("etl-stage-one");
+        assert!(s.contains("Roles — "), "{s}");
+        wait_until(
+            "raw mode again",
+            || (!pane.cooked()).then_some(()),
+            || pane.stty(),
+        );
+        pane.keys(&["Escape"]);
+        pane.wait_for("/ to search");
     }
-    let pane = Pane::start("term", &shell_around_binary());
-    pane.wait("the roles list", |s| {
-        s.contains("Roles — ") && s.contains(" loaded")
-    });
-    pane.keys(&["Tab"]);
-    // rolescope is the only child of the pane's shell.
-    let shell = pane.flag("#{pane_pid}");
-    let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
-    let pid = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    assert!(
-        !pid.is_empty() && !pid.contains('\n'),
-        "rolescope's process id: {pid:?}"
-    );
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    assert!(killed.success());
-    let after = pane.wait_for("TTY-CHECKED");
-    assert!(after.contains("EXIT=0"), "{after}");
-    assert!(
-        after.contains("icanon echo"),
-        "terminal left in raw mode:\n{after}"
-    );
-    pane.assert_restored();
+    pane.keys(&["q"]);
+    pane.assert_exited_and_restored(0);
+}
+
+#[test]
+fn resizing_down_to_20x6_and_back_keeps_working() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let pane = Pane::start("resize", &shell_around_binary());
+    pane.wait_for_list();
+    for (w, h) in [
+        (60, 15),
+        (49, 13),
+        (30, 8),
+        (20, 6),
+        (21, 7),
+        (110, 30),
+        (140, 40),
+    ] {
+        let out = pane.tmux(&["resize-window", "-x", &w.to_string(), "-y", &h.to_string()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if w < 50 || h < 14 {
+            pane.wait("the too-small message", |s| {
+                s.contains(&format!("{w}×{h}")) && s.contains("small")
+            });
+        } else {
+            pane.wait_for_list();
+        }
+    }
+    pane.keys(&["/"]);
+    pane.text("etl");
+    pane.wait_for("etl-stage-one");
+    pane.keys(&["Enter", "q"]);
+    pane.assert_exited_and_restored(0);
+}
+
+#[test]
+fn pasting_and_typing_thousands_of_characters_stays_responsive() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let pane = Pane::start("paste", &shell_around_binary());
+    let list = pane.wait_for_list();
+    let loaded = list
+        .split("Roles — ")
+        .nth(1)
+        .and_then(|r| r.split(" shown").next())
+        .unwrap()
+        .to_owned();
+    pane.keys(&["/"]);
+    pane.wait_for("▏");
+    // A bracketed paste of 10,000 characters: one event, one search.
+    let text: String = "payments-api-".chars().cycle().take(10_000).collect();
+    assert!(pane.tmux(&["set-buffer", &text]).status.success());
+    assert!(pane.tmux(&["paste-buffer", "-p"]).status.success());
+    pane.wait_for("no match");
+    pane.keys(&["C-u"]);
+    pane.wait_for(&format!("Roles — {loaded} shown"));
+    // Key repeat: thousands of separate keys, then the search is cleared and works.
+    let typed: String = "ledgeretl".chars().cycle().take(3_000).collect();
+    pane.text(&typed);
+    pane.wait_for("no match");
+    pane.keys(&["C-u"]);
+    pane.text("etl");
+    pane.wait_for("etl-stage-one");
+    // One Escape per wait: ESC followed at once by another key reads as Alt-that-key.
+    pane.keys(&["Escape"]);
+    pane.wait_for(&format!("Roles — {loaded} shown"));
+    pane.keys(&["q"]);
+    pane.assert_exited_and_restored(0);
 }

@@ -1099,3 +1099,148 @@ fn a_classroom_pack_s_lessons_replace_the_built_in_ones_in_the_index() {
         pack[1].name
     );
 }
+
+fn key(c: char) -> rolescope::tui::event::AppEvent {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    rolescope::tui::event::AppEvent::Terminal(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::NONE,
+    )))
+}
+
+fn searches(effects: &[Effect]) -> Vec<&Request> {
+    effects
+        .iter()
+        .filter_map(|fx| match fx {
+            Effect::Search(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_burst_of_ten_thousand_keys_is_one_search_and_one_frame() {
+    use rolescope::tui::app::take_batch;
+    let mut state = demo();
+    apply_all(&mut state, [Command::StartSearch]);
+    state.dirty = false;
+    let text: String = "payments-api-".chars().cycle().take(10_000).collect();
+    let batch = take_batch(
+        &mut state,
+        text.chars().map(key).collect(),
+        Duration::from_secs(1),
+    );
+    let asked = searches(&batch.effects);
+    assert_eq!(asked.len(), 1, "one search for the whole burst");
+    assert_eq!(asked[0].query.text, text);
+    assert_eq!(state.list().query, text);
+    // The loop draws when the state is dirty, once per batch.
+    assert!(state.dirty);
+    assert!(batch.terminate.is_none() && !batch.resumed && batch.error.is_none());
+}
+
+#[test]
+fn pasting_ten_thousand_characters_is_one_search() {
+    use crossterm::event::Event;
+    use rolescope::tui::app::take_batch;
+    use rolescope::tui::event::AppEvent;
+    let mut state = demo();
+    apply_all(&mut state, [Command::StartSearch]);
+    // A terminal may deliver a long paste in pieces; the pieces queued together are one batch.
+    let text: String = "ledger-etl ".chars().cycle().take(10_000).collect();
+    let (a, b) = text.split_at(4_000);
+    let batch = take_batch(
+        &mut state,
+        vec![
+            AppEvent::Terminal(Event::Paste(a.to_owned())),
+            AppEvent::Terminal(Event::Paste(format!("{b}\u{7}"))),
+        ],
+        Duration::from_secs(1),
+    );
+    let asked = searches(&batch.effects);
+    assert_eq!(asked.len(), 1);
+    // Control characters in a paste are dropped.
+    assert_eq!(asked[0].query.text, text);
+    let answer = rolescope::tui::update::search_now(&state, asked[0]);
+    apply(&mut state, answer);
+    assert!(!state.list().pending());
+    assert!(state.list().hits.is_empty());
+}
+
+#[test]
+fn a_termination_signal_quits_and_is_remembered_for_the_exit_status() {
+    use rolescope::tui::app::take_batch;
+    use rolescope::tui::event::AppEvent;
+    let mut state = demo();
+    let batch = take_batch(
+        &mut state,
+        vec![key('j'), AppEvent::Terminate(15)],
+        Duration::from_secs(1),
+    );
+    assert_eq!(batch.terminate, Some(15));
+    assert!(batch.effects.contains(&Effect::Quit));
+}
+
+#[test]
+fn ctrl_z_and_sigtstp_suspend_and_sigcont_asks_for_a_full_redraw() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use rolescope::tui::app::take_batch;
+    use rolescope::tui::event::AppEvent;
+    let mut state = demo();
+    let ctrl_z = AppEvent::Terminal(Event::Key(KeyEvent::new(
+        KeyCode::Char('z'),
+        KeyModifiers::CONTROL,
+    )));
+    let batch = take_batch(&mut state, vec![ctrl_z], Duration::from_secs(1));
+    assert_eq!(batch.effects, vec![Effect::Suspend]);
+    let batch = take_batch(&mut state, vec![AppEvent::Suspend], Duration::from_secs(1));
+    assert_eq!(batch.effects, vec![Effect::Suspend]);
+    let batch = take_batch(&mut state, vec![AppEvent::Resumed], Duration::from_secs(1));
+    assert!(batch.resumed);
+    assert!(!state.quit);
+}
+
+#[test]
+fn the_role_list_shows_the_engine_kinds_and_filters_web_identity_as_the_cli_does() {
+    use rolescope::engine::kinds::{Kind, classify};
+    let mut state = demo();
+    for (i, role) in state.inventory.roles.iter().enumerate() {
+        let engine = classify(role, &state.inventory);
+        let shown: Vec<&str> = state.role_facts[i].labels();
+        let want: Vec<&str> = engine.kinds.iter().map(|k| k.kind.name()).collect();
+        assert_eq!(shown, want, "{}", role.name);
+        let reasons: Vec<&str> = state.role_facts[i]
+            .kinds
+            .iter()
+            .map(|k| k.reason.as_str())
+            .collect();
+        let want: Vec<&str> = engine.kinds.iter().map(|k| k.reason.as_str()).collect();
+        assert_eq!(reasons, want, "{}", role.name);
+    }
+    let web = KINDS
+        .iter()
+        .position(|k| *k == Kind::WebIdentity.name())
+        .unwrap();
+    for _ in 0..KINDS.len() {
+        if state.list().kind == Some(u8::try_from(web).unwrap()) {
+            break;
+        }
+        apply_all(&mut state, [Command::CycleKind]);
+    }
+    let inv = Arc::clone(&state.inventory);
+    let want: Vec<String> = inv
+        .roles
+        .iter()
+        .filter(|r| classify(r, &inv).answers_to(Kind::WebIdentity))
+        .map(|r| r.name.clone())
+        .collect();
+    let mut got = names(&state);
+    got.sort();
+    let mut want = want;
+    want.sort();
+    assert!(
+        want.iter().any(|n| n.starts_with("github-actions")),
+        "{want:?}"
+    );
+    assert_eq!(got, want);
+}

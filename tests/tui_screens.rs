@@ -493,3 +493,51 @@ fn no_screen_panics_at_any_size_from_1x1() {
         }
     }
 }
+
+/// Every size from 1×1 up to past the usable minimum, one column and one row at a time,
+/// for every screen and overlay, with the window resized while each is open: no panic,
+/// and below the usable size the "terminal too small" message instead of the screens.
+#[test]
+fn every_small_size_renders_every_screen_without_panic() {
+    let mut states = vec![demo(140, 40), chained()];
+    let mut searched = demo(140, 40);
+    apply_all(&mut searched, [Command::StartSearch]);
+    apply_all(&mut searched, typed("prod ops"));
+    states.push(searched);
+    let mut detail = demo(140, 40);
+    select_role(&mut detail, "OpsEntry");
+    apply_all(&mut detail, [Command::Open, Command::TogglePlain]);
+    states.push(detail);
+    let mut picker = demo(140, 40);
+    select_role(&mut picker, "OpsEntry");
+    apply_all(&mut picker, [Command::Simulate, Command::Open]);
+    apply_all(&mut picker, typed("maria"));
+    states.push(picker);
+    let mut refused = demo(140, 40);
+    assume(&mut refused, "QAReleaseVerifier", "noah.kim");
+    states.push(refused);
+    for overlay in [Command::Ask, Command::Inspect, Command::ToggleHelp] {
+        let mut s = chained();
+        apply_all(&mut s, [overlay]);
+        states.push(s);
+    }
+    let mut collapsed = chained();
+    apply_all(&mut collapsed, [Command::ToggleSessions]);
+    states.push(collapsed);
+    for state in &mut states {
+        for w in 1..=ui::MIN_WIDTH + 12 {
+            for h in 1..=ui::MIN_HEIGHT + 6 {
+                apply(state, Command::Resize(w, h));
+                let shown = text(&draw(state));
+                if w < ui::MIN_WIDTH || h < ui::MIN_HEIGHT {
+                    assert!(
+                        w < 20 || h < 6 || shown.contains("small"),
+                        "{w}×{h} should say the terminal is too small:\n{shown}"
+                    );
+                }
+                apply(state, Command::Down);
+                apply(state, Command::Scroll(w / 2, h / 2, 3));
+            }
+        }
+    }
+}

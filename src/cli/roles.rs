@@ -6,7 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{CliError, Context, Input, Outcome};
-use crate::engine::kinds::{Classification, FlagFinding, Kind, KindFinding, classify};
+use crate::engine::kinds::{Classification, Classifier, FlagFinding, Kind, KindFinding};
 use crate::engine::model::{Inventory, Known, Role};
 
 #[derive(Debug, clap::Args)]
@@ -125,6 +125,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             )));
         }
     }
+    let classifier = Classifier::new(inv);
     let mut roles: Vec<(&Role, Classification)> = inv
         .roles
         .iter()
@@ -133,7 +134,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 r.account == a || inv.account(&r.account).and_then(|x| x.name.as_deref()) == Some(a)
             })
         })
-        .map(|r| (r, classify(r, inv)))
+        .map(|r| (r, classifier.classify(r)))
         .filter(|(_, c)| args.kind.is_none_or(|k| c.answers_to(k)))
         .collect();
     roles.sort_by(|(a, _), (b, _)| (&a.account, &a.name).cmp(&(&b.account, &b.name)));

@@ -6,7 +6,7 @@
 //! A role can have several kinds. Kinds describe who the trust policy lets in; whether a
 //! given caller actually gets in is the STS simulation's job, not this module's.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -70,7 +70,7 @@ impl Kind {
 
     /// The name used in filters and JSON (`cross-account`).
     #[must_use]
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Self::ServiceRole => "service-role",
             Self::ServiceLinked => "service-linked",
@@ -274,9 +274,52 @@ fn list(items: &[String]) -> String {
     }
 }
 
-/// Classifies `role` against what is loaded.
+/// Classifies `role` against what is loaded. To classify many roles of one inventory, use
+/// a [`Classifier`] (or [`classify_all`]): this builds one for a single role.
 #[must_use]
 pub fn classify(role: &Role, inventory: &Inventory) -> Classification {
+    Classifier::new(inventory).classify(role)
+}
+
+/// Every role of `inventory`, classified, in inventory order.
+#[must_use]
+pub fn classify_all(inventory: &Inventory) -> Vec<Classification> {
+    let c = Classifier::new(inventory);
+    inventory.roles.iter().map(|r| c.classify(r)).collect()
+}
+
+/// Classifies the roles of one inventory, with what every classification asks of the whole
+/// inventory (which accounts have users or roles loaded) computed once.
+pub struct Classifier<'a> {
+    inventory: &'a Inventory,
+    /// Accounts with at least one user or role in the data.
+    populated: HashSet<&'a str>,
+}
+
+impl<'a> Classifier<'a> {
+    #[must_use]
+    pub fn new(inventory: &'a Inventory) -> Self {
+        let populated = inventory
+            .roles
+            .iter()
+            .map(|r| r.account.as_str())
+            .chain(inventory.users.iter().map(|u| u.account.as_str()))
+            .collect();
+        Self {
+            inventory,
+            populated,
+        }
+    }
+
+    /// Classifies `role` (one of the inventory's, or one shaped like them).
+    #[must_use]
+    pub fn classify(&self, role: &Role) -> Classification {
+        classify_with(role, self)
+    }
+}
+
+fn classify_with(role: &Role, classifier: &Classifier<'_>) -> Classification {
+    let inventory = classifier.inventory;
     let mut out = Classification::default();
     let service_linked = role.path.starts_with(SERVICE_LINKED_PREFIX);
     let identity_center = role.name.starts_with(IDENTITY_CENTER_PREFIX);
@@ -400,7 +443,7 @@ pub fn classify(role: &Role, inventory: &Inventory) -> Classification {
         });
     }
 
-    aws_principal_kinds(role, inventory, &grants, &mut out);
+    aws_principal_kinds(role, classifier, &grants, &mut out);
     federated_kinds(inventory, &grants, identity_center, &mut out);
 
     // MFA, in an Allow (MFA must be present) or a Deny (denied without it).
@@ -543,7 +586,7 @@ fn aws_principal(value: &str) -> AwsPrincipal {
 
 fn aws_principal_kinds(
     role: &Role,
-    inventory: &Inventory,
+    classifier: &Classifier<'_>,
     grants: &[Grant<'_>],
     out: &mut Classification,
 ) {
@@ -592,7 +635,7 @@ fn aws_principal_kinds(
                 is_user,
                 is_session,
             } => {
-                if !is_session && !principal_exists(inventory, &account, &arn, is_user) {
+                if !is_session && !principal_exists(classifier, &account, &arn, is_user) {
                     out.flags.push(FlagFinding {
                         flag: Flag::UnknownPrincipal,
                         reason: format!(
@@ -669,10 +712,9 @@ fn aws_principal_kinds(
 
 /// False only when the principal's account is loaded (it has users or roles in the data)
 /// and the principal is not there.
-fn principal_exists(inventory: &Inventory, account: &str, arn: &str, is_user: bool) -> bool {
-    let loaded = inventory.accounts.contains_key(account)
-        && (inventory.roles.iter().any(|r| r.account == account)
-            || inventory.users.iter().any(|u| u.account == account));
+fn principal_exists(classifier: &Classifier<'_>, account: &str, arn: &str, is_user: bool) -> bool {
+    let inventory = classifier.inventory;
+    let loaded = inventory.accounts.contains_key(account) && classifier.populated.contains(account);
     if !loaded {
         return true;
     }

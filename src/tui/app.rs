@@ -1,7 +1,9 @@
 //! The loop: take over the terminal, then repeatedly drain every pending event, apply
-//! the commands, carry out the effects and draw once — only when something on screen
-//! changed (state, or the displayed second of the simulated clock). The terminal is
-//! given back on quit, Ctrl-C, SIGTERM/SIGHUP, panic, and around Ctrl-Z.
+//! the commands ([`take_batch`]), carry out the effects and draw once — only when
+//! something on screen changed (state, or the displayed second of the simulated clock).
+//! The terminal is given back on quit, Ctrl-C, panic, and around Ctrl-Z (and SIGTSTP);
+//! on SIGTERM, SIGHUP and SIGINT it is given back and the process then ends by that
+//! signal, so the shell sees the conventional status (143 for SIGTERM).
 
 use std::io::{Stdout, Write};
 use std::sync::Arc;
@@ -133,10 +135,92 @@ pub fn run_with(inventory: Arc<Inventory>, options: Options) -> std::io::Result<
     }
     let result = event_loop(&mut state);
     restore();
-    result
+    if let Ok(Some(signal)) = result {
+        // End as the signal would have ended us, now that the terminal is back.
+        let _ = signal_hook::low_level::emulate_default_handler(signal);
+    }
+    result.map(|_| ())
 }
 
-fn event_loop(state: &mut AppState) -> std::io::Result<()> {
+/// What one batch of events left for the loop to do, once the state has taken it in.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Effects in order, with only the newest search request per list kept.
+    pub effects: Vec<Effect>,
+    /// A termination signal arrived: quit, then end by it.
+    pub terminate: Option<i32>,
+    /// The process was continued after a stop: take the terminal back and redraw.
+    pub resumed: bool,
+    /// The input thread failed.
+    pub error: Option<String>,
+}
+
+/// Applies every event of one batch (all that was queued when the loop woke) and the
+/// clock tick, so a burst — a paste of thousands of characters, key repeat — costs one
+/// search request per list and one frame, however many events it holds.
+pub fn take_batch(state: &mut AppState, events: Vec<AppEvent>, elapsed: Duration) -> Batch {
+    let mut batch = Batch::default();
+    let mut effects = Vec::new();
+    for ev in events {
+        match ev {
+            AppEvent::Terminal(e) => {
+                for c in event::commands(state, &e) {
+                    effects.extend(update::apply(state, c));
+                }
+            }
+            AppEvent::Search(r) => effects.extend(update::apply(state, Command::SearchResults(r))),
+            AppEvent::Terminate(signal) => {
+                batch.terminate = Some(signal);
+                effects.extend(update::apply(state, Command::Quit));
+            }
+            AppEvent::Suspend => effects.push(Effect::Suspend),
+            AppEvent::Resumed => batch.resumed = true,
+            AppEvent::InputError(e) => batch.error = Some(e),
+        }
+    }
+    effects.extend(update::apply(state, Command::Tick(elapsed)));
+    // Only the newest search per list matters; older ones are superseded.
+    let mut searched: Vec<usize> = Vec::new();
+    let mut kept: Vec<Effect> = Vec::with_capacity(effects.len());
+    for fx in effects.into_iter().rev() {
+        if let Effect::Search(r) = &fx {
+            if searched.contains(&r.list) {
+                continue;
+            }
+            searched.push(r.list);
+        }
+        kept.push(fx);
+    }
+    kept.reverse();
+    batch.effects = kept;
+    batch
+}
+
+/// Gives the terminal back and stops the process as SIGTSTP would; once continued, takes
+/// the terminal back and redraws everything.
+fn suspend(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    state: &mut AppState,
+) -> std::io::Result<()> {
+    restore();
+    let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP);
+    take_back(terminal, state)
+}
+
+fn take_back(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    state: &mut AppState,
+) -> std::io::Result<()> {
+    setup(&mut std::io::stdout())?;
+    terminal.clear()?;
+    let size = terminal.size()?;
+    update::apply(state, Command::Resize(size.width, size.height));
+    state.dirty = true;
+    Ok(())
+}
+
+/// Runs until quit; `Some(signal)` when a termination signal ended it.
+fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     terminal.clear()?;
     let (tx, rx) = channel::<AppEvent>();
@@ -151,7 +235,7 @@ fn event_loop(state: &mut AppState) -> std::io::Result<()> {
     let started = Instant::now();
     let size = terminal.size()?;
     update::apply(state, Command::Resize(size.width, size.height));
-    let result = (|| -> std::io::Result<()> {
+    let result = (|| -> std::io::Result<Option<i32>> {
         loop {
             if state.dirty {
                 terminal.draw(|f| ui::render(f, state))?;
@@ -165,48 +249,19 @@ fn event_loop(state: &mut AppState) -> std::io::Result<()> {
             match rx.recv_timeout(wait) {
                 Ok(ev) => events.push(ev),
                 Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                Err(RecvTimeoutError::Disconnected) => return Ok(None),
             }
             // Coalesce bursts: everything already queued is handled before drawing once.
             while let Ok(ev) = rx.try_recv() {
                 events.push(ev);
             }
-            let mut effects = Vec::new();
-            for ev in events {
-                match ev {
-                    AppEvent::Terminal(e) => {
-                        for c in event::commands(state, &e) {
-                            effects.extend(update::apply(state, c));
-                        }
-                    }
-                    AppEvent::Search(r) => {
-                        effects.extend(update::apply(state, Command::SearchResults(r)))
-                    }
-                    AppEvent::Terminate => effects.extend(update::apply(state, Command::Quit)),
-                    AppEvent::InputError(e) => return Err(std::io::Error::other(e)),
-                }
+            let batch = take_batch(state, events, started.elapsed());
+            if let Some(e) = batch.error {
+                return Err(std::io::Error::other(e));
             }
-            effects.extend(update::apply(state, Command::Tick(started.elapsed())));
-            // Only the newest search per list matters; older ones are superseded.
-            let mut last_search: Vec<usize> = Vec::new();
-            for (i, fx) in effects.iter().enumerate().rev() {
-                if let Effect::Search(r) = fx {
-                    if last_search
-                        .iter()
-                        .any(|&j| matches!(&effects[j], Effect::Search(o) if o.list == r.list))
-                    {
-                        continue;
-                    }
-                    last_search.push(i);
-                }
-            }
-            for (i, fx) in effects.into_iter().enumerate() {
+            for fx in batch.effects {
                 match fx {
-                    Effect::Search(r) => {
-                        if last_search.contains(&i) {
-                            worker.send(r);
-                        }
-                    }
+                    Effect::Search(r) => worker.send(r),
                     Effect::Clipboard(text) => {
                         let mut out = std::io::stdout();
                         write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()))?;
@@ -240,18 +295,15 @@ fn event_loop(state: &mut AppState) -> std::io::Result<()> {
                         let _ = update::apply(state, Command::EditorDone { role, kind, result });
                         state.dirty = true;
                     }
-                    Effect::Suspend => {
-                        restore();
-                        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
-                        setup(&mut std::io::stdout())?;
-                        terminal.clear()?;
-                        state.dirty = true;
-                    }
-                    Effect::Quit => return Ok(()),
+                    Effect::Suspend => suspend(&mut terminal, state)?,
+                    Effect::Quit => return Ok(batch.terminate),
                 }
             }
-            if state.quit {
-                return Ok(());
+            if batch.resumed {
+                take_back(&mut terminal, state)?;
+            }
+            if state.quit || batch.terminate.is_some() {
+                return Ok(batch.terminate);
             }
         }
     })();

@@ -1,7 +1,7 @@
-//! Where events come from: a thread reading the terminal, a thread turning SIGTERM,
-//! SIGHUP and SIGINT into a quit, and the search worker's answers — all into one
-//! channel the loop drains. [`commands`] translates a terminal event into commands for
-//! the mode the state is in.
+//! Where events come from: a thread reading the terminal, a thread turning signals
+//! (SIGTERM, SIGHUP, SIGINT: quit; SIGTSTP: suspend; SIGCONT: take the terminal back) into
+//! events, and the search worker's answers — all into one channel the loop drains.
+//! [`commands`] translates a terminal event into commands for the mode the state is in.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,8 +21,13 @@ use crate::tui::state::AppState;
 pub enum AppEvent {
     Terminal(Event),
     Search(Response),
-    /// A termination signal arrived.
-    Terminate,
+    /// A termination signal arrived (its number): give the terminal back, then end as
+    /// that signal would have ended the process.
+    Terminate(i32),
+    /// SIGTSTP from outside (`kill -TSTP`): suspend as Ctrl-Z does.
+    Suspend,
+    /// SIGCONT: the process was stopped and continued; take the terminal back and redraw.
+    Resumed,
     /// The input thread failed; the message says why.
     InputError(String),
 }
@@ -59,19 +64,26 @@ pub fn spawn_input(tx: Sender<AppEvent>, stop: Arc<AtomicBool>) -> std::io::Resu
         })
 }
 
-/// Turns SIGTERM, SIGHUP and SIGINT into [`AppEvent::Terminate`].
+/// Turns SIGTERM, SIGHUP and SIGINT into [`AppEvent::Terminate`], SIGTSTP into
+/// [`AppEvent::Suspend`] and SIGCONT into [`AppEvent::Resumed`].
 ///
 /// # Errors
 /// When the handlers cannot be installed.
 pub fn spawn_signals(tx: Sender<AppEvent>) -> std::io::Result<signal_hook::iterator::Handle> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGTSTP, SIGCONT])?;
     let handle = signals.handle();
     std::thread::Builder::new()
         .name("rolescope-signals".into())
         .spawn(move || {
-            for _ in signals.forever() {
-                if tx.send(AppEvent::Terminate).is_err() {
+            for signal in signals.forever() {
+                let event = match signal {
+                    SIGTSTP => AppEvent::Suspend,
+                    SIGCONT => AppEvent::Resumed,
+                    other => AppEvent::Terminate(other),
+                };
+                if tx.send(event).is_err() {
                     return;
                 }
             }

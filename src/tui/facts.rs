@@ -1,27 +1,29 @@
 //! What the screens show about each role at a glance, computed once at start-up: its
-//! kinds (with the reason for each), its warning flags and the search haystack of its
-//! secondary fields. Users, groups and identity providers get their haystacks here too.
+//! kinds with the reason for each (the engine's classification, [`crate::engine::kinds`],
+//! the same the `roles` and `show` commands print), its warning flags and the search
+//! haystack of its secondary fields. Users, groups and identity providers get their
+//! haystacks here too.
 
+use crate::engine::kinds::{Classification, Classifier, Flag, Kind};
 use crate::engine::model::{Inventory, ProviderType, Role};
-use crate::engine::policy::document::{Effect, PrincipalKind, Principals};
 use crate::tui::search::EntryInput;
 
-/// The kinds the role list can filter by; a role's kind mask has bit `i` for `KINDS[i]`.
-pub const KINDS: [&str; 9] = [
-    "service",
-    "service-linked",
-    "instance-profile",
-    "same-account",
-    "cross-account",
-    "saml",
-    "web-identity",
-    "roles-anywhere",
-    "identity-center",
-];
+/// The kinds the role list can filter by, by their engine names; a role's kind mask has
+/// bit `i` for `KINDS[i]` (that is, [`Kind::ALL`]`[i]`).
+pub const KINDS: [&str; Kind::ALL.len()] = {
+    let mut names = [""; Kind::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Kind::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 /// One kind of a role and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KindFact {
+    /// The kind's position in [`KINDS`] and [`Kind::ALL`].
     pub kind: u8,
     pub reason: String,
 }
@@ -34,9 +36,23 @@ pub struct RoleFacts {
 }
 
 impl RoleFacts {
+    /// Bit `i` set when the role answers to the kind filter `KINDS[i]`: its own kinds, and
+    /// `web-identity` for every web-identity kind (GitHub Actions, EKS, …), as `roles --kind`.
     #[must_use]
     pub fn mask(&self) -> u32 {
-        self.kinds.iter().fold(0, |m, k| m | (1u32 << k.kind))
+        let mut m = 0u32;
+        for k in self
+            .kinds
+            .iter()
+            .filter_map(|k| Kind::ALL.get(usize::from(k.kind)))
+        {
+            for (i, wanted) in Kind::ALL.iter().enumerate() {
+                if k.answers_to(*wanted) {
+                    m |= 1u32 << i;
+                }
+            }
+        }
+        m
     }
 
     /// Short labels of the kinds, for the list's badge column.
@@ -49,126 +65,51 @@ impl RoleFacts {
     }
 }
 
-fn kind(name: &str) -> u8 {
-    KINDS
+fn kind_number(kind: Kind) -> u8 {
+    Kind::ALL
         .iter()
-        .position(|k| *k == name)
+        .position(|k| *k == kind)
         .and_then(|p| u8::try_from(p).ok())
         .unwrap_or(0)
 }
 
-/// Reads a role's kinds and warnings from its trust policy, path and instance profiles.
+/// The facts of every role, in inventory order.
+#[must_use]
+pub fn all_role_facts(inv: &Inventory) -> Vec<RoleFacts> {
+    let classifier = Classifier::new(inv);
+    inv.roles
+        .iter()
+        .map(|r| from_classification(inv, r, classifier.classify(r)))
+        .collect()
+}
+
+/// One role's facts (for many roles, [`all_role_facts`] classifies faster).
 #[must_use]
 pub fn role_facts(inv: &Inventory, role: &Role) -> RoleFacts {
-    let mut facts = RoleFacts::default();
-    let mut push = |name: &str, reason: String| {
-        let k = kind(name);
-        if !facts.kinds.iter().any(|f| f.kind == k) {
-            facts.kinds.push(KindFact { kind: k, reason });
-        }
-    };
-    if role.is_service_linked() {
-        push(
-            "service-linked",
-            format!("its path is {} (AWS manages it; read-only)", role.path),
-        );
-    }
-    if role.name.starts_with("AWSReservedSSO_") {
-        push(
-            "identity-center",
-            "its name starts with AWSReservedSSO_ (IAM Identity Center permission set)".into(),
-        );
-    }
-    if let Some(p) = role.instance_profiles.first() {
-        push(
-            "instance-profile",
-            format!("it is in instance profile {}", p.name),
-        );
-    }
-    let mut warnings = Vec::new();
-    if let Some(doc) = role.trust_policy.document.as_deref() {
-        for s in doc
-            .statements
-            .iter()
-            .filter(|s| s.effect == Some(Effect::Allow))
-        {
-            let has_external_id = s
-                .conditions
-                .iter()
-                .any(|c| c.key.eq_ignore_ascii_case("sts:ExternalId"));
-            let list: Vec<(PrincipalKind, String)> = match &s.principal {
-                Some(Principals::Any) => {
-                    warnings.push(format!(
-                        "trust statement {} allows any principal (\"*\")",
-                        s.label()
-                    ));
-                    continue;
-                }
-                Some(Principals::Listed(l)) => l.clone(),
-                None => continue,
-            };
-            for (k, v) in list {
-                match k {
-                    PrincipalKind::Service if v == "rolesanywhere.amazonaws.com" => {
-                        push(
-                            "roles-anywhere",
-                            "trusts rolesanywhere.amazonaws.com".into(),
-                        );
-                    }
-                    PrincipalKind::Service => push("service", format!("trusts {v}")),
-                    PrincipalKind::Federated if v.contains(":saml-provider/") => {
-                        push(
-                            "saml",
-                            format!(
-                                "trusts SAML provider {}",
-                                v.rsplit('/').next().unwrap_or(&v)
-                            ),
-                        );
-                    }
-                    PrincipalKind::Federated => {
-                        push("web-identity", format!("trusts identity provider {v}"))
-                    }
-                    PrincipalKind::Aws if v == "*" => {
-                        warnings.push(format!(
-                            "trust statement {} allows any AWS principal",
-                            s.label()
-                        ));
-                    }
-                    PrincipalKind::Aws => {
-                        let account = if v.len() == 12 {
-                            v.as_str()
-                        } else {
-                            v.split(':').nth(4).unwrap_or("")
-                        };
-                        if account == role.account {
-                            push("same-account", format!("trusts {v}"));
-                        } else {
-                            push("cross-account", format!("trusts account {account}"));
-                            if !has_external_id {
-                                warnings.push(format!(
-                                    "cross-account trust of {account} without an external ID"
-                                ));
-                            }
-                        }
-                        if v.contains(":user/") && inv.user_by_arn(&v).is_none()
-                            || v.contains(":role/") && inv.role_by_arn(&v).is_none()
-                        {
-                            warnings
-                                .push(format!("trust names {v}, which is not in the loaded data"));
-                        }
-                    }
-                    PrincipalKind::CanonicalUser => {}
-                }
-            }
-        }
-    }
-    for (what, text) in std::iter::once(("trust policy", &role.trust_policy)).chain(
-        role.inline_policies
-            .iter()
-            .map(|p| (p.name.as_str(), &p.policy)),
-    ) {
-        for e in &text.errors {
-            warnings.push(format!("{what}: {e}"));
+    from_classification(inv, role, crate::engine::kinds::classify(role, inv))
+}
+
+/// The engine's kinds with their reasons; its flags as warnings (MFA required is a
+/// condition, not a problem: the "who may assume" reading shows it); and the problems on
+/// the permissions side: unreadable inline policies, managed policies not loaded.
+fn from_classification(inv: &Inventory, role: &Role, c: Classification) -> RoleFacts {
+    let kinds = c
+        .kinds
+        .into_iter()
+        .map(|k| KindFact {
+            kind: kind_number(k.kind),
+            reason: k.reason,
+        })
+        .collect();
+    let mut warnings: Vec<String> = c
+        .flags
+        .into_iter()
+        .filter(|f| f.flag != Flag::MfaRequired)
+        .map(|f| f.reason)
+        .collect();
+    for p in &role.inline_policies {
+        for e in &p.policy.errors {
+            warnings.push(format!("{}: {e}", p.name));
         }
     }
     for p in role
@@ -183,8 +124,7 @@ pub fn role_facts(inv: &Inventory, role: &Role) -> RoleFacts {
             ));
         }
     }
-    facts.warnings = warnings;
-    facts
+    RoleFacts { kinds, warnings }
 }
 
 fn tags_text(tags: &[crate::engine::model::Tag]) -> String {

@@ -487,11 +487,7 @@ impl AppState {
         simulator: Arc<dyn Simulator>,
         start: DateTime<Utc>,
     ) -> Self {
-        let role_facts: Vec<RoleFacts> = inventory
-            .roles
-            .iter()
-            .map(|r| facts::role_facts(&inventory, r))
-            .collect();
+        let role_facts: Vec<RoleFacts> = facts::all_role_facts(&inventory);
         let indexes = [
             Arc::new(EntityIndex::new(facts::role_entries(
                 &inventory,
