@@ -467,3 +467,59 @@ fn pasting_and_typing_thousands_of_characters_stays_responsive() {
     pane.keys(&["q"]);
     pane.assert_exited_and_restored(0);
 }
+
+/// What-if editing through `$EDITOR` in a real terminal: the editor gets the terminal and
+/// the keyboard (it reads a line typed in tmux), the explorer comes back, the edit is
+/// checked and applied, who can assume the role updates, and it can be undone.
+#[test]
+fn a_what_if_edit_in_editor_takes_the_terminal_and_gives_it_back() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'EDITOR-WAITING\\n'\nread answer\nprintf 'EDITOR-GOT-%s\\n' \"$answer\"\nsed -i 's/\"Allow\"/\"Deny\"/' \"$1\"\n",
+    )
+    .unwrap();
+    let mode = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+    std::fs::set_permissions(&editor, mode).unwrap();
+    let command = format!(
+        "VISUAL= EDITOR='{}' {}",
+        editor.display(),
+        shell_around_binary()
+    );
+    let pane = Pane::start("editor", &command);
+    pane.wait_for_list();
+    pane.keys(&["/"]);
+    pane.text("ProdDatabaseAdmin");
+    pane.wait_for("▶ ProdDatabaseAdmin");
+    pane.keys(&["Enter", "Enter"]);
+    // The who-can-assume list arrives from the graph worker.
+    pane.wait_for("5 principal(s) can get in");
+    pane.keys(&["E"]);
+    pane.wait_for("edit which document? ($EDITOR)");
+    pane.keys(&["Enter"]);
+    // The editor has the terminal: main screen, and it reads what is typed.
+    pane.wait_for("EDITOR-WAITING");
+    pane.wait_flag("#{alternate_on}", "0");
+    pane.text("yes");
+    pane.keys(&["Enter"]);
+    pane.wait_for("- lost    sam.patel → ProdDatabaseAdmin");
+    pane.wait_for("WHAT-IF: 1 edit(s)");
+    pane.keys(&["Escape"]);
+    pane.wait_for("0 principal(s) can get in");
+    // Undo from the what-if view.
+    pane.keys(&["D"]);
+    pane.wait_for("u undo the newest edit");
+    pane.keys(&["u", "Escape"]);
+    pane.wait_for("5 principal(s) can get in");
+    pane.keys(&["q"]);
+    pane.assert_exited_and_restored(0);
+    assert!(
+        pane.screen().contains("EDITOR-GOT-yes"),
+        "the editor read the keyboard:\n{}",
+        pane.screen()
+    );
+}

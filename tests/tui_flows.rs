@@ -1244,3 +1244,86 @@ fn the_role_list_shows_the_engine_kinds_and_filters_web_identity_as_the_cli_does
     );
     assert_eq!(got, want);
 }
+
+/// The trust-graph jobs among `fx`.
+fn graph_jobs(fx: Vec<Effect>) -> Vec<rolescope::tui::access::AccessJob> {
+    fx.into_iter()
+        .filter_map(|e| match e {
+            Effect::Access(job) => Some(*job),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn who_can_assume_is_worked_out_off_the_loop_and_a_stale_answer_is_dropped() {
+    let mut state = demo();
+    select_role(&mut state, "ProdDatabaseAdmin");
+    // Opening the role only asks: the pane says so until the answer comes.
+    let first = graph_jobs(apply(&mut state, Command::Open));
+    assert_eq!(first.len(), 1);
+    assert!(who_text(&state).is_empty());
+    let pane = &state.detail.as_ref().unwrap().panes[2];
+    assert!(pane.json[0][0].1.starts_with("working out who can assume"));
+    // Meanwhile the trust policy is edited: the first answer is about data gone by.
+    apply_all(&mut state, [Command::WhatIf, Command::Back]);
+    let arn = "arn:aws:iam::222222222222:role/ProdDatabaseAdmin";
+    let kind = rolescope::engine::whatif::DocumentKind::Trust;
+    let text = state.whatif.document_text(arn, &kind).unwrap();
+    let edit = apply(
+        &mut state,
+        Command::EditorDone {
+            role: arn.into(),
+            kind,
+            result: Ok(text.replacen("Allow", "Deny", 1)),
+        },
+    );
+    let second = graph_jobs(edit);
+    assert!(second.len() >= 2, "who can assume again, and the diff");
+    let stale = rolescope::tui::access::run_job(first[0].clone());
+    apply(&mut state, stale);
+    assert!(who_text(&state).is_empty(), "the stale answer is not shown");
+    for job in second {
+        let answer = rolescope::tui::access::run_job(job);
+        apply(&mut state, answer);
+    }
+    assert!(
+        who_text(&state).contains("0 principal(s) can get in"),
+        "{}",
+        who_text(&state)
+    );
+    let diff = whatif_text(&state);
+    assert!(
+        diff.contains("- lost    sam.patel → ProdDatabaseAdmin"),
+        "{diff}"
+    );
+}
+
+#[test]
+fn only_the_newest_reach_question_opens_a_tree() {
+    let mut state = demo();
+    apply_all(&mut state, [Command::SelectTab(1), Command::StartSearch]);
+    apply_all(&mut state, typed("maria.garcia"));
+    apply_all(&mut state, [Command::AcceptSearch]);
+    let older = graph_jobs(apply(&mut state, Command::Reach));
+    let newer = graph_jobs(apply(&mut state, Command::Reach));
+    assert!(
+        state
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("working out what")
+    );
+    apply(
+        &mut state,
+        rolescope::tui::access::run_job(older[0].clone()),
+    );
+    assert!(state.overlay.is_none(), "an older answer opens nothing");
+    apply(
+        &mut state,
+        rolescope::tui::access::run_job(newer[0].clone()),
+    );
+    assert!(matches!(state.overlay, Some(Overlay::Reach(_))));
+    assert!(state.overlay_stack.is_empty());
+}

@@ -3,14 +3,25 @@
 //! and the pre-filled Simulate form any of their hops opens (caller, role, and what the
 //! hop needs: external ID, MFA, session name, tags, source identity, token claims, request
 //! keys). Nothing here draws.
+//!
+//! Building the graph and following chains can take seconds on a large organisation, so
+//! the questions run as [`AccessJob`]s off the loop (see [`run_job`]); the screens show
+//! "working out…" until the answer comes back as a command, and only the newest answer to
+//! each question is used.
 
 use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, Utc};
 
 use crate::engine::graph::{
-    ClassGrant, DEFAULT_MAX_DEPTH, Edge, EdgeStatus, NodeId, NodeKind, Path, PrincipalClass,
-    TrustGraph, WitnessRequest,
+    ClassGrant, DEFAULT_MAX_DEPTH, Edge, EdgeStatus, NodeId, NodeKind, Path, PrincipalClass, Reach,
+    TrustGraph, WhoCanAssume, WitnessRequest,
 };
+use crate::engine::model::Inventory;
 use crate::engine::policy::context::ContextValue;
+use crate::engine::whatif::AccessDiff;
+use crate::tui::command::Command;
 use crate::tui::detail::human_secs;
 use crate::tui::sim::Caller;
 use crate::tui::state::{AppState, Pane, SessionState, TextLine, Tok};
@@ -209,28 +220,116 @@ fn class_text(c: &ClassGrant) -> String {
     )
 }
 
-/// Builds the "who can assume" pane of role `role`: every principal that can get in,
-/// shortest path first, with each hop on its own selectable line (path and badges), then
-/// the class grants and the direct callers whose half is missing.
+/// A question for the trust graph, answered off the loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessQuery {
+    /// Who can assume the role (its index and ARN).
+    Who { role: usize, arn: String },
+    /// What a principal or session can reach; `refresh` replaces an open tree.
+    Reach {
+        from: ReachFrom,
+        arn: String,
+        refresh: bool,
+    },
+    /// Who gained or lost access with the what-if edits.
+    Diff,
+}
+
+/// One question with what answering it needs: the data, the graph (built by whichever job
+/// needs it first; the others wait for it), the loaded data for a diff.
+#[derive(Debug, Clone)]
+pub struct AccessJob {
+    pub generation: u64,
+    pub query: AccessQuery,
+    pub inventory: Arc<Inventory>,
+    pub base: Arc<Inventory>,
+    pub graph: Arc<OnceLock<Arc<TrustGraph>>>,
+    pub now: DateTime<Utc>,
+}
+
+impl PartialEq for AccessJob {
+    fn eq(&self, other: &Self) -> bool {
+        self.generation == other.generation && self.query == other.query
+    }
+}
+
+impl Eq for AccessJob {}
+
+/// The graph's answer.
+#[derive(Debug, Clone)]
+pub enum AccessResult {
+    Who(WhoCanAssume),
+    Reach(Reach),
+    Diff(AccessDiff),
+    /// The principal is not in the graph.
+    Missing(String),
+}
+
+/// A job's answer, with the graph it came from.
+#[derive(Debug, Clone)]
+pub struct AccessAnswer {
+    pub generation: u64,
+    pub query: AccessQuery,
+    pub graph: Arc<TrustGraph>,
+    pub result: AccessResult,
+}
+
+/// The graph of `inventory`, built once per cell (concurrent callers wait for the first).
 #[must_use]
-pub fn who_pane(state: &AppState, graph: &TrustGraph, role: usize) -> Pane {
+pub fn graph_of(
+    cell: &OnceLock<Arc<TrustGraph>>,
+    inventory: &Arc<Inventory>,
+    now: DateTime<Utc>,
+) -> Arc<TrustGraph> {
+    Arc::clone(cell.get_or_init(|| Arc::new(TrustGraph::build(Arc::clone(inventory), now))))
+}
+
+/// Answers one job (on a worker thread, or inline in tests and scripted playback).
+#[must_use]
+pub fn run_job(job: AccessJob) -> Command {
+    let graph = graph_of(&job.graph, &job.inventory, job.now);
+    let result = match &job.query {
+        AccessQuery::Who { arn, .. } => match graph.node_id(arn) {
+            Some(n) => AccessResult::Who(graph.who_can_assume(n, DEFAULT_MAX_DEPTH)),
+            None => AccessResult::Missing(format!("`{arn}` is not in the trust graph")),
+        },
+        AccessQuery::Reach { arn, .. } => match graph.node_id(arn) {
+            Some(n) => AccessResult::Reach(graph.reach(n, DEFAULT_MAX_DEPTH)),
+            None => AccessResult::Missing(format!("`{arn}` is not a principal of the trust graph")),
+        },
+        AccessQuery::Diff => AccessResult::Diff(AccessDiff::between(&job.base, &job.inventory)),
+    };
+    Command::AccessDone(Box::new(AccessAnswer {
+        generation: job.generation,
+        query: job.query,
+        graph,
+        result,
+    }))
+}
+
+/// A list pane saying its answer is being worked out.
+#[must_use]
+pub fn who_pending(text: &str) -> Pane {
+    let line = vec![vec![(Tok::Plain, text.to_owned())]];
+    Pane {
+        title: "Who can assume (VIA and every hop)".into(),
+        list: true,
+        json: line.clone(),
+        plain: line,
+        ..Pane::default()
+    }
+}
+
+/// Builds the "who can assume" pane from the graph's answer: every principal that can get
+/// in, shortest path first, with each hop on its own selectable line (path and badges),
+/// then the class grants and the direct callers whose half is missing.
+#[must_use]
+pub fn who_pane(state: &AppState, graph: &TrustGraph, answer: &WhoCanAssume) -> Pane {
     let mut pane = Pane {
         title: "Who can assume (VIA and every hop)".into(),
         list: true,
         ..Pane::default()
     };
-    let Some(arn) = state.inventory.roles.get(role).map(|r| r.arn.clone()) else {
-        return pane;
-    };
-    let Some(node) = graph.node_id(&arn) else {
-        pane.json.push(vec![(
-            Tok::Problem,
-            "this role is not in the trust graph".into(),
-        )]);
-        pane.plain = pane.json.clone();
-        return pane;
-    };
-    let answer = graph.who_can_assume(node, DEFAULT_MAX_DEPTH);
     let mut lines: Vec<TextLine> = vec![vec![(
         Tok::Heading,
         format!(
@@ -360,17 +459,12 @@ pub struct ReachNode {
     pub prefill: Option<Prefill>,
 }
 
-/// Builds the reach tree from `from`; `None` (with a message) when the principal is not
-/// in the graph.
+/// The ARN a reach tree starts from, and its title.
 ///
 /// # Errors
-/// A sentence saying why no tree can be built.
-pub fn reach_view(
-    state: &AppState,
-    graph: &TrustGraph,
-    from: ReachFrom,
-) -> Result<ReachView, String> {
-    let (arn, title) = match &from {
+/// When the session is gone.
+pub fn reach_start(state: &AppState, from: &ReachFrom) -> Result<(String, String), String> {
+    Ok(match from {
         ReachFrom::Principal(arn) => (arn.clone(), format!("What {arn} can reach")),
         ReachFrom::Session(id) => {
             let s = state
@@ -384,11 +478,21 @@ pub fn reach_view(
                 ),
             )
         }
-    };
-    let root = graph
-        .node_id(&arn)
-        .ok_or_else(|| format!("`{arn}` is not a principal of the trust graph"))?;
-    let reach = graph.reach(root, DEFAULT_MAX_DEPTH);
+    })
+}
+
+/// Builds the reach tree for `from` from the graph's answer.
+///
+/// # Errors
+/// A sentence saying why no tree can be built.
+pub fn reach_view(
+    state: &AppState,
+    graph: &TrustGraph,
+    from: ReachFrom,
+    reach: &Reach,
+) -> Result<ReachView, String> {
+    let (_, title) = reach_start(state, &from)?;
+    let root = reach.from;
     let mut rows = Vec::new();
     for r in &reach.rows {
         let Some(last) = r.path.hops.last() else {

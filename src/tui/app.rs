@@ -176,6 +176,7 @@ pub fn take_batch(state: &mut AppState, events: Vec<AppEvent>, elapsed: Duration
             AppEvent::Suspend => effects.push(Effect::Suspend),
             AppEvent::Resumed => batch.resumed = true,
             AppEvent::InputError(e) => batch.error = Some(e),
+            AppEvent::Answer(c) => effects.extend(update::apply(state, *c)),
         }
     }
     effects.extend(update::apply(state, Command::Tick(elapsed)));
@@ -217,6 +218,27 @@ fn take_back(
     update::apply(state, Command::Resize(size.width, size.height));
     state.dirty = true;
     Ok(())
+}
+
+/// Answers a trust-graph question on a thread of its own; the answer comes back through
+/// the loop's channel.
+fn spawn_access(
+    state: &mut AppState,
+    job: crate::tui::access::AccessJob,
+    tx: std::sync::mpsc::Sender<AppEvent>,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("rolescope-graph".into())
+        .spawn(move || {
+            let answer = crate::tui::access::run_job(job);
+            let _ = tx.send(AppEvent::Answer(Box::new(answer)));
+        });
+    if let Err(e) = spawned {
+        state.status = Some(crate::tui::state::Status {
+            text: format!("cannot start the trust-graph worker: {e}; restart rolescope"),
+            error: true,
+        });
+    }
 }
 
 /// Runs until quit; `Some(signal)` when a termination signal ended it.
@@ -292,9 +314,15 @@ fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
                         terminal.clear()?;
                         stop = Arc::new(AtomicBool::new(false));
                         input = event::spawn_input(input_tx.clone(), Arc::clone(&stop))?;
-                        let _ = update::apply(state, Command::EditorDone { role, kind, result });
+                        // The edit's follow-up questions to the trust graph.
+                        for fx in update::apply(state, Command::EditorDone { role, kind, result }) {
+                            if let Effect::Access(job) = fx {
+                                spawn_access(state, *job, input_tx.clone());
+                            }
+                        }
                         state.dirty = true;
                     }
+                    Effect::Access(job) => spawn_access(state, *job, input_tx.clone()),
                     Effect::Suspend => suspend(&mut terminal, state)?,
                     Effect::Quit => return Ok(batch.terminate),
                 }

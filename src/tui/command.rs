@@ -95,6 +95,8 @@ pub enum Command {
     Troubleshoot,
     /// `f` on the wizard's report: apply the fixes it offers.
     ApplyFixes,
+    /// The trust graph's answer to a question put with `AppState::ask_graph`.
+    AccessDone(Box<crate::tui::access::AccessAnswer>),
     /// `I`: the lesson index.
     LessonIndex,
     /// Space in the form: toggle the MFA box.
@@ -136,6 +138,9 @@ pub enum Effect {
         name: String,
         text: String,
     },
+    /// Answer a trust-graph question off the loop, then send back
+    /// [`Command::AccessDone`].
+    Access(Box<crate::tui::access::AccessJob>),
     Suspend,
     Quit,
 }

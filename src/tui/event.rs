@@ -30,6 +30,8 @@ pub enum AppEvent {
     Resumed,
     /// The input thread failed; the message says why.
     InputError(String),
+    /// A background job's answer (the trust graph's), to apply as it is.
+    Answer(Box<Command>),
 }
 
 /// Reads terminal events until `stop` is set (checked twice a second; the loop does not

@@ -426,6 +426,15 @@ pub struct Status {
     pub error: bool,
 }
 
+/// The generations of the graph questions a screen waits for (an older answer is dropped).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Waiting {
+    /// `v` was pressed: the reach tree opens when this answer comes.
+    pub reach: Option<u64>,
+    /// The what-if view waits for who gained or lost access.
+    pub diff: Option<u64>,
+}
+
 /// Everything the app knows.
 pub struct AppState {
     /// The data on screen: the loaded data with the what-if edits applied.
@@ -434,8 +443,18 @@ pub struct AppState {
     pub whatif: crate::engine::whatif::WhatIf,
     /// The last simulation run from the form, run again after each edit.
     pub last_run: Option<crate::tui::whatif::LastRun>,
-    /// The trust graph of `inventory`, built the first time a view needs it.
-    pub graph: Option<Arc<TrustGraph>>,
+    /// The trust graph of `inventory`, built by the first question that needs it (off the
+    /// loop); replaced by an empty cell when the data changes.
+    pub graph: Arc<std::sync::OnceLock<Arc<TrustGraph>>>,
+    /// The newest question put to the graph; older answers are dropped.
+    pub access_generation: u64,
+    /// The newest answer to "who gained or lost access", for the what-if view.
+    pub access_diff: Option<crate::engine::whatif::AccessDiff>,
+    /// The questions whose newest answer a screen waits for.
+    pub waiting: Waiting,
+    /// Effects raised outside `update::apply`'s own arms (by views rebuilt after an edit);
+    /// `apply` hands them to the loop with its own.
+    pub outbox: Vec<crate::tui::command::Effect>,
     pub role_facts: Arc<Vec<RoleFacts>>,
     pub indexes: [Arc<EntityIndex>; 4],
     pub simulator: Arc<dyn Simulator>,
@@ -501,7 +520,11 @@ impl AppState {
             whatif: crate::engine::whatif::WhatIf::new(Arc::clone(&inventory)),
             last_run: None,
             inventory,
-            graph: None,
+            graph: Arc::default(),
+            access_generation: 0,
+            access_diff: None,
+            waiting: Waiting::default(),
+            outbox: Vec::new(),
             role_facts: Arc::new(role_facts),
             indexes,
             simulator,
@@ -602,14 +625,21 @@ impl AppState {
         }
     }
 
-    /// The trust graph of the data on screen (what-if edits included), built on first use.
-    pub fn trust_graph(&mut self) -> Arc<TrustGraph> {
-        if let Some(g) = &self.graph {
-            return Arc::clone(g);
-        }
-        let g = Arc::new(TrustGraph::build(Arc::clone(&self.inventory), self.now));
-        self.graph = Some(Arc::clone(&g));
-        g
+    /// Puts a question to the trust graph: the loop answers it off the loop and sends the
+    /// answer back as `Command::AccessDone`.
+    pub fn ask_graph(&mut self, query: crate::tui::access::AccessQuery) {
+        self.access_generation += 1;
+        self.outbox
+            .push(crate::tui::command::Effect::Access(Box::new(
+                crate::tui::access::AccessJob {
+                    generation: self.access_generation,
+                    query,
+                    inventory: Arc::clone(&self.inventory),
+                    base: Arc::clone(self.whatif.base()),
+                    graph: Arc::clone(&self.graph),
+                    now: self.now,
+                },
+            )));
     }
 
     /// A Simulate form filled in for one hop of the trust graph: caller, role, and what the

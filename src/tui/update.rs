@@ -21,6 +21,12 @@ use crate::tui::ui::{self, entity_list, sessions};
 
 /// Applies `command` to `state`; returns what the loop must do next.
 pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
+    let mut fx = apply_one(state, command);
+    fx.append(&mut state.outbox);
+    fx
+}
+
+fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
     let mut fx = Vec::new();
     if let Command::Tick(elapsed) = command {
         tick(state, elapsed);
@@ -145,9 +151,7 @@ pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
         }
         Command::Reach => reach(state, mode),
         Command::Edit { external } => edit_menu(state, mode, external),
-        Command::WhatIf => {
-            state.overlay = Some(Overlay::WhatIf(Box::new(crate::tui::whatif::view(state))));
-        }
+        Command::WhatIf => crate::tui::whatif::open_view(state),
         Command::Undo => crate::tui::whatif::undo(state),
         Command::Discard => crate::tui::whatif::discard(state),
         Command::SaveBundle => {
@@ -167,6 +171,7 @@ pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
         }
         Command::Save => crate::tui::whatif::save_editor(state),
         Command::Troubleshoot => troubleshoot(state, mode),
+        Command::AccessDone(answer) => access_done(state, *answer),
         Command::LessonIndex => match crate::tui::lesson::catalog(state) {
             Ok(_) => {
                 state.overlay = Some(Overlay::Lessons(crate::tui::lesson::LessonIndex {
@@ -464,10 +469,97 @@ fn reach(state: &mut AppState, mode: Mode) {
         );
         return;
     };
-    let graph = state.trust_graph();
-    match crate::tui::access::reach_view(state, &graph, from) {
-        Ok(view) => push_overlay(state, Overlay::Reach(Box::new(view))),
+    match crate::tui::access::reach_start(state, &from) {
+        Ok((arn, _)) => {
+            status(state, &format!("working out what {arn} can reach…"), false);
+            state.ask_graph(crate::tui::access::AccessQuery::Reach {
+                from,
+                arn,
+                refresh: false,
+            });
+            state.waiting.reach = Some(state.access_generation);
+        }
         Err(e) => status(state, &e, true),
+    }
+}
+
+/// Takes in the trust graph's answer to the newest question of its kind: fills the
+/// who-can-assume pane of the role still on screen, opens (or refreshes) the reach tree,
+/// or fills the what-if view's diff.
+fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
+    use crate::tui::access::{AccessQuery, AccessResult};
+    // An answer about data that has since been edited is stale.
+    if !std::ptr::eq(answer.graph.inventory(), state.inventory.as_ref()) {
+        return;
+    }
+    let newest = |wanted: &mut Option<u64>| {
+        let yes = *wanted == Some(answer.generation);
+        if yes {
+            *wanted = None;
+        }
+        yes
+    };
+    let graph = Arc::clone(&answer.graph);
+    match (answer.query, answer.result) {
+        (AccessQuery::Who { role, .. }, result) => {
+            let on_screen = state
+                .detail
+                .as_ref()
+                .is_some_and(|d| d.subject == Subject::Role(role));
+            if !on_screen {
+                return;
+            }
+            let pane = match &result {
+                AccessResult::Who(w) => crate::tui::access::who_pane(state, &graph, w),
+                AccessResult::Missing(m) => crate::tui::access::who_pending(m),
+                _ => return,
+            };
+            if let Some(d) = &mut state.detail
+                && let Some(p) = d.panes.get_mut(2)
+            {
+                let (scroll, cursor) = (p.scroll, p.cursor);
+                *p = pane;
+                p.scroll = scroll;
+                p.cursor = cursor.min(p.rows.len().saturating_sub(1));
+            }
+        }
+        (AccessQuery::Reach { refresh: false, .. }, _) if !newest(&mut state.waiting.reach) => {}
+        (AccessQuery::Diff, _) if !newest(&mut state.waiting.diff) => {}
+        (AccessQuery::Reach { from, refresh, .. }, AccessResult::Reach(r)) => {
+            let view = match crate::tui::access::reach_view(state, &graph, from.clone(), &r) {
+                Ok(v) => v,
+                Err(e) => {
+                    status(state, &e, true);
+                    return;
+                }
+            };
+            if refresh {
+                for o in state
+                    .overlay
+                    .iter_mut()
+                    .chain(state.overlay_stack.iter_mut())
+                {
+                    if let Overlay::Reach(v) = o
+                        && v.from == from
+                    {
+                        let mut new = view.clone();
+                        new.expanded.extend(v.expanded.iter().copied());
+                        new.selected = v.selected;
+                        new.scroll = v.scroll;
+                        **v = new;
+                    }
+                }
+            } else {
+                state.status = None;
+                push_overlay(state, Overlay::Reach(Box::new(view)));
+            }
+        }
+        (AccessQuery::Reach { .. }, AccessResult::Missing(m)) => status(state, &m, true),
+        (AccessQuery::Diff, AccessResult::Diff(d)) => {
+            state.access_diff = Some(d);
+            crate::tui::whatif::redraw_view(state);
+        }
+        _ => {}
     }
 }
 
@@ -707,12 +799,18 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
 /// trust graph.
 pub fn open_detail(state: &mut AppState, subject: Subject) {
     state.detail = detail::build(&state.inventory, &state.role_facts, subject);
-    if let Subject::Role(i) = subject {
-        let graph = state.trust_graph();
-        let pane = crate::tui::access::who_pane(state, &graph, i);
+    if let Subject::Role(i) = subject
+        && let Some(arn) = state.inventory.roles.get(i).map(|r| r.arn.clone())
+    {
+        let text = if state.graph.get().is_some() {
+            "working out who can assume this role…"
+        } else {
+            "working out who can assume this role… (the trust graph is built once, then kept)"
+        };
         if let Some(d) = &mut state.detail {
-            d.panes.push(pane);
+            d.panes.push(crate::tui::access::who_pending(text));
         }
+        state.ask_graph(crate::tui::access::AccessQuery::Who { role: i, arn });
     }
 }
 
@@ -1368,6 +1466,10 @@ pub fn apply_all(state: &mut AppState, commands: impl IntoIterator<Item = Comman
                 Effect::Search(request) => {
                     let results = search_now(state, &request);
                     out.extend(apply(state, results));
+                }
+                Effect::Access(job) => {
+                    let answer = crate::tui::access::run_job(*job);
+                    out.extend(apply(state, answer));
                 }
                 other => out.push(other),
             }

@@ -217,7 +217,7 @@ pub fn apply(state: &mut AppState, edit: Edit) -> Result<(), EditError> {
     state.whatif.apply(edit)?;
     log(state, format!("what-if: {what}"));
     refresh(state);
-    state.overlay = Some(Overlay::WhatIf(Box::new(view(state))));
+    open_view(state);
     status(
         state,
         format!("applied: {what} (what-if only; the loaded files are unchanged)"),
@@ -375,7 +375,7 @@ pub fn refresh(state: &mut AppState) {
     let inv = Arc::clone(state.whatif.inventory());
     state.inventory = Arc::clone(&inv);
     state.simulator.reload(Arc::clone(&inv));
-    state.graph = None;
+    state.graph = Arc::default();
     state.role_facts = Arc::new(
         inv.roles
             .iter()
@@ -394,39 +394,63 @@ pub fn refresh(state: &mut AppState) {
             }
         }
     }
-    let needs_graph = state
+    // Open reach trees are asked again; they are replaced when the answers come.
+    let trees: Vec<(crate::tui::access::ReachFrom, String)> = state
         .overlay
         .iter()
         .chain(&state.overlay_stack)
-        .any(|o| matches!(o, Overlay::Reach(_)));
-    if needs_graph {
-        let graph = state.trust_graph();
-        let mut rebuilt = Vec::new();
-        for o in state.overlay.iter().chain(&state.overlay_stack) {
-            if let Overlay::Reach(v) = o {
-                let mut new = crate::tui::access::reach_view(state, &graph, v.from.clone()).ok();
-                if let Some(n) = &mut new {
-                    n.expanded.extend(v.expanded.iter().copied());
-                    n.selected = v.selected;
-                    n.scroll = v.scroll;
-                }
-                rebuilt.push(new);
-            }
-        }
-        let mut it = rebuilt.into_iter();
-        for o in state
-            .overlay
-            .iter_mut()
-            .chain(state.overlay_stack.iter_mut())
-        {
-            if let Overlay::Reach(v) = o
-                && let Some(Some(n)) = it.next()
-            {
-                **v = n;
-            }
+        .filter_map(|o| match o {
+            Overlay::Reach(v) => crate::tui::access::reach_start(state, &v.from)
+                .ok()
+                .map(|(arn, _)| (v.from.clone(), arn)),
+            _ => None,
+        })
+        .collect();
+    for (from, arn) in trees {
+        state.ask_graph(crate::tui::access::AccessQuery::Reach {
+            from,
+            arn,
+            refresh: true,
+        });
+    }
+    request_diff(state);
+    rerun_last(state);
+}
+
+/// Asks who gained or lost access with the edits (nothing to ask without edits).
+pub fn request_diff(state: &mut AppState) {
+    if state.whatif.is_edited() {
+        state.access_diff = None;
+        state.ask_graph(crate::tui::access::AccessQuery::Diff);
+        state.waiting.diff = Some(state.access_generation);
+    } else {
+        state.access_diff = Some(crate::engine::whatif::AccessDiff::default());
+        state.waiting.diff = None;
+    }
+}
+
+/// Opens the what-if view, asking for the diff when none is known yet.
+pub fn open_view(state: &mut AppState) {
+    if state.access_diff.is_none() && state.waiting.diff.is_none() {
+        request_diff(state);
+    }
+    state.overlay = Some(Overlay::WhatIf(Box::new(view(state))));
+}
+
+/// Rebuilds an open what-if view (after the diff arrives, or an undo).
+pub fn redraw_view(state: &mut AppState) {
+    let fresh = view(state);
+    for o in state
+        .overlay
+        .iter_mut()
+        .chain(state.overlay_stack.iter_mut())
+    {
+        if let Overlay::WhatIf(v) = o {
+            let scroll = v.scroll;
+            **v = fresh.clone();
+            v.scroll = scroll;
         }
     }
-    rerun_last(state);
 }
 
 /// Runs the last simulation again on the current data (without issuing a session).
@@ -495,26 +519,33 @@ pub fn view(state: &AppState) -> WhatIfView {
             format!("{:>3}. {}", i + 1, e.describe()),
         )]);
     }
-    let diff = state.whatif.access_diff();
-    lines.push(vec![(
-        Tok::Heading,
-        format!(
-            "── who can assume what: {} gained, {} lost ──",
-            diff.gained.len(),
-            diff.lost.len()
-        ),
-    )]);
-    if diff.is_empty() {
-        lines.push(vec![(
+    match &state.access_diff {
+        None => lines.push(vec![(
             Tok::Plain,
-            "nobody gained or lost the ability to assume a role".into(),
-        )]);
-    }
-    for p in &diff.gained {
-        lines.push(vec![(Tok::Str, format!("+ gained  {}", p.short()))]);
-    }
-    for p in &diff.lost {
-        lines.push(vec![(Tok::Problem, format!("- lost    {}", p.short()))]);
+            "working out who gained or lost access… (the trust graph of both versions)".into(),
+        )]),
+        Some(diff) => {
+            lines.push(vec![(
+                Tok::Heading,
+                format!(
+                    "── who can assume what: {} gained, {} lost ──",
+                    diff.gained.len(),
+                    diff.lost.len()
+                ),
+            )]);
+            if diff.is_empty() {
+                lines.push(vec![(
+                    Tok::Plain,
+                    "nobody gained or lost the ability to assume a role".into(),
+                )]);
+            }
+            for p in &diff.gained {
+                lines.push(vec![(Tok::Str, format!("+ gained  {}", p.short()))]);
+            }
+            for p in &diff.lost {
+                lines.push(vec![(Tok::Problem, format!("- lost    {}", p.short()))]);
+            }
+        }
     }
     if let Some(last) = &state.last_run {
         lines.push(vec![(
