@@ -1327,3 +1327,32 @@ fn only_the_newest_reach_question_opens_a_tree() {
     assert!(matches!(state.overlay, Some(Overlay::Reach(_))));
     assert!(state.overlay_stack.is_empty());
 }
+
+#[test]
+fn the_wizard_checks_off_the_loop_and_a_report_for_a_closed_wizard_opens_nothing() {
+    let mut state = demo();
+    select_role(&mut state, "QAReleaseVerifier");
+    apply_all(&mut state, [Command::Simulate]);
+    apply_all(&mut state, [Command::Open]);
+    apply_all(&mut state, typed("noah.kim"));
+    apply_all(&mut state, [Command::Open]);
+    let jobs = graph_jobs(apply(&mut state, Command::Troubleshoot));
+    assert_eq!(jobs.len(), 1);
+    assert!(matches!(
+        &state.overlay,
+        Some(Overlay::Wizard(w)) if matches!(w.stage, rolescope::tui::wizard::Stage::Working { .. })
+    ));
+    // The answer fills the wizard in.
+    apply(&mut state, rolescope::tui::access::run_job(jobs[0].clone()));
+    assert!(wizard_report(&state).contains("noah.kim → QAReleaseVerifier"));
+    // Asked again, then closed before the answer: the answer opens nothing.
+    apply_all(&mut state, [Command::Back]);
+    let again = graph_jobs(apply(&mut state, Command::Troubleshoot));
+    apply_all(&mut state, [Command::Back]);
+    assert!(matches!(state.overlay, Some(Overlay::Simulate(_))));
+    apply(
+        &mut state,
+        rolescope::tui::access::run_job(again[0].clone()),
+    );
+    assert!(matches!(state.overlay, Some(Overlay::Simulate(_))));
+}

@@ -455,23 +455,78 @@ fn lesson_index() {
     insta::assert_snapshot!(text(&draw(&state)));
 }
 
-#[test]
-fn no_screen_panics_at_any_size_from_1x1() {
+/// Every screen of the trust graph, what-if editing, the wizard and the lesson index, at
+/// `w`×`h`.
+fn access_and_teaching_screens(w: u16, h: u16) -> Vec<AppState> {
     let mut states = vec![
-        demo(10, 10),
-        chained(),
-        who_can_assume(10, 10, "ProdDatabaseAdmin", 3),
-        reach_tree(10, 10),
-        trust_edited(10, 10, "Alow"),
-        trust_edited(10, 10, "Deny"),
-        wizard_report(10, 10),
+        who_can_assume(w, h, "ProdDatabaseAdmin", 3),
+        reach_tree(w, h),
+        trust_edited(w, h, "Alow"),
+        trust_edited(w, h, "Deny"),
+        wizard_report(w, h),
     ];
-    let mut symptoms = demo(10, 10);
+    let mut symptoms = demo(w, h);
     apply_all(&mut symptoms, [Command::Troubleshoot, Command::Bottom]);
     states.push(symptoms);
-    let mut lessons = demo(10, 10);
+    let mut lessons = demo(w, h);
     apply_all(&mut lessons, [Command::LessonIndex, Command::Bottom]);
     states.push(lessons);
+    // The wizard still working on its report.
+    let mut working = demo(w, h);
+    select_role(&mut working, "QAReleaseVerifier");
+    apply_all(&mut working, [Command::Simulate, Command::Open]);
+    apply_all(&mut working, typed("noah.kim"));
+    apply_all(&mut working, [Command::Open]);
+    let _ = apply(&mut working, Command::Troubleshoot);
+    assert!(matches!(
+        &working.overlay,
+        Some(rolescope::tui::state::Overlay::Wizard(_))
+    ));
+    states.push(working);
+    for prompt in [false, true] {
+        let mut menu = demo(w, h);
+        select_role(&mut menu, "northwind-engagement");
+        apply_all(
+            &mut menu,
+            [Command::Edit { external: false }, Command::Bottom],
+        );
+        if prompt {
+            // The maximum-session prompt, refusing 99 seconds.
+            apply_all(&mut menu, [Command::Open]);
+            apply_all(&mut menu, typed("99"));
+            apply_all(&mut menu, [Command::Open]);
+        }
+        states.push(menu);
+    }
+    states
+}
+
+#[test]
+fn what_if_and_wizard_carry_their_meaning_in_words_without_colour() {
+    let mut diff = trust_edited(120, 30, "Deny");
+    let mut report = wizard_report(120, 36);
+    for (state, words) in [
+        (&mut diff, ["WHAT-IF: 1 edit(s)", "- lost    sam.patel"]),
+        (&mut report, ["✗ FAILS", "✓ ok"]),
+    ] {
+        state.no_color = true;
+        let out = styled(&draw(state));
+        for w in words {
+            assert!(out.contains(w), "{w} missing:\n{out}");
+        }
+        for colour in ["Yellow", "Red", "Green", "Cyan", "Blue", "Magenta"] {
+            assert!(
+                !out.contains(colour),
+                "{colour} used under NO_COLOR:\n{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_screen_panics_at_any_size_from_1x1() {
+    let mut states = vec![demo(10, 10), chained()];
+    states.extend(access_and_teaching_screens(10, 10));
     let mut detail = demo(10, 10);
     select_role(&mut detail, "OpsEntry");
     apply_all(&mut detail, [Command::Open]);
@@ -524,6 +579,7 @@ fn every_small_size_renders_every_screen_without_panic() {
     let mut collapsed = chained();
     apply_all(&mut collapsed, [Command::ToggleSessions]);
     states.push(collapsed);
+    states.extend(access_and_teaching_screens(140, 40));
     for state in &mut states {
         for w in 1..=ui::MIN_WIDTH + 12 {
             for h in 1..=ui::MIN_HEIGHT + 6 {

@@ -20,7 +20,9 @@ use crate::engine::graph::{
 };
 use crate::engine::model::Inventory;
 use crate::engine::policy::context::ContextValue;
-use crate::engine::whatif::AccessDiff;
+use crate::engine::sts::request::Request;
+use crate::engine::whatif::{AccessDiff, WhatIf};
+use crate::engine::wizard::{self, Report, Symptom};
 use crate::tui::command::Command;
 use crate::tui::detail::human_secs;
 use crate::tui::sim::Caller;
@@ -220,8 +222,8 @@ fn class_text(c: &ClassGrant) -> String {
     )
 }
 
-/// A question for the trust graph, answered off the loop.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A question for the trust graph (or the troubleshooting wizard), answered off the loop.
+#[derive(Debug, Clone, PartialEq)]
 pub enum AccessQuery {
     /// Who can assume the role (its index and ARN).
     Who { role: usize, arn: String },
@@ -233,16 +235,28 @@ pub enum AccessQuery {
     },
     /// Who gained or lost access with the what-if edits.
     Diff,
+    /// The wizard's checks of one call for one symptom.
+    Diagnose(Box<Diagnose>),
 }
 
-/// One question with what answering it needs: the data, the graph (built by whichever job
-/// needs it first; the others wait for it), the loaded data for a diff.
+/// A call for the wizard to diagnose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnose {
+    pub symptom: Symptom,
+    /// `maria.garcia → ProdOperations`.
+    pub label: String,
+    pub request: Request,
+    /// Fixes applied before this run, kept for the report.
+    pub applied: Vec<String>,
+}
+
+/// One question with what answering it needs: the data (loaded and edited), the graph
+/// (built by whichever job needs it first; the others wait for it).
 #[derive(Debug, Clone)]
 pub struct AccessJob {
     pub generation: u64,
     pub query: AccessQuery,
-    pub inventory: Arc<Inventory>,
-    pub base: Arc<Inventory>,
+    pub whatif: WhatIf,
     pub graph: Arc<OnceLock<Arc<TrustGraph>>>,
     pub now: DateTime<Utc>,
 }
@@ -255,22 +269,24 @@ impl PartialEq for AccessJob {
 
 impl Eq for AccessJob {}
 
-/// The graph's answer.
+/// The answer.
 #[derive(Debug, Clone)]
 pub enum AccessResult {
     Who(WhoCanAssume),
     Reach(Reach),
     Diff(AccessDiff),
-    /// The principal is not in the graph.
+    Diagnosed(Box<Report>),
+    /// The principal is not in the graph, or the call cannot be simulated.
     Missing(String),
 }
 
-/// A job's answer, with the graph it came from.
+/// A job's answer, with the data it is about and the graph it came from.
 #[derive(Debug, Clone)]
 pub struct AccessAnswer {
     pub generation: u64,
     pub query: AccessQuery,
-    pub graph: Arc<TrustGraph>,
+    pub inventory: Arc<Inventory>,
+    pub graph: Option<Arc<TrustGraph>>,
     pub result: AccessResult,
 }
 
@@ -287,21 +303,40 @@ pub fn graph_of(
 /// Answers one job (on a worker thread, or inline in tests and scripted playback).
 #[must_use]
 pub fn run_job(job: AccessJob) -> Command {
-    let graph = graph_of(&job.graph, &job.inventory, job.now);
-    let result = match &job.query {
-        AccessQuery::Who { arn, .. } => match graph.node_id(arn) {
-            Some(n) => AccessResult::Who(graph.who_can_assume(n, DEFAULT_MAX_DEPTH)),
-            None => AccessResult::Missing(format!("`{arn}` is not in the trust graph")),
-        },
-        AccessQuery::Reach { arn, .. } => match graph.node_id(arn) {
-            Some(n) => AccessResult::Reach(graph.reach(n, DEFAULT_MAX_DEPTH)),
-            None => AccessResult::Missing(format!("`{arn}` is not a principal of the trust graph")),
-        },
-        AccessQuery::Diff => AccessResult::Diff(AccessDiff::between(&job.base, &job.inventory)),
+    let inventory = Arc::clone(job.whatif.inventory());
+    let graph = || graph_of(&job.graph, &inventory, job.now);
+    let (graph, result) = match &job.query {
+        AccessQuery::Who { arn, .. } => {
+            let g = graph();
+            let r = match g.node_id(arn) {
+                Some(n) => AccessResult::Who(g.who_can_assume(n, DEFAULT_MAX_DEPTH)),
+                None => AccessResult::Missing(format!("`{arn}` is not in the trust graph")),
+            };
+            (Some(g), r)
+        }
+        AccessQuery::Reach { arn, .. } => {
+            let g = graph();
+            let r = match g.node_id(arn) {
+                Some(n) => AccessResult::Reach(g.reach(n, DEFAULT_MAX_DEPTH)),
+                None => {
+                    AccessResult::Missing(format!("`{arn}` is not a principal of the trust graph"))
+                }
+            };
+            (Some(g), r)
+        }
+        AccessQuery::Diff => (None, AccessResult::Diff(job.whatif.access_diff())),
+        AccessQuery::Diagnose(d) => (
+            None,
+            match wizard::diagnose(&job.whatif, d.symptom, &d.request, job.now) {
+                Ok(report) => AccessResult::Diagnosed(Box::new(report)),
+                Err(e) => AccessResult::Missing(format!("the wizard could not run this call: {e}")),
+            },
+        ),
     };
     Command::AccessDone(Box::new(AccessAnswer {
         generation: job.generation,
         query: job.query,
+        inventory,
         graph,
         result,
     }))

@@ -99,7 +99,9 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Lessons(_)) => Mode::Lessons,
         Some(Overlay::Wizard(w)) => match w.stage {
             crate::tui::wizard::Stage::Symptoms { .. } => Mode::Wizard,
-            crate::tui::wizard::Stage::Report(_) => Mode::WizardReport,
+            crate::tui::wizard::Stage::Report(_) | crate::tui::wizard::Stage::Working { .. } => {
+                Mode::WizardReport
+            }
         },
         None if state.list().editing && state.detail.is_none() && state.focus == Focus::Main => {
             Mode::Search

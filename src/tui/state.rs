@@ -433,6 +433,8 @@ pub struct Waiting {
     pub reach: Option<u64>,
     /// The what-if view waits for who gained or lost access.
     pub diff: Option<u64>,
+    /// The wizard waits for its report.
+    pub diagnose: Option<u64>,
 }
 
 /// Everything the app knows.
@@ -634,8 +636,7 @@ impl AppState {
                 crate::tui::access::AccessJob {
                     generation: self.access_generation,
                     query,
-                    inventory: Arc::clone(&self.inventory),
-                    base: Arc::clone(self.whatif.base()),
+                    whatif: self.whatif.clone(),
                     graph: Arc::clone(&self.graph),
                     now: self.now,
                 },

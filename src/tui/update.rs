@@ -489,7 +489,7 @@ fn reach(state: &mut AppState, mode: Mode) {
 fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
     use crate::tui::access::{AccessQuery, AccessResult};
     // An answer about data that has since been edited is stale.
-    if !std::ptr::eq(answer.graph.inventory(), state.inventory.as_ref()) {
+    if !Arc::ptr_eq(&answer.inventory, &state.inventory) {
         return;
     }
     let newest = |wanted: &mut Option<u64>| {
@@ -499,7 +499,22 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
         }
         yes
     };
-    let graph = Arc::clone(&answer.graph);
+    if let AccessQuery::Diagnose(d) = answer.query {
+        if newest(&mut state.waiting.diagnose) {
+            crate::tui::wizard::diagnosed(state, *d, answer.result);
+        }
+        return;
+    }
+    if let (AccessQuery::Diff, AccessResult::Diff(d)) = (&answer.query, &answer.result) {
+        if newest(&mut state.waiting.diff) {
+            state.access_diff = Some(d.clone());
+            crate::tui::whatif::redraw_view(state);
+        }
+        return;
+    }
+    let Some(graph) = answer.graph.clone() else {
+        return;
+    };
     match (answer.query, answer.result) {
         (AccessQuery::Who { role, .. }, result) => {
             let on_screen = state
@@ -524,7 +539,6 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
             }
         }
         (AccessQuery::Reach { refresh: false, .. }, _) if !newest(&mut state.waiting.reach) => {}
-        (AccessQuery::Diff, _) if !newest(&mut state.waiting.diff) => {}
         (AccessQuery::Reach { from, refresh, .. }, AccessResult::Reach(r)) => {
             let view = match crate::tui::access::reach_view(state, &graph, from.clone(), &r) {
                 Ok(v) => v,
@@ -555,10 +569,6 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
             }
         }
         (AccessQuery::Reach { .. }, AccessResult::Missing(m)) => status(state, &m, true),
-        (AccessQuery::Diff, AccessResult::Diff(d)) => {
-            state.access_diff = Some(d);
-            crate::tui::whatif::redraw_view(state);
-        }
         _ => {}
     }
 }
@@ -788,6 +798,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
                     crate::tui::wizard::Stage::Report(d) => {
                         d.scroll = clamp_add(d.scroll, delta, d.lines.len());
                     }
+                    crate::tui::wizard::Stage::Working { .. } => {}
                 }
             }
         }

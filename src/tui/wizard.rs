@@ -7,6 +7,7 @@
 
 use crate::engine::sts::request::Request;
 use crate::engine::wizard::{self, Report, Symptom};
+use crate::tui::access::{AccessQuery, AccessResult, Diagnose};
 use crate::tui::sim::{Caller, build_request};
 use crate::tui::state::{AppState, Overlay, SimForm, Status, TextLine, Tok};
 
@@ -15,6 +16,8 @@ use crate::tui::state::{AppState, Overlay, SimForm, Status, TextLine, Tok};
 pub enum Stage {
     /// Choosing the symptom.
     Symptoms { selected: usize },
+    /// The call is being diagnosed (off the loop).
+    Working { label: String },
     /// The report for a call.
     Report(Box<Diagnosis>),
 }
@@ -124,47 +127,69 @@ fn run(
     request: Request,
     applied: Vec<String>,
 ) {
-    match wizard::diagnose(&state.whatif, symptom, &request, state.now) {
-        Ok(report) => {
-            let mut d = Diagnosis {
-                symptom,
-                label,
-                request,
-                report,
-                applied,
-                lines: Vec::new(),
-                scroll: 0,
-            };
-            d.lines = lines(&d);
-            state.log.push(crate::tui::state::LogEntry {
-                at: state.now,
-                text: format!(
-                    "wizard: {} — {}",
-                    d.label,
-                    if d.report.succeeds() {
-                        "the call succeeds"
-                    } else {
-                        "the call fails"
-                    }
-                ),
-            });
-            let report = Overlay::Wizard(Box::new(WizardView {
-                stage: Stage::Report(Box::new(d)),
-                role: None,
-                caller: None,
-            }));
-            // From the form, Esc on the report goes back to the form.
-            if let Some(form @ Overlay::Simulate(_)) = state.overlay.take() {
-                state.overlay_stack.push(form);
-            }
-            state.overlay = Some(report);
-        }
-        Err(e) => {
+    state.ask_graph(AccessQuery::Diagnose(Box::new(Diagnose {
+        symptom,
+        label: label.clone(),
+        request,
+        applied,
+    })));
+    state.waiting.diagnose = Some(state.access_generation);
+    let working = Overlay::Wizard(Box::new(WizardView {
+        stage: Stage::Working { label },
+        role: None,
+        caller: None,
+    }));
+    // From the form, Esc on the report goes back to the form.
+    if let Some(form @ Overlay::Simulate(_)) = state.overlay.take() {
+        state.overlay_stack.push(form);
+    }
+    state.overlay = Some(working);
+}
+
+/// Takes in the wizard's report (or why it could not run) for the call asked about.
+pub fn diagnosed(state: &mut AppState, asked: Diagnose, result: AccessResult) {
+    let working = |o: &Option<Overlay>| matches!(o, Some(Overlay::Wizard(w)) if matches!(w.stage, Stage::Working { .. }));
+    let report = match result {
+        AccessResult::Diagnosed(r) => *r,
+        AccessResult::Missing(msg) => {
             state.status = Some(Status {
-                text: format!("the wizard could not run this call: {e}"),
+                text: msg,
                 error: true,
             });
+            if working(&state.overlay) {
+                state.overlay = state.overlay_stack.pop();
+            }
+            return;
         }
+        _ => return,
+    };
+    let mut d = Diagnosis {
+        symptom: asked.symptom,
+        label: asked.label,
+        request: asked.request,
+        report,
+        applied: asked.applied,
+        lines: Vec::new(),
+        scroll: 0,
+    };
+    d.lines = lines(&d);
+    state.log.push(crate::tui::state::LogEntry {
+        at: state.now,
+        text: format!(
+            "wizard: {} — {}",
+            d.label,
+            if d.report.succeeds() {
+                "the call succeeds"
+            } else {
+                "the call fails"
+            }
+        ),
+    });
+    // The report takes the place of "working"; a wizard closed meanwhile stays closed.
+    if working(&state.overlay)
+        && let Some(Overlay::Wizard(w)) = &mut state.overlay
+    {
+        w.stage = Stage::Report(Box::new(d));
     }
 }
 

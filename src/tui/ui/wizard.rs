@@ -42,6 +42,19 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, w: &WizardView, theme: Theme) {
             }
             frame.render_widget(Paragraph::new(lines), inner);
         }
+        Stage::Working { label } => {
+            let r = centered(area, 72, 5);
+            frame.render_widget(Clear, r);
+            let block = Block::bordered()
+                .title(Span::styled(" Troubleshooting wizard ", theme.title()))
+                .border_style(theme.border(true));
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            frame.render_widget(
+                Paragraph::new(format!("checking {label}…")).wrap(Wrap { trim: true }),
+                inner,
+            );
+        }
         Stage::Report(d) => {
             let r = crate::tui::ui::reach::rect(area);
             frame.render_widget(Clear, r);
