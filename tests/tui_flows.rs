@@ -1356,3 +1356,71 @@ fn the_wizard_checks_off_the_loop_and_a_report_for_a_closed_wizard_opens_nothing
     );
     assert!(matches!(state.overlay, Some(Overlay::Simulate(_))));
 }
+
+/// Plays the next lesson step, answering its question (if any) with "it succeeds, 1 h".
+fn play_step(state: &mut AppState) {
+    use rolescope::tui::lesson::{LessonCommand, Prompt};
+    apply_all(state, [Command::Lesson(LessonCommand::Next)]);
+    for _ in 0..2 {
+        match state.teach.lesson.as_ref().unwrap().prompt {
+            Prompt::Outcome => {
+                apply_all(
+                    state,
+                    [Command::Lesson(LessonCommand::PredictOutcome(true))],
+                );
+            }
+            Prompt::Duration => {
+                apply_all(state, [Command::Lesson(LessonCommand::PredictDuration(1))]);
+            }
+            Prompt::None => {}
+        }
+    }
+}
+
+#[test]
+fn a_lesson_step_s_what_if_edit_shows_on_the_explorer_and_its_undo_too() {
+    let mut state = demo();
+    let lessons = rolescope::engine::lesson::builtin().unwrap();
+    let lesson = rolescope::engine::lesson::find(&lessons, "trust-permissions-boundary")
+        .unwrap()
+        .clone();
+    let edit_step = lesson.steps.iter().position(|s| s.edit.is_some()).unwrap();
+    rolescope::tui::lesson::start(&mut state, lesson);
+    for _ in 0..=edit_step {
+        play_step(&mut state);
+    }
+    // The step edited the boundary and opened the what-if view.
+    assert_eq!(state.whatif.edits().len(), 1);
+    assert!(matches!(state.overlay, Some(Overlay::WhatIf(_))));
+    assert!(whatif_text(&state).contains("edit the permissions boundary"));
+    let boundary = state
+        .inventory
+        .roles
+        .iter()
+        .find(|r| r.name == "storefront-builder")
+        .and_then(|r| r.permissions_boundary.clone())
+        .unwrap();
+    let doc = state.inventory.managed_policy(&boundary.arn).unwrap();
+    assert!(
+        doc.default_version()
+            .unwrap()
+            .policy
+            .json
+            .to_string()
+            .contains("StorefrontTables")
+    );
+    // ] works with the view open, closes it, and the lesson's undo takes the edit back.
+    let bracket = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char(']'),
+        crossterm::event::KeyModifiers::NONE,
+    );
+    assert!(matches!(
+        rolescope::tui::lesson::key(&state, &bracket),
+        Some(Command::Lesson(rolescope::tui::lesson::LessonCommand::Next))
+    ));
+    while state.whatif.is_edited() {
+        play_step(&mut state);
+        assert!(state.teach.lesson.as_ref().unwrap().current().is_some());
+    }
+    assert!(!matches!(state.overlay, Some(Overlay::WhatIf(_))));
+}

@@ -215,7 +215,11 @@ pub fn key(state: &AppState, key: &KeyEvent) -> Option<Command> {
             _ => None,
         };
     }
-    if !matches!(mode, Mode::List | Mode::Detail | Mode::Sessions) {
+    // The what-if view a step opens leaves the lesson's keys working (it binds none of them).
+    if !matches!(
+        mode,
+        Mode::List | Mode::Detail | Mode::Sessions | Mode::WhatIf
+    ) {
         return None;
     }
     let cmd = |c| Some(Command::Lesson(c));
@@ -368,9 +372,13 @@ fn next(state: &mut AppState) {
     let Some(step) = l.player.lesson().steps.get(step_index).cloned() else {
         return;
     };
+    let edits_before = l.player.whatif().edits().to_vec();
     let Some(report) = l.player.step() else {
         return;
     };
+    // A step's what-if edit (or undo, or applied fix) shows on the explorer's screens too.
+    let edited =
+        (l.player.whatif().edits() != edits_before.as_slice()).then(|| l.player.whatif().clone());
     l.prompt = if report.answer.is_some() {
         Prompt::Outcome
     } else {
@@ -394,6 +402,13 @@ fn next(state: &mut AppState) {
         .as_ref()
         .and_then(|n| l.sessions.get(n).copied());
     l.report = Some(report);
+    if matches!(state.overlay, Some(crate::tui::state::Overlay::WhatIf(_))) {
+        state.overlay = None;
+    }
+    if let Some(w) = edited {
+        state.whatif = w;
+        crate::tui::whatif::refresh(state);
+    }
     // The clock follows the lesson's.
     if lesson_now > state.now {
         state.clock.jump_to(lesson_now, state.elapsed);
@@ -423,6 +438,7 @@ fn next(state: &mut AppState) {
             state.focus = Focus::Sessions;
         }
         Some(Pane::Glossary) => state.teach.glossary = Some(0),
+        Some(Pane::Whatif) => crate::tui::whatif::open_view(state),
         _ => {}
     }
     if let Some((name, s)) = kept {
