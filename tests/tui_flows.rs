@@ -1424,3 +1424,86 @@ fn a_lesson_step_s_what_if_edit_shows_on_the_explorer_and_its_undo_too() {
     }
     assert!(!matches!(state.overlay, Some(Overlay::WhatIf(_))));
 }
+
+/// Runs the pre-filled form of the first hop into `role` from a caller whose line starts
+/// with `hop`, and returns the outcome.
+fn simulate_hop_into(role: &str, hop: &str) -> FormOutcome {
+    let mut state = demo();
+    who_can_assume(&mut state, role);
+    select_hop(&mut state, hop);
+    apply_all(&mut state, [Command::Simulate, Command::Run]);
+    outcome(&state)
+}
+
+#[test]
+fn federated_service_and_outside_hops_are_prefilled_with_what_their_trust_needs() {
+    for (role, hop) in [
+        (
+            "github-actions-deploy-prod",
+            "token.actions.githubusercontent.com → github-actions-deploy-prod",
+        ),
+        ("CorpAD-Engineering", "AcmeCorpAD → CorpAD-Engineering"),
+        (
+            "mobile-app-authenticated",
+            "cognito-identity.amazonaws.com → mobile-app-authenticated",
+        ),
+        // A service, and an account outside the loaded data (called as one of its users).
+        ("web-app-ec2", "ec2.amazonaws.com → web-app-ec2"),
+        (
+            "skylight-cost-monitor",
+            "777788889999 → skylight-cost-monitor",
+        ),
+    ] {
+        let out = simulate_hop_into(role, hop);
+        assert!(matches!(out, FormOutcome::Issued { .. }), "{role}: {out:?}");
+    }
+}
+
+/// Every working hop the who-can-assume lists of the demo organisation show opens a form
+/// that the simulator accepts as it stands: the pre-fill carries what each hop needs.
+#[test]
+fn every_working_hop_of_the_demo_simulates_successfully_from_its_prefilled_form() {
+    use rolescope::tui::sim::CallerView;
+    let mut state = demo();
+    let mut failures = Vec::new();
+    let mut tried = 0;
+    for i in 0..state.inventory.roles.len() {
+        rolescope::tui::update::open_detail(&mut state, Subject::Role(i));
+        let fx: Vec<Command> = std::mem::take(&mut state.outbox)
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Access(job) => Some(rolescope::tui::access::run_job(*job)),
+                _ => None,
+            })
+            .collect();
+        apply_all(&mut state, fx);
+        let pane = state.detail.as_ref().unwrap().panes[2].clone();
+        for (line, hop) in &pane.rows {
+            let text: String = pane.json[*line].iter().map(|(_, s)| s.as_str()).collect();
+            if text.contains("broken") {
+                continue;
+            }
+            tried += 1;
+            let form = state.prefilled_form(hop);
+            let input = state.form_input(&form).unwrap();
+            let view = CallerView {
+                caller: &hop.caller,
+                session: None,
+                session_role_arn: None,
+            };
+            if let Err(r) = state
+                .simulator
+                .assume(&state.inventory, &view, &input, state.now)
+            {
+                failures.push(format!("{}: {} {}", text.trim(), r.code, r.message));
+            }
+        }
+    }
+    assert!(tried > 40, "only {tried} hops tried");
+    assert!(
+        failures.is_empty(),
+        "{} of {tried} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

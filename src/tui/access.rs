@@ -40,6 +40,9 @@ pub struct Prefill {
     pub request: WitnessRequest,
     /// A remark for the status line (e.g. why a role caller is not one of its sessions).
     pub note: Option<String>,
+    /// Token claims the caller itself implies (the issuer of a built-in web-identity
+    /// provider), written before the hop's own.
+    pub token: Vec<(String, String)>,
 }
 
 /// A principal's short name for listings: a user or role name, the service, the account.
@@ -81,6 +84,7 @@ pub fn prefill(state: &AppState, graph: &TrustGraph, edge: &Edge) -> Option<Pref
     let role = *state.inventory.index.role_by_arn.get(role_arn)?;
     let from = graph.node(edge.from);
     let mut note = None;
+    let mut token = Vec::new();
     let (caller, caller_label) = match from.kind {
         NodeKind::User => (
             Caller::User {
@@ -123,6 +127,11 @@ pub fn prefill(state: &AppState, graph: &TrustGraph, edge: &Edge) -> Option<Pref
         ),
         NodeKind::OidcProvider | NodeKind::SamlProvider => {
             let saml = from.kind == NodeKind::SamlProvider;
+            if !saml && !from.id.starts_with("arn:") {
+                // Cognito, Google, Amazon, Facebook: no IAM provider to read the issuer
+                // from, so the token says it.
+                token.push(("iss".to_owned(), format!("https://{}", from.id)));
+            }
             (
                 Caller::Federated {
                     provider_arn: from.id.clone(),
@@ -160,6 +169,7 @@ pub fn prefill(state: &AppState, graph: &TrustGraph, edge: &Edge) -> Option<Pref
         role,
         request: edge.request.clone(),
         note,
+        token,
     })
 }
 

@@ -677,7 +677,14 @@ impl AppState {
             FormField::SourceIdentity,
             r.source_identity.clone().unwrap_or_default(),
         );
-        set(FormField::Claims, crate::tui::access::claims_field(r));
+        let hop_claims = crate::tui::access::claims_field(r);
+        let claims: Vec<String> = p
+            .token
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .chain((!hop_claims.is_empty()).then_some(hop_claims))
+            .collect();
+        set(FormField::Claims, claims.join(", "));
         form.mfa = r.mfa;
         form.focus = FormField::ALL.len() - 1;
         form
