@@ -1459,11 +1459,26 @@ fn federated_service_and_outside_hops_are_prefilled_with_what_their_trust_needs(
     }
 }
 
+/// Runs the form pre-filled for `hop` through the simulator, as the form would.
+fn run_prefilled(state: &AppState, hop: &rolescope::tui::access::Prefill) -> Result<(), String> {
+    let form = state.prefilled_form(hop);
+    let input = state.form_input(&form)?;
+    let caller = rolescope::tui::sim::CallerView {
+        caller: &hop.caller,
+        session: None,
+        session_role_arn: None,
+    };
+    state
+        .simulator
+        .assume(&state.inventory, &caller, &input, state.now)
+        .map(|_| ())
+        .map_err(|r| format!("{} {}", r.code, r.message))
+}
+
 /// Every working hop the who-can-assume lists of the demo organisation show opens a form
 /// that the simulator accepts as it stands: the pre-fill carries what each hop needs.
 #[test]
 fn every_working_hop_of_the_demo_simulates_successfully_from_its_prefilled_form() {
-    use rolescope::tui::sim::CallerView;
     let mut state = demo();
     let mut failures = Vec::new();
     let mut tried = 0;
@@ -1484,22 +1499,52 @@ fn every_working_hop_of_the_demo_simulates_successfully_from_its_prefilled_form(
                 continue;
             }
             tried += 1;
-            let form = state.prefilled_form(hop);
-            let input = state.form_input(&form).unwrap();
-            let view = CallerView {
-                caller: &hop.caller,
-                session: None,
-                session_role_arn: None,
-            };
-            if let Err(r) = state
-                .simulator
-                .assume(&state.inventory, &view, &input, state.now)
-            {
-                failures.push(format!("{}: {} {}", text.trim(), r.code, r.message));
+            if let Err(e) = run_prefilled(&state, hop) {
+                failures.push(format!("{}: {e}", text.trim()));
             }
         }
     }
     assert!(tried > 40, "only {tried} hops tried");
+    assert!(
+        failures.is_empty(),
+        "{} of {tried} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Every line of every demo user's reach tree opens a form the simulator accepts.
+#[test]
+fn every_hop_of_every_demo_user_s_reach_tree_simulates_successfully() {
+    let mut state = demo();
+    let users: Vec<String> = state
+        .inventory
+        .users
+        .iter()
+        .map(|u| u.arn.clone())
+        .collect();
+    let mut failures = Vec::new();
+    let mut tried = 0;
+    for arn in users {
+        state.overlay = None;
+        let graph = rolescope::tui::access::graph_of(&state.graph, &state.inventory, state.now);
+        let from = rolescope::tui::access::ReachFrom::Principal(arn.clone());
+        let node = graph.node_id(&arn).unwrap();
+        let reach = graph.reach(node, rolescope::engine::graph::DEFAULT_MAX_DEPTH);
+        let mut view = rolescope::tui::access::reach_view(&state, &graph, from, &reach).unwrap();
+        view.expand_all();
+        for line in view.lines() {
+            let (Some(_), Some(hop)) = (line.row, line.prefill) else {
+                continue;
+            };
+            tried += 1;
+            if let Err(e) = run_prefilled(&state, &hop) {
+                let text: String = line.text.iter().map(|(_, s)| s.as_str()).collect();
+                failures.push(format!("{arn}: {text}: {e}"));
+            }
+        }
+    }
+    assert!(tried > 20, "only {tried} hops tried");
     assert!(
         failures.is_empty(),
         "{} of {tried} failed:\n{}",
