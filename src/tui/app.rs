@@ -310,8 +310,8 @@ fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
                             &name,
                             &text,
                         );
-                        setup(&mut std::io::stdout())?;
-                        terminal.clear()?;
+                        // The window may have been resized while the editor ran.
+                        take_back(&mut terminal, state)?;
                         stop = Arc::new(AtomicBool::new(false));
                         input = event::spawn_input(input_tx.clone(), Arc::clone(&stop))?;
                         // The edit's follow-up questions to the trust graph.
