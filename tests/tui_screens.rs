@@ -524,6 +524,23 @@ fn what_if_and_wizard_carry_their_meaning_in_words_without_colour() {
 }
 
 #[test]
+fn help_scrolls_to_its_last_table() {
+    let mut state = demo(100, 30);
+    apply_all(&mut state, [Command::ToggleHelp, Command::Bottom]);
+    let shown = text(&draw(&state));
+    assert!(shown.contains("Pop-ups"), "{shown}");
+    assert!(
+        shown.contains("Lesson index") || shown.contains("close"),
+        "{shown}"
+    );
+    let lines = ui::help::lines(rolescope::tui::theme::Theme { color: false }).len();
+    assert!(
+        lines > 200,
+        "{lines} lines of help: the old 200-line limit would hide some"
+    );
+}
+
+#[test]
 fn no_screen_panics_at_any_size_from_1x1() {
     let mut states = vec![demo(10, 10), chained()];
     states.extend(access_and_teaching_screens(10, 10));

@@ -738,8 +738,12 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             state.session_selected = clamp_add(state.session_selected, delta, state.sessions.len());
         }
         Mode::Help => {
+            // Scrolls until the last line of help shows at the bottom of the box, however
+            // many tables there are.
+            let n = ui::help::lines(crate::tui::theme::Theme { color: false }).len();
+            let shown = usize::from(state.height.saturating_sub(4)).max(1);
             if let Some(Overlay::Help { scroll }) = &mut state.overlay {
-                *scroll = clamp_add(*scroll, delta, 200);
+                *scroll = clamp_add(*scroll, delta, n.saturating_sub(shown) + 1);
             }
         }
         Mode::Popup => {
