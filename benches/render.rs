@@ -1,5 +1,7 @@
 //! Frame rendering with 100,000 roles loaded (only the visible rows are drawn), and
-//! start-up to the first frame on the demo organisation (load, index, draw).
+//! start-up to the first frame on the demo organisation (load, index, draw), whole and in
+//! its parts. Frames are measured in the benchmark thread's CPU time, start-up in the
+//! process's (see `common/cpu.rs`).
 
 #![allow(
     clippy::unwrap_used,
@@ -7,6 +9,8 @@
     reason = "benchmark set-up fails loudly"
 )]
 
+#[path = "common/cpu.rs"]
+mod cpu;
 #[path = "../examples/gen_org/org.rs"]
 mod gen_org;
 #[path = "common/org.rs"]
@@ -40,7 +44,7 @@ fn state(inv: Arc<Inventory>, w: u16, h: u16) -> AppState {
     s
 }
 
-fn bench(c: &mut Criterion) {
+fn frames(c: &mut Criterion<cpu::Cpu>) {
     let big = Arc::new(load_str("bench", &org::bundle(100_000)).unwrap());
     let mut g = c.benchmark_group("render_100k_roles");
     let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
@@ -75,7 +79,11 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+}
 
+/// Start-up spreads over threads (loading decodes on every core; the simulator has its
+/// own), so it is measured in the whole process's CPU time.
+fn startup(c: &mut Criterion<cpu::Cpu>) {
     let mut g = c.benchmark_group("startup_demo");
     g.bench_function("load_index_first_frame_120x40", |b| {
         b.iter(|| {
@@ -85,8 +93,29 @@ fn bench(c: &mut Criterion) {
             t.draw(|f| ui::render(f, &s)).unwrap().area
         });
     });
+    g.bench_function("part_load_demo", |b| b.iter(|| load_demo().unwrap()));
+    let demo = Arc::new(load_demo().unwrap());
+    g.bench_function("part_kinds_and_index", |b| {
+        b.iter(|| state(Arc::clone(&demo), 120, 40))
+    });
+    let first = state(Arc::clone(&demo), 120, 40);
+    g.bench_function("part_first_frame", |b| {
+        b.iter(|| {
+            let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+            t.draw(|f| ui::render(f, &first)).unwrap().area
+        })
+    });
     g.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+criterion_group! {
+    name = frame_benches;
+    config = Criterion::default().with_measurement(cpu::Cpu::THREAD);
+    targets = frames
+}
+criterion_group! {
+    name = startup_benches;
+    config = Criterion::default().with_measurement(cpu::Cpu::PROCESS);
+    targets = startup
+}
+criterion_main!(frame_benches, startup_benches);

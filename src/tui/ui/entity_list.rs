@@ -287,7 +287,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
             lines.push(Line::from(spans));
         }
     });
-    frame.render_widget(Paragraph::new(lines), rows);
+    // Each row is one line cut at the width: drawn as a line, without a paragraph's
+    // reflow machinery, which was most of a frame's cost.
+    for (y, line) in (rows.y..rows.bottom()).zip(lines) {
+        frame.render_widget(line, Rect::new(rows.x, y, rows.width, 1));
+    }
 }
 
 fn current_arn(state: &AppState, i: usize) -> String {
