@@ -277,13 +277,13 @@ fn a_large_file_decodes_on_several_cores_and_shares_identical_documents() {
         let p = &r.inline_policies[0].policy;
         assert!(p.is_clean());
         assert_eq!(
-            p.json["Statement"][0]["Resource"],
+            p.json()["Statement"][0]["Resource"],
             format!("arn:aws:s3:::bucket-{i}/*")
         );
     }
     // The identical trust policy is decoded once and shared.
     assert!(std::sync::Arc::ptr_eq(
-        &inv.roles[0].trust_policy.json,
-        &inv.roles[2999].trust_policy.json
+        &inv.roles[0].trust_policy.text,
+        &inv.roles[2999].trust_policy.text
     ));
 }

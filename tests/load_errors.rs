@@ -313,9 +313,9 @@ fn the_three_policy_encodings_load_to_the_same_model() {
     assert!(obj_trust.is_clean());
     for other in [as_text, as_url] {
         let (t, i) = role(&other);
-        assert_eq!(t.json, obj_trust.json);
+        assert_eq!(t.json(), obj_trust.json());
         assert_eq!(t.document, obj_trust.document);
-        assert_eq!(i.json, obj_inline.json);
+        assert_eq!(i.json(), obj_inline.json());
         assert!(t.errors.is_empty());
     }
 }
@@ -337,4 +337,50 @@ proptest! {
         let _ = load::load_str("cut.json", &String::from_utf8_lossy(&text[..cut]));
         let _ = load::load_str("altered.json", &String::from_utf8_lossy(&altered));
     }
+}
+
+#[test]
+fn syntax_errors_in_files_are_located_in_the_file_as_written() {
+    // Files lose their indentation before parsing; positions must still be the file's.
+    let text = "{\n    \"Roles\": [\n        {\"Arn\": \"a\"   \"Path\": \"/\"}\n    ]\n}";
+    let (from_file, _) = err_of(text.as_bytes());
+    let from_text = load::load_str("input.json", text).unwrap_err();
+    match (from_file, from_text) {
+        (
+            LoadError::Syntax { line, column, .. },
+            LoadError::Syntax {
+                line: l, column: c, ..
+            },
+        ) => {
+            assert_eq!((line, column), (l, c));
+            assert_eq!((line, column), (3, 23));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_file_loads_as_its_text_does() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/moto-account-authz-inuse.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let from_file = load::load_paths(std::slice::from_ref(&path)).unwrap();
+    let from_text = load::load_str(&path.display().to_string(), &text).unwrap();
+    let docs = |inv: &rolescope::engine::model::Inventory| -> Vec<String> {
+        let mut out = Vec::new();
+        for r in &inv.roles {
+            out.push(format!("{} {}", r.arn, r.trust_policy.text));
+            out.extend(r.inline_policies.iter().map(|p| p.policy.text.to_string()));
+        }
+        for p in &inv.policies {
+            out.extend(p.versions.iter().map(|v| v.policy.text.to_string()));
+        }
+        out
+    };
+    assert!(from_file.roles.len() > 5);
+    assert_eq!(docs(&from_file), docs(&from_text));
+    assert_eq!(
+        serde_json::to_value(&from_file.roles[0].trust_policy).unwrap(),
+        serde_json::to_value(&from_text.roles[0].trust_policy).unwrap()
+    );
 }

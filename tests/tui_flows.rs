@@ -775,9 +775,10 @@ fn a_refused_trust_edit_is_located_and_a_fixed_one_updates_who_can_assume_and_th
     assert!(diff.contains("data now:   REFUSED"), "{diff}");
     // The loaded data is untouched; the detail view shows the edited data.
     let base = state.whatif.base();
-    assert!(base.roles.iter().any(
-        |r| r.name == "ProdDatabaseAdmin" && r.trust_policy.json.to_string().contains("Allow")
-    ));
+    assert!(
+        base.roles.iter().any(|r| r.name == "ProdDatabaseAdmin"
+            && r.trust_policy.json().to_string().contains("Allow"))
+    );
     apply_all(&mut state, [Command::Back]);
     let d = state.detail.as_ref().unwrap();
     assert!(
@@ -861,7 +862,7 @@ fn the_edited_data_saves_as_a_new_bundle_that_loads() {
         .iter()
         .find(|r| r.name == "ProdDatabaseAdmin")
         .unwrap();
-    assert!(r.trust_policy.json.to_string().contains("Deny"));
+    assert!(r.trust_policy.json().to_string().contains("Deny"));
 }
 
 #[test]
@@ -1405,7 +1406,7 @@ fn a_lesson_step_s_what_if_edit_shows_on_the_explorer_and_its_undo_too() {
         doc.default_version()
             .unwrap()
             .policy
-            .json
+            .json()
             .to_string()
             .contains("StorefrontTables")
     );

@@ -29,7 +29,7 @@ pub struct Args {
 
 #[derive(Debug, Serialize)]
 struct PolicyJson<'a> {
-    document: &'a Value,
+    document: Value,
     errors: &'a [ParseError],
 }
 
@@ -47,7 +47,7 @@ struct ManagedJson<'a> {
     /// False when the policy is referenced but not in the loaded data.
     found: bool,
     default_version: Option<&'a str>,
-    document: Option<&'a Value>,
+    document: Option<Value>,
     errors: &'a [ParseError],
 }
 
@@ -75,7 +75,7 @@ struct LastUsedJson {
 
 fn policy_json(p: &PolicyText) -> PolicyJson<'_> {
     PolicyJson {
-        document: &p.json,
+        document: p.json(),
         errors: &p.errors,
     }
 }
@@ -88,7 +88,7 @@ fn managed_json<'a>(a: &'a AttachedPolicy, inv: &'a Inventory) -> ManagedJson<'a
         name: &a.name,
         found: policy.is_some(),
         default_version: version.map(|v| v.version_id.as_str()),
-        document: version.map(|v| v.policy.json.as_ref()),
+        document: version.map(|v| v.policy.json()),
         errors: version.map_or(&[], |v| v.policy.errors.as_slice()),
     }
 }
@@ -289,7 +289,7 @@ fn managed_text(
 }
 
 fn policy_text(out: &mut dyn Write, p: &PolicyText) -> std::io::Result<()> {
-    let pretty = serde_json::to_string_pretty(p.json.as_ref()).unwrap_or_default();
+    let pretty = serde_json::to_string_pretty(&p.json()).unwrap_or_default();
     for line in pretty.lines() {
         writeln!(out, "    {line}")?;
     }

@@ -241,9 +241,18 @@ impl<'p> Loader<'p> {
             index,
             count,
         });
-        let data = std::fs::read(path).map_err(|e| io_error(path, e))?;
-        let text = decode::text(path, data)?;
-        self.add_text_at(path, &source, &text)
+        let text = read_compact(path, bytes)?;
+        match self.add_text_at(path, &source, &text) {
+            Err(LoadError::Syntax { .. }) => {
+                // Positions in the compacted text are not the file's: parse the file as it
+                // is to say where the error is.
+                drop(text);
+                let data = std::fs::read(path).map_err(|e| io_error(path, e))?;
+                let original = decode::text(path, data)?;
+                self.add_text_at(path, &source, &original)
+            }
+            other => other,
+        }
     }
 
     /// Loads JSON text that did not come from a file (`source` names it in messages).
@@ -328,6 +337,50 @@ pub fn input_size(paths: &[PathBuf]) -> u64 {
         .flatten()
         .map(|(_, bytes)| bytes)
         .sum()
+}
+
+/// Reads a file into text without the whitespace between its JSON tokens, a piece at a time,
+/// so the indented file is never whole in memory. Files that [`decode::text`] treats specially
+/// (empty, UTF-16, byte-order mark, binary) and files that turn out not to be UTF-8 are read
+/// whole through it, for its messages.
+fn read_compact(path: &Path, size: u64) -> Result<String, LoadError> {
+    use std::io::Read;
+    let whole = || -> Result<String, LoadError> {
+        let data = std::fs::read(path).map_err(|e| io_error(path, e))?;
+        Ok(decode::compact(&decode::text(path, data)?))
+    };
+    let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let mut piece = vec![0_u8; 1 << 20];
+    let mut fill = |piece: &mut [u8]| -> Result<usize, LoadError> {
+        let mut n = 0;
+        while n < piece.len() {
+            match file.read(&mut piece[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(io_error(path, e)),
+            }
+        }
+        Ok(n)
+    };
+    let got = fill(&mut piece)?;
+    if decode::needs_whole_file(&piece[..got.min(8192)]) {
+        return whole();
+    }
+    let mut out = Vec::with_capacity(usize::try_from(size / 2).unwrap_or(0));
+    let mut compactor = decode::Compactor::default();
+    compactor.feed(&piece[..got], &mut out);
+    loop {
+        let got = fill(&mut piece)?;
+        if got == 0 {
+            break;
+        }
+        compactor.feed(&piece[..got], &mut out);
+    }
+    match decode::compacted_text(out) {
+        Some(text) => Ok(text),
+        None => whole(),
+    }
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> LoadError {

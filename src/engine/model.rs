@@ -12,14 +12,16 @@ use serde::Serialize;
 
 use crate::engine::policy::document::{ParseError, PolicyDocument};
 
-/// A policy document as loaded: the decoded JSON (for display, pretty-printed on demand)
-/// and the parsed document or the problems that kept it from parsing.
-#[derive(Debug, Clone, Serialize)]
+/// A policy document as loaded: the decoded JSON, kept as compact text (a `Value` is made on
+/// demand, for display or editing), and the parsed document or the problems that kept it
+/// from parsing. Identical documents of a file share one text and one parsed document.
+#[derive(Debug, Clone)]
 pub struct PolicyText {
-    /// The decoded JSON value, whichever of the three encodings it came in.
-    pub json: Arc<serde_json::Value>,
+    /// The decoded JSON as compact text, whichever of the three encodings it came in: the
+    /// document itself, `null` when there was none, or a JSON string holding what could not be
+    /// decoded.
+    pub text: Arc<str>,
     /// The parsed document; `None` when the top level was unreadable.
-    #[serde(skip)]
     pub document: Option<Arc<PolicyDocument>>,
     /// Problems met while reading it, located by JSON path inside the document.
     pub errors: Vec<ParseError>,
@@ -31,7 +33,7 @@ impl PolicyText {
     pub fn from_json(json: serde_json::Value) -> Self {
         let parsed = PolicyDocument::from_value(&json);
         Self {
-            json: Arc::new(json),
+            text: Arc::from(json.to_string()),
             document: parsed.document.map(Arc::new),
             errors: parsed.errors,
         }
@@ -42,16 +44,40 @@ impl PolicyText {
     #[must_use]
     pub fn unreadable(json: serde_json::Value, error: ParseError) -> Self {
         Self {
-            json: Arc::new(json),
+            text: Arc::from(json.to_string()),
             document: None,
             errors: vec![error],
         }
+    }
+
+    /// The decoded JSON as a value, made from [`PolicyText::text`] on each call.
+    #[must_use]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// True when both hold the same JSON value: the same text, or texts that differ only in
+    /// the order of object keys or the spelling of escapes and numbers.
+    #[must_use]
+    pub fn same_json(&self, other: &Self) -> bool {
+        self.text == other.text || self.json() == other.json()
     }
 
     /// True when the document parsed without any problem.
     #[must_use]
     pub fn is_clean(&self) -> bool {
         self.document.is_some() && self.errors.is_empty()
+    }
+}
+
+/// Serialises as `{"json": <the decoded JSON>, "errors": [...]}`.
+impl Serialize for PolicyText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PolicyText", 2)?;
+        s.serialize_field("json", &self.json())?;
+        s.serialize_field("errors", &self.errors)?;
+        s.end()
     }
 }
 

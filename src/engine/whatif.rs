@@ -239,14 +239,14 @@ impl WhatIf {
         let inv = &self.current;
         let r = find_role(inv, role).map_err(|e| EditError::NoRole(e.to_string()))?;
         let json = match kind {
-            DocumentKind::Trust => (*r.trust_policy.json).clone(),
+            DocumentKind::Trust => r.trust_policy.json(),
             DocumentKind::Inline(name) => r
                 .inline_policies
                 .iter()
                 .find(|p| &p.name == name)
                 .map_or_else(
                     || serde_json::json!({"Version": "2012-10-17", "Statement": []}),
-                    |p| (*p.policy.json).clone(),
+                    |p| p.policy.json(),
                 ),
             DocumentKind::Boundary => {
                 let b = r
@@ -255,7 +255,7 @@ impl WhatIf {
                     .ok_or_else(|| EditError::NoBoundary(r.arn.clone()))?;
                 inv.managed_policy(&b.arn)
                     .and_then(|p| p.default_version())
-                    .map(|v| (*v.policy.json).clone())
+                    .map(|v| v.policy.json())
                     .ok_or_else(|| EditError::NoBoundary(r.arn.clone()))?
             }
         };
@@ -379,7 +379,7 @@ fn apply_edit(inv: &mut Inventory, edit: Edit) -> Result<Edit, EditError> {
                         .inline_policies
                         .iter()
                         .filter(|p| &p.name != pname)
-                        .map(|p| counted_len(&p.policy.json))
+                        .map(|p| counted_len(&p.policy.json()))
                         .sum();
                     if others + counted_len(&json) > ROLE_INLINE_MAX_CHARS {
                         return Err(EditError::LimitExceeded(format!(
@@ -507,12 +507,12 @@ mod tests {
         })
         .unwrap();
         let now = w.inventory().role_by_arn(ANALYTICS).unwrap();
-        assert!(now.trust_policy.json.to_string().contains("333333333333"));
+        assert!(now.trust_policy.json().to_string().contains("333333333333"));
         let before = w.base().role_by_arn(ANALYTICS).unwrap();
         assert!(
             !before
                 .trust_policy
-                .json
+                .json()
                 .to_string()
                 .contains("333333333333")
         );

@@ -107,12 +107,12 @@ fn add_policy(pane: &mut Pane, label: String, policy: Option<&PolicyText>) {
             pane.plain.push(vec![(Tok::Problem, msg.into())]);
         }
         Some(p) => {
-            pane.json.extend(json_lines(&p.json));
+            pane.json.extend(json_lines(&p.json()));
             if !pane.raw.is_empty() {
                 pane.raw.push('\n');
             }
             pane.raw
-                .push_str(&serde_json::to_string_pretty(&*p.json).unwrap_or_default());
+                .push_str(&serde_json::to_string_pretty(&p.json()).unwrap_or_default());
             match &p.document {
                 Some(doc) => pane.plain.extend(plain_lines(reading::document_words(doc))),
                 None => pane

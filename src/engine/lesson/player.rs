@@ -155,17 +155,17 @@ fn role_obs(inv: &Inventory, query: &str, obs: &mut Map<String, Value>) -> Resul
     );
     obs.insert(
         "role_trust_contains".into(),
-        json!(r.trust_policy.json.to_string()),
+        json!(r.trust_policy.json().to_string()),
     );
     let mut perms: Vec<String> = r
         .inline_policies
         .iter()
-        .map(|p| format!("{} {}", p.name, p.policy.json))
+        .map(|p| format!("{} {}", p.name, p.policy.json()))
         .collect();
     perms.extend(r.managed_policies.iter().map(|m| m.arn.clone()));
     for m in &r.managed_policies {
         if let Some(v) = inv.managed_policy(&m.arn).and_then(|p| p.default_version()) {
-            perms.push(v.policy.json.to_string());
+            perms.push(v.policy.json().to_string());
         }
     }
     obs.insert("role_permissions_contain".into(), json!(perms.join("\n")));

@@ -83,11 +83,11 @@ type Origin = Arc<str>;
 #[derive(Default)]
 pub struct Builder {
     inv: Inventory,
-    roles: HashMap<String, (usize, Origin)>,
-    users: HashMap<String, (usize, Origin)>,
-    groups: HashMap<String, (usize, Origin)>,
-    policies: HashMap<String, (usize, Origin)>,
-    providers: HashMap<String, usize>,
+    roles: FastMap<String, (usize, Origin)>,
+    users: FastMap<String, (usize, Origin)>,
+    groups: FastMap<String, (usize, Origin)>,
+    policies: FastMap<String, (usize, Origin)>,
+    providers: FastMap<String, usize>,
     /// Roles from `list-roles` / `get-role`, merged in `finish`.
     partial_roles: Vec<(Origin, Role)>,
     org_origin: HashMap<String, Origin>,
@@ -332,7 +332,7 @@ impl Builder {
                 let same = acct
                     .resource_policies
                     .iter()
-                    .any(|p| p.resource_arn == rp.resource_arn && p.policy.json == policy.json);
+                    .any(|p| p.resource_arn == rp.resource_arn && p.policy.same_json(&policy));
                 if !same {
                     return Err(LoadError::Conflict {
                         first: first.to_string(),
@@ -554,7 +554,7 @@ impl Builder {
                     "role id `{}` against `{}`",
                     existing.role_id, role.role_id
                 ))
-            } else if existing.trust_policy.json != role.trust_policy.json {
+            } else if !existing.trust_policy.same_json(&role.trust_policy) {
                 Some("the trust policies differ".to_owned())
             } else {
                 None
@@ -717,8 +717,10 @@ impl Builder {
             let existing = &self.inv.policies[*i];
             let aws_managed = policy.arn.starts_with("arn:aws:iam::aws:")
                 || policy.arn.contains(":iam::aws:policy/");
-            let same = existing.default_version().map(|v| &v.policy.json)
-                == policy.default_version().map(|v| &v.policy.json);
+            let same = match (existing.default_version(), policy.default_version()) {
+                (Some(a), Some(b)) => a.policy.same_json(&b.policy),
+                (a, b) => a.is_none() && b.is_none(),
+            };
             if !same && !aws_managed {
                 return Err(conflict(
                     first,
@@ -872,38 +874,39 @@ impl Builder {
         // policy ARN -> (how many references, first referrer, used as boundary)
         let mut missing: BTreeMap<String, (usize, String, bool)> = BTreeMap::new();
         let policies = &self.policies;
-        let mut add = |arn: &str, by: &str, is_boundary: bool| {
+        // The referrer is only spelled out for a missing policy.
+        let mut add = |arn: &str, (kind, name): (&str, &str), is_boundary: bool| {
             if policies.contains_key(arn) {
                 return;
             }
             let e = missing
                 .entry(arn.to_owned())
-                .or_insert_with(|| (0, by.to_owned(), false));
+                .or_insert_with(|| (0, format!("{kind} `{name}`"), false));
             e.0 += 1;
             e.2 |= is_boundary;
         };
         for r in &self.inv.roles {
-            let by = format!("role `{}`", r.name);
+            let by = ("role", r.name.as_str());
             for a in &r.managed_policies {
-                add(&a.arn, &by, false);
+                add(&a.arn, by, false);
             }
             if let Some(b) = &r.permissions_boundary {
-                add(&b.arn, &by, true);
+                add(&b.arn, by, true);
             }
         }
         for u in &self.inv.users {
-            let by = format!("user `{}`", u.name);
+            let by = ("user", u.name.as_str());
             for a in &u.managed_policies {
-                add(&a.arn, &by, false);
+                add(&a.arn, by, false);
             }
             if let Some(b) = &u.permissions_boundary {
-                add(&b.arn, &by, true);
+                add(&b.arn, by, true);
             }
         }
         for g in &self.inv.groups {
-            let by = format!("group `{}`", g.name);
+            let by = ("group", g.name.as_str());
             for a in &g.managed_policies {
-                add(&a.arn, &by, false);
+                add(&a.arn, by, false);
             }
         }
         let mut warnings = Vec::new();

@@ -7,13 +7,15 @@
 
 use std::path::Path;
 
+use std::sync::Arc;
+
 use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::LoadError;
 use super::raw::RawAccount;
 use crate::engine::model::PolicyText;
-use crate::engine::policy::document::ParseError;
+use crate::engine::policy::document::{ParseError, PolicyDocument};
 
 /// The keys that make a file something rolescope reads.
 pub const KNOWN_KEYS: &[&str] = &[
@@ -99,6 +101,108 @@ fn utf16(data: &[u8]) -> Option<Option<String>> {
             .ok()
             .filter(|s| !s.contains('\0')),
     )
+}
+
+/// Removes the whitespace between JSON tokens (spaces, tabs, line breaks outside strings),
+/// fed a piece at a time: AWS CLI output is mostly indentation, and the parsed shapes borrow
+/// from a buffer a third the size. Strings are kept byte for byte; two bare tokens (numbers,
+/// `true`, …) that only whitespace separated keep one space between them, so malformed text
+/// stays malformed. Positions in the result are not the file's: a syntax error is located
+/// again on the original text (see `Loader`).
+#[derive(Debug, Default)]
+pub struct Compactor {
+    in_string: bool,
+    escaped: bool,
+    skipped: bool,
+}
+
+impl Compactor {
+    /// Appends `piece` without its insignificant whitespace to `out`.
+    pub fn feed(&mut self, piece: &[u8], out: &mut Vec<u8>) {
+        let n = piece.len();
+        let mut i = 0;
+        while i < n {
+            if self.in_string {
+                if self.escaped {
+                    out.push(piece[i]);
+                    self.escaped = false;
+                    i += 1;
+                    continue;
+                }
+                match memchr::memchr2(b'"', b'\\', &piece[i..]) {
+                    Some(k) => {
+                        out.extend_from_slice(&piece[i..=i + k]);
+                        if piece[i + k] == b'"' {
+                            self.in_string = false;
+                        } else {
+                            self.escaped = true;
+                        }
+                        i += k + 1;
+                    }
+                    None => {
+                        out.extend_from_slice(&piece[i..]);
+                        i = n;
+                    }
+                }
+                continue;
+            }
+            match piece[i] {
+                b' ' | b'\t' | b'\n' | b'\r' => {
+                    self.skipped = true;
+                    i += 1;
+                    while i < n && piece[i] == b' ' {
+                        i += 1;
+                    }
+                }
+                b => {
+                    if self.skipped
+                        && is_bare_token_byte(b)
+                        && out.last().copied().is_some_and(is_bare_token_byte)
+                    {
+                        out.push(b' ');
+                    }
+                    self.skipped = false;
+                    self.in_string = b == b'"';
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+    }
+}
+
+/// A whole text without its insignificant whitespace (see [`Compactor`]).
+#[must_use]
+pub fn compact(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    Compactor::default().feed(text.as_bytes(), &mut out);
+    // Only ASCII bytes outside strings were removed, so the text is still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+fn is_bare_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
+}
+
+/// Turns a compacted file's bytes into text, as [`text`] does for a whole file but without
+/// the byte-order mark and NUL checks, which need the file's first bytes (see `Loader`).
+/// `None` when the bytes are not UTF-8: the caller reads the file again through [`text`] to
+/// say where.
+#[must_use]
+pub fn compacted_text(mut bytes: Vec<u8>) -> Option<String> {
+    bytes.shrink_to_fit();
+    String::from_utf8(bytes).ok()
+}
+
+/// True when `head` (a file's first bytes) is something [`text`] handles specially or refuses:
+/// empty, UTF-16, a UTF-8 byte-order mark, or a NUL byte in the first 8 KiB.
+#[must_use]
+pub fn needs_whole_file(head: &[u8]) -> bool {
+    head.is_empty()
+        || head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || head.starts_with(&[0xEF, 0xBB, 0xBF])
+        || memchr_nul(head).is_some()
 }
 
 /// Parses a whole file into its shapes.
@@ -225,13 +329,21 @@ fn kind_of(v: &Value) -> &'static str {
 /// Decodes one policy document in any of its three encodings — a JSON object (AWS CLI
 /// output), a string holding JSON text, or a URL-encoded string (the raw API and SDKs
 /// without botocore's decoding) — and parses it. A document that cannot be decoded still
-/// yields a [`PolicyText`], holding the problem.
+/// yields a [`PolicyText`], holding the problem. The text kept is compact JSON.
 #[must_use]
 pub fn policy_text(raw: &RawValue) -> PolicyText {
     let text = raw.get().trim_start();
     if !text.starts_with('"') {
         return match serde_json::from_str::<Value>(text) {
-            Ok(v) => PolicyText::from_json(v),
+            Ok(v) => {
+                let parsed = PolicyDocument::from_value(&v);
+                drop(v);
+                PolicyText {
+                    text: Arc::from(compact(text)),
+                    document: parsed.document.map(Arc::new),
+                    errors: parsed.errors,
+                }
+            }
             Err(e) => unreadable(Value::Null, format!("not valid JSON: {e}")),
         };
     }
@@ -306,8 +418,9 @@ mod tests {
                 .to_string();
         let url = policy_text(&raw(&serde_json::to_string(&encoded).unwrap()));
         assert!(object.is_clean());
-        assert_eq!(object.json, json_text.json);
-        assert_eq!(object.json, url.json);
+        assert_eq!(object.text, json_text.text);
+        assert_eq!(object.text, url.text);
+        assert_eq!(&*object.text, DOC);
         assert_eq!(object.document, json_text.document);
         assert_eq!(object.document, url.document);
     }
@@ -320,7 +433,7 @@ mod tests {
             .replace("%20", "+");
         let t = policy_text(&raw(&serde_json::to_string(&form).unwrap()));
         assert!(t.is_clean(), "{:?}", t.errors);
-        assert_eq!(t.json["Statement"]["Sid"], "a b");
+        assert_eq!(t.json()["Statement"]["Sid"], "a b");
     }
 
     #[test]
@@ -330,6 +443,43 @@ mod tests {
         assert!(t.errors[0].message.contains("URL-encoded"));
         let t = policy_text(&raw(r#""{\"Version\": ""#));
         assert!(t.errors[0].message.contains("does not parse"));
+    }
+
+    #[test]
+    fn whitespace_goes_but_strings_and_token_boundaries_stay() {
+        let strip = |s: &str| compact(s);
+        assert_eq!(
+            strip("{\n    \"A b\": [ 1 , true ],\r\n\t\"c\\\" d\": \"é \\\\\" }"),
+            "{\"A b\":[1,true],\"c\\\" d\":\"é \\\\\"}"
+        );
+        // Bare tokens keep a separator, so `1 2` stays invalid rather than becoming `12`.
+        assert_eq!(strip("[1 2, true  false, -1 .5]"), "[1 2,true false,-1 .5]");
+        // An unterminated string or a dangling escape is kept as it is.
+        assert_eq!(strip("{\"a\": \"b  "), "{\"a\":\"b  ");
+        assert_eq!(strip("\"a\\"), "\"a\\");
+    }
+
+    #[test]
+    fn compacting_in_pieces_gives_the_same_text() {
+        let text = "{\n  \"a \\\" b\": [ 1 ,  2 ],\n  \"c\": \"x\\\\\"   }";
+        let whole = compact(text);
+        for size in 1..text.len() {
+            let mut out = Vec::new();
+            let mut c = Compactor::default();
+            for piece in text.as_bytes().chunks(size) {
+                c.feed(piece, &mut out);
+            }
+            assert_eq!(String::from_utf8(out).unwrap(), whole, "pieces of {size}");
+        }
+    }
+
+    #[test]
+    fn a_pretty_printed_document_is_kept_compact() {
+        let pretty =
+            serde_json::to_string_pretty(&serde_json::from_str::<Value>(DOC).unwrap()).unwrap();
+        let t = policy_text(&raw(&pretty));
+        assert_eq!(&*t.text, DOC);
+        assert!(t.is_clean());
     }
 
     #[test]

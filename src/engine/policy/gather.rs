@@ -237,7 +237,7 @@ fn org_levels(index: &PolicyIndex, levels: &[OrgPolicyLevel]) -> Vec<PolicyLevel
                 .enumerate()
                 .filter_map(|(i, p)| {
                     let name = p
-                        .json
+                        .json()
                         .get("Id")
                         .and_then(|v| v.as_str())
                         .map_or_else(|| format!("policy {}", i + 1), str::to_owned);

@@ -107,7 +107,7 @@ impl Ctx<'_> {
 /// Validates a loaded policy.
 #[must_use]
 pub fn validate_text(policy: &str, text: &PolicyText, usage: PolicyUse) -> Vec<Finding> {
-    validate(policy, &text.json, usage)
+    validate(policy, &text.json(), usage)
 }
 
 /// Validates a policy document given as JSON, for the use it is put to.

@@ -3,10 +3,11 @@
 //! clock, and whatever extra keys the request sets.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::engine::model::{Inventory, Role, Tag};
+use crate::engine::model::{Inventory, PolicyText, Role, Tag};
 use crate::engine::policy::context::{ContextValue, RequestContext};
 use crate::engine::sts::authz::CompiledInventory;
 use crate::engine::sts::caller::{Caller, CallerKind};
@@ -206,36 +207,42 @@ impl KeyFilter {
     #[must_use]
     pub fn from_inventory(inv: &Inventory) -> Self {
         let mut f = Self::default();
-        let mut add = |v: &serde_json::Value| f.scan(v, false);
+        // Loaded documents share their text; each distinct one is read once.
+        let mut seen = HashSet::new();
+        let mut add = |t: &PolicyText| {
+            if seen.insert(Arc::as_ptr(&t.text).cast::<u8>().addr()) {
+                f.scan(&t.json(), false);
+            }
+        };
         for r in &inv.roles {
-            add(&r.trust_policy.json);
+            add(&r.trust_policy);
             for p in &r.inline_policies {
-                add(&p.policy.json);
+                add(&p.policy);
             }
         }
         for u in &inv.users {
             for p in &u.inline_policies {
-                add(&p.policy.json);
+                add(&p.policy);
             }
         }
         for g in &inv.groups {
             for p in &g.inline_policies {
-                add(&p.policy.json);
+                add(&p.policy);
             }
         }
         for p in &inv.policies {
             for v in &p.versions {
-                add(&v.policy.json);
+                add(&v.policy);
             }
         }
         for a in inv.accounts.values() {
             for rp in &a.resource_policies {
-                add(&rp.policy.json);
+                add(&rp.policy);
             }
             if let Some(org) = &a.organization {
                 for level in org.scps_by_level.iter().chain(&org.rcps_by_level) {
                     for p in &level.policies {
-                        add(&p.json);
+                        add(p);
                     }
                 }
             }

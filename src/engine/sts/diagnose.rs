@@ -733,7 +733,7 @@ pub enum FixError {
 }
 
 fn edit_text(text: &mut PolicyText, edit: impl FnOnce(Value) -> Value) {
-    let new = edit((*text.json).clone());
+    let new = edit(text.json());
     *text = PolicyText::from_json(new);
 }
 

@@ -23,7 +23,7 @@ fn opt_time(t: Option<chrono::DateTime<chrono::Utc>>) -> Value {
 }
 
 fn doc(p: &PolicyText) -> Value {
-    (*p.json).clone()
+    p.json()
 }
 
 fn tags(tags: &[Tag]) -> Value {
