@@ -150,6 +150,10 @@ impl Compactor {
                 b' ' | b'\t' | b'\n' | b'\r' => {
                     self.skipped = true;
                     i += 1;
+                    // Indentation comes in long runs of spaces: skip them eight at a time.
+                    while i + 8 <= n && piece[i..i + 8] == *b"        " {
+                        i += 8;
+                    }
                     while i < n && piece[i] == b' ' {
                         i += 1;
                     }
@@ -461,7 +465,7 @@ mod tests {
 
     #[test]
     fn compacting_in_pieces_gives_the_same_text() {
-        let text = "{\n  \"a \\\" b\": [ 1 ,  2 ],\n  \"c\": \"x\\\\\"   }";
+        let text = "{\n  \"a \\\" b\": [ 1 ,  2 ],\n                   \"c\": \"x\\\\\"   }";
         let whole = compact(text);
         for size in 1..text.len() {
             let mut out = Vec::new();
