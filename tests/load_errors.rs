@@ -384,3 +384,27 @@ fn a_file_loads_as_its_text_does() {
         serde_json::to_value(&from_text.roles[0].trust_policy).unwrap()
     );
 }
+
+#[test]
+fn the_same_user_or_group_with_another_id_is_a_conflict_and_with_the_same_id_is_kept_once() {
+    let export = |user_id: &str, group_id: &str| {
+        format!(
+            r#"{{"UserDetailList": [{{"UserName": "ana", "UserId": "{user_id}", "Arn": "arn:aws:iam::111122223333:user/ana"}}],
+                "GroupDetailList": [{{"GroupName": "ops", "GroupId": "{group_id}", "Arn": "arn:aws:iam::111122223333:group/ops"}}]}}"#
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(&dir, "a.json", export("AIDA1", "AGPA1").as_bytes());
+    let same = write(&dir, "same.json", export("AIDA1", "AGPA1").as_bytes());
+    let inv = load::load_paths(&[a.clone(), same]).unwrap();
+    assert_eq!((inv.users.len(), inv.groups.len()), (1, 1));
+    for (other, what) in [
+        (export("AIDA2", "AGPA1"), "user id `AIDA1` against `AIDA2`"),
+        (export("AIDA1", "AGPA2"), "group id `AGPA1` against `AGPA2`"),
+    ] {
+        let b = write(&dir, "b.json", other.as_bytes());
+        let e = load::load_paths(&[a.clone(), b]).unwrap_err();
+        assert!(matches!(e, LoadError::Conflict { .. }), "{e:?}");
+        assert!(e.to_string().contains(what), "{e}");
+    }
+}

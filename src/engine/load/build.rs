@@ -605,18 +605,10 @@ impl Builder {
     }
 
     fn insert_user(&mut self, ctx: &FileCtx<'_, '_>, user: User) -> Result<(), LoadError> {
-        if let Some((i, first)) = self.users.get(&user.arn) {
-            let existing = &self.inv.users[*i];
-            if existing.user_id != user.user_id {
-                let what = format!("user id `{}` against `{}`", existing.user_id, user.user_id);
-                return Err(conflict(first, ctx, "user", user.arn, what));
-            }
-            return Ok(());
-        }
-        self.users
-            .insert(user.arn.clone(), (self.inv.users.len(), ctx.source.clone()));
-        self.inv.users.push(user);
-        Ok(())
+        let index = &mut self.users;
+        insert_once(index, &mut self.inv.users, ctx, "user", user, |u| {
+            (&u.arn, &u.user_id)
+        })
     }
 
     fn group<'a>(
@@ -640,23 +632,10 @@ impl Builder {
     }
 
     fn insert_group(&mut self, ctx: &FileCtx<'_, '_>, group: Group) -> Result<(), LoadError> {
-        if let Some((i, first)) = self.groups.get(&group.arn) {
-            let existing = &self.inv.groups[*i];
-            if existing.group_id != group.group_id {
-                let what = format!(
-                    "group id `{}` against `{}`",
-                    existing.group_id, group.group_id
-                );
-                return Err(conflict(first, ctx, "group", group.arn, what));
-            }
-            return Ok(());
-        }
-        self.groups.insert(
-            group.arn.clone(),
-            (self.inv.groups.len(), ctx.source.clone()),
-        );
-        self.inv.groups.push(group);
-        Ok(())
+        let index = &mut self.groups;
+        insert_once(index, &mut self.inv.groups, ctx, "group", group, |g| {
+            (&g.arn, &g.group_id)
+        })
     }
 
     fn managed_policy<'a>(
@@ -1068,6 +1047,30 @@ fn predecode<'a>(raw: &RawAccount<'a>) -> Docs<'a> {
     });
     docs.decoded = decoded.into_iter().flatten().collect();
     docs
+}
+
+/// Adds a user or group to `list` under its ARN. One already there with the same id (the
+/// same entity in two exports) is kept; a different id under the same ARN is a conflict.
+fn insert_once<T>(
+    index: &mut FastMap<String, (usize, Origin)>,
+    list: &mut Vec<T>,
+    ctx: &FileCtx<'_, '_>,
+    entity: &'static str,
+    item: T,
+    arn_and_id: impl Fn(&T) -> (&String, &String),
+) -> Result<(), LoadError> {
+    let (arn, id) = arn_and_id(&item);
+    if let Some((i, first)) = index.get(arn) {
+        let (_, existing) = arn_and_id(&list[*i]);
+        if existing != id {
+            let what = format!("{entity} id `{existing}` against `{id}`");
+            return Err(conflict(first, ctx, entity, arn.clone(), what));
+        }
+        return Ok(());
+    }
+    index.insert(arn.clone(), (list.len(), ctx.source.clone()));
+    list.push(item);
+    Ok(())
 }
 
 fn conflict(
