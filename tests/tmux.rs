@@ -523,3 +523,67 @@ fn a_what_if_edit_in_editor_takes_the_terminal_and_gives_it_back() {
         pane.screen()
     );
 }
+
+/// Ctrl-Z while `$EDITOR` has the terminal: the terminal stops the whole job, and the
+/// explorer stops with the editor instead of waiting on a stopped editor; continuing the
+/// job lets the editor finish, and the explorer takes the terminal back and goes on (it
+/// does not stop again afterwards).
+#[test]
+fn ctrl_z_in_the_editor_stops_the_whole_job_and_continuing_resumes_it() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'EDITOR-WAITING\\n'\nread answer\nsed -i 's/\"Allow\"/\"Deny\"/' \"$1\"\n",
+    )
+    .unwrap();
+    let mode = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+    std::fs::set_permissions(&editor, mode).unwrap();
+    let command = format!(
+        "VISUAL= EDITOR='{}' {}",
+        editor.display(),
+        shell_around_binary()
+    );
+    let pane = Pane::start("editorstop", &command);
+    pane.wait_for_list();
+    let pid = pane.app_pid();
+    pane.keys(&["/"]);
+    pane.text("ProdDatabaseAdmin");
+    pane.wait_for("▶ ProdDatabaseAdmin");
+    pane.keys(&["Enter", "Enter"]);
+    pane.wait_for("5 principal(s) can get in");
+    pane.keys(&["E"]);
+    pane.wait_for("edit which document? ($EDITOR)");
+    pane.keys(&["Enter"]);
+    pane.wait_for("EDITOR-WAITING");
+    pane.keys(&["C-z"]);
+    wait_until(
+        "the explorer to stop with the editor",
+        || (process_state(&pid) == Some('T')).then_some(()),
+        || format!("state {:?}\n{}", process_state(&pid), pane.screen()),
+    );
+    // The shell of the pane leads the job's process group: continue all of it.
+    let job = format!("-{}", pane.flag("#{pane_pid}"));
+    let sent = Command::new("kill")
+        .args(["-s", "CONT", "--", &job])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -s CONT -- {job}");
+    wait_until(
+        "the explorer to run again",
+        || (process_state(&pid) != Some('T')).then_some(()),
+        || format!("state {:?}", process_state(&pid)),
+    );
+    pane.text("yes");
+    pane.keys(&["Enter"]);
+    pane.wait_for("WHAT-IF: 1 edit(s)");
+    // Still running and answering keys.
+    pane.keys(&["Escape"]);
+    pane.wait_for("0 principal(s) can get in");
+    assert_ne!(process_state(&pid), Some('T'));
+    pane.keys(&["q"]);
+    pane.assert_exited_and_restored(0);
+}

@@ -305,11 +305,13 @@ fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
                         );
                         let _ = old.join();
                         restore();
+                        event::lend_terminal(true);
                         let result = crate::tui::editor::run_external(
                             crate::tui::editor::configured().as_deref(),
                             &name,
                             &text,
                         );
+                        event::lend_terminal(false);
                         // The window may have been resized while the editor ran.
                         take_back(&mut terminal, state)?;
                         stop = Arc::new(AtomicBool::new(false));

@@ -66,8 +66,20 @@ pub fn spawn_input(tx: Sender<AppEvent>, stop: Arc<AtomicBool>) -> std::io::Resu
         })
 }
 
+/// True while another program (the external editor) has the terminal.
+static TERMINAL_LENT: AtomicBool = AtomicBool::new(false);
+
+/// Says that another program has the terminal (`true`) or that it is ours again. While it
+/// is lent, SIGTSTP (Ctrl-Z in that program) stops this process at once, as it would without
+/// a handler: the whole job stops together and `fg` continues it, instead of the program
+/// stopping while this process waits for it.
+pub fn lend_terminal(lent: bool) {
+    TERMINAL_LENT.store(lent, Ordering::SeqCst);
+}
+
 /// Turns SIGTERM, SIGHUP and SIGINT into [`AppEvent::Terminate`], SIGTSTP into
-/// [`AppEvent::Suspend`] and SIGCONT into [`AppEvent::Resumed`].
+/// [`AppEvent::Suspend`] (or a stop at once while the terminal is lent, see
+/// [`lend_terminal`]) and SIGCONT into [`AppEvent::Resumed`].
 ///
 /// # Errors
 /// When the handlers cannot be installed.
@@ -81,6 +93,10 @@ pub fn spawn_signals(tx: Sender<AppEvent>) -> std::io::Result<signal_hook::itera
         .spawn(move || {
             for signal in signals.forever() {
                 let event = match signal {
+                    SIGTSTP if TERMINAL_LENT.load(Ordering::SeqCst) => {
+                        let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
+                        continue;
+                    }
                     SIGTSTP => AppEvent::Suspend,
                     SIGCONT => AppEvent::Resumed,
                     other => AppEvent::Terminate(other),
