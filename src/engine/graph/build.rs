@@ -1,9 +1,11 @@
 //! Building the trust graph and deciding one hop.
 //!
-//! Built once: every policy compiled ([`PolicyIndex`]); every trust policy read into grants
-//! and indexed by the principal it names (a user, role, session, service, provider or
-//! external principal), by account (account-root grants) and for `"*"`; every user's and
-//! role's `sts:AssumeRole` allows read once from its identity policies. Account-root and
+//! Built once: the documents many principals share compiled ([`PolicyIndex`]: managed
+//! policies, group policies, SCPs, RCPs); every trust policy read into grants and indexed by
+//! the principal it names (a user, role, session, service, provider or external principal),
+//! by account (account-root grants) and for `"*"`; every user's and role's `sts:AssumeRole`
+//! statements read once from its identity policies and its permissions boundary. Trust
+//! policies and inline policies are compiled when a hop first needs them. Account-root and
 //! `"*"` trusts stay class grants: they are never expanded into principal × role pairs.
 //!
 //! A hop is decided on demand ([`TrustGraph::hop`]): a witness request is built from the
@@ -24,7 +26,7 @@ use super::edge::{
 };
 use super::witness::{escape_deny, satisfy_allow, satisfy_service_tags};
 use crate::engine::arn::{Arn, is_account_id};
-use crate::engine::model::{AttachedPolicy, InlinePolicy, Inventory, PolicyText, Role};
+use crate::engine::model::{AttachedPolicy, Group, InlinePolicy, Inventory, PolicyText, Role};
 use crate::engine::policy::decision::{Decision, LayerOutcome, PolicyType};
 use crate::engine::policy::document::{
     Effect, PatternList, PolicyDocument, PrincipalKind, Principals, Statement,
@@ -62,7 +64,8 @@ pub(crate) struct TrustGrant {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RoleTrust {
     pub doc: Option<Arc<PolicyDocument>>,
-    pub policy: Option<NamedPolicy>,
+    /// The compiled trust policy, compiled on the first hop decided into the role.
+    pub policy: OnceLock<Option<NamedPolicy>>,
     pub grants: Vec<TrustGrant>,
     /// `Deny` statements that may apply to an `AssumeRole*` call.
     pub denies: Vec<usize>,
@@ -127,6 +130,9 @@ pub struct TrustGraph {
     pub(crate) everyone: Vec<GrantRef>,
     /// Per user and role node: its identity documents that speak of `sts:AssumeRole`.
     pub(crate) caller_docs: Vec<Vec<CallerDoc>>,
+    /// Per user and role node: the `sts:AssumeRole` statements of its permissions boundary
+    /// (`None` without a boundary, or when the boundary cannot be read).
+    pub(crate) boundaries: Vec<Option<Arc<DocGrants>>>,
     /// Users and roles with at least one `sts:AssumeRole` allow, by account.
     pub(crate) holders_by_account: HashMap<String, Vec<NodeId>>,
     pub(crate) rcps: HashMap<String, Vec<PolicyLevel>>,
@@ -138,10 +144,13 @@ pub struct TrustGraph {
 }
 
 fn lower_matches(list: &PatternList, action_lower: &str) -> bool {
-    let hit = list
-        .patterns
-        .iter()
-        .any(|p| Wildcard::new(p, true).matches(action_lower));
+    let hit = list.patterns.iter().any(|p| {
+        if p.contains(['*', '?']) {
+            Wildcard::new(p, true).matches(action_lower)
+        } else {
+            p.eq_ignore_ascii_case(action_lower)
+        }
+    });
     hit != list.negated
 }
 
@@ -193,40 +202,68 @@ fn doc_grants(doc: &PolicyDocument) -> DocGrants {
     out
 }
 
-/// The identity documents of a user or role, labelled as `policy::gather` labels them.
+/// The identity documents of a user or role: inline, attached managed (default version),
+/// and those of its groups, in the order `policy::gather` reads them.
 fn identity_texts<'i>(
     inv: &'i Inventory,
-    owner: &str,
+    groups_by_name: &HashMap<(&str, &str), &'i Group>,
     account: &str,
     inline: &'i [InlinePolicy],
     managed: &'i [AttachedPolicy],
     groups: &'i [String],
-    out: &mut Vec<(String, &'i PolicyText)>,
+    out: &mut Vec<&'i PolicyText>,
 ) {
-    for p in inline {
-        out.push((format!("{owner}/{}", p.name), &p.policy));
-    }
-    let push_managed = |att: &AttachedPolicy, out: &mut Vec<(String, &'i PolicyText)>| {
+    out.extend(inline.iter().map(|p| &p.policy));
+    let push_managed = |att: &AttachedPolicy, out: &mut Vec<&'i PolicyText>| {
         if let Some(v) = inv
             .managed_policy(&att.arn)
             .and_then(|m| m.default_version())
         {
-            out.push((att.arn.clone(), &v.policy));
+            out.push(&v.policy);
         }
     };
     for att in managed {
         push_managed(att, out);
     }
     for g in groups {
-        if let Some(group) = inv.group_named(account, g) {
-            for p in &group.inline_policies {
-                out.push((format!("group/{}/{}", group.name, p.name), &p.policy));
-            }
+        if let Some(group) = groups_by_name.get(&(account, g.as_str())) {
+            out.extend(group.inline_policies.iter().map(|p| &p.policy));
             for att in &group.managed_policies {
                 push_managed(att, out);
             }
         }
     }
+}
+
+/// The documents many principals share, compiled once: managed policies (default versions),
+/// group policies, SCPs, RCPs and resource policies. Trust policies and the inline policies of
+/// users and roles belong to one principal each; they are compiled when a hop first needs
+/// them (`PolicyIndex::get` compiles a document it does not hold).
+fn shared_policy_index(inv: &Inventory) -> PolicyIndex {
+    let mut index = PolicyIndex::default();
+    for m in &inv.policies {
+        if let Some(v) = m.default_version() {
+            index.insert(&v.policy);
+        }
+    }
+    for g in &inv.groups {
+        for p in &g.inline_policies {
+            index.insert(&p.policy);
+        }
+    }
+    for a in inv.accounts.values() {
+        if let Some(org) = &a.organization {
+            for l in org.scps_by_level.iter().chain(&org.rcps_by_level) {
+                for p in &l.policies {
+                    index.insert(p);
+                }
+            }
+        }
+        for r in &a.resource_policies {
+            index.insert(&r.policy);
+        }
+    }
+    index
 }
 
 struct Builder<'i> {
@@ -456,7 +493,7 @@ impl TrustGraph {
     )]
     pub fn build(inventory: Arc<Inventory>, now: DateTime<Utc>) -> Self {
         let inv: &Inventory = &inventory;
-        let index = PolicyIndex::build(inv);
+        let index = shared_policy_index(inv);
         let mut b = Builder {
             inv,
             nodes: Vec::with_capacity(inv.users.len() + inv.roles.len() + 16),
@@ -493,12 +530,9 @@ impl TrustGraph {
                     Who::Everyone => everyone.push(gref),
                 }
             }
-            let policy = index
-                .get(&role.trust_policy)
-                .map(|c| NamedPolicy::new(format!("{} trust policy", role.name), c));
             trusts.push(RoleTrust {
                 doc,
-                policy,
+                policy: OnceLock::new(),
                 grants,
                 denies,
             });
@@ -509,12 +543,19 @@ impl TrustGraph {
         let mut caller_docs: Vec<Vec<CallerDoc>> = Vec::with_capacity(b.nodes.len());
         let mut holders_by_account: HashMap<String, Vec<NodeId>> = HashMap::new();
         let mut texts = Vec::new();
+        let mut groups_by_name: HashMap<(&str, &str), &Group> = HashMap::new();
+        for g in &inv.groups {
+            groups_by_name
+                .entry((g.account.as_str(), g.name.as_str()))
+                .or_insert(g);
+        }
+        let mut boundaries: Vec<Option<Arc<DocGrants>>> = Vec::with_capacity(b.nodes.len());
         let principals = inv
             .users
             .iter()
             .map(|u| {
                 (
-                    u.name.as_str(),
+                    u.permissions_boundary.as_ref(),
                     u.account.as_str(),
                     u.inline_policies.as_slice(),
                     u.managed_policies.as_slice(),
@@ -523,18 +564,38 @@ impl TrustGraph {
             })
             .chain(inv.roles.iter().map(|r| {
                 (
-                    r.name.as_str(),
+                    r.permissions_boundary.as_ref(),
                     r.account.as_str(),
                     r.inline_policies.as_slice(),
                     r.managed_policies.as_slice(),
                     &[][..],
                 )
             }));
-        for (i, (owner, account, inline, managed, groups)) in principals.enumerate() {
+        for (i, (boundary, account, inline, managed, groups)) in principals.enumerate() {
+            boundaries.push(
+                boundary
+                    .and_then(|att| inv.managed_policy(&att.arn)?.default_version())
+                    .and_then(|v| v.policy.document.as_ref())
+                    .map(|doc| {
+                        Arc::clone(
+                            doc_cache
+                                .entry(Arc::as_ptr(doc) as usize)
+                                .or_insert_with(|| Arc::new(doc_grants(doc))),
+                        )
+                    }),
+            );
             texts.clear();
-            identity_texts(inv, owner, account, inline, managed, groups, &mut texts);
+            identity_texts(
+                inv,
+                &groups_by_name,
+                account,
+                inline,
+                managed,
+                groups,
+                &mut texts,
+            );
             let mut docs = Vec::new();
-            for (_, text) in &texts {
+            for text in &texts {
                 let Some(doc) = &text.document else { continue };
                 let key = Arc::as_ptr(doc) as usize;
                 let grants = doc_cache
@@ -604,6 +665,7 @@ impl TrustGraph {
             by_account,
             everyone,
             caller_docs,
+            boundaries,
             holders_by_account,
             rcps,
             org_ids,
@@ -677,6 +739,30 @@ impl TrustGraph {
         self.docs_of(caller)
             .iter()
             .any(|d| d.grants.allows.iter().any(|(_, sel)| sel.may_match(arn)))
+    }
+
+    /// The compiled trust policy of role `ri`, compiled on first use.
+    fn trust_policy(&self, ri: usize) -> Option<&NamedPolicy> {
+        let role = self.inventory.roles.get(ri)?;
+        self.trusts
+            .get(ri)?
+            .policy
+            .get_or_init(|| {
+                self.index
+                    .get(&role.trust_policy)
+                    .map(|c| NamedPolicy::new(format!("{} trust policy", role.name), c))
+            })
+            .as_ref()
+    }
+
+    /// False when the caller's permissions boundary has no statement that could allow
+    /// `sts:AssumeRole` on `arn`: then every hop that needs the caller's own policy (an
+    /// account grant, or any hop across accounts) is refused by the boundary (IAM-RULES §4.2).
+    pub(crate) fn boundary_may_allow(&self, caller: NodeId, arn: &str) -> bool {
+        match self.boundaries.get(caller.index()) {
+            Some(Some(g)) => g.allows.iter().any(|(_, sel)| sel.may_match(arn)),
+            _ => true,
+        }
     }
 
     fn template(&self, caller: NodeId) -> Option<&CallerTemplate> {
@@ -876,7 +962,7 @@ impl TrustGraph {
         let trust = &self.trusts[role_idx];
         let g = trust.grants.get(grant_idx)?;
         let doc = trust.doc.as_ref()?;
-        let policy = trust.policy.as_ref()?;
+        let policy = self.trust_policy(role_idx)?;
         let st = doc.statements.get(g.stmt)?;
         let tmpl = self.template(caller)?;
         let node = &self.nodes[caller.index()];

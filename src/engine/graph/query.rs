@@ -279,6 +279,13 @@ impl TrustGraph {
     /// Every hop into `role` from principals the graph can name, and the class grants.
     #[must_use]
     pub fn edges_into(&self, role: NodeId) -> Incoming {
+        self.incoming(role, &|_| true, true)
+    }
+
+    /// The hops into `role` from the callers `keep` accepts (the others are not decided), and
+    /// the class grants when `classes` is true; without them, hops that can only be broken
+    /// (the caller's boundary cannot allow an account or cross-account grant) may be left out.
+    fn incoming(&self, role: NodeId, keep: &dyn Fn(NodeId) -> bool, classes: bool) -> Incoming {
         let mut incoming = Incoming {
             role,
             edges: Vec::new(),
@@ -292,6 +299,9 @@ impl TrustGraph {
         let mut order: Vec<NodeId> = Vec::new();
         let mut cands: HashMap<NodeId, Vec<GrantRef>> = HashMap::new();
         let mut push = |n: NodeId, g: GrantRef, order: &mut Vec<NodeId>| {
+            if !keep(n) {
+                return;
+            }
             let e = cands.entry(n).or_default();
             if e.is_empty() {
                 order.push(n);
@@ -306,9 +316,16 @@ impl TrustGraph {
                 Who::Node(n, ..) => push(*n, gref, &mut order),
                 Who::Account(a) => {
                     for &h in self.holders_by_account.get(a).into_iter().flatten() {
-                        if self.may_allow(h, &r.arn) {
+                        // An account grant needs the caller's own policy, which its boundary
+                        // limits: without `classes` only working hops are wanted.
+                        if self.may_allow(h, &r.arn)
+                            && (classes || self.boundary_may_allow(h, &r.arn))
+                        {
                             push(h, gref, &mut order);
                         }
+                    }
+                    if !classes {
+                        continue;
                     }
                     class_slots.push((
                         gi,
@@ -331,10 +348,16 @@ impl TrustGraph {
                             continue;
                         }
                         for &h in holders {
-                            if self.may_allow(h, &r.arn) {
+                            // Across accounts the caller's own policy is needed too.
+                            if self.may_allow(h, &r.arn)
+                                && (classes || self.boundary_may_allow(h, &r.arn))
+                            {
                                 push(h, gref, &mut order);
                             }
                         }
+                    }
+                    if !classes {
+                        continue;
                     }
                     let st = trust
                         .doc
@@ -454,7 +477,13 @@ impl TrustGraph {
             if suffix.len() >= max_depth {
                 continue;
             }
-            let incoming = self.edges_into(target);
+            // Beyond the role itself only callers not met yet matter: their hops alone are
+            // decided.
+            let incoming = if target == role {
+                self.edges_into(target)
+            } else {
+                self.incoming(target, &|n| !seen.contains(&n), false)
+            };
             if target == role {
                 answer.classes = incoming.classes;
             }

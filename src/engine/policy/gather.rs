@@ -82,7 +82,10 @@ impl PolicyIndex {
         index
     }
 
-    fn insert(&mut self, text: &PolicyText) {
+    /// Compiles one document into the index (a document already there is kept): for callers
+    /// that compile only the documents they share widely and leave the rest to be compiled on
+    /// the spot.
+    pub fn insert(&mut self, text: &PolicyText) {
         if let (Some(key), Some(doc)) = (text_key(text), &text.document) {
             self.compiled
                 .entry(key)
