@@ -145,6 +145,38 @@ pub fn session(seconds: u32) -> String {
     duration(seconds)
 }
 
+/// Prints a table of paths, one row per principal or role: its name under `heading`, the
+/// number of hops, the longest session at the end, the path (VIA) and every hop's badges.
+///
+/// # Errors
+/// I/O errors writing.
+pub fn path_table(
+    out: &mut dyn Write,
+    g: &TrustGraph,
+    heading: &str,
+    rows: &[(NodeId, &Path)],
+) -> std::io::Result<()> {
+    let width = rows
+        .iter()
+        .map(|(n, _)| short(g, *n).len())
+        .max()
+        .unwrap_or(heading.len())
+        .max(heading.len());
+    writeln!(out, "  {heading:width$}  HOPS  MAX  VIA / BADGES")?;
+    for (n, path) in rows {
+        writeln!(
+            out,
+            "  {:width$}  {:>4}  {:>3}  via {}: {}",
+            short(g, *n),
+            path.len(),
+            session(path.max_session_seconds),
+            via_text(g, path),
+            hop_badges(path)
+        )?;
+    }
+    Ok(())
+}
+
 /// Draws the graph.
 ///
 /// # Errors

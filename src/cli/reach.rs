@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde_json::json;
 
-use super::graph::{build, find, hop_badges, path_json, session, short, via_text};
+use super::graph::{build, find, path_json, path_table, short};
 use super::{CliError, Context, Input, Outcome};
 use crate::engine::graph::EdgeStatus;
 
@@ -54,25 +54,8 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         writeln!(out, "\n  no role")?;
     } else {
         writeln!(out)?;
-        let width = reach
-            .rows
-            .iter()
-            .map(|r| short(&g, r.role).len())
-            .max()
-            .unwrap_or(4)
-            .max(4);
-        writeln!(out, "  {:width$}  HOPS  MAX  VIA / BADGES", "ROLE")?;
-        for r in &reach.rows {
-            writeln!(
-                out,
-                "  {:width$}  {:>4}  {:>3}  via {}: {}",
-                short(&g, r.role),
-                r.path.len(),
-                session(r.path.max_session_seconds),
-                via_text(&g, &r.path),
-                hop_badges(&r.path)
-            )?;
-        }
+        let rows: Vec<_> = reach.rows.iter().map(|r| (r.role, &r.path)).collect();
+        path_table(out, &g, "ROLE", &rows)?;
     }
     if !reach.broken.is_empty() {
         writeln!(out, "\nTrusted, but the caller's half is missing:")?;

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use serde_json::json;
 
-use super::graph::{build, find, hop_badges, path_json, session, short, via_text};
+use super::graph::{build, find, path_json, path_table, short};
 use super::{CliError, Context, Input, Outcome};
 use crate::engine::graph::{EdgeStatus, NodeKind, PrincipalClass};
 
@@ -59,25 +59,8 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         writeln!(out, "\n  no principal in the loaded data can assume it")?;
     } else {
         writeln!(out)?;
-        let width = answer
-            .rows
-            .iter()
-            .map(|r| short(&g, r.principal).len())
-            .max()
-            .unwrap_or(9)
-            .max(9);
-        writeln!(out, "  {:width$}  HOPS  MAX  VIA / BADGES", "PRINCIPAL")?;
-        for r in &answer.rows {
-            writeln!(
-                out,
-                "  {:width$}  {:>4}  {:>3}  via {}: {}",
-                short(&g, r.principal),
-                r.path.len(),
-                session(r.path.max_session_seconds),
-                via_text(&g, &r.path),
-                hop_badges(&r.path)
-            )?;
-        }
+        let rows: Vec<_> = answer.rows.iter().map(|r| (r.principal, &r.path)).collect();
+        path_table(out, &g, "PRINCIPAL", &rows)?;
     }
     if !answer.classes.is_empty() {
         writeln!(out, "\nAlso let in as a whole (not listed one by one):")?;
