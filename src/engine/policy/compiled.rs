@@ -10,6 +10,7 @@
 //! inside a principal ARN is not a pattern and matches nothing. How a match combines with
 //! the other policy types is `policy::evaluate`.
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -17,7 +18,7 @@ use serde::Serialize;
 use super::condition::CompiledCondition;
 use super::context::RequestContext;
 use super::document::{Effect, PolicyDocument, PrincipalKind, Principals, Statement};
-use super::pattern::{ArnParts, ArnPattern, Wildcard, arn_glob_match};
+use super::pattern::{ArnParts, ArnPattern, Wildcard, arn_glob_match, glob_match};
 use super::principal::{Principal, PrincipalType};
 use super::variables::Template;
 use crate::engine::arn::{Arn, is_account_id};
@@ -49,16 +50,31 @@ enum ResourcePat {
     /// A pattern with policy variables, and the literal text it starts with (up to the first
     /// wildcard or variable): every resource it matches starts with that text, so most
     /// resources are turned away before the variables are resolved.
-    Template(Template, String),
+    Template(Template, TemplatePrefix),
+}
+
+/// The literal start of a resource template.
+#[derive(Debug, Clone, PartialEq)]
+struct TemplatePrefix {
+    text: String,
+    /// True when the text runs past the fifth colon, into the ARN's resource part: the first
+    /// five parts are then literal, and matching the resolved pattern part by part is the
+    /// same as matching what follows the prefix in the pattern against what follows it in
+    /// the resource (the resource part takes the rest of the ARN, colons included).
+    covers_parts: bool,
 }
 
 /// The literal text a template starts with, up to its first wildcard or variable.
-fn literal_prefix(t: &Template) -> String {
-    match t.parts.first() {
+fn literal_prefix(t: &Template) -> TemplatePrefix {
+    let text = match t.parts.first() {
         Some(super::variables::Part::Text(s)) => {
             s.split(['*', '?']).next().unwrap_or_default().to_owned()
         }
         _ => String::new(),
+    };
+    TemplatePrefix {
+        covers_parts: text.bytes().filter(|&b| b == b':').count() >= 5,
+        text,
     }
 }
 
@@ -109,7 +125,7 @@ pub struct CompiledStatement {
     /// statements be passed over without touching their patterns.
     service_mask: u64,
     pub index: usize,
-    pub sid: Option<String>,
+    pub sid: Option<Arc<str>>,
     pub effect: Option<Effect>,
     action: Option<ActionMatcher>,
     resource: Option<ResourceMatcher>,
@@ -153,6 +169,8 @@ pub struct RequestView<'a> {
     /// applies to it).
     pub has_boundary: bool,
     pub context: &'a RequestContext,
+    /// A buffer for resolving policy variables, reused across the statements of a request.
+    pub scratch: Cell<String>,
 }
 
 /// One bit standing for a (lowercase) service prefix in 64-bit service masks. Different
@@ -265,7 +283,7 @@ impl CompiledStatement {
         Self {
             service_mask,
             index: s.index,
-            sid: s.sid.clone(),
+            sid: s.sid.as_deref().map(Arc::from),
             effect: s.effect,
             action,
             resource,
@@ -282,7 +300,7 @@ impl CompiledStatement {
     #[must_use]
     pub fn label(&self) -> String {
         match &self.sid {
-            Some(sid) if !sid.is_empty() => sid.clone(),
+            Some(sid) if !sid.is_empty() => sid.to_string(),
             _ => format!("#{}", self.index),
         }
     }
@@ -391,18 +409,30 @@ impl ResourceMatcher {
                 ResourcePat::Plain(a) => a.matches_parts(&req.resource),
                 // An unresolvable variable makes the pattern match nothing.
                 ResourcePat::Template(t, prefix) => {
-                    req.resource.text().starts_with(prefix.as_str())
-                        && match t.resolve_glob(req.context, missing) {
-                            None => false,
-                            Some((text, false)) => arn_glob_match(&text, &req.resource),
-                            Some((_, true)) => {
-                                t.resolve_pieces(req.context, missing)
-                                    .is_some_and(|pieces| {
-                                        ArnPattern::from_pieces(&pieces)
-                                            .matches_parts(&req.resource)
-                                    })
-                            }
+                    let resource = req.resource.text();
+                    if !resource.starts_with(prefix.text.as_str()) {
+                        return false;
+                    }
+                    let mut text = req.scratch.take();
+                    text.clear();
+                    let hit = match t.resolve_glob_into(req.context, missing, &mut text) {
+                        None => false,
+                        // The resolved text starts with the prefix too (both begin with the
+                        // template's first text).
+                        Some(false) if prefix.covers_parts => glob_match(
+                            text.get(prefix.text.len()..).unwrap_or_default(),
+                            &resource[prefix.text.len()..],
+                        ),
+                        Some(false) => arn_glob_match(&text, &req.resource),
+                        Some(true) => {
+                            t.resolve_pieces(req.context, missing)
+                                .is_some_and(|pieces| {
+                                    ArnPattern::from_pieces(&pieces).matches_parts(&req.resource)
+                                })
                         }
+                    };
+                    req.scratch.set(text);
+                    hit
                 }
             });
         hit != self.negated

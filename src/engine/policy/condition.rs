@@ -19,7 +19,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use ipnet::IpNet;
 use serde::Serialize;
 
-use super::context::{ContextValue, RequestContext};
+use super::context::{ContextValue, RequestContext, ValueCache};
 use super::pattern::{ArnParts, ArnPattern, Wildcard, arn_glob_match, glob_match};
 use super::variables::Template;
 
@@ -513,7 +513,10 @@ impl CompiledCondition {
         let (Some(op), Some(values)) = (self.operator, &self.values) else {
             return false;
         };
-        let found = ctx.get_lowercase(&self.lower_key);
+        let (found, cache) = match ctx.get_lowercase_cached(&self.lower_key) {
+            Some((v, c)) => (Some(v), matches!(v, ContextValue::Single(_)).then_some(c)),
+            None => (None, None),
+        };
         if let Values::Null(expected) = values {
             let absent = match found {
                 None => true,
@@ -537,10 +540,10 @@ impl CompiledCondition {
         match op.qualifier {
             Some(SetQualifier::ForAllValues) => request
                 .iter()
-                .all(|v| self.any_matches(op.base, values, v, ctx, missing) != negated),
+                .all(|v| self.any_matches(op.base, values, v, cache, ctx, missing) != negated),
             Some(SetQualifier::ForAnyValue) => request
                 .iter()
-                .any(|v| self.any_matches(op.base, values, v, ctx, missing) != negated),
+                .any(|v| self.any_matches(op.base, values, v, cache, ctx, missing) != negated),
             None => {
                 if request.is_empty() {
                     // An empty set behaves as a missing key.
@@ -548,19 +551,20 @@ impl CompiledCondition {
                 }
                 let any = request
                     .iter()
-                    .any(|v| self.any_matches(op.base, values, v, ctx, missing));
+                    .any(|v| self.any_matches(op.base, values, v, cache, ctx, missing));
                 any != negated
             }
         }
     }
 
     /// True when the request value matches at least one policy value under the positive
-    /// form of `base`.
+    /// form of `base`. `cache` is the parse cache of a single-valued request value.
     fn any_matches(
         &self,
         base: BaseOperator,
         values: &Values,
         request: &str,
+        cache: Option<&ValueCache>,
         ctx: &RequestContext,
         missing: &mut Vec<String>,
     ) -> bool {
@@ -613,7 +617,11 @@ impl CompiledCondition {
                 })
             }
             Values::Dates(list) => {
-                let Some(r) = parse_date(request) else {
+                let parsed = match cache {
+                    Some(c) => c.date(request, parse_date),
+                    None => parse_date(request),
+                };
+                let Some(r) = parsed else {
                     return false;
                 };
                 list.iter().flatten().any(|&p| match base {
@@ -632,6 +640,21 @@ impl CompiledCondition {
                     .is_some_and(|s| s.eq_ignore_ascii_case(request)),
             }),
             Values::Binary(list) => list.iter().any(|v| binary_equal(v, request)),
+            Values::Ips(list) if cache.is_some() => {
+                let net = cache.and_then(|c| {
+                    c.ip(request, |t| {
+                        parse_request_ip(t).map(|ip| match ip {
+                            // A host address is contained where its one-address network is.
+                            RequestIp::Addr(a) => IpNet::from(a),
+                            RequestIp::Net(n) => n,
+                        })
+                    })
+                });
+                let Some(net) = net else {
+                    return false;
+                };
+                list.iter().flatten().any(|p| p.contains(&net))
+            }
             Values::Ips(list) => {
                 let Some(addr) = parse_request_ip(request) else {
                     return false;
@@ -698,6 +721,52 @@ fn parse_request_ip(text: &str) -> Option<RequestIp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A single-valued request address is parsed once and kept with the context; the
+    /// answer must be the one the uncached reading (used for multivalued keys) gives.
+    #[test]
+    fn cached_request_addresses_and_dates_match_as_uncached_ones() {
+        let cases = [
+            ("IpAddress", "203.0.113.0/24"),
+            ("IpAddress", "2001:db8::/32"),
+            ("NotIpAddress", "203.0.113.0/24"),
+            ("IpAddress", "10.0.0.0/8"),
+            ("IpAddress", "::ffff:203.0.113.0/120"),
+            ("DateLessThan", "2026-11-24T09:00:00Z"),
+            ("DateGreaterThanEquals", "1700000000"),
+        ];
+        let requests = [
+            "203.0.113.10",
+            "203.0.113.0/28",
+            "10.1.2.3",
+            "2001:db8::1",
+            "::ffff:203.0.113.5",
+            "not an address",
+            "2026-11-24T08:59:59Z",
+            "2026-11-24T09:00:00Z",
+            "1700000000",
+        ];
+        for (op, policy_value) in cases {
+            let c = CompiledCondition::compile(op, "k", &[policy_value.to_owned()], true);
+            for r in requests {
+                let single = RequestContext::new().with("k", r);
+                let multi = RequestContext::new().with("k", vec![r.to_owned()]);
+                let mut missing = Vec::new();
+                let uncached = c.evaluate(&multi, &mut missing);
+                assert_eq!(
+                    c.evaluate(&single, &mut missing),
+                    uncached,
+                    "{op} {policy_value} {r}"
+                );
+                // Second use reads the cache.
+                assert_eq!(
+                    c.evaluate(&single, &mut missing),
+                    uncached,
+                    "{op} {policy_value} {r}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_quick_date_reader_agrees_with_the_general_one() {

@@ -6,8 +6,12 @@
 //! the `ForAllValues:`/`ForAnyValue:` operators look at every member of a set. Building the
 //! context for a principal (what AWS adds on its own) is `policy::gather`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+use ipnet::IpNet;
 
 use serde::{Serialize, Serializer};
 
@@ -59,43 +63,145 @@ impl From<Vec<String>> for ContextValue {
     }
 }
 
-/// FNV-1a: condition keys are short and trusted (they come from the caller, not the network),
-/// so a fast non-keyed hash serves lookups better than the default SipHash.
-#[derive(Debug, Clone, Copy)]
-struct Fnv(u64);
+/// A word-at-a-time multiplicative hash (the shape of rustc's FxHash): condition keys are
+/// short and trusted (they come from the caller, not the network), so a fast non-keyed hash
+/// serves lookups better than the default SipHash, and reading eight bytes a step beats a
+/// byte-at-a-time hash on keys like `aws:principaltag/team`.
+#[derive(Debug, Clone, Copy, Default)]
+struct KeyHasher(u64);
 
-impl Default for Fnv {
-    fn default() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
     }
 }
 
-impl Hasher for Fnv {
+impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
         }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
     }
 }
 
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A single value read once as a date or an address by the condition operators, so a
+/// context evaluated many times (a sweep over roles, the actions of one STS call) parses it
+/// once.
+#[derive(Debug, Clone, Default)]
+pub struct ValueCache {
+    date: OnceLock<Option<i64>>,
+    ip: OnceLock<Option<IpNet>>,
+}
+
+impl ValueCache {
+    /// `text` read by `parse` as a date, parsed on first use.
+    pub fn date(&self, text: &str, parse: impl FnOnce(&str) -> Option<i64>) -> Option<i64> {
+        *self.date.get_or_init(|| parse(text))
+    }
+
+    /// `text` read by `parse` as an address or network, parsed on first use.
+    pub fn ip(&self, text: &str, parse: impl FnOnce(&str) -> Option<IpNet>) -> Option<IpNet> {
+        *self.ip.get_or_init(|| parse(text))
+    }
+}
+
+#[derive(Debug, Clone)]
 struct Entry {
-    name: String,
+    /// The key as first written, when it differs from its lowercased form (the map key).
+    name: Option<Cow<'static, str>>,
     value: ContextValue,
+    cache: ValueCache,
 }
 
 /// Condition keys and values of one request. Lookups ignore the case of the key name.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct RequestContext {
     // INVARIANT: map keys are the lowercased key names.
-    entries: FnvMap<String, Entry>,
+    entries: KeyMap<Cow<'static, str>, Entry>,
+}
+
+impl PartialEq for RequestContext {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries.len() == other.entries.len()
+            && self.entries.iter().all(|(k, e)| {
+                other.entries.get(k).is_some_and(|o| {
+                    o.value == e.value
+                        && o.name.as_deref().unwrap_or(k) == e.name.as_deref().unwrap_or(k)
+                })
+            })
+    }
+}
+
+impl Eq for RequestContext {}
+
+/// The lowercase form of the condition keys rolescope itself sets, so setting them costs no
+/// lowercasing.
+fn known_lowercase(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "aws:CurrentTime" => "aws:currenttime",
+        "aws:EpochTime" => "aws:epochtime",
+        "aws:FederatedProvider" => "aws:federatedprovider",
+        "aws:MultiFactorAuthAge" => "aws:multifactorauthage",
+        "aws:MultiFactorAuthPresent" => "aws:multifactorauthpresent",
+        "aws:PrincipalAccount" => "aws:principalaccount",
+        "aws:PrincipalArn" => "aws:principalarn",
+        "aws:PrincipalIsAWSService" => "aws:principalisawsservice",
+        "aws:PrincipalOrgID" => "aws:principalorgid",
+        "aws:PrincipalOrgPaths" => "aws:principalorgpaths",
+        "aws:PrincipalServiceName" => "aws:principalservicename",
+        "aws:PrincipalType" => "aws:principaltype",
+        "aws:RequestedRegion" => "aws:requestedregion",
+        "aws:ResourceAccount" => "aws:resourceaccount",
+        "aws:ResourceOrgID" => "aws:resourceorgid",
+        "aws:ResourceOrgPaths" => "aws:resourceorgpaths",
+        "aws:SecureTransport" => "aws:securetransport",
+        "aws:SourceAccount" => "aws:sourceaccount",
+        "aws:SourceArn" => "aws:sourcearn",
+        "aws:SourceIdentity" => "aws:sourceidentity",
+        "aws:SourceIp" => "aws:sourceip",
+        "aws:TagKeys" => "aws:tagkeys",
+        "aws:TokenIssueTime" => "aws:tokenissuetime",
+        "aws:ViaAWSService" => "aws:viaawsservice",
+        "sts:ExternalId" => "sts:externalid",
+        "sts:RoleSessionName" => "sts:rolesessionname",
+        "sts:SourceIdentity" => "sts:sourceidentity",
+        "sts:TransitiveTagKeys" => "sts:transitivetagkeys",
+        "SAML:aud" => "saml:aud",
+        _ => return None,
+    })
+}
+
+/// `name` lowercased, or `None` when it already is.
+fn lowercased(name: &str) -> Option<String> {
+    if name.is_ascii() {
+        name.bytes()
+            .any(|b| b.is_ascii_uppercase())
+            .then(|| name.to_ascii_lowercase())
+    } else {
+        let lower = name.to_lowercase();
+        (lower != name).then_some(lower)
+    }
 }
 
 impl RequestContext {
@@ -108,25 +214,41 @@ impl RequestContext {
     #[must_use]
     pub fn with_capacity(n: usize) -> Self {
         Self {
-            entries: FnvMap::with_capacity_and_hasher(n, BuildHasherDefault::default()),
+            entries: KeyMap::with_capacity_and_hasher(n, BuildHasherDefault::default()),
         }
     }
 
     /// Sets `key` (any case) to `value`, replacing a value under the same key in any case.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<ContextValue>) {
-        let name = key.into();
-        let lower = if name.is_ascii() {
-            name.to_ascii_lowercase()
-        } else {
-            name.to_lowercase()
-        };
-        self.entries.insert(
-            lower,
-            Entry {
-                name,
-                value: value.into(),
+        self.insert_name(Cow::Owned(key.into()), value.into());
+    }
+
+    /// [`RequestContext::insert`] for a key name known at compile time (no copy of the name).
+    pub fn insert_static(&mut self, key: &'static str, value: impl Into<ContextValue>) {
+        self.insert_name(Cow::Borrowed(key), value.into());
+    }
+
+    fn insert_name(&mut self, name: Cow<'static, str>, value: ContextValue) {
+        let (lower, name) = match name {
+            Cow::Borrowed(s) => match known_lowercase(s) {
+                Some(l) => (Cow::Borrowed(l), Some(name)),
+                None => match lowercased(s) {
+                    Some(l) => (Cow::Owned(l), Some(name)),
+                    None => (name, None),
+                },
             },
-        );
+            Cow::Owned(s) => match lowercased(&s) {
+                Some(l) => (Cow::Owned(l), Some(Cow::Owned(s))),
+                None => (Cow::Owned(s), None),
+            },
+        };
+        let entry = Entry {
+            name,
+            value,
+            cache: ValueCache::default(),
+        };
+        // A replaced entry keeps its map key, which is the same lowercase text.
+        self.entries.insert(lower, entry);
     }
 
     /// Builder form of [`RequestContext::insert`].
@@ -138,14 +260,18 @@ impl RequestContext {
 
     /// Removes `key` (any case); returns its value.
     pub fn remove(&mut self, key: &str) -> Option<ContextValue> {
-        self.entries.remove(&key.to_lowercase()).map(|e| e.value)
+        self.entries
+            .remove(key.to_lowercase().as_str())
+            .map(|e| e.value)
     }
 
     /// The value of `key`, whatever its case.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
         if key.bytes().any(|b| b.is_ascii_uppercase()) || !key.is_ascii() {
-            self.entries.get(&key.to_lowercase()).map(|e| &e.value)
+            self.entries
+                .get(key.to_lowercase().as_str())
+                .map(|e| &e.value)
         } else {
             self.entries.get(key).map(|e| &e.value)
         }
@@ -155,6 +281,17 @@ impl RequestContext {
     #[must_use]
     pub fn get_lowercase(&self, lowercase_key: &str) -> Option<&ContextValue> {
         self.entries.get(lowercase_key).map(|e| &e.value)
+    }
+
+    /// [`RequestContext::get_lowercase`] with the value's parse cache.
+    #[must_use]
+    pub fn get_lowercase_cached(
+        &self,
+        lowercase_key: &str,
+    ) -> Option<(&ContextValue, &ValueCache)> {
+        self.entries
+            .get(lowercase_key)
+            .map(|e| (&e.value, &e.cache))
     }
 
     /// True when `key` is present.
@@ -173,10 +310,10 @@ impl RequestContext {
     /// Every key (as first written) and value, sorted by lowercase name.
     #[must_use]
     pub fn iter(&self) -> Vec<(&str, &ContextValue)> {
-        let mut out: Vec<(&String, &Entry)> = self.entries.iter().collect();
+        let mut out: Vec<(&Cow<'static, str>, &Entry)> = self.entries.iter().collect();
         out.sort_by(|a, b| a.0.cmp(b.0));
         out.into_iter()
-            .map(|(_, e)| (e.name.as_str(), &e.value))
+            .map(|(k, e)| (e.name.as_deref().unwrap_or(k), &e.value))
             .collect()
     }
 
@@ -233,6 +370,31 @@ mod tests {
                 .and_then(ContextValue::single),
             Some("b")
         );
+    }
+
+    #[test]
+    fn known_keys_lowercase_as_any_key_does() {
+        for key in [
+            "aws:CurrentTime",
+            "aws:PrincipalArn",
+            "aws:PrincipalIsAWSService",
+            "aws:ViaAWSService",
+            "sts:TransitiveTagKeys",
+            "SAML:aud",
+        ] {
+            assert_eq!(known_lowercase(key), Some(key.to_lowercase().as_str()));
+        }
+        let mut a = RequestContext::new();
+        a.insert_static("aws:PrincipalOrgID", "o-1");
+        a.insert_static("aws:principaltag/Team", "blue");
+        a.insert_static("aws:username", "ana");
+        let b = RequestContext::new()
+            .with("aws:PrincipalOrgID", "o-1")
+            .with("aws:principaltag/Team", "blue")
+            .with("aws:username", "ana");
+        assert_eq!(a, b);
+        assert_eq!(a.iter(), b.iter());
+        assert!(a.get("AWS:PrincipalTag/team").is_some());
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! This is the one shape every face draws: the CLI prints it as text or JSON, the TUI's
 //! "why?" panel renders it. Producing it is `policy::evaluate`.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::compiled::GrantKind;
@@ -88,13 +90,13 @@ pub enum LayerOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MatchedStatement {
     pub policy_type: PolicyType,
-    /// The policy's label (name or ARN as the caller gave it).
-    pub policy: String,
+    /// The policy's label (name or ARN as the caller gave it), shared with the policy.
+    pub policy: Arc<str>,
     /// SCP/RCP: the organisation level (root, OU or account) the policy is attached to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sid: Option<String>,
+    pub sid: Option<Arc<str>>,
     /// Position in the policy's `Statement` array.
     pub index: usize,
     pub effect: Effect,

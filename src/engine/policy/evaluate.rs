@@ -36,16 +36,17 @@ use super::pattern::ArnParts;
 use super::principal::{Principal, PrincipalType};
 use super::service_rules::{self, ServiceRule};
 
-/// A compiled policy with the label decisions name it by (policy name or ARN).
+/// A compiled policy with the label decisions name it by (policy name or ARN). The label is
+/// shared: every matched statement of a decision names its policy without copying the text.
 #[derive(Debug, Clone)]
 pub struct NamedPolicy {
-    pub name: String,
+    pub name: Arc<str>,
     pub policy: Arc<CompiledPolicy>,
 }
 
 impl NamedPolicy {
     #[must_use]
-    pub fn new(name: impl Into<String>, policy: Arc<CompiledPolicy>) -> Self {
+    pub fn new(name: impl Into<Arc<str>>, policy: Arc<CompiledPolicy>) -> Self {
         Self {
             name: name.into(),
             policy,
@@ -54,7 +55,7 @@ impl NamedPolicy {
 
     /// Compiles `doc` under `name`.
     #[must_use]
-    pub fn from_document(name: impl Into<String>, doc: &PolicyDocument) -> Self {
+    pub fn from_document(name: impl Into<Arc<str>>, doc: &PolicyDocument) -> Self {
         Self::new(name, CompiledPolicy::shared(doc))
     }
 }
@@ -283,8 +284,8 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
     let principal = &input.principal;
     let kind = principal.kind;
     let iam = kind.is_iam_identity();
-    let resource_account = input.effective_resource_account().map(str::to_owned);
-    let same_account = match (&resource_account, &principal.account) {
+    let resource_account = input.effective_resource_account();
+    let same_account = match (resource_account, &principal.account) {
         (Some(r), Some(p)) => r == p,
         _ => false,
     };
@@ -296,6 +297,7 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
             principal,
             has_boundary: input.permissions_boundary.is_some(),
             context: &input.context,
+            scratch: std::cell::Cell::new(String::new()),
         },
         missing: Vec::new(),
         matched: Vec::with_capacity(8),

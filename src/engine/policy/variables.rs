@@ -138,6 +138,18 @@ impl Template {
         missing: &mut Vec<String>,
     ) -> Option<(String, bool)> {
         let mut out = String::with_capacity(self.capacity_hint());
+        let flag = self.resolve_glob_into(ctx, missing, &mut out)?;
+        Some((out, flag))
+    }
+
+    /// [`Template::resolve_glob`] appending to `out` (a buffer the caller reuses); returns
+    /// the literal-wildcard flag. `out` holds a partial text when the answer is `None`.
+    pub fn resolve_glob_into(
+        &self,
+        ctx: &RequestContext,
+        missing: &mut Vec<String>,
+        out: &mut String,
+    ) -> Option<bool> {
         let mut literal_wildcard = false;
         let mut ok = true;
         for part in &self.parts {
@@ -156,7 +168,7 @@ impl Template {
                 },
             }
         }
-        ok.then_some((out, literal_wildcard))
+        ok.then_some(literal_wildcard)
     }
 
     /// Substitutes every variable into wildcard pieces: policy text keeps its `*`/`?` as

@@ -29,9 +29,9 @@ fn statement_docs(decisions: &[Decision]) -> Vec<MatchedStatementDoc> {
         .iter()
         .flat_map(|d| d.matched_statements.iter())
         .map(|m| MatchedStatementDoc {
-            policy: m.policy.clone(),
+            policy: m.policy.to_string(),
             statement: match &m.sid {
-                Some(s) if !s.is_empty() => s.clone(),
+                Some(s) if !s.is_empty() => s.to_string(),
                 _ => format!("#{}", m.index),
             },
             effect: m.effect.to_string(),

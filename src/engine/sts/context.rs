@@ -2,6 +2,7 @@
 //! principal keys, the call's own `sts:*` and tag keys, the role's `aws:ResourceTag/*`, the
 //! clock, and whatever extra keys the request sets.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -17,7 +18,49 @@ use crate::engine::sts::session::upsert_tag;
 /// `aws:CurrentTime` text: RFC 3339 in UTC with whole seconds.
 #[must_use]
 pub fn time_text(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+    let mut s = String::with_capacity(20);
+    if push_rfc3339_seconds(&mut s, t) {
+        s.push('Z');
+        s
+    } else {
+        t.to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+}
+
+/// Writes `YYYY-MM-DDTHH:MM:SS` for years 0 to 9999 outside a leap second (what chrono's
+/// RFC 3339 writer prints then, without its formatting machinery); false otherwise.
+pub(crate) fn push_rfc3339_seconds(out: &mut String, t: DateTime<Utc>) -> bool {
+    use chrono::{Datelike, Timelike};
+    let year = t.year();
+    if !(0..=9999).contains(&year) || t.nanosecond() >= 1_000_000_000 {
+        return false;
+    }
+    let fields: [(u32, u32, Option<char>); 6] = [
+        (year.unsigned_abs(), 4, Some('-')),
+        (t.month(), 2, Some('-')),
+        (t.day(), 2, Some('T')),
+        (t.hour(), 2, Some(':')),
+        (t.minute(), 2, Some(':')),
+        (t.second(), 2, None),
+    ];
+    for (n, width, sep) in fields {
+        for i in (0..width).rev() {
+            let d = (n / 10u32.pow(i)) % 10;
+            out.push(char::from(b'0' + u8::try_from(d).unwrap_or(0)));
+        }
+        if let Some(c) = sep {
+            out.push(c);
+        }
+    }
+    true
+}
+
+/// `prefix` followed by `key` (`aws:PrincipalTag/` and a tag key).
+fn prefixed(prefix: &str, key: &str) -> String {
+    let mut s = String::with_capacity(prefix.len() + key.len());
+    s.push_str(prefix);
+    s.push_str(key);
+    s
 }
 
 /// The clock keys every request carries.
@@ -95,13 +138,20 @@ pub fn caller_keys(
     if let Some(org) = compiled.org_ids.get(&caller.account) {
         ctx.insert("aws:PrincipalOrgID", org.as_str());
     }
-    let tags = if ctx.wants_prefix("aws:principaltag/") {
-        caller_principal_tags(inv, caller)
-    } else {
-        Vec::new()
-    };
-    for t in tags {
-        ctx.insert(format!("aws:PrincipalTag/{}", t.key), t.value);
+    if ctx.wants_prefix("aws:principaltag/") {
+        match (&caller.kind, caller.user(inv)) {
+            // A user's own tags, read in place.
+            (CallerKind::User { .. }, Some(u)) => {
+                for t in &u.tags {
+                    ctx.insert(prefixed("aws:PrincipalTag/", &t.key), t.value.as_str());
+                }
+            }
+            _ => {
+                for t in caller_principal_tags(inv, caller) {
+                    ctx.insert(prefixed("aws:PrincipalTag/", &t.key), t.value);
+                }
+            }
+        }
     }
     if caller.has_temporary_credentials() {
         let session = caller.session.as_ref();
@@ -137,12 +187,18 @@ pub fn role_resource_keys(
     if let Some(org) = compiled.org_ids.get(&role.account) {
         ctx.insert("aws:ResourceOrgID", org.as_str());
     }
+    if inherited_transitive.is_empty() {
+        for t in &role.tags {
+            ctx.insert(prefixed("aws:ResourceTag/", &t.key), t.value.as_str());
+        }
+        return;
+    }
     let mut tags = role.tags.clone();
     for t in inherited_transitive {
         upsert_tag(&mut tags, &t.key, &t.value);
     }
     for t in tags {
-        ctx.insert(format!("aws:ResourceTag/{}", t.key), t.value);
+        ctx.insert(prefixed("aws:ResourceTag/", &t.key), t.value);
     }
 }
 
@@ -151,7 +207,7 @@ pub fn role_resource_keys(
 pub fn request_tag_keys(ctx: &mut ContextBuilder<'_>, tags: &[TagDoc], transitive: &[String]) {
     if !tags.is_empty() {
         for t in tags {
-            ctx.insert(format!("aws:RequestTag/{}", t.key), t.value.as_str());
+            ctx.insert(prefixed("aws:RequestTag/", &t.key), t.value.as_str());
         }
         ctx.insert(
             "aws:TagKeys",
@@ -335,15 +391,46 @@ impl<'f> ContextBuilder<'f> {
             .is_none_or(|f| f.prefixes.iter().any(|p| p == lowercase_prefix))
     }
 
-    /// Sets `key` when it is wanted.
-    pub fn insert(&mut self, key: impl Into<String> + AsRef<str>, value: impl Into<ContextValue>) {
+    /// Sets `key` when it is wanted. Key names written in the code cost no copy.
+    pub fn insert(
+        &mut self,
+        key: impl Into<Cow<'static, str>> + AsRef<str>,
+        value: impl Into<ContextValue>,
+    ) {
         if self.wants(key.as_ref()) {
-            self.ctx.insert(key, value);
+            match key.into() {
+                Cow::Borrowed(k) => self.ctx.insert_static(k, value),
+                Cow::Owned(k) => self.ctx.insert(k, value),
+            }
         }
     }
 
     /// Sets `key` whatever the filter says (keys the request itself gives).
     pub fn force(&mut self, key: impl Into<String>, value: impl Into<ContextValue>) {
         self.ctx.insert(key, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_texts_are_what_chrono_writes() {
+        for t in [
+            "2026-11-24T09:00:00Z",
+            "0001-01-01T00:00:00Z",
+            "1970-01-01T00:00:00.5Z",
+            "9999-12-31T23:59:59.999999999Z",
+            "2024-02-29T12:34:56.000123Z",
+        ] {
+            let t: DateTime<Utc> = t.parse().unwrap();
+            assert_eq!(time_text(t), t.to_rfc3339_opts(SecondsFormat::Secs, true));
+            let mut s = String::new();
+            if t.timestamp_subsec_nanos() == 0 && push_rfc3339_seconds(&mut s, t) {
+                s.push_str("+00:00");
+                assert_eq!(s, t.to_rfc3339());
+            }
+        }
     }
 }

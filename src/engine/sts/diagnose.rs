@@ -546,7 +546,7 @@ pub(crate) fn diagnose_decision(
                 };
                 let statement = identity_statement(action, &role_arn);
                 let target = PolicyTarget::ManagedPolicy {
-                    policy_arn: b.name.clone(),
+                    policy_arn: b.name.to_string(),
                 };
                 checks.push(
                     "boundary",
@@ -655,7 +655,7 @@ fn short_action(action: &str) -> String {
 }
 
 fn removal_fix(diag: &Diagnosis<'_, '_>, m: &MatchedStatement) -> Option<Fix> {
-    if m.policy == SESSION_POLICY_LABEL {
+    if *m.policy == *SESSION_POLICY_LABEL {
         let current = diag
             .caller
             .and_then(|c| c.session.as_ref())
@@ -669,7 +669,7 @@ fn removal_fix(diag: &Diagnosis<'_, '_>, m: &MatchedStatement) -> Option<Fix> {
             ),
         });
     }
-    let target = diag.sim.compiled.targets.get(&m.policy)?.clone();
+    let target = diag.sim.compiled.targets.get(&*m.policy)?.clone();
     Some(Fix::RemoveStatement {
         summary: format!("remove {} from {}", statement_ref(m), target.describe()),
         target,

@@ -49,7 +49,15 @@ impl SimulatedCredentials {
         issued_at: DateTime<Utc>,
         expiration: DateTime<Utc>,
     ) -> Self {
-        let issued = issued_at.to_rfc3339();
+        // chrono's `to_rfc3339`, written directly in the usual case of whole seconds.
+        let mut issued = String::with_capacity(25);
+        if issued_at.timestamp_subsec_nanos() == 0
+            && crate::engine::sts::context::push_rfc3339_seconds(&mut issued, issued_at)
+        {
+            issued.push_str("+00:00");
+        } else {
+            issued = issued_at.to_rfc3339();
+        }
         let h = fnv(&[assumed_role_id, &issued]);
         let suffix = format!("{:07X}", h & 0x0FFF_FFFF);
         Self {
