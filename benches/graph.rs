@@ -1,25 +1,47 @@
 //! Trust-graph speed on a synthetic organisation of 100 accounts × 1,000 roles and 20,000
 //! users (examples/gen_org, seed 1): building the graph from a loaded inventory, then single
 //! queries — one hop, who can assume a role (direct callers and chains), what a user can
-//! reach, the paths between two principals, and external access over the whole inventory.
-//! Figures go to BENCHMARKS.md.
+//! reach, the paths between a user and a role (one pair with a path, one without: the "why
+//! not" walk), and external access over the whole inventory. Figures go to BENCHMARKS.md.
+//!
+//! Times are the benchmark thread's CPU time (see `common/cpu.rs`), so other processes on
+//! the shared cores do not count. The graph keeps what a query decides (hops, each role's
+//! way in, each principal's way out) for the next one, so two sets of figures are given:
+//! - the criterion groups query one graph over and over across a sample of roles and users
+//!   ("warm": after the first round the graph has decided what those queries need);
+//! - after them, each query kind is timed as the first query on a freshly built graph
+//!   ("cold"), a few times, and printed as min/median/max.
 //!
 //! The data file is shared with the `load` bench (target/bench-data/).
 //! `ROLESCOPE_BENCH_MAX_ROLES=10000` uses 10 accounts instead of 100.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "benchmark set-up fails loudly"
+)]
+
+#[path = "common/cpu.rs"]
+mod cpu;
 #[path = "../examples/gen_org/org.rs"]
 mod org;
 
+use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rolescope::engine::graph::{NodeId, NodeKind, TrustGraph};
 use rolescope::engine::load;
+use rolescope::engine::model::Inventory;
 
 const USERS_PER_ACCOUNT: usize = 200;
 const ROLES_PER_ACCOUNT: usize = 1000;
+
+/// Fresh graphs per query kind in the cold measurement.
+const COLD_RUNS: usize = 3;
 
 fn data_file(roles: usize) -> Option<PathBuf> {
     let accounts = (roles / ROLES_PER_ACCOUNT).max(1);
@@ -54,96 +76,197 @@ fn sample(g: &TrustGraph, kind: NodeKind, count: usize) -> Vec<NodeId> {
     all.into_iter().step_by(step).take(count).collect()
 }
 
-fn bench_graph(c: &mut Criterion) {
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
+        .single()
+        .unwrap_or_else(Utc::now)
+}
+
+fn inventory() -> Arc<Inventory> {
     let max_roles: usize = std::env::var("ROLESCOPE_BENCH_MAX_ROLES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let roles = max_roles.min(100_000);
-    let Some(path) = data_file(roles) else {
-        eprintln!("cannot write the benchmark data under target/bench-data");
-        return;
-    };
-    let inventory = match load::load_paths(std::slice::from_ref(&path)) {
-        Ok(inv) => Arc::new(inv),
-        Err(e) => {
-            eprintln!("benchmark data does not load: {e}");
-            return;
-        }
-    };
-    let now = Utc
-        .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
-        .single()
-        .unwrap_or_else(Utc::now);
+    let path = data_file(max_roles.min(100_000)).expect("benchmark data under target/bench-data");
+    let inv = load::load_paths(std::slice::from_ref(&path)).expect("benchmark data loads");
     eprintln!(
         "{} accounts, {} roles, {} users",
-        inventory.accounts.len(),
-        inventory.roles.len(),
-        inventory.users.len()
+        inv.accounts.len(),
+        inv.roles.len(),
+        inv.users.len()
     );
+    Arc::new(inv)
+}
+
+/// The queries the bench asks, chosen once on a graph of their own: roles someone can
+/// assume and users who can assume some role (a spread sample of all roles and users mostly
+/// picks roles no one is trusted into and users with no `sts:AssumeRole` grant, whose
+/// answers are empty).
+struct Picks {
+    roles: Vec<NodeId>,
+    users: Vec<NodeId>,
+    /// (user, role) pairs joined by a direct hop.
+    hops: Vec<(NodeId, NodeId)>,
+    /// (user, role) pairs joined by a path of 2–4 hops.
+    with_path: Vec<(NodeId, NodeId)>,
+    /// (user, role) pairs with no path of at most 4 hops.
+    no_path: Vec<(NodeId, NodeId)>,
+}
+
+fn picks(inv: &Arc<Inventory>) -> Picks {
+    let g = TrustGraph::build(Arc::clone(inv), now());
+    let roles: Vec<NodeId> = sample(&g, NodeKind::Role, 256)
+        .into_iter()
+        .filter(|r| !g.who_can_assume(*r, 1).rows.is_empty())
+        .take(16)
+        .collect();
+    let users: Vec<NodeId> = sample(&g, NodeKind::User, 256)
+        .into_iter()
+        .filter(|u| g.edges_from(*u).iter().any(|e| e.works()))
+        .take(8)
+        .collect();
+    let mut hops = Vec::new();
+    let mut with_path = Vec::new();
+    let mut no_path = Vec::new();
+    for (k, &u) in users.iter().enumerate().take(4) {
+        let reach = g.reach(u, 4);
+        if let Some(row) = reach.rows.first() {
+            hops.push((u, row.role));
+        }
+        if let Some(row) = reach.rows.iter().rev().find(|r| r.path.len() >= 2) {
+            with_path.push((u, row.role));
+        }
+        if let Some(&r) = roles
+            .iter()
+            .cycle()
+            .skip(k * 5)
+            .take(roles.len())
+            .find(|r| !reach.rows.iter().any(|row| row.role == **r))
+        {
+            no_path.push((u, r));
+        }
+    }
+    eprintln!(
+        "{} roles, {} users, {} hops, {} user→role pairs with a path, {} without",
+        roles.len(),
+        users.len(),
+        hops.len(),
+        with_path.len(),
+        no_path.len()
+    );
+    Picks {
+        roles,
+        users,
+        hops,
+        with_path,
+        no_path,
+    }
+}
+
+type Query<'a> = Box<dyn Fn(&TrustGraph, usize) -> usize + 'a>;
+
+fn queries(p: &Picks) -> Vec<(&'static str, Query<'_>)> {
+    vec![
+        (
+            "who-can-assume-direct",
+            Box::new(|g, i| g.who_can_assume(p.roles[i % p.roles.len()], 1).rows.len()),
+        ),
+        (
+            "who-can-assume-depth5",
+            Box::new(|g, i| g.who_can_assume(p.roles[i % p.roles.len()], 5).rows.len()),
+        ),
+        (
+            "reach-user-depth5",
+            Box::new(|g, i| g.reach(p.users[i % p.users.len()], 5).rows.len()),
+        ),
+        (
+            "path-user-to-role-depth4-found",
+            Box::new(|g, i| {
+                let (u, r) = p.with_path[i % p.with_path.len()];
+                g.paths(u, r, 4).paths.len()
+            }),
+        ),
+        (
+            "path-user-to-role-depth4-none",
+            Box::new(|g, i| {
+                let (u, r) = p.no_path[i % p.no_path.len()];
+                usize::from(g.paths(u, r, 4).no_path.is_some())
+            }),
+        ),
+        (
+            "hop",
+            Box::new(|g, i| {
+                let (u, r) = p.hops[i % p.hops.len()];
+                usize::from(g.hop(u, r).is_some())
+            }),
+        ),
+    ]
+}
+
+fn bench_graph(c: &mut Criterion<cpu::Cpu>) {
+    let inventory = inventory();
+    let picks = picks(&inventory);
 
     let mut group = c.benchmark_group("graph");
     group.sample_size(10);
-    group.bench_with_input(BenchmarkId::new("build", roles), &inventory, |b, inv| {
-        b.iter_with_large_drop(|| TrustGraph::build(Arc::clone(inv), now));
-    });
-    group.finish();
-
-    let g = TrustGraph::build(Arc::clone(&inventory), now);
-    let roles_sample = sample(&g, NodeKind::Role, 64);
-    let users_sample = sample(&g, NodeKind::User, 64);
-    let mut group = c.benchmark_group("graph-query");
-    group.sample_size(20);
-    let mut i = 0usize;
-    group.bench_function(BenchmarkId::new("who-can-assume-direct", roles), |b| {
-        b.iter(|| {
-            i += 1;
-            g.who_can_assume(roles_sample[i % roles_sample.len()], 1)
-        });
-    });
-    group.bench_function(
-        BenchmarkId::new("who-can-assume-chains-depth5", roles),
-        |b| {
-            b.iter(|| {
-                i += 1;
-                g.who_can_assume(roles_sample[i % roles_sample.len()], 5)
-            });
+    group.bench_with_input(
+        BenchmarkId::new("build", inventory.roles.len()),
+        &inventory,
+        |b, inv| {
+            b.iter_with_large_drop(|| TrustGraph::build(Arc::clone(inv), now()));
         },
     );
-    group.bench_function(BenchmarkId::new("reach-user-depth5", roles), |b| {
-        b.iter(|| {
-            i += 1;
-            g.reach(users_sample[i % users_sample.len()], 5)
+    group.finish();
+
+    let g = TrustGraph::build(Arc::clone(&inventory), now());
+    let qs = queries(&picks);
+    let mut group = c.benchmark_group("graph-query");
+    let mut i = 0usize;
+    for (name, q) in &qs {
+        group.bench_function(BenchmarkId::new(*name, inventory.roles.len()), |b| {
+            b.iter(|| {
+                i += 1;
+                black_box(q(&g, i))
+            });
         });
-    });
-    group.bench_function(BenchmarkId::new("path-user-to-role-depth4", roles), |b| {
-        b.iter(|| {
-            i += 1;
-            g.paths(
-                users_sample[i % users_sample.len()],
-                roles_sample[(i * 7) % roles_sample.len()],
-                4,
-            )
-        });
-    });
-    group.bench_function(BenchmarkId::new("hop", roles), |b| {
-        b.iter(|| {
-            i += 1;
-            g.hop(
-                users_sample[i % users_sample.len()],
-                roles_sample[(i * 3) % roles_sample.len()],
-            )
-        });
-    });
+    }
     group.finish();
 
     let mut group = c.benchmark_group("graph-scan");
     group.sample_size(10);
-    group.bench_function(BenchmarkId::new("external-access", roles), |b| {
-        b.iter(|| g.external_access());
-    });
+    group.bench_function(
+        BenchmarkId::new("external-access", inventory.roles.len()),
+        |b| {
+            b.iter(|| g.external_access());
+        },
+    );
     group.finish();
+    drop(g);
+
+    // Cold: each kind of query as the first one on a fresh graph.
+    println!("\nfirst query on a freshly built graph (CPU time, {COLD_RUNS} graphs per kind):");
+    for (name, q) in &qs {
+        let mut times: Vec<Duration> = Vec::new();
+        let mut size = 0;
+        for run in 0..COLD_RUNS {
+            let g = TrustGraph::build(Arc::clone(&inventory), now());
+            let t0 = cpu::now();
+            size = black_box(q(&g, run));
+            times.push(cpu::now().saturating_sub(t0));
+        }
+        times.sort();
+        println!(
+            "{name:<32} min {:>10.2?} median {:>10.2?} max {:>10.2?}   ({size} rows in the last)",
+            times[0],
+            times[times.len() / 2],
+            times[times.len() - 1]
+        );
+    }
 }
 
-criterion_group!(benches, bench_graph);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(cpu::Cpu::THREAD);
+    targets = bench_graph
+}
 criterion_main!(benches);

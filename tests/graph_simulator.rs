@@ -180,11 +180,26 @@ fn sampled_non_edges_are_refused(
     checked
 }
 
+/// Every edge (working or broken), many of them decided once for a whole policy set and
+/// reused, is exactly the edge deciding that caller's hop alone gives.
+fn shared_decisions_match_deciding_alone(g: &TrustGraph, edges: &[Edge]) {
+    for e in edges {
+        assert_eq!(
+            Some(e),
+            g.hop_unshared(e.from, e.to).as_ref(),
+            "the shared decision for {} -> {} differs from deciding it alone",
+            g.node(e.from).id,
+            g.node(e.to).id
+        );
+    }
+}
+
 fn check(inv: Inventory, samples: usize) -> (usize, usize) {
     let inv = Arc::new(inv);
     let g = TrustGraph::build(Arc::clone(&inv), now());
     let sim = Simulator::new(&inv);
     let edges = g.all_edges();
+    shared_decisions_match_deciding_alone(&g, &edges);
     let ok = working_edges_are_allowed(&g, &sim, &edges);
     let non = sampled_non_edges_are_refused(&g, &sim, samples, 7);
     (ok, non)

@@ -16,14 +16,15 @@
 //! the trust allows is a broken edge; anything else is no edge.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::{DateTime, Utc};
 
 use super::edge::{
-    Api, Chaining, Edge, EdgeStatus, Grant, Node, NodeId, NodeKind, Requirement, Side,
-    WitnessRequest,
+    Api, Chaining, Edge, EdgeStatus, Grant, Node, NodeId, NodeKind, Requirement, RequirementKind,
+    Side, WitnessRequest,
 };
+use super::query::Incoming;
 use super::witness::{escape_deny, satisfy_allow, satisfy_service_tags};
 use crate::engine::arn::{Arn, is_account_id};
 use crate::engine::model::{AttachedPolicy, Group, InlinePolicy, Inventory, PolicyText, Role};
@@ -69,6 +70,10 @@ pub(crate) struct RoleTrust {
     pub grants: Vec<TrustGrant>,
     /// `Deny` statements that may apply to an `AssumeRole*` call.
     pub denies: Vec<usize>,
+    /// True when the trust policy names no individual principal and none of its conditions
+    /// reads who the caller is: then a hop through an account or `*` grant is decided the
+    /// same way for every caller of one policy set.
+    pub shareable: bool,
 }
 
 /// Where a trust grant lives: role index and grant index.
@@ -81,6 +86,69 @@ pub(crate) struct DocGrants {
     pub allows: Vec<(usize, ResourceSel)>,
     /// `Deny` statements that may deny it.
     pub denies: Vec<usize>,
+    /// True when some statement may apply to an action a hop evaluates (`sts:AssumeRole`,
+    /// `sts:TagSession`, `sts:SetSourceIdentity`).
+    pub speaks_of_hops: bool,
+    /// True when such a statement reads who the caller is (its ARN, name, id, tags, or a
+    /// policy variable): callers holding the document are then decided one by one.
+    pub reads_caller: bool,
+}
+
+/// The actions a hop's witness request is evaluated for, lowercase.
+const HOP_ACTIONS: [&str; 3] = ["sts:assumerole", "sts:tagsession", "sts:setsourceidentity"];
+
+/// Condition keys about the caller that are the same for every caller of one policy set
+/// (its account and kind are part of the set).
+const SET_WIDE_KEYS: [&str; 3] = [
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:principalisawsservice",
+];
+
+/// True when a statement's outcome may differ between two callers with the same policies:
+/// a condition on the caller's ARN, name, id or tags, or a policy variable.
+fn reads_caller(st: &Statement) -> bool {
+    let variable = |s: &String| s.contains("${");
+    st.conditions.iter().any(|c| {
+        let k = c.key.to_ascii_lowercase();
+        (RequirementKind::of_key(&k) == RequirementKind::PrincipalAttribute
+            && !SET_WIDE_KEYS.contains(&k.as_str()))
+            || variable(&c.key)
+            || c.values.iter().any(variable)
+    }) || st
+        .resource
+        .as_ref()
+        .is_some_and(|r| r.patterns.iter().any(variable))
+}
+
+/// True when a statement may apply to one of the actions a hop evaluates.
+fn speaks_of_hops(st: &Statement) -> bool {
+    HOP_ACTIONS.iter().any(|a| statement_action_matches(st, a))
+}
+
+/// True when some statement of a document that may apply to a hop reads who the caller is.
+fn doc_reads_caller(doc: &PolicyDocument) -> bool {
+    doc.statements
+        .iter()
+        .any(|st| speaks_of_hops(st) && reads_caller(st))
+}
+
+/// A shared hop decision's key: role index, grant index, caller policy set.
+type SharedKey = (u32, u32, u32);
+
+/// Marks a caller that shares its hop decisions with no one.
+pub(crate) const UNSHARED: u32 = u32::MAX;
+
+/// What makes two callers decide every hop through an account or `*` grant alike: kind
+/// (user, role, service-linked role), account (and so SCPs and organisation), the identity
+/// documents that speak of the hop's actions (each policy of the inventory by address, so
+/// its name goes with it) and the permissions boundary.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct PolicySetKey<'i> {
+    kind: u8,
+    account: &'i str,
+    docs: Vec<usize>,
+    boundary: Option<usize>,
 }
 
 /// The resources a statement names, for a quick "may this allow role R?".
@@ -130,9 +198,6 @@ pub struct TrustGraph {
     pub(crate) everyone: Vec<GrantRef>,
     /// Per user and role node: its identity documents that speak of `sts:AssumeRole`.
     pub(crate) caller_docs: Vec<Vec<CallerDoc>>,
-    /// Per user and role node: the `sts:AssumeRole` statements of its permissions boundary
-    /// (`None` without a boundary, or when the boundary cannot be read).
-    pub(crate) boundaries: Vec<Option<Arc<DocGrants>>>,
     /// Users and roles with at least one `sts:AssumeRole` allow, by account.
     pub(crate) holders_by_account: HashMap<String, Vec<NodeId>>,
     pub(crate) rcps: HashMap<String, Vec<PolicyLevel>>,
@@ -141,6 +206,19 @@ pub struct TrustGraph {
     pub(crate) everyone_node: NodeId,
     templates: Vec<OnceLock<Option<CallerTemplate>>>,
     allow_all: NamedPolicy,
+    /// Per user and role node: its caller policy set, or [`UNSHARED`].
+    pub(crate) policy_sets: Vec<u32>,
+    /// Accounts whose RCPs read who the caller is: hops into their roles are not shared.
+    pub(crate) rcps_read_caller: HashMap<String, bool>,
+    /// Hops through account and `*` grants decided once per (role, grant, policy set): the
+    /// edge of the first caller decided, reused for the others (see [`TrustGraph::shared_hop`]).
+    shared: Mutex<HashMap<SharedKey, Option<Arc<Edge>>>>,
+    /// Per role: every hop into it, decided on the first query that needs them.
+    pub(crate) into: Vec<OnceLock<Arc<Incoming>>>,
+    /// Per node: every hop out of it, decided on the first query that needs them.
+    pub(crate) out: Vec<OnceLock<Arc<[Arc<Edge>]>>>,
+    /// Per node: its place when nodes are sorted by id, for ordering answers cheaply.
+    pub(crate) rank: Vec<u32>,
 }
 
 fn lower_matches(list: &PatternList, action_lower: &str) -> bool {
@@ -175,7 +253,11 @@ fn allow_all_policy() -> NamedPolicy {
 }
 
 fn doc_grants(doc: &PolicyDocument) -> DocGrants {
-    let mut out = DocGrants::default();
+    let mut out = DocGrants {
+        speaks_of_hops: doc.statements.iter().any(speaks_of_hops),
+        reads_caller: doc_reads_caller(doc),
+        ..DocGrants::default()
+    };
     for (i, st) in doc.statements.iter().enumerate() {
         if !statement_action_matches(st, "sts:assumerole") {
             continue;
@@ -264,6 +346,25 @@ fn shared_policy_index(inv: &Inventory) -> PolicyIndex {
         }
     }
     index
+}
+
+/// True when a trust policy decides a hop through an account or `*` grant the same way for
+/// every caller of one policy set: it names no individual principal (an `Allow` or `Deny`
+/// naming one would treat that caller apart) and no condition reads who the caller is.
+fn trust_shareable(doc: &PolicyDocument) -> bool {
+    doc.statements.iter().all(|st| {
+        let names_one = st.not_principal
+            || match &st.principal {
+                None | Some(Principals::Any) => false,
+                Some(Principals::Listed(l)) => l.iter().any(|(kind, value)| {
+                    *kind == PrincipalKind::Aws
+                        && value != "*"
+                        && !is_account_id(value)
+                        && !(value.starts_with("arn:") && value.ends_with(":root"))
+                }),
+            };
+        !names_one && !reads_caller(st)
+    })
 }
 
 struct Builder<'i> {
@@ -530,11 +631,13 @@ impl TrustGraph {
                     Who::Everyone => everyone.push(gref),
                 }
             }
+            let shareable = doc.as_deref().is_some_and(trust_shareable);
             trusts.push(RoleTrust {
                 doc,
                 policy: OnceLock::new(),
                 grants,
                 denies,
+                shareable,
             });
         }
 
@@ -549,7 +652,6 @@ impl TrustGraph {
                 .entry((g.account.as_str(), g.name.as_str()))
                 .or_insert(g);
         }
-        let mut boundaries: Vec<Option<Arc<DocGrants>>> = Vec::with_capacity(b.nodes.len());
         let principals = inv
             .users
             .iter()
@@ -571,19 +673,38 @@ impl TrustGraph {
                     &[][..],
                 )
             }));
+        // Accounts whose SCPs read who the caller is share no hop decisions.
+        let scps_read_caller = |account: &str| {
+            inv.accounts
+                .get(account)
+                .and_then(|a| a.organization.as_ref())
+                .is_some_and(|org| {
+                    org.scps_by_level
+                        .iter()
+                        .flat_map(|l| &l.policies)
+                        .any(|p| p.document.as_deref().is_none_or(doc_reads_caller))
+                })
+        };
+        let mut scp_flags: HashMap<&str, bool> = HashMap::new();
+        let mut set_ids: HashMap<PolicySetKey<'_>, u32> = HashMap::new();
+        let mut policy_sets: Vec<u32> = Vec::with_capacity(inv.users.len() + inv.roles.len());
         for (i, (boundary, account, inline, managed, groups)) in principals.enumerate() {
-            boundaries.push(
-                boundary
-                    .and_then(|att| inv.managed_policy(&att.arn)?.default_version())
-                    .and_then(|v| v.policy.document.as_ref())
-                    .map(|doc| {
-                        Arc::clone(
-                            doc_cache
-                                .entry(Arc::as_ptr(doc) as usize)
-                                .or_insert_with(|| Arc::new(doc_grants(doc))),
-                        )
-                    }),
-            );
+            let boundary_text = boundary
+                .and_then(|att| inv.managed_policy(&att.arn)?.default_version())
+                .map(|v| &v.policy);
+            let boundary_grants = boundary_text.and_then(|t| t.document.as_ref()).map(|doc| {
+                Arc::clone(
+                    doc_cache
+                        .entry(Arc::as_ptr(doc) as usize)
+                        .or_insert_with(|| Arc::new(doc_grants(doc))),
+                )
+            });
+            let mut shareable = !*scp_flags
+                .entry(account)
+                .or_insert_with(|| scps_read_caller(account))
+                && boundary.is_none() == boundary_text.is_none()
+                && boundary_grants.as_ref().is_none_or(|g| !g.reads_caller)
+                && boundary_text.is_none_or(|t| t.document.is_some());
             texts.clear();
             identity_texts(
                 inv,
@@ -595,12 +716,20 @@ impl TrustGraph {
                 &mut texts,
             );
             let mut docs = Vec::new();
+            let mut set_docs = Vec::new();
             for text in &texts {
-                let Some(doc) = &text.document else { continue };
+                let Some(doc) = &text.document else {
+                    shareable = false;
+                    continue;
+                };
                 let key = Arc::as_ptr(doc) as usize;
                 let grants = doc_cache
                     .entry(key)
                     .or_insert_with(|| Arc::new(doc_grants(doc)));
+                if grants.speaks_of_hops {
+                    shareable &= !grants.reads_caller;
+                    set_docs.push(std::ptr::from_ref::<PolicyText>(text) as usize);
+                }
                 if !grants.allows.is_empty() || !grants.denies.is_empty() {
                     docs.push(CallerDoc {
                         doc: Arc::clone(doc),
@@ -608,6 +737,25 @@ impl TrustGraph {
                     });
                 }
             }
+            let kind = match i.checked_sub(inv.users.len()).map(|r| &inv.roles[r]) {
+                None => 0,
+                Some(r) if r.is_service_linked() => 2,
+                Some(_) => 1,
+            };
+            policy_sets.push(if shareable {
+                let next = u32::try_from(set_ids.len()).unwrap_or(UNSHARED);
+                *set_ids
+                    .entry(PolicySetKey {
+                        kind,
+                        account,
+                        docs: set_docs,
+                        boundary: boundary_text
+                            .map(|t| std::ptr::from_ref::<PolicyText>(t) as usize),
+                    })
+                    .or_insert(next)
+            } else {
+                UNSHARED
+            });
             if docs.iter().any(|d| !d.grants.allows.is_empty()) {
                 holders_by_account
                     .entry(account.to_owned())
@@ -620,6 +768,7 @@ impl TrustGraph {
         // Organisation guardrails by account.
         let mut rcps = HashMap::new();
         let mut org_ids = HashMap::new();
+        let mut rcps_read_caller = HashMap::new();
         for (id, acc) in &inv.accounts {
             let Some(org) = &acc.organization else {
                 continue;
@@ -628,6 +777,13 @@ impl TrustGraph {
             if org.is_management_account || org.rcps_by_level.is_empty() {
                 continue;
             }
+            rcps_read_caller.insert(
+                id.clone(),
+                org.rcps_by_level
+                    .iter()
+                    .flat_map(|l| &l.policies)
+                    .any(|p| p.document.as_deref().is_none_or(doc_reads_caller)),
+            );
             let levels = org
                 .rcps_by_level
                 .iter()
@@ -655,7 +811,19 @@ impl TrustGraph {
         let nodes = b.nodes;
         let node_by_id = b.node_by_id;
         let templates = (0..nodes.len()).map(|_| OnceLock::new()).collect();
+        let mut order: Vec<u32> = (0..u32::try_from(nodes.len()).unwrap_or(u32::MAX)).collect();
+        order.sort_unstable_by(|a, b| nodes[*a as usize].id.cmp(&nodes[*b as usize].id));
+        let mut rank = vec![0; nodes.len()];
+        for (place, n) in order.into_iter().enumerate() {
+            rank[n as usize] = u32::try_from(place).unwrap_or(u32::MAX);
+        }
         Self {
+            policy_sets,
+            rcps_read_caller,
+            shared: Mutex::new(HashMap::new()),
+            into: (0..inv.roles.len()).map(|_| OnceLock::new()).collect(),
+            out: (0..nodes.len()).map(|_| OnceLock::new()).collect(),
+            rank,
             now,
             index,
             nodes,
@@ -665,7 +833,6 @@ impl TrustGraph {
             by_account,
             everyone,
             caller_docs,
-            boundaries,
             holders_by_account,
             rcps,
             org_ids,
@@ -753,16 +920,6 @@ impl TrustGraph {
                     .map(|c| NamedPolicy::new(format!("{} trust policy", role.name), c))
             })
             .as_ref()
-    }
-
-    /// False when the caller's permissions boundary has no statement that could allow
-    /// `sts:AssumeRole` on `arn`: then every hop that needs the caller's own policy (an
-    /// account grant, or any hop across accounts) is refused by the boundary (IAM-RULES §4.2).
-    pub(crate) fn boundary_may_allow(&self, caller: NodeId, arn: &str) -> bool {
-        match self.boundaries.get(caller.index()) {
-            Some(Some(g)) => g.allows.iter().any(|(_, sel)| sel.may_match(arn)),
-            _ => true,
-        }
     }
 
     fn template(&self, caller: NodeId) -> Option<&CallerTemplate> {
@@ -936,19 +1093,119 @@ impl TrustGraph {
     }
 
     /// Decides the hop `caller` → `role` through every trust grant that could apply:
-    /// the first working edge, or else the first broken one, or `None`.
+    /// the first working edge, or else the first broken one, or `None`. A hop through an
+    /// account or `*` grant reuses the decision made for an earlier caller with the same
+    /// policies (see [`TrustGraph::hop_unshared`]).
     #[must_use]
     pub fn hop(&self, caller: NodeId, role: NodeId) -> Option<Edge> {
         let ri = self.role_index(role)?;
+        self.first_edge(self.grants_for(caller, ri), |g| {
+            self.shared_hop(caller, ri, g)
+        })
+        .map(Arc::unwrap_or_clone)
+    }
+
+    /// [`TrustGraph::hop`] decided for this caller alone, sharing nothing with callers of
+    /// the same policies: slower, and meant for checking the shared decisions.
+    #[must_use]
+    pub fn hop_unshared(&self, caller: NodeId, role: NodeId) -> Option<Edge> {
+        let ri = self.role_index(role)?;
+        self.first_edge(self.grants_for(caller, ri), |g| {
+            self.check(caller, ri, g).map(Arc::new)
+        })
+        .map(Arc::unwrap_or_clone)
+    }
+
+    /// The first working edge `decide` gives for the grants, in order, or else the first
+    /// broken one.
+    pub(crate) fn first_edge(
+        &self,
+        grants: impl IntoIterator<Item = usize>,
+        decide: impl Fn(usize) -> Option<Arc<Edge>>,
+    ) -> Option<Arc<Edge>> {
         let mut broken = None;
-        for g in self.grants_for(caller, ri) {
-            match self.check(caller, ri, g) {
+        for g in grants {
+            match decide(g) {
                 Some(e) if e.works() => return Some(e),
                 Some(e) if broken.is_none() => broken = Some(e),
                 _ => {}
             }
         }
         broken
+    }
+
+    /// The policy set whose decision `caller` may share for grant `gi` of role `ri`: only
+    /// account and `*` grants of a trust that treats every caller of a set alike, into an
+    /// account whose RCPs do the same.
+    fn shared_set(&self, caller: NodeId, ri: usize, gi: usize) -> Option<u32> {
+        let set = *self.policy_sets.get(caller.index())?;
+        let trust = self.trusts.get(ri)?;
+        let role = self.inventory.roles.get(ri)?;
+        (set != UNSHARED
+            && trust.shareable
+            && matches!(trust.grants.get(gi)?.who, Who::Account(_) | Who::Everyone)
+            && !self
+                .rcps_read_caller
+                .get(&role.account)
+                .copied()
+                .unwrap_or(false))
+        .then_some(set)
+    }
+
+    /// Decides one hop through one trust grant, reusing the decision made for an earlier
+    /// caller of the same policy set when the grant allows it ([`TrustGraph::shared_set`]).
+    pub(crate) fn shared_hop(&self, caller: NodeId, ri: usize, gi: usize) -> Option<Arc<Edge>> {
+        let Some(set) = self.shared_set(caller, ri, gi) else {
+            return self.check(caller, ri, gi).map(Arc::new);
+        };
+        let key = (
+            u32::try_from(ri).unwrap_or(u32::MAX),
+            u32::try_from(gi).unwrap_or(u32::MAX),
+            set,
+        );
+        let known = self
+            .shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(edge) = known {
+            return edge.map(|e| self.adopt(&e, caller));
+        }
+        let edge = self.check(caller, ri, gi).map(Arc::new);
+        self.shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, edge.clone());
+        edge
+    }
+
+    /// Another caller's decided hop, made this caller's: the same requirements, request and
+    /// outcome; its own name in the edge and in the access-denied message, its own chaining.
+    fn adopt(&self, edge: &Arc<Edge>, caller: NodeId) -> Arc<Edge> {
+        if edge.from == caller {
+            return Arc::clone(edge);
+        }
+        let mut e = Edge::clone(edge);
+        if let EdgeStatus::Broken { message, .. } = &mut e.status {
+            *message = message.replace(
+                &self.message_principal(edge.from),
+                &self.message_principal(caller),
+            );
+        }
+        e.from = caller;
+        e.chaining = self.chaining(caller);
+        Arc::new(e)
+    }
+
+    /// The principal a caller's access-denied messages name: the user, or the role's
+    /// session (as [`TrustGraph::make_template`] describes it).
+    fn message_principal(&self, caller: NodeId) -> String {
+        let node = &self.nodes[caller.index()];
+        match node.kind {
+            NodeKind::Role => Principal::role_session(&node.id, DEFAULT_SESSION_NAME).arn,
+            _ => node.id.clone(),
+        }
     }
 
     /// Decides one hop through one trust grant.

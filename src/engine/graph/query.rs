@@ -6,6 +6,7 @@
 //! [`TrustGraph::hop`]'s rules, so the answers agree with the STS simulator.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -24,9 +25,11 @@ pub const DEFAULT_MAX_DEPTH: usize = 5;
 pub const MAX_PATHS: usize = 256;
 
 /// A chain of hops, the first from the starting principal, the last into the final role.
+/// Hops are shared: the graph keeps each decided hop once, and every path through it holds
+/// the same edge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Path {
-    pub hops: Vec<Edge>,
+    pub hops: Vec<Arc<Edge>>,
     /// The longest session the final role can be given at the end of this path: its
     /// `MaxSessionDuration`, or one hour when the last hop is role chaining.
     pub max_session_seconds: u32,
@@ -82,7 +85,7 @@ pub struct ClassGrant {
 pub struct Incoming {
     pub role: NodeId,
     /// One edge per caller: working when one works, else broken.
-    pub edges: Vec<Edge>,
+    pub edges: Vec<Arc<Edge>>,
     pub classes: Vec<ClassGrant>,
 }
 
@@ -102,7 +105,7 @@ pub struct WhoCanAssume {
     /// Trust grants to accounts, organisations or everyone.
     pub classes: Vec<ClassGrant>,
     /// Direct callers the trust lets in but whose own half is missing.
-    pub broken: Vec<Edge>,
+    pub broken: Vec<Arc<Edge>>,
 }
 
 /// One role a principal can reach.
@@ -120,7 +123,7 @@ pub struct Reach {
     pub rows: Vec<ReachRow>,
     /// Hops out of the reached principals that the trust allows but whose caller half is
     /// missing.
-    pub broken: Vec<Edge>,
+    pub broken: Vec<Arc<Edge>>,
 }
 
 impl Reach {
@@ -141,7 +144,7 @@ pub struct NoPath {
     /// The broken hop into the target closest to the start, with the path that reaches its
     /// caller (empty when the caller is the start itself).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub nearest_broken: Option<(Path, Edge)>,
+    pub nearest_broken: Option<(Path, Arc<Edge>)>,
     /// A sentence saying why.
     pub reason: String,
 }
@@ -208,7 +211,7 @@ const SOURCE_KEYS: [&str; 4] = [
 
 impl TrustGraph {
     /// Decides each role's grants in `cands` order: one edge per role.
-    fn decide_grants(&self, caller: NodeId, cands: &[GrantRef]) -> Vec<Edge> {
+    fn decide_grants(&self, caller: NodeId, cands: &[GrantRef]) -> Vec<Arc<Edge>> {
         let mut order: Vec<u32> = Vec::new();
         let mut by_role: HashMap<u32, Vec<u32>> = HashMap::new();
         for &(r, g) in cands {
@@ -220,28 +223,34 @@ impl TrustGraph {
                 e.push(g);
             }
         }
-        let mut out = Vec::new();
-        for r in order {
-            let mut broken = None;
-            let mut found = None;
-            for &g in &by_role[&r] {
-                match self.check(caller, r as usize, g as usize) {
-                    Some(e) if e.works() => {
-                        found = Some(e);
-                        break;
-                    }
-                    Some(e) if broken.is_none() => broken = Some(e),
-                    _ => {}
-                }
-            }
-            out.extend(found.or(broken));
-        }
-        out
+        order
+            .into_iter()
+            .filter_map(|r| {
+                self.first_edge(by_role[&r].iter().map(|g| *g as usize), |g| {
+                    self.shared_hop(caller, r as usize, g)
+                })
+            })
+            .collect()
     }
 
     /// Every hop out of `caller`: one edge per role, working or broken.
     #[must_use]
     pub fn edges_from(&self, caller: NodeId) -> Vec<Edge> {
+        self.out_edges(caller)
+            .iter()
+            .map(|e| Edge::clone(e))
+            .collect()
+    }
+
+    /// Every hop out of `caller`, decided on first use and kept for later queries.
+    pub(crate) fn out_edges(&self, caller: NodeId) -> Arc<[Arc<Edge>]> {
+        match self.out.get(caller.index()) {
+            Some(cell) => Arc::clone(cell.get_or_init(|| self.decide_out(caller).into())),
+            None => Arc::from(Vec::new()),
+        }
+    }
+
+    fn decide_out(&self, caller: NodeId) -> Vec<Arc<Edge>> {
         let node = self.node(caller);
         let mut cands: Vec<GrantRef> = self.by_node.get(&caller).cloned().unwrap_or_default();
         let roles = &self.inventory.roles;
@@ -279,13 +288,27 @@ impl TrustGraph {
     /// Every hop into `role` from principals the graph can name, and the class grants.
     #[must_use]
     pub fn edges_into(&self, role: NodeId) -> Incoming {
-        self.incoming(role, &|_| true, true)
+        match self.role_index(role) {
+            Some(ri) => Incoming::clone(&self.incoming_of(ri)),
+            None => Incoming {
+                role,
+                edges: Vec::new(),
+                classes: Vec::new(),
+            },
+        }
     }
 
-    /// The hops into `role` from the callers `keep` accepts (the others are not decided), and
-    /// the class grants when `classes` is true; without them, hops that can only be broken
-    /// (the caller's boundary cannot allow an account or cross-account grant) may be left out.
-    fn incoming(&self, role: NodeId, keep: &dyn Fn(NodeId) -> bool, classes: bool) -> Incoming {
+    /// Every hop into role `ri`, decided on first use and kept for later queries.
+    pub(crate) fn incoming_of(&self, ri: usize) -> Arc<Incoming> {
+        let role = self.role_node(ri);
+        match self.into.get(ri) {
+            Some(cell) => Arc::clone(cell.get_or_init(|| Arc::new(self.incoming(role)))),
+            None => Arc::new(self.incoming(role)),
+        }
+    }
+
+    /// The hops into `role` from every principal the trust lets in, and the class grants.
+    fn incoming(&self, role: NodeId) -> Incoming {
         let mut incoming = Incoming {
             role,
             edges: Vec::new(),
@@ -299,9 +322,6 @@ impl TrustGraph {
         let mut order: Vec<NodeId> = Vec::new();
         let mut cands: HashMap<NodeId, Vec<GrantRef>> = HashMap::new();
         let mut push = |n: NodeId, g: GrantRef, order: &mut Vec<NodeId>| {
-            if !keep(n) {
-                return;
-            }
             let e = cands.entry(n).or_default();
             if e.is_empty() {
                 order.push(n);
@@ -316,16 +336,10 @@ impl TrustGraph {
                 Who::Node(n, ..) => push(*n, gref, &mut order),
                 Who::Account(a) => {
                     for &h in self.holders_by_account.get(a).into_iter().flatten() {
-                        // An account grant needs the caller's own policy, which its boundary
-                        // limits: without `classes` only working hops are wanted.
-                        if self.may_allow(h, &r.arn)
-                            && (classes || self.boundary_may_allow(h, &r.arn))
-                        {
+                        // An account grant needs the caller's own policy.
+                        if self.may_allow(h, &r.arn) {
                             push(h, gref, &mut order);
                         }
-                    }
-                    if !classes {
-                        continue;
                     }
                     class_slots.push((
                         gi,
@@ -349,15 +363,10 @@ impl TrustGraph {
                         }
                         for &h in holders {
                             // Across accounts the caller's own policy is needed too.
-                            if self.may_allow(h, &r.arn)
-                                && (classes || self.boundary_may_allow(h, &r.arn))
-                            {
+                            if self.may_allow(h, &r.arn) {
                                 push(h, gref, &mut order);
                             }
                         }
-                    }
-                    if !classes {
-                        continue;
                     }
                     let st = trust
                         .doc
@@ -442,7 +451,7 @@ impl TrustGraph {
     }
 
     /// The longest session at the end of a path (IAM-RULES §1.3).
-    fn max_session(&self, hops: &[Edge]) -> u32 {
+    fn max_session(&self, hops: &[Arc<Edge>]) -> u32 {
         let Some(last) = hops.last() else { return 0 };
         let max = self.role(last.to).map_or(
             CHAIN_CAP_SECONDS,
@@ -454,7 +463,7 @@ impl TrustGraph {
         }
     }
 
-    fn path(&self, hops: Vec<Edge>) -> Path {
+    fn path(&self, hops: Vec<Arc<Edge>>) -> Path {
         Path {
             max_session_seconds: self.max_session(&hops),
             hops,
@@ -462,6 +471,9 @@ impl TrustGraph {
     }
 
     /// Who can assume `role`, directly and through chains of at most `max_depth` hops.
+    ///
+    /// A breadth-first walk backwards over each role's hops in (decided once per role and
+    /// kept in the graph); paths share their hops.
     #[must_use]
     pub fn who_can_assume(&self, role: NodeId, max_depth: usize) -> WhoCanAssume {
         let mut answer = WhoCanAssume {
@@ -470,39 +482,46 @@ impl TrustGraph {
             classes: Vec::new(),
             broken: Vec::new(),
         };
-        let mut seen: HashSet<NodeId> = HashSet::new();
-        let mut expanded: HashSet<NodeId> = HashSet::from([role]);
-        let mut queue: VecDeque<(NodeId, Vec<Edge>)> = VecDeque::from([(role, Vec::new())]);
-        while let Some((target, suffix)) = queue.pop_front() {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut expanded = vec![false; self.nodes.len()];
+        if let Some(x) = expanded.get_mut(role.index()) {
+            *x = true;
+        }
+        // Each queued role with the row whose path reaches it (`None`: the asked role).
+        let mut queue: VecDeque<(NodeId, Option<usize>)> = VecDeque::from([(role, None)]);
+        while let Some((target, row)) = queue.pop_front() {
+            let suffix: Arc<[Arc<Edge>]> = match row {
+                Some(i) => Arc::from(answer.rows[i].path.hops.as_slice()),
+                None => Arc::from(Vec::new()),
+            };
             if suffix.len() >= max_depth {
                 continue;
             }
-            // Beyond the role itself only callers not met yet matter: their hops alone are
-            // decided.
-            let incoming = if target == role {
-                self.edges_into(target)
-            } else {
-                self.incoming(target, &|n| !seen.contains(&n), false)
+            let Some(ti) = self.role_index(target) else {
+                continue;
             };
+            let incoming = self.incoming_of(ti);
             if target == role {
-                answer.classes = incoming.classes;
+                answer.classes.clone_from(&incoming.classes);
             }
-            for e in incoming.edges {
+            for e in &incoming.edges {
                 if !e.works() {
                     if target == role {
-                        answer.broken.push(e);
+                        answer.broken.push(Arc::clone(e));
                     }
                     continue;
                 }
                 let caller = e.from;
-                if !seen.insert(caller) {
+                if std::mem::replace(&mut seen[caller.index()], true) {
                     continue;
                 }
                 let mut hops = Vec::with_capacity(suffix.len() + 1);
-                hops.push(e);
+                hops.push(Arc::clone(e));
                 hops.extend(suffix.iter().cloned());
-                if self.role(caller).is_some() && expanded.insert(caller) {
-                    queue.push_back((caller, hops.clone()));
+                if self.role(caller).is_some()
+                    && !std::mem::replace(&mut expanded[caller.index()], true)
+                {
+                    queue.push_back((caller, Some(answer.rows.len())));
                 }
                 answer.rows.push(AssumeRow {
                     principal: caller,
@@ -510,16 +529,16 @@ impl TrustGraph {
                 });
             }
         }
-        answer.rows.sort_by(|a, b| {
-            a.path
-                .len()
-                .cmp(&b.path.len())
-                .then_with(|| self.node(a.principal).id.cmp(&self.node(b.principal).id))
-        });
+        answer
+            .rows
+            .sort_by_key(|r| (r.path.len(), self.rank[r.principal.index()]));
         answer
     }
 
     /// Every role `from` can reach in at most `max_depth` hops, shortest path first.
+    ///
+    /// A breadth-first walk forwards over each principal's hops out (decided once per
+    /// principal and kept in the graph); paths share their hops.
     #[must_use]
     pub fn reach(&self, from: NodeId, max_depth: usize) -> Reach {
         let mut answer = Reach {
@@ -527,26 +546,33 @@ impl TrustGraph {
             rows: Vec::new(),
             broken: Vec::new(),
         };
-        let mut seen: HashSet<NodeId> = HashSet::from([from]);
-        let mut queue: VecDeque<(NodeId, Vec<Edge>)> = VecDeque::from([(from, Vec::new())]);
-        while let Some((node, prefix)) = queue.pop_front() {
-            if prefix.len() >= max_depth {
+        let mut seen = vec![false; self.nodes.len()];
+        if let Some(x) = seen.get_mut(from.index()) {
+            *x = true;
+        }
+        // Each queued principal with the row whose path reaches it (`None`: the start).
+        let mut queue: VecDeque<(NodeId, Option<usize>)> = VecDeque::from([(from, None)]);
+        while let Some((node, row)) = queue.pop_front() {
+            let depth = row.map_or(0, |i| answer.rows[i].path.len());
+            if depth >= max_depth {
                 continue;
             }
-            for e in self.edges_from(node) {
+            for e in self.out_edges(node).iter() {
                 if !e.works() {
-                    answer.broken.push(e);
+                    answer.broken.push(Arc::clone(e));
                     continue;
                 }
-                if !seen.insert(e.to) {
+                if std::mem::replace(&mut seen[e.to.index()], true) {
                     continue;
                 }
-                let to = e.to;
-                let mut hops = prefix.clone();
-                hops.push(e);
-                queue.push_back((to, hops.clone()));
+                let mut hops = Vec::with_capacity(depth + 1);
+                if let Some(i) = row {
+                    hops.extend(answer.rows[i].path.hops.iter().cloned());
+                }
+                hops.push(Arc::clone(e));
+                queue.push_back((e.to, Some(answer.rows.len())));
                 answer.rows.push(ReachRow {
-                    role: to,
+                    role: e.to,
                     path: self.path(hops),
                 });
             }
@@ -558,16 +584,14 @@ impl TrustGraph {
     /// or why there is none: the broken hop into `to` nearest to `from`.
     #[must_use]
     pub fn paths(&self, from: NodeId, to: NodeId, max_depth: usize) -> Paths {
-        let mut memo: HashMap<NodeId, Vec<Edge>> = HashMap::new();
-        let mut found: Vec<Vec<Edge>> = Vec::new();
-        let mut stack: Vec<Edge> = Vec::new();
+        let mut found: Vec<Vec<Arc<Edge>>> = Vec::new();
+        let mut stack: Vec<Arc<Edge>> = Vec::new();
         let mut on_path: HashSet<NodeId> = HashSet::from([from]);
         let mut truncated = false;
         self.dfs(
             from,
             to,
             max_depth,
-            &mut memo,
             &mut stack,
             &mut on_path,
             &mut found,
@@ -597,25 +621,16 @@ impl TrustGraph {
         node: NodeId,
         to: NodeId,
         depth: usize,
-        memo: &mut HashMap<NodeId, Vec<Edge>>,
-        stack: &mut Vec<Edge>,
+        stack: &mut Vec<Arc<Edge>>,
         on_path: &mut HashSet<NodeId>,
-        found: &mut Vec<Vec<Edge>>,
+        found: &mut Vec<Vec<Arc<Edge>>>,
         truncated: &mut bool,
     ) {
         if stack.len() >= depth || *truncated {
             return;
         }
-        let edges = memo
-            .entry(node)
-            .or_insert_with(|| {
-                self.edges_from(node)
-                    .into_iter()
-                    .filter(Edge::works)
-                    .collect()
-            })
-            .clone();
-        for e in edges {
+        let edges = self.out_edges(node);
+        for e in edges.iter().filter(|e| e.works()) {
             let next = e.to;
             if next == to {
                 if found.len() >= MAX_PATHS {
@@ -623,7 +638,7 @@ impl TrustGraph {
                     return;
                 }
                 let mut p = stack.clone();
-                p.push(e);
+                p.push(Arc::clone(e));
                 found.push(p);
                 continue;
             }
@@ -631,8 +646,8 @@ impl TrustGraph {
                 continue;
             }
             on_path.insert(next);
-            stack.push(e);
-            self.dfs(next, to, depth, memo, stack, on_path, found, truncated);
+            stack.push(Arc::clone(e));
+            self.dfs(next, to, depth, stack, on_path, found, truncated);
             stack.pop();
             on_path.remove(&next);
         }
@@ -640,16 +655,16 @@ impl TrustGraph {
 
     fn why_no_path(&self, from: NodeId, to: NodeId, max_depth: usize) -> NoPath {
         let to_name = self.node(to).id.clone();
-        if self.role(to).is_none() {
+        let Some(ti) = self.role_index(to).filter(|_| self.role(to).is_some()) else {
             return NoPath {
                 nearest_broken: None,
                 reason: format!(
                     "`{to_name}` is not a role of the loaded data; only roles can be assumed"
                 ),
             };
-        }
+        };
         // The start and what it reaches, nearest first.
-        let mut reached: Vec<(NodeId, Vec<Edge>)> = vec![(from, Vec::new())];
+        let mut reached: Vec<(NodeId, Vec<Arc<Edge>>)> = vec![(from, Vec::new())];
         if max_depth > 1 {
             let reach = self.reach(from, max_depth - 1);
             reached.extend(
@@ -661,7 +676,8 @@ impl TrustGraph {
             );
         }
         for (n, hops) in &reached {
-            if let Some(e) = self.hop(*n, to)
+            if let Some(e) =
+                self.first_edge(self.grants_for(*n, ti), |g| self.shared_hop(*n, ti, g))
                 && !e.works()
             {
                 let reason = match &e.status {

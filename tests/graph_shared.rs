@@ -1,0 +1,184 @@
+//! Hop decisions shared between callers: a hop through an account or `*` trust is decided
+//! once per trust statement and caller policy set (same identity policies and groups, same
+//! permissions boundary, same account and so the same SCPs) and reused for every caller of
+//! that set. These tests pin that a reused decision says exactly what deciding the hop for
+//! that caller alone says, and that callers whose policies differ — or whose trust or
+//! policies read who the caller is — are never given another caller's decision.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use rolescope::engine::graph::{EdgeStatus, TrustGraph};
+use rolescope::engine::load::load_str;
+use rolescope::engine::policy::decision::PolicyType;
+use serde_json::{Value, json};
+
+const A: &str = "111111111111";
+
+fn graph_of(bundle: &Value) -> TrustGraph {
+    let inv = load_str("test", &bundle.to_string()).unwrap();
+    TrustGraph::build(
+        Arc::new(inv),
+        Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap(),
+    )
+}
+
+fn user(name: &str, groups: &[&str], boundary: Option<&str>) -> Value {
+    let mut u = json!({"UserName": name, "Path": "/", "UserId": format!("AIDA{}{}", name.to_uppercase(), "X".repeat(8)),
+        "Arn": format!("arn:aws:iam::{A}:user/{name}"), "UserPolicyList": [],
+        "GroupList": groups, "AttachedManagedPolicies": [], "Tags": []});
+    if let Some(b) = boundary {
+        u["PermissionsBoundary"] = json!({"PermissionsBoundaryType": "Policy",
+            "PermissionsBoundaryArn": format!("arn:aws:iam::{A}:policy/{b}")});
+    }
+    u
+}
+
+fn role(name: &str, trust_statement: Value) -> Value {
+    json!({"RoleName": name, "Path": "/", "RoleId": format!("AROA{}{}", name.to_uppercase(), "X".repeat(8)),
+        "Arn": format!("arn:aws:iam::{A}:role/{name}"),
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [trust_statement]},
+        "RolePolicyList": [], "AttachedManagedPolicies": [],
+        "MaxSessionDuration": 3600, "Tags": [], "InstanceProfileList": []})
+}
+
+fn managed(name: &str, statement: Value) -> Value {
+    json!({"PolicyName": name, "PolicyId": format!("ANPA{}", name.to_uppercase()),
+        "Arn": format!("arn:aws:iam::{A}:policy/{name}"), "Path": "/", "DefaultVersionId": "v1",
+        "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+            "Document": {"Version": "2012-10-17", "Statement": [statement]}}]})
+}
+
+/// Account A: group `ops` may assume `Ops*` roles with MFA; `ana`, `bo` are in it with no
+/// boundary, `cy` and `dan` are in it with a boundary that allows S3 only, `eve` is in it
+/// with a boundary that allows everything; `Ops` trusts the account (MFA), `Pinned` trusts
+/// the account but only `ana` by `aws:PrincipalArn`.
+fn org() -> Value {
+    json!({"Accounts": {A: {
+        "UserDetailList": [
+            user("ana", &["ops"], None),
+            user("bo", &["ops"], None),
+            user("cy", &["ops"], Some("S3Only")),
+            user("dan", &["ops"], Some("S3Only")),
+            user("eve", &["ops"], Some("Everything")),
+        ],
+        "GroupDetailList": [{"GroupName": "ops", "GroupId": "AGPAOPSXXXXXXXX", "Path": "/",
+            "Arn": format!("arn:aws:iam::{A}:group/ops"),
+            "GroupPolicyList": [{"PolicyName": "assume-ops", "PolicyDocument": {"Version": "2012-10-17",
+                "Statement": [{"Sid": "AssumeOps", "Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Resource": format!("arn:aws:iam::{A}:role/*"),
+                    "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}}],
+            "AttachedManagedPolicies": []}],
+        "Policies": [
+            managed("S3Only", json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})),
+            managed("Everything", json!({"Effect": "Allow", "Action": "*", "Resource": "*"})),
+        ],
+        "RoleDetailList": [
+            role("Ops", json!({"Sid": "OpsTeam", "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{A}:root")}, "Action": "sts:AssumeRole",
+                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}})),
+            role("Pinned", json!({"Sid": "OnlyAna", "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{A}:root")}, "Action": "sts:AssumeRole",
+                "Condition": {"ArnEquals": {"aws:PrincipalArn": format!("arn:aws:iam::{A}:user/ana")}}})),
+        ],
+    }}})
+}
+
+#[test]
+fn a_hop_decided_for_one_caller_is_reused_for_a_second_caller_of_the_same_policies_with_the_same_badges()
+ {
+    let g = graph_of(&org());
+    let ops = g.find("Ops").unwrap();
+    let ana = g.find("ana").unwrap();
+    let bo = g.find("bo").unwrap();
+    let first = g.hop(ana, ops).unwrap();
+    let second = g.hop(bo, ops).unwrap();
+    assert!(first.works() && second.works());
+    assert_eq!(
+        second.from, bo,
+        "the reused decision is about the second caller"
+    );
+    assert_eq!(first.badges(), second.badges());
+    assert!(second.badges().contains(&"MFA".to_owned()));
+    assert_eq!(Some(second), g.hop_unshared(bo, ops));
+}
+
+#[test]
+fn a_caller_with_a_different_boundary_is_not_given_the_shared_decision_iam_rules_4_2() {
+    let g = graph_of(&org());
+    let ops = g.find("Ops").unwrap();
+    let ana = g.find("ana").unwrap();
+    let cy = g.find("cy").unwrap();
+    let dan = g.find("dan").unwrap();
+    let eve = g.find("eve").unwrap();
+    assert!(g.hop(ana, ops).unwrap().works());
+    let refused = g.hop(cy, ops).unwrap();
+    assert!(matches!(
+        refused.status,
+        EdgeStatus::Broken {
+            refused_by: Some(PolicyType::PermissionsBoundary),
+            ..
+        }
+    ));
+    // `dan` shares `cy`'s boundary: the broken decision is reused, its message names dan.
+    let also_refused = g.hop(dan, ops).unwrap();
+    let EdgeStatus::Broken { message, .. } = &also_refused.status else {
+        panic!("dan's hop should be broken like cy's");
+    };
+    assert!(message.contains("user/dan"), "{message}");
+    assert!(!message.contains("user/cy"), "{message}");
+    assert_eq!(Some(also_refused), g.hop_unshared(dan, ops));
+    // A boundary that allows the call is another policy set, and it works.
+    let works = g.hop(eve, ops).unwrap();
+    assert!(works.works());
+    assert_eq!(Some(works), g.hop_unshared(eve, ops));
+
+    let who = g.who_can_assume(ops, 1);
+    let names: Vec<&str> = who
+        .rows
+        .iter()
+        .map(|r| g.node(r.principal).name.as_str())
+        .collect();
+    assert_eq!(names, ["ana", "bo", "eve"]);
+    let broken: Vec<&str> = who
+        .broken
+        .iter()
+        .map(|e| g.node(e.from).name.as_str())
+        .collect();
+    assert_eq!(broken, ["cy", "dan"]);
+}
+
+#[test]
+fn a_trust_that_reads_the_callers_arn_is_decided_for_each_caller() {
+    let g = graph_of(&org());
+    let pinned = g.find("Pinned").unwrap();
+    let ana = g.find("ana").unwrap();
+    let bo = g.find("bo").unwrap();
+    assert!(g.hop(ana, pinned).unwrap().works());
+    assert_eq!(g.hop(bo, pinned), None, "the trust lets in only ana");
+    assert_eq!(g.hop_unshared(bo, pinned), None);
+    let who = g.who_can_assume(pinned, 3);
+    assert_eq!(who.rows.len(), 1);
+    assert_eq!(who.rows[0].principal, ana);
+}
+
+#[test]
+fn repeated_queries_give_the_same_answers_as_the_first() {
+    let g = graph_of(&org());
+    let ops = g.find("Ops").unwrap();
+    let ana = g.find("ana").unwrap();
+    let who = g.who_can_assume(ops, 5);
+    let reach = g.reach(ana, 5);
+    let paths = g.paths(ana, ops, 4);
+    assert_eq!(who, g.who_can_assume(ops, 5));
+    assert_eq!(reach, g.reach(ana, 5));
+    assert_eq!(paths, g.paths(ana, ops, 4));
+    let fresh = graph_of(&org());
+    assert_eq!(
+        reach,
+        fresh.reach(ana, 5),
+        "a fresh graph gives the same reach"
+    );
+}
