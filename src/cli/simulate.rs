@@ -2,12 +2,18 @@
 //! (one JSON object, a JSON array, or JSON Lines) and writes one JSON result per line, in
 //! order. An unreadable request gives a result with `decision: "error"` and the batch goes
 //! on. Formats: docs/simulate.md.
+//!
+//! The batch is split into chunks simulated on every core; the results are written in
+//! input order as each next chunk is done.
 
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{CliError, Context, Input, Outcome};
 use crate::engine::sts::Simulator;
@@ -25,16 +31,17 @@ pub struct Args {
     pub input: Input,
 }
 
-/// The requests of a batch, each either read or the reason it could not be.
+/// The requests of a batch, each either its JSON text (a valid JSON value) or the reason
+/// it could not be read.
 #[must_use]
-pub fn split_requests(text: &str) -> Vec<Result<Value, String>> {
+pub fn split_requests(text: &str) -> Vec<Result<&str, String>> {
     let trimmed = text.trim_start_matches('\u{feff}').trim();
     if trimmed.is_empty() {
         return Vec::new();
     }
     if trimmed.starts_with('[') {
-        return match serde_json::from_str::<Vec<Value>>(trimmed) {
-            Ok(items) => items.into_iter().map(Ok).collect(),
+        return match serde_json::from_str::<Vec<&RawValue>>(trimmed) {
+            Ok(items) => items.into_iter().map(|v| Ok(v.get())).collect(),
             Err(e) => vec![Err(format!(
                 "the request array is not valid JSON (line {}, column {}): {e}",
                 e.line(),
@@ -44,11 +51,11 @@ pub fn split_requests(text: &str) -> Vec<Result<Value, String>> {
     }
     // A stream of JSON values (JSON Lines, or one object over several lines)…
     let mut values = Vec::new();
-    let mut stream = serde_json::Deserializer::from_str(trimmed).into_iter::<Value>();
+    let mut stream = serde_json::Deserializer::from_str(trimmed).into_iter::<&RawValue>();
     let mut clean = true;
     for v in stream.by_ref() {
         match v {
-            Ok(v) => values.push(Ok(v)),
+            Ok(v) => values.push(Ok(v.get())),
             Err(_) => {
                 clean = false;
                 break;
@@ -63,16 +70,88 @@ pub fn split_requests(text: &str) -> Vec<Result<Value, String>> {
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str::<Value>(l).map_err(|e| {
-                format!(
-                    "line {}: not valid JSON (column {}): {e}",
-                    i + 1,
-                    e.column()
-                )
-            })
+        .map(|(i, l)| match serde_json::from_str::<&RawValue>(l) {
+            Ok(v) => Ok(v.get()),
+            Err(e) => Err(format!(
+                "line {}: not valid JSON (column {}): {e}",
+                i + 1,
+                e.column()
+            )),
         })
         .collect()
+}
+
+/// Requests simulated together by one worker: big enough that handing work out costs
+/// little, small enough that the workers finish together.
+const CHUNK: usize = 64;
+
+/// The results of one chunk of requests, one JSON document a line.
+fn simulate_chunk(
+    sim: &Simulator<'_>,
+    items: &[Result<&str, String>],
+    now: DateTime<Utc>,
+) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(items.len() * 1024);
+    for item in items {
+        let result = match item {
+            Ok(text) => sim.simulate_valid_json(text, now),
+            Err(message) => ResultDoc::error(None, message.clone()),
+        };
+        // Writing a document to memory cannot fail (every key is a string).
+        if serde_json::to_writer(&mut buf, &result).is_err() {
+            buf.extend_from_slice(br#"{"decision":"error"}"#);
+        }
+        buf.push(b'\n');
+    }
+    buf
+}
+
+/// Simulates `items` on every core and writes the results in input order.
+fn simulate_all(
+    sim: &Simulator<'_>,
+    items: &[Result<&str, String>],
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let chunks: Vec<&[Result<&str, String>]> = items.chunks(CHUNK).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(chunks.len());
+    if workers <= 1 {
+        for c in &chunks {
+            out.write_all(&simulate_chunk(sim, c, now))?;
+        }
+        return Ok(());
+    }
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        // Bounded, so workers far ahead of the writer wait instead of piling up results.
+        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers * 4);
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, chunks) = (&next, &chunks);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(c) = chunks.get(i) else { break };
+                    if tx.send((i, simulate_chunk(sim, c, now))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        let mut written = 0;
+        for (i, bytes) in rx {
+            pending.insert(i, bytes);
+            while let Some(bytes) = pending.remove(&written) {
+                out.write_all(&bytes)?;
+                written += 1;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Runs `rolescope simulate`.
@@ -99,14 +178,7 @@ pub fn run(a: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, CliE
     };
     let now = a.now.unwrap_or_else(Utc::now);
     let sim = Simulator::new(&ctx.inventory).pruned();
-    for item in split_requests(&text) {
-        let result = match item {
-            Ok(v) => sim.simulate_value(v, now),
-            Err(message) => ResultDoc::error(None, message),
-        };
-        serde_json::to_writer(&mut *out, &result).map_err(|e| CliError::Io(e.into()))?;
-        out.write_all(b"\n")?;
-    }
+    simulate_all(&sim, &split_requests(&text), now, out)?;
     Ok(Outcome::Yes)
 }
 

@@ -20,6 +20,58 @@ pub struct Arn {
     pub resource: String,
 }
 
+/// An ARN's parts borrowed from its text: [`Arn`] without copying them (for callers that
+/// only inspect an ARN).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArnRef<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> ArnRef<'a> {
+    /// Splits `s` into an ARN's parts.
+    ///
+    /// # Errors
+    /// As [`Arn::parse`].
+    pub fn parse(s: &'a str) -> Result<Self, ArnError> {
+        let Some(rest) = s.strip_prefix("arn:") else {
+            return Err(ArnError::NoPrefix(s.to_owned()));
+        };
+        let mut parts = rest.splitn(5, ':');
+        let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return Err(ArnError::TooFewParts(s.to_owned()));
+        };
+        if partition.is_empty() || service.is_empty() {
+            return Err(ArnError::EmptyPart(s.to_owned()));
+        }
+        Ok(Self {
+            partition,
+            service,
+            region,
+            account,
+            resource,
+        })
+    }
+
+    /// As [`Arn::resource_type`].
+    #[must_use]
+    pub fn resource_type(&self) -> &'a str {
+        self.resource
+            .split(['/', ':'])
+            .next()
+            .unwrap_or(self.resource)
+    }
+}
+
 /// Why a string is not an ARN.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ArnError {
@@ -39,28 +91,13 @@ impl Arn {
     /// # Errors
     /// When `s` does not start with `arn:` or has fewer than six parts.
     pub fn parse(s: &str) -> Result<Self, ArnError> {
-        let Some(rest) = s.strip_prefix("arn:") else {
-            return Err(ArnError::NoPrefix(s.to_owned()));
-        };
-        let mut parts = rest.splitn(5, ':');
-        let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
-            return Err(ArnError::TooFewParts(s.to_owned()));
-        };
-        if partition.is_empty() || service.is_empty() {
-            return Err(ArnError::EmptyPart(s.to_owned()));
-        }
+        let a = ArnRef::parse(s)?;
         Ok(Self {
-            partition: partition.to_owned(),
-            service: service.to_owned(),
-            region: region.to_owned(),
-            account: account.to_owned(),
-            resource: resource.to_owned(),
+            partition: a.partition.to_owned(),
+            service: a.service.to_owned(),
+            region: a.region.to_owned(),
+            account: a.account.to_owned(),
+            resource: a.resource.to_owned(),
         })
     }
 

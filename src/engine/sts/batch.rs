@@ -331,6 +331,19 @@ impl Simulator<'_> {
         }
     }
 
+    /// Runs one request given as JSON text that is known to be valid JSON (one value of a
+    /// batch). The text is read straight into the typed request of its `kind`; anything
+    /// that way cannot read (a missing or unknown `kind`, a field of the wrong type, a
+    /// repeated field) goes through [`Simulator::simulate_json`], so its result, error
+    /// message included, is the same as for a decoded value.
+    #[must_use]
+    pub fn simulate_valid_json(&self, text: &str, now: DateTime<Utc>) -> ResultDoc {
+        match typed_request(text) {
+            Some(r) => self.simulate(&r, now),
+            None => self.simulate_json(text, now),
+        }
+    }
+
     /// Reads and runs one request given as a decoded JSON value.
     #[must_use]
     pub fn simulate_value(&self, v: Value, now: DateTime<Utc>) -> ResultDoc {
@@ -340,6 +353,39 @@ impl Simulator<'_> {
             Err(e) => ResultDoc::error(id, e),
         }
     }
+}
+
+/// A request's `kind`, read without decoding the rest.
+#[derive(serde::Deserialize)]
+struct KindOnly {
+    kind: Option<Value>,
+}
+
+/// `text` read straight into the typed request its `kind` names; `None` whenever that
+/// fails, for the caller to read it the long way and say why.
+fn typed_request(text: &str) -> Option<Request> {
+    use crate::engine::sts::request::{
+        AssumeRoleRequest, Ec2InstanceProfileRequest, RolesAnywhereRequest, SamlRequest,
+        WebIdentityRequest,
+    };
+    let head: KindOnly = serde_json::from_str(text).ok()?;
+    Some(match head.kind.as_ref()?.as_str()? {
+        "assume-role" => Request::AssumeRole(serde_json::from_str::<AssumeRoleRequest>(text).ok()?),
+        "assume-role-web-identity" => {
+            Request::AssumeRoleWebIdentity(serde_json::from_str::<WebIdentityRequest>(text).ok()?)
+        }
+        "assume-role-saml" => {
+            Request::AssumeRoleSaml(serde_json::from_str::<SamlRequest>(text).ok()?)
+        }
+        "authorize" => Request::Authorize(serde_json::from_str::<AuthorizeRequest>(text).ok()?),
+        "roles-anywhere" => {
+            Request::RolesAnywhere(serde_json::from_str::<RolesAnywhereRequest>(text).ok()?)
+        }
+        "ec2-instance-profile" => Request::Ec2InstanceProfile(
+            serde_json::from_str::<Ec2InstanceProfileRequest>(text).ok()?,
+        ),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -396,6 +442,42 @@ mod tests {
         assert_eq!(r.decision, Some(DecisionDoc::Error));
         assert_eq!(r.id, Some(json!(7)));
         assert!(r.error_message.unwrap().contains("not in the loaded data"));
+    }
+
+    #[test]
+    fn requests_read_straight_from_text_match_requests_read_as_values() {
+        for text in [
+            r#"{"kind":"assume-role","id":"a","caller":"arn:aws:iam::111111111111:user/bob","role":"R","tags":[{"Key":"k","Value":"v"}],"context":{"aws:SourceIp":"10.0.0.1","x":["a","b"]}}"#,
+            r#"{"id":3,"role":"R","kind":"ec2-instance-profile","now":"2026-11-24T08:00:00Z"}"#,
+            r#"{"kind":"authorize","principal":{"arn":"arn:aws:iam::111111111111:user/bob"},"action":"s3:GetObject"}"#,
+            r#"{"kind":"assume-role-web-identity","role":"R","token_claims":{"iss":"x","aud":["a"],"iss":"y"}}"#,
+        ] {
+            let v: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                typed_request(text),
+                Some(Request::from_value(v).unwrap()),
+                "{text}"
+            );
+        }
+        // Whatever the typed reading cannot take is left to the value path, which says why.
+        for text in [
+            r#"{"kind":"assume-role","role":"a","role":"b"}"#,
+            r#"{"kind":"assume-role","duration_seconds":"x"}"#,
+            r#"{"kind":"assume"}"#,
+            r#"{"kind":7}"#,
+            r#"{"role":"x"}"#,
+            r#"[1]"#,
+        ] {
+            assert_eq!(typed_request(text), None, "{text}");
+        }
+        let inv = Kit::new().build();
+        let sim = Simulator::new(&inv);
+        let now = Utc::now();
+        let text = r#"{"id":9,"kind":"assume-role","role":"a","role":"b","caller":"arn:aws:iam::111111111111:user/ghost"}"#;
+        assert_eq!(
+            sim.simulate_valid_json(text, now),
+            sim.simulate_value(serde_json::from_str(text).unwrap(), now)
+        );
     }
 
     #[test]

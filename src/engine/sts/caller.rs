@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::engine::arn::{Arn, is_account_id};
+use crate::engine::arn::{ArnRef, is_account_id};
 use crate::engine::model::{Inventory, Role, User};
 use crate::engine::sts::request::{CallerCredentials, CallerSessionDoc, SessionOrigin};
 use crate::engine::sts::session::assumed_role_arn;
@@ -134,8 +134,8 @@ fn infer_credentials(arn: &str, session: Option<&CallerSessionDoc>) -> CallerCre
     if is_account_id(arn) {
         return CallerCredentials::Root;
     }
-    match Arn::parse(arn) {
-        Ok(a) => match (a.service.as_str(), a.resource_type()) {
+    match ArnRef::parse(arn) {
+        Ok(a) => match (a.service, a.resource_type()) {
             ("iam", "root") => CallerCredentials::Root,
             ("sts", "federated-user") => CallerCredentials::FederatedUser,
             ("sts", "assumed-role") | ("iam", "role") => CallerCredentials::AssumedRoleSession,
@@ -184,27 +184,31 @@ pub fn classify(
             notes,
         });
     }
+    let root_text;
     let parsed = if is_account_id(caller) {
-        Arn::parse(&format!("arn:aws:iam::{caller}:root"))
+        root_text = format!("arn:aws:iam::{caller}:root");
+        ArnRef::parse(&root_text)
     } else {
-        Arn::parse(caller)
+        ArnRef::parse(caller)
     }
     .map_err(|_| CallerError::Unrecognised(caller.to_owned()))?;
-    let account = parsed.account.clone();
-    let partition = parsed.partition.clone();
-    let root_arn = format!("arn:{partition}:iam::{account}:root");
+    let account = parsed.account.to_owned();
+    let partition = parsed.partition.to_owned();
     match credentials {
-        CallerCredentials::Root => Ok(Caller {
-            kind: CallerKind::Root,
-            credentials,
-            arn: root_arn.clone(),
-            principal_arn: root_arn,
-            account,
-            partition,
-            session: session.cloned(),
-            chaining: false,
-            notes,
-        }),
+        CallerCredentials::Root => {
+            let root_arn = ["arn:", &partition, ":iam::", &account, ":root"].concat();
+            Ok(Caller {
+                kind: CallerKind::Root,
+                credentials,
+                arn: root_arn.clone(),
+                principal_arn: root_arn,
+                account,
+                partition,
+                session: session.cloned(),
+                chaining: false,
+                notes,
+            })
+        }
         CallerCredentials::FederatedUser => Ok(Caller {
             kind: CallerKind::FederatedUser,
             credentials,

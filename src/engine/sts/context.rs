@@ -18,41 +18,44 @@ use crate::engine::sts::session::upsert_tag;
 /// `aws:CurrentTime` text: RFC 3339 in UTC with whole seconds.
 #[must_use]
 pub fn time_text(t: DateTime<Utc>) -> String {
-    let mut s = String::with_capacity(20);
-    if push_rfc3339_seconds(&mut s, t) {
-        s.push('Z');
-        s
-    } else {
-        t.to_rfc3339_opts(SecondsFormat::Secs, true)
+    match rfc3339_seconds(t) {
+        Some(b) => {
+            let mut s = String::with_capacity(20);
+            s.push_str(rfc3339_str(&b));
+            s.push('Z');
+            s
+        }
+        None => t.to_rfc3339_opts(SecondsFormat::Secs, true),
     }
 }
 
-/// Writes `YYYY-MM-DDTHH:MM:SS` for years 0 to 9999 outside a leap second (what chrono's
-/// RFC 3339 writer prints then, without its formatting machinery); false otherwise.
-pub(crate) fn push_rfc3339_seconds(out: &mut String, t: DateTime<Utc>) -> bool {
+/// The ASCII text of [`rfc3339_seconds`].
+pub(crate) fn rfc3339_str(b: &[u8; 19]) -> &str {
+    std::str::from_utf8(b).unwrap_or_default()
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` as bytes for years 0 to 9999 outside a leap second (what chrono's
+/// RFC 3339 writer prints then, without its formatting machinery); `None` otherwise.
+pub(crate) fn rfc3339_seconds(t: DateTime<Utc>) -> Option<[u8; 19]> {
     use chrono::{Datelike, Timelike};
     let year = t.year();
     if !(0..=9999).contains(&year) || t.nanosecond() >= 1_000_000_000 {
-        return false;
+        return None;
     }
-    let fields: [(u32, u32, Option<char>); 6] = [
-        (year.unsigned_abs(), 4, Some('-')),
-        (t.month(), 2, Some('-')),
-        (t.day(), 2, Some('T')),
-        (t.hour(), 2, Some(':')),
-        (t.minute(), 2, Some(':')),
-        (t.second(), 2, None),
-    ];
-    for (n, width, sep) in fields {
-        for i in (0..width).rev() {
-            let d = (n / 10u32.pow(i)) % 10;
-            out.push(char::from(b'0' + u8::try_from(d).unwrap_or(0)));
-        }
-        if let Some(c) = sep {
-            out.push(c);
-        }
-    }
-    true
+    let mut b = *b"0000-00-00T00:00:00";
+    let two = |b: &mut [u8; 19], at: usize, n: u32| {
+        b[at] = b'0' + u8::try_from(n / 10 % 10).unwrap_or(0);
+        b[at + 1] = b'0' + u8::try_from(n % 10).unwrap_or(0);
+    };
+    let y = year.unsigned_abs();
+    two(&mut b, 0, y / 100);
+    two(&mut b, 2, y % 100);
+    two(&mut b, 5, t.month());
+    two(&mut b, 8, t.day());
+    two(&mut b, 11, t.hour());
+    two(&mut b, 14, t.minute());
+    two(&mut b, 17, t.second());
+    Some(b)
 }
 
 /// `prefix` followed by `key` (`aws:PrincipalTag/` and a tag key).
@@ -254,7 +257,7 @@ pub fn inherited_transitive(caller: &Caller) -> Vec<TagDoc> {
 /// for speed may leave it out.
 #[derive(Debug, Clone, Default)]
 pub struct KeyFilter {
-    keys: HashSet<String>,
+    keys: HashSet<String, foldhash::fast::RandomState>,
     prefixes: Vec<String>,
 }
 
@@ -370,7 +373,7 @@ impl<'f> ContextBuilder<'f> {
     #[must_use]
     pub fn new(filter: Option<&'f KeyFilter>) -> Self {
         Self {
-            ctx: RequestContext::with_capacity(32),
+            ctx: RequestContext::with_capacity(28),
             filter,
             buf: String::with_capacity(64),
         }
@@ -380,7 +383,12 @@ impl<'f> ContextBuilder<'f> {
     pub fn wants(&mut self, key: &str) -> bool {
         let Some(f) = self.filter else { return true };
         self.buf.clear();
-        self.buf.extend(key.chars().flat_map(char::to_lowercase));
+        if key.is_ascii() {
+            self.buf.push_str(key);
+            self.buf.make_ascii_lowercase();
+        } else {
+            self.buf.extend(key.chars().flat_map(char::to_lowercase));
+        }
         f.reads(&self.buf)
     }
 
@@ -423,13 +431,13 @@ mod tests {
             "1970-01-01T00:00:00.5Z",
             "9999-12-31T23:59:59.999999999Z",
             "2024-02-29T12:34:56.000123Z",
+            "1987-06-15T13:47:38Z",
+            "0999-10-05T03:09:07Z",
         ] {
             let t: DateTime<Utc> = t.parse().unwrap();
             assert_eq!(time_text(t), t.to_rfc3339_opts(SecondsFormat::Secs, true));
-            let mut s = String::new();
-            if t.timestamp_subsec_nanos() == 0 && push_rfc3339_seconds(&mut s, t) {
-                s.push_str("+00:00");
-                assert_eq!(s, t.to_rfc3339());
+            if let Some(b) = rfc3339_seconds(t).filter(|_| t.timestamp_subsec_nanos() == 0) {
+                assert_eq!(format!("{}+00:00", rfc3339_str(&b)), t.to_rfc3339());
             }
         }
     }

@@ -30,15 +30,28 @@ pub struct SimulatedCredentials {
 /// The prefix of every simulated access key id.
 pub const SIMULATED_KEY_PREFIX: &str = "ASIASIMULATED";
 
-fn fnv(parts: &[&str]) -> u64 {
+fn fnv(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in parts {
-        for b in p.bytes().chain(std::iter::once(0)) {
+        for &b in p.iter().chain(std::iter::once(&0)) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
     }
     h
+}
+
+/// Appends the low `digits` hex digits of `n` (upper or lower case).
+fn push_hex(out: &mut String, n: u64, digits: u32, upper: bool) {
+    let table: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    for i in (0..digits).rev() {
+        let nibble = usize::try_from((n >> (4 * i)) & 0xF).unwrap_or(0);
+        out.push(char::from(table[nibble]));
+    }
 }
 
 impl SimulatedCredentials {
@@ -49,23 +62,38 @@ impl SimulatedCredentials {
         issued_at: DateTime<Utc>,
         expiration: DateTime<Utc>,
     ) -> Self {
-        // chrono's `to_rfc3339`, written directly in the usual case of whole seconds.
-        let mut issued = String::with_capacity(25);
-        if issued_at.timestamp_subsec_nanos() == 0
-            && crate::engine::sts::context::push_rfc3339_seconds(&mut issued, issued_at)
+        // Hashed with the issue time as chrono's `to_rfc3339` writes it, written directly in
+        // the usual case of whole seconds.
+        let h = match crate::engine::sts::context::rfc3339_seconds(issued_at)
+            .filter(|_| issued_at.timestamp_subsec_nanos() == 0)
         {
-            issued.push_str("+00:00");
-        } else {
-            issued = issued_at.to_rfc3339();
-        }
-        let h = fnv(&[assumed_role_id, &issued]);
-        let suffix = format!("{:07X}", h & 0x0FFF_FFFF);
+            Some(b) => {
+                let mut text = [0u8; 25];
+                text[..19].copy_from_slice(&b);
+                text[19..].copy_from_slice(b"+00:00");
+                fnv(&[assumed_role_id.as_bytes(), &text])
+            }
+            None => fnv(&[
+                assumed_role_id.as_bytes(),
+                issued_at.to_rfc3339().as_bytes(),
+            ]),
+        };
+        let mut access_key_id = String::with_capacity(SIMULATED_KEY_PREFIX.len() + 7);
+        access_key_id.push_str(SIMULATED_KEY_PREFIX);
+        push_hex(&mut access_key_id, h & 0x0FFF_FFFF, 7, true);
+        const SECRET: &str = "rolescope-simulated-secret-not-valid-";
+        let mut secret_access_key = String::with_capacity(SECRET.len() + 16);
+        secret_access_key.push_str(SECRET);
+        push_hex(&mut secret_access_key, h, 16, false);
         Self {
-            access_key_id: format!("{SIMULATED_KEY_PREFIX}{}", &suffix[..7]),
-            secret_access_key: format!("rolescope-simulated-secret-not-valid-{h:016x}"),
-            session_token: format!(
-                "rolescope-simulated-session-token-for-{assumed_role_id}-not-accepted-by-aws"
-            ),
+            access_key_id,
+            secret_access_key,
+            session_token: [
+                "rolescope-simulated-session-token-for-",
+                assumed_role_id,
+                "-not-accepted-by-aws",
+            ]
+            .concat(),
             expiration,
         }
     }
@@ -148,13 +176,23 @@ impl Session {
 /// not part of it (IAM-RULES §1.4).
 #[must_use]
 pub fn assumed_role_arn(partition: &str, account: &str, role_name: &str, session: &str) -> String {
-    format!("arn:{partition}:sts::{account}:assumed-role/{role_name}/{session}")
+    [
+        "arn:",
+        partition,
+        ":sts::",
+        account,
+        ":assumed-role/",
+        role_name,
+        "/",
+        session,
+    ]
+    .concat()
 }
 
 /// `<RoleId>:<session>` (IAM-RULES §1.4).
 #[must_use]
 pub fn assumed_role_id(role_id: &str, session: &str) -> String {
-    format!("{role_id}:{session}")
+    [role_id, ":", session].concat()
 }
 
 /// `issued_at + seconds`, saturating instead of overflowing.
@@ -261,6 +299,35 @@ mod tests {
             c,
             SimulatedCredentials::for_session("AROAX:s", t, expiry(t, 3600))
         );
+    }
+
+    #[test]
+    fn simulated_credentials_are_the_documented_text_of_the_id_and_issue_time() {
+        // The strings as first defined: a hash of the id and the issue time in chrono's
+        // `to_rfc3339`, printed with `format!`; written by hand now, they must not change.
+        for at in [
+            "2026-11-24T08:00:00Z",
+            "2026-11-24T08:00:00.25Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+        ] {
+            let t = DateTime::parse_from_rfc3339(at)
+                .unwrap()
+                .with_timezone(&Utc);
+            let id = "AROARZPUZDIKGIY4UB5F2:alice-session";
+            let h = fnv(&[id.as_bytes(), t.to_rfc3339().as_bytes()]);
+            let suffix = format!("{:07X}", h & 0x0FFF_FFFF);
+            let c = SimulatedCredentials::for_session(id, t, expiry(t, 900));
+            assert_eq!(c.access_key_id, format!("ASIASIMULATED{}", &suffix[..7]));
+            assert_eq!(
+                c.secret_access_key,
+                format!("rolescope-simulated-secret-not-valid-{h:016x}")
+            );
+            assert_eq!(
+                c.session_token,
+                format!("rolescope-simulated-session-token-for-{id}-not-accepted-by-aws")
+            );
+        }
     }
 
     #[test]
