@@ -182,3 +182,81 @@ fn repeated_queries_give_the_same_answers_as_the_first() {
         "a fresh graph gives the same reach"
     );
 }
+
+/// Every simple path of at most `depth` working hops from `from` to `to`, by plain
+/// depth-first enumeration over `edges_from` (no pruning), as (from, to) pairs.
+fn all_simple_paths(
+    g: &TrustGraph,
+    from: rolescope::engine::graph::NodeId,
+    to: rolescope::engine::graph::NodeId,
+    depth: usize,
+) -> std::collections::BTreeSet<Vec<(u32, u32)>> {
+    fn walk(
+        g: &TrustGraph,
+        node: rolescope::engine::graph::NodeId,
+        to: rolescope::engine::graph::NodeId,
+        depth: usize,
+        stack: &mut Vec<(u32, u32)>,
+        out: &mut std::collections::BTreeSet<Vec<(u32, u32)>>,
+    ) {
+        if stack.len() >= depth {
+            return;
+        }
+        for e in g.edges_from(node).into_iter().filter(|e| e.works()) {
+            let hop = (e.from.0, e.to.0);
+            if e.to == to {
+                let mut p = stack.clone();
+                p.push(hop);
+                out.insert(p);
+            } else if e.to.0 != stack.first().map_or(node.0, |h| h.0)
+                && !stack.iter().any(|h| h.1 == e.to.0)
+            {
+                stack.push(hop);
+                walk(g, e.to, to, depth, stack, out);
+                stack.pop();
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    walk(g, from, to, depth, &mut Vec::new(), &mut out);
+    out
+}
+
+#[test]
+fn paths_skip_only_principals_that_cannot_lead_to_the_target_demo() {
+    let g = TrustGraph::build(
+        Arc::new(rolescope::engine::load::load_demo().unwrap()),
+        Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap(),
+    );
+    let starts: Vec<_> = (0..g.nodes.len() as u32)
+        .map(rolescope::engine::graph::NodeId)
+        .filter(|n| {
+            matches!(
+                g.node(*n).kind,
+                rolescope::engine::graph::NodeKind::User | rolescope::engine::graph::NodeKind::Role
+            )
+        })
+        .collect();
+    let mut compared = 0;
+    for &from in &starts {
+        for &to in starts
+            .iter()
+            .filter(|n| g.node(**n).kind == rolescope::engine::graph::NodeKind::Role)
+        {
+            if from == to {
+                continue;
+            }
+            let expected = all_simple_paths(&g, from, to, 4);
+            let got = g.paths(from, to, 4);
+            assert!(!got.truncated);
+            let got: std::collections::BTreeSet<Vec<(u32, u32)>> = got
+                .paths
+                .iter()
+                .map(|p| p.hops.iter().map(|e| (e.from.0, e.to.0)).collect())
+                .collect();
+            assert_eq!(got, expected, "{} -> {}", g.node(from).id, g.node(to).id);
+            compared += usize::from(!expected.is_empty());
+        }
+    }
+    assert!(compared >= 20, "only {compared} pairs with a path");
+}

@@ -596,6 +596,7 @@ impl TrustGraph {
             &mut on_path,
             &mut found,
             &mut truncated,
+            &mut HashMap::new(),
         );
         found.sort_by_key(Vec::len);
         let paths: Vec<Path> = found.into_iter().map(|h| self.path(h)).collect();
@@ -612,6 +613,31 @@ impl TrustGraph {
         }
     }
 
+    /// True when some walk of at most `hops` working hops leads from `node` to `to`
+    /// (revisits allowed, so a `false` rules out every simple path too); memoised in `leads`.
+    fn leads_to(
+        &self,
+        node: NodeId,
+        to: NodeId,
+        hops: usize,
+        leads: &mut HashMap<(NodeId, usize), bool>,
+    ) -> bool {
+        if hops == 0 {
+            return false;
+        }
+        if let Some(&known) = leads.get(&(node, hops)) {
+            return known;
+        }
+        let out = self.out_edges(node);
+        let yes = out.iter().any(|e| e.works() && e.to == to)
+            || (hops > 1
+                && out
+                    .iter()
+                    .any(|e| e.works() && self.leads_to(e.to, to, hops - 1, leads)));
+        leads.insert((node, hops), yes);
+        yes
+    }
+
     #[expect(
         clippy::too_many_arguments,
         reason = "the depth-first walk's state, kept out of a struct for clarity"
@@ -625,6 +651,7 @@ impl TrustGraph {
         on_path: &mut HashSet<NodeId>,
         found: &mut Vec<Vec<Arc<Edge>>>,
         truncated: &mut bool,
+        leads: &mut HashMap<(NodeId, usize), bool>,
     ) {
         if stack.len() >= depth || *truncated {
             return;
@@ -645,9 +672,14 @@ impl TrustGraph {
             if on_path.contains(&next) {
                 continue;
             }
+            // Only principals that lead to `to` in the hops left are worth walking from.
+            let left = depth - stack.len() - 1;
+            if !self.leads_to(next, to, left, leads) {
+                continue;
+            }
             on_path.insert(next);
             stack.push(Arc::clone(e));
-            self.dfs(next, to, depth, stack, on_path, found, truncated);
+            self.dfs(next, to, depth, stack, on_path, found, truncated, leads);
             stack.pop();
             on_path.remove(&next);
         }
