@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::engine::arn::{Arn, is_account_id};
+use crate::engine::arn::{Arn, ArnRef, is_account_id};
 
 /// The kind of principal, as AWS classifies the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -132,20 +132,30 @@ impl Principal {
     /// A session of the role `role_arn` (with its path) named `session_name`.
     #[must_use]
     pub fn role_session(role_arn: &str, session_name: &str) -> Self {
-        let parsed = Arn::parse(role_arn).ok();
+        let parsed = ArnRef::parse(role_arn).ok();
         let (partition, account, name, path_slr) = match &parsed {
             Some(a) => (
-                a.partition.as_str(),
-                a.account.clone(),
-                a.resource_name().to_owned(),
+                a.partition,
+                a.account,
+                a.resource.rsplit('/').next().unwrap_or(a.resource),
                 a.resource.starts_with("role/aws-service-role/"),
             ),
-            None => ("aws", String::new(), role_arn.to_owned(), false),
+            None => ("aws", "", role_arn, false),
         };
         let mut p = Self::base(
             PrincipalType::AssumedRole,
-            format!("arn:{partition}:sts::{account}:assumed-role/{name}/{session_name}"),
-            Some(account),
+            [
+                "arn:",
+                partition,
+                ":sts::",
+                account,
+                ":assumed-role/",
+                name,
+                "/",
+                session_name,
+            ]
+            .concat(),
+            Some(account.to_owned()),
         );
         p.role_arn = Some(role_arn.to_owned());
         p.session_name = Some(session_name.to_owned());

@@ -1015,15 +1015,12 @@ impl<'a> Simulator<'a> {
         );
 
         // 9. The session.
-        let passed_session_tags = req.tags.clone();
         let session = if checks.findings.is_empty() {
             let session_name = req.role_session_name.clone().unwrap_or_default();
             let mut notes = Vec::new();
             if mfa_used || caller.session.as_ref().is_some_and(|s| s.mfa_authenticated) {
                 notes.push("MFA was used to get this session, but AssumeRole credentials carry no MFA information into later requests, as the IAM User Guide documents (IAM-RULES §3.4, §9.2): aws:MultiFactorAuthPresent is false for this session's own requests".to_owned());
             }
-            let mut session_tags_all = inherited.clone();
-            session_tags_all.extend(passed_session_tags.iter().cloned());
             Some(build_session(
                 role,
                 &session_name,
@@ -1031,7 +1028,7 @@ impl<'a> Simulator<'a> {
                 duration,
                 SessionBits {
                     inherited: &inherited,
-                    passed: &passed_session_tags,
+                    passed: &req.tags,
                     transitive: merge_transitive_keys(
                         &caller
                             .session
