@@ -2,18 +2,17 @@
 //! statements, with conditions, wildcards and a policy variable), and the same request
 //! against 10,000 roles. Figures go to BENCHMARKS.md.
 //!
-//! Time is the benchmark thread's CPU time (user + system, from `/proc/thread-self/stat`),
-//! not wall time: on a shared machine the wall clock also counts the time other processes
-//! hold the core, while "decisions per second on one core" is about the CPU time spent.
-//! Samples are long (flat sampling, about a second each) so the 10 ms resolution of the
-//! counter stays below 1%. `ROLESCOPE_BENCH_WALL=1` measures wall time instead.
+//! Time is the benchmark thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`, nanosecond
+//! resolution, see `common/cpu.rs`), not wall time: on a shared machine the wall clock also
+//! counts the time other processes hold the core, while "decisions per second on one core"
+//! is about the CPU time spent. `ROLESCOPE_BENCH_WALL=1` measures wall time instead.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark set-up")]
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::measurement::{Measurement, WallTime};
 use criterion::{Criterion, SamplingMode, Throughput};
 use rolescope::engine::policy::document::PolicyDocument;
 use rolescope::engine::policy::{
@@ -21,100 +20,8 @@ use rolescope::engine::policy::{
 };
 use serde_json::{Value, json};
 
-/// CPU time of the calling thread, in nanoseconds (10 ms resolution).
-struct ThreadCpuTime;
-
-fn thread_cpu_nanos() -> u64 {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start after the last `)`.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 after the name.
-    (ticks(11) + ticks(12)) * 10_000_000
-}
-
-struct NanosFormatter;
-
-impl ValueFormatter for NanosFormatter {
-    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
-        let (div, unit) = if typical < 1e3 {
-            (1.0, "ns")
-        } else if typical < 1e6 {
-            (1e3, "µs")
-        } else if typical < 1e9 {
-            (1e6, "ms")
-        } else {
-            (1e9, "s")
-        };
-        for v in values {
-            *v /= div;
-        }
-        unit
-    }
-
-    fn scale_throughputs(
-        &self,
-        typical: f64,
-        throughput: &Throughput,
-        values: &mut [f64],
-    ) -> &'static str {
-        let elems = match throughput {
-            Throughput::Elements(n) => *n as f64,
-            _ => 1.0,
-        };
-        let per_sec = elems * 1e9 / typical;
-        let (div, unit) = if per_sec < 1e3 {
-            (1.0, "elem/s")
-        } else if per_sec < 1e6 {
-            (1e3, "Kelem/s")
-        } else {
-            (1e6, "Melem/s")
-        };
-        for v in values {
-            *v = elems * 1e9 / *v / div;
-        }
-        unit
-    }
-
-    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
-        "ns"
-    }
-}
-
-impl Measurement for ThreadCpuTime {
-    type Intermediate = u64;
-    type Value = u64;
-
-    fn start(&self) -> u64 {
-        thread_cpu_nanos()
-    }
-
-    fn end(&self, start: u64) -> u64 {
-        thread_cpu_nanos().saturating_sub(start)
-    }
-
-    fn add(&self, a: &u64, b: &u64) -> u64 {
-        a + b
-    }
-
-    fn zero(&self) -> u64 {
-        0
-    }
-
-    fn to_f64(&self, v: &u64) -> f64 {
-        *v as f64
-    }
-
-    fn formatter(&self) -> &dyn ValueFormatter {
-        &NanosFormatter
-    }
-}
+#[path = "common/cpu.rs"]
+mod cpu;
 
 fn named(name: &str, v: &Value) -> NamedPolicy {
     let p = PolicyDocument::from_value(v);
@@ -228,10 +135,9 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
     let input = input_for(0, 0);
     assert_eq!(evaluate(&input).outcome, Outcome::Allow);
     let mut g = c.benchmark_group("evaluate");
-    g.sampling_mode(SamplingMode::Flat);
-    g.sample_size(10);
+    g.sample_size(30);
     g.warm_up_time(Duration::from_secs(1));
-    g.measurement_time(Duration::from_secs(10));
+    g.measurement_time(Duration::from_secs(5));
     g.throughput(Throughput::Elements(1));
     // Baseline in the same run: a role with no policy at all (the fixed cost of a decision).
     let mut empty = input_for(0, 0);
@@ -345,7 +251,7 @@ fn main() {
         c.final_summary();
     } else {
         let mut c = Criterion::default()
-            .with_measurement(ThreadCpuTime)
+            .with_measurement(cpu::Cpu::THREAD)
             .configure_from_args();
         bench(&mut c);
         c.final_summary();

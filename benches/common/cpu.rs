@@ -57,11 +57,27 @@ impl ValueFormatter for Nanos {
 
     fn scale_throughputs(
         &self,
-        _typical: f64,
-        _throughput: &Throughput,
-        _values: &mut [f64],
+        typical: f64,
+        throughput: &Throughput,
+        values: &mut [f64],
     ) -> &'static str {
-        "elem"
+        // Elements per CPU second: "decisions per second on one core".
+        let elems = match throughput {
+            Throughput::Elements(n) => *n as f64,
+            _ => 1.0,
+        };
+        let per_sec = elems * 1e9 / typical;
+        let (div, unit) = if per_sec < 1e3 {
+            (1.0, "elem/s cpu")
+        } else if per_sec < 1e6 {
+            (1e3, "Kelem/s cpu")
+        } else {
+            (1e6, "Melem/s cpu")
+        };
+        for v in values {
+            *v = elems * 1e9 / *v / div;
+        }
+        unit
     }
 
     fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {

@@ -169,8 +169,12 @@ pub struct RequestView<'a> {
     /// applies to it).
     pub has_boundary: bool,
     pub context: &'a RequestContext,
-    /// A buffer for resolving policy variables, reused across the statements of a request.
-    pub scratch: Cell<String>,
+}
+
+thread_local! {
+    /// A buffer for resolving policy variables in resource patterns, reused across the
+    /// statements and requests a thread evaluates (no allocation per decision).
+    static SCRATCH: Cell<String> = const { Cell::new(String::new()) };
 }
 
 /// One bit standing for a (lowercase) service prefix in 64-bit service masks. Different
@@ -413,7 +417,7 @@ impl ResourceMatcher {
                     if !resource.starts_with(prefix.text.as_str()) {
                         return false;
                     }
-                    let mut text = req.scratch.take();
+                    let mut text = SCRATCH.take();
                     text.clear();
                     let hit = match t.resolve_glob_into(req.context, missing, &mut text) {
                         None => false,
@@ -431,7 +435,7 @@ impl ResourceMatcher {
                                 })
                         }
                     };
-                    req.scratch.set(text);
+                    SCRATCH.set(text);
                     hit
                 }
             });

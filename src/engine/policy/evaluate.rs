@@ -272,15 +272,23 @@ fn service_of(action_lower: &str) -> &str {
     action_lower.split(':').next().unwrap_or("")
 }
 
+thread_local! {
+    static ACTION_BUFFER: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
 /// Evaluates a request as AWS would. Never panics; statements that cannot match (missing
 /// `Effect`, unknown operator, …) simply do not apply — `policy::validate` reports them.
 #[must_use]
 pub fn evaluate(input: &EvaluationInput) -> Decision {
-    let action_lower = if input.action.is_ascii() {
-        input.action.to_ascii_lowercase()
+    // The lowercased action goes into a buffer the thread keeps (no allocation per decision).
+    let mut action_lower = ACTION_BUFFER.take();
+    action_lower.clear();
+    if input.action.is_ascii() {
+        action_lower.push_str(&input.action);
+        action_lower.make_ascii_lowercase();
     } else {
-        input.action.to_lowercase()
-    };
+        action_lower.push_str(&input.action.to_lowercase());
+    }
     let principal = &input.principal;
     let kind = principal.kind;
     let iam = kind.is_iam_identity();
@@ -297,7 +305,6 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
             principal,
             has_boundary: input.permissions_boundary.is_some(),
             context: &input.context,
-            scratch: std::cell::Cell::new(String::new()),
         },
         missing: Vec::new(),
         matched: Vec::with_capacity(8),
@@ -474,14 +481,20 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
         _ => {}
     }
 
-    let mut missing = ev.missing;
+    let Evaluator {
+        mut missing,
+        matched,
+        mut notes,
+        ..
+    } = ev;
+    ACTION_BUFFER.set(action_lower);
     if missing.len() > 1 {
         missing.sort_by_key(|k| k.to_lowercase());
         missing.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     }
     let message = match &reason {
         Some(why) => {
-            ev.notes.push(why.clone());
+            notes.push(why.clone());
             format!(
                 "{}: {} {} perform: {} on resource: {} because {why}",
                 principal.kind.message_word(),
@@ -495,7 +508,7 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
                 input.resource
             )
         }
-        None => message(input, outcome, deciding, &ev.matched),
+        None => message(input, outcome, deciding, &matched),
     };
     Decision {
         outcome,
@@ -504,11 +517,11 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
         action: input.action.clone(),
         resource: input.resource.clone(),
         same_account,
-        matched_statements: ev.matched,
+        matched_statements: matched,
         layers,
         missing_context_keys: missing,
         message,
-        notes: ev.notes,
+        notes,
     }
 }
 
