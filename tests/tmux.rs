@@ -5,7 +5,9 @@
 //! capture, cursor shown, cooked mode) on every way out: `q`, Ctrl-C, SIGTERM and SIGHUP
 //! (ending with the conventional status, 128 + the signal), around Ctrl-Z and SIGTSTP (and
 //! taken again, fully redrawn, on SIGCONT). Resizing down to 20×6 and back, and pasting or
-//! typing thousands of characters at once, leave it responsive.
+//! typing thousands of characters at once, leave it responsive. The path view and the
+//! external-access findings open, simulate a hop and open a role as they do in the tests of
+//! the state.
 //!
 //! Each test runs its own tmux server (`-L`), and the tests of this file take turns: on a
 //! loaded machine, several debug builds starting at once were what made the waits run out.
@@ -302,6 +304,42 @@ fn search_open_simulate_watch_chain_and_quit_in_a_real_terminal() {
     pane.wait_for("ACTIVE   maria.garcia → OpsEntry → ProdOp");
     pane.wait_for("you: ProdOperations");
     // Quit; the shell gets its terminal back.
+    pane.keys(&["q"]);
+    pane.assert_exited_and_restored(0);
+}
+
+#[test]
+fn paths_and_external_access_open_simulate_a_hop_and_quit_in_a_real_terminal() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let pane = Pane::start("paths", &shell_around_binary());
+    pane.wait_for_list();
+    // How does maria.garcia get to ProdOperations?
+    pane.keys(&["2", "/"]);
+    pane.text("maria.garcia");
+    pane.wait_for("▶ maria.garcia");
+    pane.keys(&["Enter", "V"]);
+    pane.wait_for("Paths from maria.garcia: pick the role to reach");
+    pane.text("ProdOperations");
+    pane.wait_for("role     arn:aws:iam::222222222222:role/ProdOperations");
+    pane.keys(&["Enter"]);
+    pane.wait_for("1. maria.garcia → OpsEntry → ProdOperations · 2 hop(s) · max 1 h");
+    // The first hop, pre-filled in the form; Esc comes back to the paths.
+    pane.keys(&["a"]);
+    pane.wait_for("Simulate — AssumeRole");
+    pane.keys(&["C-r"]);
+    pane.wait_for("ALLOWED");
+    pane.keys(&["Escape"]);
+    pane.wait_for("2 path(s) within 5 hop(s)");
+    pane.keys(&["Escape", "Escape"]);
+    // External access, and Enter on a finding opens its role.
+    pane.keys(&["1", "X"]);
+    pane.wait_for("finding(s):");
+    pane.keys(&["G"]);
+    pane.wait_for("▶ deputy   legacy-importer-malformed-policy");
+    pane.keys(&["Enter"]);
+    pane.wait_for("legacy-importer-malformed-policy — arn:aws:iam::");
     pane.keys(&["q"]);
     pane.assert_exited_and_restored(0);
 }

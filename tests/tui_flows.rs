@@ -645,24 +645,10 @@ fn the_reach_tree_of_a_user_lists_shortest_paths_first_and_expands_chains() {
     assert!(state.overlay.is_none());
 }
 
-#[test]
-fn from_a_session_the_reach_tree_simulates_a_chained_hop_and_returns_to_the_tree() {
-    let mut state = demo();
-    select_role(&mut state, "OpsEntry");
-    apply_all(&mut state, [Command::Simulate]);
-    pick_caller_and_run(&mut state, "maria.garcia");
-    assert!(matches!(outcome(&state), FormOutcome::Issued { .. }));
-    apply_all(
-        &mut state,
-        [Command::Back, Command::FocusNext, Command::Reach],
-    );
-    assert!(reach_view(&state).title.contains("session"));
-    select_reach_line(&mut state, "ProdOperations");
-    apply_all(&mut state, [Command::Simulate]);
-    assert!(field(&state, FormField::Caller).starts_with("session "));
-    assert_eq!(field(&state, FormField::Role), "ProdOperations");
-    apply_all(&mut state, [Command::Run]);
-    match outcome(&state) {
+/// Runs the open form and checks it chained maria.garcia → OpsEntry → ProdOperations.
+fn run_chained_into_prod_operations(state: &mut AppState) {
+    apply_all(state, [Command::Run]);
+    match outcome(state) {
         FormOutcome::Issued { session } => {
             let s = state.session(session).unwrap();
             assert!(s.issued.chained);
@@ -670,9 +656,37 @@ fn from_a_session_the_reach_tree_simulates_a_chained_hop_and_returns_to_the_tree
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// maria.garcia has a live session of OpsEntry, selected in the Sessions panel.
+fn maria_in_ops_entry() -> AppState {
+    let mut state = demo();
+    select_role(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::Simulate]);
+    pick_caller_and_run(&mut state, "maria.garcia");
+    assert!(matches!(outcome(&state), FormOutcome::Issued { .. }));
+    apply_all(&mut state, [Command::Back, Command::FocusNext]);
+    state
+}
+
+#[test]
+fn from_a_session_the_reach_tree_simulates_a_chained_hop_and_returns_to_the_tree() {
+    let mut state = maria_in_ops_entry();
+    apply_all(&mut state, [Command::Reach]);
+    assert!(reach_view(&state).title.contains("session"));
+    select_reach_line(&mut state, "ProdOperations");
+    apply_all(&mut state, [Command::Simulate]);
+    assert!(field(&state, FormField::Caller).starts_with("session "));
+    assert_eq!(field(&state, FormField::Role), "ProdOperations");
+    run_chained_into_prod_operations(&mut state);
     // Esc closes the form and shows the tree again.
     apply_all(&mut state, [Command::Back]);
     assert!(matches!(state.overlay, Some(Overlay::Reach(_))));
+}
+
+/// The status line's text.
+fn status_text(state: &AppState) -> &str {
+    &state.status.as_ref().expect("a status line").text
 }
 
 #[test]
@@ -680,14 +694,7 @@ fn reach_needs_a_principal() {
     let mut state = demo();
     apply_all(&mut state, [Command::SelectTab(2), Command::Reach]);
     assert!(state.overlay.is_none());
-    assert!(
-        state
-            .status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("reach tree starts from")
-    );
+    assert!(status_text(&state).contains("reach tree starts from"));
 }
 
 fn editor(state: &AppState) -> &rolescope::tui::whatif::EditorView {
@@ -1552,4 +1559,319 @@ fn every_hop_of_every_demo_user_s_reach_tree_simulates_successfully() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The list pane of the open path view or external-access view.
+fn hop_list(state: &AppState) -> &rolescope::tui::state::Pane {
+    match &state.overlay {
+        Some(Overlay::Path(v)) => &v.pane,
+        Some(Overlay::External(p)) => p,
+        other => panic!("no path or external-access view open: {other:?}"),
+    }
+}
+
+/// Moves the open hop list's cursor to the first selectable line containing `text`.
+fn select_listed(state: &mut AppState, text: &str) {
+    apply(state, Command::Top);
+    for _ in 0..200 {
+        let p = hop_list(state);
+        let line: String = p.json[p.rows[p.cursor].0]
+            .iter()
+            .map(|(_, s)| s.as_str())
+            .collect();
+        if line.contains(text) {
+            return;
+        }
+        if p.cursor + 1 == p.rows.len() {
+            break;
+        }
+        apply(state, Command::Down);
+    }
+    panic!("no line with {text} in:\n{}", hop_list(state).raw);
+}
+
+/// Picks `role` in the open path picker.
+fn pick_path_target(state: &mut AppState, role: &str) {
+    assert!(
+        matches!(state.overlay, Some(Overlay::Picker(_))),
+        "the target picker is open: {:?}",
+        state.overlay
+    );
+    apply_all(state, typed(role));
+    apply_all(state, [Command::Open]);
+}
+
+/// Searches the users list for `user` and asks for its paths to `role`.
+fn paths_of_user(state: &mut AppState, user: &str, role: &str) {
+    apply_all(state, [Command::SelectTab(1), Command::StartSearch]);
+    apply_all(state, typed(user));
+    apply_all(state, [Command::AcceptSearch, Command::PathTo]);
+    pick_path_target(state, role);
+}
+
+#[test]
+fn paths_from_a_user_list_every_path_shortest_first_with_badges_and_the_session_cap() {
+    let mut state = demo();
+    paths_of_user(&mut state, "maria.garcia", "ProdOperations");
+    let text = hop_list(&state).raw.clone();
+    assert!(
+        text.contains("── 2 path(s) within 5 hop(s), shortest first ──"),
+        "{text}"
+    );
+    let one = text
+        .find("1. maria.garcia → OpsEntry → ProdOperations · 2 hop(s) · max 1 h")
+        .expect(&text);
+    let two = text
+        .find("2. maria.garcia → BreakGlassAdmin → OpsEntry → ProdOperations · 3 hop(s) · max 1 h")
+        .expect(&text);
+    assert!(one < two, "shortest first");
+    assert!(
+        text.contains("maria.garcia → BreakGlassAdmin  [MFA, MFA age <3600]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("OpsEntry → ProdOperations  [cross-account, chain<=1h]"),
+        "{text}"
+    );
+    // Every hop of both paths is selectable: 2 + 3.
+    assert_eq!(hop_list(&state).rows.len(), 5);
+    assert!(!text.contains("truncated"), "{text}");
+}
+
+#[test]
+fn a_path_hop_opens_the_form_pre_filled_and_esc_returns_to_the_paths() {
+    let mut state = demo();
+    paths_of_user(&mut state, "maria.garcia", "ProdOperations");
+    // The MFA hop of the second path: the form ticks MFA and the call succeeds.
+    select_listed(&mut state, "maria.garcia → BreakGlassAdmin");
+    apply_all(&mut state, [Command::Simulate]);
+    assert_eq!(field(&state, FormField::Role), "BreakGlassAdmin");
+    assert!(field(&state, FormField::Caller).contains("user/people/maria.garcia"));
+    match &state.overlay {
+        Some(Overlay::Simulate(f)) => assert!(f.mfa, "MFA box ticked"),
+        other => panic!("{other:?}"),
+    }
+    apply_all(&mut state, [Command::Run]);
+    assert!(matches!(outcome(&state), FormOutcome::Issued { .. }));
+    apply_all(&mut state, [Command::Back]);
+    assert!(matches!(state.overlay, Some(Overlay::Path(_))));
+    // The chained hop of the first path, once OpsEntry is assumed, calls as its session.
+    select_listed(&mut state, "maria.garcia → OpsEntry");
+    apply_all(&mut state, [Command::Simulate, Command::Run, Command::Back]);
+    select_listed(&mut state, "OpsEntry → ProdOperations");
+    apply_all(&mut state, [Command::Simulate]);
+    assert_eq!(field(&state, FormField::Role), "ProdOperations");
+    assert!(field(&state, FormField::Caller).starts_with("session "));
+    run_chained_into_prod_operations(&mut state);
+    // Enter on a hop opens its role's detail on the main screen.
+    apply_all(&mut state, [Command::Back, Command::Open]);
+    assert!(state.overlay.is_none());
+    let d = state.detail.as_ref().unwrap();
+    assert_eq!(
+        d.subject,
+        Subject::Role(
+            state.inventory.index.role_by_arn["arn:aws:iam::222222222222:role/ProdOperations"]
+        )
+    );
+}
+
+#[test]
+fn no_path_says_why_and_its_nearest_broken_hop_opens_the_form_that_is_refused() {
+    let mut state = demo();
+    paths_of_user(&mut state, "noah.kim", "QAReleaseVerifier");
+    let text = hop_list(&state).raw.clone();
+    assert!(text.contains("── no path within 5 hop(s) ──"), "{text}");
+    assert!(text.contains("why: the trust policy of"), "{text}");
+    assert!(text.contains("identity-based policy refuses"), "{text}");
+    assert!(text.contains("── the nearest broken hop ──"), "{text}");
+    assert!(
+        text.contains("straight from the start: the first hop itself is broken"),
+        "{text}"
+    );
+    assert_eq!(
+        hop_list(&state).rows.len(),
+        1,
+        "the broken hop is selectable"
+    );
+    select_listed(&mut state, "noah.kim → QAReleaseVerifier");
+    apply_all(&mut state, [Command::Simulate]);
+    assert_eq!(field(&state, FormField::Role), "QAReleaseVerifier");
+    assert!(field(&state, FormField::Caller).contains("noah.kim"));
+    apply_all(&mut state, [Command::Run]);
+    match outcome(&state) {
+        FormOutcome::Refused(r) => assert!(
+            r.checks
+                .iter()
+                .any(|c| c.what.contains("identity-based policy")
+                    || c.category.to_string().contains("identity")),
+            "{r:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn paths_from_a_session_chain_from_it_and_are_capped_at_one_hour() {
+    let mut state = maria_in_ops_entry();
+    apply_all(&mut state, [Command::PathTo]);
+    pick_path_target(&mut state, "ProdOperations");
+    let view = match &state.overlay {
+        Some(Overlay::Path(v)) => v.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        view.pane.title.starts_with("Paths from session "),
+        "{}",
+        view.pane.title
+    );
+    assert!(
+        view.pane
+            .raw
+            .contains("1. OpsEntry → ProdOperations · 1 hop(s) · max 1 h"),
+        "{}",
+        view.pane.raw
+    );
+    select_listed(&mut state, "OpsEntry → ProdOperations");
+    apply_all(&mut state, [Command::Simulate]);
+    assert!(field(&state, FormField::Caller).starts_with("session "));
+}
+
+#[test]
+fn paths_are_worked_out_off_the_loop_and_only_the_newest_answer_fills_the_view() {
+    let mut state = demo();
+    apply_all(&mut state, [Command::SelectTab(1), Command::StartSearch]);
+    apply_all(&mut state, typed("maria.garcia"));
+    apply_all(&mut state, [Command::AcceptSearch, Command::PathTo]);
+    apply_all(&mut state, typed("ProdOperations"));
+    let older = graph_jobs(apply(&mut state, Command::Open));
+    assert_eq!(older.len(), 1);
+    assert!(
+        hop_list(&state).json[0][0]
+            .1
+            .starts_with("working out how maria.garcia gets to ProdOperations"),
+        "{:?}",
+        hop_list(&state).json
+    );
+    // V in the path view asks for another role from the same start, replacing the view.
+    apply_all(&mut state, [Command::PathTo]);
+    apply_all(&mut state, typed("etl-stage-two"));
+    let newer = graph_jobs(apply(&mut state, Command::Open));
+    assert!(state.overlay_stack.is_empty(), "the old view was replaced");
+    apply(
+        &mut state,
+        rolescope::tui::access::run_job(older[0].clone()),
+    );
+    assert!(
+        hop_list(&state).json[0][0].1.starts_with("working out"),
+        "the older answer is dropped"
+    );
+    apply(
+        &mut state,
+        rolescope::tui::access::run_job(newer[0].clone()),
+    );
+    let text = hop_list(&state).raw.clone();
+    assert!(
+        text.contains(
+            "1. maria.garcia → OrganizationAccountAccessRole → etl-stage-one → etl-stage-two"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_path_needs_a_principal_and_a_picked_role() {
+    let mut state = demo();
+    apply_all(&mut state, [Command::SelectTab(2), Command::PathTo]);
+    assert!(state.overlay.is_none());
+    assert!(status_text(&state).contains("a path starts from a user"));
+    // Esc in the picker closes it without asking anything.
+    apply_all(&mut state, [Command::SelectTab(0), Command::PathTo]);
+    assert!(matches!(state.overlay, Some(Overlay::Picker(_))));
+    let fx = apply(&mut state, Command::Back);
+    assert!(graph_jobs(fx).is_empty());
+    assert!(state.overlay.is_none());
+    // A query matching nothing chooses nothing.
+    apply_all(&mut state, [Command::PathTo]);
+    apply_all(&mut state, typed("zzzzzzzzqqq"));
+    apply_all(&mut state, [Command::Open]);
+    assert!(matches!(state.overlay, Some(Overlay::Picker(_))));
+}
+
+#[test]
+fn external_access_lists_findings_like_access_analyzer_and_the_confused_deputies() {
+    let mut state = demo();
+    let jobs = graph_jobs(apply(&mut state, Command::External));
+    assert_eq!(jobs.len(), 1);
+    assert!(
+        hop_list(&state).json[0][0]
+            .1
+            .starts_with("working out who outside")
+    );
+    apply(&mut state, rolescope::tui::access::run_job(jobs[0].clone()));
+    let text = hop_list(&state).raw.clone();
+    assert!(
+        text.contains("── 12 finding(s): 9 active · 3 blocked ──"),
+        "{text}"
+    );
+    assert!(
+        text.contains("skylight-cost-monitor (222222222222)")
+            && text.contains("← account 777788889999"),
+        "{text}"
+    );
+    assert!(text.contains("sts:AssumeRoleWithSAML [saml"), "{text}");
+    assert!(text.contains("refused by STS"), "{text}");
+    assert!(
+        text.contains("── confused deputy: 7 role(s) trust a service without aws:SourceAccount or aws:SourceArn ──"),
+        "{text}"
+    );
+    assert!(text.contains("web-app-ec2 (222222222222)"), "{text}");
+    assert!(text.contains("← service ec2.amazonaws.com"), "{text}");
+    // One selectable line per finding and per deputy.
+    assert_eq!(hop_list(&state).rows.len(), 12 + 7);
+}
+
+#[test]
+fn an_external_finding_opens_its_role_and_prefills_the_outside_caller() {
+    let mut state = demo();
+    apply_all(&mut state, [Command::External]);
+    select_listed(&mut state, "skylight-cost-monitor");
+    apply_all(&mut state, [Command::Simulate]);
+    assert_eq!(field(&state, FormField::Role), "skylight-cost-monitor");
+    let caller = field(&state, FormField::Caller);
+    assert!(caller.contains("777788889999"), "{caller}");
+    apply_all(&mut state, [Command::Run]);
+    assert!(
+        matches!(outcome(&state), FormOutcome::Issued { .. }),
+        "{:?}",
+        outcome(&state)
+    );
+    apply_all(&mut state, [Command::Back]);
+    assert!(matches!(state.overlay, Some(Overlay::External(_))));
+    // A confused deputy's hop is its service calling; Enter opens the role.
+    select_listed(&mut state, "web-app-ec2");
+    apply_all(&mut state, [Command::Simulate]);
+    assert_eq!(field(&state, FormField::Role), "web-app-ec2");
+    assert!(field(&state, FormField::Caller).contains("ec2.amazonaws.com"));
+    apply_all(&mut state, [Command::Back, Command::Open]);
+    assert!(state.overlay.is_none());
+    let d = state.detail.as_ref().unwrap();
+    assert!(d.arn.ends_with("/web-app-ec2"), "{}", d.arn);
+}
+
+#[test]
+fn only_the_newest_external_access_answer_is_used() {
+    let mut state = demo();
+    let older = graph_jobs(apply(&mut state, Command::External));
+    apply(&mut state, Command::Back);
+    let newer = graph_jobs(apply(&mut state, Command::External));
+    apply(
+        &mut state,
+        rolescope::tui::access::run_job(older[0].clone()),
+    );
+    assert!(hop_list(&state).json[0][0].1.starts_with("working out"));
+    apply(
+        &mut state,
+        rolescope::tui::access::run_job(newer[0].clone()),
+    );
+    assert!(hop_list(&state).raw.contains("finding(s)"));
 }

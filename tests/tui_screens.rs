@@ -349,6 +349,69 @@ fn reach_tree_marks_the_selection_without_colour() {
     );
 }
 
+/// The paths from `user` to `role`, with the cursor moved `down` hops.
+fn paths(w: u16, h: u16, user: &str, role: &str, down: usize) -> AppState {
+    let mut state = demo(w, h);
+    apply_all(&mut state, [Command::SelectTab(1), Command::StartSearch]);
+    apply_all(&mut state, typed(user));
+    apply_all(&mut state, [Command::AcceptSearch, Command::PathTo]);
+    apply_all(&mut state, typed(role));
+    apply_all(&mut state, [Command::Open]);
+    apply_all(&mut state, std::iter::repeat_n(Command::Down, down));
+    state
+}
+
+#[test]
+fn path_target_picker() {
+    let mut state = demo(120, 30);
+    apply_all(&mut state, [Command::SelectTab(1), Command::StartSearch]);
+    apply_all(&mut state, typed("maria.garcia"));
+    apply_all(&mut state, [Command::AcceptSearch, Command::PathTo]);
+    apply_all(&mut state, typed("prodops"));
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn paths_from_a_user_to_a_role_with_a_hop_selected() {
+    let state = paths(120, 30, "maria.garcia", "ProdOperations", 1);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn paths_none_with_the_reason_and_the_nearest_broken_hop() {
+    let state = paths(120, 30, "noah.kim", "QAReleaseVerifier", 0);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+/// The external-access findings, the cursor moved `down` findings.
+fn external(w: u16, h: u16, down: usize) -> AppState {
+    let mut state = demo(w, h);
+    apply_all(&mut state, [Command::External]);
+    apply_all(&mut state, std::iter::repeat_n(Command::Down, down));
+    state
+}
+
+#[test]
+fn external_access_findings_and_confused_deputies() {
+    let state = external(160, 48, 3);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn external_access_scrolled_to_the_confused_deputies_without_colour() {
+    let mut state = external(120, 30, 15);
+    state.no_color = true;
+    let out = styled(&draw(&state));
+    assert!(out.contains("▶ deputy"), "{out}");
+    assert!(out.contains("confused deputy"), "{out}");
+    for colour in ["Yellow", "Red", "Green", "Cyan", "Blue", "Magenta"] {
+        assert!(
+            !out.contains(colour),
+            "{colour} used under NO_COLOR:\n{out}"
+        );
+    }
+}
+
 /// The built-in editor on ProdDatabaseAdmin's trust policy, its Effect changed to
 /// `effect` and saved.
 fn trust_edited(w: u16, h: u16, effect: &str) -> AppState {
@@ -461,6 +524,9 @@ fn access_and_teaching_screens(w: u16, h: u16) -> Vec<AppState> {
     let mut states = vec![
         who_can_assume(w, h, "ProdDatabaseAdmin", 3),
         reach_tree(w, h),
+        paths(w, h, "maria.garcia", "ProdOperations", 2),
+        paths(w, h, "noah.kim", "QAReleaseVerifier", 0),
+        external(w, h, 5),
         trust_edited(w, h, "Alow"),
         trust_edited(w, h, "Deny"),
         wizard_report(w, h),

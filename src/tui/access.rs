@@ -15,8 +15,8 @@ use std::sync::{Arc, OnceLock};
 use chrono::{DateTime, Utc};
 
 use crate::engine::graph::{
-    ClassGrant, DEFAULT_MAX_DEPTH, Edge, EdgeStatus, NodeId, NodeKind, Path, PrincipalClass, Reach,
-    TrustGraph, WhoCanAssume, WitnessRequest,
+    ClassGrant, DEFAULT_MAX_DEPTH, Edge, EdgeStatus, ExternalAccess, NodeId, NodeKind, Path, Paths,
+    PrincipalClass, Reach, TrustGraph, WhoCanAssume, WitnessRequest,
 };
 use crate::engine::model::Inventory;
 use crate::engine::policy::context::ContextValue;
@@ -46,11 +46,11 @@ pub struct Prefill {
 }
 
 /// A principal's short name for listings: a user or role name, the service, the account.
-fn short(graph: &TrustGraph, n: NodeId) -> String {
+pub(crate) fn short(graph: &TrustGraph, n: NodeId) -> String {
     graph.node(n).name.clone()
 }
 
-fn kind_word(graph: &TrustGraph, n: NodeId) -> &'static str {
+pub(crate) fn kind_word(graph: &TrustGraph, n: NodeId) -> &'static str {
     graph.node(n).kind.word()
 }
 
@@ -67,7 +67,7 @@ pub fn path_text(graph: &TrustGraph, path: &Path) -> String {
     out.join(" → ")
 }
 
-fn badges(edge: &Edge) -> String {
+pub(crate) fn badges(edge: &Edge) -> String {
     let b = edge.badges();
     if b.is_empty() {
         "no conditions".to_owned()
@@ -197,7 +197,7 @@ pub fn claims_field(request: &WitnessRequest) -> String {
     out.join(", ")
 }
 
-fn hop_line(graph: &TrustGraph, edge: &Edge) -> TextLine {
+pub(crate) fn hop_line(graph: &TrustGraph, edge: &Edge) -> TextLine {
     let tok = if edge.works() { Tok::Str } else { Tok::Problem };
     vec![
         (Tok::Plain, "  ".to_owned()),
@@ -243,6 +243,16 @@ pub enum AccessQuery {
         arn: String,
         refresh: bool,
     },
+    /// Every path from a principal or session to a role (its index and ARN).
+    Path {
+        from: ReachFrom,
+        arn: String,
+        role: usize,
+        role_arn: String,
+    },
+    /// Which roles principals outside the loaded accounts can assume, and the confused
+    /// deputies.
+    External,
     /// Who gained or lost access with the what-if edits.
     Diff,
     /// The wizard's checks of one call for one symptom.
@@ -284,6 +294,8 @@ impl Eq for AccessJob {}
 pub enum AccessResult {
     Who(WhoCanAssume),
     Reach(Reach),
+    Paths(Paths),
+    External(ExternalAccess),
     Diff(AccessDiff),
     Diagnosed(Box<Report>),
     /// The principal is not in the graph, or the call cannot be simulated.
@@ -334,6 +346,24 @@ pub fn run_job(job: AccessJob) -> Command {
             };
             (Some(g), r)
         }
+        AccessQuery::Path { arn, role_arn, .. } => {
+            let g = graph();
+            let r = match (g.node_id(arn), g.node_id(role_arn)) {
+                (Some(from), Some(to)) => AccessResult::Paths(g.paths(from, to, DEFAULT_MAX_DEPTH)),
+                (None, _) => {
+                    AccessResult::Missing(format!("`{arn}` is not a principal of the trust graph"))
+                }
+                (_, None) => {
+                    AccessResult::Missing(format!("`{role_arn}` is not a role of the trust graph"))
+                }
+            };
+            (Some(g), r)
+        }
+        AccessQuery::External => {
+            let g = graph();
+            let r = AccessResult::External(g.external_access());
+            (Some(g), r)
+        }
         AccessQuery::Diff => (None, AccessResult::Diff(job.whatif.access_diff())),
         AccessQuery::Diagnose(d) => (
             None,
@@ -355,9 +385,16 @@ pub fn run_job(job: AccessJob) -> Command {
 /// A list pane saying its answer is being worked out.
 #[must_use]
 pub fn who_pending(text: &str) -> Pane {
+    pending_pane("Who can assume (VIA and every hop)", text)
+}
+
+/// A list pane titled `title` holding one line of `text` (the answer is being worked out,
+/// or could not be).
+#[must_use]
+pub fn pending_pane(title: &str, text: &str) -> Pane {
     let line = vec![vec![(Tok::Plain, text.to_owned())]];
     Pane {
-        title: "Who can assume (VIA and every hop)".into(),
+        title: title.to_owned(),
         list: true,
         json: line.clone(),
         plain: line,
@@ -449,6 +486,12 @@ pub fn who_pane(state: &AppState, graph: &TrustGraph, answer: &WhoCanAssume) -> 
             lines.push(vec![(Tok::Problem, format!("    {message}"))]);
         }
     }
+    fill_pane(&mut pane, lines);
+    pane
+}
+
+/// Puts `lines` in a list pane (both readings, and as text for copying).
+pub(crate) fn fill_pane(pane: &mut Pane, lines: Vec<TextLine>) {
     pane.raw = lines
         .iter()
         .map(|l| l.iter().map(|(_, s)| s.as_str()).collect::<String>())
@@ -456,7 +499,6 @@ pub fn who_pane(state: &AppState, graph: &TrustGraph, answer: &WhoCanAssume) -> 
         .join("\n");
     pane.plain.clone_from(&lines);
     pane.json = lines;
-    pane
 }
 
 /// Where a reach tree starts.
@@ -526,6 +568,29 @@ pub fn reach_start(state: &AppState, from: &ReachFrom) -> Result<(String, String
     })
 }
 
+/// When `from` is a simulated session, makes `hop` (a first hop out of its role) a call
+/// by the session itself: role chaining, as the Simulate form will then show.
+pub(crate) fn called_by_session(state: &AppState, from: &ReachFrom, hop: &mut Prefill) {
+    if let ReachFrom::Session(id) = from
+        && let Some(s) = state.session(*id)
+    {
+        hop.caller = Caller::Session { id: *id };
+        hop.caller_label = format!("session {} ({})", s.issued.session_arn, s.chain.join(" → "));
+        hop.note = None;
+    }
+}
+
+/// The longest session the last role of `path` can be given when the path starts at
+/// `from`: a session's first hop is role chaining, capped at one hour.
+pub(crate) fn max_session(from: &ReachFrom, path: &Path) -> u32 {
+    if matches!(from, ReachFrom::Session(_)) {
+        path.max_session_seconds
+            .min(crate::engine::graph::CHAIN_CAP_SECONDS)
+    } else {
+        path.max_session_seconds
+    }
+}
+
 /// Builds the reach tree for `from` from the graph's answer.
 ///
 /// # Errors
@@ -544,21 +609,12 @@ pub fn reach_view(
             continue;
         };
         let mut p = prefill(state, graph, last);
-        if let (ReachFrom::Session(id), Some(p)) = (&from, &mut p)
-            && last.from == root
-            && let Some(s) = state.session(*id)
+        if last.from == root
+            && let Some(p) = &mut p
         {
-            p.caller = Caller::Session { id: *id };
-            p.caller_label = format!("session {} ({})", s.issued.session_arn, s.chain.join(" → "));
-            p.note = None;
+            called_by_session(state, &from, p);
         }
-        let max = if matches!(from, ReachFrom::Session(_)) {
-            r.path
-                .max_session_seconds
-                .min(crate::engine::graph::CHAIN_CAP_SECONDS)
-        } else {
-            r.path.max_session_seconds
-        };
+        let max = max_session(&from, &r.path);
         let line = vec![
             (
                 Tok::Key,

@@ -65,6 +65,11 @@ pub enum Command {
     EndSession,
     /// `v`: the reach tree of the principal or session under the cursor.
     Reach,
+    /// `V`: pick a role and list every path to it from the principal or session under the
+    /// cursor (or the reach tree's start).
+    PathTo,
+    /// `X`: the external-access findings and the confused deputies.
+    External,
     /// `h`/`←` in the reach tree: close the branch (or go to its parent).
     Collapse,
     /// `*` in the reach tree: open every branch.

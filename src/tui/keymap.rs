@@ -19,6 +19,8 @@ pub enum Mode {
     Help,
     Popup,
     Reach,
+    Path,
+    External,
     EditMenu,
     Editor,
     Prompt,
@@ -29,7 +31,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 19] = [
         Self::List,
         Self::Search,
         Self::Detail,
@@ -38,6 +40,8 @@ impl Mode {
         Self::Picker,
         Self::Ask,
         Self::Reach,
+        Self::Path,
+        Self::External,
         Self::EditMenu,
         Self::Editor,
         Self::Prompt,
@@ -62,6 +66,8 @@ impl Mode {
             Self::Help => "Help",
             Self::Popup => "Pop-ups",
             Self::Reach => "Reach tree",
+            Self::Path => "Paths to a role",
+            Self::External => "External access",
             Self::EditMenu => "What-if: which document",
             Self::Editor => "Built-in editor",
             Self::Prompt => "Prompt",
@@ -88,6 +94,9 @@ pub fn mode(state: &AppState) -> Mode {
     match &state.overlay {
         Some(Overlay::Help { .. }) => Mode::Help,
         Some(Overlay::Simulate(f)) if f.picker.is_some() => Mode::Picker,
+        Some(Overlay::Picker(_)) => Mode::Picker,
+        Some(Overlay::Path(_)) => Mode::Path,
+        Some(Overlay::External(_)) => Mode::External,
         Some(Overlay::Simulate(_)) => Mode::Form,
         Some(Overlay::Ask(_)) => Mode::Ask,
         Some(Overlay::Inspect { .. } | Overlay::Message { .. }) => Mode::Popup,
@@ -261,6 +270,40 @@ fn reach_key(help: &'static str) -> Binding {
     b(vec![c('v')], "v", help, false, Command::Reach)
 }
 
+fn path_key(help: &'static str) -> Binding {
+    b(vec![c('V')], "V", help, false, Command::PathTo)
+}
+
+fn external_key() -> Binding {
+    b(
+        vec![c('X')],
+        "X",
+        "external access findings and confused deputies",
+        false,
+        Command::External,
+    )
+}
+
+/// Enter and `a` on a list of hops (paths, external-access findings).
+fn hop_list_keys(enter: &'static str) -> Vec<Binding> {
+    vec![
+        b(
+            vec![k(KeyCode::Enter), c('l'), k(KeyCode::Right)],
+            "Enter",
+            enter,
+            true,
+            Command::Open,
+        ),
+        b(
+            vec![c('a')],
+            "a",
+            "simulate the selected hop, pre-filled",
+            true,
+            Command::Simulate,
+        ),
+    ]
+}
+
 /// What-if keys: edit the role's documents (on a role), and the edits' view.
 fn whatif_keys(on_role: bool) -> Vec<Binding> {
     let mut t = Vec::new();
@@ -332,6 +375,8 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 Command::Simulate,
             ));
             t.push(reach_key("what can this user or role reach? (tree)"));
+            t.push(path_key("paths from this user or role to a role you pick"));
+            t.push(external_key());
             t.extend(whatif_keys(true));
             t.push(b(
                 vec![c('f')],
@@ -465,6 +510,8 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 Command::YankArn,
             ));
             t.push(reach_key("what can this user or role reach? (tree)"));
+            t.push(path_key("paths from this user or role to a role you pick"));
+            t.push(external_key());
             t.extend(whatif_keys(true));
             t.push(b(
                 vec![c('Y')],
@@ -507,6 +554,8 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 Command::Inspect,
             ));
             t.push(reach_key("what can this session reach? (tree)"));
+            t.push(path_key("paths from this session to a role you pick"));
+            t.push(external_key());
             t.extend(whatif_keys(false));
             t.push(b(
                 vec![c('x')],
@@ -713,6 +762,26 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 true,
                 Command::Simulate,
             ));
+            t.push(path_key("paths from the tree's start to a role you pick"));
+            t.extend(movement());
+            t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
+            t.push(esc_key("close"));
+        }
+        Mode::Path => {
+            t.extend(hop_list_keys("open the hop's role"));
+            t.push(b(
+                vec![c('V')],
+                "V",
+                "paths from the same start to another role",
+                true,
+                Command::PathTo,
+            ));
+            t.extend(movement());
+            t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
+            t.push(esc_key("close"));
+        }
+        Mode::External => {
+            t.extend(hop_list_keys("open the finding's role"));
             t.extend(movement());
             t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
             t.push(esc_key("close"));

@@ -246,10 +246,15 @@ impl FormField {
 pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// What a picker chooses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PickerFor {
+    /// The Simulate form's role.
     Role,
+    /// The Simulate form's caller.
     Caller,
+    /// The role a path from this principal or session should lead to (a picker of its
+    /// own, not inside the form).
+    PathTo(crate::tui::access::ReachFrom),
 }
 
 /// A choice offered by a picker.
@@ -359,6 +364,12 @@ pub enum Overlay {
     Wizard(Box<crate::tui::wizard::WizardView>),
     /// The lesson index.
     Lessons(crate::tui::lesson::LessonIndex),
+    /// A picker of its own (the target role of a path).
+    Picker(Box<Picker>),
+    /// Every path from a principal or session to a role, or why there is none.
+    Path(Box<crate::tui::path_view::PathView>),
+    /// The external-access findings and the confused deputies.
+    External(Box<Pane>),
 }
 
 /// A simulated session.
@@ -435,6 +446,10 @@ pub struct Waiting {
     pub diff: Option<u64>,
     /// The wizard waits for its report.
     pub diagnose: Option<u64>,
+    /// The path view waits for its paths.
+    pub path: Option<u64>,
+    /// The external-access view waits for its findings.
+    pub external: Option<u64>,
 }
 
 /// Everything the app knows.

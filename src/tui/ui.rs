@@ -9,6 +9,7 @@ pub mod entity_list;
 pub mod glossary;
 pub mod header;
 pub mod help;
+pub mod hops;
 pub mod inspect;
 pub mod lesson;
 pub mod lessons;
@@ -177,6 +178,11 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
         None => {}
         Some(Overlay::Help { scroll }) => help::render(frame, area, *scroll, theme),
         Some(Overlay::Reach(view)) => reach::render(frame, area, view, theme),
+        Some(Overlay::Picker(p)) => {
+            simulate::render_picker(frame, reach::rect(area), state, p, theme);
+        }
+        Some(Overlay::Path(view)) => hops::render(frame, area, &view.pane, theme),
+        Some(Overlay::External(pane)) => hops::render(frame, area, pane, theme),
         Some(Overlay::EditMenu(m)) => whatif::render_menu(frame, area, m, theme),
         Some(Overlay::Editor(ed)) => editor::render(frame, area, ed, theme),
         Some(Overlay::Prompt(p)) => whatif::render_prompt(frame, area, p, theme),

@@ -150,6 +150,8 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::Reach => reach(state, mode),
+        Command::PathTo => path_to(state, mode),
+        Command::External => external(state),
         Command::Edit { external } => edit_menu(state, mode, external),
         Command::WhatIf => crate::tui::whatif::open_view(state),
         Command::Undo => crate::tui::whatif::undo(state),
@@ -438,11 +440,12 @@ fn close_overlay(state: &mut AppState) {
     state.overlay = state.overlay_stack.pop();
 }
 
-/// Opens the reach tree of the user or role under the cursor, or of the selected session.
-fn reach(state: &mut AppState, mode: Mode) {
+/// The user or role under the cursor, or the selected session (or, in a reach tree or a
+/// path view, where it starts): where a reach tree or a path starts.
+fn principal_here(state: &AppState, mode: Mode) -> Option<crate::tui::access::ReachFrom> {
     use crate::tui::access::ReachFrom;
     let inv = &state.inventory;
-    let from = match mode {
+    match mode {
         Mode::Sessions => state.selected_session().map(|s| ReachFrom::Session(s.id)),
         Mode::Detail => state.detail.as_ref().and_then(|d| match d.subject {
             Subject::Role(i) => inv
@@ -459,7 +462,24 @@ fn reach(state: &mut AppState, mode: Mode) {
             Tab::Roles | Tab::Users => current_arn(state).map(ReachFrom::Principal),
             _ => None,
         },
+        Mode::Reach => match &state.overlay {
+            Some(Overlay::Reach(v)) => Some(v.from.clone()),
+            _ => None,
+        },
+        Mode::Path => match &state.overlay {
+            Some(Overlay::Path(v)) => Some(v.from.clone()),
+            _ => None,
+        },
         _ => None,
+    }
+}
+
+/// Opens the reach tree of the user or role under the cursor, or of the selected session.
+fn reach(state: &mut AppState, mode: Mode) {
+    let from = if mode == Mode::Reach {
+        None
+    } else {
+        principal_here(state, mode)
     };
     let Some(from) = from else {
         status(
@@ -481,6 +501,58 @@ fn reach(state: &mut AppState, mode: Mode) {
         }
         Err(e) => status(state, &e, true),
     }
+}
+
+/// Opens the picker of the role a path from the principal or session under the cursor
+/// should reach (from a path view: another role from the same start, replacing the view).
+fn path_to(state: &mut AppState, mode: Mode) {
+    let Some(from) = principal_here(state, mode) else {
+        status(
+            state,
+            "a path starts from a user, a role or a session: select one and press V",
+            true,
+        );
+        return;
+    };
+    if let Err(e) = crate::tui::path_view::start(state, &from) {
+        status(state, &e, true);
+        return;
+    }
+    if mode == Mode::Path {
+        close_overlay(state);
+    }
+    let picker = new_picker(state, PickerFor::PathTo(from), String::new());
+    push_overlay(state, Overlay::Picker(Box::new(picker)));
+}
+
+/// Asks for the paths from `from` to `role` and shows the path view working them out.
+fn open_paths(state: &mut AppState, from: crate::tui::access::ReachFrom, role: usize) {
+    match crate::tui::path_view::ask(state, from, role) {
+        Ok((view, query)) => {
+            state.ask_graph(query);
+            state.waiting.path = Some(state.access_generation);
+            push_overlay(state, Overlay::Path(Box::new(view)));
+        }
+        Err(e) => status(state, &e, true),
+    }
+}
+
+/// Opens the external-access findings, worked out off the loop.
+fn external(state: &mut AppState) {
+    let pane = crate::tui::external::pending(state);
+    state.ask_graph(crate::tui::access::AccessQuery::External);
+    state.waiting.external = Some(state.access_generation);
+    push_overlay(state, Overlay::External(Box::new(pane)));
+}
+
+/// The hop under the cursor of an open path view or external-access view.
+fn listed_hop(state: &AppState) -> Option<&crate::tui::access::Prefill> {
+    let pane = match &state.overlay {
+        Some(Overlay::Path(v)) => &v.pane,
+        Some(Overlay::External(p)) => p,
+        _ => return None,
+    };
+    pane.rows.get(pane.cursor).map(|(_, h)| h)
 }
 
 /// Takes in the trust graph's answer to the newest question of its kind: fills the
@@ -532,10 +604,7 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
             if let Some(d) = &mut state.detail
                 && let Some(p) = d.panes.get_mut(2)
             {
-                let (scroll, cursor) = (p.scroll, p.cursor);
-                *p = pane;
-                p.scroll = scroll;
-                p.cursor = cursor.min(p.rows.len().saturating_sub(1));
+                replace_pane(p, pane);
             }
         }
         (AccessQuery::Reach { refresh: false, .. }, _) if !newest(&mut state.waiting.reach) => {}
@@ -569,8 +638,62 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
             }
         }
         (AccessQuery::Reach { .. }, AccessResult::Missing(m)) => status(state, &m, true),
+        (AccessQuery::Path { .. }, _) if !newest(&mut state.waiting.path) => {}
+        (AccessQuery::Path { from, role, .. }, result) => {
+            let Some(mut view) = state
+                .overlay
+                .iter()
+                .chain(&state.overlay_stack)
+                .find_map(|o| match o {
+                    Overlay::Path(v) if v.from == from && v.role == role => Some(v.clone()),
+                    _ => None,
+                })
+            else {
+                return;
+            };
+            match &result {
+                AccessResult::Paths(p) => crate::tui::path_view::fill(state, &graph, &mut view, p),
+                AccessResult::Missing(m) => {
+                    view.pane = crate::tui::access::pending_pane(&view.pane.title, m);
+                }
+                _ => return,
+            }
+            for o in state
+                .overlay
+                .iter_mut()
+                .chain(state.overlay_stack.iter_mut())
+            {
+                if let Overlay::Path(v) = o
+                    && v.from == from
+                    && v.role == role
+                {
+                    replace_pane(&mut v.pane, view.pane.clone());
+                }
+            }
+        }
+        (AccessQuery::External, _) if !newest(&mut state.waiting.external) => {}
+        (AccessQuery::External, AccessResult::External(ext)) => {
+            let pane = crate::tui::external::pane(state, &graph, &ext);
+            for o in state
+                .overlay
+                .iter_mut()
+                .chain(state.overlay_stack.iter_mut())
+            {
+                if let Overlay::External(p) = o {
+                    replace_pane(p, pane.clone());
+                }
+            }
+        }
         _ => {}
     }
+}
+
+/// Puts a list's new answer in place of `old`, keeping where the reader was.
+fn replace_pane(old: &mut crate::tui::state::Pane, new: crate::tui::state::Pane) {
+    let (scroll, cursor) = (old.scroll, old.cursor);
+    *old = new;
+    old.scroll = scroll;
+    old.cursor = cursor.min(old.rows.len().saturating_sub(1));
 }
 
 /// Keeps the reach tree's selected line inside the overlay.
@@ -696,7 +819,7 @@ fn page_size(state: &AppState, mode: Mode) -> isize {
     let rows = match mode {
         Mode::Detail => ui::detail::pane_rows(a.main, state),
         Mode::Sessions => usize::from(a.sessions.height / 3),
-        Mode::Reach | Mode::WhatIf | Mode::WizardReport => {
+        Mode::Reach | Mode::Path | Mode::External | Mode::WhatIf | Mode::WizardReport => {
             ui::reach::body_rows(state.width, state.height)
         }
         Mode::Editor => editor_rows(state),
@@ -717,21 +840,16 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             if let Some(d) = &mut state.detail {
                 let plain = d.plain;
                 if let Some(p) = d.panes.get_mut(d.focus) {
-                    if p.rows.is_empty() {
-                        let len = if plain { p.plain.len() } else { p.json.len() };
-                        p.scroll = clamp_add(p.scroll, delta, len);
-                    } else {
-                        // A list of hops: the cursor moves, the view follows it.
-                        p.cursor = clamp_add(p.cursor, delta, p.rows.len());
-                        let line = p.rows.get(p.cursor).map_or(0, |(l, _)| *l);
-                        if line < p.scroll {
-                            // Show the principal's heading above its first hop.
-                            p.scroll = line.saturating_sub(1);
-                        } else if line >= p.scroll + rows {
-                            p.scroll = line + 1 - rows;
-                        }
-                    }
+                    step_pane(p, delta, rows, plain);
                 }
+            }
+        }
+        Mode::Path | Mode::External => {
+            let rows = ui::reach::body_rows(state.width, state.height);
+            match &mut state.overlay {
+                Some(Overlay::Path(v)) => step_pane(&mut v.pane, delta, rows, false),
+                Some(Overlay::External(p)) => step_pane(p, delta, rows, false),
+                _ => {}
             }
         }
         Mode::Sessions => {
@@ -757,9 +875,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             }
         }
         Mode::Picker => {
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay
-                && let Some(p) = &mut f.picker
-            {
+            if let Some(p) = picker_mut(state) {
                 p.selected = clamp_add(p.selected, delta, p.hits.len());
             }
         }
@@ -807,6 +923,33 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             }
         }
         Mode::Ask | Mode::Prompt => {}
+    }
+}
+
+/// Moves a pane by `delta`: a pane of text scrolls; in a list of hops the cursor moves and
+/// the view follows it, `rows` tall.
+fn step_pane(p: &mut crate::tui::state::Pane, delta: isize, rows: usize, plain: bool) {
+    if p.rows.is_empty() {
+        let len = if plain { p.plain.len() } else { p.json.len() };
+        p.scroll = clamp_add(p.scroll, delta, len);
+    } else {
+        p.cursor = clamp_add(p.cursor, delta, p.rows.len());
+        let line = p.rows.get(p.cursor).map_or(0, |(l, _)| *l);
+        if line < p.scroll {
+            // Show the heading above its first hop.
+            p.scroll = line.saturating_sub(1);
+        } else if line >= p.scroll + rows {
+            p.scroll = line + 1 - rows;
+        }
+    }
+}
+
+/// The picker that has the keyboard: the Simulate form's, or one of its own.
+fn picker_mut(state: &mut AppState) -> Option<&mut Picker> {
+    match &mut state.overlay {
+        Some(Overlay::Simulate(f)) => f.picker.as_mut(),
+        Some(Overlay::Picker(p)) => Some(p),
+        _ => None,
     }
 }
 
@@ -894,9 +1037,7 @@ fn edit(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>, change: impl FnO
         }
         Mode::Picker => {
             let mut matcher = Matcher::new(Config::DEFAULT);
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay
-                && let Some(p) = &mut f.picker
-            {
+            if let Some(p) = picker_mut(state) {
                 change(&mut p.query);
                 refilter(p, &mut matcher);
             }
@@ -939,9 +1080,10 @@ fn refilter(p: &mut Picker, matcher: &mut Matcher) {
     p.selected = 0;
 }
 
-fn open_picker(state: &mut AppState, purpose: PickerFor, query: String) {
+/// A picker for `purpose`, filtered by `query`.
+fn new_picker(state: &AppState, purpose: PickerFor, query: String) -> Picker {
     let choices: Vec<Choice> = match purpose {
-        PickerFor::Role => state.role_choices(),
+        PickerFor::Role | PickerFor::PathTo(_) => state.role_choices(),
         PickerFor::Caller => state.caller_choices(),
     };
     let mut picker = Picker {
@@ -952,6 +1094,11 @@ fn open_picker(state: &mut AppState, purpose: PickerFor, query: String) {
         selected: 0,
     };
     refilter(&mut picker, &mut Matcher::new(Config::DEFAULT));
+    picker
+}
+
+fn open_picker(state: &mut AppState, purpose: PickerFor, query: String) {
+    let picker = new_picker(state, purpose, query);
     if let Some(Overlay::Simulate(f)) = &mut state.overlay {
         f.picker = Some(picker);
     }
@@ -994,7 +1141,7 @@ fn focus_step(state: &mut AppState, mode: Mode, delta: isize) {
             }
         }
         Mode::Sessions => state.focus = Focus::Main,
-        Mode::Picker | Mode::Help | Mode::Popup | Mode::Reach => {}
+        Mode::Picker | Mode::Help | Mode::Popup | Mode::Reach | Mode::Path | Mode::External => {}
         Mode::EditMenu | Mode::Editor | Mode::Prompt | Mode::WhatIf => {}
         Mode::Wizard | Mode::WizardReport | Mode::Lessons => {}
     }
@@ -1062,6 +1209,16 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
                 crate::tui::lesson::start_selected(state, selected);
             }
         }
+        Mode::Path | Mode::External => {
+            let Some(role) = listed_hop(state).map(|h| h.role) else {
+                status(state, "no role on this line to open", true);
+                return;
+            };
+            state.overlay = None;
+            state.overlay_stack.clear();
+            state.focus = Focus::Main;
+            open_detail(state, Subject::Role(role));
+        }
         Mode::Help | Mode::Popup => close_overlay(state),
         Mode::Detail => {}
     }
@@ -1069,16 +1226,17 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
 
 fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
     match mode {
-        Mode::Picker => {
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-                f.picker = None;
-            }
-        }
+        Mode::Picker => match &mut state.overlay {
+            Some(Overlay::Simulate(f)) => f.picker = None,
+            _ => close_overlay(state),
+        },
         Mode::Form
         | Mode::Ask
         | Mode::Help
         | Mode::Popup
         | Mode::Reach
+        | Mode::Path
+        | Mode::External
         | Mode::EditMenu
         | Mode::Editor
         | Mode::Prompt
@@ -1099,6 +1257,18 @@ fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
 }
 
 fn choose(state: &mut AppState) {
+    if let Some(Overlay::Picker(p)) = &state.overlay {
+        let chosen = p.hits.get(p.selected).and_then(|(i, _)| p.choices.get(*i));
+        match (&p.purpose, chosen.and_then(|c| c.role)) {
+            (PickerFor::PathTo(from), Some(role)) => {
+                let from = from.clone();
+                close_overlay(state);
+                open_paths(state, from, role);
+            }
+            _ => status(state, "no role matches; ⌫ widens the search", true),
+        }
+        return;
+    }
     let Some(Overlay::Simulate(f)) = &mut state.overlay else {
         return;
     };
@@ -1126,6 +1296,7 @@ fn choose(state: &mut AppState) {
             f.caller_label = format!("{} {}", choice.group, choice.label);
             f.fields[1].clone_from(&f.caller_label);
         }
+        PickerFor::PathTo(_) => {}
     }
     f.outcome = None;
     f.focus = (f.focus + 1).min(FormField::ALL.len() - 1);
@@ -1186,6 +1357,13 @@ fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefill) {
 }
 
 fn simulate(state: &mut AppState) {
+    if matches!(state.overlay, Some(Overlay::Path(_) | Overlay::External(_))) {
+        match listed_hop(state).cloned() {
+            Some(hop) => simulate_hop(state, &hop),
+            None => status(state, "no hop on this line to simulate", true),
+        }
+        return;
+    }
     if let Some(Overlay::Reach(v)) = &state.overlay {
         match v.lines().get(v.selected).and_then(|l| l.prefill.clone()) {
             Some(hop) => simulate_hop(state, &hop),

@@ -413,6 +413,32 @@ pub fn refresh(state: &mut AppState) {
             refresh: true,
         });
     }
+    // Open path and external-access views are asked again and filled when the answers
+    // come (the newest of each).
+    let paths: Vec<(crate::tui::access::ReachFrom, usize)> = state
+        .overlay
+        .iter()
+        .chain(&state.overlay_stack)
+        .filter_map(|o| match o {
+            Overlay::Path(v) => Some((v.from.clone(), v.role)),
+            _ => None,
+        })
+        .collect();
+    for (from, role) in paths {
+        if let Ok((_, query)) = crate::tui::path_view::ask(state, from, role) {
+            state.ask_graph(query);
+            state.waiting.path = Some(state.access_generation);
+        }
+    }
+    if state
+        .overlay
+        .iter()
+        .chain(&state.overlay_stack)
+        .any(|o| matches!(o, Overlay::External(_)))
+    {
+        state.ask_graph(crate::tui::access::AccessQuery::External);
+        state.waiting.external = Some(state.access_generation);
+    }
     request_diff(state);
     rerun_last(state);
 }

@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::tui::state::{AppState, Detail, Focus};
+use crate::tui::state::{AppState, Detail, Focus, Pane};
 use crate::tui::theme::Theme;
 use crate::tui::ui::PANES_SIDE_BY_SIDE;
 
@@ -123,47 +123,66 @@ pub fn render(frame: &mut Frame<'_>, main: Rect, state: &AppState, d: &Detail, t
     );
     let main_focused = state.focus == Focus::Main && state.overlay.is_none();
     for (i, (pane, rect)) in d.panes.iter().zip(pane_rects).enumerate() {
-        let focused = main_focused && i == d.focus;
-        let body = if d.plain { &pane.plain } else { &pane.json };
-        let rows = usize::from(rect.height.saturating_sub(2));
-        let start = pane.scroll.min(body.len().saturating_sub(1));
-        let end = (start + rows).min(body.len());
-        let cursor_line = pane.rows.get(pane.cursor).map(|(l, _)| *l);
-        let lines: Vec<Line> = body[start..end]
-            .iter()
-            .enumerate()
-            .map(|(k, toks)| {
-                let selected = cursor_line == Some(start + k);
-                let mut spans: Vec<Span> = toks
-                    .iter()
-                    .map(|(t, s)| Span::styled(s.clone(), theme.token(*t)))
-                    .collect();
-                if selected && let Some(first) = spans.first_mut() {
-                    // The marker carries the selection without colour.
-                    *first = Span::styled("▶ ", theme.selected());
-                }
-                crate::tui::ui::selectable(Line::from(spans), selected, theme)
-            })
-            .collect();
-        let reading = match (pane.list, d.plain) {
-            (true, _) => "a simulates the selected hop",
-            (false, true) => "plain",
-            (false, false) => "JSON",
-        };
-        let pos = if body.len() > rows {
-            format!(" {}-{}/{}", start + 1, end, body.len())
-        } else {
-            String::new()
-        };
-        let mark = if focused { "▶ " } else { "" };
-        let title = format!(" {mark}{} · {reading}{pos} ", pane.title);
-        frame.render_widget(
-            Paragraph::new(lines).block(
-                Block::bordered()
-                    .title(Span::styled(title, theme.title()))
-                    .border_style(theme.border(focused)),
-            ),
+        render_pane(
+            frame,
             rect,
+            pane,
+            d.plain,
+            main_focused && i == d.focus,
+            theme,
         );
     }
+}
+
+/// Draws one pane in `rect`: its title with the reading and the position, the visible
+/// window of its lines, and (in a list of hops) the selected line marked `▶`.
+pub fn render_pane(
+    frame: &mut Frame<'_>,
+    rect: Rect,
+    pane: &Pane,
+    plain: bool,
+    focused: bool,
+    theme: Theme,
+) {
+    let body = if plain { &pane.plain } else { &pane.json };
+    let rows = usize::from(rect.height.saturating_sub(2));
+    let start = pane.scroll.min(body.len().saturating_sub(1));
+    let end = (start + rows).min(body.len());
+    let cursor_line = pane.rows.get(pane.cursor).map(|(l, _)| *l);
+    let lines: Vec<Line> = body[start..end]
+        .iter()
+        .enumerate()
+        .map(|(k, toks)| {
+            let selected = cursor_line == Some(start + k);
+            let mut spans: Vec<Span> = toks
+                .iter()
+                .map(|(t, s)| Span::styled(s.clone(), theme.token(*t)))
+                .collect();
+            if selected && let Some(first) = spans.first_mut() {
+                // The marker carries the selection without colour.
+                *first = Span::styled("▶ ", theme.selected());
+            }
+            crate::tui::ui::selectable(Line::from(spans), selected, theme)
+        })
+        .collect();
+    let reading = match (pane.list, plain) {
+        (true, _) => "a simulates the selected hop",
+        (false, true) => "plain",
+        (false, false) => "JSON",
+    };
+    let pos = if body.len() > rows {
+        format!(" {}-{}/{}", start + 1, end, body.len())
+    } else {
+        String::new()
+    };
+    let mark = if focused { "▶ " } else { "" };
+    let title = format!(" {mark}{} · {reading}{pos} ", pane.title);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(Span::styled(title, theme.title()))
+                .border_style(theme.border(focused)),
+        ),
+        rect,
+    );
 }

@@ -152,21 +152,33 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &SimFor
         inner,
     );
     if let Some(p) = &form.picker {
-        render_picker(frame, r, p, theme);
+        render_picker(frame, r, state, p, theme);
     }
 }
 
-fn render_picker(frame: &mut Frame<'_>, area: Rect, p: &Picker, theme: Theme) {
+/// The fuzzy picker over `area`: the query, then the matching choices with the matched
+/// characters highlighted (inside the form, or on its own for a path's target role).
+pub fn render_picker(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    state: &AppState,
+    p: &Picker,
+    theme: Theme,
+) {
     let r = centered(
         area,
         area.width.saturating_sub(6),
         area.height.saturating_sub(4),
     );
     frame.render_widget(Clear, r);
-    let what = match p.purpose {
-        PickerFor::Role => "Pick the role to assume",
+    let what = match &p.purpose {
+        PickerFor::Role => "Pick the role to assume".to_owned(),
         PickerFor::Caller => {
-            "Pick the caller: users, roles, sessions, services, federated identities"
+            "Pick the caller: users, roles, sessions, services, federated identities".to_owned()
+        }
+        PickerFor::PathTo(from) => {
+            let start = crate::tui::path_view::start(state, from).map_or_else(|e| e, |(_, l)| l);
+            format!("Paths from {start}: pick the role to reach")
         }
     };
     let title = format!(" {what} — {} / {} ", p.hits.len(), p.choices.len());

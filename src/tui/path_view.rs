@@ -1,0 +1,227 @@
+//! The path view: how a user, a role or a simulated session gets to one role — every simple
+//! path up to the depth limit, shortest first, each hop on its own selectable line with its
+//! badges and each path ending with the longest session the role can then be given — or,
+//! when there is none, the engine's reason and the nearest broken hop. Built from the
+//! engine's [`Paths`]; the role is chosen with the fuzzy picker and the paths are worked
+//! out off the loop as an [`AccessJob`](crate::tui::access::AccessJob). Nothing here draws.
+
+use crate::engine::graph::{Edge, EdgeStatus, MAX_PATHS, Paths, TrustGraph};
+use crate::tui::access::{
+    self, AccessQuery, ReachFrom, called_by_session, hop_line, max_session, path_text, prefill,
+};
+use crate::tui::detail::human_secs;
+use crate::tui::state::{AppState, Pane, TextLine, Tok};
+
+/// The paths from one principal or session to one role, as a list pane of hops.
+#[derive(Debug, Clone)]
+pub struct PathView {
+    pub from: ReachFrom,
+    /// The graph principal the paths start at (a session's role for a session).
+    pub from_arn: String,
+    /// The target role, as an index into the inventory's roles, and its ARN.
+    pub role: usize,
+    pub role_arn: String,
+    /// "working out…" until the answer comes, then the paths.
+    pub pane: Pane,
+}
+
+/// The start of a path as the view names it: `maria.garcia`, `session arn:…`.
+///
+/// # Errors
+/// When the session is gone.
+pub fn start(state: &AppState, from: &ReachFrom) -> Result<(String, String), String> {
+    let (arn, _) = access::reach_start(state, from)?;
+    let label = match from {
+        ReachFrom::Principal(arn) => arn.rsplit('/').next().unwrap_or(arn).to_owned(),
+        ReachFrom::Session(id) => state.session(*id).map_or_else(
+            || arn.clone(),
+            |s| format!("session {}", s.issued.session_arn),
+        ),
+    };
+    Ok((arn, label))
+}
+
+fn title(state: &AppState, from: &ReachFrom, role: usize) -> String {
+    let label = start(state, from).map_or_else(|e| e, |(_, l)| l);
+    let role = state
+        .inventory
+        .roles
+        .get(role)
+        .map_or("?", |r| r.name.as_str());
+    let chained = if matches!(from, ReachFrom::Session(_)) {
+        " (chaining: each first hop is capped at 1 h)"
+    } else {
+        ""
+    };
+    format!("Paths from {label} to {role}{chained}")
+}
+
+/// A path view waiting for its answer, and the question to ask for it.
+///
+/// # Errors
+/// When the session is gone or the role is not loaded.
+pub fn ask(
+    state: &AppState,
+    from: ReachFrom,
+    role: usize,
+) -> Result<(PathView, AccessQuery), String> {
+    let (arn, label) = start(state, &from)?;
+    let role_arn = state
+        .inventory
+        .roles
+        .get(role)
+        .map(|r| r.arn.clone())
+        .ok_or("that role is no longer loaded; pick another")?;
+    let name = role_arn.rsplit('/').next().unwrap_or(&role_arn).to_owned();
+    let text = format!("working out how {label} gets to {name}…");
+    let view = PathView {
+        pane: access::pending_pane(&title(state, &from, role), &text),
+        from: from.clone(),
+        from_arn: arn.clone(),
+        role,
+        role_arn: role_arn.clone(),
+    };
+    Ok((
+        view,
+        AccessQuery::Path {
+            from,
+            arn,
+            role,
+            role_arn,
+        },
+    ))
+}
+
+/// Cuts `text` into lines of at most `width` characters at spaces (a word longer than the
+/// line gets a line of its own).
+#[must_use]
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(10);
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// The width of wrapped text in a pop-up list on a screen `width` wide: the pop-up's
+/// margins and borders, and an indent of up to 12 columns, left out.
+#[must_use]
+pub fn text_width(width: u16) -> usize {
+    usize::from(width).saturating_sub(18).max(30)
+}
+
+/// Fills the view's pane from the graph's answer: every path with each hop selectable
+/// (its Simulate form pre-filled), or the reason there is none and the hops up to the
+/// nearest broken one.
+pub fn fill(state: &AppState, graph: &TrustGraph, view: &mut PathView, answer: &Paths) {
+    let width = text_width(state.width);
+    let mut pane = Pane {
+        title: title(state, &view.from, view.role),
+        list: true,
+        ..Pane::default()
+    };
+    let mut lines: Vec<TextLine> = Vec::new();
+    let root = answer.from;
+    let hop = |lines: &mut Vec<TextLine>, pane: &mut Pane, e: &Edge| {
+        if let Some(mut p) = prefill(state, graph, e) {
+            if e.from == root {
+                called_by_session(state, &view.from, &mut p);
+            }
+            pane.rows.push((lines.len(), p));
+        }
+        lines.push(hop_line(graph, e));
+    };
+    if let Some(none) = &answer.no_path {
+        lines.push(vec![(
+            Tok::Heading,
+            format!("── no path within {} hop(s) ──", answer.max_depth),
+        )]);
+        for (i, l) in wrap(&none.reason, width).into_iter().enumerate() {
+            let lead = if i == 0 { "why: " } else { "     " };
+            lines.push(vec![(Tok::Plain, format!("{lead}{l}"))]);
+        }
+        match &none.nearest_broken {
+            Some((reached, broken)) => {
+                lines.push(vec![(
+                    Tok::Heading,
+                    "── the nearest broken hop ──".to_owned(),
+                )]);
+                if reached.is_empty() {
+                    lines.push(vec![(
+                        Tok::Plain,
+                        "straight from the start: the first hop itself is broken".to_owned(),
+                    )]);
+                } else {
+                    lines.push(vec![(
+                        Tok::Plain,
+                        format!(
+                            "its caller is reached by {} ({} working hop(s)):",
+                            path_text(graph, reached),
+                            reached.len()
+                        ),
+                    )]);
+                    for e in &reached.hops {
+                        hop(&mut lines, &mut pane, e);
+                    }
+                }
+                hop(&mut lines, &mut pane, broken);
+                if let EdgeStatus::Broken { message, .. } = &broken.status {
+                    for l in wrap(message, width) {
+                        lines.push(vec![(Tok::Problem, format!("    {l}"))]);
+                    }
+                }
+            }
+            None => lines.push(vec![(
+                Tok::Plain,
+                "no broken hop leads there either: nothing the trust names is within reach"
+                    .to_owned(),
+            )]),
+        }
+    } else {
+        lines.push(vec![(
+            Tok::Heading,
+            format!(
+                "── {} path(s) within {} hop(s), shortest first ──",
+                answer.paths.len(),
+                answer.max_depth
+            ),
+        )]);
+        for (i, path) in answer.paths.iter().enumerate() {
+            lines.push(vec![
+                (Tok::Key, format!("{}. {}", i + 1, path_text(graph, path))),
+                (
+                    Tok::Plain,
+                    format!(
+                        " · {} hop(s) · max {}",
+                        path.len(),
+                        human_secs(i64::from(max_session(&view.from, path)))
+                    ),
+                ),
+            ]);
+            for e in &path.hops {
+                hop(&mut lines, &mut pane, e);
+            }
+        }
+        if answer.truncated {
+            lines.push(vec![(
+                Tok::Problem,
+                format!(
+                    "truncated: more than {MAX_PATHS} paths exist; the first {MAX_PATHS} are listed, shortest first"
+                ),
+            )]);
+        }
+    }
+    access::fill_pane(&mut pane, lines);
+    view.pane = pane;
+}
