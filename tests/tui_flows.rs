@@ -1565,7 +1565,7 @@ fn every_hop_of_every_demo_user_s_reach_tree_simulates_successfully() {
 fn hop_list(state: &AppState) -> &rolescope::tui::state::Pane {
     match &state.overlay {
         Some(Overlay::Path(v)) => &v.pane,
-        Some(Overlay::External(p)) => p,
+        Some(Overlay::External(v)) => &v.pane,
         other => panic!("no path or external-access view open: {other:?}"),
     }
 }
@@ -1874,4 +1874,31 @@ fn only_the_newest_external_access_answer_is_used() {
         rolescope::tui::access::run_job(newer[0].clone()),
     );
     assert!(hop_list(&state).raw.contains("finding(s)"));
+}
+
+#[test]
+fn a_narrower_window_wraps_the_findings_again_and_keeps_the_selection() {
+    let mut state = demo();
+    apply_all(&mut state, [Command::Resize(160, 48), Command::External]);
+    select_listed(&mut state, "skylight-cost-monitor");
+    let wide = hop_list(&state).json.len();
+    apply_all(&mut state, [Command::Resize(90, 40)]);
+    let p = hop_list(&state);
+    assert!(
+        p.json.len() > wide,
+        "{} lines at 90 columns, {wide} at 160",
+        p.json.len()
+    );
+    let selected: String = p.json[p.rows[p.cursor].0]
+        .iter()
+        .map(|(_, s)| s.as_str())
+        .collect();
+    assert!(selected.contains("skylight-cost-monitor"), "{selected}");
+    // Wrapped lines fit the pop-up (90 - 4 margin - 2 borders).
+    for line in p.json.iter().skip(1) {
+        let text: String = line.iter().map(|(_, s)| s.as_str()).collect();
+        if text.trim_start().starts_with("STS refuses") {
+            assert!(text.chars().count() <= 84, "{text}");
+        }
+    }
 }

@@ -6,6 +6,8 @@
 //! an [`AccessJob`](crate::tui::access::AccessJob). Each finding is a selectable line whose
 //! hop the Simulate form can be pre-filled with. Nothing here draws.
 
+use std::sync::Arc;
+
 use crate::engine::graph::{EdgeStatus, ExternalAccess, ExternalKind, NodeId, TrustGraph};
 use crate::tui::access::{self, Prefill, badges, prefill, short};
 use crate::tui::path_view::{text_width, wrap};
@@ -18,15 +20,27 @@ pub const TITLE: &str = "External access: roles principals outside the loaded ac
 /// Where a finding's second and later lines start, under the role.
 const INDENT: &str = "           ";
 
+/// The findings as a list pane, and the answer it was laid out from.
+#[derive(Debug, Clone)]
+pub struct ExternalView {
+    pub pane: Pane,
+    /// The graph's answer, kept to lay the pane out again at another width; `None` while it
+    /// is worked out.
+    pub answer: Option<(Arc<TrustGraph>, Arc<ExternalAccess>)>,
+}
+
 /// The view while its findings are worked out.
 #[must_use]
-pub fn pending(state: &AppState) -> Pane {
+pub fn pending(state: &AppState) -> ExternalView {
     let text = if state.graph.get().is_some() {
         "working out who outside the loaded accounts can get in…"
     } else {
         "working out who outside the loaded accounts can get in… (the trust graph is built once, then kept)"
     };
-    access::pending_pane(TITLE, text)
+    ExternalView {
+        pane: access::pending_pane(TITLE, text),
+        answer: None,
+    }
 }
 
 fn who(graph: &TrustGraph, kind: ExternalKind, principal: NodeId) -> String {

@@ -5,6 +5,8 @@
 //! engine's [`Paths`]; the role is chosen with the fuzzy picker and the paths are worked
 //! out off the loop as an [`AccessJob`](crate::tui::access::AccessJob). Nothing here draws.
 
+use std::sync::Arc;
+
 use crate::engine::graph::{Edge, EdgeStatus, MAX_PATHS, Paths, TrustGraph};
 use crate::tui::access::{
     self, AccessQuery, ReachFrom, called_by_session, hop_line, max_session, path_text, prefill,
@@ -23,6 +25,9 @@ pub struct PathView {
     pub role_arn: String,
     /// "working out…" until the answer comes, then the paths.
     pub pane: Pane,
+    /// The graph's answer, kept to lay the pane out again at another width; `None` while it
+    /// is worked out.
+    pub answer: Option<(Arc<TrustGraph>, Arc<Paths>)>,
 }
 
 /// The start of a path as the view names it: `maria.garcia`, `session arn:…`.
@@ -80,6 +85,7 @@ pub fn ask(
         from_arn: arn.clone(),
         role,
         role_arn: role_arn.clone(),
+        answer: None,
     };
     Ok((
         view,

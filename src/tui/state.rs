@@ -369,7 +369,7 @@ pub enum Overlay {
     /// Every path from a principal or session to a role, or why there is none.
     Path(Box<crate::tui::path_view::PathView>),
     /// The external-access findings and the confused deputies.
-    External(Box<Pane>),
+    External(Box<crate::tui::external::ExternalView>),
 }
 
 /// A simulated session.

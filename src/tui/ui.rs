@@ -182,7 +182,7 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
             simulate::render_picker(frame, reach::rect(area), state, p, theme);
         }
         Some(Overlay::Path(view)) => hops::render(frame, area, &view.pane, theme),
-        Some(Overlay::External(pane)) => hops::render(frame, area, pane, theme),
+        Some(Overlay::External(view)) => hops::render(frame, area, &view.pane, theme),
         Some(Overlay::EditMenu(m)) => whatif::render_menu(frame, area, m, theme),
         Some(Overlay::Editor(ed)) => editor::render(frame, area, ed, theme),
         Some(Overlay::Prompt(p)) => whatif::render_prompt(frame, area, p, theme),

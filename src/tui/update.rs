@@ -43,9 +43,13 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         }
         Command::Suspend => fx.push(Effect::Suspend),
         Command::Resize(w, h) => {
+            let rewrap = w != state.width;
             state.width = w;
             state.height = h;
             keep_cursor_visible(state);
+            if rewrap {
+                lay_out_lists_again(state);
+            }
         }
         Command::Up => step(state, mode, -1),
         Command::Down => step(state, mode, 1),
@@ -549,7 +553,7 @@ fn external(state: &mut AppState) {
 fn listed_hop(state: &AppState) -> Option<&crate::tui::access::Prefill> {
     let pane = match &state.overlay {
         Some(Overlay::Path(v)) => &v.pane,
-        Some(Overlay::External(p)) => p,
+        Some(Overlay::External(v)) => &v.pane,
         _ => return None,
     };
     pane.rows.get(pane.cursor).map(|(_, h)| h)
@@ -651,10 +655,13 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
             else {
                 return;
             };
-            match &result {
-                AccessResult::Paths(p) => crate::tui::path_view::fill(state, &graph, &mut view, p),
+            match result {
+                AccessResult::Paths(p) => {
+                    crate::tui::path_view::fill(state, &graph, &mut view, &p);
+                    view.answer = Some((Arc::clone(&graph), Arc::new(p)));
+                }
                 AccessResult::Missing(m) => {
-                    view.pane = crate::tui::access::pending_pane(&view.pane.title, m);
+                    view.pane = crate::tui::access::pending_pane(&view.pane.title, &m);
                 }
                 _ => return,
             }
@@ -668,24 +675,66 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
                     && v.role == role
                 {
                     replace_pane(&mut v.pane, view.pane.clone());
+                    v.answer.clone_from(&view.answer);
                 }
             }
         }
         (AccessQuery::External, _) if !newest(&mut state.waiting.external) => {}
         (AccessQuery::External, AccessResult::External(ext)) => {
             let pane = crate::tui::external::pane(state, &graph, &ext);
+            let answer = Some((Arc::clone(&graph), Arc::new(ext)));
             for o in state
                 .overlay
                 .iter_mut()
                 .chain(state.overlay_stack.iter_mut())
             {
-                if let Overlay::External(p) = o {
-                    replace_pane(p, pane.clone());
+                if let Overlay::External(v) = o {
+                    replace_pane(&mut v.pane, pane.clone());
+                    v.answer.clone_from(&answer);
                 }
             }
         }
         _ => {}
     }
+}
+
+/// Lays the open path and external-access views out again from their answers, their
+/// long lines wrapped to the new width.
+fn lay_out_lists_again(state: &mut AppState) {
+    let Some(top) = state.overlay.take() else {
+        return;
+    };
+    let mut overlays = std::mem::take(&mut state.overlay_stack);
+    overlays.push(top);
+    for o in &mut overlays {
+        match o {
+            Overlay::Path(v) => {
+                if let Some((graph, paths)) = v.answer.clone() {
+                    let mut new = (**v).clone();
+                    crate::tui::path_view::fill(state, &graph, &mut new, &paths);
+                    replace_pane(&mut v.pane, new.pane);
+                }
+            }
+            Overlay::External(v) => {
+                if let Some((graph, ext)) = &v.answer {
+                    let pane = crate::tui::external::pane(state, graph, ext);
+                    replace_pane(&mut v.pane, pane);
+                }
+            }
+            _ => {}
+        }
+    }
+    // The selected line may have moved with the wrapping: keep it on screen.
+    let rows = ui::reach::body_rows(state.width, state.height);
+    for o in &mut overlays {
+        match o {
+            Overlay::Path(v) => step_pane(&mut v.pane, 0, rows, false),
+            Overlay::External(v) => step_pane(&mut v.pane, 0, rows, false),
+            _ => {}
+        }
+    }
+    state.overlay = overlays.pop();
+    state.overlay_stack = overlays;
 }
 
 /// Puts a list's new answer in place of `old`, keeping where the reader was.
@@ -848,7 +897,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             let rows = ui::reach::body_rows(state.width, state.height);
             match &mut state.overlay {
                 Some(Overlay::Path(v)) => step_pane(&mut v.pane, delta, rows, false),
-                Some(Overlay::External(p)) => step_pane(p, delta, rows, false),
+                Some(Overlay::External(v)) => step_pane(&mut v.pane, delta, rows, false),
                 _ => {}
             }
         }
