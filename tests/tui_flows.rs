@@ -1902,3 +1902,55 @@ fn a_narrower_window_wraps_the_findings_again_and_keeps_the_selection() {
         }
     }
 }
+
+#[test]
+fn from_a_reach_tree_v_offers_the_selected_role_and_lists_every_path_to_it() {
+    let mut state = demo();
+    apply_all(&mut state, [Command::SelectTab(1), Command::StartSearch]);
+    apply_all(&mut state, typed("maria.garcia"));
+    apply_all(&mut state, [Command::AcceptSearch, Command::Reach]);
+    select_reach_line(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::PathTo, Command::Open]);
+    let text = hop_list(&state).raw.clone();
+    assert!(
+        text.contains("1. maria.garcia → OpsEntry · 1 hop(s)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2. maria.garcia → BreakGlassAdmin → OpsEntry · 2 hop(s)"),
+        "{text}"
+    );
+    // Esc goes back to the tree.
+    apply_all(&mut state, [Command::Back]);
+    assert!(matches!(state.overlay, Some(Overlay::Reach(_))));
+}
+
+#[test]
+fn an_open_path_view_follows_a_what_if_edit() {
+    let mut state = demo();
+    paths_of_user(&mut state, "sam.patel", "ProdDatabaseAdmin");
+    let before = hop_list(&state).raw.clone();
+    assert!(
+        before.contains("1. sam.patel → ProdDatabaseAdmin · 1 hop(s)"),
+        "{before}"
+    );
+    // The hop's form is open over the paths when the trust policy is edited (as the
+    // wizard's fixes do): the what-if view replaces the form, and the paths below it are
+    // asked again.
+    apply_all(&mut state, [Command::Simulate]);
+    let arn = "arn:aws:iam::222222222222:role/ProdDatabaseAdmin";
+    let kind = rolescope::engine::whatif::DocumentKind::Trust;
+    let text = state.whatif.document_text(arn, &kind).unwrap();
+    apply_all(
+        &mut state,
+        [Command::EditorDone {
+            role: arn.into(),
+            kind,
+            result: Ok(text.replacen("Allow", "Deny", 1)),
+        }],
+    );
+    assert!(matches!(state.overlay, Some(Overlay::WhatIf(_))));
+    apply_all(&mut state, [Command::Back]);
+    let after = hop_list(&state).raw.clone();
+    assert!(after.contains("── no path within 5 hop(s) ──"), "{after}");
+}

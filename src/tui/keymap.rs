@@ -762,7 +762,9 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 true,
                 Command::Simulate,
             ));
-            t.push(path_key("paths from the tree's start to a role you pick"));
+            t.push(path_key(
+                "every path from the tree's start to a role (this one offered first)",
+            ));
             t.extend(movement());
             t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
             t.push(esc_key("close"));

@@ -522,10 +522,23 @@ fn path_to(state: &mut AppState, mode: Mode) {
         status(state, &e, true);
         return;
     }
+    // In a reach tree, the role under the cursor is offered first.
+    let query = match &state.overlay {
+        Some(Overlay::Reach(v)) => v
+            .lines()
+            .get(v.selected)
+            .and_then(|l| l.row)
+            .and_then(|i| v.rows.get(i))
+            .and_then(|r| r.prefill.as_ref())
+            .and_then(|p| state.inventory.roles.get(p.role))
+            .map(|r| r.arn.clone())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
     if mode == Mode::Path {
         close_overlay(state);
     }
-    let picker = new_picker(state, PickerFor::PathTo(from), String::new());
+    let picker = new_picker(state, PickerFor::PathTo(from), query);
     push_overlay(state, Overlay::Picker(Box::new(picker)));
 }
 
