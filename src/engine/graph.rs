@@ -35,7 +35,7 @@
 //! }
 //! ```
 
-pub mod build;
+mod build;
 pub mod edge;
 pub mod query;
 pub mod render;

@@ -24,7 +24,7 @@ use super::edge::{
     Api, Chaining, Edge, EdgeStatus, Grant, Node, NodeId, NodeKind, Requirement, RequirementKind,
     Side, WitnessRequest,
 };
-use super::query::Incoming;
+use super::query::Ways;
 use super::witness::{escape_deny, satisfy_allow, satisfy_service_tags};
 use crate::engine::arn::{Arn, is_account_id};
 use crate::engine::model::{AttachedPolicy, Group, InlinePolicy, Inventory, PolicyText, Role};
@@ -92,6 +92,27 @@ pub(crate) struct DocGrants {
     /// True when such a statement reads who the caller is (its ARN, name, id, tags, or a
     /// policy variable): callers holding the document are then decided one by one.
     pub reads_caller: bool,
+    /// The accounts whose roles the `Allow` statements may name, when every resource
+    /// pattern fixes its account; `None` when some pattern may name a role of any account.
+    pub allow_accounts: Option<Vec<String>>,
+}
+
+/// The account a resource pattern fixes: its account part, when the pattern is ARN-shaped
+/// and nothing before or in that part is a wildcard (patterns are matched part by part, so
+/// a wildcard elsewhere cannot reach into it).
+fn pattern_account(pattern: &str) -> Option<&str> {
+    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+    (parts.len() == 6 && parts[..5].iter().all(|p| !p.contains(['*', '?']))).then(|| parts[4])
+}
+
+/// One distinct identity document that allows `sts:AssumeRole`, and every user and role
+/// holding it: the index that finds the callers whose own policy may name a role without
+/// asking each of them.
+#[derive(Debug)]
+pub(crate) struct AllowDoc {
+    pub grants: Arc<DocGrants>,
+    /// (account index, holder), sorted.
+    pub holders: Vec<(u32, NodeId)>,
 }
 
 /// The actions a hop's witness request is evaluated for, lowercase.
@@ -161,9 +182,15 @@ pub(crate) enum ResourceSel {
 
 impl ResourceSel {
     fn may_match(&self, arn: &str) -> bool {
+        self.may_match_parts(&crate::engine::policy::pattern::ArnParts::new(arn))
+    }
+
+    fn may_match_parts(&self, arn: &crate::engine::policy::pattern::ArnParts<'_>) -> bool {
         match self {
             Self::Any => true,
-            Self::Patterns(negated, pats) => pats.iter().any(|p| p.matches(arn)) != *negated,
+            Self::Patterns(negated, pats) => {
+                pats.iter().any(|p| p.matches_parts(arn)) != *negated
+            }
         }
     }
 }
@@ -198,8 +225,14 @@ pub struct TrustGraph {
     pub(crate) everyone: Vec<GrantRef>,
     /// Per user and role node: its identity documents that speak of `sts:AssumeRole`.
     pub(crate) caller_docs: Vec<Vec<CallerDoc>>,
-    /// Users and roles with at least one `sts:AssumeRole` allow, by account.
-    pub(crate) holders_by_account: HashMap<String, Vec<NodeId>>,
+    /// Every distinct identity document allowing `sts:AssumeRole`, with its holders.
+    pub(crate) allow_docs: Vec<AllowDoc>,
+    /// The allow documents that may name a role of an account, by account; and those that
+    /// may name a role of any account.
+    pub(crate) allow_docs_by_account: HashMap<String, Vec<u32>>,
+    pub(crate) allow_docs_any: Vec<u32>,
+    /// Each loaded account's index in [`AllowDoc::holders`].
+    pub(crate) account_index: HashMap<String, u32>,
     pub(crate) rcps: HashMap<String, Vec<PolicyLevel>>,
     pub(crate) org_ids: HashMap<String, String>,
     pub(crate) outside_account: String,
@@ -214,7 +247,7 @@ pub struct TrustGraph {
     /// edge of the first caller decided, reused for the others (see [`TrustGraph::shared_hop`]).
     shared: Mutex<HashMap<SharedKey, Option<Arc<Edge>>>>,
     /// Per role: every hop into it, decided on the first query that needs them.
-    pub(crate) into: Vec<OnceLock<Arc<Incoming>>>,
+    pub(crate) into: Vec<OnceLock<Arc<Ways>>>,
     /// Per node: every hop out of it, decided on the first query that needs them.
     pub(crate) out: Vec<OnceLock<Arc<[Arc<Edge>]>>>,
     /// Per node: its place when nodes are sorted by id, for ordering answers cheaply.
@@ -258,12 +291,33 @@ fn doc_grants(doc: &PolicyDocument) -> DocGrants {
         reads_caller: doc_reads_caller(doc),
         ..DocGrants::default()
     };
+    let mut accounts: Option<Vec<String>> = Some(Vec::new());
     for (i, st) in doc.statements.iter().enumerate() {
         if !statement_action_matches(st, "sts:assumerole") {
             continue;
         }
         match st.effect {
             Some(Effect::Allow) => {
+                if let Some(list) = &mut accounts {
+                    match &st.resource {
+                        Some(r) if !r.negated => {
+                            for p in &r.patterns {
+                                match pattern_account(p) {
+                                    Some(a) if !list.iter().any(|x| x == a) => {
+                                        list.push(a.to_owned());
+                                    }
+                                    Some(_) => {}
+                                    None => {
+                                        accounts = None;
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                        Some(_) => accounts = None,
+                        None => {}
+                    }
+                }
                 let sel = match &st.resource {
                     None => continue,
                     Some(r) if r.patterns.iter().any(|p| p.contains("${")) => ResourceSel::Any,
@@ -281,6 +335,7 @@ fn doc_grants(doc: &PolicyDocument) -> DocGrants {
             None => {}
         }
     }
+    out.allow_accounts = accounts;
     out
 }
 
@@ -644,7 +699,9 @@ impl TrustGraph {
         // Each caller's sts:AssumeRole statements, read once per distinct document.
         let mut doc_cache: HashMap<usize, Arc<DocGrants>> = HashMap::new();
         let mut caller_docs: Vec<Vec<CallerDoc>> = Vec::with_capacity(b.nodes.len());
-        let mut holders_by_account: HashMap<String, Vec<NodeId>> = HashMap::new();
+        let mut account_index: HashMap<String, u32> = HashMap::new();
+        let mut allow_docs: Vec<AllowDoc> = Vec::new();
+        let mut allow_doc_of: HashMap<usize, u32> = HashMap::new();
         let mut texts = Vec::new();
         let mut groups_by_name: HashMap<(&str, &str), &Group> = HashMap::new();
         for g in &inv.groups {
@@ -756,13 +813,43 @@ impl TrustGraph {
             } else {
                 UNSHARED
             });
+            let node = NodeId(u32::try_from(i).unwrap_or(u32::MAX));
             if docs.iter().any(|d| !d.grants.allows.is_empty()) {
-                holders_by_account
-                    .entry(account.to_owned())
-                    .or_default()
-                    .push(NodeId(u32::try_from(i).unwrap_or(u32::MAX)));
+                let next = u32::try_from(account_index.len()).unwrap_or(u32::MAX);
+                let acct = *account_index.entry(account.to_owned()).or_insert(next);
+                for d in docs.iter().filter(|d| !d.grants.allows.is_empty()) {
+                    let next = u32::try_from(allow_docs.len()).unwrap_or(u32::MAX);
+                    let k = *allow_doc_of
+                        .entry(Arc::as_ptr(&d.grants) as usize)
+                        .or_insert_with(|| {
+                            allow_docs.push(AllowDoc {
+                                grants: Arc::clone(&d.grants),
+                                holders: Vec::new(),
+                            });
+                            next
+                        });
+                    let holders = &mut allow_docs[k as usize].holders;
+                    if holders.last() != Some(&(acct, node)) {
+                        holders.push((acct, node));
+                    }
+                }
             }
             caller_docs.push(docs);
+        }
+
+        let mut allow_docs_by_account: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut allow_docs_any = Vec::new();
+        for (k, d) in allow_docs.iter_mut().enumerate() {
+            d.holders.sort_unstable();
+            let k = u32::try_from(k).unwrap_or(u32::MAX);
+            match &d.grants.allow_accounts {
+                Some(list) => {
+                    for a in list {
+                        allow_docs_by_account.entry(a.clone()).or_default().push(k);
+                    }
+                }
+                None => allow_docs_any.push(k),
+            }
         }
 
         // Organisation guardrails by account.
@@ -833,7 +920,10 @@ impl TrustGraph {
             by_account,
             everyone,
             caller_docs,
-            holders_by_account,
+            allow_docs,
+            allow_docs_by_account,
+            allow_docs_any,
+            account_index,
             rcps,
             org_ids,
             outside_account,
@@ -906,6 +996,52 @@ impl TrustGraph {
         self.docs_of(caller)
             .iter()
             .any(|d| d.grants.allows.iter().any(|(_, sel)| sel.may_match(arn)))
+    }
+
+    /// The users and roles whose own identity policy may allow `sts:AssumeRole` on role `ri`
+    /// (conditions aside), in `account` only or (`None`) outside the role's account, sorted
+    /// and without repeats: [`TrustGraph::may_allow`] for every holder, found through the
+    /// allow documents that may name the role instead of asking each holder.
+    pub(crate) fn holders_for(&self, ri: usize, account: Option<&str>) -> Vec<NodeId> {
+        let role = &self.inventory.roles[ri];
+        let arn = crate::engine::policy::pattern::ArnParts::new(&role.arn);
+        let only = match account {
+            Some(a) => match self.account_index.get(a) {
+                Some(&k) => Some(k),
+                None => return Vec::new(),
+            },
+            None => None,
+        };
+        let skip = self.account_index.get(&role.account).copied();
+        let mut out = Vec::new();
+        let docs = self
+            .allow_docs_by_account
+            .get(&role.account)
+            .into_iter()
+            .flatten()
+            .chain(&self.allow_docs_any);
+        for &k in docs {
+            let d = &self.allow_docs[k as usize];
+            if !d.grants.allows.iter().any(|(_, sel)| sel.may_match_parts(&arn)) {
+                continue;
+            }
+            match only {
+                Some(a) => {
+                    let lo = d.holders.partition_point(|(x, _)| *x < a);
+                    let hi = d.holders.partition_point(|(x, _)| *x <= a);
+                    out.extend(d.holders[lo..hi].iter().map(|(_, n)| *n));
+                }
+                None => out.extend(
+                    d.holders
+                        .iter()
+                        .filter(|(x, _)| Some(*x) != skip)
+                        .map(|(_, n)| *n),
+                ),
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The compiled trust policy of role `ri`, compiled on first use.
@@ -1155,6 +1291,19 @@ impl TrustGraph {
     /// Decides one hop through one trust grant, reusing the decision made for an earlier
     /// caller of the same policy set when the grant allows it ([`TrustGraph::shared_set`]).
     pub(crate) fn shared_hop(&self, caller: NodeId, ri: usize, gi: usize) -> Option<Arc<Edge>> {
+        self.shared_hop_raw(caller, ri, gi)
+            .map(|e| self.adopt(&e, caller))
+    }
+
+    /// [`TrustGraph::shared_hop`] without making the edge the caller's: when the decision is
+    /// shared, the edge decided for the first caller of the set (its `from` and chaining are
+    /// that caller's; see [`TrustGraph::adopt`]).
+    pub(crate) fn shared_hop_raw(
+        &self,
+        caller: NodeId,
+        ri: usize,
+        gi: usize,
+    ) -> Option<Arc<Edge>> {
         let Some(set) = self.shared_set(caller, ri, gi) else {
             return self.check(caller, ri, gi).map(Arc::new);
         };
@@ -1170,7 +1319,7 @@ impl TrustGraph {
             .get(&key)
             .cloned();
         if let Some(edge) = known {
-            return edge.map(|e| self.adopt(&e, caller));
+            return edge;
         }
         let edge = self.check(caller, ri, gi).map(Arc::new);
         self.shared
@@ -1182,7 +1331,7 @@ impl TrustGraph {
 
     /// Another caller's decided hop, made this caller's: the same requirements, request and
     /// outcome; its own name in the edge and in the access-denied message, its own chaining.
-    fn adopt(&self, edge: &Arc<Edge>, caller: NodeId) -> Arc<Edge> {
+    pub(crate) fn adopt(&self, edge: &Arc<Edge>, caller: NodeId) -> Arc<Edge> {
         if edge.from == caller {
             return Arc::clone(edge);
         }

@@ -96,6 +96,16 @@ pub struct AssumeRow {
     pub path: Path,
 }
 
+/// Every way into one role as the graph keeps it: each caller with the edge decided for it,
+/// which for a shared decision is the edge of the first caller of its policy set (made the
+/// caller's own with [`TrustGraph::adopt`] only when an answer shows it).
+#[derive(Debug)]
+pub(crate) struct Ways {
+    pub role: NodeId,
+    pub entries: Vec<(NodeId, Arc<Edge>)>,
+    pub classes: Vec<ClassGrant>,
+}
+
 /// The answer to "who can assume ROLE?".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WhoCanAssume {
@@ -212,6 +222,15 @@ const SOURCE_KEYS: [&str; 4] = [
 impl TrustGraph {
     /// Decides each role's grants in `cands` order: one edge per role.
     fn decide_grants(&self, caller: NodeId, cands: &[GrantRef]) -> Vec<Arc<Edge>> {
+        let mut edges = self.decide_grants_raw(caller, cands);
+        for e in &mut edges {
+            *e = self.adopt(e, caller);
+        }
+        edges
+    }
+
+    /// [`TrustGraph::decide_grants`] with shared decisions left as decided (see [`Ways`]).
+    fn decide_grants_raw(&self, caller: NodeId, cands: &[GrantRef]) -> Vec<Arc<Edge>> {
         let mut order: Vec<u32> = Vec::new();
         let mut by_role: HashMap<u32, Vec<u32>> = HashMap::new();
         for &(r, g) in cands {
@@ -227,7 +246,7 @@ impl TrustGraph {
             .into_iter()
             .filter_map(|r| {
                 self.first_edge(by_role[&r].iter().map(|g| *g as usize), |g| {
-                    self.shared_hop(caller, r as usize, g)
+                    self.shared_hop_raw(caller, r as usize, g)
                 })
             })
             .collect()
@@ -289,7 +308,18 @@ impl TrustGraph {
     #[must_use]
     pub fn edges_into(&self, role: NodeId) -> Incoming {
         match self.role_index(role) {
-            Some(ri) => Incoming::clone(&self.incoming_of(ri)),
+            Some(ri) => {
+                let ways = self.incoming_of(ri);
+                Incoming {
+                    role: ways.role,
+                    edges: ways
+                        .entries
+                        .iter()
+                        .map(|(caller, e)| self.adopt(e, *caller))
+                        .collect(),
+                    classes: ways.classes.clone(),
+                }
+            }
             None => Incoming {
                 role,
                 edges: Vec::new(),
@@ -299,7 +329,7 @@ impl TrustGraph {
     }
 
     /// Every hop into role `ri`, decided on first use and kept for later queries.
-    pub(crate) fn incoming_of(&self, ri: usize) -> Arc<Incoming> {
+    pub(crate) fn incoming_of(&self, ri: usize) -> Arc<Ways> {
         let role = self.role_node(ri);
         match self.into.get(ri) {
             Some(cell) => Arc::clone(cell.get_or_init(|| Arc::new(self.incoming(role)))),
@@ -308,16 +338,15 @@ impl TrustGraph {
     }
 
     /// The hops into `role` from every principal the trust lets in, and the class grants.
-    fn incoming(&self, role: NodeId) -> Incoming {
-        let mut incoming = Incoming {
+    fn incoming(&self, role: NodeId) -> Ways {
+        let mut incoming = Ways {
             role,
-            edges: Vec::new(),
+            entries: Vec::new(),
             classes: Vec::new(),
         };
         let Some(ri) = self.role_index(role) else {
             return incoming;
         };
-        let r = &self.inventory.roles[ri];
         let trust = &self.trusts[ri];
         let mut order: Vec<NodeId> = Vec::new();
         let mut cands: HashMap<NodeId, Vec<GrantRef>> = HashMap::new();
@@ -335,11 +364,9 @@ impl TrustGraph {
             match &g.who {
                 Who::Node(n, ..) => push(*n, gref, &mut order),
                 Who::Account(a) => {
-                    for &h in self.holders_by_account.get(a).into_iter().flatten() {
-                        // An account grant needs the caller's own policy.
-                        if self.may_allow(h, &r.arn) {
-                            push(h, gref, &mut order);
-                        }
+                    // An account grant needs the caller's own policy.
+                    for h in self.holders_for(ri, Some(a)) {
+                        push(h, gref, &mut order);
                     }
                     class_slots.push((
                         gi,
@@ -357,16 +384,9 @@ impl TrustGraph {
                 }
                 Who::Everyone => {
                     push(self.everyone(), gref, &mut order);
-                    for (account, holders) in &self.holders_by_account {
-                        if *account == r.account {
-                            continue;
-                        }
-                        for &h in holders {
-                            // Across accounts the caller's own policy is needed too.
-                            if self.may_allow(h, &r.arn) {
-                                push(h, gref, &mut order);
-                            }
-                        }
+                    // Across accounts the caller's own policy is needed too.
+                    for h in self.holders_for(ri, None) {
+                        push(h, gref, &mut order);
                     }
                     let st = trust
                         .doc
@@ -393,15 +413,19 @@ impl TrustGraph {
         }
         for n in order {
             let grants = &cands[&n];
-            incoming.edges.extend(self.decide_grants(n, grants));
+            incoming.entries.extend(
+                self.decide_grants_raw(n, grants)
+                    .into_iter()
+                    .map(|e| (n, e)),
+            );
         }
         for (gi, mut class, account) in class_slots {
             class.members_working = incoming
-                .edges
+                .entries
                 .iter()
-                .filter(|e| e.works())
-                .filter(|e| {
-                    let from = self.node(e.from);
+                .filter(|(_, e)| e.works())
+                .filter(|(caller, e)| {
+                    let from = self.node(*caller);
                     match &account {
                         Some(a) => from.account.as_deref() == Some(a.as_str()),
                         None => {
@@ -504,19 +528,19 @@ impl TrustGraph {
             if target == role {
                 answer.classes.clone_from(&incoming.classes);
             }
-            for e in &incoming.edges {
+            for (caller, e) in &incoming.entries {
+                let caller = *caller;
                 if !e.works() {
                     if target == role {
-                        answer.broken.push(Arc::clone(e));
+                        answer.broken.push(self.adopt(e, caller));
                     }
                     continue;
                 }
-                let caller = e.from;
                 if std::mem::replace(&mut seen[caller.index()], true) {
                     continue;
                 }
                 let mut hops = Vec::with_capacity(suffix.len() + 1);
-                hops.push(Arc::clone(e));
+                hops.push(self.adopt(e, caller));
                 hops.extend(suffix.iter().cloned());
                 if self.role(caller).is_some()
                     && !std::mem::replace(&mut expanded[caller.index()], true)
