@@ -167,7 +167,7 @@ pub fn prefill(state: &AppState, graph: &TrustGraph, edge: &Edge) -> Option<Pref
         caller,
         caller_label,
         role,
-        request: edge.request.clone(),
+        request: WitnessRequest::clone(&edge.request),
         note,
         token,
     })

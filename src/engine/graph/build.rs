@@ -24,10 +24,11 @@ use super::edge::{
     Api, Chaining, Edge, EdgeStatus, Grant, Node, NodeId, NodeKind, Requirement, RequirementKind,
     Side, WitnessRequest,
 };
-use super::query::Ways;
+use super::query::{OutRef, Way, Ways};
 use super::witness::{escape_deny, satisfy_allow, satisfy_service_tags};
 use crate::engine::arn::{Arn, is_account_id};
 use crate::engine::model::{AttachedPolicy, Group, InlinePolicy, Inventory, PolicyText, Role};
+use crate::engine::policy::context::RequestContext;
 use crate::engine::policy::decision::{Decision, LayerOutcome, PolicyType};
 use crate::engine::policy::document::{
     Effect, PatternList, PolicyDocument, PrincipalKind, Principals, Statement,
@@ -70,10 +71,14 @@ pub(crate) struct RoleTrust {
     pub grants: Vec<TrustGrant>,
     /// `Deny` statements that may apply to an `AssumeRole*` call.
     pub denies: Vec<usize>,
-    /// True when the trust policy names no individual principal and none of its conditions
-    /// reads who the caller is: then a hop through an account or `*` grant is decided the
-    /// same way for every caller of one policy set.
+    /// True when the trust policy names no individual principal, none of its conditions
+    /// reads who the caller is, and no RCP of the role's account does: then a hop through an
+    /// account or `*` grant is decided the same way for every caller of one policy set.
     pub shareable: bool,
+    /// Roles of one account with the same trust document (role-independent, see
+    /// [`trust_role_independent`]) share this key, and so the hop decisions of callers whose
+    /// side does not depend on the role; [`UNSHARED`] otherwise.
+    pub doc_key: u32,
 }
 
 /// Where a trust grant lives: role index and grant index.
@@ -95,6 +100,43 @@ pub(crate) struct DocGrants {
     /// The accounts whose roles the `Allow` statements may name, when every resource
     /// pattern fixes its account; `None` when some pattern may name a role of any account.
     pub allow_accounts: Option<Vec<String>>,
+    /// True when the document treats every role alike but for which `sts:AssumeRole`
+    /// allows name it (see [`role_blind`]).
+    pub role_blind: bool,
+}
+
+/// True when a statement that may apply to a hop decides it alike for every role, or only
+/// through its resources when it is an `sts:AssumeRole` allow (whose match the hop's
+/// sharing key records): it names every resource (`"*"`) or is such an allow, and no
+/// condition reads the role's own attributes or a policy variable.
+fn role_blind(st: &Statement) -> bool {
+    let any_resource = st
+        .resource
+        .as_ref()
+        .is_none_or(|r| !r.negated && r.patterns.iter().any(|p| p == "*"));
+    let assume_allow = st.effect == Some(Effect::Allow)
+        && statement_action_matches(st, "sts:assumerole")
+        && st
+            .resource
+            .as_ref()
+            .is_some_and(|r| !r.patterns.iter().any(|p| p.contains("${")));
+    (any_resource || assume_allow) && !reads_role(&st.conditions)
+}
+
+/// True when a condition reads the role's own attributes (its tags or ARN) or a policy
+/// variable; the keys about the role's account are the same for every role of the account.
+fn reads_role(conditions: &[crate::engine::policy::document::Condition]) -> bool {
+    const ACCOUNT_WIDE: [&str; 3] = [
+        "aws:resourceaccount",
+        "aws:resourceorgid",
+        "aws:resourceorgpaths",
+    ];
+    conditions.iter().any(|c| {
+        let k = c.key.to_ascii_lowercase();
+        c.key.contains("${")
+            || c.values.iter().any(|v| v.contains("${"))
+            || (k.contains("resource") && !ACCOUNT_WIDE.contains(&k.as_str()))
+    })
 }
 
 /// The account a resource pattern fixes: its account part, when the pattern is ARN-shaped
@@ -157,6 +199,13 @@ fn doc_reads_caller(doc: &PolicyDocument) -> bool {
 /// A shared hop decision's key: role index, grant index, caller policy set.
 type SharedKey = (u32, u32, u32);
 
+/// A hop decision shared across roles with the same trust document: document key, grant
+/// index, caller policy set, and a bit per `sts:AssumeRole` allow of the set naming the role.
+type DocSetKey = (u32, u32, u32, u64);
+
+/// Hop decisions kept by key.
+type Memo<K> = HashMap<K, Option<Arc<Edge>>, foldhash::fast::RandomState>;
+
 /// Marks a caller that shares its hop decisions with no one.
 pub(crate) const UNSHARED: u32 = u32::MAX;
 
@@ -188,9 +237,7 @@ impl ResourceSel {
     fn may_match_parts(&self, arn: &crate::engine::policy::pattern::ArnParts<'_>) -> bool {
         match self {
             Self::Any => true,
-            Self::Patterns(negated, pats) => {
-                pats.iter().any(|p| p.matches_parts(arn)) != *negated
-            }
+            Self::Patterns(negated, pats) => pats.iter().any(|p| p.matches_parts(arn)) != *negated,
         }
     }
 }
@@ -221,7 +268,6 @@ pub struct TrustGraph {
     pub(crate) node_by_id: HashMap<String, NodeId>,
     pub(crate) trusts: Vec<RoleTrust>,
     pub(crate) by_node: HashMap<NodeId, Vec<GrantRef>>,
-    pub(crate) by_account: HashMap<String, Vec<GrantRef>>,
     pub(crate) everyone: Vec<GrantRef>,
     /// Per user and role node: its identity documents that speak of `sts:AssumeRole`.
     pub(crate) caller_docs: Vec<Vec<CallerDoc>>,
@@ -241,15 +287,36 @@ pub struct TrustGraph {
     allow_all: NamedPolicy,
     /// Per user and role node: its caller policy set, or [`UNSHARED`].
     pub(crate) policy_sets: Vec<u32>,
-    /// Accounts whose RCPs read who the caller is: hops into their roles are not shared.
-    pub(crate) rcps_read_caller: HashMap<String, bool>,
+    /// Per policy set: true when its hops are decided alike for every role whose trust
+    /// document is the same, once it is known which of the set's `sts:AssumeRole` allows
+    /// name the role (see [`role_blind`]).
+    role_blind_sets: Vec<bool>,
     /// Hops through account and `*` grants decided once per (role, grant, policy set): the
     /// edge of the first caller decided, reused for the others (see [`TrustGraph::shared_hop`]).
-    shared: Mutex<HashMap<SharedKey, Option<Arc<Edge>>>>,
+    shared: Mutex<Memo<SharedKey>>,
+    /// Hops from a service, provider or outside principal through a grant of a trust document
+    /// shared by roles of one account, decided once per (document key, grant, caller): the
+    /// edge into the first role decided, reused for the others (see [`RoleTrust::doc_key`]).
+    by_doc: Mutex<Memo<SharedKey>>,
+    /// Hops of a role-blind policy set through a grant of a trust document shared by roles
+    /// of one account, decided once per (document key, grant, set, which of the set's
+    /// `sts:AssumeRole` allows name the role).
+    by_doc_set: Mutex<Memo<DocSetKey>>,
     /// Per role: every hop into it, decided on the first query that needs them.
     pub(crate) into: Vec<OnceLock<Arc<Ways>>>,
-    /// Per node: every hop out of it, decided on the first query that needs them.
-    pub(crate) out: Vec<OnceLock<Arc<[Arc<Edge>]>>>,
+    /// Per principal other than a loaded user or role: every hop out of it, decided on the
+    /// first query that needs them.
+    pub(crate) out: Vec<OnceLock<Arc<[Way]>>>,
+    /// Per user and role (then one more): where its hops out start in `out_refs`.
+    pub(crate) out_index: Vec<u32>,
+    /// Each user's and role's hops out, in role order.
+    pub(crate) out_refs: Vec<OutRef>,
+    /// Per node: whether a hop from it is role chaining.
+    chainings: Vec<Chaining>,
+    /// Per role: its longest session (`MaxSessionDuration`).
+    pub(crate) max_sessions: Vec<u32>,
+    /// The users and roles of each account, made when a `"*"` trust first asks.
+    members: OnceLock<HashMap<String, Vec<NodeId>>>,
     /// Per node: its place when nodes are sorted by id, for ordering answers cheaply.
     pub(crate) rank: Vec<u32>,
 }
@@ -289,6 +356,10 @@ fn doc_grants(doc: &PolicyDocument) -> DocGrants {
     let mut out = DocGrants {
         speaks_of_hops: doc.statements.iter().any(speaks_of_hops),
         reads_caller: doc_reads_caller(doc),
+        role_blind: doc
+            .statements
+            .iter()
+            .all(|st| !speaks_of_hops(st) || role_blind(st)),
         ..DocGrants::default()
     };
     let mut accounts: Option<Vec<String>> = Some(Vec::new());
@@ -420,6 +491,33 @@ fn trust_shareable(doc: &PolicyDocument) -> bool {
             };
         !names_one && !reads_caller(st)
     })
+}
+
+/// True when a hop through this trust policy is decided alike for every role of one account
+/// holding the same document, by a caller whose side does not depend on the role (a service,
+/// a provider, a principal outside the loaded accounts): no statement names resources, and no
+/// condition reads the role's own attributes (its tags or ARN) or a policy variable. Keys
+/// about the role's account (`aws:ResourceAccount`, `aws:ResourceOrgID`,
+/// `aws:ResourceOrgPaths`) are the same for every role of the account.
+fn trust_role_independent(doc: &PolicyDocument) -> bool {
+    doc.statements
+        .iter()
+        .all(|st| st.resource.is_none() && !reads_role(&st.conditions))
+}
+
+/// True for callers whose side of a hop is the same whichever role they call: no identity
+/// policy of their own is read (services, providers) or one that allows everything stands in
+/// for it (principals outside the loaded accounts).
+fn caller_role_independent(kind: NodeKind) -> bool {
+    matches!(
+        kind,
+        NodeKind::Service
+            | NodeKind::OidcProvider
+            | NodeKind::SamlProvider
+            | NodeKind::ExternalAccount
+            | NodeKind::ExternalPrincipal
+            | NodeKind::Everyone
+    )
 }
 
 struct Builder<'i> {
@@ -669,7 +767,6 @@ impl TrustGraph {
         // Trust policies, indexed by who they name.
         let mut trusts = Vec::with_capacity(inv.roles.len());
         let mut by_node: HashMap<NodeId, Vec<GrantRef>> = HashMap::new();
-        let mut by_account: HashMap<String, Vec<GrantRef>> = HashMap::new();
         let mut everyone = Vec::new();
         for (ri, role) in inv.roles.iter().enumerate() {
             let doc = role.trust_policy.document.clone();
@@ -682,7 +779,7 @@ impl TrustGraph {
                 let gref = (r, u32::try_from(gi).unwrap_or(u32::MAX));
                 match &g.who {
                     Who::Node(n, ..) => by_node.entry(*n).or_default().push(gref),
-                    Who::Account(a) => by_account.entry(a.clone()).or_default().push(gref),
+                    Who::Account(_) => {}
                     Who::Everyone => everyone.push(gref),
                 }
             }
@@ -693,6 +790,7 @@ impl TrustGraph {
                 grants,
                 denies,
                 shareable,
+                doc_key: UNSHARED,
             });
         }
 
@@ -742,7 +840,26 @@ impl TrustGraph {
                         .any(|p| p.document.as_deref().is_none_or(doc_reads_caller))
                 })
         };
-        let mut scp_flags: HashMap<&str, bool> = HashMap::new();
+        // Accounts whose SCPs treat every role alike (see `role_blind`).
+        let scps_role_blind = |account: &str| {
+            inv.accounts
+                .get(account)
+                .and_then(|a| a.organization.as_ref())
+                .is_none_or(|org| {
+                    org.scps_by_level.iter().flat_map(|l| &l.policies).all(|p| {
+                        p.document.as_deref().is_some_and(|d| {
+                            d.statements.iter().all(|st| {
+                                !speaks_of_hops(st)
+                                    || (st.resource.as_ref().is_none_or(|r| {
+                                        !r.negated && r.patterns.iter().any(|p| p == "*")
+                                    }) && !reads_role(&st.conditions))
+                            })
+                        })
+                    })
+                })
+        };
+        let mut scp_flags: HashMap<&str, (bool, bool)> = HashMap::new();
+        let mut role_blind_sets: Vec<bool> = Vec::new();
         let mut set_ids: HashMap<PolicySetKey<'_>, u32> = HashMap::new();
         let mut policy_sets: Vec<u32> = Vec::with_capacity(inv.users.len() + inv.roles.len());
         for (i, (boundary, account, inline, managed, groups)) in principals.enumerate() {
@@ -756,9 +873,12 @@ impl TrustGraph {
                         .or_insert_with(|| Arc::new(doc_grants(doc))),
                 )
             });
-            let mut shareable = !*scp_flags
+            let (scp_caller, scp_role) = *scp_flags
                 .entry(account)
-                .or_insert_with(|| scps_read_caller(account))
+                .or_insert_with(|| (scps_read_caller(account), scps_role_blind(account)));
+            let mut role_blind_set =
+                scp_role && boundary_grants.as_ref().is_none_or(|g| g.role_blind);
+            let mut shareable = !scp_caller
                 && boundary.is_none() == boundary_text.is_none()
                 && boundary_grants.as_ref().is_none_or(|g| !g.reads_caller)
                 && boundary_text.is_none_or(|t| t.document.is_some());
@@ -785,6 +905,7 @@ impl TrustGraph {
                     .or_insert_with(|| Arc::new(doc_grants(doc)));
                 if grants.speaks_of_hops {
                     shareable &= !grants.reads_caller;
+                    role_blind_set &= grants.role_blind;
                     set_docs.push(std::ptr::from_ref::<PolicyText>(text) as usize);
                 }
                 if !grants.allows.is_empty() || !grants.denies.is_empty() {
@@ -809,7 +930,10 @@ impl TrustGraph {
                         boundary: boundary_text
                             .map(|t| std::ptr::from_ref::<PolicyText>(t) as usize),
                     })
-                    .or_insert(next)
+                    .or_insert_with(|| {
+                        role_blind_sets.push(role_blind_set);
+                        next
+                    })
             } else {
                 UNSHARED
             });
@@ -890,6 +1014,30 @@ impl TrustGraph {
                 .collect();
             rcps.insert(id.clone(), levels);
         }
+        // Hops into roles of accounts whose RCPs read who the caller is are not shared.
+        for (role, trust) in inv.roles.iter().zip(trusts.iter_mut()) {
+            if rcps_read_caller
+                .get(&role.account)
+                .copied()
+                .unwrap_or(false)
+            {
+                trust.shareable = false;
+            }
+        }
+        // Roles sharing a role-independent trust document in an account without RCPs (an RCP
+        // may name roles by ARN) and outside Identity Center (STS treats its roles apart).
+        let mut doc_keys: HashMap<(&str, &str), u32> = HashMap::new();
+        for (role, trust) in inv.roles.iter().zip(trusts.iter_mut()) {
+            if trust.doc.as_deref().is_some_and(trust_role_independent)
+                && !rcps.contains_key(&role.account)
+                && !role.name.starts_with("AWSReservedSSO_")
+            {
+                let next = u32::try_from(doc_keys.len()).unwrap_or(UNSHARED);
+                trust.doc_key = *doc_keys
+                    .entry((&*role.trust_policy.text, role.account.as_str()))
+                    .or_insert(next);
+            }
+        }
         let outside_account = OUTSIDE_ACCOUNTS
             .iter()
             .find(|a| !inv.accounts.contains_key(**a))
@@ -904,12 +1052,19 @@ impl TrustGraph {
         for (place, n) in order.into_iter().enumerate() {
             rank[n as usize] = u32::try_from(place).unwrap_or(u32::MAX);
         }
-        Self {
+        let mut graph = Self {
             policy_sets,
-            rcps_read_caller,
-            shared: Mutex::new(HashMap::new()),
+            shared: Mutex::new(Memo::default()),
+            by_doc: Mutex::new(Memo::default()),
+            by_doc_set: Mutex::new(Memo::default()),
+            role_blind_sets,
             into: (0..inv.roles.len()).map(|_| OnceLock::new()).collect(),
             out: (0..nodes.len()).map(|_| OnceLock::new()).collect(),
+            out_index: Vec::new(),
+            out_refs: Vec::new(),
+            chainings: Vec::new(),
+            max_sessions: inv.roles.iter().map(Role::effective_max_session).collect(),
+            members: OnceLock::new(),
             rank,
             now,
             index,
@@ -917,7 +1072,6 @@ impl TrustGraph {
             node_by_id,
             trusts,
             by_node,
-            by_account,
             everyone,
             caller_docs,
             allow_docs,
@@ -931,7 +1085,12 @@ impl TrustGraph {
             templates,
             allow_all: allow_all_policy(),
             inventory,
-        }
+        };
+        graph.chainings = (0..graph.nodes.len())
+            .map(|i| graph.chaining_of(NodeId(u32::try_from(i).unwrap_or(u32::MAX))))
+            .collect();
+        graph.decide_all();
+        graph
     }
 
     /// The inventory the graph was built from.
@@ -975,6 +1134,26 @@ impl TrustGraph {
 
     pub(crate) fn role_node(&self, role: usize) -> NodeId {
         NodeId(u32::try_from(self.inventory.users.len() + role).unwrap_or(u32::MAX))
+    }
+
+    /// The users and roles of `account`.
+    pub(crate) fn members_of(&self, account: &str) -> &[NodeId] {
+        self.members
+            .get_or_init(|| {
+                let mut by: HashMap<String, Vec<NodeId>> = HashMap::new();
+                for (i, n) in self.nodes.iter().enumerate() {
+                    if matches!(n.kind, NodeKind::User | NodeKind::Role)
+                        && let Some(a) = &n.account
+                    {
+                        by.entry(a.clone())
+                            .or_default()
+                            .push(NodeId(u32::try_from(i).unwrap_or(u32::MAX)));
+                    }
+                }
+                by
+            })
+            .get(account)
+            .map_or(&[][..], Vec::as_slice)
     }
 
     /// True when the account is among the loaded ones.
@@ -1022,7 +1201,12 @@ impl TrustGraph {
             .chain(&self.allow_docs_any);
         for &k in docs {
             let d = &self.allow_docs[k as usize];
-            if !d.grants.allows.iter().any(|(_, sel)| sel.may_match_parts(&arn)) {
+            if !d
+                .grants
+                .allows
+                .iter()
+                .any(|(_, sel)| sel.may_match_parts(&arn))
+            {
                 continue;
             }
             match only {
@@ -1130,10 +1314,19 @@ impl TrustGraph {
             input.identity_policies = vec![self.allow_all.clone()];
         }
         input.resource_policy = None;
+        // Each hop's request adds a few keys on top of the caller's own.
+        input.context = RequestContext::layered(Arc::new(std::mem::take(&mut input.context)));
         Some(CallerTemplate { input })
     }
 
-    fn chaining(&self, caller: NodeId) -> Chaining {
+    pub(crate) fn chaining(&self, caller: NodeId) -> Chaining {
+        self.chainings
+            .get(caller.index())
+            .copied()
+            .unwrap_or_else(|| self.chaining_of(caller))
+    }
+
+    fn chaining_of(&self, caller: NodeId) -> Chaining {
         match self.nodes[caller.index()].kind {
             NodeKind::Role => match self.role(caller) {
                 Some(r) if !r.instance_profiles.is_empty() => Chaining::UnlessInstanceProfile,
@@ -1257,7 +1450,7 @@ impl TrustGraph {
     pub(crate) fn first_edge(
         &self,
         grants: impl IntoIterator<Item = usize>,
-        decide: impl Fn(usize) -> Option<Arc<Edge>>,
+        mut decide: impl FnMut(usize) -> Option<Arc<Edge>>,
     ) -> Option<Arc<Edge>> {
         let mut broken = None;
         for g in grants {
@@ -1273,47 +1466,81 @@ impl TrustGraph {
     /// The policy set whose decision `caller` may share for grant `gi` of role `ri`: only
     /// account and `*` grants of a trust that treats every caller of a set alike, into an
     /// account whose RCPs do the same.
-    fn shared_set(&self, caller: NodeId, ri: usize, gi: usize) -> Option<u32> {
+    pub(crate) fn shared_set(&self, caller: NodeId, ri: usize, gi: usize) -> Option<u32> {
         let set = *self.policy_sets.get(caller.index())?;
         let trust = self.trusts.get(ri)?;
-        let role = self.inventory.roles.get(ri)?;
         (set != UNSHARED
             && trust.shareable
-            && matches!(trust.grants.get(gi)?.who, Who::Account(_) | Who::Everyone)
-            && !self
-                .rcps_read_caller
-                .get(&role.account)
-                .copied()
-                .unwrap_or(false))
+            && matches!(trust.grants.get(gi)?.who, Who::Account(_) | Who::Everyone))
         .then_some(set)
     }
 
     /// Decides one hop through one trust grant, reusing the decision made for an earlier
-    /// caller of the same policy set when the grant allows it ([`TrustGraph::shared_set`]).
+    /// caller of the same policy set when the grant allows it ([`TrustGraph::shared_set`]),
+    /// or for an earlier role with the same trust document ([`RoleTrust::doc_key`]).
     pub(crate) fn shared_hop(&self, caller: NodeId, ri: usize, gi: usize) -> Option<Arc<Edge>> {
         self.shared_hop_raw(caller, ri, gi)
-            .map(|e| self.adopt(&e, caller))
+            .map(|e| self.adopt(&e, caller, self.role_node(ri)))
     }
 
     /// [`TrustGraph::shared_hop`] without making the edge the caller's: when the decision is
-    /// shared, the edge decided for the first caller of the set (its `from` and chaining are
-    /// that caller's; see [`TrustGraph::adopt`]).
-    pub(crate) fn shared_hop_raw(
-        &self,
-        caller: NodeId,
-        ri: usize,
-        gi: usize,
+    /// shared, the edge decided for the first caller of the set, or into the first role of the
+    /// document (see [`TrustGraph::adopt`]).
+    pub(crate) fn shared_hop_raw(&self, caller: NodeId, ri: usize, gi: usize) -> Option<Arc<Edge>> {
+        let as_u32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let doc_key = self.trusts.get(ri).map_or(UNSHARED, |t| t.doc_key);
+        if let Some(set) = self.shared_set(caller, ri, gi) {
+            let decide = || {
+                Self::remembered(&self.shared, (as_u32(ri), as_u32(gi), set), || {
+                    self.check(caller, ri, gi).map(Arc::new)
+                })
+            };
+            return match self.role_signature(caller, ri, set, doc_key) {
+                Some(sig) => {
+                    Self::remembered(&self.by_doc_set, (doc_key, as_u32(gi), set, sig), decide)
+                }
+                None => decide(),
+            };
+        }
+        if doc_key != UNSHARED && caller_role_independent(self.nodes[caller.index()].kind) {
+            return Self::remembered(&self.by_doc, (doc_key, as_u32(gi), caller.0), || {
+                self.check(caller, ri, gi).map(Arc::new)
+            });
+        }
+        self.check(caller, ri, gi).map(Arc::new)
+    }
+
+    /// For a caller of a role-blind policy set calling a role whose trust document is
+    /// shared: which of the caller's `sts:AssumeRole` allows may name the role, one bit each
+    /// (`None` past 64, or when the hop is not shared across roles).
+    fn role_signature(&self, caller: NodeId, ri: usize, set: u32, doc_key: u32) -> Option<u64> {
+        if doc_key == UNSHARED || !*self.role_blind_sets.get(set as usize)? {
+            return None;
+        }
+        let arn = crate::engine::policy::pattern::ArnParts::new(&self.inventory.roles[ri].arn);
+        let mut sig = 0u64;
+        let mut bit = 0u32;
+        for d in self.docs_of(caller) {
+            for (_, sel) in &d.grants.allows {
+                if bit >= 64 {
+                    return None;
+                }
+                if sel.may_match_parts(&arn) {
+                    sig |= 1 << bit;
+                }
+                bit += 1;
+            }
+        }
+        Some(sig)
+    }
+
+    /// The decision kept under `key`, or else `decide`'s, which is kept for next time.
+    fn remembered<K: std::hash::Hash + Eq>(
+        memo: &Mutex<Memo<K>>,
+        key: K,
+        decide: impl FnOnce() -> Option<Arc<Edge>>,
     ) -> Option<Arc<Edge>> {
-        let Some(set) = self.shared_set(caller, ri, gi) else {
-            return self.check(caller, ri, gi).map(Arc::new);
-        };
-        let key = (
-            u32::try_from(ri).unwrap_or(u32::MAX),
-            u32::try_from(gi).unwrap_or(u32::MAX),
-            set,
-        );
-        let known = self
-            .shared
+        let known = memo
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&key)
@@ -1321,29 +1548,38 @@ impl TrustGraph {
         if let Some(edge) = known {
             return edge;
         }
-        let edge = self.check(caller, ri, gi).map(Arc::new);
-        self.shared
-            .lock()
+        let edge = decide();
+        memo.lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(key, edge.clone());
         edge
     }
 
-    /// Another caller's decided hop, made this caller's: the same requirements, request and
-    /// outcome; its own name in the edge and in the access-denied message, its own chaining.
-    pub(crate) fn adopt(&self, edge: &Arc<Edge>, caller: NodeId) -> Arc<Edge> {
-        if edge.from == caller {
+    /// Another caller's (or role's) decided hop, made this caller's hop into `to`: the same
+    /// requirements, request and outcome; its own caller and role in the edge and in the
+    /// access-denied message, its own chaining.
+    pub(crate) fn adopt(&self, edge: &Arc<Edge>, caller: NodeId, to: NodeId) -> Arc<Edge> {
+        if edge.from == caller && edge.to == to {
             return Arc::clone(edge);
         }
         let mut e = Edge::clone(edge);
-        if let EdgeStatus::Broken { message, .. } = &mut e.status {
-            *message = message.replace(
-                &self.message_principal(edge.from),
-                &self.message_principal(caller),
-            );
+        if edge.from != caller {
+            if let EdgeStatus::Broken { message, .. } = &mut e.status {
+                *message = message.replace(
+                    &self.message_principal(edge.from),
+                    &self.message_principal(caller),
+                );
+            }
+            e.from = caller;
+            e.chaining = self.chaining(caller);
         }
-        e.from = caller;
-        e.chaining = self.chaining(caller);
+        if edge.to != to {
+            if let EdgeStatus::Broken { message, .. } = &mut e.status {
+                let arn = |n: NodeId| format!(" on resource: {} ", self.node(n).id);
+                *message = message.replace(&arn(edge.to), &arn(to));
+            }
+            e.to = to;
+        }
         Arc::new(e)
     }
 
@@ -1428,12 +1664,12 @@ impl TrustGraph {
                 to: self.role_node(role_idx),
                 api: g.api,
                 grant,
-                trust_statement: st.label(),
+                trust_statement: st.label().into(),
                 caller_statement: None,
                 cross_account: false,
                 chaining: Chaining::No,
-                requirements: trust_reqs,
-                request: base,
+                requirements: trust_reqs.into(),
+                request: Arc::new(base),
                 status: EdgeStatus::Broken {
                     refused_by: None,
                     message,
@@ -1502,12 +1738,14 @@ impl TrustGraph {
                             to: self.role_node(role_idx),
                             api: g.api,
                             grant,
-                            trust_statement: st.label(),
-                            caller_statement: caller_statement.filter(|_| needs_caller),
+                            trust_statement: st.label().into(),
+                            caller_statement: caller_statement
+                                .filter(|_| needs_caller)
+                                .map(Into::into),
                             cross_account,
                             chaining: self.chaining(caller),
-                            requirements: reqs,
-                            request: w,
+                            requirements: reqs.into(),
+                            request: Arc::new(w),
                             status: EdgeStatus::Works,
                         });
                     }
@@ -1525,12 +1763,12 @@ impl TrustGraph {
             to: self.role_node(role_idx),
             api: g.api,
             grant,
-            trust_statement: st.label(),
+            trust_statement: st.label().into(),
             caller_statement: None,
             cross_account,
             chaining: self.chaining(caller),
-            requirements: reqs,
-            request: w,
+            requirements: reqs.into(),
+            request: Arc::new(w),
             status: EdgeStatus::Broken {
                 refused_by: Some(d.deciding.unwrap_or(PolicyType::IdentityBasedPolicy)),
                 message: d.message,

@@ -8,6 +8,7 @@
 //! simulate form with it ([`WitnessRequest::to_assume_role_request`]).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -332,17 +333,17 @@ pub struct Edge {
     pub api: Api,
     pub grant: Grant,
     /// The trust statement that lets the caller in (`Sid` or `#index`).
-    pub trust_statement: String,
+    pub trust_statement: Arc<str>,
     /// The caller's identity statement that allows the call, when one is needed and found
     /// (`policy-name Sid`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub caller_statement: Option<String>,
+    pub caller_statement: Option<Arc<str>>,
     pub cross_account: bool,
     pub chaining: Chaining,
     /// Every condition the hop needs, trust and caller side.
-    pub requirements: Vec<Requirement>,
+    pub requirements: Arc<[Requirement]>,
     /// A request that meets them.
-    pub request: WitnessRequest,
+    pub request: Arc<WitnessRequest>,
     pub status: EdgeStatus,
 }
 
@@ -356,7 +357,7 @@ impl Edge {
     #[must_use]
     pub fn badges(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for r in &self.requirements {
+        for r in self.requirements.iter() {
             let b = r.badge();
             if !out.contains(&b) {
                 out.push(b);

@@ -6,7 +6,7 @@
 //! [`TrustGraph::hop`]'s rules, so the answers agree with the STS simulator.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -96,13 +96,84 @@ pub struct AssumeRow {
     pub path: Path,
 }
 
-/// Every way into one role as the graph keeps it: each caller with the edge decided for it,
-/// which for a shared decision is the edge of the first caller of its policy set (made the
-/// caller's own with [`TrustGraph::adopt`] only when an answer shows it).
+/// One hop as the graph keeps it: the principal at its other end (the caller in a role's
+/// ways in, the role in a principal's ways out), whether it works, and the edge as decided —
+/// for a shared decision, the edge of the first caller of its policy set or into the first
+/// role of its trust document, made this hop's own with [`TrustGraph::adopt`] only when an
+/// answer shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct Way {
+    pub node: NodeId,
+    pub works: bool,
+    /// False for a hop into a role of the caller's own account through its `"*"` grant,
+    /// which needs nothing from the caller's policy: the `"*"` class stands for those
+    /// callers in who-can-assume answers, but their ways out include the hop.
+    pub listed: bool,
+    pub edge: Arc<Edge>,
+}
+
+/// One hop out of a user or role, kept at build: the role it leads to, whether it works,
+/// and its edge as decided (see [`Way`]).
+#[derive(Debug, Clone)]
+pub(crate) struct OutRef {
+    pub to: NodeId,
+    pub works: bool,
+    pub edge: Arc<Edge>,
+}
+
+/// The hops out of one principal as the graph keeps them.
+pub(crate) enum OutWays<'g> {
+    /// A user's or role's, found at build.
+    Kept(&'g [OutRef]),
+    /// Another principal's, decided on first use; each way's `node` is the role.
+    Decided(Arc<[Way]>),
+}
+
+/// One hop out, read without touching its edge: the role it leads to, whether it works,
+/// and where its edge is kept (see [`OutWays::edge`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OutHop {
+    pub to: NodeId,
+    pub works: bool,
+    at: u32,
+}
+
+impl OutWays<'_> {
+    /// Each hop out, in role order.
+    pub(crate) fn hops(&self) -> impl Iterator<Item = OutHop> + '_ {
+        let (kept, decided): (&[OutRef], &[Way]) = match self {
+            Self::Kept(refs) => (refs, &[]),
+            Self::Decided(ways) => (&[], ways),
+        };
+        let at = |k: usize| u32::try_from(k).unwrap_or(u32::MAX);
+        kept.iter()
+            .enumerate()
+            .map(move |(k, r)| OutHop {
+                to: r.to,
+                works: r.works,
+                at: at(k),
+            })
+            .chain(decided.iter().enumerate().map(move |(k, w)| OutHop {
+                to: w.node,
+                works: w.works,
+                at: at(k),
+            }))
+    }
+
+    /// The edge of a hop out, as decided (see [`Way`]).
+    pub(crate) fn edge(&self, hop: OutHop) -> Option<&Arc<Edge>> {
+        match self {
+            Self::Kept(refs) => refs.get(hop.at as usize).map(|r| &r.edge),
+            Self::Decided(ways) => ways.get(hop.at as usize).map(|w| &w.edge),
+        }
+    }
+}
+
+/// Every way into one role as the graph keeps it.
 #[derive(Debug)]
 pub(crate) struct Ways {
     pub role: NodeId,
-    pub entries: Vec<(NodeId, Arc<Edge>)>,
+    pub entries: Vec<Way>,
     pub classes: Vec<ClassGrant>,
 }
 
@@ -132,7 +203,7 @@ pub struct Reach {
     /// Every reachable role, shortest path first.
     pub rows: Vec<ReachRow>,
     /// Hops out of the reached principals that the trust allows but whose caller half is
-    /// missing.
+    /// missing, into roles no working path of the answer reaches.
     pub broken: Vec<Arc<Edge>>,
 }
 
@@ -220,17 +291,9 @@ const SOURCE_KEYS: [&str; 4] = [
 ];
 
 impl TrustGraph {
-    /// Decides each role's grants in `cands` order: one edge per role.
-    fn decide_grants(&self, caller: NodeId, cands: &[GrantRef]) -> Vec<Arc<Edge>> {
-        let mut edges = self.decide_grants_raw(caller, cands);
-        for e in &mut edges {
-            *e = self.adopt(e, caller);
-        }
-        edges
-    }
-
-    /// [`TrustGraph::decide_grants`] with shared decisions left as decided (see [`Ways`]).
-    fn decide_grants_raw(&self, caller: NodeId, cands: &[GrantRef]) -> Vec<Arc<Edge>> {
+    /// Decides each role's grants in `cands` order: one edge per role, the first that works
+    /// or else the first broken one; in the order the roles first appear in `cands`.
+    fn decide_grants(&self, caller: NodeId, cands: &[GrantRef]) -> Vec<Way> {
         let mut order: Vec<u32> = Vec::new();
         let mut by_role: HashMap<u32, Vec<u32>> = HashMap::new();
         for &(r, g) in cands {
@@ -245,8 +308,14 @@ impl TrustGraph {
         order
             .into_iter()
             .filter_map(|r| {
-                self.first_edge(by_role[&r].iter().map(|g| *g as usize), |g| {
+                let edge = self.first_edge(by_role[&r].iter().map(|g| *g as usize), |g| {
                     self.shared_hop_raw(caller, r as usize, g)
+                })?;
+                Some(Way {
+                    node: self.role_node(r as usize),
+                    works: edge.works(),
+                    listed: true,
+                    edge,
                 })
             })
             .collect()
@@ -255,53 +324,95 @@ impl TrustGraph {
     /// Every hop out of `caller`: one edge per role, working or broken.
     #[must_use]
     pub fn edges_from(&self, caller: NodeId) -> Vec<Edge> {
-        self.out_edges(caller)
-            .iter()
-            .map(|e| Edge::clone(e))
+        let outs = self.out_ways(caller);
+        outs.hops()
+            .filter_map(|h| Some(Edge::clone(&self.adopt(outs.edge(h)?, caller, h.to))))
             .collect()
     }
 
-    /// Every hop out of `caller`, decided on first use and kept for later queries.
-    pub(crate) fn out_edges(&self, caller: NodeId) -> Arc<[Arc<Edge>]> {
-        match self.out.get(caller.index()) {
+    /// Every hop out of `caller` as the graph keeps it: for users and roles, found among the
+    /// ways in when the graph was built; for other principals, decided on first use and kept.
+    pub(crate) fn out_ways(&self, caller: NodeId) -> OutWays<'_> {
+        let i = caller.index();
+        if let (Some(&lo), Some(&hi)) = (self.out_index.get(i), self.out_index.get(i + 1)) {
+            return OutWays::Kept(
+                self.out_refs
+                    .get(lo as usize..hi as usize)
+                    .unwrap_or_default(),
+            );
+        }
+        OutWays::Decided(match self.out.get(i) {
             Some(cell) => Arc::clone(cell.get_or_init(|| self.decide_out(caller).into())),
             None => Arc::from(Vec::new()),
-        }
+        })
     }
 
-    fn decide_out(&self, caller: NodeId) -> Vec<Arc<Edge>> {
+    /// The hops out of a principal other than a loaded user or role: the grants naming it
+    /// (or, for a principal outside, its account) and the `"*"` grants.
+    fn decide_out(&self, caller: NodeId) -> Vec<Way> {
         let node = self.node(caller);
         let mut cands: Vec<GrantRef> = self.by_node.get(&caller).cloned().unwrap_or_default();
-        let roles = &self.inventory.roles;
-        match node.kind {
-            NodeKind::User | NodeKind::Role => {
-                let account = node.account.as_deref().unwrap_or_default();
-                for &(r, g) in self.by_account.get(account).into_iter().flatten() {
-                    if self.may_allow(caller, &roles[r as usize].arn) {
-                        cands.push((r, g));
-                    }
-                }
-                for &(r, g) in &self.everyone {
-                    let role = &roles[r as usize];
-                    if role.account == account || self.may_allow(caller, &role.arn) {
-                        cands.push((r, g));
-                    }
-                }
+        if matches!(
+            node.kind,
+            NodeKind::ExternalPrincipal | NodeKind::ExternalAccount | NodeKind::Everyone
+        ) {
+            if let Some(acc) = node
+                .account
+                .as_deref()
+                .filter(|_| node.kind == NodeKind::ExternalPrincipal)
+                .and_then(|a| self.node_id(a))
+            {
+                cands.extend(self.by_node.get(&acc).into_iter().flatten().copied());
             }
-            NodeKind::ExternalPrincipal | NodeKind::ExternalAccount | NodeKind::Everyone => {
-                if let Some(acc) = node
-                    .account
-                    .as_deref()
-                    .filter(|_| node.kind == NodeKind::ExternalPrincipal)
-                    .and_then(|a| self.node_id(a))
-                {
-                    cands.extend(self.by_node.get(&acc).into_iter().flatten().copied());
-                }
-                cands.extend(self.everyone.iter().copied());
-            }
-            NodeKind::Service | NodeKind::OidcProvider | NodeKind::SamlProvider => {}
+            cands.extend(self.everyone.iter().copied());
         }
+        cands.sort_unstable();
         self.decide_grants(caller, &cands)
+    }
+
+    /// Decides every hop of the graph once, when it is built: each role's ways in, and from
+    /// them an index of each user's and role's ways out.
+    pub(crate) fn decide_all(&mut self) {
+        let callers = self.inventory.users.len() + self.inventory.roles.len();
+        let mut counts = vec![0u32; callers + 1];
+        for ri in 0..self.inventory.roles.len() {
+            for w in &self.incoming_of(ri).entries {
+                if let Some(c) = counts.get_mut(w.node.index()) {
+                    *c += 1;
+                }
+            }
+        }
+        let mut index = Vec::with_capacity(callers + 1);
+        let mut total = 0u32;
+        for c in &counts[..callers] {
+            index.push(total);
+            total += c;
+        }
+        index.push(total);
+        let mut slots: Vec<Option<OutRef>> = vec![None; total as usize];
+        let mut next = index.clone();
+        for ri in 0..self.inventory.roles.len() {
+            let Some(ways) = self.into.get(ri).and_then(OnceLock::get) else {
+                continue;
+            };
+            let to = self.role_node(ri);
+            for w in &ways.entries {
+                if let Some(slot) = next
+                    .get_mut(w.node.index())
+                    .filter(|_| w.node.index() < callers)
+                {
+                    slots[*slot as usize] = Some(OutRef {
+                        to,
+                        works: w.works,
+                        edge: Arc::clone(&w.edge),
+                    });
+                    *slot += 1;
+                }
+            }
+        }
+        let refs: Vec<OutRef> = slots.into_iter().flatten().collect();
+        self.out_index = index;
+        self.out_refs = refs;
     }
 
     /// Every hop into `role` from principals the graph can name, and the class grants.
@@ -315,7 +426,8 @@ impl TrustGraph {
                     edges: ways
                         .entries
                         .iter()
-                        .map(|(caller, e)| self.adopt(e, *caller))
+                        .filter(|w| w.listed)
+                        .map(|w| self.adopt(&w.edge, w.node, role))
                         .collect(),
                     classes: ways.classes.clone(),
                 }
@@ -328,7 +440,7 @@ impl TrustGraph {
         }
     }
 
-    /// Every hop into role `ri`, decided on first use and kept for later queries.
+    /// Every hop into role `ri`, decided on first use (when the graph is built) and kept.
     pub(crate) fn incoming_of(&self, ri: usize) -> Arc<Ways> {
         let role = self.role_node(ri);
         match self.into.get(ri) {
@@ -348,25 +460,23 @@ impl TrustGraph {
             return incoming;
         };
         let trust = &self.trusts[ri];
-        let mut order: Vec<NodeId> = Vec::new();
-        let mut cands: HashMap<NodeId, Vec<GrantRef>> = HashMap::new();
-        let mut push = |n: NodeId, g: GrantRef, order: &mut Vec<NodeId>| {
-            let e = cands.entry(n).or_default();
-            if e.is_empty() {
-                order.push(n);
-            }
-            e.push(g);
+        // (caller, grant, order of appearance)
+        let mut cands: Vec<(NodeId, u32, u32)> = Vec::new();
+        let mut push = |n: NodeId, g: GrantRef| {
+            let seq = u32::try_from(cands.len()).unwrap_or(u32::MAX);
+            cands.push((n, g.1, seq));
         };
         let rr = u32::try_from(ri).unwrap_or(u32::MAX);
         let mut class_slots: Vec<(usize, ClassGrant, Option<String>)> = Vec::new();
+        let mut same_account_open = false;
         for (gi, g) in trust.grants.iter().enumerate() {
             let gref = (rr, u32::try_from(gi).unwrap_or(u32::MAX));
             match &g.who {
-                Who::Node(n, ..) => push(*n, gref, &mut order),
+                Who::Node(n, ..) => push(*n, gref),
                 Who::Account(a) => {
                     // An account grant needs the caller's own policy.
                     for h in self.holders_for(ri, Some(a)) {
-                        push(h, gref, &mut order);
+                        push(h, gref);
                     }
                     class_slots.push((
                         gi,
@@ -383,11 +493,12 @@ impl TrustGraph {
                     ));
                 }
                 Who::Everyone => {
-                    push(self.everyone(), gref, &mut order);
+                    push(self.everyone(), gref);
                     // Across accounts the caller's own policy is needed too.
                     for h in self.holders_for(ri, None) {
-                        push(h, gref, &mut order);
+                        push(h, gref);
                     }
+                    same_account_open = true;
                     let st = trust
                         .doc
                         .as_ref()
@@ -411,26 +522,45 @@ impl TrustGraph {
                 }
             }
         }
-        for n in order {
-            let grants = &cands[&n];
-            incoming.entries.extend(
-                self.decide_grants_raw(n, grants)
-                    .into_iter()
-                    .map(|e| (n, e)),
-            );
+        // Each caller once, in order of first appearance, with its grants in trust order.
+        let mut by_set = HashMap::default();
+        if trust.grants.len() > 1 {
+            cands.sort_unstable();
+            let mut groups: Vec<(u32, usize, usize)> = Vec::new();
+            let mut i = 0;
+            while i < cands.len() {
+                let j = i + cands[i..].iter().take_while(|c| c.0 == cands[i].0).count();
+                groups.push((cands[i].2, i, j));
+                i = j;
+            }
+            groups.sort_unstable();
+            for (_, i, j) in groups {
+                let caller = cands[i].0;
+                let mut grants: Vec<usize> = cands[i..j].iter().map(|c| c.1 as usize).collect();
+                grants.dedup();
+                self.push_way(&mut incoming.entries, &mut by_set, caller, ri, grants);
+            }
+        } else {
+            for &(caller, g, _) in &cands {
+                self.push_way(&mut incoming.entries, &mut by_set, caller, ri, [g as usize]);
+            }
+        }
+        if same_account_open {
+            self.add_open_to_own_account(&mut incoming.entries, ri);
         }
         for (gi, mut class, account) in class_slots {
             class.members_working = incoming
                 .entries
                 .iter()
-                .filter(|(_, e)| e.works())
-                .filter(|(caller, e)| {
-                    let from = self.node(*caller);
+                .filter(|w| w.works && w.listed)
+                .filter(|w| {
+                    let e = &w.edge;
+                    let from = self.node(w.node);
                     match &account {
                         Some(a) => from.account.as_deref() == Some(a.as_str()),
                         None => {
                             e.grant == Grant::Everyone
-                                && e.trust_statement == self.statement_label(ri, gi)
+                                && *e.trust_statement == *self.statement_label(ri, gi)
                         }
                     }
                 })
@@ -438,6 +568,73 @@ impl TrustGraph {
             incoming.classes.push(class);
         }
         incoming
+    }
+
+    /// The hops into role `ri`, whose trust says `"*"`, from the users and roles of its own
+    /// account: they need nothing from their own policy, so they are not among the callers
+    /// listed; they are kept unlisted (for their ways out), or make a listed caller's broken
+    /// hop a working one.
+    fn add_open_to_own_account(&self, entries: &mut Vec<Way>, ri: usize) {
+        let role = &self.inventory.roles[ri];
+        let at: HashMap<NodeId, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(k, w)| (w.node, k))
+            .collect();
+        for &caller in self.members_of(&role.account) {
+            let known = at.get(&caller).copied();
+            if known.is_some_and(|k| entries[k].works) {
+                continue;
+            }
+            let grants = self.grants_for(caller, ri).into_iter().filter(|&g| {
+                !matches!(self.trusts[ri].grants[g].who, Who::Account(_))
+                    || self.may_allow(caller, &role.arn)
+            });
+            let Some(edge) = self.first_edge(grants, |g| self.shared_hop_raw(caller, ri, g)) else {
+                continue;
+            };
+            match known {
+                Some(k) if edge.works() => {
+                    entries[k].works = true;
+                    entries[k].edge = edge;
+                }
+                Some(_) => {}
+                None => entries.push(Way {
+                    node: caller,
+                    works: edge.works(),
+                    listed: false,
+                    edge,
+                }),
+            }
+        }
+    }
+
+    /// Decides the hop `caller` → role `ri` through `grants` (first working, else first
+    /// broken) and keeps it as a way in. `by_set` holds this role's decisions by (grant,
+    /// policy set), so the many callers of one set ask the graph's shared decisions once.
+    fn push_way(
+        &self,
+        entries: &mut Vec<Way>,
+        by_set: &mut HashMap<(usize, u32), Option<Arc<Edge>>, foldhash::fast::RandomState>,
+        caller: NodeId,
+        ri: usize,
+        grants: impl IntoIterator<Item = usize>,
+    ) {
+        let decide = |g: usize| match self.shared_set(caller, ri, g) {
+            Some(set) => by_set
+                .entry((g, set))
+                .or_insert_with(|| self.shared_hop_raw(caller, ri, g))
+                .clone(),
+            None => self.shared_hop_raw(caller, ri, g),
+        };
+        if let Some(edge) = self.first_edge(grants, decide) {
+            entries.push(Way {
+                node: caller,
+                works: edge.works(),
+                listed: true,
+                edge,
+            });
+        }
     }
 
     fn statement_label(&self, role: usize, grant: usize) -> String {
@@ -477,10 +674,10 @@ impl TrustGraph {
     /// The longest session at the end of a path (IAM-RULES §1.3).
     fn max_session(&self, hops: &[Arc<Edge>]) -> u32 {
         let Some(last) = hops.last() else { return 0 };
-        let max = self.role(last.to).map_or(
-            CHAIN_CAP_SECONDS,
-            crate::engine::model::Role::effective_max_session,
-        );
+        let max = self
+            .role_index(last.to)
+            .and_then(|ri| self.max_sessions.get(ri).copied())
+            .unwrap_or(CHAIN_CAP_SECONDS);
         match last.chaining {
             Chaining::No => max,
             Chaining::Yes | Chaining::UnlessInstanceProfile => max.min(CHAIN_CAP_SECONDS),
@@ -528,11 +725,11 @@ impl TrustGraph {
             if target == role {
                 answer.classes.clone_from(&incoming.classes);
             }
-            for (caller, e) in &incoming.entries {
-                let caller = *caller;
-                if !e.works() {
+            for w in incoming.entries.iter().filter(|w| w.listed) {
+                let caller = w.node;
+                if !w.works {
                     if target == role {
-                        answer.broken.push(self.adopt(e, caller));
+                        answer.broken.push(self.adopt(&w.edge, caller, target));
                     }
                     continue;
                 }
@@ -540,7 +737,7 @@ impl TrustGraph {
                     continue;
                 }
                 let mut hops = Vec::with_capacity(suffix.len() + 1);
-                hops.push(self.adopt(e, caller));
+                hops.push(self.adopt(&w.edge, caller, target));
                 hops.extend(suffix.iter().cloned());
                 if self.role(caller).is_some()
                     && !std::mem::replace(&mut expanded[caller.index()], true)
@@ -555,7 +752,7 @@ impl TrustGraph {
         }
         answer
             .rows
-            .sort_by_key(|r| (r.path.len(), self.rank[r.principal.index()]));
+            .sort_unstable_by_key(|r| (r.path.len(), self.rank[r.principal.index()]));
         answer
     }
 
@@ -574,6 +771,8 @@ impl TrustGraph {
         if let Some(x) = seen.get_mut(from.index()) {
             *x = true;
         }
+        // Broken hops out of reached principals, kept for the roles no path reaches.
+        let mut broken: Vec<(NodeId, OutHop)> = Vec::new();
         // Each queued principal with the row whose path reaches it (`None`: the start).
         let mut queue: VecDeque<(NodeId, Option<usize>)> = VecDeque::from([(from, None)]);
         while let Some((node, row)) = queue.pop_front() {
@@ -581,26 +780,36 @@ impl TrustGraph {
             if depth >= max_depth {
                 continue;
             }
-            for e in self.out_edges(node).iter() {
-                if !e.works() {
-                    answer.broken.push(Arc::clone(e));
+            let outs = self.out_ways(node);
+            for hop in outs.hops() {
+                let to = hop.to;
+                if !hop.works {
+                    broken.push((node, hop));
                     continue;
                 }
-                if std::mem::replace(&mut seen[e.to.index()], true) {
+                if std::mem::replace(&mut seen[to.index()], true) {
                     continue;
                 }
+                let Some(edge) = outs.edge(hop) else { continue };
                 let mut hops = Vec::with_capacity(depth + 1);
                 if let Some(i) = row {
                     hops.extend(answer.rows[i].path.hops.iter().cloned());
                 }
-                hops.push(Arc::clone(e));
-                queue.push_back((e.to, Some(answer.rows.len())));
+                hops.push(self.adopt(edge, node, to));
+                queue.push_back((to, Some(answer.rows.len())));
                 answer.rows.push(ReachRow {
-                    role: e.to,
+                    role: to,
                     path: self.path(hops),
                 });
             }
         }
+        answer.broken = broken
+            .into_iter()
+            .filter(|(_, hop)| !seen[hop.to.index()])
+            .filter_map(|(caller, hop)| {
+                Some(self.adopt(self.out_ways(caller).edge(hop)?, caller, hop.to))
+            })
+            .collect();
         answer
     }
 
@@ -652,12 +861,12 @@ impl TrustGraph {
         if let Some(&known) = leads.get(&(node, hops)) {
             return known;
         }
-        let out = self.out_edges(node);
-        let yes = out.iter().any(|e| e.works() && e.to == to)
+        let out = self.out_ways(node);
+        let yes = out.hops().any(|h| h.works && h.to == to)
             || (hops > 1
                 && out
-                    .iter()
-                    .any(|e| e.works() && self.leads_to(e.to, to, hops - 1, leads)));
+                    .hops()
+                    .any(|h| h.works && self.leads_to(h.to, to, hops - 1, leads)));
         leads.insert((node, hops), yes);
         yes
     }
@@ -680,16 +889,17 @@ impl TrustGraph {
         if stack.len() >= depth || *truncated {
             return;
         }
-        let edges = self.out_edges(node);
-        for e in edges.iter().filter(|e| e.works()) {
-            let next = e.to;
+        let ways = self.out_ways(node);
+        for hop in ways.hops().filter(|h| h.works) {
+            let next = hop.to;
+            let edge = || ways.edge(hop).map(|e| self.adopt(e, node, next));
             if next == to {
                 if found.len() >= MAX_PATHS {
                     *truncated = true;
                     return;
                 }
                 let mut p = stack.clone();
-                p.push(Arc::clone(e));
+                p.extend(edge());
                 found.push(p);
                 continue;
             }
@@ -701,8 +911,9 @@ impl TrustGraph {
             if !self.leads_to(next, to, left, leads) {
                 continue;
             }
+            let Some(e) = edge() else { continue };
             on_path.insert(next);
-            stack.push(Arc::clone(e));
+            stack.push(e);
             self.dfs(next, to, depth, stack, on_path, found, truncated, leads);
             stack.pop();
             on_path.remove(&next);

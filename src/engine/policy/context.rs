@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use ipnet::IpNet;
 
@@ -139,13 +139,17 @@ struct Entry {
 pub struct RequestContext {
     // INVARIANT: map keys are the lowercased key names.
     entries: KeyMap<Cow<'static, str>, Entry>,
+    /// Keys under the ones set here: a shared context this one was layered on (see
+    /// [`RequestContext::layered`]); a key set here hides the same key below.
+    base: Option<Arc<RequestContext>>,
 }
 
 impl PartialEq for RequestContext {
     fn eq(&self, other: &Self) -> bool {
-        self.entries.len() == other.entries.len()
-            && self.entries.iter().all(|(k, e)| {
-                other.entries.get(k).is_some_and(|o| {
+        let mine = self.all_entries();
+        mine.len() == other.len()
+            && mine.into_iter().all(|(k, e)| {
+                other.entry(k).is_some_and(|o| {
                     o.value == e.value
                         && o.name.as_deref().unwrap_or(k) == e.name.as_deref().unwrap_or(k)
                 })
@@ -215,6 +219,49 @@ impl RequestContext {
     pub fn with_capacity(n: usize) -> Self {
         Self {
             entries: KeyMap::with_capacity_and_hasher(n, BuildHasherDefault::default()),
+            base: None,
+        }
+    }
+
+    /// A context holding every key of `base`, taking new keys on top of them without
+    /// copying `base`: cloning it copies only what was set on top. For evaluating many
+    /// requests that share most of their keys (one caller's hops into many roles).
+    #[must_use]
+    pub fn layered(base: Arc<RequestContext>) -> Self {
+        Self {
+            entries: KeyMap::default(),
+            base: Some(base),
+        }
+    }
+
+    fn entry(&self, lowercase_key: &str) -> Option<&Entry> {
+        match self.entries.get(lowercase_key) {
+            Some(e) => Some(e),
+            None => self.base.as_deref()?.entry(lowercase_key),
+        }
+    }
+
+    /// Every entry, those set on top hiding the same keys below.
+    fn all_entries(&self) -> Vec<(&Cow<'static, str>, &Entry)> {
+        let mut out: Vec<(&Cow<'static, str>, &Entry)> = self.entries.iter().collect();
+        if let Some(base) = &self.base {
+            out.extend(
+                base.all_entries()
+                    .into_iter()
+                    .filter(|(k, _)| !self.entries.contains_key(k.as_ref())),
+            );
+        }
+        out
+    }
+
+    /// Copies the keys below into this context, so it stands alone.
+    fn flatten(&mut self) {
+        if let Some(base) = self.base.take() {
+            for (k, e) in base.all_entries() {
+                if !self.entries.contains_key(k.as_ref()) {
+                    self.entries.insert(k.clone(), e.clone());
+                }
+            }
         }
     }
 
@@ -260,6 +307,7 @@ impl RequestContext {
 
     /// Removes `key` (any case); returns its value.
     pub fn remove(&mut self, key: &str) -> Option<ContextValue> {
+        self.flatten();
         self.entries
             .remove(key.to_lowercase().as_str())
             .map(|e| e.value)
@@ -269,18 +317,16 @@ impl RequestContext {
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
         if key.bytes().any(|b| b.is_ascii_uppercase()) || !key.is_ascii() {
-            self.entries
-                .get(key.to_lowercase().as_str())
-                .map(|e| &e.value)
+            self.entry(key.to_lowercase().as_str()).map(|e| &e.value)
         } else {
-            self.entries.get(key).map(|e| &e.value)
+            self.entry(key).map(|e| &e.value)
         }
     }
 
     /// The value of a key already lowercased (the compiled policy form stores keys so).
     #[must_use]
     pub fn get_lowercase(&self, lowercase_key: &str) -> Option<&ContextValue> {
-        self.entries.get(lowercase_key).map(|e| &e.value)
+        self.entry(lowercase_key).map(|e| &e.value)
     }
 
     /// [`RequestContext::get_lowercase`] with the value's parse cache.
@@ -289,9 +335,7 @@ impl RequestContext {
         &self,
         lowercase_key: &str,
     ) -> Option<(&ContextValue, &ValueCache)> {
-        self.entries
-            .get(lowercase_key)
-            .map(|e| (&e.value, &e.cache))
+        self.entry(lowercase_key).map(|e| (&e.value, &e.cache))
     }
 
     /// True when `key` is present.
@@ -302,7 +346,7 @@ impl RequestContext {
 
     /// Copies every key of `other` into `self`; `other` wins on a clash.
     pub fn merge(&mut self, other: &RequestContext) {
-        for (k, e) in &other.entries {
+        for (k, e) in other.all_entries() {
             self.entries.insert(k.clone(), e.clone());
         }
     }
@@ -310,7 +354,7 @@ impl RequestContext {
     /// Every key (as first written) and value, sorted by lowercase name.
     #[must_use]
     pub fn iter(&self) -> Vec<(&str, &ContextValue)> {
-        let mut out: Vec<(&Cow<'static, str>, &Entry)> = self.entries.iter().collect();
+        let mut out = self.all_entries();
         out.sort_by(|a, b| a.0.cmp(b.0));
         out.into_iter()
             .map(|(k, e)| (e.name.as_deref().unwrap_or(k), &e.value))
@@ -319,12 +363,15 @@ impl RequestContext {
 
     #[must_use]
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.base {
+            None => self.entries.len(),
+            Some(_) => self.all_entries().len(),
+        }
     }
 
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.is_empty() && self.base.as_deref().is_none_or(RequestContext::is_empty)
     }
 }
 
@@ -395,6 +442,46 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a.iter(), b.iter());
         assert!(a.get("AWS:PrincipalTag/team").is_some());
+    }
+
+    #[test]
+    fn a_layered_context_reads_through_to_its_base_and_hides_what_it_sets_again() {
+        let base = Arc::new(
+            RequestContext::new()
+                .with("aws:PrincipalArn", "arn:aws:iam::111122223333:user/ana")
+                .with("aws:SourceIp", "10.0.0.1"),
+        );
+        let mut top = RequestContext::layered(Arc::clone(&base));
+        top.insert("AWS:SourceIP", "192.0.2.7");
+        top.insert("sts:ExternalId", "x-1");
+        assert_eq!(
+            top.get("aws:principalarn").and_then(ContextValue::single),
+            Some("arn:aws:iam::111122223333:user/ana")
+        );
+        assert_eq!(
+            top.get_lowercase("aws:sourceip")
+                .and_then(ContextValue::single),
+            Some("192.0.2.7")
+        );
+        assert_eq!(top.len(), 3);
+        assert_eq!(
+            top,
+            RequestContext::new()
+                .with("aws:PrincipalArn", "arn:aws:iam::111122223333:user/ana")
+                .with("AWS:SourceIP", "192.0.2.7")
+                .with("sts:ExternalId", "x-1")
+        );
+        assert_eq!(
+            top.remove("aws:principalarn")
+                .and_then(|v| v.single().map(str::to_owned)),
+            Some("arn:aws:iam::111122223333:user/ana".to_owned())
+        );
+        assert!(
+            !top.contains("aws:PrincipalArn"),
+            "a removed key stays removed"
+        );
+        assert_eq!(top.len(), 2);
+        assert_eq!(base.len(), 2, "the base is not changed");
     }
 
     #[test]
