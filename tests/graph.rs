@@ -633,3 +633,42 @@ fn pictures_draw_broken_hops_dashed() {
     );
     assert!(Format::parse("png").is_err());
 }
+
+/// IAM-RULES §3.2: a trust naming `"*"` lets principals of the role's own account in without
+/// anything from their own policy. Such a principal reaches the role; who can assume it
+/// keeps those principals in the `"*"` class row rather than listing every one.
+#[test]
+fn a_star_trust_is_reached_by_its_own_accounts_principals_and_kept_as_a_class_in_who_can_assume() {
+    let g = graph_of(&bundle(
+        vec![user("ana", A, json!([]))],
+        vec![role(
+            "Open",
+            "/",
+            A,
+            trust(json!("*"), None),
+            json!([]),
+            3600,
+        )],
+        vec![user("bo", B, json!([]))],
+        vec![],
+    ));
+    let (ana, bo, open) = (
+        g.find("ana").unwrap(),
+        g.find("bo").unwrap(),
+        g.find("Open").unwrap(),
+    );
+    let reach = g.reach(ana, 3);
+    assert_eq!(reach.rows.len(), 1);
+    assert_eq!(reach.rows[0].role, open);
+    assert!(reach.rows[0].path.hops[0].works());
+    assert_eq!(reach.rows[0].path.hops[0].from, ana);
+    assert!(
+        g.reach(bo, 3).rows.is_empty(),
+        "another account's principal needs its own policy too"
+    );
+    let who = g.who_can_assume(open, 3);
+    assert!(who.rows.iter().all(|r| r.principal != ana));
+    assert_eq!(who.classes.len(), 1);
+    assert!(g.edges_into(open).edges.iter().all(|e| e.from != ana));
+    assert_eq!(g.edges_from(ana).len(), 1);
+}

@@ -260,3 +260,120 @@ fn paths_skip_only_principals_that_cannot_lead_to_the_target_demo() {
     }
     assert!(compared >= 20, "only {compared} pairs with a path");
 }
+
+/// Roles of one account with the same trust document share hop decisions too (one decision
+/// per document, grant and caller policy set, or per service or provider caller). The
+/// roles' own resources and tags still count: which of the caller's `sts:AssumeRole`
+/// allows name a role, and a trust condition on the role's tags, keep decisions apart.
+fn same_trust_org() -> Value {
+    let account_trust = json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{A}:root")},
+        "Action": "sts:AssumeRole"});
+    let tagged_trust = json!({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+        "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:ResourceTag/env": "prod"}}});
+    let mut prod = role("FnProd", tagged_trust.clone());
+    prod["Tags"] = json!([{"Key": "env", "Value": "prod"}]);
+    let mut dev = role("FnDev", tagged_trust);
+    dev["Tags"] = json!([{"Key": "env", "Value": "dev"}]);
+    json!({"Accounts": {A: {
+        "UserDetailList": [
+            user("ana", &["ops"], None),
+            user("bo", &["ops"], None),
+            user("cy", &["ops"], Some("S3Only")),
+        ],
+        "GroupDetailList": [{"GroupName": "ops", "GroupId": "AGPAOPSXXXXXXXX", "Path": "/",
+            "Arn": format!("arn:aws:iam::{A}:group/ops"),
+            "GroupPolicyList": [{"PolicyName": "assume", "PolicyDocument": {"Version": "2012-10-17",
+                "Statement": [
+                    {"Sid": "AppWithMfa", "Effect": "Allow", "Action": "sts:AssumeRole",
+                        "Resource": format!("arn:aws:iam::{A}:role/app-*"),
+                        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
+                    {"Sid": "Ops", "Effect": "Allow", "Action": "sts:AssumeRole",
+                        "Resource": format!("arn:aws:iam::{A}:role/ops-*")}]}}],
+            "AttachedManagedPolicies": []}],
+        "Policies": [
+            managed("S3Only", json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})),
+        ],
+        "RoleDetailList": [
+            role("app-one", account_trust.clone()),
+            role("app-two", account_trust.clone()),
+            role("ops-one", account_trust.clone()),
+            role("ops-two", account_trust),
+            prod,
+            dev,
+        ],
+    }}})
+}
+
+#[test]
+fn roles_with_the_same_trust_share_a_decision_only_when_the_callers_policy_names_them_alike() {
+    let g = graph_of(&same_trust_org());
+    let find = |n: &str| g.find(n).unwrap();
+    for who in ["ana", "bo"] {
+        for (r, mfa) in [
+            ("app-one", true),
+            ("app-two", true),
+            ("ops-one", false),
+            ("ops-two", false),
+        ] {
+            let e = g.hop(find(who), find(r)).unwrap();
+            assert!(e.works(), "{who} → {r}");
+            assert_eq!(
+                e.to,
+                find(r),
+                "the edge leads to {r}, not to the role first decided"
+            );
+            assert_eq!(e.from, find(who));
+            assert_eq!(
+                e.badges().iter().any(|b| b == "MFA"),
+                mfa,
+                "{who} → {r}: the MFA allow names app-* roles only"
+            );
+            assert_eq!(Some(e), g.hop_unshared(find(who), find(r)));
+        }
+    }
+}
+
+#[test]
+fn a_broken_hop_shared_across_roles_names_each_role_in_its_message() {
+    let g = graph_of(&same_trust_org());
+    let cy = g.find("cy").unwrap();
+    for r in ["ops-one", "ops-two"] {
+        let role = g.find(r).unwrap();
+        let e = g.hop(cy, role).unwrap();
+        let EdgeStatus::Broken {
+            message,
+            refused_by,
+        } = &e.status
+        else {
+            panic!("cy boundary allows S3 only, so {r} is broken: {e:?}");
+        };
+        assert_eq!(
+            *refused_by,
+            Some(PolicyType::PermissionsBoundary),
+            "{r}: {message}"
+        );
+        assert!(
+            message.contains(&format!("on resource: arn:aws:iam::{A}:role/{r} ")),
+            "{message}"
+        );
+        assert!(message.contains("user/cy"), "{message}");
+        assert_eq!(Some(e), g.hop_unshared(cy, role));
+    }
+}
+
+#[test]
+fn a_trust_reading_the_roles_tags_is_decided_for_each_role() {
+    let g = graph_of(&same_trust_org());
+    let lambda = g.find("lambda.amazonaws.com").unwrap();
+    let prod = g.find("FnProd").unwrap();
+    let dev = g.find("FnDev").unwrap();
+    assert!(g.hop(lambda, prod).is_some_and(|e| e.works()));
+    assert_eq!(
+        g.hop(lambda, dev),
+        None,
+        "the dev role's tag fails the trust"
+    );
+    assert_eq!(g.hop(lambda, dev), g.hop_unshared(lambda, dev));
+    let who = g.who_can_assume(dev, 1);
+    assert!(who.rows.is_empty());
+}

@@ -322,12 +322,16 @@ pub struct TrustGraph {
 }
 
 fn lower_matches(list: &PatternList, action_lower: &str) -> bool {
-    let hit = list.patterns.iter().any(|p| {
-        if p.contains(['*', '?']) {
-            Wildcard::new(p, true).matches(action_lower)
-        } else {
-            p.eq_ignore_ascii_case(action_lower)
+    let hit = list.patterns.iter().any(|p| match p.find(['*', '?']) {
+        // The text before the first wildcard must begin the action; most patterns of other
+        // services stop there without building a matcher.
+        Some(at) => {
+            action_lower
+                .get(..at)
+                .is_some_and(|a| a.eq_ignore_ascii_case(&p[..at]))
+                && Wildcard::new(p, true).matches(action_lower)
         }
+        None => p.eq_ignore_ascii_case(action_lower),
     });
     hit != list.negated
 }
