@@ -17,7 +17,9 @@
 //! - [`render`]: Graphviz `dot`, Mermaid and JSON pictures of the graph.
 //!
 //! Account-root and `*` trusts are class grants: they are never expanded into every
-//! principal × role pair; a hop through one is decided when a query asks about it.
+//! principal × role pair, only into the callers whose own policy may name the role, and a
+//! hop through one is decided once for every caller with the same policies. Every hop is
+//! decided when the graph is built, so a query walks kept hops and decides nothing.
 //!
 //! # Example
 //!

@@ -2,13 +2,19 @@
 //!
 //! Built once: the documents many principals share compiled ([`PolicyIndex`]: managed
 //! policies, group policies, SCPs, RCPs); every trust policy read into grants and indexed by
-//! the principal it names (a user, role, session, service, provider or external principal),
-//! by account (account-root grants) and for `"*"`; every user's and role's `sts:AssumeRole`
-//! statements read once from its identity policies and its permissions boundary. Trust
-//! policies and inline policies are compiled when a hop first needs them. Account-root and
-//! `"*"` trusts stay class grants: they are never expanded into principal × role pairs.
+//! the principal it names (a user, role, session, service, provider or external principal)
+//! and for `"*"`; every user's and role's `sts:AssumeRole` statements read once from its
+//! identity policies and its permissions boundary, and the distinct documents allowing it
+//! indexed by the accounts whose roles they may name. Then every hop is decided: each role's
+//! ways in, and from them each user's and role's ways out, so queries only walk what is
+//! kept. Account-root and `"*"` trusts stay class grants: an account grant is expanded only
+//! into the callers whose own policy may name the role, and a hop through one is decided
+//! once per caller policy set (same policies, boundary and account) and, for roles of one
+//! account with the same trust document, once per document when the caller's policies
+//! treat the roles alike. Trust policies and inline policies are compiled when a hop first
+//! needs them.
 //!
-//! A hop is decided on demand ([`TrustGraph::hop`]): a witness request is built from the
+//! Deciding one hop ([`TrustGraph::hop`]): a witness request is built from the
 //! trust statement's conditions (and the caller statement's, when the caller's own policy
 //! must allow) and the policy engine evaluates `sts:AssumeRole` (plus `sts:TagSession` /
 //! `sts:SetSourceIdentity` when the request passes tags or a source identity) exactly as
@@ -302,7 +308,7 @@ pub struct TrustGraph {
     /// of one account, decided once per (document key, grant, set, which of the set's
     /// `sts:AssumeRole` allows name the role).
     by_doc_set: Mutex<Memo<DocSetKey>>,
-    /// Per role: every hop into it, decided on the first query that needs them.
+    /// Per role: every hop into it, decided when the graph is built.
     pub(crate) into: Vec<OnceLock<Arc<Ways>>>,
     /// Per principal other than a loaded user or role: every hop out of it, decided on the
     /// first query that needs them.
@@ -322,18 +328,27 @@ pub struct TrustGraph {
 }
 
 fn lower_matches(list: &PatternList, action_lower: &str) -> bool {
-    let hit = list.patterns.iter().any(|p| match p.find(['*', '?']) {
-        // The text before the first wildcard must begin the action; most patterns of other
-        // services stop there without building a matcher.
-        Some(at) => {
-            action_lower
-                .get(..at)
-                .is_some_and(|a| a.eq_ignore_ascii_case(&p[..at]))
-                && Wildcard::new(p, true).matches(action_lower)
-        }
-        None => p.eq_ignore_ascii_case(action_lower),
-    });
+    let hit = list
+        .patterns
+        .iter()
+        .any(|p| pattern_matches_lower(p, action_lower));
     hit != list.negated
+}
+
+/// True when an action pattern (any case, `*` and `?` wildcards) matches a lowercase action.
+/// The text before the first wildcard is compared byte by byte first, so patterns of other
+/// services are turned down without building a matcher.
+fn pattern_matches_lower(p: &str, action_lower: &str) -> bool {
+    let (pb, ab) = (p.as_bytes(), action_lower.as_bytes());
+    for (i, c) in pb.iter().enumerate() {
+        if matches!(c, b'*' | b'?') {
+            return Wildcard::new(p, true).matches(action_lower);
+        }
+        if ab.get(i).is_none_or(|a| !c.eq_ignore_ascii_case(a)) {
+            return false;
+        }
+    }
+    pb.len() == ab.len()
 }
 
 fn statement_action_matches(st: &Statement, action_lower: &str) -> bool {
@@ -1859,4 +1874,32 @@ fn caller_half_refused(d: &Decision) -> bool {
                     | PolicyType::ResourceControlPolicy
             )
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pattern_matches_lower;
+
+    #[test]
+    fn action_patterns_match_as_iam_matches_them_ignoring_case() {
+        for (pattern, action, expected) in [
+            ("sts:AssumeRole", "sts:assumerole", true),
+            ("STS:ASSUMEROLE", "sts:assumerole", true),
+            ("sts:*", "sts:tagsession", true),
+            ("*", "sts:assumerole", true),
+            ("sts:AssumeRole*", "sts:assumerolewithsaml", true),
+            ("sts:Assume?ole", "sts:assumerole", true),
+            ("s3:*", "sts:assumerole", false),
+            ("sts:Assume", "sts:assumerole", false),
+            ("sts:AssumeRoleX", "sts:assumerole", false),
+            ("sts:assumerole?", "sts:assumerole", false),
+            ("", "sts:assumerole", false),
+        ] {
+            assert_eq!(
+                pattern_matches_lower(pattern, action),
+                expected,
+                "{pattern} vs {action}"
+            );
+        }
+    }
 }

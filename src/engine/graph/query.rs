@@ -2,8 +2,9 @@
 //! chains), what a principal can reach, every path from one principal to a role (or why
 //! there is none), and which roles principals outside the loaded accounts can assume.
 //!
-//! Every answer is computed on demand from the graph's indexes; edges are decided by
-//! [`TrustGraph::hop`]'s rules, so the answers agree with the STS simulator.
+//! Every answer is a walk over the hops the graph decided when it was built (see
+//! [`TrustGraph::build`]); edges are decided by [`TrustGraph::hop`]'s rules, so the answers
+//! agree with the STS simulator.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, OnceLock};
