@@ -5,10 +5,11 @@
 //! not" walk), and external access over the whole inventory. Figures go to BENCHMARKS.md.
 //!
 //! Times are the benchmark thread's CPU time (see `common/cpu.rs`), so other processes on
-//! the shared cores do not count. The graph keeps what a query decides (hops, each role's
-//! way in, each principal's way out) for the next one, so two sets of figures are given:
+//! the shared cores do not count. The build decides every hop; a query only walks them, but
+//! the first query on a fresh graph still meets cold caches and a few things made on first
+//! use (callers' sides for a single hop), so two sets of figures are given:
 //! - the criterion groups query one graph over and over across a sample of roles and users
-//!   ("warm": after the first round the graph has decided what those queries need);
+//!   ("warm");
 //! - after them, each query kind is timed as the first query on a freshly built graph
 //!   ("cold"), a few times, and printed as min/median/max.
 //!
