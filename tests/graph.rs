@@ -672,3 +672,56 @@ fn a_star_trust_is_reached_by_its_own_accounts_principals_and_kept_as_a_class_in
     assert!(g.edges_into(open).edges.iter().all(|e| e.from != ana));
     assert_eq!(g.edges_from(ana).len(), 1);
 }
+
+/// Principals with the very same hops out are walked once by reach (the second learns nothing
+/// new), but each one's broken hop into a role no path reaches is still listed.
+#[test]
+fn reach_lists_the_broken_hops_of_every_principal_with_the_same_hops_out() {
+    let r1 = format!("arn:aws:iam::{A}:role/R1");
+    let r2 = format!("arn:aws:iam::{A}:role/R2");
+    let root = json!({"AWS": format!("arn:aws:iam::{A}:root")});
+    let g = graph_of(&bundle(
+        vec![user(
+            "ana",
+            A,
+            allow_assume(&format!("arn:aws:iam::{A}:role/R*")),
+        )],
+        vec![
+            role("R1", "/", A, trust(root.clone(), None), json!([]), 3600),
+            role("R2", "/", A, trust(root, None), json!([]), 3600),
+        ],
+        vec![],
+        vec![role(
+            "Target",
+            "/",
+            B,
+            trust(json!({"AWS": [r1, r2]}), None),
+            json!([]),
+            3600,
+        )],
+    ));
+    let reach = g.reach(g.find("ana").unwrap(), 3);
+    let reached: Vec<&str> = reach
+        .rows
+        .iter()
+        .map(|r| g.node(r.role).name.as_str())
+        .collect();
+    assert_eq!(reached, ["R1", "R2"]);
+    let mut froms: Vec<&str> = reach
+        .broken
+        .iter()
+        .map(|e| g.node(e.from).name.as_str())
+        .collect();
+    froms.sort_unstable();
+    assert_eq!(froms, ["R1", "R2"], "{:#?}", reach.broken);
+    for e in &reach.broken {
+        assert_eq!(e.to, g.find("Target").unwrap());
+        let EdgeStatus::Broken { message, .. } = &e.status else {
+            panic!("{e:?}")
+        };
+        assert!(
+            message.contains(&format!("assumed-role/{}/", g.node(e.from).name)),
+            "{message}"
+        );
+    }
+}

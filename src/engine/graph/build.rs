@@ -317,6 +317,9 @@ pub struct TrustGraph {
     pub(crate) out_index: Vec<u32>,
     /// Each user's and role's hops out, in role order.
     pub(crate) out_refs: Vec<OutRef>,
+    /// Per user and role: the first user or role with the very same hops out (roles and
+    /// outcomes), which stands for it when a walk forwards has taken it already.
+    pub(crate) out_classes: Vec<u32>,
     /// Per node: whether a hop from it is role chaining.
     chainings: Vec<Chaining>,
     /// Per role: its longest session (`MaxSessionDuration`).
@@ -1081,6 +1084,7 @@ impl TrustGraph {
             out: (0..nodes.len()).map(|_| OnceLock::new()).collect(),
             out_index: Vec::new(),
             out_refs: Vec::new(),
+            out_classes: Vec::new(),
             chainings: Vec::new(),
             max_sessions: inv.roles.iter().map(Role::effective_max_session).collect(),
             members: OnceLock::new(),

@@ -412,6 +412,43 @@ impl TrustGraph {
             }
         }
         let refs: Vec<OutRef> = slots.into_iter().flatten().collect();
+        // Principals with the same hops out (same roles, same outcomes) share a class: a
+        // breadth-first walk that has taken one of them learns nothing new from the others.
+        let mut classes = Vec::with_capacity(callers);
+        let mut first_of: HashMap<u64, Vec<(u32, u32)>, foldhash::fast::RandomState> =
+            HashMap::default();
+        let key = |list: &[OutRef]| {
+            use std::hash::{BuildHasher, Hash, Hasher};
+            let mut h = foldhash::fast::FixedState::with_seed(7).build_hasher();
+            for r in list {
+                (r.to.0, r.works).hash(&mut h);
+            }
+            h.finish()
+        };
+        let same = |a: &[OutRef], b: &[OutRef]| {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(x, y)| x.to == y.to && x.works == y.works)
+        };
+        let list = |c: usize| &refs[index[c] as usize..index[c + 1] as usize];
+        for c in 0..callers {
+            let mine = list(c);
+            let known = first_of.entry(key(mine)).or_default();
+            let class = match known
+                .iter()
+                .find(|(first, _)| same(list(*first as usize), mine))
+            {
+                Some(&(_, class)) => class,
+                None => {
+                    let class = u32::try_from(c).unwrap_or(u32::MAX);
+                    known.push((class, class));
+                    class
+                }
+            };
+            classes.push(class);
+        }
+        self.out_classes = classes;
         self.out_index = index;
         self.out_refs = refs;
     }
@@ -774,11 +811,21 @@ impl TrustGraph {
         }
         // Broken hops out of reached principals, kept for the roles no path reaches.
         let mut broken: Vec<(NodeId, OutHop)> = Vec::new();
+        // Principals not walked from because another with the same hops out was (see
+        // `decide_all`), by that principal: their broken hops are the same hops.
+        let mut walked = vec![false; self.out_classes.len()];
+        let mut alike: Vec<(u32, NodeId)> = Vec::new();
         // Each queued principal with the row whose path reaches it (`None`: the start).
         let mut queue: VecDeque<(NodeId, Option<usize>)> = VecDeque::from([(from, None)]);
         while let Some((node, row)) = queue.pop_front() {
             let depth = row.map_or(0, |i| answer.rows[i].path.len());
             if depth >= max_depth {
+                continue;
+            }
+            if let Some(&class) = self.out_classes.get(node.index())
+                && std::mem::replace(&mut walked[class as usize], true)
+            {
+                alike.push((class, node));
                 continue;
             }
             let outs = self.out_ways(node);
@@ -804,13 +851,24 @@ impl TrustGraph {
                 });
             }
         }
-        answer.broken = broken
-            .into_iter()
-            .filter(|(_, hop)| !seen[hop.to.index()])
-            .filter_map(|(caller, hop)| {
-                Some(self.adopt(self.out_ways(caller).edge(hop)?, caller, hop.to))
-            })
-            .collect();
+        broken.retain(|(_, hop)| !seen[hop.to.index()]);
+        let mut others: HashMap<u32, Vec<NodeId>> = HashMap::new();
+        if !broken.is_empty() {
+            for (class, node) in alike {
+                others.entry(class).or_default().push(node);
+            }
+        }
+        for (caller, hop) in broken {
+            let class = self.out_classes.get(caller.index()).copied();
+            let others = class
+                .and_then(|c| others.get(&c))
+                .map_or(&[][..], Vec::as_slice);
+            for &c in std::iter::once(&caller).chain(others) {
+                if let Some(e) = self.out_ways(c).edge(hop) {
+                    answer.broken.push(self.adopt(e, c, hop.to));
+                }
+            }
+        }
         answer
     }
 
