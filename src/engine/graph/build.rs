@@ -116,10 +116,7 @@ pub(crate) struct DocGrants {
 /// sharing key records): it names every resource (`"*"`) or is such an allow, and no
 /// condition reads the role's own attributes or a policy variable.
 fn role_blind(st: &Statement) -> bool {
-    let any_resource = st
-        .resource
-        .as_ref()
-        .is_none_or(|r| !r.negated && r.patterns.iter().any(|p| p == "*"));
+    let any_resource = names_every_resource(st);
     let assume_allow = st.effect == Some(Effect::Allow)
         && statement_action_matches(st, "sts:assumerole")
         && st
@@ -127,6 +124,14 @@ fn role_blind(st: &Statement) -> bool {
             .as_ref()
             .is_some_and(|r| !r.patterns.iter().any(|p| p.contains("${")));
     (any_resource || assume_allow) && !reads_role(&st.conditions)
+}
+
+/// True when a statement applies to every resource: no `Resource` element, or one listing
+/// `"*"` (not `NotResource`).
+fn names_every_resource(st: &Statement) -> bool {
+    st.resource
+        .as_ref()
+        .is_none_or(|r| !r.negated && r.patterns.iter().any(|p| p == "*"))
 }
 
 /// True when a condition reads the role's own attributes (its tags or ARN) or a policy
@@ -872,9 +877,7 @@ impl TrustGraph {
                         p.document.as_deref().is_some_and(|d| {
                             d.statements.iter().all(|st| {
                                 !speaks_of_hops(st)
-                                    || (st.resource.as_ref().is_none_or(|r| {
-                                        !r.negated && r.patterns.iter().any(|p| p == "*")
-                                    }) && !reads_role(&st.conditions))
+                                    || (names_every_resource(st) && !reads_role(&st.conditions))
                             })
                         })
                     })

@@ -415,8 +415,8 @@ impl TrustGraph {
         // Principals with the same hops out (same roles, same outcomes) share a class: a
         // breadth-first walk that has taken one of them learns nothing new from the others.
         let mut classes = Vec::with_capacity(callers);
-        let mut first_of: HashMap<u64, Vec<(u32, u32)>, foldhash::fast::RandomState> =
-            HashMap::default();
+        // By hash of the hops out: the first principal of each class with that hash.
+        let mut first_of: HashMap<u64, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
         let key = |list: &[OutRef]| {
             use std::hash::{BuildHasher, Hash, Hasher};
             let mut h = foldhash::fast::FixedState::with_seed(7).build_hasher();
@@ -437,13 +437,13 @@ impl TrustGraph {
             let known = first_of.entry(key(mine)).or_default();
             let class = match known
                 .iter()
-                .find(|(first, _)| same(list(*first as usize), mine))
+                .find(|first| same(list(**first as usize), mine))
             {
-                Some(&(_, class)) => class,
+                Some(&first) => first,
                 None => {
-                    let class = u32::try_from(c).unwrap_or(u32::MAX);
-                    known.push((class, class));
-                    class
+                    let first = u32::try_from(c).unwrap_or(u32::MAX);
+                    known.push(first);
+                    first
                 }
             };
             classes.push(class);
