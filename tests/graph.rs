@@ -258,7 +258,7 @@ fn request_choices_become_requirements_and_the_witness_meets_them_iam_rules_3_4(
         .hop(g.find("ana").unwrap(), g.find("Ops").unwrap())
         .unwrap();
     assert!(e.works(), "{:?}", e.status);
-    let kinds: BTreeSet<RequirementKind> = e.requirements.iter().map(|r| r.kind).collect();
+    let kinds: BTreeSet<RequirementKind> = e.requirements().iter().map(|r| r.kind).collect();
     for k in [
         RequirementKind::Mfa,
         RequirementKind::ExternalId,
@@ -269,14 +269,17 @@ fn request_choices_become_requirements_and_the_witness_meets_them_iam_rules_3_4(
         assert!(kinds.contains(&k), "missing {k:?} in {kinds:?}");
     }
     assert!(
-        e.requirements
+        e.requirements()
             .iter()
             .any(|r| r.kind == RequirementKind::Network && r.from_deny)
     );
-    assert!(e.request.mfa);
-    assert_eq!(e.request.external_id.as_deref(), Some("x-42"));
-    assert_eq!(e.request.tags, vec![("team".to_owned(), "red".to_owned())]);
-    assert!(e.request.session_name.starts_with("ana-"));
+    assert!(e.request().mfa);
+    assert_eq!(e.request().external_id.as_deref(), Some("x-42"));
+    assert_eq!(
+        e.request().tags,
+        vec![("team".to_owned(), "red".to_owned())]
+    );
+    assert!(e.request().session_name.starts_with("ana-"));
     assert!(e.badges().contains(&"ExternalId=x-42".to_owned()));
     let req = g.simulate_request(&e).unwrap();
     assert_eq!(req.external_id.as_deref(), Some("x-42"));
@@ -317,9 +320,9 @@ fn a_trust_naming_one_session_fixes_the_callers_session_name_iam_rules_3_1() {
         .unwrap();
     assert!(e.works(), "{:?}", e.status);
     assert_eq!(e.grant, Grant::Session);
-    assert_eq!(e.request.caller_session_name.as_deref(), Some("batch-7"));
+    assert_eq!(e.request().caller_session_name.as_deref(), Some("batch-7"));
     assert!(
-        e.requirements
+        e.requirements()
             .iter()
             .any(|r| r.kind == RequirementKind::CallerSession)
     );
@@ -417,7 +420,7 @@ fn everyone_and_outside_accounts_are_external_access_and_service_trusts_without_
         .iter()
         .find(|f| g.node(f.role).name == "Partner")
         .unwrap();
-    assert_eq!(partner.edge.request.external_id.as_deref(), Some("p-1"));
+    assert_eq!(partner.edge.request().external_id.as_deref(), Some("p-1"));
     assert_eq!(g.node(partner.principal).kind, NodeKind::ExternalAccount);
     let deputies: Vec<&str> = ext
         .confused_deputies
@@ -437,7 +440,7 @@ fn demo_mfa_role_is_assumed_by_its_dba_with_mfa_and_through_the_organisation_acc
         .find(|r| g.node(r.principal).name == "sam.patel")
         .unwrap();
     assert_eq!(sam.path.len(), 1);
-    assert!(sam.path.hops[0].request.mfa);
+    assert!(sam.path.hops[0].request().mfa);
     let maria = who
         .rows
         .iter()
@@ -491,13 +494,13 @@ fn demo_partner_needs_the_pinned_external_id() {
     assert!(e.works());
     assert!(e.cross_account);
     assert!(
-        e.requirements
+        e.requirements()
             .iter()
             .any(|r| r.kind == RequirementKind::ExternalId && !r.values.is_empty())
     );
     assert_eq!(
-        e.request.external_id.as_deref(),
-        e.requirements
+        e.request().external_id.as_deref(),
+        e.requirements()
             .iter()
             .find(|r| r.kind == RequirementKind::ExternalId)
             .map(|r| r.values[0].as_str())
@@ -594,7 +597,7 @@ fn reference_account_edges_are_pmappers_and_the_rulebooks_extra_ones() {
     let mfa_only: BTreeSet<(String, String)> = g
         .all_edges()
         .into_iter()
-        .filter(|e| e.works() && e.request.mfa)
+        .filter(|e| e.works() && e.request().mfa)
         .map(|e| (short(&g.node(e.from).id), short(&g.node(e.to).id)))
         .collect();
     assert_eq!(

@@ -7,10 +7,14 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "../examples/gen_org/org.rs"]
+mod gen_org;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use rolescope::engine::graph::{EdgeStatus, TrustGraph};
+use rolescope::engine::graph::{EdgeStatus, NodeId, NodeKind, TrustGraph};
 use rolescope::engine::load::load_str;
 use rolescope::engine::policy::decision::PolicyType;
 use serde_json::{Value, json};
@@ -376,4 +380,127 @@ fn a_trust_reading_the_roles_tags_is_decided_for_each_role() {
     assert_eq!(g.hop(lambda, dev), g.hop_unshared(lambda, dev));
     let who = g.who_can_assume(dev, 1);
     assert!(who.rows.is_empty());
+}
+
+/// Shortest hop counts by plain breadth-first walks over a graph's single-hop answers, with
+/// nothing skipped: `next(n)` gives the working hops out of (or into) `n`. `start` is listed
+/// when a cycle leads back to it and `list_start` says so (who-can-assume lists a role that
+/// can assume itself through others; reach does not list where it starts).
+fn plain_walk(
+    start: NodeId,
+    depth: usize,
+    next: impl Fn(NodeId) -> Vec<NodeId>,
+    expands: impl Fn(NodeId) -> bool,
+    list_start: bool,
+) -> BTreeMap<NodeId, usize> {
+    let mut found = BTreeMap::new();
+    let mut expanded = BTreeSet::from([start]);
+    let mut queue = std::collections::VecDeque::from([(start, 0usize)]);
+    while let Some((n, d)) = queue.pop_front() {
+        if d >= depth {
+            continue;
+        }
+        for m in next(n) {
+            if m == start && !list_start {
+                continue;
+            }
+            if found.contains_key(&m) {
+                continue;
+            }
+            found.insert(m, d + 1);
+            if expands(m) && expanded.insert(m) {
+                queue.push_back((m, d + 1));
+            }
+        }
+    }
+    found
+}
+
+/// Checks that a path's hops join up, all work and run from `from` to `to`.
+fn assert_joined(path: &rolescope::engine::graph::Path, from: NodeId, to: NodeId) {
+    assert_eq!(path.hops.first().map(|e| e.from), Some(from));
+    assert_eq!(path.hops.last().map(|e| e.to), Some(to));
+    assert!(path.hops.iter().all(rolescope::engine::graph::Edge::works));
+    assert!(path.hops.windows(2).all(|w| w[0].to == w[1].from));
+}
+
+/// Who-can-assume skips a role whose ways in are those of a role already walked, and reach
+/// skips a principal whose ways out are those of one already walked; both must still find
+/// every principal (or role) at its shortest distance, as a walk skipping nothing does.
+#[test]
+fn chained_answers_match_a_walk_that_skips_nothing_gen_org() {
+    let spec = gen_org::Spec {
+        accounts: 3,
+        roles_per_account: 60,
+        users_per_account: 15,
+        seed: 5,
+    };
+    let mut text = Vec::new();
+    gen_org::write_bundle(&spec, &mut text).unwrap();
+    let inv = load_str("gen_org", &String::from_utf8(text).unwrap()).unwrap();
+    let g = TrustGraph::build(
+        Arc::new(inv),
+        Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap(),
+    );
+    let all: Vec<NodeId> = (0..g.nodes.len())
+        .map(|i| NodeId(u32::try_from(i).unwrap()))
+        .collect();
+    let is_role = |n: NodeId| g.node(n).kind == NodeKind::Role;
+    let mut into: BTreeMap<NodeId, Vec<NodeId>> = BTreeMap::new();
+    let mut out: BTreeMap<NodeId, Vec<NodeId>> = BTreeMap::new();
+    for &r in all.iter().filter(|n| is_role(**n)) {
+        for e in g.edges_into(r).edges.iter().filter(|e| e.works()) {
+            into.entry(r).or_default().push(e.from);
+        }
+    }
+    for &p in &all {
+        for e in g.edges_from(p).iter().filter(|e| e.works()) {
+            out.entry(p).or_default().push(e.to);
+        }
+    }
+    let (mut rows, mut chained) = (0, 0);
+    for &r in all.iter().filter(|n| is_role(**n)) {
+        let who = g.who_can_assume(r, 4);
+        let plain = plain_walk(
+            r,
+            4,
+            |n| into.get(&n).cloned().unwrap_or_default(),
+            is_role,
+            true,
+        );
+        let got: BTreeMap<NodeId, usize> = who
+            .rows
+            .iter()
+            .map(|row| (row.principal, row.path.len()))
+            .collect();
+        assert_eq!(got, plain, "who can assume {}", g.node(r).id);
+        for row in &who.rows {
+            assert_joined(&row.path, row.principal, r);
+        }
+        rows += who.rows.len();
+        chained += who.rows.iter().filter(|row| row.path.len() > 1).count();
+    }
+    for &p in out.keys() {
+        let reach = g.reach(p, 4);
+        let plain = plain_walk(
+            p,
+            4,
+            |n| out.get(&n).cloned().unwrap_or_default(),
+            |_| true,
+            false,
+        );
+        let got: BTreeMap<NodeId, usize> = reach
+            .rows
+            .iter()
+            .map(|row| (row.role, row.path.len()))
+            .collect();
+        assert_eq!(got, plain, "reach from {}", g.node(p).id);
+        for row in &reach.rows {
+            assert_joined(&row.path, p, row.role);
+        }
+    }
+    assert!(
+        rows > 500 && chained > 200,
+        "{rows} rows, {chained} chained"
+    );
 }

@@ -34,7 +34,7 @@ fn web_identity_request(g: &TrustGraph, e: &Edge) -> WebIdentityRequest {
     let host = provider.name.clone();
     let mut claims = Map::new();
     claims.insert("iss".into(), json!(format!("https://{host}")));
-    for (k, v) in &e.request.claims {
+    for (k, v) in &e.request().claims {
         let Some((_, claim)) = k.rsplit_once(':') else {
             continue;
         };
@@ -52,7 +52,7 @@ fn web_identity_request(g: &TrustGraph, e: &Edge) -> WebIdentityRequest {
     WebIdentityRequest {
         now: Some(g.now),
         role: g.node(e.to).id.clone(),
-        role_session_name: Some(e.request.session_name.clone()),
+        role_session_name: Some(e.request().session_name.clone()),
         token_claims: claims,
         ..WebIdentityRequest::default()
     }
@@ -60,10 +60,10 @@ fn web_identity_request(g: &TrustGraph, e: &Edge) -> WebIdentityRequest {
 
 fn saml_request(g: &TrustGraph, e: &Edge) -> SamlRequest {
     let mut a = SamlAssertionDoc {
-        role_session_name: Some(e.request.session_name.clone()),
+        role_session_name: Some(e.request().session_name.clone()),
         ..SamlAssertionDoc::default()
     };
-    for (k, v) in &e.request.claims {
+    for (k, v) in &e.request().claims {
         let lower = k.to_ascii_lowercase();
         let one = v.values().first().cloned().unwrap_or_default();
         match lower.as_str() {

@@ -46,7 +46,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 "principal_kind": f.kind,
                 "action": f.edge.api.action(),
                 "status": if f.edge.works() { "active" } else { "blocked" },
-                "conditions": f.edge.requirements,
+                "conditions": f.edge.requirements(),
                 "edge": g.edge_json(&f.edge),
             })).collect::<Vec<_>>(),
             "confused_deputies": ext.confused_deputies.iter().map(|d| json!({

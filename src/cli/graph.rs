@@ -192,7 +192,6 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             .into_iter()
             .filter_map(|r| r.path.hops.last().cloned())
             .chain(reach.broken)
-            .map(Arc::unwrap_or_clone)
             .collect()
     } else if let Some(role) = &args.role {
         let id = find(&g, role)?;
@@ -201,7 +200,6 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             .into_iter()
             .filter_map(|r| r.path.hops.first().cloned())
             .chain(who.broken)
-            .map(Arc::unwrap_or_clone)
             .collect()
     } else {
         g.all_edges()

@@ -45,8 +45,8 @@ pub mod witness;
 
 pub use build::TrustGraph;
 pub use edge::{
-    Api, CHAIN_CAP_SECONDS, Chaining, Edge, EdgeStatus, Grant, Node, NodeId, NodeKind, Requirement,
-    RequirementKind, Side, WitnessRequest,
+    Api, CHAIN_CAP_SECONDS, Chaining, Edge, EdgeStatus, Grant, HopTerms, Node, NodeId, NodeKind,
+    Requirement, RequirementKind, Side, WitnessRequest,
 };
 pub use query::{
     AssumeRow, ClassGrant, ConfusedDeputy, DEFAULT_MAX_DEPTH, ExternalAccess, ExternalFinding,

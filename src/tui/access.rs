@@ -167,7 +167,7 @@ pub fn prefill(state: &AppState, graph: &TrustGraph, edge: &Edge) -> Option<Pref
         caller,
         caller_label,
         role,
-        request: WitnessRequest::clone(&edge.request),
+        request: edge.request().clone(),
         note,
         token,
     })

@@ -27,8 +27,8 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use chrono::{DateTime, Utc};
 
 use super::edge::{
-    Api, Chaining, Edge, EdgeStatus, Grant, Node, NodeId, NodeKind, Requirement, RequirementKind,
-    Side, WitnessRequest,
+    Api, Chaining, Edge, EdgeStatus, Grant, HopTerms, Node, NodeId, NodeKind, Requirement,
+    RequirementKind, Side, WitnessRequest,
 };
 use super::query::{OutRef, Way, Ways};
 use super::witness::{escape_deny, satisfy_allow, satisfy_service_tags};
@@ -325,6 +325,8 @@ pub struct TrustGraph {
     /// Per user and role: the first user or role with the very same hops out (roles and
     /// outcomes), which stands for it when a walk forwards has taken it already.
     pub(crate) out_classes: Vec<u32>,
+    /// Per role: the first role with the same listed ways in (see `decide_all`).
+    pub(crate) in_classes: Vec<u32>,
     /// Per node: whether a hop from it is role chaining.
     chainings: Vec<Chaining>,
     /// Per role: its longest session (`MaxSessionDuration`).
@@ -1088,6 +1090,7 @@ impl TrustGraph {
             out_index: Vec::new(),
             out_refs: Vec::new(),
             out_classes: Vec::new(),
+            in_classes: Vec::new(),
             chainings: Vec::new(),
             max_sessions: inv.roles.iter().map(Role::effective_max_session).collect(),
             members: OnceLock::new(),
@@ -1457,7 +1460,6 @@ impl TrustGraph {
         self.first_edge(self.grants_for(caller, ri), |g| {
             self.shared_hop(caller, ri, g)
         })
-        .map(Arc::unwrap_or_clone)
     }
 
     /// [`TrustGraph::hop`] decided for this caller alone, sharing nothing with callers of
@@ -1473,15 +1475,15 @@ impl TrustGraph {
 
     /// The first working edge `decide` gives for the grants, in order, or else the first
     /// broken one.
-    pub(crate) fn first_edge(
+    pub(crate) fn first_edge<E: std::borrow::Borrow<Edge>>(
         &self,
         grants: impl IntoIterator<Item = usize>,
-        mut decide: impl FnMut(usize) -> Option<Arc<Edge>>,
-    ) -> Option<Arc<Edge>> {
+        mut decide: impl FnMut(usize) -> Option<E>,
+    ) -> Option<E> {
         let mut broken = None;
         for g in grants {
             match decide(g) {
-                Some(e) if e.works() => return Some(e),
+                Some(e) if e.borrow().works() => return Some(e),
                 Some(e) if broken.is_none() => broken = Some(e),
                 _ => {}
             }
@@ -1504,7 +1506,7 @@ impl TrustGraph {
     /// Decides one hop through one trust grant, reusing the decision made for an earlier
     /// caller of the same policy set when the grant allows it ([`TrustGraph::shared_set`]),
     /// or for an earlier role with the same trust document ([`RoleTrust::doc_key`]).
-    pub(crate) fn shared_hop(&self, caller: NodeId, ri: usize, gi: usize) -> Option<Arc<Edge>> {
+    pub(crate) fn shared_hop(&self, caller: NodeId, ri: usize, gi: usize) -> Option<Edge> {
         self.shared_hop_raw(caller, ri, gi)
             .map(|e| self.adopt(&e, caller, self.role_node(ri)))
     }
@@ -1584,11 +1586,11 @@ impl TrustGraph {
     /// Another caller's (or role's) decided hop, made this caller's hop into `to`: the same
     /// requirements, request and outcome; its own caller and role in the edge and in the
     /// access-denied message, its own chaining.
-    pub(crate) fn adopt(&self, edge: &Arc<Edge>, caller: NodeId, to: NodeId) -> Arc<Edge> {
+    pub(crate) fn adopt(&self, edge: &Edge, caller: NodeId, to: NodeId) -> Edge {
+        let mut e = edge.clone();
         if edge.from == caller && edge.to == to {
-            return Arc::clone(edge);
+            return e;
         }
-        let mut e = Edge::clone(edge);
         if edge.from != caller {
             if let EdgeStatus::Broken { message, .. } = &mut e.status {
                 *message = message.replace(
@@ -1606,7 +1608,7 @@ impl TrustGraph {
             }
             e.to = to;
         }
-        Arc::new(e)
+        e
     }
 
     /// The principal a caller's access-denied messages name: the user, or the role's
@@ -1690,12 +1692,14 @@ impl TrustGraph {
                 to: self.role_node(role_idx),
                 api: g.api,
                 grant,
-                trust_statement: st.label().into(),
-                caller_statement: None,
                 cross_account: false,
                 chaining: Chaining::No,
-                requirements: trust_reqs.into(),
-                request: Arc::new(base),
+                terms: Arc::new(HopTerms {
+                    trust_statement: st.label(),
+                    caller_statement: None,
+                    requirements: trust_reqs,
+                    request: base,
+                }),
                 status: EdgeStatus::Broken {
                     refused_by: None,
                     message,
@@ -1764,14 +1768,14 @@ impl TrustGraph {
                             to: self.role_node(role_idx),
                             api: g.api,
                             grant,
-                            trust_statement: st.label().into(),
-                            caller_statement: caller_statement
-                                .filter(|_| needs_caller)
-                                .map(Into::into),
                             cross_account,
                             chaining: self.chaining(caller),
-                            requirements: reqs.into(),
-                            request: Arc::new(w),
+                            terms: Arc::new(HopTerms {
+                                trust_statement: st.label(),
+                                caller_statement: caller_statement.filter(|_| needs_caller),
+                                requirements: reqs,
+                                request: w,
+                            }),
                             status: EdgeStatus::Works,
                         });
                     }
@@ -1789,12 +1793,14 @@ impl TrustGraph {
             to: self.role_node(role_idx),
             api: g.api,
             grant,
-            trust_statement: st.label().into(),
-            caller_statement: None,
             cross_account,
             chaining: self.chaining(caller),
-            requirements: reqs.into(),
-            request: Arc::new(w),
+            terms: Arc::new(HopTerms {
+                trust_statement: st.label(),
+                caller_statement: None,
+                requirements: reqs,
+                request: w,
+            }),
             status: EdgeStatus::Broken {
                 refused_by: Some(d.deciding.unwrap_or(PolicyType::IdentityBasedPolicy)),
                 message: d.message,

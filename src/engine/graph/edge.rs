@@ -325,26 +325,70 @@ pub enum EdgeStatus {
     },
 }
 
+/// What a decided hop needs: the statements that let it through, every condition it needs and
+/// a request that meets them. Kept once per decision and shared by every hop decided alike
+/// (see [`crate::engine::graph::TrustGraph::build`]), so copying an [`Edge`] is cheap.
+#[derive(Debug, PartialEq, Eq)]
+pub struct HopTerms {
+    /// The trust statement that lets the caller in (`Sid` or `#index`).
+    pub trust_statement: String,
+    /// The caller's identity statement that allows the call, when one is needed and found
+    /// (`policy-name Sid`).
+    pub caller_statement: Option<String>,
+    /// Every condition the hop needs, trust and caller side.
+    pub requirements: Vec<Requirement>,
+    /// A request that meets them.
+    pub request: WitnessRequest,
+}
+
 /// One hop: `from` may assume the role `to` (or could, were its half not missing).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Its JSON has the fields of [`HopTerms`] next to its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
     pub from: NodeId,
     pub to: NodeId,
     pub api: Api,
     pub grant: Grant,
-    /// The trust statement that lets the caller in (`Sid` or `#index`).
-    pub trust_statement: Arc<str>,
-    /// The caller's identity statement that allows the call, when one is needed and found
-    /// (`policy-name Sid`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub caller_statement: Option<Arc<str>>,
     pub cross_account: bool,
     pub chaining: Chaining,
-    /// Every condition the hop needs, trust and caller side.
-    pub requirements: Arc<[Requirement]>,
-    /// A request that meets them.
-    pub request: Arc<WitnessRequest>,
     pub status: EdgeStatus,
+    /// Statements, requirements and request, shared with the hops decided alike.
+    pub terms: Arc<HopTerms>,
+}
+
+impl Serialize for Edge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            from: NodeId,
+            to: NodeId,
+            api: Api,
+            grant: Grant,
+            trust_statement: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            caller_statement: Option<&'a str>,
+            cross_account: bool,
+            chaining: Chaining,
+            requirements: &'a [Requirement],
+            request: &'a WitnessRequest,
+            status: &'a EdgeStatus,
+        }
+        Json {
+            from: self.from,
+            to: self.to,
+            api: self.api,
+            grant: self.grant,
+            trust_statement: &self.terms.trust_statement,
+            caller_statement: self.terms.caller_statement.as_deref(),
+            cross_account: self.cross_account,
+            chaining: self.chaining,
+            requirements: &self.terms.requirements,
+            request: &self.terms.request,
+            status: &self.status,
+        }
+        .serialize(serializer)
+    }
 }
 
 impl Edge {
@@ -353,11 +397,35 @@ impl Edge {
         self.status == EdgeStatus::Works
     }
 
+    /// The trust statement that lets the caller in (`Sid` or `#index`).
+    #[must_use]
+    pub fn trust_statement(&self) -> &str {
+        &self.terms.trust_statement
+    }
+
+    /// The caller's identity statement that allows the call, when one is needed and found.
+    #[must_use]
+    pub fn caller_statement(&self) -> Option<&str> {
+        self.terms.caller_statement.as_deref()
+    }
+
+    /// Every condition the hop needs, trust and caller side.
+    #[must_use]
+    pub fn requirements(&self) -> &[Requirement] {
+        &self.terms.requirements
+    }
+
+    /// A request that meets the hop's requirements.
+    #[must_use]
+    pub fn request(&self) -> &WitnessRequest {
+        &self.terms.request
+    }
+
     /// Badges for listings: requirements, `cross-account`, `chain<=1h`, `broken`.
     #[must_use]
     pub fn badges(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for r in self.requirements.iter() {
+        for r in self.requirements() {
             let b = r.badge();
             if !out.contains(&b) {
                 out.push(b);

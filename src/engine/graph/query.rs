@@ -30,7 +30,7 @@ pub const MAX_PATHS: usize = 256;
 /// the same edge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Path {
-    pub hops: Vec<Arc<Edge>>,
+    pub hops: Vec<Edge>,
     /// The longest session the final role can be given at the end of this path: its
     /// `MaxSessionDuration`, or one hour when the last hop is role chaining.
     pub max_session_seconds: u32,
@@ -86,7 +86,7 @@ pub struct ClassGrant {
 pub struct Incoming {
     pub role: NodeId,
     /// One edge per caller: working when one works, else broken.
-    pub edges: Vec<Arc<Edge>>,
+    pub edges: Vec<Edge>,
     pub classes: Vec<ClassGrant>,
 }
 
@@ -95,6 +95,47 @@ pub struct Incoming {
 pub struct AssumeRow {
     pub principal: NodeId,
     pub path: Path,
+}
+
+/// Classes of equal lists among `count` lists of hops (the node at the other end, whether it
+/// works): each list's class is the index of the first list equal to it.
+fn classes_of<I: Iterator<Item = (NodeId, bool)>>(
+    count: usize,
+    list: impl Fn(usize) -> I,
+) -> Vec<u32> {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut classes = Vec::with_capacity(count);
+    // By hash of a list: the first list of each class with that hash.
+    let mut first_of: HashMap<u64, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
+    for c in 0..count {
+        let mut h = foldhash::fast::FixedState::with_seed(7).build_hasher();
+        for (n, works) in list(c) {
+            (n.0, works).hash(&mut h);
+        }
+        let known = first_of.entry(h.finish()).or_default();
+        let class = match known
+            .iter()
+            .find(|first| list(**first as usize).eq(list(c)))
+        {
+            Some(&first) => first,
+            None => {
+                let first = u32::try_from(c).unwrap_or(u32::MAX);
+                known.push(first);
+                first
+            }
+        };
+        classes.push(class);
+    }
+    classes
+}
+
+/// A principal a who-can-assume walk found, before its path is made.
+struct Found {
+    principal: NodeId,
+    /// Its hop into the role `via`'s path starts at.
+    edge: Edge,
+    via: Option<u32>,
+    len: usize,
 }
 
 /// One hop as the graph keeps it: the principal at its other end (the caller in a role's
@@ -187,7 +228,7 @@ pub struct WhoCanAssume {
     /// Trust grants to accounts, organisations or everyone.
     pub classes: Vec<ClassGrant>,
     /// Direct callers the trust lets in but whose own half is missing.
-    pub broken: Vec<Arc<Edge>>,
+    pub broken: Vec<Edge>,
 }
 
 /// One role a principal can reach.
@@ -205,7 +246,7 @@ pub struct Reach {
     pub rows: Vec<ReachRow>,
     /// Hops out of the reached principals that the trust allows but whose caller half is
     /// missing, into roles no working path of the answer reaches.
-    pub broken: Vec<Arc<Edge>>,
+    pub broken: Vec<Edge>,
 }
 
 impl Reach {
@@ -226,7 +267,7 @@ pub struct NoPath {
     /// The broken hop into the target closest to the start, with the path that reaches its
     /// caller (empty when the caller is the start itself).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub nearest_broken: Option<(Path, Arc<Edge>)>,
+    pub nearest_broken: Option<(Path, Edge)>,
     /// A sentence saying why.
     pub reason: String,
 }
@@ -327,7 +368,7 @@ impl TrustGraph {
     pub fn edges_from(&self, caller: NodeId) -> Vec<Edge> {
         let outs = self.out_ways(caller);
         outs.hops()
-            .filter_map(|h| Some(Edge::clone(&self.adopt(outs.edge(h)?, caller, h.to))))
+            .filter_map(|h| Some(self.adopt(outs.edge(h)?, caller, h.to)))
             .collect()
     }
 
@@ -414,40 +455,23 @@ impl TrustGraph {
         let refs: Vec<OutRef> = slots.into_iter().flatten().collect();
         // Principals with the same hops out (same roles, same outcomes) share a class: a
         // breadth-first walk that has taken one of them learns nothing new from the others.
-        let mut classes = Vec::with_capacity(callers);
-        // By hash of the hops out: the first principal of each class with that hash.
-        let mut first_of: HashMap<u64, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
-        let key = |list: &[OutRef]| {
-            use std::hash::{BuildHasher, Hash, Hasher};
-            let mut h = foldhash::fast::FixedState::with_seed(7).build_hasher();
-            for r in list {
-                (r.to.0, r.works).hash(&mut h);
-            }
-            h.finish()
-        };
-        let same = |a: &[OutRef], b: &[OutRef]| {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|(x, y)| x.to == y.to && x.works == y.works)
-        };
-        let list = |c: usize| &refs[index[c] as usize..index[c + 1] as usize];
-        for c in 0..callers {
-            let mine = list(c);
-            let known = first_of.entry(key(mine)).or_default();
-            let class = match known
+        let list = |c: usize| {
+            refs[index[c] as usize..index[c + 1] as usize]
                 .iter()
-                .find(|first| same(list(**first as usize), mine))
-            {
-                Some(&first) => first,
-                None => {
-                    let first = u32::try_from(c).unwrap_or(u32::MAX);
-                    known.push(first);
-                    first
-                }
-            };
-            classes.push(class);
-        }
+                .map(|r| (r.to, r.works))
+        };
+        let classes = classes_of(callers, list);
+        // Likewise roles with the same listed ways in, for walks backwards.
+        let ways_in = |ri: usize| {
+            self.into
+                .get(ri)
+                .and_then(OnceLock::get)
+                .map_or(&[][..], |w| w.entries.as_slice())
+                .iter()
+                .filter(|w| w.listed)
+                .map(|w| (w.node, w.works))
+        };
+        self.in_classes = classes_of(self.inventory.roles.len(), ways_in);
         self.out_classes = classes;
         self.out_index = index;
         self.out_refs = refs;
@@ -598,7 +622,7 @@ impl TrustGraph {
                         Some(a) => from.account.as_deref() == Some(a.as_str()),
                         None => {
                             e.grant == Grant::Everyone
-                                && *e.trust_statement == *self.statement_label(ri, gi)
+                                && e.trust_statement() == self.statement_label(ri, gi)
                         }
                     }
                 })
@@ -710,7 +734,7 @@ impl TrustGraph {
     }
 
     /// The longest session at the end of a path (IAM-RULES §1.3).
-    fn max_session(&self, hops: &[Arc<Edge>]) -> u32 {
+    fn max_session(&self, hops: &[Edge]) -> u32 {
         let Some(last) = hops.last() else { return 0 };
         let max = self
             .role_index(last.to)
@@ -722,7 +746,7 @@ impl TrustGraph {
         }
     }
 
-    fn path(&self, hops: Vec<Arc<Edge>>) -> Path {
+    fn path(&self, hops: Vec<Edge>) -> Path {
         Path {
             max_session_seconds: self.max_session(&hops),
             hops,
@@ -746,19 +770,27 @@ impl TrustGraph {
         if let Some(x) = expanded.get_mut(role.index()) {
             *x = true;
         }
-        // Each queued role with the row whose path reaches it (`None`: the asked role).
-        let mut queue: VecDeque<(NodeId, Option<usize>)> = VecDeque::from([(role, None)]);
-        while let Some((target, row)) = queue.pop_front() {
-            let suffix: Arc<[Arc<Edge>]> = match row {
-                Some(i) => Arc::from(answer.rows[i].path.hops.as_slice()),
-                None => Arc::from(Vec::new()),
-            };
-            if suffix.len() >= max_depth {
+        // Each principal found: its first hop and the found principal that hop leads to
+        // (`None`: the asked role), with its path's length. Paths are made at the end.
+        let mut found: Vec<Found> = Vec::new();
+        let mut walked = vec![false; self.in_classes.len()];
+        // Each queued role with the principal whose path reaches it (`None`: the asked role).
+        let mut queue: VecDeque<(NodeId, Option<u32>)> = VecDeque::from([(role, None)]);
+        while let Some((target, via)) = queue.pop_front() {
+            let depth = via.map_or(0, |i| found[i as usize].len);
+            if depth >= max_depth {
                 continue;
             }
             let Some(ti) = self.role_index(target) else {
                 continue;
             };
+            // A role with the same ways in as one already walked adds no principal.
+            if let Some(&class) = self.in_classes.get(ti)
+                && std::mem::replace(&mut walked[class as usize], true)
+                && target != role
+            {
+                continue;
+            }
             let incoming = self.incoming_of(ti);
             if target == role {
                 answer.classes.clone_from(&incoming.classes);
@@ -774,24 +806,62 @@ impl TrustGraph {
                 if std::mem::replace(&mut seen[caller.index()], true) {
                     continue;
                 }
-                let mut hops = Vec::with_capacity(suffix.len() + 1);
-                hops.push(self.adopt(&w.edge, caller, target));
-                hops.extend(suffix.iter().cloned());
+                let at = u32::try_from(found.len()).unwrap_or(u32::MAX);
                 if self.role(caller).is_some()
                     && !std::mem::replace(&mut expanded[caller.index()], true)
                 {
-                    queue.push_back((caller, Some(answer.rows.len())));
+                    queue.push_back((caller, Some(at)));
                 }
-                answer.rows.push(AssumeRow {
+                found.push(Found {
                     principal: caller,
-                    path: self.path(hops),
+                    edge: self.adopt(&w.edge, caller, target),
+                    via,
+                    len: depth + 1,
                 });
             }
         }
+        answer.rows = self.assume_rows(found);
         answer
-            .rows
-            .sort_unstable_by_key(|r| (r.path.len(), self.rank[r.principal.index()]));
-        answer
+    }
+
+    /// The rows of a who-can-assume answer, shortest path first, then in the graph's order
+    /// of principals: each path is its first hop followed by the path of the principal that
+    /// hop leads to, which sorts before it.
+    fn assume_rows(&self, found: Vec<Found>) -> Vec<AssumeRow> {
+        let mut order: Vec<(usize, u32, u32)> = found
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let rank = self
+                    .rank
+                    .get(f.principal.index())
+                    .copied()
+                    .unwrap_or(u32::MAX);
+                (f.len, rank, u32::try_from(i).unwrap_or(u32::MAX))
+            })
+            .collect();
+        order.sort_unstable();
+        let mut place = vec![0u32; found.len()];
+        for (k, &(_, _, i)) in order.iter().enumerate() {
+            place[i as usize] = u32::try_from(k).unwrap_or(u32::MAX);
+        }
+        let mut found: Vec<Option<Found>> = found.into_iter().map(Some).collect();
+        let mut rows: Vec<AssumeRow> = Vec::with_capacity(found.len());
+        for &(len, _, i) in &order {
+            let Some(f) = found.get_mut(i as usize).and_then(Option::take) else {
+                continue;
+            };
+            let mut hops = Vec::with_capacity(len);
+            hops.push(f.edge);
+            if let Some(row) = f.via.and_then(|v| rows.get(place[v as usize] as usize)) {
+                hops.extend(row.path.hops.iter().cloned());
+            }
+            rows.push(AssumeRow {
+                principal: f.principal,
+                path: self.path(hops),
+            });
+        }
+        rows
     }
 
     /// Every role `from` can reach in at most `max_depth` hops, shortest path first.
@@ -876,8 +946,8 @@ impl TrustGraph {
     /// or why there is none: the broken hop into `to` nearest to `from`.
     #[must_use]
     pub fn paths(&self, from: NodeId, to: NodeId, max_depth: usize) -> Paths {
-        let mut found: Vec<Vec<Arc<Edge>>> = Vec::new();
-        let mut stack: Vec<Arc<Edge>> = Vec::new();
+        let mut found: Vec<Vec<Edge>> = Vec::new();
+        let mut stack: Vec<Edge> = Vec::new();
         let mut on_path: HashSet<NodeId> = HashSet::from([from]);
         let mut truncated = false;
         self.dfs(
@@ -939,9 +1009,9 @@ impl TrustGraph {
         node: NodeId,
         to: NodeId,
         depth: usize,
-        stack: &mut Vec<Arc<Edge>>,
+        stack: &mut Vec<Edge>,
         on_path: &mut HashSet<NodeId>,
-        found: &mut Vec<Vec<Arc<Edge>>>,
+        found: &mut Vec<Vec<Edge>>,
         truncated: &mut bool,
         leads: &mut HashMap<(NodeId, usize), bool>,
     ) {
@@ -990,7 +1060,7 @@ impl TrustGraph {
             };
         };
         // The start and what it reaches, nearest first.
-        let mut reached: Vec<(NodeId, Vec<Arc<Edge>>)> = vec![(from, Vec::new())];
+        let mut reached: Vec<(NodeId, Vec<Edge>)> = vec![(from, Vec::new())];
         if max_depth > 1 {
             let reach = self.reach(from, max_depth - 1);
             reached.extend(
@@ -1206,7 +1276,7 @@ impl TrustGraph {
             _ => from.id.clone(),
         };
         Some(
-            edge.request
+            edge.request()
                 .to_assume_role_request(&caller, &self.node(edge.to).id, self.now),
         )
     }
@@ -1216,7 +1286,7 @@ impl TrustGraph {
     pub fn path_requirements(path: &Path, kind: RequirementKind) -> Vec<&Requirement> {
         path.hops
             .iter()
-            .flat_map(|e| e.requirements.iter())
+            .flat_map(|e| e.requirements().iter())
             .filter(|r| r.kind == kind)
             .collect()
     }
