@@ -8,6 +8,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark set-up")]
 
+#[path = "common/allocator.rs"]
+mod allocator;
 #[path = "common/cpu.rs"]
 mod cpu;
 

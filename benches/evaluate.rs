@@ -20,6 +20,8 @@ use rolescope::engine::policy::{
 };
 use serde_json::{Value, json};
 
+#[path = "common/allocator.rs"]
+mod allocator;
 #[path = "common/cpu.rs"]
 mod cpu;
 

@@ -22,6 +22,8 @@
     reason = "benchmark set-up fails loudly"
 )]
 
+#[path = "common/allocator.rs"]
+mod allocator;
 #[path = "common/cpu.rs"]
 mod cpu;
 #[path = "../examples/gen_org/org.rs"]

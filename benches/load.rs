@@ -5,6 +5,8 @@
 //! The files are generated once under target/bench-data/ by the same code as
 //! `examples/gen_org.rs`. `ROLESCOPE_BENCH_MAX_ROLES=10000` skips the larger sizes.
 
+#[path = "common/allocator.rs"]
+mod allocator;
 #[path = "../examples/gen_org/org.rs"]
 mod org;
 

@@ -5,6 +5,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use rolescope::cli::{self, Cli};
 
+/// mimalloc rather than the system allocator: loading an organisation and building its trust
+/// graph make and free millions of small objects, and the system allocator's consolidation
+/// of freed chunks shows up in both (BENCHMARKS.md, "Trust graph").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match cli::run(Cli::parse()) {
         Ok(outcome) => outcome.exit_code(),
