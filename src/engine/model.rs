@@ -333,6 +333,8 @@ pub struct Index {
     pub policy_by_arn: HashMap<String, usize>,
     /// Role name to every role with that name (one per account at most).
     pub roles_by_name: HashMap<String, Vec<usize>>,
+    /// Group name to every group with that name (one per account at most).
+    pub groups_by_name: HashMap<String, Vec<usize>>,
 }
 
 impl Inventory {
@@ -352,6 +354,11 @@ impl Inventory {
         }
         for (i, g) in self.groups.iter().enumerate() {
             index.group_by_arn.insert(g.arn.clone(), i);
+            index
+                .groups_by_name
+                .entry(g.name.clone())
+                .or_default()
+                .push(i);
         }
         for (i, p) in self.policies.iter().enumerate() {
             index.policy_by_arn.insert(p.arn.clone(), i);
@@ -388,9 +395,12 @@ impl Inventory {
     /// The group named `name` in `account`.
     #[must_use]
     pub fn group_named(&self, account: &str, name: &str) -> Option<&Group> {
-        self.groups
+        self.index
+            .groups_by_name
+            .get(name)?
             .iter()
-            .find(|g| g.account == account && g.name == name)
+            .map(|&i| &self.groups[i])
+            .find(|g| g.account == account)
     }
 
     #[must_use]

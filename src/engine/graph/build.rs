@@ -21,7 +21,6 @@
 //! the STS simulator does. An allow is a working edge; a refusal on the caller's side while
 //! the trust allows is a broken edge; anything else is no edge.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::{DateTime, Utc};
@@ -85,6 +84,9 @@ pub(crate) struct RoleTrust {
     /// [`trust_role_independent`]) share this key, and so the hop decisions of callers whose
     /// side does not depend on the role; [`UNSHARED`] otherwise.
     pub doc_key: u32,
+    /// The first role whose trust policy has the same text, whose compiled form this
+    /// role's shares.
+    pub same_text_as: u32,
 }
 
 /// Where a trust grant lives: role index and grant index.
@@ -215,7 +217,11 @@ type SharedKey = (u32, u32, u32);
 type DocSetKey = (u32, u32, u32, u64);
 
 /// Hop decisions kept by key.
-type Memo<K> = HashMap<K, Option<Arc<Edge>>, foldhash::fast::RandomState>;
+/// The graph's maps: keyed by ARNs, names and small numbers of the loaded data, hashed with
+/// foldhash (a fast hash; the keys come from the user's own files).
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+type Memo<K> = HashMap<K, Option<Arc<Edge>>>;
 
 /// Marks a caller that shares its hop decisions with no one.
 pub(crate) const UNSHARED: u32 = u32::MAX;
@@ -238,6 +244,27 @@ pub(crate) enum ResourceSel {
     Any,
     /// Patterns (negated for `NotResource`); statements with policy variables are `Any`.
     Patterns(bool, Vec<ArnPattern>),
+}
+
+impl DocGrants {
+    /// Every ARN the `Allow` statements name, when each names roles only by exact ARN
+    /// (no `NotResource`, no wildcard, no policy variable); `None` otherwise.
+    fn literal_arns(&self) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        for (_, sel) in &self.allows {
+            match sel {
+                ResourceSel::Patterns(false, pats) => {
+                    for p in pats {
+                        out.push(p.literal()?);
+                    }
+                }
+                _ => return None,
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
 }
 
 impl ResourceSel {
@@ -288,6 +315,9 @@ pub struct TrustGraph {
     /// may name a role of any account.
     pub(crate) allow_docs_by_account: HashMap<String, Vec<u32>>,
     pub(crate) allow_docs_any: Vec<u32>,
+    /// The allow documents whose `Allow` statements name roles only by exact ARN, by ARN
+    /// (they are in neither list above).
+    pub(crate) allow_docs_by_arn: HashMap<String, Vec<u32>>,
     /// Each loaded account's index in [`AllowDoc::holders`].
     pub(crate) account_index: HashMap<String, u32>,
     pub(crate) rcps: HashMap<String, Vec<PolicyLevel>>,
@@ -780,8 +810,11 @@ impl TrustGraph {
         let mut b = Builder {
             inv,
             nodes: Vec::with_capacity(inv.users.len() + inv.roles.len() + 16),
-            node_by_id: HashMap::with_capacity(inv.users.len() + inv.roles.len() + 16),
-            by_unique_id: HashMap::new(),
+            node_by_id: HashMap::with_capacity_and_hasher(
+                inv.users.len() + inv.roles.len() + 16,
+                foldhash::fast::RandomState::default(),
+            ),
+            by_unique_id: HashMap::default(),
         };
         for u in &inv.users {
             let n = b.intern(NodeKind::User, &u.arn, Some(u.account.clone()), &u.name);
@@ -795,7 +828,7 @@ impl TrustGraph {
 
         // Trust policies, indexed by who they name.
         let mut trusts = Vec::with_capacity(inv.roles.len());
-        let mut by_node: HashMap<NodeId, Vec<GrantRef>> = HashMap::new();
+        let mut by_node: HashMap<NodeId, Vec<GrantRef>> = HashMap::default();
         let mut everyone = Vec::new();
         for (ri, role) in inv.roles.iter().enumerate() {
             let doc = role.trust_policy.document.clone();
@@ -820,17 +853,18 @@ impl TrustGraph {
                 denies,
                 shareable,
                 doc_key: UNSHARED,
+                same_text_as: UNSHARED,
             });
         }
 
         // Each caller's sts:AssumeRole statements, read once per distinct document.
-        let mut doc_cache: HashMap<usize, Arc<DocGrants>> = HashMap::new();
+        let mut doc_cache: HashMap<usize, Arc<DocGrants>> = HashMap::default();
         let mut caller_docs: Vec<Vec<CallerDoc>> = Vec::with_capacity(b.nodes.len());
-        let mut account_index: HashMap<String, u32> = HashMap::new();
+        let mut account_index: HashMap<String, u32> = HashMap::default();
         let mut allow_docs: Vec<AllowDoc> = Vec::new();
-        let mut allow_doc_of: HashMap<usize, u32> = HashMap::new();
+        let mut allow_doc_of: HashMap<usize, u32> = HashMap::default();
         let mut texts = Vec::new();
-        let mut groups_by_name: HashMap<(&str, &str), &Group> = HashMap::new();
+        let mut groups_by_name: HashMap<(&str, &str), &Group> = HashMap::default();
         for g in &inv.groups {
             groups_by_name
                 .entry((g.account.as_str(), g.name.as_str()))
@@ -885,9 +919,9 @@ impl TrustGraph {
                     })
                 })
         };
-        let mut scp_flags: HashMap<&str, (bool, bool)> = HashMap::new();
+        let mut scp_flags: HashMap<&str, (bool, bool)> = HashMap::default();
         let mut role_blind_sets: Vec<bool> = Vec::new();
-        let mut set_ids: HashMap<PolicySetKey<'_>, u32> = HashMap::new();
+        let mut set_ids: HashMap<PolicySetKey<'_>, u32> = HashMap::default();
         let mut policy_sets: Vec<u32> = Vec::with_capacity(inv.users.len() + inv.roles.len());
         for (i, (boundary, account, inline, managed, groups)) in principals.enumerate() {
             let boundary_text = boundary
@@ -988,11 +1022,18 @@ impl TrustGraph {
             caller_docs.push(docs);
         }
 
-        let mut allow_docs_by_account: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut allow_docs_by_account: HashMap<String, Vec<u32>> = HashMap::default();
+        let mut allow_docs_by_arn: HashMap<String, Vec<u32>> = HashMap::default();
         let mut allow_docs_any = Vec::new();
         for (k, d) in allow_docs.iter_mut().enumerate() {
             d.holders.sort_unstable();
             let k = u32::try_from(k).unwrap_or(u32::MAX);
+            if let Some(arns) = d.grants.literal_arns() {
+                for arn in arns {
+                    allow_docs_by_arn.entry(arn).or_default().push(k);
+                }
+                continue;
+            }
             match &d.grants.allow_accounts {
                 Some(list) => {
                     for a in list {
@@ -1004,9 +1045,9 @@ impl TrustGraph {
         }
 
         // Organisation guardrails by account.
-        let mut rcps = HashMap::new();
-        let mut org_ids = HashMap::new();
-        let mut rcps_read_caller = HashMap::new();
+        let mut rcps = HashMap::default();
+        let mut org_ids = HashMap::default();
+        let mut rcps_read_caller = HashMap::default();
         for (id, acc) in &inv.accounts {
             let Some(org) = &acc.organization else {
                 continue;
@@ -1053,8 +1094,11 @@ impl TrustGraph {
         }
         // Roles sharing a role-independent trust document in an account without RCPs (an RCP
         // may name roles by ARN) and outside Identity Center (STS treats its roles apart).
-        let mut doc_keys: HashMap<(&str, &str), u32> = HashMap::new();
-        for (role, trust) in inv.roles.iter().zip(trusts.iter_mut()) {
+        let mut doc_keys: HashMap<(&str, &str), u32> = HashMap::default();
+        let mut by_text: HashMap<&str, u32> = HashMap::default();
+        for (ri, (role, trust)) in inv.roles.iter().zip(trusts.iter_mut()).enumerate() {
+            let ri = u32::try_from(ri).unwrap_or(UNSHARED);
+            trust.same_text_as = *by_text.entry(&*role.trust_policy.text).or_insert(ri);
             if trust.doc.as_deref().is_some_and(trust_role_independent)
                 && !rcps.contains_key(&role.account)
                 && !role.name.starts_with("AWSReservedSSO_")
@@ -1105,6 +1149,7 @@ impl TrustGraph {
             caller_docs,
             allow_docs,
             allow_docs_by_account,
+            allow_docs_by_arn,
             allow_docs_any,
             account_index,
             rcps,
@@ -1169,7 +1214,7 @@ impl TrustGraph {
     pub(crate) fn members_of(&self, account: &str) -> &[NodeId] {
         self.members
             .get_or_init(|| {
-                let mut by: HashMap<String, Vec<NodeId>> = HashMap::new();
+                let mut by: HashMap<String, Vec<NodeId>> = HashMap::default();
                 for (i, n) in self.nodes.iter().enumerate() {
                     if matches!(n.kind, NodeKind::User | NodeKind::Role)
                         && let Some(a) = &n.account
@@ -1222,22 +1267,22 @@ impl TrustGraph {
         };
         let skip = self.account_index.get(&role.account).copied();
         let mut out = Vec::new();
-        let docs = self
+        let named = self.allow_docs_by_arn.get(&role.arn).into_iter().flatten();
+        let scanned = self
             .allow_docs_by_account
             .get(&role.account)
             .into_iter()
             .flatten()
-            .chain(&self.allow_docs_any);
-        for &k in docs {
+            .chain(&self.allow_docs_any)
+            .filter(|&&k| {
+                self.allow_docs[k as usize]
+                    .grants
+                    .allows
+                    .iter()
+                    .any(|(_, sel)| sel.may_match_parts(&arn))
+            });
+        for &k in named.chain(scanned) {
             let d = &self.allow_docs[k as usize];
-            if !d
-                .grants
-                .allows
-                .iter()
-                .any(|(_, sel)| sel.may_match_parts(&arn))
-            {
-                continue;
-            }
             match only {
                 Some(a) => {
                     let lo = d.holders.partition_point(|(x, _)| *x < a);
@@ -1257,16 +1302,23 @@ impl TrustGraph {
         out
     }
 
-    /// The compiled trust policy of role `ri`, compiled on first use.
+    /// The compiled trust policy of role `ri`, compiled on first use (once per trust text).
     fn trust_policy(&self, ri: usize) -> Option<&NamedPolicy> {
         let role = self.inventory.roles.get(ri)?;
-        self.trusts
-            .get(ri)?
+        let trust = self.trusts.get(ri)?;
+        trust
             .policy
             .get_or_init(|| {
-                self.index
-                    .get(&role.trust_policy)
-                    .map(|c| NamedPolicy::new(format!("{} trust policy", role.name), c))
+                let compiled = match trust.same_text_as as usize {
+                    first if first != ri && first < self.trusts.len() => {
+                        Arc::clone(&self.trust_policy(first)?.policy)
+                    }
+                    _ => self.index.get(&role.trust_policy)?,
+                };
+                Some(NamedPolicy::new(
+                    format!("{} trust policy", role.name),
+                    compiled,
+                ))
             })
             .as_ref()
     }

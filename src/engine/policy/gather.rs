@@ -240,10 +240,10 @@ fn org_levels(index: &PolicyIndex, levels: &[OrgPolicyLevel]) -> Vec<PolicyLevel
                 .enumerate()
                 .filter_map(|(i, p)| {
                     let name = p
-                        .json()
-                        .get("Id")
-                        .and_then(|v| v.as_str())
-                        .map_or_else(|| format!("policy {}", i + 1), str::to_owned);
+                        .document
+                        .as_ref()
+                        .and_then(|d| d.id.clone())
+                        .unwrap_or_else(|| format!("policy {}", i + 1));
                     named(index, &name, p)
                 })
                 .collect(),

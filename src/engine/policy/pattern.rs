@@ -83,6 +83,15 @@ impl Wildcard {
         matches!(self.shape, Shape::Any)
     }
 
+    /// The text the pattern matches, when it has no `*` or `?`.
+    #[must_use]
+    pub fn exact_text(&self) -> Option<&str> {
+        match &self.shape {
+            Shape::Exact(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// True when the pattern has a `*` or `?`.
     #[must_use]
     pub fn has_wildcard(&self) -> bool {
@@ -421,6 +430,22 @@ impl ArnPattern {
         self.whole.as_ref().is_some_and(Wildcard::is_any)
     }
 
+    /// The one ARN the pattern matches, when it has no `*` or `?`.
+    #[must_use]
+    pub fn literal(&self) -> Option<String> {
+        if let Some(w) = &self.whole {
+            return w.exact_text().map(str::to_owned);
+        }
+        let mut out = String::new();
+        for (i, w) in self.parts.iter().enumerate() {
+            if i > 0 {
+                out.push(':');
+            }
+            out.push_str(w.exact_text()?);
+        }
+        Some(out)
+    }
+
     /// Matches an ARN already split with [`ArnParts::new`].
     #[must_use]
     pub fn matches_parts(&self, arn: &ArnParts<'_>) -> bool {
@@ -454,6 +479,26 @@ impl ArnPattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_arn_pattern_without_wildcards_is_the_one_arn_it_matches() {
+        for text in [
+            "arn:aws:iam::111111111111:role/app",
+            "arn:aws:iam::111111111111:role/path/with:colon",
+            "ec2.amazonaws.com",
+        ] {
+            let p = ArnPattern::new(text);
+            assert_eq!(p.literal().as_deref(), Some(text));
+            assert!(p.matches(text));
+        }
+        for text in [
+            "arn:aws:iam::*:role/app",
+            "arn:aws:iam::111111111111:role/ap?",
+            "*",
+        ] {
+            assert_eq!(ArnPattern::new(text).literal(), None, "{text}");
+        }
+    }
 
     #[test]
     fn star_and_question_mark_follow_the_policy_grammar() {
