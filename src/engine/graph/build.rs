@@ -246,23 +246,33 @@ pub(crate) enum ResourceSel {
     Patterns(bool, Vec<ArnPattern>),
 }
 
+/// How an allow document that names roles only by exact ARNs or ARN prefixes is found.
+enum DocKey {
+    /// An exact ARN.
+    Arn(String),
+    /// An ARN prefix (a pattern whose one `*` ends it), with the account it fixes.
+    Prefix(String, Option<String>),
+}
+
 impl DocGrants {
-    /// Every ARN the `Allow` statements name, when each names roles only by exact ARN
-    /// (no `NotResource`, no wildcard, no policy variable); `None` otherwise.
-    fn literal_arns(&self) -> Option<Vec<String>> {
+    /// What the `Allow` statements name, when each names roles only by exact ARNs or ARN
+    /// prefixes (no `NotResource`, no other wildcard, no policy variable); `None` otherwise.
+    fn index_keys(&self) -> Option<Vec<DocKey>> {
         let mut out = Vec::new();
         for (_, sel) in &self.allows {
-            match sel {
-                ResourceSel::Patterns(false, pats) => {
-                    for p in pats {
-                        out.push(p.literal()?);
+            let ResourceSel::Patterns(false, pats) = sel else {
+                return None;
+            };
+            for p in pats {
+                out.push(match p.literal() {
+                    Some(arn) => DocKey::Arn(arn),
+                    None => {
+                        let (prefix, account) = p.literal_prefix()?;
+                        DocKey::Prefix(prefix, account.map(str::to_owned))
                     }
-                }
-                _ => return None,
+                });
             }
         }
-        out.sort_unstable();
-        out.dedup();
         Some(out)
     }
 }
@@ -315,9 +325,12 @@ pub struct TrustGraph {
     /// may name a role of any account.
     pub(crate) allow_docs_by_account: HashMap<String, Vec<u32>>,
     pub(crate) allow_docs_any: Vec<u32>,
-    /// The allow documents whose `Allow` statements name roles only by exact ARN, by ARN
-    /// (they are in neither list above).
+    /// The allow documents whose `Allow` statements name roles only by exact ARNs or ARN
+    /// prefixes (they are in neither list above): by ARN, and by prefix (grouped by the
+    /// account the prefix fixes, or for any account).
     pub(crate) allow_docs_by_arn: HashMap<String, Vec<u32>>,
+    pub(crate) allow_prefixes_by_account: HashMap<String, Vec<(String, Vec<u32>)>>,
+    pub(crate) allow_prefixes_any: Vec<(String, Vec<u32>)>,
     /// Each loaded account's index in [`AllowDoc::holders`].
     pub(crate) account_index: HashMap<String, u32>,
     pub(crate) rcps: HashMap<String, Vec<PolicyLevel>>,
@@ -1024,13 +1037,20 @@ impl TrustGraph {
 
         let mut allow_docs_by_account: HashMap<String, Vec<u32>> = HashMap::default();
         let mut allow_docs_by_arn: HashMap<String, Vec<u32>> = HashMap::default();
+        let mut by_prefix: HashMap<(Option<String>, String), Vec<u32>> = HashMap::default();
         let mut allow_docs_any = Vec::new();
         for (k, d) in allow_docs.iter_mut().enumerate() {
             d.holders.sort_unstable();
             let k = u32::try_from(k).unwrap_or(u32::MAX);
-            if let Some(arns) = d.grants.literal_arns() {
-                for arn in arns {
-                    allow_docs_by_arn.entry(arn).or_default().push(k);
+            if let Some(keys) = d.grants.index_keys() {
+                for key in keys {
+                    let docs = match key {
+                        DocKey::Arn(arn) => allow_docs_by_arn.entry(arn).or_default(),
+                        DocKey::Prefix(p, account) => by_prefix.entry((account, p)).or_default(),
+                    };
+                    if docs.last() != Some(&k) {
+                        docs.push(k);
+                    }
                 }
                 continue;
             }
@@ -1041,6 +1061,19 @@ impl TrustGraph {
                     }
                 }
                 None => allow_docs_any.push(k),
+            }
+        }
+
+        let mut allow_prefixes_by_account: HashMap<String, Vec<(String, Vec<u32>)>> =
+            HashMap::default();
+        let mut allow_prefixes_any = Vec::new();
+        for ((account, prefix), docs) in by_prefix {
+            match account {
+                Some(a) => allow_prefixes_by_account
+                    .entry(a)
+                    .or_default()
+                    .push((prefix, docs)),
+                None => allow_prefixes_any.push((prefix, docs)),
             }
         }
 
@@ -1150,6 +1183,8 @@ impl TrustGraph {
             allow_docs,
             allow_docs_by_account,
             allow_docs_by_arn,
+            allow_prefixes_by_account,
+            allow_prefixes_any,
             allow_docs_any,
             account_index,
             rcps,
@@ -1267,7 +1302,20 @@ impl TrustGraph {
         };
         let skip = self.account_index.get(&role.account).copied();
         let mut out = Vec::new();
-        let named = self.allow_docs_by_arn.get(&role.arn).into_iter().flatten();
+        let named = self
+            .allow_docs_by_arn
+            .get(&role.arn)
+            .into_iter()
+            .flatten()
+            .chain(
+                self.allow_prefixes_by_account
+                    .get(&role.account)
+                    .into_iter()
+                    .flatten()
+                    .chain(&self.allow_prefixes_any)
+                    .filter(|(prefix, _)| role.arn.starts_with(prefix.as_str()))
+                    .flat_map(|(_, docs)| docs),
+            );
         let scanned = self
             .allow_docs_by_account
             .get(&role.account)

@@ -92,6 +92,17 @@ impl Wildcard {
         }
     }
 
+    /// The text every match starts with, when the pattern is that text followed by one `*`
+    /// (`""` for `*` alone).
+    #[must_use]
+    pub fn prefix_text(&self) -> Option<&str> {
+        match &self.shape {
+            Shape::Any => Some(""),
+            Shape::Prefix(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// True when the pattern has a `*` or `?`.
     #[must_use]
     pub fn has_wildcard(&self) -> bool {
@@ -446,6 +457,29 @@ impl ArnPattern {
         Some(out)
     }
 
+    /// The text an ARN matches exactly when it starts with it: for a pattern whose only
+    /// wildcard is one `*` at its very end (`arn:aws:iam::111111111111:role/app-*`), with the
+    /// account the pattern fixes when it has every ARN field.
+    #[must_use]
+    pub fn literal_prefix(&self) -> Option<(String, Option<&str>)> {
+        if let Some(w) = &self.whole {
+            return w.prefix_text().map(|p| (p.to_owned(), None));
+        }
+        let (last, fixed) = self.parts.split_last()?;
+        let mut out = String::new();
+        for w in fixed {
+            out.push_str(w.exact_text()?);
+            out.push(':');
+        }
+        out.push_str(last.prefix_text()?);
+        let account = if self.parts.len() == 6 {
+            self.parts[4].exact_text()
+        } else {
+            None
+        };
+        Some((out, account))
+    }
+
     /// Matches an ARN already split with [`ArnParts::new`].
     #[must_use]
     pub fn matches_parts(&self, arn: &ArnParts<'_>) -> bool {
@@ -497,6 +531,45 @@ mod tests {
             "*",
         ] {
             assert_eq!(ArnPattern::new(text).literal(), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_arn_pattern_ending_in_its_only_star_matches_what_starts_with_its_prefix() {
+        // (pattern, its prefix and account)
+        type Case<'a> = (&'a str, Option<(&'a str, Option<&'a str>)>);
+        let cases: &[Case] = &[
+            (
+                "arn:aws:iam::111111111111:role/app-*",
+                Some(("arn:aws:iam::111111111111:role/app-", Some("111111111111"))),
+            ),
+            (
+                "arn:aws:iam::111111111111:*",
+                Some(("arn:aws:iam::111111111111:", Some("111111111111"))),
+            ),
+            ("arn:aws:iam::*", Some(("arn:aws:iam::", None))),
+            ("*", Some(("", None))),
+            ("arn:aws:iam::*:role/app-*", None),
+            ("arn:aws:iam::111111111111:role/*-admin", None),
+            ("arn:aws:iam::111111111111:role/a?p*", None),
+            ("arn:aws:iam::111111111111:role/app", None),
+        ];
+        let arns = [
+            "arn:aws:iam::111111111111:role/app-web",
+            "arn:aws:iam::111111111111:role/app-",
+            "arn:aws:iam::111111111111:role/path/app-x",
+            "arn:aws:iam::222222222222:role/app-web",
+            "arn:aws:iam::111111111111:user/app-web",
+        ];
+        for (text, want) in cases {
+            let p = ArnPattern::new(text);
+            let got = p.literal_prefix();
+            assert_eq!(got.as_ref().map(|(s, a)| (s.as_str(), *a)), *want, "{text}");
+            if let Some((prefix, _)) = got {
+                for arn in arns {
+                    assert_eq!(p.matches(arn), arn.starts_with(&prefix), "{text} {arn}");
+                }
+            }
         }
     }
 
