@@ -1433,7 +1433,7 @@ impl TrustGraph {
         let mut req = AccessRequest::new(principal, "sts:AssumeRole", "*", self.now);
         req.session = session;
         let mut input = gather(&self.inventory, &self.index, &req).ok()?;
-        input.context.insert("aws:SecureTransport", "true");
+        input.context.insert_static("aws:SecureTransport", "true");
         if node.kind == NodeKind::Service {
             input
                 .context

@@ -313,7 +313,7 @@ pub fn gather(
     let mut identity = Vec::new();
     let mut boundary = None;
     let mut session_policies = req.session.policies.clone();
-    let mut ctx = RequestContext::new();
+    let mut ctx = RequestContext::with_capacity(24);
     let now = req.now;
 
     // Principal-specific policies and keys.
@@ -327,14 +327,14 @@ pub fn gather(
                         .as_ref()
                         .and_then(|b| managed_policy(inv, index, b));
                     principal.unique_id = Some(user.user_id.clone());
-                    ctx.insert("aws:userid", user.user_id.clone());
+                    ctx.insert_static("aws:userid", user.user_id.clone());
                     put_tags(&mut ctx, "aws:PrincipalTag/", &user.tags);
                 }
                 None if account_loaded => return Err(GatherError::UnknownUser(principal.arn)),
                 None => {}
             }
             if let Some(name) = principal.name() {
-                ctx.insert("aws:username", name.to_owned());
+                ctx.insert_static("aws:username", name.to_owned());
             }
         }
         PrincipalType::AssumedRole => {
@@ -353,7 +353,7 @@ pub fn gather(
                         .as_ref()
                         .and_then(|b| managed_policy(inv, index, b));
                     if let Some(s) = &principal.session_name {
-                        ctx.insert("aws:userid", format!("{}:{s}", role.role_id));
+                        ctx.insert_static("aws:userid", format!("{}:{s}", role.role_id));
                     }
                     put_tags(&mut ctx, "aws:PrincipalTag/", &role.tags);
                 }
@@ -379,12 +379,12 @@ pub fn gather(
             }
             put_tags(&mut ctx, "aws:PrincipalTag/", &req.session.tags);
             if let (Some(a), Some(n)) = (principal.account.as_deref(), principal.name()) {
-                ctx.insert("aws:userid", format!("{a}:{n}"));
+                ctx.insert_static("aws:userid", format!("{a}:{n}"));
             }
         }
         PrincipalType::Root => {
             if let Some(a) = &principal.account {
-                ctx.insert("aws:userid", a.clone());
+                ctx.insert_static("aws:userid", a.clone());
             }
         }
         PrincipalType::Service
@@ -401,16 +401,16 @@ pub fn gather(
 
     // Keys every signed request carries.
     if principal.kind.is_iam_identity() {
-        ctx.insert("aws:PrincipalArn", principal.principal_arn().to_owned());
+        ctx.insert_static("aws:PrincipalArn", principal.principal_arn().to_owned());
         if let Some(a) = &principal.account {
-            ctx.insert("aws:PrincipalAccount", a.clone());
+            ctx.insert_static("aws:PrincipalAccount", a.clone());
             if let Some(org) = inv.account(a).and_then(|acc| acc.organization.as_ref()) {
-                ctx.insert("aws:PrincipalOrgID", org.org_id.clone());
+                ctx.insert_static("aws:PrincipalOrgID", org.org_id.clone());
             }
         }
     }
     if let Some(t) = principal.kind.context_value() {
-        ctx.insert("aws:PrincipalType", t);
+        ctx.insert_static("aws:PrincipalType", t);
     }
     ctx.insert(
         "aws:PrincipalIsAWSService",
@@ -420,7 +420,7 @@ pub fn gather(
             "false"
         },
     );
-    ctx.insert("aws:CurrentTime", format_time(now));
+    ctx.insert_static("aws:CurrentTime", format_time(now));
     let region = req
         .region
         .clone()
@@ -428,35 +428,35 @@ pub fn gather(
             Some(r) if !r.is_empty() && req.resource.starts_with("arn:") => r.to_owned(),
             _ => DEFAULT_REGION.to_owned(),
         });
-    ctx.insert("aws:RequestedRegion", region);
+    ctx.insert_static("aws:RequestedRegion", region);
     // SDKs and the CLI always sign over HTTPS; pass `aws:SecureTransport=false` to model HTTP.
-    ctx.insert("aws:SecureTransport", "true");
-    ctx.insert("aws:ViaAWSService", "false");
-    ctx.insert("aws:EpochTime", now.timestamp().to_string());
+    ctx.insert_static("aws:SecureTransport", "true");
+    ctx.insert_static("aws:ViaAWSService", "false");
+    ctx.insert_static("aws:EpochTime", now.timestamp().to_string());
     let is_session = matches!(
         principal.kind,
         PrincipalType::AssumedRole | PrincipalType::FederatedUser
     );
     match req.mfa_authenticated_at {
         Some(at) => {
-            ctx.insert("aws:MultiFactorAuthPresent", "true");
+            ctx.insert_static("aws:MultiFactorAuthPresent", "true");
             ctx.insert(
                 "aws:MultiFactorAuthAge",
                 (now - at).num_seconds().max(0).to_string(),
             );
         }
-        None if is_session => ctx.insert("aws:MultiFactorAuthPresent", "false"),
+        None if is_session => ctx.insert_static("aws:MultiFactorAuthPresent", "false"),
         None => {}
     }
     if is_session && let Some(t) = req.session.issued_at {
-        ctx.insert("aws:TokenIssueTime", format_time(t));
+        ctx.insert_static("aws:TokenIssueTime", format_time(t));
     }
     if principal.kind == PrincipalType::AssumedRole {
         if let Some(si) = &req.session.source_identity {
-            ctx.insert("aws:SourceIdentity", si.clone());
+            ctx.insert_static("aws:SourceIdentity", si.clone());
         }
         if let Some(fp) = &req.session.federated_provider {
-            ctx.insert("aws:FederatedProvider", fp.clone());
+            ctx.insert_static("aws:FederatedProvider", fp.clone());
         }
     }
 
@@ -466,9 +466,9 @@ pub fn gather(
     let resource_account = input.effective_resource_account().map(str::to_owned);
     let action_lower = req.action.to_lowercase();
     if let Some(ra) = &resource_account {
-        ctx.insert("aws:ResourceAccount", ra.clone());
+        ctx.insert_static("aws:ResourceAccount", ra.clone());
         if let Some(org) = inv.account(ra).and_then(|a| a.organization.as_ref()) {
-            ctx.insert("aws:ResourceOrgID", org.org_id.clone());
+            ctx.insert_static("aws:ResourceOrgID", org.org_id.clone());
         }
     }
     let target_role = inv.role_by_arn(&req.resource);
