@@ -159,6 +159,9 @@ pub(crate) struct Way {
 #[derive(Debug, Clone)]
 pub(crate) struct OutRef {
     pub to: NodeId,
+    /// The role's longest session (`MaxSessionDuration`), kept here so that a walk need not
+    /// look it up in a table far from the hop; 0 when it does not fit.
+    pub max_session: u16,
     pub works: bool,
     pub edge: Arc<Edge>,
 }
@@ -177,6 +180,8 @@ pub(crate) enum OutWays<'g> {
 pub(crate) struct OutHop {
     pub to: NodeId,
     pub works: bool,
+    /// See [`OutRef::max_session`].
+    max_session: u16,
     at: u32,
 }
 
@@ -193,11 +198,13 @@ impl OutWays<'_> {
             .map(move |(k, r)| OutHop {
                 to: r.to,
                 works: r.works,
+                max_session: r.max_session,
                 at: at(k),
             })
             .chain(decided.iter().enumerate().map(move |(k, w)| OutHop {
                 to: w.node,
                 works: w.works,
+                max_session: 0,
                 at: at(k),
             }))
     }
@@ -438,6 +445,11 @@ impl TrustGraph {
                 continue;
             };
             let to = self.role_node(ri);
+            let max_session = self
+                .max_sessions
+                .get(ri)
+                .and_then(|m| u16::try_from(*m).ok())
+                .unwrap_or(0);
             for w in &ways.entries {
                 if let Some(slot) = next
                     .get_mut(w.node.index())
@@ -445,6 +457,7 @@ impl TrustGraph {
                 {
                     slots[*slot as usize] = Some(OutRef {
                         to,
+                        max_session,
                         works: w.works,
                         edge: Arc::clone(&w.edge),
                     });
@@ -733,13 +746,17 @@ impl TrustGraph {
         }
     }
 
-    /// The longest session at the end of a path (IAM-RULES §1.3).
-    fn max_session(&self, hops: &[Edge]) -> u32 {
+    /// The longest session at the end of a path (IAM-RULES §1.3); `known`, when not 0, is
+    /// the last role's `MaxSessionDuration`.
+    fn max_session(&self, hops: &[Edge], known: u16) -> u32 {
         let Some(last) = hops.last() else { return 0 };
-        let max = self
-            .role_index(last.to)
-            .and_then(|ri| self.max_sessions.get(ri).copied())
-            .unwrap_or(CHAIN_CAP_SECONDS);
+        let max = match known {
+            0 => self
+                .role_index(last.to)
+                .and_then(|ri| self.max_sessions.get(ri).copied())
+                .unwrap_or(CHAIN_CAP_SECONDS),
+            m => u32::from(m),
+        };
         match last.chaining {
             Chaining::No => max,
             Chaining::Yes | Chaining::UnlessInstanceProfile => max.min(CHAIN_CAP_SECONDS),
@@ -748,7 +765,7 @@ impl TrustGraph {
 
     fn path(&self, hops: Vec<Edge>) -> Path {
         Path {
-            max_session_seconds: self.max_session(&hops),
+            max_session_seconds: self.max_session(&hops, 0),
             hops,
         }
     }
@@ -902,7 +919,10 @@ impl TrustGraph {
             for hop in outs.hops() {
                 let to = hop.to;
                 if !hop.works {
-                    broken.push((node, hop));
+                    // Kept only while no path reaches the role (`seen` only grows).
+                    if !seen[to.index()] {
+                        broken.push((node, hop));
+                    }
                     continue;
                 }
                 if std::mem::replace(&mut seen[to.index()], true) {
@@ -917,7 +937,10 @@ impl TrustGraph {
                 queue.push_back((to, Some(answer.rows.len())));
                 answer.rows.push(ReachRow {
                     role: to,
-                    path: self.path(hops),
+                    path: Path {
+                        max_session_seconds: self.max_session(&hops, hop.max_session),
+                        hops,
+                    },
                 });
             }
         }
