@@ -26,8 +26,8 @@ pub const DEFAULT_MAX_DEPTH: usize = 5;
 pub const MAX_PATHS: usize = 256;
 
 /// A chain of hops, the first from the starting principal, the last into the final role.
-/// Hops are shared: the graph keeps each decided hop once, and every path through it holds
-/// the same edge.
+/// Each hop is the path's own [`Edge`], but what it needs ([`super::edge::HopTerms`]) is kept
+/// once per decision and shared by every path through a hop decided alike.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Path {
     pub hops: Vec<Edge>,
@@ -773,7 +773,8 @@ impl TrustGraph {
     /// Who can assume `role`, directly and through chains of at most `max_depth` hops.
     ///
     /// A breadth-first walk backwards over each role's hops in (decided once per role and
-    /// kept in the graph); paths share their hops.
+    /// kept in the graph), skipping a role whose ways in are those of a role already walked;
+    /// each path is its first hop followed by the path of the principal that hop leads to.
     #[must_use]
     pub fn who_can_assume(&self, role: NodeId, max_depth: usize) -> WhoCanAssume {
         let mut answer = WhoCanAssume {
@@ -884,7 +885,8 @@ impl TrustGraph {
     /// Every role `from` can reach in at most `max_depth` hops, shortest path first.
     ///
     /// A breadth-first walk forwards over each principal's hops out (decided once per
-    /// principal and kept in the graph); paths share their hops.
+    /// principal and kept in the graph); each path is the path of the principal it leaves
+    /// from, then one hop.
     #[must_use]
     pub fn reach(&self, from: NodeId, max_depth: usize) -> Reach {
         let mut answer = Reach {
