@@ -1467,6 +1467,32 @@ fn federated_service_and_outside_hops_are_prefilled_with_what_their_trust_needs(
     }
 }
 
+/// A trust may pin `SAML:aud` to a Regional sign-in endpoint; the assertion's Recipient must
+/// then be that endpoint (IAM User Guide, "Configure SAML assertions for the authentication
+/// response": the Recipient must match the sign-in endpoint, `https://<region>.signin.aws.amazon.com/saml`
+/// or the non-Regional one). The pre-filled form must send it, not the default endpoint.
+#[test]
+fn a_saml_hop_pinned_to_a_regional_sign_in_endpoint_is_prefilled_with_that_recipient() {
+    let regional = "https://eu-west-1.signin.aws.amazon.com/saml";
+    let text = include_str!("../assets/demo-org.json")
+        .replace("https://signin.aws.amazon.com/saml", regional);
+    let inv = Arc::new(rolescope::engine::load::load_str("demo-org.json", &text).unwrap());
+    let sim = Arc::new(EngineSimulator::spawn(Arc::clone(&inv)).unwrap());
+    let mut state = AppState::new(inv, sim, t0());
+    apply(&mut state, Command::Resize(140, 40));
+    who_can_assume(&mut state, "CorpAD-Engineering");
+    select_hop(&mut state, "AcmeCorpAD → CorpAD-Engineering");
+    apply_all(&mut state, [Command::Simulate]);
+    assert!(
+        field(&state, FormField::Claims).contains(&format!("Recipient={regional}")),
+        "{}",
+        field(&state, FormField::Claims)
+    );
+    apply_all(&mut state, [Command::Run]);
+    let out = outcome(&state);
+    assert!(matches!(out, FormOutcome::Issued { .. }), "{out:?}");
+}
+
 /// Runs the form pre-filled for `hop` through the simulator, as the form would.
 fn run_prefilled(state: &AppState, hop: &rolescope::tui::access::Prefill) -> Result<(), String> {
     let form = state.prefilled_form(hop);

@@ -185,7 +185,12 @@ pub fn claims_field(request: &WitnessRequest) -> String {
     let mut out = Vec::new();
     for (k, v) in &request.claims {
         if k.eq_ignore_ascii_case("SAML:aud") {
-            // The simulator sends the sign-in endpoint as the recipient already.
+            // `SAML:aud` is the assertion's Recipient. The form sends the sign-in endpoint
+            // unless told otherwise, so only another endpoint (a regional one) is written.
+            let recipient = value(v);
+            if recipient != crate::tui::sim::SIGN_IN_RECIPIENT {
+                out.push(format!("Recipient={recipient}"));
+            }
             continue;
         }
         let key = k.rsplit_once(':').map_or(k.as_str(), |(_, key)| key);
@@ -762,5 +767,38 @@ impl ReachView {
     pub fn expand_all(&mut self) {
         let nodes: Vec<NodeId> = self.rows.iter().map(|r| r.node).collect();
         self.expanded.extend(nodes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saml_request(aud: &str) -> WitnessRequest {
+        let mut w = WitnessRequest::default();
+        w.claims
+            .insert("SAML:aud".to_owned(), ContextValue::Single(aud.to_owned()));
+        w.claims.insert(
+            "saml:edupersonaffiliation".to_owned(),
+            ContextValue::Single("staff".to_owned()),
+        );
+        w
+    }
+
+    #[test]
+    fn a_regional_saml_audience_is_sent_as_the_assertions_recipient() {
+        // AWS: SAML:aud is the SubjectConfirmationData Recipient, the sign-in endpoint the
+        // IdP posts to; regional endpoints are https://<region>.signin.aws.amazon.com/saml
+        // (IAM User Guide, "Configure SAML assertions for the authentication response").
+        let regional = "https://eu-west-1.signin.aws.amazon.com/saml";
+        assert_eq!(
+            claims_field(&saml_request(regional)),
+            format!("Recipient={regional}, edupersonaffiliation=staff")
+        );
+        assert_eq!(
+            claims_field(&saml_request(crate::tui::sim::SIGN_IN_RECIPIENT)),
+            "edupersonaffiliation=staff",
+            "the default endpoint is what the form sends anyway"
+        );
     }
 }

@@ -19,6 +19,10 @@ use crate::engine::sts::request::{
     Request, SamlAssertionDoc, SamlRequest, TagDoc, WebIdentityRequest,
 };
 
+/// The non-Regional AWS sign-in endpoint: the `Recipient` a SAML assertion carries unless the
+/// form names another (`https://<region>.signin.aws.amazon.com/saml`), and so `SAML:aud`.
+pub const SIGN_IN_RECIPIENT: &str = "https://signin.aws.amazon.com/saml";
+
 /// Who makes the call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
@@ -303,7 +307,7 @@ pub fn build_request(
             saml: true,
         } => {
             let mut assertion = SamlAssertionDoc {
-                recipient: Some("https://signin.aws.amazon.com/saml".into()),
+                recipient: Some(SIGN_IN_RECIPIENT.into()),
                 name_id: Some("rolescope-user".into()),
                 role_session_name: Some(input.session_name.clone()),
                 roles: vec![format!("{},{provider_arn}", input.role_arn)],
