@@ -939,6 +939,58 @@ fn the_external_editor_round_trip_applies_or_reopens_the_text_with_the_problem()
     assert_eq!(state.whatif.edits().len(), 1);
 }
 
+/// The role list's kinds follow the data: after a what-if edit gives a role a SAML trust,
+/// the `saml` kind filter finds it, and after undoing the edit it does not.
+#[test]
+fn the_role_list_searches_the_kinds_of_the_edited_data() {
+    let mut state = demo();
+    let saml = u8::try_from(KINDS.iter().position(|k| *k == "saml").unwrap()).unwrap();
+    let saml_roles = |state: &mut AppState| {
+        while state.detail.is_some() || state.overlay.is_some() {
+            apply_all(state, [Command::Back]);
+        }
+        for _ in 0..=KINDS.len() {
+            if state.list().kind == Some(saml) {
+                break;
+            }
+            apply_all(state, [Command::CycleKind]);
+        }
+        names(state)
+    };
+    assert!(!saml_roles(&mut state).contains(&"ProdDatabaseAdmin".to_owned()));
+    apply_all(&mut state, [Command::ClearFilters]);
+    select_role(&mut state, "ProdDatabaseAdmin");
+    let fx = apply_all(
+        &mut state,
+        [
+            Command::Open,
+            Command::Edit { external: true },
+            Command::Open,
+        ],
+    );
+    let Some(Effect::ExternalEdit { role, kind, .. }) = fx.last().cloned() else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(kind, rolescope::engine::whatif::DocumentKind::Trust);
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Federated": "arn:aws:iam::333333333333:saml-provider/AcmeCorpAD"},
+        "Action": "sts:AssumeRoleWithSAML",
+        "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]}"#;
+    apply_all(
+        &mut state,
+        [Command::EditorDone {
+            role,
+            kind,
+            result: Ok(trust.to_owned()),
+        }],
+    );
+    assert_eq!(state.whatif.edits().len(), 1);
+    let after = saml_roles(&mut state);
+    assert!(after.contains(&"ProdDatabaseAdmin".to_owned()), "{after:?}");
+    apply_all(&mut state, [Command::WhatIf, Command::Undo]);
+    assert!(!saml_roles(&mut state).contains(&"ProdDatabaseAdmin".to_owned()));
+}
+
 #[test]
 fn service_linked_roles_cannot_be_edited() {
     let mut state = demo();

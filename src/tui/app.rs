@@ -284,6 +284,7 @@ fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
             for fx in batch.effects {
                 match fx {
                     Effect::Search(r) => worker.send(r),
+                    Effect::Reindex(indexes) => worker.replace(indexes),
                     Effect::Clipboard(text) => {
                         let mut out = std::io::stdout();
                         write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()))?;

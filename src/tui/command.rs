@@ -132,6 +132,8 @@ pub enum EditKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Search(Request),
+    /// Give the search worker new indexes for some lists (the data changed under them).
+    Reindex(crate::tui::search::NewIndexes),
     /// Copy text to the system clipboard (OSC 52).
     Clipboard(String),
     /// Hand the terminal to `$EDITOR` on this text, then send back

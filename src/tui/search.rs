@@ -516,11 +516,43 @@ pub struct Response {
     pub elapsed: Duration,
 }
 
+/// New indexes for the worker's lists, made when the data under them changed (a what-if
+/// edit): `(list, index)` pairs.
+#[derive(Clone)]
+pub struct NewIndexes(pub Vec<(usize, Arc<EntityIndex>)>);
+
+impl PartialEq for NewIndexes {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|(a, b)| a.0 == b.0 && Arc::ptr_eq(&a.1, &b.1))
+    }
+}
+
+impl Eq for NewIndexes {}
+
+impl std::fmt::Debug for NewIndexes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(list, index)| (list, index.len())))
+            .finish()
+    }
+}
+
+/// What the worker is sent, in order.
+enum Job {
+    Search(Request),
+    Replace(NewIndexes),
+}
+
 /// A thread that answers search requests for several lists; only the newest pending
 /// request is answered (older ones are superseded before work starts), and each list
 /// remembers its last answer to narrow from when the query is extended.
 pub struct Worker {
-    tx: Option<Sender<Request>>,
+    tx: Option<Sender<Job>>,
     handle: Option<JoinHandle<()>>,
 }
 
@@ -533,10 +565,10 @@ impl Worker {
         lists: Vec<Arc<EntityIndex>>,
         reply: impl Fn(Response) + Send + 'static,
     ) -> std::io::Result<Self> {
-        let (tx, rx) = channel::<Request>();
+        let (tx, rx) = channel::<Job>();
         let handle = std::thread::Builder::new()
             .name("rolescope-search".into())
-            .spawn(move || worker_loop(&lists, &rx, &reply))?;
+            .spawn(move || worker_loop(lists, &rx, &reply))?;
         Ok(Self {
             tx: Some(tx),
             handle: Some(handle),
@@ -547,7 +579,14 @@ impl Worker {
     pub fn send(&self, request: Request) {
         if let Some(tx) = &self.tx {
             // A closed channel means the worker ended; the list then keeps its last results.
-            let _ = tx.send(request);
+            let _ = tx.send(Job::Search(request));
+        }
+    }
+
+    /// Replaces the indexes of some lists; requests sent afterwards search the new ones.
+    pub fn replace(&self, indexes: NewIndexes) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(Job::Replace(indexes));
         }
     }
 }
@@ -561,17 +600,28 @@ impl Drop for Worker {
     }
 }
 
-fn worker_loop(lists: &[Arc<EntityIndex>], rx: &Receiver<Request>, reply: &impl Fn(Response)) {
+fn worker_loop(mut lists: Vec<Arc<EntityIndex>>, rx: &Receiver<Job>, reply: &impl Fn(Response)) {
     let mut searcher = Searcher::new();
     let mut last: Vec<Option<(Query, Arc<Vec<u32>>)>> = vec![None; lists.len()];
-    while let Ok(mut request) = rx.recv() {
-        // Latest request wins: skip every queued one but the newest per list.
+    while let Ok(first) = rx.recv() {
+        // Latest request wins: skip every queued one but the newest per list. New indexes
+        // are taken in the order they were sent, before the requests sent after them.
         let mut pending: Vec<Request> = Vec::new();
-        while let Ok(next) = rx.try_recv() {
-            pending.push(request);
-            request = next;
+        let mut next = Some(first);
+        while let Some(job) = next.take().or_else(|| rx.try_recv().ok()) {
+            match job {
+                Job::Search(request) => pending.push(request),
+                Job::Replace(NewIndexes(new)) => {
+                    for (list, index) in new {
+                        if let (Some(slot), Some(known)) = (lists.get_mut(list), last.get_mut(list))
+                        {
+                            *slot = index;
+                            *known = None;
+                        }
+                    }
+                }
+            }
         }
-        pending.retain(|p| p.list != request.list);
         let mut seen = Vec::new();
         pending.reverse();
         pending.retain(|p| {
@@ -579,7 +629,7 @@ fn worker_loop(lists: &[Arc<EntityIndex>], rx: &Receiver<Request>, reply: &impl 
             seen.push(p.list);
             keep
         });
-        pending.push(request);
+        pending.reverse();
         for request in pending {
             let Some(index) = lists.get(request.list) else {
                 continue;
@@ -614,6 +664,46 @@ mod tests {
 
     fn index() -> EntityIndex {
         index_for(MatcherKind::default())
+    }
+
+    #[test]
+    fn the_worker_searches_the_indexes_it_was_last_given_and_forgets_answers_from_before() {
+        let (tx, rx) = channel::<Response>();
+        let worker = Worker::spawn(vec![Arc::new(index())], move |r| {
+            let _ = tx.send(r);
+        })
+        .unwrap();
+        let ask = |generation: u64, text: &str| Request {
+            list: 0,
+            generation,
+            query: Query {
+                text: text.into(),
+                ..Query::default()
+            },
+        };
+        worker.send(ask(1, "Deploy"));
+        assert_eq!(rx.recv().unwrap().hits.len(), 1);
+        let entry = |name: &str| EntryInput {
+            name: name.into(),
+            secondary: String::new(),
+            arn: format!("arn:aws:iam::111111111111:role/{name}"),
+            account: "111111111111".into(),
+            kinds: 0,
+            last_used: None,
+        };
+        let edited = EntityIndex::with_matcher(
+            vec![entry("Reports"), entry("DeployTools")],
+            MatcherKind::default(),
+        );
+        // A list the worker does not have is left alone.
+        worker.replace(NewIndexes(vec![
+            (0, Arc::new(edited)),
+            (7, Arc::new(index())),
+        ]));
+        // A longer query narrows the previous answer ([0]); on a new index it must not.
+        worker.send(ask(2, "DeployT"));
+        let answer = rx.recv().unwrap();
+        assert_eq!((answer.generation, answer.hits.as_slice()), (2, &[1][..]));
     }
 
     fn index_for(kind: MatcherKind) -> EntityIndex {

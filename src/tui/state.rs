@@ -586,6 +586,45 @@ impl AppState {
         &mut self.lists[self.tab.index()]
     }
 
+    /// Makes the search indexes of the lists a what-if edit can change again (roles, whose
+    /// kinds follow their documents, and providers, which a fix can add), hands them to the
+    /// search worker and asks every list's query again.
+    pub fn reindex(&mut self) {
+        let inv = &self.inventory;
+        let new = vec![
+            (
+                Tab::Roles.index(),
+                Arc::new(EntityIndex::new(facts::role_entries(inv, &self.role_facts))),
+            ),
+            (
+                Tab::Providers.index(),
+                Arc::new(EntityIndex::new(facts::provider_entries(inv))),
+            ),
+        ];
+        for (list, index) in &new {
+            if let Some(slot) = self.indexes.get_mut(*list) {
+                *slot = Arc::clone(index);
+            }
+        }
+        self.outbox.push(crate::tui::command::Effect::Reindex(
+            crate::tui::search::NewIndexes(new),
+        ));
+        for (i, list) in self.lists.iter_mut().enumerate() {
+            list.generation += 1;
+            let Some(len) = self.indexes.get(i).map(|x| x.len()) else {
+                continue;
+            };
+            list.selected = list.selected.min(len.saturating_sub(1));
+            self.outbox.push(crate::tui::command::Effect::Search(
+                crate::tui::search::Request {
+                    list: i,
+                    generation: list.generation,
+                    query: list.query(),
+                },
+            ));
+        }
+    }
+
     /// The number of entities in the current tab's collection.
     #[must_use]
     pub fn loaded(&self, tab: Tab) -> usize {

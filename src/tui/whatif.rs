@@ -382,6 +382,7 @@ pub fn refresh(state: &mut AppState) {
             .map(|r| crate::tui::facts::role_facts(&inv, r))
             .collect(),
     );
+    state.reindex();
     if let Some(old) = state.detail.take() {
         crate::tui::update::open_detail(state, old.subject);
         if let Some(d) = &mut state.detail {
