@@ -872,24 +872,30 @@ fn the_edited_data_saves_as_a_new_bundle_that_loads() {
     assert!(r.trust_policy.json().to_string().contains("Deny"));
 }
 
-#[test]
-fn the_external_editor_round_trip_applies_or_reopens_the_text_with_the_problem() {
-    let mut state = demo();
-    select_role(&mut state, "ProdDatabaseAdmin");
+/// Opens `role`'s first document in the external editor: the effect asking for it.
+fn external_edit(state: &mut AppState, role: &str) -> Effect {
+    select_role(state, role);
     let fx = apply_all(
-        &mut state,
+        state,
         [
             Command::Open,
             Command::Edit { external: true },
             Command::Open,
         ],
     );
-    let Some(Effect::ExternalEdit {
+    fx.last().cloned().unwrap()
+}
+
+#[test]
+fn the_external_editor_round_trip_applies_or_reopens_the_text_with_the_problem() {
+    let mut state = demo();
+    let fx = external_edit(&mut state, "ProdDatabaseAdmin");
+    let Effect::ExternalEdit {
         role,
         kind,
         text,
         name,
-    }) = fx.last().cloned()
+    } = fx
     else {
         panic!("{fx:?}");
     };
@@ -959,16 +965,8 @@ fn the_role_list_searches_the_kinds_of_the_edited_data() {
     };
     assert!(!saml_roles(&mut state).contains(&"ProdDatabaseAdmin".to_owned()));
     apply_all(&mut state, [Command::ClearFilters]);
-    select_role(&mut state, "ProdDatabaseAdmin");
-    let fx = apply_all(
-        &mut state,
-        [
-            Command::Open,
-            Command::Edit { external: true },
-            Command::Open,
-        ],
-    );
-    let Some(Effect::ExternalEdit { role, kind, .. }) = fx.last().cloned() else {
+    let fx = external_edit(&mut state, "ProdDatabaseAdmin");
+    let Effect::ExternalEdit { role, kind, .. } = fx else {
         panic!("{fx:?}");
     };
     assert_eq!(kind, rolescope::engine::whatif::DocumentKind::Trust);
