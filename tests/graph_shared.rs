@@ -154,6 +154,49 @@ fn a_caller_with_a_different_boundary_is_not_given_the_shared_decision_iam_rules
     assert_eq!(broken, ["cy", "dan"]);
 }
 
+/// `Plain` trusts the account with no condition; `ops` may assume it only with MFA. Without
+/// MFA the identity policy refuses; with it, `cy`'s boundary does. The broken hop reports
+/// the boundary, with the MFA request: that is what stands in the way, as a simulation
+/// with MFA shows.
+#[test]
+fn a_broken_hop_reports_the_refusal_that_remains_once_the_callers_own_conditions_are_met() {
+    let mut bundle = org();
+    bundle["Accounts"][A]["RoleDetailList"]
+        .as_array_mut()
+        .unwrap()
+        .push(role(
+            "Plain",
+            json!({"Sid": "Account", "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{A}:root")}, "Action": "sts:AssumeRole"}),
+        ));
+    let g = graph_of(&bundle);
+    let plain = g.find("Plain").unwrap();
+    let cy = g.find("cy").unwrap();
+    let e = g.hop(cy, plain).unwrap();
+    let EdgeStatus::Broken {
+        refused_by,
+        message,
+    } = &e.status
+    else {
+        panic!("{e:?}");
+    };
+    assert_eq!(
+        *refused_by,
+        Some(PolicyType::PermissionsBoundary),
+        "{message}"
+    );
+    assert!(message.contains("permissions boundary"), "{message}");
+    assert!(
+        e.request().mfa,
+        "the request that meets the caller's own MFA condition"
+    );
+    assert_eq!(Some(e), g.hop_unshared(cy, plain));
+    // Without a boundary the same MFA request works.
+    let ana = g.find("ana").unwrap();
+    let works = g.hop(ana, plain).unwrap();
+    assert!(works.works() && works.request().mfa);
+}
+
 #[test]
 fn a_trust_that_reads_the_callers_arn_is_decided_for_each_caller() {
     let g = graph_of(&org());

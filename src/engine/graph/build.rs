@@ -1880,7 +1880,14 @@ impl TrustGraph {
                         });
                     }
                     Some(d) => {
-                        if first_broken.is_none() && caller_half_refused(&d) {
+                        // The first refusal, unless a later attempt got past the caller's
+                        // identity policy (its conditions met) and was refused further on:
+                        // that refusal is what stands in the way.
+                        let better = match &first_broken {
+                            None => true,
+                            Some((_, _, b)) => past_identity(&d) && !past_identity(b),
+                        };
+                        if better && caller_half_refused(&d) {
                             first_broken = Some((w, reqs, d));
                         }
                     }
@@ -1975,6 +1982,11 @@ impl TrustGraph {
 }
 
 /// True when the trust policy allowed and something else refused.
+/// True when the caller's identity policy did not refuse the request for want of an allow.
+fn past_identity(d: &Decision) -> bool {
+    d.layer(PolicyType::IdentityBasedPolicy) != LayerOutcome::ImplicitDeny
+}
+
 fn caller_half_refused(d: &Decision) -> bool {
     d.layer(PolicyType::ResourceBasedPolicy) == LayerOutcome::Allowed
         && matches!(
