@@ -680,3 +680,21 @@ fn every_small_size_renders_every_screen_without_panic() {
         }
     }
 }
+
+/// A hop whose badges run past the pane's edge is shown whole under the list.
+#[test]
+fn a_hop_line_too_long_for_its_pane_is_shown_whole_under_the_list() {
+    let state = who_can_assume(100, 40, "CorpAD-Engineering", 0);
+    let screen = text(&draw(&state));
+    let badges = state.detail.as_ref().unwrap().panes[2].json[2]
+        .iter()
+        .map(|(_, s)| s.as_str())
+        .collect::<String>();
+    assert!(badges.trim().len() > 100, "{badges}");
+    // Every word of the cut line is on the screen.
+    let flat: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    for word in badges.split_whitespace() {
+        assert!(flat.contains(word), "`{word}` missing:\n{screen}");
+    }
+    insta::assert_snapshot!(screen);
+}

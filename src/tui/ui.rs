@@ -255,6 +255,56 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
+/// The whole of a list line whose text is cut at `room` columns, wrapped to `width` to be
+/// shown under the list (at most `max_rows` lines, the last cut with `…`); empty when it
+/// fits.
+#[must_use]
+pub fn overflow(text: &str, room: usize, width: usize, max_rows: usize) -> Vec<String> {
+    let text = text.trim();
+    if width == 0 || max_rows == 0 || text.chars().count() <= room {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for line in crate::tui::path_view::wrap(text, width) {
+        let chars: Vec<char> = line.chars().collect();
+        out.extend(chars.chunks(width).map(|c| c.iter().collect::<String>()));
+    }
+    if out.len() > max_rows {
+        out.truncate(max_rows);
+        if let Some(last) = out.last_mut() {
+            *last = ellipsize(&format!("{last}…"), width);
+        }
+    }
+    out
+}
+
+/// Draws the lines [`overflow`] made at the bottom of `area`, under a rule; gives back the
+/// rows left above them.
+pub fn render_overflow(
+    frame: &mut ratatui::Frame<'_>,
+    area: ratatui::layout::Rect,
+    lines: &[String],
+    theme: Theme,
+) -> ratatui::layout::Rect {
+    if lines.is_empty() {
+        return area;
+    }
+    let n = u16::try_from(lines.len() + 1).unwrap_or(u16::MAX);
+    let rows = area.height.saturating_sub(n);
+    let foot = ratatui::layout::Rect::new(area.x, area.y + rows, area.width, area.height - rows);
+    let mut text = vec![ratatui::text::Line::styled(
+        "─".repeat(usize::from(area.width)),
+        theme.dim(),
+    )];
+    text.extend(
+        lines
+            .iter()
+            .map(|l| ratatui::text::Line::styled(l.clone(), theme.dim())),
+    );
+    frame.render_widget(ratatui::widgets::Paragraph::new(text), foot);
+    ratatui::layout::Rect::new(area.x, area.y, area.width, rows)
+}
+
 /// Cuts `s` to at most `max` characters, marking the cut with `…`.
 #[must_use]
 pub fn ellipsize(s: &str, max: usize) -> String {
@@ -277,5 +327,33 @@ pub fn mmss(secs: i64) -> String {
         format!("{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
     } else {
         format!("{:02}:{:02}", s / 60, s % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overflow;
+
+    #[test]
+    fn a_cut_line_is_wrapped_whole_and_a_fitting_one_is_not_repeated() {
+        assert!(overflow("a → b  [MFA]", 20, 20, 5).is_empty());
+        let text = "a → b  [MFA, ExternalId=abc, cross-account, chain<=1h]";
+        let lines = overflow(text, 20, 20, 5);
+        assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
+        assert_eq!(
+            lines.join(" "),
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+        // Cut at a smaller room (an indented tree line) though it would fit the width.
+        assert_eq!(overflow("a → b  [MFA]", 8, 40, 5), ["a → b [MFA]"]);
+        // A word longer than the width is split; too many lines end with `…`.
+        let long = format!("x {}", "y".repeat(45));
+        assert_eq!(overflow(&long, 20, 20, 5).len(), 4);
+        let cut = overflow(&long, 20, 20, 2);
+        assert_eq!(cut.len(), 2);
+        assert!(
+            cut[1].ends_with('…') && cut[1].chars().count() <= 20,
+            "{cut:?}"
+        );
     }
 }

@@ -145,10 +145,27 @@ pub fn render_pane(
     theme: Theme,
 ) {
     let body = if plain { &pane.plain } else { &pane.json };
-    let rows = usize::from(rect.height.saturating_sub(2));
-    let start = pane.scroll.min(body.len().saturating_sub(1));
-    let end = (start + rows).min(body.len());
+    let block = Block::bordered().border_style(theme.border(focused));
+    let mut inner = block.inner(rect);
     let cursor_line = pane.rows.get(pane.cursor).map(|(l, _)| *l);
+    // A hop line too long for the pane is shown whole under the list.
+    if pane.list
+        && let Some(toks) = cursor_line.and_then(|l| body.get(l))
+    {
+        let text: String = toks.iter().map(|(_, s)| s.as_str()).collect();
+        let max = usize::from(inner.height / 2).saturating_sub(1);
+        let width = usize::from(inner.width);
+        let more = crate::tui::ui::overflow(&text, width, width, max);
+        inner = crate::tui::ui::render_overflow(frame, inner, &more, theme);
+    }
+    let rows = usize::from(inner.height).max(1);
+    let mut start = pane.scroll.min(body.len().saturating_sub(1));
+    if let Some(c) = cursor_line
+        && c >= start + rows
+    {
+        start = c + 1 - rows;
+    }
+    let end = (start + rows).min(body.len());
     let lines: Vec<Line> = body[start..end]
         .iter()
         .enumerate()
@@ -177,12 +194,6 @@ pub fn render_pane(
     };
     let mark = if focused { "▶ " } else { "" };
     let title = format!(" {mark}{} · {reading}{pos} ", pane.title);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered()
-                .title(Span::styled(title, theme.title()))
-                .border_style(theme.border(focused)),
-        ),
-        rect,
-    );
+    frame.render_widget(block.title(Span::styled(title, theme.title())), rect);
+    frame.render_widget(Paragraph::new(lines), inner);
 }

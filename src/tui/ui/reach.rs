@@ -38,11 +38,23 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ReachView, theme: Theme)
     let block = Block::bordered()
         .title(Span::styled(format!(" {} ", view.title), theme.title()))
         .border_style(theme.border(true));
-    let inner = block.inner(r);
+    let mut inner = block.inner(r);
     frame.render_widget(block, r);
     let lines = view.lines();
-    let rows = usize::from(inner.height);
-    let start = view.scroll.min(lines.len().saturating_sub(1));
+    // The selected line, when too long for the tree, is shown whole under it.
+    if let Some(l) = lines.get(view.selected) {
+        let text: String = l.text.iter().map(|(_, s)| s.as_str()).collect();
+        let width = usize::from(inner.width);
+        let room = width.saturating_sub(4 + 2 * l.depth);
+        let max = usize::from(inner.height / 2).saturating_sub(1);
+        let more = crate::tui::ui::overflow(&text, room, width, max);
+        inner = crate::tui::ui::render_overflow(frame, inner, &more, theme);
+    }
+    let rows = usize::from(inner.height).max(1);
+    let mut start = view.scroll.min(lines.len().saturating_sub(1));
+    if view.selected >= start + rows {
+        start = view.selected + 1 - rows;
+    }
     let width = usize::from(inner.width);
     let out: Vec<Line> = lines
         .iter()
