@@ -698,3 +698,16 @@ fn a_hop_line_too_long_for_its_pane_is_shown_whole_under_the_list() {
     }
     insta::assert_snapshot!(screen);
 }
+
+/// The Simulate form opened from a reach tree is drawn over the tree, which stays in view
+/// around it (and comes back when the form closes).
+#[test]
+fn a_simulate_form_opened_from_the_reach_tree_is_drawn_over_the_tree() {
+    let mut state = reach_tree(160, 40);
+    apply_all(&mut state, [Command::Simulate]);
+    let screen = text(&draw(&state));
+    assert!(screen.contains("Simulate — AssumeRole"), "{screen}");
+    assert!(screen.contains("┌ What arn:aws:iam::1"), "{screen}");
+    assert!(screen.contains("▾ OpsEntry (111111111111)"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

@@ -174,27 +174,44 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
         log::render(frame, a.log, state, theme);
     }
     status::render(frame, a.status, a.footer, state, theme);
-    match &state.overlay {
-        None => {}
-        Some(Overlay::Help { scroll }) => help::render(frame, area, *scroll, theme),
-        Some(Overlay::Reach(view)) => reach::render(frame, area, view, theme),
-        Some(Overlay::Picker(p)) => {
+    // The overlays a pop-up was opened from stay drawn under it (a Simulate form over the
+    // paths it was opened from).
+    for overlay in state.overlay_stack.iter().chain(&state.overlay) {
+        render_overlay(frame, area, state, overlay, theme);
+    }
+    if let Some(scroll) = state.teach.glossary {
+        glossary::render(frame, area, scroll, theme);
+    }
+}
+
+/// Draws one overlay over the screen `area`.
+fn render_overlay(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    state: &AppState,
+    overlay: &Overlay,
+    theme: Theme,
+) {
+    match overlay {
+        Overlay::Help { scroll } => help::render(frame, area, *scroll, theme),
+        Overlay::Reach(view) => reach::render(frame, area, view, theme),
+        Overlay::Picker(p) => {
             simulate::render_picker(frame, reach::rect(area), state, p, theme);
         }
-        Some(Overlay::Path(view)) => hops::render(frame, area, &view.pane, theme),
-        Some(Overlay::External(view)) => hops::render(frame, area, &view.pane, theme),
-        Some(Overlay::EditMenu(m)) => whatif::render_menu(frame, area, m, theme),
-        Some(Overlay::Editor(ed)) => editor::render(frame, area, ed, theme),
-        Some(Overlay::Prompt(p)) => whatif::render_prompt(frame, area, p, theme),
-        Some(Overlay::WhatIf(v)) => whatif::render_view(frame, area, v, theme),
-        Some(Overlay::Wizard(w)) => wizard::render(frame, area, w, theme),
-        Some(Overlay::Lessons(ix)) => lessons::render(frame, area, state, ix, theme),
-        Some(Overlay::Simulate(form)) => simulate::render(frame, area, state, form, theme),
-        Some(Overlay::Ask(ask)) => ask::render(frame, area, state, ask, theme),
-        Some(Overlay::Inspect { session, scroll }) => {
+        Overlay::Path(view) => hops::render(frame, area, &view.pane, theme),
+        Overlay::External(view) => hops::render(frame, area, &view.pane, theme),
+        Overlay::EditMenu(m) => whatif::render_menu(frame, area, m, theme),
+        Overlay::Editor(ed) => editor::render(frame, area, ed, theme),
+        Overlay::Prompt(p) => whatif::render_prompt(frame, area, p, theme),
+        Overlay::WhatIf(v) => whatif::render_view(frame, area, v, theme),
+        Overlay::Wizard(w) => wizard::render(frame, area, w, theme),
+        Overlay::Lessons(ix) => lessons::render(frame, area, state, ix, theme),
+        Overlay::Simulate(form) => simulate::render(frame, area, state, form, theme),
+        Overlay::Ask(ask) => ask::render(frame, area, state, ask, theme),
+        Overlay::Inspect { session, scroll } => {
             inspect::render(frame, area, state, *session, *scroll, theme)
         }
-        Some(Overlay::Message { title, text }) => {
+        Overlay::Message { title, text } => {
             let r = centered(area, 70, 9);
             frame.render_widget(Clear, r);
             frame.render_widget(
@@ -208,9 +225,6 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
                 r,
             );
         }
-    }
-    if let Some(scroll) = state.teach.glossary {
-        glossary::render(frame, area, scroll, theme);
     }
 }
 
