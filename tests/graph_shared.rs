@@ -467,7 +467,7 @@ fn assert_joined(path: &rolescope::engine::graph::Path, from: NodeId, to: NodeId
     assert!(path.hops.windows(2).all(|w| w[0].to == w[1].from));
 }
 
-fn gen_org_graph(seed: u64) -> TrustGraph {
+fn gen_org_inventory(seed: u64) -> Arc<rolescope::engine::model::Inventory> {
     let spec = gen_org::Spec {
         accounts: 3,
         roles_per_account: 60,
@@ -476,9 +476,12 @@ fn gen_org_graph(seed: u64) -> TrustGraph {
     };
     let mut text = Vec::new();
     gen_org::write_bundle(&spec, &mut text).unwrap();
-    let inv = load_str("gen_org", &String::from_utf8(text).unwrap()).unwrap();
+    Arc::new(load_str("gen_org", &String::from_utf8(text).unwrap()).unwrap())
+}
+
+fn gen_org_graph(seed: u64) -> TrustGraph {
     TrustGraph::build(
-        Arc::new(inv),
+        gen_org_inventory(seed),
         Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap(),
     )
 }
@@ -603,4 +606,27 @@ fn chained_answers_match_a_walk_that_skips_nothing_gen_org() {
         rows > 500 && chained > 200,
         "{rows} rows, {chained} chained"
     );
+}
+
+/// A graph built lazily decides hops into a role when a query first needs them; its answers
+/// must be the fully built graph's: who can assume each role, and (found by a scan of every
+/// role's ways in) what each user reaches.
+#[test]
+fn a_lazily_built_graph_answers_as_the_fully_built_one_gen_org() {
+    let inv = gen_org_inventory(11);
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+    let g = TrustGraph::build(Arc::clone(&inv), now);
+    let lazy = TrustGraph::build_lazy(inv, now);
+    let nodes = || (0..g.nodes.len()).map(|i| NodeId(u32::try_from(i).unwrap()));
+    let mut rows = 0;
+    for r in nodes().filter(|n| g.node(*n).kind == NodeKind::Role) {
+        let full = g.who_can_assume(r, 4);
+        assert_eq!(lazy.who_can_assume(r, 4), full, "{}", g.node(r).id);
+        rows += full.rows.len();
+    }
+    for u in nodes().filter(|n| g.node(*n).kind == NodeKind::User) {
+        assert_eq!(lazy.reach(u, 3), g.reach(u, 3), "{}", g.node(u).id);
+        assert_eq!(lazy.edges_from(u), g.edges_from(u), "{}", g.node(u).id);
+    }
+    assert!(rows > 500, "{rows} rows");
 }

@@ -39,6 +39,12 @@ pub fn build(ctx: &Context) -> TrustGraph {
     TrustGraph::build(Arc::clone(&ctx.inventory), chrono::Utc::now())
 }
 
+/// The trust graph for one who-can-assume question: only the hops into the roles the
+/// answer walks are decided.
+pub fn build_for_who_can_assume(ctx: &Context) -> TrustGraph {
+    TrustGraph::build_lazy(Arc::clone(&ctx.inventory), chrono::Utc::now())
+}
+
 /// The node a person named: an ARN, a user or role name, a service, an account id or `*`.
 ///
 /// # Errors

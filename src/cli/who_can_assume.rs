@@ -6,7 +6,7 @@ use std::io::Write;
 
 use serde_json::json;
 
-use super::graph::{build, find, path_json, path_table, short};
+use super::graph::{build_for_who_can_assume, find, path_json, path_table, short};
 use super::{CliError, Context, Input, Outcome};
 use crate::engine::graph::{EdgeStatus, NodeKind, PrincipalClass};
 
@@ -30,7 +30,7 @@ pub struct Args {
 /// # Errors
 /// Lookups (exit 1 for an unknown role); I/O errors writing.
 pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, CliError> {
-    let g = build(ctx);
+    let g = build_for_who_can_assume(ctx);
     let role_arn = crate::engine::lookup::find_role(&ctx.inventory, &args.role)?
         .arn
         .clone();

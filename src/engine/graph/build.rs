@@ -811,13 +811,26 @@ impl Builder<'_> {
 }
 
 impl TrustGraph {
-    /// Builds the graph of `inventory`, evaluating hops at `now`.
+    /// Builds the graph of `inventory`, evaluating hops at `now`: every hop is decided here,
+    /// so every query after it only walks them.
+    #[must_use]
+    pub fn build(inventory: Arc<Inventory>, now: DateTime<Utc>) -> Self {
+        let mut graph = Self::build_lazy(inventory, now);
+        graph.decide_all();
+        graph
+    }
+
+    /// Builds the graph of `inventory` without deciding its hops: the hops into a role are
+    /// decided when a query first needs them. Answers are the same as [`TrustGraph::build`]'s;
+    /// for one who-can-assume question it saves deciding the hops into every other role,
+    /// but a question about what a user or role reaches decides them all, and then finds
+    /// each principal's hops out by a scan of every role's.
     #[must_use]
     #[expect(
         clippy::too_many_lines,
         reason = "one pass per index, in the order the module documentation gives"
     )]
-    pub fn build(inventory: Arc<Inventory>, now: DateTime<Utc>) -> Self {
+    pub fn build_lazy(inventory: Arc<Inventory>, now: DateTime<Utc>) -> Self {
         let inv: &Inventory = &inventory;
         let index = shared_policy_index(inv);
         let mut b = Builder {
@@ -1198,7 +1211,6 @@ impl TrustGraph {
         graph.chainings = (0..graph.nodes.len())
             .map(|i| graph.chaining_of(NodeId(u32::try_from(i).unwrap_or(u32::MAX))))
             .collect();
-        graph.decide_all();
         graph
     }
 

@@ -397,8 +397,27 @@ impl TrustGraph {
     }
 
     /// The hops out of a principal other than a loaded user or role: the grants naming it
-    /// (or, for a principal outside, its account) and the `"*"` grants.
+    /// (or, for a principal outside, its account) and the `"*"` grants. (A user's or role's
+    /// are kept at build; in a graph built lazily they are found among every role's ways in.)
     fn decide_out(&self, caller: NodeId) -> Vec<Way> {
+        if caller.index() < self.inventory.users.len() + self.inventory.roles.len() {
+            return (0..self.inventory.roles.len())
+                .flat_map(|ri| {
+                    let ways = self.incoming_of(ri);
+                    let to = self.role_node(ri);
+                    ways.entries
+                        .iter()
+                        .filter(|w| w.node == caller)
+                        .map(|w| Way {
+                            node: to,
+                            works: w.works,
+                            listed: w.listed,
+                            edge: Arc::clone(&w.edge),
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+        }
         let node = self.node(caller);
         let mut cands: Vec<GrantRef> = self.by_node.get(&caller).cloned().unwrap_or_default();
         if matches!(
