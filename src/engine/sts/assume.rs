@@ -632,12 +632,16 @@ impl<'a> Simulator<'a> {
         let mut side = CallerSide::default();
         match &caller.kind {
             CallerKind::User { user: Some(i), .. } => {
-                side.identity = c.user_identity[*i].clone();
-                side.boundary = c.user_boundary[*i].clone();
+                if let Some(p) = c.user_policies(self.inventory, *i) {
+                    side.identity.clone_from(&p.identity);
+                    side.boundary.clone_from(&p.boundary);
+                }
             }
             CallerKind::RoleSession { role: Some(i), .. } => {
-                side.identity = c.role_identity[*i].clone();
-                side.boundary = c.role_boundary[*i].clone();
+                if let Some(p) = c.role_policies(self.inventory, *i) {
+                    side.identity.clone_from(&p.identity);
+                    side.boundary.clone_from(&p.boundary);
+                }
             }
             // The caller's account is not in the data: its side is assumed to allow (the
             // classification says so in the notes).
@@ -699,10 +703,13 @@ impl<'a> Simulator<'a> {
         input.session_policies = side.session;
         input.scps = side.scps;
         input.rcps = self.compiled.rcps.get(&role.account).cloned();
-        input.resource_policy = Some(ResourceBasedPolicy {
-            policy: self.compiled.trust[role_idx].clone(),
-            is_role_trust: true,
-        });
+        input.resource_policy =
+            self.compiled
+                .trust(self.inventory, role_idx)
+                .map(|policy| ResourceBasedPolicy {
+                    policy: policy.clone(),
+                    is_role_trust: true,
+                });
         input
     }
 

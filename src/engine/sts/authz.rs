@@ -1,5 +1,5 @@
-//! The bridge from STS simulation to the policy engine: compiles every policy of an
-//! [`Inventory`] once, assembles the policy engine's input for a call (trust policy as the
+//! The bridge from STS simulation to the policy engine: compiles the policies of an
+//! [`Inventory`] (shared ones at once, a role's or user's own when first needed), assembles the policy engine's input for a call (trust policy as the
 //! role's resource-based policy, the caller's identity policies, boundary and session
 //! policies, the caller account's SCPs and the role account's RCPs) and remembers where
 //! each policy lives so a fix can edit it.
@@ -7,7 +7,7 @@
 //! Evaluation is `policy::evaluate`'s; this module only gathers.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -17,17 +17,26 @@ use crate::engine::policy::document::PolicyDocument;
 use crate::engine::policy::evaluate::{NamedPolicy, PolicyLevel};
 use crate::engine::sts::outcome::PolicyTarget;
 
-/// Every policy of an inventory, compiled once, with its location.
+/// A role's or user's own side of an evaluation, compiled on first use.
+#[derive(Debug, Clone, Default)]
+pub struct PrincipalPolicies {
+    /// Inline and attached managed policies (for a user, its groups' too).
+    pub identity: Vec<NamedPolicy>,
+    pub boundary: Option<NamedPolicy>,
+}
+
+/// The policies of an inventory, compiled once, with their locations: managed policies,
+/// SCPs and RCPs at once; each role's trust policy and each role's and user's own policies
+/// when a simulation first needs them (a one-off simulation over 100,000 roles compiles two
+/// or three of them, not all).
 #[derive(Debug, Clone)]
 pub struct CompiledInventory {
     /// Per role (same index as `Inventory::roles`): the trust policy.
-    pub trust: Vec<NamedPolicy>,
-    /// Per role: inline and attached managed policies.
-    pub role_identity: Vec<Vec<NamedPolicy>>,
-    pub role_boundary: Vec<Option<NamedPolicy>>,
-    /// Per user: inline, attached managed, and every group's policies.
-    pub user_identity: Vec<Vec<NamedPolicy>>,
-    pub user_boundary: Vec<Option<NamedPolicy>>,
+    trust: Vec<OnceLock<NamedPolicy>>,
+    /// Per role: inline and attached managed policies, and the boundary.
+    roles: Vec<OnceLock<PrincipalPolicies>>,
+    /// Per user: inline, attached managed, and every group's policies, and the boundary.
+    users: Vec<OnceLock<PrincipalPolicies>>,
     /// Managed policies by ARN (default version).
     pub managed: HashMap<String, NamedPolicy>,
     /// SCP and RCP levels by account; absent for accounts outside an organisation and the
@@ -48,10 +57,8 @@ impl Default for CompiledInventory {
     fn default() -> Self {
         Self {
             trust: Vec::new(),
-            role_identity: Vec::new(),
-            role_boundary: Vec::new(),
-            user_identity: Vec::new(),
-            user_boundary: Vec::new(),
+            roles: Vec::new(),
+            users: Vec::new(),
             managed: HashMap::new(),
             scps: HashMap::new(),
             rcps: HashMap::new(),
@@ -137,7 +144,9 @@ fn org_levels(
 }
 
 impl CompiledInventory {
-    /// Compiles every policy of `inv`.
+    /// Compiles the shared policies of `inv` (managed policies, SCPs, RCPs) and records
+    /// where every policy lives; the rest is compiled on first use (`inv` must then be the
+    /// same inventory).
     #[must_use]
     pub fn new(inv: &Inventory) -> Self {
         let mut c = Self {
@@ -159,86 +168,47 @@ impl CompiledInventory {
                 .insert(p.arn.clone(), NamedPolicy::new(p.arn.clone(), compiled));
         }
         for r in &inv.roles {
-            let label = trust_label(&r.arn);
             c.targets.insert(
-                label.clone(),
+                trust_label(&r.arn),
                 PolicyTarget::TrustPolicy {
                     role_arn: r.arn.clone(),
                 },
             );
-            c.trust
-                .push(NamedPolicy::new(label, compile_text(&r.trust_policy)));
-            let mut ident = Vec::new();
             for ip in &r.inline_policies {
-                let label = inline_label(&r.arn, &ip.name);
                 c.targets.insert(
-                    label.clone(),
+                    inline_label(&r.arn, &ip.name),
                     PolicyTarget::RoleInline {
                         role_arn: r.arn.clone(),
                         name: ip.name.clone(),
                     },
                 );
-                ident.push(NamedPolicy::new(label, compile_text(&ip.policy)));
             }
-            for mp in &r.managed_policies {
-                if let Some(np) = c.managed.get(&mp.arn) {
-                    ident.push(np.clone());
-                }
-            }
-            c.role_identity.push(ident);
-            c.role_boundary.push(
-                r.permissions_boundary
-                    .as_ref()
-                    .and_then(|b| c.managed.get(&b.arn).cloned()),
-            );
         }
         for u in &inv.users {
-            let mut ident = Vec::new();
             for ip in &u.inline_policies {
-                let label = inline_label(&u.arn, &ip.name);
                 c.targets.insert(
-                    label.clone(),
+                    inline_label(&u.arn, &ip.name),
                     PolicyTarget::UserInline {
                         user_arn: u.arn.clone(),
                         name: ip.name.clone(),
                     },
                 );
-                ident.push(NamedPolicy::new(label, compile_text(&ip.policy)));
             }
-            for mp in &u.managed_policies {
-                if let Some(np) = c.managed.get(&mp.arn) {
-                    ident.push(np.clone());
-                }
-            }
-            for g in &u.groups {
-                let group = inv
-                    .group_by_arn(g)
-                    .or_else(|| inv.group_named(&u.account, g));
-                let Some(group) = group else { continue };
-                for ip in &group.inline_policies {
-                    let label = inline_label(&group.arn, &ip.name);
-                    c.targets.insert(
-                        label.clone(),
-                        PolicyTarget::GroupInline {
-                            group_arn: group.arn.clone(),
-                            name: ip.name.clone(),
-                        },
-                    );
-                    ident.push(NamedPolicy::new(label, compile_text(&ip.policy)));
-                }
-                for mp in &group.managed_policies {
-                    if let Some(np) = c.managed.get(&mp.arn) {
-                        ident.push(np.clone());
-                    }
-                }
-            }
-            c.user_identity.push(ident);
-            c.user_boundary.push(
-                u.permissions_boundary
-                    .as_ref()
-                    .and_then(|b| c.managed.get(&b.arn).cloned()),
-            );
         }
+        for g in &inv.groups {
+            for ip in &g.inline_policies {
+                c.targets.insert(
+                    inline_label(&g.arn, &ip.name),
+                    PolicyTarget::GroupInline {
+                        group_arn: g.arn.clone(),
+                        name: ip.name.clone(),
+                    },
+                );
+            }
+        }
+        c.trust = inv.roles.iter().map(|_| OnceLock::new()).collect();
+        c.roles = inv.roles.iter().map(|_| OnceLock::new()).collect();
+        c.users = inv.users.iter().map(|_| OnceLock::new()).collect();
         for (id, acct) in &inv.accounts {
             let Some(org) = &acct.organization else {
                 continue;
@@ -257,6 +227,84 @@ impl CompiledInventory {
             }
         }
         c
+    }
+
+    /// The trust policy of role `i` of `inv` (the inventory this was made from).
+    #[must_use]
+    pub fn trust(&self, inv: &Inventory, i: usize) -> Option<&NamedPolicy> {
+        let r = inv.roles.get(i)?;
+        Some(
+            self.trust.get(i)?.get_or_init(|| {
+                NamedPolicy::new(trust_label(&r.arn), compile_text(&r.trust_policy))
+            }),
+        )
+    }
+
+    /// Role `i`'s own policies: inline, attached managed, and its boundary.
+    #[must_use]
+    pub fn role_policies(&self, inv: &Inventory, i: usize) -> Option<&PrincipalPolicies> {
+        let r = inv.roles.get(i)?;
+        Some(self.roles.get(i)?.get_or_init(|| {
+            let mut identity: Vec<NamedPolicy> = r
+                .inline_policies
+                .iter()
+                .map(|ip| {
+                    NamedPolicy::new(inline_label(&r.arn, &ip.name), compile_text(&ip.policy))
+                })
+                .collect();
+            identity.extend(
+                r.managed_policies
+                    .iter()
+                    .filter_map(|mp| self.managed.get(&mp.arn).cloned()),
+            );
+            PrincipalPolicies {
+                identity,
+                boundary: self.boundary(r.permissions_boundary.as_ref().map(|b| b.arn.as_str())),
+            }
+        }))
+    }
+
+    /// User `i`'s own policies: inline, attached managed, every group's, and its boundary.
+    #[must_use]
+    pub fn user_policies(&self, inv: &Inventory, i: usize) -> Option<&PrincipalPolicies> {
+        let u = inv.users.get(i)?;
+        Some(self.users.get(i)?.get_or_init(|| {
+            let mut identity: Vec<NamedPolicy> = u
+                .inline_policies
+                .iter()
+                .map(|ip| {
+                    NamedPolicy::new(inline_label(&u.arn, &ip.name), compile_text(&ip.policy))
+                })
+                .collect();
+            identity.extend(
+                u.managed_policies
+                    .iter()
+                    .filter_map(|mp| self.managed.get(&mp.arn).cloned()),
+            );
+            for g in &u.groups {
+                let group = inv
+                    .group_by_arn(g)
+                    .or_else(|| inv.group_named(&u.account, g));
+                let Some(group) = group else { continue };
+                identity.extend(group.inline_policies.iter().map(|ip| {
+                    NamedPolicy::new(inline_label(&group.arn, &ip.name), compile_text(&ip.policy))
+                }));
+                identity.extend(
+                    group
+                        .managed_policies
+                        .iter()
+                        .filter_map(|mp| self.managed.get(&mp.arn).cloned()),
+                );
+            }
+            PrincipalPolicies {
+                identity,
+                boundary: self.boundary(u.permissions_boundary.as_ref().map(|b| b.arn.as_str())),
+            }
+        }))
+    }
+
+    fn boundary(&self, arn: Option<&str>) -> Option<NamedPolicy> {
+        self.managed.get(arn?).cloned()
     }
 
     /// Session policies of a session: the inline policy and the managed policy ARNs.

@@ -268,10 +268,13 @@ impl Simulator<'_> {
         }
         // A role is a resource too: its trust policy for sts:* actions.
         if let Some(&i) = self.inventory.index.role_by_arn.get(&resource) {
-            input.resource_policy = Some(ResourceBasedPolicy {
-                policy: self.compiled.trust[i].clone(),
-                is_role_trust: true,
-            });
+            input.resource_policy =
+                self.compiled
+                    .trust(self.inventory, i)
+                    .map(|policy| ResourceBasedPolicy {
+                        policy: policy.clone(),
+                        is_role_trust: true,
+                    });
         } else if let Some(acct) = resource_account
             .as_deref()
             .and_then(|a| self.inventory.account(a))
