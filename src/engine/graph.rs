@@ -19,7 +19,9 @@
 //! Account-root and `*` trusts are class grants: they are never expanded into every
 //! principal × role pair, only into the callers whose own policy may name the role, and a
 //! hop through one is decided once for every caller with the same policies. Every hop is
-//! decided when the graph is built, so a query walks kept hops and decides nothing.
+//! decided when the graph is built, so a query walks kept hops and decides nothing
+//! ([`TrustGraph::build_lazy`] leaves them to the first query that needs them, for a single
+//! who-can-assume question).
 //!
 //! # Example
 //!
