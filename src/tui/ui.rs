@@ -176,30 +176,33 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
     status::render(frame, a.status, a.footer, state, theme);
     // The overlays a pop-up was opened from stay drawn under it (a Simulate form over the
     // paths it was opened from).
-    for overlay in state.overlay_stack.iter().chain(&state.overlay) {
-        render_overlay(frame, area, state, overlay, theme);
+    let below = state.overlay_stack.iter().map(|o| (o, false));
+    for (overlay, focused) in below.chain(state.overlay.iter().map(|o| (o, true))) {
+        render_overlay(frame, area, state, overlay, focused, theme);
     }
     if let Some(scroll) = state.teach.glossary {
         glossary::render(frame, area, scroll, theme);
     }
 }
 
-/// Draws one overlay over the screen `area`.
+/// Draws one overlay over the screen `area`; `focused` is false for one a pop-up above it
+/// was opened from.
 fn render_overlay(
     frame: &mut Frame<'_>,
     area: Rect,
     state: &AppState,
     overlay: &Overlay,
+    focused: bool,
     theme: Theme,
 ) {
     match overlay {
         Overlay::Help { scroll } => help::render(frame, area, *scroll, theme),
-        Overlay::Reach(view) => reach::render(frame, area, view, theme),
+        Overlay::Reach(view) => reach::render(frame, area, view, focused, theme),
         Overlay::Picker(p) => {
             simulate::render_picker(frame, reach::rect(area), state, p, theme);
         }
-        Overlay::Path(view) => hops::render(frame, area, &view.pane, theme),
-        Overlay::External(view) => hops::render(frame, area, &view.pane, theme),
+        Overlay::Path(view) => hops::render(frame, area, &view.pane, focused, theme),
+        Overlay::External(view) => hops::render(frame, area, &view.pane, focused, theme),
         Overlay::EditMenu(m) => whatif::render_menu(frame, area, m, theme),
         Overlay::Editor(ed) => editor::render(frame, area, ed, theme),
         Overlay::Prompt(p) => whatif::render_prompt(frame, area, p, theme),

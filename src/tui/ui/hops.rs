@@ -10,8 +10,8 @@ use crate::tui::state::Pane;
 use crate::tui::theme::Theme;
 use crate::tui::ui::{detail, reach};
 
-pub fn render(frame: &mut Frame<'_>, area: Rect, pane: &Pane, theme: Theme) {
+pub fn render(frame: &mut Frame<'_>, area: Rect, pane: &Pane, focused: bool, theme: Theme) {
     let r = reach::rect(area);
     frame.render_widget(Clear, r);
-    detail::render_pane(frame, r, pane, false, true, theme);
+    detail::render_pane(frame, r, pane, false, focused, theme);
 }

@@ -32,12 +32,12 @@ pub fn body_rows(width: u16, height: u16) -> usize {
     .max(1)
 }
 
-pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ReachView, theme: Theme) {
+pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ReachView, focused: bool, theme: Theme) {
     let r = rect(area);
     frame.render_widget(Clear, r);
     let block = Block::bordered()
         .title(Span::styled(format!(" {} ", view.title), theme.title()))
-        .border_style(theme.border(true));
+        .border_style(theme.border(focused));
     let mut inner = block.inner(r);
     frame.render_widget(block, r);
     let lines = view.lines();
