@@ -83,12 +83,6 @@ pub fn all_role_facts(inv: &Inventory) -> Vec<RoleFacts> {
         .collect()
 }
 
-/// One role's facts (for many roles, [`all_role_facts`] classifies faster).
-#[must_use]
-pub fn role_facts(inv: &Inventory, role: &Role) -> RoleFacts {
-    from_classification(inv, role, crate::engine::kinds::classify(role, inv))
-}
-
 /// The engine's kinds with their reasons; its flags as warnings (MFA required is a
 /// condition, not a problem: the "who may assume" reading shows it); and the problems on
 /// the permissions side: unreadable inline policies, managed policies not loaded.

@@ -376,12 +376,7 @@ pub fn refresh(state: &mut AppState) {
     state.inventory = Arc::clone(&inv);
     state.simulator.reload(Arc::clone(&inv));
     state.graph = Arc::default();
-    state.role_facts = Arc::new(
-        inv.roles
-            .iter()
-            .map(|r| crate::tui::facts::role_facts(&inv, r))
-            .collect(),
-    );
+    state.role_facts = Arc::new(crate::tui::facts::all_role_facts(&inv));
     state.reindex();
     if let Some(old) = state.detail.take() {
         crate::tui::update::open_detail(state, old.subject);
