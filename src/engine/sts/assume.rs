@@ -14,9 +14,7 @@ use crate::engine::model::{Inventory, Role};
 use crate::engine::policy::context::RequestContext;
 use crate::engine::policy::decision::Decision;
 use crate::engine::policy::document::PolicyDocument;
-use crate::engine::policy::evaluate::{
-    EvaluationInput, NamedPolicy, PolicyLevel, ResourceBasedPolicy, evaluate,
-};
+use crate::engine::policy::evaluate::{EvaluationInput, NamedPolicy, PolicyLevel, evaluate};
 use crate::engine::policy::principal::Principal;
 use crate::engine::sts::authz::CompiledInventory;
 use crate::engine::sts::caller::{Caller, CallerError, CallerKind, classify};
@@ -703,13 +701,9 @@ impl<'a> Simulator<'a> {
         input.session_policies = side.session;
         input.scps = side.scps;
         input.rcps = self.compiled.rcps.get(&role.account).cloned();
-        input.resource_policy =
-            self.compiled
-                .trust(self.inventory, role_idx)
-                .map(|policy| ResourceBasedPolicy {
-                    policy: policy.clone(),
-                    is_role_trust: true,
-                });
+        input.resource_policy = self
+            .compiled
+            .trust_resource_policy(self.inventory, role_idx);
         input
     }
 

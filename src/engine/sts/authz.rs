@@ -11,10 +11,10 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
-use crate::engine::model::{Inventory, OrgPolicyLevel, PolicyText};
+use crate::engine::model::{AttachedPolicy, InlinePolicy, Inventory, OrgPolicyLevel, PolicyText};
 use crate::engine::policy::compiled::CompiledPolicy;
 use crate::engine::policy::document::PolicyDocument;
-use crate::engine::policy::evaluate::{NamedPolicy, PolicyLevel};
+use crate::engine::policy::evaluate::{NamedPolicy, PolicyLevel, ResourceBasedPolicy};
 use crate::engine::sts::outcome::PolicyTarget;
 
 /// A role's or user's own side of an evaluation, compiled on first use.
@@ -245,17 +245,12 @@ impl CompiledInventory {
     pub fn role_policies(&self, inv: &Inventory, i: usize) -> Option<&PrincipalPolicies> {
         let r = inv.roles.get(i)?;
         Some(self.roles.get(i)?.get_or_init(|| {
-            let mut identity: Vec<NamedPolicy> = r
-                .inline_policies
-                .iter()
-                .map(|ip| {
-                    NamedPolicy::new(inline_label(&r.arn, &ip.name), compile_text(&ip.policy))
-                })
-                .collect();
-            identity.extend(
-                r.managed_policies
-                    .iter()
-                    .filter_map(|mp| self.managed.get(&mp.arn).cloned()),
+            let mut identity = Vec::new();
+            self.own_policies(
+                &r.arn,
+                &r.inline_policies,
+                &r.managed_policies,
+                &mut identity,
             );
             PrincipalPolicies {
                 identity,
@@ -269,31 +264,23 @@ impl CompiledInventory {
     pub fn user_policies(&self, inv: &Inventory, i: usize) -> Option<&PrincipalPolicies> {
         let u = inv.users.get(i)?;
         Some(self.users.get(i)?.get_or_init(|| {
-            let mut identity: Vec<NamedPolicy> = u
-                .inline_policies
-                .iter()
-                .map(|ip| {
-                    NamedPolicy::new(inline_label(&u.arn, &ip.name), compile_text(&ip.policy))
-                })
-                .collect();
-            identity.extend(
-                u.managed_policies
-                    .iter()
-                    .filter_map(|mp| self.managed.get(&mp.arn).cloned()),
+            let mut identity = Vec::new();
+            self.own_policies(
+                &u.arn,
+                &u.inline_policies,
+                &u.managed_policies,
+                &mut identity,
             );
             for g in &u.groups {
                 let group = inv
                     .group_by_arn(g)
                     .or_else(|| inv.group_named(&u.account, g));
                 let Some(group) = group else { continue };
-                identity.extend(group.inline_policies.iter().map(|ip| {
-                    NamedPolicy::new(inline_label(&group.arn, &ip.name), compile_text(&ip.policy))
-                }));
-                identity.extend(
-                    group
-                        .managed_policies
-                        .iter()
-                        .filter_map(|mp| self.managed.get(&mp.arn).cloned()),
+                self.own_policies(
+                    &group.arn,
+                    &group.inline_policies,
+                    &group.managed_policies,
+                    &mut identity,
                 );
             }
             PrincipalPolicies {
@@ -301,6 +288,33 @@ impl CompiledInventory {
                 boundary: self.boundary(u.permissions_boundary.as_ref().map(|b| b.arn.as_str())),
             }
         }))
+    }
+
+    /// The trust policy of role `i` as the role's resource-based policy.
+    #[must_use]
+    pub fn trust_resource_policy(&self, inv: &Inventory, i: usize) -> Option<ResourceBasedPolicy> {
+        self.trust(inv, i).map(|policy| ResourceBasedPolicy {
+            policy: policy.clone(),
+            is_role_trust: true,
+        })
+    }
+
+    /// An owner's inline policies, compiled, and its attached managed policies, onto `out`.
+    fn own_policies(
+        &self,
+        owner_arn: &str,
+        inline: &[InlinePolicy],
+        managed: &[AttachedPolicy],
+        out: &mut Vec<NamedPolicy>,
+    ) {
+        out.extend(inline.iter().map(|ip| {
+            NamedPolicy::new(inline_label(owner_arn, &ip.name), compile_text(&ip.policy))
+        }));
+        out.extend(
+            managed
+                .iter()
+                .filter_map(|mp| self.managed.get(&mp.arn).cloned()),
+        );
     }
 
     fn boundary(&self, arn: Option<&str>) -> Option<NamedPolicy> {

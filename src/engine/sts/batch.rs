@@ -268,13 +268,7 @@ impl Simulator<'_> {
         }
         // A role is a resource too: its trust policy for sts:* actions.
         if let Some(&i) = self.inventory.index.role_by_arn.get(&resource) {
-            input.resource_policy =
-                self.compiled
-                    .trust(self.inventory, i)
-                    .map(|policy| ResourceBasedPolicy {
-                        policy: policy.clone(),
-                        is_role_trust: true,
-                    });
+            input.resource_policy = self.compiled.trust_resource_policy(self.inventory, i);
         } else if let Some(acct) = resource_account
             .as_deref()
             .and_then(|a| self.inventory.account(a))
