@@ -287,6 +287,56 @@ pub struct ResourcePolicy {
     pub policy: PolicyText,
 }
 
+/// A kind of data about an account that may be present in the loaded files or missing from
+/// them. Answers that depend on a missing part are "unknown", naming the part.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataPart {
+    /// Users, groups, roles and managed policies (`iam get-account-authorization-details`).
+    AuthorizationDetails,
+    /// `MaxSessionDuration` and `Description` of roles (`iam list-roles`).
+    Roles,
+    /// SAML and OIDC providers (`iam list-saml-providers`, `list-open-id-connect-providers`).
+    IdentityProviders,
+    /// Organisation membership and the OU tree (`organizations describe-organization`, …).
+    Organization,
+    /// Service control policies by target.
+    Scps,
+    /// Resource control policies by target.
+    Rcps,
+    /// Resource-based policies (S3, KMS, SQS, SNS, Lambda, Secrets Manager).
+    ResourcePolicies,
+}
+
+/// A call that was made to collect a part of an account and failed: the part is missing from
+/// the data, and answers that depend on it are "unknown".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotCollected {
+    pub part: DataPart,
+    /// The AWS CLI call, e.g. `iam list-saml-providers`.
+    pub call: String,
+    /// The region the call was made in, for regional services.
+    pub region: Option<String>,
+    /// AWS's message (or the CLI's), as printed.
+    pub message: String,
+}
+
+/// When, by whom and with what an account's data was collected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Provenance {
+    pub collected_at: Option<DateTime<Utc>>,
+    /// The caller ARN `sts get-caller-identity` reported for the collection.
+    pub caller_arn: Option<String>,
+    /// The AWS CLI's version line (`aws --version`).
+    pub cli_version: Option<String>,
+    /// The rolescope version that collected it.
+    pub tool_version: Option<String>,
+    /// The parts the collector fetched successfully.
+    pub collected: Vec<DataPart>,
+}
+
 /// One AWS account and what the data says about it beyond IAM entities.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Account {
@@ -296,6 +346,10 @@ pub struct Account {
     pub organization: Option<OrgMembership>,
     pub resource_policies: Vec<ResourcePolicy>,
     pub sts_regions_deactivated: Vec<String>,
+    /// Set for accounts of a bundle written by `rolescope collect` (bundle key `Provenance`).
+    pub provenance: Option<Provenance>,
+    /// Calls that failed while collecting this account (bundle key `NotCollected`).
+    pub not_collected: Vec<NotCollected>,
 }
 
 /// A problem found while loading, kept with where it came from. Loading goes on.

@@ -30,8 +30,8 @@ use super::raw::{
 use crate::engine::arn::{Arn, is_account_id};
 use crate::engine::model::{
     Account, AttachedPolicy, Group, IdentityProvider, InlinePolicy, InstanceProfileRef, Inventory,
-    Known, LoadWarning, ManagedPolicy, OrgMembership, OrgPolicyLevel, PolicyText, PolicyVersion,
-    ProviderType, ResourcePolicy, Role, RoleLastUsed, Tag, User,
+    Known, LoadWarning, ManagedPolicy, NotCollected, OrgMembership, OrgPolicyLevel, PolicyText,
+    PolicyVersion, Provenance, ProviderType, ResourcePolicy, Role, RoleLastUsed, Tag, User,
 };
 use crate::engine::policy::document::ParseError;
 
@@ -220,6 +220,8 @@ impl Builder {
             sts_regions_deactivated,
             open_id_connect_provider_list,
             saml_provider_list,
+            provenance,
+            not_collected,
         } = raw;
         for (id, account) in accounts.into_iter().flatten() {
             let path = format!("{json_path}.Accounts[\"{id}\"]");
@@ -293,7 +295,9 @@ impl Builder {
         let needs_account = organization.is_some()
             || resource_policies.is_some()
             || identity_providers.is_some()
-            || sts_regions_deactivated.is_some();
+            || sts_regions_deactivated.is_some()
+            || provenance.is_some()
+            || not_collected.is_some();
         let Some(id) = inferred else {
             if needs_account {
                 return Err(LoadError::Shape {
@@ -375,6 +379,39 @@ impl Builder {
                     client_id_list: super::raw::Lenient::default(),
                 },
             );
+        }
+        if let Some(p) = provenance {
+            let collected_at = p.collected_at.as_deref().and_then(|t| {
+                let parsed = parse_date(t);
+                if parsed.is_none() {
+                    self.inv.warnings.push(ctx.warn(
+                        format!("{json_path}.Provenance.CollectedAt"),
+                        format!(
+                            "`{t}` is not a timestamp; the age of this account's data is unknown"
+                        ),
+                    ));
+                }
+                parsed
+            });
+            self.account_mut(&id).provenance = Some(Provenance {
+                collected_at,
+                caller_arn: p.caller_arn,
+                cli_version: p.cli_version,
+                tool_version: p.tool_version,
+                collected: p.collected.0,
+            });
+        }
+        for n in not_collected.into_iter().flat_map(|l| l.0) {
+            let record = NotCollected {
+                part: n.part,
+                call: n.call,
+                region: n.region,
+                message: n.message,
+            };
+            let acct = self.account_mut(&id);
+            if !acct.not_collected.contains(&record) {
+                acct.not_collected.push(record);
+            }
         }
         if let Some(regions) = sts_regions_deactivated {
             let acct = self.account_mut(&id);

@@ -58,6 +58,44 @@ pub struct RawAccount<'a> {
     /// `aws iam list-saml-providers`.
     #[serde(default, rename = "SAMLProviderList")]
     pub saml_provider_list: Option<Lenient<RawProviderRef>>,
+    /// Bundle extension written by `rolescope collect`: when and how the account was collected.
+    #[serde(default)]
+    pub provenance: Option<RawProvenance>,
+    /// Bundle extension written by `rolescope collect`: the calls that failed.
+    #[serde(default)]
+    pub not_collected: Option<Lenient<RawNotCollected>>,
+}
+
+/// A bundle account's `Provenance`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", expecting = "a `Provenance` object")]
+pub struct RawProvenance {
+    #[serde(default)]
+    pub collected_at: Option<String>,
+    #[serde(default)]
+    pub caller_arn: Option<String>,
+    #[serde(default)]
+    pub cli_version: Option<String>,
+    #[serde(default)]
+    pub tool_version: Option<String>,
+    #[serde(default)]
+    pub collected: Lenient<crate::engine::model::DataPart>,
+}
+
+/// One entry of a bundle account's `NotCollected`.
+#[derive(Debug, Deserialize)]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "a `NotCollected` entry with `Part`, `Call` and `Message`"
+)]
+pub struct RawNotCollected {
+    pub part: crate::engine::model::DataPart,
+    #[serde(default)]
+    pub call: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub message: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
