@@ -424,6 +424,11 @@ impl Builder {
         Ok(())
     }
 
+    /// Records a warning found outside any file's content (a skipped file, a link refused).
+    pub fn warn(&mut self, warning: LoadWarning) {
+        self.inv.warnings.push(warning);
+    }
+
     fn account_mut(&mut self, id: &str) -> &mut Account {
         self.inv
             .accounts
