@@ -73,6 +73,8 @@ struct AuthorizeJson<'a> {
     decision: &'a Decision,
     context: &'a RequestContext,
     findings: &'a [Finding],
+    /// Everything the loader skipped or doubted, as printed on stderr.
+    load_warnings: &'a [crate::engine::model::LoadWarning],
 }
 
 /// Reads a policy file: the document, or the AWS CLI output around it. A file with any part
@@ -195,6 +197,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             decision: &decision,
             context: &input.context,
             findings: &findings,
+            load_warnings: &inv.warnings,
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;

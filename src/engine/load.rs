@@ -12,6 +12,7 @@
 
 pub mod build;
 pub mod decode;
+pub mod outline;
 pub mod policy_file;
 pub mod raw;
 pub mod recognise;
@@ -329,7 +330,14 @@ impl<'p> Loader<'p> {
                 path: path.to_owned(),
             });
         }
-        let raw = decode::parse(path, text)?;
+        let decode::Parsed { raw, warnings } = decode::parse(path, text)?;
+        for (location, message) in warnings {
+            self.builder.warn(LoadWarning {
+                source: source.to_owned(),
+                location,
+                message,
+            });
+        }
         let counts = build::count(&raw);
         self.report(&Progress::Parsed {
             source: source.to_owned(),

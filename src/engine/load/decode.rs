@@ -13,6 +13,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::LoadError;
+use super::outline::{self, Note};
 use super::raw::{Lenient, RawAccount, RawRole};
 use super::recognise;
 use crate::engine::model::PolicyText;
@@ -223,7 +224,50 @@ pub fn is_binary_head(head: &[u8]) -> bool {
 /// # Errors
 /// [`LoadError::Syntax`] with line and column for malformed JSON, [`LoadError::Shape`] with
 /// the JSON path for a wrong shape, [`LoadError::UnknownFormat`] when no known key is there.
-pub fn parse<'a>(path: &Path, text: &'a str) -> Result<RawAccount<'a>, LoadError> {
+pub fn parse<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, LoadError> {
+    let raw = parse_shapes(path, text)?;
+    let mut warnings = Vec::new();
+    if text.trim_start().starts_with('{') {
+        for note in outline::notes(text) {
+            match note {
+                Note::DuplicateAccount { json_path, id } => {
+                    return Err(LoadError::Shape {
+                        path: path.to_owned(),
+                        json_path,
+                        message: format!(
+                            "account `{id}` appears more than once in `Accounts`, and only one of them would be read; merge them into one"
+                        ),
+                    });
+                }
+                Note::Misspelt {
+                    json_path,
+                    key,
+                    known,
+                } => warnings.push((
+                    json_path,
+                    format!(
+                        "`{key}` is not a key rolescope reads, so what it holds is not loaded; did you mean `{known}`?"
+                    ),
+                )),
+                Note::Partial { json_path, key } => warnings.push((
+                    json_path,
+                    format!(
+                        "`{key}` shows this is one page of a longer answer, so the export is partial; let the AWS CLI follow the pages (leave out `--max-items` and `--no-paginate`) and load the whole answer"
+                    ),
+                )),
+            }
+        }
+    }
+    Ok(Parsed { raw, warnings })
+}
+
+/// A parsed file: its shapes, and warnings about its JSON (JSON path, message).
+pub struct Parsed<'a> {
+    pub raw: RawAccount<'a>,
+    pub warnings: Vec<(String, String)>,
+}
+
+fn parse_shapes<'a>(path: &Path, text: &'a str) -> Result<RawAccount<'a>, LoadError> {
     let first = text.trim_start().chars().next();
     if first == Some('[') {
         return parse_role_array(path, text);
@@ -444,7 +488,15 @@ fn unknown_format(path: &Path, text: &str) -> LoadError {
             instead: unused.instead,
         };
     }
+    let misspelt: Vec<String> = outline::notes(text)
+        .into_iter()
+        .filter_map(|n| match n {
+            Note::Misspelt { key, known, .. } => Some(format!("`{key}` (did you mean `{known}`?)")),
+            _ => None,
+        })
+        .collect();
     let found = match value {
+        Ok(Value::Object(_)) if !misspelt.is_empty() => misspelt.join(", "),
         Ok(Value::Object(map)) if map.is_empty() => "an empty object".to_owned(),
         Ok(Value::Object(map)) => {
             let keys: Vec<String> = map.keys().take(8).map(|k| format!("`{k}`")).collect();
