@@ -80,6 +80,17 @@ impl ResultDoc {
                     .filter(|m| !m.is_empty())
                     .collect();
             }
+            (None, None) if o.is_unknown() => {
+                doc.decision = Some(DecisionDoc::Unknown);
+                doc.missing = o.missing.iter().map(|m| MissingDoc::of(m)).collect();
+                doc.reasons = o
+                    .decisions
+                    .iter()
+                    .filter(|d| d.is_unknown())
+                    .map(|d| d.message.clone())
+                    .chain(o.missing.iter().map(|m| m.sentence()))
+                    .collect();
+            }
             (_, error) => {
                 // AccessDenied is a denial; any other STS error (ValidationError,
                 // RegionDisabledException, ExpiredToken, …) is an error answer.
