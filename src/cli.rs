@@ -35,6 +35,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_NO: u8 = 1;
 /// Exit status for a usage error or input that cannot be loaded.
 pub const EXIT_ERROR: u8 = 2;
+/// Exit code: the answer depends on data that is not loaded (`authorize`).
+pub const EXIT_UNKNOWN: u8 = 3;
 
 const AFTER_HELP: &str = "\
 Inputs (PATH): the output of `aws iam get-account-authorization-details` (one file per
@@ -123,6 +125,8 @@ pub enum Outcome {
     Yes,
     /// Done; the answer is no (exit 1).
     No,
+    /// Done; the answer depends on data that is not loaded (exit 3).
+    Unknown,
 }
 
 impl Outcome {
@@ -131,6 +135,7 @@ impl Outcome {
         ExitCode::from(match self {
             Self::Yes => EXIT_OK,
             Self::No => EXIT_NO,
+            Self::Unknown => EXIT_UNKNOWN,
         })
     }
 }
