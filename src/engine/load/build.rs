@@ -34,7 +34,7 @@ use crate::engine::model::{
     PolicyText, PolicyVersion, Provenance, ProviderType, ResourcePolicy, Role, RoleLastUsed, Tag,
     User,
 };
-use crate::engine::policy::document::ParseError;
+use crate::engine::policy::document::{Interner, ParseError};
 
 /// The shortest and longest `MaxSessionDuration` IAM accepts, in seconds.
 pub const MAX_SESSION_RANGE: std::ops::RangeInclusive<u64> = 3600..=43200;
@@ -1219,7 +1219,11 @@ fn predecode<'a>(raw: &RawAccount<'a>) -> Docs<'a> {
         .map_or(1, std::num::NonZero::get)
         .min(8);
     if threads < 2 || distinct.len() < 2048 {
-        docs.decoded = distinct.into_iter().map(decode::policy_text).collect();
+        let mut interner = Interner::default();
+        docs.decoded = distinct
+            .into_iter()
+            .map(|d| decode::policy_text_in(d, &mut interner))
+            .collect();
         return docs;
     }
     let chunk = distinct.len().div_ceil(threads);
@@ -1228,8 +1232,9 @@ fn predecode<'a>(raw: &RawAccount<'a>) -> Docs<'a> {
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
+                    let mut interner = Interner::default();
                     part.iter()
-                        .map(|d| decode::policy_text(d))
+                        .map(|d| decode::policy_text_in(d, &mut interner))
                         .collect::<Vec<_>>()
                 })
             })
