@@ -39,6 +39,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     if args.json {
         let doc = json!({
             "schema": 1,
+            "load_warnings": &ctx.inventory.warnings,
             "findings": ext.findings.iter().map(|f| json!({
                 "resource": g.node(f.role).id,
                 "resource_type": "AWS::IAM::Role",

@@ -49,6 +49,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     if args.json {
         let doc = json!({
             "schema": 1,
+            "load_warnings": &ctx.inventory.warnings,
             "from": g.node(from).id,
             "to": to_arn,
             "max_depth": answer.max_depth,

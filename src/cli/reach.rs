@@ -35,6 +35,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     if args.json {
         let doc = json!({
             "schema": 1,
+            "load_warnings": &ctx.inventory.warnings,
             "principal": g.node(from).id,
             "max_depth": args.depth.max(1),
             "roles": reach.rows.iter().map(|r| json!({

@@ -39,6 +39,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     if args.json {
         let doc = json!({
             "schema": 1,
+            "load_warnings": &ctx.inventory.warnings,
             "role": role_arn,
             "max_depth": args.depth.max(1),
             "principals": answer.rows.iter().map(|r| json!({
