@@ -588,3 +588,44 @@ fn a_date_condition_at_the_end_of_time_does_not_overflow_the_witness() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Long trusts: answered whole, in time linear in their length (the count of entries read is
+// pinned in the policy engine's own tests; these check the answers at size).
+
+fn wide_role(principals: Vec<String>) -> String {
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": principals}, "Action": "sts:AssumeRole"}]});
+    export(&[], &[("Wide", trust)])
+}
+
+#[test]
+fn a_trust_naming_thousands_of_accounts_lists_every_one_as_external_access() {
+    use rolescope::engine::graph::TrustGraph;
+    let n = 3_000;
+    let accounts: Vec<String> = (0..n)
+        .map(|i| format!("arn:aws:iam::{:012}:root", 200_000_000_000_u64 + i))
+        .collect();
+    let inv = rolescope::engine::load::load_str("wide.json", &wide_role(accounts)).unwrap();
+    let g = TrustGraph::build(Arc::new(inv), chrono::Utc::now());
+    let ext = g.external_access();
+    assert_eq!(ext.findings.len(), n as usize);
+    let role = g.find("Wide").unwrap();
+    let who = g.who_can_assume(role, rolescope::engine::graph::DEFAULT_MAX_DEPTH);
+    assert_eq!(who.classes.len() + who.rows.len(), n as usize);
+}
+
+#[test]
+fn a_role_trusting_a_hundred_thousand_users_is_classified_with_each_listed_once() {
+    let n = 100_000;
+    let mut users: Vec<String> = (0..n)
+        .map(|i| format!("arn:aws:iam::111111111111:user/u{i}"))
+        .collect();
+    // Repeats are listed once.
+    users.extend((0..100).map(|i| format!("arn:aws:iam::111111111111:user/u{i}")));
+    let inv = rolescope::engine::load::load_str("wide.json", &wide_role(users)).unwrap();
+    let role = inv.roles.first().unwrap();
+    let c = rolescope::engine::kinds::classify(role, &inv);
+    let listed: usize = c.kinds.iter().map(|k| k.principals.len()).max().unwrap();
+    assert_eq!(listed, n);
+}

@@ -1200,6 +1200,10 @@ impl TrustGraph {
             let role_node = self.role_node(ri);
             let role = &self.inventory.roles[ri];
             let mut done: HashSet<NodeId> = HashSet::new();
+            // This role's findings; a principal's broken finding is replaced by a later one
+            // (found through its position, so a trust naming thousands stays linear).
+            let mut role_findings: Vec<Option<ExternalFinding>> = Vec::new();
+            let mut at: HashMap<NodeId, usize> = HashMap::new();
             for (gi, g) in trust.grants.iter().enumerate() {
                 let (principal, kind) = match &g.who {
                     Who::Everyone => (self.everyone(), ExternalKind::Everyone),
@@ -1236,17 +1240,22 @@ impl TrustGraph {
                     if edge.works() {
                         done.insert(principal);
                     }
-                    findings.retain(|f: &ExternalFinding| {
-                        !(f.role == role_node && f.principal == principal && !f.edge.works())
-                    });
-                    findings.push(ExternalFinding {
+                    if let Some(&i) = at.get(&principal)
+                        && let Some(slot) = role_findings.get_mut(i)
+                        && slot.as_ref().is_some_and(|f| !f.edge.works())
+                    {
+                        *slot = None;
+                    }
+                    at.insert(principal, role_findings.len());
+                    role_findings.push(Some(ExternalFinding {
                         role: role_node,
                         principal,
                         kind,
                         edge,
-                    });
+                    }));
                 }
             }
+            findings.extend(role_findings.into_iter().flatten());
         }
         ExternalAccess {
             findings,
