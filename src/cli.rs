@@ -8,6 +8,7 @@
 
 pub mod assume;
 pub mod authorize;
+pub mod collect;
 pub mod external;
 pub mod graph;
 pub mod lessons;
@@ -107,6 +108,8 @@ pub enum Command {
     Graph(graph::Args),
     /// List the lessons (built-in, or a classroom pack's), check them or print one
     Lessons(lessons::Args),
+    /// Collect an account or a whole organisation through your AWS CLI into a bundle file
+    Collect(collect::Args),
 }
 
 /// What a subcommand works on.
@@ -226,6 +229,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Path(a) => path::run(a, &context(top, &a.input)?, &mut out),
         Command::External(a) => external::run(a, &context(top, &a.input)?, &mut out),
         Command::Graph(a) => graph::run(a, &context(top, &a.input)?, &mut out),
+        Command::Collect(a) => collect::run(a, &mut out),
         Command::Lessons(a) => {
             let paths: Vec<PathBuf> = top.paths.iter().chain(&a.input.paths).cloned().collect();
             lessons::run(a, &paths, &context(top, &a.input)?, &mut out)

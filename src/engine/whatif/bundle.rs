@@ -150,8 +150,27 @@ pub fn to_bundle(inv: &Inventory) -> Value {
                     Value::Array(
                         ls.iter()
                             .map(|l| {
-                                json!({"Target": l.target,
-                                    "Policies": l.policies.iter().map(doc).collect::<Vec<_>>()})
+                                let mut o = Map::new();
+                                o.insert("Target".into(), json!(l.target));
+                                o.insert(
+                                    "Policies".into(),
+                                    Value::Array(l.policies.iter().map(doc).collect()),
+                                );
+                                if !l.summaries.is_empty() {
+                                    o.insert(
+                                        "PolicySummaries".into(),
+                                        Value::Array(
+                                            l.summaries
+                                                .iter()
+                                                .map(|p| {
+                                                    json!({"Id": p.id, "Name": p.name,
+                                                        "Arn": p.arn, "AwsManaged": p.aws_managed})
+                                                })
+                                                .collect(),
+                                        ),
+                                    );
+                                }
+                                Value::Object(o)
                             })
                             .collect(),
                     )
@@ -167,6 +186,20 @@ pub fn to_bundle(inv: &Inventory) -> Value {
                     "IsManagementAccount".into(),
                     json!(org.is_management_account),
                 );
+                if !org.parents.is_empty() {
+                    o.insert(
+                        "Parents".into(),
+                        Value::Array(
+                            org.parents
+                                .iter()
+                                .map(|u| json!({"Id": u.id, "Name": u.name}))
+                                .collect(),
+                        ),
+                    );
+                }
+                if !org.enabled_policy_types.is_empty() {
+                    o.insert("EnabledPolicyTypes".into(), json!(org.enabled_policy_types));
+                }
                 o.insert("ScpsByLevel".into(), levels(&org.scps_by_level));
                 o.insert("RcpsByLevel".into(), levels(&org.rcps_by_level));
                 obj.insert("Organization".into(), Value::Object(o));
@@ -189,6 +222,37 @@ pub fn to_bundle(inv: &Inventory) -> Value {
                 "StsRegionsDeactivated".into(),
                 json!(acct.sts_regions_deactivated),
             );
+            if let Some(p) = &acct.provenance {
+                let mut o = Map::new();
+                insert_opt(&mut o, "CollectedAt", Some(opt_time(p.collected_at)));
+                insert_opt(&mut o, "CallerArn", p.caller_arn.clone().map(Value::String));
+                insert_opt(
+                    &mut o,
+                    "CliVersion",
+                    p.cli_version.clone().map(Value::String),
+                );
+                insert_opt(
+                    &mut o,
+                    "ToolVersion",
+                    p.tool_version.clone().map(Value::String),
+                );
+                o.insert("Collected".into(), json!(p.collected));
+                obj.insert("Provenance".into(), Value::Object(o));
+            }
+            if !acct.not_collected.is_empty() {
+                obj.insert(
+                    "NotCollected".into(),
+                    Value::Array(
+                        acct.not_collected
+                            .iter()
+                            .map(|n| {
+                                json!({"Part": n.part, "Call": n.call, "Region": n.region,
+                                    "Message": n.message})
+                            })
+                            .collect(),
+                    ),
+                );
+            }
         }
         let providers: Vec<Value> = inv
             .identity_providers
@@ -209,6 +273,9 @@ pub fn to_bundle(inv: &Inventory) -> Value {
                 }
                 if !p.client_ids.is_empty() {
                     o.insert("ClientIDList".into(), json!(p.client_ids));
+                }
+                if !p.thumbprints.is_empty() {
+                    o.insert("ThumbprintList".into(), json!(p.thumbprints));
                 }
                 Value::Object(o)
             })
