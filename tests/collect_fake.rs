@@ -260,6 +260,29 @@ fn access_denied_on_one_call_is_recorded_and_the_rest_collected() {
         .unwrap();
     let v: Value = serde_json::from_slice(&roles.stdout).unwrap();
     assert_eq!(v["roles"][0]["max_session_duration"]["seconds"], 7200);
+    // `roles` and `show` say how old the data is and what it lacks.
+    let note = String::from_utf8_lossy(&roles.stderr);
+    assert!(note.starts_with("note: data collected "), "{note}");
+    assert!(note.contains("missing: identity-providers"), "{note}");
+    assert_eq!(v["data"][0]["account"], HOME);
+    assert_eq!(
+        v["data"][0]["not_collected"][0]["call"],
+        "iam list-saml-providers"
+    );
+    let show = Command::cargo_bin("rolescope")
+        .unwrap()
+        .args(["show", "Deploy", "--json"])
+        .arg(fake.out())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert!(
+        v["data"]["missing"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("identity-providers"))
+    );
+    assert!(String::from_utf8_lossy(&show.stderr).contains("missing: identity-providers"));
 }
 
 #[test]

@@ -65,6 +65,10 @@ struct ShowJson<'a> {
     managed_policies: Vec<ManagedJson<'a>>,
     permissions_boundary: Option<ManagedJson<'a>>,
     warnings: Vec<&'a LoadWarning>,
+    /// How old the role's account's data is and what it lacks (bundles written by
+    /// `rolescope collect`); absent for plain exports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<crate::engine::provenance::AccountData<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -113,6 +117,10 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     let inv = &ctx.inventory;
     let role = find_role(inv, &args.role)?;
     let warnings = role_warnings(role, inv);
+    let data = inv
+        .account(&role.account)
+        .and_then(|a| crate::engine::provenance::account(a, chrono::Utc::now()));
+    super::roles::note_provenance(data.as_slice());
     if args.json {
         let doc = ShowJson {
             schema: 1,
@@ -144,6 +152,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 .as_ref()
                 .map(|a| managed_json(a, inv)),
             warnings,
+            data,
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
