@@ -61,6 +61,8 @@ struct RolesJson<'a> {
     demo: bool,
     count: usize,
     roles: Vec<RoleSummary<'a>>,
+    /// Everything the loader skipped or doubted, as printed on stderr.
+    load_warnings: &'a [crate::engine::model::LoadWarning],
     /// How old each collected account's data is and what it lacks (bundles written by
     /// `rolescope collect`); absent for plain exports.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -159,6 +161,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             demo: ctx.demo,
             count: roles.len(),
             roles: roles.into_iter().map(|(r, c)| summary(r, inv, c)).collect(),
+            load_warnings: &inv.warnings,
             data,
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
