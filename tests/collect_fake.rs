@@ -23,7 +23,9 @@ impl Fake {
         let bin = dir.path().join("bin");
         std::fs::create_dir(&bin).unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/collect/fake-aws");
-        std::fs::copy(&script, bin.join("aws")).unwrap();
+        // A link, not a copy: a file just written may still be open in a process another test
+        // thread forks, and running it would then fail with "text file busy".
+        std::os::unix::fs::symlink(&script, bin.join("aws")).unwrap();
         let answers = dir.path().join("answers");
         std::fs::create_dir(&answers).unwrap();
         let fake = Self { dir };
@@ -42,7 +44,7 @@ impl Fake {
         );
         fake.answer(
             "iam.list-roles",
-            &json!({"Roles": [{"RoleName": "Deploy", "Arn": format!("arn:aws:iam::{HOME}:role/Deploy"), "MaxSessionDuration": 7200, "Path": "/", "RoleId": "AROADEPLOY"}]}),
+            &json!({"Roles": [{"RoleName": "Deploy", "Arn": format!("arn:aws:iam::{HOME}:role/Deploy"), "MaxSessionDuration": 7200, "Path": "/", "RoleId": "AROADeploy"}]}),
         );
         fake.answer(
             "iam.list-open-id-connect-providers",
