@@ -330,6 +330,19 @@ fn an_expired_sso_session_before_anything_is_one_line_and_no_file() {
 }
 
 #[test]
+fn a_profile_that_does_not_exist_is_one_line_and_no_file() {
+    let fake = Fake::new();
+    let a = fake
+        .collect("sts.get-caller-identity=no-profile", &["--profile", "dev"])
+        .code(2);
+    let err = stderr(&a);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("the AWS CLI has no profile `dev`"), "{err}");
+    assert!(err.contains("aws configure list-profiles"), "{err}");
+    assert!(!fake.out().exists());
+}
+
+#[test]
 fn a_throttled_call_is_tried_again_and_recorded_when_it_stays_throttled() {
     let fake = Fake::new();
     let a = fake

@@ -4,6 +4,10 @@
 //! a bucket policy, collected with the organisation-wide command and checked through the
 //! bundle, `rolescope roles`, `rolescope external` and the bundle's JSON Schema.
 //!
+//! moto's known gaps shape what is tested here: its `GetAccountAuthorizationDetails` ignores
+//! `MaxItems` (so pagination is tested with the stand-in `aws` in tests/collect_fake.rs), and
+//! its Organizations `DescribeResourcePolicy` answers 500 (the collector does not call it).
+//!
 //! Needs `moto_server` and `aws` on PATH (`.ci/run` installs them with pip). The server runs
 //! on a free loopback port and is stopped when the test ends, however it ends.
 

@@ -114,8 +114,10 @@ impl<'a> Run<'a> {
         if self.skip(part, &call, region) {
             return None;
         }
-        self.slot.set(&call);
-        match self.aws.call(region, args, false).await {
+        let running = self.slot.begin(&call);
+        let result = self.aws.call(region, args, false).await;
+        drop(running);
+        match result {
             Ok(v) => Some(v),
             Err(f) if f.code().is_some_and(|c| tolerated.contains(&c)) => None,
             Err(f) => {
@@ -137,20 +139,16 @@ impl<'a> Run<'a> {
         if self.skip(part, &call, region) {
             return None;
         }
-        self.slot.set(&call);
-        let slot = self.slot.clone();
+        let running = self.slot.begin(&call);
         let mut pages = 0usize;
         let result = self
             .aws
             .paged(region, args, keys, |n| {
                 pages += 1;
-                if pages > 1 {
-                    slot.set(&format!("{call} (page {pages}, {n} entries)"));
-                } else {
-                    slot.set(&format!("{call} ({n} entries)"));
-                }
+                running.update(&format!("{call} (page {pages}, {n} so far)"));
             })
             .await;
+        drop(running);
         match result {
             Ok(p) => Some(p),
             Err(f) => {
@@ -315,8 +313,10 @@ async fn assume(run: &mut Run<'_>) -> bool {
     if let Some(x) = &options.external_id {
         args.extend(["--external-id", x.as_str()]);
     }
-    run.slot.set(&format!("sts assume-role {role}"));
-    match run.shared.home.call(None, &args, false).await {
+    let running = run.slot.begin(&format!("sts assume-role {role}"));
+    let result = run.shared.home.call(None, &args, false).await;
+    drop(running);
+    match result {
         Ok(v) => {
             let creds = v.get("Credentials");
             let field = |k: &str| {

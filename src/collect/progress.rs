@@ -13,9 +13,52 @@ pub struct Progress {
 struct Lines {
     live: bool,
     /// One line per slot (an account, or the organisation), in the order they were opened.
-    lines: Vec<String>,
+    lines: Vec<Line>,
+    /// The id of the next running call.
+    next_id: u64,
     /// How many lines are on screen below the messages, to move back over them.
     drawn: usize,
+}
+
+/// One slot's line: the calls running now, or the last word when none is.
+struct Line {
+    label: String,
+    text: String,
+    running: Vec<(u64, String)>,
+}
+
+impl Line {
+    fn render(&self) -> String {
+        if self.running.is_empty() {
+            return format!("{}: {}", self.label, self.text);
+        }
+        let calls: Vec<&str> = self.running.iter().map(|(_, t)| t.as_str()).collect();
+        format!("{}: {}", self.label, calls.join(", "))
+    }
+}
+
+/// A call shown on its slot's line while it runs; dropping it takes it off.
+pub struct Running {
+    slot: Slot,
+    id: u64,
+}
+
+impl Running {
+    /// Replaces what the line says about this call (pages and counts so far).
+    pub fn update(&self, text: &str) {
+        self.slot.edit(|l| {
+            if let Some(e) = l.running.iter_mut().find(|(i, _)| *i == self.id) {
+                e.1 = text.to_owned();
+            }
+        });
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let id = self.id;
+        self.slot.edit(|l| l.running.retain(|(i, _)| *i != id));
+    }
 }
 
 /// A handle on one line of the display.
@@ -23,7 +66,6 @@ struct Lines {
 pub struct Slot {
     progress: Progress,
     index: usize,
-    label: String,
 }
 
 impl Progress {
@@ -34,6 +76,7 @@ impl Progress {
             inner: Arc::new(Mutex::new(Lines {
                 live,
                 lines: Vec::new(),
+                next_id: 0,
                 drawn: 0,
             })),
         }
@@ -43,13 +86,16 @@ impl Progress {
     #[must_use]
     pub fn slot(&self, label: String) -> Slot {
         let mut l = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        l.lines.push(format!("{label}: starting"));
+        l.lines.push(Line {
+            label,
+            text: "starting".to_owned(),
+            running: Vec::new(),
+        });
         let index = l.lines.len() - 1;
         l.draw();
         Slot {
             progress: self.clone(),
             index,
-            label,
         }
     }
 
@@ -91,7 +137,7 @@ impl Lines {
         let width = crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w.max(20)) - 1);
         let mut err = std::io::stderr().lock();
         for line in &self.lines {
-            let shown: String = line.chars().take(width).collect();
+            let shown: String = line.render().chars().take(width).collect();
             let _ = writeln!(err, "{shown}");
         }
         let _ = err.flush();
@@ -100,17 +146,40 @@ impl Lines {
 }
 
 impl Slot {
-    /// Replaces the line's text after the label.
-    pub fn set(&self, text: &str) {
+    fn edit(&self, f: impl FnOnce(&mut Line)) {
         let mut l = self
             .progress
             .inner
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         if let Some(line) = l.lines.get_mut(self.index) {
-            *line = format!("{}: {text}", self.label);
+            f(line);
         }
         l.draw();
+    }
+
+    /// Replaces what the line says when no call is running.
+    pub fn set(&self, text: &str) {
+        self.edit(|l| text.clone_into(&mut l.text));
+    }
+
+    /// Shows `text` on the line while the returned guard lives.
+    #[must_use]
+    pub fn begin(&self, text: &str) -> Running {
+        let id = {
+            let mut l = self
+                .progress
+                .inner
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            l.next_id += 1;
+            l.next_id
+        };
+        self.edit(|l| l.running.push((id, text.to_owned())));
+        Running {
+            slot: self.clone(),
+            id,
+        }
     }
 
     /// Prints a message line above the live lines.
