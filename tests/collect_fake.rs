@@ -502,3 +502,125 @@ fn merge_replaces_only_the_accounts_collected_now() {
     let a = fake.collect("", &["--merge"]).code(2);
     assert!(stderr(&a).contains("is not a bundle"), "{}", stderr(&a));
 }
+
+/// The answers of an organisation whose management account is the caller's: a root with SCPs
+/// and RCPs enabled, an OU, and a member account. The stand-in answers the same for every
+/// parent and target, so the OU also names itself as its child and the member shows up under
+/// both the root and the OU: each must be walked once.
+fn organisation(fake: &Fake) {
+    fake.answer(
+        "organizations.describe-organization",
+        &json!({"Organization": {"Id": "o-abc123", "MasterAccountId": HOME}}),
+    );
+    fake.answer(
+        "organizations.list-roots",
+        &json!({"Roots": [{"Id": "r-ab12", "Name": "Root", "PolicyTypes": [
+            {"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"},
+            {"Type": "RESOURCE_CONTROL_POLICY", "Status": "PENDING_ENABLE"}]}]}),
+    );
+    fake.answer(
+        "organizations.list-organizational-units-for-parent",
+        &json!({"OrganizationalUnits": [{"Id": "ou-ab12-prod", "Name": "Prod"}]}),
+    );
+    fake.answer(
+        "organizations.list-accounts-for-parent",
+        &json!({"Accounts": [{"Id": MEMBER, "Name": "prod", "Status": "ACTIVE"}]}),
+    );
+    fake.answer(
+        "organizations.list-policies-for-target",
+        &json!({"Policies": [{"Id": "p-deny1", "Name": "DenyLeave", "Arn": "arn:aws:organizations::111111111111:policy/o-abc123/service_control_policy/p-deny1", "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": false}]}),
+    );
+    fake.answer(
+        "organizations.describe-policy",
+        &json!({"Policy": {"PolicySummary": {"Id": "p-deny1"},
+            "Content": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"organizations:LeaveOrganization\",\"Resource\":\"*\"}]}"}}),
+    );
+}
+
+#[test]
+fn the_organisation_alone_gives_every_account_its_place_and_guardrails() {
+    let fake = Fake::new();
+    organisation(&fake);
+    let a = fake.collect("", &["--org"]).code(0);
+    assert!(
+        stderr(&a).contains("collected 2 accounts"),
+        "{}",
+        stderr(&a)
+    );
+    let b = fake.bundle();
+    let m = &b["Accounts"][MEMBER];
+    assert_eq!(m["Name"], "prod");
+    // Only the organisation's parts: its IAM data was not asked for.
+    assert_eq!(parts(&b, MEMBER), ["organization", "scps", "rcps"]);
+    assert!(m.get("RoleDetailList").is_none());
+    let org = &m["Organization"];
+    assert_eq!(org["Id"], "o-abc123");
+    assert_eq!(org["IsManagementAccount"], false);
+    assert_eq!(org["Parents"], json!([{"Id": "r-ab12", "Name": "Root"}]));
+    assert_eq!(org["EnabledPolicyTypes"], json!(["SERVICE_CONTROL_POLICY"]));
+    let levels: Vec<&Value> = org["ScpsByLevel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["Target"])
+        .collect();
+    assert_eq!(levels, [&json!("r-ab12"), &json!(MEMBER)]);
+    assert_eq!(
+        org["ScpsByLevel"][0]["Policies"][0]["Statement"][0]["Effect"],
+        "Deny"
+    );
+    assert_eq!(
+        org["ScpsByLevel"][0]["PolicySummaries"][0]["Name"],
+        "DenyLeave"
+    );
+    // RCPs are not enabled (only pending): no levels, which is not the same as a level with none.
+    assert_eq!(org["RcpsByLevel"], json!([]));
+    assert_eq!(
+        b["Accounts"][HOME]["Organization"]["IsManagementAccount"],
+        true
+    );
+    // The OU that names itself is walked once.
+    let walks = fake
+        .log()
+        .lines()
+        .filter(|l| l.starts_with("organizations.list-organizational-units-for-parent"))
+        .count();
+    assert_eq!(walks, 2, "the root and the OU");
+}
+
+#[test]
+fn a_refused_organisation_call_is_recorded_on_every_account_it_leaves_unknown() {
+    let fake = Fake::new();
+    organisation(&fake);
+    let a = fake
+        .collect("organizations.list-roots=denied", &["--org"])
+        .code(1);
+    assert_eq!(
+        stderr(&a)
+            .lines()
+            .filter(|l| l.contains("list-roots"))
+            .count(),
+        1,
+        "{}",
+        stderr(&a)
+    );
+    let b = fake.bundle();
+    let g = gaps(&b, HOME);
+    let parts_missing: Vec<&Value> = g.iter().map(|x| &x["Part"]).collect();
+    assert_eq!(
+        parts_missing,
+        [&json!("organization"), &json!("scps"), &json!("rcps")]
+    );
+    assert!(g.iter().all(|x| x["Call"] == "organizations list-roots"));
+    // What describe-organization said is kept.
+    assert_eq!(b["Accounts"][HOME]["Organization"]["Id"], "o-abc123");
+    assert!(
+        b["Accounts"][HOME]["Organization"]
+            .get("ScpsByLevel")
+            .is_none()
+    );
+    assert_eq!(
+        parts(&b, HOME),
+        ["authorization-details", "roles", "identity-providers"]
+    );
+}

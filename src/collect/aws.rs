@@ -235,12 +235,6 @@ impl Pages {
 }
 
 impl Aws {
-    /// The command line for a call, for messages: `iam list-roles`.
-    #[must_use]
-    pub fn describe(service: &str, op: &str) -> String {
-        format!("{service} {op}")
-    }
-
     fn command(&self, region: Option<&str>, args: &[&str]) -> tokio::process::Command {
         let mut cmd = tokio::process::Command::new(&self.program);
         if let Some(c) = &self.credentials {

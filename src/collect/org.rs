@@ -160,6 +160,7 @@ pub async fn collect(home: &Aws, options: &Arc<Options>, progress: &Progress) ->
         level.push((id.to_owned(), vec![(id.to_owned(), name.to_owned())]));
     }
     data.enabled_types = Some(enabled.clone());
+    let mut seen: BTreeSet<String> = targets.iter().cloned().collect();
 
     // The tree, one level at a time, every parent of a level at once.
     let jobs = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
@@ -218,6 +219,11 @@ pub async fn collect(home: &Aws, options: &Arc<Options>, progress: &Progress) ->
                     continue;
                 };
                 let name = e.get("Name").and_then(Value::as_str).unwrap_or_default();
+                // INVARIANT: every root, OU and account is walked once, so an answer that
+                // names one twice (or an OU as its own child) cannot make the walk endless.
+                if !seen.insert(id.to_owned()) {
+                    continue;
+                }
                 if key == "Accounts" {
                     data.accounts.push(OrgAccount {
                         id: id.to_owned(),
