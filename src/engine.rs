@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod graph;
 pub mod kinds;
 pub mod lesson;
+pub mod lint;
 pub mod load;
 pub mod lookup;
 pub mod model;
