@@ -37,6 +37,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_NO: u8 = 1;
 /// Exit status for a usage error or input that cannot be loaded.
 pub const EXIT_ERROR: u8 = 2;
+/// Exit code: the answer depends on data that is not loaded (`authorize`).
+pub const EXIT_UNKNOWN: u8 = 3;
 
 const AFTER_HELP: &str = "\
 Inputs (PATH): the output of `aws iam get-account-authorization-details` (one file per
@@ -148,6 +150,8 @@ pub enum Outcome {
     Yes,
     /// Done; the answer is no (exit 1).
     No,
+    /// Done; the answer depends on data that is not loaded (exit 3).
+    Unknown,
 }
 
 impl Outcome {
@@ -156,6 +160,7 @@ impl Outcome {
         ExitCode::from(match self {
             Self::Yes => EXIT_OK,
             Self::No => EXIT_NO,
+            Self::Unknown => EXIT_UNKNOWN,
         })
     }
 }
@@ -297,6 +302,7 @@ pub fn context(top: &Input, sub: &Input) -> Result<Context, CliError> {
         });
     }
     let inventory = Arc::new(load_with_progress(&paths)?);
+    print_warnings(&inventory);
     // The process ends with the command: keep one reference so the (possibly millions of)
     // allocations are left to the OS instead of being freed one by one on the way out.
     std::mem::forget(Arc::clone(&inventory));
@@ -306,11 +312,52 @@ pub fn context(top: &Input, sub: &Input) -> Result<Context, CliError> {
     })
 }
 
+/// The most bytes read from one input file: [`load::DEFAULT_MAX_FILE_BYTES`], or the value
+/// of the environment variable [`load::MAX_FILE_BYTES_VAR`] when it is a number.
+#[must_use]
+pub fn file_limit() -> u64 {
+    limit_from_env().unwrap_or(load::DEFAULT_MAX_FILE_BYTES)
+}
+
+/// The most bytes read from one policy file (`--resource-policy`, `--scp`):
+/// [`load::policy_file::DEFAULT_MAX_POLICY_FILE_BYTES`], or the environment variable's value.
+#[must_use]
+pub fn policy_file_limit() -> u64 {
+    limit_from_env().unwrap_or(load::policy_file::DEFAULT_MAX_POLICY_FILE_BYTES)
+}
+
+fn limit_from_env() -> Option<u64> {
+    std::env::var(load::MAX_FILE_BYTES_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Prints every load warning on stderr, one a line, so that nothing the loader skipped or
+/// doubted goes unsaid; `--json` outputs carry them too.
+fn print_warnings(inventory: &Inventory) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for w in &inventory.warnings {
+        // A closed stderr is no reason to fail the command.
+        let _ = if w.location == "$" || w.location.is_empty() {
+            writeln!(err, "warning: {}: {}", w.source, w.message)
+        } else {
+            writeln!(
+                err,
+                "warning: {}: `{}`: {}",
+                w.source, w.location, w.message
+            )
+        };
+    }
+}
+
 /// Inputs above this size show progress on stderr when it is a terminal.
 const PROGRESS_THRESHOLD_BYTES: u64 = 16 * 1024 * 1024;
 
 fn load_with_progress(paths: &[PathBuf]) -> Result<Inventory, LoadError> {
-    let mut loader = Loader::new(LoadOptions::default());
+    let mut loader = Loader::new(LoadOptions {
+        max_file_bytes: file_limit(),
+    });
     let show =
         std::io::stderr().is_terminal() && load::input_size(paths) > PROGRESS_THRESHOLD_BYTES;
     if show {

@@ -3,6 +3,7 @@
 
 pub mod arn;
 pub mod catalogue;
+pub mod coverage;
 pub mod graph;
 pub mod kinds;
 pub mod lesson;

@@ -39,13 +39,18 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     if args.json {
         let doc = json!({
             "schema": 1,
+            "load_warnings": &ctx.inventory.warnings,
             "findings": ext.findings.iter().map(|f| json!({
                 "resource": g.node(f.role).id,
                 "resource_type": "AWS::IAM::Role",
                 "principal": g.node(f.principal).id,
                 "principal_kind": f.kind,
                 "action": f.edge.api.action(),
-                "status": if f.edge.works() { "active" } else { "blocked" },
+                "status": match f.edge.status {
+                    EdgeStatus::Works => "active",
+                    EdgeStatus::Broken { .. } => "blocked",
+                    EdgeStatus::Unknown { .. } => "unknown",
+                },
                 "conditions": f.edge.requirements(),
                 "edge": g.edge_json(&f.edge),
             })).collect::<Vec<_>>(),
@@ -55,7 +60,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 "trust_statement": d.trust_statement,
             })).collect::<Vec<_>>(),
         });
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(Outcome::Yes);
     }
@@ -71,6 +76,10 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             let status = match &f.edge.status {
                 EdgeStatus::Works => "active".to_owned(),
                 EdgeStatus::Broken { message, .. } => format!("blocked: {message}"),
+                EdgeStatus::Unknown { .. } => format!(
+                    "unknown: {}",
+                    f.edge.status.unknown_reason().unwrap_or_default()
+                ),
             };
             writeln!(
                 out,

@@ -42,6 +42,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     if args.json {
         let doc = json!({
             "schema": 1,
+            "load_warnings": &ctx.inventory.warnings,
             "from": g.node(from).id,
             "to": to_arn,
             "max_depth": answer.max_depth,
@@ -55,7 +56,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 })),
             })),
         });
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(if answer.paths.is_empty() {
             Outcome::No
@@ -73,12 +74,17 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         if let Some((p, e)) = &none.nearest_broken
             && !p.is_empty()
         {
+            let which = if e.status.is_unknown() {
+                "unknown"
+            } else {
+                "broken"
+            };
             writeln!(
                 out,
-                "  the broken hop's caller is reached by: {}",
+                "  the {which} hop's caller is reached by: {}",
                 path_text(&g, p)
             )?;
-            writeln!(out, "  the broken hop: {}", short(&g, e.from))?;
+            writeln!(out, "  the {which} hop: {}", short(&g, e.from))?;
         }
         return Ok(Outcome::No);
     }
