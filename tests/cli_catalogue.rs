@@ -234,3 +234,55 @@ fn lint_sarif_validates_against_the_sarif_2_1_0_schema() {
     broken["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
     assert!(!validator.is_valid(&broken));
 }
+
+/// An SCP that denies everything when `s3:prefix` is `x`: it decides only if the key reaches
+/// the request.
+const DENY_ON_PREFIX: &str = r#"{"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":"*","Resource":"*"},
+  {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEquals":{"s3:prefix":"x"}}}]}"#;
+
+fn authorize_with_prefix(scp: &Path, action: &str, resource: &str) -> assert_cmd::assert::Assert {
+    rolescope()
+        .args([
+            "authorize",
+            "--principal",
+            "storefront-builder",
+            "--action",
+            action,
+        ])
+        .args(["--resource", resource, "--context", "s3:prefix=x", "--scp"])
+        .arg(scp)
+        .assert()
+}
+
+#[test]
+fn a_context_key_the_action_never_carries_is_ignored_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let scp = write_policy(dir.path(), "scp.json", DENY_ON_PREFIX);
+    authorize_with_prefix(&scp, "dynamodb:GetItem", "*")
+        .stdout(predicate::str::contains("explicit deny").not())
+        .stdout(predicate::str::contains(
+            "note: context key `s3:prefix` ignored: `s3:prefix` is a key of Amazon S3",
+        ));
+    // The same key on an action that carries it still decides.
+    authorize_with_prefix(&scp, "s3:ListBucket", "arn:aws:s3:::acme-any")
+        .code(1)
+        .stdout(predicate::str::contains("DENIED (explicit deny)"))
+        .stdout(predicate::str::contains("ignored").not());
+}
+
+#[test]
+fn simulate_results_carry_the_ignored_key_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let requests = write_policy(
+        dir.path(),
+        "requests.json",
+        r#"{"kind":"authorize","principal":{"arn":"arn:aws:iam::222222222222:user/people/sam.patel"},"action":"dynamodb:GetItem","resource":"*","context":{"s3:prefix":"x"}}"#,
+    );
+    rolescope()
+        .args(["simulate", "--requests"])
+        .arg(&requests)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("context key `s3:prefix` ignored"));
+}

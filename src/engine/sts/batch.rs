@@ -271,7 +271,16 @@ impl Simulator<'_> {
         let mut ctx = ContextBuilder::new(None);
         clock_keys(&mut ctx, now, req.region.as_deref());
         caller_keys(&mut ctx, self.inventory, &self.compiled, &caller, now);
-        extra_keys(&mut ctx, &req.context);
+        // Supplied keys no real request for the action carries are left out, with a note.
+        let key_notes = crate::engine::catalogue::get()
+            .screen_supplied_keys(&req.action, req.context.keys().map(String::as_str));
+        if key_notes.iter().any(|n| n.ignored) {
+            let mut supplied = req.context.clone();
+            supplied.retain(|k, _| !key_notes.iter().any(|n| n.ignored && n.key == *k));
+            extra_keys(&mut ctx, &supplied);
+        } else {
+            extra_keys(&mut ctx, &req.context);
+        }
         input.context = ctx.ctx;
         input.identity_policies = side.identity;
         input.permissions_boundary = side.boundary;
@@ -296,7 +305,9 @@ impl Simulator<'_> {
                 is_role_trust: false,
             });
         }
-        Ok(evaluate(&input))
+        let mut decision = evaluate(&input);
+        decision.notes.extend(key_notes.iter().map(|n| n.line()));
+        Ok(decision)
     }
 
     /// Runs one request document.
