@@ -346,12 +346,12 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
             let either = if let [one] = names.as_slice() {
                 if base.is_allowed() {
                     format!(
-                        "allowed unless {one} denies {} on {}; denied if it does",
+                        "allowed unless {} on {} is denied by {one}; denied if it is",
                         input.action, input.resource
                     )
                 } else {
                     format!(
-                        "allowed if {one} allows {} on {} (and the rest as loaded); denied otherwise",
+                        "allowed if {} on {} is allowed by {one} (the rest as loaded); denied otherwise",
                         input.action, input.resource
                     )
                 }

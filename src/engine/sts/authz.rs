@@ -34,7 +34,7 @@ pub struct PrincipalPolicies {
 /// SCPs and RCPs at once; each role's trust policy and each role's and user's own policies
 /// when a simulation first needs them (a one-off simulation over 100,000 roles compiles two
 /// or three of them, not all).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CompiledInventory {
     /// Per role (same index as `Inventory::roles`): the trust policy.
     trust: Vec<OnceLock<NamedPolicy>>,
@@ -54,22 +54,6 @@ pub struct CompiledInventory {
     pub targets: HashMap<String, PolicyTarget>,
     /// The condition keys the inventory's policies read.
     pub key_filter: crate::engine::sts::context::KeyFilter,
-}
-
-impl Default for CompiledInventory {
-    fn default() -> Self {
-        Self {
-            trust: Vec::new(),
-            roles: Vec::new(),
-            users: Vec::new(),
-            managed: HashMap::new(),
-            scps: HashMap::new(),
-            rcps: HashMap::new(),
-            org_ids: HashMap::new(),
-            targets: HashMap::new(),
-            key_filter: crate::engine::sts::context::KeyFilter::default(),
-        }
-    }
 }
 
 fn empty_document() -> PolicyDocument {

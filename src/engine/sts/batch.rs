@@ -12,7 +12,7 @@ use crate::engine::policy::decision::{
     Decision, LayerOutcome, Outcome as PolicyOutcome, PolicyType,
 };
 use crate::engine::policy::evaluate::{
-    EvaluationInput, NamedPolicy, ResourceBasedPolicy, evaluate,
+    EvaluationInput, Gap, NamedPolicy, ResourceBasedPolicy, evaluate,
 };
 use crate::engine::sts::assume::{Outcome, SimulationError, Simulator};
 use crate::engine::sts::authz::compile_text;
@@ -304,6 +304,30 @@ impl Simulator<'_> {
                 policy: NamedPolicy::new(rp.resource_arn.clone(), compile_text(&rp.policy)),
                 is_role_trust: false,
             });
+        }
+        input.gaps = side.gaps;
+        if let Some(a) = resource_account
+            .as_deref()
+            .and_then(|a| self.inventory.account(a))
+            && let Some(m) = crate::engine::coverage::rcps(a)
+        {
+            input
+                .gaps
+                .push(Gap::new(PolicyType::ResourceControlPolicy, m));
+        }
+        if input.resource_policy.is_none()
+            && let Some(m) = crate::engine::coverage::resource_policy(
+                self.inventory,
+                &resource,
+                resource_account.as_deref(),
+                req.region
+                    .as_deref()
+                    .unwrap_or(crate::engine::policy::gather::DEFAULT_REGION),
+            )
+        {
+            input
+                .gaps
+                .push(Gap::new(PolicyType::ResourceBasedPolicy, m));
         }
         let mut decision = evaluate(&input);
         decision.notes.extend(key_notes.iter().map(|n| n.line()));
