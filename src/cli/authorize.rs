@@ -29,7 +29,9 @@ The principal is a user, role, assumed-role session, federated-user or root ARN,
 id, a service name (ec2.amazonaws.com), or the name of a loaded user or role. A role stands
 for one of its sessions. Context keys AWS sets on its own (aws:PrincipalArn, aws:PrincipalTag/*,
 aws:userid, aws:CurrentTime, …) are filled in from the data; --context adds or overrides keys,
-and repeating a key gives it several values (aws:TagKeys).")]
+and repeating a key gives it several values (aws:TagKeys). A --context key that no real request
+for the action carries (by the service authorization catalogue: s3:prefix on dynamodb:GetItem)
+is left out and reported in a note.")]
 pub struct Args {
     /// Who makes the request
     #[arg(long, value_name = "ARN")]
