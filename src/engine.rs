@@ -1,6 +1,7 @@
 //! The IAM engine: model, loading, policy evaluation, STS simulation and the trust graph.
 //! No terminal, no async: callers pass the clock (`now`) in.
 
+pub mod access_summary;
 pub mod arn;
 pub mod catalogue;
 pub mod coverage;

@@ -1,6 +1,8 @@
 //! `rolescope show ROLE`: everything known about one role — identity, trust policy,
 //! permissions (inline, managed at their default version, boundary) and load warnings.
 
+mod catalogue;
+
 use std::io::Write;
 
 use serde::Serialize;
@@ -70,6 +72,9 @@ struct ShowJson<'a> {
     warnings: Vec<&'a LoadWarning>,
     /// Everything the loader skipped or doubted, as printed on stderr.
     load_warnings: &'a [crate::engine::model::LoadWarning],
+    /// Wildcards read as actions, policy findings, and the access-level summary.
+    #[serde(flatten)]
+    catalogue: catalogue::CatalogueJson,
 }
 
 #[derive(Debug, Serialize)]
@@ -151,12 +156,14 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             policies_loaded: role.policies_loaded,
             warnings,
             load_warnings: &inv.warnings,
+            catalogue: catalogue::for_role(role, inv),
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(Outcome::Yes);
     }
     text(role, inv, &classify(role, inv), &warnings, out)?;
+    catalogue::text(&catalogue::for_role(role, inv), out)?;
     Ok(Outcome::Yes)
 }
 

@@ -222,21 +222,8 @@ pub fn lint_inventory(inv: &Inventory, catalogue: &Catalogue) -> Vec<LintFinding
         }
     };
     for role in &inv.roles {
-        push(
-            &role.arn,
-            "trust policy".into(),
-            &role.trust_policy,
-            PolicyUse::RoleTrust,
-            true,
-        );
-        for p in &role.inline_policies {
-            push(
-                &role.arn,
-                format!("inline policy {}", p.name),
-                &p.policy,
-                PolicyUse::Identity,
-                false,
-            );
+        for p in role_policies(role) {
+            push(&role.arn, p.0, p.1, p.2, p.2 == PolicyUse::RoleTrust);
         }
     }
     for user in &inv.users {
@@ -304,6 +291,79 @@ pub fn lint_inventory(inv: &Inventory, catalogue: &Catalogue) -> Vec<LintFinding
     for role in &inv.roles {
         out.extend(admin_without_mfa(role, inv));
     }
+    out
+}
+
+/// A role's own documents: its trust policy and inline policies, labelled.
+fn role_policies(role: &Role) -> Vec<(String, &PolicyText, PolicyUse)> {
+    let mut out = vec![(
+        "trust policy".to_owned(),
+        &role.trust_policy,
+        PolicyUse::RoleTrust,
+    )];
+    out.extend(role.inline_policies.iter().map(|p| {
+        (
+            format!("inline policy {}", p.name),
+            &p.policy,
+            PolicyUse::Identity,
+        )
+    }));
+    out
+}
+
+/// Lints one role: its trust and inline policies, its customer managed policies and boundary,
+/// and the role-level checks (the findings `lint` gives for it, for `show`).
+#[must_use]
+pub fn lint_role(role: &Role, inv: &Inventory, catalogue: &Catalogue) -> Vec<LintFinding> {
+    let own: Vec<&str> = inv.accounts.keys().map(String::as_str).collect();
+    let mut out = Vec::new();
+    let mut push = |subject: &str, label: String, text: &PolicyText, usage: PolicyUse| {
+        let own_accounts: &[&str] = if usage == PolicyUse::RoleTrust {
+            &own
+        } else {
+            &[]
+        };
+        out.extend(
+            analyze(&label, &text.json(), usage, catalogue, own_accounts)
+                .into_iter()
+                .map(|finding| LintFinding {
+                    subject: subject.to_owned(),
+                    file: None,
+                    position: None,
+                    finding,
+                }),
+        );
+    };
+    for (label, text, usage) in role_policies(role) {
+        push(&role.arn, label, text, usage);
+    }
+    for a in role
+        .managed_policies
+        .iter()
+        .chain(&role.permissions_boundary)
+    {
+        if a.arn.starts_with("arn:aws:iam::aws:") {
+            continue;
+        }
+        if let Some(v) = inv.managed_policy(&a.arn).and_then(|p| p.default_version()) {
+            let usage = if role
+                .permissions_boundary
+                .as_ref()
+                .is_some_and(|b| b.arn == a.arn)
+            {
+                PolicyUse::PermissionsBoundary
+            } else {
+                PolicyUse::Identity
+            };
+            push(
+                &a.arn,
+                format!("managed policy {}", a.name),
+                &v.policy,
+                usage,
+            );
+        }
+    }
+    out.extend(admin_without_mfa(role, inv));
     out
 }
 
@@ -542,6 +602,32 @@ mod tests {
         assert_eq!(bad[0].finding.code, "invalid-json");
         let trust = serde_json::json!({"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]});
         assert_eq!(guess_use(&trust), PolicyUse::RoleTrust);
+    }
+
+    #[test]
+    fn a_role_gets_the_findings_of_its_own_policies() {
+        let inv = crate::engine::load::load_demo().unwrap();
+        let broken = inv
+            .roles
+            .iter()
+            .find(|r| r.name == "legacy-importer-malformed-policy")
+            .unwrap();
+        let f = lint_role(broken, &inv, catalogue::get());
+        assert!(
+            f.iter()
+                .any(|f| f.finding.path == "$.Statement[0].Principle"),
+            "{f:?}"
+        );
+        let fine = inv
+            .roles
+            .iter()
+            .find(|r| r.name == "storefront-builder")
+            .unwrap();
+        assert!(
+            lint_role(fine, &inv, catalogue::get())
+                .iter()
+                .all(|f| f.finding.severity == Severity::Warning)
+        );
     }
 
     #[test]
