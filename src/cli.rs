@@ -13,6 +13,7 @@ pub mod expand;
 pub mod external;
 pub mod graph;
 pub mod lessons;
+pub mod lint;
 pub mod path;
 pub mod reach;
 pub mod roles;
@@ -132,6 +133,8 @@ pub enum Command {
     Lessons(lessons::Args),
     /// Collect an account or a whole organisation through your AWS CLI into a bundle file
     Collect(collect::Args),
+    /// Validate every policy (and --policy files) as IAM Access Analyzer does: --format text|json|sarif (exit 1 on findings)
+    Lint(lint::Args),
     /// The actions an Action pattern matches (`s3:Get*`), or a NotAction list leaves (--not)
     Expand(expand::Args),
 }
@@ -265,6 +268,19 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             lessons::run(a, &paths, &context(top, &a.input)?, &mut out)
         }
         Command::Expand(a) => expand::run(a, &mut out),
+        Command::Lint(a) => {
+            let only_files = !a.policies.is_empty()
+                && top.paths.is_empty()
+                && a.input.paths.is_empty()
+                && !top.demo
+                && !a.input.demo;
+            let ctx = if only_files {
+                None
+            } else {
+                Some(context(top, &a.input)?)
+            };
+            lint::run(a, ctx.as_ref(), &mut out)
+        }
     }?;
     out.flush()?;
     Ok(outcome)

@@ -100,3 +100,189 @@ fn a_catalogue_file_replaces_the_built_in_one() {
         .stderr(predicate::str::contains("cat.json.gz"))
         .stderr(predicate::str::contains("regenerate it with that script"));
 }
+
+#[expect(clippy::unwrap_used, reason = "a test helper")]
+fn write_policy(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const TYPO: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObjekt\", \"Resource\": \"*\"}\n  ]\n}\n";
+
+#[test]
+fn lint_reports_a_misspelled_action_with_its_line_column_and_the_right_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_policy(dir.path(), "typo.json", TYPO);
+    rolescope()
+        .arg("lint")
+        .arg("--policy")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "typo.json:4:35: error[unknown-action]",
+        ))
+        .stdout(predicate::str::contains("did you mean s3:GetObject?"))
+        .stdout(predicate::str::contains("$.Statement[0].Action[0]"));
+}
+
+#[test]
+fn lint_exit_codes_follow_the_minimum_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    let warn_only = write_policy(
+        dir.path(),
+        "warn.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*","Condition":{"StringLike":{"s3:prefix":"a"}}}]}"#,
+    );
+    rolescope()
+        .args(["lint", "--policy"])
+        .arg(&warn_only)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "warning[condition-key-not-applicable]",
+        ));
+    rolescope()
+        .args(["lint", "--min-severity", "error", "--policy"])
+        .arg(&warn_only)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 findings"));
+    rolescope()
+        .args(["lint", "--policy"])
+        .arg(dir.path().join("missing.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read"));
+}
+
+#[test]
+fn lint_of_the_demo_reports_only_the_malformed_policy_as_errors() {
+    let out = rolescope()
+        .args(["lint", "--format", "json", "--min-severity", "error"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert!(
+            f["subject"]
+                .as_str()
+                .unwrap()
+                .ends_with("role/legacy/legacy-importer-malformed-policy"),
+            "{f}"
+        );
+        assert_eq!(f["severity"], "error");
+    }
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["path"] == "$.Statement[0].Effect")
+    );
+}
+
+#[test]
+fn lint_sarif_validates_against_the_sarif_2_1_0_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_policy(dir.path(), "typo policy.json", TYPO);
+    let out = rolescope()
+        .args(["lint", "--format", "sarif", "--policy"])
+        .arg(&p)
+        .arg("--demo")
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let log: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let typo = results
+        .iter()
+        .find(|r| r["ruleId"] == "unknown-action")
+        .unwrap();
+    let region = &typo["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(4), Some(35))
+    );
+    assert!(
+        typo["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("typo%20policy.json")
+    );
+    // A broken log must fail the same validation, or the check above proves nothing.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
+    assert!(!validator.is_valid(&broken));
+}
+
+/// An SCP that denies everything when `s3:prefix` is `x`: it decides only if the key reaches
+/// the request.
+const DENY_ON_PREFIX: &str = r#"{"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":"*","Resource":"*"},
+  {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEquals":{"s3:prefix":"x"}}}]}"#;
+
+fn authorize_with_prefix(scp: &Path, action: &str, resource: &str) -> assert_cmd::assert::Assert {
+    rolescope()
+        .args([
+            "authorize",
+            "--principal",
+            "storefront-builder",
+            "--action",
+            action,
+        ])
+        .args(["--resource", resource, "--context", "s3:prefix=x", "--scp"])
+        .arg(scp)
+        .assert()
+}
+
+#[test]
+fn a_context_key_the_action_never_carries_is_ignored_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let scp = write_policy(dir.path(), "scp.json", DENY_ON_PREFIX);
+    authorize_with_prefix(&scp, "dynamodb:GetItem", "*")
+        .stdout(predicate::str::contains("explicit deny").not())
+        .stdout(predicate::str::contains(
+            "note: context key `s3:prefix` ignored: `s3:prefix` is a key of Amazon S3",
+        ));
+    // The same key on an action that carries it still decides.
+    authorize_with_prefix(&scp, "s3:ListBucket", "arn:aws:s3:::acme-any")
+        .code(1)
+        .stdout(predicate::str::contains("DENIED (explicit deny)"))
+        .stdout(predicate::str::contains("ignored").not());
+}
+
+#[test]
+fn simulate_results_carry_the_ignored_key_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let requests = write_policy(
+        dir.path(),
+        "requests.json",
+        r#"{"kind":"authorize","principal":{"arn":"arn:aws:iam::222222222222:user/people/sam.patel"},"action":"dynamodb:GetItem","resource":"*","context":{"s3:prefix":"x"}}"#,
+    );
+    rolescope()
+        .args(["simulate", "--requests"])
+        .arg(&requests)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("context key `s3:prefix` ignored"));
+}

@@ -29,7 +29,9 @@ The principal is a user, role, assumed-role session, federated-user or root ARN,
 id, a service name (ec2.amazonaws.com), or the name of a loaded user or role. A role stands
 for one of its sessions. Context keys AWS sets on its own (aws:PrincipalArn, aws:PrincipalTag/*,
 aws:userid, aws:CurrentTime, …) are filled in from the data; --context adds or overrides keys,
-and repeating a key gives it several values (aws:TagKeys).")]
+and repeating a key gives it several values (aws:TagKeys). A --context key that no real request
+for the action carries (by the service authorization catalogue: s3:prefix on dynamodb:GetItem)
+is left out and reported in a note.")]
 pub struct Args {
     /// Who makes the request
     #[arg(long, value_name = "ARN")]
@@ -160,6 +162,12 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     req.resource_account.clone_from(&args.resource_account);
     req.region.clone_from(&args.region);
     req.context = parse_context(&args.context)?;
+    // Keys no real request for the action carries are left out, as AWS would never send them.
+    let key_notes = crate::engine::catalogue::get()
+        .screen_supplied_keys(&args.action, req.context.iter().into_iter().map(|(k, _)| k));
+    for n in key_notes.iter().filter(|n| n.ignored) {
+        req.context.remove(&n.key);
+    }
     if let Some(path) = &args.resource_policy {
         let is_role_trust = args.action.to_lowercase().starts_with("sts:assumerole")
             && args.resource.contains(":role/");
@@ -189,7 +197,8 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     }
     let index = PolicyIndex::build(inv);
     let input = gather(inv, &index, &req).map_err(|e| CliError::Usage(e.to_string()))?;
-    let decision = crate::engine::policy::evaluate(&input);
+    let mut decision = crate::engine::policy::evaluate(&input);
+    decision.notes.extend(key_notes.iter().map(|n| n.line()));
     if args.json {
         let doc = AuthorizeJson {
             schema: 1,

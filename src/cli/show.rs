@@ -1,6 +1,8 @@
 //! `rolescope show ROLE`: everything known about one role — identity, trust policy,
 //! permissions (inline, managed at their default version, boundary) and load warnings.
 
+mod catalogue;
+
 use std::io::Write;
 
 use serde::Serialize;
@@ -74,6 +76,9 @@ struct ShowJson<'a> {
     /// `rolescope collect`); absent for plain exports.
     #[serde(skip_serializing_if = "Option::is_none")]
     data: Option<crate::engine::provenance::AccountData<'a>>,
+    /// Wildcards read as actions, policy findings, and the access-level summary.
+    #[serde(flatten)]
+    catalogue: catalogue::CatalogueJson,
 }
 
 #[derive(Debug, Serialize)]
@@ -160,12 +165,14 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             warnings,
             load_warnings: &inv.warnings,
             data,
+            catalogue: catalogue::for_role(role, inv),
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(Outcome::Yes);
     }
     text(role, inv, &classify(role, inv), &warnings, out)?;
+    catalogue::text(&catalogue::for_role(role, inv), out)?;
     Ok(Outcome::Yes)
 }
 

@@ -75,7 +75,59 @@ impl KeyApplies {
     }
 }
 
+/// What the catalogue says of one context key supplied by the user for a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SuppliedKeyNote {
+    /// The key as supplied.
+    pub key: String,
+    /// True when the key is left out of the request: no real request for the action carries it.
+    pub ignored: bool,
+    /// Why, in words.
+    pub reason: String,
+}
+
+impl SuppliedKeyNote {
+    /// The note as one line (`context key `s3:prefix` ignored: …`).
+    #[must_use]
+    pub fn line(&self) -> String {
+        if self.ignored {
+            format!("context key `{}` ignored: {}", self.key, self.reason)
+        } else {
+            format!("context key `{}` kept: {}", self.key, self.reason)
+        }
+    }
+}
+
 impl Catalogue {
+    /// Screens the context keys a user supplied for a request to `action`, as AWS would send
+    /// them: a key the action can never carry is to be left out (`ignored`); where the
+    /// catalogue does not know the action, keys are kept with a note saying so. Global keys,
+    /// keys listed for the action and identity-provider keys get no note.
+    pub fn screen_supplied_keys<'k>(
+        &self,
+        action: &str,
+        keys: impl IntoIterator<Item = &'k str>,
+    ) -> Vec<SuppliedKeyNote> {
+        keys.into_iter()
+            .filter_map(|key| match self.key_applies(action, key) {
+                KeyApplies::Never { reason } => Some(SuppliedKeyNote {
+                    key: key.to_owned(),
+                    ignored: true,
+                    reason,
+                }),
+                KeyApplies::UnknownAction => Some(SuppliedKeyNote {
+                    key: key.to_owned(),
+                    ignored: false,
+                    reason: format!(
+                        "the service authorization catalogue of {} does not know `{action}`, so cannot say whether its requests carry the key",
+                        self.source.date
+                    ),
+                }),
+                KeyApplies::Global | KeyApplies::Listed | KeyApplies::NotAServiceKey => None,
+            })
+            .collect()
+    }
+
     /// Whether a request for `action` (`service:Action`, any case) can carry `key`.
     #[must_use]
     pub fn key_applies(&self, action: &str, key: &str) -> KeyApplies {
@@ -175,6 +227,24 @@ mod tests {
             c.key_applies("sts:AssumeRole", "iam:ResourceTag/team"),
             KeyApplies::Listed
         );
+    }
+
+    #[test]
+    fn supplied_keys_are_screened_with_a_reason_each() {
+        let notes = get().screen_supplied_keys(
+            "dynamodb:GetItem",
+            ["s3:prefix", "aws:SourceIp", "dynamodb:LeadingKeys"],
+        );
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].ignored);
+        assert!(
+            notes[0]
+                .line()
+                .starts_with("context key `s3:prefix` ignored: ")
+        );
+        let unknown = get().screen_supplied_keys("madeup:Do", ["s3:prefix"]);
+        assert!(!unknown[0].ignored);
+        assert!(unknown[0].reason.contains("does not know `madeup:Do`"));
     }
 
     #[test]

@@ -62,6 +62,30 @@ pub enum BaseOperator {
     Null,
 }
 
+/// The operator name closest to an unknown one (`StringEqualsSortOf` → `StringEquals`), with
+/// its `ForAllValues:`/`ForAnyValue:` prefix and `IfExists` suffix kept, when one is close.
+#[must_use]
+pub fn closest_operator(name: &str) -> Option<String> {
+    let (prefix, rest) = ["ForAllValues:", "ForAnyValue:"]
+        .iter()
+        .find_map(|p| strip_prefix_ignore_case(name, p).map(|r| (*p, r)))
+        .unwrap_or(("", name));
+    let lower = rest.to_ascii_lowercase();
+    let candidates = BASE_OPERATORS
+        .iter()
+        .flat_map(|(n, _)| [n.to_string(), format!("{n}IfExists")]);
+    candidates
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, c)| *d <= (c.len() / 2).max(3))
+        .min_by_key(|(d, c)| (*d, c.len()))
+        .map(|(_, c)| format!("{prefix}{c}"))
+}
+
 const BASE_OPERATORS: &[(&str, BaseOperator)] = &[
     ("StringEquals", BaseOperator::StringEquals),
     ("StringNotEquals", BaseOperator::StringNotEquals),

@@ -198,7 +198,9 @@ pub enum GatherError {
 pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// The actions whose resource-based policy is the role's trust policy.
-fn is_trust_action(action_lower: &str) -> bool {
+/// The actions a role's trust policy governs as the role's resource-based policy.
+#[must_use]
+pub fn is_trust_action(action_lower: &str) -> bool {
     action_lower.starts_with("sts:assumerole")
         || action_lower == "sts:tagsession"
         || action_lower == "sts:setsourceidentity"
@@ -565,10 +567,14 @@ pub fn gather(
         }
     }
     let target_role = inv.role_by_arn(&req.resource);
+    // An IAM role or user as the resource: its tags under `aws:ResourceTag/` and, as IAM's own
+    // key for them, `iam:ResourceTag/` ([SAR:awsidentityandaccessmanagementiam], condition keys).
     if let Some(role) = target_role {
         put_tags(&mut ctx, "aws:ResourceTag/", &role.tags);
+        put_tags(&mut ctx, "iam:ResourceTag/", &role.tags);
     } else if let Some(user) = inv.user_by_arn(&req.resource) {
         put_tags(&mut ctx, "aws:ResourceTag/", &user.tags);
+        put_tags(&mut ctx, "iam:ResourceTag/", &user.tags);
     }
     input.resource_policy = match &req.resource_policy {
         Some(rp) => Some(rp.clone()),

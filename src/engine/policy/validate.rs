@@ -11,12 +11,15 @@
 //! be known (`Null` takes no `IfExists`) and their values readable for their family; `Sid`s
 //! are unique. Unknown condition keys are not errors.
 
+pub mod analyze;
+pub mod locate;
+
 use std::collections::HashSet;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use super::condition::{CompiledCondition, Family, Operator};
+use super::condition::{CompiledCondition, Family, Operator, OperatorError, closest_operator};
 use super::document::{Effect, PolicyDocument, PrincipalKind, Principals, Statement};
 use super::variables::Template;
 use crate::engine::arn::{Arn, is_account_id};
@@ -60,6 +63,8 @@ pub enum Severity {
 /// One problem in a policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// A stable name for the kind of problem (`unknown-action`), documented in docs/lint.md.
+    pub code: &'static str,
     pub severity: Severity,
     /// The policy's label (name or ARN).
     pub policy: String,
@@ -92,8 +97,16 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn push(&mut self, severity: Severity, st: Option<&Statement>, path: String, message: String) {
+    fn push(
+        &mut self,
+        code: &'static str,
+        severity: Severity,
+        st: Option<&Statement>,
+        path: String,
+        message: String,
+    ) {
         self.findings.push(Finding {
+            code,
             severity,
             policy: self.policy.to_owned(),
             statement: st.map(|s| s.index),
@@ -128,7 +141,13 @@ pub fn validate(policy: &str, json: &Value, usage: PolicyUse) -> Vec<Finding> {
                 .iter()
                 .find(|s| s.index == i)
         });
-        cx.push(Severity::Error, st, e.path.clone(), e.message.clone());
+        cx.push(
+            "malformed-element",
+            Severity::Error,
+            st,
+            e.path.clone(),
+            e.message.clone(),
+        );
     }
     let Some(doc) = parsed.document else {
         return cx.findings;
@@ -138,12 +157,14 @@ pub fn validate(policy: &str, json: &Value, usage: PolicyUse) -> Vec<Finding> {
         Some("2012-10-17") => {}
         Some("2008-10-17") => {}
         Some(other) => cx.push(
+"invalid-version",
             Severity::Error,
             None,
             "$.Version".into(),
             format!("unknown policy version `{other}`; use \"2012-10-17\""),
         ),
         None => cx.push(
+"missing-version",
             Severity::Warning,
             None,
             "$".into(),
@@ -156,6 +177,7 @@ pub fn validate(policy: &str, json: &Value, usage: PolicyUse) -> Vec<Finding> {
         .is_some_and(Vec::is_empty)
     {
         cx.push(
+            "no-statements",
             Severity::Error,
             None,
             "$.Statement".into(),
@@ -174,6 +196,7 @@ pub fn validate(policy: &str, json: &Value, usage: PolicyUse) -> Vec<Finding> {
             && !sids.insert(sid.clone())
         {
             cx.push(
+                "duplicate-sid",
                 Severity::Error,
                 Some(st),
                 format!("{base}.Sid"),
@@ -210,6 +233,7 @@ fn statement(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool, raw:
     let has = |k: &str| raw.is_some_and(|v| v.get(k).is_some());
     if !has("Effect") {
         cx.push(
+            "missing-effect",
             Severity::Error,
             Some(st),
             base.to_owned(),
@@ -218,6 +242,7 @@ fn statement(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool, raw:
     }
     match &st.action {
         None => cx.push(
+            "missing-action",
             Severity::Error,
             Some(st),
             base.to_owned(),
@@ -227,6 +252,7 @@ fn statement(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool, raw:
             let el = if a.negated { "NotAction" } else { "Action" };
             if a.patterns.is_empty() {
                 cx.push(
+                    "empty-action",
                     Severity::Error,
                     Some(st),
                     format!("{base}.{el}"),
@@ -240,6 +266,7 @@ fn statement(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool, raw:
                         .is_some_and(|(s, n)| !s.is_empty() && !n.is_empty())
                 {
                     cx.push(
+"malformed-action",
                         Severity::Error,
                         Some(st),
                         format!("{base}.{el}[{i}]"),
@@ -253,6 +280,7 @@ fn statement(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool, raw:
         None => {
             if usage.is_identity_like() || usage == PolicyUse::ResourceBased {
                 cx.push(
+"missing-resource",
                     Severity::Error,
                     Some(st),
                     base.to_owned(),
@@ -264,6 +292,7 @@ fn statement(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool, raw:
             let el = if r.negated { "NotResource" } else { "Resource" };
             if usage == PolicyUse::RoleTrust {
                 cx.push(
+                    "resource-in-trust-policy",
                     Severity::Error,
                     Some(st),
                     format!("{base}.{el}"),
@@ -273,6 +302,7 @@ fn statement(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool, raw:
             for (i, p) in r.patterns.iter().enumerate() {
                 if &**p != "*" && !p.starts_with("arn:") {
                     cx.push(
+"malformed-resource",
                         Severity::Error,
                         Some(st),
                         format!("{base}.{el}[{i}]"),
@@ -282,6 +312,7 @@ fn statement(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool, raw:
                     && (service.contains('*') || service.contains('?'))
                 {
                     cx.push(
+"resource-service-wildcard",
                         Severity::Warning,
                         Some(st),
                         format!("{base}.{el}[{i}]"),
@@ -300,6 +331,7 @@ fn statement(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool, raw:
 
 fn literal_variable_warning(cx: &mut Ctx<'_>, st: &Statement, path: String, value: &str) {
     cx.push(
+"literal-policy-variable",
         Severity::Warning,
         Some(st),
         path,
@@ -321,6 +353,7 @@ fn principal(cx: &mut Ctx<'_>, st: &Statement, base: &str) {
             PolicyUse::RoleTrust | PolicyUse::ResourceBased | PolicyUse::ResourceControlPolicy
         ) {
             cx.push(
+                "missing-principal",
                 Severity::Error,
                 Some(st),
                 base.to_owned(),
@@ -332,6 +365,7 @@ fn principal(cx: &mut Ctx<'_>, st: &Statement, base: &str) {
     };
     if usage.is_identity_like() || usage == PolicyUse::ServiceControlPolicy {
         cx.push(
+            "principal-not-allowed",
             Severity::Error,
             Some(st),
             path,
@@ -343,6 +377,7 @@ fn principal(cx: &mut Ctx<'_>, st: &Statement, base: &str) {
     }
     if st.principal_as_text {
         cx.push(
+"principal-as-text",
             Severity::Error,
             Some(st),
             path.clone(),
@@ -352,6 +387,7 @@ fn principal(cx: &mut Ctx<'_>, st: &Statement, base: &str) {
     if st.not_principal {
         if st.effect == Some(Effect::Allow) {
             cx.push(
+"not-principal-with-allow",
                 Severity::Error,
                 Some(st),
                 path.clone(),
@@ -363,6 +399,7 @@ fn principal(cx: &mut Ctx<'_>, st: &Statement, base: &str) {
             PolicyUse::RoleTrust | PolicyUse::ResourceControlPolicy
         ) {
             cx.push(
+"not-principal-not-allowed",
                 Severity::Error,
                 Some(st),
                 path.clone(),
@@ -372,6 +409,7 @@ fn principal(cx: &mut Ctx<'_>, st: &Statement, base: &str) {
     }
     if usage == PolicyUse::ResourceControlPolicy && *p != Principals::Any {
         cx.push(
+            "rcp-principal-not-wildcard",
             Severity::Error,
             Some(st),
             path.clone(),
@@ -394,7 +432,13 @@ fn principal(cx: &mut Ctx<'_>, st: &Statement, base: &str) {
             PrincipalKind::CanonicalUser => None,
         };
         if let Some(message) = problem {
-            cx.push(Severity::Error, Some(st), vpath, message);
+            cx.push(
+                "invalid-principal",
+                Severity::Error,
+                Some(st),
+                vpath,
+                message,
+            );
         }
     }
 }
@@ -427,14 +471,22 @@ fn conditions(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool) {
         let path = format!("{base}.Condition.{}.{}", c.operator, c.key);
         match Operator::parse(&c.operator) {
             Err(e) => cx.push(
+                "unknown-operator",
                 Severity::Error,
                 Some(st),
                 format!("{base}.Condition.{}", c.operator),
-                e.to_string(),
+                match (&e, closest_operator(&c.operator)) {
+                    (OperatorError::Unknown(_), Some(s)) => format!(
+                        "unknown condition operator `{}`; did you mean `{s}`? (a condition with an unknown operator never matches: an Allow never allows and a Deny never denies)",
+                        c.operator
+                    ),
+                    _ => e.to_string(),
+                },
             ),
             Ok(op) => {
                 if c.values.is_empty() {
                     cx.push(
+                        "empty-condition-values",
                         Severity::Error,
                         Some(st),
                         path.clone(),
@@ -452,6 +504,7 @@ fn conditions(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool) {
                         _ => "readable",
                     };
                     cx.push(
+                        "unreadable-condition-value",
                         Severity::Error,
                         Some(st),
                         format!("{path}[{i}]"),
@@ -463,6 +516,7 @@ fn conditions(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool) {
                         let lower = v.to_ascii_lowercase();
                         if lower != "true" && lower != "false" && Template::parse(v).is_none() {
                             cx.push(
+                                "unreadable-condition-value",
                                 Severity::Error,
                                 Some(st),
                                 format!("{path}[{i}]"),

@@ -682,6 +682,22 @@ impl<'a> Simulator<'a> {
                     });
                 }
             }
+            // A `GetFederationToken` session: the calling user's identity policies (and
+            // boundary), intersected with the session policy below
+            // ([STS-API GetFederationToken]; [UG:id_credentials_temp_request]).
+            CallerKind::FederatedUser => {
+                if let Some(p) = caller
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.user_arn.as_deref())
+                    .and_then(|arn| self.inventory.index.user_by_arn.get(arn))
+                    .and_then(|&i| c.user_policies(self.inventory, i))
+                {
+                    side.identity.clone_from(&p.identity);
+                    side.boundary.clone_from(&p.boundary);
+                    side.gaps.clone_from(&p.gaps);
+                }
+            }
             _ => {}
         }
         if matches!(
@@ -699,6 +715,19 @@ impl<'a> Simulator<'a> {
             && let Some(s) = &caller.session
         {
             side.session = c.session_policies(s.session_policy.as_ref(), &s.session_policy_arns);
+        }
+        // A federated user's session policy always applies; without one the session has no
+        // permissions ([STS-API GetFederationToken] `Policy`).
+        if caller.kind == CallerKind::FederatedUser {
+            side.session = Some(
+                caller
+                    .session
+                    .as_ref()
+                    .and_then(|s| {
+                        c.session_policies(s.session_policy.as_ref(), &s.session_policy_arns)
+                    })
+                    .unwrap_or_default(),
+            );
         }
         side.scps = c.scps.get(&caller.account).cloned();
         side

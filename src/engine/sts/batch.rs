@@ -17,7 +17,9 @@ use crate::engine::policy::evaluate::{
 use crate::engine::sts::assume::{Outcome, SimulationError, Simulator};
 use crate::engine::sts::authz::compile_text;
 use crate::engine::sts::caller::classify;
-use crate::engine::sts::context::{ContextBuilder, caller_keys, clock_keys, extra_keys};
+use crate::engine::sts::context::{
+    ContextBuilder, caller_keys, clock_keys, extra_keys, resource_keys,
+};
 use crate::engine::sts::outcome::{Category, ErrorCode};
 use crate::engine::sts::request::{
     AuthorizeRequest, DecisionDoc, DenialType, MatchedStatementDoc, MissingDoc, Request, ResultDoc,
@@ -269,9 +271,34 @@ impl Simulator<'_> {
         let mut input = EvaluationInput::new(principal, req.action.clone(), resource.clone());
         input.resource_account.clone_from(&req.resource_account);
         let mut ctx = ContextBuilder::new(None);
-        clock_keys(&mut ctx, now, req.region.as_deref());
+        // The Region the request is sent to: given, else the resource ARN's, else the default
+        // (as `policy::gather` has it for `authorize`).
+        let region = req
+            .region
+            .clone()
+            .unwrap_or_else(|| match resource.split(':').nth(3) {
+                Some(r) if !r.is_empty() && resource.starts_with("arn:") => r.to_owned(),
+                _ => crate::engine::policy::gather::DEFAULT_REGION.to_owned(),
+            });
+        clock_keys(&mut ctx, now, Some(&region));
         caller_keys(&mut ctx, self.inventory, &self.compiled, &caller, now);
-        extra_keys(&mut ctx, &req.context);
+        resource_keys(
+            &mut ctx,
+            self.inventory,
+            &self.compiled,
+            &resource,
+            input.effective_resource_account(),
+        );
+        // Supplied keys no real request for the action carries are left out, with a note.
+        let key_notes = crate::engine::catalogue::get()
+            .screen_supplied_keys(&req.action, req.context.keys().map(String::as_str));
+        if key_notes.iter().any(|n| n.ignored) {
+            let mut supplied = req.context.clone();
+            supplied.retain(|k, _| !key_notes.iter().any(|n| n.ignored && n.key == *k));
+            extra_keys(&mut ctx, &supplied);
+        } else {
+            extra_keys(&mut ctx, &req.context);
+        }
         input.context = ctx.ctx;
         input.identity_policies = side.identity;
         input.permissions_boundary = side.boundary;
@@ -281,9 +308,12 @@ impl Simulator<'_> {
         if let Some(acct) = &resource_account {
             input.rcps = self.compiled.rcps.get(acct).cloned();
         }
-        // A role is a resource too: its trust policy for sts:* actions.
+        // A role is a resource too: its trust policy for the STS actions it governs (as
+        // `policy::gather` has it), and no resource-based policy for any other action.
         if let Some(&i) = self.inventory.index.role_by_arn.get(&resource) {
-            input.resource_policy = self.compiled.trust_resource_policy(self.inventory, i);
+            if crate::engine::policy::gather::is_trust_action(&req.action.to_ascii_lowercase()) {
+                input.resource_policy = self.compiled.trust_resource_policy(self.inventory, i);
+            }
         } else if let Some(acct) = resource_account
             .as_deref()
             .and_then(|a| self.inventory.account(a))
@@ -320,7 +350,9 @@ impl Simulator<'_> {
                 .gaps
                 .push(Gap::new(PolicyType::ResourceBasedPolicy, m));
         }
-        Ok(evaluate(&input))
+        let mut decision = evaluate(&input);
+        decision.notes.extend(key_notes.iter().map(|n| n.line()));
+        Ok(decision)
     }
 
     /// Runs one request document.

@@ -107,6 +107,11 @@ pub fn caller_keys(
     caller: &Caller,
     now: DateTime<Utc>,
 ) {
+    // A call made directly by the caller, not by a service on its behalf: `aws:ViaAWSService`
+    // is false, and `aws:PrincipalIsAWSService` is present in every request, false unless a
+    // service principal signs it ([UG:reference_policies_condition-keys], the keys'
+    // "Availability").
+    ctx.insert("aws:ViaAWSService", "false");
     match &caller.kind {
         CallerKind::Service { name } => {
             ctx.insert("aws:PrincipalIsAWSService", "true");
@@ -136,6 +141,7 @@ pub fn caller_keys(
             }
         }
     }
+    ctx.insert("aws:PrincipalIsAWSService", "false");
     ctx.insert("aws:PrincipalArn", caller.principal_arn.as_str());
     ctx.insert("aws:PrincipalAccount", caller.account.as_str());
     if let Some(org) = compiled.org_ids.get(&caller.account) {
@@ -190,6 +196,11 @@ pub fn role_resource_keys(
     if let Some(org) = compiled.org_ids.get(&role.account) {
         ctx.insert("aws:ResourceOrgID", org.as_str());
     }
+    // IAM's own key for the role's tags: the role as it is, whatever the caller's session tags
+    // ([SAR:awsidentityandaccessmanagementiam]; [UG:reference_policies_examples_iam-assume-tagged-role]).
+    for t in &role.tags {
+        ctx.insert(prefixed("iam:ResourceTag/", &t.key), t.value.as_str());
+    }
     if inherited_transitive.is_empty() {
         for t in &role.tags {
             ctx.insert(prefixed("aws:ResourceTag/", &t.key), t.value.as_str());
@@ -202,6 +213,33 @@ pub fn role_resource_keys(
     }
     for t in tags {
         ctx.insert(prefixed("aws:ResourceTag/", &t.key), t.value);
+    }
+}
+
+/// The resource's keys for a request on any resource: `aws:ResourceAccount` and
+/// `aws:ResourceOrgID` whenever the resource's account is known, and for an IAM role or user
+/// its tags under `aws:ResourceTag/` and `iam:ResourceTag/` — as `policy::gather` sets them for
+/// `authorize`.
+pub fn resource_keys(
+    ctx: &mut ContextBuilder<'_>,
+    inv: &Inventory,
+    compiled: &CompiledInventory,
+    resource: &str,
+    resource_account: Option<&str>,
+) {
+    if let Some(acct) = resource_account {
+        ctx.insert("aws:ResourceAccount", acct);
+        if let Some(org) = compiled.org_ids.get(acct) {
+            ctx.insert("aws:ResourceOrgID", org.as_str());
+        }
+    }
+    let tags = inv
+        .role_by_arn(resource)
+        .map(|r| &r.tags)
+        .or_else(|| inv.user_by_arn(resource).map(|u| &u.tags));
+    for t in tags.into_iter().flatten() {
+        ctx.insert(prefixed("aws:ResourceTag/", &t.key), t.value.as_str());
+        ctx.insert(prefixed("iam:ResourceTag/", &t.key), t.value.as_str());
     }
 }
 

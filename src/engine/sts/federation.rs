@@ -219,6 +219,26 @@ impl Simulator<'_> {
                 "the token has no `iss` claim, so STS cannot tell which provider issued it".to_owned(),
                 "IAM-RULES §1.5 (InvalidIdentityToken)", None);
         }
+        // `exp`, `iat` and `nbf` are NumericDates (RFC 7519 §2, §4.1.4–4.1.6): a token whose
+        // time claims are not numbers is malformed, and STS refuses it rather than reading it
+        // as a token without expiry.
+        for claim in ["exp", "iat", "nbf"] {
+            if let Some(v) = claims.get(claim)
+                && claim_time(v).is_none()
+            {
+                checks.push(
+                    "token",
+                    Category::IdentityProvider,
+                    StsError::new(
+                        ErrorCode::InvalidIdentityToken,
+                        "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)",
+                    ),
+                    format!("the token's `{claim}` claim `{v}` is not a NumericDate (seconds since the epoch), so the token is malformed"),
+                    "RFC 7519 §4.1.4 (NumericDate); IAM-RULES §1.5 (InvalidIdentityToken)",
+                    None,
+                );
+            }
+        }
         if let Some(exp) = claims.get("exp").and_then(claim_time)
             && exp <= now
         {
@@ -307,6 +327,14 @@ impl Simulator<'_> {
             (true, Some(azp)) => {
                 ctx.insert("accounts.google.com:aud", azp);
                 if let Some(a) = aud.first() {
+                    ctx.insert("accounts.google.com:oaud", a.as_str());
+                }
+            }
+            // Without `azp`, AWS fills both keys from the token's `aud`
+            // ([UG:reference_policies_iam-condition-keys], "accounts.google.com:oaud").
+            (true, None) => {
+                if let Some(a) = aud.first() {
+                    ctx.insert("accounts.google.com:aud", a.as_str());
                     ctx.insert("accounts.google.com:oaud", a.as_str());
                 }
             }

@@ -228,6 +228,19 @@ pub fn check_tags(out: &mut Vec<Violation>, tags: &[TagDoc]) {
             format!("Member must have length less than or equal to {MAX_SESSION_TAGS}"),
         ));
     }
+    // Tag keys are case-insensitive with case preserved, so two keys that differ only in case
+    // are the same key given twice ([STS-API AssumeRole] `Tags`: "you cannot have separate
+    // Department and department tag keys").
+    for (i, t) in tags.iter().enumerate() {
+        if tags[..i].iter().any(|e| e.key.eq_ignore_ascii_case(&t.key)) {
+            out.push(Violation::new(
+                format!("tags.{}.member.key", i + 1),
+                Some(&t.key),
+                "Duplicate tag keys found. Please note that Tag keys are case insensitive."
+                    .to_owned(),
+            ));
+        }
+    }
     for (i, t) in tags.iter().enumerate() {
         let key_member = format!("tags.{}.member.key", i + 1);
         let value_member = format!("tags.{}.member.value", i + 1);

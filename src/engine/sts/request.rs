@@ -101,6 +101,9 @@ pub struct CallerSessionDoc {
     pub source_identity: Option<String>,
     pub mfa_authenticated: bool,
     pub mfa_auth_time: Option<DateTime<Utc>>,
+    /// A `GetFederationToken` session: the IAM user that called it, whose identity policies
+    /// the session's permissions are intersected from.
+    pub user_arn: Option<String>,
 }
 
 /// MFA passed with an `AssumeRole` call.

@@ -162,6 +162,7 @@ impl Session {
             source_identity: self.source_identity.clone(),
             mfa_authenticated: self.mfa_authenticated,
             mfa_auth_time: self.mfa_auth_time,
+            user_arn: None,
         }
     }
 

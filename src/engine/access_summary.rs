@@ -1,0 +1,516 @@
+//! What a role or user may actually do, per service and access level, like the IAM console's
+//! policy summary — but of the effective permissions: the identity policies intersected with
+//! the permissions boundary and every level of SCPs that applies (IAM-RULES §5;
+//! [UG:access_policies_boundaries], "Evaluating effective permissions with boundaries").
+//!
+//! The summary reasons over statements, not one request: an action counts as granted when an
+//! `Allow` of each policy type names it (by `Action` or by being outside a `NotAction`) and no
+//! `Deny` of that type without conditions names it on every resource. Grants that hold only on
+//! some resources or under conditions are counted, and marked as limited with what limits
+//! them. Resource-based policies and session policies are not part of a principal's standing
+//! permissions and are left to `authorize`. Services are those the identity policies name; the
+//! catalogue ([`crate::engine::catalogue`]) says which actions each has and at which level.
+
+use serde::Serialize;
+
+use crate::engine::catalogue::{AccessLevel, Catalogue};
+use crate::engine::model::{AttachedPolicy, Inventory, PolicyText, Role, User};
+use crate::engine::policy::document::{Effect, PolicyDocument, Statement};
+use crate::engine::policy::pattern::Wildcard;
+
+/// How much of an access level a principal has in one service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Coverage {
+    /// Every action of the level.
+    Full,
+    /// Some of them.
+    Partial,
+    None,
+}
+
+/// One access level of one service.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelSummary {
+    pub level: AccessLevel,
+    pub coverage: Coverage,
+    /// Actions of the level granted, and how many the service has.
+    pub granted: usize,
+    pub total: usize,
+    /// Granted only on some resources (the patterns, when they are few) or under conditions.
+    pub limited_to: Vec<String>,
+    pub conditional: bool,
+}
+
+/// One service.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceSummary {
+    pub prefix: String,
+    pub name: String,
+    pub levels: Vec<LevelSummary>,
+    /// When the identity policies grant something here but nothing survives: which policy type
+    /// takes it away (`permissions boundary`, `service control policies`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed_by: Option<&'static str>,
+}
+
+impl ServiceSummary {
+    /// True when no level has any action granted.
+    #[must_use]
+    pub fn is_none(&self) -> bool {
+        self.levels.iter().all(|l| l.coverage == Coverage::None)
+    }
+}
+
+/// The summary of a principal's effective permissions.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessSummary {
+    /// The catalogue's date.
+    pub catalogue: String,
+    pub services: Vec<ServiceSummary>,
+    /// Actions the identity policies name that the catalogue does not know.
+    pub unknown_actions: Vec<String>,
+}
+
+/// A statement with its action patterns compiled.
+struct Stmt<'a> {
+    st: &'a Statement,
+    actions: Vec<Wildcard>,
+    negated: bool,
+}
+
+impl Stmt<'_> {
+    fn names(&self, lower_action: &str) -> bool {
+        let hit = self.actions.iter().any(|w| w.matches(lower_action));
+        hit != self.negated
+    }
+
+    /// The statement applies to every resource.
+    fn every_resource(&self) -> bool {
+        self.st
+            .resource
+            .as_ref()
+            .is_some_and(|r| !r.negated && r.patterns.iter().any(|p| &**p == "*"))
+    }
+}
+
+/// The statements of one policy type (all identity policies together, the boundary, one SCP
+/// level).
+struct Layer<'a> {
+    allows: Vec<Stmt<'a>>,
+    denies: Vec<Stmt<'a>>,
+}
+
+impl<'a> Layer<'a> {
+    fn new(docs: impl IntoIterator<Item = &'a PolicyDocument>) -> Self {
+        let mut allows = Vec::new();
+        let mut denies = Vec::new();
+        for doc in docs {
+            for st in &doc.statements {
+                let Some(list) = &st.action else { continue };
+                let s = Stmt {
+                    st,
+                    actions: list
+                        .patterns
+                        .iter()
+                        .map(|p| Wildcard::new(p, true))
+                        .collect(),
+                    negated: list.negated,
+                };
+                match st.effect {
+                    Some(Effect::Allow) => allows.push(s),
+                    Some(Effect::Deny) => denies.push(s),
+                    None => {}
+                }
+            }
+        }
+        Self { allows, denies }
+    }
+
+    /// The grant this layer gives `lower_action`, if any.
+    fn grant(&self, lower_action: &str) -> Option<Grant> {
+        if self
+            .denies
+            .iter()
+            .any(|d| d.st.conditions.is_empty() && d.every_resource() && d.names(lower_action))
+        {
+            return None;
+        }
+        let mut grant: Option<Grant> = None;
+        for a in self.allows.iter().filter(|a| a.names(lower_action)) {
+            let g = grant.get_or_insert_with(Grant::default);
+            if a.st.conditions.is_empty() && a.every_resource() {
+                g.everywhere = true;
+            } else if !a.st.conditions.is_empty() {
+                g.conditional = true;
+            }
+            if let Some(r) = &a.st.resource
+                && !a.every_resource()
+            {
+                for p in &r.patterns {
+                    let text = if r.negated {
+                        format!("all but {p}")
+                    } else {
+                        p.to_string()
+                    };
+                    if !g.resources.contains(&text) {
+                        g.resources.push(text);
+                    }
+                }
+            }
+        }
+        if let Some(g) = &mut grant
+            && g.everywhere
+        {
+            g.resources.clear();
+            g.conditional = false;
+        }
+        // Denies with conditions or on some resources only limit what is left.
+        if let Some(g) = &mut grant
+            && self.denies.iter().any(|d| d.names(lower_action))
+        {
+            g.conditional = true;
+            g.everywhere = false;
+        }
+        grant
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+struct Grant {
+    everywhere: bool,
+    conditional: bool,
+    resources: Vec<String>,
+}
+
+impl Grant {
+    /// Both grants at once (policy types intersect).
+    fn and(mut self, other: &Self) -> Self {
+        self.everywhere &= other.everywhere;
+        self.conditional |= other.conditional;
+        if self.resources.is_empty() {
+            self.resources.clone_from(&other.resources);
+        }
+        self
+    }
+}
+
+/// The policies of a principal, by type.
+struct Sources<'a> {
+    identity: Vec<&'a PolicyDocument>,
+    boundary: Option<&'a PolicyDocument>,
+    scp_levels: Vec<Vec<&'a PolicyDocument>>,
+}
+
+fn managed<'a>(inv: &'a Inventory, p: &AttachedPolicy) -> Option<&'a PolicyDocument> {
+    inv.managed_policy(&p.arn)?
+        .default_version()?
+        .policy
+        .document
+        .as_deref()
+}
+
+fn doc(t: &PolicyText) -> Option<&PolicyDocument> {
+    t.document.as_deref()
+}
+
+fn scp_levels<'a>(inv: &'a Inventory, account: &str) -> Vec<Vec<&'a PolicyDocument>> {
+    inv.account(account)
+        .and_then(|a| a.organization.as_ref())
+        .filter(|o| !o.is_management_account)
+        .map(|o| {
+            o.scps_by_level
+                .iter()
+                .map(|l| l.policies.iter().filter_map(doc).collect())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The summary of a role's effective permissions.
+#[must_use]
+pub fn for_role(role: &Role, inv: &Inventory, catalogue: &Catalogue) -> AccessSummary {
+    let identity = role
+        .inline_policies
+        .iter()
+        .filter_map(|p| doc(&p.policy))
+        .chain(role.managed_policies.iter().filter_map(|p| managed(inv, p)))
+        .collect();
+    summarize(
+        &Sources {
+            identity,
+            boundary: role
+                .permissions_boundary
+                .as_ref()
+                .and_then(|b| managed(inv, b)),
+            scp_levels: scp_levels(inv, &role.account),
+        },
+        catalogue,
+    )
+}
+
+/// The summary of a user's effective permissions (its own and its groups' policies).
+#[must_use]
+pub fn for_user(user: &User, inv: &Inventory, catalogue: &Catalogue) -> AccessSummary {
+    let groups: Vec<_> = user
+        .groups
+        .iter()
+        .filter_map(|g| inv.group_named(&user.account, g))
+        .collect();
+    let identity = user
+        .inline_policies
+        .iter()
+        .filter_map(|p| doc(&p.policy))
+        .chain(user.managed_policies.iter().filter_map(|p| managed(inv, p)))
+        .chain(groups.iter().flat_map(|g| {
+            g.inline_policies
+                .iter()
+                .filter_map(|p| doc(&p.policy))
+                .chain(g.managed_policies.iter().filter_map(|p| managed(inv, p)))
+        }))
+        .collect();
+    summarize(
+        &Sources {
+            identity,
+            boundary: user
+                .permissions_boundary
+                .as_ref()
+                .and_then(|b| managed(inv, b)),
+            scp_levels: scp_levels(inv, &user.account),
+        },
+        catalogue,
+    )
+}
+
+/// More resource patterns than this are summarised as "some resources".
+const RESOURCE_LIST_LIMIT: usize = 3;
+
+fn summarize(src: &Sources<'_>, catalogue: &Catalogue) -> AccessSummary {
+    let identity = Layer::new(src.identity.iter().copied());
+    let boundary = src.boundary.map(|b| Layer::new([b]));
+    let scps: Vec<Layer<'_>> = src
+        .scp_levels
+        .iter()
+        .map(|l| Layer::new(l.iter().copied()))
+        .collect();
+    // The services the identity policies name (all of them for `*`).
+    let mut prefixes: Vec<String> = Vec::new();
+    let mut unknown_actions = Vec::new();
+    let mut every_service = false;
+    for a in &identity.allows {
+        if a.negated {
+            every_service = true;
+            continue;
+        }
+        let Some(list) = &a.st.action else { continue };
+        for p in &list.patterns {
+            let service = p.split_once(':').map_or(&**p, |(s, _)| s);
+            if service.contains(['*', '?']) {
+                every_service = true;
+            } else if let Some(s) = catalogue.service(service) {
+                if !prefixes.contains(&s.prefix) {
+                    prefixes.push(s.prefix.clone());
+                }
+                if !p.contains(['*', '?']) && catalogue.action(p).is_none() {
+                    unknown_actions.push(p.to_string());
+                }
+            } else {
+                unknown_actions.push(p.to_string());
+            }
+        }
+    }
+    let services: Vec<_> = if every_service {
+        catalogue.services.iter().collect()
+    } else {
+        prefixes
+            .iter()
+            .filter_map(|p| catalogue.service(p))
+            .collect()
+    };
+    let mut out = Vec::new();
+    for service in services {
+        let mut levels: Vec<LevelSummary> = AccessLevel::ALL
+            .iter()
+            .map(|&level| LevelSummary {
+                level,
+                coverage: Coverage::None,
+                granted: 0,
+                total: 0,
+                limited_to: Vec::new(),
+                conditional: false,
+            })
+            .collect();
+        let mut identity_grants = 0usize;
+        let mut boundary_removed = 0usize;
+        for action in &service.actions {
+            let Some(level) = levels.iter_mut().find(|l| l.level == action.level) else {
+                continue;
+            };
+            level.total += 1;
+            let lower = action.lower.as_str();
+            let Some(mut g) = identity.grant(lower) else {
+                continue;
+            };
+            identity_grants += 1;
+            if let Some(b) = &boundary {
+                match b.grant(lower) {
+                    Some(bg) => g = g.and(&bg),
+                    None => {
+                        boundary_removed += 1;
+                        continue;
+                    }
+                }
+            }
+            let mut denied_by_scp = false;
+            for s in &scps {
+                match s.grant(lower) {
+                    Some(sg) => g = g.and(&sg),
+                    None => {
+                        denied_by_scp = true;
+                        break;
+                    }
+                }
+            }
+            if denied_by_scp {
+                continue;
+            }
+            level.granted += 1;
+            level.conditional |= g.conditional;
+            if !g.everywhere {
+                for r in g.resources {
+                    if !level.limited_to.contains(&r) {
+                        level.limited_to.push(r);
+                    }
+                }
+            }
+        }
+        for l in &mut levels {
+            l.coverage = match l.granted {
+                0 => Coverage::None,
+                n if n == l.total => Coverage::Full,
+                _ => Coverage::Partial,
+            };
+            if l.limited_to.len() > RESOURCE_LIST_LIMIT {
+                let n = l.limited_to.len();
+                l.limited_to = vec![format!("{n} resource patterns")];
+            }
+        }
+        let granted: usize = levels.iter().map(|l| l.granted).sum();
+        // A service named only by a wide wildcard with nothing granted says nothing.
+        if granted == 0 && identity_grants == 0 {
+            continue;
+        }
+        let removed_by = (granted == 0).then_some(if boundary_removed == identity_grants {
+            "permissions boundary"
+        } else {
+            "service control policies"
+        });
+        out.push(ServiceSummary {
+            prefix: service.prefix.clone(),
+            name: service.name.clone(),
+            levels,
+            removed_by,
+        });
+    }
+    AccessSummary {
+        catalogue: catalogue.source.date.clone(),
+        services: out,
+        unknown_actions,
+    }
+}
+
+/// `List: full · Read: partial (12 of 60) · Write: none`, conditions and resource limits
+/// included, or why there is nothing.
+#[must_use]
+pub fn describe(s: &ServiceSummary) -> String {
+    if let Some(by) = s.removed_by {
+        let verb = if by.ends_with('s') { "allow" } else { "allows" };
+        return format!("none: the identity policies grant it, but the {by} {verb} none of it");
+    }
+    let parts: Vec<String> = s
+        .levels
+        .iter()
+        .filter(|l| l.total > 0)
+        .map(|l| {
+            let mut t = format!("{}: ", l.level);
+            match l.coverage {
+                Coverage::Full => t.push_str("full"),
+                Coverage::None => t.push_str("none"),
+                Coverage::Partial => t.push_str(&format!("partial ({} of {})", l.granted, l.total)),
+            }
+            if l.coverage != Coverage::None {
+                if !l.limited_to.is_empty() {
+                    t.push_str(&format!(" on {}", l.limited_to.join(", ")));
+                }
+                if l.conditional {
+                    t.push_str(", with conditions");
+                }
+            }
+            t
+        })
+        .collect();
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::catalogue;
+
+    fn demo_role(name: &str) -> (Inventory, usize) {
+        let inv = crate::engine::load::load_demo().unwrap();
+        let i = inv.roles.iter().position(|r| r.name == name).unwrap();
+        (inv, i)
+    }
+
+    /// [UG:access_policies_boundaries]: the effective permissions are the intersection of the
+    /// identity policies and the boundary; DynamoDB granted by the role's policy but not by
+    /// its boundary is not something the role may do.
+    #[test]
+    fn access_policies_boundaries_a_boundary_takes_away_what_it_does_not_allow() {
+        let (inv, i) = demo_role("storefront-builder");
+        let s = for_role(&inv.roles[i], &inv, catalogue::get());
+        let ddb = s.services.iter().find(|s| s.prefix == "dynamodb").unwrap();
+        assert!(ddb.is_none(), "{ddb:?}");
+        assert_eq!(ddb.removed_by, Some("permissions boundary"));
+        let s3 = s.services.iter().find(|s| s.prefix == "s3").unwrap();
+        let read = s3
+            .levels
+            .iter()
+            .find(|l| l.level == AccessLevel::Read)
+            .unwrap();
+        assert_ne!(read.coverage, Coverage::None, "{s3:?}");
+        let write = s3
+            .levels
+            .iter()
+            .find(|l| l.level == AccessLevel::Write)
+            .unwrap();
+        assert_eq!(write.coverage, Coverage::Partial);
+        assert_eq!(
+            write.limited_to,
+            vec!["arn:aws:s3:::acme-dev-storefront-builds/*"]
+        );
+        // Nothing grants S3 permissions management.
+        let pm = s3
+            .levels
+            .iter()
+            .find(|l| l.level == AccessLevel::PermissionsManagement)
+            .unwrap();
+        assert_eq!(pm.coverage, Coverage::None, "{pm:?}");
+        assert!(describe(ddb).contains("permissions boundary"));
+    }
+
+    #[test]
+    fn without_a_boundary_the_identity_grant_stands() {
+        let (mut inv, i) = demo_role("storefront-builder");
+        inv.roles[i].permissions_boundary = None;
+        let s = for_role(&inv.roles[i], &inv, catalogue::get());
+        let ddb = s.services.iter().find(|s| s.prefix == "dynamodb").unwrap();
+        assert!(!ddb.is_none());
+        assert!(
+            ddb.levels
+                .iter()
+                .all(|l| l.total == 0 || l.coverage == Coverage::Full)
+        );
+    }
+}

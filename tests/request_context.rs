@@ -1,0 +1,309 @@
+//! The request context as AWS builds it, the same for `authorize` (the policy engine's
+//! `gather`) and `simulate` (the STS simulator): each case is named after the AWS
+//! documentation that settles it.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers; a failed unwrap is the test failing"
+)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use proptest::prelude::*;
+use rolescope::engine::load::{load_demo, load_str};
+use rolescope::engine::model::Inventory;
+use rolescope::engine::policy::{AccessRequest, PolicyIndex, Principal, evaluate, gather};
+use rolescope::engine::sts::Simulator;
+use serde_json::{Value, json};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap()
+}
+
+const ACCOUNT: &str = "111122223333";
+
+/// An account with user `ana` (tagged `team=dev`) holding `policy`, and role `Target` (tagged
+/// `team=dev`) trusting the account with `trust`.
+fn account(policy: &Value, trust: &Value) -> Inventory {
+    let export = json!({
+        "UserDetailList": [{
+            "UserName": "ana", "UserId": "AIDAANA", "Path": "/",
+            "Arn": format!("arn:aws:iam::{ACCOUNT}:user/ana"),
+            "Tags": [{"Key": "team", "Value": "dev"}],
+            "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": policy}],
+            "GroupList": [], "AttachedManagedPolicies": []
+        }],
+        "GroupDetailList": [],
+        "RoleDetailList": [{
+            "RoleName": "Target", "RoleId": "AROATARGET", "Path": "/",
+            "Arn": format!("arn:aws:iam::{ACCOUNT}:role/Target"),
+            "AssumeRolePolicyDocument": trust,
+            "Tags": [{"Key": "team", "Value": "dev"}],
+            "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []
+        }],
+        "Policies": []
+    });
+    load_str("account.json", &export.to_string()).unwrap()
+}
+
+fn allow(action: &str, resource: &str, condition: &Value) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": action, "Resource": resource, "Condition": condition}]})
+}
+
+fn trust_account() -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"}]})
+}
+
+/// `authorize`'s answer (the policy engine over `gather`) and `simulate`'s (the STS simulator's
+/// authorize request), as allowed or not.
+fn both(inv: &Inventory, principal: &str, action: &str, resource: &str) -> (bool, bool) {
+    let index = PolicyIndex::build(inv);
+    let req = AccessRequest::new(
+        Principal::parse(principal).unwrap(),
+        action,
+        resource,
+        now(),
+    );
+    let by_authorize = evaluate(&gather(inv, &index, &req).unwrap()).is_allowed();
+    let sim = Simulator::new(inv);
+    let doc = sim.simulate_value(
+        json!({"kind": "authorize", "principal": {"arn": principal}, "action": action,
+               "resource": resource, "now": now()}),
+        now(),
+    );
+    let v = serde_json::to_value(&doc).unwrap();
+    (by_authorize, v["decision"] == "allow")
+}
+
+/// A resource whose account is known and that has no resource-based policy to be missing.
+fn table() -> String {
+    format!("arn:aws:dynamodb:eu-west-1:{ACCOUNT}:table/t")
+}
+
+fn ana() -> String {
+    format!("arn:aws:iam::{ACCOUNT}:user/ana")
+}
+
+#[test]
+fn reference_policies_condition_keys_via_aws_service_is_false_on_a_direct_call() {
+    let p = allow(
+        "dynamodb:GetItem",
+        "*",
+        &json!({"Bool": {"aws:ViaAWSService": "false"}}),
+    );
+    let inv = account(&p, &trust_account());
+    assert_eq!(
+        both(&inv, &ana(), "dynamodb:GetItem", &table()),
+        (true, true)
+    );
+}
+
+#[test]
+fn reference_policies_condition_keys_principal_is_aws_service_is_false_and_present_for_users() {
+    let p = allow(
+        "dynamodb:GetItem",
+        "*",
+        &json!({"Bool": {"aws:PrincipalIsAWSService": "false"}}),
+    );
+    let inv = account(&p, &trust_account());
+    assert_eq!(
+        both(&inv, &ana(), "dynamodb:GetItem", &table()),
+        (true, true)
+    );
+}
+
+#[test]
+fn reference_policies_condition_keys_resource_account_for_every_resource_with_an_account() {
+    let p = allow(
+        "dynamodb:GetItem",
+        "*",
+        &json!({"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}),
+    );
+    let inv = account(&p, &trust_account());
+    let table = format!("arn:aws:dynamodb:eu-west-1:{ACCOUNT}:table/t");
+    assert_eq!(both(&inv, &ana(), "dynamodb:GetItem", &table), (true, true));
+    let other = "arn:aws:dynamodb:eu-west-1:444455556666:table/t";
+    assert_eq!(
+        both(&inv, &ana(), "dynamodb:GetItem", other),
+        (false, false)
+    );
+}
+
+/// [UG:reference_policies_examples_iam-assume-tagged-role] ("IAM: Assume roles that have a
+/// specific tag"): the user's policy allows `sts:AssumeRole` on roles whose `iam:ResourceTag`
+/// matches.
+#[test]
+fn reference_policies_examples_iam_assume_tagged_role() {
+    let p = allow(
+        "sts:AssumeRole",
+        "arn:aws:iam::*:role/*",
+        &json!({"StringEquals": {"iam:ResourceTag/team": "${aws:PrincipalTag/team}"}}),
+    );
+    let inv = account(&p, &trust_account());
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/Target");
+    assert_eq!(both(&inv, &ana(), "sts:AssumeRole", &role), (true, true));
+    let sim = Simulator::new(&inv);
+    let doc = sim.simulate_value(
+        json!({"kind": "assume-role", "caller": ana(), "role": role, "role_session_name": "sess"}),
+        now(),
+    );
+    let v = serde_json::to_value(&doc).unwrap();
+    assert_eq!(v["decision"], "allow", "{v}");
+}
+
+fn web_identity(inv: &Inventory, claims: Value) -> Value {
+    let sim = Simulator::new(inv);
+    let doc = sim.simulate_value(
+        json!({"kind": "assume-role-web-identity",
+               "role": format!("arn:aws:iam::{ACCOUNT}:role/Target"),
+               "role_session_name": "sess", "token_claims": claims}),
+        now(),
+    );
+    serde_json::to_value(&doc).unwrap()
+}
+
+fn google_trust(key: &str) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Federated": "accounts.google.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {key: "client-1"}}}]})
+}
+
+/// [UG:reference_policies_iam-condition-keys] ("Available keys for AWS web identity
+/// federation"): for Google, `accounts.google.com:aud` is `azp` when the token has one and
+/// `oaud` the token's `aud`; without `azp` both come from `aud`.
+#[test]
+fn reference_policies_iam_condition_keys_google_oaud_without_azp() {
+    let inv = account(
+        &json!({"Version": "2012-10-17", "Statement": []}),
+        &google_trust("accounts.google.com:oaud"),
+    );
+    let claims = json!({"iss": "https://accounts.google.com", "aud": "client-1", "sub": "1",
+                        "exp": now().timestamp() + 600});
+    let v = web_identity(&inv, claims);
+    assert_eq!(v["decision"], "allow", "{v}");
+}
+
+/// RFC 7519 §4.1.4: `exp` is a NumericDate. A token whose `exp` is an ISO date string is
+/// malformed, and STS refuses it (InvalidIdentityToken) instead of reading it as never expiring.
+#[test]
+fn rfc7519_numericdate_an_iso_date_exp_is_a_malformed_token() {
+    let inv = account(
+        &json!({"Version": "2012-10-17", "Statement": []}),
+        &google_trust("accounts.google.com:aud"),
+    );
+    let claims = json!({"iss": "https://accounts.google.com", "aud": "client-1", "sub": "1",
+                        "exp": "2030-01-01T00:00:00Z"});
+    let v = web_identity(&inv, claims);
+    assert_eq!(v["error_code"], "InvalidIdentityToken", "{v}");
+    let fine = json!({"iss": "https://accounts.google.com", "aud": "client-1", "sub": "1",
+                      "exp": now().timestamp() + 600, "iat": now().timestamp()});
+    assert_eq!(web_identity(&inv, fine)["decision"], "allow");
+}
+
+/// [STS-API AssumeRole] `Tags`: keys are case-insensitive with case preserved, so `team` and
+/// `Team` are the same key twice, and the call is refused.
+#[test]
+fn sts_api_assume_role_tags_keys_differing_only_in_case_are_refused() {
+    let p = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "*"}]});
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")},
+        "Action": ["sts:AssumeRole", "sts:TagSession"]}]});
+    let inv = account(&p, &trust);
+    let sim = Simulator::new(&inv);
+    let run = |tags: Value| {
+        let doc = sim.simulate_value(
+            json!({"kind": "assume-role", "caller": ana(),
+                   "role": format!("arn:aws:iam::{ACCOUNT}:role/Target"),
+                   "role_session_name": "sess", "tags": tags}),
+            now(),
+        );
+        serde_json::to_value(&doc).unwrap()
+    };
+    let twice = run(json!([{"Key": "team", "Value": "a"}, {"Key": "Team", "Value": "b"}]));
+    assert_ne!(twice["decision"], "allow", "{twice}");
+    assert!(twice.to_string().contains("case insensitive"), "{twice}");
+    let distinct = run(json!([{"Key": "team", "Value": "a"}, {"Key": "project", "Value": "b"}]));
+    assert_eq!(distinct["decision"], "allow", "{distinct}");
+}
+
+const ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:ListBucket",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "sts:AssumeRole",
+    "iam:PassRole",
+    "logs:PutLogEvents",
+    "kms:Decrypt",
+    "ec2:DescribeInstances",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// `authorize` and `simulate` build the same context from the same data, so they give the
+    /// same answer to the same request: every user and role of the demo organisation, actions
+    /// of several services, and resources of the demo (roles, buckets, tables) or `*`.
+    #[test]
+    fn authorize_and_simulate_agree_on_the_demo_organisation(
+        p in 0usize..10_000, a in 0usize..ACTIONS.len(), r in 0usize..10_000,
+    ) {
+        let inv = demo();
+        let principals: Vec<String> = inv.users.iter().map(|u| u.arn.clone())
+            .chain(inv.roles.iter().map(|r| r.arn.clone())).collect();
+        let mut resources: Vec<String> = vec!["*".into(),
+            "arn:aws:s3:::acme-prod-finance-reports/2026/11.csv".into(),
+            "arn:aws:s3:::acme-dev-storefront-builds/app.zip".into(),
+            "arn:aws:dynamodb:eu-west-1:333333333333:table/storefront-orders".into()];
+        resources.extend(inv.roles.iter().map(|r| r.arn.clone()));
+        let principal = &principals[p % principals.len()];
+        let principal = match principal.split_once(":role/") {
+            // A role acts through a session.
+            Some((head, name)) => format!("{}:assumed-role/{}/s", head.replace(":iam:", ":sts:"),
+                name.rsplit('/').next().unwrap_or(name)),
+            None => principal.clone(),
+        };
+        let (by_authorize, by_simulate) =
+            both(inv, &principal, ACTIONS[a], &resources[r % resources.len()]);
+        prop_assert_eq!(by_authorize, by_simulate, "{} {} {}", principal, ACTIONS[a], resources[r % resources.len()]);
+    }
+}
+
+fn demo() -> &'static Inventory {
+    static DEMO: std::sync::OnceLock<Inventory> = std::sync::OnceLock::new();
+    DEMO.get_or_init(|| load_demo().unwrap())
+}
+
+/// [STS-API GetFederationToken] (`Policy`) and [UG:id_credentials_temp_request]: a federated
+/// user's session may do what the calling IAM user's identity policies and the session policy
+/// both allow; without a session policy it may do nothing.
+#[test]
+fn sts_api_get_federation_token_user_policies_intersected_with_the_session_policy() {
+    let p = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["dynamodb:GetItem", "dynamodb:PutItem"], "Resource": "*"}]});
+    let inv = account(&p, &trust_account());
+    let sim = Simulator::new(&inv);
+    let run = |action: &str, session_policy: Option<Value>| {
+        let mut session = json!({"created_by": "GetFederationToken", "user_arn": ana(),
+                                 "issued_at": now()});
+        if let Some(sp) = session_policy {
+            session["session_policy"] = sp;
+        }
+        let doc = sim.simulate_value(
+            json!({"kind": "authorize",
+                   "principal": {"arn": format!("arn:aws:sts::{ACCOUNT}:federated-user/bob"),
+                                 "credentials": "federated-user", "session": session},
+                   "action": action, "resource": table()}),
+            now(),
+        );
+        serde_json::to_value(&doc).unwrap()["decision"].clone()
+    };
+    let read_only = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "dynamodb:GetItem", "Resource": "*"}]});
+    assert_eq!(run("dynamodb:GetItem", Some(read_only.clone())), "allow");
+    assert_eq!(run("dynamodb:PutItem", Some(read_only)), "deny");
+    assert_eq!(run("dynamodb:GetItem", None), "deny");
+}
