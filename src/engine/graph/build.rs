@@ -424,7 +424,10 @@ fn allow_all_policy() -> NamedPolicy {
         id: None,
         statements: Vec::new(),
     });
-    NamedPolicy::from_document("caller's account not loaded: assumed to allow", &doc)
+    NamedPolicy::from_document(
+        "outside the loaded accounts: its own policies, not judged",
+        &doc,
+    )
 }
 
 fn doc_grants(doc: &PolicyDocument) -> DocGrants {
