@@ -287,3 +287,112 @@ fn a_large_file_decodes_on_several_cores_and_shares_identical_documents() {
         &inv.roles[2999].trust_policy.text
     ));
 }
+
+/// What the loader records as loaded, per account and kind of data: the facts "unknown"
+/// answers are decided on.
+mod coverage {
+    use super::fixture;
+    use rolescope::engine::load::{load_demo, load_paths, load_str};
+    use rolescope::engine::model::{DataPart, ProviderType};
+    use rolescope::engine::whatif::bundle::to_bundle;
+
+    const ACCOUNT: &str = "123456789012";
+
+    #[test]
+    fn a_bare_authorization_details_export_gives_iam_entities_only() {
+        let inv = load_paths(&[fixture("moto-account-authz-inuse.json")]).unwrap();
+        let a = inv.account(ACCOUNT).unwrap();
+        assert!(a.has(DataPart::AuthorizationDetails));
+        for part in [
+            DataPart::IdentityProviders,
+            DataPart::Organization,
+            DataPart::Scps,
+            DataPart::ResourcePolicies,
+        ] {
+            assert!(!a.has(part), "{part:?}");
+        }
+        assert!(!a.lists_providers(ProviderType::Saml));
+        assert!(inv.roles.iter().all(|r| r.policies_loaded));
+    }
+
+    #[test]
+    fn each_provider_list_covers_its_own_kind_of_provider() {
+        let inv = load_paths(&[
+            fixture("moto-account-authz-inuse.json"),
+            fixture("moto-list-saml-providers.json"),
+        ])
+        .unwrap();
+        let a = inv.account(ACCOUNT).unwrap();
+        assert!(a.lists_providers(ProviderType::Saml));
+        assert!(!a.lists_providers(ProviderType::Oidc));
+    }
+
+    #[test]
+    fn an_empty_provider_list_names_no_account_and_says_so() {
+        let inv = load_str("saml.json", r#"{"SAMLProviderList": []}"#).unwrap();
+        assert!(
+            inv.warnings
+                .iter()
+                .any(|w| w.message.contains("cannot tell whose providers it lists")),
+            "{:?}",
+            inv.warnings
+        );
+    }
+
+    #[test]
+    fn a_bundle_key_even_empty_gives_its_part_and_a_failed_call_takes_it_away() {
+        let inv = load_str(
+            "bundle.json",
+            r#"{"Accounts": {"123456789012": {"IdentityProviders": [], "ResourcePolicies": [],
+                "NotCollected": [{"Part": "resource-policies", "Call": "s3api get-bucket-policy",
+                                  "Region": "eu-west-1", "Message": "AccessDenied"}]}}}"#,
+        )
+        .unwrap();
+        let a = inv.account(ACCOUNT).unwrap();
+        assert!(a.has(DataPart::IdentityProviders));
+        assert!(a.lists_providers(ProviderType::Oidc));
+        assert!(!a.has(DataPart::ResourcePolicies));
+    }
+
+    #[test]
+    fn roles_known_only_from_list_roles_have_unknown_policies() {
+        let inv = load_paths(&[fixture("moto-list-roles.json")]).unwrap();
+        assert!(!inv.roles.is_empty());
+        assert!(inv.roles.iter().all(|r| !r.policies_loaded));
+        let inv = load_paths(&[
+            fixture("moto-account-authz-inuse.json"),
+            fixture("moto-list-roles.json"),
+        ])
+        .unwrap();
+        assert!(inv.roles.iter().all(|r| r.policies_loaded));
+    }
+
+    #[test]
+    fn a_saved_bundle_claims_no_more_than_was_loaded() {
+        let inv = load_paths(&[
+            fixture("moto-account-authz-local.json"),
+            fixture("moto-list-saml-providers.json"),
+            fixture("moto-list-roles.json"),
+        ])
+        .unwrap();
+        let text = serde_json::to_string(&to_bundle(&inv)).unwrap();
+        let back = load_str("saved.json", &text).unwrap();
+        let (a, b) = (
+            inv.account(ACCOUNT).unwrap(),
+            back.account(ACCOUNT).unwrap(),
+        );
+        for kind in [ProviderType::Saml, ProviderType::Oidc] {
+            assert_eq!(a.lists_providers(kind), b.lists_providers(kind), "{kind:?}");
+        }
+        assert_eq!(
+            a.has(DataPart::ResourcePolicies),
+            b.has(DataPart::ResourcePolicies)
+        );
+        // The demo organisation is complete, and stays so.
+        let demo = load_demo().unwrap();
+        for a in demo.accounts.values() {
+            assert!(a.has(DataPart::IdentityProviders), "{}", a.id);
+            assert!(a.has(DataPart::ResourcePolicies), "{}", a.id);
+        }
+    }
+}

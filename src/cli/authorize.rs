@@ -256,7 +256,15 @@ fn text(d: &Decision, findings: &[Finding], out: &mut dyn Write) -> std::io::Res
         }
     }
     writeln!(out)?;
-    writeln!(out, "policy types:")?;
+    writeln!(
+        out,
+        "{}",
+        if d.is_unknown() {
+            "policy types (as loaded, without the missing pieces):"
+        } else {
+            "policy types:"
+        }
+    )?;
     for l in &d.layers {
         write!(
             out,

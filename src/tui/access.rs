@@ -475,7 +475,12 @@ pub fn who_pane(state: &AppState, graph: &TrustGraph, answer: &WhoCanAssume) -> 
     if !answer.broken.is_empty() {
         lines.push(vec![(
             Tok::Heading,
-            "── broken: the trust lets them in, their own half is missing ──".into(),
+            if answer.broken.iter().any(|e| e.status.is_unknown()) {
+                "── broken or unknown: the trust lets them in, their own half is missing or not in the data ──"
+            } else {
+                "── broken: the trust lets them in, their own half is missing ──"
+            }
+            .into(),
         )]);
     }
     for e in &answer.broken {
@@ -489,6 +494,9 @@ pub fn who_pane(state: &AppState, graph: &TrustGraph, answer: &WhoCanAssume) -> 
         lines.push(hop_line(graph, e));
         if let EdgeStatus::Broken { message, .. } = &e.status {
             lines.push(vec![(Tok::Problem, format!("    {message}"))]);
+        }
+        if let Some(why) = e.status.unknown_reason() {
+            lines.push(vec![(Tok::Problem, format!("    unknown: {why}"))]);
         }
     }
     fill_pane(&mut pane, lines);

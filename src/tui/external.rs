@@ -109,13 +109,26 @@ pub fn pane(state: &AppState, graph: &TrustGraph, answer: &ExternalAccess) -> Pa
     };
     let mut lines: Vec<TextLine> = Vec::new();
     let active = answer.findings.iter().filter(|f| f.edge.works()).count();
+    let unknown = answer
+        .findings
+        .iter()
+        .filter(|f| f.edge.status.is_unknown())
+        .count();
     lines.push(vec![(
         Tok::Heading,
-        format!(
-            "── {} finding(s): {active} active · {} blocked ──",
-            answer.findings.len(),
-            answer.findings.len() - active
-        ),
+        if unknown == 0 {
+            format!(
+                "── {} finding(s): {active} active · {} blocked ──",
+                answer.findings.len(),
+                answer.findings.len() - active
+            )
+        } else {
+            format!(
+                "── {} finding(s): {active} active · {} blocked · {unknown} unknown ──",
+                answer.findings.len(),
+                answer.findings.len() - active - unknown
+            )
+        },
     )]);
     if answer.findings.is_empty() {
         lines.push(vec![(
@@ -139,6 +152,8 @@ pub fn pane(state: &AppState, graph: &TrustGraph, answer: &ExternalAccess) -> Pa
     for f in &answer.findings {
         let (status, tok) = if f.edge.works() {
             ("active ", Tok::Str)
+        } else if f.edge.status.is_unknown() {
+            ("unknown", Tok::Problem)
         } else {
             ("blocked", Tok::Problem)
         };

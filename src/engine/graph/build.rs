@@ -39,7 +39,7 @@ use crate::engine::policy::document::{
     Effect, PatternList, PolicyDocument, PrincipalKind, Principals, Statement,
 };
 use crate::engine::policy::evaluate::{
-    EvaluationInput, NamedPolicy, PolicyLevel, ResourceBasedPolicy, evaluate,
+    EvaluationInput, Gap, NamedPolicy, PolicyLevel, ResourceBasedPolicy, evaluate,
 };
 use crate::engine::policy::gather::{AccessRequest, PolicyIndex, SessionFacts, gather};
 use crate::engine::policy::pattern::{ArnPattern, Wildcard};
@@ -334,6 +334,9 @@ pub struct TrustGraph {
     /// Each loaded account's index in [`AllowDoc::holders`].
     pub(crate) account_index: HashMap<String, u32>,
     pub(crate) rcps: HashMap<String, Vec<PolicyLevel>>,
+    /// Accounts whose RCPs are missing from the data (a collection call failed), decided
+    /// once: every hop into their roles turns on them.
+    rcp_gaps: HashMap<String, Gap>,
     pub(crate) org_ids: HashMap<String, String>,
     pub(crate) outside_account: String,
     pub(crate) everyone_node: NodeId,
@@ -421,7 +424,10 @@ fn allow_all_policy() -> NamedPolicy {
         id: None,
         statements: Vec::new(),
     });
-    NamedPolicy::from_document("caller's account not loaded: assumed to allow", &doc)
+    NamedPolicy::from_document(
+        "outside the loaded accounts: its own policies, not judged",
+        &doc,
+    )
 }
 
 fn doc_grants(doc: &PolicyDocument) -> DocGrants {
@@ -1130,6 +1136,14 @@ impl TrustGraph {
         }
 
         // Organisation guardrails by account.
+        let rcp_gaps: HashMap<String, Gap> = inv
+            .accounts
+            .iter()
+            .filter_map(|(id, a)| {
+                crate::engine::coverage::rcps(a)
+                    .map(|m| (id.clone(), Gap::new(PolicyType::ResourceControlPolicy, m)))
+            })
+            .collect();
         let mut rcps = HashMap::default();
         let mut org_ids = HashMap::default();
         let mut rcps_read_caller = HashMap::default();
@@ -1240,6 +1254,7 @@ impl TrustGraph {
             allow_docs_any,
             account_index,
             rcps,
+            rcp_gaps,
             org_ids,
             outside_account,
             everyone_node,
@@ -1541,15 +1556,8 @@ impl TrustGraph {
         input.resource.clone_from(&role.arn);
         input.resource_account = Some(role.account.clone());
         input.rcps = self.rcps.get(&role.account).cloned();
-        if let Some(m) = self
-            .inventory
-            .account(&role.account)
-            .and_then(crate::engine::coverage::rcps)
-        {
-            input.gaps.push(crate::engine::policy::evaluate::Gap::new(
-                PolicyType::ResourceControlPolicy,
-                m,
-            ));
+        if let Some(g) = self.rcp_gaps.get(&role.account) {
+            input.gaps.push(g.clone());
         }
         input.resource_policy = Some(ResourceBasedPolicy {
             policy: trust.clone(),

@@ -337,8 +337,9 @@ impl Builder {
 
         if let Some(org) = organization {
             let membership = org_membership(ctx, org, &id);
-            // A member account always has at least one SCP level (FullAWSAccess at the root)
-            // while SCPs are enabled: an organisation without them says nothing about SCPs.
+            // While SCPs are enabled every level carries at least one (AWS Organizations
+            // attaches FullAWSAccess when they are enabled; Organizations User Guide, "SCP
+            // evaluation"): an organisation given without levels says nothing about SCPs.
             // RCPs are opt-in, so an organisation without them has none.
             let scps_given = !membership.scps_by_level.is_empty();
             self.set_org(ctx, &id, membership)?;

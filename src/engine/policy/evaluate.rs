@@ -343,8 +343,19 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
         Some(l) if l.is_allowed() => base,
         Some(_) => {
             let names: Vec<&str> = base.missing.iter().map(|m| m.name.as_str()).collect();
+            let only_denies = |l: PolicyType| {
+                matches!(
+                    l,
+                    PolicyType::IdentityBasedPolicy | PolicyType::ResourceBasedPolicy
+                )
+            };
             let either = if let [one] = names.as_slice() {
-                if base.is_allowed() {
+                if base.is_allowed() && !input.gaps.iter().all(|g| only_denies(g.layer)) {
+                    format!(
+                        "allowed if {one} allows {} on {} too; denied otherwise",
+                        input.action, input.resource
+                    )
+                } else if base.is_allowed() {
                     format!(
                         "allowed unless {} on {} is denied by {one}; denied if it is",
                         input.action, input.resource
@@ -879,4 +890,172 @@ fn message(
         }
     }
     m
+}
+
+#[cfg(test)]
+mod unknown_tests {
+    //! Three-valued answers: a request whose policies are not all loaded is evaluated with each
+    //! missing policy as the most and the least it could be.
+
+    use super::*;
+    use crate::engine::coverage;
+
+    const ROLE: &str = "arn:aws:iam::123456789012:role/Deploy";
+
+    fn policy(v: &serde_json::Value) -> NamedPolicy {
+        NamedPolicy::from_document(
+            "inline",
+            &PolicyDocument::from_value(v)
+                .document
+                .unwrap_or(PolicyDocument {
+                    version: None,
+                    id: None,
+                    statements: Vec::new(),
+                }),
+        )
+    }
+
+    fn allow(action: &str) -> NamedPolicy {
+        policy(&serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": action, "Resource": "*"}]}))
+    }
+
+    fn deny(action: &str) -> NamedPolicy {
+        policy(&serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Action": action, "Resource": "*"}]}))
+    }
+
+    fn input(action: &str) -> EvaluationInput {
+        let mut i = EvaluationInput::new(Principal::role_session(ROLE, "s"), action, "*");
+        i.gaps.push(Gap::new(
+            PolicyType::IdentityBasedPolicy,
+            coverage::managed_policy(
+                "arn:aws:iam::aws:policy/AmazonS3FullAccess",
+                "role `Deploy`",
+                false,
+            ),
+        ));
+        i
+    }
+
+    #[test]
+    fn a_missing_attached_policy_that_could_allow_makes_a_denial_unknown_and_says_either_way() {
+        let d = evaluate(&input("s3:GetObject"));
+        assert_eq!(d.outcome, Outcome::Unknown);
+        assert_eq!(d.missing.len(), 1);
+        assert!(
+            d.message.contains(
+                "allowed if s3:GetObject on * is allowed by the AWS managed policy `AmazonS3FullAccess`"
+            ),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn a_missing_attached_policy_could_hold_a_deny_so_an_allow_is_unknown_too() {
+        let mut i = input("s3:GetObject");
+        i.identity_policies.push(allow("s3:*"));
+        let d = evaluate(&i);
+        assert_eq!(d.outcome, Outcome::Unknown);
+        assert!(
+            d.message
+                .contains("allowed unless s3:GetObject on * is denied by"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn an_explicit_deny_in_the_loaded_policies_decides_whatever_is_missing() {
+        // IAM-RULES §4.1 step 1: an explicit deny is final.
+        let mut i = input("s3:GetObject");
+        i.identity_policies.push(deny("s3:*"));
+        let d = evaluate(&i);
+        assert_eq!(d.outcome, Outcome::ExplicitDeny);
+        assert_eq!(
+            d.missing.len(),
+            1,
+            "the decision still names what was not needed"
+        );
+    }
+
+    #[test]
+    fn a_missing_boundary_caps_an_identity_allow_to_unknown() {
+        let mut i = EvaluationInput::new(Principal::role_session(ROLE, "s"), "s3:GetObject", "*");
+        i.identity_policies.push(allow("s3:*"));
+        i.gaps.push(Gap::new(
+            PolicyType::PermissionsBoundary,
+            coverage::managed_policy(
+                "arn:aws:iam::123456789012:policy/Cap",
+                "role `Deploy`",
+                true,
+            ),
+        ));
+        let d = evaluate(&i);
+        assert_eq!(d.outcome, Outcome::Unknown);
+        assert!(
+            d.message
+                .contains("allowed if `Cap` allows s3:GetObject on * too"),
+            "{}",
+            d.message
+        );
+        // Without an identity allow the boundary cannot help: denied either way.
+        let mut i = EvaluationInput::new(Principal::role_session(ROLE, "s"), "s3:GetObject", "*");
+        i.gaps.push(Gap::new(
+            PolicyType::PermissionsBoundary,
+            coverage::managed_policy(
+                "arn:aws:iam::123456789012:policy/Cap",
+                "role `Deploy`",
+                true,
+            ),
+        ));
+        assert_eq!(evaluate(&i).outcome, Outcome::ImplicitDeny);
+    }
+
+    #[test]
+    fn missing_scps_do_not_matter_to_a_service_linked_role() {
+        // SCPs do not restrict service-linked roles (IAM-RULES §5).
+        let mut p = Principal::role_session(ROLE, "s");
+        p.service_linked = true;
+        let mut i = EvaluationInput::new(p, "s3:GetObject", "*");
+        i.identity_policies.push(allow("s3:*"));
+        i.gaps.push(Gap::new(
+            PolicyType::ServiceControlPolicy,
+            coverage::Missing {
+                part: crate::engine::model::DataPart::Scps,
+                what: "the SCPs of account 123456789012".to_owned(),
+                name: "the SCPs".to_owned(),
+                fetch: "rolescope collect --org".to_owned(),
+            },
+        ));
+        assert_eq!(evaluate(&i).outcome, Outcome::Allow);
+        // An ordinary role of the same account: unknown.
+        i.principal.service_linked = false;
+        assert_eq!(evaluate(&i).outcome, Outcome::Unknown);
+    }
+
+    #[test]
+    fn a_missing_resource_policy_decides_a_cross_account_request() {
+        // Across accounts both halves must allow (IAM-RULES §4.1 step 7): with the identity
+        // allow loaded, the bucket policy decides.
+        let mut i = EvaluationInput::new(
+            Principal::role_session(ROLE, "s"),
+            "s3:GetObject",
+            "arn:aws:s3:::partner-bucket/k",
+        );
+        i.resource_account = Some("210987654321".to_owned());
+        i.identity_policies.push(allow("s3:*"));
+        assert_eq!(evaluate(&i).outcome, Outcome::ImplicitDeny);
+        i.gaps.push(Gap::new(
+            PolicyType::ResourceBasedPolicy,
+            coverage::Missing {
+                part: crate::engine::model::DataPart::ResourcePolicies,
+                what: "the bucket policy".to_owned(),
+                name: "the bucket policy".to_owned(),
+                fetch: "aws s3api get-bucket-policy --bucket partner-bucket".to_owned(),
+            },
+        ));
+        assert_eq!(evaluate(&i).outcome, Outcome::Unknown);
+    }
 }
