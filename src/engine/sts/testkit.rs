@@ -3,8 +3,9 @@
 use serde_json::Value;
 
 use crate::engine::model::{
-    Account, AttachedPolicy, IdentityProvider, InlinePolicy, Inventory, Known, ManagedPolicy,
-    OrgMembership, OrgPolicyLevel, PolicyText, PolicyVersion, ProviderType, Role, Tag, User,
+    Account, AttachedPolicy, DataPart, IdentityProvider, InlinePolicy, Inventory, Known,
+    ManagedPolicy, OrgMembership, OrgPolicyLevel, PolicyText, PolicyVersion, ProviderType, Role,
+    Tag, User,
 };
 
 pub struct Kit {
@@ -22,6 +23,8 @@ impl Kit {
                 id.to_owned(),
                 Account {
                     id: id.to_owned(),
+                    // The kit's accounts are complete: what they do not hold does not exist.
+                    loaded: DataPart::ALL.iter().copied().collect(),
                     ..Account::default()
                 },
             );
@@ -88,6 +91,7 @@ impl Kit {
             tags: Vec::new(),
             last_used: None,
             instance_profiles: Vec::new(),
+            policies_loaded: true,
         });
         self
     }
@@ -147,6 +151,8 @@ impl Kit {
             org_id: "o-test".to_owned(),
             management_account_id: None,
             is_management_account: false,
+            parents: Vec::new(),
+            enabled_policy_types: Vec::new(),
             scps_by_level: Vec::new(),
             rcps_by_level: Vec::new(),
         });
@@ -155,6 +161,7 @@ impl Kit {
             .map(|(t, ps)| OrgPolicyLevel {
                 target: t.to_owned(),
                 policies: ps.into_iter().map(PolicyText::from_json).collect(),
+                summaries: Vec::new(),
             })
             .collect();
         self
@@ -166,6 +173,8 @@ impl Kit {
             org_id: "o-test".to_owned(),
             management_account_id: None,
             is_management_account: false,
+            parents: Vec::new(),
+            enabled_policy_types: Vec::new(),
             scps_by_level: Vec::new(),
             rcps_by_level: Vec::new(),
         });
@@ -174,6 +183,7 @@ impl Kit {
             .map(|(t, ps)| OrgPolicyLevel {
                 target: t.to_owned(),
                 policies: ps.into_iter().map(PolicyText::from_json).collect(),
+                summaries: Vec::new(),
             })
             .collect();
         self
@@ -209,6 +219,7 @@ impl Kit {
             provider_type: kind,
             url,
             client_ids: client_ids.iter().map(|s| (*s).to_owned()).collect(),
+            thumbprints: Vec::new(),
         });
         self
     }
