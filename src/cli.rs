@@ -45,8 +45,9 @@ const AFTER_HELP: &str = "\
 Inputs (PATH): the output of `aws iam get-account-authorization-details` (one file per
 account), `aws iam list-roles` or `aws iam get-role` (they fill in MaxSessionDuration and
 Description), `aws iam list-open-id-connect-providers` / `list-saml-providers`, or a
-bundle `{\"Accounts\": {\"<account id>\": {...}}}`. A directory loads every *.json in it.
-Without PATH, the built-in demo organisation is used.
+bundle `{\"Accounts\": {\"<account id>\": {...}}}`. A directory loads every *.json in it
+and skips, with a warning, files that are not IAM data. Without PATH, the built-in demo
+organisation is used. ROLESCOPE_MAX_FILE_BYTES sets the most bytes read from one file.
 
 Exit codes:
   0  success

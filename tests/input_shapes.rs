@@ -480,3 +480,33 @@ fn an_endless_text_stream_stops_at_the_limit_which_the_message_names() {
         assert!(stderr.contains("ROLESCOPE_MAX_FILE_BYTES"), "{stderr}");
     }
 }
+
+#[test]
+fn a_bundle_resource_policy_may_be_the_commands_output_and_its_problems_are_warned() {
+    let output: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(shape("s3api-get-bucket-policy.json")).unwrap(),
+    )
+    .unwrap();
+    let broken = serde_json::json!({"Policy": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": 7}]}"});
+    let bundle = serde_json::json!({"Accounts": {"222222222222": {"ResourcePolicies": [
+        {"ResourceArn": "arn:aws:s3:::acme-prod-finance-reports", "Policy": output},
+        {"ResourceArn": "arn:aws:s3:::acme-other", "Policy": broken},
+    ]}}});
+    let inv = load::load_str("bundle.json", &bundle.to_string()).unwrap();
+    let policies = &inv.accounts["222222222222"].resource_policies;
+    let doc = policies[0].policy.document.as_ref().unwrap();
+    assert!(
+        policies[0].policy.errors.is_empty(),
+        "{:?}",
+        policies[0].policy.errors
+    );
+    assert_eq!(doc.statements[1].sid.as_deref(), Some("NoPayroll"));
+    assert!(
+        inv.warnings
+            .iter()
+            .any(|w| w.location == "arn:aws:s3:::acme-other"
+                && w.message.contains("resource policy")),
+        "{:?}",
+        inv.warnings
+    );
+}

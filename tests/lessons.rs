@@ -105,3 +105,47 @@ fn a_lesson_whose_expectation_no_longer_holds_fails_with_its_step_and_values() {
     let f = r[0].failures().join("\n");
     assert!(f.contains("expected 7200") && f.contains("3600"), "{f}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pack_does_not_follow_links_to_files_outside_its_folder() {
+    let lesson_text =
+        "title = \"Mine\"\nsummary = \"s\"\n[[step]]\ntitle = \"a\"\ntext = \"look\"\n";
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("elsewhere.toml"), lesson_text).expect("write");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("lessons")).expect("lessons dir");
+    std::fs::write(dir.path().join("lessons/mine.toml"), lesson_text).expect("write");
+    // A link inside the pack is followed.
+    std::os::unix::fs::symlink(
+        dir.path().join("lessons/mine.toml"),
+        dir.path().join("lessons/again.toml"),
+    )
+    .expect("link");
+    let paths = vec![dir.path().to_path_buf()];
+    assert_eq!(
+        lesson::load_packs(&paths)
+            .expect("reads")
+            .expect("a pack")
+            .len(),
+        2
+    );
+    // A link to a file outside it is refused, naming the link.
+    std::os::unix::fs::symlink(
+        outside.path().join("elsewhere.toml"),
+        dir.path().join("lessons/evil.toml"),
+    )
+    .expect("link");
+    let e = lesson::load_packs(&paths).expect_err("refused").to_string();
+    assert!(
+        e.contains("evil.toml") && e.contains("outside the folder"),
+        "{e}"
+    );
+    // So is a `lessons` folder that is a link to one outside.
+    let dir2 = tempfile::tempdir().expect("temp dir");
+    std::os::unix::fs::symlink(outside.path(), dir2.path().join("lessons")).expect("link");
+    let e = lesson::load_packs(&[dir2.path().to_path_buf()])
+        .expect_err("refused")
+        .to_string();
+    assert!(e.contains("outside the pack"), "{e}");
+}

@@ -123,12 +123,11 @@ fn build_request(
         context.insert(k, crate::engine::sts::request::ContextValueDoc::One(v));
     }
     let policy_raw = match &a.session_policy {
-        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
-            CliError::Usage(format!(
-                "cannot read the session policy `{}`: {e}",
-                p.display()
-            ))
-        })?),
+        // Read within the policy-file limit; binary input is refused at its first bytes.
+        Some(p) => Some(crate::engine::load::decode::text(
+            p,
+            crate::engine::load::read_limited(p, super::policy_file_limit())?,
+        )?),
         None => None,
     };
     let session_caller = caller.contains(":assumed-role/") || caller.contains(":role/");

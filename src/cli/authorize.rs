@@ -48,11 +48,12 @@ pub struct Args {
     /// A condition key for the request, `KEY=VALUE`; repeat for more keys or values
     #[arg(long = "context", value_name = "KEY=VALUE")]
     pub context: Vec<String>,
-    /// A resource-based policy (JSON file) to use instead of the one in the data
+    /// A resource-based policy to use instead of the one in the data: the document, or the
+    /// output of the AWS CLI command that prints it (s3api get-bucket-policy, …)
     #[arg(long, value_name = "FILE")]
     pub resource_policy: Option<PathBuf>,
-    /// An SCP (JSON file) replacing the principal account's SCPs; repeat for one level each,
-    /// root first
+    /// An SCP replacing the principal account's SCPs (the document, or `aws organizations
+    /// describe-policy` output); repeat for one level each, root first
     #[arg(long, value_name = "FILE")]
     pub scp: Vec<PathBuf>,
     /// The region the request is sent to (default: the resource ARN's, or us-east-1)

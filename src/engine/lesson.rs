@@ -563,10 +563,29 @@ pub fn builtin() -> Result<Vec<Lesson>, LessonError> {
 /// # Errors
 /// The first lesson that cannot be read, located.
 pub fn load_dir(dir: &Path) -> Result<Vec<Lesson>, LessonError> {
+    load_dir_within(dir, dir)
+}
+
+/// The most bytes read from one lesson file.
+pub const MAX_LESSON_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Every `*.toml` lesson in `dir`, refusing a link that leads outside `root` (the folder the
+/// user gave, which holds `dir`).
+fn load_dir_within(root: &Path, dir: &Path) -> Result<Vec<Lesson>, LessonError> {
     let io = |p: &Path, e: std::io::Error| LessonError::Io {
         path: p.display().to_string(),
         message: e.to_string(),
     };
+    let root = std::fs::canonicalize(root).map_err(|e| io(root, e))?;
+    if !std::fs::canonicalize(dir)
+        .map_err(|e| io(dir, e))?
+        .starts_with(&root)
+    {
+        return Err(LessonError::Io {
+            path: dir.display().to_string(),
+            message: "a link to a folder outside the pack; rolescope reads a pack's lessons only from inside its folder".to_owned(),
+        });
+    }
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| io(dir, e))?
         .filter_map(Result::ok)
@@ -579,7 +598,30 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Lesson>, LessonError> {
     files.sort();
     let mut out = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(&f).map_err(|e| io(&f, e))?;
+        if let Some(why) = crate::engine::load::link_outside(&root, &f) {
+            return Err(LessonError::Io {
+                path: f.display().to_string(),
+                message: format!("{why}; copy the lesson into the folder"),
+            });
+        }
+        let bytes = crate::engine::load::read_limited(&f, MAX_LESSON_BYTES).map_err(|e| {
+            use crate::engine::load::LoadError;
+            let message = match e {
+                LoadError::Binary { .. } => "not a text file; a lesson is TOML text".to_owned(),
+                LoadError::TooLarge { limit, .. } => {
+                    format!("more than the {limit} bytes rolescope reads from one lesson")
+                }
+                other => other.to_string(),
+            };
+            LessonError::Io {
+                path: f.display().to_string(),
+                message,
+            }
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| LessonError::Io {
+            path: f.display().to_string(),
+            message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+        })?;
         let name = f
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -601,7 +643,7 @@ pub fn load_packs(paths: &[PathBuf]) -> Result<Option<Vec<Lesson>>, LessonError>
         let dir = p.join("lessons");
         if p.is_dir() && dir.is_dir() {
             let mut list: Vec<Lesson> = found.take().unwrap_or_default();
-            list.extend(load_dir(&dir)?);
+            list.extend(load_dir_within(p, &dir)?);
             sort(&mut list);
             found = Some(list);
         }

@@ -1,11 +1,14 @@
 //! Reading IAM data into an [`Inventory`]: account exports, `list-roles`/`get-role` output,
 //! identity-provider listings and organisation bundles, freely mixed.
 //!
-//! This module owns files: finding them (a directory loads every `*.json` in it), reading
-//! each into one buffer, refusing what is not a JSON export with one clear message
-//! ([`LoadError`]), and handing the parsed shapes to [`build`], which owns merging them into
-//! the model. Problems that do not stop loading (a policy that does not parse, a managed
-//! policy referenced but absent) become [`LoadWarning`]s on the inventory.
+//! This module owns files: finding them (a directory loads every `*.json` in it, skipping
+//! what is not IAM data and links that lead outside it), reading each within a size limit
+//! into one buffer, refusing what is not a JSON export with one clear message ([`LoadError`];
+//! [`recognise`] names other tools' and commands' files), and handing the parsed shapes to
+//! [`build`], which owns merging them into the model. Problems that do not stop loading (a
+//! policy that does not parse, a managed policy referenced but absent, a misspelt key found
+//! by [`outline`]) become [`LoadWarning`]s on the inventory. [`policy_file`] reads one policy
+//! given on its own (`--resource-policy`, `--scp`).
 //!
 //! Entry points: [`load_paths`], [`load_demo`], [`load_str`]; [`Loader`] for progress
 //! reporting and custom limits.
@@ -565,25 +568,12 @@ fn expand(path: &Path) -> Result<(Vec<InputFile>, Vec<LoadWarning>), LoadError> 
         if !is_json {
             continue;
         }
-        let own = std::fs::symlink_metadata(&p).map_err(|e| io_error(&p, e))?;
-        if own.file_type().is_symlink() {
-            match std::fs::canonicalize(&p) {
-                Ok(target) if target.starts_with(&root) => {}
-                Ok(target) => {
-                    skip(
-                        &p,
-                        format!(
-                            "skipped: a link to `{}`, outside the folder; rolescope follows links only to files inside the folder it is given, so name the file itself to load it",
-                            target.display()
-                        ),
-                    );
-                    continue;
-                }
-                Err(e) => {
-                    skip(&p, format!("skipped: a link that cannot be followed ({e})"));
-                    continue;
-                }
-            }
+        if let Some(why) = link_outside(&root, &p) {
+            skip(
+                &p,
+                format!("skipped: {why}; name the file itself to load it"),
+            );
+            continue;
         }
         let meta = std::fs::metadata(&p).map_err(|e| io_error(&p, e))?;
         if meta.is_file() {
@@ -607,6 +597,26 @@ fn expand(path: &Path) -> Result<(Vec<InputFile>, Vec<LoadWarning>), LoadError> 
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, warnings))
+}
+
+/// Why `entry` (found in the folder whose canonical path is `root`) is not to be read: it is
+/// a link that leads outside the folder, or one that cannot be followed. `None` for a plain
+/// entry or a link that stays inside. A folder someone else made (a classroom pack) must not
+/// make rolescope read files elsewhere.
+#[must_use]
+pub fn link_outside(root: &Path, entry: &Path) -> Option<String> {
+    let own = std::fs::symlink_metadata(entry).ok()?;
+    if !own.file_type().is_symlink() {
+        return None;
+    }
+    match std::fs::canonicalize(entry) {
+        Ok(target) if target.starts_with(root) => None,
+        Ok(target) => Some(format!(
+            "a link to `{}`, outside the folder; rolescope follows links only to files inside the folder it is given",
+            target.display()
+        )),
+        Err(e) => Some(format!("a link that cannot be followed ({e})")),
+    }
 }
 
 /// Warnings about one entity (by ARN), for views that show a role, user or policy.

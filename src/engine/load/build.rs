@@ -23,6 +23,7 @@ use serde_json::value::RawValue;
 
 use super::LoadError;
 use super::decode;
+use super::policy_file;
 use super::raw::{
     RawAccount, RawAttachedPolicy, RawBoundary, RawGroup, RawIdentityProvider, RawInlinePolicy,
     RawManagedPolicy, RawOrganization, RawPolicyLevel, RawRole, RawUser,
@@ -361,7 +362,21 @@ impl Builder {
                 .insert(DataPart::IdentityProviders);
         }
         for rp in resource_policies.into_iter().flat_map(|l| l.0) {
-            let policy = ctx.policy(rp.policy, "resource policy document (`Policy`)");
+            let policy = match rp
+                .policy
+                .and_then(|raw| policy_file::unwrap_output(raw.get()))
+            {
+                // The output of the command that prints the policy (`get-bucket-policy`, …).
+                Some(Ok(document)) => PolicyText::from_json(document),
+                Some(Err(message)) => PolicyText::unreadable(
+                    Value::Null,
+                    ParseError {
+                        path: "$".to_owned(),
+                        message,
+                    },
+                ),
+                None => ctx.policy(rp.policy, "resource policy document (`Policy`)"),
+            };
             let key = (id.clone(), rp.resource_arn.clone());
             if let Some(first) = self.resource_policy_origin.get(&key).cloned() {
                 let acct = self.account_mut(&id);
@@ -1166,6 +1181,21 @@ impl Builder {
                     format!("default version `{}`", v.version_id),
                     &v.policy,
                 );
+            }
+        }
+        for a in self.inv.accounts.values() {
+            for rp in &a.resource_policies {
+                push(&rp.resource_arn, "resource policy".to_owned(), &rp.policy);
+            }
+            let Some(org) = &a.organization else {
+                continue;
+            };
+            for (kind, levels) in [("SCP", &org.scps_by_level), ("RCP", &org.rcps_by_level)] {
+                for l in levels {
+                    for (i, p) in l.policies.iter().enumerate() {
+                        push(&a.id, format!("{kind} {} at `{}`", i + 1, l.target), p);
+                    }
+                }
             }
         }
         self.inv.warnings.extend(warnings);

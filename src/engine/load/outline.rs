@@ -1,5 +1,5 @@
 //! What the typed parse cannot see: the keys of a file's top level and of each bundle account,
-//! read in one quick pass that skips every value it does not need.
+//! read in one quick scan that jumps over every value it does not need.
 //!
 //! Finds what would otherwise be dropped without a word: an account key given twice in a
 //! bundle (JSON keeps the last), a key that is a misspelling of one rolescope reads
@@ -7,9 +7,7 @@
 //! call (`IsTruncated`, `Marker`, `NextToken`). Which keys are known comes from the shape
 //! definitions themselves ([`RawAccount`]), so a key added there is known here.
 
-use std::fmt;
-
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, forward_to_deserialize_any};
 
 use super::raw::RawAccount;
@@ -31,18 +29,229 @@ pub enum Note {
 
 /// The notes about a file's JSON text (a top-level object). Text that is not an object gives
 /// none; the typed parse reports it.
+///
+/// A hand-written scan rather than a second serde pass: it jumps over strings with `memchr`
+/// and looks only at keys two levels deep, so it costs a small part of the typed parse.
+/// Malformed text ends the scan early; the typed parse reports it.
 #[must_use]
 pub fn notes(text: &str) -> Vec<Note> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let mut out = Vec::new();
-    let seed = Level {
-        json_path: "$".to_owned(),
-        notes: &mut out,
-        top: true,
+    let mut scan = Scan {
+        bytes: text.as_bytes(),
+        text,
+        at: 0,
+        notes: Vec::new(),
     };
-    // A syntax or shape problem is the typed parse's to report.
-    let _ = de::DeserializeSeed::deserialize(seed, &mut de);
-    out
+    scan.run();
+    scan.notes
+}
+
+/// What an open object is, for the keys found in it; other objects and arrays are jumped
+/// over whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Level {
+    /// The file's top-level object.
+    Top,
+    /// A bundle's `Accounts` object, with the ids seen so far.
+    Accounts(std::collections::HashSet<String>),
+    /// One bundle account, at this JSON path.
+    Account(String),
+}
+
+struct Scan<'t> {
+    bytes: &'t [u8],
+    text: &'t str,
+    at: usize,
+    notes: Vec<Note>,
+}
+
+impl Scan<'_> {
+    fn run(&mut self) {
+        let mut stack: Vec<Level> = Vec::new();
+        // The last key met in each open object, for the level a value opens.
+        let mut last_key: Option<String> = None;
+        while self.at < self.bytes.len() {
+            let b = self.bytes[self.at];
+            match b {
+                b'"' => {
+                    let Some((start, end)) = self.string() else {
+                        return;
+                    };
+                    if !self.followed_by_colon() {
+                        continue;
+                    }
+                    let key = self.key(start, end);
+                    match stack.last_mut() {
+                        Some(Level::Top) => self.key_at("$", &key),
+                        Some(Level::Account(path)) => {
+                            let path = path.clone();
+                            self.key_at(&path, &key);
+                        }
+                        Some(Level::Accounts(seen)) => {
+                            let first_time = seen.insert(key.clone());
+                            if !first_time {
+                                self.notes.push(Note::DuplicateAccount {
+                                    json_path: format!("$.Accounts[\"{key}\"]"),
+                                    id: key.clone(),
+                                });
+                            }
+                        }
+                        None => {}
+                    }
+                    last_key = Some(key);
+                }
+                b'{' | b'[' => {
+                    let level = match (stack.last(), last_key.as_deref()) {
+                        (None, _) if b == b'{' => Level::Top,
+                        (Some(Level::Top), Some("Accounts")) if b == b'{' => {
+                            Level::Accounts(std::collections::HashSet::new())
+                        }
+                        (Some(Level::Accounts(_)), Some(id)) if b == b'{' => {
+                            Level::Account(format!("$.Accounts[\"{id}\"]"))
+                        }
+                        (None, _) => return,
+                        _ => {
+                            // Nothing inside matters: jump to its end.
+                            if !self.skip_container(b) {
+                                return;
+                            }
+                            last_key = None;
+                            continue;
+                        }
+                    };
+                    stack.push(level);
+                    last_key = None;
+                    self.at += 1;
+                }
+                b'}' | b']' => {
+                    stack.pop();
+                    last_key = None;
+                    self.at += 1;
+                    if stack.is_empty() {
+                        return;
+                    }
+                }
+                _ => self.at += 1,
+            }
+        }
+    }
+
+    /// Skips the object or array opening at `self.at` (`open`), strings included, counting
+    /// only its own kind of bracket: the other kind nests inside it in pairs. False when the
+    /// text ends first.
+    fn skip_container(&mut self, open: u8) -> bool {
+        let close = if open == b'{' { b'}' } else { b']' };
+        let mut depth = 0_usize;
+        loop {
+            let Some(k) = self
+                .bytes
+                .get(self.at..)
+                .and_then(|rest| memchr::memchr3(b'"', open, close, rest))
+            else {
+                return false;
+            };
+            self.at += k;
+            match self.bytes[self.at] {
+                b'"' => {
+                    if self.string().is_none() {
+                        return false;
+                    }
+                }
+                b if b == open => {
+                    depth += 1;
+                    self.at += 1;
+                }
+                _ => {
+                    depth -= 1;
+                    self.at += 1;
+                    if depth == 0 {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Skips the string starting at `self.at` (a `"`); its content's byte range.
+    fn string(&mut self) -> Option<(usize, usize)> {
+        let start = self.at + 1;
+        let mut i = start;
+        loop {
+            let k = memchr::memchr2(b'"', b'\\', self.bytes.get(i..)?)?;
+            if self.bytes[i + k] == b'"' {
+                self.at = i + k + 1;
+                return Some((start, i + k));
+            }
+            // A backslash escapes the next byte, whatever it is.
+            i += k + 2;
+        }
+    }
+
+    fn skip_space(&mut self) {
+        while self
+            .bytes
+            .get(self.at)
+            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            self.at += 1;
+        }
+    }
+
+    /// True when the string just skipped is a key; then `self.at` is past the colon.
+    fn followed_by_colon(&mut self) -> bool {
+        self.skip_space();
+        if self.bytes.get(self.at) == Some(&b':') {
+            self.at += 1;
+            self.skip_space();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn key(&self, start: usize, end: usize) -> String {
+        let raw = self.text.get(start..end).unwrap_or_default();
+        if raw.contains('\\') {
+            let quoted = self.text.get(start - 1..=end).unwrap_or_default();
+            serde_json::from_str(quoted).unwrap_or_else(|_| raw.to_owned())
+        } else {
+            raw.to_owned()
+        }
+    }
+
+    /// A key of the top level or of an account (`path`), with `self.at` on its value.
+    fn key_at(&mut self, path: &str, key: &str) {
+        let json_path = format!("{path}.{key}");
+        let value = self.bytes.get(self.at..).unwrap_or_default();
+        match key {
+            "IsTruncated" => {
+                if value.starts_with(b"true") {
+                    self.notes.push(Note::Partial {
+                        json_path,
+                        key: key.to_owned(),
+                    });
+                }
+            }
+            "Marker" | "NextToken" => {
+                if !(value.starts_with(b"null") || value.starts_with(b"\"\"")) {
+                    self.notes.push(Note::Partial {
+                        json_path,
+                        key: key.to_owned(),
+                    });
+                }
+            }
+            _ => {
+                if !known_keys().contains(&key)
+                    && let Some(known) = misspelling_of(key)
+                {
+                    self.notes.push(Note::Misspelt {
+                        json_path,
+                        key: key.to_owned(),
+                        known,
+                    });
+                }
+            }
+        }
+    }
 }
 
 /// The keys a file's top level, or a bundle account, may have.
@@ -76,106 +285,6 @@ fn misspelling_of(key: &str) -> Option<&'static str> {
         .filter(|(k, d)| *d == 0 || (k.len() >= 6 && *d <= 2))
         .min_by_key(|(_, d)| *d)
         .map(|(k, _)| k)
-}
-
-/// One object level: the top (which may hold `Accounts`) or an account.
-struct Level<'n> {
-    json_path: String,
-    notes: &'n mut Vec<Note>,
-    top: bool,
-}
-
-impl<'de> de::DeserializeSeed<'de> for Level<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Level<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            let at = format!("{}.{key}", self.json_path);
-            match key.as_str() {
-                "Accounts" if self.top => map.next_value_seed(Accounts {
-                    json_path: at,
-                    notes: self.notes,
-                })?,
-                "IsTruncated" => {
-                    if map.next_value::<serde_json::Value>()? == serde_json::Value::Bool(true) {
-                        self.notes.push(Note::Partial { json_path: at, key });
-                    }
-                }
-                "Marker" | "NextToken" => {
-                    let v = map.next_value::<serde_json::Value>()?;
-                    if !(v.is_null() || v.as_str() == Some("")) {
-                        self.notes.push(Note::Partial { json_path: at, key });
-                    }
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                    if !known_keys().contains(&key.as_str())
-                        && let Some(known) = misspelling_of(&key)
-                    {
-                        self.notes.push(Note::Misspelt {
-                            json_path: at,
-                            key,
-                            known,
-                        });
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A bundle's `Accounts` map.
-struct Accounts<'n> {
-    json_path: String,
-    notes: &'n mut Vec<Note>,
-}
-
-impl<'de> de::DeserializeSeed<'de> for Accounts<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Accounts<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of accounts")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = std::collections::HashSet::new();
-        while let Some(id) = map.next_key::<String>()? {
-            let at = format!("{}[\"{id}\"]", self.json_path);
-            if !seen.insert(id.clone()) {
-                self.notes.push(Note::DuplicateAccount {
-                    json_path: at.clone(),
-                    id: id.clone(),
-                });
-            }
-            map.next_value_seed(Level {
-                json_path: at,
-                notes: self.notes,
-                top: false,
-            })?;
-        }
-        Ok(())
-    }
 }
 
 /// A deserializer that only records the field names a derived struct asks for.
@@ -225,6 +334,34 @@ mod tests {
         assert_eq!(misspelling_of("policies"), Some("Policies"));
         assert_eq!(misspelling_of("ResponseMetadata"), None);
         assert_eq!(misspelling_of("Owner"), None);
+    }
+
+    #[test]
+    fn strings_with_brackets_quotes_and_escapes_do_not_mislead_the_scan() {
+        let text = r#"{ "Name" : "a{[\"b\\", "Accounts" : { "111111111111" : { "Role\u0044etailLists": [ {"x": "}]"} ] } ,
+            "111111111111": {"Marker": null, "IsTruncated": false} }, "NextToken": "t" }"#;
+        let n = notes(text);
+        assert_eq!(n.len(), 3, "{n:?}");
+        assert!(
+            n.iter()
+                .any(|x| matches!(x, Note::DuplicateAccount { id, .. } if id == "111111111111"))
+        );
+        assert!(
+            n.iter()
+                .any(|x| matches!(x, Note::Misspelt { key, .. } if key == "RoleDetailLists"))
+        );
+        assert!(
+            n.iter().any(
+                |x| matches!(x, Note::Partial { json_path, .. } if json_path == "$.NextToken")
+            )
+        );
+        // Truncated or malformed text ends the scan without a panic.
+        for cut in 0..text.len() {
+            if text.is_char_boundary(cut) {
+                let _ = notes(&text[..cut]);
+            }
+        }
+        assert!(notes("[1, 2]").is_empty());
     }
 
     #[test]

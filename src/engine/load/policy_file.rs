@@ -276,6 +276,24 @@ fn find_document(value: &Value) -> Result<Found<'_>, (String, String)> {
     ))
 }
 
+/// The policy document inside `text` when `text` is the output of an AWS CLI command that
+/// prints one (`{"Policy": "…"}` and the like), for bundles that store such output as a
+/// resource policy. `None` when `text` is not such an output (a bare document, or anything
+/// else); `Err` with a message when it is one whose document cannot be decoded.
+#[must_use]
+pub fn unwrap_output(text: &str) -> Option<Result<Value, String>> {
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let value: Value = serde_json::from_str(text).ok()?;
+    let found = find_document(&value).ok()?;
+    found.command?;
+    Some(match found.document {
+        Value::String(s) => document_in_string(s).map_err(|m| format!("in `{}`: {m}", found.path)),
+        other => Ok(other.clone()),
+    })
+}
+
 /// The document a JSON string holds: JSON text (what the AWS CLI prints) or URL-encoded JSON
 /// text (what the raw API returns).
 fn document_in_string(s: &str) -> Result<Value, String> {
