@@ -5,7 +5,9 @@
 //!   nothing of terminals or async and can be scripted against directly.
 //! - [`cli`]: the scriptable command-line face (text and JSON output).
 //! - [`tui`]: the interactive terminal face.
+//! - [`config`]: the user's configuration file, shared by both faces.
 
 pub mod cli;
+pub mod config;
 pub mod engine;
 pub mod tui;

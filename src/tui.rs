@@ -31,4 +31,4 @@ pub mod update;
 pub mod whatif;
 pub mod wizard;
 
-pub use app::{Options, run, run_with};
+pub use app::{Options, Settings, run, run_with};

@@ -499,6 +499,12 @@ pub struct AppState {
     /// Lessons, presenter mode and the glossary.
     pub teach: crate::tui::lesson::Teach,
     pub no_color: bool,
+    /// The palette the screens are drawn in (outside presenter mode).
+    pub palette: crate::tui::theme::Palette,
+    /// The palette presenter mode switches to.
+    pub presenter_palette: crate::tui::theme::Palette,
+    /// The keys the configuration remapped, applied over the key tables.
+    pub keys: Arc<crate::tui::keymap::Remap>,
     pub quit: bool,
     /// Set when the frame on screen no longer matches the state.
     pub dirty: bool,
@@ -564,6 +570,9 @@ impl AppState {
             status: None,
             teach: crate::tui::lesson::Teach::default(),
             no_color: false,
+            palette: crate::tui::theme::Palette::Dark,
+            presenter_palette: crate::tui::theme::Palette::HighContrast,
+            keys: Arc::default(),
             quit: false,
             dirty: true,
         };
@@ -575,6 +584,17 @@ impl AppState {
             list.hits_for = q;
         }
         state
+    }
+
+    /// The styles to draw with: presenter mode's palette while it is on, `NO_COLOR` first.
+    #[must_use]
+    pub fn theme(&self) -> crate::tui::theme::Theme {
+        let palette = if self.teach.presenter {
+            self.presenter_palette
+        } else {
+            self.palette
+        };
+        crate::tui::theme::Theme::new(palette, !self.no_color)
     }
 
     #[must_use]

@@ -920,7 +920,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
         Mode::Help => {
             // Scrolls until the last line of help shows at the bottom of the box, however
             // many tables there are.
-            let n = ui::help::lines(crate::tui::theme::Theme { color: false }).len();
+            let n = ui::help::lines(crate::tui::theme::Theme::mono(), &state.keys).len();
             let shown = usize::from(state.height.saturating_sub(4)).max(1);
             if let Some(Overlay::Help { scroll }) = &mut state.overlay {
                 *scroll = clamp_add(*scroll, delta, n.saturating_sub(shown) + 1);
