@@ -5,10 +5,14 @@
 //!     --users-per-account 200 --out org.json
 //! cargo run --release --example gen_org -- --accounts 10 --roles-per-account 100 \
 //!     --per-account --out exports/      # one authorization-details file per account
+//! cargo run --release --example gen_org -- --profile realistic --roles 20000 \
+//!     --out account.json                 # one real-shaped account export
 //! ```
 
 #[path = "gen_org/org.rs"]
 mod org;
+#[path = "gen_org/realistic.rs"]
+mod realistic;
 
 use std::io::BufWriter;
 use std::path::PathBuf;
@@ -16,9 +20,27 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The shape of the data to write.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Profile {
+    /// An organisation bundle: many accounts, one policy version each, small AWS managed
+    /// policies
+    Org,
+    /// One account's `get-account-authorization-details` export as the AWS CLI prints it:
+    /// every version of each customer managed policy, large AWS managed policies, realistic
+    /// attachment counts, instance profiles, users and groups (`--roles` sets its size)
+    Realistic,
+}
+
 /// Write a synthetic organisation in rolescope's bundle format (or one export per account)
 #[derive(Debug, Parser)]
 struct Args {
+    /// What to write
+    #[arg(long, value_enum, default_value_t = Profile::Org)]
+    profile: Profile,
+    /// Roles in the realistic profile's account
+    #[arg(long, default_value_t = 20_000)]
+    roles: usize,
     /// Number of accounts
     #[arg(long, default_value_t = 10)]
     accounts: usize,
@@ -41,6 +63,28 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Profile::Realistic = args.profile {
+        let spec = realistic::Spec {
+            roles: args.roles,
+            seed: args.seed,
+        };
+        let result = std::fs::File::create(&args.out)
+            .and_then(|f| realistic::write_export(&spec, &mut BufWriter::new(f)));
+        return match result {
+            Ok(()) => {
+                eprintln!(
+                    "wrote one account export of {} roles to {}",
+                    spec.roles,
+                    args.out.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot write `{}`: {e}", args.out.display());
+                ExitCode::from(2)
+            }
+        };
+    }
     let spec = org::Spec {
         accounts: args.accounts,
         roles_per_account: args.roles_per_account,

@@ -330,6 +330,7 @@ pub fn context_with(top: &Input, sub: &Input, defaults: &[PathBuf]) -> Result<Co
         "loaded"
     );
     let inventory = Arc::new(inventory);
+    print_warnings(&inventory);
     // The process ends with the command: keep one reference so the (possibly millions of)
     // allocations are left to the OS instead of being freed one by one on the way out.
     std::mem::forget(Arc::clone(&inventory));
@@ -339,11 +340,52 @@ pub fn context_with(top: &Input, sub: &Input, defaults: &[PathBuf]) -> Result<Co
     })
 }
 
+/// The most bytes read from one input file: [`load::DEFAULT_MAX_FILE_BYTES`], or the value
+/// of the environment variable [`load::MAX_FILE_BYTES_VAR`] when it is a number.
+#[must_use]
+pub fn file_limit() -> u64 {
+    limit_from_env().unwrap_or(load::DEFAULT_MAX_FILE_BYTES)
+}
+
+/// The most bytes read from one policy file (`--resource-policy`, `--scp`):
+/// [`load::policy_file::DEFAULT_MAX_POLICY_FILE_BYTES`], or the environment variable's value.
+#[must_use]
+pub fn policy_file_limit() -> u64 {
+    limit_from_env().unwrap_or(load::policy_file::DEFAULT_MAX_POLICY_FILE_BYTES)
+}
+
+fn limit_from_env() -> Option<u64> {
+    std::env::var(load::MAX_FILE_BYTES_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Prints every load warning on stderr, one a line, so that nothing the loader skipped or
+/// doubted goes unsaid; `--json` outputs carry them too.
+fn print_warnings(inventory: &Inventory) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for w in &inventory.warnings {
+        // A closed stderr is no reason to fail the command.
+        let _ = if w.location == "$" || w.location.is_empty() {
+            writeln!(err, "warning: {}: {}", w.source, w.message)
+        } else {
+            writeln!(
+                err,
+                "warning: {}: `{}`: {}",
+                w.source, w.location, w.message
+            )
+        };
+    }
+}
+
 /// Inputs above this size show progress on stderr when it is a terminal.
 const PROGRESS_THRESHOLD_BYTES: u64 = 16 * 1024 * 1024;
 
 fn load_with_progress(paths: &[PathBuf]) -> Result<Inventory, LoadError> {
-    let mut loader = Loader::new(LoadOptions::default());
+    let mut loader = Loader::new(LoadOptions {
+        max_file_bytes: file_limit(),
+    });
     let show =
         std::io::stderr().is_terminal() && load::input_size(paths) > PROGRESS_THRESHOLD_BYTES;
     if show {

@@ -189,7 +189,9 @@ fn errors_exit_2_with_a_message_that_says_what_to_do() {
         .arg(bad.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is not a policy document"));
+        .stderr(predicate::str::contains(
+            "is not valid JSON: EOF while parsing a value at line 1, column 12",
+        ));
     authorize("maria.garcia", "s3:GetObject", "*")
         .args(["--resource-policy", "/nonexistent/policy.json"])
         .assert()

@@ -92,8 +92,8 @@ fn wrong_shape_names_the_field_and_its_json_path() {
         ),
         (
             r#"[{"RoleDetailList": []}]"#,
-            "$",
-            "the top level must be a JSON object",
+            "$[0]",
+            "a top-level array is read as roles",
         ),
     ];
     for (text, path, what) in cases {
@@ -180,7 +180,8 @@ fn huge_files_are_refused_before_reading() {
     let e = load::load_paths(std::slice::from_ref(&p)).unwrap_err();
     assert!(matches!(e, LoadError::TooLarge { .. }), "{e:?}");
     assert!(e.to_string().contains("huge.json"));
-    assert!(e.to_string().contains("split the export"));
+    assert!(e.to_string().contains("split an export"));
+    assert!(e.to_string().contains("ROLESCOPE_MAX_FILE_BYTES"));
 
     let small = write(
         &dir,

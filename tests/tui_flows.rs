@@ -872,6 +872,54 @@ fn the_edited_data_saves_as_a_new_bundle_that_loads() {
     assert!(r.trust_policy.json().to_string().contains("Deny"));
 }
 
+#[test]
+fn saving_over_an_existing_file_asks_first_and_enter_again_replaces_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("variant-a.json");
+    let second = dir.path().join("variant-b.json");
+    std::fs::write(&first, "keep me").unwrap();
+    std::fs::write(&second, "keep me too").unwrap();
+    let mut state = demo();
+    edit_trust_effect(&mut state);
+    apply_all(&mut state, std::iter::repeat_n(Command::Backspace, 7));
+    apply_all(&mut state, typed("Deny\","));
+    apply_all(
+        &mut state,
+        [Command::Save, Command::SaveBundle, Command::ClearInput],
+    );
+    apply_all(&mut state, typed(first.to_str().unwrap()));
+    apply_all(&mut state, [Command::Open]);
+    let error = |state: &AppState| match &state.overlay {
+        Some(Overlay::Prompt(p)) => p.error.clone().unwrap(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        error(&state).contains("already exists; press Enter again"),
+        "{}",
+        error(&state)
+    );
+    // Another name is asked about on its own.
+    apply_all(&mut state, [Command::ClearInput]);
+    apply_all(&mut state, typed(second.to_str().unwrap()));
+    apply_all(&mut state, [Command::Open]);
+    assert!(
+        error(&state).contains("variant-b.json"),
+        "{}",
+        error(&state)
+    );
+    assert_eq!(std::fs::read_to_string(&first).unwrap(), "keep me");
+    assert_eq!(std::fs::read_to_string(&second).unwrap(), "keep me too");
+    // Enter again on the same name replaces it.
+    apply_all(&mut state, [Command::Open]);
+    assert!(
+        matches!(state.overlay, Some(Overlay::WhatIf(_))),
+        "{:?}",
+        state.overlay
+    );
+    assert!(rolescope::engine::load::load_paths(&[second]).is_ok());
+    assert_eq!(std::fs::read_to_string(&first).unwrap(), "keep me");
+}
+
 /// Opens `role`'s first document in the external editor: the effect asking for it.
 fn external_edit(state: &mut AppState, role: &str) -> Effect {
     select_role(state, role);

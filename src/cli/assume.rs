@@ -203,8 +203,11 @@ pub fn run(a: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, CliE
             .iter()
             .map(|h| ResultDoc::from_outcome(None, h))
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &json!({"hops": docs}))
-            .map_err(|e| CliError::Io(e.into()))?;
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &json!({"hops": docs, "load_warnings": &ctx.inventory.warnings}),
+        )
+        .map_err(|e| CliError::Io(e.into()))?;
         writeln!(out)?;
     } else {
         for (i, h) in hops.iter().enumerate() {

@@ -12,10 +12,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{CliError, Context, Input, Outcome};
+use crate::engine::load::policy_file;
 use crate::engine::lookup::{find_role, find_user};
 use crate::engine::model::Inventory;
 use crate::engine::policy::decision::{LayerOutcome, Outcome as Verdict};
-use crate::engine::policy::document::PolicyDocument;
 use crate::engine::policy::{
     AccessRequest, ContextValue, Decision, Finding, NamedPolicy, PolicyIndex, PolicyLevel,
     PolicyUse, Principal, RequestContext, ResourceBasedPolicy, gather, validate,
@@ -73,34 +73,24 @@ struct AuthorizeJson<'a> {
     decision: &'a Decision,
     context: &'a RequestContext,
     findings: &'a [Finding],
+    /// Everything the loader skipped or doubted, as printed on stderr.
+    load_warnings: &'a [crate::engine::model::LoadWarning],
 }
 
+/// Reads a policy file: the document, or the AWS CLI output around it. A file with any part
+/// rolescope cannot read is refused, never evaluated without that part.
 fn read_policy(
     path: &Path,
     usage: PolicyUse,
     findings: &mut Vec<Finding>,
 ) -> Result<NamedPolicy, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::Usage(format!(
-            "cannot read `{}`: {e}; check the path",
-            path.display()
-        ))
-    })?;
+    let file = policy_file::read(path, super::policy_file_limit(), usage)?;
     let label = path.display().to_string();
-    let parsed = PolicyDocument::parse_str(&text);
-    let Some(doc) = parsed.document else {
-        let why = parsed
-            .errors
-            .first()
-            .map_or_else(|| "not a policy document".to_owned(), ToString::to_string);
-        return Err(CliError::Usage(format!(
-            "`{label}` is not a policy document: {why}"
-        )));
-    };
-    if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
-        findings.extend(validate(&label, &json, usage));
-    }
-    Ok(NamedPolicy::from_document(label, &doc))
+    findings.extend(validate(&label, &file.json, usage));
+    Ok(NamedPolicy::new(
+        label,
+        crate::engine::policy::CompiledPolicy::shared(&file.document),
+    ))
 }
 
 fn parse_context(items: &[String]) -> Result<RequestContext, CliError> {
@@ -207,6 +197,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             decision: &decision,
             context: &input.context,
             findings: &findings,
+            load_warnings: &inv.warnings,
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;

@@ -39,6 +39,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     if args.json {
         let doc = json!({
             "schema": 1,
+            "load_warnings": &ctx.inventory.warnings,
             "findings": ext.findings.iter().map(|f| json!({
                 "resource": g.node(f.role).id,
                 "resource_type": "AWS::IAM::Role",
@@ -55,7 +56,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 "trust_statement": d.trust_statement,
             })).collect::<Vec<_>>(),
         });
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(Outcome::Yes);
     }

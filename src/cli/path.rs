@@ -42,6 +42,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     if args.json {
         let doc = json!({
             "schema": 1,
+            "load_warnings": &ctx.inventory.warnings,
             "from": g.node(from).id,
             "to": to_arn,
             "max_depth": answer.max_depth,
@@ -55,7 +56,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 })),
             })),
         });
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(if answer.paths.is_empty() {
             Outcome::No

@@ -35,6 +35,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     if args.json {
         let doc = json!({
             "schema": 1,
+            "load_warnings": &ctx.inventory.warnings,
             "principal": g.node(from).id,
             "max_depth": args.depth.max(1),
             "roles": reach.rows.iter().map(|r| json!({
@@ -45,7 +46,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             })).collect::<Vec<_>>(),
             "broken": reach.broken.iter().map(|e| g.edge_json(e)).collect::<Vec<_>>(),
         });
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(Outcome::Yes);
     }

@@ -60,6 +60,8 @@ struct RolesJson<'a> {
     demo: bool,
     count: usize,
     roles: Vec<RoleSummary<'a>>,
+    /// Everything the loader skipped or doubted, as printed on stderr.
+    load_warnings: &'a [crate::engine::model::LoadWarning],
 }
 
 /// The summary of `role` that both `roles` and `show` print.
@@ -145,6 +147,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             demo: ctx.demo,
             count: roles.len(),
             roles: roles.into_iter().map(|(r, c)| summary(r, inv, c)).collect(),
+            load_warnings: &inv.warnings,
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;

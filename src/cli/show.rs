@@ -65,6 +65,8 @@ struct ShowJson<'a> {
     managed_policies: Vec<ManagedJson<'a>>,
     permissions_boundary: Option<ManagedJson<'a>>,
     warnings: Vec<&'a LoadWarning>,
+    /// Everything the loader skipped or doubted, as printed on stderr.
+    load_warnings: &'a [crate::engine::model::LoadWarning],
 }
 
 #[derive(Debug, Serialize)]
@@ -144,6 +146,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 .as_ref()
                 .map(|a| managed_json(a, inv)),
             warnings,
+            load_warnings: &inv.warnings,
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;

@@ -3,21 +3,23 @@
 //! order. An unreadable request gives a result with `decision: "error"` and the batch goes
 //! on. Formats: docs/simulate.md.
 //!
-//! The batch is split into chunks simulated on every core; the results are written in
-//! input order as each next chunk is done.
+//! The requests are read as they arrive (a never-ending producer is answered as it writes,
+//! in bounded memory), simulated on every core, and the results written in input order as
+//! soon as each is known. How the stream is split, damaged pieces included:
+//! [`crate::engine::sts::stream`].
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
 
 use chrono::{DateTime, Utc};
-use serde_json::value::RawValue;
 
 use super::{CliError, Context, Input, Outcome};
 use crate::engine::sts::Simulator;
-use crate::engine::sts::request::ResultDoc;
+use crate::engine::sts::request::{DecisionDoc, ResultDoc};
+use crate::engine::sts::stream::{RequestSplitter, StreamItem};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,127 +33,220 @@ pub struct Args {
     pub input: Input,
 }
 
-/// The requests of a batch, each either its JSON text (a valid JSON value) or the reason
-/// it could not be read.
-#[must_use]
-pub fn split_requests(text: &str) -> Vec<Result<&str, String>> {
-    let trimmed = text.trim_start_matches('\u{feff}').trim();
-    if trimmed.is_empty() {
-        return Vec::new();
-    }
-    if trimmed.starts_with('[') {
-        return match serde_json::from_str::<Vec<&RawValue>>(trimmed) {
-            Ok(items) => items.into_iter().map(|v| Ok(v.get())).collect(),
-            Err(e) => vec![Err(format!(
-                "the request array is not valid JSON (line {}, column {}): {e}",
-                e.line(),
-                e.column()
-            ))],
-        };
-    }
-    // A stream of JSON values (JSON Lines, or one object over several lines)…
-    let mut values = Vec::new();
-    let mut stream = serde_json::Deserializer::from_str(trimmed).into_iter::<&RawValue>();
-    let mut clean = true;
-    for v in stream.by_ref() {
-        match v {
-            Ok(v) => values.push(Ok(v.get())),
-            Err(_) => {
-                clean = false;
-                break;
-            }
-        }
-    }
-    if clean {
-        return values;
-    }
-    // …or JSON Lines with some bad lines: read line by line so the batch goes on.
-    trimmed
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| match serde_json::from_str::<&RawValue>(l) {
-            Ok(v) => Ok(v.get()),
-            Err(e) => Err(format!(
-                "line {}: not valid JSON (column {}): {e}",
-                i + 1,
-                e.column()
-            )),
-        })
-        .collect()
-}
-
-/// Requests simulated together by one worker: big enough that handing work out costs
-/// little, small enough that the workers finish together.
+/// Requests simulated together by one worker at most: big enough that handing work out
+/// costs little when the input comes fast; a worker takes fewer when no more are waiting,
+/// so a slow producer gets each answer as soon as its request is read.
 const CHUNK: usize = 64;
 
-/// The results of one chunk of requests, one JSON document a line.
-fn simulate_chunk(
-    sim: &Simulator<'_>,
-    items: &[Result<&str, String>],
-    now: DateTime<Utc>,
-) -> Vec<u8> {
-    let mut buf = Vec::with_capacity(items.len() * 1024);
-    for item in items {
-        let result = match item {
-            Ok(text) => sim.simulate_valid_json(text, now),
-            Err(message) => ResultDoc::error(None, message.clone()),
-        };
-        // Writing a document to memory cannot fail (every key is a string).
-        if serde_json::to_writer(&mut buf, &result).is_err() {
-            buf.extend_from_slice(br#"{"decision":"error"}"#);
-        }
-        buf.push(b'\n');
-    }
-    buf
+/// Requests read ahead of the workers at most; with [`crate::engine::sts::stream::MAX_REQUEST_BYTES`] this bounds
+/// the memory a batch holds, however long the stream.
+const READ_AHEAD: usize = 256;
+
+/// What the reader hands the workers: a piece of the stream, or why reading stopped.
+enum Read {
+    Item(StreamItem),
+    Stop(String),
 }
 
-/// Simulates `items` on every core and writes the results in input order.
-fn simulate_all(
+/// What a worker hands the writer: the results of the pieces `first..first + count`.
+struct Done {
+    first: u64,
+    count: u64,
+    bytes: Vec<u8>,
+    stop: Option<String>,
+}
+
+/// Reads `input` on a thread of its own, splitting it into pieces as the bytes arrive.
+/// The thread is not joined: when the output is closed the batch ends without waiting for
+/// a producer that may never write again.
+fn spawn_reader(
+    mut input: Box<dyn std::io::Read + Send>,
+    what: String,
+) -> mpsc::Receiver<(u64, Read)> {
+    let (tx, rx) = mpsc::sync_channel::<(u64, Read)>(READ_AHEAD);
+    std::thread::spawn(move || {
+        let mut seq = 0_u64;
+        let mut send = |r: Read| {
+            let ok = tx.send((seq, r)).is_ok();
+            seq += 1;
+            ok
+        };
+        let mut splitter = RequestSplitter::default();
+        let mut buf = vec![0_u8; 64 * 1024];
+        let mut open = true;
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    send(Read::Stop(format!("cannot read the requests {what}: {e}")));
+                    return;
+                }
+            };
+            let fed = splitter.feed(&buf[..n], &mut |item| {
+                open = open && send(Read::Item(item));
+            });
+            if let Err(e) = fed {
+                if open {
+                    send(Read::Stop(format!("{e} (reading {what})")));
+                }
+                return;
+            }
+            if !open {
+                return;
+            }
+        }
+        splitter.finish(&mut |item| {
+            open = open && send(Read::Item(item));
+        });
+    });
+    rx
+}
+
+/// One piece's result, one JSON document and a line end; a piece that is not a readable
+/// request says its line.
+fn simulate_item(sim: &Simulator<'_>, item: &StreamItem, now: DateTime<Utc>, buf: &mut Vec<u8>) {
+    let result = match &item.request {
+        Ok(text) => {
+            let mut r = sim.simulate_valid_json(text, now);
+            // A request that could not be read says where it is; STS's own errors (with
+            // an error code) keep STS's wording.
+            if r.decision == Some(DecisionDoc::Error)
+                && r.error_code.is_none()
+                && let Some(m) = &mut r.error_message
+                && !m.starts_with("line ")
+            {
+                let located = format!("line {}: {m}", item.line);
+                for reason in &mut r.reasons {
+                    if reason == m {
+                        reason.clone_from(&located);
+                    }
+                }
+                *m = located;
+            }
+            r
+        }
+        Err(message) => ResultDoc::error(None, message.clone()),
+    };
+    // Writing a document to memory cannot fail (every key is a string).
+    if serde_json::to_writer(&mut *buf, &result).is_err() {
+        buf.extend_from_slice(br#"{"decision":"error"}"#);
+    }
+    buf.push(b'\n');
+}
+
+/// Simulates the requests `input` holds on every core as they are read, writing the results
+/// in input order as soon as each is known.
+fn simulate_stream(
     sim: &Simulator<'_>,
-    items: &[Result<&str, String>],
+    input: Box<dyn std::io::Read + Send>,
+    what: String,
     now: DateTime<Utc>,
     out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let chunks: Vec<&[Result<&str, String>]> = items.chunks(CHUNK).collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(chunks.len());
-    if workers <= 1 {
-        for c in &chunks {
-            out.write_all(&simulate_chunk(sim, c, now))?;
-        }
-        return Ok(());
-    }
-    let next = AtomicUsize::new(0);
+) -> Result<(), CliError> {
+    let reads = Mutex::new(spawn_reader(input, what));
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        // Bounded, so workers far ahead of the writer wait instead of piling up results.
-        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(workers * 4);
+        let (tx, rx) = mpsc::sync_channel::<Done>(workers * 2);
         for _ in 0..workers {
             let tx = tx.clone();
-            let (next, chunks) = (&next, &chunks);
+            let (reads, stop) = (&reads, &stop);
             scope.spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(c) = chunks.get(i) else { break };
-                    if tx.send((i, simulate_chunk(sim, c, now))).is_err() {
-                        break;
+                while !stop.load(Ordering::Relaxed) {
+                    let Some((first, items, halt)) = take_some(reads) else {
+                        return;
+                    };
+                    if items.is_empty() && halt.is_none() {
+                        continue;
+                    }
+                    let mut bytes = Vec::with_capacity(items.len() * 1024);
+                    for item in &items {
+                        simulate_item(sim, item, now, &mut bytes);
+                    }
+                    let count = items.len() as u64 + u64::from(halt.is_some());
+                    let done = Done {
+                        first,
+                        count,
+                        bytes,
+                        stop: halt,
+                    };
+                    if tx.send(done).is_err() {
+                        return;
                     }
                 }
             });
         }
         drop(tx);
-        let mut pending: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
-        let mut written = 0;
-        for (i, bytes) in rx {
-            pending.insert(i, bytes);
-            while let Some(bytes) = pending.remove(&written) {
-                out.write_all(&bytes)?;
-                written += 1;
+        let result = write_in_order(&rx, out);
+        stop.store(true, Ordering::Relaxed);
+        result
+    })
+}
+
+/// Takes the next pieces for one worker: waits (a while) for the first, then takes what is
+/// already read, up to [`CHUNK`]. `None` once the reader is done and everything is taken.
+fn take_some(
+    reads: &Mutex<mpsc::Receiver<(u64, Read)>>,
+) -> Option<(u64, Vec<StreamItem>, Option<String>)> {
+    let rx = reads.lock().ok()?;
+    let mut items = Vec::new();
+    let mut next = match rx.recv_timeout(std::time::Duration::from_millis(100)) {
+        Ok(r) => Some(r),
+        Err(mpsc::RecvTimeoutError::Timeout) => return Some((0, items, None)),
+        Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+    };
+    let mut first = None;
+    while let Some((seq, r)) = next.take() {
+        first.get_or_insert(seq);
+        match r {
+            Read::Item(item) => items.push(item),
+            Read::Stop(m) => return Some((first.unwrap_or(seq), items, Some(m))),
+        }
+        if items.len() < CHUNK {
+            next = rx.try_recv().ok();
+        }
+    }
+    Some((first.unwrap_or(0), items, None))
+}
+
+/// Writes the workers' results in input order, flushing whenever no more are ready, so an
+/// answer is out as soon as it is known.
+fn write_in_order(rx: &mpsc::Receiver<Done>, out: &mut dyn Write) -> Result<(), CliError> {
+    let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+    let mut written = 0_u64;
+    let mut wait = true;
+    loop {
+        let done = if wait {
+            match rx.recv() {
+                Ok(d) => d,
+                Err(_) => break,
+            }
+        } else {
+            match rx.try_recv() {
+                Ok(d) => d,
+                Err(mpsc::TryRecvError::Empty) => {
+                    out.flush()?;
+                    wait = true;
+                    continue;
+                }
+                Err(mpsc::TryRecvError::Disconnected) => break,
+            }
+        };
+        wait = false;
+        pending.insert(done.first, done);
+        while let Some(d) = pending.remove(&written) {
+            out.write_all(&d.bytes)?;
+            written += d.count;
+            if let Some(m) = d.stop {
+                out.flush()?;
+                return Err(CliError::Usage(m));
             }
         }
-        Ok(())
-    })
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// Runs `rolescope simulate`.
@@ -159,49 +254,19 @@ fn simulate_all(
 /// # Errors
 /// When the requests cannot be read, or the output cannot be written.
 pub fn run(a: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, CliError> {
-    let text = if a.requests.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .lock()
-            .read_to_string(&mut s)
-            .map_err(|e| {
-                CliError::Usage(format!("cannot read the requests from standard input: {e}"))
-            })?;
-        s
+    let (input, what): (Box<dyn std::io::Read + Send>, String) = if a.requests.as_os_str() == "-" {
+        (Box::new(std::io::stdin()), "from standard input".to_owned())
     } else {
-        std::fs::read_to_string(&a.requests).map_err(|e| {
+        let file = std::fs::File::open(&a.requests).map_err(|e| {
             CliError::Usage(format!(
                 "cannot read the requests `{}`: {e}",
                 a.requests.display()
             ))
-        })?
+        })?;
+        (Box::new(file), format!("`{}`", a.requests.display()))
     };
     let now = a.now.unwrap_or_else(Utc::now);
     let sim = Simulator::new(&ctx.inventory).pruned();
-    simulate_all(&sim, &split_requests(&text), now, out)?;
+    simulate_stream(&sim, input, what, now, out)?;
     Ok(Outcome::Yes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_object_an_array_and_json_lines_are_all_read() {
-        assert_eq!(split_requests("{\n \"kind\": \"authorize\"\n}").len(), 1);
-        assert_eq!(split_requests("[{\"a\":1},{\"a\":2}]").len(), 2);
-        assert_eq!(
-            split_requests("{\"a\":1}\n{\"a\":2}\n\n{\"a\":3}\n").len(),
-            3
-        );
-        assert!(split_requests("  ").is_empty());
-    }
-
-    #[test]
-    fn a_bad_line_is_an_error_and_the_batch_goes_on() {
-        let items = split_requests("{\"a\":1}\n{oops\n{\"a\":3}");
-        assert_eq!(items.len(), 3);
-        assert!(items[0].is_ok() && items[2].is_ok());
-        assert!(items[1].as_ref().unwrap_err().starts_with("line 2:"));
-    }
 }

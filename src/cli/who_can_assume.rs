@@ -39,6 +39,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     if args.json {
         let doc = json!({
             "schema": 1,
+            "load_warnings": &ctx.inventory.warnings,
             "role": role_arn,
             "max_depth": args.depth.max(1),
             "principals": answer.rows.iter().map(|r| json!({
@@ -50,7 +51,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             "classes": answer.classes,
             "broken": answer.broken.iter().map(|e| g.edge_json(e)).collect::<Vec<_>>(),
         });
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(Outcome::Yes);
     }

@@ -12,7 +12,10 @@
 
 pub mod build;
 pub mod decode;
+pub mod outline;
+pub mod policy_file;
 pub mod raw;
+pub mod recognise;
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +29,10 @@ pub const DEMO_SOURCE: &str = "demo organisation";
 
 /// Files larger than this are refused unless [`LoadOptions::max_file_bytes`] says otherwise.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// The environment variable the command line reads to raise or lower
+/// [`LoadOptions::max_file_bytes`]; error messages name it.
+pub const MAX_FILE_BYTES_VAR: &str = "ROLESCOPE_MAX_FILE_BYTES";
 
 /// Why loading stopped. Every variant names the file; messages follow the pattern
 /// "what is wrong; what to do".
@@ -42,7 +49,7 @@ pub enum LoadError {
     #[error("`{path}` is empty; pass the output of `aws iam get-account-authorization-details`")]
     Empty { path: PathBuf },
     #[error(
-        "`{path}` is not a text file ({detail}); pass a JSON export such as the output of `aws iam get-account-authorization-details`"
+        "`{path}` is not a text file ({detail}); rolescope reads JSON as the AWS CLI prints it with `--output json`"
     )]
     Binary {
         path: PathBuf,
@@ -50,12 +57,25 @@ pub enum LoadError {
         detail: String,
     },
     #[error(
-        "`{path}` is {size} bytes, more than the {limit} bytes rolescope reads from one file; split the export, one file per account"
+        "`{path}` is {}more than the {limit} bytes rolescope reads from one file; split an export into one file per account, or raise the limit with the environment variable `{var}` (in bytes)",
+        .size.map_or_else(String::new, |s| format!("{s} bytes, ")),
+        var = MAX_FILE_BYTES_VAR
     )]
     TooLarge {
         path: PathBuf,
-        size: u64,
+        /// The file's size when it was known before reading (`None` for a stream).
+        size: Option<u64>,
         limit: u64,
+    },
+    #[error(
+        "`{path}` is empty; pass a policy document or the output of the AWS CLI command that prints it"
+    )]
+    EmptyPolicy { path: PathBuf },
+    #[error("`{path}` is {what}, which rolescope does not load; {instead}")]
+    NotUsed {
+        path: PathBuf,
+        what: String,
+        instead: String,
     },
     #[error("directory `{path}` holds no `*.json` file; put the exports there or name the files")]
     NoJson { path: PathBuf },
@@ -93,6 +113,26 @@ pub enum LoadError {
 }
 
 impl LoadError {
+    /// True when the file is not IAM data at all (rather than broken IAM data): another
+    /// tool's JSON, a shape rolescope does not load, an empty or a binary file. A directory
+    /// skips such files.
+    #[must_use]
+    pub fn is_not_iam_data(&self) -> bool {
+        match self {
+            Self::NotUsed { .. }
+            | Self::UnknownFormat { .. }
+            | Self::Empty { .. }
+            | Self::Binary { .. } => true,
+            Self::Shape {
+                json_path, message, ..
+            } => {
+                json_path == "$" && message.contains("the top level must be a JSON object")
+                    || json_path.starts_with("$[") && message.starts_with("not a role")
+            }
+            _ => false,
+        }
+    }
+
     /// The file the error is about.
     #[must_use]
     pub fn path(&self) -> String {
@@ -100,6 +140,8 @@ impl LoadError {
             Self::NotFound { path }
             | Self::Unreadable { path, .. }
             | Self::Empty { path }
+            | Self::EmptyPolicy { path }
+            | Self::NotUsed { path, .. }
             | Self::Binary { path, .. }
             | Self::TooLarge { path, .. }
             | Self::NoJson { path }
@@ -191,31 +233,41 @@ impl<'p> Loader<'p> {
     }
 
     /// Loads a file, or every `*.json` file of a directory (not its subdirectories), in name
-    /// order.
+    /// order. In a directory, a file that is not IAM data (another tool's JSON, a policy, an
+    /// empty or binary file) is skipped with a warning, and links are followed only to files
+    /// inside the directory.
     ///
     /// # Errors
     /// When a file cannot be read, is not a JSON export, or conflicts with one loaded before.
     pub fn add_path(&mut self, path: &Path) -> Result<(), LoadError> {
-        let files = expand(path)?;
-        let count = files.len();
-        for (index, (file, bytes)) in files.into_iter().enumerate() {
-            self.add_file(&file, bytes, index, count)?;
-        }
-        Ok(())
+        self.add_paths(&[path.to_owned()])
     }
 
-    /// Loads several paths (files or directories).
+    /// Loads several paths (files or directories), as [`Loader::add_path`] does each.
     ///
     /// # Errors
     /// As [`Loader::add_path`], for the first path that fails.
     pub fn add_paths(&mut self, paths: &[PathBuf]) -> Result<(), LoadError> {
         let mut files = Vec::new();
         for p in paths {
-            files.extend(expand(p)?);
+            let (found, warnings) = expand(p)?;
+            files.extend(found);
+            for w in warnings {
+                self.builder.warn(w);
+            }
         }
         let count = files.len();
-        for (index, (file, bytes)) in files.into_iter().enumerate() {
-            self.add_file(&file, bytes, index, count)?;
+        for (index, file) in files.into_iter().enumerate() {
+            match self.add_file(&file.path, file.bytes, index, count) {
+                Err(e) if file.in_directory && e.is_not_iam_data() => {
+                    self.builder.warn(LoadWarning {
+                        source: file.path.display().to_string(),
+                        location: "$".to_owned(),
+                        message: format!("skipped, not IAM data: {e}"),
+                    });
+                }
+                other => other?,
+            }
         }
         Ok(())
     }
@@ -228,11 +280,12 @@ impl<'p> Loader<'p> {
         count: usize,
     ) -> Result<(), LoadError> {
         let source = path.display().to_string();
-        if bytes > self.options.max_file_bytes {
+        let limit = self.options.max_file_bytes;
+        if bytes > limit {
             return Err(LoadError::TooLarge {
                 path: path.to_owned(),
-                size: bytes,
-                limit: self.options.max_file_bytes,
+                size: Some(bytes),
+                limit,
             });
         }
         self.report(&Progress::Reading {
@@ -241,13 +294,21 @@ impl<'p> Loader<'p> {
             index,
             count,
         });
-        let text = read_compact(path, bytes)?;
+        let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        if !regular {
+            // A pipe, a device or a socket: it can be read only once and its size is not
+            // known ahead, so it is read whole, within the limit.
+            let data = read_limited(path, limit)?;
+            let text = decode::text(path, data)?;
+            return self.add_text_at(path, &source, &text);
+        }
+        let text = read_compact(path, bytes, limit)?;
         match self.add_text_at(path, &source, &text) {
             Err(LoadError::Syntax { .. }) => {
                 // Positions in the compacted text are not the file's: parse the file as it
                 // is to say where the error is.
                 drop(text);
-                let data = std::fs::read(path).map_err(|e| io_error(path, e))?;
+                let data = read_limited(path, limit)?;
                 let original = decode::text(path, data)?;
                 self.add_text_at(path, &source, &original)
             }
@@ -269,7 +330,14 @@ impl<'p> Loader<'p> {
                 path: path.to_owned(),
             });
         }
-        let raw = decode::parse(path, text)?;
+        let decode::Parsed { raw, warnings } = decode::parse(path, text)?;
+        for (location, message) in warnings {
+            self.builder.warn(LoadWarning {
+                source: source.to_owned(),
+                location,
+                message,
+            });
+        }
         let counts = build::count(&raw);
         self.report(&Progress::Parsed {
             source: source.to_owned(),
@@ -334,22 +402,73 @@ pub fn input_size(paths: &[PathBuf]) -> u64 {
     paths
         .iter()
         .filter_map(|p| expand(p).ok())
-        .flatten()
-        .map(|(_, bytes)| bytes)
+        .flat_map(|(files, _)| files)
+        .map(|f| f.bytes)
         .sum()
+}
+
+/// How many bytes of a file's start decide whether it is text: a NUL byte among them makes it
+/// binary (the heuristic git and grep use).
+const HEAD_BYTES: usize = 8192;
+
+/// Reads a whole file, refusing it as soon as it is known to be binary (a NUL byte in its
+/// first 8 KiB) or once it passes `limit` bytes, so a device like `/dev/zero` or an endless
+/// pipe costs at most the limit — and a binary one only its first 8 KiB.
+///
+/// # Errors
+/// [`LoadError::TooLarge`] past the limit, [`LoadError::Binary`] for a binary start, and the
+/// errors of opening and reading the file.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let mut reader = file.take(limit.saturating_add(1));
+    let mut data = Vec::new();
+    let mut head = [0_u8; HEAD_BYTES];
+    let mut got = 0;
+    while got < HEAD_BYTES {
+        match reader.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(k) => got += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_error(path, e)),
+        }
+    }
+    data.extend_from_slice(&head[..got]);
+    if decode::is_binary_head(&data) {
+        // `decode::text` names what it is (gzip, zip, a byte offset).
+        return Err(decode::text(path, data).err().unwrap_or(LoadError::Binary {
+            path: path.to_owned(),
+            offset: 0,
+            detail: "binary data".to_owned(),
+        }));
+    }
+    reader
+        .read_to_end(&mut data)
+        .map_err(|e| io_error(path, e))?;
+    if data.len() as u64 > limit {
+        return Err(LoadError::TooLarge {
+            path: path.to_owned(),
+            size: None,
+            limit,
+        });
+    }
+    Ok(data)
 }
 
 /// Reads a file into text without the whitespace between its JSON tokens, a piece at a time,
 /// so the indented file is never whole in memory. Files that [`decode::text`] treats specially
-/// (empty, UTF-16, byte-order mark, binary) and files that turn out not to be UTF-8 are read
-/// whole through it, for its messages.
-fn read_compact(path: &Path, size: u64) -> Result<String, LoadError> {
+/// (empty, UTF-16, byte-order mark) and files that turn out not to be UTF-8 are read whole
+/// through it, for its messages; a binary start is refused at once. Never reads more than
+/// `limit` bytes, whatever the file's size said.
+fn read_compact(path: &Path, size: u64, limit: u64) -> Result<String, LoadError> {
     use std::io::Read;
     let whole = || -> Result<String, LoadError> {
-        let data = std::fs::read(path).map_err(|e| io_error(path, e))?;
+        let data = read_limited(path, limit)?;
         Ok(decode::compact(&decode::text(path, data)?))
     };
-    let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let mut file = file.take(limit.saturating_add(1));
+    let mut total: u64 = 0;
     let mut piece = vec![0_u8; 1 << 20];
     let mut fill = |piece: &mut [u8]| -> Result<usize, LoadError> {
         let mut n = 0;
@@ -361,13 +480,21 @@ fn read_compact(path: &Path, size: u64) -> Result<String, LoadError> {
                 Err(e) => return Err(io_error(path, e)),
             }
         }
+        total += n as u64;
+        if total > limit {
+            return Err(LoadError::TooLarge {
+                path: path.to_owned(),
+                size: None,
+                limit,
+            });
+        }
         Ok(n)
     };
     let got = fill(&mut piece)?;
-    if decode::needs_whole_file(&piece[..got.min(8192)]) {
+    if decode::needs_whole_file(&piece[..got.min(HEAD_BYTES)]) {
         return whole();
     }
-    let mut out = Vec::with_capacity(usize::try_from(size / 2).unwrap_or(0));
+    let mut out = Vec::with_capacity(usize::try_from(size.min(limit) / 2).unwrap_or(0));
     let mut compactor = decode::Compactor::default();
     compactor.feed(&piece[..got], &mut out);
     loop {
@@ -396,15 +523,39 @@ fn io_error(path: &Path, e: std::io::Error) -> LoadError {
     }
 }
 
-/// The files a path stands for, with their sizes: itself, or a directory's `*.json` files
-/// in name order.
-fn expand(path: &Path) -> Result<Vec<(PathBuf, u64)>, LoadError> {
+/// One file to load.
+struct InputFile {
+    path: PathBuf,
+    bytes: u64,
+    /// Found by listing a directory rather than named by the user.
+    in_directory: bool,
+}
+
+/// The files a path stands for, with their sizes: itself, or a directory's `*.json` files in
+/// name order. A directory's entries that are links are followed only when they lead to a
+/// file inside the directory; others, and entries that are not regular files, come back as
+/// warnings.
+fn expand(path: &Path) -> Result<(Vec<InputFile>, Vec<LoadWarning>), LoadError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if !meta.is_dir() {
-        return Ok(vec![(path.to_owned(), meta.len())]);
+        let file = InputFile {
+            path: path.to_owned(),
+            bytes: meta.len(),
+            in_directory: false,
+        };
+        return Ok((vec![file], Vec::new()));
     }
+    let root = std::fs::canonicalize(path).map_err(|e| io_error(path, e))?;
     let entries = std::fs::read_dir(path).map_err(|e| io_error(path, e))?;
     let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    let mut skip = |p: &Path, message: String| {
+        warnings.push(LoadWarning {
+            source: p.display().to_string(),
+            location: "$".to_owned(),
+            message,
+        });
+    };
     for entry in entries {
         let entry = entry.map_err(|e| io_error(path, e))?;
         let p = entry.path();
@@ -414,9 +565,39 @@ fn expand(path: &Path) -> Result<Vec<(PathBuf, u64)>, LoadError> {
         if !is_json {
             continue;
         }
+        let own = std::fs::symlink_metadata(&p).map_err(|e| io_error(&p, e))?;
+        if own.file_type().is_symlink() {
+            match std::fs::canonicalize(&p) {
+                Ok(target) if target.starts_with(&root) => {}
+                Ok(target) => {
+                    skip(
+                        &p,
+                        format!(
+                            "skipped: a link to `{}`, outside the folder; rolescope follows links only to files inside the folder it is given, so name the file itself to load it",
+                            target.display()
+                        ),
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    skip(&p, format!("skipped: a link that cannot be followed ({e})"));
+                    continue;
+                }
+            }
+        }
         let meta = std::fs::metadata(&p).map_err(|e| io_error(&p, e))?;
         if meta.is_file() {
-            files.push((p, meta.len()));
+            files.push(InputFile {
+                path: p,
+                bytes: meta.len(),
+                in_directory: true,
+            });
+        } else if !meta.is_dir() {
+            skip(
+                &p,
+                "skipped: not a regular file (a pipe, device or socket); name it to read it"
+                    .to_owned(),
+            );
         }
     }
     if files.is_empty() {
@@ -424,8 +605,8 @@ fn expand(path: &Path) -> Result<Vec<(PathBuf, u64)>, LoadError> {
             path: path.to_owned(),
         });
     }
-    files.sort();
-    Ok(files)
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((files, warnings))
 }
 
 /// Warnings about one entity (by ARN), for views that show a role, user or policy.

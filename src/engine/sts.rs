@@ -31,6 +31,7 @@ pub mod outcome;
 pub mod params;
 pub mod request;
 pub mod session;
+pub mod stream;
 #[cfg(test)]
 pub(crate) mod testkit;
 

@@ -16,6 +16,7 @@
 
 pub mod access;
 pub mod bundle;
+pub mod save;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -31,6 +32,7 @@ use crate::engine::sts::request::{AssumeRoleRequest, Request};
 use crate::engine::sts::{FixError, apply_fix};
 
 pub use access::{AccessDiff, AccessPair, who_can_assume};
+pub use save::{Replace, SaveError};
 
 /// IAM's quota on a role's trust policy, in characters without whitespace
 /// (`ACLSizePerRole`, default 2048; raisable to 4096) [UG:reference_iam-quotas].
@@ -147,8 +149,6 @@ pub enum EditError {
     RequestOnly(String),
     #[error("the fix cannot be applied: {0}")]
     Fix(#[from] FixError),
-    #[error("cannot write `{path}`: {message}")]
-    Write { path: String, message: String },
 }
 
 /// True for the roles only AWS may modify: service-linked roles (`/aws-service-role/`) and
@@ -314,24 +314,18 @@ impl WhatIf {
         bundle::to_bundle(&self.current)
     }
 
-    /// Writes the edited data as a new bundle file; refuses to overwrite a loaded source.
+    /// Writes the edited data as a bundle file. A loaded file is never replaced, whatever
+    /// name it is given by; another existing file only with `replace` confirmed.
     ///
     /// # Errors
-    /// [`EditError::Write`] when the file cannot be written or is one of the loaded inputs.
-    pub fn save_bundle(&self, path: &Path) -> Result<(), EditError> {
-        let shown = path.display().to_string();
-        let write_err = |message: String| EditError::Write {
-            path: shown.clone(),
-            message,
-        };
-        if self.base.sources.iter().any(|s| Path::new(s) == path) {
-            return Err(write_err(
-                "it is one of the loaded files; what-if edits are saved as a new bundle, choose another name".to_owned(),
-            ));
-        }
-        let text = serde_json::to_string_pretty(&self.to_bundle())
-            .map_err(|e| write_err(e.to_string()))?;
-        std::fs::write(path, text + "\n").map_err(|e| write_err(e.to_string()))
+    /// [`SaveError`] when the file is a loaded input, exists without confirmation, or
+    /// cannot be written.
+    pub fn save_bundle(&self, path: &Path, replace: Replace) -> Result<(), SaveError> {
+        let text = serde_json::to_string_pretty(&self.to_bundle()).map_err(|e| SaveError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        save::write_new(path, &(text + "\n"), &self.base.sources, replace)
     }
 }
 
@@ -681,7 +675,7 @@ mod tests {
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("edited.json");
-        w.save_bundle(&path).unwrap();
+        w.save_bundle(&path, Replace::No).unwrap();
         let back = crate::engine::load::load_paths(&[path]).unwrap();
         let r = back
             .roles

@@ -326,13 +326,37 @@ pub fn run_external(editor: Option<&str>, name: &str, text: &str) -> Result<Stri
     let program = words
         .next()
         .ok_or("$EDITOR is empty: set it, or press e for the built-in editor")?;
-    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("rolescope-{}-{call}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
-    let path = dir.join(name);
+    let single = {
+        let mut parts = std::path::Path::new(name).components();
+        matches!(
+            (parts.next(), parts.next()),
+            (Some(std::path::Component::Normal(_)), None)
+        )
+    };
+    if !single {
+        return Err(format!(
+            "`{name}` is not a plain file name; the document is edited in a private temporary directory"
+        ));
+    }
+    // A private directory (mode 0700, unpredictable name) and a file created exclusively
+    // in it: another local user can neither place a link where the document is written
+    // nor read it.
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("rolescope-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    let dir = builder
+        .tempdir()
+        .map_err(|e| format!("cannot create a private temporary directory: {e}"))?;
+    let path = dir.path().join(name);
     let write = |path: &std::path::Path| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(path)?;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)?;
         f.write_all(text.as_bytes())?;
         f.sync_all()
     };
@@ -348,8 +372,10 @@ pub fn run_external(editor: Option<&str>, name: &str, text: &str) -> Result<Stri
         Ok(_) => std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read back `{}`: {e}", path.display())),
     };
-    let _ = std::fs::remove_file(&path);
-    let _ = std::fs::remove_dir(&dir);
+    // Removes the file and anything the editor left beside it (swap or backup files).
+    if let Err(e) = dir.close() {
+        return result.and(Err(format!("cannot remove the temporary directory: {e}")));
+    }
     result
 }
 
@@ -395,6 +421,70 @@ mod tests {
         assert!(e.contains("cannot start the editor"), "{e}");
         let e = run_external(Some("false"), "failing.json", "{}").unwrap_err();
         assert!(e.contains("exited with"), "{e}");
+    }
+
+    /// The temporary file once lived at `/tmp/rolescope-<pid>-<n>/<name>`: another local
+    /// user could create that directory first with a link named like the document, and the
+    /// write went through the link (CWE-377, CWE-59).
+    #[test]
+    fn a_link_planted_at_the_old_predictable_path_is_not_followed() {
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim.txt");
+        std::fs::write(&victim, "precious\n").unwrap();
+        let name = "planted-link-case.json";
+        let mut planted = Vec::new();
+        for n in 0..32 {
+            let dir = std::env::temp_dir().join(format!("rolescope-{}-{n}", std::process::id()));
+            if std::fs::create_dir(&dir).is_ok() {
+                std::os::unix::fs::symlink(&victim, dir.join(name)).unwrap();
+                planted.push(dir);
+            }
+        }
+        let out = run_external(
+            Some("sed -i s/Allow/Deny/"),
+            name,
+            "{\"Effect\":\"Allow\"}\n",
+        );
+        for dir in &planted {
+            std::fs::remove_dir_all(dir).unwrap();
+        }
+        assert_eq!(out.unwrap(), "{\"Effect\":\"Deny\"}\n");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    }
+
+    #[test]
+    fn the_document_is_edited_in_a_private_directory_that_is_removed_after() {
+        use std::os::unix::fs::PermissionsExt;
+        // The "editor" writes its file's directory and that directory's mode into the file.
+        let bin = tempfile::tempdir().unwrap();
+        let script = bin.path().join("report-dir-mode");
+        std::fs::write(
+            &script,
+            "#!/bin/sh\nd=$(dirname \"$1\")\nprintf '%s %s' \"$d\" \"$(stat -c %a \"$d\")\" > \"$1\"\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let out = run_external(Some(script.to_str().unwrap()), "mode.json", "{}").unwrap();
+        let (dir, mode) = out.rsplit_once(' ').unwrap();
+        assert_eq!(mode, "700", "{out}");
+        let dir_name = std::path::Path::new(dir)
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            !dir_name.contains(&std::process::id().to_string()),
+            "the directory name must not be predictable: {dir}"
+        );
+        assert!(!std::path::Path::new(dir).exists(), "{dir} was left behind");
+    }
+
+    #[test]
+    fn a_name_with_a_directory_part_is_refused() {
+        for name in ["../escape.json", "a/b.json", "/etc/x.json", ".."] {
+            let e = run_external(Some("true"), name, "{}").unwrap_err();
+            assert!(e.contains("not a plain file name"), "{name}: {e}");
+        }
     }
 
     #[test]

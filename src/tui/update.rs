@@ -166,6 +166,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                     purpose: crate::tui::whatif::PromptFor::SaveBundle,
                     text: "rolescope-what-if.json".to_owned(),
                     error: None,
+                    confirm_replace: None,
                 })));
             } else {
                 status(

@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use crate::engine::model::Known;
-use crate::engine::whatif::{DocumentKind, Edit, EditError, is_protected};
+use crate::engine::whatif::{DocumentKind, Edit, EditError, Replace, SaveError, is_protected};
 use crate::tui::command::Effect;
 use crate::tui::editor::{self, TextBuffer};
 use crate::tui::sim::{AssumeInput, Caller, CallerView};
@@ -58,6 +58,9 @@ pub struct Prompt {
     pub purpose: PromptFor,
     pub text: String,
     pub error: Option<String>,
+    /// The text for which replacing an existing file was asked about: Enter again on the
+    /// same text confirms.
+    pub confirm_replace: Option<String>,
 }
 
 impl Prompt {
@@ -175,6 +178,7 @@ pub fn choose(state: &mut AppState, m: &EditMenu) -> Option<Effect> {
                 },
                 text: current,
                 error: None,
+                confirm_replace: None,
             })));
             None
         }
@@ -318,7 +322,15 @@ pub fn submit_prompt(state: &mut AppState) {
             if text.is_empty() {
                 Err("enter a file name for the new bundle, e.g. class-variant.json".to_owned())
             } else {
-                match state.whatif.save_bundle(std::path::Path::new(&text)) {
+                let replace = if p.confirm_replace.as_deref() == Some(text.as_str()) {
+                    Replace::Confirmed
+                } else {
+                    Replace::No
+                };
+                match state
+                    .whatif
+                    .save_bundle(std::path::Path::new(&text), replace)
+                {
                     Ok(()) => {
                         let n = state.whatif.edits().len();
                         let msg = format!(
@@ -328,6 +340,14 @@ pub fn submit_prompt(state: &mut AppState) {
                         status(state, msg, false);
                         state.overlay = Some(Overlay::WhatIf(Box::new(view(state))));
                         Ok(())
+                    }
+                    Err(SaveError::Exists { .. }) => {
+                        if let Some(Overlay::Prompt(p)) = &mut state.overlay {
+                            p.confirm_replace = Some(text.clone());
+                        }
+                        Err(format!(
+                            "`{text}` already exists; press Enter again to replace it, or change the name"
+                        ))
                     }
                     Err(e) => Err(e.to_string()),
                 }

@@ -261,33 +261,45 @@ impl Builder {
             }
         }
 
-        for r in role_detail_list.into_iter().flat_map(|l| l.0) {
+        for (i, r) in role_detail_list.into_iter().flat_map(|l| l.0).enumerate() {
             ctx.step();
-            if let Some(role) = self.role(ctx, r, key) {
+            let at = format!("{json_path}.RoleDetailList[{i}]");
+            if let Some(role) = self.role(ctx, r, key, &at)? {
                 self.insert_role(ctx, role)?;
             }
         }
-        for r in roles.into_iter().flat_map(|l| l.0).chain(role) {
+        let listed = roles.as_ref().map_or(0, |l| l.0.len());
+        let role_at = |i: usize| {
+            if i < listed {
+                format!("{json_path}.Roles[{i}]")
+            } else {
+                format!("{json_path}.Role")
+            }
+        };
+        for (i, r) in roles.into_iter().flat_map(|l| l.0).chain(role).enumerate() {
             ctx.step();
-            if let Some(role) = self.role(ctx, r, key) {
+            if let Some(role) = self.role(ctx, r, key, &role_at(i))? {
                 self.partial_roles.push((ctx.source.clone(), role));
             }
         }
-        for u in user_detail_list.into_iter().flat_map(|l| l.0) {
+        for (i, u) in user_detail_list.into_iter().flat_map(|l| l.0).enumerate() {
             ctx.step();
-            if let Some(user) = self.user(ctx, u, key) {
+            let at = format!("{json_path}.UserDetailList[{i}]");
+            if let Some(user) = self.user(ctx, u, key, &at)? {
                 self.insert_user(ctx, user)?;
             }
         }
-        for g in group_detail_list.into_iter().flat_map(|l| l.0) {
+        for (i, g) in group_detail_list.into_iter().flat_map(|l| l.0).enumerate() {
             ctx.step();
-            if let Some(group) = self.group(ctx, g, key) {
+            let at = format!("{json_path}.GroupDetailList[{i}]");
+            if let Some(group) = self.group(ctx, g, key, &at)? {
                 self.insert_group(ctx, group)?;
             }
         }
-        for p in policies.into_iter().flat_map(|l| l.0) {
+        for (i, p) in policies.into_iter().flat_map(|l| l.0).enumerate() {
             ctx.step();
-            if let Some(policy) = self.managed_policy(ctx, p) {
+            let at = format!("{json_path}.Policies[{i}]");
+            if let Some(policy) = self.managed_policy(ctx, p, &at)? {
                 self.insert_policy(ctx, policy)?;
             }
         }
@@ -424,6 +436,11 @@ impl Builder {
         Ok(())
     }
 
+    /// Records a warning found outside any file's content (a skipped file, a link refused).
+    pub fn warn(&mut self, warning: LoadWarning) {
+        self.inv.warnings.push(warning);
+    }
+
     fn account_mut(&mut self, id: &str) -> &mut Account {
         self.inv
             .accounts
@@ -434,17 +451,22 @@ impl Builder {
             })
     }
 
-    /// Parses an entity ARN and checks it against the bundle key; `None` (with a warning)
-    /// when it is not an ARN.
+    /// Parses an entity ARN (at `at` in the file) and checks it against the bundle key;
+    /// `None` (with a warning) when it is not an ARN.
+    ///
+    /// # Errors
+    /// [`LoadError::Shape`] when the ARN's account is not a 12-digit account id.
     fn entity_arn(
         &mut self,
         ctx: &FileCtx<'_, '_>,
         arn: &str,
         kind: &str,
         key: Option<&str>,
-    ) -> Option<Arn> {
+        at: &str,
+    ) -> Result<Option<Arn>, LoadError> {
         match Arn::parse(arn) {
             Ok(parsed) => {
+                check_account_id(ctx, &parsed.account, arn, &format!("{at}.Arn"))?;
                 if let Some(key) = key.filter(|k| *k != parsed.account) {
                     self.inv.warnings.push(ctx.warn(
                         arn,
@@ -457,13 +479,13 @@ impl Builder {
                 if is_account_id(&parsed.account) {
                     self.account_mut(&parsed.account);
                 }
-                Some(parsed)
+                Ok(Some(parsed))
             }
             Err(e) => {
                 self.inv
                     .warnings
-                    .push(ctx.warn(arn, format!("{e}; this {kind} is skipped")));
-                None
+                    .push(ctx.warn(format!("{at}.Arn"), format!("{e}; this {kind} is skipped")));
+                Ok(None)
             }
         }
     }
@@ -504,8 +526,11 @@ impl Builder {
         ctx: &mut FileCtx<'a, '_>,
         r: RawRole<'a>,
         key: Option<&str>,
-    ) -> Option<Role> {
-        let arn = self.entity_arn(ctx, &r.arn, "role", key)?;
+        at: &str,
+    ) -> Result<Option<Role>, LoadError> {
+        let Some(arn) = self.entity_arn(ctx, &r.arn, "role", key, at)? else {
+            return Ok(None);
+        };
         let profile_role = r
             .instance_profile_list
             .0
@@ -545,7 +570,7 @@ impl Builder {
             "trust policy (`AssumeRolePolicyDocument`) for this role",
         );
         let inline_policies = Self::inline_policies(ctx, r.role_policy_list.0);
-        Some(Role {
+        Ok(Some(Role {
             account: arn.account.clone(),
             name: r
                 .role_name
@@ -580,7 +605,7 @@ impl Builder {
                 })
                 .collect(),
             arn: r.arn,
-        })
+        }))
     }
 
     fn insert_role(&mut self, ctx: &FileCtx<'_, '_>, role: Role) -> Result<(), LoadError> {
@@ -594,7 +619,13 @@ impl Builder {
             } else if !existing.trust_policy.same_json(&role.trust_policy) {
                 Some("the trust policies differ".to_owned())
             } else {
-                None
+                permissions_differ(
+                    (&existing.inline_policies, &existing.managed_policies),
+                    (&role.inline_policies, &role.managed_policies),
+                )
+                .or_else(|| {
+                    boundary_differs(&existing.permissions_boundary, &role.permissions_boundary)
+                })
             };
             if let Some(what) = what {
                 return Err(conflict(first, ctx, "role", role.arn, what));
@@ -613,10 +644,13 @@ impl Builder {
         ctx: &mut FileCtx<'a, '_>,
         u: RawUser<'a>,
         key: Option<&str>,
-    ) -> Option<User> {
-        let arn = self.entity_arn(ctx, &u.arn, "user", key)?;
+        at: &str,
+    ) -> Result<Option<User>, LoadError> {
+        let Some(arn) = self.entity_arn(ctx, &u.arn, "user", key, at)? else {
+            return Ok(None);
+        };
         let create_date = self.date(ctx, u.create_date, &u.arn);
-        Some(User {
+        Ok(Some(User {
             account: arn.account.clone(),
             name: u
                 .user_name
@@ -638,10 +672,27 @@ impl Builder {
                 })
                 .collect(),
             arn: u.arn,
-        })
+        }))
     }
 
     fn insert_user(&mut self, ctx: &FileCtx<'_, '_>, user: User) -> Result<(), LoadError> {
+        if let Some((i, first)) = self.users.get(&user.arn) {
+            let existing = &self.inv.users[*i];
+            let what = permissions_differ(
+                (&existing.inline_policies, &existing.managed_policies),
+                (&user.inline_policies, &user.managed_policies),
+            )
+            .or_else(|| {
+                boundary_differs(&existing.permissions_boundary, &user.permissions_boundary)
+            })
+            .or_else(|| {
+                (existing.user_id == user.user_id && existing.groups != user.groups)
+                    .then(|| "the groups differ".to_owned())
+            });
+            if let Some(what) = what {
+                return Err(conflict(first, ctx, "user", user.arn, what));
+            }
+        }
         let index = &mut self.users;
         insert_once(index, &mut self.inv.users, ctx, "user", user, |u| {
             (&u.arn, &u.user_id)
@@ -653,9 +704,12 @@ impl Builder {
         ctx: &mut FileCtx<'a, '_>,
         g: RawGroup<'a>,
         key: Option<&str>,
-    ) -> Option<Group> {
-        let arn = self.entity_arn(ctx, &g.arn, "group", key)?;
-        Some(Group {
+        at: &str,
+    ) -> Result<Option<Group>, LoadError> {
+        let Some(arn) = self.entity_arn(ctx, &g.arn, "group", key, at)? else {
+            return Ok(None);
+        };
+        Ok(Some(Group {
             account: arn.account.clone(),
             name: g
                 .group_name
@@ -665,10 +719,19 @@ impl Builder {
             inline_policies: Self::inline_policies(ctx, g.group_policy_list.0),
             managed_policies: attached(g.attached_managed_policies.0),
             arn: g.arn,
-        })
+        }))
     }
 
     fn insert_group(&mut self, ctx: &FileCtx<'_, '_>, group: Group) -> Result<(), LoadError> {
+        if let Some((i, first)) = self.groups.get(&group.arn) {
+            let existing = &self.inv.groups[*i];
+            if let Some(what) = permissions_differ(
+                (&existing.inline_policies, &existing.managed_policies),
+                (&group.inline_policies, &group.managed_policies),
+            ) {
+                return Err(conflict(first, ctx, "group", group.arn, what));
+            }
+        }
         let index = &mut self.groups;
         insert_once(index, &mut self.inv.groups, ctx, "group", group, |g| {
             (&g.arn, &g.group_id)
@@ -679,17 +742,21 @@ impl Builder {
         &mut self,
         ctx: &mut FileCtx<'a, '_>,
         p: RawManagedPolicy<'a>,
-    ) -> Option<ManagedPolicy> {
+        at: &str,
+    ) -> Result<Option<ManagedPolicy>, LoadError> {
         let arn = match Arn::parse(&p.arn) {
             Ok(a) => a,
             Err(e) => {
                 self.inv.warnings.push(ctx.warn(
-                    p.arn.as_str(),
+                    format!("{at}.Arn"),
                     format!("{e}; this managed policy is skipped"),
                 ));
-                return None;
+                return Ok(None);
             }
         };
+        if arn.account != "aws" {
+            check_account_id(ctx, &arn.account, &p.arn, &format!("{at}.Arn"))?;
+        }
         let mut versions = Vec::with_capacity(p.policy_version_list.0.len());
         for v in p.policy_version_list.0 {
             let create_date = self.date(ctx, v.create_date, &p.arn);
@@ -721,7 +788,7 @@ impl Builder {
                 "no default version of this managed policy is in the data; it is treated as allowing nothing",
             ));
         }
-        Some(policy)
+        Ok(Some(policy))
     }
 
     fn insert_policy(
@@ -868,6 +935,20 @@ impl Builder {
                         ),
                     });
                 }
+                let export_origin = self
+                    .roles
+                    .get(&partial.arn)
+                    .map_or_else(String::new, |(_, o)| o.to_string());
+                for what in partial_differences(existing, &partial) {
+                    self.inv.warnings.push(LoadWarning {
+                        source: origin.to_string(),
+                        location: partial.arn.clone(),
+                        message: format!(
+                            "{what} here differs from the one in `{export_origin}`; rolescope uses the export's, because it was taken together with the role's permission policies; load documents taken at the same time to compare like with like"
+                        ),
+                    });
+                }
+                let existing = &mut self.inv.roles[*i];
                 fill_role(existing, partial);
             } else {
                 self.inv.warnings.push(LoadWarning {
@@ -1126,6 +1207,33 @@ fn conflict(
     }
 }
 
+/// What a `get-role`/`list-roles` copy of a role says differently from the export's copy,
+/// among what both carry: the trust policy, the permissions boundary, the tags.
+fn partial_differences(export: &Role, partial: &Role) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let has_trust =
+        partial.trust_policy.document.is_some() || partial.trust_policy.errors.is_empty();
+    if has_trust && !export.trust_policy.same_json(&partial.trust_policy) {
+        out.push("the trust policy");
+    }
+    if let (Some(a), Some(b)) = (&export.permissions_boundary, &partial.permissions_boundary)
+        && a.arn != b.arn
+    {
+        out.push("the permissions boundary");
+    }
+    if !export.tags.is_empty() && !partial.tags.is_empty() {
+        let key = |t: &Tag| (t.key.clone(), t.value.clone());
+        let mut a: Vec<_> = export.tags.iter().map(key).collect();
+        let mut b: Vec<_> = partial.tags.iter().map(key).collect();
+        a.sort();
+        b.sort();
+        if a != b {
+            out.push("the tags");
+        }
+    }
+    out
+}
+
 /// Fills what `existing` does not know from `other` (same role, another source).
 fn fill_role(existing: &mut Role, other: Role) {
     if let Known::Known(s) = other.max_session_duration {
@@ -1161,6 +1269,60 @@ fn fill_role(existing: &mut Role, other: Role) {
     if existing.instance_profiles.is_empty() {
         existing.instance_profiles = other.instance_profiles;
     }
+}
+
+/// How two copies of one entity's permission policies differ, if they do: two exports of one
+/// account taken at different times. Loading either silently would answer for a state of the
+/// account that depends on argument order, so the caller reports a conflict.
+fn permissions_differ(
+    (a_inline, a_managed): (&[InlinePolicy], &[AttachedPolicy]),
+    (b_inline, b_managed): (&[InlinePolicy], &[AttachedPolicy]),
+) -> Option<String> {
+    for p in a_inline {
+        match b_inline.iter().find(|q| q.name == p.name) {
+            None => return Some(format!("inline policy `{}` is in one only", p.name)),
+            Some(q) if !p.policy.same_json(&q.policy) => {
+                return Some(format!("inline policy `{}` differs", p.name));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(q) = b_inline
+        .iter()
+        .find(|q| !a_inline.iter().any(|p| p.name == q.name))
+    {
+        return Some(format!("inline policy `{}` is in one only", q.name));
+    }
+    let arns = |l: &[AttachedPolicy]| {
+        let mut v: Vec<String> = l.iter().map(|a| a.arn.clone()).collect();
+        v.sort();
+        v
+    };
+    (arns(a_managed) != arns(b_managed)).then(|| "the attached managed policies differ".to_owned())
+}
+
+fn boundary_differs(a: &Option<AttachedPolicy>, b: &Option<AttachedPolicy>) -> Option<String> {
+    (a.as_ref().map(|x| &x.arn) != b.as_ref().map(|x| &x.arn))
+        .then(|| "the permissions boundaries differ".to_owned())
+}
+
+/// Refuses an account id that is not 12 digits, naming the place.
+fn check_account_id(
+    ctx: &FileCtx<'_, '_>,
+    account: &str,
+    arn: &str,
+    at: &str,
+) -> Result<(), LoadError> {
+    if is_account_id(account) {
+        return Ok(());
+    }
+    Err(LoadError::Shape {
+        path: ctx.source.to_string().into(),
+        json_path: at.to_owned(),
+        message: format!(
+            "`{arn}` names account `{account}`, and an AWS account id is 12 digits; fix the ARN or load the export as the AWS CLI wrote it"
+        ),
+    })
 }
 
 fn attached(list: Vec<RawAttachedPolicy>) -> Vec<AttachedPolicy> {

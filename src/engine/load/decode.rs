@@ -13,7 +13,9 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::LoadError;
-use super::raw::RawAccount;
+use super::outline::{self, Note};
+use super::raw::{Lenient, RawAccount, RawRole};
+use super::recognise;
 use crate::engine::model::PolicyText;
 use crate::engine::policy::document::{ParseError, PolicyDocument};
 
@@ -209,31 +211,104 @@ pub fn needs_whole_file(head: &[u8]) -> bool {
         || memchr_nul(head).is_some()
 }
 
+/// True when a file starting with `head` is binary: a NUL byte among its first 8 KiB
+/// outside a UTF-16 byte-order-marked text. [`text`] says what it is.
+#[must_use]
+pub fn is_binary_head(head: &[u8]) -> bool {
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    !utf16 && memchr_nul(head).is_some()
+}
+
 /// Parses a whole file into its shapes.
 ///
 /// # Errors
 /// [`LoadError::Syntax`] with line and column for malformed JSON, [`LoadError::Shape`] with
 /// the JSON path for a wrong shape, [`LoadError::UnknownFormat`] when no known key is there.
-pub fn parse<'a>(path: &Path, text: &'a str) -> Result<RawAccount<'a>, LoadError> {
-    // serde would read a top-level array positionally into the struct; refuse it plainly.
+pub fn parse<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, LoadError> {
+    let raw = parse_shapes(path, text)?;
+    let mut warnings = Vec::new();
+    if text.trim_start().starts_with('{') {
+        for note in outline::notes(text) {
+            match note {
+                Note::DuplicateAccount { json_path, id } => {
+                    return Err(LoadError::Shape {
+                        path: path.to_owned(),
+                        json_path,
+                        message: format!(
+                            "account `{id}` appears more than once in `Accounts`, and only one of them would be read; merge them into one"
+                        ),
+                    });
+                }
+                Note::Misspelt {
+                    json_path,
+                    key,
+                    known,
+                } => warnings.push((
+                    json_path,
+                    format!(
+                        "`{key}` is not a key rolescope reads, so what it holds is not loaded; did you mean `{known}`?"
+                    ),
+                )),
+                Note::Partial { json_path, key } => warnings.push((
+                    json_path,
+                    format!(
+                        "`{key}` shows this is one page of a longer answer, so the export is partial; let the AWS CLI follow the pages (leave out `--max-items` and `--no-paginate`) and load the whole answer"
+                    ),
+                )),
+            }
+        }
+    }
+    Ok(Parsed { raw, warnings })
+}
+
+/// A parsed file: its shapes, and warnings about its JSON (JSON path, message).
+pub struct Parsed<'a> {
+    pub raw: RawAccount<'a>,
+    pub warnings: Vec<(String, String)>,
+}
+
+fn parse_shapes<'a>(path: &Path, text: &'a str) -> Result<RawAccount<'a>, LoadError> {
     let first = text.trim_start().chars().next();
-    if first.is_some_and(|c| c != '{')
-        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
-    {
-        let found = serde_json::from_str::<Value>(text).map_or("something else", |v| kind_of(&v));
-        return Err(LoadError::Shape {
-            path: path.to_owned(),
-            json_path: "$".to_owned(),
-            message: format!("found {found}; the top level must be a JSON object"),
-        });
+    if first == Some('[') {
+        return parse_role_array(path, text);
+    }
+    if first.is_some_and(|c| c != '{') {
+        if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+            let found =
+                serde_json::from_str::<Value>(text).map_or("something else", |v| kind_of(&v));
+            return Err(LoadError::Shape {
+                path: path.to_owned(),
+                json_path: "$".to_owned(),
+                message: format!("found {found}; the top level must be a JSON object"),
+            });
+        }
+        if recognise::looks_like_yaml(text) {
+            return Err(LoadError::NotUsed {
+                path: path.to_owned(),
+                what: "YAML".to_owned(),
+                instead: "rolescope reads JSON: run the AWS CLI with `--output json`, or convert the file with `yq -o=json`".to_owned(),
+            });
+        }
     }
     match serde_json::from_str::<RawAccount<'a>>(text) {
         Ok(raw) => {
-            if has_known_key(&raw) {
-                Ok(raw)
-            } else {
-                Err(unknown_format(path, text))
+            if !has_known_key(&raw) {
+                return bare_role(path, text).unwrap_or_else(|| Err(unknown_format(path, text)));
             }
+            if only_policies_without_documents(&raw)
+                && let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text)
+                && let Some(unused) = map
+                    .get("Policies")
+                    .and_then(Value::as_array)
+                    .and_then(|p| recognise::policy_listing(p))
+            {
+                return Err(LoadError::NotUsed {
+                    path: path.to_owned(),
+                    what: unused.what,
+                    instead: unused.instead,
+                });
+            }
+            Ok(raw)
         }
         Err(e) if e.is_data() => Err(shape_error(path, text, &e)),
         Err(e) => Err(LoadError::Syntax {
@@ -243,6 +318,147 @@ pub fn parse<'a>(path: &Path, text: &'a str) -> Result<RawAccount<'a>, LoadError
             message: strip_position(&e.to_string()),
         }),
     }
+}
+
+/// A file whose only known key is `Policies`, none of which carries its documents: a policy
+/// listing, not an export.
+fn only_policies_without_documents(raw: &RawAccount<'_>) -> bool {
+    let only_policies = raw.accounts.is_none()
+        && raw.roles.is_none()
+        && raw.role.is_none()
+        && raw.user_detail_list.is_none()
+        && raw.group_detail_list.is_none()
+        && raw.role_detail_list.is_none();
+    only_policies
+        && raw.policies.as_ref().is_some_and(|l| {
+            !l.0.is_empty() && l.0.iter().all(|p| p.policy_version_list.0.is_empty())
+        })
+}
+
+/// Which of a role object's keys are there: `get-role`/`list-roles` roles lack the policy
+/// lists that `RoleDetailList` entries carry.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RoleKeys {
+    #[serde(default)]
+    arn: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    role_name: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    assume_role_policy_document: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    role_policy_list: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    attached_managed_policies: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    instance_profile_list: Option<serde::de::IgnoredAny>,
+}
+
+impl RoleKeys {
+    fn is_role(&self) -> bool {
+        self.arn.is_some()
+            && (self.role_name.is_some() || self.assume_role_policy_document.is_some())
+    }
+
+    fn is_detail(&self) -> bool {
+        self.role_policy_list.is_some()
+            || self.attached_managed_policies.is_some()
+            || self.instance_profile_list.is_some()
+    }
+}
+
+/// A top-level role object (`aws iam get-role --query Role`, or one `RoleDetailList` entry):
+/// `None` when the object is not a role.
+fn bare_role<'a>(path: &Path, text: &'a str) -> Option<Result<RawAccount<'a>, LoadError>> {
+    let keys = serde_json::from_str::<RoleKeys>(text).ok()?;
+    if !keys.is_role() {
+        return None;
+    }
+    Some(match element_role(path, text, "$") {
+        Ok(role) if keys.is_detail() => Ok(RawAccount {
+            role_detail_list: Some(Lenient(vec![role])),
+            ..RawAccount::default()
+        }),
+        Ok(role) => Ok(RawAccount {
+            role: Some(role),
+            ..RawAccount::default()
+        }),
+        Err(e) => Err(e),
+    })
+}
+
+/// A top-level array of roles: `aws iam list-roles --query 'Roles'` (read as `list-roles`),
+/// or `get-account-authorization-details --query 'RoleDetailList'` (read as the export's).
+fn parse_role_array<'a>(path: &Path, text: &'a str) -> Result<RawAccount<'a>, LoadError> {
+    let items = match serde_json::from_str::<Vec<&'a RawValue>>(text) {
+        Ok(items) => items,
+        Err(e) if e.is_data() => {
+            return Err(LoadError::Shape {
+                path: path.to_owned(),
+                json_path: "$".to_owned(),
+                message: format!(
+                    "{}; a top-level array is read as roles (the output of `--query 'Roles'`), and the top level is otherwise a JSON object",
+                    strip_position(&e.to_string())
+                ),
+            });
+        }
+        Err(e) => {
+            return Err(LoadError::Syntax {
+                path: path.to_owned(),
+                line: e.line(),
+                column: e.column(),
+                message: strip_position(&e.to_string()),
+            });
+        }
+    };
+    let mut roles = Vec::with_capacity(items.len());
+    let mut detail = false;
+    for (i, item) in items.into_iter().enumerate() {
+        let at = format!("$[{i}]");
+        let keys = serde_json::from_str::<RoleKeys>(item.get()).unwrap_or_default();
+        if !keys.is_role() {
+            return Err(LoadError::Shape {
+                path: path.to_owned(),
+                json_path: at,
+                message: "not a role (no `Arn` with `RoleName`); a top-level array is read as roles, the output of `aws iam list-roles --query 'Roles'`; the top level is otherwise a JSON object".to_owned(),
+            });
+        }
+        detail |= keys.is_detail();
+        roles.push(element_role(path, item.get(), &at)?);
+    }
+    let list = Some(Lenient(roles));
+    Ok(if detail {
+        RawAccount {
+            role_detail_list: list,
+            ..RawAccount::default()
+        }
+    } else {
+        RawAccount {
+            roles: list,
+            ..RawAccount::default()
+        }
+    })
+}
+
+/// One role object at `at` in the file, with errors located inside it.
+fn element_role<'a>(path: &Path, text: &'a str, at: &str) -> Result<RawRole<'a>, LoadError> {
+    serde_json::from_str::<RawRole<'a>>(text).map_err(|_| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let (inner, message) = match serde_path_to_error::deserialize::<_, RawRole<'_>>(&mut de) {
+            Err(e) => (e.path().to_string(), strip_position(&e.inner().to_string())),
+            Ok(_) => (String::new(), "not a role".to_owned()),
+        };
+        let json_path = if inner.is_empty() || inner == "." {
+            at.to_owned()
+        } else {
+            format!("{at}.{inner}")
+        };
+        LoadError::Shape {
+            path: path.to_owned(),
+            json_path,
+            message,
+        }
+    })
 }
 
 fn has_known_key(raw: &RawAccount<'_>) -> bool {
@@ -262,7 +478,25 @@ fn has_known_key(raw: &RawAccount<'_>) -> bool {
 }
 
 fn unknown_format(path: &Path, text: &str) -> LoadError {
-    let found = match serde_json::from_str::<Value>(text) {
+    let value = serde_json::from_str::<Value>(text);
+    if let Ok(v) = &value
+        && let Some(unused) = recognise::unused_shape(v)
+    {
+        return LoadError::NotUsed {
+            path: path.to_owned(),
+            what: unused.what,
+            instead: unused.instead,
+        };
+    }
+    let misspelt: Vec<String> = outline::notes(text)
+        .into_iter()
+        .filter_map(|n| match n {
+            Note::Misspelt { key, known, .. } => Some(format!("`{key}` (did you mean `{known}`?)")),
+            _ => None,
+        })
+        .collect();
+    let found = match value {
+        Ok(Value::Object(_)) if !misspelt.is_empty() => misspelt.join(", "),
         Ok(Value::Object(map)) if map.is_empty() => "an empty object".to_owned(),
         Ok(Value::Object(map)) => {
             let keys: Vec<String> = map.keys().take(8).map(|k| format!("`{k}`")).collect();
@@ -312,14 +546,14 @@ fn json_path(p: &str) -> String {
 }
 
 /// serde_json appends " at line L column C"; the error carries those separately.
-fn strip_position(message: &str) -> String {
+pub(crate) fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_owned(),
         None => message.to_owned(),
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
+pub(crate) fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
