@@ -15,6 +15,7 @@ pub mod graph;
 pub mod lessons;
 pub mod logging;
 pub mod path;
+pub mod profiles;
 pub mod reach;
 pub mod roles;
 pub mod show;
@@ -118,6 +119,9 @@ pub enum Command {
     Graph(graph::Args),
     /// List the lessons (built-in, or a classroom pack's), check them or print one
     Lessons(lessons::Args),
+    /// Your AWS CLI profiles as role chains: which work, for how long, and why not (reads
+    /// ~/.aws/config only; never credentials, never AWS)
+    Profiles(profiles::Args),
     /// Print a shell completion script: bash, zsh, fish, powershell or elvish
     Completions(completions::Args),
     /// Print the man page (roff; read it with `rolescope man | man -l -`)
@@ -283,6 +287,12 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             let paths: Vec<PathBuf> = top.paths.iter().chain(&a.input.paths).cloned().collect();
             lessons::run(a, &paths, &context(top, &a.input)?, &mut out)
         }
+        Command::Profiles(a) => profiles::run(
+            a,
+            &context(top, &a.input)?,
+            &loaded.config.profiles,
+            &mut out,
+        ),
         Command::Completions(_) | Command::Man | Command::Config(_) => Ok(Outcome::Yes),
     }?;
     out.flush()?;

@@ -9,6 +9,7 @@ pub mod load;
 pub mod lookup;
 pub mod model;
 pub mod policy;
+pub mod profiles;
 pub mod sts;
 pub mod whatif;
 pub mod wizard;
