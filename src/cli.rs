@@ -239,6 +239,10 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         }
         let settings = crate::tui::Settings::from_config(&loaded.config, cli.theme);
         notices.extend(settings.problems.iter().cloned());
+        let profiles = Some(crate::tui::profiles::ProfilesInput {
+            path: profiles::config_file(None, loaded.config.profiles.aws_config.as_deref()),
+            sources: loaded.config.profiles.sources.clone(),
+        });
         if let Some(name) = &cli.lesson {
             let all = lessons::lessons_for(&top.paths)?;
             let lesson = crate::engine::lesson::find(&all, name)?.clone();
@@ -247,6 +251,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
                 lessons: Some(Ok(all)),
                 settings,
                 notices,
+                profiles,
                 ..crate::tui::Options::default()
             };
             crate::tui::run_with(ctx.inventory, options)?;
@@ -262,6 +267,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             },
             settings,
             notices,
+            profiles,
             ..crate::tui::Options::default()
         };
         crate::tui::run_with(ctx.inventory, options)?;

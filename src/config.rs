@@ -55,7 +55,7 @@ theme = "high-contrast"
 # "space", "up", "pgdn", …) or a list of them. They replace the action's letter keys in
 # every list and pop-up (arrows, Enter and Esc keep working); `?` shows the result.
 # Actions: search, open, back, simulate, reach, paths, external, edit, edit-external,
-# troubleshoot, whatif, lessons, filter-kind, filter-account, sort, clear-filters,
+# troubleshoot, whatif, lessons, profiles, filter-kind, filter-account, sort, clear-filters,
 # copy-arn, copy-policy, sessions, help, quit, down, up, top, bottom, page-up,
 # page-down, clock-pause, clock-faster, clock-slower, clock-next-expiry, chain, ask,
 # inspect, end-session, plain, next-pane, previous-pane, undo, discard, save-bundle,

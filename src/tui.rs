@@ -21,6 +21,7 @@ pub mod facts;
 pub mod keymap;
 pub mod lesson;
 pub mod path_view;
+pub mod profiles;
 pub mod reading;
 pub mod search;
 pub mod sim;

@@ -807,3 +807,24 @@ fn remapped_keys_show_in_the_footer_and_in_help() {
             .any(|l| l.trim_start().starts_with("q ") && l.ends_with("quit"))
     );
 }
+
+#[test]
+fn profiles_list_with_a_refused_profile_selected() {
+    let mut state = demo(140, 40);
+    state.profiles_input = Some(rolescope::tui::profiles::ProfilesInput {
+        path: "tests/fixtures/aws-config".into(),
+        sources: [(
+            "maria".to_owned(),
+            "arn:aws:iam::111111111111:user/people/maria.garcia".to_owned(),
+        )]
+        .into_iter()
+        .collect(),
+    });
+    apply(&mut state, Command::Profiles);
+    // prod-repair-4h: the chained hop asking four hours.
+    apply_all(&mut state, (0..4).map(|_| Command::Down));
+    let screen = text(&draw(&state));
+    assert!(screen.contains("▶ prod-repair-4h"), "{screen}");
+    assert!(screen.contains("duration_seconds = 3600"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

@@ -119,47 +119,6 @@ pub fn run(
     Ok(Outcome::Yes)
 }
 
-/// `1h 00m`, `12m`, `45s`.
-#[must_use]
-pub fn length(seconds: i64) -> String {
-    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
-    match (h, m, s) {
-        (0, 0, s) => format!("{s}s"),
-        (0, m, _) => format!("{m}m"),
-        (h, m, _) => format!("{h}h {m:02}m"),
-    }
-}
-
-/// The chain of a report as `start → role → role`.
-#[must_use]
-pub fn chain_text(r: &ProfileReport) -> String {
-    let short = |arn: &str| arn.rsplit('/').next().unwrap_or(arn).to_owned();
-    let mut parts = vec![match (&r.start.kind[..], &r.start.principal) {
-        ("sso", Some(p)) => format!("sso:{}", short(p)),
-        (_, Some(p)) => short(p),
-        (_, None) => format!("{}?", r.start.profile),
-    }];
-    parts.extend(r.hops.iter().map(|h| short(&h.role_arn)));
-    parts.join(" → ")
-}
-
-/// The session column: length, and why it is capped.
-#[must_use]
-pub fn session_text(r: &ProfileReport) -> String {
-    match (r.verdict, r.session_seconds) {
-        (Verdict::Works, Some(s)) => {
-            let chained = r.hops.last().is_some_and(|h| h.chained);
-            if chained {
-                format!("{} (role chaining: 1h cap)", length(s))
-            } else {
-                length(s)
-            }
-        }
-        (Verdict::Works, None) => "no expiry (long-term keys)".into(),
-        _ => "—".into(),
-    }
-}
-
 fn write_text(out: &mut dyn Write, path: &Path, reports: &[ProfileReport]) -> std::io::Result<()> {
     writeln!(out, "{} profile(s) in {}", reports.len(), path.display())?;
     let w = reports
@@ -179,8 +138,8 @@ fn write_text(out: &mut dyn Write, path: &Path, reports: &[ProfileReport]) -> st
             "{:<w$}  {:<8}  {:<30}  {}",
             r.profile,
             r.verdict.label(),
-            session_text(r),
-            chain_text(r)
+            r.session_text(),
+            r.chain_text()
         )?;
         if let Some(f) = &r.failure {
             let hop = r

@@ -114,6 +114,38 @@ pub struct ProfileReport {
 }
 
 impl ProfileReport {
+    /// The chain of a report as `start → role → role`.
+    #[must_use]
+    pub fn chain_text(&self) -> String {
+        let r = self;
+        let short = |arn: &str| arn.rsplit('/').next().unwrap_or(arn).to_owned();
+        let mut parts = vec![match (&r.start.kind[..], &r.start.principal) {
+            ("sso", Some(p)) => format!("sso:{}", short(p)),
+            (_, Some(p)) => short(p),
+            (_, None) => format!("{}?", r.start.profile),
+        }];
+        parts.extend(r.hops.iter().map(|h| short(&h.role_arn)));
+        parts.join(" → ")
+    }
+
+    /// The session column: length, and why it is capped.
+    #[must_use]
+    pub fn session_text(&self) -> String {
+        let r = self;
+        match (r.verdict, r.session_seconds) {
+            (Verdict::Works, Some(s)) => {
+                let chained = r.hops.last().is_some_and(|h| h.chained);
+                if chained {
+                    format!("{} (role chaining: 1h cap)", length(s))
+                } else {
+                    length(s)
+                }
+            }
+            (Verdict::Works, None) => "no expiry (long-term keys)".into(),
+            _ => "—".into(),
+        }
+    }
+
     /// The role the profile ends in: its last hop's, or the Identity Center role.
     #[must_use]
     pub fn role(&self) -> Option<&str> {
@@ -122,6 +154,17 @@ impl ProfileReport {
                 .then_some(self.start.principal.as_deref())
                 .flatten()
         })
+    }
+}
+
+/// `1h 00m`, `12m`, `45s`.
+#[must_use]
+pub fn length(seconds: i64) -> String {
+    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
+    match (h, m, s) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, _) => format!("{m}m"),
+        (h, m, _) => format!("{h}h {m:02}m"),
     }
 }
 

@@ -44,6 +44,8 @@ pub struct Options {
     pub lessons: Option<Result<Vec<crate::engine::lesson::Lesson>, String>>,
     /// Theme, keys and clock, from the configuration and the command line.
     pub settings: Settings,
+    /// Where `O` reads the user's AWS CLI profiles from.
+    pub profiles: Option<crate::tui::profiles::ProfilesInput>,
     /// What the user must hear when the explorer opens (a configuration that could not be
     /// used, unknown keys); shown in a pop-up and the event log.
     pub notices: Vec<String>,
@@ -188,6 +190,7 @@ pub fn run_with(inventory: Arc<Inventory>, options: Options) -> std::io::Result<
     let mut state = AppState::new(inventory, simulator, start);
     state.no_color = !Theme::from_env().color;
     options.settings.apply(&mut state);
+    state.profiles_input = options.profiles;
     state.teach.catalog = options.lessons.map(|l| l.map(Arc::new));
     if let Some(lesson) = options.lesson {
         crate::tui::lesson::start(&mut state, lesson);

@@ -104,6 +104,8 @@ pub enum Command {
     AccessDone(Box<crate::tui::access::AccessAnswer>),
     /// `I`: the lesson index.
     LessonIndex,
+    /// `O`: the user's AWS CLI profiles, checked.
+    Profiles,
     /// Space in the form: toggle the MFA box.
     Toggle,
     /// Ctrl-R in the form: run the simulation from any field.

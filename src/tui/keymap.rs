@@ -33,10 +33,11 @@ pub enum Mode {
     Wizard,
     WizardReport,
     Lessons,
+    Profiles,
 }
 
 impl Mode {
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::List,
         Self::Search,
         Self::Detail,
@@ -54,6 +55,7 @@ impl Mode {
         Self::Wizard,
         Self::WizardReport,
         Self::Lessons,
+        Self::Profiles,
         Self::Help,
         Self::Popup,
     ];
@@ -80,6 +82,7 @@ impl Mode {
             Self::Wizard => "Troubleshooting wizard: symptoms",
             Self::WizardReport => "Troubleshooting wizard: report",
             Self::Lessons => "Lesson index",
+            Self::Profiles => "Your AWS CLI profiles",
         }
     }
 
@@ -111,6 +114,7 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Prompt(_)) => Mode::Prompt,
         Some(Overlay::WhatIf(_)) => Mode::WhatIf,
         Some(Overlay::Lessons(_)) => Mode::Lessons,
+        Some(Overlay::Profiles(_)) => Mode::Profiles,
         Some(Overlay::Wizard(w)) => match w.stage {
             crate::tui::wizard::Stage::Symptoms { .. } => Mode::Wizard,
             crate::tui::wizard::Stage::Report(_) | crate::tui::wizard::Stage::Working { .. } => {
@@ -348,6 +352,13 @@ fn whatif_keys(on_role: bool) -> Vec<Binding> {
         "lesson index (built-in or the classroom pack's)",
         false,
         Command::LessonIndex,
+    ));
+    t.push(b(
+        vec![c('O')],
+        "O",
+        "your AWS CLI profiles: which work, for how long; start one",
+        false,
+        Command::Profiles,
     ));
     t
 }
@@ -961,6 +972,17 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.extend(movement());
             t.push(esc_key("close"));
         }
+        Mode::Profiles => {
+            t.push(b(
+                vec![k(KeyCode::Enter)],
+                "Enter",
+                "simulate the profile's next hop, pre-filled",
+                true,
+                Command::Open,
+            ));
+            t.extend(movement());
+            t.push(esc_key("close"));
+        }
         Mode::Lessons => {
             t.push(b(
                 vec![k(KeyCode::Enter)],
@@ -1134,7 +1156,7 @@ pub fn hints(mode: Mode, remap: &Remap) -> Vec<(Cow<'static, str>, &'static str)
 }
 
 /// The actions `[keys]` can remap, by name.
-pub const ACTIONS: [&str; 43] = [
+pub const ACTIONS: [&str; 44] = [
     "search",
     "open",
     "back",
@@ -1147,6 +1169,7 @@ pub const ACTIONS: [&str; 43] = [
     "troubleshoot",
     "whatif",
     "lessons",
+    "profiles",
     "filter-kind",
     "filter-account",
     "sort",
@@ -1196,6 +1219,7 @@ pub fn action_of(command: &Command) -> Option<&'static str> {
         Command::Troubleshoot => "troubleshoot",
         Command::WhatIf => "whatif",
         Command::LessonIndex => "lessons",
+        Command::Profiles => "profiles",
         Command::CycleKind => "filter-kind",
         Command::CycleAccount => "filter-account",
         Command::CycleSort => "sort",

@@ -370,6 +370,8 @@ pub enum Overlay {
     Path(Box<crate::tui::path_view::PathView>),
     /// The external-access findings and the confused deputies.
     External(Box<crate::tui::external::ExternalView>),
+    /// The user's AWS CLI profiles as checked chains.
+    Profiles(Box<crate::tui::profiles::ProfilesView>),
 }
 
 /// A simulated session.
@@ -505,6 +507,8 @@ pub struct AppState {
     pub presenter_palette: crate::tui::theme::Palette,
     /// The keys the configuration remapped, applied over the key tables.
     pub keys: Arc<crate::tui::keymap::Remap>,
+    /// Where `O` reads the user's AWS CLI profiles from.
+    pub profiles_input: Option<crate::tui::profiles::ProfilesInput>,
     pub quit: bool,
     /// Set when the frame on screen no longer matches the state.
     pub dirty: bool,
@@ -573,6 +577,7 @@ impl AppState {
             palette: crate::tui::theme::Palette::Dark,
             presenter_palette: crate::tui::theme::Palette::HighContrast,
             keys: Arc::default(),
+            profiles_input: None,
             quit: false,
             dirty: true,
         };

@@ -14,6 +14,7 @@ pub mod inspect;
 pub mod lesson;
 pub mod lessons;
 pub mod log;
+pub mod profiles;
 pub mod reach;
 pub mod sessions;
 pub mod simulate;
@@ -208,6 +209,7 @@ fn render_overlay(
         Overlay::WhatIf(v) => whatif::render_view(frame, area, v, theme),
         Overlay::Wizard(w) => wizard::render(frame, area, w, theme),
         Overlay::Lessons(ix) => lessons::render(frame, area, state, ix, theme),
+        Overlay::Profiles(v) => profiles::render(frame, area, v, theme),
         Overlay::Simulate(form) => simulate::render(frame, area, state, form, theme),
         Overlay::Ask(ask) => ask::render(frame, area, state, ask, theme),
         Overlay::Inspect { session, scroll } => {
