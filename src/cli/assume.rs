@@ -216,11 +216,22 @@ pub fn run(a: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, CliE
         if hops.len() < steps.len() + 1 {
             writeln!(
                 out,
-                "the chain stops here: the remaining hops need the session this hop did not get"
+                "{}",
+                if hops.last().is_some_and(StsOutcome::is_unknown) {
+                    "the chain stops here: whether this hop gets a session is unknown, and the remaining hops need it"
+                } else {
+                    "the chain stops here: the remaining hops need the session this hop did not get"
+                }
             )?;
         }
     }
-    Ok(if all_ok { Outcome::Yes } else { Outcome::No })
+    Ok(if all_ok {
+        Outcome::Yes
+    } else if hops.last().is_some_and(StsOutcome::is_unknown) {
+        Outcome::Unknown
+    } else {
+        Outcome::No
+    })
 }
 
 fn write_hop(
@@ -278,6 +289,20 @@ fn write_hop(
             }
             for note in h.notes.iter().chain(&s.notes) {
                 writeln!(out, "    note: {note}")?;
+            }
+        }
+        (None, None) if h.is_unknown() => {
+            writeln!(
+                out,
+                "  unknown: whether STS would allow this hop depends on data that is not loaded"
+            )?;
+            writeln!(out, "  missing from the data:")?;
+            for m in &h.missing {
+                writeln!(out, "  - {}", m.what)?;
+                writeln!(out, "    fetch: {}", m.fetch)?;
+            }
+            for note in &h.notes {
+                writeln!(out, "  note: {note}")?;
             }
         }
         (_, error) => {

@@ -206,6 +206,8 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     }
     Ok(if decision.is_allowed() {
         Outcome::Yes
+    } else if decision.is_unknown() {
+        Outcome::Unknown
     } else {
         Outcome::No
     })
@@ -225,9 +227,25 @@ fn text(d: &Decision, findings: &[Finding], out: &mut dyn Write) -> std::io::Res
         Verdict::Allow => "ALLOWED",
         Verdict::ExplicitDeny => "DENIED (explicit deny)",
         Verdict::ImplicitDeny => "DENIED (implicit deny)",
+        Verdict::Unknown => "UNKNOWN (the answer depends on data that is not loaded)",
     };
     writeln!(out, "{head}")?;
     writeln!(out, "{}", d.message)?;
+    if !d.missing.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            if d.is_unknown() {
+                "missing from the data:"
+            } else {
+                "missing from the data (the answer is the same whatever it holds):"
+            }
+        )?;
+        for m in &d.missing {
+            writeln!(out, "  - {}", m.what)?;
+            writeln!(out, "    fetch: {}", m.fetch)?;
+        }
+    }
     writeln!(out)?;
     writeln!(out, "policy types:")?;
     for l in &d.layers {

@@ -46,7 +46,11 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 "principal": g.node(f.principal).id,
                 "principal_kind": f.kind,
                 "action": f.edge.api.action(),
-                "status": if f.edge.works() { "active" } else { "blocked" },
+                "status": match f.edge.status {
+                    EdgeStatus::Works => "active",
+                    EdgeStatus::Broken { .. } => "blocked",
+                    EdgeStatus::Unknown { .. } => "unknown",
+                },
                 "conditions": f.edge.requirements(),
                 "edge": g.edge_json(&f.edge),
             })).collect::<Vec<_>>(),
@@ -72,6 +76,10 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             let status = match &f.edge.status {
                 EdgeStatus::Works => "active".to_owned(),
                 EdgeStatus::Broken { message, .. } => format!("blocked: {message}"),
+                EdgeStatus::Unknown { .. } => format!(
+                    "unknown: {}",
+                    f.edge.status.unknown_reason().unwrap_or_default()
+                ),
             };
             writeln!(
                 out,

@@ -74,12 +74,17 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         if let Some((p, e)) = &none.nearest_broken
             && !p.is_empty()
         {
+            let which = if e.status.is_unknown() {
+                "unknown"
+            } else {
+                "broken"
+            };
             writeln!(
                 out,
-                "  the broken hop's caller is reached by: {}",
+                "  the {which} hop's caller is reached by: {}",
                 path_text(&g, p)
             )?;
-            writeln!(out, "  the broken hop: {}", short(&g, e.from))?;
+            writeln!(out, "  the {which} hop: {}", short(&g, e.from))?;
         }
         return Ok(Outcome::No);
     }

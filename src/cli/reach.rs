@@ -44,7 +44,8 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 "max_session_seconds": r.path.max_session_seconds,
                 "path": path_json(&g, &r.path),
             })).collect::<Vec<_>>(),
-            "broken": reach.broken.iter().map(|e| g.edge_json(e)).collect::<Vec<_>>(),
+            "broken": reach.broken.iter().filter(|e| !e.status.is_unknown()).map(|e| g.edge_json(e)).collect::<Vec<_>>(),
+            "unknown": reach.broken.iter().filter(|e| e.status.is_unknown()).map(|e| g.edge_json(e)).collect::<Vec<_>>(),
         });
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
@@ -58,7 +59,23 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         let rows: Vec<_> = reach.rows.iter().map(|r| (r.role, &r.path)).collect();
         path_table(out, &g, "ROLE", &rows)?;
     }
-    if !reach.broken.is_empty() {
+    if reach.broken.iter().any(|e| e.status.is_unknown()) {
+        writeln!(
+            out,
+            "\nTrusted, but whether the caller's half is there depends on data that is not loaded:"
+        )?;
+        for e in &reach.broken {
+            if let Some(why) = e.status.unknown_reason() {
+                writeln!(
+                    out,
+                    "  {} -> {}: unknown: {why}",
+                    short(&g, e.from),
+                    short(&g, e.to)
+                )?;
+            }
+        }
+    }
+    if reach.broken.iter().any(|e| !e.status.is_unknown()) {
         writeln!(out, "\nTrusted, but the caller's half is missing:")?;
         for e in &reach.broken {
             if let EdgeStatus::Broken { message, .. } = &e.status {

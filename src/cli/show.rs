@@ -64,6 +64,9 @@ struct ShowJson<'a> {
     inline_policies: Vec<InlineJson<'a>>,
     managed_policies: Vec<ManagedJson<'a>>,
     permissions_boundary: Option<ManagedJson<'a>>,
+    /// False when only `list-roles`/`get-role` output describes the role: its permission
+    /// policies are then unknown, not absent.
+    policies_loaded: bool,
     warnings: Vec<&'a LoadWarning>,
     /// Everything the loader skipped or doubted, as printed on stderr.
     load_warnings: &'a [crate::engine::model::LoadWarning],
@@ -145,6 +148,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 .permissions_boundary
                 .as_ref()
                 .map(|a| managed_json(a, inv)),
+            policies_loaded: role.policies_loaded,
             warnings,
             load_warnings: &inv.warnings,
         };
@@ -235,7 +239,12 @@ fn text(
     policy_text(out, &role.trust_policy)?;
 
     writeln!(out, "\npermissions")?;
-    if role.inline_policies.is_empty() && role.managed_policies.is_empty() {
+    if !role.policies_loaded {
+        writeln!(
+            out,
+            "  unknown: only `list-roles`/`get-role` output describes this role, so its permission policies are not in the loaded data; load `aws iam get-account-authorization-details`"
+        )?;
+    } else if role.inline_policies.is_empty() && role.managed_policies.is_empty() {
         writeln!(
             out,
             "  (no inline or attached policy: this role can do nothing)"
@@ -270,8 +279,14 @@ fn managed_text(
     match inv.managed_policy(&a.arn) {
         None => writeln!(
             out,
-            "  {label} `{}` ({}): not in the loaded data; what it allows is unknown",
-            a.name, a.arn
+            "  {label} `{}` ({}): not in the loaded data; what it allows is unknown{}",
+            a.name,
+            a.arn,
+            if crate::engine::coverage::is_aws_managed(&a.arn) {
+                " (it is an AWS managed policy: export without `--filter`, or fetch it with `aws iam get-policy-version`)"
+            } else {
+                ""
+            }
         ),
         Some(p) => match p.default_version() {
             None => writeln!(

@@ -49,7 +49,8 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 "path": path_json(&g, &r.path),
             })).collect::<Vec<_>>(),
             "classes": answer.classes,
-            "broken": answer.broken.iter().map(|e| g.edge_json(e)).collect::<Vec<_>>(),
+            "broken": answer.broken.iter().filter(|e| !e.status.is_unknown()).map(|e| g.edge_json(e)).collect::<Vec<_>>(),
+            "unknown": answer.broken.iter().filter(|e| e.status.is_unknown()).map(|e| g.edge_json(e)).collect::<Vec<_>>(),
         });
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
@@ -98,11 +99,22 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             )?;
         }
     }
-    if !answer.broken.is_empty() {
+    if answer.broken.iter().any(|e| !e.status.is_unknown()) {
         writeln!(out, "\nTrusted, but the caller's half is missing:")?;
         for e in &answer.broken {
             if let EdgeStatus::Broken { message, .. } = &e.status {
                 writeln!(out, "  {}: {message}", short(&g, e.from))?;
+            }
+        }
+    }
+    if answer.broken.iter().any(|e| e.status.is_unknown()) {
+        writeln!(
+            out,
+            "\nTrusted, but whether the caller's half is there depends on data that is not loaded:"
+        )?;
+        for e in &answer.broken {
+            if let Some(why) = e.status.unknown_reason() {
+                writeln!(out, "  {}: unknown: {why}", short(&g, e.from))?;
             }
         }
     }

@@ -4,7 +4,7 @@
 //! This module owns the shapes and the lookups. Reading files into it is `load`; deciding
 //! what a role *is* (its kinds) is `kinds`; deciding what a policy *allows* is `policy`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -196,6 +196,9 @@ pub struct Role {
     pub tags: Vec<Tag>,
     pub last_used: Option<RoleLastUsed>,
     pub instance_profiles: Vec<InstanceProfileRef>,
+    /// False for a role known only from `list-roles`/`get-role` output, which carries no
+    /// permission policies: what the role may do is then unknown, not "nothing".
+    pub policies_loaded: bool,
 }
 
 impl Role {
@@ -241,7 +244,7 @@ pub struct Group {
 }
 
 /// The kind of an IAM identity provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum ProviderType {
     #[serde(rename = "OIDC")]
     Oidc,
@@ -310,6 +313,19 @@ pub enum DataPart {
     ResourcePolicies,
 }
 
+impl DataPart {
+    /// Every part, in the order above.
+    pub const ALL: &'static [Self] = &[
+        Self::AuthorizationDetails,
+        Self::Roles,
+        Self::IdentityProviders,
+        Self::Organization,
+        Self::Scps,
+        Self::Rcps,
+        Self::ResourcePolicies,
+    ];
+}
+
 /// A call that was made to collect a part of an account and failed: the part is missing from
 /// the data, and answers that depend on it are "unknown".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -350,6 +366,41 @@ pub struct Account {
     pub provenance: Option<Provenance>,
     /// Calls that failed while collecting this account (bundle key `NotCollected`).
     pub not_collected: Vec<NotCollected>,
+    /// The kinds of data the loaded files gave for this account, as the loader saw them (a
+    /// bundle's `IdentityProviders` key, even an empty list, gives the identity providers; a
+    /// bare `get-account-authorization-details` export does not). A part named in
+    /// [`Account::not_collected`] is missing whatever this says; see [`Account::has`].
+    pub loaded: BTreeSet<DataPart>,
+    /// Provider kinds whose full list was loaded for this account on its own
+    /// (`iam list-saml-providers` lists SAML providers only, `list-open-id-connect-providers`
+    /// OIDC ones only). [`DataPart::IdentityProviders`] in [`Account::loaded`] covers both.
+    pub providers_listed: BTreeSet<ProviderType>,
+}
+
+impl Account {
+    /// True when the loaded data holds `part` for this account: a file gave it and no
+    /// collection call for it failed (for resource policies, in any region).
+    #[must_use]
+    pub fn has(&self, part: DataPart) -> bool {
+        self.loaded.contains(&part) && !self.not_collected.iter().any(|n| n.part == part)
+    }
+
+    /// True when the loaded data lists every identity provider of `kind` in this account.
+    #[must_use]
+    pub fn lists_providers(&self, kind: ProviderType) -> bool {
+        (self.loaded.contains(&DataPart::IdentityProviders)
+            || self.providers_listed.contains(&kind))
+            && !self
+                .not_collected
+                .iter()
+                .any(|n| n.part == DataPart::IdentityProviders)
+    }
+
+    /// The failed collection call for `part`, if one was recorded.
+    #[must_use]
+    pub fn failed_call(&self, part: DataPart) -> Option<&NotCollected> {
+        self.not_collected.iter().find(|n| n.part == part)
+    }
 }
 
 /// A problem found while loading, kept with where it came from. Loading goes on.

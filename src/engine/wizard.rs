@@ -153,6 +153,34 @@ impl Ran {
             Self::Authorize(d) => d.is_allowed(),
         }
     }
+
+    /// True when the answer depends on data that is not loaded.
+    #[must_use]
+    pub fn is_unknown(&self) -> bool {
+        match self {
+            Self::Sts(o) => o.is_unknown(),
+            Self::Authorize(d) => d.is_unknown(),
+        }
+    }
+
+    /// The pieces of data the answer turns on.
+    #[must_use]
+    pub fn missing(&self) -> &[std::sync::Arc<crate::engine::coverage::Missing>] {
+        match self {
+            Self::Sts(o) => &o.missing,
+            Self::Authorize(d) => &d.missing,
+        }
+    }
+
+    fn word(&self) -> &'static str {
+        if self.is_allowed() {
+            "succeeds"
+        } else if self.is_unknown() {
+            "may or may not succeed (it depends on data that is not loaded)"
+        } else {
+            "fails"
+        }
+    }
 }
 
 /// Runs one request document against `sim`, keeping the full outcome.
@@ -176,8 +204,11 @@ pub fn run(sim: &Simulator<'_>, req: &Request, now: DateTime<Utc>) -> Result<Ran
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WizardCheck {
     pub title: String,
-    /// `true` passed, `false` failed.
+    /// `true` passed, `false` failed (or, with `unknown`, could not be judged).
     pub ok: bool,
+    /// The check turns on data that is not loaded: neither passed nor failed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unknown: bool,
     pub detail: String,
 }
 
@@ -216,6 +247,7 @@ fn finding_check(f: &Finding) -> WizardCheck {
     WizardCheck {
         title: f.category.label().to_owned(),
         ok: false,
+        unknown: false,
         detail: f.explanation.clone(),
     }
 }
@@ -263,6 +295,7 @@ fn sts_checks(symptom: Symptom, o: &Outcome, inv: &Inventory, out: &mut Report) 
                 out.checks.push(WizardCheck {
                     title: "the role is in an instance profile".to_owned(),
                     ok: has_profile,
+                    unknown: false,
                     detail: if has_profile {
                         format!("`{}` is in instance profile `{}`", r.name, r.instance_profiles[0].name)
                     } else {
@@ -290,6 +323,7 @@ fn sts_checks(symptom: Symptom, o: &Outcome, inv: &Inventory, out: &mut Report) 
                 out.checks.push(WizardCheck {
                     title: "the role's maximum session duration".to_owned(),
                     ok: true,
+                    unknown: false,
                     detail: format!(
                         "`{}` allows sessions of up to {} s",
                         r.name,
@@ -301,6 +335,7 @@ fn sts_checks(symptom: Symptom, o: &Outcome, inv: &Inventory, out: &mut Report) 
                 out.checks.push(WizardCheck {
                     title: "the session issued".to_owned(),
                     ok: true,
+                    unknown: false,
                     detail: format!(
                         "{} s, until {}",
                         s.duration_seconds,
@@ -339,6 +374,7 @@ fn sts_checks(symptom: Symptom, o: &Outcome, inv: &Inventory, out: &mut Report) 
                 WizardCheck {
                     title: "trusting account's half: the role's trust policy".to_owned(),
                     ok: trust_half,
+                    unknown: false,
                     detail: if trust_half {
                         "the trust policy lets this caller in".to_owned()
                     } else {
@@ -349,6 +385,7 @@ fn sts_checks(symptom: Symptom, o: &Outcome, inv: &Inventory, out: &mut Report) 
             out.checks.insert(1, WizardCheck {
                 title: "trusted account's half: the caller's own policies".to_owned(),
                 ok: caller_half,
+                unknown: false,
                 detail: if caller_half { "the caller's identity policies allow sts:AssumeRole on the role".to_owned() } else { "the caller's own account does not allow it to call sts:AssumeRole on the role".to_owned() },
             });
             out.explanation.push("Across accounts both halves are needed: the role's trust policy in the trusting account names the caller (or its account), and the caller's identity policy in the trusted account allows sts:AssumeRole on the role.".to_owned());
@@ -374,6 +411,7 @@ fn authorize_checks(symptom: Symptom, d: &Decision, out: &mut Report) {
         out.checks.push(WizardCheck {
             title: layer.policy_type.phrase().to_owned(),
             ok,
+            unknown: false,
             detail: match layer.outcome {
                 LayerOutcome::Allowed => "allows the request".to_owned(),
                 LayerOutcome::ExplicitDeny => "denies the request explicitly".to_owned(),
@@ -444,12 +482,39 @@ pub fn diagnose(
     report.checks.push(WizardCheck {
         title: "the call as it stands".to_owned(),
         ok: ran.is_allowed(),
+        unknown: false,
         detail: match (&report.result.error_code, &report.result.error_message) {
             (Some(c), Some(m)) => format!("{c}: {m}"),
             _ if ran.is_allowed() => "succeeds".to_owned(),
+            _ if ran.is_unknown() => {
+                "cannot be judged: it depends on data that is not loaded".to_owned()
+            }
             _ => "is denied".to_owned(),
         },
     });
+    if ran.is_unknown() {
+        // Unknown is its own outcome: say what is missing and how to fetch it, and propose
+        // no fix for a failure that may not be there.
+        if let Some(c) = report.checks.last_mut() {
+            c.unknown = true;
+        }
+        for m in ran.missing() {
+            report.checks.push(WizardCheck {
+                title: "data the answer needs".to_owned(),
+                ok: false,
+                unknown: true,
+                detail: m.what.clone(),
+            });
+            report.explanation.push(format!(
+                "Load {} to get a definite answer: `{}`.",
+                m.name, m.fetch
+            ));
+        }
+        report.explanation.push(
+            "Until then rolescope cannot tell whether the call succeeds: the missing data could allow it or deny it.".to_owned(),
+        );
+        return Ok(report);
+    }
     match &ran {
         Ran::Sts(o) => sts_checks(symptom, o, inv, &mut report),
         Ran::Authorize(d) => authorize_checks(symptom, d, &mut report),
@@ -461,18 +526,11 @@ pub fn diagnose(
         report.checks.push(WizardCheck {
             title: "your edits change the answer".to_owned(),
             ok: changed,
+            unknown: false,
             detail: format!(
                 "without the edits the call {}, with them it {}",
-                if before.is_allowed() {
-                    "succeeds"
-                } else {
-                    "fails"
-                },
-                if ran.is_allowed() {
-                    "succeeds"
-                } else {
-                    "fails"
-                }
+                before.word(),
+                ran.word()
             ),
         });
         report.explanation.push(if changed {

@@ -653,6 +653,9 @@ pub fn reach_view(
         .map(|e| {
             let msg = match &e.status {
                 EdgeStatus::Broken { message, .. } => message.clone(),
+                EdgeStatus::Unknown { .. } => {
+                    format!("unknown: {}", e.status.unknown_reason().unwrap_or_default())
+                }
                 EdgeStatus::Works => String::new(),
             };
             (

@@ -135,6 +135,7 @@ fn identity_pane(
     inline: &[InlinePolicy],
     managed: &[AttachedPolicy],
     boundary: Option<&AttachedPolicy>,
+    loaded: bool,
 ) -> Pane {
     let mut pane = Pane {
         title: title.into(),
@@ -171,10 +172,17 @@ fn identity_pane(
         );
     }
     if pane.json.is_empty() {
-        let line = vec![(
-            Tok::Plain,
-            "no permission policies: it may do nothing".into(),
-        )];
+        let line = if loaded {
+            vec![(
+                Tok::Plain,
+                "no permission policies: it may do nothing".into(),
+            )]
+        } else {
+            vec![(
+                Tok::Problem,
+                "unknown: only list-roles/get-role output describes this role, so its permission policies are not in the loaded data; load `aws iam get-account-authorization-details`".into(),
+            )]
+        };
         pane.json.push(line.clone());
         pane.plain.push(line);
     }
@@ -305,6 +313,7 @@ fn role_detail(inv: &Inventory, role: &Role, facts: &RoleFacts, i: usize) -> Det
         &role.inline_policies,
         &role.managed_policies,
         role.permissions_boundary.as_ref(),
+        role.policies_loaded,
     );
     Detail {
         subject: Subject::Role(i),
@@ -383,6 +392,7 @@ pub fn build(inv: &Inventory, facts: &[RoleFacts], subject: Subject) -> Option<D
                 &u.inline_policies,
                 &u.managed_policies,
                 u.permissions_boundary.as_ref(),
+                true,
             );
             let mut via_groups = Pane {
                 title: "Through groups".into(),
@@ -397,6 +407,7 @@ pub fn build(inv: &Inventory, facts: &[RoleFacts], subject: Subject) -> Option<D
                             &group.inline_policies,
                             &group.managed_policies,
                             None,
+                            true,
                         );
                         via_groups.json.push(heading(format!("══ group {g} ══")));
                         via_groups.plain.push(heading(format!("══ group {g} ══")));
@@ -463,6 +474,7 @@ pub fn build(inv: &Inventory, facts: &[RoleFacts], subject: Subject) -> Option<D
                     &g.inline_policies,
                     &g.managed_policies,
                     None,
+                    true,
                 )],
                 focus: 0,
                 plain: false,

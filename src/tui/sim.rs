@@ -456,6 +456,21 @@ impl Simulator for EngineSimulator {
                     .collect()
             })
             .unwrap_or_default();
+        if outcome.is_unknown() {
+            return Err(Refusal {
+                code: "Unknown".into(),
+                message: "whether STS would allow this depends on data that is not loaded".into(),
+                checks: outcome
+                    .missing
+                    .iter()
+                    .map(|m| FailedCheck {
+                        category: "unknown".to_owned(),
+                        what: m.what.clone(),
+                        fix: format!("load it: {}", m.fetch),
+                    })
+                    .collect(),
+            });
+        }
         match (outcome.session, outcome.error) {
             (Some(s), None) => {
                 let mut out = issued(s, context, region);

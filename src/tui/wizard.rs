@@ -254,6 +254,8 @@ fn lines(d: &Diagnosis) -> Vec<TextLine> {
     for c in &r.checks {
         let (mark, tok) = if c.ok {
             ("✓ ok    ", Tok::Str)
+        } else if c.unknown {
+            ("? UNKNOWN ", Tok::Problem)
         } else {
             ("✗ FAILS ", Tok::Problem)
         };

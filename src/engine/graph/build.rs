@@ -483,7 +483,8 @@ fn doc_grants(doc: &PolicyDocument) -> DocGrants {
 }
 
 /// The identity documents of a user or role: inline, attached managed (default version),
-/// and those of its groups, in the order `policy::gather` reads them.
+/// and those of its groups, in the order `policy::gather` reads them. False when one of them
+/// (a managed policy, a group) is not in the data.
 fn identity_texts<'i>(
     inv: &'i Inventory,
     groups_by_name: &HashMap<(&str, &str), &'i Group>,
@@ -492,26 +493,54 @@ fn identity_texts<'i>(
     managed: &'i [AttachedPolicy],
     groups: &'i [String],
     out: &mut Vec<&'i PolicyText>,
-) {
+) -> bool {
     out.extend(inline.iter().map(|p| &p.policy));
-    let push_managed = |att: &AttachedPolicy, out: &mut Vec<&'i PolicyText>| {
-        if let Some(v) = inv
-            .managed_policy(&att.arn)
-            .and_then(|m| m.default_version())
-        {
-            out.push(&v.policy);
-        }
-    };
+    let mut whole = true;
+    let push_managed =
+        |att: &AttachedPolicy, out: &mut Vec<&'i PolicyText>| match inv.managed_policy(&att.arn) {
+            Some(m) => {
+                out.extend(m.default_version().map(|v| &v.policy));
+                true
+            }
+            None => false,
+        };
     for att in managed {
-        push_managed(att, out);
+        whole &= push_managed(att, out);
     }
     for g in groups {
         if let Some(group) = groups_by_name.get(&(account, g.as_str())) {
             out.extend(group.inline_policies.iter().map(|p| &p.policy));
             for att in &group.managed_policies {
-                push_managed(att, out);
+                whole &= push_managed(att, out);
             }
+        } else {
+            whole = false;
         }
+    }
+    whole
+}
+
+/// The caller document that stands for identity policies missing from the data: it may
+/// allow anything, so the caller is asked about every role (and the policy engine, told what
+/// is missing, answers unknown where it matters).
+fn missing_policies_doc() -> CallerDoc {
+    static DOC: std::sync::LazyLock<Arc<PolicyDocument>> = std::sync::LazyLock::new(|| {
+        Arc::new(
+            PolicyDocument::from_value(&serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]
+            }))
+            .document
+            .unwrap_or(PolicyDocument {
+                version: None,
+                id: None,
+                statements: Vec::new(),
+            }),
+        )
+    });
+    CallerDoc {
+        grants: Arc::new(doc_grants(&DOC)),
+        doc: Arc::clone(&DOC),
     }
 }
 
@@ -906,6 +935,7 @@ impl TrustGraph {
                     u.inline_policies.as_slice(),
                     u.managed_policies.as_slice(),
                     u.groups.as_slice(),
+                    true,
                 )
             })
             .chain(inv.roles.iter().map(|r| {
@@ -915,8 +945,10 @@ impl TrustGraph {
                     r.inline_policies.as_slice(),
                     r.managed_policies.as_slice(),
                     &[][..],
+                    r.policies_loaded,
                 )
             }));
+        let mut missing_doc: Option<CallerDoc> = None;
         // Accounts whose SCPs read who the caller is share no hop decisions.
         let scps_read_caller = |account: &str| {
             inv.accounts
@@ -949,7 +981,7 @@ impl TrustGraph {
         let mut role_blind_sets: Vec<bool> = Vec::new();
         let mut set_ids: HashMap<PolicySetKey<'_>, u32> = HashMap::default();
         let mut policy_sets: Vec<u32> = Vec::with_capacity(inv.users.len() + inv.roles.len());
-        for (i, (boundary, account, inline, managed, groups)) in principals.enumerate() {
+        for (i, (boundary, account, inline, managed, groups, loaded)) in principals.enumerate() {
             let boundary_text = boundary
                 .and_then(|att| inv.managed_policy(&att.arn)?.default_version())
                 .map(|v| &v.policy);
@@ -970,7 +1002,7 @@ impl TrustGraph {
                 && boundary_grants.as_ref().is_none_or(|g| !g.reads_caller)
                 && boundary_text.is_none_or(|t| t.document.is_some());
             texts.clear();
-            identity_texts(
+            let whole = identity_texts(
                 inv,
                 &groups_by_name,
                 account,
@@ -978,8 +1010,15 @@ impl TrustGraph {
                 managed,
                 groups,
                 &mut texts,
-            );
+            ) && loaded
+                && boundary.is_none() == boundary_text.is_none();
             let mut docs = Vec::new();
+            if !whole {
+                // Its decisions turn on what it lacks: decided on their own, and asked about
+                // every role its missing policies might allow.
+                shareable = false;
+                docs.push(missing_doc.get_or_insert_with(missing_policies_doc).clone());
+            }
             let mut set_docs = Vec::new();
             for text in &texts {
                 let Some(doc) = &text.document else {
@@ -1452,8 +1491,15 @@ impl TrustGraph {
                 .insert("aws:PrincipalServiceName", node.id.clone());
         }
         if outside {
+            // A principal outside the loaded accounts controls its own half: the graph asks
+            // what the trust lets in, as an external-access finding does.
             input.identity_policies = vec![self.allow_all.clone()];
+            input.gaps.clear();
         }
+        // RCPs are the role's account's, added per hop.
+        input
+            .gaps
+            .retain(|g| g.layer != PolicyType::ResourceControlPolicy);
         input.resource_policy = None;
         // Each hop's request adds a few keys on top of the caller's own.
         input.context = RequestContext::layered(Arc::new(std::mem::take(&mut input.context)));
@@ -1495,6 +1541,16 @@ impl TrustGraph {
         input.resource.clone_from(&role.arn);
         input.resource_account = Some(role.account.clone());
         input.rcps = self.rcps.get(&role.account).cloned();
+        if let Some(m) = self
+            .inventory
+            .account(&role.account)
+            .and_then(crate::engine::coverage::rcps)
+        {
+            input.gaps.push(crate::engine::policy::evaluate::Gap::new(
+                PolicyType::ResourceControlPolicy,
+                m,
+            ));
+        }
         input.resource_policy = Some(ResourceBasedPolicy {
             policy: trust.clone(),
             is_role_trust: true,
@@ -1798,7 +1854,33 @@ impl TrustGraph {
             .chain(caller_stmts.iter().copied().map(Some))
             .collect();
 
-        if let Some(message) = self.federation_refusal(caller, g.api, role, &mut base) {
+        let refusal = self.federation_refusal(caller, g.api, role, &mut base);
+        if let Some(Err(missing)) = refusal {
+            let message = format!(
+                "STS accepts {} only if the provider is registered in account {}",
+                g.api.action(),
+                role.account
+            );
+            return Some(Edge {
+                from: caller,
+                to: self.role_node(role_idx),
+                api: g.api,
+                grant,
+                cross_account: false,
+                chaining: Chaining::No,
+                terms: Arc::new(HopTerms {
+                    trust_statement: st.label(),
+                    caller_statement: None,
+                    requirements: trust_reqs,
+                    request: base,
+                }),
+                status: EdgeStatus::Unknown {
+                    missing: vec![Arc::new(missing)],
+                    message,
+                },
+            });
+        }
+        if let Some(Ok(message)) = refusal {
             return Some(Edge {
                 from: caller,
                 to: self.role_node(role_idx),
@@ -1821,6 +1903,7 @@ impl TrustGraph {
         let cross_account = node.account.as_deref().is_some_and(|a| a != role.account)
             || matches!(node.kind, NodeKind::Everyone | NodeKind::ExternalAccount);
         let mut first_broken: Option<(WitnessRequest, Vec<Requirement>, Decision)> = None;
+        let mut first_unknown: Option<(WitnessRequest, Vec<Requirement>, Decision)> = None;
         for escape in [false, true] {
             if escape && trust.denies.is_empty() && caller_denies.is_empty() {
                 break;
@@ -1891,6 +1974,11 @@ impl TrustGraph {
                             status: EdgeStatus::Works,
                         });
                     }
+                    Some(d) if d.is_unknown() => {
+                        if first_unknown.is_none() {
+                            first_unknown = Some((w, reqs, d));
+                        }
+                    }
                     Some(d) => {
                         // The first refusal, unless a later attempt got past the caller's
                         // identity policy (its conditions met) and was refused further on:
@@ -1905,6 +1993,26 @@ impl TrustGraph {
                     }
                 }
             }
+        }
+        if let Some((w, reqs, d)) = first_unknown {
+            return Some(Edge {
+                from: caller,
+                to: self.role_node(role_idx),
+                api: g.api,
+                grant,
+                cross_account,
+                chaining: self.chaining(caller),
+                terms: Arc::new(HopTerms {
+                    trust_statement: st.label(),
+                    caller_statement: None,
+                    requirements: reqs,
+                    request: w,
+                }),
+                status: EdgeStatus::Unknown {
+                    missing: d.missing,
+                    message: d.message,
+                },
+            });
         }
         let (w, reqs, d) = first_broken?;
         Some(Edge {
@@ -1927,22 +2035,49 @@ impl TrustGraph {
         })
     }
 
-    /// Why STS would refuse a federation call before any policy is read, if it would.
+    /// Why STS would refuse a federation call before any policy is read, if it would
+    /// (`Ok`), or the missing data that would tell (`Err`: the provider lists of the role's
+    /// account are not loaded).
     fn federation_refusal(
         &self,
         caller: NodeId,
         api: Api,
         role: &Role,
         w: &mut WitnessRequest,
-    ) -> Option<String> {
+    ) -> Option<Result<String, crate::engine::coverage::Missing>> {
+        self.federation_check(caller, api, role, w).map(|r| match r {
+            Ok(m) => Ok(m),
+            Err(()) => {
+                let node = &self.nodes[caller.index()];
+                crate::engine::coverage::identity_provider(&self.inventory, &node.id)
+                    .ok_or_else(|| {
+                        format!(
+                            "no identity provider `{}` is registered in account {}; STS answers InvalidIdentityToken",
+                            node.id, role.account
+                        )
+                    })
+                    .map_or_else(Ok, Err)
+            }
+        })
+    }
+
+    /// [`Self::federation_refusal`] as the data stands; `Err(())` when the provider is not
+    /// in the data.
+    fn federation_check(
+        &self,
+        caller: NodeId,
+        api: Api,
+        role: &Role,
+        w: &mut WitnessRequest,
+    ) -> Option<Result<String, ()>> {
         if api == Api::AssumeRole {
             return None;
         }
         if api == Api::AssumeRoleWithSaml && role.name.starts_with("AWSReservedSSO_") {
-            return Some(format!(
+            return Some(Ok(format!(
                 "STS refuses AssumeRoleWithSAML on IAM Identity Center roles (`{}`): sign in through the Identity Center access portal instead (IAM-RULES §2.1)",
                 role.name
-            ));
+            )));
         }
         let node = &self.nodes[caller.index()];
         let Some(account) = &node.account else {
@@ -1950,10 +2085,10 @@ impl TrustGraph {
             return None;
         };
         if *account != role.account {
-            return Some(format!(
+            return Some(Ok(format!(
                 "the trust names provider `{}` of account {account}, but STS only accepts providers registered in the role's account {}",
                 node.id, role.account
-            ));
+            )));
         }
         let Some(provider) = self
             .inventory
@@ -1961,10 +2096,7 @@ impl TrustGraph {
             .iter()
             .find(|p| p.arn == node.id && p.account == role.account)
         else {
-            return Some(format!(
-                "no identity provider `{}` is registered in account {}; STS answers InvalidIdentityToken",
-                node.id, role.account
-            ));
+            return Some(Err(()));
         };
         if api != Api::AssumeRoleWithWebIdentity || provider.client_ids.is_empty() {
             return None;
@@ -1973,12 +2105,12 @@ impl TrustGraph {
         let aud_key = format!("{}:aud", node.name);
         match w.claims.get(&aud_key).map(|v| v.values().to_vec()) {
             Some(auds) => (!auds.iter().any(|a| provider.client_ids.contains(a))).then(|| {
-                format!(
+                Ok(format!(
                     "the trust requires audience {}, which is not a client ID of `{}` ({}); STS answers InvalidIdentityToken",
                     auds.join(", "),
                     node.id,
                     provider.client_ids.join(", ")
-                )
+                ))
             }),
             None => {
                 w.claims.insert(

@@ -323,6 +323,41 @@ pub enum EdgeStatus {
         /// AWS's access-denied sentence for the witness request, or why STS refuses.
         message: String,
     },
+    /// Whether the hop works depends on data that is not loaded (a caller's managed policy,
+    /// the identity providers of the role's account, an account's SCPs, …).
+    Unknown {
+        /// What the answer turns on, each with the command that would fetch it.
+        missing: Vec<Arc<crate::engine::coverage::Missing>>,
+        /// What the answer would be either way, or why it is unknown.
+        message: String,
+    },
+}
+
+/// `unknown: <the missing pieces> not loaded`.
+fn unknown_badge(missing: &[Arc<crate::engine::coverage::Missing>]) -> String {
+    let names: Vec<&str> = missing.iter().map(|m| m.name.as_str()).collect();
+    format!("unknown: {} not loaded", names.join(", "))
+}
+
+impl EdgeStatus {
+    /// The short reason shown after `unknown: ` (the first missing piece, and how many more).
+    #[must_use]
+    pub fn unknown_reason(&self) -> Option<String> {
+        let Self::Unknown { missing, .. } = self else {
+            return None;
+        };
+        let first = missing.first()?;
+        Some(if missing.len() > 1 {
+            format!("{} (and {} more)", first.what, missing.len() - 1)
+        } else {
+            first.what.clone()
+        })
+    }
+
+    #[must_use]
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown { .. })
+    }
 }
 
 /// What a decided hop needs: the statements that let it through, every condition it needs and
@@ -421,7 +456,7 @@ impl Edge {
         &self.terms.request
     }
 
-    /// Badges for listings: requirements, `cross-account`, `chain<=1h`, `broken`.
+    /// Badges for listings: requirements, `cross-account`, `chain<=1h`, `broken`, `unknown`.
     #[must_use]
     pub fn badges(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -444,11 +479,13 @@ impl Edge {
             Chaining::Yes => out.push("chain<=1h".to_owned()),
             Chaining::UnlessInstanceProfile => out.push("chain<=1h unless EC2".to_owned()),
         }
-        if let EdgeStatus::Broken { refused_by, .. } = &self.status {
-            out.push(match refused_by {
+        match &self.status {
+            EdgeStatus::Broken { refused_by, .. } => out.push(match refused_by {
                 Some(p) => format!("broken: {}", p.phrase()),
                 None => "broken: refused by STS".to_owned(),
-            });
+            }),
+            EdgeStatus::Unknown { missing, .. } => out.push(unknown_badge(missing)),
+            EdgeStatus::Works => {}
         }
         out
     }

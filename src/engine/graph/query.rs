@@ -1133,6 +1133,11 @@ impl TrustGraph {
                         refused_by: None,
                         message,
                     } => message.clone(),
+                    super::edge::EdgeStatus::Unknown { message, .. } => format!(
+                        "unknown: whether `{}` may assume `{to_name}` depends on data that is not loaded ({}); {message}",
+                        self.node(*n).id,
+                        e.status.unknown_reason().unwrap_or_default()
+                    ),
                     super::edge::EdgeStatus::Works => String::new(),
                 };
                 return NoPath {

@@ -120,6 +120,7 @@ impl TrustGraph {
             let style = match e.status {
                 EdgeStatus::Works => String::new(),
                 EdgeStatus::Broken { .. } => ", style=dashed, color=red".to_owned(),
+                EdgeStatus::Unknown { .. } => ", style=dotted, color=orange".to_owned(),
             };
             let _ = writeln!(
                 out,

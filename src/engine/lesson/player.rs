@@ -49,6 +49,10 @@ pub struct TraceLine {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Answer {
     pub succeeds: bool,
+    /// The call's outcome depends on data that is not loaded: neither "succeeds" nor "fails"
+    /// is right, and the question is not scored.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unknown: bool,
     /// The session's length, when one is issued.
     pub duration_seconds: Option<i64>,
     /// True for an STS call, where "for how long?" is part of the question.
@@ -225,9 +229,18 @@ pub fn trace(doc: &ResultDoc) -> Vec<TraceLine> {
             (false, _, Some(code)) => {
                 format!("{code}: {}", doc.error_message.clone().unwrap_or_default())
             }
+            (false, _, None) if doc.decision == Some(DecisionDoc::Unknown) => {
+                "unknown: the answer depends on data that is not loaded".to_owned()
+            }
             (false, _, None) => "denied".to_owned(),
         },
     });
+    for m in &doc.missing {
+        out.push(TraceLine {
+            ok: false,
+            text: format!("not in the data: {} (fetch: {})", m.what, m.fetch),
+        });
+    }
     out
 }
 
@@ -391,6 +404,9 @@ impl Player {
     /// Scores a learner's prediction against a step's answer.
     pub fn answer(&mut self, report: &StepReport, p: Prediction) -> Option<Verdict> {
         let a = report.answer?;
+        if a.unknown {
+            return None;
+        }
         let outcome_right = a.succeeds == p.succeeds;
         let duration_right = match (a.succeeds, a.duration_seconds) {
             (true, Some(d)) => Some(outcome_right && p.duration_seconds == Some(d)),
@@ -522,6 +538,7 @@ impl Player {
             if step.predict {
                 r.answer = Some(Answer {
                     succeeds: o.is_allowed(),
+                    unknown: o.is_unknown(),
                     duration_seconds: o.session.as_ref().map(|s| s.duration_seconds),
                     asks_duration: true,
                 });
@@ -534,6 +551,7 @@ impl Player {
         } else if step.predict {
             r.answer = Some(Answer {
                 succeeds: ran.is_allowed(),
+                unknown: ran.is_unknown(),
                 duration_seconds: None,
                 asks_duration: false,
             });

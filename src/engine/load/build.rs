@@ -29,9 +29,10 @@ use super::raw::{
 };
 use crate::engine::arn::{Arn, is_account_id};
 use crate::engine::model::{
-    Account, AttachedPolicy, Group, IdentityProvider, InlinePolicy, InstanceProfileRef, Inventory,
-    Known, LoadWarning, ManagedPolicy, NotCollected, OrgMembership, OrgPolicyLevel, PolicyText,
-    PolicyVersion, Provenance, ProviderType, ResourcePolicy, Role, RoleLastUsed, Tag, User,
+    Account, AttachedPolicy, DataPart, Group, IdentityProvider, InlinePolicy, InstanceProfileRef,
+    Inventory, Known, LoadWarning, ManagedPolicy, NotCollected, OrgMembership, OrgPolicyLevel,
+    PolicyText, PolicyVersion, Provenance, ProviderType, ResourcePolicy, Role, RoleLastUsed, Tag,
+    User,
 };
 use crate::engine::policy::document::ParseError;
 
@@ -255,9 +256,15 @@ impl Builder {
                 .find(|a| is_account_id(a))
         });
         if let Some(id) = &inferred {
+            let has_details = role_detail_list.is_some()
+                || user_detail_list.is_some()
+                || group_detail_list.is_some();
             let acct = self.account_mut(id);
             if acct.name.is_none() {
                 acct.name = name;
+            }
+            if has_details {
+                acct.loaded.insert(DataPart::AuthorizationDetails);
             }
         }
 
@@ -318,27 +325,39 @@ impl Builder {
                     message: "cannot tell which account the organisation, resource policies, identity providers or STS regions belong to; put them in a bundle under `Accounts` keyed by account id".to_owned(),
                 });
             }
-            for p in open_id_connect_provider_list
-                .into_iter()
-                .chain(saml_provider_list)
-                .flat_map(|l| l.0)
-            {
-                self.provider(
-                    ctx,
-                    RawIdentityProvider {
-                        arn: p.arn,
-                        provider_type: None,
-                        url: None,
-                        client_id_list: super::raw::Lenient::default(),
-                    },
-                );
-            }
+            self.provider_lists(
+                ctx,
+                None,
+                json_path,
+                open_id_connect_provider_list,
+                saml_provider_list,
+            );
             return Ok(());
         };
 
         if let Some(org) = organization {
             let membership = org_membership(ctx, org, &id);
+            // A member account always has at least one SCP level (FullAWSAccess at the root)
+            // while SCPs are enabled: an organisation without them says nothing about SCPs.
+            // RCPs are opt-in, so an organisation without them has none.
+            let scps_given = !membership.scps_by_level.is_empty();
             self.set_org(ctx, &id, membership)?;
+            let acct = self.account_mut(&id);
+            acct.loaded.insert(DataPart::Organization);
+            acct.loaded.insert(DataPart::Rcps);
+            if scps_given {
+                acct.loaded.insert(DataPart::Scps);
+            }
+        }
+        if resource_policies.is_some() {
+            self.account_mut(&id)
+                .loaded
+                .insert(DataPart::ResourcePolicies);
+        }
+        if identity_providers.is_some() {
+            self.account_mut(&id)
+                .loaded
+                .insert(DataPart::IdentityProviders);
         }
         for rp in resource_policies.into_iter().flat_map(|l| l.0) {
             let policy = ctx.policy(rp.policy, "resource policy document (`Policy`)");
@@ -377,21 +396,13 @@ impl Builder {
         for p in identity_providers.into_iter().flat_map(|l| l.0) {
             self.provider(ctx, p);
         }
-        for p in open_id_connect_provider_list
-            .into_iter()
-            .chain(saml_provider_list)
-            .flat_map(|l| l.0)
-        {
-            self.provider(
-                ctx,
-                RawIdentityProvider {
-                    arn: p.arn,
-                    provider_type: None,
-                    url: None,
-                    client_id_list: super::raw::Lenient::default(),
-                },
-            );
-        }
+        self.provider_lists(
+            ctx,
+            Some(&id),
+            json_path,
+            open_id_connect_provider_list,
+            saml_provider_list,
+        );
         if let Some(p) = provenance {
             let collected_at = p.collected_at.as_deref().and_then(|t| {
                 let parsed = parse_date(t);
@@ -405,7 +416,9 @@ impl Builder {
                 }
                 parsed
             });
-            self.account_mut(&id).provenance = Some(Provenance {
+            let acct = self.account_mut(&id);
+            acct.loaded.extend(p.collected.0.iter().copied());
+            acct.provenance = Some(Provenance {
                 collected_at,
                 caller_arn: p.caller_arn,
                 cli_version: p.cli_version,
@@ -439,6 +452,66 @@ impl Builder {
     /// Records a warning found outside any file's content (a skipped file, a link refused).
     pub fn warn(&mut self, warning: LoadWarning) {
         self.inv.warnings.push(warning);
+    }
+
+    /// Loads `list-open-id-connect-providers` / `list-saml-providers` output and records, for
+    /// the account it lists (`account`, or the account of its providers' ARNs), that its
+    /// providers of that kind are all in the data. An empty list of unknown account is
+    /// reported: it cannot say which account has no providers.
+    fn provider_lists(
+        &mut self,
+        ctx: &FileCtx<'_, '_>,
+        account: Option<&str>,
+        json_path: &str,
+        oidc: Option<super::raw::Lenient<super::raw::RawProviderRef>>,
+        saml: Option<super::raw::Lenient<super::raw::RawProviderRef>>,
+    ) {
+        for (kind, list, key, call) in [
+            (
+                ProviderType::Oidc,
+                oidc,
+                "OpenIDConnectProviderList",
+                "list-open-id-connect-providers",
+            ),
+            (
+                ProviderType::Saml,
+                saml,
+                "SAMLProviderList",
+                "list-saml-providers",
+            ),
+        ] {
+            let Some(list) = list else { continue };
+            let mut accounts: Vec<String> = account.map(str::to_owned).into_iter().collect();
+            for p in list.0 {
+                if account.is_none()
+                    && let Ok(arn) = Arn::parse(&p.arn)
+                    && is_account_id(&arn.account)
+                    && !accounts.contains(&arn.account)
+                {
+                    accounts.push(arn.account);
+                }
+                self.provider(
+                    ctx,
+                    RawIdentityProvider {
+                        arn: p.arn,
+                        provider_type: None,
+                        url: None,
+                        client_id_list: super::raw::Lenient::default(),
+                    },
+                );
+            }
+            if accounts.is_empty() {
+                self.inv.warnings.push(ctx.warn(
+                    format!("{json_path}.{key}"),
+                    format!(
+                        "this empty `{call}` output names no account, so rolescope cannot tell whose providers it lists; put it in a bundle under `Accounts` keyed by account id (as `IdentityProviders: []`)"
+                    ),
+                ));
+            }
+            for a in accounts {
+                self.account_mut(&a).providers_listed.insert(kind);
+            }
+        }
     }
 
     fn account_mut(&mut self, id: &str) -> &mut Account {
@@ -605,6 +678,7 @@ impl Builder {
                 })
                 .collect(),
             arn: r.arn,
+            policies_loaded: true,
         }))
     }
 
@@ -958,6 +1032,8 @@ impl Builder {
                 });
                 self.roles
                     .insert(partial.arn.clone(), (self.inv.roles.len(), origin));
+                let mut partial = partial;
+                partial.policies_loaded = false;
                 self.inv.roles.push(partial);
             }
         }

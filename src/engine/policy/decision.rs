@@ -23,6 +23,9 @@ pub enum Outcome {
     ExplicitDeny,
     /// Nothing allowed the request.
     ImplicitDeny,
+    /// The answer depends on data that is not loaded ([`Decision::missing`] names it): with
+    /// it, the request could be allowed or denied.
+    Unknown,
 }
 
 impl Outcome {
@@ -32,6 +35,7 @@ impl Outcome {
             Self::Allow => "allowed",
             Self::ExplicitDeny => "explicitly denied",
             Self::ImplicitDeny => "implicitly denied",
+            Self::Unknown => "unknown",
         }
     }
 }
@@ -178,12 +182,23 @@ pub struct Decision {
     pub message: String,
     /// Further facts worth knowing (exemptions applied, documented pitfalls met).
     pub notes: Vec<String>,
+    /// The pieces of data the request needed that are not loaded. For an
+    /// [`Outcome::Unknown`] decision they are what it turns on; for a definite one, the
+    /// answer is the same whatever they hold.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<Arc<crate::engine::coverage::Missing>>,
 }
 
 impl Decision {
     #[must_use]
     pub fn is_allowed(&self) -> bool {
         self.outcome == Outcome::Allow
+    }
+
+    /// True when the answer depends on data that is not loaded.
+    #[must_use]
+    pub fn is_unknown(&self) -> bool {
+        self.outcome == Outcome::Unknown
     }
 
     /// The decision of one policy type.

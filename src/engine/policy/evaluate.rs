@@ -35,6 +35,7 @@ use super::document::{Effect, PolicyDocument};
 use super::pattern::ArnParts;
 use super::principal::{Principal, PrincipalType};
 use super::service_rules::{self, ServiceRule};
+use crate::engine::coverage::Missing;
 
 /// A compiled policy with the label decisions name it by (policy name or ARN). The label is
 /// shared: every matched statement of a decision names its policy without copying the text.
@@ -102,6 +103,27 @@ pub struct EvaluationInput {
     /// RCP levels of the resource's account, root first; `None` likewise.
     pub rcps: Option<Vec<PolicyLevel>>,
     pub resource_policy: Option<ResourceBasedPolicy>,
+    /// Policies the request needs that the loaded data lacks, each with the policy type it
+    /// belongs to. Empty for complete data; otherwise the evaluation asks whether any content
+    /// of the missing pieces could change the answer (see [`evaluate`]).
+    pub gaps: Vec<Gap>,
+}
+
+/// A policy of one policy type that the loaded data lacks.
+#[derive(Debug, Clone)]
+pub struct Gap {
+    pub layer: PolicyType,
+    pub missing: Arc<Missing>,
+}
+
+impl Gap {
+    #[must_use]
+    pub fn new(layer: PolicyType, missing: Missing) -> Self {
+        Self {
+            layer,
+            missing: Arc::new(missing),
+        }
+    }
 }
 
 impl EvaluationInput {
@@ -124,6 +146,7 @@ impl EvaluationInput {
             scps: None,
             rcps: None,
             resource_policy: None,
+            gaps: Vec::new(),
         }
     }
 
@@ -278,8 +301,159 @@ thread_local! {
 
 /// Evaluates a request as AWS would. Never panics; statements that cannot match (missing
 /// `Effect`, unknown operator, …) simply do not apply — `policy::validate` reports them.
+///
+/// With [`EvaluationInput::gaps`], the request is also evaluated with every missing policy
+/// standing in as one that allows everything and as one that denies everything (the most and
+/// the least any content of it could give; evaluation is monotonic in each policy). When both
+/// agree, that answer stands, and the decision lists the pieces it did not need; when they
+/// differ the outcome is [`Outcome::Unknown`], naming the pieces, and when one piece decides,
+/// what the answer would be either way.
 #[must_use]
 pub fn evaluate(input: &EvaluationInput) -> Decision {
+    if input.gaps.is_empty() {
+        return evaluate_known(input);
+    }
+    let mut base = evaluate_known(input);
+    let missing: Vec<Arc<Missing>> = {
+        let mut m: Vec<Arc<Missing>> = Vec::with_capacity(input.gaps.len());
+        for g in &input.gaps {
+            if !m.iter().any(|x| x == &g.missing) {
+                m.push(Arc::clone(&g.missing));
+            }
+        }
+        m
+    };
+    let most = evaluate_known(&stand_in(input, Effect::Allow));
+    let least = if most.is_allowed() {
+        Some(evaluate_known(&stand_in(input, Effect::Deny)))
+    } else {
+        None
+    };
+    base.missing = missing;
+    match least {
+        // Denied even if the missing pieces allowed everything.
+        None => {
+            if base.is_allowed() {
+                // Cannot happen (monotonic), but never report an allow the pieces deny.
+                base.outcome = Outcome::ImplicitDeny;
+            }
+            base
+        }
+        // Allowed even if they denied everything.
+        Some(l) if l.is_allowed() => base,
+        Some(_) => {
+            let names: Vec<&str> = base.missing.iter().map(|m| m.name.as_str()).collect();
+            let either = if let [one] = names.as_slice() {
+                if base.is_allowed() {
+                    format!(
+                        "allowed unless {} on {} is denied by {one}; denied if it is",
+                        input.action, input.resource
+                    )
+                } else {
+                    format!(
+                        "allowed if {} on {} is allowed by {one} (the rest as loaded); denied otherwise",
+                        input.action, input.resource
+                    )
+                }
+            } else {
+                format!("allowed or denied depending on {}", names.join(", "))
+            };
+            base.notes.push(format!(
+                "as loaded (without the missing pieces) the request is {}",
+                base.outcome.as_str()
+            ));
+            base.message = format!(
+                "unknown: whether {} may perform: {} on resource: {} depends on data that is not loaded: {either}",
+                input.principal.arn, input.action, input.resource
+            );
+            base.outcome = Outcome::Unknown;
+            base.deciding = None;
+            base
+        }
+    }
+}
+
+/// `input` with each missing policy standing in as one whose single statement is `effect`
+/// on every action and resource (for every principal, in a resource-based policy).
+fn stand_in(input: &EvaluationInput, effect: Effect) -> EvaluationInput {
+    use std::sync::LazyLock;
+    static DOCS: LazyLock<[Arc<CompiledPolicy>; 4]> = LazyLock::new(|| {
+        let doc = |effect: &str, principal: bool| {
+            let mut st = serde_json::json!({"Effect": effect, "Action": "*", "Resource": "*"});
+            if principal && let Some(o) = st.as_object_mut() {
+                o.insert("Principal".to_owned(), serde_json::json!("*"));
+            }
+            let v = serde_json::json!({"Version": "2012-10-17", "Statement": [st]});
+            PolicyDocument::from_value(&v).document.map_or_else(
+                || {
+                    CompiledPolicy::shared(&PolicyDocument {
+                        version: None,
+                        id: None,
+                        statements: Vec::new(),
+                    })
+                },
+                |d| CompiledPolicy::shared(&d),
+            )
+        };
+        [
+            doc("Allow", false),
+            doc("Deny", false),
+            doc("Allow", true),
+            doc("Deny", true),
+        ]
+    });
+    let pick = |principal: bool| {
+        let i = usize::from(effect == Effect::Deny) + if principal { 2 } else { 0 };
+        Arc::clone(&DOCS[i])
+    };
+    let mut out = input.clone();
+    out.gaps = Vec::new();
+    for g in &input.gaps {
+        let name: Arc<str> = Arc::from(g.missing.name.as_str());
+        let np = |principal: bool| NamedPolicy::new(Arc::clone(&name), pick(principal));
+        match g.layer {
+            PolicyType::IdentityBasedPolicy => out.identity_policies.push(np(false)),
+            PolicyType::PermissionsBoundary => out.permissions_boundary = Some(np(false)),
+            PolicyType::SessionPolicy => {
+                out.session_policies
+                    .get_or_insert_with(Vec::new)
+                    .push(np(false));
+            }
+            PolicyType::ServiceControlPolicy | PolicyType::ResourceControlPolicy => {
+                let levels = if g.layer == PolicyType::ServiceControlPolicy {
+                    &mut out.scps
+                } else {
+                    &mut out.rcps
+                };
+                let levels = levels.get_or_insert_with(Vec::new);
+                if effect == Effect::Allow {
+                    // Allowing everything: every loaded level allows too.
+                    for l in levels.iter_mut() {
+                        l.policies.push(np(false));
+                    }
+                } else {
+                    levels.push(PolicyLevel {
+                        target: g.missing.name.clone(),
+                        policies: vec![np(false)],
+                    });
+                }
+            }
+            PolicyType::ResourceBasedPolicy => {
+                let is_role_trust = out
+                    .resource_policy
+                    .as_ref()
+                    .is_some_and(|r| r.is_role_trust);
+                out.resource_policy = Some(ResourceBasedPolicy {
+                    policy: np(true),
+                    is_role_trust,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn evaluate_known(input: &EvaluationInput) -> Decision {
     // The lowercased action goes into a buffer the thread keeps (no allocation per decision).
     let mut action_lower = ACTION_BUFFER.take();
     action_lower.clear();
@@ -522,6 +696,7 @@ pub fn evaluate(input: &EvaluationInput) -> Decision {
         missing_context_keys: missing,
         message,
         notes,
+        missing: Vec::new(),
     }
 }
 
@@ -682,6 +857,13 @@ fn message(
             } else {
                 m.truncate(mark);
             }
+        }
+        // Made by `evaluate` from the bounds; never the known evaluation's own outcome.
+        Outcome::Unknown => {
+            m.push_str(" may or may not perform: ");
+            m.push_str(&input.action);
+            m.push_str(" on resource: ");
+            m.push_str(&input.resource);
         }
         Outcome::ImplicitDeny => {
             let t = deciding.unwrap_or(PolicyType::IdentityBasedPolicy);

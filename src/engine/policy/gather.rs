@@ -32,9 +32,11 @@ use chrono::{DateTime, Utc};
 use super::compiled::CompiledPolicy;
 use super::condition::format_time;
 use super::context::RequestContext;
-use super::evaluate::{EvaluationInput, NamedPolicy, PolicyLevel, ResourceBasedPolicy};
+use super::decision::PolicyType;
+use super::evaluate::{EvaluationInput, Gap, NamedPolicy, PolicyLevel, ResourceBasedPolicy};
 use super::pattern::ArnPattern;
 use super::principal::{Principal, PrincipalType};
+use crate::engine::coverage;
 use crate::engine::model::{
     AttachedPolicy, InlinePolicy, Inventory, OrgPolicyLevel, PolicyText, Role, Tag, User,
 };
@@ -251,11 +253,16 @@ fn org_levels(index: &PolicyIndex, levels: &[OrgPolicyLevel]) -> Vec<PolicyLevel
         .collect()
 }
 
-fn user_policies(inv: &Inventory, index: &PolicyIndex, user: &User, out: &mut Vec<NamedPolicy>) {
+fn user_policies(
+    inv: &Inventory,
+    index: &PolicyIndex,
+    user: &User,
+    out: &mut Vec<NamedPolicy>,
+    gaps: &mut Vec<Gap>,
+) {
     inline_policies(index, &user.name, &user.inline_policies, out);
-    for att in &user.managed_policies {
-        out.extend(managed_policy(inv, index, att));
-    }
+    let owner = format!("user `{}`", user.name);
+    attached_policies(inv, index, &owner, &user.managed_policies, out, gaps);
     for g in &user.groups {
         if let Some(group) = inv.group_named(&user.account, g) {
             inline_policies(
@@ -264,10 +271,68 @@ fn user_policies(inv: &Inventory, index: &PolicyIndex, user: &User, out: &mut Ve
                 &group.inline_policies,
                 out,
             );
-            for att in &group.managed_policies {
-                out.extend(managed_policy(inv, index, att));
-            }
+            let owner = format!("group `{}`", group.name);
+            attached_policies(inv, index, &owner, &group.managed_policies, out, gaps);
+        } else {
+            gaps.push(Gap::new(
+                PolicyType::IdentityBasedPolicy,
+                coverage::group(user, g),
+            ));
         }
+    }
+}
+
+/// The attached managed policies of `owner` onto `out`; those the data lacks onto `gaps`.
+fn attached_policies(
+    inv: &Inventory,
+    index: &PolicyIndex,
+    owner: &str,
+    list: &[AttachedPolicy],
+    out: &mut Vec<NamedPolicy>,
+    gaps: &mut Vec<Gap>,
+) {
+    for att in list {
+        match managed_policy(inv, index, att) {
+            Some(p) => out.push(p),
+            None => gaps.push(Gap::new(
+                PolicyType::IdentityBasedPolicy,
+                coverage::managed_policy(&att.arn, owner, false),
+            )),
+        }
+    }
+}
+
+/// The permissions boundary of `owner`; a boundary the data lacks goes onto `gaps`.
+fn boundary_policy(
+    inv: &Inventory,
+    index: &PolicyIndex,
+    owner: &str,
+    boundary: Option<&AttachedPolicy>,
+    gaps: &mut Vec<Gap>,
+) -> Option<NamedPolicy> {
+    let b = boundary?;
+    let found = managed_policy(inv, index, b);
+    if found.is_none() {
+        gaps.push(Gap::new(
+            PolicyType::PermissionsBoundary,
+            coverage::managed_policy(&b.arn, owner, true),
+        ));
+    }
+    found
+}
+
+/// The identity side of a principal whose account is not loaded: unknown, SCPs included.
+fn unloaded_account(principal: &Principal, gaps: &mut Vec<Gap>) {
+    let account = principal.account.as_deref().unwrap_or("(unknown)");
+    let m = std::sync::Arc::new(coverage::account(account, principal.principal_arn()));
+    for layer in [
+        PolicyType::IdentityBasedPolicy,
+        PolicyType::ServiceControlPolicy,
+    ] {
+        gaps.push(Gap {
+            layer,
+            missing: std::sync::Arc::clone(&m),
+        });
     }
 }
 
@@ -312,6 +377,7 @@ pub fn gather(
         .is_some_and(|a| inv.account(a).is_some());
     let mut identity = Vec::new();
     let mut boundary = None;
+    let mut gaps: Vec<Gap> = Vec::new();
     let mut session_policies = req.session.policies.clone();
     let mut ctx = RequestContext::with_capacity(24);
     let now = req.now;
@@ -321,17 +387,20 @@ pub fn gather(
         PrincipalType::User => {
             match inv.user_by_arn(&principal.arn) {
                 Some(user) => {
-                    user_policies(inv, index, user, &mut identity);
-                    boundary = user
-                        .permissions_boundary
-                        .as_ref()
-                        .and_then(|b| managed_policy(inv, index, b));
+                    user_policies(inv, index, user, &mut identity, &mut gaps);
+                    boundary = boundary_policy(
+                        inv,
+                        index,
+                        &format!("user `{}`", user.name),
+                        user.permissions_boundary.as_ref(),
+                        &mut gaps,
+                    );
                     principal.unique_id = Some(user.user_id.clone());
                     ctx.insert_static("aws:userid", user.user_id.clone());
                     put_tags(&mut ctx, "aws:PrincipalTag/", &user.tags);
                 }
                 None if account_loaded => return Err(GatherError::UnknownUser(principal.arn)),
-                None => {}
+                None => unloaded_account(&principal, &mut gaps),
             }
             if let Some(name) = principal.name() {
                 ctx.insert_static("aws:username", name.to_owned());
@@ -345,13 +414,34 @@ pub fn gather(
                     principal.service_linked = role.is_service_linked();
                     principal.unique_id = Some(role.role_id.clone());
                     inline_policies(index, &role.name, &role.inline_policies, &mut identity);
-                    for att in &role.managed_policies {
-                        identity.extend(managed_policy(inv, index, att));
+                    let owner = format!("role `{}`", role.name);
+                    attached_policies(
+                        inv,
+                        index,
+                        &owner,
+                        &role.managed_policies,
+                        &mut identity,
+                        &mut gaps,
+                    );
+                    boundary = boundary_policy(
+                        inv,
+                        index,
+                        &owner,
+                        role.permissions_boundary.as_ref(),
+                        &mut gaps,
+                    );
+                    if !role.policies_loaded {
+                        let m = std::sync::Arc::new(coverage::role_policies(role));
+                        for layer in [
+                            PolicyType::IdentityBasedPolicy,
+                            PolicyType::PermissionsBoundary,
+                        ] {
+                            gaps.push(Gap {
+                                layer,
+                                missing: std::sync::Arc::clone(&m),
+                            });
+                        }
                     }
-                    boundary = role
-                        .permissions_boundary
-                        .as_ref()
-                        .and_then(|b| managed_policy(inv, index, b));
                     if let Some(s) = &principal.session_name {
                         ctx.insert_static("aws:userid", format!("{}:{s}", role.role_id));
                     }
@@ -362,7 +452,7 @@ pub fn gather(
                         principal.role_arn.clone().unwrap_or_default(),
                     ));
                 }
-                None => {}
+                None => unloaded_account(&principal, &mut gaps),
             }
             put_tags(&mut ctx, "aws:PrincipalTag/", &req.session.tags);
         }
@@ -370,11 +460,14 @@ pub fn gather(
             if let Some(src) = principal.source_user_arn.clone()
                 && let Some(user) = inv.user_by_arn(&src)
             {
-                user_policies(inv, index, user, &mut identity);
-                boundary = user
-                    .permissions_boundary
-                    .as_ref()
-                    .and_then(|b| managed_policy(inv, index, b));
+                user_policies(inv, index, user, &mut identity, &mut gaps);
+                boundary = boundary_policy(
+                    inv,
+                    index,
+                    &format!("user `{}`", user.name),
+                    user.permissions_boundary.as_ref(),
+                    &mut gaps,
+                );
                 put_tags(&mut ctx, "aws:PrincipalTag/", &user.tags);
             }
             put_tags(&mut ctx, "aws:PrincipalTag/", &req.session.tags);
@@ -509,7 +602,34 @@ pub fn gather(
         },
     };
 
+    if req.resource_policy.is_none()
+        && input.resource_policy.is_none()
+        && !(target_role.is_some() && is_trust_action(&action_lower))
+        && let Some(m) = coverage::resource_policy(
+            inv,
+            &req.resource,
+            resource_account.as_deref(),
+            ctx.get("aws:RequestedRegion")
+                .and_then(|v| v.values().first().map(String::as_str))
+                .unwrap_or(DEFAULT_REGION),
+        )
+    {
+        gaps.push(Gap::new(PolicyType::ResourceBasedPolicy, m));
+    }
+
     // Organisation guardrails.
+    if req.scps.is_none()
+        && let Some(m) = principal_account_facts(inv, &input.principal).and_then(coverage::scps)
+    {
+        gaps.push(Gap::new(PolicyType::ServiceControlPolicy, m));
+    }
+    if let Some(m) = resource_account
+        .as_deref()
+        .and_then(|a| inv.account(a))
+        .and_then(coverage::rcps)
+    {
+        gaps.push(Gap::new(PolicyType::ResourceControlPolicy, m));
+    }
     input.scps = match &req.scps {
         Some(levels) => Some(levels.clone()),
         None => input
@@ -533,5 +653,17 @@ pub fn gather(
     input.identity_policies = identity;
     input.permissions_boundary = boundary;
     input.session_policies = session_policies;
+    input.gaps = gaps;
     Ok(input)
+}
+
+fn principal_account_facts<'i>(
+    inv: &'i Inventory,
+    principal: &Principal,
+) -> Option<&'i crate::engine::model::Account> {
+    principal
+        .kind
+        .is_iam_identity()
+        .then(|| principal.account.as_deref().and_then(|a| inv.account(a)))
+        .flatten()
 }

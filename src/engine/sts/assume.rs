@@ -7,14 +7,18 @@
 //! lists every failing check; the first in the rulebook's order is what STS answers.
 //! Explaining a failing policy layer and proposing its fix is `diagnose`'s job.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use crate::engine::coverage::{self, Missing};
+
 use crate::engine::model::{Inventory, Role};
 use crate::engine::policy::context::RequestContext;
-use crate::engine::policy::decision::Decision;
+use crate::engine::policy::decision::{Decision, PolicyType};
 use crate::engine::policy::document::PolicyDocument;
-use crate::engine::policy::evaluate::{EvaluationInput, NamedPolicy, PolicyLevel, evaluate};
+use crate::engine::policy::evaluate::{EvaluationInput, Gap, NamedPolicy, PolicyLevel, evaluate};
 use crate::engine::policy::principal::Principal;
 use crate::engine::sts::authz::CompiledInventory;
 use crate::engine::sts::caller::{Caller, CallerError, CallerKind, classify};
@@ -99,12 +103,22 @@ pub struct Outcome {
     /// The request context the trust policy was evaluated with.
     pub context: RequestContext,
     pub notes: Vec<String>,
+    /// When no check fails but the answer turns on data that is not loaded (a policy
+    /// decision is unknown, the role account's identity providers are not listed): what is
+    /// missing. No session is issued then, and no error is answered.
+    pub missing: Vec<Arc<Missing>>,
 }
 
 impl Outcome {
     #[must_use]
     pub fn is_allowed(&self) -> bool {
         self.session.is_some()
+    }
+
+    /// True when the answer depends on data that is not loaded ([`Outcome::missing`]).
+    #[must_use]
+    pub fn is_unknown(&self) -> bool {
+        self.session.is_none() && self.error.is_none() && !self.missing.is_empty()
     }
 
     /// Every fix proposed, in the order of the findings.
@@ -143,6 +157,8 @@ pub(crate) struct CallerSide {
     pub boundary: Option<NamedPolicy>,
     pub session: Option<Vec<NamedPolicy>>,
     pub scps: Option<Vec<PolicyLevel>>,
+    /// The caller's policies the data lacks.
+    pub gaps: Vec<Gap>,
 }
 
 /// A check-by-check accumulator.
@@ -151,6 +167,8 @@ pub(crate) struct Checks {
     pub findings: Vec<Finding>,
     pub violations: Vec<Violation>,
     pub notes: Vec<String>,
+    /// Checks that cannot be made on the loaded data.
+    pub missing: Vec<Arc<Missing>>,
 }
 
 impl Checks {
@@ -633,20 +651,49 @@ impl<'a> Simulator<'a> {
                 if let Some(p) = c.user_policies(self.inventory, *i) {
                     side.identity.clone_from(&p.identity);
                     side.boundary.clone_from(&p.boundary);
+                    side.gaps.clone_from(&p.gaps);
                 }
             }
             CallerKind::RoleSession { role: Some(i), .. } => {
                 if let Some(p) = c.role_policies(self.inventory, *i) {
                     side.identity.clone_from(&p.identity);
                     side.boundary.clone_from(&p.boundary);
+                    side.gaps.clone_from(&p.gaps);
                 }
             }
-            // The caller's account is not in the data: its side is assumed to allow (the
-            // classification says so in the notes).
-            CallerKind::User { user: None, .. } | CallerKind::RoleSession { role: None, .. } => {
-                side.identity = vec![self.compiled.assumed_allow.clone()];
+            // The caller's account is not in the data: its side is unknown.
+            CallerKind::User {
+                user_arn: arn,
+                user: None,
+            }
+            | CallerKind::RoleSession {
+                role_arn: arn,
+                role: None,
+                ..
+            } => {
+                let m = Arc::new(coverage::account(&caller.account, arn));
+                for layer in [
+                    PolicyType::IdentityBasedPolicy,
+                    PolicyType::ServiceControlPolicy,
+                ] {
+                    side.gaps.push(Gap {
+                        layer,
+                        missing: Arc::clone(&m),
+                    });
+                }
             }
             _ => {}
+        }
+        if matches!(
+            caller.kind,
+            CallerKind::User { user: Some(_), .. } | CallerKind::RoleSession { role: Some(_), .. }
+        ) && let Some(m) = self
+            .inventory
+            .account(&caller.account)
+            .and_then(coverage::scps)
+        {
+            side.gaps
+                .push(Gap::new(PolicyType::ServiceControlPolicy, m));
         }
         if matches!(caller.kind, CallerKind::RoleSession { .. })
             && let Some(s) = &caller.session
@@ -704,6 +751,16 @@ impl<'a> Simulator<'a> {
         input.resource_policy = self
             .compiled
             .trust_resource_policy(self.inventory, role_idx);
+        input.gaps = side.gaps;
+        if let Some(m) = self
+            .inventory
+            .account(&role.account)
+            .and_then(coverage::rcps)
+        {
+            input
+                .gaps
+                .push(Gap::new(PolicyType::ResourceControlPolicy, m));
+        }
         input
     }
 
@@ -719,7 +776,7 @@ impl<'a> Simulator<'a> {
         for action in actions {
             (*action).clone_into(&mut input.action);
             let d = evaluate(input);
-            if !d.is_allowed() {
+            if !d.is_allowed() && !d.is_unknown() {
                 let full = Diagnosis {
                     sim: self,
                     caller: diag.caller,
@@ -770,6 +827,7 @@ impl<'a> Simulator<'a> {
             decisions: Vec::new(),
             context: RequestContext::new(),
             notes: Vec::new(),
+            missing: Vec::new(),
         };
 
         // 1. Caller class and expiry.
@@ -1204,6 +1262,22 @@ pub(crate) fn finish(mut outcome: Outcome, checks: Checks, combined: Option<&str
     outcome.notes = checks.notes;
     if outcome.error.is_some() {
         outcome.session = None;
+        return outcome;
+    }
+    // No check fails: the answer is unknown if a check could not be made or a policy
+    // decision turns on missing data.
+    let mut missing = checks.missing;
+    for d in outcome.decisions.iter().filter(|d| d.is_unknown()) {
+        for m in &d.missing {
+            if !missing.contains(m) {
+                missing.push(Arc::clone(m));
+            }
+        }
+        outcome.notes.push(d.message.clone());
+    }
+    if !missing.is_empty() {
+        outcome.session = None;
+        outcome.missing = missing;
     }
     outcome
 }

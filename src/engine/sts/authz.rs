@@ -11,10 +11,12 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
+use crate::engine::coverage;
 use crate::engine::model::{AttachedPolicy, InlinePolicy, Inventory, OrgPolicyLevel, PolicyText};
 use crate::engine::policy::compiled::CompiledPolicy;
+use crate::engine::policy::decision::PolicyType;
 use crate::engine::policy::document::PolicyDocument;
-use crate::engine::policy::evaluate::{NamedPolicy, PolicyLevel, ResourceBasedPolicy};
+use crate::engine::policy::evaluate::{Gap, NamedPolicy, PolicyLevel, ResourceBasedPolicy};
 use crate::engine::sts::outcome::PolicyTarget;
 
 /// A role's or user's own side of an evaluation, compiled on first use.
@@ -23,13 +25,16 @@ pub struct PrincipalPolicies {
     /// Inline and attached managed policies (for a user, its groups' too).
     pub identity: Vec<NamedPolicy>,
     pub boundary: Option<NamedPolicy>,
+    /// Its policies the data lacks (managed policies, groups, the boundary, all of a role's
+    /// when only `list-roles` describes it).
+    pub gaps: Vec<Gap>,
 }
 
 /// The policies of an inventory, compiled once, with their locations: managed policies,
 /// SCPs and RCPs at once; each role's trust policy and each role's and user's own policies
 /// when a simulation first needs them (a one-off simulation over 100,000 roles compiles two
 /// or three of them, not all).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CompiledInventory {
     /// Per role (same index as `Inventory::roles`): the trust policy.
     trust: Vec<OnceLock<NamedPolicy>>,
@@ -47,31 +52,8 @@ pub struct CompiledInventory {
     pub org_ids: HashMap<String, String>,
     /// Where each named policy lives, for fixes.
     pub targets: HashMap<String, PolicyTarget>,
-    /// Stands in for the identity policies of a caller whose account is not loaded.
-    pub assumed_allow: NamedPolicy,
     /// The condition keys the inventory's policies read.
     pub key_filter: crate::engine::sts::context::KeyFilter,
-}
-
-impl Default for CompiledInventory {
-    fn default() -> Self {
-        Self {
-            trust: Vec::new(),
-            roles: Vec::new(),
-            users: Vec::new(),
-            managed: HashMap::new(),
-            scps: HashMap::new(),
-            rcps: HashMap::new(),
-            org_ids: HashMap::new(),
-            targets: HashMap::new(),
-            key_filter: crate::engine::sts::context::KeyFilter::default(),
-            assumed_allow: NamedPolicy::new(
-                "caller's account not loaded: assumed to allow",
-                compile_value(&serde_json::json!({"Version": "2012-10-17", "Statement": [
-                    {"Effect": "Allow", "Action": "*", "Resource": "*"}]})),
-            ),
-        }
-    }
 }
 
 fn empty_document() -> PolicyDocument {
@@ -246,15 +228,32 @@ impl CompiledInventory {
         let r = inv.roles.get(i)?;
         Some(self.roles.get(i)?.get_or_init(|| {
             let mut identity = Vec::new();
+            let mut gaps = Vec::new();
+            let owner = format!("role `{}`", r.name);
             self.own_policies(
                 &r.arn,
+                &owner,
                 &r.inline_policies,
                 &r.managed_policies,
                 &mut identity,
+                &mut gaps,
             );
+            if !r.policies_loaded {
+                let m = Arc::new(coverage::role_policies(r));
+                for layer in [
+                    PolicyType::IdentityBasedPolicy,
+                    PolicyType::PermissionsBoundary,
+                ] {
+                    gaps.push(Gap {
+                        layer,
+                        missing: Arc::clone(&m),
+                    });
+                }
+            }
             PrincipalPolicies {
                 identity,
-                boundary: self.boundary(r.permissions_boundary.as_ref().map(|b| b.arn.as_str())),
+                boundary: self.boundary(&owner, r.permissions_boundary.as_ref(), &mut gaps),
+                gaps,
             }
         }))
     }
@@ -265,27 +264,40 @@ impl CompiledInventory {
         let u = inv.users.get(i)?;
         Some(self.users.get(i)?.get_or_init(|| {
             let mut identity = Vec::new();
+            let mut gaps = Vec::new();
+            let owner = format!("user `{}`", u.name);
             self.own_policies(
                 &u.arn,
+                &owner,
                 &u.inline_policies,
                 &u.managed_policies,
                 &mut identity,
+                &mut gaps,
             );
             for g in &u.groups {
                 let group = inv
                     .group_by_arn(g)
                     .or_else(|| inv.group_named(&u.account, g));
-                let Some(group) = group else { continue };
+                let Some(group) = group else {
+                    gaps.push(Gap::new(
+                        PolicyType::IdentityBasedPolicy,
+                        coverage::group(u, g),
+                    ));
+                    continue;
+                };
                 self.own_policies(
                     &group.arn,
+                    &format!("group `{}`", group.name),
                     &group.inline_policies,
                     &group.managed_policies,
                     &mut identity,
+                    &mut gaps,
                 );
             }
             PrincipalPolicies {
                 identity,
-                boundary: self.boundary(u.permissions_boundary.as_ref().map(|b| b.arn.as_str())),
+                boundary: self.boundary(&owner, u.permissions_boundary.as_ref(), &mut gaps),
+                gaps,
             }
         }))
     }
@@ -303,22 +315,41 @@ impl CompiledInventory {
     fn own_policies(
         &self,
         owner_arn: &str,
+        owner: &str,
         inline: &[InlinePolicy],
         managed: &[AttachedPolicy],
         out: &mut Vec<NamedPolicy>,
+        gaps: &mut Vec<Gap>,
     ) {
         out.extend(inline.iter().map(|ip| {
             NamedPolicy::new(inline_label(owner_arn, &ip.name), compile_text(&ip.policy))
         }));
-        out.extend(
-            managed
-                .iter()
-                .filter_map(|mp| self.managed.get(&mp.arn).cloned()),
-        );
+        for mp in managed {
+            match self.managed.get(&mp.arn) {
+                Some(p) => out.push(p.clone()),
+                None => gaps.push(Gap::new(
+                    PolicyType::IdentityBasedPolicy,
+                    coverage::managed_policy(&mp.arn, owner, false),
+                )),
+            }
+        }
     }
 
-    fn boundary(&self, arn: Option<&str>) -> Option<NamedPolicy> {
-        self.managed.get(arn?).cloned()
+    fn boundary(
+        &self,
+        owner: &str,
+        b: Option<&AttachedPolicy>,
+        gaps: &mut Vec<Gap>,
+    ) -> Option<NamedPolicy> {
+        let b = b?;
+        let found = self.managed.get(&b.arn).cloned();
+        if found.is_none() {
+            gaps.push(Gap::new(
+                PolicyType::PermissionsBoundary,
+                coverage::managed_policy(&b.arn, owner, true),
+            ));
+        }
+        found
     }
 
     /// Session policies of a session: the inline policy and the managed policy ARNs.

@@ -12,7 +12,7 @@ use crate::engine::policy::decision::{
     Decision, LayerOutcome, Outcome as PolicyOutcome, PolicyType,
 };
 use crate::engine::policy::evaluate::{
-    EvaluationInput, NamedPolicy, ResourceBasedPolicy, evaluate,
+    EvaluationInput, Gap, NamedPolicy, ResourceBasedPolicy, evaluate,
 };
 use crate::engine::sts::assume::{Outcome, SimulationError, Simulator};
 use crate::engine::sts::authz::compile_text;
@@ -20,7 +20,7 @@ use crate::engine::sts::caller::classify;
 use crate::engine::sts::context::{ContextBuilder, caller_keys, clock_keys, extra_keys};
 use crate::engine::sts::outcome::{Category, ErrorCode};
 use crate::engine::sts::request::{
-    AuthorizeRequest, DecisionDoc, DenialType, MatchedStatementDoc, Request, ResultDoc,
+    AuthorizeRequest, DecisionDoc, DenialType, MatchedStatementDoc, MissingDoc, Request, ResultDoc,
 };
 use crate::engine::sts::session::Session;
 
@@ -80,6 +80,17 @@ impl ResultDoc {
                     .filter(|m| !m.is_empty())
                     .collect();
             }
+            (None, None) if o.is_unknown() => {
+                doc.decision = Some(DecisionDoc::Unknown);
+                doc.missing = o.missing.iter().map(|m| MissingDoc::of(m)).collect();
+                doc.reasons = o
+                    .decisions
+                    .iter()
+                    .filter(|d| d.is_unknown())
+                    .map(|d| d.message.clone())
+                    .chain(o.missing.iter().map(|m| m.sentence()))
+                    .collect();
+            }
             (_, error) => {
                 // AccessDenied is a denial; any other STS error (ValidationError,
                 // RegionDisabledException, ExpiredToken, …) is an error answer.
@@ -123,20 +134,24 @@ impl ResultDoc {
     #[must_use]
     pub fn from_decision(id: Option<Value>, d: &Decision) -> Self {
         let allowed = d.is_allowed();
+        let denied = !allowed && !d.is_unknown();
         Self {
             id,
             decision: Some(if allowed {
                 DecisionDoc::Allow
-            } else {
+            } else if denied {
                 DecisionDoc::Deny
+            } else {
+                DecisionDoc::Unknown
             }),
-            error_code: (!allowed).then(|| "AccessDenied".to_owned()),
-            error_message: (!allowed).then(|| d.message.clone()),
+            error_code: denied.then(|| "AccessDenied".to_owned()),
+            error_message: denied.then(|| d.message.clone()),
             denial_type: match d.outcome {
-                PolicyOutcome::Allow => None,
+                PolicyOutcome::Allow | PolicyOutcome::Unknown => None,
                 PolicyOutcome::ExplicitDeny => Some(DenialType::Explicit),
                 PolicyOutcome::ImplicitDeny => Some(DenialType::Implicit),
             },
+            missing: d.missing.iter().map(|m| MissingDoc::of(m)).collect(),
             reasons: std::iter::once(d.message.clone())
                 .chain(d.notes.iter().cloned())
                 .chain((!d.missing_context_keys.is_empty()).then(|| {
@@ -147,7 +162,7 @@ impl ResultDoc {
                 }))
                 .collect(),
             matched_statements: statement_docs(std::slice::from_ref(d)),
-            categories: if allowed {
+            categories: if !denied {
                 Vec::new()
             } else {
                 decision_categories(d)
@@ -280,6 +295,30 @@ impl Simulator<'_> {
                 policy: NamedPolicy::new(rp.resource_arn.clone(), compile_text(&rp.policy)),
                 is_role_trust: false,
             });
+        }
+        input.gaps = side.gaps;
+        if let Some(a) = resource_account
+            .as_deref()
+            .and_then(|a| self.inventory.account(a))
+            && let Some(m) = crate::engine::coverage::rcps(a)
+        {
+            input
+                .gaps
+                .push(Gap::new(PolicyType::ResourceControlPolicy, m));
+        }
+        if input.resource_policy.is_none()
+            && let Some(m) = crate::engine::coverage::resource_policy(
+                self.inventory,
+                &resource,
+                resource_account.as_deref(),
+                req.region
+                    .as_deref()
+                    .unwrap_or(crate::engine::policy::gather::DEFAULT_REGION),
+            )
+        {
+            input
+                .gaps
+                .push(Gap::new(PolicyType::ResourceBasedPolicy, m));
         }
         Ok(evaluate(&input))
     }

@@ -233,7 +233,7 @@ pub fn classify(
                     });
                 }
                 notes.push(format!(
-                    "account {account} is not in the loaded data: the caller's identity policies, boundary and SCPs are assumed to allow"
+                    "account {account} is not in the loaded data: the caller's identity policies, boundary and SCPs are unknown, and so is any answer that needs them"
                 ));
             }
             let chaining = credentials == CallerCredentials::GetSessionToken;
@@ -296,7 +296,7 @@ pub fn classify(
                     });
                 }
                 notes.push(format!(
-                    "account {account} is not in the loaded data: the caller's identity policies, boundary and SCPs are assumed to allow"
+                    "account {account} is not in the loaded data: the caller's identity policies, boundary and SCPs are unknown, and so is any answer that needs them"
                 ));
             }
             let role_name = role_idx.map_or_else(

@@ -439,6 +439,18 @@ pub(crate) fn diagnose_decision(
     }
 
     for t in failing.iter().filter(|t| !explained.contains(t)) {
+        // A policy type whose policies are not all loaded may well allow: not a failing check.
+        if let Some(g) = diag.input.gaps.iter().find(|g| g.layer == *t) {
+            let note = format!(
+                "the {} side is not judged: {}",
+                t.phrase(),
+                g.missing.sentence()
+            );
+            if !checks.notes.contains(&note) {
+                checks.notes.push(note);
+            }
+            continue;
+        }
         match t {
             PolicyType::ResourceBasedPolicy => {
                 // The trust policy is the role account's half; a missing identity allow is

@@ -160,6 +160,7 @@ impl Simulator<'_> {
             decisions: Vec::new(),
             context: RequestContext::new(),
             notes: Vec::new(),
+            missing: Vec::new(),
         }
     }
 
@@ -264,7 +265,14 @@ impl Simulator<'_> {
                     && (p.url.as_deref().map(issuer_host).as_deref() == Some(host.as_str())
                         || p.arn == provider_arn)
             });
+            let unlisted = provider
+                .is_none()
+                .then(|| crate::engine::coverage::identity_provider(self.inventory, &provider_arn))
+                .flatten();
             match provider {
+                None if unlisted.is_some() => {
+                    checks.missing.extend(unlisted.map(std::sync::Arc::new));
+                }
                 None => checks.push("identity-provider", Category::IdentityProvider,
                     StsError::new(ErrorCode::InvalidIdentityToken, format!("No OpenIDConnect provider found in your account for {iss}")),
                     format!("account {} has no IAM OIDC identity provider for issuer `{iss}`; STS only trusts tokens from providers registered in the role's account (or the built-in ones)", role.account),
@@ -467,7 +475,13 @@ impl Simulator<'_> {
             .identity_providers
             .iter()
             .find(|p| p.arn == req.principal_arn && p.provider_type == ProviderType::Saml);
-        if provider.is_none() || !req.principal_arn.contains(&format!(":{}:", role.account)) {
+        let in_role_account = req.principal_arn.contains(&format!(":{}:", role.account));
+        let unlisted = (provider.is_none() && in_role_account)
+            .then(|| crate::engine::coverage::identity_provider(self.inventory, &req.principal_arn))
+            .flatten();
+        if let Some(m) = unlisted {
+            checks.missing.push(std::sync::Arc::new(m));
+        } else if provider.is_none() || !in_role_account {
             checks.push(
                 "identity-provider",
                 Category::IdentityProvider,

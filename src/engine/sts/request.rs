@@ -380,13 +380,36 @@ fn kinds_list() -> String {
         .join(", ")
 }
 
-/// `allow`, `deny` or `error` (the request could not be simulated at all).
+/// `allow`, `deny`, `unknown` (the answer depends on data that is not loaded) or `error` (the
+/// request could not be simulated at all).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DecisionDoc {
     Allow,
     Deny,
     Error,
+    /// The answer depends on data that is not loaded; `missing` names it.
+    Unknown,
+}
+
+/// A piece of data an `unknown` answer turns on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingDoc {
+    /// The kind of data (`authorization-details`, `identity-providers`, `scps`, …).
+    pub part: crate::engine::model::DataPart,
+    pub what: String,
+    pub fetch: String,
+}
+
+impl MissingDoc {
+    #[must_use]
+    pub fn of(m: &crate::engine::coverage::Missing) -> Self {
+        Self {
+            part: m.part,
+            what: m.what.clone(),
+            fetch: m.fetch.clone(),
+        }
+    }
 }
 
 /// Whether a denial came from an explicit `Deny` statement or from no `Allow`.
@@ -442,6 +465,10 @@ pub struct ResultDoc {
     /// Facts the simulation assumed (e.g. an unknown `MaxSessionDuration`).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub notes: Vec<String>,
+    /// For an `unknown` decision: each piece of data the answer turns on (`what`), and the
+    /// command that would fetch it (`fetch`).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub missing: Vec<MissingDoc>,
 }
 
 impl ResultDoc {

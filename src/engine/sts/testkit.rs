@@ -3,8 +3,9 @@
 use serde_json::Value;
 
 use crate::engine::model::{
-    Account, AttachedPolicy, IdentityProvider, InlinePolicy, Inventory, Known, ManagedPolicy,
-    OrgMembership, OrgPolicyLevel, PolicyText, PolicyVersion, ProviderType, Role, Tag, User,
+    Account, AttachedPolicy, DataPart, IdentityProvider, InlinePolicy, Inventory, Known,
+    ManagedPolicy, OrgMembership, OrgPolicyLevel, PolicyText, PolicyVersion, ProviderType, Role,
+    Tag, User,
 };
 
 pub struct Kit {
@@ -22,6 +23,8 @@ impl Kit {
                 id.to_owned(),
                 Account {
                     id: id.to_owned(),
+                    // The kit's accounts are complete: what they do not hold does not exist.
+                    loaded: DataPart::ALL.iter().copied().collect(),
                     ..Account::default()
                 },
             );
@@ -88,6 +91,7 @@ impl Kit {
             tags: Vec::new(),
             last_used: None,
             instance_profiles: Vec::new(),
+            policies_loaded: true,
         });
         self
     }

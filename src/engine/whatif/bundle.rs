@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::engine::model::{
-    AttachedPolicy, InlinePolicy, Inventory, Known, ManagedPolicy, PolicyText, ProviderType, Tag,
+    AttachedPolicy, DataPart, InlinePolicy, Inventory, Known, ManagedPolicy, PolicyText,
+    ProviderType, Tag,
 };
 
 fn opt_time(t: Option<chrono::DateTime<chrono::Utc>>) -> Value {
@@ -140,6 +141,8 @@ pub fn to_bundle(inv: &Inventory) -> Value {
             "GroupDetailList",
             "RoleDetailList",
             "Policies",
+            // Roles only `list-roles` described: their permission policies stay unknown.
+            "Roles",
         ] {
             obj.insert(key.to_owned(), Value::Array(Vec::new()));
         }
@@ -171,7 +174,9 @@ pub fn to_bundle(inv: &Inventory) -> Value {
                 o.insert("RcpsByLevel".into(), levels(&org.rcps_by_level));
                 obj.insert("Organization".into(), Value::Object(o));
             }
-            if !acct.resource_policies.is_empty() {
+            // What was loaded is written as loaded, and nothing more: a part the data lacks
+            // stays missing when the bundle is read back.
+            if acct.loaded.contains(&DataPart::ResourcePolicies) {
                 obj.insert(
                     "ResourcePolicies".into(),
                     Value::Array(
@@ -189,7 +194,49 @@ pub fn to_bundle(inv: &Inventory) -> Value {
                 "StsRegionsDeactivated".into(),
                 json!(acct.sts_regions_deactivated),
             );
+            if let Some(p) = &acct.provenance {
+                let mut o = Map::new();
+                insert_opt(
+                    &mut o,
+                    "CollectedAt",
+                    p.collected_at.map(|t| opt_time(Some(t))),
+                );
+                insert_opt(&mut o, "CallerArn", p.caller_arn.clone().map(Value::String));
+                insert_opt(
+                    &mut o,
+                    "CliVersion",
+                    p.cli_version.clone().map(Value::String),
+                );
+                insert_opt(
+                    &mut o,
+                    "ToolVersion",
+                    p.tool_version.clone().map(Value::String),
+                );
+                o.insert("Collected".into(), json!(p.collected));
+                obj.insert("Provenance".into(), Value::Object(o));
+            }
+            if !acct.not_collected.is_empty() {
+                obj.insert(
+                    "NotCollected".into(),
+                    Value::Array(
+                        acct.not_collected
+                            .iter()
+                            .map(|n| {
+                                let mut o = Map::new();
+                                o.insert("Part".into(), json!(n.part));
+                                o.insert("Call".into(), json!(n.call));
+                                insert_opt(&mut o, "Region", n.region.clone().map(Value::String));
+                                o.insert("Message".into(), json!(n.message));
+                                Value::Object(o)
+                            })
+                            .collect(),
+                    ),
+                );
+            }
         }
+        let acct = inv.accounts.get(id);
+        let all_listed = acct.is_some_and(|a| a.loaded.contains(&DataPart::IdentityProviders));
+        let listed = |kind: ProviderType| acct.is_some_and(|a| a.providers_listed.contains(&kind));
         let providers: Vec<Value> = inv
             .identity_providers
             .iter()
@@ -213,7 +260,25 @@ pub fn to_bundle(inv: &Inventory) -> Value {
                 Value::Object(o)
             })
             .collect();
-        obj.insert("IdentityProviders".into(), Value::Array(providers));
+        if all_listed {
+            obj.insert("IdentityProviders".into(), Value::Array(providers));
+        } else {
+            // Listed one kind at a time: written back the way it was read.
+            for (kind, key) in [
+                (ProviderType::Saml, "SAMLProviderList"),
+                (ProviderType::Oidc, "OpenIDConnectProviderList"),
+            ] {
+                if listed(kind) {
+                    let arns: Vec<Value> = inv
+                        .identity_providers
+                        .iter()
+                        .filter(|p| &p.account == id && p.provider_type == kind)
+                        .map(|p| json!({"Arn": p.arn}))
+                        .collect();
+                    obj.insert(key.into(), Value::Array(arns));
+                }
+            }
+        }
         accounts.insert(id.clone(), obj);
     }
     let push = |accounts: &mut BTreeMap<String, Map<String, Value>>, id: &str, key: &str, v| {
@@ -269,7 +334,11 @@ pub fn to_bundle(inv: &Inventory) -> Value {
         push(
             &mut accounts,
             &r.account,
-            "RoleDetailList",
+            if r.policies_loaded {
+                "RoleDetailList"
+            } else {
+                "Roles"
+            },
             Value::Object(o),
         );
     }
