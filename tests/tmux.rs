@@ -707,3 +707,39 @@ fn a_config_file_with_a_syntax_error_starts_on_the_defaults_saying_where_in_a_re
     pane.keys(&["q"]);
     pane.assert_exited_and_restored(0);
 }
+
+#[test]
+fn the_log_goes_to_its_file_and_never_to_the_screen_in_a_real_terminal() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("rolescope.log");
+    let pane = Pane::start(
+        "log",
+        &format!(
+            "ROLESCOPE_CONFIG=/dev/null ROLESCOPE_LOG=debug '{BIN}' --log '{}'; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo TTY-CHECKED; sleep 600",
+            log.display()
+        ),
+    );
+    pane.wait_for_list();
+    // Opening a role asks the trust graph who can assume it: a job on a thread of its own.
+    pane.keys(&["/"]);
+    pane.text("OpsEntry");
+    pane.wait_for("▶ OpsEntry");
+    pane.keys(&["Enter"]);
+    pane.keys(&["Enter"]);
+    pane.wait_for("Who can assume");
+    pane.wait("the who-can-assume answer", |s| !s.contains("working out"));
+    let screen = pane.screen();
+    assert!(
+        !screen.contains("DEBUG") && !screen.contains("INFO"),
+        "{screen}"
+    );
+    pane.keys(&["q"]);
+    pane.assert_exited_and_restored(0);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("explorer starting"), "{text}");
+    assert!(text.contains("trust-graph job done"), "{text}");
+    assert!(text.contains("ms="), "{text}");
+}

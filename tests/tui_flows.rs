@@ -2218,3 +2218,36 @@ fn a_profile_that_cannot_start_says_why_and_a_missing_file_is_reported() {
             .contains("cannot read the AWS config file")
     );
 }
+
+#[test]
+fn the_configuration_sets_the_theme_presenter_theme_clock_speed_and_keys() {
+    use rolescope::tui::theme::Palette;
+    let (config, warnings) = rolescope::config::parse(
+        "[explorer]\ntheme = \"light\"\nclock_speed = 60\n[presenter]\ntheme = \"dark\"\n[keys]\nquit = \"Q\"\nsort = \"a\"\n",
+        "config.toml",
+    )
+    .unwrap();
+    assert!(warnings.is_empty());
+    let settings = rolescope::tui::Settings::from_config(&config, None);
+    // `a` is simulate in the lists: reported, and sort keeps `s`.
+    assert_eq!(settings.problems.len(), 1, "{:?}", settings.problems);
+    let mut state = demo();
+    settings.apply(&mut state);
+    assert_eq!(state.clock.speed(), 60);
+    assert_eq!(state.theme().palette, Palette::Light);
+    apply(
+        &mut state,
+        Command::Lesson(rolescope::tui::lesson::LessonCommand::TogglePresenter),
+    );
+    assert_eq!(state.theme().palette, Palette::Dark);
+    let quit = rolescope::tui::event::commands(
+        &state,
+        &crossterm::event::Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char('Q'),
+        )),
+    );
+    assert!(matches!(quit.as_slice(), [Command::Quit]), "{quit:?}");
+    // --theme wins over the file.
+    let settings = rolescope::tui::Settings::from_config(&config, Some(Palette::HighContrast));
+    assert_eq!(settings.palette, Palette::HighContrast);
+}
