@@ -623,3 +623,81 @@ fn resolve<'a>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_text(text: &str, name: &str) -> ProfileReport {
+        let inv = crate::engine::load::load_demo().unwrap();
+        let sim = Simulator::new(&inv);
+        let config = aws_config::parse(text, "config").unwrap();
+        let sources: Sources = [(
+            "maria".to_owned(),
+            "arn:aws:iam::111111111111:user/people/maria.garcia".to_owned(),
+        )]
+        .into_iter()
+        .collect();
+        let now = DateTime::parse_from_rfc3339("2026-11-24T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        check(&sim, &config, &sources, name, now)
+    }
+
+    #[test]
+    fn source_profiles_in_a_circle_or_missing_are_refused_with_the_reason() {
+        let text = "[profile a]\nrole_arn = arn:aws:iam::111111111111:role/OpsEntry\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::111111111111:role/OpsEntry\nsource_profile = a\n";
+        let r = check_text(text, "a");
+        assert_eq!(r.verdict, Verdict::Refused);
+        let why = &r.failure.unwrap().explanation;
+        assert!(why.contains("circle") && why.contains("a → b → a"), "{why}");
+        let r = check_text(
+            "[profile a]\nrole_arn = arn:aws:iam::111111111111:role/OpsEntry\nsource_profile = gone\n",
+            "a",
+        );
+        assert!(
+            r.failure
+                .unwrap()
+                .explanation
+                .contains("names `source_profile = gone`, which is not in the file")
+        );
+        let r = check_text(
+            "[profile a]\nrole_arn = arn:aws:iam::111111111111:role/OpsEntry\n",
+            "a",
+        );
+        assert!(
+            r.failure
+                .unwrap()
+                .explanation
+                .contains("neither `source_profile` nor `credential_source`")
+        );
+    }
+
+    #[test]
+    fn a_profile_that_is_its_own_source_uses_its_own_keys() {
+        // AWS CLI: `source_profile` naming the profile itself takes its static keys.
+        let r = check_text(
+            "[profile maria]\nrole_arn = arn:aws:iam::111111111111:role/OpsEntry\nsource_profile = maria\nmfa_serial = arn:aws:iam::111111111111:mfa/maria.garcia\n",
+            "maria",
+        );
+        assert_eq!(r.verdict, Verdict::Works, "{r:?}");
+        assert_eq!(r.hops.len(), 1);
+        assert!(!r.hops[0].chained);
+    }
+
+    #[test]
+    fn a_duration_that_is_not_a_number_is_refused_and_a_web_identity_start_is_unknown() {
+        let r = check_text(
+            "[profile maria]\n[profile a]\nrole_arn = arn:aws:iam::111111111111:role/OpsEntry\nsource_profile = maria\nduration_seconds = 1h\n",
+            "a",
+        );
+        assert_eq!(r.verdict, Verdict::Refused);
+        assert_eq!(r.failure.unwrap().check, "duration");
+        let r = check_text(
+            "[profile w]\nrole_arn = arn:aws:iam::222222222222:role/ProdOperations\nweb_identity_token_file = /tmp/token\n",
+            "w",
+        );
+        assert_eq!(r.verdict, Verdict::Unknown);
+        assert_eq!(r.start.kind, "web-identity");
+    }
+}
