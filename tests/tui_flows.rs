@@ -2141,7 +2141,7 @@ fn select_profile(state: &mut AppState, name: &str) {
 #[test]
 fn the_profiles_list_starts_a_chain_hop_by_hop_from_a_profile() {
     let mut state = with_profiles();
-    apply(&mut state, Command::Profiles);
+    apply_all(&mut state, [Command::Profiles]);
     let Some(Overlay::Profiles(v)) = &state.overlay else {
         panic!("no profiles overlay: {:?}", state.status)
     };
@@ -2171,7 +2171,7 @@ fn the_profiles_list_starts_a_chain_hop_by_hop_from_a_profile() {
     assert!(matches!(outcome(&state), FormOutcome::Issued { .. }));
     apply_all(&mut state, [Command::Back]);
     // Again: now the next hop, from the live OpsEntry session, with its duration.
-    apply(&mut state, Command::Profiles);
+    apply_all(&mut state, [Command::Profiles]);
     select_profile(&mut state, "prod-ops");
     apply(&mut state, Command::Open);
     let Some(Overlay::Simulate(form)) = &state.overlay else {
@@ -2196,7 +2196,7 @@ fn the_profiles_list_starts_a_chain_hop_by_hop_from_a_profile() {
 #[test]
 fn a_profile_that_cannot_start_says_why_and_a_missing_file_is_reported() {
     let mut state = with_profiles();
-    apply(&mut state, Command::Profiles);
+    apply_all(&mut state, [Command::Profiles]);
     select_profile(&mut state, "on-instance");
     apply(&mut state, Command::Open);
     assert!(matches!(state.overlay, Some(Overlay::Profiles(_))));
@@ -2207,7 +2207,7 @@ fn a_profile_that_cannot_start_says_why_and_a_missing_file_is_reported() {
         path: "/nonexistent/aws/config".into(),
         sources: Default::default(),
     });
-    apply(&mut state, Command::Profiles);
+    apply_all(&mut state, [Command::Profiles]);
     let Some(Overlay::Profiles(v)) = &state.overlay else {
         panic!("no overlay")
     };
@@ -2250,4 +2250,39 @@ fn the_configuration_sets_the_theme_presenter_theme_clock_speed_and_keys() {
     // --theme wins over the file.
     let settings = rolescope::tui::Settings::from_config(&config, Some(Palette::HighContrast));
     assert_eq!(settings.palette, Palette::HighContrast);
+}
+
+#[test]
+fn the_profiles_list_waits_for_its_check_off_the_loop_and_drops_a_stale_answer() {
+    let mut state = with_profiles();
+    let fx = apply(&mut state, Command::Profiles);
+    let [Effect::Profiles(first)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let Some(Overlay::Profiles(v)) = &state.overlay else {
+        panic!("no overlay")
+    };
+    assert!(v.pending && v.is_empty());
+    // Closed and opened again: the first check's answer is stale.
+    apply(&mut state, Command::Back);
+    let fx = apply(&mut state, Command::Profiles);
+    let [Effect::Profiles(second)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    apply(
+        &mut state,
+        rolescope::tui::profiles::run_job(*first.clone()),
+    );
+    let Some(Overlay::Profiles(v)) = &state.overlay else {
+        panic!("no overlay")
+    };
+    assert!(v.pending, "a stale answer was taken");
+    apply(
+        &mut state,
+        rolescope::tui::profiles::run_job(*second.clone()),
+    );
+    let Some(Overlay::Profiles(v)) = &state.overlay else {
+        panic!("no overlay")
+    };
+    assert!(!v.pending && v.len() == 18);
 }

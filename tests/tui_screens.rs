@@ -820,7 +820,7 @@ fn profiles_list_with_a_refused_profile_selected() {
         .into_iter()
         .collect(),
     });
-    apply(&mut state, Command::Profiles);
+    apply_all(&mut state, [Command::Profiles]);
     // prod-repair-4h: the chained hop asking four hours.
     apply_all(&mut state, (0..4).map(|_| Command::Down));
     let screen = text(&draw(&state));

@@ -312,6 +312,27 @@ fn spawn_access(
     }
 }
 
+/// Checks the user's AWS CLI profiles on a thread of its own; the answer comes back
+/// through the loop's channel.
+fn spawn_profiles(
+    state: &mut AppState,
+    job: crate::tui::profiles::ProfilesJob,
+    tx: std::sync::mpsc::Sender<AppEvent>,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("rolescope-profiles".into())
+        .spawn(move || {
+            let answer = crate::tui::profiles::run_job(job);
+            let _ = tx.send(AppEvent::Answer(Box::new(answer)));
+        });
+    if let Err(e) = spawned {
+        state.status = Some(crate::tui::state::Status {
+            text: format!("cannot start the profiles check: {e}; restart rolescope"),
+            error: true,
+        });
+    }
+}
+
 /// Runs until quit; `Some(signal)` when a termination signal ended it.
 fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
@@ -405,6 +426,7 @@ fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
                         state.dirty = true;
                     }
                     Effect::Access(job) => spawn_access(state, *job, input_tx.clone()),
+                    Effect::Profiles(job) => spawn_profiles(state, *job, input_tx.clone()),
                     Effect::Suspend => suspend(&mut terminal, state)?,
                     Effect::Quit => return Ok(batch.terminate),
                 }

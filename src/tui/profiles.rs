@@ -5,9 +5,14 @@
 //! simulated session), so Enter, Ctrl-R, then `O` and Enter again walks the chain.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
+use crate::engine::model::Inventory;
 use crate::engine::profiles::{self, ProfileReport, Sources, Verdict};
 use crate::tui::access::Prefill;
+use crate::tui::command::Command;
 use crate::tui::sim::Caller;
 use crate::tui::state::{AppState, FormField, Overlay};
 
@@ -26,6 +31,10 @@ pub struct ProfilesView {
     pub path: PathBuf,
     /// The checked profiles, or why the file could not be read.
     pub reports: Result<Vec<ProfileReport>, String>,
+    /// True until the check's answer is in.
+    pub pending: bool,
+    /// Which check the view waits for; older answers are dropped.
+    pub generation: u64,
     pub selected: usize,
 }
 
@@ -46,7 +55,32 @@ impl ProfilesView {
     }
 }
 
-/// Reads the AWS config file and checks every profile against the state's data.
+/// A check of the profiles, to run off the loop: the data on screen, where to read, when.
+#[derive(Debug, Clone)]
+pub struct ProfilesJob {
+    pub generation: u64,
+    pub inventory: Arc<Inventory>,
+    pub input: ProfilesInput,
+    pub now: DateTime<Utc>,
+}
+
+impl PartialEq for ProfilesJob {
+    fn eq(&self, other: &Self) -> bool {
+        self.generation == other.generation && self.input == other.input
+    }
+}
+
+impl Eq for ProfilesJob {}
+
+/// The answer to a [`ProfilesJob`].
+#[derive(Debug, Clone)]
+pub struct ProfilesAnswer {
+    pub generation: u64,
+    pub reports: Result<Vec<ProfileReport>, String>,
+}
+
+/// Opens the list at once ("checking…") and asks for the check off the loop: compiling the
+/// policies of a large inventory takes a moment.
 pub fn open(state: &mut AppState) {
     let Some(input) = state.profiles_input.clone() else {
         crate::tui::update::status(
@@ -56,38 +90,79 @@ pub fn open(state: &mut AppState) {
         );
         return;
     };
-    let started = std::time::Instant::now();
-    let reports = std::fs::read_to_string(&input.path)
-        .map_err(|e| {
-            format!(
-                "cannot read the AWS config file `{}`: {e}; set `[profiles] aws_config` in the rolescope config",
-                input.path.display()
-            )
-        })
-        .and_then(|text| {
-            profiles::aws_config::parse(&text, &input.path.display().to_string())
-                .map_err(|e| e.to_string())
-        })
-        .map(|config| {
-            let sim = crate::engine::sts::Simulator::new(&state.inventory);
-            profiles::check_all(&sim, &config, &input.sources, state.now)
-        });
-    tracing::debug!(
-        ms = started.elapsed().as_millis(),
-        profiles = reports.as_ref().map_or(0, Vec::len),
-        "profiles checked"
-    );
-    if let Err(e) = &reports {
-        tracing::warn!("{e}");
-    }
+    state.profiles_generation += 1;
+    let generation = state.profiles_generation;
+    state
+        .outbox
+        .push(crate::tui::command::Effect::Profiles(Box::new(
+            ProfilesJob {
+                generation,
+                inventory: Arc::clone(&state.inventory),
+                input: input.clone(),
+                now: state.now,
+            },
+        )));
     crate::tui::update::push_overlay(
         state,
         Overlay::Profiles(Box::new(ProfilesView {
             path: input.path,
-            reports,
+            reports: Ok(Vec::new()),
+            pending: true,
+            generation,
             selected: 0,
         })),
     );
+}
+
+/// Reads the AWS config file and checks every profile against the job's data.
+#[must_use]
+pub fn run_job(job: ProfilesJob) -> Command {
+    let started = std::time::Instant::now();
+    let reports = std::fs::read_to_string(&job.input.path)
+        .map_err(|e| {
+            format!(
+                "cannot read the AWS config file `{}`: {e}; set `[profiles] aws_config` in the rolescope config",
+                job.input.path.display()
+            )
+        })
+        .and_then(|text| {
+            profiles::aws_config::parse(&text, &job.input.path.display().to_string())
+                .map_err(|e| e.to_string())
+        })
+        .map(|config| {
+            let sim = crate::engine::sts::Simulator::new(&job.inventory);
+            profiles::check_all(&sim, &config, &job.input.sources, job.now)
+        });
+    tracing::debug!(
+        ms = started.elapsed().as_millis(),
+        profiles = reports.as_ref().map_or(0, Vec::len),
+        "profiles job done"
+    );
+    if let Err(e) = &reports {
+        tracing::warn!("{e}");
+    }
+    Command::ProfilesDone(Box::new(ProfilesAnswer {
+        generation: job.generation,
+        reports,
+    }))
+}
+
+/// Puts an answer into the list that asked for it; a stale one is dropped.
+pub fn answered(state: &mut AppState, answer: ProfilesAnswer) {
+    let views = state
+        .overlay
+        .iter_mut()
+        .chain(state.overlay_stack.iter_mut());
+    for o in views {
+        if let Overlay::Profiles(v) = o
+            && v.generation == answer.generation
+        {
+            v.reports = answer.reports;
+            v.pending = false;
+            v.selected = v.selected.min(v.len().saturating_sub(1));
+            return;
+        }
+    }
 }
 
 /// Enter on a profile: the Simulate form filled in for its next hop.

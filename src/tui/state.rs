@@ -509,6 +509,8 @@ pub struct AppState {
     pub keys: Arc<crate::tui::keymap::Remap>,
     /// Where `O` reads the user's AWS CLI profiles from.
     pub profiles_input: Option<crate::tui::profiles::ProfilesInput>,
+    /// Bumped by every profiles check; the answer of an older one is dropped.
+    pub profiles_generation: u64,
     pub quit: bool,
     /// Set when the frame on screen no longer matches the state.
     pub dirty: bool,
@@ -578,6 +580,7 @@ impl AppState {
             presenter_palette: crate::tui::theme::Palette::HighContrast,
             keys: Arc::default(),
             profiles_input: None,
+            profiles_generation: 0,
             quit: false,
             dirty: true,
         };

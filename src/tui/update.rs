@@ -180,6 +180,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Troubleshoot => troubleshoot(state, mode),
         Command::AccessDone(answer) => access_done(state, *answer),
         Command::Profiles => crate::tui::profiles::open(state),
+        Command::ProfilesDone(answer) => crate::tui::profiles::answered(state, *answer),
         Command::LessonIndex => match crate::tui::lesson::catalog(state) {
             Ok(_) => {
                 state.overlay = Some(Overlay::Lessons(crate::tui::lesson::LessonIndex {
@@ -1733,6 +1734,10 @@ pub fn apply_all(state: &mut AppState, commands: impl IntoIterator<Item = Comman
                 }
                 Effect::Access(job) => {
                     let answer = crate::tui::access::run_job(*job);
+                    out.extend(apply(state, answer));
+                }
+                Effect::Profiles(job) => {
+                    let answer = crate::tui::profiles::run_job(*job);
                     out.extend(apply(state, answer));
                 }
                 other => out.push(other),

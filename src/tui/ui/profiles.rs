@@ -27,6 +27,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ProfilesView, theme: The
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let width = usize::from(inner.width);
+    if view.pending {
+        frame.render_widget(
+            Paragraph::new(Line::styled("checking the profiles…", theme.dim())),
+            inner,
+        );
+        return;
+    }
     let reports = match &view.reports {
         Ok(r) => r,
         Err(e) => {
