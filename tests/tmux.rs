@@ -743,3 +743,41 @@ fn the_log_goes_to_its_file_and_never_to_the_screen_in_a_real_terminal() {
     assert!(text.contains("trust-graph job done"), "{text}");
     assert!(text.contains("ms="), "{text}");
 }
+
+#[test]
+fn the_explorer_lists_the_aws_profiles_and_starts_one_in_a_real_terminal() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        concat!(
+            "[profiles]\naws_config = \"",
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/aws-config\"\n[profiles.sources]\nmaria = \"arn:aws:iam::111111111111:user/people/maria.garcia\"\n"
+        ),
+    )
+    .unwrap();
+    let pane = Pane::start("profiles", &shell_with_config(&config));
+    pane.wait_for_list();
+    pane.keys(&["O"]);
+    pane.wait_for("AWS CLI profiles (18)");
+    let screen = pane.wait_for("prod-repair-4h");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("prod-ops") && l.contains("works") && l.contains("1h 00m")),
+        "{screen}"
+    );
+    // ops-entry is the third profile: its hop, pre-filled, simulated.
+    pane.keys(&["j", "j", "Enter"]);
+    pane.wait_for("Simulate — AssumeRole");
+    pane.keys(&["C-r"]);
+    pane.wait_for("ALLOWED");
+    pane.keys(&["Escape"]);
+    pane.wait_for("maria.garcia → OpsEntry");
+    pane.keys(&["C-c"]);
+    pane.assert_exited_and_restored(0);
+}
