@@ -12,6 +12,7 @@ pub mod lookup;
 pub mod model;
 pub mod policy;
 pub mod profiles;
+pub mod provenance;
 pub mod sts;
 pub mod whatif;
 pub mod wizard;

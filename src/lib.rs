@@ -6,8 +6,11 @@
 //! - [`cli`]: the scriptable command-line face (text and JSON output).
 //! - [`tui`]: the interactive terminal face.
 //! - [`config`]: the user's configuration file, shared by both faces.
+//! - [`collect`]: `rolescope collect`, which runs the user's AWS CLI (several calls at once,
+//!   on `tokio`) and writes what it prints as a bundle.
 
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod engine;
 pub mod tui;
