@@ -9,12 +9,16 @@
 pub mod assume;
 pub mod authorize;
 pub mod collect;
+pub mod completions;
+pub mod config;
 pub mod expand;
 pub mod external;
 pub mod graph;
 pub mod lessons;
 pub mod lint;
+pub mod logging;
 pub mod path;
+pub mod profiles;
 pub mod reach;
 pub mod roles;
 pub mod show;
@@ -74,6 +78,14 @@ pub struct Cli {
     /// classroom pack's folder as PATH, its bundle and its lessons/ are used
     #[arg(long, value_name = "NAME")]
     pub lesson: Option<String>,
+    /// The explorer's colours (default: the config file's `[explorer] theme`, else dark);
+    /// NO_COLOR turns colour off whatever the theme
+    #[arg(long, value_enum, value_name = "THEME", global = true)]
+    pub theme: Option<crate::tui::theme::Palette>,
+    /// Write a log (load and job times, errors) to FILE; the level is $ROLESCOPE_LOG
+    /// (error, warn, info, debug, trace; default debug). Never written to the terminal
+    #[arg(long, value_name = "FILE", global = true)]
+    pub log: Option<PathBuf>,
     /// Use this service authorization catalogue (made with scripts/catalogue.sh) instead of
     /// the built-in one
     #[arg(long, value_name = "FILE", global = true)]
@@ -132,6 +144,15 @@ pub enum Command {
     Graph(graph::Args),
     /// List the lessons (built-in, or a classroom pack's), check them or print one
     Lessons(lessons::Args),
+    /// Your AWS CLI profiles as role chains: which work, for how long, and why not (reads
+    /// ~/.aws/config only; never credentials, never AWS)
+    Profiles(profiles::Args),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish
+    Completions(completions::Args),
+    /// Print the man page (roff; read it with `rolescope man | man -l -`)
+    Man,
+    /// Where the configuration file is, a commented default one, and checking it
+    Config(config::Args),
     /// Collect an account or a whole organisation through your AWS CLI into a bundle file
     Collect(collect::Args),
     /// Validate every policy (and --policy files) as IAM Access Analyzer does: --format text|json|sarif (exit 1 on findings)
@@ -215,6 +236,29 @@ impl CliError {
 /// # Errors
 /// A [`CliError`] for `main` to print and map to the exit status.
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
+    let stdout = std::io::stdout();
+    // Commands that print what the parser knows need neither configuration nor data.
+    match &cli.command {
+        Some(Command::Completions(a)) => {
+            return completions::run(a, &mut stdout.lock());
+        }
+        Some(Command::Man) => return completions::man(&mut stdout.lock()),
+        _ => {}
+    }
+    let loaded = crate::config::load();
+    let log_file = logging::init(cli.log.as_deref())?;
+    for m in loaded.messages() {
+        tracing::warn!("{m}");
+    }
+    if let Some(Command::Config(a)) = &cli.command {
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let outcome = config::run(a, &loaded, &mut out)?;
+        out.flush()?;
+        return Ok(outcome);
+    }
+    let defaults = loaded.data_paths();
+    // PATHs on the command line win over the configuration's `[data] paths`.
+    let context = |top: &Input, sub: &Input| context_with(top, sub, &defaults);
     let top = &cli.input;
     if let Some(path) = &cli.catalogue {
         crate::engine::catalogue::install(path).map_err(|e| CliError::Usage(e.to_string()))?;
@@ -226,12 +270,25 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     }
     let Some(command) = &cli.command else {
         let ctx = context(top, &Input::default())?;
+        let mut notices = loaded.messages();
+        if let Some(f) = &log_file {
+            tracing::info!(file = %f.display(), "explorer starting");
+        }
+        let settings = crate::tui::Settings::from_config(&loaded.config, cli.theme);
+        notices.extend(settings.problems.iter().cloned());
+        let profiles = Some(crate::tui::profiles::ProfilesInput {
+            path: profiles::config_file(None, loaded.config.profiles.aws_config.as_deref()),
+            sources: loaded.config.profiles.sources.clone(),
+        });
         if let Some(name) = &cli.lesson {
             let all = lessons::lessons_for(&top.paths)?;
             let lesson = crate::engine::lesson::find(&all, name)?.clone();
             let options = crate::tui::Options {
                 lesson: Some(lesson),
                 lessons: Some(Ok(all)),
+                settings,
+                notices,
+                profiles,
                 ..crate::tui::Options::default()
             };
             crate::tui::run_with(ctx.inventory, options)?;
@@ -245,12 +302,18 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
                 Ok(None) => None,
                 Err(e) => Some(Err(e.to_string())),
             },
+            settings,
+            notices,
+            profiles,
             ..crate::tui::Options::default()
         };
         crate::tui::run_with(ctx.inventory, options)?;
         return Ok(Outcome::Yes);
     };
-    let stdout = std::io::stdout();
+    // The explorer shows the configuration's problems; a command prints them first.
+    for m in loaded.messages() {
+        eprintln!("warning: {m}");
+    }
     let mut out = std::io::BufWriter::new(stdout.lock());
     let outcome = match command {
         Command::Roles(a) => roles::run(a, &context(top, &a.input)?, &mut out),
@@ -268,6 +331,13 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             let paths: Vec<PathBuf> = top.paths.iter().chain(&a.input.paths).cloned().collect();
             lessons::run(a, &paths, &context(top, &a.input)?, &mut out)
         }
+        Command::Profiles(a) => profiles::run(
+            a,
+            &context(top, &a.input)?,
+            &loaded.config.profiles,
+            &mut out,
+        ),
+        Command::Completions(_) | Command::Man | Command::Config(_) => Ok(Outcome::Yes),
         Command::Expand(a) => expand::run(a, &mut out),
         Command::Lint(a) => {
             let only_files = !a.policies.is_empty()
@@ -292,8 +362,20 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
 /// # Errors
 /// [`CliError::Usage`] for `--demo` with PATHs, [`CliError::Load`] for unloadable input.
 pub fn context(top: &Input, sub: &Input) -> Result<Context, CliError> {
-    let paths: Vec<PathBuf> = top.paths.iter().chain(&sub.paths).cloned().collect();
+    context_with(top, sub, &[])
+}
+
+/// [`context`], loading `defaults` (the configuration's data paths) when the command line
+/// names neither PATH nor `--demo`.
+///
+/// # Errors
+/// As [`context`].
+pub fn context_with(top: &Input, sub: &Input, defaults: &[PathBuf]) -> Result<Context, CliError> {
+    let mut paths: Vec<PathBuf> = top.paths.iter().chain(&sub.paths).cloned().collect();
     let demo = top.demo || sub.demo;
+    if paths.is_empty() && !demo {
+        paths = defaults.to_vec();
+    }
     if demo && !paths.is_empty() {
         return Err(CliError::Usage(
             "`--demo` loads the built-in demo organisation and takes no PATH; drop one or the other"
@@ -306,7 +388,16 @@ pub fn context(top: &Input, sub: &Input) -> Result<Context, CliError> {
             demo: true,
         });
     }
-    let inventory = Arc::new(load_with_progress(&paths)?);
+    let started = std::time::Instant::now();
+    let inventory = load_with_progress(&paths).inspect_err(|e| tracing::error!("{e}"))?;
+    tracing::info!(
+        files = paths.len(),
+        roles = inventory.roles.len(),
+        users = inventory.users.len(),
+        ms = started.elapsed().as_millis(),
+        "loaded"
+    );
+    let inventory = Arc::new(inventory);
     print_warnings(&inventory);
     // The process ends with the command: keep one reference so the (possibly millions of)
     // allocations are left to the OS instead of being freed one by one on the way out.

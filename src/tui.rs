@@ -21,6 +21,7 @@ pub mod facts;
 pub mod keymap;
 pub mod lesson;
 pub mod path_view;
+pub mod profiles;
 pub mod reading;
 pub mod search;
 pub mod sim;
@@ -31,4 +32,4 @@ pub mod update;
 pub mod whatif;
 pub mod wizard;
 
-pub use app::{Options, run, run_with};
+pub use app::{Options, Settings, run, run_with};

@@ -625,3 +625,159 @@ fn ctrl_z_in_the_editor_stops_the_whole_job_and_continuing_resumes_it() {
     pane.keys(&["q"]);
     pane.assert_exited_and_restored(0);
 }
+
+/// Runs the binary with the configuration file `config`, then reports as
+/// [`shell_around_binary`] does.
+fn shell_with_config(config: &std::path::Path) -> String {
+    format!(
+        "ROLESCOPE_CONFIG='{}' '{BIN}'; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo TTY-CHECKED; sleep 600",
+        config.display()
+    )
+}
+
+#[test]
+fn a_config_file_sets_the_theme_a_remapped_key_and_the_data_in_a_real_terminal() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/moto-account-authz-local.json"
+        ),
+        dir.path().join("export.json"),
+    )
+    .unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[data]\npaths = [\"export.json\"]\n[explorer]\ntheme = \"light\"\n[keys]\nquit = \"Q\"\n",
+    )
+    .unwrap();
+    let pane = Pane::start("config", &shell_with_config(&config));
+    // The configured data, not the demo organisation.
+    let screen = pane.wait_for_list();
+    assert!(screen.contains("AdminMFA"), "{screen}");
+    assert!(!screen.contains("BreakGlassAdmin"), "{screen}");
+    // The light theme: titles and borders in blue (colour 4), never the dark theme's cyan
+    // (colour 6).
+    let colours =
+        String::from_utf8_lossy(&pane.tmux(&["capture-pane", "-p", "-e"]).stdout).into_owned();
+    assert!(colours.contains("[38;5;4m"), "{colours}");
+    assert!(!colours.contains("[38;5;6m"), "{colours}");
+    // `q` no longer quits; help lists `Q`; `Q` quits.
+    pane.keys(&["?"]);
+    pane.wait_for("Help — keys");
+    pane.keys(&["PageDown"]);
+    pane.wait("Q in help", |s| {
+        s.lines().any(|l| l.contains("  Q ") && l.contains("quit"))
+    });
+    pane.keys(&["Escape"]);
+    pane.wait("help closed", |s| !s.contains("Help — keys"));
+    pane.keys(&["q", "?"]);
+    // Still running after `q`: help opens again.
+    pane.wait_for("Help — keys");
+    // (Esc and a key sent together read as Alt and the key: wait between them.)
+    pane.keys(&["Escape"]);
+    pane.wait("help closed", |s| !s.contains("Help — keys"));
+    pane.keys(&["Q"]);
+    pane.assert_exited_and_restored(0);
+}
+
+#[test]
+fn a_config_file_with_a_syntax_error_starts_on_the_defaults_saying_where_in_a_real_terminal() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[explorer]\ntheme = light\n[keys]\nquit = \"Q\"\n").unwrap();
+    let pane = Pane::start("badconfig", &shell_with_config(&config));
+    let screen = pane.wait_for("line 2, column 9");
+    assert!(screen.contains("using the default"), "{screen}");
+    pane.keys(&["Escape"]);
+    pane.wait("the pop-up closed", |s| !s.contains("Configuration"));
+    // The defaults: the demo organisation, and `q` quits.
+    let screen = pane.wait_for_list();
+    assert!(
+        screen.contains("BreakGlassAdmin") || screen.contains("48 loaded"),
+        "{screen}"
+    );
+    pane.keys(&["q"]);
+    pane.assert_exited_and_restored(0);
+}
+
+#[test]
+fn the_log_goes_to_its_file_and_never_to_the_screen_in_a_real_terminal() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("rolescope.log");
+    let pane = Pane::start(
+        "log",
+        &format!(
+            "ROLESCOPE_CONFIG=/dev/null ROLESCOPE_LOG=debug '{BIN}' --log '{}'; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo TTY-CHECKED; sleep 600",
+            log.display()
+        ),
+    );
+    pane.wait_for_list();
+    // Opening a role asks the trust graph who can assume it: a job on a thread of its own.
+    pane.keys(&["/"]);
+    pane.text("OpsEntry");
+    pane.wait_for("▶ OpsEntry");
+    pane.keys(&["Enter"]);
+    pane.keys(&["Enter"]);
+    pane.wait_for("Who can assume");
+    pane.wait("the who-can-assume answer", |s| !s.contains("working out"));
+    let screen = pane.screen();
+    assert!(
+        !screen.contains("DEBUG") && !screen.contains("INFO"),
+        "{screen}"
+    );
+    pane.keys(&["q"]);
+    pane.assert_exited_and_restored(0);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("explorer starting"), "{text}");
+    assert!(text.contains("trust-graph job done"), "{text}");
+    assert!(text.contains("ms="), "{text}");
+}
+
+#[test]
+fn the_explorer_lists_the_aws_profiles_and_starts_one_in_a_real_terminal() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        concat!(
+            "[profiles]\naws_config = \"",
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/aws-config\"\n[profiles.sources]\nmaria = \"arn:aws:iam::111111111111:user/people/maria.garcia\"\n"
+        ),
+    )
+    .unwrap();
+    let pane = Pane::start("profiles", &shell_with_config(&config));
+    pane.wait_for_list();
+    pane.keys(&["O"]);
+    pane.wait_for("AWS CLI profiles (18)");
+    let screen = pane.wait_for("prod-repair-4h");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("prod-ops") && l.contains("works") && l.contains("1h 00m")),
+        "{screen}"
+    );
+    // ops-entry is the third profile: its hop, pre-filled, simulated.
+    pane.keys(&["j", "j", "Enter"]);
+    pane.wait_for("Simulate — AssumeRole");
+    pane.keys(&["C-r"]);
+    pane.wait_for("ALLOWED");
+    pane.keys(&["Escape"]);
+    pane.wait_for("maria.garcia → OpsEntry");
+    pane.keys(&["C-c"]);
+    pane.assert_exited_and_restored(0);
+}

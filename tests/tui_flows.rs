@@ -2100,3 +2100,189 @@ fn an_open_path_view_follows_a_what_if_edit() {
     let after = hop_list(&state).raw.clone();
     assert!(after.contains("── no path within 5 hop(s) ──"), "{after}");
 }
+
+/// The demo with tests/fixtures/aws-config as the user's AWS config, maria's and priya's
+/// keys mapped.
+fn with_profiles() -> AppState {
+    let mut state = demo();
+    state.profiles_input = Some(rolescope::tui::profiles::ProfilesInput {
+        path: concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/aws-config").into(),
+        sources: [
+            (
+                "maria".to_owned(),
+                "arn:aws:iam::111111111111:user/people/maria.garcia".to_owned(),
+            ),
+            (
+                "priya".to_owned(),
+                "arn:aws:iam::444455556666:user/consultants/priya.nair".to_owned(),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    });
+    state
+}
+
+fn select_profile(state: &mut AppState, name: &str) {
+    let Some(Overlay::Profiles(v)) = &state.overlay else {
+        panic!("the profiles list is not open")
+    };
+    let i = v
+        .reports
+        .as_ref()
+        .unwrap()
+        .iter()
+        .position(|r| r.profile == name)
+        .unwrap();
+    apply_all(state, [Command::Top]);
+    apply_all(state, (0..i).map(|_| Command::Down));
+}
+
+#[test]
+fn the_profiles_list_starts_a_chain_hop_by_hop_from_a_profile() {
+    let mut state = with_profiles();
+    apply_all(&mut state, [Command::Profiles]);
+    let Some(Overlay::Profiles(v)) = &state.overlay else {
+        panic!("no profiles overlay: {:?}", state.status)
+    };
+    let prod_ops = v
+        .reports
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|r| r.profile == "prod-ops")
+        .unwrap();
+    assert_eq!(prod_ops.session_seconds, Some(3600));
+    // Enter on prod-ops: its first hop, maria.garcia → OpsEntry with MFA, pre-filled.
+    select_profile(&mut state, "prod-ops");
+    apply(&mut state, Command::Open);
+    let Some(Overlay::Simulate(form)) = &state.overlay else {
+        panic!("no form: {:?}", state.status)
+    };
+    assert!(form.mfa, "the profile's mfa_serial checks MFA");
+    assert_eq!(form.fields[0], "OpsEntry");
+    assert!(
+        form.caller_label.contains("maria.garcia"),
+        "{}",
+        form.caller_label
+    );
+    assert_eq!(form.fields[6], "maria.garcia", "role_session_name");
+    apply(&mut state, Command::Run);
+    assert!(matches!(outcome(&state), FormOutcome::Issued { .. }));
+    apply_all(&mut state, [Command::Back]);
+    // Again: now the next hop, from the live OpsEntry session, with its duration.
+    apply_all(&mut state, [Command::Profiles]);
+    select_profile(&mut state, "prod-ops");
+    apply(&mut state, Command::Open);
+    let Some(Overlay::Simulate(form)) = &state.overlay else {
+        panic!("no form: {:?}", state.status)
+    };
+    assert_eq!(form.fields[0], "ProdOperations");
+    assert_eq!(form.fields[2], "3600");
+    assert!(
+        form.caller_label.starts_with("session"),
+        "{}",
+        form.caller_label
+    );
+    apply(&mut state, Command::Run);
+    let FormOutcome::Issued { session } = outcome(&state) else {
+        panic!("refused: {:?}", outcome(&state))
+    };
+    let s = state.session(session).unwrap();
+    assert_eq!(s.chain, vec!["maria.garcia", "OpsEntry", "ProdOperations"]);
+    assert!(s.issued.chained);
+}
+
+#[test]
+fn a_profile_that_cannot_start_says_why_and_a_missing_file_is_reported() {
+    let mut state = with_profiles();
+    apply_all(&mut state, [Command::Profiles]);
+    select_profile(&mut state, "on-instance");
+    apply(&mut state, Command::Open);
+    assert!(matches!(state.overlay, Some(Overlay::Profiles(_))));
+    let s = state.status.clone().unwrap();
+    assert!(s.error && s.text.contains("[profiles.sources]"), "{s:?}");
+    let mut state = demo();
+    state.profiles_input = Some(rolescope::tui::profiles::ProfilesInput {
+        path: "/nonexistent/aws/config".into(),
+        sources: Default::default(),
+    });
+    apply_all(&mut state, [Command::Profiles]);
+    let Some(Overlay::Profiles(v)) = &state.overlay else {
+        panic!("no overlay")
+    };
+    assert!(
+        v.reports
+            .as_ref()
+            .unwrap_err()
+            .contains("cannot read the AWS config file")
+    );
+}
+
+#[test]
+fn the_configuration_sets_the_theme_presenter_theme_clock_speed_and_keys() {
+    use rolescope::tui::theme::Palette;
+    let (config, warnings) = rolescope::config::parse(
+        "[explorer]\ntheme = \"light\"\nclock_speed = 60\n[presenter]\ntheme = \"dark\"\n[keys]\nquit = \"Q\"\nsort = \"a\"\n",
+        "config.toml",
+    )
+    .unwrap();
+    assert!(warnings.is_empty());
+    let settings = rolescope::tui::Settings::from_config(&config, None);
+    // `a` is simulate in the lists: reported, and sort keeps `s`.
+    assert_eq!(settings.problems.len(), 1, "{:?}", settings.problems);
+    let mut state = demo();
+    settings.apply(&mut state);
+    assert_eq!(state.clock.speed(), 60);
+    assert_eq!(state.theme().palette, Palette::Light);
+    apply(
+        &mut state,
+        Command::Lesson(rolescope::tui::lesson::LessonCommand::TogglePresenter),
+    );
+    assert_eq!(state.theme().palette, Palette::Dark);
+    let quit = rolescope::tui::event::commands(
+        &state,
+        &crossterm::event::Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char('Q'),
+        )),
+    );
+    assert!(matches!(quit.as_slice(), [Command::Quit]), "{quit:?}");
+    // --theme wins over the file.
+    let settings = rolescope::tui::Settings::from_config(&config, Some(Palette::HighContrast));
+    assert_eq!(settings.palette, Palette::HighContrast);
+}
+
+#[test]
+fn the_profiles_list_waits_for_its_check_off_the_loop_and_drops_a_stale_answer() {
+    let mut state = with_profiles();
+    let fx = apply(&mut state, Command::Profiles);
+    let [Effect::Profiles(first)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let Some(Overlay::Profiles(v)) = &state.overlay else {
+        panic!("no overlay")
+    };
+    assert!(v.pending && v.is_empty());
+    // Closed and opened again: the first check's answer is stale.
+    apply(&mut state, Command::Back);
+    let fx = apply(&mut state, Command::Profiles);
+    let [Effect::Profiles(second)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    apply(
+        &mut state,
+        rolescope::tui::profiles::run_job(*first.clone()),
+    );
+    let Some(Overlay::Profiles(v)) = &state.overlay else {
+        panic!("no overlay")
+    };
+    assert!(v.pending, "a stale answer was taken");
+    apply(
+        &mut state,
+        rolescope::tui::profiles::run_job(*second.clone()),
+    );
+    let Some(Overlay::Profiles(v)) = &state.overlay else {
+        panic!("no overlay")
+    };
+    assert!(!v.pending && v.len() == 18);
+}

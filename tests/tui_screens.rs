@@ -599,7 +599,7 @@ fn help_scrolls_to_its_last_table() {
         shown.contains("Lesson index") || shown.contains("close"),
         "{shown}"
     );
-    let lines = ui::help::lines(rolescope::tui::theme::Theme { color: false }).len();
+    let lines = ui::help::lines(rolescope::tui::theme::Theme::mono(), &Default::default()).len();
     assert!(
         lines > 200,
         "{lines} lines of help: the old 200-line limit would hide some"
@@ -709,5 +709,122 @@ fn a_simulate_form_opened_from_the_reach_tree_is_drawn_over_the_tree() {
     assert!(screen.contains("Simulate — AssumeRole"), "{screen}");
     assert!(screen.contains("┌ What arn:aws:iam::1"), "{screen}");
     assert!(screen.contains("▾ OpsEntry (111111111111)"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+/// The sessions panel (a chain with its countdown, expiring state and log) in `palette`.
+fn themed(palette: rolescope::tui::theme::Palette) -> String {
+    let mut state = chained();
+    state.palette = palette;
+    apply_all(&mut state, [Command::ClockFaster, Command::ClockFaster]);
+    apply(
+        &mut state,
+        Command::Tick(std::time::Duration::from_secs(57)),
+    );
+    styled(&draw(&state))
+}
+
+#[test]
+fn theme_dark_on_the_sessions_screen() {
+    insta::assert_snapshot!(themed(rolescope::tui::theme::Palette::Dark));
+}
+
+#[test]
+fn theme_light_on_the_sessions_screen() {
+    let out = themed(rolescope::tui::theme::Palette::Light);
+    // Nothing yellow on a light background: it cannot be read there.
+    assert!(
+        !out.contains("fg=Yellow") && !out.contains("Yellow "),
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn theme_high_contrast_on_the_sessions_screen() {
+    let out = themed(rolescope::tui::theme::Palette::HighContrast);
+    // White on black everywhere, nothing dimmed or dark grey.
+    assert!(!out.contains("DarkGray") && !out.contains("DIM"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn presenter_mode_switches_to_its_own_theme_and_no_color_still_wins() {
+    use rolescope::tui::theme::Palette;
+    let mut state = chained();
+    apply(
+        &mut state,
+        Command::Lesson(rolescope::tui::lesson::LessonCommand::TogglePresenter),
+    );
+    assert_eq!(state.theme().palette, Palette::HighContrast);
+    let buf = draw(&state);
+    assert_eq!(buf[(0, 1)].bg, Color::Black, "the high-contrast ground");
+    state.presenter_palette = Palette::Light;
+    assert_eq!(state.theme().palette, Palette::Light);
+    state.presenter_palette = Palette::HighContrast;
+    state.no_color = true;
+    let out = styled(&draw(&state));
+    assert!(
+        !out.contains("Black") && !out.contains("White") && !out.contains("Yellow"),
+        "colour used under NO_COLOR"
+    );
+}
+
+#[test]
+fn remapped_keys_show_in_the_footer_and_in_help() {
+    let mut state = demo(120, 30);
+    let keys = [
+        (
+            "quit".to_owned(),
+            rolescope::config::KeySpec::One("Q".into()),
+        ),
+        (
+            "simulate".to_owned(),
+            rolescope::config::KeySpec::One("ctrl-a".into()),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    let (remap, problems) = rolescope::tui::keymap::Remap::from_config(&keys);
+    assert!(problems.is_empty(), "{problems:?}");
+    state.keys = Arc::new(remap);
+    let screen = text(&draw(&state));
+    let footer = screen.lines().last().unwrap();
+    assert!(footer.contains("Ctrl-A simulate"), "{footer}");
+    assert!(!footer.contains(" a simulate"), "{footer}");
+    let help: Vec<String> = ui::help::lines(rolescope::tui::theme::Theme::mono(), &state.keys)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        help.iter()
+            .any(|l| l.trim_start().starts_with("Q ") && l.ends_with("quit")),
+        "{help:?}"
+    );
+    assert!(
+        !help
+            .iter()
+            .any(|l| l.trim_start().starts_with("q ") && l.ends_with("quit"))
+    );
+}
+
+#[test]
+fn profiles_list_with_a_refused_profile_selected() {
+    let mut state = demo(140, 40);
+    state.profiles_input = Some(rolescope::tui::profiles::ProfilesInput {
+        path: "tests/fixtures/aws-config".into(),
+        sources: [(
+            "maria".to_owned(),
+            "arn:aws:iam::111111111111:user/people/maria.garcia".to_owned(),
+        )]
+        .into_iter()
+        .collect(),
+    });
+    apply_all(&mut state, [Command::Profiles]);
+    // prod-repair-4h: the chained hop asking four hours.
+    apply_all(&mut state, (0..4).map(|_| Command::Down));
+    let screen = text(&draw(&state));
+    assert!(screen.contains("▶ prod-repair-4h"), "{screen}");
+    assert!(screen.contains("duration_seconds = 3600"), "{screen}");
     insta::assert_snapshot!(screen);
 }

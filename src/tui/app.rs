@@ -24,10 +24,11 @@ use ratatui::backend::CrosstermBackend;
 use crate::engine::model::Inventory;
 use crate::tui::command::{Command, Effect};
 use crate::tui::event::{self, AppEvent};
+use crate::tui::keymap::Remap;
 use crate::tui::search::Worker;
 use crate::tui::sim::{EngineSimulator, Simulator};
 use crate::tui::state::AppState;
-use crate::tui::theme::Theme;
+use crate::tui::theme::{Palette, Theme};
 use crate::tui::{ui, update};
 
 /// Options for [`run_with`].
@@ -41,6 +42,71 @@ pub struct Options {
     /// The lessons the lesson index lists (a classroom pack's); the built-in ones when
     /// `None`; the error when a pack's lessons could not be read.
     pub lessons: Option<Result<Vec<crate::engine::lesson::Lesson>, String>>,
+    /// Theme, keys and clock, from the configuration and the command line.
+    pub settings: Settings,
+    /// Where `O` reads the user's AWS CLI profiles from.
+    pub profiles: Option<crate::tui::profiles::ProfilesInput>,
+    /// What the user must hear when the explorer opens (a configuration that could not be
+    /// used, unknown keys); shown in a pop-up and the event log.
+    pub notices: Vec<String>,
+}
+
+/// The explorer's settings from the configuration file and the command line.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub palette: Palette,
+    pub presenter_palette: Palette,
+    pub clock_speed: u32,
+    pub keys: Remap,
+    /// `[keys]` entries that could not be used, and why.
+    pub problems: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self::from_config(&crate::config::Config::default(), None)
+    }
+}
+
+impl Settings {
+    /// The settings `config` asks for; `theme` (`--theme`) wins over its theme.
+    #[must_use]
+    pub fn from_config(config: &crate::config::Config, theme: Option<Palette>) -> Self {
+        let (keys, problems) = Remap::from_config(&config.keys);
+        Self {
+            palette: theme.unwrap_or(config.explorer.theme),
+            presenter_palette: config.presenter.theme,
+            clock_speed: config.explorer.clock_speed.0,
+            keys,
+            problems,
+        }
+    }
+
+    /// Puts the settings into a fresh state.
+    pub fn apply(&self, state: &mut AppState) {
+        state.palette = self.palette;
+        state.presenter_palette = self.presenter_palette;
+        state.keys = Arc::new(self.keys.clone());
+        state.clock.set_speed(self.clock_speed, Duration::ZERO);
+    }
+}
+
+/// Shows `notices` in a pop-up over the first screen, and in the event log.
+pub fn show_notices(state: &mut AppState, notices: &[String]) {
+    if notices.is_empty() {
+        return;
+    }
+    for n in notices {
+        state.log.push(crate::tui::state::LogEntry {
+            at: state.now,
+            text: n.clone(),
+        });
+    }
+    state.overlay = Some(crate::tui::state::Overlay::Message {
+        title: "Configuration".to_owned(),
+        text: format!("{}\n\n(Esc closes)", notices.join("\n")),
+    });
+    state.dirty = true;
 }
 
 /// The fastest the screen redraws for a running clock (about 30 frames a second).
@@ -123,10 +189,13 @@ pub fn run_with(inventory: Arc<Inventory>, options: Options) -> std::io::Result<
     let start = options.lesson.as_ref().map_or_else(Utc::now, |l| l.start);
     let mut state = AppState::new(inventory, simulator, start);
     state.no_color = !Theme::from_env().color;
+    options.settings.apply(&mut state);
+    state.profiles_input = options.profiles;
     state.teach.catalog = options.lessons.map(|l| l.map(Arc::new));
     if let Some(lesson) = options.lesson {
         crate::tui::lesson::start(&mut state, lesson);
     }
+    show_notices(&mut state, &options.notices);
     install_panic_hook();
     let mut out = std::io::stdout();
     if let Err(e) = setup(&mut out) {
@@ -230,12 +299,35 @@ fn spawn_access(
     let spawned = std::thread::Builder::new()
         .name("rolescope-graph".into())
         .spawn(move || {
+            let started = Instant::now();
             let answer = crate::tui::access::run_job(job);
+            tracing::debug!(ms = started.elapsed().as_millis(), "trust-graph job done");
             let _ = tx.send(AppEvent::Answer(Box::new(answer)));
         });
     if let Err(e) = spawned {
         state.status = Some(crate::tui::state::Status {
             text: format!("cannot start the trust-graph worker: {e}; restart rolescope"),
+            error: true,
+        });
+    }
+}
+
+/// Checks the user's AWS CLI profiles on a thread of its own; the answer comes back
+/// through the loop's channel.
+fn spawn_profiles(
+    state: &mut AppState,
+    job: crate::tui::profiles::ProfilesJob,
+    tx: std::sync::mpsc::Sender<AppEvent>,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("rolescope-profiles".into())
+        .spawn(move || {
+            let answer = crate::tui::profiles::run_job(job);
+            let _ = tx.send(AppEvent::Answer(Box::new(answer)));
+        });
+    if let Err(e) = spawned {
+        state.status = Some(crate::tui::state::Status {
+            text: format!("cannot start the profiles check: {e}; restart rolescope"),
             error: true,
         });
     }
@@ -277,9 +369,17 @@ fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
             while let Ok(ev) = rx.try_recv() {
                 events.push(ev);
             }
+            let before = state.status.clone();
             let batch = take_batch(state, events, started.elapsed());
             if let Some(e) = batch.error {
+                tracing::error!("terminal input failed: {e}");
                 return Err(std::io::Error::other(e));
+            }
+            if let Some(s) = &state.status
+                && s.error
+                && before.as_ref() != Some(s)
+            {
+                tracing::warn!("{}", s.text);
             }
             for fx in batch.effects {
                 match fx {
@@ -326,6 +426,7 @@ fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
                         state.dirty = true;
                     }
                     Effect::Access(job) => spawn_access(state, *job, input_tx.clone()),
+                    Effect::Profiles(job) => spawn_profiles(state, *job, input_tx.clone()),
                     Effect::Suspend => suspend(&mut terminal, state)?,
                     Effect::Quit => return Ok(batch.terminate),
                 }

@@ -104,6 +104,10 @@ pub enum Command {
     AccessDone(Box<crate::tui::access::AccessAnswer>),
     /// `I`: the lesson index.
     LessonIndex,
+    /// `O`: the user's AWS CLI profiles, checked.
+    Profiles,
+    /// The profiles check's answer, from off the loop.
+    ProfilesDone(Box<crate::tui::profiles::ProfilesAnswer>),
     /// Space in the form: toggle the MFA box.
     Toggle,
     /// Ctrl-R in the form: run the simulation from any field.
@@ -148,6 +152,9 @@ pub enum Effect {
     /// Answer a trust-graph question off the loop, then send back
     /// [`Command::AccessDone`].
     Access(Box<crate::tui::access::AccessJob>),
+    /// Check the user's AWS CLI profiles off the loop, then send back
+    /// [`Command::ProfilesDone`].
+    Profiles(Box<crate::tui::profiles::ProfilesJob>),
     Suspend,
     Quit,
 }

@@ -124,7 +124,9 @@ pub fn commands(state: &AppState, event: &Event) -> Vec<Command> {
             if let Some(c) = crate::tui::lesson::key(state, key) {
                 return vec![c];
             }
-            keymap::lookup(mode, key).into_iter().collect()
+            keymap::lookup_with(mode, key, &state.keys)
+                .into_iter()
+                .collect()
         }
         Event::Paste(text) => {
             if keymap::mode(state).takes_text() {

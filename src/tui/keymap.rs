@@ -1,5 +1,10 @@
 //! The key tables, one per mode. Both the footer hints and the help screen are generated
-//! from these tables, so what the screen says is what the keys do.
+//! from these tables, so what the screen says is what the keys do. The configuration's
+//! `[keys]` remaps actions ([`Remap`]) over the tables: [`table_with`] is what the explorer
+//! uses, so footer, help and key handling all show and do the remapped keys.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -28,10 +33,11 @@ pub enum Mode {
     Wizard,
     WizardReport,
     Lessons,
+    Profiles,
 }
 
 impl Mode {
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::List,
         Self::Search,
         Self::Detail,
@@ -49,6 +55,7 @@ impl Mode {
         Self::Wizard,
         Self::WizardReport,
         Self::Lessons,
+        Self::Profiles,
         Self::Help,
         Self::Popup,
     ];
@@ -75,6 +82,7 @@ impl Mode {
             Self::Wizard => "Troubleshooting wizard: symptoms",
             Self::WizardReport => "Troubleshooting wizard: report",
             Self::Lessons => "Lesson index",
+            Self::Profiles => "Your AWS CLI profiles",
         }
     }
 
@@ -106,6 +114,7 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Prompt(_)) => Mode::Prompt,
         Some(Overlay::WhatIf(_)) => Mode::WhatIf,
         Some(Overlay::Lessons(_)) => Mode::Lessons,
+        Some(Overlay::Profiles(_)) => Mode::Profiles,
         Some(Overlay::Wizard(w)) => match w.stage {
             crate::tui::wizard::Stage::Symptoms { .. } => Mode::Wizard,
             crate::tui::wizard::Stage::Report(_) | crate::tui::wizard::Stage::Working { .. } => {
@@ -126,7 +135,7 @@ pub fn mode(state: &AppState) -> Mode {
 pub struct Binding {
     pub keys: Vec<KeyEvent>,
     /// How the keys are written on screen, e.g. `j/↓`.
-    pub label: &'static str,
+    pub label: Cow<'static, str>,
     pub help: &'static str,
     /// Shown in the footer as well as in help.
     pub hint: bool,
@@ -154,7 +163,7 @@ fn b(
 ) -> Binding {
     Binding {
         keys,
-        label,
+        label: Cow::Borrowed(label),
         help,
         hint,
         command,
@@ -343,6 +352,13 @@ fn whatif_keys(on_role: bool) -> Vec<Binding> {
         "lesson index (built-in or the classroom pack's)",
         false,
         Command::LessonIndex,
+    ));
+    t.push(b(
+        vec![c('O')],
+        "O",
+        "your AWS CLI profiles: which work, for how long; start one",
+        false,
+        Command::Profiles,
     ));
     t
 }
@@ -956,6 +972,17 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.extend(movement());
             t.push(esc_key("close"));
         }
+        Mode::Profiles => {
+            t.push(b(
+                vec![k(KeyCode::Enter)],
+                "Enter",
+                "simulate the profile's next hop, pre-filled",
+                true,
+                Command::Open,
+            ));
+            t.extend(movement());
+            t.push(esc_key("close"));
+        }
         Mode::Lessons => {
             t.push(b(
                 vec![k(KeyCode::Enter)],
@@ -1087,13 +1114,19 @@ fn same(a: &KeyEvent, key: &KeyEvent) -> bool {
 /// bound in the table are typed.
 #[must_use]
 pub fn lookup(mode: Mode, key: &KeyEvent) -> Option<Command> {
+    lookup_with(mode, key, &Remap::default())
+}
+
+/// [`lookup`] with the configuration's remapped keys.
+#[must_use]
+pub fn lookup_with(mode: Mode, key: &KeyEvent, remap: &Remap) -> Option<Command> {
     if let Some(g) = global()
         .into_iter()
         .find(|g| g.keys.iter().any(|x| same(x, key)))
     {
         return Some(g.command);
     }
-    if let Some(found) = table(mode)
+    if let Some(found) = table_with(mode, remap)
         .into_iter()
         .find(|e| e.keys.iter().any(|x| same(x, key)))
     {
@@ -1114,12 +1147,356 @@ pub fn lookup(mode: Mode, key: &KeyEvent) -> Option<Command> {
 
 /// The footer hints of `mode`: `key label` pairs.
 #[must_use]
-pub fn hints(mode: Mode) -> Vec<(&'static str, &'static str)> {
-    table(mode)
+pub fn hints(mode: Mode, remap: &Remap) -> Vec<(Cow<'static, str>, &'static str)> {
+    table_with(mode, remap)
         .into_iter()
         .filter(|b| b.hint)
         .map(|b| (b.label, b.help))
         .collect()
+}
+
+/// The actions `[keys]` can remap, by name.
+pub const ACTIONS: [&str; 44] = [
+    "search",
+    "open",
+    "back",
+    "simulate",
+    "reach",
+    "paths",
+    "external",
+    "edit",
+    "edit-external",
+    "troubleshoot",
+    "whatif",
+    "lessons",
+    "profiles",
+    "filter-kind",
+    "filter-account",
+    "sort",
+    "clear-filters",
+    "copy-arn",
+    "copy-policy",
+    "sessions",
+    "help",
+    "quit",
+    "down",
+    "up",
+    "top",
+    "bottom",
+    "page-up",
+    "page-down",
+    "clock-pause",
+    "clock-faster",
+    "clock-slower",
+    "clock-next-expiry",
+    "chain",
+    "ask",
+    "inspect",
+    "end-session",
+    "plain",
+    "next-pane",
+    "previous-pane",
+    "undo",
+    "discard",
+    "save-bundle",
+    "expand-all",
+    "apply-fixes",
+];
+
+/// The action name of a command, when `[keys]` can remap it.
+#[must_use]
+pub fn action_of(command: &Command) -> Option<&'static str> {
+    Some(match command {
+        Command::StartSearch => "search",
+        Command::Open => "open",
+        Command::Back => "back",
+        Command::Simulate => "simulate",
+        Command::Reach => "reach",
+        Command::PathTo => "paths",
+        Command::External => "external",
+        Command::Edit { external: false } => "edit",
+        Command::Edit { external: true } => "edit-external",
+        Command::Troubleshoot => "troubleshoot",
+        Command::WhatIf => "whatif",
+        Command::LessonIndex => "lessons",
+        Command::Profiles => "profiles",
+        Command::CycleKind => "filter-kind",
+        Command::CycleAccount => "filter-account",
+        Command::CycleSort => "sort",
+        Command::ClearFilters => "clear-filters",
+        Command::YankArn => "copy-arn",
+        Command::YankPolicy => "copy-policy",
+        Command::ToggleSessions => "sessions",
+        Command::ToggleHelp => "help",
+        Command::Quit => "quit",
+        Command::Down => "down",
+        Command::Up => "up",
+        Command::Top => "top",
+        Command::Bottom => "bottom",
+        Command::PageUp => "page-up",
+        Command::PageDown => "page-down",
+        Command::ClockPause => "clock-pause",
+        Command::ClockFaster => "clock-faster",
+        Command::ClockSlower => "clock-slower",
+        Command::ClockNextExpiry => "clock-next-expiry",
+        Command::Chain => "chain",
+        Command::Ask => "ask",
+        Command::Inspect => "inspect",
+        Command::EndSession => "end-session",
+        Command::TogglePlain => "plain",
+        Command::FocusNext => "next-pane",
+        Command::FocusPrev => "previous-pane",
+        Command::Undo => "undo",
+        Command::Discard => "discard",
+        Command::SaveBundle => "save-bundle",
+        Command::ExpandAll => "expand-all",
+        Command::ApplyFixes => "apply-fixes",
+        _ => return None,
+    })
+}
+
+/// Actions given other keys by the configuration's `[keys]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Remap {
+    keys: BTreeMap<&'static str, Vec<KeyEvent>>,
+}
+
+impl Remap {
+    /// The remapping `[keys]` asks for, and a message for every entry that cannot be used
+    /// (an unknown action or key, a key another action of the same screen already has);
+    /// those actions keep their own keys.
+    #[must_use]
+    pub fn from_config(entries: &BTreeMap<String, crate::config::KeySpec>) -> (Self, Vec<String>) {
+        let mut problems = Vec::new();
+        let mut remap = Self::default();
+        for (name, spec) in entries {
+            let Some(action) = ACTIONS.iter().copied().find(|a| a == name) else {
+                problems.push(format!(
+                    "`[keys]`: no action is called `{name}`; the actions are {}",
+                    ACTIONS.join(", ")
+                ));
+                continue;
+            };
+            let mut keys = Vec::new();
+            let mut bad = false;
+            for text in spec.keys() {
+                match parse_key(text) {
+                    Ok(k) => keys.push(k),
+                    Err(e) => {
+                        problems.push(format!("`[keys]` `{name}`: {e}"));
+                        bad = true;
+                    }
+                }
+            }
+            if keys.is_empty() && !bad {
+                problems.push(format!(
+                    "`[keys]` `{name}` names no key; give one (\"x\") or a list ([\"x\", \"ctrl-x\"])"
+                ));
+                bad = true;
+            }
+            if !bad {
+                remap.keys.insert(action, keys);
+            }
+        }
+        // Drop remappings that clash until none does; each dropped one is reported.
+        while let Some((action, message)) = remap.first_conflict() {
+            problems.push(message);
+            remap.keys.remove(action);
+        }
+        (remap, problems)
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The first remapped action whose keys clash with another binding of some mode (or a
+    /// key that works everywhere, or a teaching key), and the message saying so.
+    fn first_conflict(&self) -> Option<(&'static str, String)> {
+        let teaching = [c('t'), c('P')];
+        for mode in Mode::ALL {
+            if mode.takes_text() {
+                continue;
+            }
+            let table = table_with(mode, self);
+            let mut seen: Vec<(KeyEvent, String)> = global()
+                .into_iter()
+                .flat_map(|b| b.keys.into_iter().map(move |k| (k, b.help.to_owned())))
+                .collect();
+            if matches!(
+                mode,
+                Mode::List | Mode::Detail | Mode::Sessions | Mode::WhatIf
+            ) {
+                seen.extend(teaching.iter().map(|k| (*k, "a teaching key".to_owned())));
+            }
+            for binding in &table {
+                let remapped = action_of(&binding.command).filter(|a| self.keys.contains_key(a));
+                for key in &binding.keys {
+                    if let Some((_, other)) = seen.iter().find(|(s, _)| same(s, key)) {
+                        let action = remapped.or_else(|| {
+                            // The other binding is the remapped one.
+                            table
+                                .iter()
+                                .find(|b| b.help == other.as_str())
+                                .and_then(|b| action_of(&b.command))
+                                .filter(|a| self.keys.contains_key(a))
+                        });
+                        if let Some(action) = action {
+                            return Some((
+                                action,
+                                format!(
+                                    "`[keys]` `{action}`: key `{}` already means \"{other}\" in {}; `{action}` keeps its own keys",
+                                    key_label(key),
+                                    mode.title()
+                                ),
+                            ));
+                        }
+                    }
+                    seen.push((*key, binding.help.to_owned()));
+                }
+            }
+        }
+        None
+    }
+}
+
+fn is_letter_key(k: &KeyEvent) -> bool {
+    matches!(k.code, KeyCode::Char(_))
+}
+
+/// The table of `mode` with `remap` applied: a remapped action's character keys are
+/// replaced by the configured ones (named keys — arrows, Enter, Esc, Tab, PgUp — stay) in
+/// every mode that does not take text.
+#[must_use]
+pub fn table_with(mode: Mode, remap: &Remap) -> Vec<Binding> {
+    let mut t = table(mode);
+    if remap.is_empty() || mode.takes_text() {
+        return t;
+    }
+    for binding in &mut t {
+        let Some(new) = action_of(&binding.command).and_then(|a| remap.keys.get(a)) else {
+            continue;
+        };
+        let kept: Vec<KeyEvent> = binding
+            .keys
+            .iter()
+            .copied()
+            .filter(|k| !is_letter_key(k))
+            .collect();
+        let mut labels: Vec<String> = new.iter().map(key_label).collect();
+        if let Some(first) = kept.first() {
+            let l = key_label(first);
+            if !labels.contains(&l) {
+                labels.push(l);
+            }
+        }
+        binding.keys = new.iter().copied().chain(kept).collect();
+        binding.label = Cow::Owned(labels.join("/"));
+    }
+    t
+}
+
+/// How a key is written on screen and in the configuration's messages.
+#[must_use]
+pub fn key_label(k: &KeyEvent) -> String {
+    let base = match k.code {
+        KeyCode::Char(' ') => "space".to_owned(),
+        KeyCode::Char(ch) => ch.to_string(),
+        KeyCode::Enter => "Enter".to_owned(),
+        KeyCode::Esc => "Esc".to_owned(),
+        KeyCode::Tab => "Tab".to_owned(),
+        KeyCode::BackTab => "S-Tab".to_owned(),
+        KeyCode::Up => "↑".to_owned(),
+        KeyCode::Down => "↓".to_owned(),
+        KeyCode::Left => "←".to_owned(),
+        KeyCode::Right => "→".to_owned(),
+        KeyCode::PageUp => "PgUp".to_owned(),
+        KeyCode::PageDown => "PgDn".to_owned(),
+        KeyCode::Home => "Home".to_owned(),
+        KeyCode::End => "End".to_owned(),
+        KeyCode::Backspace => "⌫".to_owned(),
+        KeyCode::Delete => "Del".to_owned(),
+        KeyCode::F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    };
+    let mut out = String::new();
+    if k.modifiers.contains(KeyModifiers::CONTROL) {
+        out.push_str("Ctrl-");
+    }
+    if k.modifiers.contains(KeyModifiers::ALT) {
+        out.push_str("Alt-");
+    }
+    if k.modifiers.contains(KeyModifiers::CONTROL) {
+        out.push_str(&base.to_uppercase());
+    } else {
+        out.push_str(&base);
+    }
+    out
+}
+
+/// Reads a key as the configuration writes it: one character (`x`, `X`, `?`), a named key
+/// (`enter`, `esc`, `tab`, `backtab`, `space`, `up`, `down`, `left`, `right`, `pgup`,
+/// `pgdn`, `home`, `end`, `backspace`, `delete`, `f1`…`f12`), or `ctrl-`/`alt-` and one of
+/// those.
+///
+/// # Errors
+/// A message saying what a key looks like.
+pub fn parse_key(text: &str) -> Result<KeyEvent, String> {
+    let mut rest = text;
+    let mut mods = KeyModifiers::NONE;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        if rest.chars().count() > 1 && (lower.starts_with("ctrl-") || lower.starts_with("c-")) {
+            mods |= KeyModifiers::CONTROL;
+            rest = &rest[rest.find('-').map_or(0, |i| i + 1)..];
+        } else if rest.chars().count() > 1 && (lower.starts_with("alt-") || lower.starts_with("m-"))
+        {
+            mods |= KeyModifiers::ALT;
+            rest = &rest[rest.find('-').map_or(0, |i| i + 1)..];
+        } else {
+            break;
+        }
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(ch), None) if !ch.is_control() => {
+            if mods.contains(KeyModifiers::CONTROL) {
+                KeyCode::Char(ch.to_ascii_lowercase())
+            } else {
+                KeyCode::Char(ch)
+            }
+        }
+        _ => match rest.to_ascii_lowercase().as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" | "shift-tab" => KeyCode::BackTab,
+            "space" => KeyCode::Char(' '),
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "pgup" | "pageup" => KeyCode::PageUp,
+            "pgdn" | "pagedown" => KeyCode::PageDown,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            f if f.len() >= 2
+                && f.starts_with('f')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
+                KeyCode::F(f[1..].parse::<u8>().unwrap_or(1))
+            }
+            _ => {
+                return Err(format!(
+                    "`{text}` is not a key; write one character (`x`), a named key (`enter`, `esc`, `tab`, `space`, `up`, `pgdn`, `f2`, …) or `ctrl-x`"
+                ));
+            }
+        },
+    };
+    Ok(KeyEvent::new(code, mods))
 }
 
 /// True when the Simulate form's focused field is the MFA box (space toggles it there).
@@ -1159,5 +1536,137 @@ mod tests {
             lookup(Mode::Search, &ctrl('c')),
             Some(Command::Quit)
         ));
+    }
+
+    fn remap(entries: &[(&str, &[&str])]) -> (Remap, Vec<String>) {
+        let map = entries
+            .iter()
+            .map(|(a, ks)| {
+                (
+                    (*a).to_owned(),
+                    crate::config::KeySpec::Many(ks.iter().map(|k| (*k).to_owned()).collect()),
+                )
+            })
+            .collect();
+        Remap::from_config(&map)
+    }
+
+    #[test]
+    fn every_action_is_bound_somewhere_and_named_in_the_default_config() {
+        for action in ACTIONS {
+            assert!(
+                Mode::ALL.iter().any(|m| table(*m)
+                    .iter()
+                    .any(|b| action_of(&b.command) == Some(action))),
+                "{action} is in no table"
+            );
+            assert!(
+                crate::config::DEFAULT_FILE.contains(&format!(" {action},"))
+                    || crate::config::DEFAULT_FILE.contains(&format!(" {action}."))
+                    || crate::config::DEFAULT_FILE.contains(&format!("# {action},")),
+                "{action} is not listed in the default config"
+            );
+        }
+    }
+
+    #[test]
+    fn a_remapped_key_replaces_the_letter_and_keeps_the_arrows_in_every_list() {
+        let (r, problems) = remap(&[
+            ("quit", &["Q"]),
+            ("down", &["n"]),
+            ("clock-next-expiry", &["N"]),
+        ]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(matches!(
+            lookup_with(Mode::List, &c('Q'), &r),
+            Some(Command::Quit)
+        ));
+        assert!(lookup_with(Mode::List, &c('q'), &r).is_none());
+        assert!(matches!(
+            lookup_with(Mode::List, &c('n'), &r),
+            Some(Command::Down)
+        ));
+        assert!(matches!(
+            lookup_with(Mode::Reach, &k(KeyCode::Down), &r),
+            Some(Command::Down)
+        ));
+        assert!(matches!(
+            lookup_with(Mode::Reach, &c('n'), &r),
+            Some(Command::Down)
+        ));
+        // Text fields keep their keys: `x` is typed into the search box.
+        assert!(matches!(
+            lookup_with(Mode::Search, &c('x'), &r),
+            Some(Command::Input('x'))
+        ));
+        let hints = hints(Mode::List, &r);
+        assert!(
+            hints.iter().any(|(k, h)| k == "Q" && *h == "quit"),
+            "{hints:?}"
+        );
+        let down = table_with(Mode::List, &r)
+            .into_iter()
+            .find(|b| matches!(b.command, Command::Down))
+            .unwrap();
+        assert_eq!(down.label, "n/↓");
+    }
+
+    #[test]
+    fn a_clashing_remap_is_reported_and_the_action_keeps_its_keys() {
+        // `a` is simulate in the lists.
+        let (r, problems) = remap(&[("quit", &["a"])]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("`quit`") && problems[0].contains("key `a`"),
+            "{problems:?}"
+        );
+        assert!(matches!(
+            lookup_with(Mode::List, &c('q'), &r),
+            Some(Command::Quit)
+        ));
+        assert!(matches!(
+            lookup_with(Mode::List, &c('a'), &r),
+            Some(Command::Simulate)
+        ));
+        // Swapping two keys is no clash.
+        let (r, problems) = remap(&[("filter-kind", &["s"]), ("sort", &["f"])]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(matches!(
+            lookup_with(Mode::List, &c('s'), &r),
+            Some(Command::CycleKind)
+        ));
+        assert!(matches!(
+            lookup_with(Mode::List, &c('f'), &r),
+            Some(Command::CycleSort)
+        ));
+        // A teaching key and a key that works everywhere are taken too.
+        let (_, problems) = remap(&[("quit", &["t"]), ("help", &["ctrl-c"])]);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+
+    #[test]
+    fn unknown_actions_and_keys_are_reported() {
+        let (r, problems) = remap(&[("qiut", &["x"]), ("quit", &["ctrl-"]), ("help", &["F2"])]);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].contains("`help`") || problems[0].contains("`qiut`"),
+            "{problems:?}"
+        );
+        assert!(matches!(
+            lookup_with(Mode::List, &k(KeyCode::F(2)), &r),
+            Some(Command::ToggleHelp)
+        ));
+    }
+
+    #[test]
+    fn keys_are_read_as_written() {
+        assert_eq!(parse_key("x").unwrap(), c('x'));
+        assert_eq!(parse_key("ctrl-F").unwrap(), ctrl('f'));
+        assert_eq!(parse_key("pgdn").unwrap(), k(KeyCode::PageDown));
+        assert_eq!(parse_key("space").unwrap(), c(' '));
+        assert_eq!(parse_key("-").unwrap(), c('-'));
+        assert!(parse_key("f13").is_err());
+        assert!(parse_key("hello").is_err());
+        assert_eq!(key_label(&ctrl('f')), "Ctrl-F");
     }
 }

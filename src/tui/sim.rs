@@ -190,7 +190,10 @@ impl EngineSimulator {
     ) -> Option<R> {
         let (tx, rx) = sync_channel(1);
         let job: Job = Box::new(move |s| {
-            let _ = tx.send(f(s));
+            let started = std::time::Instant::now();
+            let answer = f(s);
+            tracing::debug!(us = started.elapsed().as_micros(), "simulator job done");
+            let _ = tx.send(answer);
         });
         self.jobs.lock().ok()?.as_ref()?.send(job).ok()?;
         rx.recv().ok()

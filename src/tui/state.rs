@@ -370,6 +370,8 @@ pub enum Overlay {
     Path(Box<crate::tui::path_view::PathView>),
     /// The external-access findings and the confused deputies.
     External(Box<crate::tui::external::ExternalView>),
+    /// The user's AWS CLI profiles as checked chains.
+    Profiles(Box<crate::tui::profiles::ProfilesView>),
 }
 
 /// A simulated session.
@@ -499,6 +501,16 @@ pub struct AppState {
     /// Lessons, presenter mode and the glossary.
     pub teach: crate::tui::lesson::Teach,
     pub no_color: bool,
+    /// The palette the screens are drawn in (outside presenter mode).
+    pub palette: crate::tui::theme::Palette,
+    /// The palette presenter mode switches to.
+    pub presenter_palette: crate::tui::theme::Palette,
+    /// The keys the configuration remapped, applied over the key tables.
+    pub keys: Arc<crate::tui::keymap::Remap>,
+    /// Where `O` reads the user's AWS CLI profiles from.
+    pub profiles_input: Option<crate::tui::profiles::ProfilesInput>,
+    /// Bumped by every profiles check; the answer of an older one is dropped.
+    pub profiles_generation: u64,
     pub quit: bool,
     /// Set when the frame on screen no longer matches the state.
     pub dirty: bool,
@@ -564,6 +576,11 @@ impl AppState {
             status: None,
             teach: crate::tui::lesson::Teach::default(),
             no_color: false,
+            palette: crate::tui::theme::Palette::Dark,
+            presenter_palette: crate::tui::theme::Palette::HighContrast,
+            keys: Arc::default(),
+            profiles_input: None,
+            profiles_generation: 0,
             quit: false,
             dirty: true,
         };
@@ -575,6 +592,17 @@ impl AppState {
             list.hits_for = q;
         }
         state
+    }
+
+    /// The styles to draw with: presenter mode's palette while it is on, `NO_COLOR` first.
+    #[must_use]
+    pub fn theme(&self) -> crate::tui::theme::Theme {
+        let palette = if self.teach.presenter {
+            self.presenter_palette
+        } else {
+            self.palette
+        };
+        crate::tui::theme::Theme::new(palette, !self.no_color)
     }
 
     #[must_use]

@@ -14,6 +14,7 @@ pub mod inspect;
 pub mod lesson;
 pub mod lessons;
 pub mod log;
+pub mod profiles;
 pub mod reach;
 pub mod sessions;
 pub mod simulate;
@@ -138,9 +139,7 @@ fn base_areas(state: &AppState) -> Areas {
 
 /// Draws the whole frame from `state`.
 pub fn render(frame: &mut Frame<'_>, state: &AppState) {
-    let theme = Theme {
-        color: !state.no_color,
-    };
+    let theme = state.theme();
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!(
@@ -183,6 +182,7 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
     if let Some(scroll) = state.teach.glossary {
         glossary::render(frame, area, scroll, theme);
     }
+    theme.ground(frame.buffer_mut());
 }
 
 /// Draws one overlay over the screen `area`; `focused` is false for one a pop-up above it
@@ -196,7 +196,7 @@ fn render_overlay(
     theme: Theme,
 ) {
     match overlay {
-        Overlay::Help { scroll } => help::render(frame, area, *scroll, theme),
+        Overlay::Help { scroll } => help::render(frame, area, *scroll, &state.keys, theme),
         Overlay::Reach(view) => reach::render(frame, area, view, focused, theme),
         Overlay::Picker(p) => {
             simulate::render_picker(frame, reach::rect(area), state, p, theme);
@@ -209,6 +209,7 @@ fn render_overlay(
         Overlay::WhatIf(v) => whatif::render_view(frame, area, v, theme),
         Overlay::Wizard(w) => wizard::render(frame, area, w, theme),
         Overlay::Lessons(ix) => lessons::render(frame, area, state, ix, theme),
+        Overlay::Profiles(v) => profiles::render(frame, area, v, theme),
         Overlay::Simulate(form) => simulate::render(frame, area, state, form, theme),
         Overlay::Ask(ask) => ask::render(frame, area, state, ask, theme),
         Overlay::Inspect { session, scroll } => {

@@ -179,6 +179,8 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Save => crate::tui::whatif::save_editor(state),
         Command::Troubleshoot => troubleshoot(state, mode),
         Command::AccessDone(answer) => access_done(state, *answer),
+        Command::Profiles => crate::tui::profiles::open(state),
+        Command::ProfilesDone(answer) => crate::tui::profiles::answered(state, *answer),
         Command::LessonIndex => match crate::tui::lesson::catalog(state) {
             Ok(_) => {
                 state.overlay = Some(Overlay::Lessons(crate::tui::lesson::LessonIndex {
@@ -433,7 +435,7 @@ fn edit_menu(state: &mut AppState, mode: Mode, external: bool) {
 }
 
 /// Shows `overlay` on top of the current one, which comes back when it closes.
-fn push_overlay(state: &mut AppState, overlay: Overlay) {
+pub(crate) fn push_overlay(state: &mut AppState, overlay: Overlay) {
     if let Some(below) = state.overlay.take() {
         state.overlay_stack.push(below);
     }
@@ -803,7 +805,7 @@ fn log(state: &mut AppState, text: String) {
     });
 }
 
-fn status(state: &mut AppState, text: &str, error: bool) {
+pub(crate) fn status(state: &mut AppState, text: &str, error: bool) {
     state.status = Some(Status {
         text: text.to_owned(),
         error,
@@ -921,7 +923,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
         Mode::Help => {
             // Scrolls until the last line of help shows at the bottom of the box, however
             // many tables there are.
-            let n = ui::help::lines(crate::tui::theme::Theme { color: false }).len();
+            let n = ui::help::lines(crate::tui::theme::Theme::mono(), &state.keys).len();
             let shown = usize::from(state.height.saturating_sub(4)).max(1);
             if let Some(Overlay::Help { scroll }) = &mut state.overlay {
                 *scroll = clamp_add(*scroll, delta, n.saturating_sub(shown) + 1);
@@ -963,6 +965,11 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
         Mode::WhatIf => {
             if let Some(Overlay::WhatIf(v)) = &mut state.overlay {
                 v.scroll = clamp_add(v.scroll, delta, v.lines.len());
+            }
+        }
+        Mode::Profiles => {
+            if let Some(Overlay::Profiles(v)) = &mut state.overlay {
+                v.selected = clamp_add(v.selected, delta, v.len());
             }
         }
         Mode::Lessons => {
@@ -1206,7 +1213,7 @@ fn focus_step(state: &mut AppState, mode: Mode, delta: isize) {
         Mode::Sessions => state.focus = Focus::Main,
         Mode::Picker | Mode::Help | Mode::Popup | Mode::Reach | Mode::Path | Mode::External => {}
         Mode::EditMenu | Mode::Editor | Mode::Prompt | Mode::WhatIf => {}
-        Mode::Wizard | Mode::WizardReport | Mode::Lessons => {}
+        Mode::Wizard | Mode::WizardReport | Mode::Lessons | Mode::Profiles => {}
     }
 }
 
@@ -1266,6 +1273,7 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         Mode::Prompt => crate::tui::whatif::submit_prompt(state),
         Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
         Mode::Wizard => crate::tui::wizard::choose_symptom(state),
+        Mode::Profiles => crate::tui::profiles::simulate_selected(state),
         Mode::Lessons => {
             if let Some(Overlay::Lessons(ix)) = &state.overlay {
                 let selected = ix.selected;
@@ -1306,7 +1314,8 @@ fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         | Mode::WhatIf
         | Mode::Wizard
         | Mode::WizardReport
-        | Mode::Lessons => close_overlay(state),
+        | Mode::Lessons
+        | Mode::Profiles => close_overlay(state),
         Mode::Detail => state.detail = None,
         Mode::Sessions => state.focus = Focus::Main,
         Mode::List => {
@@ -1373,7 +1382,7 @@ fn selected_hop(state: &AppState) -> Option<&crate::tui::access::Prefill> {
 }
 
 /// Opens the Simulate form filled in for `hop`.
-fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefill) {
+pub(crate) fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefill) {
     let mut hop = hop.clone();
     // A role caller with a live simulated session calls as that session (role chaining);
     // the list may have been built before the session existed or after it ended.
@@ -1725,6 +1734,10 @@ pub fn apply_all(state: &mut AppState, commands: impl IntoIterator<Item = Comman
                 }
                 Effect::Access(job) => {
                     let answer = crate::tui::access::run_job(*job);
+                    out.extend(apply(state, answer));
+                }
+                Effect::Profiles(job) => {
+                    let answer = crate::tui::profiles::run_job(*job);
                     out.extend(apply(state, answer));
                 }
                 other => out.push(other),

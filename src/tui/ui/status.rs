@@ -41,7 +41,8 @@ pub fn render(frame: &mut Frame<'_>, status: Rect, footer: Rect, state: &AppStat
     let mut hints = Vec::new();
     for (key, help) in crate::tui::lesson::hints(state)
         .into_iter()
-        .chain(keymap::hints(mode))
+        .map(|(k, h)| (std::borrow::Cow::Borrowed(k), h))
+        .chain(keymap::hints(mode, &state.keys))
     {
         hints.push(Span::styled(format!(" {key}"), theme.key()));
         hints.push(Span::raw(format!(" {help} ")));
