@@ -8,6 +8,7 @@
 
 pub mod assume;
 pub mod authorize;
+pub mod collect;
 pub mod expand;
 pub mod external;
 pub mod graph;
@@ -132,6 +133,8 @@ pub enum Command {
     Lessons(lessons::Args),
     /// Validate every policy (and --policy files) as IAM Access Analyzer does: --format text|json|sarif (exit 1 on findings)
     Lint(lint::Args),
+    /// Collect an account or a whole organisation through your AWS CLI into a bundle file
+    Collect(collect::Args),
     /// The actions an Action pattern matches (`s3:Get*`), or a NotAction list leaves (--not)
     Expand(expand::Args),
 }
@@ -259,6 +262,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Path(a) => path::run(a, &context(top, &a.input)?, &mut out),
         Command::External(a) => external::run(a, &context(top, &a.input)?, &mut out),
         Command::Graph(a) => graph::run(a, &context(top, &a.input)?, &mut out),
+        Command::Collect(a) => collect::run(a, &mut out),
         Command::Lessons(a) => {
             let paths: Vec<PathBuf> = top.paths.iter().chain(&a.input.paths).cloned().collect();
             lessons::run(a, &paths, &context(top, &a.input)?, &mut out)

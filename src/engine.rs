@@ -13,6 +13,7 @@ pub mod load;
 pub mod lookup;
 pub mod model;
 pub mod policy;
+pub mod provenance;
 pub mod sts;
 pub mod whatif;
 pub mod wizard;

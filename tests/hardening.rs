@@ -400,3 +400,232 @@ fn requests_that_are_binary_stop_with_a_message_after_the_answers_before() {
         "{stderr}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Numbers from input meeting time.
+
+fn lesson_pack(lesson: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("org.json"),
+        rolescope::engine::load::DEMO_BUNDLE,
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("lessons")).unwrap();
+    std::fs::write(dir.path().join("lessons/clock.toml"), lesson).unwrap();
+    dir
+}
+
+#[test]
+fn a_lesson_step_moving_the_clock_too_far_is_refused_where_it_is_written() {
+    for (advance, shown) in [
+        // Overflowed the multiplication (a panic in debug builds, a clock moved backwards
+        // in release builds).
+        ("\"2562047788015216h\"", "`2562047788015216h` is too long"),
+        ("\"99999999999999999999999s\"", "is too long"),
+        // Overflowed chrono's duration (a panic).
+        ("9223372036854775807", "`9223372036854775807` is too long"),
+        ("18446744073709551615", "is too long"),
+        ("1e300", "not a whole number of seconds"),
+    ] {
+        let pack = lesson_pack(&format!(
+            "title = \"t\"\nsummary = \"s\"\n\n[[step]]\ntitle = \"wait\"\ntext = \"x\"\nadvance_clock = {advance}\n"
+        ));
+        for args in [
+            &["lessons", "--check"][..],
+            &["lessons", "--play", "clock"][..],
+        ] {
+            let out = Command::new(bin())
+                .args(args)
+                .arg(pack.path())
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{advance} {args:?}: {stderr}");
+            assert!(
+                stderr.contains("clock.toml` line 4, step 1 (`wait`)"),
+                "{stderr}"
+            );
+            assert!(stderr.contains(shown), "{advance}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_lesson_clock_at_the_end_of_the_calendar_stops_there_with_an_error() {
+    use rolescope::engine::lesson::{MAX_ADVANCE_SECONDS, parse, player::Player};
+    let text = format!(
+        "title = \"t\"\nsummary = \"s\"\n\n[[step]]\ntitle = \"w\"\ntext = \"x\"\nadvance_clock = {MAX_ADVANCE_SECONDS}\n"
+    );
+    let mut lesson = parse("clock", "clock.toml", &text).unwrap();
+    // Near the end of the last year a request can name (RFC 3339 has four-digit years); a
+    // start there can also be reached by many long steps.
+    lesson.start = chrono::DateTime::parse_from_rfc3339("9999-06-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let start = lesson.start;
+    let inv = Arc::new(rolescope::engine::load::load_demo().unwrap());
+    let mut player = Player::new(lesson, inv);
+    let report = player.step().unwrap();
+    assert_eq!(player.now(), start);
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|e| e.contains("past the end of year 9999")),
+        "{:?}",
+        report.errors
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Depths a user asks for.
+
+#[test]
+fn a_huge_path_depth_is_clamped_and_said_instead_of_overflowing_the_stack() {
+    let out = Command::new(bin())
+        .args([
+            "path",
+            "--demo",
+            "maria.garcia",
+            "DataLakeReader",
+            "--depth",
+            "100000",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("`--depth 100000` is deeper than a path is followed (at most 32 hops)"),
+        "{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["max_depth"], 32);
+    assert!(!v["paths"].as_array().unwrap().is_empty());
+    for cmd in [
+        &["reach", "--demo", "maria.garcia", "--depth", "100000"][..],
+        &[
+            "who-can-assume",
+            "--demo",
+            "DataLakeReader",
+            "--depth",
+            "100000",
+        ][..],
+    ] {
+        let out = Command::new(bin()).args(cmd).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{cmd:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Small organisations built in the test.
+
+/// A one-account export: `users` (name, inline policy) and `roles` (name, trust policy).
+fn export(users: &[(&str, serde_json::Value)], roles: &[(&str, serde_json::Value)]) -> String {
+    use serde_json::json;
+    let acct = "111111111111";
+    json!({
+        "UserDetailList": users.iter().map(|(n, p)| json!({
+            "Path": "/", "UserName": n, "UserId": format!("AIDA{}", n.to_uppercase()),
+            "Arn": format!("arn:aws:iam::{acct}:user/{n}"), "CreateDate": "2024-01-01T00:00:00Z",
+            "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": p}],
+            "GroupList": [], "AttachedManagedPolicies": [], "Tags": []
+        })).collect::<Vec<_>>(),
+        "GroupDetailList": [],
+        "RoleDetailList": roles.iter().map(|(n, t)| json!({
+            "Path": "/", "RoleName": n, "RoleId": format!("AROA{}", n.to_uppercase()),
+            "Arn": format!("arn:aws:iam::{acct}:role/{n}"), "CreateDate": "2024-01-01T00:00:00Z",
+            "AssumeRolePolicyDocument": t, "InstanceProfileList": [], "RolePolicyList": [],
+            "AttachedManagedPolicies": [], "Tags": [], "MaxSessionDuration": 3600
+        })).collect::<Vec<_>>(),
+        "Policies": []
+    })
+    .to_string()
+}
+
+fn assume_anything() -> serde_json::Value {
+    serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]})
+}
+
+fn write_export(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("org.json");
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn a_date_condition_at_the_end_of_time_does_not_overflow_the_witness() {
+    use serde_json::json;
+    for (op, value) in [
+        ("DateGreaterThan", "9223372036854775807"),
+        ("DateLessThan", "-9223372036854775808"),
+        ("DateGreaterThan", "262143-12-31T23:59:59Z"),
+        ("NumericGreaterThan", "1.7976931348623157e308"),
+        ("NumericLessThan", "-1.7976931348623157e308"),
+    ] {
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole",
+            "Condition": {op: {"aws:CurrentTime": value, "aws:EpochTime": value}}}]});
+        let (_dir, path) =
+            write_export(&export(&[("alice", assume_anything())], &[("Late", trust)]));
+        for args in [
+            &["who-can-assume", "Late", "--json"][..],
+            &["path", "alice", "Late", "--json"][..],
+            &["external", "--json"][..],
+        ] {
+            let out = Command::new(bin()).args(args).arg(&path).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.code() == Some(0) || out.status.code() == Some(1),
+                "{op} {value} {args:?}: {:?} {stderr}",
+                out.status
+            );
+            assert!(!stderr.contains("panicked"), "{stderr}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Long trusts: answered whole, in time linear in their length (the count of entries read is
+// pinned in the policy engine's own tests; these check the answers at size).
+
+fn wide_role(principals: Vec<String>) -> String {
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": principals}, "Action": "sts:AssumeRole"}]});
+    export(&[], &[("Wide", trust)])
+}
+
+#[test]
+fn a_trust_naming_thousands_of_accounts_lists_every_one_as_external_access() {
+    use rolescope::engine::graph::TrustGraph;
+    let n = 3_000;
+    let accounts: Vec<String> = (0..n)
+        .map(|i| format!("arn:aws:iam::{:012}:root", 200_000_000_000_u64 + i))
+        .collect();
+    let inv = rolescope::engine::load::load_str("wide.json", &wide_role(accounts)).unwrap();
+    let g = TrustGraph::build(Arc::new(inv), chrono::Utc::now());
+    let ext = g.external_access();
+    assert_eq!(ext.findings.len(), n as usize);
+    let role = g.find("Wide").unwrap();
+    let who = g.who_can_assume(role, rolescope::engine::graph::DEFAULT_MAX_DEPTH);
+    assert_eq!(who.classes.len() + who.rows.len(), n as usize);
+}
+
+#[test]
+fn a_role_trusting_a_hundred_thousand_users_is_classified_with_each_listed_once() {
+    let n = 100_000;
+    let mut users: Vec<String> = (0..n)
+        .map(|i| format!("arn:aws:iam::111111111111:user/u{i}"))
+        .collect();
+    // Repeats are listed once.
+    users.extend((0..100).map(|i| format!("arn:aws:iam::111111111111:user/u{i}")));
+    let inv = rolescope::engine::load::load_str("wide.json", &wide_role(users)).unwrap();
+    let role = inv.roles.first().unwrap();
+    let c = rolescope::engine::kinds::classify(role, &inv);
+    let listed: usize = c.kinds.iter().map(|k| k.principals.len()).max().unwrap();
+    assert_eq!(listed, n);
+}

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::graph::{build, find, path_json, path_text, session, short};
 use super::{CliError, Context, Input, Outcome};
+use crate::engine::graph::MAX_PATH_DEPTH;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,7 +18,7 @@ pub struct Args {
     /// The role the path ends at (name or ARN)
     #[arg(value_name = "TO")]
     pub to: String,
-    /// Longest path considered, in hops
+    /// Longest path considered, in hops (at most 32)
     #[arg(long, default_value_t = crate::engine::graph::DEFAULT_MAX_DEPTH)]
     pub depth: usize,
     /// Print JSON instead of text
@@ -38,7 +39,13 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         .arn
         .clone();
     let to = find(&g, &to_arn)?;
-    let answer = g.paths(from, to, args.depth.max(1));
+    if args.depth > MAX_PATH_DEPTH {
+        eprintln!(
+            "note: `--depth {}` is deeper than a path is followed (at most {MAX_PATH_DEPTH} hops); using {MAX_PATH_DEPTH}",
+            args.depth
+        );
+    }
+    let answer = g.paths(from, to, args.depth);
     if args.json {
         let doc = json!({
             "schema": 1,

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{CliError, Context, Input, Outcome};
 use crate::engine::kinds::{Classification, Classifier, FlagFinding, Kind, KindFinding};
 use crate::engine::model::{Inventory, Known, Role};
+use crate::engine::provenance::{self, AccountData};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -62,6 +63,17 @@ struct RolesJson<'a> {
     roles: Vec<RoleSummary<'a>>,
     /// Everything the loader skipped or doubted, as printed on stderr.
     load_warnings: &'a [crate::engine::model::LoadWarning],
+    /// How old each collected account's data is and what it lacks (bundles written by
+    /// `rolescope collect`); absent for plain exports.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    data: Vec<AccountData<'a>>,
+}
+
+/// Says on stderr how old the data is and what it lacks, when the data says.
+pub fn note_provenance(data: &[AccountData<'_>]) {
+    if let Some(line) = provenance::summary_line(data) {
+        eprintln!("note: {line}");
+    }
 }
 
 /// The summary of `role` that both `roles` and `show` print.
@@ -141,6 +153,8 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         .collect();
     roles.sort_by(|(a, _), (b, _)| (&a.account, &a.name).cmp(&(&b.account, &b.name)));
 
+    let data = provenance::accounts(inv, chrono::Utc::now());
+    note_provenance(&data);
     if args.json {
         let doc = RolesJson {
             schema: 1,
@@ -148,6 +162,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             count: roles.len(),
             roles: roles.into_iter().map(|(r, c)| summary(r, inv, c)).collect(),
             load_warnings: &inv.warnings,
+            data,
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;

@@ -72,6 +72,10 @@ struct ShowJson<'a> {
     warnings: Vec<&'a LoadWarning>,
     /// Everything the loader skipped or doubted, as printed on stderr.
     load_warnings: &'a [crate::engine::model::LoadWarning],
+    /// How old the role's account's data is and what it lacks (bundles written by
+    /// `rolescope collect`); absent for plain exports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<crate::engine::provenance::AccountData<'a>>,
     /// Wildcards read as actions, policy findings, and the access-level summary.
     #[serde(flatten)]
     catalogue: catalogue::CatalogueJson,
@@ -123,6 +127,10 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     let inv = &ctx.inventory;
     let role = find_role(inv, &args.role)?;
     let warnings = role_warnings(role, inv);
+    let data = inv
+        .account(&role.account)
+        .and_then(|a| crate::engine::provenance::account(a, chrono::Utc::now()));
+    super::roles::note_provenance(data.as_slice());
     if args.json {
         let doc = ShowJson {
             schema: 1,
@@ -156,6 +164,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             policies_loaded: role.policies_loaded,
             warnings,
             load_warnings: &inv.warnings,
+            data,
             catalogue: catalogue::for_role(role, inv),
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;

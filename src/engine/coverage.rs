@@ -402,6 +402,7 @@ mod tests {
             provider_type: ProviderType::Saml,
             url: None,
             client_ids: Vec::new(),
+            thumbprints: Vec::new(),
         });
         assert_eq!(identity_provider(&inv, arn), None);
     }
@@ -430,6 +431,8 @@ mod tests {
             org_id: "o-abc".to_owned(),
             management_account_id: Some("111111111111".to_owned()),
             is_management_account: false,
+            parents: Vec::new(),
+            enabled_policy_types: Vec::new(),
             scps_by_level: Vec::new(),
             rcps_by_level: Vec::new(),
         });
@@ -440,6 +443,7 @@ mod tests {
             o.scps_by_level.push(OrgPolicyLevel {
                 target: "r-root".to_owned(),
                 policies: Vec::new(),
+                summaries: Vec::new(),
             });
         }
         assert_eq!(scps(&a), None);

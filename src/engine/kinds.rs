@@ -479,10 +479,14 @@ fn classify_with(role: &Role, classifier: &Classifier<'_>) -> Classification {
     out
 }
 
+/// The items in first-seen order without repeats; linear in their number (a trust can
+/// list tens of thousands of principals).
 fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut v: Vec<String> = Vec::new();
     for i in items {
-        if !v.contains(&i) {
+        if !seen.contains(&i) {
+            seen.insert(i.clone());
             v.push(i);
         }
     }

@@ -249,18 +249,39 @@ fn line_of(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Reads a duration written as seconds or as text (`45m`, `1h30m`, `90s`, `2h`).
+/// The longest a lesson step may move the clock: ten years, far beyond any session,
+/// credential or MFA age a lesson can show, and far from the calendar's end.
+pub const MAX_ADVANCE_SECONDS: i64 = 10 * 366 * 24 * 3600;
+
+/// Reads a duration written as seconds or as text (`45m`, `1h30m`, `90s`, `2h`), at most
+/// [`MAX_ADVANCE_SECONDS`].
 ///
 /// # Errors
 /// A message saying how to write it.
 pub fn parse_duration(v: &Value) -> Result<i64, String> {
     const HOW: &str = "write seconds (`900`) or text such as `45m`, `1h30m`, `90s`";
+    let too_long = |what: &str| {
+        format!(
+            "`{what}` is too long; a step moves the clock at most ten years ({MAX_ADVANCE_SECONDS} seconds)"
+        )
+    };
     if let Some(n) = v.as_i64() {
-        return if n >= 0 {
-            Ok(n)
-        } else {
+        return if n < 0 {
             Err(format!("`{n}` is negative; the clock only moves forward"))
+        } else if n > MAX_ADVANCE_SECONDS {
+            Err(too_long(&n.to_string()))
+        } else {
+            Ok(n)
         };
+    }
+    if v.is_number() {
+        return Err(if v.as_f64().is_some_and(|f| f < 0.0) {
+            format!("`{v}` is negative; the clock only moves forward")
+        } else if v.as_u64().is_some() {
+            too_long(&v.to_string())
+        } else {
+            format!("`{v}` is not a whole number of seconds; {HOW}")
+        });
     }
     let Some(s) = v.as_str() else {
         return Err(format!("`{v}` is not a duration; {HOW}"));
@@ -278,10 +299,16 @@ pub fn parse_duration(v: &Value) -> Result<i64, String> {
             's' => 1,
             _ => return Err(format!("`{s}` is not a duration; {HOW}")),
         };
-        let n: i64 = num
-            .parse()
-            .map_err(|_| format!("`{s}` is not a duration; {HOW}"))?;
-        total += n * unit;
+        if num.is_empty() {
+            return Err(format!("`{s}` is not a duration; {HOW}"));
+        }
+        // Digits only: a number that does not fit is too long, not malformed.
+        let n: i64 = num.parse().map_err(|_| too_long(s))?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|d| total.checked_add(d))
+            .filter(|t| *t <= MAX_ADVANCE_SECONDS)
+            .ok_or_else(|| too_long(s))?;
         num.clear();
     }
     if !num.is_empty() || s.trim().is_empty() {

@@ -261,6 +261,8 @@ pub struct IdentityProvider {
     /// OIDC issuer URL (without `https://`, as it appears in the provider ARN).
     pub url: Option<String>,
     pub client_ids: Vec<String>,
+    /// OIDC: the server certificate thumbprints (`ThumbprintList`), when the data has them.
+    pub thumbprints: Vec<String>,
 }
 
 /// One level of an organisation's policy hierarchy (root, an OU, the account), with the
@@ -269,6 +271,26 @@ pub struct IdentityProvider {
 pub struct OrgPolicyLevel {
     pub target: String,
     pub policies: Vec<PolicyText>,
+    /// Which policies those are (id, name), in the same order, when the data names them
+    /// (bundles written by `rolescope collect`); empty otherwise.
+    pub summaries: Vec<OrgPolicySummary>,
+}
+
+/// The name and id of an SCP or RCP (`list-policies-for-target`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgPolicySummary {
+    pub id: String,
+    pub name: String,
+    pub arn: Option<String>,
+    pub aws_managed: bool,
+}
+
+/// A root or organisational unit above an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgUnit {
+    /// `r-…` for the root, `ou-…` for an organisational unit.
+    pub id: String,
+    pub name: String,
 }
 
 /// Organizations facts about one account.
@@ -277,6 +299,12 @@ pub struct OrgMembership {
     pub org_id: String,
     pub management_account_id: Option<String>,
     pub is_management_account: bool,
+    /// The root and the OUs above the account, root first (bundle key `Parents`); empty when
+    /// the data does not say.
+    pub parents: Vec<OrgUnit>,
+    /// The policy types enabled on the root (`SERVICE_CONTROL_POLICY`, …); empty when the
+    /// data does not say.
+    pub enabled_policy_types: Vec<String>,
     pub scps_by_level: Vec<OrgPolicyLevel>,
     pub rcps_by_level: Vec<OrgPolicyLevel>,
 }

@@ -133,7 +133,7 @@ fn role_blind(st: &Statement) -> bool {
 fn names_every_resource(st: &Statement) -> bool {
     st.resource
         .as_ref()
-        .is_none_or(|r| !r.negated && r.patterns.iter().any(|p| p == "*"))
+        .is_none_or(|r| !r.negated && r.patterns.iter().any(|p| &**p == "*"))
 }
 
 /// True when a condition reads the role's own attributes (its tags or ARN) or a policy
@@ -184,17 +184,17 @@ const SET_WIDE_KEYS: [&str; 3] = [
 /// True when a statement's outcome may differ between two callers with the same policies:
 /// a condition on the caller's ARN, name, id or tags, or a policy variable.
 fn reads_caller(st: &Statement) -> bool {
-    let variable = |s: &String| s.contains("${");
+    let variable = |s: &str| s.contains("${");
     st.conditions.iter().any(|c| {
         let k = c.key.to_ascii_lowercase();
         (RequirementKind::of_key(&k) == RequirementKind::PrincipalAttribute
             && !SET_WIDE_KEYS.contains(&k.as_str()))
             || variable(&c.key)
-            || c.values.iter().any(variable)
+            || c.values.iter().any(|v| variable(v))
     }) || st
         .resource
         .as_ref()
-        .is_some_and(|r| r.patterns.iter().any(variable))
+        .is_some_and(|r| r.patterns.iter().any(|p| variable(p)))
 }
 
 /// True when a statement may apply to one of the actions a hop evaluates.
@@ -464,7 +464,7 @@ fn doc_grants(doc: &PolicyDocument) -> DocGrants {
                 let sel = match &st.resource {
                     None => continue,
                     Some(r) if r.patterns.iter().any(|p| p.contains("${")) => ResourceSel::Any,
-                    Some(r) if !r.negated && r.patterns.iter().any(|p| p == "*") => {
+                    Some(r) if !r.negated && r.patterns.iter().any(|p| &**p == "*") => {
                         ResourceSel::Any
                     }
                     Some(r) => ResourceSel::Patterns(

@@ -22,6 +22,11 @@ use crate::engine::policy::context::RequestContext;
 /// Chains longer than this are not followed unless asked.
 pub const DEFAULT_MAX_DEPTH: usize = 5;
 
+/// The longest path [`TrustGraph::paths`] follows, in hops; a larger depth is clamped to it.
+/// Far beyond any chain that matters (every hop after the first is a role-chaining hop,
+/// capped at one hour) and it keeps the walk's own depth bounded, whatever is asked.
+pub const MAX_PATH_DEPTH: usize = 32;
+
 /// At most this many paths are listed by [`TrustGraph::paths`].
 pub const MAX_PATHS: usize = 256;
 
@@ -986,10 +991,13 @@ impl TrustGraph {
         answer
     }
 
-    /// Every simple path from `from` to `to` of at most `max_depth` hops (shortest first),
-    /// or why there is none: the broken hop into `to` nearest to `from`.
+    /// Every simple path from `from` to `to` of at most `max_depth` hops (shortest first,
+    /// `max_depth` clamped to 1..=[`MAX_PATH_DEPTH`]), or why there is none: the broken hop
+    /// into `to` nearest to `from`.
     #[must_use]
     pub fn paths(&self, from: NodeId, to: NodeId, max_depth: usize) -> Paths {
+        // INVARIANT: the walk below recurses once per hop, so its depth is this bound's.
+        let max_depth = max_depth.clamp(1, MAX_PATH_DEPTH);
         let mut found: Vec<Vec<Edge>> = Vec::new();
         let mut stack: Vec<Edge> = Vec::new();
         let mut on_path: HashSet<NodeId> = HashSet::from([from]);
@@ -1197,6 +1205,10 @@ impl TrustGraph {
             let role_node = self.role_node(ri);
             let role = &self.inventory.roles[ri];
             let mut done: HashSet<NodeId> = HashSet::new();
+            // This role's findings; a principal's broken finding is replaced by a later one
+            // (found through its position, so a trust naming thousands stays linear).
+            let mut role_findings: Vec<Option<ExternalFinding>> = Vec::new();
+            let mut at: HashMap<NodeId, usize> = HashMap::new();
             for (gi, g) in trust.grants.iter().enumerate() {
                 let (principal, kind) = match &g.who {
                     Who::Everyone => (self.everyone(), ExternalKind::Everyone),
@@ -1233,17 +1245,22 @@ impl TrustGraph {
                     if edge.works() {
                         done.insert(principal);
                     }
-                    findings.retain(|f: &ExternalFinding| {
-                        !(f.role == role_node && f.principal == principal && !f.edge.works())
-                    });
-                    findings.push(ExternalFinding {
+                    if let Some(&i) = at.get(&principal)
+                        && let Some(slot) = role_findings.get_mut(i)
+                        && slot.as_ref().is_some_and(|f| !f.edge.works())
+                    {
+                        *slot = None;
+                    }
+                    at.insert(principal, role_findings.len());
+                    role_findings.push(Some(ExternalFinding {
                         role: role_node,
                         principal,
                         kind,
                         edge,
-                    });
+                    }));
                 }
             }
+            findings.extend(role_findings.into_iter().flatten());
         }
         ExternalAccess {
             findings,

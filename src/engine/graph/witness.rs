@@ -71,8 +71,12 @@ fn satisfying(op: Operator, values: &[String], fixed: &RequestContext) -> Choice
         B::DateEquals | B::DateLessThanEquals | B::DateGreaterThanEquals => {
             parse_date(first).and_then(date_text)
         }
-        B::DateLessThan => parse_date(first).and_then(|ms| date_text(ms - 1000)),
-        B::DateGreaterThan => parse_date(first).and_then(|ms| date_text(ms + 1000)),
+        B::DateLessThan => parse_date(first)
+            .and_then(|ms| ms.checked_sub(1000))
+            .and_then(date_text),
+        B::DateGreaterThan => parse_date(first)
+            .and_then(|ms| ms.checked_add(1000))
+            .and_then(date_text),
         B::IpAddress => parse_cidr(first).map(|n| n.network().to_string()),
         B::Null => {
             return if first.eq_ignore_ascii_case("true") {

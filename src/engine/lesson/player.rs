@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -439,14 +439,23 @@ impl Player {
         };
         if let Some(v) = &step.advance_clock {
             match parse_duration(v) {
-                Ok(s) => {
-                    self.now += Duration::seconds(s);
-                    r.log.push(format!(
-                        "the clock moves on {} to {}",
-                        human(s),
+                Ok(s) => match Duration::try_seconds(s)
+                    .and_then(|d| self.now.checked_add_signed(d))
+                    .filter(|t| t.year() <= 9999)
+                {
+                    Some(t) => {
+                        self.now = t;
+                        r.log.push(format!(
+                            "the clock moves on {} to {}",
+                            human(s),
+                            self.now.to_rfc3339()
+                        ));
+                    }
+                    None => r.errors.push(format!(
+                        "`advance_clock` would move the clock from {} past the end of year 9999, the last time requests can name; move it less",
                         self.now.to_rfc3339()
-                    ));
-                }
+                    )),
+                },
                 Err(e) => r.errors.push(e),
             }
         }

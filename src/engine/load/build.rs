@@ -31,10 +31,10 @@ use crate::engine::arn::{Arn, is_account_id};
 use crate::engine::model::{
     Account, AttachedPolicy, DataPart, Group, IdentityProvider, InlinePolicy, InstanceProfileRef,
     Inventory, Known, LoadWarning, ManagedPolicy, NotCollected, OrgMembership, OrgPolicyLevel,
-    PolicyText, PolicyVersion, Provenance, ProviderType, ResourcePolicy, Role, RoleLastUsed, Tag,
-    User,
+    OrgPolicySummary, OrgUnit, PolicyText, PolicyVersion, Provenance, ProviderType, ResourcePolicy,
+    Role, RoleLastUsed, Tag, User,
 };
-use crate::engine::policy::document::ParseError;
+use crate::engine::policy::document::{Interner, ParseError};
 
 /// The shortest and longest `MaxSessionDuration` IAM accepts, in seconds.
 pub const MAX_SESSION_RANGE: std::ops::RangeInclusive<u64> = 3600..=43200;
@@ -497,6 +497,7 @@ impl Builder {
                         provider_type: None,
                         url: None,
                         client_id_list: super::raw::Lenient::default(),
+                        thumbprint_list: super::raw::Lenient::default(),
                     },
                 );
             }
@@ -946,6 +947,11 @@ impl Builder {
             if existing.url.is_none() {
                 existing.url = url;
             }
+            for t in p.thumbprint_list.0 {
+                if !existing.thumbprints.contains(&t) {
+                    existing.thumbprints.push(t);
+                }
+            }
             return;
         }
         self.providers
@@ -955,6 +961,7 @@ impl Builder {
             provider_type,
             url,
             client_ids: p.client_id_list.0,
+            thumbprints: p.thumbprint_list.0,
             arn: p.arn,
         });
     }
@@ -1219,7 +1226,11 @@ fn predecode<'a>(raw: &RawAccount<'a>) -> Docs<'a> {
         .map_or(1, std::num::NonZero::get)
         .min(8);
     if threads < 2 || distinct.len() < 2048 {
-        docs.decoded = distinct.into_iter().map(decode::policy_text).collect();
+        let mut interner = Interner::default();
+        docs.decoded = distinct
+            .into_iter()
+            .map(|d| decode::policy_text_in(d, &mut interner))
+            .collect();
         return docs;
     }
     let chunk = distinct.len().div_ceil(threads);
@@ -1228,8 +1239,9 @@ fn predecode<'a>(raw: &RawAccount<'a>) -> Docs<'a> {
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
+                    let mut interner = Interner::default();
                     part.iter()
-                        .map(|d| decode::policy_text(d))
+                        .map(|d| decode::policy_text_in(d, &mut interner))
                         .collect::<Vec<_>>()
                 })
             })
@@ -1445,6 +1457,17 @@ fn org_membership<'a>(
             .map(|l| OrgPolicyLevel {
                 policies: level_policies(ctx, l.policies),
                 target: l.target,
+                summaries: l
+                    .policy_summaries
+                    .0
+                    .into_iter()
+                    .map(|p| OrgPolicySummary {
+                        id: p.id,
+                        name: p.name,
+                        arn: p.arn,
+                        aws_managed: p.aws_managed,
+                    })
+                    .collect(),
             })
             .collect()
     };
@@ -1456,6 +1479,16 @@ fn org_membership<'a>(
             .is_management_account
             .unwrap_or_else(|| org.management_account_id.as_deref() == Some(account)),
         management_account_id: org.management_account_id,
+        parents: org
+            .parents
+            .0
+            .into_iter()
+            .map(|u| OrgUnit {
+                id: u.id,
+                name: u.name,
+            })
+            .collect(),
+        enabled_policy_types: org.enabled_policy_types.0,
         scps_by_level,
         rcps_by_level,
     }

@@ -17,7 +17,7 @@ use super::outline::{self, Note};
 use super::raw::{Lenient, RawAccount, RawRole};
 use super::recognise;
 use crate::engine::model::PolicyText;
-use crate::engine::policy::document::{ParseError, PolicyDocument};
+use crate::engine::policy::document::{Interner, ParseError, PolicyDocument};
 
 /// The keys that make a file something rolescope reads.
 pub const KNOWN_KEYS: &[&str] = &[
@@ -570,11 +570,17 @@ pub(crate) fn kind_of(v: &Value) -> &'static str {
 /// yields a [`PolicyText`], holding the problem. The text kept is compact JSON.
 #[must_use]
 pub fn policy_text(raw: &RawValue) -> PolicyText {
+    policy_text_in(raw, &mut Interner::default())
+}
+
+/// As [`policy_text`], sharing the document's patterns with the other documents decoded
+/// through the same `interner`.
+pub fn policy_text_in(raw: &RawValue, interner: &mut Interner) -> PolicyText {
     let text = raw.get().trim_start();
     if !text.starts_with('"') {
         return match serde_json::from_str::<Value>(text) {
             Ok(v) => {
-                let parsed = PolicyDocument::from_value(&v);
+                let parsed = PolicyDocument::from_value_in(&v, interner);
                 drop(v);
                 PolicyText {
                     text: Arc::from(compact(text)),

@@ -316,6 +316,38 @@ pub struct RawPolicyLevel<'a> {
     pub target: String,
     #[serde(borrow, default)]
     pub policies: Option<&'a RawValue>,
+    /// Bundle extension written by `rolescope collect`: which policies `Policies` holds.
+    #[serde(default)]
+    pub policy_summaries: Lenient<RawOrgPolicySummary>,
+}
+
+/// An entry of a policy level's `PolicySummaries` (`list-policies-for-target`'s shape).
+#[derive(Debug, Deserialize)]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "a policy summary object with `Id` and `Name`"
+)]
+pub struct RawOrgPolicySummary {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub arn: Option<String>,
+    #[serde(default)]
+    pub aws_managed: bool,
+}
+
+/// An entry of `Organization.Parents`: the root or an OU above the account.
+#[derive(Debug, Deserialize)]
+#[serde(
+    rename_all = "PascalCase",
+    expecting = "an organisation parent object with `Id` and `Name`"
+)]
+pub struct RawOrgUnit {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -327,6 +359,12 @@ pub struct RawOrganization<'a> {
     pub management_account_id: Option<String>,
     #[serde(default)]
     pub is_management_account: Option<bool>,
+    /// Bundle extension: the root and the OUs above the account, root first.
+    #[serde(default)]
+    pub parents: Lenient<RawOrgUnit>,
+    /// Bundle extension: the policy types enabled on the root (`list-roots`).
+    #[serde(default)]
+    pub enabled_policy_types: Lenient<String>,
     #[serde(borrow, default)]
     pub scps_by_level: Lenient<RawPolicyLevel<'a>>,
     #[serde(borrow, default)]
@@ -359,6 +397,9 @@ pub struct RawIdentityProvider {
     pub url: Option<String>,
     #[serde(default, rename = "ClientIDList")]
     pub client_id_list: Lenient<String>,
+    /// Bundle extension: an OIDC provider's `ThumbprintList`.
+    #[serde(default)]
+    pub thumbprint_list: Lenient<String>,
 }
 
 /// An entry of `list-open-id-connect-providers` or `list-saml-providers`.

@@ -7,7 +7,9 @@
 //! `NotPrincipal` with `Allow`, …) is validation, which lives in `policy::validate`;
 //! matching and evaluation live in `policy::evaluate`.
 
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -61,11 +63,35 @@ pub enum Principals {
 }
 
 /// A list of patterns under `Action`/`NotAction` or `Resource`/`NotResource`.
+///
+/// Patterns are shared strings: the same action or ARN written in many documents of a file
+/// is held once (see [`Interner`]), which is most of a large export's parsed size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PatternList {
     /// True for the `Not…` form of the element.
     pub negated: bool,
-    pub patterns: Vec<String>,
+    pub patterns: Vec<Arc<str>>,
+}
+
+/// Hands out one shared copy of each distinct string it is given. Parsing many documents
+/// with one interner stores each action name or resource ARN once, however often it is
+/// written; the interner is dropped with the parse, so nothing outlives the documents.
+#[derive(Debug, Default)]
+pub struct Interner {
+    /// foldhash: a fast hash, fit for keys that come from the user's own files.
+    strings: HashSet<Arc<str>, foldhash::fast::RandomState>,
+}
+
+impl Interner {
+    /// The shared copy of `s`.
+    pub fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(found) = self.strings.get(s) {
+            return Arc::clone(found);
+        }
+        let shared: Arc<str> = Arc::from(s);
+        self.strings.insert(Arc::clone(&shared));
+        shared
+    }
 }
 
 /// One operator/key pair of a `Condition` block, with its values (ORed).
@@ -169,6 +195,13 @@ impl PolicyDocument {
     /// Reads a policy document from an already-decoded JSON value.
     #[must_use]
     pub fn from_value(value: &Value) -> Parsed {
+        Self::from_value_in(value, &mut Interner::default())
+    }
+
+    /// Reads a policy document, sharing its patterns with the other documents read through
+    /// the same `interner`.
+    #[must_use]
+    pub fn from_value_in(value: &Value, interner: &mut Interner) -> Parsed {
         let mut errors = Vec::new();
         let Some(obj) = value.as_object() else {
             errors.push(ParseError::new(
@@ -197,14 +230,20 @@ impl PolicyDocument {
                         Value::Array(items) => {
                             for (i, item) in items.iter().enumerate() {
                                 if let Some(s) =
-                                    read_statement(item, i, &format!("$.Statement[{i}]"), &mut errors)
+                                    read_statement(
+                                        item,
+                                        i,
+                                        &format!("$.Statement[{i}]"),
+                                        &mut errors,
+                                        interner,
+                                    )
                                 {
                                     statements.push(s);
                                 }
                             }
                         }
                         Value::Object(_) => {
-                            if let Some(s) = read_statement(v, 0, "$.Statement", &mut errors) {
+                            if let Some(s) = read_statement(v, 0, "$.Statement", &mut errors, interner) {
                                 statements.push(s);
                             }
                         }
@@ -272,15 +311,35 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
+/// A string or an array of strings, as shared copies from `interner`.
+fn pattern_list(
+    v: &Value,
+    path: &str,
+    errors: &mut Vec<ParseError>,
+    interner: &mut Interner,
+) -> Vec<Arc<str>> {
+    list_of(v, path, errors, |s| interner.intern(s))
+}
+
 /// A string or an array of strings.
 fn string_list(v: &Value, path: &str, errors: &mut Vec<ParseError>) -> Vec<String> {
+    list_of(v, path, errors, str::to_owned)
+}
+
+/// A string or an array of strings, each made into a `T` by `make`.
+fn list_of<T>(
+    v: &Value,
+    path: &str,
+    errors: &mut Vec<ParseError>,
+    mut make: impl FnMut(&str) -> T,
+) -> Vec<T> {
     match v {
-        Value::String(s) => vec![s.clone()],
+        Value::String(s) => vec![make(s)],
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
                 match item {
-                    Value::String(s) => out.push(s.clone()),
+                    Value::String(s) => out.push(make(s)),
                     other => errors.push(ParseError::new(
                         format!("{path}[{i}]"),
                         format!("expected a string, found {}", kind_of(other)),
@@ -415,6 +474,7 @@ fn read_statement(
     index: usize,
     path: &str,
     errors: &mut Vec<ParseError>,
+    interner: &mut Interner,
 ) -> Option<Statement> {
     let Some(obj) = v.as_object() else {
         errors.push(ParseError::new(
@@ -471,7 +531,7 @@ fn read_statement(
                 }
                 st.action = Some(PatternList {
                     negated: k == "NotAction",
-                    patterns: string_list(val, &p, errors),
+                    patterns: pattern_list(val, &p, errors, interner),
                 });
             }
             "Resource" | "NotResource" => {
@@ -484,7 +544,7 @@ fn read_statement(
                 }
                 st.resource = Some(PatternList {
                     negated: k == "NotResource",
-                    patterns: string_list(val, &p, errors),
+                    patterns: pattern_list(val, &p, errors, interner),
                 });
             }
             "Condition" => st.conditions = read_conditions(val, &p, errors),
@@ -514,8 +574,25 @@ mod tests {
         assert_eq!(doc.statements[0].effect, Some(Effect::Allow));
         assert_eq!(
             doc.statements[0].action.as_ref().unwrap().patterns,
-            vec!["s3:GetObject"]
+            vec![Arc::<str>::from("s3:GetObject")]
         );
+    }
+
+    #[test]
+    fn documents_read_through_one_interner_share_their_patterns() {
+        let mut interner = Interner::default();
+        let doc = |interner: &mut Interner| {
+            let v = serde_json::json!({"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}});
+            PolicyDocument::from_value_in(&v, interner)
+                .document
+                .unwrap()
+        };
+        let (a, b) = (doc(&mut interner), doc(&mut interner));
+        let pattern =
+            |d: &PolicyDocument| Arc::clone(&d.statements[0].action.as_ref().unwrap().patterns[0]);
+        assert!(Arc::ptr_eq(&pattern(&a), &pattern(&b)));
+        let other = doc(&mut Interner::default());
+        assert!(!Arc::ptr_eq(&pattern(&a), &pattern(&other)));
     }
 
     #[test]

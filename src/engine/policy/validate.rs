@@ -260,7 +260,7 @@ fn statement(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool, raw:
                 );
             }
             for (i, p) in a.patterns.iter().enumerate() {
-                if p != "*"
+                if &**p != "*"
                     && !p
                         .split_once(':')
                         .is_some_and(|(s, n)| !s.is_empty() && !n.is_empty())
@@ -300,7 +300,7 @@ fn statement(cx: &mut Ctx<'_>, st: &Statement, base: &str, variables: bool, raw:
                 );
             }
             for (i, p) in r.patterns.iter().enumerate() {
-                if p != "*" && !p.starts_with("arn:") {
+                if &**p != "*" && !p.starts_with("arn:") {
                     cx.push(
 "malformed-resource",
                         Severity::Error,

@@ -943,6 +943,7 @@ pub fn apply_fix(
                 provider_type: ProviderType::Oidc,
                 url: Some(url.clone()),
                 client_ids: client_ids.clone(),
+                thumbprints: Vec::new(),
             });
         }
     }

@@ -151,6 +151,8 @@ impl Kit {
             org_id: "o-test".to_owned(),
             management_account_id: None,
             is_management_account: false,
+            parents: Vec::new(),
+            enabled_policy_types: Vec::new(),
             scps_by_level: Vec::new(),
             rcps_by_level: Vec::new(),
         });
@@ -159,6 +161,7 @@ impl Kit {
             .map(|(t, ps)| OrgPolicyLevel {
                 target: t.to_owned(),
                 policies: ps.into_iter().map(PolicyText::from_json).collect(),
+                summaries: Vec::new(),
             })
             .collect();
         self
@@ -170,6 +173,8 @@ impl Kit {
             org_id: "o-test".to_owned(),
             management_account_id: None,
             is_management_account: false,
+            parents: Vec::new(),
+            enabled_policy_types: Vec::new(),
             scps_by_level: Vec::new(),
             rcps_by_level: Vec::new(),
         });
@@ -178,6 +183,7 @@ impl Kit {
             .map(|(t, ps)| OrgPolicyLevel {
                 target: t.to_owned(),
                 policies: ps.into_iter().map(PolicyText::from_json).collect(),
+                summaries: Vec::new(),
             })
             .collect();
         self
@@ -213,6 +219,7 @@ impl Kit {
             provider_type: kind,
             url,
             client_ids: client_ids.iter().map(|s| (*s).to_owned()).collect(),
+            thumbprints: Vec::new(),
         });
         self
     }

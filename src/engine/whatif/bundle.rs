@@ -153,8 +153,27 @@ pub fn to_bundle(inv: &Inventory) -> Value {
                     Value::Array(
                         ls.iter()
                             .map(|l| {
-                                json!({"Target": l.target,
-                                    "Policies": l.policies.iter().map(doc).collect::<Vec<_>>()})
+                                let mut o = Map::new();
+                                o.insert("Target".into(), json!(l.target));
+                                o.insert(
+                                    "Policies".into(),
+                                    Value::Array(l.policies.iter().map(doc).collect()),
+                                );
+                                if !l.summaries.is_empty() {
+                                    o.insert(
+                                        "PolicySummaries".into(),
+                                        Value::Array(
+                                            l.summaries
+                                                .iter()
+                                                .map(|p| {
+                                                    json!({"Id": p.id, "Name": p.name,
+                                                        "Arn": p.arn, "AwsManaged": p.aws_managed})
+                                                })
+                                                .collect(),
+                                        ),
+                                    );
+                                }
+                                Value::Object(o)
                             })
                             .collect(),
                     )
@@ -170,6 +189,20 @@ pub fn to_bundle(inv: &Inventory) -> Value {
                     "IsManagementAccount".into(),
                     json!(org.is_management_account),
                 );
+                if !org.parents.is_empty() {
+                    o.insert(
+                        "Parents".into(),
+                        Value::Array(
+                            org.parents
+                                .iter()
+                                .map(|u| json!({"Id": u.id, "Name": u.name}))
+                                .collect(),
+                        ),
+                    );
+                }
+                if !org.enabled_policy_types.is_empty() {
+                    o.insert("EnabledPolicyTypes".into(), json!(org.enabled_policy_types));
+                }
                 o.insert("ScpsByLevel".into(), levels(&org.scps_by_level));
                 o.insert("RcpsByLevel".into(), levels(&org.rcps_by_level));
                 obj.insert("Organization".into(), Value::Object(o));
@@ -256,6 +289,9 @@ pub fn to_bundle(inv: &Inventory) -> Value {
                 }
                 if !p.client_ids.is_empty() {
                     o.insert("ClientIDList".into(), json!(p.client_ids));
+                }
+                if !p.thumbprints.is_empty() {
+                    o.insert("ThumbprintList".into(), json!(p.thumbprints));
                 }
                 Value::Object(o)
             })

@@ -1,4 +1,5 @@
-//! The top line: the app's name, the list tabs (click or 1–4) and who "you" are.
+//! The top line: the app's name, the list tabs (click or 1–4), how old collected data is and
+//! what it lacks, and who "you" are.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -50,6 +51,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
         spans.push(Span::styled(
             format!(" WHAT-IF: {} edit(s), D ", state.whatif.edits().len()),
             theme.warn(),
+        ));
+    }
+    // Collected data says how old it is (on the explorer's clock) and what it lacks.
+    let data = crate::engine::provenance::accounts(&state.inventory, state.now);
+    if let Some(line) = crate::engine::provenance::summary_line(&data) {
+        let complete = data.iter().all(|d| d.missing.is_empty());
+        spans.push(Span::styled(
+            format!(" {line} "),
+            if complete { theme.dim() } else { theme.warn() },
         ));
     }
     let you = match state.you() {
