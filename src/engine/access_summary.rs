@@ -90,7 +90,7 @@ impl Stmt<'_> {
         self.st
             .resource
             .as_ref()
-            .is_some_and(|r| !r.negated && r.patterns.iter().any(|p| p == "*"))
+            .is_some_and(|r| !r.negated && r.patterns.iter().any(|p| &**p == "*"))
     }
 }
 
@@ -151,7 +151,7 @@ impl<'a> Layer<'a> {
                     let text = if r.negated {
                         format!("all but {p}")
                     } else {
-                        p.clone()
+                        p.to_string()
                     };
                     if !g.resources.contains(&text) {
                         g.resources.push(text);
@@ -304,7 +304,7 @@ fn summarize(src: &Sources<'_>, catalogue: &Catalogue) -> AccessSummary {
         }
         let Some(list) = &a.st.action else { continue };
         for p in &list.patterns {
-            let service = p.split_once(':').map_or(p.as_str(), |(s, _)| s);
+            let service = p.split_once(':').map_or(&**p, |(s, _)| s);
             if service.contains(['*', '?']) {
                 every_service = true;
             } else if let Some(s) = catalogue.service(service) {
@@ -312,10 +312,10 @@ fn summarize(src: &Sources<'_>, catalogue: &Catalogue) -> AccessSummary {
                     prefixes.push(s.prefix.clone());
                 }
                 if !p.contains(['*', '?']) && catalogue.action(p).is_none() {
-                    unknown_actions.push(p.clone());
+                    unknown_actions.push(p.to_string());
                 }
             } else {
-                unknown_actions.push(p.clone());
+                unknown_actions.push(p.to_string());
             }
         }
     }

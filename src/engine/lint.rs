@@ -478,11 +478,11 @@ fn is_admin(role: &Role, inv: &Inventory) -> bool {
                         !a.negated
                             && a.patterns
                                 .iter()
-                                .any(|p| p == "*" || p.eq_ignore_ascii_case("iam:*"))
+                                .any(|p| &**p == "*" || p.eq_ignore_ascii_case("iam:*"))
                     })
                     && s.resource
                         .as_ref()
-                        .is_some_and(|r| !r.negated && r.patterns.iter().any(|p| p == "*"))
+                        .is_some_and(|r| !r.negated && r.patterns.iter().any(|p| &**p == "*"))
             })
         })
     })

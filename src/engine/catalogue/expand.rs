@@ -92,10 +92,10 @@ impl Catalogue {
 
     /// How a `NotAction` list reads: `every action except 3 s3 actions`.
     #[must_use]
-    pub fn describe_not_action(&self, patterns: &[String]) -> String {
+    pub fn describe_not_action<P: AsRef<str>>(&self, patterns: &[P]) -> String {
         let mut excluded: Vec<ActionRef<'_>> = Vec::new();
         for p in patterns {
-            for a in self.matching(p) {
+            for a in self.matching(p.as_ref()) {
                 if !excluded.iter().any(|e| std::ptr::eq(e.action, a.action)) {
                     excluded.push(a);
                 }

@@ -171,7 +171,7 @@ fn resources(
         return;
     }
     for (i, r) in patterns.iter().enumerate() {
-        if r == "*" || !r.starts_with("arn:") {
+        if &**r == "*" || !r.starts_with("arn:") {
             continue;
         }
         // Policy variables stand for any text.
@@ -295,17 +295,18 @@ fn trust(cx: &mut Ctx<'_>, st: &Statement, base: &str, own_accounts: &[&str]) {
 /// A statement is redundant when another of the same effect, without conditions, names at
 /// least its actions and resources (and the same principals).
 fn redundant(cx: &mut Ctx<'_>, doc: &PolicyDocument, single: bool) {
-    let covers = |outer: &[String], inner: &[String], ignore_case: bool| {
-        inner.iter().all(|i| {
-            outer.iter().any(|o| {
-                if ignore_case {
-                    glob_match(&o.to_ascii_lowercase(), &i.to_ascii_lowercase())
-                } else {
-                    glob_match(o, i)
-                }
+    let covers =
+        |outer: &[std::sync::Arc<str>], inner: &[std::sync::Arc<str>], ignore_case: bool| {
+            inner.iter().all(|i| {
+                outer.iter().any(|o| {
+                    if ignore_case {
+                        glob_match(&o.to_ascii_lowercase(), &i.to_ascii_lowercase())
+                    } else {
+                        glob_match(o, i)
+                    }
+                })
             })
-        })
-    };
+        };
     for a in &doc.statements {
         let covered_by = doc.statements.iter().find(|b| {
             if a.index == b.index || a.effect != b.effect || a.effect.is_none() {
