@@ -326,7 +326,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Path(a) => path::run(a, &context(top, &a.input)?, &mut out),
         Command::External(a) => external::run(a, &context(top, &a.input)?, &mut out),
         Command::Graph(a) => graph::run(a, &context(top, &a.input)?, &mut out),
-        Command::Collect(a) => collect::run(a, &mut out),
+        Command::Collect(a) => collect::run(a, &loaded.config.collect, &mut out),
         Command::Lessons(a) => {
             let paths: Vec<PathBuf> = top.paths.iter().chain(&a.input.paths).cloned().collect();
             lessons::run(a, &paths, &context(top, &a.input)?, &mut out)

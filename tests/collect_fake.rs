@@ -624,3 +624,28 @@ fn a_refused_organisation_call_is_recorded_on_every_account_it_leaves_unknown() 
         ["authorization-details", "roles", "identity-providers"]
     );
 }
+
+#[test]
+fn the_configuration_files_collect_profile_is_used_when_the_command_line_names_none() {
+    let fake = Fake::new();
+    let config = fake.dir.path().join("config.toml");
+    std::fs::write(&config, "[collect]\nprofile = \"audit\"\njobs = 2\n").unwrap();
+    let path = format!(
+        "{}:{}",
+        fake.dir.path().join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let a = Command::cargo_bin("rolescope")
+        .unwrap()
+        .args(["collect", "--out"])
+        .arg(fake.out())
+        .env("ROLESCOPE_CONFIG", &config)
+        .env("PATH", path)
+        .env("FAKE_AWS_DIR", fake.dir.path().join("answers"))
+        .env("FAKE_AWS_FAIL", "sts.get-caller-identity=sso-expired")
+        .env("FAKE_AWS_LOG", fake.dir.path().join("calls.log"))
+        .assert()
+        .code(2);
+    let err = stderr(&a);
+    assert!(err.contains("run `aws sso login --profile audit`"), "{err}");
+}

@@ -56,9 +56,10 @@ pub struct Args {
     /// functions and Secrets Manager secrets
     #[arg(long)]
     pub resources: bool,
-    /// How many accounts to collect at once
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub jobs: u16,
+    /// How many accounts to collect at once (default: `[collect] jobs` of the configuration
+    /// file, else 4)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
     /// Keep the accounts of an existing bundle at --out that are not collected now
     #[arg(long)]
     pub merge: bool,
@@ -72,11 +73,26 @@ pub struct Args {
 /// # Errors
 /// [`CliError::Usage`] when nothing could be collected or written (the message says what to
 /// do).
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, CliError> {
+pub fn run(
+    args: &Args,
+    defaults: &crate::config::Collect,
+    out: &mut dyn Write,
+) -> Result<Outcome, CliError> {
+    // Command-line options win; the configuration file's `[collect]` fills what they leave.
+    let regions = if args.region.is_empty() {
+        defaults.region.iter().cloned().collect()
+    } else {
+        args.region.clone()
+    };
+    let jobs = args
+        .jobs
+        .map(usize::from)
+        .or(defaults.jobs.map(|j| usize::from(j.0)))
+        .unwrap_or(4);
     let options = Options {
         program: "aws".into(),
-        profile: args.profile.clone(),
-        regions: args.region.clone(),
+        profile: args.profile.clone().or_else(|| defaults.profile.clone()),
+        regions,
         endpoint_url: args.endpoint_url.clone(),
         org: args.org,
         accounts: args.accounts.clone(),
@@ -84,7 +100,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Outcome, CliError> {
         assume_role: args.assume_role.clone(),
         external_id: args.external_id.clone(),
         resources: args.resources,
-        jobs: usize::from(args.jobs),
+        jobs,
         live_progress: std::io::stderr().is_terminal(),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
