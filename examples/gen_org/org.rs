@@ -61,7 +61,7 @@ impl Rng {
     }
 }
 
-const TEAMS: &[&str] = &[
+pub const TEAMS: &[&str] = &[
     "payments",
     "orders",
     "checkout",
@@ -148,7 +148,7 @@ const FIRST: &[&str] = &[
     "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory",
     "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "zoe",
 ];
-const REGIONS: &[&str] = &["eu-west-1", "us-east-1", "us-west-2", "eu-central-1"];
+pub const REGIONS: &[&str] = &["eu-west-1", "us-east-1", "us-west-2", "eu-central-1"];
 const AWS_MANAGED: &[(&str, &str)] = &[
     (
         "AdministratorAccess",
@@ -632,7 +632,9 @@ pub fn account(spec: &Spec, index: usize) -> Value {
     out
 }
 
-fn pretty(value: &Value, indent: &str) -> io::Result<String> {
+/// `value` as the AWS CLI prints JSON (four-space indentation), each line after the first
+/// indented by `indent`.
+pub fn pretty(value: &Value, indent: &str) -> io::Result<String> {
     let mut buf = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);

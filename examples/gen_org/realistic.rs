@@ -10,10 +10,9 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::org::{Rng, account_id};
+use crate::org::{REGIONS, Rng, TEAMS, account_id, pretty};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -131,25 +130,6 @@ const NOUNS: &[&str] = &[
     "Certificate",
     "WebACL",
 ];
-const TEAMS: &[&str] = &[
-    "payments",
-    "orders",
-    "checkout",
-    "catalog",
-    "search",
-    "identity",
-    "billing",
-    "shipping",
-    "inventory",
-    "analytics",
-    "platform",
-    "data",
-    "ml",
-    "fraud",
-    "ledger",
-    "partner",
-];
-const REGIONS: &[&str] = &["eu-west-1", "us-east-1", "us-west-2", "eu-central-1"];
 
 fn action(rng: &mut Rng) -> String {
     format!(
@@ -263,15 +243,6 @@ fn aws_managed(rng: &mut Rng) -> Vec<(String, String, Value)> {
         out.push((name, arn, doc(statements(rng, "*", n, size))));
     }
     out
-}
-
-fn pretty(value: &Value, indent: &str) -> io::Result<String> {
-    let mut buf = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
-    value.serialize(&mut ser)?;
-    let text = String::from_utf8(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-    Ok(text.replace('\n', &format!("\n{indent}")))
 }
 
 /// Writes `items` as the members of a JSON array at the second level of the export.
