@@ -1862,13 +1862,24 @@ impl TrustGraph {
             .chain(caller_stmts.iter().copied().map(Some))
             .collect();
 
-        let refusal = self.federation_refusal(caller, g.api, role, &mut base);
-        if let Some(Err(missing)) = refusal {
-            let message = format!(
-                "STS accepts {} only if the provider is registered in account {}",
-                g.api.action(),
-                role.account
-            );
+        // A provider STS would not accept (or that the data cannot vouch for) decides the hop
+        // before any policy: the edge is broken, or unknown when the provider list is missing.
+        let refused = match self.federation_refusal(caller, g.api, role, &mut base) {
+            Some(Err(missing)) => Some(EdgeStatus::Unknown {
+                missing: vec![Arc::new(missing)],
+                message: format!(
+                    "STS accepts {} only if the provider is registered in account {}",
+                    g.api.action(),
+                    role.account
+                ),
+            }),
+            Some(Ok(message)) => Some(EdgeStatus::Broken {
+                refused_by: None,
+                message,
+            }),
+            None => None,
+        };
+        if let Some(status) = refused {
             return Some(Edge {
                 from: caller,
                 to: self.role_node(role_idx),
@@ -1882,30 +1893,7 @@ impl TrustGraph {
                     requirements: trust_reqs,
                     request: base,
                 }),
-                status: EdgeStatus::Unknown {
-                    missing: vec![Arc::new(missing)],
-                    message,
-                },
-            });
-        }
-        if let Some(Ok(message)) = refusal {
-            return Some(Edge {
-                from: caller,
-                to: self.role_node(role_idx),
-                api: g.api,
-                grant,
-                cross_account: false,
-                chaining: Chaining::No,
-                terms: Arc::new(HopTerms {
-                    trust_statement: st.label(),
-                    caller_statement: None,
-                    requirements: trust_reqs,
-                    request: base,
-                }),
-                status: EdgeStatus::Broken {
-                    refused_by: None,
-                    message,
-                },
+                status,
             });
         }
         let cross_account = node.account.as_deref().is_some_and(|a| a != role.account)
