@@ -30,6 +30,8 @@ pub mod theme;
 pub mod ui;
 pub mod update;
 pub mod whatif;
+pub mod widgets;
 pub mod wizard;
+pub mod world;
 
 pub use app::{Options, Settings, run, run_with};

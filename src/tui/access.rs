@@ -81,7 +81,7 @@ pub(crate) fn badges(edge: &Edge) -> String {
 #[must_use]
 pub fn prefill(state: &AppState, graph: &TrustGraph, edge: &Edge) -> Option<Prefill> {
     let role_arn = &graph.node(edge.to).id;
-    let role = *state.inventory.index.role_by_arn.get(role_arn)?;
+    let role = *state.world.inventory.index.role_by_arn.get(role_arn)?;
     let from = graph.node(edge.from);
     let mut note = None;
     let mut token = Vec::new();
@@ -93,10 +93,10 @@ pub fn prefill(state: &AppState, graph: &TrustGraph, edge: &Edge) -> Option<Pref
             format!("user {}", from.id),
         ),
         NodeKind::Role => {
-            let live = state.sessions.iter().rev().find(|s| {
+            let live = state.world.sessions.iter().rev().find(|s| {
                 s.role_arn == from.id
                     && matches!(
-                        s.state(state.now),
+                        s.state(state.world.now),
                         SessionState::Active | SessionState::ExpiringSoon
                     )
             });

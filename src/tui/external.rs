@@ -32,7 +32,7 @@ pub struct ExternalView {
 /// The view while its findings are worked out.
 #[must_use]
 pub fn pending(state: &AppState) -> ExternalView {
-    let text = if state.graph.get().is_some() {
+    let text = if state.world.graph.get().is_some() {
         "working out who outside the loaded accounts can get in…"
     } else {
         "working out who outside the loaded accounts can get in… (the trust graph is built once, then kept)"
@@ -101,7 +101,7 @@ fn service_hop(
 /// principal), its call and conditions beneath; then the confused deputies.
 #[must_use]
 pub fn pane(state: &AppState, graph: &TrustGraph, answer: &ExternalAccess) -> Pane {
-    let width = text_width(state.width);
+    let width = text_width(state.world.width);
     let mut pane = Pane {
         title: TITLE.to_owned(),
         list: true,

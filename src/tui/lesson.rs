@@ -105,14 +105,14 @@ pub struct LessonIndex {
 /// # Errors
 /// Why the lessons could not be read.
 pub fn catalog(state: &mut AppState) -> Result<Arc<Vec<Lesson>>, String> {
-    if state.teach.catalog.is_none() {
-        state.teach.catalog = Some(
+    if state.world.teach.catalog.is_none() {
+        state.world.teach.catalog = Some(
             crate::engine::lesson::builtin()
                 .map(Arc::new)
                 .map_err(|e| e.to_string()),
         );
     }
-    match &state.teach.catalog {
+    match &state.world.teach.catalog {
         Some(Ok(l)) => Ok(Arc::clone(l)),
         Some(Err(e)) => Err(e.clone()),
         None => Err("no lessons".to_owned()),
@@ -124,7 +124,7 @@ pub fn start_selected(state: &mut AppState, selected: usize) {
     let lessons = match catalog(state) {
         Ok(l) => l,
         Err(e) => {
-            state.status = Some(crate::tui::state::Status {
+            state.world.status = Some(crate::tui::state::Status {
                 text: e,
                 error: true,
             });
@@ -149,7 +149,7 @@ pub fn start_selected(state: &mut AppState, selected: usize) {
             None => format!("lesson `{title}` started"),
         },
     );
-    state.status = Some(crate::tui::state::Status {
+    state.world.status = Some(crate::tui::state::Status {
         text: format!("lesson `{title}`: ] plays the first step, L hides the narrative"),
         error: false,
     });
@@ -197,7 +197,7 @@ pub fn key(state: &AppState, key: &KeyEvent) -> Option<Command> {
     }
     let mode = keymap::mode(state);
     let KeyCode::Char(ch) = key.code else {
-        if state.teach.glossary.is_some() {
+        if state.world.teach.glossary.is_some() {
             return match key.code {
                 KeyCode::Esc => Some(Command::Lesson(LessonCommand::ToggleGlossary)),
                 KeyCode::Down => Some(Command::Lesson(LessonCommand::Scroll(1))),
@@ -207,7 +207,7 @@ pub fn key(state: &AppState, key: &KeyEvent) -> Option<Command> {
         }
         return None;
     };
-    if state.teach.glossary.is_some() {
+    if state.world.teach.glossary.is_some() {
         return match ch {
             't' | 'q' => Some(Command::Lesson(LessonCommand::ToggleGlossary)),
             'j' => Some(Command::Lesson(LessonCommand::Scroll(1))),
@@ -228,7 +228,7 @@ pub fn key(state: &AppState, key: &KeyEvent) -> Option<Command> {
         'P' => return cmd(LessonCommand::TogglePresenter),
         _ => {}
     }
-    let lesson = state.teach.lesson.as_ref()?;
+    let lesson = state.world.teach.lesson.as_ref()?;
     match (lesson.prompt, ch) {
         (Prompt::Outcome, 'y') => cmd(LessonCommand::PredictOutcome(true)),
         (Prompt::Outcome, 'n') => cmd(LessonCommand::PredictOutcome(false)),
@@ -248,7 +248,7 @@ pub fn key(state: &AppState, key: &KeyEvent) -> Option<Command> {
 /// The footer hints while a lesson runs.
 #[must_use]
 pub fn hints(state: &AppState) -> Vec<(&'static str, &'static str)> {
-    let Some(l) = &state.teach.lesson else {
+    let Some(l) = &state.world.teach.lesson else {
         return Vec::new();
     };
     match l.prompt {
@@ -267,45 +267,47 @@ pub fn hints(state: &AppState) -> Vec<(&'static str, &'static str)> {
 /// Starts `lesson` in the app: narrative pane shown, simulated clock paused at the lesson's
 /// start (steps move it).
 pub fn start(state: &mut AppState, lesson: Lesson) {
-    if !state.clock.is_paused() {
-        state.clock.toggle_pause(state.elapsed);
+    if !state.world.clock.is_paused() {
+        state.world.clock.toggle_pause(state.world.elapsed);
     }
-    state.teach.lesson = Some(LessonView::new(lesson, Arc::clone(&state.inventory)));
-    state.dirty = true;
+    state.world.teach.lesson = Some(LessonView::new(lesson, Arc::clone(&state.world.inventory)));
+    state.world.dirty = true;
 }
 
 fn log(state: &mut AppState, text: String) {
-    state.log.push(LogEntry {
-        at: state.now,
+    state.world.log.push(LogEntry {
+        at: state.world.now,
         text,
     });
 }
 
 /// Carries out a teaching command.
 pub fn apply(state: &mut AppState, c: LessonCommand) {
-    state.dirty = true;
+    state.world.dirty = true;
     match c {
         LessonCommand::ToggleGlossary => {
-            state.teach.glossary = match state.teach.glossary {
+            state.world.teach.glossary = match state.world.teach.glossary {
                 Some(_) => None,
                 None => Some(0),
             };
         }
-        LessonCommand::TogglePresenter => state.teach.presenter = !state.teach.presenter,
+        LessonCommand::TogglePresenter => {
+            state.world.teach.presenter = !state.world.teach.presenter
+        }
         LessonCommand::Scroll(d) => {
-            if let Some(s) = &mut state.teach.glossary {
+            if let Some(s) = &mut state.world.teach.glossary {
                 *s = s.saturating_add_signed(isize::from(d));
-            } else if let Some(l) = &mut state.teach.lesson {
+            } else if let Some(l) = &mut state.world.teach.lesson {
                 l.scroll = l.scroll.saturating_add_signed(isize::from(d));
             }
         }
         LessonCommand::ToggleNarrative => {
-            if let Some(l) = &mut state.teach.lesson {
+            if let Some(l) = &mut state.world.teach.lesson {
                 l.hidden = !l.hidden;
             }
         }
         LessonCommand::Reveal | LessonCommand::RevealAll => {
-            if let Some(l) = &mut state.teach.lesson
+            if let Some(l) = &mut state.world.teach.lesson
                 && l.prompt == Prompt::None
                 && let Some(r) = &l.report
             {
@@ -326,7 +328,7 @@ pub fn apply(state: &mut AppState, c: LessonCommand) {
 }
 
 fn predict(state: &mut AppState, succeeds: bool, duration: Option<i64>) {
-    let Some(l) = &mut state.teach.lesson else {
+    let Some(l) = &mut state.world.teach.lesson else {
         return;
     };
     let asks_duration = l
@@ -353,7 +355,7 @@ fn predict(state: &mut AppState, succeeds: bool, duration: Option<i64>) {
 }
 
 fn next(state: &mut AppState) {
-    let Some(l) = &mut state.teach.lesson else {
+    let Some(l) = &mut state.world.teach.lesson else {
         return;
     };
     if l.prompt != Prompt::None {
@@ -406,17 +408,17 @@ fn next(state: &mut AppState) {
         state.overlay = None;
     }
     if let Some(w) = edited {
-        state.whatif = w;
+        state.world.whatif = w;
         crate::tui::whatif::refresh(state);
     }
     // The clock follows the lesson's.
-    if lesson_now > state.now {
-        state.clock.jump_to(lesson_now, state.elapsed);
-        state.now = lesson_now;
+    if lesson_now > state.world.now {
+        state.world.clock.jump_to(lesson_now, state.world.elapsed);
+        state.world.now = lesson_now;
     }
     if let Some(q) = &step.select_role
-        && let Ok(r) = find_role(&state.inventory, q)
-        && let Some(&i) = state.inventory.index.role_by_arn.get(&r.arn)
+        && let Ok(r) = find_role(&state.world.inventory, q)
+        && let Some(&i) = state.world.inventory.index.role_by_arn.get(&r.arn)
     {
         state.tab = Tab::Roles;
         state.focus = Focus::Main;
@@ -437,15 +439,15 @@ fn next(state: &mut AppState) {
             state.sessions_collapsed = false;
             state.focus = Focus::Sessions;
         }
-        Some(Pane::Glossary) => state.teach.glossary = Some(0),
+        Some(Pane::Glossary) => state.world.teach.glossary = Some(0),
         Some(Pane::Whatif) => crate::tui::whatif::open_view(state),
         _ => {}
     }
     if let Some((name, s)) = kept {
-        let id = state.next_session;
-        state.next_session += 1;
+        let id = state.world.next_session;
+        state.world.next_session += 1;
         let mut chain = parent
-            .and_then(|p| state.sessions.iter().find(|x| x.id == p))
+            .and_then(|p| state.world.sessions.iter().find(|x| x.id == p))
             .map(|p| p.chain.clone())
             .unwrap_or_else(|| {
                 let caller = step
@@ -474,7 +476,7 @@ fn next(state: &mut AppState) {
                 s.expiration.format("%H:%M:%S")
             ),
         );
-        state.sessions.push(Session {
+        state.world.sessions.push(Session {
             id,
             chain,
             role_arn: s.role_arn.clone(),
@@ -502,8 +504,8 @@ fn next(state: &mut AppState) {
             ended_at: None,
             expiry_logged: false,
         });
-        state.session_selected = state.sessions.len() - 1;
-        if let Some(l) = &mut state.teach.lesson {
+        state.session_selected = state.world.sessions.len() - 1;
+        if let Some(l) = &mut state.world.teach.lesson {
             l.sessions.insert(name, id);
         }
     }

@@ -131,7 +131,7 @@ pub fn text_width(width: u16) -> usize {
 /// (its Simulate form pre-filled), or the reason there is none and the hops up to the
 /// nearest broken one.
 pub fn fill(state: &AppState, graph: &TrustGraph, view: &mut PathView, answer: &Paths) {
-    let width = text_width(state.width);
+    let width = text_width(state.world.width);
     let mut pane = Pane {
         title: title(state, &view.from, view.role),
         list: true,

@@ -82,7 +82,7 @@ pub struct ProfilesAnswer {
 /// Opens the list at once ("checking…") and asks for the check off the loop: compiling the
 /// policies of a large inventory takes a moment.
 pub fn open(state: &mut AppState) {
-    let Some(input) = state.profiles_input.clone() else {
+    let Some(input) = state.world.profiles_input.clone() else {
         crate::tui::update::status(
             state,
             "no AWS config file to read: set `[profiles] aws_config` in the rolescope config or AWS_CONFIG_FILE",
@@ -90,16 +90,17 @@ pub fn open(state: &mut AppState) {
         );
         return;
     };
-    state.profiles_generation += 1;
-    let generation = state.profiles_generation;
+    state.world.profiles_generation += 1;
+    let generation = state.world.profiles_generation;
     state
+        .world
         .outbox
         .push(crate::tui::command::Effect::Profiles(Box::new(
             ProfilesJob {
                 generation,
-                inventory: Arc::clone(&state.inventory),
+                inventory: Arc::clone(&state.world.inventory),
                 input: input.clone(),
-                now: state.now,
+                now: state.world.now,
             },
         )));
     crate::tui::update::push_overlay(
@@ -209,7 +210,7 @@ fn next_hop(state: &AppState, report: &ProfileReport) -> Result<(Prefill, Option
             report.profile
         ));
     };
-    let now = state.now;
+    let now = state.world.now;
     let live = |arn: &str| {
         state
             .sessions
@@ -223,7 +224,7 @@ fn next_hop(state: &AppState, report: &ProfileReport) -> Result<(Prefill, Option
         .position(|h| !live(&h.role_arn))
         .unwrap_or(report.hops.len() - 1);
     let hop = &report.hops[i];
-    let Some(&role) = state.inventory.index.role_by_arn.get(&hop.role_arn) else {
+    let Some(&role) = state.world.inventory.index.role_by_arn.get(&hop.role_arn) else {
         return Err(format!("`{}` is not in the loaded data", hop.role_arn));
     };
     let (caller, caller_label) = if i == 0 {

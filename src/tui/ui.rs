@@ -51,7 +51,7 @@ pub struct Areas {
 /// True when the terminal is too small for the screens.
 #[must_use]
 pub fn too_small(state: &AppState) -> bool {
-    state.width < MIN_WIDTH || state.height < MIN_HEIGHT
+    state.world.width < MIN_WIDTH || state.world.height < MIN_HEIGHT
 }
 
 /// The screen layout for the state's size and panel settings; a lesson's narrative pane
@@ -60,7 +60,7 @@ pub fn too_small(state: &AppState) -> bool {
 #[must_use]
 pub fn areas(state: &AppState) -> Areas {
     let mut a = base_areas(state);
-    if state.teach.presenter {
+    if state.world.teach.presenter {
         a.log = Rect::new(0, 0, 0, 0);
     }
     a
@@ -69,17 +69,17 @@ pub fn areas(state: &AppState) -> Areas {
 /// The narrative pane's rectangle and what is left of the main area, when a lesson shows.
 #[must_use]
 pub fn narrative_split(state: &AppState, main: Rect) -> Option<(Rect, Rect)> {
-    if !state.teach.narrative_shown() || main.width < 40 {
+    if !state.world.teach.narrative_shown() || main.width < 40 {
         return None;
     }
-    let share = if state.teach.presenter { 55 } else { 42 };
+    let share = if state.world.teach.presenter { 55 } else { 42 };
     let w = (main.width * share / 100).max(30);
     let left = Rect::new(main.x, main.y, main.width - w, main.height);
     Some((left, Rect::new(left.right(), main.y, w, main.height)))
 }
 
 fn base_areas(state: &AppState) -> Areas {
-    let (w, h) = (state.width, state.height);
+    let (w, h) = (state.world.width, state.world.height);
     let header = Rect::new(0, 0, w, 1);
     let status = Rect::new(0, h.saturating_sub(2), w, 1);
     let footer = Rect::new(0, h.saturating_sub(1), w, 1);
@@ -179,7 +179,7 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
     for (overlay, focused) in below.chain(state.overlay.iter().map(|o| (o, true))) {
         render_overlay(frame, area, state, overlay, focused, theme);
     }
-    if let Some(scroll) = state.teach.glossary {
+    if let Some(scroll) = state.world.teach.glossary {
         glossary::render(frame, area, scroll, theme);
     }
     theme.ground(frame.buffer_mut());
@@ -196,7 +196,7 @@ fn render_overlay(
     theme: Theme,
 ) {
     match overlay {
-        Overlay::Help { scroll } => help::render(frame, area, *scroll, &state.keys, theme),
+        Overlay::Help { scroll } => help::render(frame, area, *scroll, &state.world.keys, theme),
         Overlay::Reach(view) => reach::render(frame, area, view, focused, theme),
         Overlay::Picker(p) => {
             simulate::render_picker(frame, reach::rect(area), state, p, theme);

@@ -50,8 +50,11 @@ pub fn render(
             format!(
                 "{} ({})",
                 i.expires_at.format("%Y-%m-%d %H:%M:%S UTC"),
-                if i.expires_at > state.now {
-                    format!("{} left", mmss((i.expires_at - state.now).num_seconds()))
+                if i.expires_at > state.world.now {
+                    format!(
+                        "{} left",
+                        mmss((i.expires_at - state.world.now).num_seconds())
+                    )
                 } else {
                     "expired".into()
                 }

@@ -1,0 +1,5 @@
+//! Pieces of screen shared by several screens: highlighted text lines, scrollable policy
+//! and hop panes. A widget knows no screen and no app state.
+
+pub mod pane;
+pub mod text;
