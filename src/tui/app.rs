@@ -105,10 +105,12 @@ pub fn show_notices(state: &mut AppState, notices: &[String]) {
             text: n.clone(),
         });
     }
-    state.overlay = Some(crate::tui::state::Overlay::Message {
-        title: "Configuration".to_owned(),
-        text: format!("{}\n\n(Esc closes)", notices.join("\n")),
-    });
+    state.overlay = Some(crate::tui::state::Overlay::Message(
+        crate::tui::screens::popup::Message {
+            title: "Configuration".to_owned(),
+            text: format!("{}\n\n(Esc closes)", notices.join("\n")),
+        },
+    ));
     state.world.dirty = true;
 }
 

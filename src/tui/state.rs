@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::engine::model::Inventory;
 use crate::tui::clock::SimClock;
 use crate::tui::facts::{self, RoleFacts};
+pub use crate::tui::screen::Overlay;
 use crate::tui::search::{EntityIndex, Query, Sort};
 use crate::tui::sim::{AssumeInput, Caller, Simulator};
 pub use crate::tui::widgets::pane::Pane;
@@ -291,46 +292,6 @@ pub struct AskForm {
     pub answer: Option<crate::tui::sim::Answer>,
 }
 
-/// An overlay on top of the main screen.
-#[derive(Debug, Clone)]
-pub enum Overlay {
-    Help {
-        scroll: usize,
-    },
-    Simulate(Box<SimForm>),
-    Ask(AskForm),
-    Inspect {
-        session: u32,
-        scroll: usize,
-    },
-    Message {
-        title: String,
-        text: String,
-    },
-    /// The reach tree of a principal or session.
-    Reach(Box<crate::tui::access::ReachView>),
-    /// Which of a role's documents a what-if edit changes.
-    EditMenu(Box<crate::tui::whatif::EditMenu>),
-    /// The built-in editor.
-    Editor(Box<crate::tui::whatif::EditorView>),
-    /// A one-line prompt (maximum session duration, bundle path).
-    Prompt(Box<crate::tui::whatif::Prompt>),
-    /// The what-if edits and who gained or lost access.
-    WhatIf(Box<crate::tui::whatif::WhatIfView>),
-    /// The troubleshooting wizard.
-    Wizard(Box<crate::tui::wizard::WizardView>),
-    /// The lesson index.
-    Lessons(crate::tui::lesson::LessonIndex),
-    /// A picker of its own (the target role of a path).
-    Picker(Box<Picker>),
-    /// Every path from a principal or session to a role, or why there is none.
-    Path(Box<crate::tui::path_view::PathView>),
-    /// The external-access findings and the confused deputies.
-    External(Box<crate::tui::external::ExternalView>),
-    /// The user's AWS CLI profiles as checked chains.
-    Profiles(Box<crate::tui::profiles::ProfilesView>),
-}
-
 /// The generations of the graph questions a screen waits for (an older answer is dropped).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Waiting {
@@ -427,7 +388,7 @@ impl AppState {
                 width: 80,
                 height: 24,
                 status: None,
-                teach: crate::tui::lesson::Teach::default(),
+                teach: crate::tui::teach::Teach::default(),
                 no_color: false,
                 palette: crate::tui::theme::Palette::Dark,
                 presenter_palette: crate::tui::theme::Palette::HighContrast,

@@ -33,6 +33,9 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         return fx;
     }
     state.world.dirty = true;
+    if let Some(fx) = crate::tui::screen::route(state, &command) {
+        return fx;
+    }
     let mode = keymap::mode(state);
     match command {
         Command::Tick(_) => {}
@@ -151,10 +154,10 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::ToggleHelp => {
-            if matches!(state.overlay, Some(Overlay::Help { .. })) {
+            if matches!(state.overlay, Some(Overlay::Help(_))) {
                 close_overlay(state);
             } else {
-                push_overlay(state, Overlay::Help { scroll: 0 });
+                crate::tui::screen::open_help(state);
             }
         }
         Command::Reach => reach(state, mode),
@@ -319,10 +322,9 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         },
         Command::Inspect => {
             if let Some(s) = state.selected_session() {
-                state.overlay = Some(Overlay::Inspect {
-                    session: s.id,
-                    scroll: 0,
-                });
+                state.overlay = Some(Overlay::Inspect(crate::tui::screens::popup::Inspect::new(
+                    s.id,
+                )));
             }
         }
         Command::EndSession => {
@@ -925,20 +927,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             state.session_selected =
                 clamp_add(state.session_selected, delta, state.world.sessions.len());
         }
-        Mode::Help => {
-            // Scrolls until the last line of help shows at the bottom of the box, however
-            // many tables there are.
-            let n = ui::help::lines(crate::tui::theme::Theme::mono(), &state.world.keys).len();
-            let shown = usize::from(state.world.height.saturating_sub(4)).max(1);
-            if let Some(Overlay::Help { scroll }) = &mut state.overlay {
-                *scroll = clamp_add(*scroll, delta, n.saturating_sub(shown) + 1);
-            }
-        }
-        Mode::Popup => {
-            if let Some(Overlay::Inspect { scroll, .. }) = &mut state.overlay {
-                *scroll = clamp_add(*scroll, delta, 100);
-            }
-        }
+        Mode::Help | Mode::Popup => {}
         Mode::Form => {
             if let Some(Overlay::Simulate(f)) = &mut state.overlay {
                 f.scroll = clamp_add(f.scroll, delta, 200);
@@ -1244,10 +1233,9 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         }
         Mode::Sessions => {
             if let Some(s) = state.selected_session() {
-                state.overlay = Some(Overlay::Inspect {
-                    session: s.id,
-                    scroll: 0,
-                });
+                state.overlay = Some(Overlay::Inspect(crate::tui::screens::popup::Inspect::new(
+                    s.id,
+                )));
             }
         }
         Mode::Form => {

@@ -14,7 +14,7 @@ use crate::engine::model::Known;
 use crate::engine::whatif::{DocumentKind, Edit, EditError, Replace, SaveError, is_protected};
 use crate::tui::command::Effect;
 use crate::tui::editor::{self, TextBuffer};
-use crate::tui::sim::{AssumeInput, Caller, CallerView};
+use crate::tui::sim::{Caller, CallerView};
 use crate::tui::state::{AppState, LogEntry, Overlay, Status, TextLine, Tok};
 
 /// What an edit changes.
@@ -84,17 +84,7 @@ pub struct WhatIfView {
     pub scroll: usize,
 }
 
-/// The last simulation run from the form, kept to run it again after each edit.
-#[derive(Debug, Clone)]
-pub struct LastRun {
-    pub caller: Caller,
-    pub input: AssumeInput,
-    /// `maria.garcia → ProdOperations`.
-    pub label: String,
-    /// Its answer on the data of the time it ran, and on the data now.
-    pub first: String,
-    pub now: Option<String>,
-}
+pub use crate::tui::world::LastRun;
 
 fn status(state: &mut AppState, text: String, error: bool) {
     state.world.status = Some(Status { text, error });

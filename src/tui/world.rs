@@ -91,6 +91,18 @@ pub struct Choice {
     pub role: Option<usize>,
 }
 
+/// The last simulation run from the form, kept to run it again after each edit.
+#[derive(Debug, Clone)]
+pub struct LastRun {
+    pub caller: Caller,
+    pub input: crate::tui::sim::AssumeInput,
+    /// `maria.garcia → ProdOperations`.
+    pub label: String,
+    /// Its answer on the data of the time it ran, and on the data now.
+    pub first: String,
+    pub now: Option<String>,
+}
+
 /// What every screen may read: the data, the sessions, the clock, the settings.
 pub struct World {
     /// The data on screen: the loaded data with the what-if edits applied.
@@ -98,7 +110,7 @@ pub struct World {
     /// The what-if overlay: the loaded data and the edits laid over it.
     pub whatif: crate::engine::whatif::WhatIf,
     /// The last simulation run from the form, run again after each edit.
-    pub last_run: Option<crate::tui::whatif::LastRun>,
+    pub last_run: Option<LastRun>,
     /// The trust graph of `inventory`, built by the first question that needs it (off the
     /// loop); replaced by an empty cell when the data changes.
     pub graph: Arc<std::sync::OnceLock<Arc<TrustGraph>>>,
@@ -124,16 +136,16 @@ pub struct World {
     pub height: u16,
     pub status: Option<Status>,
     /// Lessons, presenter mode and the glossary.
-    pub teach: crate::tui::lesson::Teach,
+    pub teach: crate::tui::teach::Teach,
     pub no_color: bool,
     /// The palette the screens are drawn in (outside presenter mode).
     pub palette: crate::tui::theme::Palette,
     /// The palette presenter mode switches to.
     pub presenter_palette: crate::tui::theme::Palette,
     /// The keys the configuration remapped, applied over the key tables.
-    pub keys: Arc<crate::tui::keymap::Remap>,
+    pub keys: Arc<crate::tui::keys::Remap>,
     /// Where `O` reads the user's AWS CLI profiles from.
-    pub profiles_input: Option<crate::tui::profiles::ProfilesInput>,
+    pub profiles_input: Option<crate::tui::profiles_check::ProfilesInput>,
     /// Bumped by every profiles check; the answer of an older one is dropped.
     pub profiles_generation: u64,
     pub quit: bool,
