@@ -436,25 +436,8 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
             t.push(esc_key("close"));
         }
-        Mode::Path => {
-            t.extend(hop_list_keys("open the hop's role"));
-            t.push(b(
-                vec![c('V')],
-                "V",
-                "paths from the same start to another role",
-                true,
-                Command::PathTo,
-            ));
-            t.extend(movement());
-            t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
-            t.push(esc_key("close"));
-        }
-        Mode::External => {
-            t.extend(hop_list_keys("open the finding's role"));
-            t.extend(movement());
-            t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
-            t.push(esc_key("close"));
-        }
+        Mode::Path => t.extend(crate::tui::screens::paths::keys()),
+        Mode::External => t.extend(crate::tui::screens::external::keys()),
         Mode::EditMenu => {
             t.push(b(
                 vec![k(KeyCode::Enter)],

@@ -37,9 +37,9 @@ pub enum Overlay {
     /// A picker of its own (the target role of a path).
     Picker(Box<crate::tui::state::Picker>),
     /// Every path from a principal or session to a role, or why there is none.
-    Path(Box<crate::tui::path_view::PathView>),
+    Path(Box<crate::tui::screens::paths::PathView>),
     /// The external-access findings and the confused deputies.
-    External(Box<crate::tui::external::ExternalView>),
+    External(Box<crate::tui::screens::external::ExternalView>),
     /// The user's AWS CLI profiles as checked chains.
     Profiles(Box<crate::tui::profiles::ProfilesView>),
 }
@@ -170,6 +170,8 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
         Overlay::Help(h) => h.handle(command, &state.world),
         Overlay::Inspect(i) => i.handle(command),
         Overlay::Message(m) => m.handle(command),
+        Overlay::Path(v) => v.handle(command, &mut state.world),
+        Overlay::External(v) => v.handle(command, &mut state.world),
         _ => return None,
     };
     settle(state, outcome)
@@ -185,6 +187,17 @@ fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Outcome::Effects(fx) => Some(fx),
+        Outcome::Simulate(hop) => {
+            crate::tui::update::simulate_hop(state, &hop);
+            Some(Vec::new())
+        }
+        Outcome::OpenRole(role) => {
+            state.overlay = None;
+            state.overlay_stack.clear();
+            state.focus = Focus::Main;
+            crate::tui::update::open_detail(state, crate::tui::state::Subject::Role(role));
+            Some(Vec::new())
+        }
     }
 }
 
@@ -229,8 +242,8 @@ pub fn draw_overlay(
         Overlay::Picker(p) => {
             ui::simulate::render_picker(frame, ui::reach::rect(area), state, p, theme);
         }
-        Overlay::Path(view) => ui::hops::render(frame, area, &view.pane, focused, theme),
-        Overlay::External(view) => ui::hops::render(frame, area, &view.pane, focused, theme),
+        Overlay::Path(view) => view.draw(frame, area, focused, theme),
+        Overlay::External(view) => view.draw(frame, area, focused, theme),
         Overlay::EditMenu(m) => ui::whatif::render_menu(frame, area, m, theme),
         Overlay::Editor(ed) => ui::editor::render(frame, area, ed, theme),
         Overlay::Prompt(p) => ui::whatif::render_prompt(frame, area, p, theme),

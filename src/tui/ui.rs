@@ -8,7 +8,7 @@ pub mod editor;
 pub mod entity_list;
 pub mod glossary;
 pub mod header;
-pub mod hops;
+
 pub mod lesson;
 pub mod lessons;
 pub mod log;

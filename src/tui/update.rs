@@ -11,6 +11,7 @@ use crate::tui::detail;
 use crate::tui::editor::TextBuffer;
 use crate::tui::facts::KINDS;
 use crate::tui::keymap::{self, Mode};
+use crate::tui::outcome::clamp_add;
 use crate::tui::search::{self, Request, Response, Searcher};
 use crate::tui::sim::CallerView;
 use crate::tui::state::{
@@ -527,7 +528,7 @@ fn path_to(state: &mut AppState, mode: Mode) {
         );
         return;
     };
-    if let Err(e) = crate::tui::path_view::start(state, &from) {
+    if let Err(e) = crate::tui::screens::paths::start(state, &from) {
         status(state, &e, true);
         return;
     }
@@ -553,7 +554,7 @@ fn path_to(state: &mut AppState, mode: Mode) {
 
 /// Asks for the paths from `from` to `role` and shows the path view working them out.
 fn open_paths(state: &mut AppState, from: crate::tui::access::ReachFrom, role: usize) {
-    match crate::tui::path_view::ask(state, from, role) {
+    match crate::tui::screens::paths::ask(state, from, role) {
         Ok((view, query)) => {
             state.ask_graph(query);
             state.waiting.path = Some(state.world.access_generation);
@@ -565,20 +566,10 @@ fn open_paths(state: &mut AppState, from: crate::tui::access::ReachFrom, role: u
 
 /// Opens the external-access findings, worked out off the loop.
 fn external(state: &mut AppState) {
-    let pane = crate::tui::external::pending(state);
+    let pane = crate::tui::screens::external::pending(state);
     state.ask_graph(crate::tui::access::AccessQuery::External);
     state.waiting.external = Some(state.world.access_generation);
     push_overlay(state, Overlay::External(Box::new(pane)));
-}
-
-/// The hop under the cursor of an open path view or external-access view.
-fn listed_hop(state: &AppState) -> Option<&crate::tui::access::Prefill> {
-    let pane = match &state.overlay {
-        Some(Overlay::Path(v)) => &v.pane,
-        Some(Overlay::External(v)) => &v.pane,
-        _ => return None,
-    };
-    pane.rows.get(pane.cursor).map(|(_, h)| h)
 }
 
 /// Takes in the trust graph's answer to the newest question of its kind: fills the
@@ -679,7 +670,7 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
             };
             match result {
                 AccessResult::Paths(p) => {
-                    crate::tui::path_view::fill(state, &graph, &mut view, &p);
+                    crate::tui::screens::paths::fill(state, &graph, &mut view, &p);
                     view.answer = Some((Arc::clone(&graph), Arc::new(p)));
                 }
                 AccessResult::Missing(m) => {
@@ -703,7 +694,7 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
         }
         (AccessQuery::External, _) if !newest(&mut state.waiting.external) => {}
         (AccessQuery::External, AccessResult::External(ext)) => {
-            let pane = crate::tui::external::pane(state, &graph, &ext);
+            let pane = crate::tui::screens::external::pane(state, &graph, &ext);
             let answer = Some((Arc::clone(&graph), Arc::new(ext)));
             for o in state
                 .overlay
@@ -733,13 +724,13 @@ fn lay_out_lists_again(state: &mut AppState) {
             Overlay::Path(v) => {
                 if let Some((graph, paths)) = v.answer.clone() {
                     let mut new = (**v).clone();
-                    crate::tui::path_view::fill(state, &graph, &mut new, &paths);
+                    crate::tui::screens::paths::fill(state, &graph, &mut new, &paths);
                     replace_pane(&mut v.pane, new.pane);
                 }
             }
             Overlay::External(v) => {
                 if let Some((graph, ext)) = &v.answer {
-                    let pane = crate::tui::external::pane(state, graph, ext);
+                    let pane = crate::tui::screens::external::pane(state, graph, ext);
                     replace_pane(&mut v.pane, pane);
                 }
             }
@@ -750,8 +741,8 @@ fn lay_out_lists_again(state: &mut AppState) {
     let rows = ui::reach::body_rows(state.world.width, state.world.height);
     for o in &mut overlays {
         match o {
-            Overlay::Path(v) => step_pane(&mut v.pane, 0, rows, false),
-            Overlay::External(v) => step_pane(&mut v.pane, 0, rows, false),
+            Overlay::Path(v) => v.pane.step(0, rows, false),
+            Overlay::External(v) => v.pane.step(0, rows, false),
             _ => {}
         }
     }
@@ -877,14 +868,6 @@ pub fn search_now(state: &AppState, request: &Request) -> Command {
     })
 }
 
-fn clamp_add(value: usize, delta: isize, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    let v = isize::try_from(value).unwrap_or(0).saturating_add(delta);
-    usize::try_from(v.max(0)).unwrap_or(0).min(len - 1)
-}
-
 fn page_size(state: &AppState, mode: Mode) -> isize {
     let a = ui::areas(state);
     let rows = match mode {
@@ -911,18 +894,11 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             if let Some(d) = &mut state.detail {
                 let plain = d.plain;
                 if let Some(p) = d.panes.get_mut(d.focus) {
-                    step_pane(p, delta, rows, plain);
+                    p.step(delta, rows, plain);
                 }
             }
         }
-        Mode::Path | Mode::External => {
-            let rows = ui::reach::body_rows(state.world.width, state.world.height);
-            match &mut state.overlay {
-                Some(Overlay::Path(v)) => step_pane(&mut v.pane, delta, rows, false),
-                Some(Overlay::External(v)) => step_pane(&mut v.pane, delta, rows, false),
-                _ => {}
-            }
-        }
+        Mode::Path | Mode::External => {}
         Mode::Sessions => {
             state.session_selected =
                 clamp_add(state.session_selected, delta, state.world.sessions.len());
@@ -987,24 +963,6 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             }
         }
         Mode::Ask | Mode::Prompt => {}
-    }
-}
-
-/// Moves a pane by `delta`: a pane of text scrolls; in a list of hops the cursor moves and
-/// the view follows it, `rows` tall.
-fn step_pane(p: &mut crate::tui::state::Pane, delta: isize, rows: usize, plain: bool) {
-    if p.rows.is_empty() {
-        let len = if plain { p.plain.len() } else { p.json.len() };
-        p.scroll = clamp_add(p.scroll, delta, len);
-    } else {
-        p.cursor = clamp_add(p.cursor, delta, p.rows.len());
-        let line = p.rows.get(p.cursor).map_or(0, |(l, _)| *l);
-        if line < p.scroll {
-            // Show the heading above its first hop.
-            p.scroll = line.saturating_sub(1);
-        } else if line >= p.scroll + rows {
-            p.scroll = line + 1 - rows;
-        }
     }
 }
 
@@ -1273,17 +1231,7 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
                 crate::tui::lesson::start_selected(state, selected);
             }
         }
-        Mode::Path | Mode::External => {
-            let Some(role) = listed_hop(state).map(|h| h.role) else {
-                status(state, "no role on this line to open", true);
-                return;
-            };
-            state.overlay = None;
-            state.overlay_stack.clear();
-            state.focus = Focus::Main;
-            open_detail(state, Subject::Role(role));
-        }
-        Mode::Help | Mode::Popup => close_overlay(state),
+        Mode::Path | Mode::External | Mode::Help | Mode::Popup => {}
         Mode::Detail => {}
     }
 }
@@ -1422,13 +1370,6 @@ pub(crate) fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefi
 }
 
 fn simulate(state: &mut AppState) {
-    if matches!(state.overlay, Some(Overlay::Path(_) | Overlay::External(_))) {
-        match listed_hop(state).cloned() {
-            Some(hop) => simulate_hop(state, &hop),
-            None => status(state, "no hop on this line to simulate", true),
-        }
-        return;
-    }
     if let Some(Overlay::Reach(v)) = &state.overlay {
         match v.lines().get(v.selected).and_then(|l| l.prefill.clone()) {
             Some(hop) => simulate_hop(state, &hop),

@@ -163,6 +163,14 @@ impl std::fmt::Debug for World {
 }
 
 impl World {
+    /// Puts a message on the status line (`error` shows it as one).
+    pub fn say(&mut self, text: impl Into<String>, error: bool) {
+        self.status = Some(Status {
+            text: text.into(),
+            error,
+        });
+    }
+
     /// The styles to draw with: presenter mode's palette while it is on, `NO_COLOR` first.
     #[must_use]
     pub fn theme(&self) -> crate::tui::theme::Theme {

@@ -9,28 +9,9 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::tui::access::ReachView;
 use crate::tui::theme::Theme;
-use crate::tui::ui::{centered, ellipsize, selectable};
+use crate::tui::widgets::layout::{ellipsize, selectable};
 
-/// The overlay's rectangle within the screen `area`.
-#[must_use]
-pub fn rect(area: Rect) -> Rect {
-    centered(
-        area,
-        area.width.saturating_sub(4).max(1),
-        area.height.saturating_sub(2).max(1),
-    )
-}
-
-/// How many tree lines fit in the overlay on a screen of `width`×`height`.
-#[must_use]
-pub fn body_rows(width: u16, height: u16) -> usize {
-    usize::from(
-        rect(Rect::new(0, 0, width, height))
-            .height
-            .saturating_sub(2),
-    )
-    .max(1)
-}
+pub use crate::tui::widgets::pane::{popup_rect as rect, popup_rows as body_rows};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ReachView, focused: bool, theme: Theme) {
     let r = rect(area);
@@ -47,8 +28,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ReachView, focused: bool
         let width = usize::from(inner.width);
         let room = width.saturating_sub(4 + 2 * l.depth);
         let max = usize::from(inner.height / 2).saturating_sub(1);
-        let more = crate::tui::ui::overflow(&text, room, width, max);
-        inner = crate::tui::ui::render_overflow(frame, inner, &more, theme);
+        let more = crate::tui::widgets::layout::overflow(&text, room, width, max);
+        inner = crate::tui::widgets::layout::render_overflow(frame, inner, &more, theme);
     }
     let rows = usize::from(inner.height).max(1);
     let mut start = view.scroll.min(lines.len().saturating_sub(1));
