@@ -567,7 +567,7 @@ fn a_chained_hop_uses_a_live_session_of_the_calling_role() {
     }
 }
 
-fn reach_view(state: &AppState) -> &rolescope::tui::access::ReachView {
+fn reach_view(state: &AppState) -> &rolescope::tui::screens::reach::ReachView {
     match &state.overlay {
         Some(Overlay::Reach(v)) => v,
         other => panic!("no reach tree open: {other:?}"),
@@ -1676,7 +1676,8 @@ fn every_hop_of_every_demo_user_s_reach_tree_simulates_successfully() {
         let from = rolescope::tui::access::ReachFrom::Principal(arn.clone());
         let node = graph.node_id(&arn).unwrap();
         let reach = graph.reach(node, rolescope::engine::graph::DEFAULT_MAX_DEPTH);
-        let mut view = rolescope::tui::access::reach_view(&state, &graph, from, &reach).unwrap();
+        let mut view =
+            rolescope::tui::screens::reach::reach_view(&state, &graph, from, &reach).unwrap();
         view.expand_all();
         for line in view.lines() {
             let (Some(_), Some(hop)) = (line.row, line.prefill) else {

@@ -400,42 +400,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 Command::Back,
             ));
         }
-        Mode::Reach => {
-            t.push(b(
-                vec![k(KeyCode::Enter), c('l'), k(KeyCode::Right)],
-                "Enter",
-                "open/close the branch",
-                true,
-                Command::Open,
-            ));
-            t.push(b(
-                vec![c('h'), k(KeyCode::Left)],
-                "h/←",
-                "close the branch (or go to its parent)",
-                false,
-                Command::Collapse,
-            ));
-            t.push(b(
-                vec![c('*')],
-                "*",
-                "open every branch",
-                true,
-                Command::ExpandAll,
-            ));
-            t.push(b(
-                vec![c('a')],
-                "a",
-                "simulate the hop into this role, pre-filled",
-                true,
-                Command::Simulate,
-            ));
-            t.push(path_key(
-                "every path from the tree's start to a role (this one offered first)",
-            ));
-            t.extend(movement());
-            t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
-            t.push(esc_key("close"));
-        }
+        Mode::Reach => t.extend(crate::tui::screens::reach::keys()),
         Mode::Path => t.extend(crate::tui::screens::paths::keys()),
         Mode::External => t.extend(crate::tui::screens::external::keys()),
         Mode::EditMenu => {

@@ -21,7 +21,7 @@ pub enum Overlay {
     Inspect(crate::tui::screens::popup::Inspect),
     Message(crate::tui::screens::popup::Message),
     /// The reach tree of a principal or session.
-    Reach(Box<crate::tui::access::ReachView>),
+    Reach(Box<crate::tui::screens::reach::ReachView>),
     /// Which of a role's documents a what-if edit changes.
     EditMenu(Box<crate::tui::whatif::EditMenu>),
     /// The built-in editor.
@@ -172,6 +172,7 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
         Overlay::Message(m) => m.handle(command),
         Overlay::Path(v) => v.handle(command, &mut state.world),
         Overlay::External(v) => v.handle(command, &mut state.world),
+        Overlay::Reach(v) => v.handle(command, &mut state.world),
         _ => return None,
     };
     settle(state, outcome)
@@ -238,9 +239,15 @@ pub fn draw_overlay(
 ) {
     match overlay {
         Overlay::Help(h) => h.draw(frame, area, theme),
-        Overlay::Reach(view) => ui::reach::render(frame, area, view, focused, theme),
+        Overlay::Reach(view) => view.draw(frame, area, focused, theme),
         Overlay::Picker(p) => {
-            ui::simulate::render_picker(frame, ui::reach::rect(area), state, p, theme);
+            ui::simulate::render_picker(
+                frame,
+                crate::tui::widgets::pane::popup_rect(area),
+                state,
+                p,
+                theme,
+            );
         }
         Overlay::Path(view) => view.draw(frame, area, focused, theme),
         Overlay::External(view) => view.draw(frame, area, focused, theme),

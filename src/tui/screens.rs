@@ -8,3 +8,4 @@ pub mod external;
 pub mod help;
 pub mod paths;
 pub mod popup;
+pub mod reach;

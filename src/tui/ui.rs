@@ -13,7 +13,6 @@ pub mod lesson;
 pub mod lessons;
 pub mod log;
 pub mod profiles;
-pub mod reach;
 pub mod sessions;
 pub mod simulate;
 pub mod status;

@@ -210,17 +210,8 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::EditorDone { role, kind, result } => {
             crate::tui::whatif::editor_done(state, role, kind, result);
         }
-        Command::Collapse => {
-            if let Some(Overlay::Reach(v)) = &mut state.overlay {
-                v.expand(Some(false));
-            }
-            keep_reach_visible(state);
-        }
-        Command::ExpandAll => {
-            if let Some(Overlay::Reach(v)) = &mut state.overlay {
-                v.expand_all();
-            }
-        }
+        // The reach tree's own commands; nothing to do elsewhere.
+        Command::Collapse | Command::ExpandAll => {}
         Command::ToggleSessions => {
             state.sessions_collapsed = !state.sessions_collapsed;
             if state.sessions_collapsed {
@@ -626,7 +617,8 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
         }
         (AccessQuery::Reach { refresh: false, .. }, _) if !newest(&mut state.waiting.reach) => {}
         (AccessQuery::Reach { from, refresh, .. }, AccessResult::Reach(r)) => {
-            let view = match crate::tui::access::reach_view(state, &graph, from.clone(), &r) {
+            let view = match crate::tui::screens::reach::reach_view(state, &graph, from.clone(), &r)
+            {
                 Ok(v) => v,
                 Err(e) => {
                     status(state, &e, true);
@@ -738,7 +730,7 @@ fn lay_out_lists_again(state: &mut AppState) {
         }
     }
     // The selected line may have moved with the wrapping: keep it on screen.
-    let rows = ui::reach::body_rows(state.world.width, state.world.height);
+    let rows = crate::tui::widgets::pane::popup_rows(state.world.width, state.world.height);
     for o in &mut overlays {
         match o {
             Overlay::Path(v) => v.pane.step(0, rows, false),
@@ -756,20 +748,6 @@ fn replace_pane(old: &mut crate::tui::state::Pane, new: crate::tui::state::Pane)
     *old = new;
     old.scroll = scroll;
     old.cursor = cursor.min(old.rows.len().saturating_sub(1));
-}
-
-/// Keeps the reach tree's selected line inside the overlay.
-fn keep_reach_visible(state: &mut AppState) {
-    let rows = ui::reach::body_rows(state.world.width, state.world.height);
-    if let Some(Overlay::Reach(v)) = &mut state.overlay {
-        let n = v.lines().len();
-        v.selected = v.selected.min(n.saturating_sub(1));
-        if v.selected < v.scroll {
-            v.scroll = v.selected;
-        } else if v.selected >= v.scroll + rows {
-            v.scroll = v.selected + 1 - rows;
-        }
-    }
 }
 
 fn tick(state: &mut AppState, elapsed: std::time::Duration) {
@@ -874,7 +852,7 @@ fn page_size(state: &AppState, mode: Mode) -> isize {
         Mode::Detail => ui::detail::pane_rows(a.main, state),
         Mode::Sessions => usize::from(a.sessions.height / 3),
         Mode::Reach | Mode::Path | Mode::External | Mode::WhatIf | Mode::WizardReport => {
-            ui::reach::body_rows(state.world.width, state.world.height)
+            crate::tui::widgets::pane::popup_rows(state.world.width, state.world.height)
         }
         Mode::Editor => editor_rows(state),
         _ => usize::from(entity_list::rows_area(a.main).height),
@@ -914,12 +892,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
                 p.selected = clamp_add(p.selected, delta, p.hits.len());
             }
         }
-        Mode::Reach => {
-            if let Some(Overlay::Reach(v)) = &mut state.overlay {
-                v.selected = clamp_add(v.selected, delta, v.lines().len());
-            }
-            keep_reach_visible(state);
-        }
+        Mode::Reach => {}
         Mode::EditMenu => {
             if let Some(Overlay::EditMenu(m)) = &mut state.overlay {
                 m.selected = clamp_add(m.selected, delta, m.choices.len());
@@ -1210,12 +1183,7 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         }
         Mode::Picker => choose(state),
         Mode::Ask => ask(state),
-        Mode::Reach => {
-            if let Some(Overlay::Reach(v)) = &mut state.overlay {
-                v.expand(None);
-            }
-            keep_reach_visible(state);
-        }
+        Mode::Reach => {}
         Mode::EditMenu => {
             if let Some(Overlay::EditMenu(m)) = state.overlay.clone() {
                 fx.extend(crate::tui::whatif::choose(state, &m));
@@ -1370,13 +1338,6 @@ pub(crate) fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefi
 }
 
 fn simulate(state: &mut AppState) {
-    if let Some(Overlay::Reach(v)) = &state.overlay {
-        match v.lines().get(v.selected).and_then(|l| l.prefill.clone()) {
-            Some(hop) => simulate_hop(state, &hop),
-            None => status(state, "no hop on this line to simulate", true),
-        }
-        return;
-    }
     if state.overlay.is_none()
         && state.focus == Focus::Main
         && let Some(hop) = selected_hop(state).cloned()

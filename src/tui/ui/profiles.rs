@@ -12,7 +12,7 @@ use crate::tui::theme::Theme;
 use crate::tui::ui::{ellipsize, selectable};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ProfilesView, theme: Theme) {
-    let r = crate::tui::ui::reach::rect(area);
+    let r = crate::tui::widgets::pane::popup_rect(area);
     frame.render_widget(Clear, r);
     let block = Block::bordered()
         .title(Span::styled(
