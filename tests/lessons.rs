@@ -46,7 +46,7 @@ fn predictions_are_scored_one_point_for_the_outcome_and_one_for_the_duration() {
     let mut p = Player::new(l.clone(), inv);
     let reports = p.play_all();
     let asked: Vec<_> = reports.iter().filter(|r| r.answer.is_some()).collect();
-    assert_eq!(asked.len(), 2, "two predict steps in role-chaining");
+    assert_eq!(asked.len(), 3, "three predict steps in role-chaining");
     // Hop B asking for two hours fails: predicting failure scores 1 of 1.
     let v = p
         .answer(

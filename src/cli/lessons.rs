@@ -180,6 +180,9 @@ fn play(l: &Lesson, ctx: &Context, json: bool, out: &mut dyn Write) -> Result<Ou
                     .unwrap_or("Will this succeed, and for how long?")
             )?;
         }
+        if let Some(x) = &step.explain {
+            writeln!(out, "= {}", x.trim_end())?;
+        }
         for line in &r.log {
             writeln!(out, "  · {line}")?;
         }

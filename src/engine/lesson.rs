@@ -14,6 +14,7 @@
 //! This module owns the file format and loading, with errors located by file, line and
 //! step. The format is documented in `assets/lessons/README.md`.
 
+pub mod glossary;
 pub mod player;
 
 use std::collections::BTreeMap;
@@ -159,6 +160,10 @@ pub struct Step {
     /// The question asked when `predict` is set.
     #[serde(default)]
     pub question: Option<String>,
+    /// What is explained once the answer is revealed; `text` is what is shown before. On a
+    /// predict step, the outcome belongs here, never in `text` or `title`.
+    #[serde(default)]
+    pub explain: Option<String>,
     /// Move the simulated clock forward: seconds, or text such as `45m`, `1h30m`, `90s`.
     #[serde(default)]
     pub advance_clock: Option<Value>,

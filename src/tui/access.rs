@@ -24,9 +24,11 @@ use crate::engine::sts::request::Request;
 use crate::engine::whatif::{AccessDiff, WhatIf};
 use crate::engine::wizard::{self, Report, Symptom};
 use crate::tui::command::Command;
-use crate::tui::detail::human_secs;
 use crate::tui::sim::Caller;
-use crate::tui::state::{AppState, Pane, SessionState, TextLine, Tok};
+use crate::tui::widgets::pane::Pane;
+use crate::tui::widgets::text::human_secs;
+use crate::tui::widgets::text::{TextLine, Tok};
+use crate::tui::world::{SessionState, World};
 
 /// A hop made ready for the Simulate form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,9 +81,9 @@ pub(crate) fn badges(edge: &Edge) -> String {
 /// The Simulate form's view of a graph principal calling `edge`, preferring a live
 /// simulated session of a role caller (so a chain is simulated as chaining).
 #[must_use]
-pub fn prefill(state: &AppState, graph: &TrustGraph, edge: &Edge) -> Option<Prefill> {
+pub fn prefill(world: &World, graph: &TrustGraph, edge: &Edge) -> Option<Prefill> {
     let role_arn = &graph.node(edge.to).id;
-    let role = *state.inventory.index.role_by_arn.get(role_arn)?;
+    let role = *world.inventory.index.role_by_arn.get(role_arn)?;
     let from = graph.node(edge.from);
     let mut note = None;
     let mut token = Vec::new();
@@ -93,10 +95,10 @@ pub fn prefill(state: &AppState, graph: &TrustGraph, edge: &Edge) -> Option<Pref
             format!("user {}", from.id),
         ),
         NodeKind::Role => {
-            let live = state.sessions.iter().rev().find(|s| {
+            let live = world.sessions.iter().rev().find(|s| {
                 s.role_arn == from.id
                     && matches!(
-                        s.state(state.now),
+                        s.state(world.now),
                         SessionState::Active | SessionState::ExpiringSoon
                     )
             });
@@ -411,7 +413,7 @@ pub fn pending_pane(title: &str, text: &str) -> Pane {
 /// in, shortest path first, with each hop on its own selectable line (path and badges),
 /// then the class grants and the direct callers whose half is missing.
 #[must_use]
-pub fn who_pane(state: &AppState, graph: &TrustGraph, answer: &WhoCanAssume) -> Pane {
+pub fn who_pane(world: &World, graph: &TrustGraph, answer: &WhoCanAssume) -> Pane {
     let mut pane = Pane {
         title: "Who can assume (VIA and every hop)".into(),
         list: true,
@@ -463,7 +465,7 @@ pub fn who_pane(state: &AppState, graph: &TrustGraph, answer: &WhoCanAssume) -> 
             ),
         ]);
         for hop in &row.path.hops {
-            if let Some(p) = prefill(state, graph, hop) {
+            if let Some(p) = prefill(world, graph, hop) {
                 pane.rows.push((lines.len(), p));
             }
             lines.push(hop_line(graph, hop));
@@ -488,7 +490,7 @@ pub fn who_pane(state: &AppState, graph: &TrustGraph, answer: &WhoCanAssume) -> 
             Tok::Key,
             format!("{} {}", kind_word(graph, e.from), short(graph, e.from)),
         )]);
-        if let Some(p) = prefill(state, graph, e) {
+        if let Some(p) = prefill(world, graph, e) {
             pane.rows.push((lines.len(), p));
         }
         lines.push(hop_line(graph, e));
@@ -563,11 +565,11 @@ pub struct ReachNode {
 ///
 /// # Errors
 /// When the session is gone.
-pub fn reach_start(state: &AppState, from: &ReachFrom) -> Result<(String, String), String> {
+pub fn reach_start(world: &World, from: &ReachFrom) -> Result<(String, String), String> {
     Ok(match from {
         ReachFrom::Principal(arn) => (arn.clone(), format!("What {arn} can reach")),
         ReachFrom::Session(id) => {
-            let s = state
+            let s = world
                 .session(*id)
                 .ok_or("the session is gone; pick another in the Sessions panel")?;
             (
@@ -583,9 +585,9 @@ pub fn reach_start(state: &AppState, from: &ReachFrom) -> Result<(String, String
 
 /// When `from` is a simulated session, makes `hop` (a first hop out of its role) a call
 /// by the session itself: role chaining, as the Simulate form will then show.
-pub(crate) fn called_by_session(state: &AppState, from: &ReachFrom, hop: &mut Prefill) {
+pub(crate) fn called_by_session(world: &World, from: &ReachFrom, hop: &mut Prefill) {
     if let ReachFrom::Session(id) = from
-        && let Some(s) = state.session(*id)
+        && let Some(s) = world.session(*id)
     {
         hop.caller = Caller::Session { id: *id };
         hop.caller_label = format!("session {} ({})", s.issued.session_arn, s.chain.join(" → "));
@@ -609,23 +611,23 @@ pub(crate) fn max_session(from: &ReachFrom, path: &Path) -> u32 {
 /// # Errors
 /// A sentence saying why no tree can be built.
 pub fn reach_view(
-    state: &AppState,
+    world: &World,
     graph: &TrustGraph,
     from: ReachFrom,
     reach: &Reach,
 ) -> Result<ReachView, String> {
-    let (_, title) = reach_start(state, &from)?;
+    let (_, title) = reach_start(world, &from)?;
     let root = reach.from;
     let mut rows = Vec::new();
     for r in &reach.rows {
         let Some(last) = r.path.hops.last() else {
             continue;
         };
-        let mut p = prefill(state, graph, last);
+        let mut p = prefill(world, graph, last);
         if last.from == root
             && let Some(p) = &mut p
         {
-            called_by_session(state, &from, p);
+            called_by_session(world, &from, p);
         }
         let max = max_session(&from, &r.path);
         let line = vec![
@@ -676,7 +678,7 @@ pub fn reach_view(
                     (Tok::Problem, format!("[{}]", badges(e))),
                     (Tok::Plain, format!("  {msg}")),
                 ],
-                prefill(state, graph, e),
+                prefill(world, graph, e),
             )
         })
         .collect();

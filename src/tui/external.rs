@@ -12,7 +12,9 @@ use crate::engine::graph::{EdgeStatus, ExternalAccess, ExternalKind, NodeId, Tru
 use crate::tui::access::{self, Prefill, badges, prefill, short};
 use crate::tui::path_view::{text_width, wrap};
 use crate::tui::sim::Caller;
-use crate::tui::state::{AppState, Pane, TextLine, Tok};
+use crate::tui::widgets::pane::Pane;
+use crate::tui::widgets::text::{TextLine, Tok};
+use crate::tui::world::World;
 
 /// The view's title.
 pub const TITLE: &str = "External access: roles principals outside the loaded accounts can assume";
@@ -31,8 +33,8 @@ pub struct ExternalView {
 
 /// The view while its findings are worked out.
 #[must_use]
-pub fn pending(state: &AppState) -> ExternalView {
-    let text = if state.graph.get().is_some() {
+pub fn pending(world: &World) -> ExternalView {
+    let text = if world.graph.get().is_some() {
         "working out who outside the loaded accounts can get in…"
     } else {
         "working out who outside the loaded accounts can get in… (the trust graph is built once, then kept)"
@@ -63,12 +65,7 @@ fn role_label(graph: &TrustGraph, role: NodeId) -> String {
 
 /// The hop of a service into a role it trusts: the graph's edge when it has one, else the
 /// bare call.
-fn service_hop(
-    state: &AppState,
-    graph: &TrustGraph,
-    role: NodeId,
-    service: &str,
-) -> Option<Prefill> {
+fn service_hop(world: &World, graph: &TrustGraph, role: NodeId, service: &str) -> Option<Prefill> {
     let from = graph.node_id(service);
     let edge = from.and_then(|s| {
         graph
@@ -77,10 +74,10 @@ fn service_hop(
             .into_iter()
             .find(|e| e.from == s)
     });
-    if let Some(p) = edge.and_then(|e| prefill(state, graph, &e)) {
+    if let Some(p) = edge.and_then(|e| prefill(world, graph, &e)) {
         return Some(p);
     }
-    let role = *state
+    let role = *world
         .inventory
         .index
         .role_by_arn
@@ -100,8 +97,8 @@ fn service_hop(
 /// The findings as a list pane: one selectable line per finding (status, role, outside
 /// principal), its call and conditions beneath; then the confused deputies.
 #[must_use]
-pub fn pane(state: &AppState, graph: &TrustGraph, answer: &ExternalAccess) -> Pane {
-    let width = text_width(state.width);
+pub fn pane(world: &World, graph: &TrustGraph, answer: &ExternalAccess) -> Pane {
+    let width = text_width(world.width);
     let mut pane = Pane {
         title: TITLE.to_owned(),
         list: true,
@@ -157,7 +154,7 @@ pub fn pane(state: &AppState, graph: &TrustGraph, answer: &ExternalAccess) -> Pa
         } else {
             ("blocked", Tok::Problem)
         };
-        if let Some(p) = prefill(state, graph, &f.edge) {
+        if let Some(p) = prefill(world, graph, &f.edge) {
             pane.rows.push((lines.len(), p));
         }
         lines.push(vec![
@@ -198,7 +195,7 @@ pub fn pane(state: &AppState, graph: &TrustGraph, answer: &ExternalAccess) -> Pa
         )]);
     }
     for d in &answer.confused_deputies {
-        if let Some(p) = service_hop(state, graph, d.role, &d.service) {
+        if let Some(p) = service_hop(world, graph, d.role, &d.service) {
             pane.rows.push((lines.len(), p));
         }
         lines.push(vec![

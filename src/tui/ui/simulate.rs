@@ -106,7 +106,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &SimFor
                 lines.push(Line::raw(format!(
                     "  expires      {} (in {})",
                     s.issued.expires_at.format("%Y-%m-%d %H:%M:%S UTC"),
-                    mmss((s.issued.expires_at - state.now).num_seconds())
+                    mmss((s.issued.expires_at - state.world.now).num_seconds())
                 )));
                 if s.issued.chained {
                     lines.push(Line::styled(
