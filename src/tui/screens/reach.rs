@@ -258,7 +258,10 @@ impl ReachView {
                     .get(self.selected)
                     .and_then(|l| l.prefill.clone())
                 {
-                    Some(hop) => Outcome::Simulate(Box::new(hop)),
+                    Some(hop) => Outcome::Simulate {
+                        hop: Box::new(hop),
+                        duration: None,
+                    },
                     None => {
                         world.say("no hop on this line to simulate", true);
                         Outcome::Done
