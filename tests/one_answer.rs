@@ -191,3 +191,51 @@ fn path_and_assume_agree_on_the_mfa_hop_from_a_role_session() {
     assert!(text.contains("MFA missing"), "{text}");
     assert!(!text.contains("`--mfa`"), "{text}");
 }
+
+/// An expired session gets `ExpiredToken`, "The security token included in the request is
+/// expired", on any call: the common errors of every AWS API
+/// (docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/common-errors.html). `simulate`'s
+/// authorize requests, the wizard and lessons (both through `wizard::run`) and `assume`
+/// answer alike.
+#[test]
+fn aws_common_errors_expired_token_for_any_call_with_an_expired_session() {
+    let inv = load_demo().unwrap();
+    let sim = Simulator::new(&inv);
+    let first = AssumeRoleRequest {
+        caller: MARIA.into(),
+        role: OPS_ENTRY.into(),
+        role_session_name: Some("maria".into()),
+        ..AssumeRoleRequest::default()
+    };
+    let session = sim.assume_role(&first, now()).unwrap().session.unwrap();
+    let later = session.expiration + chrono::Duration::seconds(1);
+    let authorize = serde_json::json!({"kind": "authorize",
+        "principal": {"arn": session.assumed_role_arn, "credentials": "assumed-role-session",
+                      "session": session.as_caller_session()},
+        "action": "sts:AssumeRole", "resource": PROD_OPS});
+    let fresh = serde_json::to_value(sim.simulate_value(authorize.clone(), now())).unwrap();
+    assert_eq!(fresh["decision"], "allow", "{fresh}");
+    let doc = serde_json::to_value(sim.simulate_value(authorize.clone(), later)).unwrap();
+    assert_eq!(doc["decision"], "error", "{doc}");
+    assert_eq!(doc["error_code"], "ExpiredToken", "{doc}");
+    assert_eq!(
+        doc["error_message"],
+        "The security token included in the request is expired"
+    );
+    let req = rolescope::engine::sts::request::Request::from_value(authorize).unwrap();
+    let ran = rolescope::engine::wizard::run(&sim, &req, later).unwrap();
+    assert_eq!(ran.result().error_code.as_deref(), Some("ExpiredToken"));
+    let chained = AssumeRoleRequest {
+        caller: session.assumed_role_arn.clone(),
+        caller_credentials: Some(CallerCredentials::AssumedRoleSession),
+        caller_session: Some(session.as_caller_session()),
+        role: PROD_OPS.into(),
+        role_session_name: Some("maria".into()),
+        ..AssumeRoleRequest::default()
+    };
+    let out = sim.assume_role(&chained, later).unwrap();
+    assert_eq!(
+        out.error.map(|e| e.code.as_str().to_owned()).as_deref(),
+        Some("ExpiredToken")
+    );
+}

@@ -83,6 +83,14 @@ pub enum SimulationError {
     BadTime(String),
     #[error("{0}")]
     Invalid(String),
+    /// The caller's session expired before the request: AWS answers `ExpiredToken`, "The
+    /// security token included in the request is expired", to any call made with it (the
+    /// common errors of every AWS API, docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/common-errors.html;
+    /// IAM-RULES §1.2).
+    #[error(
+        "ExpiredToken: The security token included in the request is expired (the session expired at {expired_at}; get a fresh session, then call again)"
+    )]
+    ExpiredToken { expired_at: String },
 }
 
 /// The outcome of one simulated STS call.
