@@ -134,6 +134,8 @@ impl Symptom {
 pub enum Ran {
     Sts(Box<Outcome>),
     Authorize(Box<Decision>),
+    /// A call made with a session that had expired (at this time): `ExpiredToken`.
+    Expired(String),
 }
 
 impl Ran {
@@ -143,6 +145,7 @@ impl Ran {
         match self {
             Self::Sts(o) => ResultDoc::from_outcome(None, o),
             Self::Authorize(d) => ResultDoc::from_decision(None, d),
+            Self::Expired(at) => ResultDoc::expired_token(None, at),
         }
     }
 
@@ -151,6 +154,7 @@ impl Ran {
         match self {
             Self::Sts(o) => o.is_allowed(),
             Self::Authorize(d) => d.is_allowed(),
+            Self::Expired(_) => false,
         }
     }
 
@@ -160,6 +164,7 @@ impl Ran {
         match self {
             Self::Sts(o) => o.is_unknown(),
             Self::Authorize(d) => d.is_unknown(),
+            Self::Expired(_) => false,
         }
     }
 
@@ -169,6 +174,7 @@ impl Ran {
         match self {
             Self::Sts(o) => &o.missing,
             Self::Authorize(d) => &d.missing,
+            Self::Expired(_) => &[],
         }
     }
 
@@ -196,7 +202,11 @@ pub fn run(sim: &Simulator<'_>, req: &Request, now: DateTime<Utc>) -> Result<Ran
         Request::AssumeRoleSaml(r) => Ran::Sts(Box::new(sim.assume_role_with_saml(r, now)?)),
         Request::RolesAnywhere(r) => Ran::Sts(Box::new(sim.roles_anywhere(r, now)?)),
         Request::Ec2InstanceProfile(r) => Ran::Sts(Box::new(sim.ec2_instance_profile(r, now)?)),
-        Request::Authorize(r) => Ran::Authorize(Box::new(sim.authorize(r, now)?)),
+        Request::Authorize(r) => match sim.authorize(r, now) {
+            Ok(d) => Ran::Authorize(Box::new(d)),
+            Err(SimulationError::ExpiredToken { expired_at }) => Ran::Expired(expired_at),
+            Err(e) => return Err(e),
+        },
     })
 }
 
@@ -518,6 +528,20 @@ pub fn diagnose(
     match &ran {
         Ran::Sts(o) => sts_checks(symptom, o, inv, &mut report),
         Ran::Authorize(d) => authorize_checks(symptom, d, &mut report),
+        Ran::Expired(at) => {
+            report.checks.push(WizardCheck {
+                title: "the caller's session is still valid".to_owned(),
+                ok: false,
+                unknown: false,
+                detail: format!(
+                    "it expired at {at}: AWS answers ExpiredToken to any call made with it"
+                ),
+            });
+            if !report.categories.contains(&Category::CallerSessionExpired) {
+                report.categories.push(Category::CallerSessionExpired);
+            }
+            report.explanation.push("The session's credentials have expired, so AWS refuses every call made with them (ExpiredToken) before reading any policy. Get a fresh session (assume the role again), then call again.".to_owned());
+        }
     }
     if symptom == Symptom::ChangesNotInEffect {
         let base_sim = Simulator::new(whatif.base());

@@ -7,23 +7,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-
-use crate::engine::model::Inventory;
-use crate::engine::profiles::{self, ProfileReport, Sources, Verdict};
+use crate::engine::profiles::{ProfileReport, Verdict};
 use crate::tui::access::Prefill;
-use crate::tui::command::Command;
+pub use crate::tui::profiles_check::{ProfilesAnswer, ProfilesInput, ProfilesJob, run_job};
 use crate::tui::sim::Caller;
 use crate::tui::state::{AppState, FormField, Overlay};
-
-/// Where the explorer reads profiles from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProfilesInput {
-    /// The AWS CLI config file.
-    pub path: PathBuf,
-    /// Static-key profile → principal ARN.
-    pub sources: Sources,
-}
 
 /// The open profiles list.
 #[derive(Debug, Clone)]
@@ -55,34 +43,10 @@ impl ProfilesView {
     }
 }
 
-/// A check of the profiles, to run off the loop: the data on screen, where to read, when.
-#[derive(Debug, Clone)]
-pub struct ProfilesJob {
-    pub generation: u64,
-    pub inventory: Arc<Inventory>,
-    pub input: ProfilesInput,
-    pub now: DateTime<Utc>,
-}
-
-impl PartialEq for ProfilesJob {
-    fn eq(&self, other: &Self) -> bool {
-        self.generation == other.generation && self.input == other.input
-    }
-}
-
-impl Eq for ProfilesJob {}
-
-/// The answer to a [`ProfilesJob`].
-#[derive(Debug, Clone)]
-pub struct ProfilesAnswer {
-    pub generation: u64,
-    pub reports: Result<Vec<ProfileReport>, String>,
-}
-
 /// Opens the list at once ("checking…") and asks for the check off the loop: compiling the
 /// policies of a large inventory takes a moment.
 pub fn open(state: &mut AppState) {
-    let Some(input) = state.profiles_input.clone() else {
+    let Some(input) = state.world.profiles_input.clone() else {
         crate::tui::update::status(
             state,
             "no AWS config file to read: set `[profiles] aws_config` in the rolescope config or AWS_CONFIG_FILE",
@@ -90,16 +54,17 @@ pub fn open(state: &mut AppState) {
         );
         return;
     };
-    state.profiles_generation += 1;
-    let generation = state.profiles_generation;
+    state.world.profiles_generation += 1;
+    let generation = state.world.profiles_generation;
     state
+        .world
         .outbox
         .push(crate::tui::command::Effect::Profiles(Box::new(
             ProfilesJob {
                 generation,
-                inventory: Arc::clone(&state.inventory),
+                inventory: Arc::clone(&state.world.inventory),
                 input: input.clone(),
-                now: state.now,
+                now: state.world.now,
             },
         )));
     crate::tui::update::push_overlay(
@@ -112,39 +77,6 @@ pub fn open(state: &mut AppState) {
             selected: 0,
         })),
     );
-}
-
-/// Reads the AWS config file and checks every profile against the job's data.
-#[must_use]
-pub fn run_job(job: ProfilesJob) -> Command {
-    let started = std::time::Instant::now();
-    let reports = std::fs::read_to_string(&job.input.path)
-        .map_err(|e| {
-            format!(
-                "cannot read the AWS config file `{}`: {e}; set `[profiles] aws_config` in the rolescope config",
-                job.input.path.display()
-            )
-        })
-        .and_then(|text| {
-            profiles::aws_config::parse(&text, &job.input.path.display().to_string())
-                .map_err(|e| e.to_string())
-        })
-        .map(|config| {
-            let sim = crate::engine::sts::Simulator::new(&job.inventory);
-            profiles::check_all(&sim, &config, &job.input.sources, job.now)
-        });
-    tracing::debug!(
-        ms = started.elapsed().as_millis(),
-        profiles = reports.as_ref().map_or(0, Vec::len),
-        "profiles job done"
-    );
-    if let Err(e) = &reports {
-        tracing::warn!("{e}");
-    }
-    Command::ProfilesDone(Box::new(ProfilesAnswer {
-        generation: job.generation,
-        reports,
-    }))
 }
 
 /// Puts an answer into the list that asked for it; a stale one is dropped.
@@ -209,7 +141,7 @@ fn next_hop(state: &AppState, report: &ProfileReport) -> Result<(Prefill, Option
             report.profile
         ));
     };
-    let now = state.now;
+    let now = state.world.now;
     let live = |arn: &str| {
         state
             .sessions
@@ -223,7 +155,7 @@ fn next_hop(state: &AppState, report: &ProfileReport) -> Result<(Prefill, Option
         .position(|h| !live(&h.role_arn))
         .unwrap_or(report.hops.len() - 1);
     let hop = &report.hops[i];
-    let Some(&role) = state.inventory.index.role_by_arn.get(&hop.role_arn) else {
+    let Some(&role) = state.world.inventory.index.role_by_arn.get(&hop.role_arn) else {
         return Err(format!("`{}` is not in the loaded data", hop.role_arn));
     };
     let (caller, caller_label) = if i == 0 {

@@ -111,7 +111,9 @@ fn policy_name(policy_type: PolicyType, label: &str) -> String {
 /// A parameter alternative tried to explain a denial.
 struct Alternative {
     category: Category,
-    fix: Fix,
+    /// `None` when the caller cannot make the change in its request (a role session cannot
+    /// pass MFA).
+    fix: Option<Fix>,
     explanation: String,
     decision: Decision,
 }
@@ -154,7 +156,10 @@ fn trust_external_ids(diag: &Diagnosis<'_, '_>) -> Vec<String> {
     out
 }
 
-fn mfa_fix(diag: &Diagnosis<'_, '_>) -> Fix {
+fn mfa_fix(diag: &Diagnosis<'_, '_>) -> Option<Fix> {
+    if role_session_caller(diag) {
+        return None;
+    }
     let serial = match diag.caller.map(|c| (&c.kind, c)) {
         Some((CallerKind::User { user_arn, .. }, c)) => format!(
             "arn:{}:iam::{}:mfa/{}",
@@ -165,13 +170,21 @@ fn mfa_fix(diag: &Diagnosis<'_, '_>) -> Fix {
         Some((_, c)) => format!("arn:{}:iam::{}:mfa/device", c.partition, c.account),
         None => "arn:aws:iam::123456789012:mfa/device".to_owned(),
     };
-    Fix::SetParameter {
+    Some(Fix::SetParameter {
         parameter: "mfa".to_owned(),
         value: json!({"serial_number": serial, "token_code": "123456", "token_valid": true, "auth_age_seconds": 0}),
         summary:
             "call with MFA: pass the device's SerialNumber and its current TokenCode (`--mfa`)"
                 .to_owned(),
-    }
+    })
+}
+
+/// True when the caller is a role session: its requests carry its own session's MFA state,
+/// and it cannot pass an MFA code ([STS-API AssumeRole] `SerialNumber`: the device of the IAM
+/// user making the call).
+fn role_session_caller(diag: &Diagnosis<'_, '_>) -> bool {
+    diag.caller
+        .is_some_and(|c| matches!(c.kind, CallerKind::RoleSession { .. }))
 }
 
 /// The decision with another request context.
@@ -202,6 +215,8 @@ fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) ->
             fix: mfa_fix(diag),
             explanation: if had {
                 "the policy requires a recent MFA authentication and the caller's MFA is too old (aws:MultiFactorAuthAge)".to_owned()
+            } else if role_session_caller(diag) {
+                "the policy requires MFA (aws:MultiFactorAuthPresent), and the caller is a role session whose own session carries no MFA; a role session cannot pass an MFA code (only an IAM user can, for its own device), so make this call as an IAM user with MFA, or chain from a session that has MFA".to_owned()
             } else {
                 "the policy requires MFA (aws:MultiFactorAuthPresent) and the request was made without it".to_owned()
             },
@@ -236,7 +251,7 @@ fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) ->
         let d = reevaluate(diag, action, c);
         out.push(Alternative {
             category: Category::ExternalIdMissingOrWrong,
-            fix: fix.clone(),
+            fix: Some(fix.clone()),
             explanation: explanation.clone(),
             decision: d,
         });
@@ -247,7 +262,7 @@ fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) ->
             // matched separately against this decision below.
             out.push(Alternative {
                 category: Category::ExternalIdMissingOrWrong,
-                fix,
+                fix: Some(fix),
                 explanation,
                 decision: d,
             });
@@ -296,7 +311,7 @@ pub(crate) fn diagnose_decision(
     let add_alt = |alt: &Alternative, checks: &mut Checks, what: &str| {
         let already = checks.findings[before..]
             .iter()
-            .any(|f| f.category == alt.category && f.fix.as_ref() == Some(&alt.fix));
+            .any(|f| f.category == alt.category && f.fix == alt.fix);
         if !already {
             checks.push(
                 match alt.category {
@@ -307,7 +322,7 @@ pub(crate) fn diagnose_decision(
                 diag.deny(action, denial),
                 format!("{} ({what})", alt.explanation),
                 "IAM-RULES §3.4",
-                Some(alt.fix.clone()),
+                alt.fix.clone(),
             );
         }
     };

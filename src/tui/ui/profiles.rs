@@ -12,7 +12,7 @@ use crate::tui::theme::Theme;
 use crate::tui::ui::{ellipsize, selectable};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ProfilesView, theme: Theme) {
-    let r = crate::tui::ui::reach::rect(area);
+    let r = crate::tui::widgets::pane::popup_rect(area);
     frame.render_widget(Clear, r);
     let block = Block::bordered()
         .title(Span::styled(
@@ -37,7 +37,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ProfilesView, theme: The
     let reports = match &view.reports {
         Ok(r) => r,
         Err(e) => {
-            let text: Vec<Line<'_>> = crate::tui::path_view::wrap(e, width.max(1))
+            let text: Vec<Line<'_>> = crate::tui::widgets::text::wrap(e, width.max(1))
                 .into_iter()
                 .map(|l| Line::styled(l, theme.error()))
                 .collect();
@@ -58,7 +58,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ProfilesView, theme: The
             Span::styled(format!(" ({})", sel.start.how), theme.dim()),
         ]));
         let mut wrapped = |label: &str, text: &str, style| {
-            for (i, l) in crate::tui::path_view::wrap(text, width.saturating_sub(6).max(1))
+            for (i, l) in crate::tui::widgets::text::wrap(text, width.saturating_sub(6).max(1))
                 .into_iter()
                 .enumerate()
             {
