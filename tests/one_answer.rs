@@ -359,3 +359,61 @@ fn iam_rules_duration_the_wizard_offers_raising_max_session_duration() {
         report.explanation
     );
 }
+
+/// The what-if editor's save check: IAM's refusals refuse the save (located), Access
+/// Analyzer's other findings come back with the line, column and statement they belong to.
+#[test]
+fn the_save_check_refuses_what_iam_refuses_and_locates_the_rest() {
+    use rolescope::engine::whatif::{DocumentKind, EditError, save_check};
+    let catalogue = rolescope::engine::catalogue::get();
+    let kind = DocumentKind::Inline("reports".into());
+    let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:ListBucket\", \"Resource\": \"*\"},\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObjekt\", \"Resource\": \"*\"}\n  ]\n}";
+    let check = save_check(&kind, text, catalogue).unwrap();
+    let f = check
+        .findings
+        .iter()
+        .find(|f| f.finding.code == "unknown-action")
+        .expect("s3:GetObjekt is found");
+    assert_eq!(f.finding.statement, Some(1));
+    assert_eq!(f.position.map(|p| p.line), Some(5));
+    assert!(
+        f.finding.message.contains("s3:GetObject"),
+        "{}",
+        f.finding.message
+    );
+    let bad = text.replace(
+        "\"Allow\", \"Action\": \"s3:GetObjekt\"",
+        "\"allow\", \"Action\": \"s3:GetObject\"",
+    );
+    assert!(matches!(
+        save_check(&kind, &bad, catalogue),
+        Err(EditError::Malformed { .. })
+    ));
+}
+
+/// The access level of a reached role, for who-can-assume and reach rows.
+#[test]
+fn a_reached_roles_access_level_is_typed_and_kept() {
+    use rolescope::engine::access_summary::{Coverage, RoleAccessLevels};
+    use rolescope::engine::catalogue::AccessLevel;
+    let inv = Arc::new(load_demo().unwrap());
+    let levels = RoleAccessLevels::new(Arc::clone(&inv));
+    let catalogue = rolescope::engine::catalogue::get();
+    assert_eq!(
+        levels.of(OAAR, catalogue),
+        Some((AccessLevel::PermissionsManagement, Coverage::Full))
+    );
+    assert_eq!(
+        levels.of("arn:aws:iam::222222222222:role/NoSuchRole", catalogue),
+        None
+    );
+    // storefront-builder's boundary takes DynamoDB away; what is left is not Permissions
+    // management.
+    let builder = inv
+        .roles
+        .iter()
+        .find(|r| r.name == "storefront-builder")
+        .unwrap();
+    let top = levels.of(&builder.arn, catalogue).unwrap();
+    assert_ne!(top.0, AccessLevel::PermissionsManagement);
+}
