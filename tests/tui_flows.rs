@@ -1948,7 +1948,9 @@ fn external_access_lists_findings_like_access_analyzer_and_the_confused_deputies
     apply(&mut state, rolescope::tui::access::run_job(jobs[0].clone()));
     let text = hop_list(&state).raw.clone();
     assert!(
-        text.contains("── 12 finding(s): 9 active · 3 blocked ──"),
+        // skylight-cost-monitor's caller is account 777788889999, which is not loaded: whether
+        // its principals may call AssumeRole is unknown.
+        text.contains("── 12 finding(s): 8 active · 3 blocked · 1 unknown ──"),
         "{text}"
     );
     assert!(

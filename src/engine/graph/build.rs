@@ -425,7 +425,7 @@ fn allow_all_policy() -> NamedPolicy {
         statements: Vec::new(),
     });
     NamedPolicy::from_document(
-        "outside the loaded accounts: its own policies, not judged",
+        "anyone outside the loaded accounts: some principal's own policies allow it",
         &doc,
     )
 }
@@ -505,7 +505,7 @@ fn identity_texts<'i>(
     let push_managed =
         |att: &AttachedPolicy, out: &mut Vec<&'i PolicyText>| match inv.managed_policy(&att.arn) {
             Some(m) => {
-                out.extend(m.default_version().map(|v| &v.policy));
+                out.extend(m.default_version().map(|v| &*v.policy));
                 true
             }
             None => false,
@@ -1506,10 +1506,32 @@ impl TrustGraph {
                 .insert("aws:PrincipalServiceName", node.id.clone());
         }
         if outside {
-            // A principal outside the loaded accounts controls its own half: the graph asks
-            // what the trust lets in, as an external-access finding does.
-            input.identity_policies = vec![self.allow_all.clone()];
             input.gaps.clear();
+            if node.kind == NodeKind::Everyone {
+                // Anyone anywhere: some principal of some account allows itself the call, so
+                // the graph asks only what the trust lets in.
+                input.identity_policies = vec![self.allow_all.clone()];
+            } else {
+                // A principal of an account that is not loaded: its half (identity policies,
+                // boundary, SCPs) is not in the data, so a hop the trust lets in is unknown.
+                let account = node.account.as_deref().unwrap_or(&node.id);
+                let who = if node.kind == NodeKind::ExternalAccount {
+                    format!("arn:aws:iam::{account}:root")
+                } else {
+                    node.id.clone()
+                };
+                let missing = Arc::new(crate::engine::coverage::account(account, &who));
+                input.identity_policies = Vec::new();
+                for layer in [
+                    PolicyType::IdentityBasedPolicy,
+                    PolicyType::ServiceControlPolicy,
+                ] {
+                    input.gaps.push(Gap {
+                        layer,
+                        missing: Arc::clone(&missing),
+                    });
+                }
+            }
         }
         // RCPs are the role's account's, added per hop.
         input
