@@ -127,7 +127,10 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         }
     }
     if answer.broken.iter().any(|e| !e.status.is_unknown()) {
-        writeln!(out, "\nTrusted, but the caller's half is missing:")?;
+        writeln!(
+            out,
+            "\nTrusted, but refused (the caller's half is missing, or the caller cannot meet a condition):"
+        )?;
         for e in &answer.broken {
             if let EdgeStatus::Broken { message, .. } = &e.status {
                 writeln!(out, "  {}: {message}", short(&g, e.from))?;
