@@ -68,9 +68,14 @@ pub struct Issued {
     pub chained: bool,
     pub mfa: bool,
     pub source_identity: Option<String>,
+    /// The session tags: passed in the call or inherited as transitive tags.
     pub tags: Vec<(String, String)>,
+    /// The session's principal tags (`aws:PrincipalTag/…`): the role's own tags with the
+    /// session tags over them.
+    pub principal_tags: Vec<(String, String)>,
     pub transitive_keys: Vec<String>,
-    /// Request-context facts worth showing when the session is inspected.
+    /// The request context of the `AssumeRole` call that issued the session (not the
+    /// context of the session's own requests).
     pub context: Vec<(String, String)>,
     /// Notes such as "max session duration unknown: AWS's default of 3600 s used".
     pub notes: Vec<String>,
@@ -408,6 +413,11 @@ fn issued(s: sts::Session, context: Vec<(String, String)>, region: String) -> Is
         mfa: s.mfa_authenticated,
         source_identity: s.source_identity.clone(),
         tags: s
+            .session_tags
+            .iter()
+            .map(|t| (t.key.clone(), t.value.clone()))
+            .collect(),
+        principal_tags: s
             .principal_tags
             .iter()
             .map(|t| (t.key.clone(), t.value.clone()))
