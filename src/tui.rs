@@ -22,7 +22,6 @@ pub mod keys;
 pub mod lesson;
 pub mod outcome;
 pub mod profiles;
-pub mod profiles_check;
 pub mod reading;
 pub mod screen;
 pub mod screens;

@@ -1959,13 +1959,13 @@ fn external_access_lists_findings_like_access_analyzer_and_the_confused_deputies
     assert!(text.contains("sts:AssumeRoleWithSAML [saml"), "{text}");
     assert!(text.contains("refused by STS"), "{text}");
     assert!(
-        text.contains("── confused deputy: 7 role(s) trust a service without aws:SourceAccount or aws:SourceArn ──"),
+        text.contains("── confused deputy: 8 role(s) trust a service without aws:SourceAccount or aws:SourceArn ──"),
         "{text}"
     );
     assert!(text.contains("web-app-ec2 (222222222222)"), "{text}");
     assert!(text.contains("← service ec2.amazonaws.com"), "{text}");
     // One selectable line per finding and per deputy.
-    assert_eq!(hop_list(&state).rows.len(), 12 + 7);
+    assert_eq!(hop_list(&state).rows.len(), 12 + 8);
 }
 
 #[test]

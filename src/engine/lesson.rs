@@ -78,6 +78,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "troubleshooting.toml",
         include_str!("../../assets/lessons/troubleshooting.toml"),
     ),
+    (
+        "privilege-escalation.toml",
+        include_str!("../../assets/lessons/privilege-escalation.toml"),
+    ),
 ];
 
 /// The simulated time a lesson starts at unless it says otherwise (the demo's clock).

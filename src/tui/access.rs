@@ -568,3 +568,36 @@ pub(crate) fn max_session(from: &ReachFrom, path: &Path) -> u32 {
         path.max_session_seconds
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saml_request(aud: &str) -> WitnessRequest {
+        let mut w = WitnessRequest::default();
+        w.claims
+            .insert("SAML:aud".to_owned(), ContextValue::Single(aud.to_owned()));
+        w.claims.insert(
+            "saml:edupersonaffiliation".to_owned(),
+            ContextValue::Single("staff".to_owned()),
+        );
+        w
+    }
+
+    #[test]
+    fn a_regional_saml_audience_is_sent_as_the_assertions_recipient() {
+        // AWS: SAML:aud is the SubjectConfirmationData Recipient, the sign-in endpoint the
+        // IdP posts to; regional endpoints are https://<region>.signin.aws.amazon.com/saml
+        // (IAM User Guide, "Configure SAML assertions for the authentication response").
+        let regional = "https://eu-west-1.signin.aws.amazon.com/saml";
+        assert_eq!(
+            claims_field(&saml_request(regional)),
+            format!("Recipient={regional}, edupersonaffiliation=staff")
+        );
+        assert_eq!(
+            claims_field(&saml_request(crate::tui::sim::SIGN_IN_RECIPIENT)),
+            "edupersonaffiliation=staff",
+            "the default endpoint is what the form sends anyway"
+        );
+    }
+}

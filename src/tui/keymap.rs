@@ -571,17 +571,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.extend(movement());
             t.push(esc_key("close"));
         }
-        Mode::Profiles => {
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "simulate the profile's next hop, pre-filled",
-                true,
-                Command::Open,
-            ));
-            t.extend(movement());
-            t.push(esc_key("close"));
-        }
+        Mode::Profiles => t.extend(crate::tui::screens::profiles::keys()),
         Mode::Lessons => {
             t.push(b(
                 vec![k(KeyCode::Enter)],

@@ -41,7 +41,7 @@ pub enum Overlay {
     /// The external-access findings and the confused deputies.
     External(Box<crate::tui::screens::external::ExternalView>),
     /// The user's AWS CLI profiles as checked chains.
-    Profiles(Box<crate::tui::profiles::ProfilesView>),
+    Profiles(Box<crate::tui::screens::profiles::ProfilesView>),
 }
 
 /// The input modes, each with its own table.
@@ -173,6 +173,7 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
         Overlay::Path(v) => v.handle(command, &mut state.world),
         Overlay::External(v) => v.handle(command, &mut state.world),
         Overlay::Reach(v) => v.handle(command, &mut state.world),
+        Overlay::Profiles(v) => v.handle(command, &mut state.world),
         _ => return None,
     };
     settle(state, outcome)
@@ -188,8 +189,15 @@ fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Outcome::Effects(fx) => Some(fx),
-        Outcome::Simulate(hop) => {
+        Outcome::Simulate { hop, duration } => {
             crate::tui::update::simulate_hop(state, &hop);
+            if let (Some(Overlay::Simulate(form)), Some(d)) = (&mut state.overlay, duration)
+                && let Some(i) = crate::tui::state::FormField::ALL
+                    .iter()
+                    .position(|f| *f == crate::tui::state::FormField::Duration)
+            {
+                form.fields[i] = d.to_string();
+            }
             Some(Vec::new())
         }
         Outcome::OpenRole(role) => {
@@ -257,7 +265,7 @@ pub fn draw_overlay(
         Overlay::WhatIf(v) => ui::whatif::render_view(frame, area, v, theme),
         Overlay::Wizard(w) => ui::wizard::render(frame, area, w, theme),
         Overlay::Lessons(ix) => ui::lessons::render(frame, area, state, ix, theme),
-        Overlay::Profiles(v) => ui::profiles::render(frame, area, v, theme),
+        Overlay::Profiles(v) => v.draw(frame, area, theme),
         Overlay::Simulate(form) => ui::simulate::render(frame, area, state, form, theme),
         Overlay::Ask(ask) => ui::ask::render(frame, area, state, ask, theme),
         Overlay::Inspect(i) => i.draw(frame, area, &state.world, theme),

@@ -8,4 +8,5 @@ pub mod external;
 pub mod help;
 pub mod paths;
 pub mod popup;
+pub mod profiles;
 pub mod reach;

@@ -12,7 +12,6 @@ pub mod header;
 pub mod lesson;
 pub mod lessons;
 pub mod log;
-pub mod profiles;
 pub mod sessions;
 pub mod simulate;
 pub mod status;

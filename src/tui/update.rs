@@ -187,8 +187,20 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Save => crate::tui::whatif::save_editor(state),
         Command::Troubleshoot => troubleshoot(state, mode),
         Command::AccessDone(answer) => access_done(state, *answer),
-        Command::Profiles => crate::tui::profiles::open(state),
-        Command::ProfilesDone(answer) => crate::tui::profiles::answered(state, *answer),
+        Command::Profiles => open_profiles(state),
+        Command::ProfilesDone(answer) => {
+            for o in state
+                .overlay
+                .iter_mut()
+                .chain(state.overlay_stack.iter_mut())
+            {
+                if let Overlay::Profiles(v) = o
+                    && v.answered(&answer)
+                {
+                    break;
+                }
+            }
+        }
         Command::LessonIndex => match crate::tui::lesson::catalog(state) {
             Ok(_) => {
                 state.overlay = Some(Overlay::Lessons(crate::tui::lesson::LessonIndex {
@@ -910,11 +922,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
                 v.scroll = clamp_add(v.scroll, delta, v.lines.len());
             }
         }
-        Mode::Profiles => {
-            if let Some(Overlay::Profiles(v)) = &mut state.overlay {
-                v.selected = clamp_add(v.selected, delta, v.len());
-            }
-        }
+        Mode::Profiles => {}
         Mode::Lessons => {
             let n = crate::tui::lesson::catalog(state).map_or(0, |l| l.len());
             if let Some(Overlay::Lessons(ix)) = &mut state.overlay {
@@ -1192,7 +1200,7 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         Mode::Prompt => crate::tui::whatif::submit_prompt(state),
         Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
         Mode::Wizard => crate::tui::wizard::choose_symptom(state),
-        Mode::Profiles => crate::tui::profiles::simulate_selected(state),
+        Mode::Profiles => {}
         Mode::Lessons => {
             if let Some(Overlay::Lessons(ix)) = &state.overlay {
                 let selected = ix.selected;
@@ -1640,4 +1648,40 @@ pub fn apply_all(state: &mut AppState, commands: impl IntoIterator<Item = Comman
         }
     }
     out
+}
+
+/// Opens the list at once ("checking…") and asks for the check off the loop: compiling the
+/// policies of a large inventory takes a moment.
+pub fn open_profiles(state: &mut AppState) {
+    let Some(input) = state.world.profiles_input.clone() else {
+        status(
+            state,
+            "no AWS config file to read: set `[profiles] aws_config` in the rolescope config or AWS_CONFIG_FILE",
+            true,
+        );
+        return;
+    };
+    state.world.profiles_generation += 1;
+    let generation = state.world.profiles_generation;
+    state
+        .world
+        .outbox
+        .push(crate::tui::command::Effect::Profiles(Box::new(
+            crate::tui::profiles::ProfilesJob {
+                generation,
+                inventory: Arc::clone(&state.world.inventory),
+                input: input.clone(),
+                now: state.world.now,
+            },
+        )));
+    push_overlay(
+        state,
+        Overlay::Profiles(Box::new(crate::tui::screens::profiles::ProfilesView {
+            path: input.path,
+            reports: Ok(Vec::new()),
+            pending: true,
+            generation,
+            selected: 0,
+        })),
+    );
 }

@@ -145,7 +145,7 @@ pub struct World {
     /// The keys the configuration remapped, applied over the key tables.
     pub keys: Arc<crate::tui::keys::Remap>,
     /// Where `O` reads the user's AWS CLI profiles from.
-    pub profiles_input: Option<crate::tui::profiles_check::ProfilesInput>,
+    pub profiles_input: Option<crate::tui::profiles::ProfilesInput>,
     /// Bumped by every profiles check; the answer of an older one is dropped.
     pub profiles_generation: u64,
     pub quit: bool,

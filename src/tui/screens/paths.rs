@@ -66,7 +66,10 @@ pub(crate) fn hop_list(pane: &mut Pane, command: &Command, world: &mut World) ->
             }
         },
         Command::Simulate => match pane.hop() {
-            Some(h) => Outcome::Simulate(Box::new(h.clone())),
+            Some(h) => Outcome::Simulate {
+                hop: Box::new(h.clone()),
+                duration: None,
+            },
             None => {
                 world.say("no hop on this line to simulate", true);
                 Outcome::Done

@@ -238,39 +238,6 @@ impl ReachView {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn saml_request(aud: &str) -> WitnessRequest {
-        let mut w = WitnessRequest::default();
-        w.claims
-            .insert("SAML:aud".to_owned(), ContextValue::Single(aud.to_owned()));
-        w.claims.insert(
-            "saml:edupersonaffiliation".to_owned(),
-            ContextValue::Single("staff".to_owned()),
-        );
-        w
-    }
-
-    #[test]
-    fn a_regional_saml_audience_is_sent_as_the_assertions_recipient() {
-        // AWS: SAML:aud is the SubjectConfirmationData Recipient, the sign-in endpoint the
-        // IdP posts to; regional endpoints are https://<region>.signin.aws.amazon.com/saml
-        // (IAM User Guide, "Configure SAML assertions for the authentication response").
-        let regional = "https://eu-west-1.signin.aws.amazon.com/saml";
-        assert_eq!(
-            claims_field(&saml_request(regional)),
-            format!("Recipient={regional}, edupersonaffiliation=staff")
-        );
-        assert_eq!(
-            claims_field(&saml_request(crate::tui::sim::SIGN_IN_RECIPIENT)),
-            "edupersonaffiliation=staff",
-            "the default endpoint is what the form sends anyway"
-        );
-    }
-}
-
 impl ReachView {
     /// Moves, opens and closes branches, simulates the hop into the selected role, or
     /// closes; `v` and `V` are the app's (they start from the tree's start).
@@ -291,7 +258,10 @@ impl ReachView {
                     .get(self.selected)
                     .and_then(|l| l.prefill.clone())
                 {
-                    Some(hop) => Outcome::Simulate(Box::new(hop)),
+                    Some(hop) => Outcome::Simulate {
+                        hop: Box::new(hop),
+                        duration: None,
+                    },
                     None => {
                         world.say("no hop on this line to simulate", true);
                         Outcome::Done
