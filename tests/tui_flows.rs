@@ -567,7 +567,7 @@ fn a_chained_hop_uses_a_live_session_of_the_calling_role() {
     }
 }
 
-fn reach_view(state: &AppState) -> &rolescope::tui::access::ReachView {
+fn reach_view(state: &AppState) -> &rolescope::tui::screens::reach::ReachView {
     match &state.overlay {
         Some(Overlay::Reach(v)) => v,
         other => panic!("no reach tree open: {other:?}"),
@@ -1676,7 +1676,8 @@ fn every_hop_of_every_demo_user_s_reach_tree_simulates_successfully() {
         let from = rolescope::tui::access::ReachFrom::Principal(arn.clone());
         let node = graph.node_id(&arn).unwrap();
         let reach = graph.reach(node, rolescope::engine::graph::DEFAULT_MAX_DEPTH);
-        let mut view = rolescope::tui::access::reach_view(&state, &graph, from, &reach).unwrap();
+        let mut view =
+            rolescope::tui::screens::reach::reach_view(&state, &graph, from, &reach).unwrap();
         view.expand_all();
         for line in view.lines() {
             let (Some(_), Some(hop)) = (line.row, line.prefill) else {
@@ -1958,13 +1959,13 @@ fn external_access_lists_findings_like_access_analyzer_and_the_confused_deputies
     assert!(text.contains("sts:AssumeRoleWithSAML [saml"), "{text}");
     assert!(text.contains("refused by STS"), "{text}");
     assert!(
-        text.contains("── confused deputy: 7 role(s) trust a service without aws:SourceAccount or aws:SourceArn ──"),
+        text.contains("── confused deputy: 8 role(s) trust a service without aws:SourceAccount or aws:SourceArn ──"),
         "{text}"
     );
     assert!(text.contains("web-app-ec2 (222222222222)"), "{text}");
     assert!(text.contains("← service ec2.amazonaws.com"), "{text}");
     // One selectable line per finding and per deputy.
-    assert_eq!(hop_list(&state).rows.len(), 12 + 7);
+    assert_eq!(hop_list(&state).rows.len(), 12 + 8);
 }
 
 #[test]

@@ -107,7 +107,7 @@ pub enum Command {
     /// `O`: the user's AWS CLI profiles, checked.
     Profiles,
     /// The profiles check's answer, from off the loop.
-    ProfilesDone(Box<crate::tui::profiles_check::ProfilesAnswer>),
+    ProfilesDone(Box<crate::tui::profiles::ProfilesAnswer>),
     /// Space in the form: toggle the MFA box.
     Toggle,
     /// Ctrl-R in the form: run the simulation from any field.
@@ -154,7 +154,7 @@ pub enum Effect {
     Access(Box<crate::tui::access::AccessJob>),
     /// Check the user's AWS CLI profiles off the loop, then send back
     /// [`Command::ProfilesDone`].
-    Profiles(Box<crate::tui::profiles_check::ProfilesJob>),
+    Profiles(Box<crate::tui::profiles::ProfilesJob>),
     Suspend,
     Quit,
 }

@@ -400,61 +400,9 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 Command::Back,
             ));
         }
-        Mode::Reach => {
-            t.push(b(
-                vec![k(KeyCode::Enter), c('l'), k(KeyCode::Right)],
-                "Enter",
-                "open/close the branch",
-                true,
-                Command::Open,
-            ));
-            t.push(b(
-                vec![c('h'), k(KeyCode::Left)],
-                "h/←",
-                "close the branch (or go to its parent)",
-                false,
-                Command::Collapse,
-            ));
-            t.push(b(
-                vec![c('*')],
-                "*",
-                "open every branch",
-                true,
-                Command::ExpandAll,
-            ));
-            t.push(b(
-                vec![c('a')],
-                "a",
-                "simulate the hop into this role, pre-filled",
-                true,
-                Command::Simulate,
-            ));
-            t.push(path_key(
-                "every path from the tree's start to a role (this one offered first)",
-            ));
-            t.extend(movement());
-            t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
-            t.push(esc_key("close"));
-        }
-        Mode::Path => {
-            t.extend(hop_list_keys("open the hop's role"));
-            t.push(b(
-                vec![c('V')],
-                "V",
-                "paths from the same start to another role",
-                true,
-                Command::PathTo,
-            ));
-            t.extend(movement());
-            t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
-            t.push(esc_key("close"));
-        }
-        Mode::External => {
-            t.extend(hop_list_keys("open the finding's role"));
-            t.extend(movement());
-            t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
-            t.push(esc_key("close"));
-        }
+        Mode::Reach => t.extend(crate::tui::screens::reach::keys()),
+        Mode::Path => t.extend(crate::tui::screens::paths::keys()),
+        Mode::External => t.extend(crate::tui::screens::external::keys()),
         Mode::EditMenu => {
             t.push(b(
                 vec![k(KeyCode::Enter)],
@@ -623,17 +571,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.extend(movement());
             t.push(esc_key("close"));
         }
-        Mode::Profiles => {
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "simulate the profile's next hop, pre-filled",
-                true,
-                Command::Open,
-            ));
-            t.extend(movement());
-            t.push(esc_key("close"));
-        }
+        Mode::Profiles => t.extend(crate::tui::screens::profiles::keys()),
         Mode::Lessons => {
             t.push(b(
                 vec![k(KeyCode::Enter)],

@@ -17,6 +17,14 @@ pub enum Outcome {
     Close,
     /// Handled; the app carries out these effects.
     Effects(Vec<Effect>),
+    /// Open the Simulate form filled in for this hop (over this screen), with this
+    /// duration when one is asked for.
+    Simulate {
+        hop: Box<crate::tui::access::Prefill>,
+        duration: Option<i64>,
+    },
+    /// Close every pop-up and open this role's detail view.
+    OpenRole(usize),
 }
 
 /// Clamps `value + delta` into `0..len` (0 when `len` is 0): the cursor and scroll step of

@@ -21,7 +21,7 @@ pub enum Overlay {
     Inspect(crate::tui::screens::popup::Inspect),
     Message(crate::tui::screens::popup::Message),
     /// The reach tree of a principal or session.
-    Reach(Box<crate::tui::access::ReachView>),
+    Reach(Box<crate::tui::screens::reach::ReachView>),
     /// Which of a role's documents a what-if edit changes.
     EditMenu(Box<crate::tui::whatif::EditMenu>),
     /// The built-in editor.
@@ -37,11 +37,11 @@ pub enum Overlay {
     /// A picker of its own (the target role of a path).
     Picker(Box<crate::tui::state::Picker>),
     /// Every path from a principal or session to a role, or why there is none.
-    Path(Box<crate::tui::path_view::PathView>),
+    Path(Box<crate::tui::screens::paths::PathView>),
     /// The external-access findings and the confused deputies.
-    External(Box<crate::tui::external::ExternalView>),
+    External(Box<crate::tui::screens::external::ExternalView>),
     /// The user's AWS CLI profiles as checked chains.
-    Profiles(Box<crate::tui::profiles::ProfilesView>),
+    Profiles(Box<crate::tui::screens::profiles::ProfilesView>),
 }
 
 /// The input modes, each with its own table.
@@ -170,6 +170,10 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
         Overlay::Help(h) => h.handle(command, &state.world),
         Overlay::Inspect(i) => i.handle(command),
         Overlay::Message(m) => m.handle(command),
+        Overlay::Path(v) => v.handle(command, &mut state.world),
+        Overlay::External(v) => v.handle(command, &mut state.world),
+        Overlay::Reach(v) => v.handle(command, &mut state.world),
+        Overlay::Profiles(v) => v.handle(command, &mut state.world),
         _ => return None,
     };
     settle(state, outcome)
@@ -185,6 +189,24 @@ fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Outcome::Effects(fx) => Some(fx),
+        Outcome::Simulate { hop, duration } => {
+            crate::tui::update::simulate_hop(state, &hop);
+            if let (Some(Overlay::Simulate(form)), Some(d)) = (&mut state.overlay, duration)
+                && let Some(i) = crate::tui::state::FormField::ALL
+                    .iter()
+                    .position(|f| *f == crate::tui::state::FormField::Duration)
+            {
+                form.fields[i] = d.to_string();
+            }
+            Some(Vec::new())
+        }
+        Outcome::OpenRole(role) => {
+            state.overlay = None;
+            state.overlay_stack.clear();
+            state.focus = Focus::Main;
+            crate::tui::update::open_detail(state, crate::tui::state::Subject::Role(role));
+            Some(Vec::new())
+        }
     }
 }
 
@@ -225,19 +247,25 @@ pub fn draw_overlay(
 ) {
     match overlay {
         Overlay::Help(h) => h.draw(frame, area, theme),
-        Overlay::Reach(view) => ui::reach::render(frame, area, view, focused, theme),
+        Overlay::Reach(view) => view.draw(frame, area, focused, theme),
         Overlay::Picker(p) => {
-            ui::simulate::render_picker(frame, ui::reach::rect(area), state, p, theme);
+            ui::simulate::render_picker(
+                frame,
+                crate::tui::widgets::pane::popup_rect(area),
+                state,
+                p,
+                theme,
+            );
         }
-        Overlay::Path(view) => ui::hops::render(frame, area, &view.pane, focused, theme),
-        Overlay::External(view) => ui::hops::render(frame, area, &view.pane, focused, theme),
+        Overlay::Path(view) => view.draw(frame, area, focused, theme),
+        Overlay::External(view) => view.draw(frame, area, focused, theme),
         Overlay::EditMenu(m) => ui::whatif::render_menu(frame, area, m, theme),
         Overlay::Editor(ed) => ui::editor::render(frame, area, ed, theme),
         Overlay::Prompt(p) => ui::whatif::render_prompt(frame, area, p, theme),
         Overlay::WhatIf(v) => ui::whatif::render_view(frame, area, v, theme),
         Overlay::Wizard(w) => ui::wizard::render(frame, area, w, theme),
         Overlay::Lessons(ix) => ui::lessons::render(frame, area, state, ix, theme),
-        Overlay::Profiles(v) => ui::profiles::render(frame, area, v, theme),
+        Overlay::Profiles(v) => v.draw(frame, area, theme),
         Overlay::Simulate(form) => ui::simulate::render(frame, area, state, form, theme),
         Overlay::Ask(ask) => ui::ask::render(frame, area, state, ask, theme),
         Overlay::Inspect(i) => i.draw(frame, area, &state.world, theme),

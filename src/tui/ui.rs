@@ -8,12 +8,10 @@ pub mod editor;
 pub mod entity_list;
 pub mod glossary;
 pub mod header;
-pub mod hops;
+
 pub mod lesson;
 pub mod lessons;
 pub mod log;
-pub mod profiles;
-pub mod reach;
 pub mod sessions;
 pub mod simulate;
 pub mod status;

@@ -11,6 +11,7 @@ use crate::tui::detail;
 use crate::tui::editor::TextBuffer;
 use crate::tui::facts::KINDS;
 use crate::tui::keymap::{self, Mode};
+use crate::tui::outcome::clamp_add;
 use crate::tui::search::{self, Request, Response, Searcher};
 use crate::tui::sim::CallerView;
 use crate::tui::state::{
@@ -186,8 +187,20 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Save => crate::tui::whatif::save_editor(state),
         Command::Troubleshoot => troubleshoot(state, mode),
         Command::AccessDone(answer) => access_done(state, *answer),
-        Command::Profiles => crate::tui::profiles::open(state),
-        Command::ProfilesDone(answer) => crate::tui::profiles::answered(state, *answer),
+        Command::Profiles => open_profiles(state),
+        Command::ProfilesDone(answer) => {
+            for o in state
+                .overlay
+                .iter_mut()
+                .chain(state.overlay_stack.iter_mut())
+            {
+                if let Overlay::Profiles(v) = o
+                    && v.answered(&answer)
+                {
+                    break;
+                }
+            }
+        }
         Command::LessonIndex => match crate::tui::lesson::catalog(state) {
             Ok(_) => {
                 state.overlay = Some(Overlay::Lessons(crate::tui::lesson::LessonIndex {
@@ -209,17 +222,8 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::EditorDone { role, kind, result } => {
             crate::tui::whatif::editor_done(state, role, kind, result);
         }
-        Command::Collapse => {
-            if let Some(Overlay::Reach(v)) = &mut state.overlay {
-                v.expand(Some(false));
-            }
-            keep_reach_visible(state);
-        }
-        Command::ExpandAll => {
-            if let Some(Overlay::Reach(v)) = &mut state.overlay {
-                v.expand_all();
-            }
-        }
+        // The reach tree's own commands; nothing to do elsewhere.
+        Command::Collapse | Command::ExpandAll => {}
         Command::ToggleSessions => {
             state.sessions_collapsed = !state.sessions_collapsed;
             if state.sessions_collapsed {
@@ -527,7 +531,7 @@ fn path_to(state: &mut AppState, mode: Mode) {
         );
         return;
     };
-    if let Err(e) = crate::tui::path_view::start(state, &from) {
+    if let Err(e) = crate::tui::screens::paths::start(state, &from) {
         status(state, &e, true);
         return;
     }
@@ -553,7 +557,7 @@ fn path_to(state: &mut AppState, mode: Mode) {
 
 /// Asks for the paths from `from` to `role` and shows the path view working them out.
 fn open_paths(state: &mut AppState, from: crate::tui::access::ReachFrom, role: usize) {
-    match crate::tui::path_view::ask(state, from, role) {
+    match crate::tui::screens::paths::ask(state, from, role) {
         Ok((view, query)) => {
             state.ask_graph(query);
             state.waiting.path = Some(state.world.access_generation);
@@ -565,20 +569,10 @@ fn open_paths(state: &mut AppState, from: crate::tui::access::ReachFrom, role: u
 
 /// Opens the external-access findings, worked out off the loop.
 fn external(state: &mut AppState) {
-    let pane = crate::tui::external::pending(state);
+    let pane = crate::tui::screens::external::pending(state);
     state.ask_graph(crate::tui::access::AccessQuery::External);
     state.waiting.external = Some(state.world.access_generation);
     push_overlay(state, Overlay::External(Box::new(pane)));
-}
-
-/// The hop under the cursor of an open path view or external-access view.
-fn listed_hop(state: &AppState) -> Option<&crate::tui::access::Prefill> {
-    let pane = match &state.overlay {
-        Some(Overlay::Path(v)) => &v.pane,
-        Some(Overlay::External(v)) => &v.pane,
-        _ => return None,
-    };
-    pane.rows.get(pane.cursor).map(|(_, h)| h)
 }
 
 /// Takes in the trust graph's answer to the newest question of its kind: fills the
@@ -635,7 +629,8 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
         }
         (AccessQuery::Reach { refresh: false, .. }, _) if !newest(&mut state.waiting.reach) => {}
         (AccessQuery::Reach { from, refresh, .. }, AccessResult::Reach(r)) => {
-            let view = match crate::tui::access::reach_view(state, &graph, from.clone(), &r) {
+            let view = match crate::tui::screens::reach::reach_view(state, &graph, from.clone(), &r)
+            {
                 Ok(v) => v,
                 Err(e) => {
                     status(state, &e, true);
@@ -679,7 +674,7 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
             };
             match result {
                 AccessResult::Paths(p) => {
-                    crate::tui::path_view::fill(state, &graph, &mut view, &p);
+                    crate::tui::screens::paths::fill(state, &graph, &mut view, &p);
                     view.answer = Some((Arc::clone(&graph), Arc::new(p)));
                 }
                 AccessResult::Missing(m) => {
@@ -703,7 +698,7 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
         }
         (AccessQuery::External, _) if !newest(&mut state.waiting.external) => {}
         (AccessQuery::External, AccessResult::External(ext)) => {
-            let pane = crate::tui::external::pane(state, &graph, &ext);
+            let pane = crate::tui::screens::external::pane(state, &graph, &ext);
             let answer = Some((Arc::clone(&graph), Arc::new(ext)));
             for o in state
                 .overlay
@@ -733,13 +728,13 @@ fn lay_out_lists_again(state: &mut AppState) {
             Overlay::Path(v) => {
                 if let Some((graph, paths)) = v.answer.clone() {
                     let mut new = (**v).clone();
-                    crate::tui::path_view::fill(state, &graph, &mut new, &paths);
+                    crate::tui::screens::paths::fill(state, &graph, &mut new, &paths);
                     replace_pane(&mut v.pane, new.pane);
                 }
             }
             Overlay::External(v) => {
                 if let Some((graph, ext)) = &v.answer {
-                    let pane = crate::tui::external::pane(state, graph, ext);
+                    let pane = crate::tui::screens::external::pane(state, graph, ext);
                     replace_pane(&mut v.pane, pane);
                 }
             }
@@ -747,11 +742,11 @@ fn lay_out_lists_again(state: &mut AppState) {
         }
     }
     // The selected line may have moved with the wrapping: keep it on screen.
-    let rows = ui::reach::body_rows(state.world.width, state.world.height);
+    let rows = crate::tui::widgets::pane::popup_rows(state.world.width, state.world.height);
     for o in &mut overlays {
         match o {
-            Overlay::Path(v) => step_pane(&mut v.pane, 0, rows, false),
-            Overlay::External(v) => step_pane(&mut v.pane, 0, rows, false),
+            Overlay::Path(v) => v.pane.step(0, rows, false),
+            Overlay::External(v) => v.pane.step(0, rows, false),
             _ => {}
         }
     }
@@ -765,20 +760,6 @@ fn replace_pane(old: &mut crate::tui::state::Pane, new: crate::tui::state::Pane)
     *old = new;
     old.scroll = scroll;
     old.cursor = cursor.min(old.rows.len().saturating_sub(1));
-}
-
-/// Keeps the reach tree's selected line inside the overlay.
-fn keep_reach_visible(state: &mut AppState) {
-    let rows = ui::reach::body_rows(state.world.width, state.world.height);
-    if let Some(Overlay::Reach(v)) = &mut state.overlay {
-        let n = v.lines().len();
-        v.selected = v.selected.min(n.saturating_sub(1));
-        if v.selected < v.scroll {
-            v.scroll = v.selected;
-        } else if v.selected >= v.scroll + rows {
-            v.scroll = v.selected + 1 - rows;
-        }
-    }
 }
 
 fn tick(state: &mut AppState, elapsed: std::time::Duration) {
@@ -877,21 +858,13 @@ pub fn search_now(state: &AppState, request: &Request) -> Command {
     })
 }
 
-fn clamp_add(value: usize, delta: isize, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    let v = isize::try_from(value).unwrap_or(0).saturating_add(delta);
-    usize::try_from(v.max(0)).unwrap_or(0).min(len - 1)
-}
-
 fn page_size(state: &AppState, mode: Mode) -> isize {
     let a = ui::areas(state);
     let rows = match mode {
         Mode::Detail => ui::detail::pane_rows(a.main, state),
         Mode::Sessions => usize::from(a.sessions.height / 3),
         Mode::Reach | Mode::Path | Mode::External | Mode::WhatIf | Mode::WizardReport => {
-            ui::reach::body_rows(state.world.width, state.world.height)
+            crate::tui::widgets::pane::popup_rows(state.world.width, state.world.height)
         }
         Mode::Editor => editor_rows(state),
         _ => usize::from(entity_list::rows_area(a.main).height),
@@ -911,18 +884,11 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             if let Some(d) = &mut state.detail {
                 let plain = d.plain;
                 if let Some(p) = d.panes.get_mut(d.focus) {
-                    step_pane(p, delta, rows, plain);
+                    p.step(delta, rows, plain);
                 }
             }
         }
-        Mode::Path | Mode::External => {
-            let rows = ui::reach::body_rows(state.world.width, state.world.height);
-            match &mut state.overlay {
-                Some(Overlay::Path(v)) => step_pane(&mut v.pane, delta, rows, false),
-                Some(Overlay::External(v)) => step_pane(&mut v.pane, delta, rows, false),
-                _ => {}
-            }
-        }
+        Mode::Path | Mode::External => {}
         Mode::Sessions => {
             state.session_selected =
                 clamp_add(state.session_selected, delta, state.world.sessions.len());
@@ -938,12 +904,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
                 p.selected = clamp_add(p.selected, delta, p.hits.len());
             }
         }
-        Mode::Reach => {
-            if let Some(Overlay::Reach(v)) = &mut state.overlay {
-                v.selected = clamp_add(v.selected, delta, v.lines().len());
-            }
-            keep_reach_visible(state);
-        }
+        Mode::Reach => {}
         Mode::EditMenu => {
             if let Some(Overlay::EditMenu(m)) = &mut state.overlay {
                 m.selected = clamp_add(m.selected, delta, m.choices.len());
@@ -961,11 +922,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
                 v.scroll = clamp_add(v.scroll, delta, v.lines.len());
             }
         }
-        Mode::Profiles => {
-            if let Some(Overlay::Profiles(v)) = &mut state.overlay {
-                v.selected = clamp_add(v.selected, delta, v.len());
-            }
-        }
+        Mode::Profiles => {}
         Mode::Lessons => {
             let n = crate::tui::lesson::catalog(state).map_or(0, |l| l.len());
             if let Some(Overlay::Lessons(ix)) = &mut state.overlay {
@@ -987,24 +944,6 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             }
         }
         Mode::Ask | Mode::Prompt => {}
-    }
-}
-
-/// Moves a pane by `delta`: a pane of text scrolls; in a list of hops the cursor moves and
-/// the view follows it, `rows` tall.
-fn step_pane(p: &mut crate::tui::state::Pane, delta: isize, rows: usize, plain: bool) {
-    if p.rows.is_empty() {
-        let len = if plain { p.plain.len() } else { p.json.len() };
-        p.scroll = clamp_add(p.scroll, delta, len);
-    } else {
-        p.cursor = clamp_add(p.cursor, delta, p.rows.len());
-        let line = p.rows.get(p.cursor).map_or(0, |(l, _)| *l);
-        if line < p.scroll {
-            // Show the heading above its first hop.
-            p.scroll = line.saturating_sub(1);
-        } else if line >= p.scroll + rows {
-            p.scroll = line + 1 - rows;
-        }
     }
 }
 
@@ -1252,12 +1191,7 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         }
         Mode::Picker => choose(state),
         Mode::Ask => ask(state),
-        Mode::Reach => {
-            if let Some(Overlay::Reach(v)) = &mut state.overlay {
-                v.expand(None);
-            }
-            keep_reach_visible(state);
-        }
+        Mode::Reach => {}
         Mode::EditMenu => {
             if let Some(Overlay::EditMenu(m)) = state.overlay.clone() {
                 fx.extend(crate::tui::whatif::choose(state, &m));
@@ -1266,24 +1200,14 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         Mode::Prompt => crate::tui::whatif::submit_prompt(state),
         Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
         Mode::Wizard => crate::tui::wizard::choose_symptom(state),
-        Mode::Profiles => crate::tui::profiles::simulate_selected(state),
+        Mode::Profiles => {}
         Mode::Lessons => {
             if let Some(Overlay::Lessons(ix)) = &state.overlay {
                 let selected = ix.selected;
                 crate::tui::lesson::start_selected(state, selected);
             }
         }
-        Mode::Path | Mode::External => {
-            let Some(role) = listed_hop(state).map(|h| h.role) else {
-                status(state, "no role on this line to open", true);
-                return;
-            };
-            state.overlay = None;
-            state.overlay_stack.clear();
-            state.focus = Focus::Main;
-            open_detail(state, Subject::Role(role));
-        }
-        Mode::Help | Mode::Popup => close_overlay(state),
+        Mode::Path | Mode::External | Mode::Help | Mode::Popup => {}
         Mode::Detail => {}
     }
 }
@@ -1422,20 +1346,6 @@ pub(crate) fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefi
 }
 
 fn simulate(state: &mut AppState) {
-    if matches!(state.overlay, Some(Overlay::Path(_) | Overlay::External(_))) {
-        match listed_hop(state).cloned() {
-            Some(hop) => simulate_hop(state, &hop),
-            None => status(state, "no hop on this line to simulate", true),
-        }
-        return;
-    }
-    if let Some(Overlay::Reach(v)) = &state.overlay {
-        match v.lines().get(v.selected).and_then(|l| l.prefill.clone()) {
-            Some(hop) => simulate_hop(state, &hop),
-            None => status(state, "no hop on this line to simulate", true),
-        }
-        return;
-    }
     if state.overlay.is_none()
         && state.focus == Focus::Main
         && let Some(hop) = selected_hop(state).cloned()
@@ -1738,4 +1648,40 @@ pub fn apply_all(state: &mut AppState, commands: impl IntoIterator<Item = Comman
         }
     }
     out
+}
+
+/// Opens the list at once ("checking…") and asks for the check off the loop: compiling the
+/// policies of a large inventory takes a moment.
+pub fn open_profiles(state: &mut AppState) {
+    let Some(input) = state.world.profiles_input.clone() else {
+        status(
+            state,
+            "no AWS config file to read: set `[profiles] aws_config` in the rolescope config or AWS_CONFIG_FILE",
+            true,
+        );
+        return;
+    };
+    state.world.profiles_generation += 1;
+    let generation = state.world.profiles_generation;
+    state
+        .world
+        .outbox
+        .push(crate::tui::command::Effect::Profiles(Box::new(
+            crate::tui::profiles::ProfilesJob {
+                generation,
+                inventory: Arc::clone(&state.world.inventory),
+                input: input.clone(),
+                now: state.world.now,
+            },
+        )));
+    push_overlay(
+        state,
+        Overlay::Profiles(Box::new(crate::tui::screens::profiles::ProfilesView {
+            path: input.path,
+            reports: Ok(Vec::new()),
+            pending: true,
+            generation,
+            selected: 0,
+        })),
+    );
 }

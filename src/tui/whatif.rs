@@ -435,7 +435,7 @@ pub fn refresh(state: &mut AppState) {
         })
         .collect();
     for (from, role) in paths {
-        if let Ok((_, query)) = crate::tui::path_view::ask(state, from, role) {
+        if let Ok((_, query)) = crate::tui::screens::paths::ask(state, from, role) {
             state.ask_graph(query);
             state.waiting.path = Some(state.world.access_generation);
         }

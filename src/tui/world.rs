@@ -145,7 +145,7 @@ pub struct World {
     /// The keys the configuration remapped, applied over the key tables.
     pub keys: Arc<crate::tui::keys::Remap>,
     /// Where `O` reads the user's AWS CLI profiles from.
-    pub profiles_input: Option<crate::tui::profiles_check::ProfilesInput>,
+    pub profiles_input: Option<crate::tui::profiles::ProfilesInput>,
     /// Bumped by every profiles check; the answer of an older one is dropped.
     pub profiles_generation: u64,
     pub quit: bool,
@@ -163,6 +163,14 @@ impl std::fmt::Debug for World {
 }
 
 impl World {
+    /// Puts a message on the status line (`error` shows it as one).
+    pub fn say(&mut self, text: impl Into<String>, error: bool) {
+        self.status = Some(Status {
+            text: text.into(),
+            error,
+        });
+    }
+
     /// The styles to draw with: presenter mode's palette while it is on, `NO_COLOR` first.
     #[must_use]
     pub fn theme(&self) -> crate::tui::theme::Theme {

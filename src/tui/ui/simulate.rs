@@ -177,7 +177,8 @@ pub fn render_picker(
             "Pick the caller: users, roles, sessions, services, federated identities".to_owned()
         }
         PickerFor::PathTo(from) => {
-            let start = crate::tui::path_view::start(state, from).map_or_else(|e| e, |(_, l)| l);
+            let start =
+                crate::tui::screens::paths::start(state, from).map_or_else(|e| e, |(_, l)| l);
             format!("Paths from {start}: pick the role to reach")
         }
     };

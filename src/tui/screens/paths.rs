@@ -3,7 +3,7 @@
 //! badges and each path ending with the longest session the role can then be given — or,
 //! when there is none, the engine's reason and the nearest broken hop. Built from the
 //! engine's [`Paths`]; the role is chosen with the fuzzy picker and the paths are worked
-//! out off the loop as an [`AccessJob`](crate::tui::access::AccessJob). Nothing here draws.
+//! out off the loop as an [`AccessJob`](crate::tui::access::AccessJob). It owns its keys and draws itself.
 
 use std::sync::Arc;
 
@@ -11,7 +11,15 @@ use crate::engine::graph::{Edge, EdgeStatus, MAX_PATHS, Paths, TrustGraph};
 use crate::tui::access::{
     self, AccessQuery, ReachFrom, called_by_session, hop_line, max_session, path_text, prefill,
 };
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::tui::command::Command;
+use crate::tui::keys::{Binding, b, c, esc_key, hop_list_keys, movement as movement_keys};
+use crate::tui::outcome::{Outcome, movement};
+use crate::tui::theme::Theme;
 use crate::tui::widgets::pane::Pane;
+use crate::tui::widgets::pane::{popup_rows, render_hops};
 use crate::tui::widgets::text::human_secs;
 use crate::tui::widgets::text::{TextLine, Tok};
 use crate::tui::world::World;
@@ -30,6 +38,46 @@ pub struct PathView {
     /// The graph's answer, kept to lay the pane out again at another width; `None` while it
     /// is worked out.
     pub answer: Option<(Arc<TrustGraph>, Arc<Paths>)>,
+}
+
+impl PathView {
+    /// Moves, opens the hop's role, simulates the hop, or closes.
+    pub fn handle(&mut self, command: &Command, world: &mut World) -> Outcome {
+        hop_list(&mut self.pane, command, world)
+    }
+
+    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, focused: bool, theme: Theme) {
+        render_hops(frame, area, &self.pane, focused, theme);
+    }
+}
+
+/// What a list of hops does with a command.
+pub(crate) fn hop_list(pane: &mut Pane, command: &Command, world: &mut World) -> Outcome {
+    if let Some(delta) = movement(command, popup_rows(world.width, world.height)) {
+        pane.step(delta, popup_rows(world.width, world.height), false);
+        return Outcome::Done;
+    }
+    match command {
+        Command::Open => match pane.hop() {
+            Some(h) => Outcome::OpenRole(h.role),
+            None => {
+                world.say("no role on this line to open", true);
+                Outcome::Done
+            }
+        },
+        Command::Simulate => match pane.hop() {
+            Some(h) => Outcome::Simulate {
+                hop: Box::new(h.clone()),
+                duration: None,
+            },
+            None => {
+                world.say("no hop on this line to simulate", true);
+                Outcome::Done
+            }
+        },
+        Command::Back => Outcome::Close,
+        _ => Outcome::Ignored,
+    }
 }
 
 /// The start of a path as the view names it: `maria.garcia`, `session arn:…`.
@@ -201,4 +249,21 @@ pub fn fill(world: &World, graph: &TrustGraph, view: &mut PathView, answer: &Pat
     }
     access::fill_pane(&mut pane, lines);
     view.pane = pane;
+}
+
+/// The path view's keys.
+#[must_use]
+pub fn keys() -> Vec<Binding> {
+    let mut t = hop_list_keys("open the hop's role");
+    t.push(b(
+        vec![c('V')],
+        "V",
+        "paths from the same start to another role",
+        true,
+        Command::PathTo,
+    ));
+    t.extend(movement_keys());
+    t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
+    t.push(esc_key("close"));
+    t
 }

@@ -4,15 +4,24 @@
 //! the confused deputies, roles trusting a service without `aws:SourceAccount` or
 //! `aws:SourceArn`. Built from the engine's [`ExternalAccess`], worked out off the loop as
 //! an [`AccessJob`](crate::tui::access::AccessJob). Each finding is a selectable line whose
-//! hop the Simulate form can be pre-filled with. Nothing here draws.
+//! hop the Simulate form can be pre-filled with. It owns its keys and draws itself.
 
 use std::sync::Arc;
 
 use crate::engine::graph::{EdgeStatus, ExternalAccess, ExternalKind, NodeId, TrustGraph};
 use crate::tui::access::{self, Prefill, badges, prefill, short};
-use crate::tui::path_view::{text_width, wrap};
 use crate::tui::sim::Caller;
+use crate::tui::widgets::text::{text_width, wrap};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::tui::command::Command;
+use crate::tui::keys::{Binding, b, c, esc_key, hop_list_keys, movement as movement_keys};
+use crate::tui::outcome::Outcome;
+use crate::tui::screens::paths::hop_list;
+use crate::tui::theme::Theme;
 use crate::tui::widgets::pane::Pane;
+use crate::tui::widgets::pane::render_hops;
 use crate::tui::widgets::text::{TextLine, Tok};
 use crate::tui::world::World;
 
@@ -29,6 +38,17 @@ pub struct ExternalView {
     /// The graph's answer, kept to lay the pane out again at another width; `None` while it
     /// is worked out.
     pub answer: Option<(Arc<TrustGraph>, Arc<ExternalAccess>)>,
+}
+
+impl ExternalView {
+    /// Moves, opens the finding's role, simulates its hop, or closes.
+    pub fn handle(&mut self, command: &Command, world: &mut World) -> Outcome {
+        hop_list(&mut self.pane, command, world)
+    }
+
+    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, focused: bool, theme: Theme) {
+        render_hops(frame, area, &self.pane, focused, theme);
+    }
 }
 
 /// The view while its findings are worked out.
@@ -214,4 +234,14 @@ pub fn pane(world: &World, graph: &TrustGraph, answer: &ExternalAccess) -> Pane 
     }
     access::fill_pane(&mut pane, lines);
     pane
+}
+
+/// The external-access view's keys.
+#[must_use]
+pub fn keys() -> Vec<Binding> {
+    let mut t = hop_list_keys("open the finding's role");
+    t.extend(movement_keys());
+    t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
+    t.push(esc_key("close"));
+    t
 }
