@@ -1660,12 +1660,10 @@ impl TrustGraph {
             input.principal = p;
         }
         let ctx = &mut input.context;
-        ctx.insert("aws:ResourceAccount", role.account.clone());
-        if let Some(org) = self.org_ids.get(&role.account) {
-            ctx.insert("aws:ResourceOrgID", org.clone());
-        }
-        for t in &role.tags {
-            ctx.insert(format!("aws:ResourceTag/{}", t.key), t.value.clone());
+        // The role's keys as the simulator sets them (one definition).
+        let org = self.org_ids.get(&role.account).map(String::as_str);
+        for (k, v) in crate::engine::sts::context::role_resource_pairs(role, org) {
+            ctx.insert(k.into_owned(), v);
         }
         w.apply(ctx);
         evaluate(&input)
