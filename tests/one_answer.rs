@@ -165,14 +165,16 @@ fn a_role_caller_chains_from_its_live_session_or_needs_one_first() {
 /// OrganizationAccountAccessRole → ProdDatabaseAdmin.
 #[test]
 fn path_and_assume_agree_on_the_mfa_hop_from_a_role_session() {
+    // No AssumeRole path (an administrator's escalation edge, listed apart, is another way).
     let path = Command::cargo_bin("rolescope")
         .unwrap()
-        .args(["path", "maria.garcia", "ProdDatabaseAdmin"])
+        .args(["path", "maria.garcia", "ProdDatabaseAdmin", "--json"])
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&path.stdout);
-    assert_eq!(path.status.code(), Some(1), "{text}");
-    assert!(text.contains("MFA"), "{text}");
+    let doc: serde_json::Value = serde_json::from_slice(&path.stdout).unwrap();
+    assert_eq!(doc["paths"], serde_json::json!([]), "{doc}");
+    let reason = doc["no_path"]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("MFA"), "{reason}");
     let assume = Command::cargo_bin("rolescope")
         .unwrap()
         .args([
@@ -238,4 +240,182 @@ fn aws_common_errors_expired_token_for_any_call_with_an_expired_session() {
         out.error.map(|e| e.code.as_str().to_owned()).as_deref(),
         Some("ExpiredToken")
     );
+}
+
+/// A federated call that fails a trust condition: the answer names the statement, the
+/// condition and the value the call had, and the fix is on the caller's side (the assertion
+/// or the token), which then gets in; the data alternative keeps every condition and only
+/// widens the failing one. Never a statement without the condition.
+#[test]
+fn a_federated_call_failing_a_trust_condition_names_it_and_fixes_the_caller() {
+    let inv = load_demo().unwrap();
+    let sim = Simulator::new(&inv);
+    let saml = serde_json::json!({"kind": "assume-role-saml",
+        "role": "arn:aws:iam::333333333333:role/federated/CorpAD-Engineering",
+        "principal_arn": "arn:aws:iam::333333333333:saml-provider/AcmeCorpAD",
+        "assertion": {"Issuer": "https://adfs.acme.example/adfs/services/trust",
+            "Recipient": "https://signin.aws.amazon.com/saml", "NameID": "jdoe",
+            "RoleSessionName": "jdoe",
+            "Roles": ["arn:aws:iam::333333333333:role/federated/CorpAD-Engineering,arn:aws:iam::333333333333:saml-provider/AcmeCorpAD"],
+            "Attributes": {"eduPersonAffiliation": ["finance"]}}});
+    let github = serde_json::json!({"kind": "assume-role-web-identity",
+        "role": "arn:aws:iam::333333333333:role/ci/github-actions-deploy-dev",
+        "role_session_name": "gh",
+        "token_claims": {"iss": "https://token.actions.githubusercontent.com",
+            "aud": "sts.amazonaws.com",
+            "sub": "repo:acme-corp/storefront:ref:refs/heads/feature-x",
+            "exp": now().timestamp() + 600}});
+    for (raw, key, value) in [
+        (saml, "saml:edupersonaffiliation", "finance"),
+        (
+            github,
+            "token.actions.githubusercontent.com:sub",
+            "refs/heads/feature-x",
+        ),
+    ] {
+        let req = rolescope::engine::sts::request::Request::from_value(raw).unwrap();
+        let doc = sim.simulate(&req, now());
+        assert_eq!(
+            doc.decision,
+            Some(rolescope::engine::sts::request::DecisionDoc::Deny)
+        );
+        let reason = doc.reasons.join("\n");
+        assert!(reason.contains("statement #0"), "{reason}");
+        assert!(reason.contains(key) && reason.contains(value), "{reason}");
+        assert!(!reason.contains("has no statement"), "{reason}");
+        assert_eq!(doc.fixes.len(), 1, "{:?}", doc.fixes);
+        assert_eq!(doc.fixes[0]["kind"], "set-parameter", "{:?}", doc.fixes);
+        let fix: rolescope::engine::sts::Fix =
+            serde_json::from_value(doc.fixes[0].clone()).unwrap();
+        let mut inv2 = inv.clone();
+        let mut req2 = req.clone();
+        rolescope::engine::sts::apply_fix(&mut inv2, &mut req2, &fix).unwrap();
+        let after = Simulator::new(&inv2).simulate(&req2, now());
+        assert_eq!(
+            after.decision,
+            Some(rolescope::engine::sts::request::DecisionDoc::Allow),
+            "{:?}",
+            after.reasons
+        );
+    }
+}
+
+/// The wizard's "session too short for the job": when the call asks for more than the
+/// role's MaxSessionDuration, the max-duration check fails (it is the cause), the fix offered
+/// is raising MaxSessionDuration (a data fix, not shortening the call), "what it means" says
+/// so, and after applying it the call succeeds with the length asked for. IAM-RULES §1.1
+/// (DurationSeconds up to the role's maximum, 3600 to 43200 s).
+#[test]
+fn iam_rules_duration_the_wizard_offers_raising_max_session_duration() {
+    use rolescope::engine::wizard::{Symptom, apply_fixes, diagnose};
+    let inv = Arc::new(load_demo().unwrap());
+    let mut whatif = rolescope::engine::whatif::WhatIf::new(Arc::clone(&inv));
+    let mut req = rolescope::engine::sts::request::Request::from_value(serde_json::json!({
+        "kind": "assume-role", "caller": MARIA, "role": OPS_ENTRY,
+        "role_session_name": "maria", "duration_seconds": 14_400}))
+    .unwrap();
+    let report = diagnose(&whatif, Symptom::SessionTooShort, &req, now()).unwrap();
+    assert!(!report.succeeds());
+    let max = report
+        .checks
+        .iter()
+        .find(|c| c.title == "the role's maximum session duration")
+        .unwrap();
+    assert!(!max.ok, "{}", max.detail);
+    assert!(!report.explanation.is_empty());
+    assert!(
+        report.fixes.iter().any(|f| matches!(
+            f,
+            rolescope::engine::sts::Fix::SetMaxSessionDuration {
+                seconds: 14_400,
+                ..
+            }
+        )),
+        "{:?}",
+        report.fixes
+    );
+    assert!(
+        !report
+            .fixes
+            .iter()
+            .any(|f| matches!(f, rolescope::engine::sts::Fix::SetParameter { .. })),
+        "{:?}",
+        report.fixes
+    );
+    apply_fixes(&report, &mut whatif, &mut req).unwrap();
+    let after = diagnose(&whatif, Symptom::SessionTooShort, &req, now()).unwrap();
+    assert!(after.succeeds(), "{:?}", after.checks);
+    assert_eq!(after.result.effective_duration_seconds, Some(14_400));
+
+    let mfa = rolescope::engine::sts::request::Request::from_value(serde_json::json!({
+        "kind": "assume-role", "caller": "arn:aws:iam::222222222222:user/people/sam.patel",
+        "role": DB_ADMIN, "role_session_name": "sam"}))
+    .unwrap();
+    let report = diagnose(&whatif, Symptom::MfaMissing, &mfa, now()).unwrap();
+    assert!(
+        report
+            .explanation
+            .iter()
+            .any(|p| p.contains("MultiFactorAuthPresent")),
+        "{:?}",
+        report.explanation
+    );
+}
+
+/// The what-if editor's save check: IAM's refusals refuse the save (located), Access
+/// Analyzer's other findings come back with the line, column and statement they belong to.
+#[test]
+fn the_save_check_refuses_what_iam_refuses_and_locates_the_rest() {
+    use rolescope::engine::whatif::{DocumentKind, EditError, save_check};
+    let catalogue = rolescope::engine::catalogue::get();
+    let kind = DocumentKind::Inline("reports".into());
+    let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:ListBucket\", \"Resource\": \"*\"},\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObjekt\", \"Resource\": \"*\"}\n  ]\n}";
+    let check = save_check(&kind, text, catalogue).unwrap();
+    let f = check
+        .findings
+        .iter()
+        .find(|f| f.finding.code == "unknown-action")
+        .expect("s3:GetObjekt is found");
+    assert_eq!(f.finding.statement, Some(1));
+    assert_eq!(f.position.map(|p| p.line), Some(5));
+    assert!(
+        f.finding.message.contains("s3:GetObject"),
+        "{}",
+        f.finding.message
+    );
+    let bad = text.replace(
+        "\"Allow\", \"Action\": \"s3:GetObjekt\"",
+        "\"allow\", \"Action\": \"s3:GetObject\"",
+    );
+    assert!(matches!(
+        save_check(&kind, &bad, catalogue),
+        Err(EditError::Malformed { .. })
+    ));
+}
+
+/// The access level of a reached role, for who-can-assume and reach rows.
+#[test]
+fn a_reached_roles_access_level_is_typed_and_kept() {
+    use rolescope::engine::access_summary::{Coverage, RoleAccessLevels};
+    use rolescope::engine::catalogue::AccessLevel;
+    let inv = Arc::new(load_demo().unwrap());
+    let levels = RoleAccessLevels::new(Arc::clone(&inv));
+    let catalogue = rolescope::engine::catalogue::get();
+    assert_eq!(
+        levels.of(OAAR, catalogue),
+        Some((AccessLevel::PermissionsManagement, Coverage::Full))
+    );
+    assert_eq!(
+        levels.of("arn:aws:iam::222222222222:role/NoSuchRole", catalogue),
+        None
+    );
+    // storefront-builder's boundary takes DynamoDB away; what is left is not Permissions
+    // management.
+    let builder = inv
+        .roles
+        .iter()
+        .find(|r| r.name == "storefront-builder")
+        .unwrap();
+    let top = levels.of(&builder.arn, catalogue).unwrap();
+    assert_ne!(top.0, AccessLevel::PermissionsManagement);
 }
