@@ -1085,7 +1085,10 @@ fn the_wizard_finds_the_missing_half_and_its_fix_goes_through_the_what_if_overla
     );
     assert!(report.contains("✗ FAILS"), "{report}");
     assert!(report.contains("allow-sts-assumerole"), "{report}");
-    assert!(report.contains("RESULT: the call still fails"), "{report}");
+    assert!(
+        report.contains("RESULT: the call fails as described"),
+        "{report}"
+    );
     apply_all(&mut state, [Command::ApplyFixes]);
     let report = wizard_report(&state);
     assert!(report.contains("── applied ──"), "{report}");

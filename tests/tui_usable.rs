@@ -165,3 +165,38 @@ fn inspect_tells_session_tags_from_the_roles_own_tags() {
         "{shown}"
     );
 }
+
+#[test]
+fn the_footer_keeps_help_and_quit_at_every_width() {
+    for w in [50, 80, 120, 160, 200] {
+        let mut state = demo(w, 30);
+        let mut cmds = vec![Command::StartSearch];
+        cmds.extend(typed("OpsEntry"));
+        cmds.extend([Command::AcceptSearch, Command::Open]);
+        apply_all(&mut state, cmds);
+        assert!(state.detail.is_some());
+        let shown = screen(&state);
+        let footer = shown.lines().last().unwrap();
+        assert!(
+            footer.contains("? help") && footer.contains("q quit"),
+            "{w} columns: {footer}"
+        );
+    }
+}
+
+#[test]
+fn an_answer_is_worded_not_a_type_name() {
+    let mut state = tagged_session();
+    apply_all(&mut state, [Command::FocusNext, Command::Ask]);
+    apply_all(&mut state, typed("iam:CreateUser"));
+    apply_all(&mut state, [Command::FocusNext]);
+    apply_all(&mut state, typed("*"));
+    apply_all(&mut state, [Command::Open]);
+    let shown = screen(&state);
+    assert!(shown.contains("✗ DENY"), "{shown}");
+    assert!(
+        !shown.contains("ImplicitDeny") && !shown.contains("ExplicitDeny"),
+        "{shown}"
+    );
+    assert!(shown.contains("denied)"), "{shown}");
+}

@@ -104,7 +104,8 @@ pub struct Refusal {
 /// The answer to "may this session do ACTION on RESOURCE?".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
-    pub decision: String,
+    /// The engine's decision; `None` when the question could not be put.
+    pub decision: Option<crate::engine::policy::decision::Outcome>,
     pub allowed: bool,
     pub sentence: String,
     pub matched: Vec<String>,
@@ -520,7 +521,7 @@ impl Simulator for EngineSimulator {
     ) -> Answer {
         let Some(engine) = session.engine.clone() else {
             return Answer {
-                decision: "unknown".into(),
+                decision: None,
                 allowed: false,
                 sentence: "this session was not issued by the engine; nothing to evaluate".into(),
                 matched: Vec::new(),
@@ -541,7 +542,7 @@ impl Simulator for EngineSimulator {
         let decision = self.call(move |sim| sim.authorize(&req, now).map_err(|e| e.to_string()));
         match decision {
             Some(Ok(d)) => Answer {
-                decision: format!("{:?}", d.outcome),
+                decision: Some(d.outcome),
                 allowed: d.is_allowed(),
                 sentence: d.message.clone(),
                 matched: d
@@ -551,13 +552,13 @@ impl Simulator for EngineSimulator {
                     .collect(),
             },
             Some(Err(e)) => Answer {
-                decision: "error".into(),
+                decision: None,
                 allowed: false,
                 sentence: e,
                 matched: Vec::new(),
             },
             None => Answer {
-                decision: "error".into(),
+                decision: None,
                 allowed: false,
                 sentence: unavailable().message,
                 matched: Vec::new(),

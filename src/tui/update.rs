@@ -252,7 +252,9 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 Some(arn) => {
                     status(
                         state,
-                        &format!("copied {arn} to the clipboard (OSC 52)"),
+                        &format!(
+                            "sent {arn} to the terminal's clipboard (OSC 52); a terminal without OSC 52 support ignores it"
+                        ),
                         false,
                     );
                     fx.push(Effect::Clipboard(arn));
@@ -270,7 +272,9 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 Some((title, raw)) if !raw.is_empty() => {
                     status(
                         state,
-                        &format!("copied {title} JSON to the clipboard (OSC 52)"),
+                        &format!(
+                            "sent the {title} JSON to the terminal's clipboard (OSC 52); a terminal without OSC 52 support ignores it"
+                        ),
                         false,
                     );
                     fx.push(Effect::Clipboard(raw));
@@ -1564,7 +1568,11 @@ fn ask(state: &mut AppState) {
     );
     let text = format!(
         "asked whether {} may {action} on {resource}: {}",
-        s.issued.session_arn, answer.decision
+        s.issued.session_arn,
+        answer.decision.map_or(
+            "not answered",
+            crate::engine::policy::decision::Outcome::as_str
+        )
     );
     log(state, text);
     if let Some(Overlay::Ask(a)) = &mut state.overlay {
