@@ -97,12 +97,21 @@ fn external_reports_federated_access_and_confused_deputies() {
                 .ends_with("github-actions-deploy-prod")
             && f["status"] == "active"
     }));
+    let deputies = doc["confused_deputies"].as_array().unwrap();
+    // Lambda receives its role through iam:PassRole, which cannot cross accounts: no
+    // confused-deputy finding (AWS IAM User Guide, "The confused deputy problem"). Cognito
+    // assumes the SMS role by its ARN, so its trust needs aws:SourceAccount.
     assert!(
-        doc["confused_deputies"]
-            .as_array()
-            .unwrap()
+        !deputies
             .iter()
-            .any(|d| d["service"] == "lambda.amazonaws.com")
+            .any(|d| d["service"] == "lambda.amazonaws.com"),
+        "{doc}"
+    );
+    assert!(
+        deputies
+            .iter()
+            .any(|d| d["service"] == "cognito-idp.amazonaws.com"),
+        "{doc}"
     );
 }
 
