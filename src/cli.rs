@@ -6,11 +6,13 @@
 //! one variant in [`Command`] and one line in [`run`]. Output goes to the writer given;
 //! errors go back to `main`, which prints them on stderr and maps them to the exit code.
 
+pub mod admins;
 pub mod assume;
 pub mod authorize;
 pub mod collect;
 pub mod completions;
 pub mod config;
+pub mod escalation;
 pub mod expand;
 pub mod external;
 pub mod graph;
@@ -133,6 +135,7 @@ pub enum Command {
     /// Run request documents (JSON object, array or JSON Lines) and print one JSON result per line
     Simulate(simulate::Args),
     /// Who can assume a role, directly and through chains, with the path and conditions of every hop
+    #[command(visible_alias = "who-can-reach")]
     WhoCanAssume(who_can_assume::Args),
     /// Every role a principal can reach, shortest path first, with the session limit at the end
     Reach(reach::Args),
@@ -142,6 +145,10 @@ pub enum Command {
     External(external::Args),
     /// Draw the trust graph: --format dot|mermaid|json
     Graph(graph::Args),
+    /// Who is an administrator, and who can become one, by which path (assume-role hops and escalation edges)
+    Admins(admins::Args),
+    /// A principal's privilege-escalation edges and its shortest way to administrator
+    Escalation(escalation::Args),
     /// List the lessons (built-in, or a classroom pack's), check them or print one
     Lessons(lessons::Args),
     /// Your AWS CLI profiles as role chains: which work, for how long, and why not (reads
@@ -326,6 +333,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Path(a) => path::run(a, &context(top, &a.input)?, &mut out),
         Command::External(a) => external::run(a, &context(top, &a.input)?, &mut out),
         Command::Graph(a) => graph::run(a, &context(top, &a.input)?, &mut out),
+        Command::Admins(a) => admins::run(a, &context(top, &a.input)?, &mut out),
+        Command::Escalation(a) => escalation::run(a, &context(top, &a.input)?, &mut out),
         Command::Collect(a) => collect::run(a, &loaded.config.collect, &mut out),
         Command::Lessons(a) => {
             let paths: Vec<PathBuf> = top.paths.iter().chain(&a.input.paths).cloned().collect();

@@ -5,6 +5,7 @@ pub mod access_summary;
 pub mod arn;
 pub mod catalogue;
 pub mod coverage;
+pub mod escalation;
 pub mod graph;
 pub mod kinds;
 pub mod lesson;

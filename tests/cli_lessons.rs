@@ -89,3 +89,99 @@ fn a_broken_lesson_file_is_reported_with_its_line() {
         .stderr(predicate::str::contains("bad.toml"))
         .stderr(predicate::str::contains("line 6"));
 }
+
+#[test]
+fn the_check_finds_no_giveaway_in_the_built_in_lessons() {
+    rolescope()
+        .args(["lessons", "--check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 giveaway warning(s)"));
+}
+
+#[test]
+fn a_pack_with_broken_lessons_reports_every_mistake_and_lists_the_good_lessons() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("org.json"),
+        rolescope::engine::load::DEMO_BUNDLE,
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("lessons")).unwrap();
+    let good = "title = \"Good\"\nsummary = \"s\"\n[[step]]\ntitle = \"a\"\ntext = \"look\"\nselect_role = \"OpsEntry\"\nexpect = { role_max_session_duration = 3600 }\n";
+    // Two mistakes in one lesson (an action without `expect`; choices without an answer),
+    // and a second broken lesson.
+    let two = "title = \"Two\"\nsummary = \"s\"\n[[step]]\ntitle = \"runs\"\ntext = \"t\"\nsimulate = { kind = \"assume-role\", role = \"OpsEntry\", caller = \"x\" }\n[[step]]\ntitle = \"asks\"\ntext = \"t\"\nquestion = \"q\"\nchoices = [\"a\", \"b\"]\n";
+    let telling = "title = \"Telling\"\nsummary = \"s\"\n[[step]]\ntitle = \"Refused\"\ntext = \"kevin.lee is denied.\"\npredict = true\nexpect = { decision = \"deny\" }\n[step.simulate]\nkind = \"assume-role\"\ncaller = \"arn:aws:iam::111111111111:user/people/kevin.lee\"\ncaller_credentials = \"long-term\"\nrole_session_name = \"kevin\"\nrole = \"arn:aws:iam::111111111111:role/OpsEntry\"\n";
+    let bad =
+        "title = \"Bad\"\nsummary = \"s\"\n[[step]]\ntitle = \"a\"\ntext = \"t\"\nundo = true\n";
+    for (f, t) in [
+        ("a-good.toml", good),
+        ("b-two.toml", two),
+        ("c-bad.toml", bad),
+        ("d-telling.toml", telling),
+    ] {
+        std::fs::write(dir.path().join("lessons").join(f), t).unwrap();
+    }
+    let got = rolescope()
+        .args(["lessons", "--check"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let out = String::from_utf8(got.stdout).unwrap();
+    let err = String::from_utf8(got.stderr).unwrap();
+    assert!(err.contains("has 2 mistakes"), "{err}");
+    assert!(err.contains("states no `expect`"), "{err}");
+    assert!(err.contains("`choices` needs `answer`"), "{err}");
+    assert!(err.contains("c-bad.toml"), "{err}");
+    assert!(
+        err.contains("2 lesson(s) of the pack cannot be read"),
+        "{err}"
+    );
+    assert!(err.contains("`a-good`, `d-telling`"), "{err}");
+    // The good lessons were still played, and the telling one is warned about.
+    assert!(
+        out.contains("2 lessons, 2 expectations checked, 0 failing"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning:") && out.contains("gives the outcome away (`denied`, `refused`)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_index_shows_minutes_level_and_prerequisites() {
+    rolescope()
+        .args(["lessons"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "25 min · advanced · after roles-vs-users, cross-account-delegation",
+        ));
+}
+
+#[test]
+fn the_glossary_prints_the_classroom_terms() {
+    rolescope()
+        .args(["lessons", "--glossary"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Permission set"))
+        .stdout(predicate::str::contains("BoolIfExists"));
+}
+
+#[test]
+fn play_asks_which_check_decides_and_flags_teacher_lines() {
+    rolescope()
+        .args(["lessons", "--play", "trust-permissions-boundary"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("? Will this call be allowed?"))
+        .stdout(predicate::str::contains("? Which check decides it?"))
+        .stdout(predicate::str::contains("answer: a permissions boundary"))
+        .stdout(predicate::str::contains("*3. a resource policy naming"))
+        .stdout(predicate::str::contains("[teacher] Point back"));
+}

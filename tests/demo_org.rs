@@ -379,6 +379,16 @@ fn principals_and_assumable_roles_named_anywhere_exist() {
                             !ids.contains(&p),
                             "{label}: `{p}` belongs to a live principal"
                         );
+                    } else if let Some(rest) = p.strip_prefix("arn:aws:sts::") {
+                        // A role session named by its ARN: its role must exist.
+                        let (acct, path) = rest.split_once(":assumed-role/").unwrap_or_default();
+                        let role = path.split('/').next().unwrap_or_default();
+                        assert!(
+                            arns.iter()
+                                .any(|a| a.starts_with(&format!("arn:aws:iam::{acct}:role/"))
+                                    && a.ends_with(&format!("/{role}"))),
+                            "{label}: session `{p}` is of no role that exists"
+                        );
                     } else {
                         assert!(arns.contains(&p), "{label}: principal `{p}` does not exist");
                     }

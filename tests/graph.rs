@@ -434,7 +434,7 @@ fn everyone_and_outside_accounts_are_external_access_and_service_trusts_without_
 }
 
 #[test]
-fn demo_mfa_role_is_assumed_by_its_dba_with_mfa_and_through_the_organisation_access_role() {
+fn demo_mfa_role_is_assumed_by_its_dba_with_mfa_and_not_through_a_role_session() {
     let g = demo();
     let who = g.who_can_assume(g.find("ProdDatabaseAdmin").unwrap(), 5);
     let sam = who
@@ -444,13 +444,19 @@ fn demo_mfa_role_is_assumed_by_its_dba_with_mfa_and_through_the_organisation_acc
         .unwrap();
     assert_eq!(sam.path.len(), 1);
     assert!(sam.path.hops[0].request().mfa);
-    let maria = who
-        .rows
-        .iter()
-        .find(|r| g.node(r.principal).name == "maria.garcia")
+    // A session of OrganizationAccountAccessRole has no MFA and cannot pass a code: trusted,
+    // refused, and nobody gets in through it ([STS-API AssumeRole] `SerialNumber`).
+    assert!(
+        !who.rows
+            .iter()
+            .any(|r| g.node(r.principal).name == "maria.garcia")
+    );
+    let oaar = g
+        .find("arn:aws:iam::222222222222:role/OrganizationAccountAccessRole")
         .unwrap();
-    assert_eq!(maria.path.len(), 2, "through OrganizationAccountAccessRole");
-    assert_eq!(maria.path.max_session_seconds, 3600);
+    let hop = g.hop(oaar, g.find("ProdDatabaseAdmin").unwrap()).unwrap();
+    assert!(!hop.works());
+    assert!(!hop.request().mfa);
 }
 
 #[test]
@@ -532,7 +538,7 @@ fn identity_center_roles_cannot_be_reached_with_assume_role_with_saml_iam_rules_
 
 /// The reference account against PMapper 1.1.5's stored graph (pmapper-graph/edges.json).
 /// PMapper draws 8 AssumeRole edges; rolescope draws those 8 and, following the rulebook,
-/// seven more that PMapper leaves out:
+/// five more that PMapper leaves out:
 /// - `DeveloperRole` → itself: its trust names the account and its own policy allows
 ///   `role/team/*` (IAM-RULES §3.1: a role may re-assume itself when its trust names the
 ///   account); PMapper does not draw self-edges;
@@ -540,9 +546,13 @@ fn identity_center_roles_cannot_be_reached_with_assume_role_with_saml_iam_rules_
 ///   `sts:AssumeRole` on everything and the trust names the account (§3.2); PMapper draws no
 ///   edges out of admin principals (it reports them as admins instead);
 /// - with MFA (an edge carries it as a requirement, §3.4): alice → `AdminMFA`, alice →
-///   `BreakGlass` (her `breakglass=true` tag), `AdminMFA` → `AdminMFA`, `BreakGlass` →
-///   `AdminMFA`; PMapper's graph assumes no MFA. The independent simulator's assume-role
-///   matrix (oracle-iam-simulate-assume-role-matrix.json) allows all seven.
+///   `BreakGlass` (her `breakglass=true` tag); PMapper's graph assumes no MFA.
+///
+/// `AdminMFA` → `AdminMFA` and `BreakGlass` → `AdminMFA` are trusted but refused: a role
+/// session cannot pass an MFA code ([STS-API AssumeRole] `SerialNumber` is the device of the
+/// IAM user making the call) and an AssumeRole session carries none (§3.4). The independent
+/// simulator's assume-role matrix allows them, as it lets a request set
+/// `aws:MultiFactorAuthPresent` for any principal.
 #[test]
 fn reference_account_edges_are_pmappers_and_the_rulebooks_extra_ones() {
     let inv = load_paths(&[
@@ -593,10 +603,14 @@ fn reference_account_edges_are_pmappers_and_the_rulebooks_extra_ones() {
             pair("BreakGlass", "DeveloperRole"),
             pair("alice", "AdminMFA"),
             pair("alice", "BreakGlass"),
-            pair("AdminMFA", "AdminMFA"),
-            pair("BreakGlass", "AdminMFA"),
         ])
     );
+    for (from, to) in [("AdminMFA", "AdminMFA"), ("BreakGlass", "AdminMFA")] {
+        let from = g.find(from).unwrap();
+        let to = g.find(to).unwrap();
+        let hop = g.hop(from, to).expect("the trust names the account");
+        assert!(!hop.works(), "a role session met an MFA condition");
+    }
     let mfa_only: BTreeSet<(String, String)> = g
         .all_edges()
         .into_iter()
@@ -605,8 +619,8 @@ fn reference_account_edges_are_pmappers_and_the_rulebooks_extra_ones() {
         .collect();
     assert_eq!(
         mfa_only.len(),
-        4,
-        "exactly the four MFA edges need MFA: {mfa_only:?}"
+        2,
+        "exactly the two MFA edges need MFA: {mfa_only:?}"
     );
 }
 

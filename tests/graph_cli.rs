@@ -29,9 +29,13 @@ fn who_can_assume_lists_direct_callers_and_chains_with_via_and_badges() {
         .success()
         .stdout(predicate::str::contains("user sam.patel (222222222222)"))
         .stdout(predicate::str::contains("MFA"))
-        .stdout(predicate::str::contains(
-            "via OrganizationAccountAccessRole",
-        ));
+        // A session of OrganizationAccountAccessRole has no MFA to meet the trust with.
+        .stdout(predicate::str::contains("user maria.garcia").not());
+    rolescope()
+        .args(["who-can-assume", "ProdOperations"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("via OpsEntry"));
     let doc = json_of(&["who-can-assume", "ProdDatabaseAdmin", "--json"]);
     let sam = doc["principals"]
         .as_array()

@@ -107,11 +107,11 @@ fn a_lesson_plays_through_the_real_binary() {
     let cmd =
         format!("NO_COLOR=1 {bin} --lesson role-chaining; echo rolescope-exited-$?; sleep 600");
     let t = Tmux::start(&cmd, 160, 45).expect("tmux starts");
-    t.wait_for("press ] to start (7 steps)");
+    t.wait_for("press ] to start (10 steps)");
     t.keys(&["]"]);
-    t.wait_for("step 1 of 7");
+    t.wait_for("step 1 of 10");
     t.keys(&["]"]);
-    let s = t.wait_for("step 2 of 7");
+    let s = t.wait_for("step 2 of 10");
     assert!(s.contains("Hop A"), "{s}");
     t.wait_for("maria.garcia → OpsEntry");
     t.keys(&["]"]);

@@ -46,7 +46,7 @@ fn predictions_are_scored_one_point_for_the_outcome_and_one_for_the_duration() {
     let mut p = Player::new(l.clone(), inv);
     let reports = p.play_all();
     let asked: Vec<_> = reports.iter().filter(|r| r.answer.is_some()).collect();
-    assert_eq!(asked.len(), 2, "two predict steps in role-chaining");
+    assert_eq!(asked.len(), 3, "three predict steps in role-chaining");
     // Hop B asking for two hours fails: predicting failure scores 1 of 1.
     let v = p
         .answer(
@@ -148,4 +148,79 @@ fn a_pack_does_not_follow_links_to_files_outside_its_folder() {
         .expect_err("refused")
         .to_string();
     assert!(e.contains("outside the pack"), "{e}");
+}
+
+/// Every lesson's recap names glossary terms (checked on load) and every prerequisite is a
+/// lesson that exists.
+#[test]
+fn built_in_lessons_have_metadata_prerequisites_that_exist_and_a_recap() {
+    let all = lesson::builtin().expect("lessons load");
+    for l in &all {
+        assert!(l.minutes.is_some() && l.level.is_some(), "{}", l.name);
+        assert!(!l.recap.takeaways.is_empty(), "{}", l.name);
+        for p in &l.prerequisites {
+            assert!(lesson::find(&all, p).is_ok(), "{}: `{p}`", l.name);
+        }
+    }
+}
+
+#[test]
+fn which_check_decides_is_scored_against_the_engines_categories() {
+    use rolescope::engine::lesson::Decider;
+    let inv = Arc::new(load_demo().expect("the demo loads"));
+    let all = lesson::builtin().expect("lessons load");
+    let l = lesson::find(&all, "troubleshooting").expect("there");
+    let mut p = Player::new(l.clone(), inv);
+    let reports = p.play_all();
+    let asked: Vec<_> = reports.iter().filter(|r| r.answer.is_some()).collect();
+    // li.wei → AnalyticsReadOnly: the trust decides, not her own policy.
+    let li = asked[0];
+    assert_eq!(li.title, "First, predict: li.wei and AnalyticsReadOnly");
+    assert_eq!(p.answer_check(li, Decider::CallerPolicy), Some(false));
+    assert_eq!(p.answer_check(li, Decider::Trust), Some(true));
+    // sam.patel → ProdDatabaseAdmin: MFA.
+    assert_eq!(p.answer_check(asked[1], Decider::Mfa), Some(true));
+    // The Bool deny with long-term keys: allowed, nothing blocks it.
+    let bool_step = asked[2];
+    assert_eq!(bool_step.title, "Long-term keys, no MFA");
+    assert_eq!(p.answer_check(bool_step, Decider::Nothing), Some(true));
+    let s = p.score();
+    assert_eq!((s.points, s.out_of), (3, 4));
+    let recap = p.recap();
+    assert_eq!(recap.questions.len(), 4);
+    assert_eq!(recap.questions[0].given, "the caller's own policy");
+    assert_eq!(recap.questions[0].truth, "the role's trust policy");
+    assert!(!recap.questions[0].right);
+    assert!(
+        recap
+            .terms
+            .iter()
+            .any(|(t, e)| t == "MFA" && e.contains("BoolIfExists"))
+    );
+}
+
+#[test]
+fn a_multiple_choice_question_is_scored_and_recapped() {
+    let inv = Arc::new(load_demo().expect("the demo loads"));
+    let all = lesson::builtin().expect("lessons load");
+    let l = lesson::find(&all, "trust-permissions-boundary").expect("there");
+    let step = l
+        .steps
+        .iter()
+        .position(|s| !s.choices.is_empty())
+        .expect("a choice step");
+    let mut p = Player::new(l.clone(), inv);
+    p.play_all();
+    assert_eq!(p.answer_choice(step, 1), Some(false));
+    assert_eq!(p.answer_choice(step, 3), Some(true));
+    assert_eq!(p.answer_choice(step, 9), None, "not a choice");
+    let r = p.recap();
+    assert_eq!(r.questions[0].given, "an inline policy of the role");
+    assert_eq!(
+        r.questions[0].truth,
+        "a resource policy naming the role session's ARN"
+    );
+    assert_eq!((r.score.points, r.score.out_of), (1, 2));
+    p.restart();
+    assert_eq!((p.position(), p.score().out_of, p.asked().len()), (0, 0, 0));
 }

@@ -1,6 +1,8 @@
 //! The request context as AWS builds it, the same for `authorize` (the policy engine's
-//! `gather`) and `simulate` (the STS simulator): each case is named after the AWS
-//! documentation that settles it.
+//! `gather`), `simulate` (the STS simulator), `assume` and the trust graph (`path`,
+//! who-can-assume, the explorer's lists): each case is named after the AWS documentation
+//! that settles it, and property tests over the demo organisation check that the
+//! interfaces give one answer to one request.
 #![expect(
     clippy::unwrap_used,
     reason = "test helpers; a failed unwrap is the test failing"
@@ -306,4 +308,143 @@ fn sts_api_get_federation_token_user_policies_intersected_with_the_session_polic
     assert_eq!(run("dynamodb:GetItem", Some(read_only.clone())), "allow");
     assert_eq!(run("dynamodb:PutItem", Some(read_only)), "deny");
     assert_eq!(run("dynamodb:GetItem", None), "deny");
+}
+
+/// [UG:reference_policies_condition-keys] (`aws:ResourceOrgID`, "Availability": present when
+/// the resource's account is in an organization): the same for `authorize` and `simulate`.
+#[test]
+fn reference_policies_condition_keys_resource_org_id_for_a_resource_in_an_organization() {
+    let p = allow(
+        "dynamodb:GetItem",
+        "*",
+        &json!({"StringEquals": {"aws:ResourceOrgID": "o-a1b2c3d4e5"}}),
+    );
+    let mut export: Value = serde_json::from_str(&{
+        let inv_json = json!({
+            "UserDetailList": [{
+                "UserName": "ana", "UserId": "AIDAANA", "Path": "/",
+                "Arn": format!("arn:aws:iam::{ACCOUNT}:user/ana"), "Tags": [],
+                "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": p}],
+                "GroupList": [], "AttachedManagedPolicies": []
+            }],
+            "GroupDetailList": [], "RoleDetailList": [], "Policies": []
+        });
+        inv_json.to_string()
+    })
+    .unwrap();
+    let full = json!([{"Target": "r-a1b2", "Policies": [{"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}]}]);
+    let scp = json!([{"Target": "r-a1b2", "Policies": [{"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]}]);
+    export["Organization"] = json!({"Id": "o-a1b2c3d4e5", "ManagementAccountId": "999999999999",
+        "IsManagementAccount": false, "ScpsByLevel": scp, "RcpsByLevel": full});
+    let inv = load_str(
+        "account.json",
+        &json!({"Accounts": {ACCOUNT: export}}).to_string(),
+    )
+    .unwrap();
+    assert_eq!(
+        both(&inv, &ana(), "dynamodb:GetItem", &table()),
+        (true, true)
+    );
+    let other = "arn:aws:dynamodb:eu-west-1:444455556666:table/t";
+    assert_eq!(
+        both(&inv, &ana(), "dynamodb:GetItem", other),
+        (false, false)
+    );
+}
+
+/// RFC 7519 §4.1.5, §4.1.6: `nbf` and `iat` are NumericDates too; a token with either as a
+/// date string is malformed and STS refuses it (InvalidIdentityToken).
+#[test]
+fn rfc7519_numericdate_an_iso_date_iat_or_nbf_is_a_malformed_token() {
+    let inv = account(
+        &json!({"Version": "2012-10-17", "Statement": []}),
+        &google_trust("accounts.google.com:aud"),
+    );
+    for claim in ["iat", "nbf"] {
+        let mut claims = json!({"iss": "https://accounts.google.com", "aud": "client-1",
+            "sub": "1", "exp": now().timestamp() + 600});
+        claims[claim] = json!("2026-11-24T08:00:00Z");
+        let v = web_identity(&inv, claims);
+        assert_eq!(v["error_code"], "InvalidIdentityToken", "{claim}: {v}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The same hop gets the same answer from the trust graph (`path`, who-can-assume, the
+    /// explorer's lists) and from `assume` (the simulator, with the request
+    /// `sts::hop::hop_request` builds for the graph's edge), and, for callers whose edge needs
+    /// nothing of the request, from `authorize` of `sts:AssumeRole` on the role: every user
+    /// and role of the demo organisation against every role.
+    #[test]
+    fn the_graph_assume_and_authorize_agree_on_the_demo_organisation(
+        c in 0usize..10_000, r in 0usize..10_000,
+    ) {
+        let (g, inv) = demo_graph();
+        let callers = inv.users.len() + inv.roles.len();
+        let caller = rolescope::engine::graph::NodeId(u32::try_from(c % callers).unwrap());
+        let role = rolescope::engine::graph::NodeId(
+            u32::try_from(inv.users.len() + r % inv.roles.len()).unwrap());
+        let sim = Simulator::new(inv);
+        let caller_id = g.node(caller).id.clone();
+        let role_id = g.node(role).id.clone();
+        let edge = g.hop(caller, role);
+        if let Some(e) = edge.as_ref().filter(|e| e.works()) {
+            // The graph says it works: the simulator allows the graph's request.
+            let req = g.simulate_request(e).unwrap();
+            let out = sim.assume_role(&req, now()).unwrap();
+            prop_assert!(out.is_allowed() || out.is_unknown(),
+                "graph works, assume refuses: {} -> {}: {:?}", caller_id, role_id, out.findings);
+        }
+        // A plain request (no MFA, external ID, tags or extra keys): allowed by the simulator
+        // exactly when the graph has a working edge whose request is that plain.
+        let plain = rolescope::engine::graph::WitnessRequest {
+            session_name: "rolescope".into(),
+            ..Default::default()
+        };
+        let rolescope::engine::sts::hop::HopRequest::Ready(req) =
+            rolescope::engine::sts::hop::hop_request(&caller_id, &role_id, &plain,
+                rolescope::engine::sts::hop::CallerSessions::Assumed, now())
+        else {
+            return Err(TestCaseError::fail("a request for the graph's own replay"));
+        };
+        let out = sim.assume_role(&req, now()).unwrap();
+        let plain_edge = edge.as_ref().is_some_and(|e| e.works()
+            && !e.request().mfa && e.request().external_id.is_none()
+            && e.request().tags.is_empty() && e.request().context.is_empty()
+            && e.request().source_identity.is_none()
+            && e.request().caller_session_name.is_none());
+        if plain_edge {
+            prop_assert!(out.is_allowed() || out.is_unknown(),
+                "plain edge, assume refuses: {} -> {}: {:?}", caller_id, role_id, out.findings);
+        }
+        if out.is_allowed() {
+            prop_assert!(edge.as_ref().is_some_and(rolescope::engine::graph::Edge::works),
+                "assume allows, no working edge: {} -> {}", caller_id, role_id);
+        }
+        // `authorize` of sts:AssumeRole on the role, for the same principal (a role as one of
+        // its sessions), agrees with `simulate`'s authorize (one request context).
+        let principal = match caller_id.split_once(":role/") {
+            Some((head, name)) => format!("{}:assumed-role/{}/s", head.replace(":iam:", ":sts:"),
+                name.rsplit('/').next().unwrap_or(name)),
+            None => caller_id.clone(),
+        };
+        let (by_authorize, by_simulate) = both(inv, &principal, "sts:AssumeRole", &role_id);
+        prop_assert_eq!(by_authorize, by_simulate, "{} {}", principal, role_id);
+    }
+}
+
+fn demo_graph() -> (
+    &'static rolescope::engine::graph::TrustGraph,
+    &'static Inventory,
+) {
+    static GRAPH: std::sync::OnceLock<rolescope::engine::graph::TrustGraph> =
+        std::sync::OnceLock::new();
+    let g = GRAPH.get_or_init(|| {
+        rolescope::engine::graph::TrustGraph::build(std::sync::Arc::new(demo().clone()), now())
+    });
+    (g, g.inventory())
 }

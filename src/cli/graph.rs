@@ -210,6 +210,22 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     } else {
         g.all_edges()
     };
-    out.write_all(g.render(&edges, format).as_bytes())?;
+    let escalations = super::escalation::picture_edges(
+        &g,
+        args.from.as_deref(),
+        args.role.as_deref(),
+        args.depth,
+    )?;
+    let esc_edges: Vec<&crate::engine::escalation::EscalationEdge> =
+        escalations.1.iter().map(AsRef::as_ref).collect();
+    let drawn = edges.iter().flat_map(|e| [e.from, e.to]).collect();
+    let picture = crate::engine::escalation::render::overlay(
+        &g,
+        g.render(&edges, format),
+        &drawn,
+        &esc_edges,
+        format,
+    );
+    out.write_all(picture.as_bytes())?;
     Ok(Outcome::Yes)
 }

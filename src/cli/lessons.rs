@@ -17,6 +17,9 @@ pub struct Args {
     /// Print one lesson step by step, with what the engine answers at each step
     #[arg(long, value_name = "NAME")]
     pub play: Option<String>,
+    /// Print the glossary
+    #[arg(long, conflicts_with_all = ["play", "check"])]
+    pub glossary: bool,
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
@@ -42,6 +45,35 @@ pub fn lessons_for(paths: &[PathBuf]) -> Result<Vec<Lesson>, LessonError> {
     }
 }
 
+/// The lessons that go with the data, and every mistake of a pack's broken lessons.
+///
+/// # Errors
+/// A pack's lessons folder that cannot be read at all.
+pub fn lessons_report(paths: &[PathBuf]) -> Result<lesson::PackLessons, LessonError> {
+    match lesson::load_packs_report(paths)? {
+        Some(p) => Ok(p),
+        None => Ok(lesson::PackLessons {
+            lessons: lesson::builtin()?,
+            errors: Vec::new(),
+        }),
+    }
+}
+
+/// `45 min · beginner · after roles-vs-users`, or nothing when the lesson says none of it.
+fn metadata(l: &Lesson) -> String {
+    let mut parts = Vec::new();
+    if let Some(m) = l.minutes {
+        parts.push(format!("{m} min"));
+    }
+    if let Some(level) = l.level {
+        parts.push(level.as_str().to_owned());
+    }
+    if !l.prerequisites.is_empty() {
+        parts.push(format!("after {}", l.prerequisites.join(", ")));
+    }
+    parts.join(" · ")
+}
+
 /// Runs `rolescope lessons`.
 ///
 /// # Errors
@@ -52,20 +84,34 @@ pub fn run(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
-    let lessons = lessons_for(paths)?;
+    if args.glossary {
+        return glossary(args.json, out);
+    }
+    let pack = lessons_report(paths)?;
+    let lessons = pack.lessons;
     if let Some(name) = &args.play {
-        let l = lesson::find(&lessons, name)?;
-        return play(l, ctx, args.json, out);
+        return match lesson::find(&lessons, name) {
+            Ok(l) => play(l, ctx, args.json, out),
+            Err(e) if pack.errors.is_empty() => Err(e.into()),
+            Err(_) => Err(broken(&pack.errors, &lessons)),
+        };
     }
     if args.check {
-        return check(&lessons, ctx, args.json, out);
+        let outcome = check(&lessons, ctx, args.json, out)?;
+        return if pack.errors.is_empty() {
+            Ok(outcome)
+        } else {
+            Err(broken(&pack.errors, &lessons))
+        };
     }
+
     if args.json {
         let list: Vec<_> = lessons
             .iter()
             .map(|l| {
                 serde_json::json!({"name": l.name, "title": l.title, "summary": l.summary,
-                    "steps": l.steps.len(), "source": l.source})
+                    "steps": l.steps.len(), "source": l.source, "minutes": l.minutes,
+                    "level": l.level, "prerequisites": l.prerequisites})
             })
             .collect();
         writeln!(
@@ -85,11 +131,59 @@ pub fn run(
             l.steps.len()
         )?;
         writeln!(out, "{:width$}  {}", "", l.summary)?;
+        let meta = metadata(l);
+        if !meta.is_empty() {
+            writeln!(out, "{:width$}  {meta}", "")?;
+        }
     }
     writeln!(
         out,
         "\nstart one with `rolescope --lesson NAME`; check them with `rolescope lessons --check`"
     )?;
+    if pack.errors.is_empty() {
+        return Ok(Outcome::Yes);
+    }
+    Err(broken(&pack.errors, &lessons))
+}
+
+/// Every mistake of a pack's broken lessons, and the lessons that are fine.
+fn broken(errors: &[LessonError], lessons: &[Lesson]) -> CliError {
+    let mut message: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    message.push(format!(
+        "{} lesson(s) of the pack cannot be read; {}",
+        errors.len(),
+        if lessons.is_empty() {
+            "none can".to_owned()
+        } else {
+            format!(
+                "these can: {}",
+                lessons
+                    .iter()
+                    .map(|l| format!("`{}`", l.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    ));
+    CliError::Usage(message.join("\n"))
+}
+
+fn glossary(json: bool, out: &mut dyn Write) -> Result<Outcome, CliError> {
+    if json {
+        let list: Vec<_> = lesson::glossary::TERMS
+            .iter()
+            .map(|(t, e)| serde_json::json!({"term": t, "explanation": e}))
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        )?;
+    } else {
+        for (t, e) in lesson::glossary::TERMS {
+            writeln!(out, "{t}\n  {e}")?;
+        }
+    }
     Ok(Outcome::Yes)
 }
 
@@ -99,7 +193,20 @@ fn check(
     json: bool,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
-    let mut failures = Vec::new();
+    let mut failures: Vec<serde_json::Value> = Vec::new();
+    let mut warnings = Vec::new();
+    for l in lessons {
+        for g in lesson::question::giveaways(l) {
+            warnings.push(serde_json::json!({
+                "lesson": l.name, "source": l.source, "step": g.step + 1, "line": g.line,
+                "title": g.title,
+                "problem": format!(
+                    "a predict step's visible text gives the outcome away ({}); move it to `explain`",
+                    g.words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")
+                ),
+            }));
+        }
+    }
     let mut checked = 0usize;
     for l in lessons {
         let mut p = Player::new(l.clone(), ctx.inventory.clone());
@@ -115,7 +222,7 @@ fn check(
     }
     if json {
         let doc = serde_json::json!({"lessons": lessons.len(), "expectations": checked,
-            "failures": failures});
+            "failures": failures, "warnings": warnings});
         writeln!(
             out,
             "{}",
@@ -133,11 +240,23 @@ fn check(
                 f["problem"].as_str().unwrap_or("")
             )?;
         }
+        for w in &warnings {
+            writeln!(
+                out,
+                "warning: {} line {} step {} (`{}`): {}",
+                w["source"].as_str().unwrap_or(""),
+                w["line"],
+                w["step"],
+                w["title"].as_str().unwrap_or(""),
+                w["problem"].as_str().unwrap_or("")
+            )?;
+        }
         writeln!(
             out,
-            "{} lessons, {checked} expectations checked, {} failing",
+            "{} lessons, {checked} expectations checked, {} failing, {} giveaway warning(s)",
             lessons.len(),
-            failures.len()
+            failures.len(),
+            warnings.len()
         )?;
     }
     Ok(if failures.is_empty() {
@@ -172,13 +291,33 @@ fn play(l: &Lesson, ctx: &Context, json: bool, out: &mut dyn Write) -> Result<Ou
         )?;
         writeln!(out, "{}", step.text.trim_end())?;
         if step.predict {
-            writeln!(
-                out,
-                "? {}",
-                step.question
-                    .as_deref()
-                    .unwrap_or("Will this succeed, and for how long?")
-            )?;
+            writeln!(out, "? {}", lesson::question::prompt(step))?;
+            writeln!(out, "? {}", lesson::question::WHICH_CHECK)?;
+            if let Some(a) = r.answer {
+                writeln!(
+                    out,
+                    "  answer: {}",
+                    a.deciders
+                        .list()
+                        .iter()
+                        .map(|d| d.label())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )?;
+            }
+        }
+        if !step.choices.is_empty() {
+            writeln!(out, "? {}", step.question.as_deref().unwrap_or(""))?;
+            for (i, c) in step.choices.iter().enumerate() {
+                let mark = if step.answer == Some(i + 1) { "*" } else { " " };
+                writeln!(out, "  {mark}{}. {c}", i + 1)?;
+            }
+        }
+        if let Some(teacher) = &step.teacher {
+            writeln!(out, "[teacher] {}", teacher.trim_end())?;
+        }
+        if let Some(x) = &step.explain {
+            writeln!(out, "= {}", x.trim_end())?;
         }
         for line in &r.log {
             writeln!(out, "  · {line}")?;

@@ -6,6 +6,7 @@ use std::io::Write;
 
 use serde_json::json;
 
+use super::escalation::{steps_json, steps_text};
 use super::graph::{build, find, path_json, path_text, session, short};
 use super::{CliError, Context, Input, Outcome};
 use crate::engine::graph::MAX_PATH_DEPTH;
@@ -46,6 +47,18 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         );
     }
     let answer = g.paths(from, to, args.depth);
+    let esc = crate::engine::escalation::Escalations::compute(&g);
+    // The shortest path that also takes escalation edges, when it needs one.
+    let escalation = crate::engine::escalation::walk::path(
+        &g,
+        &esc,
+        from,
+        to,
+        answer.max_depth,
+        crate::engine::escalation::walk::Follow::Working,
+    )
+    .filter(crate::engine::escalation::StepPath::has_escalation);
+    let found = !answer.paths.is_empty() || escalation.is_some();
     if args.json {
         let doc = json!({
             "schema": 1,
@@ -62,14 +75,11 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                     "edge": g.edge_json(e),
                 })),
             })),
+            "escalation_path": escalation.as_ref().map(|p| steps_json(&g, p)),
         });
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
-        return Ok(if answer.paths.is_empty() {
-            Outcome::No
-        } else {
-            Outcome::Yes
-        });
+        return Ok(if found { Outcome::Yes } else { Outcome::No });
     }
     writeln!(out, "Paths from {} to {}", short(&g, from), short(&g, to))?;
     if let Some(none) = &answer.no_path {
@@ -93,7 +103,14 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             )?;
             writeln!(out, "  the {which} hop: {}", short(&g, e.from))?;
         }
-        return Ok(Outcome::No);
+        if let Some(p) = &escalation {
+            writeln!(
+                out,
+                "\nThrough escalation edges (=>; `rolescope escalation` explains each):"
+            )?;
+            writeln!(out, "  {}", steps_text(&g, p))?;
+        }
+        return Ok(if found { Outcome::Yes } else { Outcome::No });
     }
     writeln!(out)?;
     for (i, p) in answer.paths.iter().enumerate() {
@@ -104,6 +121,12 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             path_text(&g, p),
             session(p.max_session_seconds)
         )?;
+    }
+    if let Some(p) = &escalation
+        && p.len() < answer.paths.first().map_or(usize::MAX, |x| x.len())
+    {
+        writeln!(out, "\nShorter through escalation edges (=>):")?;
+        writeln!(out, "  {}", steps_text(&g, p))?;
     }
     if answer.truncated {
         writeln!(

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use serde_json::json;
 
+use super::escalation::{steps_json, steps_text};
 use super::graph::{build, find, path_json, path_table, short};
 use super::{CliError, Context, Input, Outcome};
 use crate::engine::graph::EdgeStatus;
@@ -32,6 +33,20 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     let g = build(ctx);
     let from = find(&g, &args.principal)?;
     let reach = g.reach(from, args.depth.max(1));
+    let esc = crate::engine::escalation::Escalations::compute(&g);
+    let mixed = crate::engine::escalation::walk::reach(
+        &g,
+        &esc,
+        from,
+        args.depth.max(1),
+        crate::engine::escalation::walk::Follow::Working,
+    );
+    // Principals reached only through escalation edges (assume-only paths are above).
+    let through: Vec<_> = mixed
+        .rows
+        .iter()
+        .filter(|r| r.path.has_escalation() && !reach.rows.iter().any(|x| x.role == r.principal))
+        .collect();
     if args.json {
         let doc = json!({
             "schema": 1,
@@ -46,6 +61,12 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             })).collect::<Vec<_>>(),
             "broken": reach.broken.iter().filter(|e| !e.status.is_unknown()).map(|e| g.edge_json(e)).collect::<Vec<_>>(),
             "unknown": reach.broken.iter().filter(|e| e.status.is_unknown()).map(|e| g.edge_json(e)).collect::<Vec<_>>(),
+            "escalation": through.iter().map(|r| json!({
+                "principal": g.node(r.principal).id,
+                "kind": g.node(r.principal).kind,
+                "steps": steps_json(&g, &r.path),
+            })).collect::<Vec<_>>(),
+            "to_admin": mixed.to_admin.as_ref().map(|p| steps_json(&g, p)),
         });
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
@@ -58,6 +79,15 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         writeln!(out)?;
         let rows: Vec<_> = reach.rows.iter().map(|r| (r.role, &r.path)).collect();
         path_table(out, &g, "ROLE", &rows)?;
+    }
+    if !through.is_empty() {
+        writeln!(
+            out,
+            "\nThrough escalation edges (=>; `rolescope escalation` explains each):"
+        )?;
+        for r in &through {
+            writeln!(out, "  {}", steps_text(&g, &r.path))?;
+        }
     }
     if reach.broken.iter().any(|e| e.status.is_unknown()) {
         writeln!(
@@ -76,7 +106,10 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         }
     }
     if reach.broken.iter().any(|e| !e.status.is_unknown()) {
-        writeln!(out, "\nTrusted, but the caller's half is missing:")?;
+        writeln!(
+            out,
+            "\nTrusted, but refused (the caller's half is missing, or the caller cannot meet a condition):"
+        )?;
         for e in &reach.broken {
             if let EdgeStatus::Broken { message, .. } = &e.status {
                 writeln!(
@@ -88,7 +121,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             }
         }
     }
-    Ok(if reach.rows.is_empty() {
+    Ok(if reach.rows.is_empty() && through.is_empty() {
         Outcome::No
     } else {
         Outcome::Yes

@@ -6,6 +6,7 @@ use std::io::Write;
 
 use serde_json::json;
 
+use super::escalation::{steps_json, steps_text};
 use super::graph::{build_for_who_can_assume, find, path_json, path_table, short};
 use super::{CliError, Context, Input, Outcome};
 use crate::engine::graph::{EdgeStatus, NodeKind, PrincipalClass};
@@ -36,6 +37,18 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         .clone();
     let role = find(&g, &role_arn)?;
     let answer = g.who_can_assume(role, args.depth.max(1));
+    let esc = crate::engine::escalation::Escalations::compute(&g);
+    // Principals that reach the role only through escalation edges (who-can-reach).
+    let through: Vec<_> = crate::engine::escalation::walk::who_can_reach(
+        &g,
+        &esc,
+        role,
+        args.depth.max(1),
+        crate::engine::escalation::walk::Follow::Working,
+    )
+    .into_iter()
+    .filter(|r| r.path.has_escalation() && !answer.rows.iter().any(|x| x.principal == r.principal))
+    .collect();
     if args.json {
         let doc = json!({
             "schema": 1,
@@ -51,6 +64,11 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             "classes": answer.classes,
             "broken": answer.broken.iter().filter(|e| !e.status.is_unknown()).map(|e| g.edge_json(e)).collect::<Vec<_>>(),
             "unknown": answer.broken.iter().filter(|e| e.status.is_unknown()).map(|e| g.edge_json(e)).collect::<Vec<_>>(),
+            "escalation": through.iter().map(|r| json!({
+                "principal": g.node(r.principal).id,
+                "kind": g.node(r.principal).kind,
+                "steps": steps_json(&g, &r.path),
+            })).collect::<Vec<_>>(),
         });
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
@@ -63,6 +81,15 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         writeln!(out)?;
         let rows: Vec<_> = answer.rows.iter().map(|r| (r.principal, &r.path)).collect();
         path_table(out, &g, "PRINCIPAL", &rows)?;
+    }
+    if !through.is_empty() {
+        writeln!(
+            out,
+            "\nThrough escalation edges (=>; `rolescope escalation` explains each):"
+        )?;
+        for r in &through {
+            writeln!(out, "  {}", steps_text(&g, &r.path))?;
+        }
     }
     if !answer.classes.is_empty() {
         writeln!(out, "\nAlso let in as a whole (not listed one by one):")?;
@@ -100,7 +127,10 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         }
     }
     if answer.broken.iter().any(|e| !e.status.is_unknown()) {
-        writeln!(out, "\nTrusted, but the caller's half is missing:")?;
+        writeln!(
+            out,
+            "\nTrusted, but refused (the caller's half is missing, or the caller cannot meet a condition):"
+        )?;
         for e in &answer.broken {
             if let EdgeStatus::Broken { message, .. } = &e.status {
                 writeln!(out, "  {}: {message}", short(&g, e.from))?;

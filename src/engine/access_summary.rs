@@ -514,3 +514,66 @@ mod tests {
         );
     }
 }
+
+/// The most powerful access level a summary grants in any service (Permissions management,
+/// then Write, Tagging, Read, List), with whether it is granted in full somewhere: what a
+/// who-can-assume or reach row shows for the role reached. `None` when nothing is granted.
+#[must_use]
+pub fn top_level(summary: &AccessSummary) -> Option<(AccessLevel, Coverage)> {
+    const POWER: [AccessLevel; 5] = [
+        AccessLevel::PermissionsManagement,
+        AccessLevel::Write,
+        AccessLevel::Tagging,
+        AccessLevel::Read,
+        AccessLevel::List,
+    ];
+    POWER.into_iter().find_map(|level| {
+        let granted: Vec<Coverage> = summary
+            .services
+            .iter()
+            .flat_map(|s| s.levels.iter())
+            .filter(|l| l.level == level && l.coverage != Coverage::None)
+            .map(|l| l.coverage)
+            .collect();
+        if granted.is_empty() {
+            None
+        } else if granted.contains(&Coverage::Full) {
+            Some((level, Coverage::Full))
+        } else {
+            Some((level, Coverage::Partial))
+        }
+    })
+}
+
+/// The access level of each role of an inventory, summarised on first use and kept: cheap
+/// enough for every row of a who-can-assume or reach list (a list of 20,000 rows summarises
+/// each role it shows once).
+#[derive(Debug)]
+pub struct RoleAccessLevels {
+    inventory: std::sync::Arc<Inventory>,
+    levels: Vec<std::sync::OnceLock<Option<(AccessLevel, Coverage)>>>,
+}
+
+impl RoleAccessLevels {
+    /// Levels for the roles of `inventory` (none summarised yet).
+    #[must_use]
+    pub fn new(inventory: std::sync::Arc<Inventory>) -> Self {
+        let levels = inventory
+            .roles
+            .iter()
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
+        Self { inventory, levels }
+    }
+
+    /// The top access level of the role with this ARN, or `None` when the role is not in the
+    /// data or may do nothing.
+    #[must_use]
+    pub fn of(&self, role_arn: &str, catalogue: &Catalogue) -> Option<(AccessLevel, Coverage)> {
+        let i = *self.inventory.index.role_by_arn.get(role_arn)?;
+        *self.levels.get(i)?.get_or_init(|| {
+            let role = &self.inventory.roles[i];
+            top_level(&for_role(role, &self.inventory, catalogue))
+        })
+    }
+}

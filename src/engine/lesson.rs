@@ -14,7 +14,9 @@
 //! This module owns the file format and loading, with errors located by file, line and
 //! step. The format is documented in `assets/lessons/README.md`.
 
+pub mod glossary;
 pub mod player;
+pub mod question;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,7 +27,10 @@ use serde_json::Value;
 use crate::engine::sts::request::Request;
 use crate::engine::wizard::Symptom;
 
-pub use player::{Answer, Check, Player, Prediction, StepReport, TraceLine, Verdict};
+pub use player::{
+    Answer, Asked, Check, Player, Prediction, Recap, Score, StepReport, TraceLine, Verdict,
+};
+pub use question::{Decider, DeciderSet, Giveaway};
 
 /// The lessons shipped with rolescope, on the demo organisation: (file name, text).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -72,6 +77,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "troubleshooting.toml",
         include_str!("../../assets/lessons/troubleshooting.toml"),
+    ),
+    (
+        "privilege-escalation.toml",
+        include_str!("../../assets/lessons/privilege-escalation.toml"),
     ),
 ];
 
@@ -159,6 +168,20 @@ pub struct Step {
     /// The question asked when `predict` is set.
     #[serde(default)]
     pub question: Option<String>,
+    /// What is explained once the answer is revealed; `text` is what is shown before. On a
+    /// predict step, the outcome belongs here, never in `text` or `title`.
+    #[serde(default)]
+    pub explain: Option<String>,
+    /// A multiple-choice question of the author's own (`question` is its wording).
+    #[serde(default)]
+    pub choices: Vec<String>,
+    /// The right choice, counted from 1.
+    #[serde(default)]
+    pub answer: Option<usize>,
+    /// Lines for the teacher only (what to point at, what the engine agrees with); shown
+    /// when the teacher view is on, never in a learner's handout.
+    #[serde(default)]
+    pub teacher: Option<String>,
     /// Move the simulated clock forward: seconds, or text such as `45m`, `1h30m`, `90s`.
     #[serde(default)]
     pub advance_clock: Option<Value>,
@@ -192,8 +215,50 @@ struct LessonFile {
     start: Option<String>,
     #[serde(default)]
     region: Option<String>,
+    /// About how long the lesson takes in class, in minutes.
+    #[serde(default)]
+    minutes: Option<u32>,
+    #[serde(default)]
+    level: Option<Level>,
+    /// Lessons (by name) to have played first.
+    #[serde(default)]
+    prerequisites: Vec<String>,
+    #[serde(default)]
+    recap: Option<RecapSpec>,
     #[serde(default, rename = "step")]
     steps: Vec<toml::Spanned<Step>>,
+}
+
+/// Who a lesson is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Beginner,
+    Intermediate,
+    Advanced,
+}
+
+impl Level {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Beginner => "beginner",
+            Self::Intermediate => "intermediate",
+            Self::Advanced => "advanced",
+        }
+    }
+}
+
+/// What the end of a lesson sums up: the key takeaways and the glossary terms to review.
+/// (The questions, with the answers given and the truth, come from the player.)
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecapSpec {
+    #[serde(default)]
+    pub takeaways: Vec<String>,
+    /// Glossary terms, as the glossary spells them.
+    #[serde(default)]
+    pub terms: Vec<String>,
 }
 
 /// A loaded, checked lesson.
@@ -213,6 +278,10 @@ pub struct Lesson {
     pub steps: Vec<Step>,
     /// The line each step starts on, for messages.
     pub step_lines: Vec<usize>,
+    pub minutes: Option<u32>,
+    pub level: Option<Level>,
+    pub prerequisites: Vec<String>,
+    pub recap: RecapSpec,
 }
 
 /// Why a lesson could not be loaded. Every message names the file, and the line and step
@@ -240,6 +309,12 @@ pub enum LessonError {
     Lesson { path: String, message: String },
     #[error("no lesson named `{name}`; {hint}")]
     NotFound { name: String, hint: String },
+    /// Every mistake of one lesson, each located.
+    #[error("lesson `{path}` has {} mistakes:\n{}", .errors.len(), .errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Several {
+        path: String,
+        errors: Vec<LessonError>,
+    },
 }
 
 fn line_of(text: &str, offset: usize) -> (usize, usize) {
@@ -424,6 +499,34 @@ fn check_step(s: &Step, kept: &mut Vec<String>) -> Result<(), String> {
     if s.predict && s.simulate.is_none() {
         return Err("`predict` asks about a simulation; add a `simulate` request".to_owned());
     }
+    if s.explain.is_some() && !s.predict && s.choices.is_empty() {
+        return Err(
+            "`explain` is shown after an answer; add `predict = true` or `choices`, or put the words in `text`"
+                .to_owned(),
+        );
+    }
+    match (s.choices.len(), s.answer) {
+        (0, Some(_)) => {
+            return Err("`answer` needs `choices` to choose from".to_owned());
+        }
+        (n, None) if n > 0 => {
+            return Err(format!(
+                "`choices` needs `answer`, the right one counted from 1 (1 to {n})"
+            ));
+        }
+        (1, _) => {
+            return Err("`choices` needs at least two choices".to_owned());
+        }
+        (n, Some(a)) if a == 0 || a > n => {
+            return Err(format!(
+                "`answer` is {a}, but there are {n} choices; count from 1 (1 to {n})"
+            ));
+        }
+        (n, _) if n > 0 && s.question.is_none() => {
+            return Err("`choices` needs the `question` they answer".to_owned());
+        }
+        _ => {}
+    }
     if let Some(v) = &s.advance_clock {
         parse_duration(v).map_err(|e| format!("`advance_clock`: {e}"))?;
     }
@@ -511,21 +614,52 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Lesson, LessonError
             ),
         })?
         .with_timezone(&chrono::Utc);
+    if let Some(r) = &file.recap {
+        for term in &r.terms {
+            if glossary::lookup(term).is_none() {
+                return Err(LessonError::Lesson {
+                    path: source.to_owned(),
+                    message: format!(
+                        "`recap.terms` names `{term}`, which the glossary does not have; use a term of `rolescope lessons --glossary`"
+                    ),
+                });
+            }
+        }
+    }
     let mut kept = Vec::new();
     let mut steps = Vec::new();
     let mut step_lines = Vec::new();
+    let mut errors = Vec::new();
     for (i, sp) in file.steps.into_iter().enumerate() {
         let line = line_of(text, sp.span().start).0;
         let step = sp.into_inner();
-        check_step(&step, &mut kept).map_err(|message| LessonError::Step {
-            path: source.to_owned(),
-            line,
-            step: i + 1,
-            title: step.title.clone(),
-            message,
-        })?;
+        if let Err(message) = check_step(&step, &mut kept) {
+            errors.push(LessonError::Step {
+                path: source.to_owned(),
+                line,
+                step: i + 1,
+                title: step.title.clone(),
+                message,
+            });
+            // A later step may use the session this one keeps: count it as kept so that
+            // one mistake is reported once.
+            if let Some(k) = &step.keep_session {
+                kept.push(k.clone());
+            }
+        }
         steps.push(step);
         step_lines.push(line);
+    }
+    if errors.len() == 1
+        && let Some(e) = errors.pop()
+    {
+        return Err(e);
+    }
+    if !errors.is_empty() {
+        return Err(LessonError::Several {
+            path: source.to_owned(),
+            errors,
+        });
     }
     Ok(Lesson {
         name: name.to_owned(),
@@ -537,6 +671,10 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Lesson, LessonError
         region: file.region.unwrap_or_else(|| DEFAULT_REGION.to_owned()),
         steps,
         step_lines,
+        minutes: file.minutes,
+        level: file.level,
+        prerequisites: file.prerequisites,
+        recap: file.recap.unwrap_or_default(),
     })
 }
 
@@ -563,7 +701,14 @@ pub fn builtin() -> Result<Vec<Lesson>, LessonError> {
 /// # Errors
 /// The first lesson that cannot be read, located.
 pub fn load_dir(dir: &Path) -> Result<Vec<Lesson>, LessonError> {
-    load_dir_within(dir, dir)
+    first_error(load_dir_within(dir, dir)?)
+}
+
+fn first_error(p: PackLessons) -> Result<Vec<Lesson>, LessonError> {
+    match p.errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(p.lessons),
+    }
 }
 
 /// The most bytes read from one lesson file.
@@ -571,7 +716,7 @@ pub const MAX_LESSON_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Every `*.toml` lesson in `dir`, refusing a link that leads outside `root` (the folder the
 /// user gave, which holds `dir`).
-fn load_dir_within(root: &Path, dir: &Path) -> Result<Vec<Lesson>, LessonError> {
+fn load_dir_within(root: &Path, dir: &Path) -> Result<PackLessons, LessonError> {
     let io = |p: &Path, e: std::io::Error| LessonError::Io {
         path: p.display().to_string(),
         message: e.to_string(),
@@ -596,15 +741,34 @@ fn load_dir_within(root: &Path, dir: &Path) -> Result<Vec<Lesson>, LessonError> 
         })
         .collect();
     files.sort();
-    let mut out = Vec::new();
+    let mut out = PackLessons::default();
     for f in files {
-        if let Some(why) = crate::engine::load::link_outside(&root, &f) {
+        match read_lesson_file(&root, &f) {
+            Ok(l) => out.lessons.push(l),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    sort(&mut out.lessons);
+    Ok(out)
+}
+
+/// The lessons of a pack that load, and the mistakes of those that do not — every one,
+/// so a teacher fixes a pack in one pass and the good lessons stay usable.
+#[derive(Debug, Clone, Default)]
+pub struct PackLessons {
+    pub lessons: Vec<Lesson>,
+    pub errors: Vec<LessonError>,
+}
+
+fn read_lesson_file(root: &Path, f: &Path) -> Result<Lesson, LessonError> {
+    {
+        if let Some(why) = crate::engine::load::link_outside(root, f) {
             return Err(LessonError::Io {
                 path: f.display().to_string(),
                 message: format!("{why}; copy the lesson into the folder"),
             });
         }
-        let bytes = crate::engine::load::read_limited(&f, MAX_LESSON_BYTES).map_err(|e| {
+        let bytes = crate::engine::load::read_limited(f, MAX_LESSON_BYTES).map_err(|e| {
             use crate::engine::load::LoadError;
             let message = match e {
                 LoadError::Binary { .. } => "not a text file; a lesson is TOML text".to_owned(),
@@ -626,10 +790,8 @@ fn load_dir_within(root: &Path, dir: &Path) -> Result<Vec<Lesson>, LessonError> 
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        out.push(parse(&name, &f.display().to_string(), &text)?);
+        parse(&name, &f.display().to_string(), &text)
     }
-    sort(&mut out);
-    Ok(out)
 }
 
 /// The lessons of a classroom pack: the `lessons/` folder of any directory among `paths`.
@@ -638,14 +800,25 @@ fn load_dir_within(root: &Path, dir: &Path) -> Result<Vec<Lesson>, LessonError> 
 /// # Errors
 /// A lesson of the pack that cannot be read.
 pub fn load_packs(paths: &[PathBuf]) -> Result<Option<Vec<Lesson>>, LessonError> {
-    let mut found = None;
+    load_packs_report(paths)?.map(first_error).transpose()
+}
+
+/// The lessons of the classroom packs among `paths`, with every mistake found in them;
+/// `None` when no path is a pack.
+///
+/// # Errors
+/// A pack's `lessons/` folder that cannot be read at all.
+pub fn load_packs_report(paths: &[PathBuf]) -> Result<Option<PackLessons>, LessonError> {
+    let mut found: Option<PackLessons> = None;
     for p in paths {
         let dir = p.join("lessons");
         if p.is_dir() && dir.is_dir() {
-            let mut list: Vec<Lesson> = found.take().unwrap_or_default();
-            list.extend(load_dir_within(p, &dir)?);
-            sort(&mut list);
-            found = Some(list);
+            let mut all = found.take().unwrap_or_default();
+            let got = load_dir_within(p, &dir)?;
+            all.lessons.extend(got.lessons);
+            all.errors.extend(got.errors);
+            sort(&mut all.lessons);
+            found = Some(all);
         }
     }
     Ok(found)

@@ -14,6 +14,8 @@
 //! - [`federation`]: web identity, SAML, Roles Anywhere and EC2 instance profiles.
 //! - [`batch`]: request documents in, result documents out; `authorize`.
 //! - [`chain`]: several hops, each made with the previous hop's session.
+//! - [`hop`]: a hop (a trust-graph edge, or a chosen caller and role) as the request STS
+//!   receives; a role calls only as a session of itself.
 //! - [`diagnose`]: why a call failed, the fix for each failing check, [`apply_fix`].
 //!
 //! Policy evaluation itself is `policy`'s: this module builds the STS request context and
@@ -27,6 +29,7 @@ pub mod chain;
 pub mod context;
 pub mod diagnose;
 pub mod federation;
+pub mod hop;
 pub mod outcome;
 pub mod params;
 pub mod request;

@@ -190,6 +190,34 @@ pub fn check_document(kind: &DocumentKind, text: &str) -> Result<Value, EditErro
     Ok(json)
 }
 
+/// What the what-if editor's save check says about a document IAM would accept.
+#[derive(Debug, Clone)]
+pub struct SaveCheck {
+    /// The document, decoded.
+    pub json: Value,
+    /// IAM Access Analyzer's findings that do not refuse the save (warnings, and errors IAM
+    /// itself lets through such as an unknown action), each with its line and column in the
+    /// text and the index of the statement it belongs to, in the order of the text.
+    pub findings: Vec<crate::engine::lint::LintFinding>,
+}
+
+/// The what-if editor's save check: refuses what IAM would refuse (bad JSON, a malformed
+/// document: [`check_document`]'s errors), and otherwise returns Access Analyzer's findings,
+/// located in `text` and mapped to their statements.
+///
+/// # Errors
+/// [`EditError::Syntax`] or [`EditError::Malformed`], located, as [`check_document`].
+pub fn save_check(
+    kind: &DocumentKind,
+    text: &str,
+    catalogue: &crate::engine::catalogue::Catalogue,
+) -> Result<SaveCheck, EditError> {
+    let json = check_document(kind, text)?;
+    let findings =
+        crate::engine::lint::lint_text(&kind.describe(), text, Some(kind.usage()), catalogue);
+    Ok(SaveCheck { json, findings })
+}
+
 /// A stack of edits over a base inventory.
 #[derive(Debug, Clone)]
 pub struct WhatIf {

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::model::Inventory;
+use crate::engine::policy::context::ContextValue;
 use crate::engine::policy::decision::{Decision, LayerOutcome, PolicyType};
 use crate::engine::policy::document::Effect;
 use crate::engine::sts::outcome::{Category, Finding, Fix};
@@ -134,6 +135,8 @@ impl Symptom {
 pub enum Ran {
     Sts(Box<Outcome>),
     Authorize(Box<Decision>),
+    /// A call made with a session that had expired (at this time): `ExpiredToken`.
+    Expired(String),
 }
 
 impl Ran {
@@ -143,6 +146,7 @@ impl Ran {
         match self {
             Self::Sts(o) => ResultDoc::from_outcome(None, o),
             Self::Authorize(d) => ResultDoc::from_decision(None, d),
+            Self::Expired(at) => ResultDoc::expired_token(None, at),
         }
     }
 
@@ -151,6 +155,7 @@ impl Ran {
         match self {
             Self::Sts(o) => o.is_allowed(),
             Self::Authorize(d) => d.is_allowed(),
+            Self::Expired(_) => false,
         }
     }
 
@@ -160,6 +165,7 @@ impl Ran {
         match self {
             Self::Sts(o) => o.is_unknown(),
             Self::Authorize(d) => d.is_unknown(),
+            Self::Expired(_) => false,
         }
     }
 
@@ -169,6 +175,7 @@ impl Ran {
         match self {
             Self::Sts(o) => &o.missing,
             Self::Authorize(d) => &d.missing,
+            Self::Expired(_) => &[],
         }
     }
 
@@ -196,7 +203,11 @@ pub fn run(sim: &Simulator<'_>, req: &Request, now: DateTime<Utc>) -> Result<Ran
         Request::AssumeRoleSaml(r) => Ran::Sts(Box::new(sim.assume_role_with_saml(r, now)?)),
         Request::RolesAnywhere(r) => Ran::Sts(Box::new(sim.roles_anywhere(r, now)?)),
         Request::Ec2InstanceProfile(r) => Ran::Sts(Box::new(sim.ec2_instance_profile(r, now)?)),
-        Request::Authorize(r) => Ran::Authorize(Box::new(sim.authorize(r, now)?)),
+        Request::Authorize(r) => match sim.authorize(r, now) {
+            Ok(d) => Ran::Authorize(Box::new(d)),
+            Err(SimulationError::ExpiredToken { expired_at }) => Ran::Expired(expired_at),
+            Err(e) => return Err(e),
+        },
     })
 }
 
@@ -252,7 +263,23 @@ fn finding_check(f: &Finding) -> WizardCheck {
     }
 }
 
-fn sts_checks(symptom: Symptom, o: &Outcome, inv: &Inventory, out: &mut Report) {
+/// The `DurationSeconds` a request asks for.
+fn requested_duration(request: &Request) -> Option<i64> {
+    match request {
+        Request::AssumeRole(r) => r.duration_seconds,
+        Request::AssumeRoleWebIdentity(r) => r.duration_seconds,
+        Request::AssumeRoleSaml(r) => r.duration_seconds,
+        _ => None,
+    }
+}
+
+fn sts_checks(
+    symptom: Symptom,
+    o: &Outcome,
+    inv: &Inventory,
+    asked: Option<i64>,
+    out: &mut Report,
+) {
     let wanted = symptom.categories();
     let relevant = |c: Category| wanted.is_empty() || wanted.contains(&c);
     for f in &o.findings {
@@ -319,17 +346,57 @@ fn sts_checks(symptom: Symptom, o: &Outcome, inv: &Inventory, out: &mut Report) 
             }
         }
         Symptom::SessionTooShort | Symptom::SessionExpiredEarly => {
+            let too_long = o
+                .findings
+                .iter()
+                .any(|f| f.category == Category::DurationTooLong);
+            let chained = o
+                .context
+                .get("aws:PrincipalType")
+                .and_then(ContextValue::single)
+                == Some("AssumedRole");
             if let Some(r) = role {
+                let max = r.effective_max_session();
+                // The role's maximum is the cause when the call asks for more than it allows
+                // and no one-hour chaining cap is in the way.
+                let cause = too_long && !chained && asked.is_some_and(|a| a > i64::from(max));
                 out.checks.push(WizardCheck {
                     title: "the role's maximum session duration".to_owned(),
-                    ok: true,
+                    ok: !cause,
                     unknown: false,
-                    detail: format!(
-                        "`{}` allows sessions of up to {} s",
-                        r.name,
-                        r.effective_max_session()
-                    ),
+                    detail: if cause {
+                        format!(
+                            "`{}` allows sessions of up to {max} s, less than the call asks for",
+                            r.name
+                        )
+                    } else {
+                        format!("`{}` allows sessions of up to {max} s", r.name)
+                    },
                 });
+                if cause
+                    && let Some(asked) = asked
+                    && let Ok(seconds) = u32::try_from(asked)
+                    && (3600..=43_200).contains(&seconds)
+                {
+                    // The job needs the longer session: the data fix raises the role's
+                    // MaxSessionDuration (3600 to 43200 s, IAM-RULES §1.1) instead of
+                    // shortening the call.
+                    out.fixes.retain(|f| {
+                        !matches!(f, Fix::SetParameter { parameter, .. } if parameter == "duration_seconds")
+                    });
+                    out.fixes.push(Fix::SetMaxSessionDuration {
+                        role_arn: r.arn.clone(),
+                        seconds,
+                        summary: format!(
+                            "raise the MaxSessionDuration of `{}` from {max} s to {seconds} s (`aws iam update-role --role-name {} --max-session-duration {seconds}`)",
+                            r.name, r.name
+                        ),
+                    });
+                    out.explanation.push(format!(
+                        "The call asks for a {asked} s session, and `{}` allows at most {max} s, so STS refuses it (ValidationError). Either ask for {max} s or less, or, if the job needs the longer session, raise the role's maximum session duration to {asked} s (at most 43200 s, 12 hours).",
+                        r.name
+                    ));
+                }
             }
             if let Some(s) = &o.session {
                 out.checks.push(WizardCheck {
@@ -397,6 +464,9 @@ fn sts_checks(symptom: Symptom, o: &Outcome, inv: &Inventory, out: &mut Report) 
                 .any(|f| f.category == Category::MfaMissing) =>
         {
             out.explanation.push("The call does not fail for lack of MFA: the trust policy does not ask for it here, or the call already carries it.".to_owned());
+        }
+        Symptom::MfaMissing => {
+            out.explanation.push("A policy in the way (usually the role's trust policy) asks for MFA with `aws:MultiFactorAuthPresent` or `aws:MultiFactorAuthAge`, and this call carries none (or too old a one). An IAM user passes its MFA device's serial number and current code with the call (`--mfa`, or `mfa_serial` in an AWS CLI profile). A role session cannot pass a code: its calls carry only its own session's MFA state, and a session made by AssumeRole carries none, so a role that needs MFA must be assumed by the IAM user directly.".to_owned());
         }
         _ => {}
     }
@@ -516,8 +586,22 @@ pub fn diagnose(
         return Ok(report);
     }
     match &ran {
-        Ran::Sts(o) => sts_checks(symptom, o, inv, &mut report),
+        Ran::Sts(o) => sts_checks(symptom, o, inv, requested_duration(request), &mut report),
         Ran::Authorize(d) => authorize_checks(symptom, d, &mut report),
+        Ran::Expired(at) => {
+            report.checks.push(WizardCheck {
+                title: "the caller's session is still valid".to_owned(),
+                ok: false,
+                unknown: false,
+                detail: format!(
+                    "it expired at {at}: AWS answers ExpiredToken to any call made with it"
+                ),
+            });
+            if !report.categories.contains(&Category::CallerSessionExpired) {
+                report.categories.push(Category::CallerSessionExpired);
+            }
+            report.explanation.push("The session's credentials have expired, so AWS refuses every call made with them (ExpiredToken) before reading any policy. Get a fresh session (assume the role again), then call again.".to_owned());
+        }
     }
     if symptom == Symptom::ChangesNotInEffect {
         let base_sim = Simulator::new(whatif.base());
@@ -540,7 +624,7 @@ pub fn diagnose(
         });
     }
     if report.succeeds() && report.fixes.is_empty() {
-        report.explanation.push("The call succeeds with the data as loaded (and edited): nothing to fix here. Check that the failing call really is this one: same caller, same role ARN (names are case-sensitive), same Region.".to_owned());
+        report.explanation.push("The call succeeds with the data as loaded (and edited): nothing is left to fix. If it still fails in AWS, check that the failing call really is this one: same caller, same role ARN (names are case-sensitive), same Region.".to_owned());
     }
     Ok(report)
 }

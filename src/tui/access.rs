@@ -9,7 +9,6 @@
 //! "working out…" until the answer comes back as a command, and only the newest answer to
 //! each question is used.
 
-use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
@@ -24,9 +23,11 @@ use crate::engine::sts::request::Request;
 use crate::engine::whatif::{AccessDiff, WhatIf};
 use crate::engine::wizard::{self, Report, Symptom};
 use crate::tui::command::Command;
-use crate::tui::detail::human_secs;
 use crate::tui::sim::Caller;
-use crate::tui::state::{AppState, Pane, SessionState, TextLine, Tok};
+use crate::tui::widgets::pane::Pane;
+use crate::tui::widgets::text::human_secs;
+use crate::tui::widgets::text::{TextLine, Tok};
+use crate::tui::world::{SessionState, World};
 
 /// A hop made ready for the Simulate form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,9 +80,9 @@ pub(crate) fn badges(edge: &Edge) -> String {
 /// The Simulate form's view of a graph principal calling `edge`, preferring a live
 /// simulated session of a role caller (so a chain is simulated as chaining).
 #[must_use]
-pub fn prefill(state: &AppState, graph: &TrustGraph, edge: &Edge) -> Option<Prefill> {
+pub fn prefill(world: &World, graph: &TrustGraph, edge: &Edge) -> Option<Prefill> {
     let role_arn = &graph.node(edge.to).id;
-    let role = *state.inventory.index.role_by_arn.get(role_arn)?;
+    let role = *world.inventory.index.role_by_arn.get(role_arn)?;
     let from = graph.node(edge.from);
     let mut note = None;
     let mut token = Vec::new();
@@ -93,10 +94,10 @@ pub fn prefill(state: &AppState, graph: &TrustGraph, edge: &Edge) -> Option<Pref
             format!("user {}", from.id),
         ),
         NodeKind::Role => {
-            let live = state.sessions.iter().rev().find(|s| {
+            let live = world.sessions.iter().rev().find(|s| {
                 s.role_arn == from.id
                     && matches!(
-                        s.state(state.now),
+                        s.state(world.now),
                         SessionState::Active | SessionState::ExpiringSoon
                     )
             });
@@ -411,7 +412,7 @@ pub fn pending_pane(title: &str, text: &str) -> Pane {
 /// in, shortest path first, with each hop on its own selectable line (path and badges),
 /// then the class grants and the direct callers whose half is missing.
 #[must_use]
-pub fn who_pane(state: &AppState, graph: &TrustGraph, answer: &WhoCanAssume) -> Pane {
+pub fn who_pane(world: &World, graph: &TrustGraph, answer: &WhoCanAssume) -> Pane {
     let mut pane = Pane {
         title: "Who can assume (VIA and every hop)".into(),
         list: true,
@@ -463,7 +464,7 @@ pub fn who_pane(state: &AppState, graph: &TrustGraph, answer: &WhoCanAssume) -> 
             ),
         ]);
         for hop in &row.path.hops {
-            if let Some(p) = prefill(state, graph, hop) {
+            if let Some(p) = prefill(world, graph, hop) {
                 pane.rows.push((lines.len(), p));
             }
             lines.push(hop_line(graph, hop));
@@ -488,7 +489,7 @@ pub fn who_pane(state: &AppState, graph: &TrustGraph, answer: &WhoCanAssume) -> 
             Tok::Key,
             format!("{} {}", kind_word(graph, e.from), short(graph, e.from)),
         )]);
-        if let Some(p) = prefill(state, graph, e) {
+        if let Some(p) = prefill(world, graph, e) {
             pane.rows.push((lines.len(), p));
         }
         lines.push(hop_line(graph, e));
@@ -523,51 +524,15 @@ pub enum ReachFrom {
     Session(u32),
 }
 
-/// One visible line of the reach tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TreeLine {
-    pub depth: usize,
-    /// The row of [`ReachView::rows`] this line shows; `None` for a broken hop.
-    pub row: Option<usize>,
-    pub has_children: bool,
-    pub expanded: bool,
-    pub text: TextLine,
-    pub prefill: Option<Prefill>,
-}
-
-/// The reach tree of one principal: every role it can get to, shortest path first, each
-/// path ending with the longest session the last role can then be given.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReachView {
-    pub from: ReachFrom,
-    pub title: String,
-    /// Each reachable role: its graph node, its parent in the tree, its hop in, the path.
-    pub rows: Vec<ReachNode>,
-    pub broken: Vec<(TextLine, Option<Prefill>)>,
-    pub root: NodeId,
-    pub expanded: BTreeSet<NodeId>,
-    pub selected: usize,
-    pub scroll: usize,
-}
-
-/// One reachable role of a [`ReachView`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReachNode {
-    pub node: NodeId,
-    pub parent: NodeId,
-    pub line: TextLine,
-    pub prefill: Option<Prefill>,
-}
-
 /// The ARN a reach tree starts from, and its title.
 ///
 /// # Errors
 /// When the session is gone.
-pub fn reach_start(state: &AppState, from: &ReachFrom) -> Result<(String, String), String> {
+pub fn reach_start(world: &World, from: &ReachFrom) -> Result<(String, String), String> {
     Ok(match from {
         ReachFrom::Principal(arn) => (arn.clone(), format!("What {arn} can reach")),
         ReachFrom::Session(id) => {
-            let s = state
+            let s = world
                 .session(*id)
                 .ok_or("the session is gone; pick another in the Sessions panel")?;
             (
@@ -583,9 +548,9 @@ pub fn reach_start(state: &AppState, from: &ReachFrom) -> Result<(String, String
 
 /// When `from` is a simulated session, makes `hop` (a first hop out of its role) a call
 /// by the session itself: role chaining, as the Simulate form will then show.
-pub(crate) fn called_by_session(state: &AppState, from: &ReachFrom, hop: &mut Prefill) {
+pub(crate) fn called_by_session(world: &World, from: &ReachFrom, hop: &mut Prefill) {
     if let ReachFrom::Session(id) = from
-        && let Some(s) = state.session(*id)
+        && let Some(s) = world.session(*id)
     {
         hop.caller = Caller::Session { id: *id };
         hop.caller_label = format!("session {} ({})", s.issued.session_arn, s.chain.join(" → "));
@@ -601,183 +566,6 @@ pub(crate) fn max_session(from: &ReachFrom, path: &Path) -> u32 {
             .min(crate::engine::graph::CHAIN_CAP_SECONDS)
     } else {
         path.max_session_seconds
-    }
-}
-
-/// Builds the reach tree for `from` from the graph's answer.
-///
-/// # Errors
-/// A sentence saying why no tree can be built.
-pub fn reach_view(
-    state: &AppState,
-    graph: &TrustGraph,
-    from: ReachFrom,
-    reach: &Reach,
-) -> Result<ReachView, String> {
-    let (_, title) = reach_start(state, &from)?;
-    let root = reach.from;
-    let mut rows = Vec::new();
-    for r in &reach.rows {
-        let Some(last) = r.path.hops.last() else {
-            continue;
-        };
-        let mut p = prefill(state, graph, last);
-        if last.from == root
-            && let Some(p) = &mut p
-        {
-            called_by_session(state, &from, p);
-        }
-        let max = max_session(&from, &r.path);
-        let line = vec![
-            (
-                Tok::Key,
-                format!(
-                    "{} ({})",
-                    short(graph, r.role),
-                    graph.node(r.role).account.as_deref().unwrap_or("?")
-                ),
-            ),
-            (Tok::Plain, "  ".to_owned()),
-            (Tok::Str, format!("[{}]", badges(last))),
-            (
-                Tok::Plain,
-                format!(
-                    "  {} hop(s) · max {}",
-                    r.path.len(),
-                    human_secs(i64::from(max))
-                ),
-            ),
-        ];
-        rows.push(ReachNode {
-            node: r.role,
-            parent: last.from,
-            line,
-            prefill: p,
-        });
-    }
-    let broken = reach
-        .broken
-        .iter()
-        .map(|e| {
-            let msg = match &e.status {
-                EdgeStatus::Broken { message, .. } => message.clone(),
-                EdgeStatus::Unknown { .. } => {
-                    format!("unknown: {}", e.status.unknown_reason().unwrap_or_default())
-                }
-                EdgeStatus::Works => String::new(),
-            };
-            (
-                vec![
-                    (
-                        Tok::Problem,
-                        format!("✗ {} → {}", short(graph, e.from), short(graph, e.to)),
-                    ),
-                    (Tok::Plain, "  ".to_owned()),
-                    (Tok::Problem, format!("[{}]", badges(e))),
-                    (Tok::Plain, format!("  {msg}")),
-                ],
-                prefill(state, graph, e),
-            )
-        })
-        .collect();
-    Ok(ReachView {
-        from,
-        title,
-        rows,
-        broken,
-        root,
-        expanded: BTreeSet::from([root]),
-        selected: 0,
-        scroll: 0,
-    })
-}
-
-impl ReachView {
-    /// The lines on screen: the tree, expanded where asked, then the broken hops.
-    #[must_use]
-    pub fn lines(&self) -> Vec<TreeLine> {
-        let mut out = Vec::new();
-        self.walk(self.root, 0, &mut out);
-        if out.is_empty() {
-            out.push(TreeLine {
-                depth: 0,
-                row: None,
-                has_children: false,
-                expanded: false,
-                text: vec![(
-                    Tok::Plain,
-                    "no role can be reached from here with the loaded data".into(),
-                )],
-                prefill: None,
-            });
-        }
-        for (text, prefill) in &self.broken {
-            out.push(TreeLine {
-                depth: 0,
-                row: None,
-                has_children: false,
-                expanded: false,
-                text: text.clone(),
-                prefill: prefill.clone(),
-            });
-        }
-        out
-    }
-
-    fn walk(&self, parent: NodeId, depth: usize, out: &mut Vec<TreeLine>) {
-        for (i, r) in self.rows.iter().enumerate() {
-            if r.parent != parent {
-                continue;
-            }
-            let has_children = self.rows.iter().any(|c| c.parent == r.node);
-            let expanded = self.expanded.contains(&r.node);
-            out.push(TreeLine {
-                depth,
-                row: Some(i),
-                has_children,
-                expanded,
-                text: r.line.clone(),
-                prefill: r.prefill.clone(),
-            });
-            if expanded && has_children && depth < DEFAULT_MAX_DEPTH {
-                self.walk(r.node, depth + 1, out);
-            }
-        }
-    }
-
-    /// Opens or closes the selected line's subtree; `open` `None` toggles.
-    pub fn expand(&mut self, open: Option<bool>) {
-        let lines = self.lines();
-        let Some(line) = lines.get(self.selected) else {
-            return;
-        };
-        let Some(node) = line.row.and_then(|i| self.rows.get(i)).map(|r| r.node) else {
-            return;
-        };
-        let now_open = self.expanded.contains(&node);
-        let want = open.unwrap_or(!now_open);
-        if want && line.has_children {
-            self.expanded.insert(node);
-        } else if !want {
-            if now_open {
-                self.expanded.remove(&node);
-            } else if line.depth > 0 {
-                // Closing a closed line goes up to its parent.
-                let parent = self.rows.get(line.row.unwrap_or(0)).map(|r| r.parent);
-                if let Some(pos) = lines
-                    .iter()
-                    .position(|l| l.row.and_then(|i| self.rows.get(i)).map(|r| r.node) == parent)
-                {
-                    self.selected = pos;
-                }
-            }
-        }
-    }
-
-    /// Opens every subtree.
-    pub fn expand_all(&mut self) {
-        let nodes: Vec<NodeId> = self.rows.iter().map(|r| r.node).collect();
-        self.expanded.extend(nodes);
     }
 }
 

@@ -84,10 +84,13 @@ impl Settings {
 
     /// Puts the settings into a fresh state.
     pub fn apply(&self, state: &mut AppState) {
-        state.palette = self.palette;
-        state.presenter_palette = self.presenter_palette;
-        state.keys = Arc::new(self.keys.clone());
-        state.clock.set_speed(self.clock_speed, Duration::ZERO);
+        state.world.palette = self.palette;
+        state.world.presenter_palette = self.presenter_palette;
+        state.world.keys = Arc::new(self.keys.clone());
+        state
+            .world
+            .clock
+            .set_speed(self.clock_speed, Duration::ZERO);
     }
 }
 
@@ -97,16 +100,18 @@ pub fn show_notices(state: &mut AppState, notices: &[String]) {
         return;
     }
     for n in notices {
-        state.log.push(crate::tui::state::LogEntry {
-            at: state.now,
+        state.world.log.push(crate::tui::state::LogEntry {
+            at: state.world.now,
             text: n.clone(),
         });
     }
-    state.overlay = Some(crate::tui::state::Overlay::Message {
-        title: "Configuration".to_owned(),
-        text: format!("{}\n\n(Esc closes)", notices.join("\n")),
-    });
-    state.dirty = true;
+    state.overlay = Some(crate::tui::state::Overlay::Message(
+        crate::tui::screens::popup::Message {
+            title: "Configuration".to_owned(),
+            text: format!("{}\n\n(Esc closes)", notices.join("\n")),
+        },
+    ));
+    state.world.dirty = true;
 }
 
 /// The fastest the screen redraws for a running clock (about 30 frames a second).
@@ -188,10 +193,10 @@ pub fn run_with(inventory: Arc<Inventory>, options: Options) -> std::io::Result<
     };
     let start = options.lesson.as_ref().map_or_else(Utc::now, |l| l.start);
     let mut state = AppState::new(inventory, simulator, start);
-    state.no_color = !Theme::from_env().color;
+    state.world.no_color = !Theme::from_env().color;
     options.settings.apply(&mut state);
-    state.profiles_input = options.profiles;
-    state.teach.catalog = options.lessons.map(|l| l.map(Arc::new));
+    state.world.profiles_input = options.profiles;
+    state.world.teach.catalog = options.lessons.map(|l| l.map(Arc::new));
     if let Some(lesson) = options.lesson {
         crate::tui::lesson::start(&mut state, lesson);
     }
@@ -285,7 +290,7 @@ fn take_back(
     terminal.clear()?;
     let size = terminal.size()?;
     update::apply(state, Command::Resize(size.width, size.height));
-    state.dirty = true;
+    state.world.dirty = true;
     Ok(())
 }
 
@@ -305,7 +310,7 @@ fn spawn_access(
             let _ = tx.send(AppEvent::Answer(Box::new(answer)));
         });
     if let Err(e) = spawned {
-        state.status = Some(crate::tui::state::Status {
+        state.world.status = Some(crate::tui::state::Status {
             text: format!("cannot start the trust-graph worker: {e}; restart rolescope"),
             error: true,
         });
@@ -326,7 +331,7 @@ fn spawn_profiles(
             let _ = tx.send(AppEvent::Answer(Box::new(answer)));
         });
     if let Err(e) = spawned {
-        state.status = Some(crate::tui::state::Status {
+        state.world.status = Some(crate::tui::state::Status {
             text: format!("cannot start the profiles check: {e}; restart rolescope"),
             error: true,
         });
@@ -339,7 +344,7 @@ fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
     terminal.clear()?;
     let (tx, rx) = channel::<AppEvent>();
     let search_tx = tx.clone();
-    let worker = Worker::spawn(state.indexes.to_vec(), move |r| {
+    let worker = Worker::spawn(state.world.indexes.to_vec(), move |r| {
         let _ = search_tx.send(AppEvent::Search(r));
     })?;
     let mut stop = Arc::new(AtomicBool::new(false));
@@ -351,9 +356,9 @@ fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
     update::apply(state, Command::Resize(size.width, size.height));
     let result = (|| -> std::io::Result<Option<i32>> {
         loop {
-            if state.dirty {
+            if state.world.dirty {
                 terminal.draw(|f| ui::render(f, state))?;
-                state.dirty = false;
+                state.world.dirty = false;
             }
             let wait = state
                 .clock
@@ -369,13 +374,13 @@ fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
             while let Ok(ev) = rx.try_recv() {
                 events.push(ev);
             }
-            let before = state.status.clone();
+            let before = state.world.status.clone();
             let batch = take_batch(state, events, started.elapsed());
             if let Some(e) = batch.error {
                 tracing::error!("terminal input failed: {e}");
                 return Err(std::io::Error::other(e));
             }
-            if let Some(s) = &state.status
+            if let Some(s) = &state.world.status
                 && s.error
                 && before.as_ref() != Some(s)
             {
@@ -423,7 +428,7 @@ fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
                                 spawn_access(state, *job, input_tx.clone());
                             }
                         }
-                        state.dirty = true;
+                        state.world.dirty = true;
                     }
                     Effect::Access(job) => spawn_access(state, *job, input_tx.clone()),
                     Effect::Profiles(job) => spawn_profiles(state, *job, input_tx.clone()),
@@ -434,7 +439,7 @@ fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
             if batch.resumed {
                 take_back(&mut terminal, state)?;
             }
-            if state.quit || batch.terminate.is_some() {
+            if state.world.quit || batch.terminate.is_some() {
                 return Ok(batch.terminate);
             }
         }

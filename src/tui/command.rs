@@ -117,7 +117,7 @@ pub enum Command {
     /// A wheel turn at a cell: negative is up.
     Scroll(u16, u16, i8),
     /// A teaching key: lesson steps, predictions, presenter mode, glossary.
-    Lesson(crate::tui::lesson::LessonCommand),
+    Lesson(crate::tui::teach::LessonCommand),
 }
 
 /// Keys of the built-in editor beyond typing.

@@ -327,18 +327,7 @@ fn role_detail(inv: &Inventory, role: &Role, facts: &RoleFacts, i: usize) -> Det
     }
 }
 
-/// `3600` → `1 h`, `5400` → `1 h 30 min`.
-#[must_use]
-pub fn human_secs(s: i64) -> String {
-    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
-    match (h, m, sec) {
-        (0, 0, s) => format!("{s} s"),
-        (0, m, 0) => format!("{m} min"),
-        (0, m, s) => format!("{m} min {s} s"),
-        (h, 0, 0) => format!("{h} h"),
-        (h, m, _) => format!("{h} h {m} min"),
-    }
-}
+pub use crate::tui::widgets::text::human_secs;
 
 /// The detail view of `subject`, or `None` when it is not in the inventory.
 #[must_use]

@@ -124,7 +124,7 @@ pub fn commands(state: &AppState, event: &Event) -> Vec<Command> {
             if let Some(c) = crate::tui::lesson::key(state, key) {
                 return vec![c];
             }
-            keymap::lookup_with(mode, key, &state.keys)
+            keymap::lookup_with(mode, key, &state.world.keys)
                 .into_iter()
                 .collect()
         }

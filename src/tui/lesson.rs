@@ -9,90 +9,17 @@
 //! brings it back at the same step). The lesson player owns the checks; this module only
 //! shows them.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::engine::lesson::{Lesson, Pane, Player, Prediction, StepReport, Verdict};
+use crate::engine::lesson::{Lesson, Pane, Prediction};
 use crate::engine::lookup::find_role;
 use crate::tui::command::Command;
 use crate::tui::keymap::{self, Mode};
 use crate::tui::sim::{Caller, Issued};
 use crate::tui::state::{AppState, Focus, LogEntry, Session, Subject, Tab};
-
-/// The durations a learner picks from when predicting a session's length (seconds).
-pub const DURATION_CHOICES: [(i64, &str); 6] = [
-    (900, "15 min"),
-    (3600, "1 h"),
-    (7200, "2 h"),
-    (14400, "4 h"),
-    (28800, "8 h"),
-    (43200, "12 h"),
-];
-
-/// Where the predict-then-reveal question stands at the current step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prompt {
-    /// No question at this step, or it has been answered.
-    None,
-    /// "Will this succeed?" (`y` / `n`).
-    Outcome,
-    /// "For how long?" (`1`…`6`).
-    Duration,
-}
-
-/// A lesson being played in the terminal.
-#[derive(Debug, Clone)]
-pub struct LessonView {
-    pub player: Player,
-    /// The report of the step on screen (`None` before the first step).
-    pub report: Option<StepReport>,
-    /// How many trace lines are revealed.
-    pub revealed: usize,
-    pub prompt: Prompt,
-    pub verdict: Option<Verdict>,
-    /// Hidden while the learner explores off the script.
-    pub hidden: bool,
-    pub scroll: usize,
-    /// Kept lesson sessions → the app's session ids.
-    pub sessions: BTreeMap<String, u32>,
-}
-
-impl LessonView {
-    #[must_use]
-    pub fn new(lesson: Lesson, inventory: Arc<crate::engine::model::Inventory>) -> Self {
-        Self {
-            player: Player::new(lesson, inventory),
-            report: None,
-            revealed: 0,
-            prompt: Prompt::None,
-            verdict: None,
-            hidden: false,
-            scroll: 0,
-            sessions: BTreeMap::new(),
-        }
-    }
-
-    /// The step on screen (0-based), when one is.
-    #[must_use]
-    pub fn current(&self) -> Option<usize> {
-        self.report.as_ref().map(|r| r.index)
-    }
-}
-
-/// Teaching state of the app: the lesson, presenter mode, the glossary.
-#[derive(Debug, Clone, Default)]
-pub struct Teach {
-    pub lesson: Option<LessonView>,
-    pub presenter: bool,
-    /// The glossary overlay's scroll, when it is open.
-    pub glossary: Option<usize>,
-    /// The lessons the index offers (a classroom pack's, or the built-in ones), loaded the
-    /// first time the index opens unless the command line gave them; or why they could not
-    /// be read.
-    pub catalog: Option<Result<Arc<Vec<Lesson>>, String>>,
-}
+pub use crate::tui::teach::*;
 
 /// The lesson index overlay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,14 +32,14 @@ pub struct LessonIndex {
 /// # Errors
 /// Why the lessons could not be read.
 pub fn catalog(state: &mut AppState) -> Result<Arc<Vec<Lesson>>, String> {
-    if state.teach.catalog.is_none() {
-        state.teach.catalog = Some(
+    if state.world.teach.catalog.is_none() {
+        state.world.teach.catalog = Some(
             crate::engine::lesson::builtin()
                 .map(Arc::new)
                 .map_err(|e| e.to_string()),
         );
     }
-    match &state.teach.catalog {
+    match &state.world.teach.catalog {
         Some(Ok(l)) => Ok(Arc::clone(l)),
         Some(Err(e)) => Err(e.clone()),
         None => Err("no lessons".to_owned()),
@@ -124,7 +51,7 @@ pub fn start_selected(state: &mut AppState, selected: usize) {
     let lessons = match catalog(state) {
         Ok(l) => l,
         Err(e) => {
-            state.status = Some(crate::tui::state::Status {
+            state.world.status = Some(crate::tui::state::Status {
                 text: e,
                 error: true,
             });
@@ -149,40 +76,10 @@ pub fn start_selected(state: &mut AppState, selected: usize) {
             None => format!("lesson `{title}` started"),
         },
     );
-    state.status = Some(crate::tui::state::Status {
+    state.world.status = Some(crate::tui::state::Status {
         text: format!("lesson `{title}`: ] plays the first step, L hides the narrative"),
         error: false,
     });
-}
-
-impl Teach {
-    /// True when the narrative pane takes part of the screen.
-    #[must_use]
-    pub fn narrative_shown(&self) -> bool {
-        self.lesson.as_ref().is_some_and(|l| !l.hidden)
-    }
-}
-
-/// What the teaching keys do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LessonCommand {
-    /// `]`: play the next step.
-    Next,
-    /// `r`: reveal one more line of the trace; `R` all of it.
-    Reveal,
-    RevealAll,
-    /// `y` / `n` at the prompt.
-    PredictOutcome(bool),
-    /// `1`…`6` at the prompt: a duration choice.
-    PredictDuration(usize),
-    /// `L`: leave the script (hide the narrative) or come back.
-    ToggleNarrative,
-    /// `P`: presenter mode.
-    TogglePresenter,
-    /// `t`: the glossary.
-    ToggleGlossary,
-    /// Movement inside the glossary or the narrative.
-    Scroll(i8),
 }
 
 /// The teaching command a key means, before the normal key tables; `None` lets the key
@@ -197,7 +94,7 @@ pub fn key(state: &AppState, key: &KeyEvent) -> Option<Command> {
     }
     let mode = keymap::mode(state);
     let KeyCode::Char(ch) = key.code else {
-        if state.teach.glossary.is_some() {
+        if state.world.teach.glossary.is_some() {
             return match key.code {
                 KeyCode::Esc => Some(Command::Lesson(LessonCommand::ToggleGlossary)),
                 KeyCode::Down => Some(Command::Lesson(LessonCommand::Scroll(1))),
@@ -207,7 +104,7 @@ pub fn key(state: &AppState, key: &KeyEvent) -> Option<Command> {
         }
         return None;
     };
-    if state.teach.glossary.is_some() {
+    if state.world.teach.glossary.is_some() {
         return match ch {
             't' | 'q' => Some(Command::Lesson(LessonCommand::ToggleGlossary)),
             'j' => Some(Command::Lesson(LessonCommand::Scroll(1))),
@@ -228,7 +125,7 @@ pub fn key(state: &AppState, key: &KeyEvent) -> Option<Command> {
         'P' => return cmd(LessonCommand::TogglePresenter),
         _ => {}
     }
-    let lesson = state.teach.lesson.as_ref()?;
+    let lesson = state.world.teach.lesson.as_ref()?;
     match (lesson.prompt, ch) {
         (Prompt::Outcome, 'y') => cmd(LessonCommand::PredictOutcome(true)),
         (Prompt::Outcome, 'n') => cmd(LessonCommand::PredictOutcome(false)),
@@ -248,7 +145,7 @@ pub fn key(state: &AppState, key: &KeyEvent) -> Option<Command> {
 /// The footer hints while a lesson runs.
 #[must_use]
 pub fn hints(state: &AppState) -> Vec<(&'static str, &'static str)> {
-    let Some(l) = &state.teach.lesson else {
+    let Some(l) = &state.world.teach.lesson else {
         return Vec::new();
     };
     match l.prompt {
@@ -267,45 +164,47 @@ pub fn hints(state: &AppState) -> Vec<(&'static str, &'static str)> {
 /// Starts `lesson` in the app: narrative pane shown, simulated clock paused at the lesson's
 /// start (steps move it).
 pub fn start(state: &mut AppState, lesson: Lesson) {
-    if !state.clock.is_paused() {
-        state.clock.toggle_pause(state.elapsed);
+    if !state.world.clock.is_paused() {
+        state.world.clock.toggle_pause(state.world.elapsed);
     }
-    state.teach.lesson = Some(LessonView::new(lesson, Arc::clone(&state.inventory)));
-    state.dirty = true;
+    state.world.teach.lesson = Some(LessonView::new(lesson, Arc::clone(&state.world.inventory)));
+    state.world.dirty = true;
 }
 
 fn log(state: &mut AppState, text: String) {
-    state.log.push(LogEntry {
-        at: state.now,
+    state.world.log.push(LogEntry {
+        at: state.world.now,
         text,
     });
 }
 
 /// Carries out a teaching command.
 pub fn apply(state: &mut AppState, c: LessonCommand) {
-    state.dirty = true;
+    state.world.dirty = true;
     match c {
         LessonCommand::ToggleGlossary => {
-            state.teach.glossary = match state.teach.glossary {
+            state.world.teach.glossary = match state.world.teach.glossary {
                 Some(_) => None,
                 None => Some(0),
             };
         }
-        LessonCommand::TogglePresenter => state.teach.presenter = !state.teach.presenter,
+        LessonCommand::TogglePresenter => {
+            state.world.teach.presenter = !state.world.teach.presenter
+        }
         LessonCommand::Scroll(d) => {
-            if let Some(s) = &mut state.teach.glossary {
+            if let Some(s) = &mut state.world.teach.glossary {
                 *s = s.saturating_add_signed(isize::from(d));
-            } else if let Some(l) = &mut state.teach.lesson {
+            } else if let Some(l) = &mut state.world.teach.lesson {
                 l.scroll = l.scroll.saturating_add_signed(isize::from(d));
             }
         }
         LessonCommand::ToggleNarrative => {
-            if let Some(l) = &mut state.teach.lesson {
+            if let Some(l) = &mut state.world.teach.lesson {
                 l.hidden = !l.hidden;
             }
         }
         LessonCommand::Reveal | LessonCommand::RevealAll => {
-            if let Some(l) = &mut state.teach.lesson
+            if let Some(l) = &mut state.world.teach.lesson
                 && l.prompt == Prompt::None
                 && let Some(r) = &l.report
             {
@@ -326,7 +225,7 @@ pub fn apply(state: &mut AppState, c: LessonCommand) {
 }
 
 fn predict(state: &mut AppState, succeeds: bool, duration: Option<i64>) {
-    let Some(l) = &mut state.teach.lesson else {
+    let Some(l) = &mut state.world.teach.lesson else {
         return;
     };
     let asks_duration = l
@@ -353,7 +252,7 @@ fn predict(state: &mut AppState, succeeds: bool, duration: Option<i64>) {
 }
 
 fn next(state: &mut AppState) {
-    let Some(l) = &mut state.teach.lesson else {
+    let Some(l) = &mut state.world.teach.lesson else {
         return;
     };
     if l.prompt != Prompt::None {
@@ -406,17 +305,17 @@ fn next(state: &mut AppState) {
         state.overlay = None;
     }
     if let Some(w) = edited {
-        state.whatif = w;
+        state.world.whatif = w;
         crate::tui::whatif::refresh(state);
     }
     // The clock follows the lesson's.
-    if lesson_now > state.now {
-        state.clock.jump_to(lesson_now, state.elapsed);
-        state.now = lesson_now;
+    if lesson_now > state.world.now {
+        state.world.clock.jump_to(lesson_now, state.world.elapsed);
+        state.world.now = lesson_now;
     }
     if let Some(q) = &step.select_role
-        && let Ok(r) = find_role(&state.inventory, q)
-        && let Some(&i) = state.inventory.index.role_by_arn.get(&r.arn)
+        && let Ok(r) = find_role(&state.world.inventory, q)
+        && let Some(&i) = state.world.inventory.index.role_by_arn.get(&r.arn)
     {
         state.tab = Tab::Roles;
         state.focus = Focus::Main;
@@ -437,15 +336,15 @@ fn next(state: &mut AppState) {
             state.sessions_collapsed = false;
             state.focus = Focus::Sessions;
         }
-        Some(Pane::Glossary) => state.teach.glossary = Some(0),
+        Some(Pane::Glossary) => state.world.teach.glossary = Some(0),
         Some(Pane::Whatif) => crate::tui::whatif::open_view(state),
         _ => {}
     }
     if let Some((name, s)) = kept {
-        let id = state.next_session;
-        state.next_session += 1;
+        let id = state.world.next_session;
+        state.world.next_session += 1;
         let mut chain = parent
-            .and_then(|p| state.sessions.iter().find(|x| x.id == p))
+            .and_then(|p| state.world.sessions.iter().find(|x| x.id == p))
             .map(|p| p.chain.clone())
             .unwrap_or_else(|| {
                 let caller = step
@@ -474,7 +373,7 @@ fn next(state: &mut AppState) {
                 s.expiration.format("%H:%M:%S")
             ),
         );
-        state.sessions.push(Session {
+        state.world.sessions.push(Session {
             id,
             chain,
             role_arn: s.role_arn.clone(),
@@ -502,8 +401,8 @@ fn next(state: &mut AppState) {
             ended_at: None,
             expiry_logged: false,
         });
-        state.session_selected = state.sessions.len() - 1;
-        if let Some(l) = &mut state.teach.lesson {
+        state.session_selected = state.world.sessions.len() - 1;
+        if let Some(l) = &mut state.world.teach.lesson {
             l.sessions.insert(name, id);
         }
     }

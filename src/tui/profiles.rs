@@ -1,8 +1,5 @@
-//! The user's AWS CLI profiles inside the explorer (`O`): the same chains `rolescope
-//! profiles` prints, checked against the data on screen (what-if edits included), and
-//! Enter to start a simulated session from one — the Simulate form filled in for the
-//! profile's next hop (its first, or the one after the last hop that already has a live
-//! simulated session), so Enter, Ctrl-R, then `O` and Enter again walks the chain.
+//! Checking the user's AWS CLI profiles off the loop: where to read them, the job the
+//! loop runs and the answer it sends back. Knows no screen.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,11 +7,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::engine::model::Inventory;
-use crate::engine::profiles::{self, ProfileReport, Sources, Verdict};
-use crate::tui::access::Prefill;
+use crate::engine::profiles::{self, ProfileReport, Sources};
 use crate::tui::command::Command;
-use crate::tui::sim::Caller;
-use crate::tui::state::{AppState, FormField, Overlay};
 
 /// Where the explorer reads profiles from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,36 +17,6 @@ pub struct ProfilesInput {
     pub path: PathBuf,
     /// Static-key profile → principal ARN.
     pub sources: Sources,
-}
-
-/// The open profiles list.
-#[derive(Debug, Clone)]
-pub struct ProfilesView {
-    pub path: PathBuf,
-    /// The checked profiles, or why the file could not be read.
-    pub reports: Result<Vec<ProfileReport>, String>,
-    /// True until the check's answer is in.
-    pub pending: bool,
-    /// Which check the view waits for; older answers are dropped.
-    pub generation: u64,
-    pub selected: usize,
-}
-
-impl ProfilesView {
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.reports.as_ref().map_or(0, Vec::len)
-    }
-
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    #[must_use]
-    pub fn current(&self) -> Option<&ProfileReport> {
-        self.reports.as_ref().ok()?.get(self.selected)
-    }
 }
 
 /// A check of the profiles, to run off the loop: the data on screen, where to read, when.
@@ -77,41 +41,6 @@ impl Eq for ProfilesJob {}
 pub struct ProfilesAnswer {
     pub generation: u64,
     pub reports: Result<Vec<ProfileReport>, String>,
-}
-
-/// Opens the list at once ("checking…") and asks for the check off the loop: compiling the
-/// policies of a large inventory takes a moment.
-pub fn open(state: &mut AppState) {
-    let Some(input) = state.profiles_input.clone() else {
-        crate::tui::update::status(
-            state,
-            "no AWS config file to read: set `[profiles] aws_config` in the rolescope config or AWS_CONFIG_FILE",
-            true,
-        );
-        return;
-    };
-    state.profiles_generation += 1;
-    let generation = state.profiles_generation;
-    state
-        .outbox
-        .push(crate::tui::command::Effect::Profiles(Box::new(
-            ProfilesJob {
-                generation,
-                inventory: Arc::clone(&state.inventory),
-                input: input.clone(),
-                now: state.now,
-            },
-        )));
-    crate::tui::update::push_overlay(
-        state,
-        Overlay::Profiles(Box::new(ProfilesView {
-            path: input.path,
-            reports: Ok(Vec::new()),
-            pending: true,
-            generation,
-            selected: 0,
-        })),
-    );
 }
 
 /// Reads the AWS config file and checks every profile against the job's data.
@@ -145,117 +74,4 @@ pub fn run_job(job: ProfilesJob) -> Command {
         generation: job.generation,
         reports,
     }))
-}
-
-/// Puts an answer into the list that asked for it; a stale one is dropped.
-pub fn answered(state: &mut AppState, answer: ProfilesAnswer) {
-    let views = state
-        .overlay
-        .iter_mut()
-        .chain(state.overlay_stack.iter_mut());
-    for o in views {
-        if let Overlay::Profiles(v) = o
-            && v.generation == answer.generation
-        {
-            v.reports = answer.reports;
-            v.pending = false;
-            v.selected = v.selected.min(v.len().saturating_sub(1));
-            return;
-        }
-    }
-}
-
-/// Enter on a profile: the Simulate form filled in for its next hop.
-pub fn simulate_selected(state: &mut AppState) {
-    let Some(Overlay::Profiles(view)) = &state.overlay else {
-        return;
-    };
-    let Some(report) = view.current().cloned() else {
-        return;
-    };
-    match next_hop(state, &report) {
-        Ok((prefill, duration)) => {
-            crate::tui::update::simulate_hop(state, &prefill);
-            if let (Some(Overlay::Simulate(form)), Some(d)) = (&mut state.overlay, duration)
-                && let Some(i) = FormField::ALL
-                    .iter()
-                    .position(|f| *f == FormField::Duration)
-            {
-                form.fields[i] = d.to_string();
-            }
-        }
-        Err(why) => crate::tui::update::status(state, &why, true),
-    }
-}
-
-/// The hop to simulate next for `report`, and the duration it asks for.
-fn next_hop(state: &AppState, report: &ProfileReport) -> Result<(Prefill, Option<i64>), String> {
-    if report.verdict == Verdict::Unmapped {
-        return Err(format!(
-            "profile `{}` starts from keys rolescope cannot place: map `{}` with `[profiles.sources]` in the rolescope config",
-            report.profile, report.start.profile
-        ));
-    }
-    if report.hops.is_empty() {
-        return Err(format!(
-            "profile `{}` assumes no role: its credentials are {}",
-            report.profile,
-            report.start.principal.as_deref().unwrap_or("not known")
-        ));
-    }
-    let Some(start) = report.start.principal.clone() else {
-        return Err(format!(
-            "profile `{}`: who it starts as is not known",
-            report.profile
-        ));
-    };
-    let now = state.now;
-    let live = |arn: &str| {
-        state
-            .sessions
-            .iter()
-            .any(|s| s.role_arn == arn && s.is_usable(now))
-    };
-    // The first hop whose role has no live session yet; its caller is the hop before.
-    let i = report
-        .hops
-        .iter()
-        .position(|h| !live(&h.role_arn))
-        .unwrap_or(report.hops.len() - 1);
-    let hop = &report.hops[i];
-    let Some(&role) = state.inventory.index.role_by_arn.get(&hop.role_arn) else {
-        return Err(format!("`{}` is not in the loaded data", hop.role_arn));
-    };
-    let (caller, caller_label) = if i == 0 {
-        if start.contains(":user/") {
-            (Caller::User { arn: start.clone() }, format!("user {start}"))
-        } else {
-            (Caller::Role { arn: start.clone() }, format!("role {start}"))
-        }
-    } else {
-        let prev = &report.hops[i - 1].role_arn;
-        (Caller::Role { arn: prev.clone() }, format!("role {prev}"))
-    };
-    let request = crate::engine::graph::edge::WitnessRequest {
-        session_name: hop.role_session_name.clone(),
-        external_id: hop.external_id.clone(),
-        mfa: hop.mfa_serial.is_some(),
-        ..Default::default()
-    };
-    Ok((
-        Prefill {
-            caller,
-            caller_label,
-            role,
-            request,
-            note: Some(format!(
-                "profile `{}`, hop {} of {}: Enter on [ Simulate ] runs it, then `O` and Enter for the next",
-                hop.profile,
-                i + 1,
-                report.hops.len()
-            )),
-            token: Vec::new(),
-        },
-        hop.duration_seconds,
-    ))
 }

@@ -5,14 +5,19 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 
-use crate::engine::graph::TrustGraph;
 use crate::engine::model::Inventory;
 use crate::tui::clock::SimClock;
 use crate::tui::facts::{self, RoleFacts};
+pub use crate::tui::screen::Overlay;
 use crate::tui::search::{EntityIndex, Query, Sort};
-use crate::tui::sim::{AssumeInput, Caller, Issued, Simulator};
+use crate::tui::sim::{AssumeInput, Caller, Simulator};
+pub use crate::tui::widgets::pane::Pane;
+pub use crate::tui::widgets::text::{TextLine, Tok};
+pub use crate::tui::world::{
+    Choice, EXPIRING_SOON, LogEntry, Session, SessionState, Status, World,
+};
 
 /// The browsable lists, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,42 +102,6 @@ pub enum Subject {
     User(usize),
     Group(usize),
     Provider(usize),
-}
-
-/// A token class of pretty-printed JSON, for highlighting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tok {
-    Key,
-    Str,
-    Num,
-    Lit,
-    Punct,
-    /// A section heading ("inline policy: X").
-    Heading,
-    /// A problem line.
-    Problem,
-    Plain,
-}
-
-/// One displayed line: its tokens.
-pub type TextLine = Vec<(Tok, String)>;
-
-/// A scrollable pane of the detail view, in both readings.
-#[derive(Debug, Clone, Default)]
-pub struct Pane {
-    pub title: String,
-    /// The pane's policies as JSON text, for copying.
-    pub raw: String,
-    pub json: Vec<TextLine>,
-    pub plain: Vec<TextLine>,
-    pub scroll: usize,
-    /// Selectable lines (the same in both readings) and the hop each one stands for; empty
-    /// for a pane that only scrolls.
-    pub rows: Vec<(usize, crate::tui::access::Prefill)>,
-    /// The selected entry of `rows`.
-    pub cursor: usize,
-    /// A list rather than a policy: no JSON / plain reading to tell apart.
-    pub list: bool,
 }
 
 /// A summary line: a label and its text; `warn` marks it as a warning.
@@ -257,17 +226,6 @@ pub enum PickerFor {
     PathTo(crate::tui::access::ReachFrom),
 }
 
-/// A choice offered by a picker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
-    /// What the list shows (and matches against).
-    pub label: String,
-    /// A short category: user, role, session, service, OIDC, SAML.
-    pub group: &'static str,
-    pub caller: Option<Caller>,
-    pub role: Option<usize>,
-}
-
 /// A fuzzy picker over a short list.
 #[derive(Debug, Clone)]
 pub struct Picker {
@@ -334,111 +292,6 @@ pub struct AskForm {
     pub answer: Option<crate::tui::sim::Answer>,
 }
 
-/// An overlay on top of the main screen.
-#[derive(Debug, Clone)]
-pub enum Overlay {
-    Help {
-        scroll: usize,
-    },
-    Simulate(Box<SimForm>),
-    Ask(AskForm),
-    Inspect {
-        session: u32,
-        scroll: usize,
-    },
-    Message {
-        title: String,
-        text: String,
-    },
-    /// The reach tree of a principal or session.
-    Reach(Box<crate::tui::access::ReachView>),
-    /// Which of a role's documents a what-if edit changes.
-    EditMenu(Box<crate::tui::whatif::EditMenu>),
-    /// The built-in editor.
-    Editor(Box<crate::tui::whatif::EditorView>),
-    /// A one-line prompt (maximum session duration, bundle path).
-    Prompt(Box<crate::tui::whatif::Prompt>),
-    /// The what-if edits and who gained or lost access.
-    WhatIf(Box<crate::tui::whatif::WhatIfView>),
-    /// The troubleshooting wizard.
-    Wizard(Box<crate::tui::wizard::WizardView>),
-    /// The lesson index.
-    Lessons(crate::tui::lesson::LessonIndex),
-    /// A picker of its own (the target role of a path).
-    Picker(Box<Picker>),
-    /// Every path from a principal or session to a role, or why there is none.
-    Path(Box<crate::tui::path_view::PathView>),
-    /// The external-access findings and the confused deputies.
-    External(Box<crate::tui::external::ExternalView>),
-    /// The user's AWS CLI profiles as checked chains.
-    Profiles(Box<crate::tui::profiles::ProfilesView>),
-}
-
-/// A simulated session.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub id: u32,
-    /// Display names from the original caller to this session's role.
-    pub chain: Vec<String>,
-    pub role_arn: String,
-    pub role_name: String,
-    pub caller: Caller,
-    pub issued: Issued,
-    /// When the user ended it.
-    pub ended_at: Option<DateTime<Utc>>,
-    /// True once the expiry has been written to the log.
-    pub expiry_logged: bool,
-}
-
-/// Where a session stands at a given moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionState {
-    Active,
-    ExpiringSoon,
-    Expired,
-    Ended,
-}
-
-/// Sessions with at most this long left are "expiring soon".
-pub const EXPIRING_SOON: TimeDelta = TimeDelta::minutes(5);
-
-impl Session {
-    #[must_use]
-    pub fn state(&self, now: DateTime<Utc>) -> SessionState {
-        if self.ended_at.is_some() {
-            SessionState::Ended
-        } else if now >= self.issued.expires_at {
-            SessionState::Expired
-        } else if self.issued.expires_at - now <= EXPIRING_SOON {
-            SessionState::ExpiringSoon
-        } else {
-            SessionState::Active
-        }
-    }
-
-    #[must_use]
-    pub fn is_usable(&self, now: DateTime<Utc>) -> bool {
-        matches!(
-            self.state(now),
-            SessionState::Active | SessionState::ExpiringSoon
-        )
-    }
-}
-
-/// One line of the event log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogEntry {
-    pub at: DateTime<Utc>,
-    pub text: String,
-}
-
-/// A status-line message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub text: String,
-    pub error: bool,
-}
-
 /// The generations of the graph questions a screen waits for (an older answer is dropped).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Waiting {
@@ -454,29 +307,12 @@ pub struct Waiting {
     pub external: Option<u64>,
 }
 
-/// Everything the app knows.
+/// Everything the app knows: the shared [`World`] and the state of the screens. Reading a
+/// world field through the state (`state.world.now`) reads the world.
 pub struct AppState {
-    /// The data on screen: the loaded data with the what-if edits applied.
-    pub inventory: Arc<Inventory>,
-    /// The what-if overlay: the loaded data and the edits laid over it.
-    pub whatif: crate::engine::whatif::WhatIf,
-    /// The last simulation run from the form, run again after each edit.
-    pub last_run: Option<crate::tui::whatif::LastRun>,
-    /// The trust graph of `inventory`, built by the first question that needs it (off the
-    /// loop); replaced by an empty cell when the data changes.
-    pub graph: Arc<std::sync::OnceLock<Arc<TrustGraph>>>,
-    /// The newest question put to the graph; older answers are dropped.
-    pub access_generation: u64,
-    /// The newest answer to "who gained or lost access", for the what-if view.
-    pub access_diff: Option<crate::engine::whatif::AccessDiff>,
+    pub world: World,
     /// The questions whose newest answer a screen waits for.
     pub waiting: Waiting,
-    /// Effects raised outside `update::apply`'s own arms (by views rebuilt after an edit);
-    /// `apply` hands them to the loop with its own.
-    pub outbox: Vec<crate::tui::command::Effect>,
-    pub role_facts: Arc<Vec<RoleFacts>>,
-    pub indexes: [Arc<EntityIndex>; 4],
-    pub simulator: Arc<dyn Simulator>,
     pub tab: Tab,
     pub lists: [ListView; 4],
     pub detail: Option<Detail>,
@@ -485,35 +321,21 @@ pub struct AppState {
     /// Overlays under the current one, shown again when it closes (a form opened from the
     /// reach tree goes back to the tree).
     pub overlay_stack: Vec<Overlay>,
-    pub sessions: Vec<Session>,
-    pub next_session: u32,
     pub session_selected: usize,
     pub sessions_collapsed: bool,
-    pub log: Vec<LogEntry>,
-    pub clock: SimClock,
-    /// Real time since start, as last ticked.
-    pub elapsed: Duration,
-    /// Simulated time, as last ticked; what every timer on screen is computed from.
-    pub now: DateTime<Utc>,
-    pub width: u16,
-    pub height: u16,
-    pub status: Option<Status>,
-    /// Lessons, presenter mode and the glossary.
-    pub teach: crate::tui::lesson::Teach,
-    pub no_color: bool,
-    /// The palette the screens are drawn in (outside presenter mode).
-    pub palette: crate::tui::theme::Palette,
-    /// The palette presenter mode switches to.
-    pub presenter_palette: crate::tui::theme::Palette,
-    /// The keys the configuration remapped, applied over the key tables.
-    pub keys: Arc<crate::tui::keymap::Remap>,
-    /// Where `O` reads the user's AWS CLI profiles from.
-    pub profiles_input: Option<crate::tui::profiles::ProfilesInput>,
-    /// Bumped by every profiles check; the answer of an older one is dropped.
-    pub profiles_generation: u64,
-    pub quit: bool,
-    /// Set when the frame on screen no longer matches the state.
-    pub dirty: bool,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = World;
+    fn deref(&self) -> &World {
+        &self.world
+    }
+}
+
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
 }
 
 impl std::fmt::Debug for AppState {
@@ -521,8 +343,8 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("tab", &self.tab)
             .field("focus", &self.focus)
-            .field("sessions", &self.sessions.len())
-            .field("now", &self.now)
+            .field("sessions", &self.world.sessions.len())
+            .field("now", &self.world.now)
             .finish_non_exhaustive()
     }
 }
@@ -546,63 +368,54 @@ impl AppState {
             Arc::new(EntityIndex::new(facts::provider_entries(&inventory))),
         ];
         let mut state = Self {
-            whatif: crate::engine::whatif::WhatIf::new(Arc::clone(&inventory)),
-            last_run: None,
-            inventory,
-            graph: Arc::default(),
-            access_generation: 0,
-            access_diff: None,
+            world: World {
+                whatif: crate::engine::whatif::WhatIf::new(Arc::clone(&inventory)),
+                last_run: None,
+                inventory,
+                graph: Arc::default(),
+                access_generation: 0,
+                access_diff: None,
+                outbox: Vec::new(),
+                role_facts: Arc::new(role_facts),
+                indexes,
+                simulator,
+                sessions: Vec::new(),
+                next_session: 1,
+                log: Vec::new(),
+                clock: SimClock::new(start),
+                elapsed: Duration::ZERO,
+                now: start,
+                width: 80,
+                height: 24,
+                status: None,
+                teach: crate::tui::teach::Teach::default(),
+                no_color: false,
+                palette: crate::tui::theme::Palette::Dark,
+                presenter_palette: crate::tui::theme::Palette::HighContrast,
+                keys: Arc::default(),
+                profiles_input: None,
+                profiles_generation: 0,
+                quit: false,
+                dirty: true,
+            },
             waiting: Waiting::default(),
-            outbox: Vec::new(),
-            role_facts: Arc::new(role_facts),
-            indexes,
-            simulator,
             tab: Tab::Roles,
             lists: Default::default(),
             detail: None,
             focus: Focus::Main,
             overlay: None,
             overlay_stack: Vec::new(),
-            sessions: Vec::new(),
-            next_session: 1,
             session_selected: 0,
             sessions_collapsed: false,
-            log: Vec::new(),
-            clock: SimClock::new(start),
-            elapsed: Duration::ZERO,
-            now: start,
-            width: 80,
-            height: 24,
-            status: None,
-            teach: crate::tui::lesson::Teach::default(),
-            no_color: false,
-            palette: crate::tui::theme::Palette::Dark,
-            presenter_palette: crate::tui::theme::Palette::HighContrast,
-            keys: Arc::default(),
-            profiles_input: None,
-            profiles_generation: 0,
-            quit: false,
-            dirty: true,
         };
         // The unfiltered lists are known without searching: show them at once.
         for (i, list) in state.lists.iter_mut().enumerate() {
             let q = list.query();
             let mut searcher = crate::tui::search::Searcher::new();
-            list.hits = Arc::new(searcher.search(&state.indexes[i], &q, None));
+            list.hits = Arc::new(searcher.search(&state.world.indexes[i], &q, None));
             list.hits_for = q;
         }
         state
-    }
-
-    /// The styles to draw with: presenter mode's palette while it is on, `NO_COLOR` first.
-    #[must_use]
-    pub fn theme(&self) -> crate::tui::theme::Theme {
-        let palette = if self.teach.presenter {
-            self.presenter_palette
-        } else {
-            self.palette
-        };
-        crate::tui::theme::Theme::new(palette, !self.no_color)
     }
 
     #[must_use]
@@ -618,11 +431,14 @@ impl AppState {
     /// kinds follow their documents, and providers, which a fix can add), hands them to the
     /// search worker and asks every list's query again.
     pub fn reindex(&mut self) {
-        let inv = &self.inventory;
+        let inv = &self.world.inventory;
         let new = vec![
             (
                 Tab::Roles.index(),
-                Arc::new(EntityIndex::new(facts::role_entries(inv, &self.role_facts))),
+                Arc::new(EntityIndex::new(facts::role_entries(
+                    inv,
+                    &self.world.role_facts,
+                ))),
             ),
             (
                 Tab::Providers.index(),
@@ -630,20 +446,20 @@ impl AppState {
             ),
         ];
         for (list, index) in &new {
-            if let Some(slot) = self.indexes.get_mut(*list) {
+            if let Some(slot) = self.world.indexes.get_mut(*list) {
                 *slot = Arc::clone(index);
             }
         }
-        self.outbox.push(crate::tui::command::Effect::Reindex(
+        self.world.outbox.push(crate::tui::command::Effect::Reindex(
             crate::tui::search::NewIndexes(new),
         ));
         for (i, list) in self.lists.iter_mut().enumerate() {
             list.generation += 1;
-            let Some(len) = self.indexes.get(i).map(|x| x.len()) else {
+            let Some(len) = self.world.indexes.get(i).map(|x| x.len()) else {
                 continue;
             };
             list.selected = list.selected.min(len.saturating_sub(1));
-            self.outbox.push(crate::tui::command::Effect::Search(
+            self.world.outbox.push(crate::tui::command::Effect::Search(
                 crate::tui::search::Request {
                     list: i,
                     generation: list.generation,
@@ -656,41 +472,20 @@ impl AppState {
     /// The number of entities in the current tab's collection.
     #[must_use]
     pub fn loaded(&self, tab: Tab) -> usize {
-        self.indexes[tab.index()].len()
-    }
-
-    #[must_use]
-    pub fn session(&self, id: u32) -> Option<&Session> {
-        self.sessions.iter().find(|s| s.id == id)
+        self.world.indexes[tab.index()].len()
     }
 
     /// The session under the cursor in the Sessions panel.
     #[must_use]
     pub fn selected_session(&self) -> Option<&Session> {
-        self.sessions.get(self.session_selected)
-    }
-
-    /// Who "you" are: the newest usable session, if any.
-    #[must_use]
-    pub fn you(&self) -> Option<&Session> {
-        self.sessions.iter().rev().find(|s| s.is_usable(self.now))
-    }
-
-    /// The soonest expiry still ahead of the clock.
-    #[must_use]
-    pub fn next_expiry(&self) -> Option<DateTime<Utc>> {
-        self.sessions
-            .iter()
-            .filter(|s| s.ended_at.is_none() && s.issued.expires_at > self.now)
-            .map(|s| s.issued.expires_at)
-            .min()
+        self.world.sessions.get(self.session_selected)
     }
 
     /// A fresh Simulate form for `role`, with the caller preset when given.
     #[must_use]
     pub fn new_form(&self, role: Option<usize>, caller: Option<(Caller, String)>) -> SimForm {
         let mut fields = vec![String::new(); FormField::ALL.len()];
-        if let Some(r) = role.and_then(|r| self.inventory.roles.get(r)) {
+        if let Some(r) = role.and_then(|r| self.world.inventory.roles.get(r)) {
             fields[0] = r.name.clone();
         }
         let (caller, caller_label) = caller.map_or((None, String::new()), |(c, l)| (Some(c), l));
@@ -707,22 +502,6 @@ impl AppState {
             scroll: 0,
             wizard: None,
         }
-    }
-
-    /// Puts a question to the trust graph: the loop answers it off the loop and sends the
-    /// answer back as `Command::AccessDone`.
-    pub fn ask_graph(&mut self, query: crate::tui::access::AccessQuery) {
-        self.access_generation += 1;
-        self.outbox
-            .push(crate::tui::command::Effect::Access(Box::new(
-                crate::tui::access::AccessJob {
-                    generation: self.access_generation,
-                    query,
-                    whatif: self.whatif.clone(),
-                    graph: Arc::clone(&self.graph),
-                    now: self.now,
-                },
-            )));
     }
 
     /// A Simulate form filled in for one hop of the trust graph: caller, role, and what the
@@ -779,7 +558,7 @@ impl AppState {
     pub fn form_input(&self, form: &SimForm) -> Result<AssumeInput, String> {
         let role = form
             .role
-            .and_then(|r| self.inventory.roles.get(r))
+            .and_then(|r| self.world.inventory.roles.get(r))
             .ok_or("pick a role to assume: move to `Role` and press Enter")?;
         if form.caller.is_none() {
             return Err("pick a caller: move to `Caller` and press Enter".into());
@@ -844,110 +623,5 @@ impl AppState {
             claims: pairs(FormField::Claims, "claim")?,
             region: opt(FormField::Region).unwrap_or_else(|| DEFAULT_REGION.into()),
         })
-    }
-
-    /// Every caller the Simulate form can offer: users, roles, usable sessions, the
-    /// service principals trust policies name, and the identity providers.
-    #[must_use]
-    pub fn caller_choices(&self) -> Vec<Choice> {
-        let inv = &self.inventory;
-        let mut out = Vec::new();
-        for s in self.sessions.iter().filter(|s| s.is_usable(self.now)).rev() {
-            out.push(Choice {
-                label: format!("{} ({})", s.issued.session_arn, s.chain.join(" → ")),
-                group: "session",
-                caller: Some(Caller::Session { id: s.id }),
-                role: None,
-            });
-        }
-        for u in &inv.users {
-            out.push(Choice {
-                label: u.arn.clone(),
-                group: "user",
-                caller: Some(Caller::User { arn: u.arn.clone() }),
-                role: None,
-            });
-        }
-        let mut services: Vec<String> = Vec::new();
-        for r in &inv.roles {
-            if let Some(doc) = r.trust_policy.document.as_deref() {
-                for s in &doc.statements {
-                    if let Some(crate::engine::policy::document::Principals::Listed(l)) =
-                        &s.principal
-                    {
-                        for (k, v) in l {
-                            if *k == crate::engine::policy::document::PrincipalKind::Service {
-                                services.push(v.clone());
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        services.sort();
-        services.dedup();
-        for name in services {
-            out.push(Choice {
-                label: name.clone(),
-                group: "service",
-                caller: Some(Caller::Service { name }),
-                role: None,
-            });
-        }
-        for p in &inv.identity_providers {
-            let saml = p.provider_type == crate::engine::model::ProviderType::Saml;
-            out.push(Choice {
-                label: p.arn.clone(),
-                group: if saml { "SAML" } else { "OIDC" },
-                caller: Some(Caller::Federated {
-                    provider_arn: p.arn.clone(),
-                    saml,
-                }),
-                role: None,
-            });
-        }
-        for r in &inv.roles {
-            out.push(Choice {
-                label: r.arn.clone(),
-                group: "role",
-                caller: Some(Caller::Role { arn: r.arn.clone() }),
-                role: None,
-            });
-        }
-        out
-    }
-
-    /// Every role, as picker choices.
-    #[must_use]
-    pub fn role_choices(&self) -> Vec<Choice> {
-        self.inventory
-            .roles
-            .iter()
-            .enumerate()
-            .map(|(i, r)| Choice {
-                label: r.arn.clone(),
-                group: "role",
-                caller: None,
-                role: Some(i),
-            })
-            .collect()
-    }
-
-    /// A display name for a caller: the user or role name, the session's role, the service.
-    #[must_use]
-    pub fn caller_name(&self, caller: &Caller) -> String {
-        match caller {
-            Caller::User { arn } | Caller::Role { arn } => {
-                arn.rsplit('/').next().unwrap_or(arn).to_owned()
-            }
-            Caller::Session { id } => self
-                .session(*id)
-                .map_or_else(|| format!("session {id}"), |s| s.role_name.clone()),
-            Caller::Service { name } => name.clone(),
-            Caller::Federated { provider_arn, .. } => provider_arn
-                .split_once('/')
-                .map_or(provider_arn.as_str(), |(_, p)| p)
-                .to_owned(),
-        }
     }
 }

@@ -8,7 +8,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::tui::state::Tok;
+use crate::tui::widgets::text::Tok;
 
 /// The colour palettes a user can choose (`--theme`, `[explorer] theme`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, clap::ValueEnum)]

@@ -11,6 +11,7 @@ use crate::tui::detail;
 use crate::tui::editor::TextBuffer;
 use crate::tui::facts::KINDS;
 use crate::tui::keymap::{self, Mode};
+use crate::tui::outcome::clamp_add;
 use crate::tui::search::{self, Request, Response, Searcher};
 use crate::tui::sim::CallerView;
 use crate::tui::state::{
@@ -22,7 +23,7 @@ use crate::tui::ui::{self, entity_list, sessions};
 /// Applies `command` to `state`; returns what the loop must do next.
 pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
     let mut fx = apply_one(state, command);
-    fx.append(&mut state.outbox);
+    fx.append(&mut state.world.outbox);
     fx
 }
 
@@ -32,20 +33,23 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         tick(state, elapsed);
         return fx;
     }
-    state.dirty = true;
+    state.world.dirty = true;
+    if let Some(fx) = crate::tui::screen::route(state, &command) {
+        return fx;
+    }
     let mode = keymap::mode(state);
     match command {
         Command::Tick(_) => {}
         Command::Lesson(c) => crate::tui::lesson::apply(state, c),
         Command::Quit => {
-            state.quit = true;
+            state.world.quit = true;
             fx.push(Effect::Quit);
         }
         Command::Suspend => fx.push(Effect::Suspend),
         Command::Resize(w, h) => {
-            let rewrap = w != state.width;
-            state.width = w;
-            state.height = h;
+            let rewrap = w != state.world.width;
+            state.world.width = w;
+            state.world.height = h;
             keep_cursor_visible(state);
             if rewrap {
                 lay_out_lists_again(state);
@@ -92,7 +96,11 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::SearchResults(response) => accept_results(state, response),
         Command::CycleKind => {
             if state.tab == Tab::Roles {
-                let present = state.role_facts.iter().fold(0u32, |m, f| m | f.mask());
+                let present = state
+                    .world
+                    .role_facts
+                    .iter()
+                    .fold(0u32, |m, f| m | f.mask());
                 let current = state.list().kind;
                 let next = (current.map_or(0, |k| k + 1)..u8::try_from(KINDS.len()).unwrap_or(0))
                     .find(|k| present & (1 << k) != 0);
@@ -107,7 +115,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::CycleAccount => {
-            let n = state.indexes[state.tab.index()].accounts().len();
+            let n = state.world.indexes[state.tab.index()].accounts().len();
             let list = state.list_mut();
             list.account = match list.account {
                 None if n > 0 => Some(0),
@@ -147,10 +155,10 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::ToggleHelp => {
-            if matches!(state.overlay, Some(Overlay::Help { .. })) {
+            if matches!(state.overlay, Some(Overlay::Help(_))) {
                 close_overlay(state);
             } else {
-                push_overlay(state, Overlay::Help { scroll: 0 });
+                crate::tui::screen::open_help(state);
             }
         }
         Command::Reach => reach(state, mode),
@@ -161,7 +169,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Undo => crate::tui::whatif::undo(state),
         Command::Discard => crate::tui::whatif::discard(state),
         Command::SaveBundle => {
-            if state.whatif.is_edited() {
+            if state.world.whatif.is_edited() {
                 state.overlay = Some(Overlay::Prompt(Box::new(crate::tui::whatif::Prompt {
                     purpose: crate::tui::whatif::PromptFor::SaveBundle,
                     text: "rolescope-what-if.json".to_owned(),
@@ -179,8 +187,20 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Save => crate::tui::whatif::save_editor(state),
         Command::Troubleshoot => troubleshoot(state, mode),
         Command::AccessDone(answer) => access_done(state, *answer),
-        Command::Profiles => crate::tui::profiles::open(state),
-        Command::ProfilesDone(answer) => crate::tui::profiles::answered(state, *answer),
+        Command::Profiles => open_profiles(state),
+        Command::ProfilesDone(answer) => {
+            for o in state
+                .overlay
+                .iter_mut()
+                .chain(state.overlay_stack.iter_mut())
+            {
+                if let Overlay::Profiles(v) = o
+                    && v.answered(&answer)
+                {
+                    break;
+                }
+            }
+        }
         Command::LessonIndex => match crate::tui::lesson::catalog(state) {
             Ok(_) => {
                 state.overlay = Some(Overlay::Lessons(crate::tui::lesson::LessonIndex {
@@ -202,17 +222,8 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::EditorDone { role, kind, result } => {
             crate::tui::whatif::editor_done(state, role, kind, result);
         }
-        Command::Collapse => {
-            if let Some(Overlay::Reach(v)) = &mut state.overlay {
-                v.expand(Some(false));
-            }
-            keep_reach_visible(state);
-        }
-        Command::ExpandAll => {
-            if let Some(Overlay::Reach(v)) = &mut state.overlay {
-                v.expand_all();
-            }
-        }
+        // The reach tree's own commands; nothing to do elsewhere.
+        Command::Collapse | Command::ExpandAll => {}
         Command::ToggleSessions => {
             state.sessions_collapsed = !state.sessions_collapsed;
             if state.sessions_collapsed {
@@ -259,8 +270,8 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::ClockPause => {
-            state.clock.toggle_pause(state.elapsed);
-            let what = if state.clock.is_paused() {
+            state.world.clock.toggle_pause(state.world.elapsed);
+            let what = if state.world.clock.is_paused() {
                 "paused"
             } else {
                 "resumed"
@@ -268,21 +279,21 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             log(state, format!("clock {what}"));
         }
         Command::ClockFaster => {
-            state.clock.faster(state.elapsed);
-            log(state, format!("clock speed ×{}", state.clock.speed()));
+            state.world.clock.faster(state.world.elapsed);
+            log(state, format!("clock speed ×{}", state.world.clock.speed()));
         }
         Command::ClockSlower => {
-            state.clock.slower(state.elapsed);
-            log(state, format!("clock speed ×{}", state.clock.speed()));
+            state.world.clock.slower(state.world.elapsed);
+            log(state, format!("clock speed ×{}", state.world.clock.speed()));
         }
         Command::ClockNextExpiry => match state.next_expiry() {
             Some(t) => {
-                state.clock.jump_to(t, state.elapsed);
+                state.world.clock.jump_to(t, state.world.elapsed);
                 log(
                     state,
                     format!("clock jumped to the next expiry, {}", t.format("%H:%M:%S")),
                 );
-                let elapsed = state.elapsed;
+                let elapsed = state.world.elapsed;
                 tick(state, elapsed);
             }
             None => status(
@@ -294,7 +305,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Simulate => simulate(state),
         Command::Chain => chain(state),
         Command::Ask => match state.selected_session() {
-            Some(s) if s.is_usable(state.now) => {
+            Some(s) if s.is_usable(state.world.now) => {
                 state.overlay = Some(Overlay::Ask(AskForm {
                     session: s.id,
                     ..AskForm::default()
@@ -315,15 +326,14 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         },
         Command::Inspect => {
             if let Some(s) = state.selected_session() {
-                state.overlay = Some(Overlay::Inspect {
-                    session: s.id,
-                    scroll: 0,
-                });
+                state.overlay = Some(Overlay::Inspect(crate::tui::screens::popup::Inspect::new(
+                    s.id,
+                )));
             }
         }
         Command::EndSession => {
-            let now = state.now;
-            if let Some(s) = state.sessions.get_mut(state.session_selected)
+            let now = state.world.now;
+            if let Some(s) = state.world.sessions.get_mut(state.session_selected)
                 && s.ended_at.is_none()
             {
                 s.ended_at = Some(now);
@@ -355,7 +365,7 @@ fn troubleshoot(state: &mut AppState, mode: Mode) {
         crate::tui::wizard::diagnose_form(state, &form, symptom);
         return;
     }
-    let inv = &state.inventory;
+    let inv = &state.world.inventory;
     let (role, caller) = match mode {
         Mode::Sessions => match state.selected_session() {
             Some(s) => (
@@ -407,7 +417,7 @@ fn editor_op(state: &mut AppState, op: impl FnOnce(&mut TextBuffer)) {
 
 /// Text rows of the built-in editor on this screen.
 fn editor_rows(state: &AppState) -> usize {
-    ui::editor::body_rows(state.width, state.height)
+    ui::editor::body_rows(state.world.width, state.world.height)
 }
 
 /// Opens the what-if menu for the role under the cursor or in the detail view.
@@ -451,7 +461,7 @@ fn close_overlay(state: &mut AppState) {
 /// path view, where it starts): where a reach tree or a path starts.
 fn principal_here(state: &AppState, mode: Mode) -> Option<crate::tui::access::ReachFrom> {
     use crate::tui::access::ReachFrom;
-    let inv = &state.inventory;
+    let inv = &state.world.inventory;
     match mode {
         Mode::Sessions => state.selected_session().map(|s| ReachFrom::Session(s.id)),
         Mode::Detail => state.detail.as_ref().and_then(|d| match d.subject {
@@ -504,7 +514,7 @@ fn reach(state: &mut AppState, mode: Mode) {
                 arn,
                 refresh: false,
             });
-            state.waiting.reach = Some(state.access_generation);
+            state.waiting.reach = Some(state.world.access_generation);
         }
         Err(e) => status(state, &e, true),
     }
@@ -521,7 +531,7 @@ fn path_to(state: &mut AppState, mode: Mode) {
         );
         return;
     };
-    if let Err(e) = crate::tui::path_view::start(state, &from) {
+    if let Err(e) = crate::tui::screens::paths::start(state, &from) {
         status(state, &e, true);
         return;
     }
@@ -533,7 +543,7 @@ fn path_to(state: &mut AppState, mode: Mode) {
             .and_then(|l| l.row)
             .and_then(|i| v.rows.get(i))
             .and_then(|r| r.prefill.as_ref())
-            .and_then(|p| state.inventory.roles.get(p.role))
+            .and_then(|p| state.world.inventory.roles.get(p.role))
             .map(|r| r.arn.clone())
             .unwrap_or_default(),
         _ => String::new(),
@@ -547,10 +557,10 @@ fn path_to(state: &mut AppState, mode: Mode) {
 
 /// Asks for the paths from `from` to `role` and shows the path view working them out.
 fn open_paths(state: &mut AppState, from: crate::tui::access::ReachFrom, role: usize) {
-    match crate::tui::path_view::ask(state, from, role) {
+    match crate::tui::screens::paths::ask(state, from, role) {
         Ok((view, query)) => {
             state.ask_graph(query);
-            state.waiting.path = Some(state.access_generation);
+            state.waiting.path = Some(state.world.access_generation);
             push_overlay(state, Overlay::Path(Box::new(view)));
         }
         Err(e) => status(state, &e, true),
@@ -559,20 +569,10 @@ fn open_paths(state: &mut AppState, from: crate::tui::access::ReachFrom, role: u
 
 /// Opens the external-access findings, worked out off the loop.
 fn external(state: &mut AppState) {
-    let pane = crate::tui::external::pending(state);
+    let pane = crate::tui::screens::external::pending(state);
     state.ask_graph(crate::tui::access::AccessQuery::External);
-    state.waiting.external = Some(state.access_generation);
+    state.waiting.external = Some(state.world.access_generation);
     push_overlay(state, Overlay::External(Box::new(pane)));
-}
-
-/// The hop under the cursor of an open path view or external-access view.
-fn listed_hop(state: &AppState) -> Option<&crate::tui::access::Prefill> {
-    let pane = match &state.overlay {
-        Some(Overlay::Path(v)) => &v.pane,
-        Some(Overlay::External(v)) => &v.pane,
-        _ => return None,
-    };
-    pane.rows.get(pane.cursor).map(|(_, h)| h)
 }
 
 /// Takes in the trust graph's answer to the newest question of its kind: fills the
@@ -581,7 +581,7 @@ fn listed_hop(state: &AppState) -> Option<&crate::tui::access::Prefill> {
 fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
     use crate::tui::access::{AccessQuery, AccessResult};
     // An answer about data that has since been edited is stale.
-    if !Arc::ptr_eq(&answer.inventory, &state.inventory) {
+    if !Arc::ptr_eq(&answer.inventory, &state.world.inventory) {
         return;
     }
     let newest = |wanted: &mut Option<u64>| {
@@ -599,7 +599,7 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
     }
     if let (AccessQuery::Diff, AccessResult::Diff(d)) = (&answer.query, &answer.result) {
         if newest(&mut state.waiting.diff) {
-            state.access_diff = Some(d.clone());
+            state.world.access_diff = Some(d.clone());
             crate::tui::whatif::redraw_view(state);
         }
         return;
@@ -629,7 +629,8 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
         }
         (AccessQuery::Reach { refresh: false, .. }, _) if !newest(&mut state.waiting.reach) => {}
         (AccessQuery::Reach { from, refresh, .. }, AccessResult::Reach(r)) => {
-            let view = match crate::tui::access::reach_view(state, &graph, from.clone(), &r) {
+            let view = match crate::tui::screens::reach::reach_view(state, &graph, from.clone(), &r)
+            {
                 Ok(v) => v,
                 Err(e) => {
                     status(state, &e, true);
@@ -653,7 +654,7 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
                     }
                 }
             } else {
-                state.status = None;
+                state.world.status = None;
                 push_overlay(state, Overlay::Reach(Box::new(view)));
             }
         }
@@ -673,7 +674,7 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
             };
             match result {
                 AccessResult::Paths(p) => {
-                    crate::tui::path_view::fill(state, &graph, &mut view, &p);
+                    crate::tui::screens::paths::fill(state, &graph, &mut view, &p);
                     view.answer = Some((Arc::clone(&graph), Arc::new(p)));
                 }
                 AccessResult::Missing(m) => {
@@ -697,7 +698,7 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
         }
         (AccessQuery::External, _) if !newest(&mut state.waiting.external) => {}
         (AccessQuery::External, AccessResult::External(ext)) => {
-            let pane = crate::tui::external::pane(state, &graph, &ext);
+            let pane = crate::tui::screens::external::pane(state, &graph, &ext);
             let answer = Some((Arc::clone(&graph), Arc::new(ext)));
             for o in state
                 .overlay
@@ -727,13 +728,13 @@ fn lay_out_lists_again(state: &mut AppState) {
             Overlay::Path(v) => {
                 if let Some((graph, paths)) = v.answer.clone() {
                     let mut new = (**v).clone();
-                    crate::tui::path_view::fill(state, &graph, &mut new, &paths);
+                    crate::tui::screens::paths::fill(state, &graph, &mut new, &paths);
                     replace_pane(&mut v.pane, new.pane);
                 }
             }
             Overlay::External(v) => {
                 if let Some((graph, ext)) = &v.answer {
-                    let pane = crate::tui::external::pane(state, graph, ext);
+                    let pane = crate::tui::screens::external::pane(state, graph, ext);
                     replace_pane(&mut v.pane, pane);
                 }
             }
@@ -741,11 +742,11 @@ fn lay_out_lists_again(state: &mut AppState) {
         }
     }
     // The selected line may have moved with the wrapping: keep it on screen.
-    let rows = ui::reach::body_rows(state.width, state.height);
+    let rows = crate::tui::widgets::pane::popup_rows(state.world.width, state.world.height);
     for o in &mut overlays {
         match o {
-            Overlay::Path(v) => step_pane(&mut v.pane, 0, rows, false),
-            Overlay::External(v) => step_pane(&mut v.pane, 0, rows, false),
+            Overlay::Path(v) => v.pane.step(0, rows, false),
+            Overlay::External(v) => v.pane.step(0, rows, false),
             _ => {}
         }
     }
@@ -761,29 +762,15 @@ fn replace_pane(old: &mut crate::tui::state::Pane, new: crate::tui::state::Pane)
     old.cursor = cursor.min(old.rows.len().saturating_sub(1));
 }
 
-/// Keeps the reach tree's selected line inside the overlay.
-fn keep_reach_visible(state: &mut AppState) {
-    let rows = ui::reach::body_rows(state.width, state.height);
-    if let Some(Overlay::Reach(v)) = &mut state.overlay {
-        let n = v.lines().len();
-        v.selected = v.selected.min(n.saturating_sub(1));
-        if v.selected < v.scroll {
-            v.scroll = v.selected;
-        } else if v.selected >= v.scroll + rows {
-            v.scroll = v.selected + 1 - rows;
-        }
-    }
-}
-
 fn tick(state: &mut AppState, elapsed: std::time::Duration) {
-    state.elapsed = elapsed;
-    let now = state.clock.now(elapsed);
-    if now.timestamp() != state.now.timestamp() {
-        state.dirty = true;
+    state.world.elapsed = elapsed;
+    let now = state.world.clock.now(elapsed);
+    if now.timestamp() != state.world.now.timestamp() {
+        state.world.dirty = true;
     }
-    state.now = now;
+    state.world.now = now;
     let mut expired = Vec::new();
-    for s in &mut state.sessions {
+    for s in &mut state.world.sessions {
         if !s.expiry_logged && s.ended_at.is_none() && now >= s.issued.expires_at {
             s.expiry_logged = true;
             expired.push((
@@ -793,20 +780,20 @@ fn tick(state: &mut AppState, elapsed: std::time::Duration) {
         }
     }
     for (at, text) in expired {
-        state.log.push(LogEntry { at, text });
-        state.dirty = true;
+        state.world.log.push(LogEntry { at, text });
+        state.world.dirty = true;
     }
 }
 
 fn log(state: &mut AppState, text: String) {
-    state.log.push(LogEntry {
-        at: state.now,
+    state.world.log.push(LogEntry {
+        at: state.world.now,
         text,
     });
 }
 
 pub(crate) fn status(state: &mut AppState, text: &str, error: bool) {
-    state.status = Some(Status {
+    state.world.status = Some(Status {
         text: text.to_owned(),
         error,
     });
@@ -814,7 +801,7 @@ pub(crate) fn status(state: &mut AppState, text: &str, error: bool) {
 
 fn current_arn(state: &AppState) -> Option<String> {
     let i = state.list().current()?;
-    let inv = &state.inventory;
+    let inv = &state.world.inventory;
     match state.tab {
         Tab::Roles => inv.roles.get(i).map(|r| r.arn.clone()),
         Tab::Users => inv.users.get(i).map(|u| u.arn.clone()),
@@ -871,21 +858,13 @@ pub fn search_now(state: &AppState, request: &Request) -> Command {
     })
 }
 
-fn clamp_add(value: usize, delta: isize, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    let v = isize::try_from(value).unwrap_or(0).saturating_add(delta);
-    usize::try_from(v.max(0)).unwrap_or(0).min(len - 1)
-}
-
 fn page_size(state: &AppState, mode: Mode) -> isize {
     let a = ui::areas(state);
     let rows = match mode {
         Mode::Detail => ui::detail::pane_rows(a.main, state),
         Mode::Sessions => usize::from(a.sessions.height / 3),
         Mode::Reach | Mode::Path | Mode::External | Mode::WhatIf | Mode::WizardReport => {
-            ui::reach::body_rows(state.width, state.height)
+            crate::tui::widgets::pane::popup_rows(state.world.width, state.world.height)
         }
         Mode::Editor => editor_rows(state),
         _ => usize::from(entity_list::rows_area(a.main).height),
@@ -905,35 +884,16 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             if let Some(d) = &mut state.detail {
                 let plain = d.plain;
                 if let Some(p) = d.panes.get_mut(d.focus) {
-                    step_pane(p, delta, rows, plain);
+                    p.step(delta, rows, plain);
                 }
             }
         }
-        Mode::Path | Mode::External => {
-            let rows = ui::reach::body_rows(state.width, state.height);
-            match &mut state.overlay {
-                Some(Overlay::Path(v)) => step_pane(&mut v.pane, delta, rows, false),
-                Some(Overlay::External(v)) => step_pane(&mut v.pane, delta, rows, false),
-                _ => {}
-            }
-        }
+        Mode::Path | Mode::External => {}
         Mode::Sessions => {
-            state.session_selected = clamp_add(state.session_selected, delta, state.sessions.len());
+            state.session_selected =
+                clamp_add(state.session_selected, delta, state.world.sessions.len());
         }
-        Mode::Help => {
-            // Scrolls until the last line of help shows at the bottom of the box, however
-            // many tables there are.
-            let n = ui::help::lines(crate::tui::theme::Theme::mono(), &state.keys).len();
-            let shown = usize::from(state.height.saturating_sub(4)).max(1);
-            if let Some(Overlay::Help { scroll }) = &mut state.overlay {
-                *scroll = clamp_add(*scroll, delta, n.saturating_sub(shown) + 1);
-            }
-        }
-        Mode::Popup => {
-            if let Some(Overlay::Inspect { scroll, .. }) = &mut state.overlay {
-                *scroll = clamp_add(*scroll, delta, 100);
-            }
-        }
+        Mode::Help | Mode::Popup => {}
         Mode::Form => {
             if let Some(Overlay::Simulate(f)) = &mut state.overlay {
                 f.scroll = clamp_add(f.scroll, delta, 200);
@@ -944,12 +904,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
                 p.selected = clamp_add(p.selected, delta, p.hits.len());
             }
         }
-        Mode::Reach => {
-            if let Some(Overlay::Reach(v)) = &mut state.overlay {
-                v.selected = clamp_add(v.selected, delta, v.lines().len());
-            }
-            keep_reach_visible(state);
-        }
+        Mode::Reach => {}
         Mode::EditMenu => {
             if let Some(Overlay::EditMenu(m)) = &mut state.overlay {
                 m.selected = clamp_add(m.selected, delta, m.choices.len());
@@ -967,11 +922,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
                 v.scroll = clamp_add(v.scroll, delta, v.lines.len());
             }
         }
-        Mode::Profiles => {
-            if let Some(Overlay::Profiles(v)) = &mut state.overlay {
-                v.selected = clamp_add(v.selected, delta, v.len());
-            }
-        }
+        Mode::Profiles => {}
         Mode::Lessons => {
             let n = crate::tui::lesson::catalog(state).map_or(0, |l| l.len());
             if let Some(Overlay::Lessons(ix)) = &mut state.overlay {
@@ -996,24 +947,6 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
     }
 }
 
-/// Moves a pane by `delta`: a pane of text scrolls; in a list of hops the cursor moves and
-/// the view follows it, `rows` tall.
-fn step_pane(p: &mut crate::tui::state::Pane, delta: isize, rows: usize, plain: bool) {
-    if p.rows.is_empty() {
-        let len = if plain { p.plain.len() } else { p.json.len() };
-        p.scroll = clamp_add(p.scroll, delta, len);
-    } else {
-        p.cursor = clamp_add(p.cursor, delta, p.rows.len());
-        let line = p.rows.get(p.cursor).map_or(0, |(l, _)| *l);
-        if line < p.scroll {
-            // Show the heading above its first hop.
-            p.scroll = line.saturating_sub(1);
-        } else if line >= p.scroll + rows {
-            p.scroll = line + 1 - rows;
-        }
-    }
-}
-
 /// The picker that has the keyboard: the Simulate form's, or one of its own.
 fn picker_mut(state: &mut AppState) -> Option<&mut Picker> {
     match &mut state.overlay {
@@ -1026,11 +959,11 @@ fn picker_mut(state: &mut AppState) -> Option<&mut Picker> {
 /// Opens the detail view of `subject`; a role's gets its "who can assume" pane from the
 /// trust graph.
 pub fn open_detail(state: &mut AppState, subject: Subject) {
-    state.detail = detail::build(&state.inventory, &state.role_facts, subject);
+    state.detail = detail::build(&state.world.inventory, &state.world.role_facts, subject);
     if let Subject::Role(i) = subject
-        && let Some(arn) = state.inventory.roles.get(i).map(|r| r.arn.clone())
+        && let Some(arn) = state.world.inventory.roles.get(i).map(|r| r.arn.clone())
     {
-        let text = if state.graph.get().is_some() {
+        let text = if state.world.graph.get().is_some() {
             "working out who can assume this role…"
         } else {
             "working out who can assume this role… (the trust graph is built once, then kept)"
@@ -1239,10 +1172,9 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         }
         Mode::Sessions => {
             if let Some(s) = state.selected_session() {
-                state.overlay = Some(Overlay::Inspect {
-                    session: s.id,
-                    scroll: 0,
-                });
+                state.overlay = Some(Overlay::Inspect(crate::tui::screens::popup::Inspect::new(
+                    s.id,
+                )));
             }
         }
         Mode::Form => {
@@ -1259,12 +1191,7 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         }
         Mode::Picker => choose(state),
         Mode::Ask => ask(state),
-        Mode::Reach => {
-            if let Some(Overlay::Reach(v)) = &mut state.overlay {
-                v.expand(None);
-            }
-            keep_reach_visible(state);
-        }
+        Mode::Reach => {}
         Mode::EditMenu => {
             if let Some(Overlay::EditMenu(m)) = state.overlay.clone() {
                 fx.extend(crate::tui::whatif::choose(state, &m));
@@ -1273,24 +1200,14 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         Mode::Prompt => crate::tui::whatif::submit_prompt(state),
         Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
         Mode::Wizard => crate::tui::wizard::choose_symptom(state),
-        Mode::Profiles => crate::tui::profiles::simulate_selected(state),
+        Mode::Profiles => {}
         Mode::Lessons => {
             if let Some(Overlay::Lessons(ix)) = &state.overlay {
                 let selected = ix.selected;
                 crate::tui::lesson::start_selected(state, selected);
             }
         }
-        Mode::Path | Mode::External => {
-            let Some(role) = listed_hop(state).map(|h| h.role) else {
-                status(state, "no role on this line to open", true);
-                return;
-            };
-            state.overlay = None;
-            state.overlay_stack.clear();
-            state.focus = Focus::Main;
-            open_detail(state, Subject::Role(role));
-        }
-        Mode::Help | Mode::Popup => close_overlay(state),
+        Mode::Path | Mode::External | Mode::Help | Mode::Popup => {}
         Mode::Detail => {}
     }
 }
@@ -1359,7 +1276,7 @@ fn choose(state: &mut AppState) {
             f.role = choice.role;
             f.fields[0] = choice
                 .role
-                .and_then(|r| state.inventory.roles.get(r))
+                .and_then(|r| state.world.inventory.roles.get(r))
                 .map(|r| r.name.clone())
                 .unwrap_or_default();
         }
@@ -1390,12 +1307,12 @@ pub(crate) fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefi
         crate::tui::sim::Caller::Role { arn } => Some(arn.clone()),
         crate::tui::sim::Caller::Session { id } => state
             .session(*id)
-            .filter(|s| !s.is_usable(state.now))
+            .filter(|s| !s.is_usable(state.world.now))
             .map(|s| s.role_arn.clone()),
         _ => None,
     };
     if let Some(arn) = role_arn {
-        let now = state.now;
+        let now = state.world.now;
         match state
             .sessions
             .iter()
@@ -1429,20 +1346,6 @@ pub(crate) fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefi
 }
 
 fn simulate(state: &mut AppState) {
-    if matches!(state.overlay, Some(Overlay::Path(_) | Overlay::External(_))) {
-        match listed_hop(state).cloned() {
-            Some(hop) => simulate_hop(state, &hop),
-            None => status(state, "no hop on this line to simulate", true),
-        }
-        return;
-    }
-    if let Some(Overlay::Reach(v)) = &state.overlay {
-        match v.lines().get(v.selected).and_then(|l| l.prefill.clone()) {
-            Some(hop) => simulate_hop(state, &hop),
-            None => status(state, "no hop on this line to simulate", true),
-        }
-        return;
-    }
     if state.overlay.is_none()
         && state.focus == Focus::Main
         && let Some(hop) = selected_hop(state).cloned()
@@ -1460,13 +1363,13 @@ fn simulate(state: &mut AppState) {
     };
     let caller = match (&state.detail, state.tab) {
         (Some(d), _) => match d.subject {
-            Subject::User(i) => state.inventory.users.get(i).map(|u| u.arn.clone()),
+            Subject::User(i) => state.world.inventory.users.get(i).map(|u| u.arn.clone()),
             _ => None,
         },
         (None, Tab::Users) => state
             .list()
             .current()
-            .and_then(|i| state.inventory.users.get(i))
+            .and_then(|i| state.world.inventory.users.get(i))
             .map(|u| u.arn.clone()),
         _ => None,
     }
@@ -1489,11 +1392,11 @@ fn chain(state: &mut AppState) {
         );
         return;
     };
-    if !s.is_usable(state.now) {
+    if !s.is_usable(state.world.now) {
         let msg = format!(
             "session {} is {}; a chain needs a live session — simulate a new one",
             s.issued.session_arn,
-            if s.state(state.now) == SessionState::Ended {
+            if s.state(state.world.now) == SessionState::Ended {
                 "ended"
             } else {
                 "expired"
@@ -1544,26 +1447,26 @@ fn run_form(state: &mut AppState) {
     };
     let result = state
         .simulator
-        .assume(&state.inventory, &view, &input, state.now);
+        .assume(&state.world.inventory, &view, &input, state.world.now);
     let mut chain_names =
         session.map_or_else(|| vec![state.caller_name(&caller)], |s| s.chain.clone());
     let role_label = role_index
-        .and_then(|r| state.inventory.roles.get(r))
+        .and_then(|r| state.world.inventory.roles.get(r))
         .map(|r| r.name.clone())
         .unwrap_or_default();
-    state.last_run = Some(crate::tui::whatif::LastRun {
+    state.world.last_run = Some(crate::tui::whatif::LastRun {
         caller: caller.clone(),
         input: input.clone(),
         label: format!("{} → {role_label}", chain_names.join(" → ")),
         first: crate::tui::whatif::describe_outcome(result.clone()),
         now: None,
     });
-    let role = role_index.and_then(|r| state.inventory.roles.get(r));
+    let role = role_index.and_then(|r| state.world.inventory.roles.get(r));
     let role_name = role.map(|r| r.name.clone()).unwrap_or_default();
     let outcome = match result {
         Ok(issued) => {
-            let id = state.next_session;
-            state.next_session += 1;
+            let id = state.world.next_session;
+            state.world.next_session += 1;
             chain_names.push(role_name.clone());
             let text = format!(
                 "{} assumed {role_name}: {} until {}",
@@ -1571,7 +1474,7 @@ fn run_form(state: &mut AppState) {
                 issued.session_arn,
                 issued.expires_at.format("%H:%M:%S")
             );
-            state.sessions.push(Session {
+            state.world.sessions.push(Session {
                 id,
                 chain: chain_names,
                 role_arn: input.role_arn.clone(),
@@ -1581,7 +1484,7 @@ fn run_form(state: &mut AppState) {
                 ended_at: None,
                 expiry_logged: false,
             });
-            state.session_selected = state.sessions.len() - 1;
+            state.session_selected = state.world.sessions.len() - 1;
             log(state, text);
             FormOutcome::Issued { session: id }
         }
@@ -1620,13 +1523,13 @@ fn ask(state: &mut AppState) {
     } else {
         resource
     };
-    let answer = state.simulator.ask(
-        &state.inventory,
+    let answer = state.world.simulator.ask(
+        &state.world.inventory,
         &s.role_arn,
         &s.issued,
         &action,
         &resource,
-        state.now,
+        state.world.now,
     );
     let text = format!(
         "asked whether {} may {action} on {resource}: {}",
@@ -1745,4 +1648,40 @@ pub fn apply_all(state: &mut AppState, commands: impl IntoIterator<Item = Comman
         }
     }
     out
+}
+
+/// Opens the list at once ("checking…") and asks for the check off the loop: compiling the
+/// policies of a large inventory takes a moment.
+pub fn open_profiles(state: &mut AppState) {
+    let Some(input) = state.world.profiles_input.clone() else {
+        status(
+            state,
+            "no AWS config file to read: set `[profiles] aws_config` in the rolescope config or AWS_CONFIG_FILE",
+            true,
+        );
+        return;
+    };
+    state.world.profiles_generation += 1;
+    let generation = state.world.profiles_generation;
+    state
+        .world
+        .outbox
+        .push(crate::tui::command::Effect::Profiles(Box::new(
+            crate::tui::profiles::ProfilesJob {
+                generation,
+                inventory: Arc::clone(&state.world.inventory),
+                input: input.clone(),
+                now: state.world.now,
+            },
+        )));
+    push_overlay(
+        state,
+        Overlay::Profiles(Box::new(crate::tui::screens::profiles::ProfilesView {
+            path: input.path,
+            reports: Ok(Vec::new()),
+            pending: true,
+            generation,
+            selected: 0,
+        })),
+    );
 }

@@ -14,7 +14,7 @@ use crate::engine::model::Known;
 use crate::engine::whatif::{DocumentKind, Edit, EditError, Replace, SaveError, is_protected};
 use crate::tui::command::Effect;
 use crate::tui::editor::{self, TextBuffer};
-use crate::tui::sim::{AssumeInput, Caller, CallerView};
+use crate::tui::sim::{Caller, CallerView};
 use crate::tui::state::{AppState, LogEntry, Overlay, Status, TextLine, Tok};
 
 /// What an edit changes.
@@ -84,25 +84,15 @@ pub struct WhatIfView {
     pub scroll: usize,
 }
 
-/// The last simulation run from the form, kept to run it again after each edit.
-#[derive(Debug, Clone)]
-pub struct LastRun {
-    pub caller: Caller,
-    pub input: AssumeInput,
-    /// `maria.garcia → ProdOperations`.
-    pub label: String,
-    /// Its answer on the data of the time it ran, and on the data now.
-    pub first: String,
-    pub now: Option<String>,
-}
+pub use crate::tui::world::LastRun;
 
 fn status(state: &mut AppState, text: String, error: bool) {
-    state.status = Some(Status { text, error });
+    state.world.status = Some(Status { text, error });
 }
 
 fn log(state: &mut AppState, text: String) {
-    state.log.push(LogEntry {
-        at: state.now,
+    state.world.log.push(LogEntry {
+        at: state.world.now,
         text,
     });
 }
@@ -183,7 +173,7 @@ pub fn choose(state: &mut AppState, m: &EditMenu) -> Option<Effect> {
             None
         }
         EditTarget::Document(kind) => {
-            let text = match state.whatif.document_text(&m.role_arn, kind) {
+            let text = match state.world.whatif.document_text(&m.role_arn, kind) {
                 Ok(t) => t,
                 Err(e) => {
                     status(state, e.to_string(), true);
@@ -218,7 +208,7 @@ pub fn choose(state: &mut AppState, m: &EditMenu) -> Option<Effect> {
 /// IAM's answer, when it would refuse the edit; nothing changes then.
 pub fn apply(state: &mut AppState, edit: Edit) -> Result<(), EditError> {
     let what = edit.describe();
-    state.whatif.apply(edit)?;
+    state.world.whatif.apply(edit)?;
     log(state, format!("what-if: {what}"));
     refresh(state);
     open_view(state);
@@ -260,7 +250,7 @@ pub fn editor_done(
     kind: DocumentKind,
     result: Result<String, String>,
 ) {
-    state.dirty = true;
+    state.world.dirty = true;
     let text = match result {
         Ok(t) => t,
         Err(msg) => {
@@ -268,7 +258,11 @@ pub fn editor_done(
             return;
         }
     };
-    let before = state.whatif.document_text(&role, &kind).unwrap_or_default();
+    let before = state
+        .world
+        .whatif
+        .document_text(&role, &kind)
+        .unwrap_or_default();
     if text.trim() == before.trim() {
         status(
             state,
@@ -332,7 +326,7 @@ pub fn submit_prompt(state: &mut AppState) {
                     .save_bundle(std::path::Path::new(&text), replace)
                 {
                     Ok(()) => {
-                        let n = state.whatif.edits().len();
+                        let n = state.world.whatif.edits().len();
                         let msg = format!(
                             "saved the data with {n} what-if edit(s) as `{text}`; open it with rolescope {text}"
                         );
@@ -363,7 +357,7 @@ pub fn submit_prompt(state: &mut AppState) {
 
 /// Takes back the newest edit.
 pub fn undo(state: &mut AppState) {
-    match state.whatif.undo() {
+    match state.world.whatif.undo() {
         Some(e) => {
             let msg = format!("undone: {}", e.describe());
             log(state, format!("what-if {msg}"));
@@ -379,8 +373,8 @@ pub fn undo(state: &mut AppState) {
 
 /// Drops every edit.
 pub fn discard(state: &mut AppState) {
-    let n = state.whatif.edits().len();
-    state.whatif.discard();
+    let n = state.world.whatif.edits().len();
+    state.world.whatif.discard();
     refresh(state);
     let msg = format!("discarded {n} what-if edit(s); back to the loaded data");
     log(state, msg.clone());
@@ -392,11 +386,11 @@ pub fn discard(state: &mut AppState) {
 
 /// Puts the overlay's current data everywhere the screen reads it.
 pub fn refresh(state: &mut AppState) {
-    let inv = Arc::clone(state.whatif.inventory());
-    state.inventory = Arc::clone(&inv);
-    state.simulator.reload(Arc::clone(&inv));
-    state.graph = Arc::default();
-    state.role_facts = Arc::new(crate::tui::facts::all_role_facts(&inv));
+    let inv = Arc::clone(state.world.whatif.inventory());
+    state.world.inventory = Arc::clone(&inv);
+    state.world.simulator.reload(Arc::clone(&inv));
+    state.world.graph = Arc::default();
+    state.world.role_facts = Arc::new(crate::tui::facts::all_role_facts(&inv));
     state.reindex();
     if let Some(old) = state.detail.take() {
         crate::tui::update::open_detail(state, old.subject);
@@ -441,9 +435,9 @@ pub fn refresh(state: &mut AppState) {
         })
         .collect();
     for (from, role) in paths {
-        if let Ok((_, query)) = crate::tui::path_view::ask(state, from, role) {
+        if let Ok((_, query)) = crate::tui::screens::paths::ask(state, from, role) {
             state.ask_graph(query);
-            state.waiting.path = Some(state.access_generation);
+            state.waiting.path = Some(state.world.access_generation);
         }
     }
     if state
@@ -453,7 +447,7 @@ pub fn refresh(state: &mut AppState) {
         .any(|o| matches!(o, Overlay::External(_)))
     {
         state.ask_graph(crate::tui::access::AccessQuery::External);
-        state.waiting.external = Some(state.access_generation);
+        state.waiting.external = Some(state.world.access_generation);
     }
     request_diff(state);
     rerun_last(state);
@@ -461,19 +455,19 @@ pub fn refresh(state: &mut AppState) {
 
 /// Asks who gained or lost access with the edits (nothing to ask without edits).
 pub fn request_diff(state: &mut AppState) {
-    if state.whatif.is_edited() {
-        state.access_diff = None;
+    if state.world.whatif.is_edited() {
+        state.world.access_diff = None;
         state.ask_graph(crate::tui::access::AccessQuery::Diff);
-        state.waiting.diff = Some(state.access_generation);
+        state.waiting.diff = Some(state.world.access_generation);
     } else {
-        state.access_diff = Some(crate::engine::whatif::AccessDiff::default());
+        state.world.access_diff = Some(crate::engine::whatif::AccessDiff::default());
         state.waiting.diff = None;
     }
 }
 
 /// Opens the what-if view, asking for the diff when none is known yet.
 pub fn open_view(state: &mut AppState) {
-    if state.access_diff.is_none() && state.waiting.diff.is_none() {
+    if state.world.access_diff.is_none() && state.waiting.diff.is_none() {
         request_diff(state);
     }
     state.overlay = Some(Overlay::WhatIf(Box::new(view(state))));
@@ -497,7 +491,7 @@ pub fn redraw_view(state: &mut AppState) {
 
 /// Runs the last simulation again on the current data (without issuing a session).
 fn rerun_last(state: &mut AppState) {
-    let Some(last) = &state.last_run else {
+    let Some(last) = &state.world.last_run else {
         return;
     };
     let session = match &last.caller {
@@ -509,13 +503,13 @@ fn rerun_last(state: &mut AppState) {
         session: session.map(|s| &s.issued),
         session_role_arn: session.map(|s| s.role_arn.as_str()),
     };
-    let answer = describe_outcome(state.simulator.assume(
-        &state.inventory,
+    let answer = describe_outcome(state.world.simulator.assume(
+        &state.world.inventory,
         &view,
         &last.input,
-        state.now,
+        state.world.now,
     ));
-    if let Some(last) = &mut state.last_run {
+    if let Some(last) = &mut state.world.last_run {
         last.now = Some(answer);
     }
 }
@@ -541,7 +535,7 @@ pub fn describe_outcome(r: Result<crate::tui::sim::Issued, crate::tui::sim::Refu
 #[must_use]
 pub fn view(state: &AppState) -> WhatIfView {
     let mut lines: Vec<TextLine> = Vec::new();
-    let edits = state.whatif.edits();
+    let edits = state.world.whatif.edits();
     lines.push(vec![(
         Tok::Heading,
         format!(
@@ -561,7 +555,7 @@ pub fn view(state: &AppState) -> WhatIfView {
             format!("{:>3}. {}", i + 1, e.describe()),
         )]);
     }
-    match &state.access_diff {
+    match &state.world.access_diff {
         None => lines.push(vec![(
             Tok::Plain,
             "working out who gained or lost access… (the trust graph of both versions)".into(),
@@ -589,7 +583,7 @@ pub fn view(state: &AppState) -> WhatIfView {
             }
         }
     }
-    if let Some(last) = &state.last_run {
+    if let Some(last) = &state.world.last_run {
         lines.push(vec![(
             Tok::Heading,
             format!("── your last simulation: {} ──", last.label),

@@ -67,7 +67,7 @@ pub fn choose_symptom(state: &mut AppState) {
     let mut form = state.new_form(w.role, w.caller.clone());
     form.wizard = Some(symptom);
     state.overlay = Some(Overlay::Simulate(Box::new(form)));
-    state.status = Some(Status {
+    state.world.status = Some(Status {
         text: format!(
             "troubleshooting \u{201c}{}\u{201d}: describe the call, then Enter on [ Diagnose ]",
             symptom.label()
@@ -98,16 +98,16 @@ pub fn diagnose_form(state: &mut AppState, form: &SimForm, symptom: Symptom) {
     let chain = session.map_or_else(|| vec![state.caller_name(&caller)], |s| s.chain.clone());
     let role_name = form
         .role
-        .and_then(|r| state.inventory.roles.get(r))
+        .and_then(|r| state.world.inventory.roles.get(r))
         .map(|r| r.name.clone())
         .unwrap_or_default();
     let label = format!("{} → {role_name}", chain.join(" → "));
     let request = match build_request(
-        &state.inventory,
+        &state.world.inventory,
         &caller,
         engine_session.as_deref(),
         &input,
-        state.now,
+        state.world.now,
     ) {
         Ok(r) => r,
         Err(msg) => {
@@ -133,7 +133,7 @@ fn run(
         request,
         applied,
     })));
-    state.waiting.diagnose = Some(state.access_generation);
+    state.waiting.diagnose = Some(state.world.access_generation);
     let working = Overlay::Wizard(Box::new(WizardView {
         stage: Stage::Working { label },
         role: None,
@@ -152,7 +152,7 @@ pub fn diagnosed(state: &mut AppState, asked: Diagnose, result: AccessResult) {
     let report = match result {
         AccessResult::Diagnosed(r) => *r,
         AccessResult::Missing(msg) => {
-            state.status = Some(Status {
+            state.world.status = Some(Status {
                 text: msg,
                 error: true,
             });
@@ -173,8 +173,8 @@ pub fn diagnosed(state: &mut AppState, asked: Diagnose, result: AccessResult) {
         scroll: 0,
     };
     d.lines = lines(&d);
-    state.log.push(crate::tui::state::LogEntry {
-        at: state.now,
+    state.world.log.push(crate::tui::state::LogEntry {
+        at: state.world.now,
         text: format!(
             "wizard: {} — {}",
             d.label,
@@ -204,35 +204,35 @@ pub fn apply_fixes(state: &mut AppState) {
     };
     let d = (**d).clone();
     if d.report.fixes.is_empty() {
-        state.status = Some(Status {
+        state.world.status = Some(Status {
             text: "the wizard offers no fix for this call".to_owned(),
             error: false,
         });
         return;
     }
     let mut request = d.request.clone();
-    let edits_before = state.whatif.edits().len();
-    let result = wizard::apply_fixes(&d.report, &mut state.whatif, &mut request);
-    if state.whatif.edits().len() != edits_before {
+    let edits_before = state.world.whatif.edits().len();
+    let result = wizard::apply_fixes(&d.report, &mut state.world.whatif, &mut request);
+    if state.world.whatif.edits().len() != edits_before {
         crate::tui::whatif::refresh(state);
     }
     let mut applied = d.applied.clone();
     match result {
         Ok(done) => {
             for line in &done {
-                state.log.push(crate::tui::state::LogEntry {
-                    at: state.now,
+                state.world.log.push(crate::tui::state::LogEntry {
+                    at: state.world.now,
                     text: format!("wizard fix: {line}"),
                 });
             }
             applied.extend(done);
-            state.status = Some(Status {
+            state.world.status = Some(Status {
                 text: "fixes applied as what-if edits (D shows them, u there undoes them); the call was checked again".to_owned(),
                 error: false,
             });
         }
         Err(e) => {
-            state.status = Some(Status {
+            state.world.status = Some(Status {
                 text: format!("a fix was refused: {e}"),
                 error: true,
             });

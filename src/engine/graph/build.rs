@@ -1835,6 +1835,14 @@ impl TrustGraph {
         let tmpl = self.template(caller)?;
         let node = &self.nodes[caller.index()];
         let fixed = &tmpl.input.context;
+        // A role session signs with its session: its MFA is its session's (none for the
+        // session the graph gives a role caller), never a code passed with the call — STS
+        // takes `SerialNumber` only for the device of the IAM user making the call
+        // ([STS-API AssumeRole]), as the simulator has it.
+        let session_caller = matches!(
+            tmpl.input.principal.kind,
+            PrincipalType::AssumedRole | PrincipalType::FederatedUser
+        );
 
         let (grant, session) = match &g.who {
             Who::Node(_, grant, session) => (*grant, session.clone()),
@@ -1946,6 +1954,9 @@ impl TrustGraph {
                         }
                     }
                 }
+                if session_caller {
+                    w.mfa = false;
+                }
                 let mut actions = vec![g.api.action()];
                 if w.passes_tags() {
                     actions.push("sts:TagSession");
@@ -2005,7 +2016,13 @@ impl TrustGraph {
                             None => true,
                             Some((_, _, b)) => past_identity(&d) && !past_identity(b),
                         };
-                        if better && caller_half_refused(&d) {
+                        // A trust the caller's session cannot meet (MFA asked of a role
+                        // session) is a broken hop, not an absent one: the trust names it.
+                        let session_mfa = session_caller
+                            && reqs.iter().any(|r| {
+                                r.kind == super::edge::RequirementKind::Mfa && !r.from_deny
+                            });
+                        if better && (caller_half_refused(&d) || session_mfa) {
                             first_broken = Some((w, reqs, d));
                         }
                     }
@@ -2033,6 +2050,18 @@ impl TrustGraph {
             });
         }
         let (w, reqs, d) = first_broken?;
+        let message = if session_caller
+            && reqs
+                .iter()
+                .any(|r| r.kind == super::edge::RequirementKind::Mfa && !r.from_deny)
+        {
+            format!(
+                "{}; the caller is a role session: its requests carry its own session's MFA, which an AssumeRole session does not have, and it cannot pass an MFA code (only an IAM user can)",
+                d.message
+            )
+        } else {
+            d.message
+        };
         Some(Edge {
             from: caller,
             to: self.role_node(role_idx),
@@ -2048,7 +2077,7 @@ impl TrustGraph {
             }),
             status: EdgeStatus::Broken {
                 refused_by: Some(d.deciding.unwrap_or(PolicyType::IdentityBasedPolicy)),
-                message: d.message,
+                message,
             },
         })
     }

@@ -1135,7 +1135,12 @@ impl TrustGraph {
                     } => format!(
                         "the trust policy of `{to_name}` lets `{}` in, but the {} refuses: {message}",
                         self.node(*n).id,
-                        p.phrase()
+                        // A role's trust policy is its resource-based policy.
+                        if *p == crate::engine::policy::decision::PolicyType::ResourceBasedPolicy {
+                            "trust policy"
+                        } else {
+                            p.phrase()
+                        }
                     ),
                     super::edge::EdgeStatus::Broken {
                         refused_by: None,
@@ -1341,10 +1346,16 @@ impl TrustGraph {
             NodeKind::ExternalAccount => format!("arn:aws:iam::{}:user/any-principal", from.id),
             _ => from.id.clone(),
         };
-        Some(
-            edge.request()
-                .to_assume_role_request(&caller, &self.node(edge.to).id, self.now),
-        )
+        match crate::engine::sts::hop::hop_request(
+            &caller,
+            &self.node(edge.to).id,
+            edge.request(),
+            crate::engine::sts::hop::CallerSessions::Assumed,
+            self.now,
+        ) {
+            crate::engine::sts::hop::HopRequest::Ready(req) => Some(*req),
+            crate::engine::sts::hop::HopRequest::NeedsSession { .. } => None,
+        }
     }
 
     /// The requirements of a class of keys across a path, for summaries.

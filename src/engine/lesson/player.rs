@@ -12,7 +12,8 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{Lesson, Step, parse_duration};
+use super::question::{Decider, DeciderSet};
+use super::{Lesson, Step, glossary, parse_duration};
 use crate::engine::lookup::find_role;
 use crate::engine::model::Inventory;
 use crate::engine::sts::Simulator;
@@ -57,6 +58,8 @@ pub struct Answer {
     pub duration_seconds: Option<i64>,
     /// True for an STS call, where "for how long?" is part of the question.
     pub asks_duration: bool,
+    /// The checks that decide the call: the answer to "which check decides it?".
+    pub deciders: DeciderSet,
 }
 
 /// What a learner predicted.
@@ -83,6 +86,27 @@ pub struct Score {
     pub questions: u32,
     pub points: u32,
     pub out_of: u32,
+}
+
+/// One question put to the learner, with the answer given and the truth, for the recap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Asked {
+    /// 0-based step index.
+    pub step: usize,
+    pub question: String,
+    pub given: String,
+    pub truth: String,
+    pub right: bool,
+}
+
+/// The end of a lesson: the takeaways, every question with the answer given and the truth,
+/// the score and the glossary terms to review (term, explanation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recap {
+    pub takeaways: Vec<String>,
+    pub questions: Vec<Asked>,
+    pub score: Score,
+    pub terms: Vec<(String, String)>,
 }
 
 /// What happened at one step.
@@ -139,6 +163,7 @@ pub struct Player {
     last_fixes: Vec<Fix>,
     next: usize,
     score: Score,
+    asked: Vec<Asked>,
 }
 
 fn role_obs(inv: &Inventory, query: &str, obs: &mut Map<String, Value>) -> Result<(), String> {
@@ -295,7 +320,90 @@ impl Player {
             last_fixes: Vec::new(),
             next: 0,
             score: Score::default(),
+            asked: Vec::new(),
         }
+    }
+
+    /// Starts the lesson again from its first step: clock, sessions, edits and score as at
+    /// the start.
+    pub fn restart(&mut self) {
+        let inventory = Arc::clone(self.whatif.base());
+        *self = Self::new(self.lesson.clone(), inventory);
+    }
+
+    /// The questions answered so far, in order.
+    #[must_use]
+    pub fn asked(&self) -> &[Asked] {
+        &self.asked
+    }
+
+    /// The recap: the lesson's takeaways and terms, and every question answered.
+    #[must_use]
+    pub fn recap(&self) -> Recap {
+        Recap {
+            takeaways: self.lesson.recap.takeaways.clone(),
+            questions: self.asked.clone(),
+            score: self.score,
+            terms: self
+                .lesson
+                .recap
+                .terms
+                .iter()
+                .map(|t| {
+                    (
+                        t.clone(),
+                        glossary::lookup(t).unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Scores the answer to "which check decides it?" for a predict step: one point when
+    /// the choice is among the checks the engine found deciding. `None` when the step asks
+    /// nothing, or the answer depends on data that is not loaded.
+    pub fn answer_check(&mut self, report: &StepReport, choice: Decider) -> Option<bool> {
+        let a = report.answer?;
+        if a.unknown {
+            return None;
+        }
+        let right = a.deciders.contains(choice);
+        self.score.points += u32::from(right);
+        self.score.out_of += 1;
+        self.asked.push(Asked {
+            step: report.index,
+            question: super::question::WHICH_CHECK.to_owned(),
+            given: choice.label().to_owned(),
+            truth: a
+                .deciders
+                .list()
+                .iter()
+                .map(|d| d.label())
+                .collect::<Vec<_>>()
+                .join("; "),
+            right,
+        });
+        Some(right)
+    }
+
+    /// Scores the answer (counted from 1) to a step's own multiple-choice question. `None`
+    /// when the step has none or the choice is not one of them.
+    pub fn answer_choice(&mut self, step: usize, choice: usize) -> Option<bool> {
+        let s = self.lesson.steps.get(step)?;
+        let want = s.answer?;
+        let given = s.choices.get(choice.checked_sub(1)?)?.clone();
+        let right = choice == want;
+        self.score.questions += 1;
+        self.score.points += u32::from(right);
+        self.score.out_of += 1;
+        self.asked.push(Asked {
+            step,
+            question: s.question.clone().unwrap_or_default(),
+            given,
+            truth: s.choices.get(want - 1).cloned().unwrap_or_default(),
+            right,
+        });
+        Some(right)
     }
 
     #[must_use]
@@ -417,6 +525,27 @@ impl Player {
         self.score.questions += 1;
         self.score.points += points;
         self.score.out_of += out_of;
+        let said = |succeeds: bool, d: Option<i64>| match (succeeds, d) {
+            (true, Some(s)) => format!("succeeds, for {}", human(s)),
+            (true, None) => "succeeds".to_owned(),
+            (false, _) => "fails".to_owned(),
+        };
+        let question = self
+            .lesson
+            .steps
+            .get(report.index)
+            .map(super::question::prompt)
+            .unwrap_or_default();
+        self.asked.push(Asked {
+            step: report.index,
+            question,
+            given: said(
+                p.succeeds,
+                p.duration_seconds.filter(|_| a.asks_duration && a.succeeds),
+            ),
+            truth: said(a.succeeds, a.duration_seconds.filter(|_| a.asks_duration)),
+            right: points == out_of,
+        });
         Some(Verdict {
             outcome_right,
             duration_right,
@@ -550,6 +679,7 @@ impl Player {
                     unknown: o.is_unknown(),
                     duration_seconds: o.session.as_ref().map(|s| s.duration_seconds),
                     asks_duration: true,
+                    deciders: DeciderSet::from_result(o.is_allowed(), &doc.categories),
                 });
             }
             if let (Some(name), Some(s)) = (&step.keep_session, &o.session) {
@@ -563,6 +693,7 @@ impl Player {
                 unknown: ran.is_unknown(),
                 duration_seconds: None,
                 asks_duration: false,
+                deciders: DeciderSet::from_result(ran.is_allowed(), &doc.categories),
             });
         }
         self.last_request = Some(req);

@@ -46,6 +46,8 @@ pub const ROLES_ANYWHERE: &str = "rolesanywhere.amazonaws.com";
 pub const ROOT_MESSAGE: &str = "Roles may not be assumed by root accounts.";
 /// AWS's answer when the caller's own credentials have expired.
 pub const EXPIRED_TOKEN_MESSAGE: &str = "The security token included in the request is expired";
+/// Why an MFA code passed by a role session does not count.
+pub const ROLE_SESSION_MFA_NOTE: &str = "the caller is a role session: STS takes an MFA code only for the device of the IAM user making the call (AssumeRole `SerialNumber`), so this call carries the MFA state of the caller's own session and the code passed was not used";
 /// AWS's answer to a wrong MFA code.
 pub const BAD_MFA_MESSAGE: &str =
     "MultiFactorAuthentication failed with invalid MFA one time pass code.";
@@ -81,6 +83,14 @@ pub enum SimulationError {
     BadTime(String),
     #[error("{0}")]
     Invalid(String),
+    /// The caller's session expired before the request: AWS answers `ExpiredToken`, "The
+    /// security token included in the request is expired", to any call made with it (the
+    /// common errors of every AWS API, docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/common-errors.html;
+    /// IAM-RULES §1.2).
+    #[error(
+        "ExpiredToken: The security token included in the request is expired (the session expired at {expired_at}; get a fresh session, then call again)"
+    )]
+    ExpiredToken { expired_at: String },
 }
 
 /// The outcome of one simulated STS call.
@@ -1006,8 +1016,16 @@ impl<'a> Simulator<'a> {
                 ctx.insert(format!("aws:PrincipalTag/{}", t.key), t.value.as_str());
             }
         }
-        let mfa_used = req.mfa.as_ref().is_some_and(|m| m.token_valid);
-        if let Some(m) = req.mfa.as_ref().filter(|m| m.token_valid) {
+        // STS takes `SerialNumber` and `TokenCode` for "the MFA device that is associated
+        // with the user who is making the AssumeRole call" ([STS-API AssumeRole]): a role
+        // session has no device, so its call carries the MFA state of its own session only.
+        let role_session = matches!(caller.kind, CallerKind::RoleSession { .. });
+        if role_session && req.mfa.is_some() {
+            checks.notes.push(ROLE_SESSION_MFA_NOTE.to_owned());
+        }
+        let passed_mfa = req.mfa.as_ref().filter(|m| m.token_valid && !role_session);
+        let mfa_used = passed_mfa.is_some();
+        if let Some(m) = passed_mfa {
             ctx.insert("aws:MultiFactorAuthPresent", "true");
             ctx.insert(
                 "aws:MultiFactorAuthAge",

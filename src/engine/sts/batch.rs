@@ -256,6 +256,17 @@ impl Simulator<'_> {
         let now = req.now.unwrap_or(now);
         let p = &req.principal;
         let caller = classify(self.inventory, &p.arn, p.credentials, p.session.as_ref())?;
+        // Expired credentials are refused before any policy is read, whatever the call.
+        if caller.session_expired(now) {
+            return Err(SimulationError::ExpiredToken {
+                expired_at: caller
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.expires_at)
+                    .map(crate::engine::sts::context::time_text)
+                    .unwrap_or_default(),
+            });
+        }
         if req.action.trim().is_empty() {
             return Err(SimulationError::Invalid(
                 "the request names no `action`; give one such as `s3:GetObject`".to_owned(),
@@ -379,7 +390,12 @@ impl Simulator<'_> {
                 .authorize(r, now)
                 .map(|d| ResultDoc::from_decision(id.clone(), &d)),
         };
-        result.unwrap_or_else(|e| ResultDoc::error(id, e.to_string()))
+        result.unwrap_or_else(|e| match e {
+            SimulationError::ExpiredToken { expired_at } => {
+                ResultDoc::expired_token(id, &expired_at)
+            }
+            e => ResultDoc::error(id, e.to_string()),
+        })
     }
 
     /// Reads and runs one request given as JSON text; an unreadable one gives an `error`

@@ -111,7 +111,9 @@ fn policy_name(policy_type: PolicyType, label: &str) -> String {
 /// A parameter alternative tried to explain a denial.
 struct Alternative {
     category: Category,
-    fix: Fix,
+    /// `None` when the caller cannot make the change in its request (a role session cannot
+    /// pass MFA).
+    fix: Option<Fix>,
     explanation: String,
     decision: Decision,
 }
@@ -154,7 +156,10 @@ fn trust_external_ids(diag: &Diagnosis<'_, '_>) -> Vec<String> {
     out
 }
 
-fn mfa_fix(diag: &Diagnosis<'_, '_>) -> Fix {
+fn mfa_fix(diag: &Diagnosis<'_, '_>) -> Option<Fix> {
+    if role_session_caller(diag) {
+        return None;
+    }
     let serial = match diag.caller.map(|c| (&c.kind, c)) {
         Some((CallerKind::User { user_arn, .. }, c)) => format!(
             "arn:{}:iam::{}:mfa/{}",
@@ -165,13 +170,21 @@ fn mfa_fix(diag: &Diagnosis<'_, '_>) -> Fix {
         Some((_, c)) => format!("arn:{}:iam::{}:mfa/device", c.partition, c.account),
         None => "arn:aws:iam::123456789012:mfa/device".to_owned(),
     };
-    Fix::SetParameter {
+    Some(Fix::SetParameter {
         parameter: "mfa".to_owned(),
         value: json!({"serial_number": serial, "token_code": "123456", "token_valid": true, "auth_age_seconds": 0}),
         summary:
             "call with MFA: pass the device's SerialNumber and its current TokenCode (`--mfa`)"
                 .to_owned(),
-    }
+    })
+}
+
+/// True when the caller is a role session: its requests carry its own session's MFA state,
+/// and it cannot pass an MFA code ([STS-API AssumeRole] `SerialNumber`: the device of the IAM
+/// user making the call).
+fn role_session_caller(diag: &Diagnosis<'_, '_>) -> bool {
+    diag.caller
+        .is_some_and(|c| matches!(c.kind, CallerKind::RoleSession { .. }))
 }
 
 /// The decision with another request context.
@@ -202,6 +215,8 @@ fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) ->
             fix: mfa_fix(diag),
             explanation: if had {
                 "the policy requires a recent MFA authentication and the caller's MFA is too old (aws:MultiFactorAuthAge)".to_owned()
+            } else if role_session_caller(diag) {
+                "the policy requires MFA (aws:MultiFactorAuthPresent), and the caller is a role session whose own session carries no MFA; a role session cannot pass an MFA code (only an IAM user can, for its own device), so make this call as an IAM user with MFA, or chain from a session that has MFA".to_owned()
             } else {
                 "the policy requires MFA (aws:MultiFactorAuthPresent) and the request was made without it".to_owned()
             },
@@ -236,7 +251,7 @@ fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) ->
         let d = reevaluate(diag, action, c);
         out.push(Alternative {
             category: Category::ExternalIdMissingOrWrong,
-            fix: fix.clone(),
+            fix: Some(fix.clone()),
             explanation: explanation.clone(),
             decision: d,
         });
@@ -247,7 +262,7 @@ fn alternatives(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) ->
             // matched separately against this decision below.
             out.push(Alternative {
                 category: Category::ExternalIdMissingOrWrong,
-                fix,
+                fix: Some(fix),
                 explanation,
                 decision: d,
             });
@@ -296,7 +311,7 @@ pub(crate) fn diagnose_decision(
     let add_alt = |alt: &Alternative, checks: &mut Checks, what: &str| {
         let already = checks.findings[before..]
             .iter()
-            .any(|f| f.category == alt.category && f.fix.as_ref() == Some(&alt.fix));
+            .any(|f| f.category == alt.category && f.fix == alt.fix);
         if !already {
             checks.push(
                 match alt.category {
@@ -307,7 +322,7 @@ pub(crate) fn diagnose_decision(
                 diag.deny(action, denial),
                 format!("{} ({what})", alt.explanation),
                 "IAM-RULES §3.4",
-                Some(alt.fix.clone()),
+                alt.fix.clone(),
             );
         }
     };
@@ -485,6 +500,52 @@ pub(crate) fn diagnose_decision(
                 } else {
                     String::new()
                 };
+                // A statement that names the caller but whose conditions fail: say which
+                // condition failed with what value, and fix it on the caller's side (a
+                // federated caller's token or assertion) or, as a data fix, the narrowest
+                // change — never a statement without the condition.
+                if let Some(miss) = near_misses(diag, action, ctx).into_iter().next() {
+                    let why: Vec<String> =
+                        miss.failed.iter().map(FailedCondition::sentence).collect();
+                    let caller_fix = if diag.is_federation() {
+                        miss.failed.first().and_then(FailedCondition::caller_fix)
+                    } else {
+                        None
+                    };
+                    let data_fix = narrowest_statement(&miss).map(|statement| Fix::AddStatement {
+                        target: PolicyTarget::TrustPolicy { role_arn: role_arn.clone() },
+                        summary: format!(
+                            "if this caller should get in, add to the trust policy of `{role_arn}` the same statement with the condition widened to the caller's value (every other condition kept): {statement}"
+                        ),
+                        statement,
+                    });
+                    let alternative = match (&caller_fix, &data_fix) {
+                        (Some(_), Some(d)) => format!("; or, as a data fix, {}", d.summary()),
+                        _ => String::new(),
+                    };
+                    checks.push(
+                        "trust-policy",
+                        category,
+                        diag.deny(action, DenialType::Implicit),
+                        format!(
+                            "the trust policy of `{role_arn}` names {} in {} for {action}, but {}{alternative}",
+                            diag.caller_label(),
+                            miss.label,
+                            why.join("; ")
+                        ),
+                        "IAM-RULES §3.1, §3.4",
+                        caller_fix.or(data_fix).or_else(|| {
+                            // An IAM caller the condition cannot be widened for: a statement
+                            // naming that one principal, as when no statement names it.
+                            (!diag.is_federation()).then(|| Fix::AddStatement {
+                                target: PolicyTarget::TrustPolicy { role_arn: role_arn.clone() },
+                                summary: format!("add this statement to the trust policy of `{role_arn}`: {statement}"),
+                                statement: statement.clone(),
+                            })
+                        }),
+                    );
+                    continue;
+                }
                 checks.push(
                     "trust-policy",
                     category,
@@ -982,4 +1043,198 @@ pub fn category_of_code(code: ErrorCode) -> Category {
         | ErrorCode::InvalidIdentityToken => Category::IdentityProvider,
         ErrorCode::AccessDenied => Category::WrongTrustPolicy,
     }
+}
+
+/// A condition of a trust statement that the request does not meet.
+struct FailedCondition {
+    operator: String,
+    key: String,
+    wanted: Vec<String>,
+    /// The request's values for the key (`None`: the request does not carry it).
+    got: Option<Vec<String>>,
+}
+
+/// A trust statement that names the caller and the action, but whose conditions fail.
+struct NearMiss {
+    /// `statement `Sid`` or `statement #i`.
+    label: String,
+    statement: Value,
+    failed: Vec<FailedCondition>,
+}
+
+fn value_strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(items) => items.iter().flat_map(value_strings).collect(),
+        Value::String(s) => vec![s.clone()],
+        Value::Null => Vec::new(),
+        other => vec![other.to_string()],
+    }
+}
+
+/// Whether a trust policy made of `statement` alone allows the call.
+fn trust_statement_allows(
+    diag: &Diagnosis<'_, '_>,
+    action: &str,
+    ctx: &RequestContext,
+    statement: &Value,
+) -> bool {
+    let doc = json!({"Version": "2012-10-17", "Statement": [statement]});
+    let mut input = diag.input.clone();
+    action.clone_into(&mut input.action);
+    input.context = ctx.clone();
+    input.resource_policy = Some(crate::engine::policy::evaluate::ResourceBasedPolicy {
+        policy: crate::engine::policy::evaluate::NamedPolicy::new(
+            crate::engine::sts::authz::trust_label(diag.role_arn()),
+            crate::engine::sts::authz::compile_value(&doc),
+        ),
+        is_role_trust: true,
+    });
+    evaluate(&input).layer(PolicyType::ResourceBasedPolicy) == LayerOutcome::Allowed
+}
+
+/// The trust statements that would let the caller in for `action` but for their conditions,
+/// each with the conditions the request fails and the values it has for their keys.
+fn near_misses(diag: &Diagnosis<'_, '_>, action: &str, ctx: &RequestContext) -> Vec<NearMiss> {
+    let trust = diag.sim.inventory.roles[diag.role_idx].trust_policy.json();
+    let statements = match &trust["Statement"] {
+        Value::Array(list) => list.clone(),
+        obj @ Value::Object(_) => vec![obj.clone()],
+        _ => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for (i, st) in statements.iter().enumerate() {
+        let Some(obj) = st.as_object() else { continue };
+        if obj.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            continue;
+        }
+        let Some(conditions) = obj.get("Condition").and_then(Value::as_object) else {
+            continue;
+        };
+        let mut bare = obj.clone();
+        bare.remove("Condition");
+        if !trust_statement_allows(diag, action, ctx, &Value::Object(bare.clone())) {
+            continue;
+        }
+        let mut failed = Vec::new();
+        for (op, keys) in conditions {
+            let Some(keys) = keys.as_object() else {
+                continue;
+            };
+            for (key, values) in keys {
+                let mut one = bare.clone();
+                one.insert("Condition".into(), json!({ op: { key: values } }));
+                if !trust_statement_allows(diag, action, ctx, &Value::Object(one)) {
+                    failed.push(FailedCondition {
+                        operator: op.clone(),
+                        key: key.clone(),
+                        wanted: value_strings(values),
+                        got: ctx.get(key).map(|v| v.values().to_vec()),
+                    });
+                }
+            }
+        }
+        if !failed.is_empty() {
+            let label = obj
+                .get("Sid")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map_or_else(|| format!("statement #{i}"), |s| format!("statement `{s}`"));
+            out.push(NearMiss {
+                label,
+                statement: st.clone(),
+                failed,
+            });
+        }
+    }
+    out
+}
+
+fn or_list(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+impl FailedCondition {
+    fn sentence(&self) -> String {
+        let got = match &self.got {
+            Some(v) if !v.is_empty() => {
+                format!("the request has {}", or_list(v).replace(" or ", ", "))
+            }
+            _ => "the request does not carry it".to_owned(),
+        };
+        format!(
+            "its condition `{}` on `{}` wants {}, and {got}",
+            self.operator,
+            self.key,
+            or_list(&self.wanted)
+        )
+    }
+
+    /// The caller's side of the fix for a federated call: the request parameter (token claim
+    /// or assertion field) that carries the key, and a value that meets the condition.
+    fn caller_fix(&self) -> Option<Fix> {
+        let want = self.wanted.first()?;
+        if want.contains("${") {
+            return None;
+        }
+        let value = want.replace(['*', '?'], "x");
+        let lower = self.key.to_ascii_lowercase();
+        let multi =
+            self.operator.starts_with("ForAnyValue:") || self.operator.starts_with("ForAllValues:");
+        let (parameter, who) = if let Some(attr) = lower.strip_prefix("saml:") {
+            match attr {
+                "aud" => (
+                    "assertion.Recipient".to_owned(),
+                    "the SAML assertion's Recipient",
+                ),
+                "sub" => ("assertion.NameID".to_owned(), "the SAML assertion's NameID"),
+                "iss" | "doc" | "namequalifier" | "sub_type" => return None,
+                _ => (
+                    format!("assertion.Attributes.{}", &self.key["saml:".len()..]),
+                    "the identity provider's assertion",
+                ),
+            }
+        } else {
+            let (_, claim) = self.key.rsplit_once(':')?;
+            let claim = if claim.eq_ignore_ascii_case("oaud") {
+                "aud"
+            } else {
+                claim
+            };
+            (format!("token_claims.{claim}"), "the identity token")
+        };
+        let field = parameter.rsplit('.').next().unwrap_or_default().to_owned();
+        Some(Fix::SetParameter {
+            parameter,
+            value: if multi { json!([value]) } else { json!(value) },
+            summary: format!(
+                "on the caller's side: {who} must carry `{field}` = {} (the trust lets in only those); sign in as, or run from, such an identity",
+                or_list(&self.wanted)
+            ),
+        })
+    }
+}
+
+/// The narrowest data fix for a near miss: the same statement, every other condition kept,
+/// with the failing condition widened to the value the request has.
+fn narrowest_statement(miss: &NearMiss) -> Option<Value> {
+    let mut st = miss.statement.clone();
+    for f in &miss.failed {
+        let got = f.got.as_ref().filter(|g| !g.is_empty())?;
+        let slot = st
+            .get_mut("Condition")?
+            .get_mut(&f.operator)?
+            .get_mut(&f.key)?;
+        let mut values = f.wanted.clone();
+        for g in got {
+            if !values.contains(g) {
+                values.push(g.clone());
+            }
+        }
+        *slot = json!(values);
+    }
+    Some(st)
 }

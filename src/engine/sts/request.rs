@@ -475,6 +475,24 @@ pub struct ResultDoc {
 }
 
 impl ResultDoc {
+    /// The result for a call made with a session that had expired: `ExpiredToken`, whatever
+    /// the call.
+    #[must_use]
+    pub fn expired_token(id: Option<Value>, expired_at: &str) -> Self {
+        Self {
+            id,
+            decision: Some(DecisionDoc::Error),
+            error_code: Some("ExpiredToken".to_owned()),
+            error_message: Some(crate::engine::sts::assume::EXPIRED_TOKEN_MESSAGE.to_owned()),
+            reasons: vec![format!(
+                "{}: the caller's session expired at {expired_at}, before this request; get a fresh session, then call again",
+                crate::engine::sts::outcome::Category::CallerSessionExpired.label()
+            )],
+            categories: vec![crate::engine::sts::outcome::Category::CallerSessionExpired],
+            ..Self::default()
+        }
+    }
+
     /// The result for a request that could not be read or simulated.
     #[must_use]
     pub fn error(id: Option<Value>, message: impl Into<String>) -> Self {

@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::tui::state::{AppState, Detail, Focus, Pane};
+use crate::tui::state::{AppState, Detail, Focus};
 use crate::tui::theme::Theme;
 use crate::tui::ui::PANES_SIDE_BY_SIDE;
 
@@ -134,66 +134,4 @@ pub fn render(frame: &mut Frame<'_>, main: Rect, state: &AppState, d: &Detail, t
     }
 }
 
-/// Draws one pane in `rect`: its title with the reading and the position, the visible
-/// window of its lines, and (in a list of hops) the selected line marked `▶`.
-pub fn render_pane(
-    frame: &mut Frame<'_>,
-    rect: Rect,
-    pane: &Pane,
-    plain: bool,
-    focused: bool,
-    theme: Theme,
-) {
-    let body = if plain { &pane.plain } else { &pane.json };
-    let block = Block::bordered().border_style(theme.border(focused));
-    let mut inner = block.inner(rect);
-    let cursor_line = pane.rows.get(pane.cursor).map(|(l, _)| *l);
-    // A hop line too long for the pane is shown whole under the list.
-    if pane.list
-        && let Some(toks) = cursor_line.and_then(|l| body.get(l))
-    {
-        let text: String = toks.iter().map(|(_, s)| s.as_str()).collect();
-        let max = usize::from(inner.height / 2).saturating_sub(1);
-        let width = usize::from(inner.width);
-        let more = crate::tui::ui::overflow(&text, width, width, max);
-        inner = crate::tui::ui::render_overflow(frame, inner, &more, theme);
-    }
-    let rows = usize::from(inner.height).max(1);
-    let mut start = pane.scroll.min(body.len().saturating_sub(1));
-    if let Some(c) = cursor_line
-        && c >= start + rows
-    {
-        start = c + 1 - rows;
-    }
-    let end = (start + rows).min(body.len());
-    let lines: Vec<Line> = body[start..end]
-        .iter()
-        .enumerate()
-        .map(|(k, toks)| {
-            let selected = cursor_line == Some(start + k);
-            let mut spans: Vec<Span> = toks
-                .iter()
-                .map(|(t, s)| Span::styled(s.clone(), theme.token(*t)))
-                .collect();
-            if selected && let Some(first) = spans.first_mut() {
-                // The marker carries the selection without colour.
-                *first = Span::styled("▶ ", theme.selected());
-            }
-            crate::tui::ui::selectable(Line::from(spans), selected, theme)
-        })
-        .collect();
-    let reading = match (pane.list, plain) {
-        (true, _) => "a simulates the selected hop",
-        (false, true) => "plain",
-        (false, false) => "JSON",
-    };
-    let pos = if body.len() > rows {
-        format!(" {}-{}/{}", start + 1, end, body.len())
-    } else {
-        String::new()
-    };
-    let mark = if focused { "▶ " } else { "" };
-    let title = format!(" {mark}{} · {reading}{pos} ", pane.title);
-    frame.render_widget(block.title(Span::styled(title, theme.title())), rect);
-    frame.render_widget(Paragraph::new(lines), inner);
-}
+pub use crate::tui::widgets::pane::render_pane;

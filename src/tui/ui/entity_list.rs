@@ -69,7 +69,7 @@ struct Row {
 }
 
 fn row(state: &AppState, i: usize) -> Row {
-    let inv = &state.inventory;
+    let inv = &state.world.inventory;
     let account_name = |a: &str| {
         inv.account(a)
             .and_then(|x| x.name.clone())
@@ -78,7 +78,7 @@ fn row(state: &AppState, i: usize) -> Row {
     match state.tab {
         Tab::Roles => {
             let r = &inv.roles[i];
-            let f = state.role_facts.get(i);
+            let f = state.world.role_facts.get(i);
             let kinds = f.map(|f| f.labels().join(",")).unwrap_or_default();
             let warn = f.map_or(0, |f| f.warnings.len());
             let last = r
@@ -133,7 +133,7 @@ fn row(state: &AppState, i: usize) -> Row {
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let list = state.list();
-    let index = &state.indexes[state.tab.index()];
+    let index = &state.world.indexes[state.tab.index()];
     let mut title = format!(
         " {} — {} shown / {} loaded",
         state.tab.title(),
@@ -295,7 +295,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
 }
 
 fn current_arn(state: &AppState, i: usize) -> String {
-    let inv = &state.inventory;
+    let inv = &state.world.inventory;
     match state.tab {
         Tab::Roles => inv.roles.get(i).map(|r| r.arn.clone()),
         Tab::Users => inv.users.get(i).map(|u| u.arn.clone()),

@@ -46,15 +46,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    if state.whatif.is_edited() {
+    if state.world.whatif.is_edited() {
         // What is on screen is not the loaded data: say so in words, not only colour.
         spans.push(Span::styled(
-            format!(" WHAT-IF: {} edit(s), D ", state.whatif.edits().len()),
+            format!(" WHAT-IF: {} edit(s), D ", state.world.whatif.edits().len()),
             theme.warn(),
         ));
     }
     // Collected data says how old it is (on the explorer's clock) and what it lacks.
-    let data = crate::engine::provenance::accounts(&state.inventory, state.now);
+    let data = crate::engine::provenance::accounts(&state.world.inventory, state.world.now);
     if let Some(line) = crate::engine::provenance::summary_line(&data) {
         let complete = data.iter().all(|d| d.missing.is_empty());
         spans.push(Span::styled(

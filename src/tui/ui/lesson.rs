@@ -55,7 +55,7 @@ fn heading(theme: Theme, presenter: bool) -> Style {
 }
 
 fn lines_for<'a>(l: &'a LessonView, state: &AppState, theme: Theme) -> Vec<Line<'a>> {
-    let presenter = state.teach.presenter;
+    let presenter = state.world.teach.presenter;
     let lesson = l.player.lesson();
     let total = lesson.steps.len();
     let mut out: Vec<Line> = Vec::new();
@@ -66,7 +66,7 @@ fn lines_for<'a>(l: &'a LessonView, state: &AppState, theme: Theme) -> Vec<Line<
         }
     };
     if presenter {
-        for row in big_text(&state.now.format("%H:%M").to_string()) {
+        for row in big_text(&state.world.now.format("%H:%M").to_string()) {
             out.push(Line::styled(row, Style::new().add_modifier(Modifier::BOLD)));
         }
         gap(&mut out);
@@ -219,7 +219,7 @@ fn lines_for<'a>(l: &'a LessonView, state: &AppState, theme: Theme) -> Vec<Line<
 
 /// Draws the narrative pane.
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
-    let Some(l) = &state.teach.lesson else {
+    let Some(l) = &state.world.teach.lesson else {
         return;
     };
     if area.width < 4 || area.height < 3 {
@@ -227,7 +227,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
     }
     let lines = lines_for(l, state, theme);
     let title = format!(" Lesson: {} ", l.player.lesson().title);
-    let border = if state.teach.presenter {
+    let border = if state.world.teach.presenter {
         Style::new().add_modifier(Modifier::BOLD)
     } else {
         theme.border(true)

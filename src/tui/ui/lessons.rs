@@ -12,9 +12,9 @@ use crate::tui::theme::Theme;
 use crate::tui::ui::selectable;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, ix: &LessonIndex, theme: Theme) {
-    let r = crate::tui::ui::reach::rect(area);
+    let r = crate::tui::widgets::pane::popup_rect(area);
     frame.render_widget(Clear, r);
-    let lessons = match &state.teach.catalog {
+    let lessons = match &state.world.teach.catalog {
         Some(Ok(l)) => l.as_slice(),
         _ => &[],
     };

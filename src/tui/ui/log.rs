@@ -10,8 +10,8 @@ use crate::tui::theme::Theme;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
     let rows = usize::from(area.height.saturating_sub(2));
-    let start = state.log.len().saturating_sub(rows);
-    let lines: Vec<Line> = state.log[start..]
+    let start = state.world.log.len().saturating_sub(rows);
+    let lines: Vec<Line> = state.world.log[start..]
         .iter()
         .map(|e| {
             let style = if e.text.contains("expired") || e.text.contains("could not") {

@@ -24,7 +24,7 @@ pub fn session_at(area: Rect, state: &AppState, y: u16) -> Option<usize> {
         return None;
     }
     let i = first_shown(area, state) + usize::from((y - top) / PER);
-    (i < state.sessions.len()).then_some(i)
+    (i < state.world.sessions.len()).then_some(i)
 }
 
 fn capacity(area: Rect) -> usize {
@@ -73,7 +73,7 @@ fn session_lines(
     width: usize,
     theme: Theme,
 ) -> Vec<Line<'static>> {
-    let now = state.now;
+    let now = state.world.now;
     let st = s.state(now);
     let (word, style) = match st {
         SessionState::Active => ("ACTIVE", theme.ok()),
@@ -151,18 +151,21 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
     let usable = state
         .sessions
         .iter()
-        .filter(|s| s.is_usable(state.now))
+        .filter(|s| s.is_usable(state.world.now))
         .count();
     if state.sessions_collapsed {
         let text = format!(
             " Sessions: {usable} usable, {} listed — S shows the panel",
-            state.sessions.len()
+            state.world.sessions.len()
         );
         frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
         return;
     }
     let focused = state.focus == Focus::Sessions && state.overlay.is_none();
-    let title = format!(" Sessions — {usable} usable / {} ", state.sessions.len());
+    let title = format!(
+        " Sessions — {usable} usable / {} ",
+        state.world.sessions.len()
+    );
     let block = Block::bordered()
         .title(Span::styled(title, theme.title()))
         .border_style(theme.border(focused));

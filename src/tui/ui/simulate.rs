@@ -106,7 +106,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &SimFor
                 lines.push(Line::raw(format!(
                     "  expires      {} (in {})",
                     s.issued.expires_at.format("%Y-%m-%d %H:%M:%S UTC"),
-                    mmss((s.issued.expires_at - state.now).num_seconds())
+                    mmss((s.issued.expires_at - state.world.now).num_seconds())
                 )));
                 if s.issued.chained {
                     lines.push(Line::styled(
@@ -177,7 +177,8 @@ pub fn render_picker(
             "Pick the caller: users, roles, sessions, services, federated identities".to_owned()
         }
         PickerFor::PathTo(from) => {
-            let start = crate::tui::path_view::start(state, from).map_or_else(|e| e, |(_, l)| l);
+            let start =
+                crate::tui::screens::paths::start(state, from).map_or_else(|e| e, |(_, l)| l);
             format!("Paths from {start}: pick the role to reach")
         }
     };

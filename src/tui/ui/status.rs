@@ -12,23 +12,29 @@ use crate::tui::theme::Theme;
 use crate::tui::ui::mmss;
 
 pub fn render(frame: &mut Frame<'_>, status: Rect, footer: Rect, state: &AppState, theme: Theme) {
-    let clock = if state.clock.is_paused() {
-        format!("⏸ PAUSED {} UTC", state.now.format("%Y-%m-%d %H:%M:%S"))
+    let clock = if state.world.clock.is_paused() {
+        format!(
+            "⏸ PAUSED {} UTC",
+            state.world.now.format("%Y-%m-%d %H:%M:%S")
+        )
     } else {
         format!(
             "▶ {} UTC ×{}",
-            state.now.format("%Y-%m-%d %H:%M:%S"),
-            state.clock.speed()
+            state.world.now.format("%Y-%m-%d %H:%M:%S"),
+            state.world.clock.speed()
         )
     };
     let mut spans = vec![Span::styled(format!(" {clock} "), theme.selected())];
     if let Some(t) = state.next_expiry() {
         spans.push(Span::styled(
-            format!(" next expiry in {} ", mmss((t - state.now).num_seconds())),
+            format!(
+                " next expiry in {} ",
+                mmss((t - state.world.now).num_seconds())
+            ),
             theme.dim(),
         ));
     }
-    if let Some(s) = &state.status {
+    if let Some(s) = &state.world.status {
         let (mark, style) = if s.error {
             ("✗ ", theme.error())
         } else {
@@ -42,7 +48,7 @@ pub fn render(frame: &mut Frame<'_>, status: Rect, footer: Rect, state: &AppStat
     for (key, help) in crate::tui::lesson::hints(state)
         .into_iter()
         .map(|(k, h)| (std::borrow::Cow::Borrowed(k), h))
-        .chain(keymap::hints(mode, &state.keys))
+        .chain(keymap::hints(mode, &state.world.keys))
     {
         hints.push(Span::styled(format!(" {key}"), theme.key()));
         hints.push(Span::raw(format!(" {help} ")));

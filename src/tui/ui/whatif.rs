@@ -59,7 +59,7 @@ pub fn render_prompt(frame: &mut Frame<'_>, area: Rect, p: &Prompt, theme: Theme
 }
 
 pub fn render_view(frame: &mut Frame<'_>, area: Rect, v: &WhatIfView, theme: Theme) {
-    let r = crate::tui::ui::reach::rect(area);
+    let r = crate::tui::widgets::pane::popup_rect(area);
     frame.render_widget(Clear, r);
     let block = frame_block(
         "What-if: edits, and who gained or lost access".to_owned(),

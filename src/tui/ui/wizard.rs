@@ -56,7 +56,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, w: &WizardView, theme: Theme) {
             );
         }
         Stage::Report(d) => {
-            let r = crate::tui::ui::reach::rect(area);
+            let r = crate::tui::widgets::pane::popup_rect(area);
             frame.render_widget(Clear, r);
             let block = Block::bordered()
                 .title(Span::styled(

@@ -3,7 +3,7 @@
 //! badges and each path ending with the longest session the role can then be given — or,
 //! when there is none, the engine's reason and the nearest broken hop. Built from the
 //! engine's [`Paths`]; the role is chosen with the fuzzy picker and the paths are worked
-//! out off the loop as an [`AccessJob`](crate::tui::access::AccessJob). Nothing here draws.
+//! out off the loop as an [`AccessJob`](crate::tui::access::AccessJob). It owns its keys and draws itself.
 
 use std::sync::Arc;
 
@@ -11,8 +11,18 @@ use crate::engine::graph::{Edge, EdgeStatus, MAX_PATHS, Paths, TrustGraph};
 use crate::tui::access::{
     self, AccessQuery, ReachFrom, called_by_session, hop_line, max_session, path_text, prefill,
 };
-use crate::tui::detail::human_secs;
-use crate::tui::state::{AppState, Pane, TextLine, Tok};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::tui::command::Command;
+use crate::tui::keys::{Binding, b, c, esc_key, hop_list_keys, movement as movement_keys};
+use crate::tui::outcome::{Outcome, movement};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::pane::Pane;
+use crate::tui::widgets::pane::{popup_rows, render_hops};
+use crate::tui::widgets::text::human_secs;
+use crate::tui::widgets::text::{TextLine, Tok};
+use crate::tui::world::World;
 
 /// The paths from one principal or session to one role, as a list pane of hops.
 #[derive(Debug, Clone)]
@@ -30,15 +40,55 @@ pub struct PathView {
     pub answer: Option<(Arc<TrustGraph>, Arc<Paths>)>,
 }
 
+impl PathView {
+    /// Moves, opens the hop's role, simulates the hop, or closes.
+    pub fn handle(&mut self, command: &Command, world: &mut World) -> Outcome {
+        hop_list(&mut self.pane, command, world)
+    }
+
+    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, focused: bool, theme: Theme) {
+        render_hops(frame, area, &self.pane, focused, theme);
+    }
+}
+
+/// What a list of hops does with a command.
+pub(crate) fn hop_list(pane: &mut Pane, command: &Command, world: &mut World) -> Outcome {
+    if let Some(delta) = movement(command, popup_rows(world.width, world.height)) {
+        pane.step(delta, popup_rows(world.width, world.height), false);
+        return Outcome::Done;
+    }
+    match command {
+        Command::Open => match pane.hop() {
+            Some(h) => Outcome::OpenRole(h.role),
+            None => {
+                world.say("no role on this line to open", true);
+                Outcome::Done
+            }
+        },
+        Command::Simulate => match pane.hop() {
+            Some(h) => Outcome::Simulate {
+                hop: Box::new(h.clone()),
+                duration: None,
+            },
+            None => {
+                world.say("no hop on this line to simulate", true);
+                Outcome::Done
+            }
+        },
+        Command::Back => Outcome::Close,
+        _ => Outcome::Ignored,
+    }
+}
+
 /// The start of a path as the view names it: `maria.garcia`, `session arn:…`.
 ///
 /// # Errors
 /// When the session is gone.
-pub fn start(state: &AppState, from: &ReachFrom) -> Result<(String, String), String> {
-    let (arn, _) = access::reach_start(state, from)?;
+pub fn start(world: &World, from: &ReachFrom) -> Result<(String, String), String> {
+    let (arn, _) = access::reach_start(world, from)?;
     let label = match from {
         ReachFrom::Principal(arn) => arn.rsplit('/').next().unwrap_or(arn).to_owned(),
-        ReachFrom::Session(id) => state.session(*id).map_or_else(
+        ReachFrom::Session(id) => world.session(*id).map_or_else(
             || arn.clone(),
             |s| format!("session {}", s.issued.session_arn),
         ),
@@ -46,9 +96,9 @@ pub fn start(state: &AppState, from: &ReachFrom) -> Result<(String, String), Str
     Ok((arn, label))
 }
 
-fn title(state: &AppState, from: &ReachFrom, role: usize) -> String {
-    let label = start(state, from).map_or_else(|e| e, |(_, l)| l);
-    let role = state
+fn title(world: &World, from: &ReachFrom, role: usize) -> String {
+    let label = start(world, from).map_or_else(|e| e, |(_, l)| l);
+    let role = world
         .inventory
         .roles
         .get(role)
@@ -65,13 +115,9 @@ fn title(state: &AppState, from: &ReachFrom, role: usize) -> String {
 ///
 /// # Errors
 /// When the session is gone or the role is not loaded.
-pub fn ask(
-    state: &AppState,
-    from: ReachFrom,
-    role: usize,
-) -> Result<(PathView, AccessQuery), String> {
-    let (arn, label) = start(state, &from)?;
-    let role_arn = state
+pub fn ask(world: &World, from: ReachFrom, role: usize) -> Result<(PathView, AccessQuery), String> {
+    let (arn, label) = start(world, &from)?;
+    let role_arn = world
         .inventory
         .roles
         .get(role)
@@ -80,7 +126,7 @@ pub fn ask(
     let name = role_arn.rsplit('/').next().unwrap_or(&role_arn).to_owned();
     let text = format!("working out how {label} gets to {name}…");
     let view = PathView {
-        pane: access::pending_pane(&title(state, &from, role), &text),
+        pane: access::pending_pane(&title(world, &from, role), &text),
         from: from.clone(),
         from_arn: arn.clone(),
         role,
@@ -98,51 +144,24 @@ pub fn ask(
     ))
 }
 
-/// Cuts `text` into lines of at most `width` characters at spaces (a word longer than the
-/// line gets a line of its own).
-#[must_use]
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(10);
-    let mut out: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        out.push(line);
-    }
-    out
-}
-
-/// The width of wrapped text in a pop-up list on a screen `width` wide: the pop-up's
-/// margins and borders, and an indent of up to 12 columns, left out.
-#[must_use]
-pub fn text_width(width: u16) -> usize {
-    usize::from(width).saturating_sub(18).max(30)
-}
+pub use crate::tui::widgets::text::{text_width, wrap};
 
 /// Fills the view's pane from the graph's answer: every path with each hop selectable
 /// (its Simulate form pre-filled), or the reason there is none and the hops up to the
 /// nearest broken one.
-pub fn fill(state: &AppState, graph: &TrustGraph, view: &mut PathView, answer: &Paths) {
-    let width = text_width(state.width);
+pub fn fill(world: &World, graph: &TrustGraph, view: &mut PathView, answer: &Paths) {
+    let width = text_width(world.width);
     let mut pane = Pane {
-        title: title(state, &view.from, view.role),
+        title: title(world, &view.from, view.role),
         list: true,
         ..Pane::default()
     };
     let mut lines: Vec<TextLine> = Vec::new();
     let root = answer.from;
     let hop = |lines: &mut Vec<TextLine>, pane: &mut Pane, e: &Edge| {
-        if let Some(mut p) = prefill(state, graph, e) {
+        if let Some(mut p) = prefill(world, graph, e) {
             if e.from == root {
-                called_by_session(state, &view.from, &mut p);
+                called_by_session(world, &view.from, &mut p);
             }
             pane.rows.push((lines.len(), p));
         }
@@ -230,4 +249,21 @@ pub fn fill(state: &AppState, graph: &TrustGraph, view: &mut PathView, answer: &
     }
     access::fill_pane(&mut pane, lines);
     view.pane = pane;
+}
+
+/// The path view's keys.
+#[must_use]
+pub fn keys() -> Vec<Binding> {
+    let mut t = hop_list_keys("open the hop's role");
+    t.push(b(
+        vec![c('V')],
+        "V",
+        "paths from the same start to another role",
+        true,
+        Command::PathTo,
+    ));
+    t.extend(movement_keys());
+    t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
+    t.push(esc_key("close"));
+    t
 }

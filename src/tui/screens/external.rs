@@ -4,15 +4,26 @@
 //! the confused deputies, roles trusting a service without `aws:SourceAccount` or
 //! `aws:SourceArn`. Built from the engine's [`ExternalAccess`], worked out off the loop as
 //! an [`AccessJob`](crate::tui::access::AccessJob). Each finding is a selectable line whose
-//! hop the Simulate form can be pre-filled with. Nothing here draws.
+//! hop the Simulate form can be pre-filled with. It owns its keys and draws itself.
 
 use std::sync::Arc;
 
 use crate::engine::graph::{EdgeStatus, ExternalAccess, ExternalKind, NodeId, TrustGraph};
 use crate::tui::access::{self, Prefill, badges, prefill, short};
-use crate::tui::path_view::{text_width, wrap};
 use crate::tui::sim::Caller;
-use crate::tui::state::{AppState, Pane, TextLine, Tok};
+use crate::tui::widgets::text::{text_width, wrap};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::tui::command::Command;
+use crate::tui::keys::{Binding, b, c, esc_key, hop_list_keys, movement as movement_keys};
+use crate::tui::outcome::Outcome;
+use crate::tui::screens::paths::hop_list;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::pane::Pane;
+use crate::tui::widgets::pane::render_hops;
+use crate::tui::widgets::text::{TextLine, Tok};
+use crate::tui::world::World;
 
 /// The view's title.
 pub const TITLE: &str = "External access: roles principals outside the loaded accounts can assume";
@@ -29,10 +40,21 @@ pub struct ExternalView {
     pub answer: Option<(Arc<TrustGraph>, Arc<ExternalAccess>)>,
 }
 
+impl ExternalView {
+    /// Moves, opens the finding's role, simulates its hop, or closes.
+    pub fn handle(&mut self, command: &Command, world: &mut World) -> Outcome {
+        hop_list(&mut self.pane, command, world)
+    }
+
+    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, focused: bool, theme: Theme) {
+        render_hops(frame, area, &self.pane, focused, theme);
+    }
+}
+
 /// The view while its findings are worked out.
 #[must_use]
-pub fn pending(state: &AppState) -> ExternalView {
-    let text = if state.graph.get().is_some() {
+pub fn pending(world: &World) -> ExternalView {
+    let text = if world.graph.get().is_some() {
         "working out who outside the loaded accounts can get in…"
     } else {
         "working out who outside the loaded accounts can get in… (the trust graph is built once, then kept)"
@@ -63,12 +85,7 @@ fn role_label(graph: &TrustGraph, role: NodeId) -> String {
 
 /// The hop of a service into a role it trusts: the graph's edge when it has one, else the
 /// bare call.
-fn service_hop(
-    state: &AppState,
-    graph: &TrustGraph,
-    role: NodeId,
-    service: &str,
-) -> Option<Prefill> {
+fn service_hop(world: &World, graph: &TrustGraph, role: NodeId, service: &str) -> Option<Prefill> {
     let from = graph.node_id(service);
     let edge = from.and_then(|s| {
         graph
@@ -77,10 +94,10 @@ fn service_hop(
             .into_iter()
             .find(|e| e.from == s)
     });
-    if let Some(p) = edge.and_then(|e| prefill(state, graph, &e)) {
+    if let Some(p) = edge.and_then(|e| prefill(world, graph, &e)) {
         return Some(p);
     }
-    let role = *state
+    let role = *world
         .inventory
         .index
         .role_by_arn
@@ -100,8 +117,8 @@ fn service_hop(
 /// The findings as a list pane: one selectable line per finding (status, role, outside
 /// principal), its call and conditions beneath; then the confused deputies.
 #[must_use]
-pub fn pane(state: &AppState, graph: &TrustGraph, answer: &ExternalAccess) -> Pane {
-    let width = text_width(state.width);
+pub fn pane(world: &World, graph: &TrustGraph, answer: &ExternalAccess) -> Pane {
+    let width = text_width(world.width);
     let mut pane = Pane {
         title: TITLE.to_owned(),
         list: true,
@@ -157,7 +174,7 @@ pub fn pane(state: &AppState, graph: &TrustGraph, answer: &ExternalAccess) -> Pa
         } else {
             ("blocked", Tok::Problem)
         };
-        if let Some(p) = prefill(state, graph, &f.edge) {
+        if let Some(p) = prefill(world, graph, &f.edge) {
             pane.rows.push((lines.len(), p));
         }
         lines.push(vec![
@@ -198,7 +215,7 @@ pub fn pane(state: &AppState, graph: &TrustGraph, answer: &ExternalAccess) -> Pa
         )]);
     }
     for d in &answer.confused_deputies {
-        if let Some(p) = service_hop(state, graph, d.role, &d.service) {
+        if let Some(p) = service_hop(world, graph, d.role, &d.service) {
             pane.rows.push((lines.len(), p));
         }
         lines.push(vec![
@@ -217,4 +234,14 @@ pub fn pane(state: &AppState, graph: &TrustGraph, answer: &ExternalAccess) -> Pa
     }
     access::fill_pane(&mut pane, lines);
     pane
+}
+
+/// The external-access view's keys.
+#[must_use]
+pub fn keys() -> Vec<Binding> {
+    let mut t = hop_list_keys("open the finding's role");
+    t.extend(movement_keys());
+    t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
+    t.push(esc_key("close"));
+    t
 }

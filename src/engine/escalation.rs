@@ -1,0 +1,882 @@
+//! Privilege escalation beyond `sts:AssumeRole`: who is an administrator, and which other
+//! ways one principal has to gain another's permissions (or more of its own).
+//!
+//! An **administrator** is a user or role allowed `*` on `*` after every layer (identity
+//! policies, boundary, SCPs), and every action a `Deny` or `NotAction` of the loaded policies
+//! names (so `NotAction: iam:*` or a `Deny` on `iam:*` is not an administrator).
+//!
+//! An **escalation edge** A → B says A can act as B by a [`Technique`] other than assuming
+//! it: pass B to a service that runs A's code as B, make credentials for user B, rewrite B's
+//! trust to let A in. A self-escalation (attach or write a policy, edit a policy version,
+//! join a group, remove one's boundary) is an edge A → A that makes A an administrator. Each
+//! edge carries the statements that allow every action it needs, what the request needs
+//! (MFA, the service's trust conditions, an instance profile), and a status in the trust
+//! graph's terms ([`EdgeStatus`]): works, broken (an identity statement allows the first
+//! action, but a deny, a boundary or an SCP refuses one of them, or the change would not make
+//! the caller an administrator) or unknown (the answer turns on data that is not loaded).
+//!
+//! Every decision is the policy evaluator's ([`decide`]). Edges are not drawn out of
+//! administrators (they can do anything; PMapper likewise), nor between accounts (IAM
+//! actions act on the caller's own account, and `iam:PassRole` passes only roles of it), nor
+//! into service-linked roles (their trust cannot be changed and they cannot be passed).
+//!
+//! - [`technique`]: the techniques, what each needs, and their sources.
+//! - [`decide`]: the requests, and administrators.
+//! - [`render`]: escalation edges drawn over a picture of the trust graph.
+//! - [`walk`]: paths that mix assume-role hops and escalation edges: reach, who can reach,
+//!   paths, and who can become an administrator.
+
+pub mod decide;
+pub mod render;
+pub mod technique;
+pub mod walk;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::engine::coverage::Missing;
+use crate::engine::graph::{EdgeStatus, NodeId, NodeKind, TrustGraph};
+use crate::engine::model::{Inventory, ManagedPolicy};
+use crate::engine::policy::decision::{Outcome, PolicyType};
+use crate::engine::policy::evaluate::NamedPolicy;
+use crate::engine::policy::pattern::glob_match;
+pub use decide::{Change, Checker};
+pub use technique::{Family, Technique};
+pub use walk::{AdminRow, Step, StepPath};
+
+/// One action an edge needs, and what the evaluator said of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionGrant {
+    pub action: String,
+    pub resource: String,
+    /// The service in `iam:PassedToService`, for `iam:PassRole`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passed_to_service: Option<String>,
+    /// The identity statement that allows it (`policy` statement `Sid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+    pub outcome: Outcome,
+    /// True when it is allowed only with MFA.
+    pub mfa: bool,
+}
+
+/// Whether a principal is an administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "state")]
+pub enum AdminStatus {
+    Yes {
+        /// Only with MFA.
+        mfa: bool,
+    },
+    No {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        refused_by: Option<PolicyType>,
+        message: String,
+    },
+    Unknown {
+        missing: Vec<Arc<Missing>>,
+        message: String,
+    },
+}
+
+impl AdminStatus {
+    #[must_use]
+    pub fn is_admin(&self) -> bool {
+        matches!(self, Self::Yes { .. })
+    }
+}
+
+/// One escalation edge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EscalationEdge {
+    pub from: NodeId,
+    /// The principal gained; `from` itself for a self-escalation.
+    pub to: NodeId,
+    pub technique: Technique,
+    /// What the technique acts on besides the principals: the group, the managed policy (and
+    /// version), or the instance profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// Every action it needs, with the statement that allows it.
+    pub grants: Vec<ActionGrant>,
+    /// What else must hold: `MFA`, the service trust's conditions, an instance, a password.
+    pub requirements: Vec<String>,
+    pub status: EdgeStatus,
+}
+
+impl EscalationEdge {
+    #[must_use]
+    pub fn works(&self) -> bool {
+        self.status == EdgeStatus::Works
+    }
+
+    /// True for a self-escalation (the caller becomes an administrator).
+    #[must_use]
+    pub fn is_self(&self) -> bool {
+        self.technique.is_self()
+    }
+
+    /// Badges for listings: the technique, then requirements and status.
+    #[must_use]
+    pub fn badges(&self) -> Vec<String> {
+        let mut out = vec![self.technique.name().to_owned()];
+        out.extend(self.requirements.iter().cloned());
+        match &self.status {
+            EdgeStatus::Works => {}
+            EdgeStatus::Broken { refused_by, .. } => out.push(match refused_by {
+                Some(p) => format!("broken: {}", p.phrase()),
+                None => "broken".to_owned(),
+            }),
+            EdgeStatus::Unknown { missing, .. } => {
+                let names: Vec<&str> = missing.iter().map(|m| m.name.as_str()).collect();
+                out.push(format!("unknown: {} not loaded", names.join(", ")));
+            }
+        }
+        out
+    }
+
+    /// The statements that allow its actions, `action: statement`.
+    #[must_use]
+    pub fn statements(&self) -> Vec<String> {
+        self.grants
+            .iter()
+            .filter_map(|g| g.statement.as_ref().map(|s| format!("{}: {s}", g.action)))
+            .collect()
+    }
+}
+
+/// A principal whose own policies are not all loaded: any of them might allow any technique.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnknownCaller {
+    pub node: NodeId,
+    pub missing: Vec<Arc<Missing>>,
+}
+
+/// Every administrator and escalation edge of the loaded accounts.
+#[derive(Debug, Clone, Default)]
+pub struct Escalations {
+    /// Each user and role of the loaded accounts, with whether it is an administrator.
+    pub admins: Vec<(NodeId, AdminStatus)>,
+    pub edges: Vec<Arc<EscalationEdge>>,
+    pub unknown_callers: Vec<UnknownCaller>,
+    out: HashMap<NodeId, Vec<usize>>,
+    into: HashMap<NodeId, Vec<usize>>,
+    admin_of: HashMap<NodeId, usize>,
+}
+
+/// The action patterns a principal's loaded identity statements allow (`NotAction` lists
+/// negated): a cheap superset test before asking the evaluator.
+struct AllowLists {
+    lists: Vec<(bool, Vec<String>)>,
+    /// False when some of the principal's own policies are not loaded.
+    complete: bool,
+}
+
+impl AllowLists {
+    fn may_allow(&self, action: &str) -> bool {
+        let a = action.to_ascii_lowercase();
+        self.lists.iter().any(|(negated, pats)| {
+            let hit = pats.iter().any(|p| glob_match(p, &a));
+            hit != *negated
+        })
+    }
+}
+
+fn allow_lists(inv: &Inventory, node: &crate::engine::graph::Node) -> AllowLists {
+    let mut lists = Vec::new();
+    let mut complete = true;
+    let mut add = |t: &crate::engine::model::PolicyText| {
+        if let Some(doc) = t.document.as_deref() {
+            for st in &doc.statements {
+                if st.effect != Some(crate::engine::policy::document::Effect::Allow) {
+                    continue;
+                }
+                if let Some(l) = &st.action {
+                    lists.push((
+                        l.negated,
+                        l.patterns.iter().map(|p| p.to_ascii_lowercase()).collect(),
+                    ));
+                }
+            }
+        }
+    };
+    let managed =
+        |arn: &str, add: &mut dyn FnMut(&crate::engine::model::PolicyText), complete: &mut bool| {
+            match inv
+                .managed_policy(arn)
+                .and_then(ManagedPolicy::default_version)
+            {
+                Some(v) => add(&v.policy),
+                None => *complete = false,
+            }
+        };
+    match node.kind {
+        NodeKind::User => {
+            if let Some(u) = inv.user_by_arn(&node.id) {
+                u.inline_policies.iter().for_each(|p| add(&p.policy));
+                for m in &u.managed_policies {
+                    managed(&m.arn, &mut add, &mut complete);
+                }
+                if u.permissions_boundary
+                    .as_ref()
+                    .is_some_and(|b| inv.managed_policy(&b.arn).is_none())
+                {
+                    complete = false;
+                }
+                for g in &u.groups {
+                    let Some(g) = inv.group_named(&u.account, g) else {
+                        complete = false;
+                        continue;
+                    };
+                    {
+                        g.inline_policies.iter().for_each(|p| add(&p.policy));
+                        for m in &g.managed_policies {
+                            managed(&m.arn, &mut add, &mut complete);
+                        }
+                    }
+                }
+            }
+        }
+        NodeKind::Role => {
+            if let Some(r) = inv.role_by_arn(&node.id) {
+                if !r.policies_loaded
+                    || r.permissions_boundary
+                        .as_ref()
+                        .is_some_and(|b| inv.managed_policy(&b.arn).is_none())
+                {
+                    complete = false;
+                }
+                r.inline_policies.iter().for_each(|p| add(&p.policy));
+                for m in &r.managed_policies {
+                    managed(&m.arn, &mut add, &mut complete);
+                }
+            }
+        }
+        _ => {}
+    }
+    AllowLists { lists, complete }
+}
+
+/// The needs of one technique decided, or `None` when the caller's loaded identity
+/// statements do not allow one of them (no edge: the technique is not the caller's).
+struct Decided {
+    results: Vec<decide::NeedResult>,
+}
+
+impl Decided {
+    fn decisions(&self) -> Vec<&crate::engine::policy::decision::Decision> {
+        self.results.iter().map(|r| &r.decision).collect()
+    }
+}
+
+struct Builder<'c, 'a> {
+    c: &'c Checker<'a>,
+    out: Vec<EscalationEdge>,
+}
+
+impl Builder<'_, '_> {
+    fn needs(
+        &self,
+        node: NodeId,
+        allows: &AllowLists,
+        needs: &[technique::Need],
+        target: &str,
+        object: Option<&str>,
+        change: &Change,
+    ) -> Option<Decided> {
+        if !needs.iter().all(|n| allows.may_allow(n.action)) {
+            return None;
+        }
+        let mut results = Vec::with_capacity(needs.len());
+        for n in needs {
+            let r = self.c.need(node, n, target, object, change)?;
+            if !r.identity_allows && r.decision.outcome != Outcome::Unknown {
+                return None;
+            }
+            results.push(r);
+        }
+        Some(Decided { results })
+    }
+
+    /// The service `svc` may assume `role` (as the role's trust says): `Some(requirements,
+    /// unknown status)` when it may or might.
+    fn service_trust(&self, svc: &str, role: NodeId) -> Option<(Vec<String>, Option<EdgeStatus>)> {
+        let g = self.c.graph;
+        let s = g.node_id(svc)?;
+        let hop = g.hop(s, role)?;
+        let reqs: Vec<String> = hop
+            .requirements()
+            .iter()
+            .map(|r| format!("trust: {}", r.badge()))
+            .collect();
+        match &hop.status {
+            EdgeStatus::Works => Some((reqs, None)),
+            EdgeStatus::Unknown { .. } => Some((reqs, Some(hop.status.clone()))),
+            EdgeStatus::Broken { .. } => None,
+        }
+    }
+
+    fn pass_roles(&mut self, node: NodeId, allows: &AllowLists) {
+        let g = self.c.graph;
+        let inv = self.c.inv;
+        let Some(account) = g.node(node).account.clone() else {
+            return;
+        };
+        // Techniques whose every action some loaded statement might allow, decided once per
+        // caller rather than once per role.
+        let possible: Vec<Technique> = technique::ALL
+            .iter()
+            .copied()
+            .filter(|t| {
+                t.service().is_some() && t.needs().iter().all(|n| allows.may_allow(n.action))
+            })
+            .collect();
+        if possible.is_empty() {
+            return;
+        }
+        for role in inv.roles.iter().filter(|r| r.account == account) {
+            if role.is_service_linked() || role.arn == g.node(node).id {
+                continue;
+            }
+            let Some(target) = g.node_id(&role.arn) else {
+                continue;
+            };
+            for &t in &possible {
+                let Some(svc) = t.service() else { continue };
+                let mut needs = t.needs();
+                let mut reqs: Vec<String> = Vec::new();
+                let ssm = t.family() == Family::InstanceAccess;
+                if ssm || t == Technique::PassRoleEc2 {
+                    match role.instance_profiles.first() {
+                        Some(p) => reqs.push(format!("instance profile `{}`", p.name)),
+                        None if ssm => continue,
+                        None => {
+                            let profile = technique::Aim::New("iam", "instance-profile/*");
+                            needs.push(technique::Need {
+                                action: "iam:CreateInstanceProfile",
+                                aim: profile,
+                                passes_to: None,
+                                keys: &[],
+                            });
+                            needs.push(technique::Need {
+                                action: "iam:AddRoleToInstanceProfile",
+                                aim: profile,
+                                passes_to: None,
+                                keys: &[],
+                            });
+                            reqs.push("a new instance profile".to_owned());
+                        }
+                    }
+                }
+                if ssm {
+                    reqs.push(format!(
+                        "a running instance with `{}`",
+                        role.instance_profiles
+                            .first()
+                            .map_or("", |p| p.name.as_str())
+                    ));
+                }
+                let Some(d) = self.needs(node, allows, &needs, &role.arn, None, &Change::default())
+                else {
+                    continue;
+                };
+                let Some((trust_reqs, trust_unknown)) = self.service_trust(svc, target) else {
+                    continue;
+                };
+                reqs.extend(trust_reqs);
+                let mut status = decide::status_of(&d.decisions());
+                if status == EdgeStatus::Works
+                    && let Some(u) = trust_unknown
+                {
+                    status = u;
+                }
+                self.out.push(decide::edge(
+                    node, target, t, None, &d.results, reqs, status,
+                ));
+            }
+        }
+    }
+
+    fn users(&mut self, node: NodeId, allows: &AllowLists) {
+        let g = self.c.graph;
+        let Some(account) = g.node(node).account.clone() else {
+            return;
+        };
+        let possible: Vec<Technique> = [
+            Technique::CreateAccessKey,
+            Technique::CreateLoginProfile,
+            Technique::UpdateLoginProfile,
+        ]
+        .into_iter()
+        .filter(|t| t.needs().iter().all(|n| allows.may_allow(n.action)))
+        .collect();
+        if possible.is_empty() {
+            return;
+        }
+        for user in self.c.inv.users.iter().filter(|u| u.account == account) {
+            if user.arn == g.node(node).id {
+                continue;
+            }
+            let Some(target) = g.node_id(&user.arn) else {
+                continue;
+            };
+            for &t in &possible {
+                let Some(d) = self.needs(
+                    node,
+                    allows,
+                    &t.needs(),
+                    &user.arn,
+                    None,
+                    &Change::default(),
+                ) else {
+                    continue;
+                };
+                let reqs = match t {
+                    Technique::CreateLoginProfile => {
+                        vec![format!("`{}` has no console password", user.name)]
+                    }
+                    Technique::UpdateLoginProfile => {
+                        vec![format!("`{}` has a console password", user.name)]
+                    }
+                    _ => vec![format!("`{}` has fewer than two access keys", user.name)],
+                };
+                let status = decide::status_of(&d.decisions());
+                self.out.push(decide::edge(
+                    node, target, t, None, &d.results, reqs, status,
+                ));
+            }
+        }
+    }
+
+    fn trust_rewrites(&mut self, node: NodeId, allows: &AllowLists) {
+        let g = self.c.graph;
+        let Some(account) = g.node(node).account.clone() else {
+            return;
+        };
+        let t = Technique::UpdateAssumeRolePolicy;
+        if !allows.may_allow("iam:UpdateAssumeRolePolicy") {
+            return;
+        }
+        for role in self.c.inv.roles.iter().filter(|r| r.account == account) {
+            if role.is_service_linked() || role.arn == g.node(node).id {
+                continue;
+            }
+            let Some(target) = g.node_id(&role.arn) else {
+                continue;
+            };
+            let Some(mut d) = self.needs(
+                node,
+                allows,
+                &t.needs(),
+                &role.arn,
+                None,
+                &Change::default(),
+            ) else {
+                continue;
+            };
+            let Some(assume) = self.c.assume_after_rewrite(node, &role.arn) else {
+                continue;
+            };
+            d.results.push(assume);
+            let status = decide::status_of(&d.decisions());
+            self.out.push(decide::edge(
+                node,
+                target,
+                t,
+                None,
+                &d.results,
+                Vec::new(),
+                status,
+            ));
+        }
+    }
+
+    /// The caller's managed policies it could edit (customer managed, directly or through
+    /// its groups).
+    fn own_customer_policies(&self, node: NodeId) -> Vec<&ManagedPolicy> {
+        let inv = self.c.inv;
+        let n = self.c.graph.node(node);
+        let mut arns: Vec<&str> = Vec::new();
+        match n.kind {
+            NodeKind::User => {
+                if let Some(u) = inv.user_by_arn(&n.id) {
+                    arns.extend(u.managed_policies.iter().map(|m| m.arn.as_str()));
+                    for g in &u.groups {
+                        if let Some(g) = inv.group_named(&u.account, g) {
+                            arns.extend(g.managed_policies.iter().map(|m| m.arn.as_str()));
+                        }
+                    }
+                }
+            }
+            NodeKind::Role => {
+                if let Some(r) = inv.role_by_arn(&n.id) {
+                    arns.extend(r.managed_policies.iter().map(|m| m.arn.as_str()));
+                }
+            }
+            _ => {}
+        }
+        let mut out: Vec<&ManagedPolicy> = Vec::new();
+        for a in arns {
+            if crate::engine::coverage::is_aws_managed(a) {
+                continue;
+            }
+            if let Some(p) = inv.managed_policy(a)
+                && !out.iter().any(|x| x.arn == p.arn)
+            {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// Self-grants: techniques that change the caller's own identity policies, decided with
+    /// `base` already made (a boundary removed first). Returns the edges, unpushed.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one pass over the self-grant techniques, each a few lines"
+    )]
+    fn self_grants(&self, node: NodeId, allows: &AllowLists, base: &Change) -> Vec<EscalationEdge> {
+        let inv = self.c.inv;
+        let n = self.c.graph.node(node);
+        let mut out = Vec::new();
+        let with = |f: &dyn Fn(&mut Change)| {
+            let mut c = base.clone();
+            f(&mut c);
+            c
+        };
+        let finish = |t: Technique, object: Option<String>, d: Decided, gain: &Change| {
+            let mut status = decide::status_of(&d.decisions());
+            if status == EdgeStatus::Works {
+                status = decide::gain_status(&self.c.admin(node, gain), t);
+            }
+            decide::edge(node, node, t, object, &d.results, Vec::new(), status)
+        };
+        let allow_all = with(&|c| c.add_allow_all = true);
+        let own = match n.kind {
+            NodeKind::User => [Technique::AttachUserPolicy, Technique::PutUserPolicy],
+            _ => [Technique::AttachRolePolicy, Technique::PutRolePolicy],
+        };
+        for t in own {
+            if let Some(d) = self.needs(node, allows, &t.needs(), &n.id, None, base) {
+                out.push(finish(t, None, d, &allow_all));
+            }
+        }
+        let user = (n.kind == NodeKind::User)
+            .then(|| inv.user_by_arn(&n.id))
+            .flatten();
+        if let Some(u) = user {
+            for gname in &u.groups {
+                let Some(group) = inv.group_named(&u.account, gname) else {
+                    continue;
+                };
+                for t in [Technique::AttachGroupPolicy, Technique::PutGroupPolicy] {
+                    if let Some(d) =
+                        self.needs(node, allows, &t.needs(), &n.id, Some(&group.arn), base)
+                    {
+                        out.push(finish(t, Some(group.arn.clone()), d, &allow_all));
+                    }
+                }
+            }
+        }
+        for p in self.own_customer_policies(node) {
+            let mut needs = Technique::CreatePolicyVersion.needs();
+            if p.versions.len() >= 5 {
+                // A managed policy keeps at most five versions; one must go first.
+                needs.push(technique::Need {
+                    action: "iam:DeletePolicyVersion",
+                    aim: technique::Aim::Object,
+                    passes_to: None,
+                    keys: &[],
+                });
+            }
+            if let Some(d) = self.needs(node, allows, &needs, &n.id, Some(&p.arn), base) {
+                let gain = with(&|c| {
+                    c.replace_managed = Some((p.arn.clone(), self.c.allow_all().clone()));
+                });
+                out.push(finish(
+                    Technique::CreatePolicyVersion,
+                    Some(p.arn.clone()),
+                    d,
+                    &gain,
+                ));
+            }
+            let t = Technique::SetDefaultPolicyVersion;
+            let others: Vec<_> = p.versions.iter().filter(|v| !v.is_default).collect();
+            if others.is_empty() {
+                continue;
+            }
+            let Some(d) = self.needs(node, allows, &t.needs(), &n.id, Some(&p.arn), base) else {
+                continue;
+            };
+            // The first other version that makes the caller an administrator; else the
+            // first one, to show why not.
+            let mut chosen: Option<(String, EdgeStatus)> = None;
+            for v in others {
+                let Some(compiled) = self.c.index.get(&v.policy) else {
+                    continue;
+                };
+                let gain = with(&|c| {
+                    c.replace_managed = Some((
+                        p.arn.clone(),
+                        NamedPolicy::new(p.arn.as_str(), Arc::clone(&compiled)),
+                    ));
+                });
+                let mut status = decide::status_of(&d.decisions());
+                if status == EdgeStatus::Works {
+                    status = decide::gain_status(&self.c.admin(node, &gain), t);
+                }
+                let label = format!("{} (version {})", p.arn, v.version_id);
+                let works = status == EdgeStatus::Works;
+                if chosen.is_none() || works {
+                    chosen = Some((label, status));
+                }
+                if works {
+                    break;
+                }
+            }
+            if let Some((label, status)) = chosen {
+                out.push(decide::edge(
+                    node,
+                    node,
+                    t,
+                    Some(label),
+                    &d.results,
+                    Vec::new(),
+                    status,
+                ));
+            }
+        }
+        if let Some(u) = user {
+            let t = Technique::AddUserToGroup;
+            for group in inv
+                .groups
+                .iter()
+                .filter(|g| g.account == u.account && !u.groups.contains(&g.name))
+            {
+                let Some(d) = self.needs(node, allows, &t.needs(), &n.id, Some(&group.arn), base)
+                else {
+                    continue;
+                };
+                let mut policies = Vec::new();
+                let mut missing = Vec::new();
+                for p in &group.inline_policies {
+                    if let Some(c) = self.c.index.get(&p.policy) {
+                        policies.push(NamedPolicy::new(
+                            format!("group/{}/{}", group.name, p.name),
+                            c,
+                        ));
+                    }
+                }
+                for m in &group.managed_policies {
+                    match inv
+                        .managed_policy(&m.arn)
+                        .and_then(ManagedPolicy::default_version)
+                        .and_then(|v| self.c.index.get(&v.policy))
+                    {
+                        Some(c) => policies.push(NamedPolicy::new(m.arn.as_str(), c)),
+                        None => missing.push(Arc::new(crate::engine::coverage::managed_policy(
+                            &m.arn,
+                            &format!("group `{}`", group.name),
+                            false,
+                        ))),
+                    }
+                }
+                let gain = with(&|c| {
+                    c.add_policies.clone_from(&policies);
+                    c.add_missing.clone_from(&missing);
+                });
+                let mut status = decide::status_of(&d.decisions());
+                if status == EdgeStatus::Works {
+                    status = decide::gain_status(&self.c.admin(node, &gain), t);
+                }
+                // Joining a group that would not make the caller an administrator is no
+                // escalation worth listing.
+                if matches!(status, EdgeStatus::Broken { .. })
+                    && d.decisions().iter().all(|x| x.is_allowed())
+                {
+                    continue;
+                }
+                out.push(decide::edge(
+                    node,
+                    node,
+                    t,
+                    Some(group.arn.clone()),
+                    &d.results,
+                    Vec::new(),
+                    status,
+                ));
+            }
+        }
+        out
+    }
+
+    fn boundaries(&mut self, node: NodeId, allows: &AllowLists) {
+        let inv = self.c.inv;
+        let n = self.c.graph.node(node);
+        let has_boundary = match n.kind {
+            NodeKind::User => inv
+                .user_by_arn(&n.id)
+                .is_some_and(|u| u.permissions_boundary.is_some()),
+            NodeKind::Role => inv
+                .role_by_arn(&n.id)
+                .is_some_and(|r| r.permissions_boundary.is_some()),
+            _ => false,
+        };
+        if !has_boundary {
+            return;
+        }
+        let techniques = if n.kind == NodeKind::User {
+            [
+                Technique::DeleteUserPermissionsBoundary,
+                Technique::PutUserPermissionsBoundary,
+            ]
+        } else {
+            [
+                Technique::DeleteRolePermissionsBoundary,
+                Technique::PutRolePermissionsBoundary,
+            ]
+        };
+        for t in techniques {
+            let Some(d) = self.needs(node, allows, &t.needs(), &n.id, None, &Change::default())
+            else {
+                continue;
+            };
+            let after = Change {
+                drop_boundary: matches!(
+                    t,
+                    Technique::DeleteUserPermissionsBoundary
+                        | Technique::DeleteRolePermissionsBoundary
+                ),
+                allow_all_boundary: matches!(
+                    t,
+                    Technique::PutUserPermissionsBoundary | Technique::PutRolePermissionsBoundary
+                ),
+                ..Change::default()
+            };
+            let mut reqs = Vec::new();
+            let mut status = decide::status_of(&d.decisions());
+            if status == EdgeStatus::Works {
+                status = decide::gain_status(&self.c.admin(node, &after), t);
+                if !matches!(status, EdgeStatus::Works) {
+                    // Without the boundary, a self-grant may now work.
+                    let then = self.self_grants(node, allows, &after);
+                    if let Some(e) = then.iter().find(|e| e.works()) {
+                        reqs.push(format!("then {}", e.technique.name()));
+                        status = EdgeStatus::Works;
+                    } else if let Some(e) = then.iter().find(|e| e.status.is_unknown()) {
+                        reqs.push(format!("then {}", e.technique.name()));
+                        status = e.status.clone();
+                    }
+                }
+            }
+            self.out
+                .push(decide::edge(node, node, t, None, &d.results, reqs, status));
+        }
+    }
+}
+
+impl Escalations {
+    /// Decides every administrator and escalation edge of the graph's loaded accounts.
+    #[must_use]
+    pub fn compute(graph: &TrustGraph) -> Self {
+        let checker = Checker::new(graph);
+        let mut b = Builder {
+            c: &checker,
+            out: Vec::new(),
+        };
+        let mut admins = Vec::new();
+        let mut unknown_callers = Vec::new();
+        for (i, n) in graph.nodes.iter().enumerate() {
+            if !matches!(n.kind, NodeKind::User | NodeKind::Role) {
+                continue;
+            }
+            if !n.account.as_deref().is_some_and(|a| graph.is_loaded(a)) {
+                continue;
+            }
+            let node = NodeId(u32::try_from(i).unwrap_or(u32::MAX));
+            let allows = allow_lists(graph.inventory(), n);
+            // Only a statement that matches the literal `*` can allow `*` on `*`: without one
+            // (and with every own policy loaded) the evaluator need not be asked.
+            let status = if allows.complete && !allows.may_allow("*") {
+                AdminStatus::No {
+                    refused_by: Some(PolicyType::IdentityBasedPolicy),
+                    message: "no identity statement allows `*`".to_owned(),
+                }
+            } else {
+                checker.admin(node, &Change::default())
+            };
+            let is_admin = status.is_admin();
+            admins.push((node, status));
+            if is_admin {
+                continue;
+            }
+            if !allows.complete {
+                let missing = checker.identity_missing(node);
+                if !missing.is_empty() {
+                    unknown_callers.push(UnknownCaller { node, missing });
+                }
+            }
+            b.pass_roles(node, &allows);
+            b.users(node, &allows);
+            b.trust_rewrites(node, &allows);
+            let own = b.self_grants(node, &allows, &Change::default());
+            b.out.extend(own);
+            b.boundaries(node, &allows);
+        }
+        let edges: Vec<Arc<EscalationEdge>> = b.out.into_iter().map(Arc::new).collect();
+        let mut out: HashMap<NodeId, Vec<usize>> = HashMap::new();
+        let mut into: HashMap<NodeId, Vec<usize>> = HashMap::new();
+        for (i, e) in edges.iter().enumerate() {
+            out.entry(e.from).or_default().push(i);
+            into.entry(e.to).or_default().push(i);
+        }
+        let admin_of = admins
+            .iter()
+            .enumerate()
+            .map(|(i, (n, _))| (*n, i))
+            .collect();
+        Self {
+            admins,
+            edges,
+            unknown_callers,
+            out,
+            into,
+            admin_of,
+        }
+    }
+
+    /// The escalation edges out of `node`.
+    pub fn edges_from(&self, node: NodeId) -> impl Iterator<Item = &Arc<EscalationEdge>> {
+        self.out
+            .get(&node)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.edges.get(i))
+    }
+
+    /// The escalation edges into `node` (self-escalations included).
+    pub fn edges_into(&self, node: NodeId) -> impl Iterator<Item = &Arc<EscalationEdge>> {
+        self.into
+            .get(&node)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.edges.get(i))
+    }
+
+    /// Whether `node` is an administrator (`None`: not a user or role of a loaded account).
+    #[must_use]
+    pub fn admin_status(&self, node: NodeId) -> Option<&AdminStatus> {
+        self.admin_of
+            .get(&node)
+            .and_then(|&i| self.admins.get(i))
+            .map(|(_, s)| s)
+    }
+
+    /// True when `node` is an administrator.
+    #[must_use]
+    pub fn is_admin(&self, node: NodeId) -> bool {
+        self.admin_status(node).is_some_and(AdminStatus::is_admin)
+    }
+}

@@ -1,0 +1,534 @@
+//! Deciding escalation edges and administrators with the policy evaluator.
+//!
+//! Every question is one request to [`crate::engine::policy::evaluate()`], gathered by
+//! [`crate::engine::policy::gather::gather`] exactly as `rolescope authorize` gathers it — the
+//! caller's identity policies, boundary and SCPs, with the resource's own tags — so conditions,
+//! boundaries, SCPs and explicit denies count as they do everywhere else. What changes between
+//! questions is only the request (action, resource, `iam:PassedToService`, MFA) and, for the
+//! techniques that change the caller's own permissions, the policies the request is evaluated
+//! with after the change ([`Change`]).
+//!
+//! IAM users and roles have no resource-based policies (a role's trust policy governs only
+//! `sts:*`), and the resources a technique creates (an instance, a function, a stack) are the
+//! caller's own new ones: no resource policy is read for these requests. RCPs do not cover
+//! IAM or the compute services.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::technique::{Aim, Need, Technique};
+use super::{ActionGrant, AdminStatus, EscalationEdge};
+use crate::engine::coverage::Missing;
+use crate::engine::graph::{EdgeStatus, NodeId, NodeKind, TrustGraph};
+use crate::engine::model::{Inventory, PolicyText};
+use crate::engine::policy::decision::{Decision, LayerOutcome, Outcome, PolicyType};
+use crate::engine::policy::document::{Effect, PolicyDocument};
+use crate::engine::policy::evaluate::{EvaluationInput, NamedPolicy, evaluate};
+use crate::engine::policy::gather::{AccessRequest, PolicyIndex, SessionFacts, gather};
+use crate::engine::policy::principal::{DEFAULT_SESSION_NAME, Principal};
+
+/// The label of the stand-in policy that allows everything (what an attacker attaches).
+pub const ALLOW_ALL_LABEL: &str = "(a policy allowing `*` on `*`)";
+
+/// How the caller's policies change before a request is evaluated.
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    /// Drop the permissions boundary.
+    pub drop_boundary: bool,
+    /// Replace the permissions boundary with one allowing everything.
+    pub allow_all_boundary: bool,
+    /// Add a policy allowing everything to the identity policies.
+    pub add_allow_all: bool,
+    /// Replace the managed policy with this ARN (wherever it is attached: directly or
+    /// through a group) by this document.
+    pub replace_managed: Option<(String, NamedPolicy)>,
+    /// Add these identity policies (a group's, when joining it).
+    pub add_policies: Vec<NamedPolicy>,
+    /// Missing pieces the change brings (a group whose policies are not loaded).
+    pub add_missing: Vec<Arc<Missing>>,
+}
+
+impl Change {
+    fn is_none(&self) -> bool {
+        !self.drop_boundary
+            && !self.allow_all_boundary
+            && !self.add_allow_all
+            && self.replace_managed.is_none()
+            && self.add_policies.is_empty()
+            && self.add_missing.is_empty()
+    }
+}
+
+/// The evaluator, set up for one inventory.
+pub struct Checker<'a> {
+    pub graph: &'a TrustGraph,
+    pub inv: &'a Inventory,
+    pub index: PolicyIndex,
+    pub now: DateTime<Utc>,
+    allow_all: NamedPolicy,
+    /// Actions a principal allowed the literal `*` on `*` must also be allowed, for it to be
+    /// an administrator: every action a `Deny` or a `NotAction` of the loaded policies names.
+    probes: Vec<String>,
+}
+
+fn allow_all_policy() -> NamedPolicy {
+    let parsed = PolicyDocument::parse_str(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    );
+    let doc = parsed.document.unwrap_or(PolicyDocument {
+        version: None,
+        id: None,
+        statements: Vec::new(),
+    });
+    NamedPolicy::from_document(ALLOW_ALL_LABEL, &doc)
+}
+
+/// A concrete action matched by `pattern` (wildcards filled in).
+fn concrete(pattern: &str) -> String {
+    pattern.replace(['*', '?'], "x")
+}
+
+/// The most probes kept; far more than the distinct denied actions of any real account.
+const MAX_PROBES: usize = 1024;
+
+fn probes_of(inv: &Inventory) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add_doc = |t: &PolicyText| {
+        let Some(doc) = t.document.as_deref() else {
+            return;
+        };
+        for st in &doc.statements {
+            let Some(list) = &st.action else { continue };
+            if list.negated || st.effect == Some(Effect::Deny) {
+                for p in &list.patterns {
+                    let a = concrete(p);
+                    if out.len() < MAX_PROBES && !out.iter().any(|x| x.eq_ignore_ascii_case(&a)) {
+                        out.push(a);
+                    }
+                }
+            }
+        }
+    };
+    for r in &inv.roles {
+        r.inline_policies.iter().for_each(|p| add_doc(&p.policy));
+    }
+    for u in &inv.users {
+        u.inline_policies.iter().for_each(|p| add_doc(&p.policy));
+    }
+    for g in &inv.groups {
+        g.inline_policies.iter().for_each(|p| add_doc(&p.policy));
+    }
+    for m in &inv.policies {
+        m.versions.iter().for_each(|v| add_doc(&v.policy));
+    }
+    for a in inv.accounts.values() {
+        if let Some(org) = &a.organization {
+            for l in &org.scps_by_level {
+                l.policies.iter().for_each(&mut add_doc);
+            }
+        }
+    }
+    // Always probe IAM itself: "administrator" must include changing IAM.
+    for a in ["iam:PutRolePolicy", "iam:CreateUser", "sts:AssumeRole"] {
+        if !out.iter().any(|x| x.eq_ignore_ascii_case(a)) {
+            out.push(a.to_owned());
+        }
+    }
+    out
+}
+
+/// What one need decided.
+pub struct NeedResult {
+    pub grant: ActionGrant,
+    /// The full decision (with the missing pieces).
+    pub decision: Decision,
+    /// True when some identity statement the loaded data holds allows the request: the
+    /// technique is on the caller's mind, whatever else refuses.
+    pub identity_allows: bool,
+}
+
+impl<'a> Checker<'a> {
+    #[must_use]
+    pub fn new(graph: &'a TrustGraph) -> Self {
+        let inv = graph.inventory();
+        Self {
+            graph,
+            inv,
+            index: PolicyIndex::build(inv),
+            now: graph.now,
+            allow_all: allow_all_policy(),
+            probes: probes_of(inv),
+        }
+    }
+
+    #[must_use]
+    pub fn allow_all(&self) -> &NamedPolicy {
+        &self.allow_all
+    }
+
+    fn principal(&self, node: NodeId) -> Option<(Principal, SessionFacts)> {
+        let n = self.graph.node(node);
+        let account = n.account.as_deref()?;
+        match n.kind {
+            NodeKind::User => Some((Principal::user(&n.id, account), SessionFacts::default())),
+            NodeKind::Role => Some((
+                Principal::role_session(&n.id, DEFAULT_SESSION_NAME),
+                SessionFacts {
+                    issued_at: Some(self.now),
+                    ..SessionFacts::default()
+                },
+            )),
+            _ => None,
+        }
+    }
+
+    /// The request `node` makes, gathered, with `change` applied.
+    fn input(
+        &self,
+        node: NodeId,
+        action: &str,
+        resource: &str,
+        mfa: bool,
+        change: &Change,
+    ) -> Option<EvaluationInput> {
+        let (principal, session) = self.principal(node)?;
+        let mut req = AccessRequest::new(principal, action, resource, self.now);
+        req.session = session;
+        if mfa {
+            req.mfa_authenticated_at = Some(self.now);
+        }
+        let mut input = gather(self.inv, &self.index, &req).ok()?;
+        input.resource_policy = None;
+        input.rcps = None;
+        input.gaps.retain(|g| {
+            !matches!(
+                g.layer,
+                PolicyType::ResourceBasedPolicy | PolicyType::ResourceControlPolicy
+            )
+        });
+        input.context.insert_static("aws:SecureTransport", "true");
+        self.apply(&mut input, change);
+        Some(input)
+    }
+
+    fn apply(&self, input: &mut EvaluationInput, change: &Change) {
+        if change.is_none() {
+            return;
+        }
+        if change.drop_boundary || change.allow_all_boundary {
+            input.permissions_boundary = change.allow_all_boundary.then(|| self.allow_all.clone());
+            input
+                .gaps
+                .retain(|g| g.layer != PolicyType::PermissionsBoundary);
+        }
+        if let Some((arn, policy)) = &change.replace_managed {
+            input.identity_policies.retain(|p| &*p.name != arn.as_str());
+            input.identity_policies.push(policy.clone());
+        }
+        if change.add_allow_all {
+            input.identity_policies.push(self.allow_all.clone());
+        }
+        input
+            .identity_policies
+            .extend(change.add_policies.iter().cloned());
+        for m in &change.add_missing {
+            input.gaps.push(crate::engine::policy::evaluate::Gap {
+                layer: PolicyType::IdentityBasedPolicy,
+                missing: Arc::clone(m),
+            });
+        }
+    }
+
+    /// The decision for one request, without MFA and, when that is refused, with it.
+    /// Returns the decision and whether it needed MFA.
+    fn decide_input(
+        &self,
+        node: NodeId,
+        action: &str,
+        resource: &str,
+        extra: &[(&str, String)],
+        change: &Change,
+    ) -> Option<(Decision, bool, bool)> {
+        let mut best: Option<(Decision, bool, bool)> = None;
+        for mfa in [false, true] {
+            let mut input = self.input(node, action, resource, mfa, change)?;
+            for (k, v) in extra {
+                input.context.insert((*k).to_owned(), v.clone());
+            }
+            let d = evaluate(&input);
+            let identity_allows = if input.gaps.is_empty() {
+                identity_allowed(&d)
+            } else {
+                let mut known = input.clone();
+                known.gaps.clear();
+                identity_allowed(&evaluate(&known))
+            };
+            let done = d.is_allowed();
+            if best.is_none() || done || (identity_allows && !best.as_ref().is_some_and(|b| b.2)) {
+                best = Some((d, mfa, identity_allows));
+            }
+            if done {
+                break;
+            }
+        }
+        best
+    }
+
+    /// Decides one need of a technique.
+    pub fn need(
+        &self,
+        node: NodeId,
+        need: &Need,
+        target: &str,
+        object: Option<&str>,
+        change: &Change,
+    ) -> Option<NeedResult> {
+        let me = &self.graph.node(node);
+        let account = me.account.as_deref()?;
+        let resource = match need.aim {
+            Aim::TargetRole | Aim::TargetUser => target.to_owned(),
+            Aim::SelfArn => me.id.clone(),
+            Aim::Object => object?.to_owned(),
+            Aim::New(service, rest) => {
+                format!(
+                    "arn:aws:{service}:{}:{account}:{rest}",
+                    crate::engine::policy::gather::DEFAULT_REGION
+                )
+            }
+        };
+        let mut extra: Vec<(&str, String)> = Vec::new();
+        if let Some(s) = need.passes_to {
+            extra.push(("iam:PassedToService", s.to_owned()));
+        }
+        for (k, v) in need.keys {
+            extra.push((k, (*v).to_owned()));
+        }
+        let (decision, mfa, identity_allows) =
+            self.decide_input(node, need.action, &resource, &extra, change)?;
+        Some(NeedResult {
+            grant: ActionGrant {
+                action: need.action.to_owned(),
+                resource,
+                passed_to_service: need.passes_to.map(str::to_owned),
+                statement: granting_statement(&decision),
+                outcome: decision.outcome,
+                mfa,
+            },
+            decision,
+            identity_allows,
+        })
+    }
+
+    /// `sts:AssumeRole` by `node` on `role` once the role's trust policy names `node`.
+    pub fn assume_after_rewrite(&self, node: NodeId, role_arn: &str) -> Option<NeedResult> {
+        let me = self.graph.node(node);
+        let trust = PolicyDocument::parse_str(
+            &serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"AWS": me.id}, "Action": "sts:AssumeRole"}]
+            })
+            .to_string(),
+        )
+        .document?;
+        let mut best: Option<(Decision, bool)> = None;
+        for mfa in [false, true] {
+            let mut input =
+                self.input(node, "sts:AssumeRole", role_arn, mfa, &Change::default())?;
+            input.resource_policy = Some(crate::engine::policy::evaluate::ResourceBasedPolicy {
+                policy: NamedPolicy::from_document("(the rewritten trust policy)", &trust),
+                is_role_trust: true,
+            });
+            let d = evaluate(&input);
+            let done = d.is_allowed();
+            if best.is_none() || done {
+                best = Some((d, mfa));
+            }
+            if done {
+                break;
+            }
+        }
+        let (decision, mfa) = best?;
+        Some(NeedResult {
+            grant: ActionGrant {
+                action: "sts:AssumeRole".to_owned(),
+                resource: role_arn.to_owned(),
+                passed_to_service: None,
+                statement: granting_statement(&decision),
+                outcome: decision.outcome,
+                mfa,
+            },
+            identity_allows: true,
+            decision,
+        })
+    }
+
+    /// Whether `node` is an administrator once `change` is made: allowed the literal `*` on
+    /// `*`, and every action a `Deny` or `NotAction` of the loaded policies names.
+    #[must_use]
+    pub fn admin(&self, node: NodeId, change: &Change) -> AdminStatus {
+        let Some((first, mfa, _)) = self.decide_input(node, "*", "*", &[], change) else {
+            return AdminStatus::No {
+                refused_by: None,
+                message: "not a user or role of the loaded accounts".to_owned(),
+            };
+        };
+        let mut unknown: Option<Decision> = None;
+        match first.outcome {
+            Outcome::Allow => {}
+            Outcome::Unknown => unknown = Some(first),
+            Outcome::ExplicitDeny | Outcome::ImplicitDeny => {
+                return AdminStatus::No {
+                    refused_by: first.deciding,
+                    message: first.message,
+                };
+            }
+        }
+        let Some(mut input) = self.input(node, "*", "*", mfa, change) else {
+            return AdminStatus::No {
+                refused_by: None,
+                message: String::new(),
+            };
+        };
+        for probe in &self.probes {
+            input.action.clone_from(probe);
+            let d = evaluate(&input);
+            match d.outcome {
+                Outcome::Allow => {}
+                Outcome::Unknown => {
+                    if unknown.is_none() {
+                        unknown = Some(d);
+                    }
+                }
+                Outcome::ExplicitDeny | Outcome::ImplicitDeny => {
+                    return AdminStatus::No {
+                        refused_by: d.deciding,
+                        message: format!("`{probe}` is refused: {}", d.message),
+                    };
+                }
+            }
+        }
+        match unknown {
+            Some(d) => AdminStatus::Unknown {
+                missing: d.missing,
+                message: d.message,
+            },
+            None => AdminStatus::Yes { mfa },
+        }
+    }
+}
+
+/// True when an identity-based statement allows the request.
+fn identity_allowed(d: &Decision) -> bool {
+    d.matched_statements
+        .iter()
+        .any(|m| m.policy_type == PolicyType::IdentityBasedPolicy && m.effect == Effect::Allow)
+        && d.layer(PolicyType::IdentityBasedPolicy) != LayerOutcome::NotApplicable
+}
+
+/// The identity statement that allows the request (`policy` statement `Sid`).
+fn granting_statement(d: &Decision) -> Option<String> {
+    d.matched_statements
+        .iter()
+        .find(|m| m.policy_type == PolicyType::IdentityBasedPolicy && m.effect == Effect::Allow)
+        .map(crate::engine::policy::decision::MatchedStatement::describe)
+}
+
+/// The status of an edge from the decisions of its needs (all must be allowed).
+#[must_use]
+pub fn status_of(results: &[&Decision]) -> EdgeStatus {
+    let mut missing: Vec<Arc<Missing>> = Vec::new();
+    let mut unknown_message = None;
+    for d in results {
+        match d.outcome {
+            Outcome::Allow => {}
+            Outcome::Unknown => {
+                for m in &d.missing {
+                    if !missing.contains(m) {
+                        missing.push(Arc::clone(m));
+                    }
+                }
+                unknown_message.get_or_insert_with(|| d.message.clone());
+            }
+            Outcome::ExplicitDeny | Outcome::ImplicitDeny => {
+                return EdgeStatus::Broken {
+                    refused_by: d.deciding,
+                    message: d.message.clone(),
+                };
+            }
+        }
+    }
+    match unknown_message {
+        Some(message) => EdgeStatus::Unknown { missing, message },
+        None => EdgeStatus::Works,
+    }
+}
+
+/// Turns an administrator answer into an edge status for a self-escalation.
+#[must_use]
+pub fn gain_status(admin: &AdminStatus, technique: Technique) -> EdgeStatus {
+    match admin {
+        AdminStatus::Yes { .. } => EdgeStatus::Works,
+        AdminStatus::No {
+            refused_by,
+            message,
+        } => EdgeStatus::Broken {
+            refused_by: *refused_by,
+            message: format!(
+                "`{}` is allowed, but the caller would still not be an administrator: {message}",
+                technique.needs().first().map_or("", |n| n.action)
+            ),
+        },
+        AdminStatus::Unknown { missing, message } => EdgeStatus::Unknown {
+            missing: missing.clone(),
+            message: message.clone(),
+        },
+    }
+}
+
+/// An edge with its grants and status.
+#[must_use]
+pub fn edge(
+    from: NodeId,
+    to: NodeId,
+    technique: Technique,
+    object: Option<String>,
+    results: &[NeedResult],
+    requirements: Vec<String>,
+    status: EdgeStatus,
+) -> EscalationEdge {
+    let mut requirements = requirements;
+    if results.iter().any(|r| r.grant.mfa) && !requirements.iter().any(|r| r == "MFA") {
+        requirements.insert(0, "MFA".to_owned());
+    }
+    EscalationEdge {
+        from,
+        to,
+        technique,
+        object,
+        grants: results.iter().map(|r| r.grant.clone()).collect(),
+        requirements,
+        status,
+    }
+}
+
+impl Checker<'_> {
+    /// The caller's own policies (identity and boundary) the loaded data lacks.
+    #[must_use]
+    pub fn identity_missing(&self, node: NodeId) -> Vec<Arc<Missing>> {
+        let Some(input) = self.input(node, "*", "*", false, &Change::default()) else {
+            return Vec::new();
+        };
+        let mut out: Vec<Arc<Missing>> = Vec::new();
+        for g in &input.gaps {
+            if matches!(
+                g.layer,
+                PolicyType::IdentityBasedPolicy | PolicyType::PermissionsBoundary
+            ) && !out.contains(&g.missing)
+            {
+                out.push(Arc::clone(&g.missing));
+            }
+        }
+        out
+    }
+}

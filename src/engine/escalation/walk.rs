@@ -1,0 +1,359 @@
+//! Paths that mix assume-role hops (the trust graph's) and escalation edges.
+//!
+//! The trust graph is asked only through its public queries — the hops out of a principal
+//! ([`TrustGraph::edges_from`]) and into a role ([`TrustGraph::edges_into`]) — so its
+//! indexes stay its own. Walks are breadth-first over both kinds of step, so each path found
+//! is a shortest one; a self-escalation ends a path (the caller is then an administrator).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{EscalationEdge, Escalations};
+use crate::engine::graph::{Edge, EdgeStatus, NodeId, TrustGraph};
+
+/// One step of a mixed path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "edge")]
+pub enum Step {
+    /// An `sts:AssumeRole*` hop of the trust graph.
+    Assume(Edge),
+    /// An escalation edge.
+    Escalate(Arc<EscalationEdge>),
+}
+
+impl Step {
+    #[must_use]
+    pub fn from(&self) -> NodeId {
+        match self {
+            Self::Assume(e) => e.from,
+            Self::Escalate(e) => e.from,
+        }
+    }
+
+    #[must_use]
+    pub fn to(&self) -> NodeId {
+        match self {
+            Self::Assume(e) => e.to,
+            Self::Escalate(e) => e.to,
+        }
+    }
+
+    #[must_use]
+    pub fn status(&self) -> &EdgeStatus {
+        match self {
+            Self::Assume(e) => &e.status,
+            Self::Escalate(e) => &e.status,
+        }
+    }
+
+    #[must_use]
+    pub fn is_escalation(&self) -> bool {
+        matches!(self, Self::Escalate(_))
+    }
+
+    /// Badges: the assume hop's, or the technique and the escalation's requirements.
+    #[must_use]
+    pub fn badges(&self) -> Vec<String> {
+        match self {
+            Self::Assume(e) => e.badges(),
+            Self::Escalate(e) => e.badges(),
+        }
+    }
+}
+
+/// A path of steps, the first from the starting principal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct StepPath {
+    pub steps: Vec<Step>,
+}
+
+impl StepPath {
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// True when some step is an escalation edge (not only assume-role hops).
+    #[must_use]
+    pub fn has_escalation(&self) -> bool {
+        self.steps.iter().any(Step::is_escalation)
+    }
+
+    /// True when every step works (none unknown).
+    #[must_use]
+    pub fn works(&self) -> bool {
+        self.steps.iter().all(|s| *s.status() == EdgeStatus::Works)
+    }
+}
+
+/// Which steps a walk follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Follow {
+    /// Working steps only.
+    Working,
+    /// Working steps and steps whose answer turns on data that is not loaded.
+    WorkingOrUnknown,
+}
+
+impl Follow {
+    fn takes(self, s: &EdgeStatus) -> bool {
+        match s {
+            EdgeStatus::Works => true,
+            EdgeStatus::Unknown { .. } => self == Self::WorkingOrUnknown,
+            EdgeStatus::Broken { .. } => false,
+        }
+    }
+}
+
+/// A principal reached, with the shortest mixed path to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepRow {
+    pub principal: NodeId,
+    pub path: StepPath,
+}
+
+/// What a principal can reach over both kinds of step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MixedReach {
+    pub from: NodeId,
+    /// Every principal reached (not the start), shortest path first.
+    pub rows: Vec<StepRow>,
+    /// The shortest path to administrator: to a principal that is one, or ending in a
+    /// self-escalation. `None` when there is none within the depth.
+    pub to_admin: Option<StepPath>,
+}
+
+fn steps_out(g: &TrustGraph, esc: &Escalations, node: NodeId, follow: Follow) -> Vec<Step> {
+    let mut out: Vec<Step> = g
+        .edges_from(node)
+        .into_iter()
+        .filter(|e| follow.takes(&e.status) && e.to != node)
+        .map(Step::Assume)
+        .collect();
+    out.extend(
+        esc.edges_from(node)
+            .filter(|e| follow.takes(&e.status))
+            .map(|e| Step::Escalate(Arc::clone(e))),
+    );
+    out
+}
+
+fn steps_in(g: &TrustGraph, esc: &Escalations, node: NodeId, follow: Follow) -> Vec<Step> {
+    let mut out: Vec<Step> = if g.role(node).is_some() {
+        g.edges_into(node)
+            .edges
+            .into_iter()
+            .filter(|e| follow.takes(&e.status) && e.from != node)
+            .map(Step::Assume)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    out.extend(
+        esc.edges_into(node)
+            .filter(|e| follow.takes(&e.status) && !e.is_self())
+            .map(|e| Step::Escalate(Arc::clone(e))),
+    );
+    out
+}
+
+/// Everything `from` can reach in at most `max_depth` steps of either kind.
+#[must_use]
+pub fn reach(
+    g: &TrustGraph,
+    esc: &Escalations,
+    from: NodeId,
+    max_depth: usize,
+    follow: Follow,
+) -> MixedReach {
+    let mut rows: Vec<StepRow> = Vec::new();
+    let mut seen: HashMap<NodeId, Option<usize>> = HashMap::from([(from, None)]);
+    let mut queue: VecDeque<(NodeId, Option<usize>)> = VecDeque::from([(from, None)]);
+    let mut to_admin: Option<StepPath> = None;
+    let path_to = |rows: &[StepRow], at: Option<usize>| -> Vec<Step> {
+        at.and_then(|i| rows.get(i))
+            .map(|r| r.path.steps.clone())
+            .unwrap_or_default()
+    };
+    if esc.is_admin(from) {
+        to_admin = Some(StepPath::default());
+    }
+    while let Some((node, at)) = queue.pop_front() {
+        let depth = at.map_or(0, |i| rows[i].path.len());
+        if depth >= max_depth {
+            continue;
+        }
+        for step in steps_out(g, esc, node, follow) {
+            if let Step::Escalate(e) = &step
+                && e.is_self()
+            {
+                if to_admin.as_ref().is_none_or(|p| p.len() > depth + 1) {
+                    let mut steps = path_to(&rows, at);
+                    steps.push(step.clone());
+                    to_admin = Some(StepPath { steps });
+                }
+                continue;
+            }
+            let to = step.to();
+            if seen.contains_key(&to) {
+                continue;
+            }
+            let mut steps = path_to(&rows, at);
+            steps.push(step);
+            let path = StepPath { steps };
+            if esc.is_admin(to) && to_admin.as_ref().is_none_or(|p| p.len() > path.len()) {
+                to_admin = Some(path.clone());
+            }
+            seen.insert(to, Some(rows.len()));
+            queue.push_back((to, Some(rows.len())));
+            rows.push(StepRow {
+                principal: to,
+                path,
+            });
+        }
+    }
+    MixedReach {
+        from,
+        rows,
+        to_admin,
+    }
+}
+
+/// The shortest mixed path from `from` to `to`, if any within `max_depth` steps.
+#[must_use]
+pub fn path(
+    g: &TrustGraph,
+    esc: &Escalations,
+    from: NodeId,
+    to: NodeId,
+    max_depth: usize,
+    follow: Follow,
+) -> Option<StepPath> {
+    reach(g, esc, from, max_depth, follow)
+        .rows
+        .into_iter()
+        .find(|r| r.principal == to)
+        .map(|r| r.path)
+}
+
+/// Who can reach any of `targets` in at most `max_depth` steps, each with its shortest path
+/// (ending at a target); `starts` are the paths the targets themselves begin with (empty, or
+/// a self-escalation).
+fn reach_back(
+    g: &TrustGraph,
+    esc: &Escalations,
+    starts: Vec<(NodeId, StepPath)>,
+    max_depth: usize,
+    follow: Follow,
+) -> Vec<StepRow> {
+    let mut rows: Vec<StepRow> = Vec::new();
+    let mut seen: HashMap<NodeId, usize> = HashMap::new();
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    for (node, path) in starts {
+        if seen.contains_key(&node) {
+            continue;
+        }
+        seen.insert(node, rows.len());
+        queue.push_back(rows.len());
+        rows.push(StepRow {
+            principal: node,
+            path,
+        });
+    }
+    while let Some(i) = queue.pop_front() {
+        let (node, depth) = (rows[i].principal, rows[i].path.len());
+        if depth >= max_depth {
+            continue;
+        }
+        for step in steps_in(g, esc, node, follow) {
+            let from = step.from();
+            if seen.contains_key(&from) {
+                continue;
+            }
+            let mut steps = vec![step];
+            steps.extend(rows[i].path.steps.iter().cloned());
+            seen.insert(from, rows.len());
+            queue.push_back(rows.len());
+            rows.push(StepRow {
+                principal: from,
+                path: StepPath { steps },
+            });
+        }
+    }
+    rows
+}
+
+/// Who can reach `target` over both kinds of step, shortest path first (the target itself
+/// left out).
+#[must_use]
+pub fn who_can_reach(
+    g: &TrustGraph,
+    esc: &Escalations,
+    target: NodeId,
+    max_depth: usize,
+    follow: Follow,
+) -> Vec<StepRow> {
+    let mut rows = reach_back(
+        g,
+        esc,
+        vec![(target, StepPath::default())],
+        max_depth,
+        follow,
+    );
+    rows.retain(|r| r.principal != target);
+    rows
+}
+
+/// An administrator, or a principal that can become one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdminRow {
+    pub principal: NodeId,
+    /// True when it is an administrator itself.
+    pub admin: bool,
+    /// The shortest way to administrator: empty for an administrator.
+    pub path: StepPath,
+}
+
+/// Administrators, then every principal that can become one within `max_depth` steps,
+/// shortest path first (AWS service principals left out).
+#[must_use]
+pub fn admins(
+    g: &TrustGraph,
+    esc: &Escalations,
+    max_depth: usize,
+    follow: Follow,
+) -> Vec<AdminRow> {
+    let mut starts: Vec<(NodeId, StepPath)> = esc
+        .admins
+        .iter()
+        .filter(|(_, s)| s.is_admin())
+        .map(|(n, _)| (*n, StepPath::default()))
+        .collect();
+    for e in &esc.edges {
+        if e.is_self() && follow.takes(&e.status) {
+            starts.push((
+                e.from,
+                StepPath {
+                    steps: vec![Step::Escalate(Arc::clone(e))],
+                },
+            ));
+        }
+    }
+    reach_back(g, esc, starts, max_depth, follow)
+        .into_iter()
+        // A service assuming a role is not a principal becoming administrator.
+        .filter(|r| g.node(r.principal).kind != crate::engine::graph::NodeKind::Service)
+        .map(|r| AdminRow {
+            admin: r.path.is_empty(),
+            principal: r.principal,
+            path: r.path,
+        })
+        .collect()
+}

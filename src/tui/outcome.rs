@@ -1,0 +1,55 @@
+//! What a screen answers a command with. A screen changes its own state and may read (and,
+//! for the few commands that act on the shared data, change) the [`World`](crate::tui::world::World);
+//! anything beyond itself — closing, opening another screen, a job off the loop, the
+//! clipboard — it asks the app for through its [`Outcome`], never by reaching into another
+//! screen.
+
+use crate::tui::command::Effect;
+
+/// A screen's answer to one command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not this screen's command: the app handles it (quit, help, the clock, resizing…).
+    Ignored,
+    /// Handled; nothing more to do.
+    Done,
+    /// Close this screen, showing again the one it was opened from.
+    Close,
+    /// Handled; the app carries out these effects.
+    Effects(Vec<Effect>),
+    /// Open the Simulate form filled in for this hop (over this screen), with this
+    /// duration when one is asked for.
+    Simulate {
+        hop: Box<crate::tui::access::Prefill>,
+        duration: Option<i64>,
+    },
+    /// Close every pop-up and open this role's detail view.
+    OpenRole(usize),
+}
+
+/// Clamps `value + delta` into `0..len` (0 when `len` is 0): the cursor and scroll step of
+/// every list and pane.
+#[must_use]
+pub fn clamp_add(value: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let v = isize::try_from(value).unwrap_or(0).saturating_add(delta);
+    usize::try_from(v.max(0)).unwrap_or(0).min(len - 1)
+}
+
+/// How far a movement command moves, with `page` rows to a page; `None` for other commands.
+#[must_use]
+pub fn movement(command: &crate::tui::command::Command, page: usize) -> Option<isize> {
+    use crate::tui::command::Command;
+    let page = isize::try_from(page.max(1)).unwrap_or(1);
+    Some(match command {
+        Command::Up => -1,
+        Command::Down => 1,
+        Command::PageUp => -page,
+        Command::PageDown => page,
+        Command::Top => -isize::MAX / 2,
+        Command::Bottom => isize::MAX / 2,
+        _ => return None,
+    })
+}

@@ -1,0 +1,393 @@
+//! The reach tree: every role a principal or session can get to, as an expandable tree
+//! (shortest paths first), each line ending with the longest session the role can then be
+//! given; broken hops (caller half missing) follow, marked `✗`. Built from the engine's
+//! [`Reach`] answer (worked out off the loop); `a` on a line opens the Simulate form filled
+//! in for the hop into that role.
+
+use std::collections::BTreeSet;
+
+use crossterm::event::KeyCode;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::engine::graph::{DEFAULT_MAX_DEPTH, EdgeStatus, NodeId, Reach, TrustGraph};
+use crate::tui::access::{
+    Prefill, ReachFrom, badges, called_by_session, max_session, prefill, reach_start, short,
+};
+use crate::tui::command::Command;
+use crate::tui::keys::{Binding, b, c, esc_key, k, movement as movement_keys, path_key};
+use crate::tui::outcome::{Outcome, clamp_add, movement};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::layout::{ellipsize, selectable};
+use crate::tui::widgets::pane::{popup_rect, popup_rows};
+use crate::tui::widgets::text::{TextLine, Tok, human_secs};
+use crate::tui::world::World;
+
+/// One visible line of the reach tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeLine {
+    pub depth: usize,
+    /// The row of [`ReachView::rows`] this line shows; `None` for a broken hop.
+    pub row: Option<usize>,
+    pub has_children: bool,
+    pub expanded: bool,
+    pub text: TextLine,
+    pub prefill: Option<Prefill>,
+}
+
+/// The reach tree of one principal: every role it can get to, shortest path first, each
+/// path ending with the longest session the last role can then be given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReachView {
+    pub from: ReachFrom,
+    pub title: String,
+    /// Each reachable role: its graph node, its parent in the tree, its hop in, the path.
+    pub rows: Vec<ReachNode>,
+    pub broken: Vec<(TextLine, Option<Prefill>)>,
+    pub root: NodeId,
+    pub expanded: BTreeSet<NodeId>,
+    pub selected: usize,
+    pub scroll: usize,
+}
+
+/// One reachable role of a [`ReachView`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReachNode {
+    pub node: NodeId,
+    pub parent: NodeId,
+    pub line: TextLine,
+    pub prefill: Option<Prefill>,
+}
+
+/// Builds the reach tree for `from` from the graph's answer.
+///
+/// # Errors
+/// A sentence saying why no tree can be built.
+pub fn reach_view(
+    world: &World,
+    graph: &TrustGraph,
+    from: ReachFrom,
+    reach: &Reach,
+) -> Result<ReachView, String> {
+    let (_, title) = reach_start(world, &from)?;
+    let root = reach.from;
+    let mut rows = Vec::new();
+    for r in &reach.rows {
+        let Some(last) = r.path.hops.last() else {
+            continue;
+        };
+        let mut p = prefill(world, graph, last);
+        if last.from == root
+            && let Some(p) = &mut p
+        {
+            called_by_session(world, &from, p);
+        }
+        let max = max_session(&from, &r.path);
+        let line = vec![
+            (
+                Tok::Key,
+                format!(
+                    "{} ({})",
+                    short(graph, r.role),
+                    graph.node(r.role).account.as_deref().unwrap_or("?")
+                ),
+            ),
+            (Tok::Plain, "  ".to_owned()),
+            (Tok::Str, format!("[{}]", badges(last))),
+            (
+                Tok::Plain,
+                format!(
+                    "  {} hop(s) · max {}",
+                    r.path.len(),
+                    human_secs(i64::from(max))
+                ),
+            ),
+        ];
+        rows.push(ReachNode {
+            node: r.role,
+            parent: last.from,
+            line,
+            prefill: p,
+        });
+    }
+    let broken = reach
+        .broken
+        .iter()
+        .map(|e| {
+            let msg = match &e.status {
+                EdgeStatus::Broken { message, .. } => message.clone(),
+                EdgeStatus::Unknown { .. } => {
+                    format!("unknown: {}", e.status.unknown_reason().unwrap_or_default())
+                }
+                EdgeStatus::Works => String::new(),
+            };
+            (
+                vec![
+                    (
+                        Tok::Problem,
+                        format!("✗ {} → {}", short(graph, e.from), short(graph, e.to)),
+                    ),
+                    (Tok::Plain, "  ".to_owned()),
+                    (Tok::Problem, format!("[{}]", badges(e))),
+                    (Tok::Plain, format!("  {msg}")),
+                ],
+                prefill(world, graph, e),
+            )
+        })
+        .collect();
+    Ok(ReachView {
+        from,
+        title,
+        rows,
+        broken,
+        root,
+        expanded: BTreeSet::from([root]),
+        selected: 0,
+        scroll: 0,
+    })
+}
+
+impl ReachView {
+    /// The lines on screen: the tree, expanded where asked, then the broken hops.
+    #[must_use]
+    pub fn lines(&self) -> Vec<TreeLine> {
+        let mut out = Vec::new();
+        self.walk(self.root, 0, &mut out);
+        if out.is_empty() {
+            out.push(TreeLine {
+                depth: 0,
+                row: None,
+                has_children: false,
+                expanded: false,
+                text: vec![(
+                    Tok::Plain,
+                    "no role can be reached from here with the loaded data".into(),
+                )],
+                prefill: None,
+            });
+        }
+        for (text, prefill) in &self.broken {
+            out.push(TreeLine {
+                depth: 0,
+                row: None,
+                has_children: false,
+                expanded: false,
+                text: text.clone(),
+                prefill: prefill.clone(),
+            });
+        }
+        out
+    }
+
+    fn walk(&self, parent: NodeId, depth: usize, out: &mut Vec<TreeLine>) {
+        for (i, r) in self.rows.iter().enumerate() {
+            if r.parent != parent {
+                continue;
+            }
+            let has_children = self.rows.iter().any(|c| c.parent == r.node);
+            let expanded = self.expanded.contains(&r.node);
+            out.push(TreeLine {
+                depth,
+                row: Some(i),
+                has_children,
+                expanded,
+                text: r.line.clone(),
+                prefill: r.prefill.clone(),
+            });
+            if expanded && has_children && depth < DEFAULT_MAX_DEPTH {
+                self.walk(r.node, depth + 1, out);
+            }
+        }
+    }
+
+    /// Opens or closes the selected line's subtree; `open` `None` toggles.
+    pub fn expand(&mut self, open: Option<bool>) {
+        let lines = self.lines();
+        let Some(line) = lines.get(self.selected) else {
+            return;
+        };
+        let Some(node) = line.row.and_then(|i| self.rows.get(i)).map(|r| r.node) else {
+            return;
+        };
+        let now_open = self.expanded.contains(&node);
+        let want = open.unwrap_or(!now_open);
+        if want && line.has_children {
+            self.expanded.insert(node);
+        } else if !want {
+            if now_open {
+                self.expanded.remove(&node);
+            } else if line.depth > 0 {
+                // Closing a closed line goes up to its parent.
+                let parent = self.rows.get(line.row.unwrap_or(0)).map(|r| r.parent);
+                if let Some(pos) = lines
+                    .iter()
+                    .position(|l| l.row.and_then(|i| self.rows.get(i)).map(|r| r.node) == parent)
+                {
+                    self.selected = pos;
+                }
+            }
+        }
+    }
+
+    /// Opens every subtree.
+    pub fn expand_all(&mut self) {
+        let nodes: Vec<NodeId> = self.rows.iter().map(|r| r.node).collect();
+        self.expanded.extend(nodes);
+    }
+}
+
+impl ReachView {
+    /// Moves, opens and closes branches, simulates the hop into the selected role, or
+    /// closes; `v` and `V` are the app's (they start from the tree's start).
+    pub fn handle(&mut self, command: &Command, world: &mut World) -> Outcome {
+        let rows = popup_rows(world.width, world.height);
+        if let Some(delta) = movement(command, rows) {
+            self.selected = clamp_add(self.selected, delta, self.lines().len());
+            self.keep_visible(rows);
+            return Outcome::Done;
+        }
+        match command {
+            Command::Open => self.expand(None),
+            Command::Collapse => self.expand(Some(false)),
+            Command::ExpandAll => self.expand_all(),
+            Command::Simulate => {
+                return match self
+                    .lines()
+                    .get(self.selected)
+                    .and_then(|l| l.prefill.clone())
+                {
+                    Some(hop) => Outcome::Simulate {
+                        hop: Box::new(hop),
+                        duration: None,
+                    },
+                    None => {
+                        world.say("no hop on this line to simulate", true);
+                        Outcome::Done
+                    }
+                };
+            }
+            Command::Back => return Outcome::Close,
+            _ => return Outcome::Ignored,
+        }
+        self.keep_visible(rows);
+        Outcome::Done
+    }
+
+    /// Keeps the selected line inside a window `rows` tall.
+    pub fn keep_visible(&mut self, rows: usize) {
+        let n = self.lines().len();
+        self.selected = self.selected.min(n.saturating_sub(1));
+        if self.selected < self.scroll {
+            self.scroll = self.selected;
+        } else if self.selected >= self.scroll + rows {
+            self.scroll = self.selected + 1 - rows;
+        }
+    }
+
+    pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, focused: bool, theme: Theme) {
+        let view = self;
+        let r = popup_rect(area);
+        frame.render_widget(Clear, r);
+        let block = Block::bordered()
+            .title(Span::styled(format!(" {} ", view.title), theme.title()))
+            .border_style(theme.border(focused));
+        let mut inner = block.inner(r);
+        frame.render_widget(block, r);
+        let lines = view.lines();
+        // The selected line, when too long for the tree, is shown whole under it.
+        if let Some(l) = lines.get(view.selected) {
+            let text: String = l.text.iter().map(|(_, s)| s.as_str()).collect();
+            let width = usize::from(inner.width);
+            let room = width.saturating_sub(4 + 2 * l.depth);
+            let max = usize::from(inner.height / 2).saturating_sub(1);
+            let more = crate::tui::widgets::layout::overflow(&text, room, width, max);
+            inner = crate::tui::widgets::layout::render_overflow(frame, inner, &more, theme);
+        }
+        let rows = usize::from(inner.height).max(1);
+        let mut start = view.scroll.min(lines.len().saturating_sub(1));
+        if view.selected >= start + rows {
+            start = view.selected + 1 - rows;
+        }
+        let width = usize::from(inner.width);
+        let out: Vec<Line> = lines
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(rows)
+            .map(|(i, l)| {
+                let selected = i == view.selected;
+                let mark = match (l.row.is_some(), l.has_children, l.expanded) {
+                    (false, _, _) => "  ",
+                    (true, true, true) => "▾ ",
+                    (true, true, false) => "▸ ",
+                    (true, false, _) => "• ",
+                };
+                let mut spans = vec![
+                    Span::styled(
+                        if selected { "▶ " } else { "  " },
+                        if selected {
+                            theme.selected()
+                        } else {
+                            theme.dim()
+                        },
+                    ),
+                    Span::raw(format!("{}{mark}", "  ".repeat(l.depth))),
+                ];
+                let mut used = 4 + 2 * l.depth;
+                for (tok, s) in &l.text {
+                    let room = width.saturating_sub(used);
+                    if room == 0 {
+                        break;
+                    }
+                    let s = ellipsize(s, room);
+                    used += s.chars().count();
+                    spans.push(Span::styled(s, theme.token(*tok)));
+                }
+                selectable(Line::from(spans), selected, theme)
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(out), inner);
+    }
+}
+
+/// The reach tree's keys.
+#[must_use]
+pub fn keys() -> Vec<Binding> {
+    let mut t = vec![
+        b(
+            vec![k(KeyCode::Enter), c('l'), k(KeyCode::Right)],
+            "Enter",
+            "open/close the branch",
+            true,
+            Command::Open,
+        ),
+        b(
+            vec![c('h'), k(KeyCode::Left)],
+            "h/←",
+            "close the branch (or go to its parent)",
+            false,
+            Command::Collapse,
+        ),
+        b(
+            vec![c('*')],
+            "*",
+            "open every branch",
+            true,
+            Command::ExpandAll,
+        ),
+        b(
+            vec![c('a')],
+            "a",
+            "simulate the hop into this role, pre-filled",
+            true,
+            Command::Simulate,
+        ),
+        path_key("every path from the tree's start to a role (this one offered first)"),
+    ];
+    t.extend(movement_keys());
+    t.push(b(vec![c('?')], "?", "help", false, Command::ToggleHelp));
+    t.push(esc_key("close"));
+    t
+}

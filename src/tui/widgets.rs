@@ -1,0 +1,6 @@
+//! Pieces of screen shared by several screens: highlighted text lines, scrollable policy
+//! and hop panes. A widget knows no screen and no app state.
+
+pub mod layout;
+pub mod pane;
+pub mod text;
