@@ -1085,7 +1085,10 @@ fn the_wizard_finds_the_missing_half_and_its_fix_goes_through_the_what_if_overla
     );
     assert!(report.contains("✗ FAILS"), "{report}");
     assert!(report.contains("allow-sts-assumerole"), "{report}");
-    assert!(report.contains("RESULT: the call still fails"), "{report}");
+    assert!(
+        report.contains("RESULT: the call fails as described"),
+        "{report}"
+    );
     apply_all(&mut state, [Command::ApplyFixes]);
     let report = wizard_report(&state);
     assert!(report.contains("── applied ──"), "{report}");
@@ -1948,7 +1951,9 @@ fn external_access_lists_findings_like_access_analyzer_and_the_confused_deputies
     apply(&mut state, rolescope::tui::access::run_job(jobs[0].clone()));
     let text = hop_list(&state).raw.clone();
     assert!(
-        text.contains("── 12 finding(s): 12 active · 0 blocked ──"),
+        // skylight-cost-monitor's caller is account 777788889999, which is not loaded: whether
+        // its principals may call AssumeRole is unknown.
+        text.contains("── 12 finding(s): 11 active · 0 blocked · 1 unknown ──"),
         "{text}"
     );
     assert!(

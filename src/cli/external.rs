@@ -78,7 +78,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 EdgeStatus::Broken { message, .. } => format!("blocked: {message}"),
                 EdgeStatus::Unknown { .. } => format!(
                     "unknown: {}",
-                    f.edge.status.unknown_reason().unwrap_or_default()
+                    f.edge.status.unknown_sentence().unwrap_or_default()
                 ),
             };
             writeln!(

@@ -447,7 +447,7 @@ fn allow_all_policy() -> NamedPolicy {
         statements: Vec::new(),
     });
     NamedPolicy::from_document(
-        "outside the loaded accounts: its own policies, not judged",
+        "anyone outside the loaded accounts: some principal's own policies allow it",
         &doc,
     )
 }
@@ -527,7 +527,7 @@ fn identity_texts<'i>(
     let push_managed =
         |att: &AttachedPolicy, out: &mut Vec<&'i PolicyText>| match inv.managed_policy(&att.arn) {
             Some(m) => {
-                out.extend(m.default_version().map(|v| &v.policy));
+                out.extend(m.default_version().map(|v| &*v.policy));
                 true
             }
             None => false,
@@ -1565,10 +1565,32 @@ impl TrustGraph {
                 .insert("aws:PrincipalServiceName", node.id.clone());
         }
         if outside {
-            // A principal outside the loaded accounts controls its own half: the graph asks
-            // what the trust lets in, as an external-access finding does.
-            input.identity_policies = vec![self.allow_all.clone()];
             input.gaps.clear();
+            if node.kind == NodeKind::Everyone {
+                // Anyone anywhere: some principal of some account allows itself the call, so
+                // the graph asks only what the trust lets in.
+                input.identity_policies = vec![self.allow_all.clone()];
+            } else {
+                // A principal of an account that is not loaded: its half (identity policies,
+                // boundary, SCPs) is not in the data, so a hop the trust lets in is unknown.
+                let account = node.account.as_deref().unwrap_or(&node.id);
+                let who = if node.kind == NodeKind::ExternalAccount {
+                    format!("arn:aws:iam::{account}:root")
+                } else {
+                    node.id.clone()
+                };
+                let missing = Arc::new(crate::engine::coverage::account(account, &who));
+                input.identity_policies = Vec::new();
+                for layer in [
+                    PolicyType::IdentityBasedPolicy,
+                    PolicyType::ServiceControlPolicy,
+                ] {
+                    input.gaps.push(Gap {
+                        layer,
+                        missing: Arc::clone(&missing),
+                    });
+                }
+            }
         }
         // RCPs are the role's account's, added per hop.
         input
@@ -1638,12 +1660,10 @@ impl TrustGraph {
             input.principal = p;
         }
         let ctx = &mut input.context;
-        ctx.insert("aws:ResourceAccount", role.account.clone());
-        if let Some(org) = self.org_ids.get(&role.account) {
-            ctx.insert("aws:ResourceOrgID", org.clone());
-        }
-        for t in &role.tags {
-            ctx.insert(format!("aws:ResourceTag/{}", t.key), t.value.clone());
+        // The role's keys as the simulator sets them (one definition).
+        let org = self.org_ids.get(&role.account).map(String::as_str);
+        for (k, v) in crate::engine::sts::context::role_resource_pairs(role, org) {
+            ctx.insert(k.into_owned(), v);
         }
         w.apply(ctx);
         evaluate(&input)

@@ -386,6 +386,21 @@ impl EdgeStatus {
         })
     }
 
+    /// As [`Self::unknown_reason`], with the command that would fetch the first missing
+    /// piece: `… is unknown: …; fetch it with `aws iam list-saml-providers``.
+    #[must_use]
+    pub fn unknown_sentence(&self) -> Option<String> {
+        let Self::Unknown { missing, .. } = self else {
+            return None;
+        };
+        let first = missing.first()?;
+        Some(if missing.len() > 1 {
+            format!("{} (and {} more)", first.sentence(), missing.len() - 1)
+        } else {
+            first.sentence()
+        })
+    }
+
     #[must_use]
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown { .. })

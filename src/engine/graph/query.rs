@@ -1153,7 +1153,7 @@ impl TrustGraph {
                     super::edge::EdgeStatus::Unknown { message, .. } => format!(
                         "unknown: whether `{}` may assume `{to_name}` depends on data that is not loaded ({}); {message}",
                         self.node(*n).id,
-                        e.status.unknown_reason().unwrap_or_default()
+                        e.status.unknown_sentence().unwrap_or_default()
                     ),
                     super::edge::EdgeStatus::Works => String::new(),
                 };
