@@ -13,6 +13,7 @@ pub mod collect;
 pub mod completions;
 pub mod config;
 pub mod escalation;
+pub mod exercises;
 pub mod expand;
 pub mod external;
 pub mod graph;
@@ -151,6 +152,9 @@ pub enum Command {
     Escalation(escalation::Args),
     /// List the lessons (built-in, or a classroom pack's), check them or print one
     Lessons(lessons::Args),
+    /// List the exercises (built-in, or a classroom pack's) or check whether data solves one
+    /// (exit 0 solved, 1 not, with the goals not met and any over-broad access)
+    Exercises(exercises::Args),
     /// Your AWS CLI profiles as role chains: which work, for how long, and why not (reads
     /// ~/.aws/config only; never credentials, never AWS)
     Profiles(profiles::Args),
@@ -340,6 +344,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             let paths: Vec<PathBuf> = top.paths.iter().chain(&a.input.paths).cloned().collect();
             lessons::run(a, &paths, &context(top, &a.input)?, &mut out)
         }
+        Command::Exercises(a) => exercises::run(a, top, &mut out),
         Command::Profiles(a) => profiles::run(
             a,
             &context(top, &a.input)?,

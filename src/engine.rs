@@ -6,6 +6,7 @@ pub mod arn;
 pub mod catalogue;
 pub mod coverage;
 pub mod escalation;
+pub mod exercise;
 pub mod graph;
 pub mod kinds;
 pub mod lesson;

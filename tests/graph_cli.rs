@@ -23,20 +23,14 @@ fn json_of(args: &[&str]) -> Value {
 
 #[test]
 fn who_can_assume_lists_direct_callers_and_chains_with_via_and_badges() {
-    let out = rolescope()
+    rolescope()
         .args(["who-can-assume", "ProdDatabaseAdmin"])
         .assert()
         .success()
         .stdout(predicate::str::contains("user sam.patel (222222222222)"))
-        .stdout(predicate::str::contains("MFA"));
-    // A session of OrganizationAccountAccessRole has no MFA to meet the trust with: maria.garcia
-    // is not among those who can assume it (escalation edges, listed apart, are another matter).
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    let assume_part = text
-        .split("Through escalation edges")
-        .next()
-        .unwrap_or_default();
-    assert!(!assume_part.contains("user maria.garcia"), "{text}");
+        .stdout(predicate::str::contains("MFA"))
+        // A session of OrganizationAccountAccessRole has no MFA to meet the trust with.
+        .stdout(predicate::str::contains("via OrganizationAccountAccessRole").not());
     rolescope()
         .args(["who-can-assume", "ProdOperations"])
         .assert()

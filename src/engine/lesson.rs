@@ -227,6 +227,8 @@ struct LessonFile {
     recap: Option<RecapSpec>,
     #[serde(default, rename = "step")]
     steps: Vec<toml::Spanned<Step>>,
+    #[serde(default, rename = "exercise")]
+    exercises: Vec<toml::Spanned<crate::engine::exercise::ExerciseSpec>>,
 }
 
 /// Who a lesson is written for.
@@ -282,6 +284,8 @@ pub struct Lesson {
     pub level: Option<Level>,
     pub prerequisites: Vec<String>,
     pub recap: RecapSpec,
+    /// The lesson's exercises.
+    pub exercises: Vec<crate::engine::exercise::Exercise>,
 }
 
 /// Why a lesson could not be loaded. Every message names the file, and the line and step
@@ -650,6 +654,26 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Lesson, LessonError
         steps.push(step);
         step_lines.push(line);
     }
+    let region = file.region.unwrap_or_else(|| DEFAULT_REGION.to_owned());
+    let mut exercises = Vec::new();
+    for sp in file.exercises {
+        let line = line_of(text, sp.span().start).0;
+        let spec = sp.into_inner();
+        match crate::engine::exercise::check_spec(&spec) {
+            Ok(()) => exercises.push(crate::engine::exercise::Exercise {
+                spec,
+                lesson: name.to_owned(),
+                start,
+                region: region.clone(),
+            }),
+            Err(message) => errors.push(LessonError::Syntax {
+                path: source.to_owned(),
+                line,
+                column: 1,
+                message,
+            }),
+        }
+    }
     if errors.len() == 1
         && let Some(e) = errors.pop()
     {
@@ -668,13 +692,14 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Lesson, LessonError
         summary: file.summary,
         order: file.order.unwrap_or(1000),
         start,
-        region: file.region.unwrap_or_else(|| DEFAULT_REGION.to_owned()),
+        region,
         steps,
         step_lines,
         minutes: file.minutes,
         level: file.level,
         prerequisites: file.prerequisites,
         recap: file.recap.unwrap_or_default(),
+        exercises,
     })
 }
 

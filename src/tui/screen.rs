@@ -186,6 +186,8 @@ fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
         Outcome::Done => Some(Vec::new()),
         Outcome::Close => {
             state.overlay = state.overlay_stack.pop();
+            // What the closed screen said no longer applies.
+            state.world.status = None;
             Some(Vec::new())
         }
         Outcome::Effects(fx) => Some(fx),

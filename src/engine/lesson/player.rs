@@ -215,6 +215,30 @@ fn result_obs(doc: &ResultDoc, obs: &mut Map<String, Value>) {
     obs.insert("fixes".into(), json!(doc.fixes.len()));
 }
 
+/// The what-if edit a lesson's (or an exercise's) `edit` table describes.
+#[must_use]
+pub fn edit_of(e: &super::EditStep) -> Edit {
+    let document_text = |d: &Value| match d {
+        Value::String(s) => s.clone(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+    };
+    match e.change.as_str() {
+        "max-session-duration" => Edit::MaxSessionDuration {
+            role: e.role.clone(),
+            seconds: e.seconds.unwrap_or_default(),
+        },
+        change => Edit::Document {
+            role: e.role.clone(),
+            kind: match change {
+                "trust" => DocumentKind::Trust,
+                "boundary" => DocumentKind::Boundary,
+                _ => DocumentKind::Inline(e.name.clone().unwrap_or_default()),
+            },
+            text: e.document.as_ref().map(document_text).unwrap_or_default(),
+        },
+    }
+}
+
 /// Builds the check-by-check trace of a simulation.
 #[must_use]
 pub fn trace(doc: &ResultDoc) -> Vec<TraceLine> {
@@ -702,25 +726,7 @@ impl Player {
 
     fn edit(&mut self, step: &Step, e: &super::EditStep, r: &mut StepReport) {
         let _ = step;
-        let document_text = |d: &Value| match d {
-            Value::String(s) => s.clone(),
-            other => serde_json::to_string_pretty(other).unwrap_or_default(),
-        };
-        let edit = match e.change.as_str() {
-            "max-session-duration" => Edit::MaxSessionDuration {
-                role: e.role.clone(),
-                seconds: e.seconds.unwrap_or_default(),
-            },
-            change => Edit::Document {
-                role: e.role.clone(),
-                kind: match change {
-                    "trust" => DocumentKind::Trust,
-                    "boundary" => DocumentKind::Boundary,
-                    _ => DocumentKind::Inline(e.name.clone().unwrap_or_default()),
-                },
-                text: e.document.as_ref().map(document_text).unwrap_or_default(),
-            },
-        };
+        let edit = edit_of(e);
         let what = edit.describe();
         match self.whatif.apply(edit) {
             Ok(()) => {
