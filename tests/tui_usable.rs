@@ -200,3 +200,36 @@ fn an_answer_is_worded_not_a_type_name() {
     );
     assert!(shown.contains("denied)"), "{shown}");
 }
+
+/// The open help screen's lines.
+fn help_text(state: &AppState) -> String {
+    match &state.overlay {
+        Some(Overlay::Help(h)) => h
+            .lines(rolescope::tui::theme::Theme::mono())
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => panic!("help is not open: {other:?}"),
+    }
+}
+
+#[test]
+fn help_lists_the_teaching_keys_and_space_in_the_form() {
+    let mut state = demo(120, 40);
+    apply_all(&mut state, [Command::ToggleHelp]);
+    let help = help_text(&state);
+    let here = help.split("Everywhere").next().unwrap();
+    for key in ["]", "r ", "R ", "L ", "J/K", "y/n", "1–6", "P ", "t "] {
+        assert!(
+            here.lines().any(|l| l.trim_start().starts_with(key)),
+            "{key} not listed before the keys that work everywhere:\n{here}"
+        );
+    }
+    let mut form = demo(120, 40);
+    apply_all(&mut form, [Command::Simulate, Command::ToggleHelp]);
+    let help = help_text(&form);
+    let here = help.split("Everywhere").next().unwrap();
+    assert!(here.contains("This screen: Simulate form"), "{here}");
+    assert!(here.contains("Space"), "{here}");
+}
