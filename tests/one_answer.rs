@@ -173,7 +173,10 @@ fn path_and_assume_agree_on_the_mfa_hop_from_a_role_session() {
     let text = String::from_utf8_lossy(&path.stdout);
     // No assume-role path: the hop from the role session lacks MFA. (An escalation edge,
     // OrganizationAccountAccessRole rewriting the trust, is listed after it.)
-    let hops = text.split("Through escalation edges").next().unwrap_or_default();
+    let hops = text
+        .split("Through escalation edges")
+        .next()
+        .unwrap_or_default();
     assert!(hops.contains("none within"), "{text}");
     assert!(hops.contains("MFA"), "{text}");
     let assume = Command::cargo_bin("rolescope")
