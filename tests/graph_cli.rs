@@ -102,7 +102,7 @@ fn external_reports_federated_access_and_confused_deputies() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|d| d["service"] == "lambda.amazonaws.com")
+            .any(|d| d["service"] == "cognito-idp.amazonaws.com")
     );
 }
 
