@@ -7,8 +7,12 @@
 //!     --per-account --out exports/      # one authorization-details file per account
 //! cargo run --release --example gen_org -- --profile realistic --roles 20000 \
 //!     --out account.json                 # one real-shaped account export
+//! cargo run --release --example gen_org -- --profile dense --roles 20000 \
+//!     --out dense.json                   # a dense organisation (broad grants, wide trusts)
 //! ```
 
+#[path = "gen_org/dense.rs"]
+mod dense;
 #[path = "gen_org/org.rs"]
 mod org;
 #[path = "gen_org/realistic.rs"]
@@ -30,6 +34,11 @@ enum Profile {
     /// every version of each customer managed policy, large AWS managed policies, realistic
     /// attachment counts, instance profiles, users and groups (`--roles` sets its size)
     Realistic,
+    /// A dense organisation bundle, one account per 10,000 roles (at least two): hundreds of
+    /// principals allowed `sts:AssumeRole` on `*`, thousands of roles trusting an account
+    /// root, organisation-wide and cross-account trusts, trusts listing thousands of
+    /// principals (`--roles` sets its size)
+    Dense,
 }
 
 /// Write a synthetic organisation in rolescope's bundle format (or one export per account)
@@ -38,7 +47,7 @@ struct Args {
     /// What to write
     #[arg(long, value_enum, default_value_t = Profile::Org)]
     profile: Profile,
-    /// Roles in the realistic profile's account
+    /// Roles in the realistic profile's account (the dense profile's organisation)
     #[arg(long, default_value_t = 20_000)]
     roles: usize,
     /// Number of accounts
@@ -63,6 +72,29 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Profile::Dense = args.profile {
+        let spec = dense::Spec {
+            roles: args.roles,
+            seed: args.seed,
+        };
+        let result = std::fs::File::create(&args.out)
+            .and_then(|f| dense::write_bundle(&spec, &mut BufWriter::new(f)));
+        return match result {
+            Ok(()) => {
+                eprintln!(
+                    "wrote a dense organisation of {} accounts and {} roles to {}",
+                    dense::accounts(&spec),
+                    spec.roles,
+                    args.out.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot write `{}`: {e}", args.out.display());
+                ExitCode::from(2)
+            }
+        };
+    }
     if let Profile::Realistic = args.profile {
         let spec = realistic::Spec {
             roles: args.roles,

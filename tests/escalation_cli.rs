@@ -137,8 +137,13 @@ fn reach_and_path_follow_escalation_edges() {
             .any(|r| r["principal"] == format!("{DEV}:role/escalation/lambda-admin-exec").as_str())
     );
     assert_eq!(techniques(&doc["to_admin"]), ["pass-role-lambda"]);
-    // No assume-role path, but one through the escalation edge: exit 0.
-    let doc = json_of(&["path", "intern.build", "lambda-admin-exec", "--json"]);
+    // No assume-role path (exit 1), but one through the escalation edge, reported beside it.
+    let out = rolescope()
+        .args(["path", "intern.build", "lambda-admin-exec", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(doc["paths"].as_array().unwrap().is_empty());
     assert_eq!(techniques(&doc["escalation_path"]), ["pass-role-lambda"]);
 }

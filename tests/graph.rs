@@ -350,7 +350,11 @@ fn a_wildcard_inside_a_principal_arn_names_nobody_iam_rules_3_1() {
 }
 
 #[test]
-fn everyone_and_outside_accounts_are_external_access_and_service_trusts_without_source_keys_are_confused_deputies()
+/// Confused deputies: only services that assume a customer's role by the ARN in a request
+/// (Amazon Personalize: "Cross-service confused deputy prevention"), not those receiving
+/// roles through iam:PassRole such as Lambda (prowler-cloud/prowler#2810); an external ID or
+/// a source key pins the trust.
+fn everyone_and_outside_accounts_are_external_access_and_services_assuming_roles_by_arn_unpinned_are_confused_deputies()
  {
     let g = graph_of(&bundle(
         vec![],
@@ -387,12 +391,31 @@ fn everyone_and_outside_accounts_are_external_access_and_service_trusts_without_
                 3600,
             ),
             role(
-                "PinnedLambda",
+                "Personalize",
+                "/",
+                A,
+                trust(json!({"Service": "personalize.amazonaws.com"}), None),
+                json!([]),
+                3600,
+            ),
+            role(
+                "PinnedPersonalize",
                 "/",
                 A,
                 trust(
-                    json!({"Service": "lambda.amazonaws.com"}),
+                    json!({"Service": "personalize.amazonaws.com"}),
                     Some(json!({"StringEquals": {"aws:SourceAccount": A}})),
+                ),
+                json!([]),
+                3600,
+            ),
+            role(
+                "SmsWithExternalId",
+                "/",
+                A,
+                trust(
+                    json!({"Service": "cognito-idp.amazonaws.com"}),
+                    Some(json!({"StringEquals": {"sts:ExternalId": "pool-1"}})),
                 ),
                 json!([]),
                 3600,
@@ -402,17 +425,20 @@ fn everyone_and_outside_accounts_are_external_access_and_service_trusts_without_
         vec![],
     ));
     let ext = g.external_access();
-    let found: BTreeSet<(String, ExternalKind)> = ext
+    let found: BTreeSet<(String, ExternalKind, bool)> = ext
         .findings
         .iter()
-        .filter(|f| f.edge.works())
-        .map(|f| (g.node(f.role).name.clone(), f.kind))
+        .filter(|f| f.edge.works() || f.edge.status.is_unknown())
+        .map(|f| (g.node(f.role).name.clone(), f.kind, f.edge.works()))
         .collect();
+    // Anyone can assume Open; whether a principal of account 999988887777 (not loaded) may
+    // call AssumeRole on Partner turns on that account's own policies, which are not in the
+    // data: unknown.
     assert_eq!(
         found,
         BTreeSet::from([
-            ("Open".to_owned(), ExternalKind::Everyone),
-            ("Partner".to_owned(), ExternalKind::Account)
+            ("Open".to_owned(), ExternalKind::Everyone, true),
+            ("Partner".to_owned(), ExternalKind::Account, false)
         ])
     );
     let partner = ext
@@ -427,7 +453,7 @@ fn everyone_and_outside_accounts_are_external_access_and_service_trusts_without_
         .iter()
         .map(|d| g.node(d.role).name.as_str())
         .collect();
-    assert_eq!(deputies, ["Lambda"]);
+    assert_eq!(deputies, ["Personalize"]);
 }
 
 #[test]
@@ -513,8 +539,29 @@ fn demo_partner_needs_the_pinned_external_id() {
     );
 }
 
+/// The demo's EC2 and Lambda roles receive their role through iam:PassRole and are not
+/// confused deputies; its Cognito SMS role, assumed by ARN with no external ID, is.
 #[test]
-fn identity_center_roles_cannot_be_reached_with_assume_role_with_saml_iam_rules_2_1() {
+fn demo_confused_deputies_are_the_services_assuming_roles_by_arn_prowler_2810() {
+    let g = demo();
+    let ext = g.external_access();
+    let found: Vec<(&str, &str)> = ext
+        .confused_deputies
+        .iter()
+        .map(|d| (g.node(d.role).name.as_str(), d.service.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [("storefront-sms-sender", "cognito-idp.amazonaws.com")]
+    );
+}
+
+/// IAM Identity Center roles (`AWSReservedSSO_<permission set>_<suffix>`, trusting the
+/// account's `AWSSSO_*` SAML provider) are reached through the access portal, which makes the
+/// SAML call for the people assigned the permission set; STS refuses the same call made
+/// directly (IAM-RULES §2.1), so the hop is the portal's, not a blocked SAML hop.
+#[test]
+fn identity_center_roles_are_reached_through_the_access_portal_iam_rules_2_1() {
     let g = demo();
     let ext = g.external_access();
     let sso: Vec<_> = ext
@@ -522,15 +569,37 @@ fn identity_center_roles_cannot_be_reached_with_assume_role_with_saml_iam_rules_
         .iter()
         .filter(|f| g.node(f.role).name.starts_with("AWSReservedSSO_"))
         .collect();
-    assert!(!sso.is_empty());
-    assert!(sso.iter().all(|f| f.edge.api == Api::AssumeRoleWithSaml
-        && matches!(
-            f.edge.status,
-            EdgeStatus::Broken {
-                refused_by: None,
-                ..
-            }
-        )));
+    assert!(sso.len() >= 3, "{sso:?}");
+    for f in &sso {
+        assert_eq!(f.edge.api, Api::IdentityCenterPortal);
+        assert_eq!(f.edge.status, EdgeStatus::Works, "{:?}", f.edge.status);
+        let set = rolescope::engine::graph::permission_set(&g.node(f.role).name).unwrap();
+        let badges = f.edge.badges();
+        assert_eq!(badges[0], "identity-center portal");
+        assert!(
+            badges.contains(&format!("permission set {set}")),
+            "{badges:?}"
+        );
+    }
+    // The same hop in who-can-assume and reach.
+    let role = g
+        .find("AWSReservedSSO_AdministratorAccess_3f1c2a9b7d6e5f40")
+        .unwrap();
+    let who = g.who_can_assume(role, 1);
+    assert!(who.broken.is_empty(), "{:?}", who.broken);
+    let row = who
+        .rows
+        .iter()
+        .find(|r| g.node(r.principal).name.starts_with("AWSSSO_"))
+        .expect("the portal's provider can assume the role");
+    assert_eq!(row.path.hops[0].api, Api::IdentityCenterPortal);
+    let reach = g.reach(row.principal, 1);
+    assert!(reach.rows.iter().any(|r| r.role == role));
+    // A permission set's name may hold `_`; the suffix is the last part.
+    assert_eq!(
+        rolescope::engine::graph::permission_set("AWSReservedSSO_Data_Eng_0123456789abcdef"),
+        Some("Data_Eng")
+    );
 }
 
 /// The reference account against PMapper 1.1.5's stored graph (pmapper-graph/edges.json).

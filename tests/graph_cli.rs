@@ -23,19 +23,14 @@ fn json_of(args: &[&str]) -> Value {
 
 #[test]
 fn who_can_assume_lists_direct_callers_and_chains_with_via_and_badges() {
-    let out = rolescope()
+    rolescope()
         .args(["who-can-assume", "ProdDatabaseAdmin"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
-    // The assume-role table comes before the escalation edges, which may list her through
-    // OrganizationAccountAccessRole's right to rewrite the trust.
-    let hops = text.split("Through escalation edges").next().unwrap();
-    assert!(hops.contains("user sam.patel (222222222222)"), "{text}");
-    assert!(hops.contains("MFA"), "{text}");
-    // A session of OrganizationAccountAccessRole has no MFA to meet the trust with.
-    assert!(!hops.contains("user maria.garcia"), "{text}");
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("user sam.patel (222222222222)"))
+        .stdout(predicate::str::contains("MFA"))
+        // A session of OrganizationAccountAccessRole has no MFA to meet the trust with.
+        .stdout(predicate::str::contains("via OrganizationAccountAccessRole").not());
     rolescope()
         .args(["who-can-assume", "ProdOperations"])
         .assert()
@@ -102,12 +97,21 @@ fn external_reports_federated_access_and_confused_deputies() {
                 .ends_with("github-actions-deploy-prod")
             && f["status"] == "active"
     }));
+    let deputies = doc["confused_deputies"].as_array().unwrap();
+    // Lambda receives its role through iam:PassRole, which cannot cross accounts: no
+    // confused-deputy finding (AWS IAM User Guide, "The confused deputy problem"). Cognito
+    // assumes the SMS role by its ARN, so its trust needs aws:SourceAccount.
     assert!(
-        doc["confused_deputies"]
-            .as_array()
-            .unwrap()
+        !deputies
             .iter()
-            .any(|d| d["service"] == "lambda.amazonaws.com")
+            .any(|d| d["service"] == "lambda.amazonaws.com"),
+        "{doc}"
+    );
+    assert!(
+        deputies
+            .iter()
+            .any(|d| d["service"] == "cognito-idp.amazonaws.com"),
+        "{doc}"
     );
 }
 

@@ -132,7 +132,8 @@ fn working_edges_are_allowed(g: &TrustGraph, sim: &Simulator<'_>, edges: &[Edge]
                     .expect("the request simulates");
                 (out.is_allowed(), format!("{req:?}\n{:?}", out.findings))
             }
-            Api::AssumeRoleWithSaml => {
+            // The access portal's sign-in is the SAML call, made by Identity Center.
+            Api::AssumeRoleWithSaml | Api::IdentityCenterPortal => {
                 let req = saml_request(g, e);
                 let out = sim
                     .assume_role_with_saml(&req, g.now)

@@ -418,3 +418,25 @@ fn the_demo_organisation_shows_every_kind() {
         );
     }
 }
+
+/// An account of the role's own organisation is not a third party, so a trust of it needs no
+/// external ID and is not flagged (IAM User Guide, "Access to AWS accounts owned by third
+/// parties"); a trust of an account outside the organisation without one still is. The
+/// demo's OrganizationAccountAccessRole says so in its description, and its findings agree.
+#[test]
+fn trusts_inside_the_organisation_are_not_flagged_for_a_missing_external_id() {
+    let inv = load::load_demo().unwrap();
+    let flagged = |name: &str, account: &str| {
+        let role = inv
+            .roles
+            .iter()
+            .find(|r| r.name == name && r.account == account)
+            .unwrap();
+        let c = classify(role, &inv);
+        assert!(c.has(Kind::CrossAccount), "{name}: {c:?}");
+        c.has_flag(Flag::CrossAccountWithoutExternalId)
+    };
+    assert!(!flagged("OrganizationAccountAccessRole", "222222222222"));
+    assert!(!flagged("ProdOperations", "222222222222"));
+    assert!(flagged("skylight-cost-monitor", "222222222222"));
+}

@@ -448,3 +448,21 @@ fn demo_graph() -> (
     });
     (g, g.inventory())
 }
+
+/// [UG:reference_policies_examples_iam-assume-tagged-role] through the trust graph: the
+/// graph sets the role's `iam:ResourceTag/*` as the simulator does, so `path` and
+/// who-can-assume find the hop `assume` allows.
+#[test]
+fn reference_policies_examples_iam_assume_tagged_role_in_the_trust_graph() {
+    let p = allow(
+        "sts:AssumeRole",
+        "arn:aws:iam::*:role/*",
+        &json!({"StringEquals": {"iam:ResourceTag/team": "${aws:PrincipalTag/team}"}}),
+    );
+    let inv = std::sync::Arc::new(account(&p, &trust_account()));
+    let g = rolescope::engine::graph::TrustGraph::build(std::sync::Arc::clone(&inv), now());
+    let ana = g.find(&ana()).unwrap();
+    let target = g.find("Target").unwrap();
+    let edge = g.hop(ana, target).expect("the trust names the account");
+    assert!(edge.works(), "{:?}", edge.status);
+}

@@ -337,9 +337,9 @@ fn paths_and_external_access_open_simulate_a_hop_and_quit_in_a_real_terminal() {
     pane.keys(&["1", "X"]);
     pane.wait_for("finding(s):");
     pane.keys(&["G"]);
-    pane.wait_for("▶ deputy   legacy-importer-malformed-policy");
+    pane.wait_for("▶ deputy   storefront-sms-sender");
     pane.keys(&["Enter"]);
-    pane.wait_for("legacy-importer-malformed-policy — arn:aws:iam::");
+    pane.wait_for("storefront-sms-sender — arn:aws:iam::");
     pane.keys(&["q"]);
     pane.assert_exited_and_restored(0);
 }
@@ -701,7 +701,7 @@ fn a_config_file_with_a_syntax_error_starts_on_the_defaults_saying_where_in_a_re
     // The defaults: the demo organisation, and `q` quits.
     let screen = pane.wait_for_list();
     assert!(
-        screen.contains("BreakGlassAdmin") || screen.contains("48 loaded"),
+        screen.contains("BreakGlassAdmin") || screen.contains("51 loaded"),
         "{screen}"
     );
     pane.keys(&["q"]);

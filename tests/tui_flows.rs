@@ -1085,7 +1085,10 @@ fn the_wizard_finds_the_missing_half_and_its_fix_goes_through_the_what_if_overla
     );
     assert!(report.contains("✗ FAILS"), "{report}");
     assert!(report.contains("allow-sts-assumerole"), "{report}");
-    assert!(report.contains("RESULT: the call still fails"), "{report}");
+    assert!(
+        report.contains("RESULT: the call fails as described"),
+        "{report}"
+    );
     apply_all(&mut state, [Command::ApplyFixes]);
     let report = wizard_report(&state);
     assert!(report.contains("── applied ──"), "{report}");
@@ -1948,7 +1951,9 @@ fn external_access_lists_findings_like_access_analyzer_and_the_confused_deputies
     apply(&mut state, rolescope::tui::access::run_job(jobs[0].clone()));
     let text = hop_list(&state).raw.clone();
     assert!(
-        text.contains("── 12 finding(s): 9 active · 3 blocked ──"),
+        // skylight-cost-monitor's caller is account 777788889999, which is not loaded: whether
+        // its principals may call AssumeRole is unknown.
+        text.contains("── 12 finding(s): 11 active · 0 blocked · 1 unknown ──"),
         "{text}"
     );
     assert!(
@@ -1957,15 +1962,24 @@ fn external_access_lists_findings_like_access_analyzer_and_the_confused_deputies
         "{text}"
     );
     assert!(text.contains("sts:AssumeRoleWithSAML [saml"), "{text}");
-    assert!(text.contains("refused by STS"), "{text}");
+    // Identity Center roles are reached through the access portal, not refused.
+    assert!(text.contains("[identity-center portal"), "{text}");
+    assert!(!text.contains("refused by STS"), "{text}");
     assert!(
-        text.contains("── confused deputy: 8 role(s) trust a service without aws:SourceAccount or aws:SourceArn ──"),
+        text.contains("── confused deputy: 1 role(s) trust a service without aws:SourceAccount or aws:SourceArn ──"),
         "{text}"
     );
-    assert!(text.contains("web-app-ec2 (222222222222)"), "{text}");
-    assert!(text.contains("← service ec2.amazonaws.com"), "{text}");
+    assert!(
+        text.contains("storefront-sms-sender (222222222222)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("← service cognito-idp.amazonaws.com"),
+        "{text}"
+    );
+    assert!(!text.contains("web-app-ec2"), "{text}");
     // One selectable line per finding and per deputy.
-    assert_eq!(hop_list(&state).rows.len(), 12 + 8);
+    assert_eq!(hop_list(&state).rows.len(), 12 + 1);
 }
 
 #[test]
@@ -1987,14 +2001,14 @@ fn an_external_finding_opens_its_role_and_prefills_the_outside_caller() {
     apply_all(&mut state, [Command::Back]);
     assert!(matches!(state.overlay, Some(Overlay::External(_))));
     // A confused deputy's hop is its service calling; Enter opens the role.
-    select_listed(&mut state, "web-app-ec2");
+    select_listed(&mut state, "storefront-sms-sender");
     apply_all(&mut state, [Command::Simulate]);
-    assert_eq!(field(&state, FormField::Role), "web-app-ec2");
-    assert!(field(&state, FormField::Caller).contains("ec2.amazonaws.com"));
+    assert_eq!(field(&state, FormField::Role), "storefront-sms-sender");
+    assert!(field(&state, FormField::Caller).contains("cognito-idp.amazonaws.com"));
     apply_all(&mut state, [Command::Back, Command::Open]);
     assert!(state.overlay.is_none());
     let d = state.detail.as_ref().unwrap();
-    assert!(d.arn.ends_with("/web-app-ec2"), "{}", d.arn);
+    assert!(d.arn.ends_with("/storefront-sms-sender"), "{}", d.arn);
 }
 
 #[test]

@@ -620,16 +620,18 @@ fn help_scrolls_to_its_last_table() {
 
 #[test]
 fn no_screen_panics_at_any_size_from_1x1() {
-    let mut states = vec![demo(10, 10), chained()];
-    states.extend(access_and_teaching_screens(10, 10));
-    let mut detail = demo(10, 10);
+    // Each screen is opened at a usable size (keys do nothing while the terminal is too
+    // small), then drawn at every size.
+    let mut states = vec![demo(120, 40), chained()];
+    states.extend(access_and_teaching_screens(120, 40));
+    let mut detail = demo(120, 40);
     select_role(&mut detail, "OpsEntry");
     apply_all(&mut detail, [Command::Open]);
     states.push(detail);
-    let mut form = demo(10, 10);
+    let mut form = demo(120, 40);
     assume(&mut form, "ProdOperations", "maria.garcia");
     states.push(form);
-    let mut help = demo(10, 10);
+    let mut help = demo(120, 40);
     apply_all(&mut help, [Command::ToggleHelp]);
     states.push(help);
     for state in &mut states {

@@ -81,6 +81,15 @@ fn external_access_through_a_provider_not_in_the_export_is_unknown_until_the_pro
         "{text}"
     );
     assert!(!text.contains("blocked"), "{text}");
+    // Each unknown names the command that would fetch the missing provider list.
+    assert!(
+        text.contains("fetch it with `aws iam list-saml-providers`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fetch it with `aws iam list-open-id-connect-providers`"),
+        "{text}"
+    );
 
     // With both provider lists the providers are known: the findings are active.
     let listed = external(&[FULL, SAML_LIST, OIDC_LIST]);
@@ -427,4 +436,78 @@ fn who_can_assume_reach_and_path_mark_hops_that_turn_on_missing_policies_unknown
             "unknown: the AWS managed policy `AdministratorAccess` not loaded",
         ))
         .stdout(predicate::str::contains("style=dotted"));
+}
+
+#[test]
+fn a_hop_from_an_account_not_loaded_is_unknown_in_every_trust_graph_answer() {
+    // CrossAccountAuditor trusts account 111122223333 (with an external ID), which is not in
+    // the data: whether any of its principals may call AssumeRole turns on that account's
+    // identity policies and SCPs. Every graph answer says unknown and names the account.
+    let role = "arn:aws:iam::123456789012:role/CrossAccountAuditor";
+    let doc = external(&[FULL]);
+    assert_eq!(status_of(&doc, "role/CrossAccountAuditor"), "unknown");
+    let text = rolescope()
+        .args(["external", FULL])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("role CrossAccountAuditor (123456789012) <- account 111122223333"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("unknown: account 111122223333 is not in the loaded data")
+            && line.contains(
+                "fetch it with `aws iam get-account-authorization-details (with credentials for account 111122223333)`"
+            ),
+        "{line}"
+    );
+
+    let out = rolescope()
+        .args(["who-can-assume", role, "--json", FULL])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json_of(&out);
+    let unknown = doc["unknown"].as_array().unwrap();
+    assert!(
+        unknown.iter().any(|e| e
+            .to_string()
+            .contains("account 111122223333 is not in the loaded data")),
+        "{doc}"
+    );
+    let fetch = "fetch it with `aws iam get-account-authorization-details (with credentials for account 111122223333)`";
+    rolescope()
+        .args(["who-can-assume", role, FULL])
+        .assert()
+        .stdout(predicate::str::contains(
+            "account 111122223333 (not loaded): unknown: account 111122223333 is not in the loaded data",
+        ))
+        .stdout(predicate::str::contains(fetch));
+    rolescope()
+        .args(["reach", "111122223333", FULL])
+        .assert()
+        .stdout(predicate::str::contains(
+            "account 111122223333 (not loaded) -> role CrossAccountAuditor (123456789012): unknown: account 111122223333",
+        ))
+        .stdout(predicate::str::contains(fetch));
+    rolescope()
+        .args(["path", "111122223333", role, FULL])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "unknown: whether `111122223333` may assume",
+        ))
+        .stdout(predicate::str::contains(fetch));
+    rolescope()
+        .args(["graph", "--role", role, "--format", "dot", FULL])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "unknown: the policies of `arn:aws:iam::111122223333:root` in account 111122223333 not loaded",
+        ));
 }

@@ -140,7 +140,7 @@ fn action(rng: &mut Rng) -> String {
     )
 }
 
-fn date(rng: &mut Rng) -> String {
+pub fn date(rng: &mut Rng) -> String {
     format!(
         "20{:02}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
         18 + rng.below(8),
@@ -153,7 +153,7 @@ fn date(rng: &mut Rng) -> String {
 }
 
 /// A statement list with `statements` statements of about `actions` actions each.
-fn statements(rng: &mut Rng, account: &str, statements: usize, actions: usize) -> Vec<Value> {
+pub fn statements(rng: &mut Rng, account: &str, statements: usize, actions: usize) -> Vec<Value> {
     (0..statements)
         .map(|i| {
             let mut list: Vec<String> = (0..actions.max(1)).map(|_| action(rng)).collect();
@@ -188,12 +188,12 @@ fn statements(rng: &mut Rng, account: &str, statements: usize, actions: usize) -
         .collect()
 }
 
-fn doc(statements: Vec<Value>) -> Value {
+pub fn doc(statements: Vec<Value>) -> Value {
     json!({"Version": "2012-10-17", "Statement": statements})
 }
 
 /// The AWS managed policies in use: a few very large read-only ones, many of medium size.
-fn aws_managed(rng: &mut Rng) -> Vec<(String, String, Value)> {
+pub fn aws_managed(rng: &mut Rng) -> Vec<(String, String, Value)> {
     let mut out = vec![(
         "AdministratorAccess".to_owned(),
         "arn:aws:iam::aws:policy/AdministratorAccess".to_owned(),
@@ -246,7 +246,7 @@ fn aws_managed(rng: &mut Rng) -> Vec<(String, String, Value)> {
 }
 
 /// Writes `items` as the members of a JSON array at the second level of the export.
-fn write_list(
+pub fn write_list(
     out: &mut impl Write,
     key: &str,
     count: usize,

@@ -78,7 +78,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 EdgeStatus::Broken { message, .. } => format!("blocked: {message}"),
                 EdgeStatus::Unknown { .. } => format!(
                     "unknown: {}",
-                    f.edge.status.unknown_reason().unwrap_or_default()
+                    f.edge.status.unknown_sentence().unwrap_or_default()
                 ),
             };
             writeln!(
@@ -87,14 +87,14 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 short(&g, f.role),
                 kind_word(f.kind),
                 g.node(f.principal).id,
-                f.edge.api.action(),
+                f.edge.api.via(),
                 badges(&f.edge)
             )?;
         }
     }
     writeln!(
         out,
-        "\nConfused deputy: roles trusting a service without aws:SourceAccount or aws:SourceArn"
+        "\nConfused deputy: roles trusting a service that assumes roles by ARN, without aws:SourceAccount, aws:SourceArn or an external ID"
     )?;
     if ext.confused_deputies.is_empty() {
         writeln!(out, "\n  none")?;
@@ -103,7 +103,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         for d in &ext.confused_deputies {
             writeln!(
                 out,
-                "  {} trusts {} (statement {}); add a condition on aws:SourceAccount or aws:SourceArn",
+                "  {} trusts {} (statement {}); add a condition on aws:SourceAccount or aws:SourceArn (or sts:ExternalId where the service passes one)",
                 short(&g, d.role),
                 d.service,
                 d.trust_statement

@@ -58,7 +58,8 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         crate::engine::escalation::walk::Follow::Working,
     )
     .filter(crate::engine::escalation::StepPath::has_escalation);
-    let found = !answer.paths.is_empty() || escalation.is_some();
+    // The exit code is that of assume-role paths; an escalation path is reported beside it.
+    let found = !answer.paths.is_empty();
     if args.json {
         let doc = json!({
             "schema": 1,

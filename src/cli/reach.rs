@@ -95,7 +95,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             "\nTrusted, but whether the caller's half is there depends on data that is not loaded:"
         )?;
         for e in &reach.broken {
-            if let Some(why) = e.status.unknown_reason() {
+            if let Some(why) = e.status.unknown_sentence() {
                 writeln!(
                     out,
                     "  {} -> {}: unknown: {why}",

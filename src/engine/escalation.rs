@@ -271,9 +271,47 @@ impl Decided {
     }
 }
 
+/// A role a service may assume, with the trust's conditions and, when the trust's answer
+/// turns on data that is not loaded, that status.
+type ServiceTrust = (NodeId, Vec<String>, Option<EdgeStatus>);
+
 struct Builder<'c, 'a> {
     c: &'c Checker<'a>,
     out: Vec<EscalationEdge>,
+    /// For each service a technique hands roles to, the roles whose trust lets it in: the
+    /// trust graph's own hops out of the service.
+    services: HashMap<&'static str, Vec<ServiceTrust>>,
+}
+
+fn service_trusts(g: &TrustGraph) -> HashMap<&'static str, Vec<ServiceTrust>> {
+    let mut out: HashMap<&'static str, Vec<ServiceTrust>> = HashMap::new();
+    for t in technique::ALL {
+        let Some(svc) = t.service() else { continue };
+        if out.contains_key(svc) {
+            continue;
+        }
+        let roles = g.node_id(svc).map_or_else(Vec::new, |s| {
+            g.edges_from(s)
+                .into_iter()
+                .filter_map(|hop| {
+                    let reqs: Vec<String> = hop
+                        .requirements()
+                        .iter()
+                        .map(|r| format!("trust: {}", r.badge()))
+                        .collect();
+                    match &hop.status {
+                        EdgeStatus::Works => Some((hop.to, reqs, None)),
+                        EdgeStatus::Unknown { .. } => {
+                            Some((hop.to, reqs, Some(hop.status.clone())))
+                        }
+                        EdgeStatus::Broken { .. } => None,
+                    }
+                })
+                .collect()
+        });
+        out.insert(svc, roles);
+    }
+    out
 }
 
 impl Builder<'_, '_> {
@@ -300,30 +338,12 @@ impl Builder<'_, '_> {
         Some(Decided { results })
     }
 
-    /// The service `svc` may assume `role` (as the role's trust says): `Some(requirements,
-    /// unknown status)` when it may or might.
-    fn service_trust(&self, svc: &str, role: NodeId) -> Option<(Vec<String>, Option<EdgeStatus>)> {
-        let g = self.c.graph;
-        let s = g.node_id(svc)?;
-        let hop = g.hop(s, role)?;
-        let reqs: Vec<String> = hop
-            .requirements()
-            .iter()
-            .map(|r| format!("trust: {}", r.badge()))
-            .collect();
-        match &hop.status {
-            EdgeStatus::Works => Some((reqs, None)),
-            EdgeStatus::Unknown { .. } => Some((reqs, Some(hop.status.clone()))),
-            EdgeStatus::Broken { .. } => None,
-        }
-    }
-
     fn pass_roles(&mut self, node: NodeId, allows: &AllowLists) {
         let g = self.c.graph;
-        let inv = self.c.inv;
         let Some(account) = g.node(node).account.clone() else {
             return;
         };
+        let me = g.node(node).id.clone();
         // Techniques whose every action some loaded statement might allow, decided once per
         // caller rather than once per role.
         let possible: Vec<Technique> = technique::ALL
@@ -333,19 +353,24 @@ impl Builder<'_, '_> {
                 t.service().is_some() && t.needs().iter().all(|n| allows.may_allow(n.action))
             })
             .collect();
-        if possible.is_empty() {
-            return;
-        }
-        for role in inv.roles.iter().filter(|r| r.account == account) {
-            if role.is_service_linked() || role.arn == g.node(node).id {
-                continue;
-            }
-            let Some(target) = g.node_id(&role.arn) else {
+        for t in possible {
+            let Some(svc) = t.service() else { continue };
+            // The actions on resources the caller creates do not depend on the role: asked
+            // once per technique.
+            let (targeted, own): (Vec<technique::Need>, Vec<technique::Need>) = t
+                .needs()
+                .into_iter()
+                .partition(|n| !matches!(n.aim, technique::Aim::New(..)));
+            let Some(shared) = self.needs(node, allows, &own, &me, None, &Change::default()) else {
                 continue;
             };
-            for &t in &possible {
-                let Some(svc) = t.service() else { continue };
-                let mut needs = t.needs();
+            let targets = self.services.get(svc).cloned().unwrap_or_default();
+            for (target, trust_reqs, trust_unknown) in targets {
+                let Some(role) = g.role(target) else { continue };
+                if role.account != account || role.is_service_linked() || role.arn == me {
+                    continue;
+                }
+                let mut needs = targeted.clone();
                 let mut reqs: Vec<String> = Vec::new();
                 let ssm = t.family() == Family::InstanceAccess;
                 if ssm || t == Technique::PassRoleEc2 {
@@ -378,13 +403,12 @@ impl Builder<'_, '_> {
                             .map_or("", |p| p.name.as_str())
                     ));
                 }
-                let Some(d) = self.needs(node, allows, &needs, &role.arn, None, &Change::default())
+                let Some(mut d) =
+                    self.needs(node, allows, &needs, &role.arn, None, &Change::default())
                 else {
                     continue;
                 };
-                let Some((trust_reqs, trust_unknown)) = self.service_trust(svc, target) else {
-                    continue;
-                };
+                d.results.extend(shared.results.iter().cloned());
                 reqs.extend(trust_reqs);
                 let mut status = decide::status_of(&d.decisions());
                 if status == EdgeStatus::Works
@@ -785,6 +809,7 @@ impl Escalations {
         let mut b = Builder {
             c: &checker,
             out: Vec::new(),
+            services: service_trusts(graph),
         };
         let mut admins = Vec::new();
         let mut unknown_callers = Vec::new();

@@ -11,6 +11,7 @@
 //!
 //! - [`build`]: indexing trust policies and callers' `sts:AssumeRole` allows
 //!   ([`TrustGraph::build`]) and deciding one hop ([`TrustGraph::hop`]).
+//! - [`deputy`]: which service trusts are open to a cross-service confused deputy.
 //! - [`edge`]: nodes, edges, requirements, badges and the witness request of a hop.
 //! - [`witness`]: choosing request values that meet a statement's conditions.
 //! - [`query`]: who can assume, reach, paths, external access.
@@ -18,10 +19,12 @@
 //!
 //! Account-root and `*` trusts are class grants: they are never expanded into every
 //! principal × role pair, only into the callers whose own policy may name the role, and a
-//! hop through one is decided once for every caller with the same policies. Every hop is
-//! decided when the graph is built, so a query walks kept hops and decides nothing
-//! ([`TrustGraph::build_lazy`] leaves them to the first query that needs them, for a single
-//! who-can-assume question).
+//! hop through one is decided once for every caller with the same policies. Building the
+//! graph indexes policies and decides no hop: each query decides what it needs on first use
+//! and keeps it (the hops into the roles a who-can-assume walk meets; every role's ways in,
+//! indexed by caller, for the first walk forwards; only the outside principals' hops for the
+//! external-access scan), so later queries walk kept hops ([`TrustGraph::build_eager`]
+//! decides everything up front).
 //!
 //! # Example
 //!
@@ -40,6 +43,7 @@
 //! ```
 
 mod build;
+pub mod deputy;
 pub mod edge;
 pub mod query;
 pub mod render;
@@ -48,7 +52,7 @@ pub mod witness;
 pub use build::TrustGraph;
 pub use edge::{
     Api, CHAIN_CAP_SECONDS, Chaining, Edge, EdgeStatus, Grant, HopTerms, Node, NodeId, NodeKind,
-    Requirement, RequirementKind, Side, WitnessRequest,
+    PERMISSION_SET_KEY, Requirement, RequirementKind, Side, WitnessRequest, permission_set,
 };
 pub use query::{
     AssumeRow, ClassGrant, ConfusedDeputy, DEFAULT_MAX_DEPTH, ExternalAccess, ExternalFinding,

@@ -688,6 +688,8 @@ fn aws_principal_kinds(
                 };
                 let ext = if *guarded {
                     "external ID required"
+                } else if same_organization(classifier.inventory, &role.account, id) {
+                    "same organisation, no external ID needed"
                 } else {
                     "no external ID"
                 };
@@ -696,7 +698,10 @@ fn aws_principal_kinds(
             .collect();
         let all_guarded = cross.values().all(|(_, g)| *g);
         for (id, (_, guarded)) in &cross {
-            if !guarded {
+            // An account of the role's own organisation is not a third party: the external ID
+            // guards against a deputy acting for another customer, and there is none
+            // (IAM User Guide, "Access to AWS accounts owned by third parties").
+            if !guarded && !same_organization(classifier.inventory, &role.account, id) {
                 out.flags.push(FlagFinding {
                     flag: Flag::CrossAccountWithoutExternalId,
                     reason: format!(
@@ -712,6 +717,18 @@ fn aws_principal_kinds(
             external_id_required: Some(all_guarded),
         });
     }
+}
+
+/// True when both accounts are loaded and belong to the same organisation.
+fn same_organization(inventory: &Inventory, a: &str, b: &str) -> bool {
+    let org = |id: &str| {
+        inventory
+            .accounts
+            .get(id)
+            .and_then(|acc| acc.organization.as_ref())
+            .map(|o| o.org_id.as_str())
+    };
+    org(a).is_some_and(|x| org(b) == Some(x))
 }
 
 /// False only when the principal's account is loaded (it has users or roles in the data)

@@ -463,7 +463,7 @@ fn is_admin(role: &Role, inv: &Inventory) -> bool {
     let managed = role
         .managed_policies
         .iter()
-        .filter_map(|p| Some(&inv.managed_policy(&p.arn)?.default_version()?.policy));
+        .filter_map(|p| Some(&*inv.managed_policy(&p.arn)?.default_version()?.policy));
     let mut texts = role
         .inline_policies
         .iter()

@@ -103,7 +103,86 @@ pub struct PolicyVersion {
     pub version_id: String,
     pub is_default: bool,
     pub create_date: Option<DateTime<Utc>>,
-    pub policy: PolicyText,
+    pub policy: VersionText,
+}
+
+/// A managed policy version's document. The version in force is decoded and parsed when the
+/// file is loaded, like every other document; the others (a real export carries up to five
+/// versions of each customer managed policy, most of them never read) keep their JSON as
+/// written and are decoded on first use, with the same result and the same problems, located
+/// by JSON path inside the document, as if they had been decoded at load. Reading one works
+/// through `Deref`: `&version.policy` is a [`PolicyText`].
+///
+/// When the problems of a version that is not in force are reported: loading reports the
+/// problems of each policy's version in force only (a version that is not in force decides
+/// nothing); a command that reads another version (`show` of the policy, a what-if that makes
+/// it the default, the policy index of an evaluation) decodes it then, and shows its problems
+/// where it shows that version.
+#[derive(Clone)]
+pub struct VersionText {
+    /// The document's JSON as written in the file (any of the three encodings), while it is
+    /// not decoded yet; `None` for a document decoded at load.
+    raw: Option<Arc<str>>,
+    decoded: std::sync::OnceLock<PolicyText>,
+}
+
+impl VersionText {
+    /// A document decoded on first use from `raw`, its JSON exactly as the file has it.
+    #[must_use]
+    pub fn lazy(raw: &str) -> Self {
+        Self {
+            raw: Some(Arc::from(raw)),
+            decoded: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// True until the document has been decoded.
+    #[must_use]
+    pub fn is_pending(&self) -> bool {
+        self.decoded.get().is_none()
+    }
+}
+
+impl From<PolicyText> for VersionText {
+    fn from(text: PolicyText) -> Self {
+        Self {
+            raw: None,
+            decoded: std::sync::OnceLock::from(text),
+        }
+    }
+}
+
+impl std::ops::Deref for VersionText {
+    type Target = PolicyText;
+
+    fn deref(&self) -> &PolicyText {
+        self.decoded.get_or_init(|| {
+            let raw = self.raw.as_deref().unwrap_or("null");
+            match serde_json::from_str::<&serde_json::value::RawValue>(raw) {
+                Ok(value) => crate::engine::load::decode::policy_text(value),
+                // Cannot happen: the text was one JSON value of a file that parsed.
+                Err(e) => PolicyText::unreadable(
+                    serde_json::Value::Null,
+                    ParseError {
+                        path: "$".to_owned(),
+                        message: format!("the document is not valid JSON: {e}"),
+                    },
+                ),
+            }
+        })
+    }
+}
+
+impl std::fmt::Debug for VersionText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl Serialize for VersionText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
 }
 
 /// A managed policy (customer or AWS managed) with all its versions.

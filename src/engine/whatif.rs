@@ -441,7 +441,7 @@ fn apply_edit(inv: &mut Inventory, edit: Edit) -> Result<Edit, EditError> {
                         .map(|v| v.version_id.clone())
                         .ok_or_else(|| EditError::NoBoundary(arn.clone()))?;
                     if let Some(v) = p.versions.iter_mut().find(|v| v.version_id == default_id) {
-                        v.policy = PolicyText::from_json(json);
+                        v.policy = PolicyText::from_json(json).into();
                     }
                 }
             }

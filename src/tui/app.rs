@@ -339,6 +339,15 @@ fn spawn_profiles(
 }
 
 /// Runs until quit; `Some(signal)` when a termination signal ended it.
+///
+/// The loop is plain threads and one channel, not tokio: input, signals, the search
+/// worker and the graph and profile jobs each send [`AppEvent`]s, and the loop drains them,
+/// applies them and draws once, waking only for an event or the next second of the
+/// simulated clock. Measured idle on the demo (debug build, 120×40 in tmux, 10 s): no CPU
+/// time at all (0 ticks of /proc/PID/stat at 100 Hz), five threads. An async loop
+/// (crossterm's `EventStream` under `tokio::select!`) would add a runtime without removing
+/// a thread or a line of job handling, since the jobs are CPU-bound and already run off
+/// the loop; tokio stays in the package for `collect`, which waits on the network.
 fn event_loop(state: &mut AppState) -> std::io::Result<Option<i32>> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     terminal.clear()?;

@@ -80,7 +80,7 @@ impl SimClock {
             .iter()
             .copied()
             .find(|&s| s > self.speed)
-            .unwrap_or(SPEEDS[0]);
+            .unwrap_or(self.speed);
         self.set_speed(next, real);
     }
 
@@ -135,9 +135,12 @@ mod tests {
         assert_eq!(c.now(Duration::from_secs(6)), t0() + TimeDelta::seconds(65));
         c.faster(Duration::from_secs(6));
         assert_eq!(c.speed(), 600);
+        // The fastest speed stays the fastest: `+` does not wrap to ×1.
         c.faster(Duration::from_secs(6));
-        assert_eq!(c.speed(), 1);
-        c.slower(Duration::from_secs(6));
+        assert_eq!(c.speed(), 600);
+        for _ in 0..5 {
+            c.slower(Duration::from_secs(6));
+        }
         assert_eq!(c.speed(), 1);
     }
 

@@ -157,7 +157,7 @@ fn identity_pane(
         add_policy(
             &mut pane,
             format!("managed policy: {} ({version}, default version)", m.name),
-            found.and_then(|p| p.default_version()).map(|v| &v.policy),
+            found.and_then(|p| p.default_version()).map(|v| &*v.policy),
         );
     }
     if let Some(bd) = boundary {
@@ -168,7 +168,7 @@ fn identity_pane(
                 "permissions boundary: {} (caps what the policies above grant)",
                 bd.name
             ),
-            found.and_then(|p| p.default_version()).map(|v| &v.policy),
+            found.and_then(|p| p.default_version()).map(|v| &*v.policy),
         );
     }
     if pane.json.is_empty() {

@@ -306,6 +306,15 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 false,
                 Command::PageUp,
             ));
+            // Space reaches the form as a typed character (the event reader makes it a
+            // toggle on the MFA box only), so it is listed here and bound to no key.
+            t.push(b(
+                Vec::new(),
+                "Space",
+                "on the MFA box: tick or untick it",
+                false,
+                Command::Toggle,
+            ));
             t.push(b(
                 vec![k(KeyCode::Esc)],
                 "Esc",

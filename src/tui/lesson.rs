@@ -388,6 +388,11 @@ fn next(state: &mut AppState) {
                 mfa: s.mfa_authenticated,
                 source_identity: s.source_identity.clone(),
                 tags: s
+                    .session_tags
+                    .iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect(),
+                principal_tags: s
                     .principal_tags
                     .iter()
                     .map(|t| (t.key.clone(), t.value.clone()))

@@ -186,6 +186,8 @@ fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
         Outcome::Done => Some(Vec::new()),
         Outcome::Close => {
             state.overlay = state.overlay_stack.pop();
+            // What the closed screen said no longer applies.
+            state.world.status = None;
             Some(Vec::new())
         }
         Outcome::Effects(fx) => Some(fx),
@@ -210,6 +212,52 @@ fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
     }
 }
 
+/// The teaching keys, which work on the lists, a role, the Sessions panel and the what-if
+/// view (the lesson keys while a lesson plays).
+fn teaching_keys() -> Vec<crate::tui::keys::Binding> {
+    use crate::tui::keys::{b, c};
+    use crate::tui::teach::LessonCommand as L;
+    let key = |ch: char, label: &'static str, help: &'static str, command: L| {
+        b(vec![c(ch)], label, help, false, Command::Lesson(command))
+    };
+    vec![
+        key('t', "t", "glossary of IAM terms", L::ToggleGlossary),
+        key(
+            'P',
+            "P",
+            "presenter mode (large, high contrast)",
+            L::TogglePresenter,
+        ),
+        key(']', "]", "lesson: play the next step", L::Next),
+        key(
+            'r',
+            "r",
+            "lesson: reveal one more line of the trace",
+            L::Reveal,
+        ),
+        key('R', "R", "lesson: reveal the whole trace", L::RevealAll),
+        key(
+            'L',
+            "L",
+            "lesson: hide the narrative to explore, or come back",
+            L::ToggleNarrative,
+        ),
+        key('J', "J/K", "lesson: scroll the narrative", L::Scroll(1)),
+        key(
+            'y',
+            "y/n",
+            "lesson: predict that the call succeeds / fails",
+            L::PredictOutcome(true),
+        ),
+        key(
+            '1',
+            "1–6",
+            "lesson: predict how long the session lasts",
+            L::PredictDuration(0),
+        ),
+    ]
+}
+
 /// Opens help on the key tables: the current screen's first, then the keys that work
 /// everywhere, then every other screen's.
 pub fn open_help(state: &mut AppState) {
@@ -219,6 +267,12 @@ pub fn open_help(state: &mut AppState) {
         format!("This screen: {}", here.title()),
         crate::tui::keymap::table_with(here, &remap),
     )];
+    if matches!(
+        here,
+        Mode::List | Mode::Detail | Mode::Sessions | Mode::WhatIf
+    ) {
+        tables.push(("Teaching keys here".to_owned(), teaching_keys()));
+    }
     tables.push(("Everywhere".to_owned(), crate::tui::keymap::global()));
     for m in Mode::ALL {
         if m != here && m != Mode::Help {

@@ -129,8 +129,10 @@ pub struct Query {
 
 impl Query {
     /// True when `self`'s results are a subset of `previous`'s, so ranking may start
-    /// from the previous hits: same filters, text extended at the end, and no syntax in
-    /// the previous text whose meaning changes when extended (negation, anchors, escapes).
+    /// from the previous hits: same filters, text extended at the end, no syntax in the
+    /// previous text whose meaning changes when extended (negation, anchors, escapes), and
+    /// the same fields searched — a `:` typed into the query brings in the full ARN, so
+    /// entries the shorter query missed can match again.
     #[must_use]
     pub fn narrows(&self, previous: &Self) -> bool {
         !previous.text.is_empty()
@@ -138,6 +140,7 @@ impl Query {
             && self.account == previous.account
             && self.text.starts_with(&previous.text)
             && !previous.text.contains(['!', '$', '\\'])
+            && previous.text.contains(':') == self.text.contains(':')
     }
 }
 

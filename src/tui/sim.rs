@@ -68,9 +68,14 @@ pub struct Issued {
     pub chained: bool,
     pub mfa: bool,
     pub source_identity: Option<String>,
+    /// The session tags: passed in the call or inherited as transitive tags.
     pub tags: Vec<(String, String)>,
+    /// The session's principal tags (`aws:PrincipalTag/…`): the role's own tags with the
+    /// session tags over them.
+    pub principal_tags: Vec<(String, String)>,
     pub transitive_keys: Vec<String>,
-    /// Request-context facts worth showing when the session is inspected.
+    /// The request context of the `AssumeRole` call that issued the session (not the
+    /// context of the session's own requests).
     pub context: Vec<(String, String)>,
     /// Notes such as "max session duration unknown: AWS's default of 3600 s used".
     pub notes: Vec<String>,
@@ -99,7 +104,8 @@ pub struct Refusal {
 /// The answer to "may this session do ACTION on RESOURCE?".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
-    pub decision: String,
+    /// The engine's decision; `None` when the question could not be put.
+    pub decision: Option<crate::engine::policy::decision::Outcome>,
     pub allowed: bool,
     pub sentence: String,
     pub matched: Vec<String>,
@@ -408,6 +414,11 @@ fn issued(s: sts::Session, context: Vec<(String, String)>, region: String) -> Is
         mfa: s.mfa_authenticated,
         source_identity: s.source_identity.clone(),
         tags: s
+            .session_tags
+            .iter()
+            .map(|t| (t.key.clone(), t.value.clone()))
+            .collect(),
+        principal_tags: s
             .principal_tags
             .iter()
             .map(|t| (t.key.clone(), t.value.clone()))
@@ -510,7 +521,7 @@ impl Simulator for EngineSimulator {
     ) -> Answer {
         let Some(engine) = session.engine.clone() else {
             return Answer {
-                decision: "unknown".into(),
+                decision: None,
                 allowed: false,
                 sentence: "this session was not issued by the engine; nothing to evaluate".into(),
                 matched: Vec::new(),
@@ -531,7 +542,7 @@ impl Simulator for EngineSimulator {
         let decision = self.call(move |sim| sim.authorize(&req, now).map_err(|e| e.to_string()));
         match decision {
             Some(Ok(d)) => Answer {
-                decision: format!("{:?}", d.outcome),
+                decision: Some(d.outcome),
                 allowed: d.is_allowed(),
                 sentence: d.message.clone(),
                 matched: d
@@ -541,13 +552,13 @@ impl Simulator for EngineSimulator {
                     .collect(),
             },
             Some(Err(e)) => Answer {
-                decision: "error".into(),
+                decision: None,
                 allowed: false,
                 sentence: e,
                 matched: Vec::new(),
             },
             None => Answer {
-                decision: "error".into(),
+                decision: None,
                 allowed: false,
                 sentence: unavailable().message,
                 matched: Vec::new(),

@@ -34,6 +34,15 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         return fx;
     }
     state.world.dirty = true;
+    // While the terminal is too small to show the screens, keys do nothing but quit (and
+    // suspend): acting on screens no one can see would surprise.
+    if ui::too_small(state) && is_input(&command) {
+        if matches!(command, Command::Quit | Command::Input('q')) {
+            state.world.quit = true;
+            fx.push(Effect::Quit);
+        }
+        return fx;
+    }
     if let Some(fx) = crate::tui::screen::route(state, &command) {
         return fx;
     }
@@ -243,7 +252,9 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 Some(arn) => {
                     status(
                         state,
-                        &format!("copied {arn} to the clipboard (OSC 52)"),
+                        &format!(
+                            "sent {arn} to the terminal's clipboard (OSC 52); a terminal without OSC 52 support ignores it"
+                        ),
                         false,
                     );
                     fx.push(Effect::Clipboard(arn));
@@ -261,7 +272,9 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 Some((title, raw)) if !raw.is_empty() => {
                     status(
                         state,
-                        &format!("copied {title} JSON to the clipboard (OSC 52)"),
+                        &format!(
+                            "sent the {title} JSON to the terminal's clipboard (OSC 52); a terminal without OSC 52 support ignores it"
+                        ),
                         false,
                     );
                     fx.push(Effect::Clipboard(raw));
@@ -278,13 +291,33 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             };
             log(state, format!("clock {what}"));
         }
-        Command::ClockFaster => {
-            state.world.clock.faster(state.world.elapsed);
-            log(state, format!("clock speed ×{}", state.world.clock.speed()));
-        }
-        Command::ClockSlower => {
-            state.world.clock.slower(state.world.elapsed);
-            log(state, format!("clock speed ×{}", state.world.clock.speed()));
+        Command::ClockFaster | Command::ClockSlower => {
+            let before = state.world.clock.speed();
+            if matches!(command, Command::ClockFaster) {
+                state.world.clock.faster(state.world.elapsed);
+            } else {
+                state.world.clock.slower(state.world.elapsed);
+            }
+            let speed = state.world.clock.speed();
+            let paused = if state.world.clock.is_paused() {
+                " (paused: space resumes)"
+            } else {
+                ""
+            };
+            let text = if speed == before {
+                format!(
+                    "clock speed stays ×{speed}, the {} there is{paused}",
+                    if matches!(command, Command::ClockFaster) {
+                        "fastest"
+                    } else {
+                        "slowest"
+                    }
+                )
+            } else {
+                format!("clock speed ×{speed}{paused}")
+            };
+            log(state, format!("clock speed ×{speed}"));
+            status(state, &text, false);
         }
         Command::ClockNextExpiry => match state.next_expiry() {
             Some(t) => {
@@ -455,6 +488,8 @@ pub(crate) fn push_overlay(state: &mut AppState, overlay: Overlay) {
 /// Closes the current overlay, showing again the one it was opened from.
 fn close_overlay(state: &mut AppState) {
     state.overlay = state.overlay_stack.pop();
+    // What the closed screen said no longer applies.
+    state.world.status = None;
 }
 
 /// The user or role under the cursor, or the selected session (or, in a reach tree or a
@@ -1533,7 +1568,11 @@ fn ask(state: &mut AppState) {
     );
     let text = format!(
         "asked whether {} may {action} on {resource}: {}",
-        s.issued.session_arn, answer.decision
+        s.issued.session_arn,
+        answer.decision.map_or(
+            "not answered",
+            crate::engine::policy::decision::Outcome::as_str
+        )
     );
     log(state, text);
     if let Some(Overlay::Ask(a)) = &mut state.overlay {
@@ -1684,4 +1723,19 @@ pub fn open_profiles(state: &mut AppState) {
             selected: 0,
         })),
     );
+}
+
+/// True for a command that comes from a key, a paste or the mouse (not from the clock, a
+/// job or the terminal's size), other than suspending.
+fn is_input(command: &Command) -> bool {
+    !matches!(
+        command,
+        Command::Tick(_)
+            | Command::Resize(..)
+            | Command::Suspend
+            | Command::SearchResults(_)
+            | Command::AccessDone(_)
+            | Command::ProfilesDone(_)
+            | Command::EditorDone { .. }
+    )
 }

@@ -265,9 +265,11 @@ fn lines(d: &Diagnosis) -> Vec<TextLine> {
             (Tok::Plain, format!(": {}", c.detail)),
         ]);
     }
-    out.push(vec![(Tok::Heading, "── what it means ──".to_owned())]);
-    for p in &r.explanation {
-        out.push(vec![(Tok::Plain, p.clone())]);
+    if !r.explanation.is_empty() {
+        out.push(vec![(Tok::Heading, "── what it means ──".to_owned())]);
+        for p in &r.explanation {
+            out.push(vec![(Tok::Plain, p.clone())]);
+        }
     }
     out.push(vec![(
         Tok::Heading,
@@ -292,10 +294,10 @@ fn lines(d: &Diagnosis) -> Vec<TextLine> {
     }
     out.push(vec![(
         if r.succeeds() { Tok::Str } else { Tok::Problem },
-        if r.succeeds() {
-            "RESULT: the call succeeds with the data on screen".to_owned()
-        } else {
-            "RESULT: the call still fails".to_owned()
+        match (r.succeeds(), d.applied.is_empty()) {
+            (true, _) => "RESULT: the call succeeds with the data on screen".to_owned(),
+            (false, true) => "RESULT: the call fails as described; f applies the fixes".to_owned(),
+            (false, false) => "RESULT: the call still fails after the fixes".to_owned(),
         },
     )]);
     out

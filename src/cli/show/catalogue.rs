@@ -30,7 +30,7 @@ pub fn for_role(role: &Role, inv: &Inventory) -> CatalogueJson {
         role.managed_policies
             .iter()
             .chain(&role.permissions_boundary)
-            .filter_map(|a| Some(&inv.managed_policy(&a.arn)?.default_version()?.policy)),
+            .filter_map(|a| Some(&*inv.managed_policy(&a.arn)?.default_version()?.policy)),
     );
     CatalogueJson {
         action_readings: texts.iter().flat_map(|t| readings(t, cat)).collect(),

@@ -139,6 +139,7 @@ fn probes_of(inv: &Inventory) -> Vec<String> {
 }
 
 /// What one need decided.
+#[derive(Debug, Clone)]
 pub struct NeedResult {
     pub grant: ActionGrant,
     /// The full decision (with the missing pieces).

@@ -29,7 +29,7 @@ use super::edge::{
     Api, Chaining, Edge, EdgeStatus, Grant, HopTerms, Node, NodeId, NodeKind, Requirement,
     RequirementKind, Side, WitnessRequest,
 };
-use super::query::{OutRef, Way, Ways};
+use super::query::{OutIndex, Way, Ways};
 use super::witness::{escape_deny, satisfy_allow, satisfy_service_tags};
 use crate::engine::arn::{Arn, is_account_id};
 use crate::engine::model::{AttachedPolicy, Group, InlinePolicy, Inventory, PolicyText, Role};
@@ -234,8 +234,36 @@ pub(crate) const UNSHARED: u32 = u32::MAX;
 struct PolicySetKey<'i> {
     kind: u8,
     account: &'i str,
-    docs: Vec<usize>,
+    docs: Vec<SetDoc>,
     boundary: Option<usize>,
+}
+
+/// One identity document of a policy set: a document many principals hold (a managed or
+/// group policy, by address), or a principal's own inline policy by its name and its
+/// statements about hops (see [`hop_statements_key`]).
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum SetDoc {
+    Shared(usize),
+    Inline(usize),
+}
+
+/// What decides a hop in an inline policy: its name (edges and messages name it) and each
+/// statement that may apply to a hop's actions, with its label and its content; the other
+/// statements cannot change a hop's decision.
+fn hop_statements_key(name: &str, doc: &PolicyDocument) -> String {
+    let mut key = name.to_owned();
+    for st in doc.statements.iter().filter(|st| speaks_of_hops(st)) {
+        // A statement with a `Sid` is named by it; its position then shows nowhere.
+        let mut st = st.clone();
+        if st.sid.as_deref().is_some_and(|s| !s.is_empty()) {
+            st.index = 0;
+        }
+        key.push('\u{0}');
+        key.push_str(&st.label());
+        key.push('\u{0}');
+        key.push_str(&serde_json::to_string(&st).unwrap_or_default());
+    }
+    key
 }
 
 /// The resources a statement names, for a quick "may this allow role R?".
@@ -364,15 +392,9 @@ pub struct TrustGraph {
     /// Per principal other than a loaded user or role: every hop out of it, decided on the
     /// first query that needs them.
     pub(crate) out: Vec<OnceLock<Arc<[Way]>>>,
-    /// Per user and role (then one more): where its hops out start in `out_refs`.
-    pub(crate) out_index: Vec<u32>,
-    /// Each user's and role's hops out, in role order.
-    pub(crate) out_refs: Vec<OutRef>,
-    /// Per user and role: the first user or role with the very same hops out (roles and
-    /// outcomes), which stands for it when a walk forwards has taken it already.
-    pub(crate) out_classes: Vec<u32>,
-    /// Per role: the first role with the same listed ways in (see `decide_all`).
-    pub(crate) in_classes: Vec<u32>,
+    /// Every user's and role's hops out, found among every role's ways in when a query
+    /// first walks forwards (see [`OutIndex`]).
+    pub(crate) outs: OnceLock<OutIndex>,
     /// Per node: whether a hop from it is role chaining.
     chainings: Vec<Chaining>,
     /// Per role: its longest session (`MaxSessionDuration`).
@@ -425,7 +447,7 @@ fn allow_all_policy() -> NamedPolicy {
         statements: Vec::new(),
     });
     NamedPolicy::from_document(
-        "outside the loaded accounts: its own policies, not judged",
+        "anyone outside the loaded accounts: some principal's own policies allow it",
         &doc,
     )
 }
@@ -505,7 +527,7 @@ fn identity_texts<'i>(
     let push_managed =
         |att: &AttachedPolicy, out: &mut Vec<&'i PolicyText>| match inv.managed_policy(&att.arn) {
             Some(m) => {
-                out.extend(m.default_version().map(|v| &v.policy));
+                out.extend(m.default_version().map(|v| &*v.policy));
                 true
             }
             None => false,
@@ -625,6 +647,15 @@ fn caller_role_independent(kind: NodeKind) -> bool {
             | NodeKind::ExternalPrincipal
             | NodeKind::Everyone
     )
+}
+
+/// True for the SAML provider IAM Identity Center registers in an account
+/// (`saml-provider/AWSSSO_<id>_DO_NOT_DELETE`), through which the access portal signs people
+/// into the account's `AWSReservedSSO_*` roles.
+fn identity_center_provider(node: &Node, account: &str) -> bool {
+    node.kind == NodeKind::SamlProvider
+        && node.account.as_deref() == Some(account)
+        && node.name.starts_with("AWSSSO_")
 }
 
 struct Builder<'i> {
@@ -846,20 +877,27 @@ impl Builder<'_> {
 }
 
 impl TrustGraph {
-    /// Builds the graph of `inventory`, evaluating hops at `now`: every hop is decided here,
-    /// so every query after it only walks them.
+    /// Builds the graph of `inventory`, evaluating hops at `now`. What a query needs is
+    /// decided when it first needs it and kept: a who-can-assume question decides the hops
+    /// into the roles its walk meets; the first question that walks forwards (reach, path)
+    /// decides every role's ways in once and indexes them by caller; the external-access scan
+    /// decides only the hops of principals outside the loaded accounts. Later queries walk
+    /// what is kept.
     #[must_use]
     pub fn build(inventory: Arc<Inventory>, now: DateTime<Utc>) -> Self {
-        let mut graph = Self::build_lazy(inventory, now);
+        Self::build_lazy(inventory, now)
+    }
+
+    /// Builds the graph of `inventory` and decides every hop now, so that no query decides
+    /// any: for benchmarks and for callers that will walk the whole graph anyway.
+    #[must_use]
+    pub fn build_eager(inventory: Arc<Inventory>, now: DateTime<Utc>) -> Self {
+        let graph = Self::build_lazy(inventory, now);
         graph.decide_all();
         graph
     }
 
-    /// Builds the graph of `inventory` without deciding its hops: the hops into a role are
-    /// decided when a query first needs them. Answers are the same as [`TrustGraph::build`]'s;
-    /// for one who-can-assume question it saves deciding the hops into every other role,
-    /// but a question about what a user or role reaches decides them all, and then finds
-    /// each principal's hops out by a scan of every role's.
+    /// The same as [`TrustGraph::build`] (kept for callers that name it).
     #[must_use]
     #[expect(
         clippy::too_many_lines,
@@ -893,10 +931,20 @@ impl TrustGraph {
         let mut everyone = Vec::new();
         for (ri, role) in inv.roles.iter().enumerate() {
             let doc = role.trust_policy.document.clone();
-            let (grants, denies) = match &doc {
+            let (mut grants, denies) = match &doc {
                 Some(d) => b.read_trust(d),
                 None => (Vec::new(), Vec::new()),
             };
+            if role.name.starts_with("AWSReservedSSO_") {
+                for g in &mut grants {
+                    if g.api == Api::AssumeRoleWithSaml
+                        && let Who::Node(n, ..) = &g.who
+                        && identity_center_provider(&b.nodes[n.index()], &role.account)
+                    {
+                        g.api = Api::IdentityCenterPortal;
+                    }
+                }
+            }
             let r = u32::try_from(ri).unwrap_or(u32::MAX);
             for (gi, g) in grants.iter().enumerate() {
                 let gref = (r, u32::try_from(gi).unwrap_or(u32::MAX));
@@ -986,6 +1034,7 @@ impl TrustGraph {
         let mut scp_flags: HashMap<&str, (bool, bool)> = HashMap::default();
         let mut role_blind_sets: Vec<bool> = Vec::new();
         let mut set_ids: HashMap<PolicySetKey<'_>, u32> = HashMap::default();
+        let mut inline_keys: HashMap<String, usize> = HashMap::default();
         let mut policy_sets: Vec<u32> = Vec::with_capacity(inv.users.len() + inv.roles.len());
         for (i, (boundary, account, inline, managed, groups, loaded)) in principals.enumerate() {
             let boundary_text = boundary
@@ -1026,7 +1075,7 @@ impl TrustGraph {
                 docs.push(missing_doc.get_or_insert_with(missing_policies_doc).clone());
             }
             let mut set_docs = Vec::new();
-            for text in &texts {
+            for (k, text) in texts.iter().enumerate() {
                 let Some(doc) = &text.document else {
                     shareable = false;
                     continue;
@@ -1038,7 +1087,20 @@ impl TrustGraph {
                 if grants.speaks_of_hops {
                     shareable &= !grants.reads_caller;
                     role_blind_set &= grants.role_blind;
-                    set_docs.push(std::ptr::from_ref::<PolicyText>(text) as usize);
+                    // The principal's own inline policies (listed first) are one document
+                    // each; two with the same name and the same statements about hops decide
+                    // every hop alike, whatever else they allow: one class.
+                    set_docs.push(match inline.get(k) {
+                        Some(p) => {
+                            let next = inline_keys.len();
+                            SetDoc::Inline(
+                                *inline_keys
+                                    .entry(hop_statements_key(&p.name, doc))
+                                    .or_insert(next),
+                            )
+                        }
+                        None => SetDoc::Shared(std::ptr::from_ref::<PolicyText>(text) as usize),
+                    });
                 }
                 if !grants.allows.is_empty() || !grants.denies.is_empty() {
                     docs.push(CallerDoc {
@@ -1230,10 +1292,7 @@ impl TrustGraph {
             role_blind_sets,
             into: (0..inv.roles.len()).map(|_| OnceLock::new()).collect(),
             out: (0..nodes.len()).map(|_| OnceLock::new()).collect(),
-            out_index: Vec::new(),
-            out_refs: Vec::new(),
-            out_classes: Vec::new(),
-            in_classes: Vec::new(),
+            outs: OnceLock::new(),
             chainings: Vec::new(),
             max_sessions: inv.roles.iter().map(Role::effective_max_session).collect(),
             members: OnceLock::new(),
@@ -1506,10 +1565,32 @@ impl TrustGraph {
                 .insert("aws:PrincipalServiceName", node.id.clone());
         }
         if outside {
-            // A principal outside the loaded accounts controls its own half: the graph asks
-            // what the trust lets in, as an external-access finding does.
-            input.identity_policies = vec![self.allow_all.clone()];
             input.gaps.clear();
+            if node.kind == NodeKind::Everyone {
+                // Anyone anywhere: some principal of some account allows itself the call, so
+                // the graph asks only what the trust lets in.
+                input.identity_policies = vec![self.allow_all.clone()];
+            } else {
+                // A principal of an account that is not loaded: its half (identity policies,
+                // boundary, SCPs) is not in the data, so a hop the trust lets in is unknown.
+                let account = node.account.as_deref().unwrap_or(&node.id);
+                let who = if node.kind == NodeKind::ExternalAccount {
+                    format!("arn:aws:iam::{account}:root")
+                } else {
+                    node.id.clone()
+                };
+                let missing = Arc::new(crate::engine::coverage::account(account, &who));
+                input.identity_policies = Vec::new();
+                for layer in [
+                    PolicyType::IdentityBasedPolicy,
+                    PolicyType::ServiceControlPolicy,
+                ] {
+                    input.gaps.push(Gap {
+                        layer,
+                        missing: Arc::clone(&missing),
+                    });
+                }
+            }
         }
         // RCPs are the role's account's, added per hop.
         input
@@ -1579,12 +1660,10 @@ impl TrustGraph {
             input.principal = p;
         }
         let ctx = &mut input.context;
-        ctx.insert("aws:ResourceAccount", role.account.clone());
-        if let Some(org) = self.org_ids.get(&role.account) {
-            ctx.insert("aws:ResourceOrgID", org.clone());
-        }
-        for t in &role.tags {
-            ctx.insert(format!("aws:ResourceTag/{}", t.key), t.value.clone());
+        // The role's keys as the simulator sets them (one definition).
+        let org = self.org_ids.get(&role.account).map(String::as_str);
+        for (k, v) in crate::engine::sts::context::role_resource_pairs(role, org) {
+            ctx.insert(k.into_owned(), v);
         }
         w.apply(ctx);
         evaluate(&input)
@@ -1768,11 +1847,30 @@ impl TrustGraph {
             return e;
         }
         if edge.from != caller {
+            // A caller's own inline policies are named after it (`owner/policy`): callers of
+            // one policy set hold inline policies of the same name and statements.
+            let owner = |n: NodeId| format!("{}/", self.node(n).name);
+            let (was, is) = (owner(edge.from), owner(caller));
             if let EdgeStatus::Broken { message, .. } = &mut e.status {
-                *message = message.replace(
-                    &self.message_principal(edge.from),
-                    &self.message_principal(caller),
-                );
+                *message = message
+                    .replace(
+                        &self.message_principal(edge.from),
+                        &self.message_principal(caller),
+                    )
+                    .replace(&format!("`{was}"), &format!("`{is}"));
+            }
+            if let Some(rest) = e
+                .terms
+                .caller_statement
+                .as_deref()
+                .and_then(|s| s.strip_prefix(was.as_str()))
+            {
+                e.terms = Arc::new(HopTerms {
+                    trust_statement: e.terms.trust_statement.clone(),
+                    caller_statement: Some(format!("{is}{rest}")),
+                    requirements: e.terms.requirements.clone(),
+                    request: e.terms.request.clone(),
+                });
             }
             e.from = caller;
             e.chaining = self.chaining(caller);
@@ -1835,6 +1933,20 @@ impl TrustGraph {
         let mut trust_reqs = satisfy_allow(&st.conditions, Side::Trust, &mut base, fixed);
         if node.kind == NodeKind::Service {
             satisfy_service_tags(&st.conditions, &mut base, fixed);
+        }
+        if g.api == Api::IdentityCenterPortal
+            && let Some(set) = super::edge::permission_set(&role.name)
+        {
+            // The portal offers the role to the people assigned its permission set in
+            // this account.
+            trust_reqs.push(Requirement {
+                kind: RequirementKind::Other,
+                side: Side::Trust,
+                operator: "assigned".to_owned(),
+                key: super::edge::PERMISSION_SET_KEY.to_owned(),
+                values: vec![set.to_owned()],
+                from_deny: false,
+            });
         }
         if let Some(s) = session {
             trust_reqs.push(Requirement {

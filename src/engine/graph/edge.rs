@@ -92,6 +92,11 @@ pub enum Api {
     AssumeRoleWithWebIdentity,
     #[serde(rename = "AssumeRoleWithSAML")]
     AssumeRoleWithSaml,
+    /// Signing in through the IAM Identity Center access portal into one of the roles
+    /// Identity Center provisions (`AWSReservedSSO_<permission set>_<suffix>`, trusting the
+    /// account's `AWSSSO_*` SAML provider). The portal makes the SAML call on the person's
+    /// behalf; STS refuses the same call made directly (IAM-RULES §2.1).
+    IdentityCenterPortal,
 }
 
 impl Api {
@@ -101,9 +106,33 @@ impl Api {
         match self {
             Self::AssumeRole => "sts:AssumeRole",
             Self::AssumeRoleWithWebIdentity => "sts:AssumeRoleWithWebIdentity",
-            Self::AssumeRoleWithSaml => "sts:AssumeRoleWithSAML",
+            Self::AssumeRoleWithSaml | Self::IdentityCenterPortal => "sts:AssumeRoleWithSAML",
         }
     }
+
+    /// How the hop is taken, for text: the STS call, or the Identity Center access portal.
+    #[must_use]
+    pub fn via(self) -> &'static str {
+        match self {
+            Self::IdentityCenterPortal => "the IAM Identity Center access portal",
+            other => other.action(),
+        }
+    }
+}
+
+/// The key of the requirement an Identity Center portal hop carries: the permission set the
+/// person must be assigned in the role's account.
+pub const PERMISSION_SET_KEY: &str = "identity-center:PermissionSet";
+
+/// The permission set an Identity Center role stands for: `AWSReservedSSO_<set>_<suffix>`
+/// (the suffix is 16 hexadecimal digits; a set's name may contain `_`).
+#[must_use]
+pub fn permission_set(role_name: &str) -> Option<&str> {
+    let rest = role_name.strip_prefix("AWSReservedSSO_")?;
+    Some(match rest.rsplit_once('_') {
+        Some((set, suffix)) if suffix.bytes().all(|b| b.is_ascii_hexdigit()) => set,
+        _ => rest,
+    })
 }
 
 /// How the trust policy names the caller (IAM-RULES §3.1, §3.2).
@@ -275,6 +304,9 @@ impl Requirement {
             RequirementKind::Organization => format!("org {vals}"),
             RequirementKind::SessionName => format!("session-name {vals}"),
             RequirementKind::CallerSession => format!("caller-session {vals}"),
+            RequirementKind::Other if self.key == PERMISSION_SET_KEY => {
+                format!("permission set {vals}")
+            }
             RequirementKind::SourceIdentity => format!("source-identity {vals}"),
             RequirementKind::SessionTags => match self.key.split_once('/') {
                 Some((_, k)) => format!("tag {k}={vals}"),
@@ -351,6 +383,21 @@ impl EdgeStatus {
             format!("{} (and {} more)", first.what, missing.len() - 1)
         } else {
             first.what.clone()
+        })
+    }
+
+    /// As [`Self::unknown_reason`], with the command that would fetch the first missing
+    /// piece: `… is unknown: …; fetch it with `aws iam list-saml-providers``.
+    #[must_use]
+    pub fn unknown_sentence(&self) -> Option<String> {
+        let Self::Unknown { missing, .. } = self else {
+            return None;
+        };
+        let first = missing.first()?;
+        Some(if missing.len() > 1 {
+            format!("{} (and {} more)", first.sentence(), missing.len() - 1)
+        } else {
+            first.sentence()
         })
     }
 
@@ -470,6 +517,7 @@ impl Edge {
             Api::AssumeRole => {}
             Api::AssumeRoleWithWebIdentity => out.insert(0, "web-identity".to_owned()),
             Api::AssumeRoleWithSaml => out.insert(0, "saml".to_owned()),
+            Api::IdentityCenterPortal => out.insert(0, "identity-center portal".to_owned()),
         }
         if self.cross_account {
             out.push("cross-account".to_owned());

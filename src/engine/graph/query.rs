@@ -171,6 +171,20 @@ pub(crate) struct OutRef {
     pub edge: Arc<Edge>,
 }
 
+/// Every user's and role's hops out, found once among every role's ways in.
+#[derive(Debug, Default)]
+pub(crate) struct OutIndex {
+    /// Per user and role (then one more): where its hops out start in `refs`.
+    pub index: Vec<u32>,
+    /// Each user's and role's hops out, in role order.
+    pub refs: Vec<OutRef>,
+    /// Per user and role: the first user or role with the very same hops out (roles and
+    /// outcomes), which stands for it when a walk forwards has taken it already.
+    pub out_classes: Vec<u32>,
+    /// Per role: the first role with the same listed ways in.
+    pub in_classes: Vec<u32>,
+}
+
 /// The hops out of one principal as the graph keeps them.
 pub(crate) enum OutWays<'g> {
     /// A user's or role's, found at build.
@@ -336,14 +350,6 @@ pub struct ExternalAccess {
     pub confused_deputies: Vec<ConfusedDeputy>,
 }
 
-/// The condition keys that tie a service's call to one resource or account.
-const SOURCE_KEYS: [&str; 4] = [
-    "aws:sourceaccount",
-    "aws:sourcearn",
-    "aws:sourceorgid",
-    "aws:sourceorgpaths",
-];
-
 impl TrustGraph {
     /// Decides each role's grants in `cands` order: one edge per role, the first that works
     /// or else the first broken one; in the order the roles first appear in `cands`.
@@ -388,12 +394,11 @@ impl TrustGraph {
     /// ways in when the graph was built; for other principals, decided on first use and kept.
     pub(crate) fn out_ways(&self, caller: NodeId) -> OutWays<'_> {
         let i = caller.index();
-        if let (Some(&lo), Some(&hi)) = (self.out_index.get(i), self.out_index.get(i + 1)) {
-            return OutWays::Kept(
-                self.out_refs
-                    .get(lo as usize..hi as usize)
-                    .unwrap_or_default(),
-            );
+        if i < self.inventory.users.len() + self.inventory.roles.len() {
+            let outs = self.outs();
+            if let (Some(&lo), Some(&hi)) = (outs.index.get(i), outs.index.get(i + 1)) {
+                return OutWays::Kept(outs.refs.get(lo as usize..hi as usize).unwrap_or_default());
+            }
         }
         OutWays::Decided(match self.out.get(i) {
             Some(cell) => Arc::clone(cell.get_or_init(|| self.decide_out(caller).into())),
@@ -403,26 +408,8 @@ impl TrustGraph {
 
     /// The hops out of a principal other than a loaded user or role: the grants naming it
     /// (or, for a principal outside, its account) and the `"*"` grants. (A user's or role's
-    /// are kept at build; in a graph built lazily they are found among every role's ways in.)
+    /// are found among every role's ways in, see [`TrustGraph::outs`].)
     fn decide_out(&self, caller: NodeId) -> Vec<Way> {
-        if caller.index() < self.inventory.users.len() + self.inventory.roles.len() {
-            return (0..self.inventory.roles.len())
-                .flat_map(|ri| {
-                    let ways = self.incoming_of(ri);
-                    let to = self.role_node(ri);
-                    ways.entries
-                        .iter()
-                        .filter(|w| w.node == caller)
-                        .map(|w| Way {
-                            node: to,
-                            works: w.works,
-                            listed: w.listed,
-                            edge: Arc::clone(&w.edge),
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-        }
         let node = self.node(caller);
         let mut cands: Vec<GrantRef> = self.by_node.get(&caller).cloned().unwrap_or_default();
         if matches!(
@@ -443,9 +430,19 @@ impl TrustGraph {
         self.decide_grants(caller, &cands)
     }
 
-    /// Decides every hop of the graph once, when it is built: each role's ways in, and from
-    /// them an index of each user's and role's ways out.
-    pub(crate) fn decide_all(&mut self) {
+    /// Decides every hop of the graph now (each role's ways in, and from them the index of
+    /// each user's and role's ways out), so that no later query decides any.
+    pub(crate) fn decide_all(&self) {
+        let _ = self.outs();
+    }
+
+    /// Every user's and role's hops out: on first use, every role's ways in are decided and
+    /// indexed by caller.
+    pub(crate) fn outs(&self) -> &OutIndex {
+        self.outs.get_or_init(|| self.index_outs())
+    }
+
+    fn index_outs(&self) -> OutIndex {
         let callers = self.inventory.users.len() + self.inventory.roles.len();
         let mut counts = vec![0u32; callers + 1];
         for ri in 0..self.inventory.roles.len() {
@@ -508,10 +505,13 @@ impl TrustGraph {
                 .filter(|w| w.listed)
                 .map(|w| (w.node, w.works))
         };
-        self.in_classes = classes_of(self.inventory.roles.len(), ways_in);
-        self.out_classes = classes;
-        self.out_index = index;
-        self.out_refs = refs;
+        let in_classes = classes_of(self.inventory.roles.len(), ways_in);
+        OutIndex {
+            index,
+            refs,
+            out_classes: classes,
+            in_classes,
+        }
     }
 
     /// Every hop into `role` from principals the graph can name, and the class grants.
@@ -815,7 +815,10 @@ impl TrustGraph {
         // Each principal found: its first hop and the found principal that hop leads to
         // (`None`: the asked role), with its path's length. Paths are made at the end.
         let mut found: Vec<Found> = Vec::new();
-        let mut walked = vec![false; self.in_classes.len()];
+        // Roles with the same ways in, known once a walk forwards has indexed them (a
+        // graph whose ways in are not all decided yet walks each role).
+        let in_classes: &[u32] = self.outs.get().map_or(&[], |o| o.in_classes.as_slice());
+        let mut walked = vec![false; in_classes.len()];
         // Each queued role with the principal whose path reaches it (`None`: the asked role).
         let mut queue: VecDeque<(NodeId, Option<u32>)> = VecDeque::from([(role, None)]);
         while let Some((target, via)) = queue.pop_front() {
@@ -827,7 +830,7 @@ impl TrustGraph {
                 continue;
             };
             // A role with the same ways in as one already walked adds no principal.
-            if let Some(&class) = self.in_classes.get(ti)
+            if let Some(&class) = in_classes.get(ti)
                 && std::mem::replace(&mut walked[class as usize], true)
                 && target != role
             {
@@ -926,7 +929,8 @@ impl TrustGraph {
         let mut broken: Vec<(NodeId, OutHop)> = Vec::new();
         // Principals not walked from because another with the same hops out was (see
         // `decide_all`), by that principal: their broken hops are the same hops.
-        let mut walked = vec![false; self.out_classes.len()];
+        let out_classes = self.outs().out_classes.as_slice();
+        let mut walked = vec![false; out_classes.len()];
         let mut alike: Vec<(u32, NodeId)> = Vec::new();
         // Each queued principal with the row whose path reaches it (`None`: the start).
         let mut queue: VecDeque<(NodeId, Option<usize>)> = VecDeque::from([(from, None)]);
@@ -935,7 +939,7 @@ impl TrustGraph {
             if depth >= max_depth {
                 continue;
             }
-            if let Some(&class) = self.out_classes.get(node.index())
+            if let Some(&class) = out_classes.get(node.index())
                 && std::mem::replace(&mut walked[class as usize], true)
             {
                 alike.push((class, node));
@@ -978,7 +982,7 @@ impl TrustGraph {
             }
         }
         for (caller, hop) in broken {
-            let class = self.out_classes.get(caller.index()).copied();
+            let class = out_classes.get(caller.index()).copied();
             let others = class
                 .and_then(|c| others.get(&c))
                 .map_or(&[][..], Vec::as_slice);
@@ -1149,7 +1153,7 @@ impl TrustGraph {
                     super::edge::EdgeStatus::Unknown { message, .. } => format!(
                         "unknown: whether `{}` may assume `{to_name}` depends on data that is not loaded ({}); {message}",
                         self.node(*n).id,
-                        e.status.unknown_reason().unwrap_or_default()
+                        e.status.unknown_sentence().unwrap_or_default()
                     ),
                     super::edge::EdgeStatus::Works => String::new(),
                 };
@@ -1200,8 +1204,9 @@ impl TrustGraph {
     }
 
     /// Every role a principal outside the loaded accounts (or `*`, or a federated provider)
-    /// can assume, and every role trusting a service without `aws:SourceAccount` /
-    /// `aws:SourceArn` (confused deputy).
+    /// can assume, and every role trusting a service that assumes roles by ARN without
+    /// `aws:SourceAccount` / `aws:SourceArn` / an external ID (confused deputy; see
+    /// [`super::deputy`]).
     #[must_use]
     pub fn external_access(&self) -> ExternalAccess {
         let mut findings = Vec::new();
@@ -1225,15 +1230,20 @@ impl TrustGraph {
                         }
                         NodeKind::Service => {
                             let st = trust.doc.as_ref().and_then(|d| d.statements.get(g.stmt));
+                            let service = &self.node(*n).id;
                             let pinned = st.is_some_and(|s| {
                                 s.conditions.iter().any(|c| {
-                                    SOURCE_KEYS.contains(&c.key.to_ascii_lowercase().as_str())
+                                    super::deputy::PINNING_KEYS
+                                        .contains(&c.key.to_ascii_lowercase().as_str())
                                 })
                             });
-                            if !pinned && !role.is_service_linked() {
+                            if !pinned
+                                && !role.is_service_linked()
+                                && super::deputy::assumes_by_arn(service)
+                            {
                                 deputies.push(ConfusedDeputy {
                                     role: role_node,
-                                    service: self.node(*n).id.clone(),
+                                    service: service.clone(),
                                     trust_statement: st.map(|s| s.label()).unwrap_or_default(),
                                 });
                             }

@@ -26,14 +26,14 @@ use super::decode;
 use super::policy_file;
 use super::raw::{
     RawAccount, RawAttachedPolicy, RawBoundary, RawGroup, RawIdentityProvider, RawInlinePolicy,
-    RawManagedPolicy, RawOrganization, RawPolicyLevel, RawRole, RawUser,
+    RawManagedPolicy, RawOrganization, RawPolicyLevel, RawPolicyVersion, RawRole, RawUser,
 };
 use crate::engine::arn::{Arn, is_account_id};
 use crate::engine::model::{
     Account, AttachedPolicy, DataPart, Group, IdentityProvider, InlinePolicy, InstanceProfileRef,
     Inventory, Known, LoadWarning, ManagedPolicy, NotCollected, OrgMembership, OrgPolicyLevel,
     OrgPolicySummary, OrgUnit, PolicyText, PolicyVersion, Provenance, ProviderType, ResourcePolicy,
-    Role, RoleLastUsed, Tag, User,
+    Role, RoleLastUsed, Tag, User, VersionText,
 };
 use crate::engine::policy::document::{Interner, ParseError};
 
@@ -850,9 +850,16 @@ impl Builder {
         }
         let mut versions = Vec::with_capacity(p.policy_version_list.0.len());
         for v in p.policy_version_list.0 {
+            let in_force = may_be_in_force(&v, p.default_version_id.as_deref());
             let create_date = self.date(ctx, v.create_date, &p.arn);
+            let policy = match v.document {
+                Some(d) if !in_force => VersionText::lazy(d.get()),
+                d => ctx
+                    .policy(d, "policy document (`Document`) for this version")
+                    .into(),
+            };
             versions.push(PolicyVersion {
-                policy: ctx.policy(v.document, "policy document (`Document`) for this version"),
+                policy,
                 version_id: v.version_id,
                 is_default: v.is_default_version,
                 create_date,
@@ -1202,7 +1209,15 @@ impl Builder {
     }
 }
 
-/// Every policy document of a file's entities, each occurrence.
+/// True for a managed policy version that [`ManagedPolicy::default_version`] may pick: one
+/// marked default, or the one `DefaultVersionId` names. Only these are decoded at load; the
+/// others are decoded on first use (see [`VersionText`]).
+fn may_be_in_force(v: &RawPolicyVersion<'_>, default_id: Option<&str>) -> bool {
+    v.is_default_version || default_id == Some(v.version_id.as_str())
+}
+
+/// Every policy document of a file's entities, each occurrence (of managed policies, the
+/// versions that may be in force).
 fn documents<'a>(raw: &RawAccount<'a>, out: &mut Vec<&'a RawValue>) {
     let mut add = |d: Option<&'a RawValue>| out.extend(d);
     let roles = raw
@@ -1229,7 +1244,9 @@ fn documents<'a>(raw: &RawAccount<'a>, out: &mut Vec<&'a RawValue>) {
     }
     for p in raw.policies.iter().flat_map(|l| l.0.iter()) {
         for v in &p.policy_version_list.0 {
-            add(v.document);
+            if may_be_in_force(v, p.default_version_id.as_deref()) {
+                add(v.document);
+            }
         }
     }
     for a in raw.accounts.iter().flat_map(BTreeMap::values) {
@@ -1586,6 +1603,102 @@ mod tests {
             );
         }
         assert_eq!(parse_date("yesterday"), None);
+    }
+
+    /// An export of one customer managed policy with three versions: `v1` malformed (an
+    /// unknown statement element and an `Effect` AWS does not know), `v2` URL-encoded as the
+    /// raw API returns it, `v3` in force.
+    const VERSIONS: &str = r#"{"Policies": [{
+        "PolicyName": "Deploy", "Arn": "arn:aws:iam::123456789012:policy/Deploy",
+        "DefaultVersionId": "v3",
+        "PolicyVersionList": [
+          {"VersionId": "v1", "IsDefaultVersion": false,
+           "Document": {"Version": "2012-10-17", "Statement": [
+             {"Effect": "Permit", "Action": "s3:*", "Resource": "*", "Colour": "blue"}]}},
+          {"VersionId": "v2", "IsDefaultVersion": false,
+           "Document": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGetObject%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D"},
+          {"VersionId": "v3", "IsDefaultVersion": true,
+           "Document": {"Version": "2012-10-17", "Statement": [
+             {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}}
+        ]}],
+      "RoleDetailList": [], "UserDetailList": [], "GroupDetailList": []}"#;
+
+    /// Each version of `VERSIONS`, decoded at once as every document used to be.
+    fn eager(version: &str) -> PolicyText {
+        let raw: serde_json::Value = serde_json::from_str(VERSIONS).unwrap();
+        let list = raw["Policies"][0]["PolicyVersionList"].as_array().unwrap();
+        let v = list.iter().find(|v| v["VersionId"] == version).unwrap();
+        let text = serde_json::to_string(&v["Document"]).unwrap();
+        decode::policy_text(&serde_json::value::RawValue::from_string(text).unwrap())
+    }
+
+    #[test]
+    fn versions_not_in_force_are_decoded_on_first_use_with_the_same_text_and_problems() {
+        let inv = crate::engine::load::load_str("versions.json", VERSIONS).unwrap();
+        let p = inv
+            .managed_policy("arn:aws:iam::123456789012:policy/Deploy")
+            .unwrap();
+        let version = |id: &str| p.versions.iter().find(|v| v.version_id == id).unwrap();
+        // The version in force is decoded at load, the others are not yet.
+        assert!(!version("v3").policy.is_pending());
+        assert!(version("v1").policy.is_pending());
+        assert!(version("v2").policy.is_pending());
+        // Loading reports the problems of the version in force only: v1 decides nothing.
+        assert!(
+            inv.warnings.iter().all(|w| !w.message.contains("v1")),
+            "{:?}",
+            inv.warnings
+        );
+        // Read, each holds what decoding it at load would have given, problems and their
+        // JSON paths included.
+        for id in ["v1", "v2", "v3"] {
+            let lazy: &PolicyText = &version(id).policy;
+            let now = eager(id);
+            assert_eq!(lazy.text, now.text, "{id}");
+            assert_eq!(lazy.errors, now.errors, "{id}");
+            assert_eq!(lazy.document, now.document, "{id}");
+        }
+        assert!(!version("v1").policy.is_pending());
+        let errors = &version("v1").policy.errors;
+        assert!(
+            errors.iter().any(|e| e.path == "$.Statement[0].Effect"),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.path.starts_with("$.Statement[0].Colour")),
+            "{errors:?}"
+        );
+        assert!(version("v2").policy.is_clean());
+        // Copies of a pending version decode on their own and agree.
+        let copy = version("v1").clone();
+        assert_eq!(copy.policy.errors, version("v1").policy.errors);
+    }
+
+    #[test]
+    fn a_version_named_by_default_version_id_alone_is_decoded_at_load_and_its_problems_reported() {
+        // No version is marked default; `DefaultVersionId` names v1, the malformed one: it is
+        // the version in force, so its problems are reported when the file loads.
+        let text = VERSIONS
+            .replace(
+                "\"DefaultVersionId\": \"v3\"",
+                "\"DefaultVersionId\": \"v1\"",
+            )
+            .replace("\"IsDefaultVersion\": true", "\"IsDefaultVersion\": false");
+        let inv = crate::engine::load::load_str("versions.json", &text).unwrap();
+        let p = inv
+            .managed_policy("arn:aws:iam::123456789012:policy/Deploy")
+            .unwrap();
+        assert_eq!(p.default_version().unwrap().version_id, "v1");
+        assert!(!p.default_version().unwrap().policy.is_pending());
+        assert!(
+            inv.warnings.iter().any(|w| w
+                .message
+                .starts_with("default version `v1`: $.Statement[0].Effect")),
+            "{:?}",
+            inv.warnings
+        );
     }
 
     #[test]

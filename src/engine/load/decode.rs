@@ -186,6 +186,20 @@ pub fn compact(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
+/// [`compact`] as a shared string, copying `text` only once when it is compact already (a
+/// document of a file read through [`Compactor`], the usual case).
+fn compact_shared(text: &str) -> Arc<str> {
+    if text
+        .bytes()
+        .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        Arc::from(compact(text))
+    } else {
+        // Without whitespace there is nothing to remove.
+        Arc::from(text)
+    }
+}
+
 fn is_bare_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
 }
@@ -583,7 +597,7 @@ pub fn policy_text_in(raw: &RawValue, interner: &mut Interner) -> PolicyText {
                 let parsed = PolicyDocument::from_value_in(&v, interner);
                 drop(v);
                 PolicyText {
-                    text: Arc::from(compact(text)),
+                    text: compact_shared(text),
                     document: parsed.document.map(Arc::new),
                     errors: parsed.errors,
                 }

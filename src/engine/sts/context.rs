@@ -184,27 +184,48 @@ pub fn caller_keys(
     }
 }
 
+/// The keys of a role as the resource of an STS call, as the role is (no caller's session
+/// tags): `aws:ResourceAccount`, `aws:ResourceOrgID` when its account is in an organization
+/// (`org_id`), and its tags under `iam:ResourceTag/` and `aws:ResourceTag/`
+/// ([SAR:awsidentityandaccessmanagementiam]; [UG:reference_policies_examples_iam-assume-tagged-role]).
+/// One definition for the simulator ([`role_resource_keys`]) and the trust graph.
+pub fn role_resource_pairs<'r>(
+    role: &'r Role,
+    org_id: Option<&'r str>,
+) -> impl Iterator<Item = (Cow<'static, str>, &'r str)> + 'r {
+    std::iter::once((Cow::Borrowed("aws:ResourceAccount"), role.account.as_str()))
+        .chain(org_id.map(|o| (Cow::Borrowed("aws:ResourceOrgID"), o)))
+        .chain(role.tags.iter().flat_map(|t| {
+            [
+                (
+                    Cow::Owned(prefixed("iam:ResourceTag/", &t.key)),
+                    t.value.as_str(),
+                ),
+                (
+                    Cow::Owned(prefixed("aws:ResourceTag/", &t.key)),
+                    t.value.as_str(),
+                ),
+            ]
+        }))
+}
+
 /// `aws:ResourceTag/*` for the role: its tags, overridden by the caller's inherited
-/// transitive tags (IAM-RULES §3.5, the "chaining roles with session tags" paragraph).
+/// transitive tags (IAM-RULES §3.5, the "chaining roles with session tags" paragraph);
+/// `iam:ResourceTag/*` stays the role's own.
 pub fn role_resource_keys(
     ctx: &mut ContextBuilder<'_>,
     compiled: &CompiledInventory,
     role: &Role,
     inherited_transitive: &[TagDoc],
 ) {
-    ctx.insert("aws:ResourceAccount", role.account.as_str());
-    if let Some(org) = compiled.org_ids.get(&role.account) {
-        ctx.insert("aws:ResourceOrgID", org.as_str());
-    }
-    // IAM's own key for the role's tags: the role as it is, whatever the caller's session tags
-    // ([SAR:awsidentityandaccessmanagementiam]; [UG:reference_policies_examples_iam-assume-tagged-role]).
-    for t in &role.tags {
-        ctx.insert(prefixed("iam:ResourceTag/", &t.key), t.value.as_str());
+    let org = compiled.org_ids.get(&role.account).map(String::as_str);
+    for (k, v) in role_resource_pairs(role, org) {
+        if !inherited_transitive.is_empty() && k.starts_with("aws:ResourceTag/") {
+            continue;
+        }
+        ctx.insert(k, v);
     }
     if inherited_transitive.is_empty() {
-        for t in &role.tags {
-            ctx.insert(prefixed("aws:ResourceTag/", &t.key), t.value.as_str());
-        }
         return;
     }
     let mut tags = role.tags.clone();

@@ -864,7 +864,9 @@ fn edit_target(
                 .iter_mut()
                 .find(|v| v.version_id == default_id)
                 .ok_or_else(|| FixError::NoPolicy(policy_arn.clone()))?;
-            edit_text(&mut v.policy, edit);
+            let mut text = PolicyText::clone(&v.policy);
+            edit_text(&mut text, edit);
+            v.policy = text.into();
         }
         PolicyTarget::OrgPolicy {
             account,

@@ -129,7 +129,7 @@ impl Kit {
                 version_id: "v1".to_owned(),
                 is_default: true,
                 create_date: None,
-                policy: PolicyText::from_json(doc),
+                policy: PolicyText::from_json(doc).into(),
             }],
         });
         self

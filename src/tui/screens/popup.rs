@@ -115,7 +115,21 @@ impl Inspect {
             )));
         }
         lines.push(Line::raw(""));
-        lines.push(Line::styled("Request context", theme.title()));
+        lines.push(Line::styled(
+            "Principal tags (aws:PrincipalTag): the role's tags, session tags over them",
+            theme.title(),
+        ));
+        if i.principal_tags.is_empty() {
+            lines.push(Line::raw("  none"));
+        }
+        for (k, v) in &i.principal_tags {
+            lines.push(Line::raw(format!("  {k} = {v}")));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "The AssumeRole call that issued it: its request context",
+            theme.title(),
+        ));
         if i.context.is_empty() {
             lines.push(Line::raw("  none recorded"));
         }

@@ -66,7 +66,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, ask: &AskForm
             };
             lines.push(Line::from(vec![
                 Span::styled(format!("{mark} "), style),
-                Span::styled(format!("({})", a.decision), Style::new()),
+                Span::styled(
+                    a.decision
+                        .map(|d| format!("({})", d.as_str()))
+                        .unwrap_or_default(),
+                    Style::new(),
+                ),
             ]));
             lines.push(Line::raw(a.sentence.clone()));
             if !a.matched.is_empty() {

@@ -124,7 +124,11 @@ fn row(state: &AppState, i: usize) -> Row {
             Row {
                 name: crate::tui::facts::provider_name(p),
                 account: account_name(&p.account),
-                extra: format!("{:?}", p.provider_type).to_uppercase(),
+                extra: match p.provider_type {
+                    crate::engine::model::ProviderType::Oidc => "OIDC",
+                    crate::engine::model::ProviderType::Saml => "SAML",
+                }
+                .to_owned(),
                 marks: String::new(),
             }
         }

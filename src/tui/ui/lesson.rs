@@ -180,8 +180,13 @@ fn lines_for<'a>(l: &'a LessonView, state: &AppState, theme: Theme) -> Vec<Line<
         if failed.is_empty() {
             out.push(Line::styled(
                 format!(
-                    "engine agrees with the lesson ({} checks)",
-                    report.checks.len()
+                    "engine agrees with the lesson ({} {})",
+                    report.checks.len(),
+                    if report.checks.len() == 1 {
+                        "check"
+                    } else {
+                        "checks"
+                    }
                 ),
                 theme.dim(),
             ));

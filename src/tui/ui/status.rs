@@ -44,14 +44,51 @@ pub fn render(frame: &mut Frame<'_>, status: Rect, footer: Rect, state: &AppStat
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), status);
     let mode = keymap::mode(state);
-    let mut hints = Vec::new();
-    for (key, help) in crate::tui::lesson::hints(state)
-        .into_iter()
-        .map(|(k, h)| (std::borrow::Cow::Borrowed(k), h))
-        .chain(keymap::hints(mode, &state.world.keys))
-    {
-        hints.push(Span::styled(format!(" {key}"), theme.key()));
-        hints.push(Span::raw(format!(" {help} ")));
+    let pairs: Vec<(std::borrow::Cow<'static, str>, &'static str)> =
+        crate::tui::lesson::hints(state)
+            .into_iter()
+            .map(|(k, h)| (std::borrow::Cow::Borrowed(k), h))
+            .chain(keymap::hints(mode, &state.world.keys))
+            .collect();
+    frame.render_widget(
+        Paragraph::new(Line::from(footer_spans(&pairs, footer.width, theme))),
+        footer,
+    );
+}
+
+/// The footer's hints in `width` columns: as many as fit, in table order, always ending
+/// with the way back, help and quit (what someone lost needs most) when the screen has
+/// them.
+fn footer_spans(
+    pairs: &[(std::borrow::Cow<'static, str>, &'static str)],
+    width: u16,
+    theme: Theme,
+) -> Vec<Span<'static>> {
+    let cost = |(k, h): &(std::borrow::Cow<'static, str>, &'static str)| {
+        k.chars().count() + h.chars().count() + 3
+    };
+    let last = |(k, h): &&(std::borrow::Cow<'static, str>, &'static str)| {
+        matches!(*h, "help" | "quit") || k.starts_with("Esc")
+    };
+    let tail: Vec<_> = pairs.iter().filter(last).collect();
+    let mut room = usize::from(width).saturating_sub(tail.iter().map(|p| cost(p)).sum());
+    let mut shown = Vec::new();
+    for p in pairs.iter().filter(|p| !last(p)) {
+        let c = cost(p);
+        if c > room {
+            break;
+        }
+        room -= c;
+        shown.push(p);
     }
-    frame.render_widget(Paragraph::new(Line::from(hints)), footer);
+    shown
+        .into_iter()
+        .chain(tail)
+        .flat_map(|(key, help)| {
+            [
+                Span::styled(format!(" {key}"), theme.key()),
+                Span::raw(format!(" {help} ")),
+            ]
+        })
+        .collect()
 }

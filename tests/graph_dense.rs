@@ -1,0 +1,108 @@
+//! The trust graph on a small dense organisation (examples/gen_org's dense profile): broad
+//! `sts:AssumeRole` grants, roles trusting account roots, organisation-wide and cross-account
+//! trusts, a trust listing thousands of accounts. What the graph decides once for a class of
+//! callers (same policies) or keeps per caller must be what deciding each caller alone gives.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+#[allow(dead_code, reason = "the generator's other profiles are not used here")]
+#[path = "../examples/gen_org/dense.rs"]
+mod dense;
+#[path = "../examples/gen_org/org.rs"]
+mod org;
+#[allow(dead_code, reason = "the generator's other profiles are not used here")]
+#[path = "../examples/gen_org/realistic.rs"]
+mod realistic;
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use rolescope::engine::graph::{Edge, Grant, NodeId, NodeKind, TrustGraph};
+use rolescope::engine::load::load_str;
+use rolescope::engine::model::Inventory;
+
+fn dense_inventory(roles: usize, seed: u64) -> Arc<Inventory> {
+    let mut text = Vec::new();
+    dense::write_bundle(&dense::Spec { roles, seed }, &mut text).unwrap();
+    Arc::new(load_str("dense", &String::from_utf8(text).unwrap()).unwrap())
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
+}
+
+fn nodes(g: &TrustGraph, kind: NodeKind) -> Vec<NodeId> {
+    (0..g.nodes.len())
+        .map(|i| NodeId(u32::try_from(i).unwrap()))
+        .filter(|n| g.node(*n).kind == kind)
+        .collect()
+}
+
+fn working(edges: &[Edge]) -> Vec<Edge> {
+    edges.iter().filter(|e| e.works()).cloned().collect()
+}
+
+/// Every user's and every other role's hops out, as the graph keeps them (decided once per
+/// class of callers with the same policies, through indexes of the documents allowing
+/// `sts:AssumeRole`), are the hops decided for that caller alone against every role.
+#[test]
+fn hops_decided_for_a_class_are_each_members_own_dense() {
+    let g = TrustGraph::build(dense_inventory(400, 3), now());
+    let roles = nodes(&g, NodeKind::Role);
+    let callers: Vec<NodeId> = nodes(&g, NodeKind::User)
+        .into_iter()
+        .chain(nodes(&g, NodeKind::Role).into_iter().step_by(2))
+        .collect();
+    let (mut kept, mut through_account, mut cross) = (0, 0, 0);
+    for &caller in &callers {
+        let mut got = g.edges_from(caller);
+        got.sort_by_key(|e| e.to);
+        let alone: Vec<Edge> = roles
+            .iter()
+            .filter_map(|r| g.hop_unshared(caller, *r))
+            .collect();
+        assert_eq!(
+            working(&got),
+            working(&alone),
+            "working hops out of {}",
+            g.node(caller).id
+        );
+        for e in got.iter().filter(|e| !e.works()) {
+            assert!(alone.contains(e), "{e:?}");
+        }
+        kept += got.len();
+        through_account += got.iter().filter(|e| e.grant == Grant::Account).count();
+        cross += got.iter().filter(|e| e.cross_account).count();
+    }
+    // The data is dense: many hops through account grants, many across accounts.
+    assert!(
+        kept > 2000 && through_account > 500 && cross > 200,
+        "{kept} hops, {through_account} through account grants, {cross} across accounts"
+    );
+}
+
+/// Answers do not depend on when hops are decided: a graph deciding on demand answers
+/// who-can-assume (before and after a walk forwards), reach and the external-access scan as
+/// one that decided every hop when it was built.
+#[test]
+fn answers_on_demand_are_those_of_a_graph_decided_up_front_dense() {
+    let inv = dense_inventory(400, 5);
+    let eager = TrustGraph::build_eager(Arc::clone(&inv), now());
+    let lazy = TrustGraph::build(Arc::clone(&inv), now());
+    let roles = nodes(&eager, NodeKind::Role);
+    for r in roles.iter().step_by(7) {
+        assert_eq!(lazy.who_can_assume(*r, 4), eager.who_can_assume(*r, 4));
+    }
+    assert_eq!(lazy.external_access(), eager.external_access());
+    for u in nodes(&eager, NodeKind::User).iter().step_by(3) {
+        assert_eq!(
+            lazy.reach(*u, 3),
+            eager.reach(*u, 3),
+            "{}",
+            eager.node(*u).id
+        );
+    }
+    for r in roles.iter().step_by(5) {
+        assert_eq!(lazy.who_can_assume(*r, 4), eager.who_can_assume(*r, 4));
+    }
+}
