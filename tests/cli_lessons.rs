@@ -185,3 +185,64 @@ fn play_asks_which_check_decides_and_flags_teacher_lines() {
         .stdout(predicate::str::contains("*3. a resource policy naming"))
         .stdout(predicate::str::contains("[teacher] Point back"));
 }
+
+/// The handout of the delegation lesson: questions with blanks and nothing given away; the
+/// answer key with the engine's answers, the marked choice, the teacher's line and the
+/// exercise's solution; the trust graph of the lesson's roles as mermaid.
+#[test]
+fn the_handout_and_its_answer_key_for_one_lesson() {
+    let run = |key: bool| {
+        let mut cmd = rolescope();
+        cmd.args(["lessons", "--handout", "cross-account-delegation"]);
+        if key {
+            cmd.arg("--answer-key");
+        }
+        let out = cmd.assert().success().get_output().stdout.clone();
+        String::from_utf8(out).unwrap()
+    };
+    let handout = run(false);
+    assert!(
+        handout.starts_with("# Delegation across accounts: both halves\n"),
+        "{handout}"
+    );
+    assert!(handout.contains("*20 min · intermediate · after: roles-vs-users*"));
+    assert!(handout.contains("## 3. noah.kim and QAReleaseVerifier"));
+    assert!(
+        handout.contains(
+            "**Will this call succeed, and for how long?**\n______________________________"
+        )
+    );
+    assert!(handout.contains("**Which check decides it?**\n☐ nothing blocks it"));
+    assert!(handout.contains("- [ ] replace acme-management in the trust with acme-dev"));
+    assert!(handout.contains("- [ ] li.wei can assume AnalyticsReadOnly"));
+    for secret in [
+        "Answer:",
+        "[x]",
+        "Teacher",
+        "Reference solution",
+        "Neither noah.kim",
+    ] {
+        assert!(
+            !handout.contains(secret),
+            "the handout gives away `{secret}`"
+        );
+    }
+    assert!(handout.contains("```mermaid\nflowchart LR"), "{handout}");
+    let graph = &handout[handout.find("```mermaid").unwrap()..];
+    for role in ["DataLakeReader", "QAReleaseVerifier", "AnalyticsReadOnly"] {
+        assert!(
+            graph.contains(&format!("role {role}")),
+            "{role} in the graph"
+        );
+    }
+    assert!(!graph.contains("role OpsEntry"), "only the lesson's roles");
+
+    let key = run(true);
+    assert!(key.starts_with("# Delegation across accounts: both halves — answer key\n"));
+    assert!(key.contains("> Answer: it succeeds, for 1 h.\n"), "{key}");
+    assert!(key.contains("> Answer: it fails (`AccessDenied`).\n\n**Which check decides it?**\n> Answer: the caller's own policy.\n"), "{key}");
+    assert!(key.contains("- [x] replace acme-management in the trust with acme-dev"));
+    assert!(key.contains("> **Teacher:** The exercise `analytics-trust`"));
+    assert!(key.contains("Reference solution (what-if edits):"));
+    assert!(key.contains("arn:aws:iam::333333333333:root"));
+}

@@ -108,7 +108,7 @@ fn the_command_line_checks_the_demo_and_each_solution_bundle() {
         assert_eq!(
             out.status.code(),
             Some(0),
-            "{name} with its solution bundle:\n{}{}",
+            "{name} with its solution bundle (if the demo changed on purpose, rewrite the bundles: ROLESCOPE_WRITE_FIXTURES=1 cargo test --test exercises):\n{}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );

@@ -20,6 +20,13 @@ pub struct Args {
     /// Print the glossary
     #[arg(long, conflicts_with_all = ["play", "check"])]
     pub glossary: bool,
+    /// Print one lesson as a Markdown handout: the narrative, the questions with blanks, the
+    /// exercises, the recap and the trust graph of its roles (mermaid)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["play", "check", "glossary"])]
+    pub handout: Option<String>,
+    /// With --handout: the answer key (answers, explanations, teacher lines, solutions)
+    #[arg(long, requires = "handout")]
+    pub answer_key: bool,
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
@@ -89,6 +96,17 @@ pub fn run(
     }
     let pack = lessons_report(paths)?;
     let lessons = pack.lessons;
+    if let Some(name) = &args.handout {
+        let l = lesson::find(&lessons, name).map_err(|e| {
+            if pack.errors.is_empty() {
+                e.into()
+            } else {
+                broken(&pack.errors, &lessons)
+            }
+        })?;
+        out.write_all(lesson::handout::markdown(l, &ctx.inventory, args.answer_key).as_bytes())?;
+        return Ok(Outcome::Yes);
+    }
     if let Some(name) = &args.play {
         return match lesson::find(&lessons, name) {
             Ok(l) => play(l, ctx, args.json, out),

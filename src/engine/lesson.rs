@@ -15,6 +15,7 @@
 //! step. The format is documented in `assets/lessons/README.md`.
 
 pub mod glossary;
+pub mod handout;
 pub mod player;
 pub mod question;
 
