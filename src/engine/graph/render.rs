@@ -135,7 +135,8 @@ impl TrustGraph {
     fn render_mermaid(&self, nodes: &BTreeSet<NodeId>, edges: &[Edge]) -> String {
         let mut out = String::from("flowchart LR\n");
         for n in nodes {
-            let label = mermaid_escape(&self.node_label(*n).replace('\n', "<br/>"));
+            // Escape the name first: the line break is mermaid markup, not text.
+            let label = mermaid_escape(&self.node_label(*n)).replace('\n', "<br/>");
             let (open, close) = match self.node(*n).kind {
                 NodeKind::Role => ("(\"", "\")"),
                 NodeKind::User => ("([\"", "\"])"),
