@@ -718,7 +718,8 @@ fn a_hop_line_too_long_for_its_pane_is_shown_whole_under_the_list() {
 #[test]
 fn a_simulate_form_opened_from_the_reach_tree_is_drawn_over_the_tree() {
     let mut state = reach_tree(160, 40);
-    apply_all(&mut state, [Command::Simulate]);
+    // Back onto OpsEntry: maria.garcia's own hop (the next one's caller is a role).
+    apply_all(&mut state, [Command::Up, Command::Simulate]);
     let screen = text(&draw(&state));
     assert!(screen.contains("Simulate — AssumeRole"), "{screen}");
     assert!(screen.contains("┌ What arn:aws:iam::1"), "{screen}");
@@ -839,4 +840,22 @@ fn profiles_list_with_a_refused_profile_selected() {
     assert!(screen.contains("▶ prod-repair-4h"), "{screen}");
     assert!(screen.contains("duration_seconds = 3600"), "{screen}");
     insta::assert_snapshot!(screen);
+}
+
+/// A hop whose caller is a role with no live session is not simulated as instance-profile
+/// credentials the role is not trusted for: the status line says a session of the role is
+/// needed first, and no form opens (a role calls only as a session of itself).
+#[test]
+fn a_reach_hop_from_a_role_without_a_session_asks_for_the_session_first() {
+    let mut state = reach_tree(160, 40);
+    apply_all(&mut state, [Command::Simulate]);
+    let screen = text(&draw(&state));
+    assert!(!screen.contains("Simulate — AssumeRole"), "{screen}");
+    let said = state.world.status.as_ref().map(|s| s.text.clone());
+    assert!(
+        said.as_deref().is_some_and(
+            |t| t.contains("OpsEntry") && t.contains("calls only as a session of itself")
+        ),
+        "{said:?}"
+    );
 }

@@ -546,7 +546,13 @@ impl AppState {
             .chain((!hop_claims.is_empty()).then_some(hop_claims))
             .collect();
         set(FormField::Claims, claims.join(", "));
-        form.mfa = r.mfa;
+        // A role session's call carries its own session's MFA; it passes no code of its own
+        // (the engine's hop rule, `engine::sts::hop`).
+        form.mfa = r.mfa
+            && !matches!(
+                p.caller,
+                crate::tui::sim::Caller::Role { .. } | crate::tui::sim::Caller::Session { .. }
+            );
         form.focus = FormField::ALL.len() - 1;
         form
     }

@@ -1360,11 +1360,30 @@ pub(crate) fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefi
                     format!("session {} ({})", s.issued.session_arn, s.chain.join(" → "));
                 hop.note = None;
             }
-            None if matches!(hop.caller, crate::tui::sim::Caller::Session { .. }) => {
-                hop.caller = crate::tui::sim::Caller::Role { arn: arn.clone() };
-                hop.caller_label = format!("role {arn}");
+            None => {
+                // No live session of the caller role. The engine's one rule for a hop: a
+                // role calls only as a session of itself, so nothing is simulated until one
+                // exists (never an instance profile the role may not be trusted for).
+                let target = state
+                    .world
+                    .inventory
+                    .roles
+                    .get(hop.role)
+                    .map(|r| r.arn.clone())
+                    .unwrap_or_default();
+                if let crate::engine::sts::hop::HopRequest::NeedsSession { message, .. } =
+                    crate::engine::sts::hop::hop_request(
+                        &arn,
+                        &target,
+                        &hop.request,
+                        crate::engine::sts::hop::CallerSessions::Live(&[]),
+                        now,
+                    )
+                {
+                    status(state, &message, true);
+                    return;
+                }
             }
-            None => {}
         }
     }
     let hop = &hop;
