@@ -2293,3 +2293,30 @@ fn the_profiles_list_waits_for_its_check_off_the_loop_and_drops_a_stale_answer()
     };
     assert!(!v.pending && v.len() == 18);
 }
+
+/// The detail view's access lines are effective permissions: storefront-builder's own
+/// boundary takes DynamoDB away, so the view says so instead of "may dynamodb:*" (IAM User
+/// Guide, "Permissions boundaries for IAM entities": the boundary caps identity-based grants).
+#[test]
+fn the_detail_view_does_not_grant_what_the_boundary_takes_away() {
+    let mut state = demo();
+    select_role(&mut state, "storefront-builder");
+    apply_all(&mut state, [Command::Open]);
+    let d = state.detail.as_ref().expect("detail open");
+    let access: Vec<String> = d
+        .summary
+        .iter()
+        .filter(|l| l.label == "Access")
+        .map(|l| l.text.clone())
+        .collect();
+    assert!(
+        access
+            .iter()
+            .any(|t| t.starts_with("dynamodb: none") && t.contains("permissions boundary")),
+        "{access:?}"
+    );
+    assert!(
+        !d.summary.iter().any(|l| l.text.contains("may dynamodb")),
+        "{access:?}"
+    );
+}

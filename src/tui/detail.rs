@@ -236,23 +236,83 @@ fn role_detail(inv: &Inventory, role: &Role, facts: &RoleFacts, i: usize) -> Det
             true,
         )),
     }
-    let mut docs = Vec::new();
-    for p in &role.inline_policies {
-        if let Some(d) = p.policy.document.as_deref() {
-            docs.push(d);
-        }
+    // What the role may effectively do, per service: identity policies intersected with the
+    // permissions boundary and the SCPs (the engine's access summary, as `show` prints it).
+    let missing: Vec<&str> = role
+        .managed_policies
+        .iter()
+        .filter(|m| inv.managed_policy(&m.arn).is_none())
+        .map(|m| m.name.as_str())
+        .collect();
+    let access =
+        crate::engine::access_summary::for_role(role, inv, crate::engine::catalogue::get());
+    const SHOWN: usize = 4;
+    let unlimited = |svc: &crate::engine::access_summary::ServiceSummary| {
+        svc.removed_by.is_none()
+            && svc.levels.iter().all(|l| {
+                l.total == 0
+                    || (l.coverage == crate::engine::access_summary::Coverage::Full
+                        && l.limited_to.is_empty()
+                        && !l.conditional)
+            })
+    };
+    let everything = access.services.len() > SHOWN && access.services.iter().all(unlimited);
+    if everything {
+        summary.push(line(
+            "Access",
+            format!(
+                "everything: every action of all {} services, on every resource",
+                access.services.len()
+            ),
+            false,
+        ));
     }
-    for m in &role.managed_policies {
-        if let Some(d) = inv
-            .managed_policy(&m.arn)
-            .and_then(|p| p.default_version())
-            .and_then(|v| v.policy.document.as_deref())
-        {
-            docs.push(d);
-        }
+    for svc in access
+        .services
+        .iter()
+        .take(if everything { 0 } else { SHOWN })
+    {
+        summary.push(line(
+            "Access",
+            format!(
+                "{}: {}",
+                svc.prefix,
+                crate::engine::access_summary::describe(svc)
+            ),
+            svc.removed_by.is_some(),
+        ));
     }
-    for w in reading::what_it_may_do(docs.into_iter(), 4) {
-        summary.push(line("May", w, false));
+    if !everything && access.services.len() > SHOWN {
+        summary.push(line(
+            "Access",
+            format!(
+                "… and {} more services (`rolescope show {}` lists them all)",
+                access.services.len() - SHOWN,
+                role.name
+            ),
+            false,
+        ));
+    }
+    if !missing.is_empty() {
+        summary.push(line(
+            "Access",
+            format!(
+                "unknown beyond this: managed polic{} {} not in the loaded data",
+                if missing.len() == 1 { "y" } else { "ies" },
+                missing
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            true,
+        ));
+    } else if access.services.is_empty() {
+        summary.push(line(
+            "Access",
+            "nothing: no policy grants an action the catalogue knows",
+            false,
+        ));
     }
     if let Some(bd) = &role.permissions_boundary {
         summary.push(line(

@@ -195,48 +195,6 @@ pub fn who_may_assume(doc: &PolicyDocument) -> Vec<String> {
     out
 }
 
-/// "What it may do" lines from a set of permission documents: allowed actions and the
-/// resources they apply to, capped at `max` lines.
-#[must_use]
-pub fn what_it_may_do<'a>(
-    docs: impl Iterator<Item = &'a PolicyDocument>,
-    max: usize,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut extra = 0usize;
-    for doc in docs {
-        for s in &doc.statements {
-            let verb = match s.effect {
-                Some(Effect::Allow) => "may",
-                Some(Effect::Deny) => "may not",
-                None => continue,
-            };
-            let line = format!(
-                "{verb} {} on {}{}",
-                patterns(s.action.as_ref(), "Action"),
-                patterns(s.resource.as_ref(), "Resource"),
-                if s.conditions.is_empty() {
-                    ""
-                } else {
-                    " (with conditions)"
-                }
-            );
-            if out.len() < max {
-                out.push(line);
-            } else {
-                extra += 1;
-            }
-        }
-    }
-    if extra > 0 {
-        out.push(format!("… and {extra} more statements"));
-    }
-    if out.is_empty() {
-        out.push("nothing: no permission policy allows any action".into());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
