@@ -2320,3 +2320,17 @@ fn the_detail_view_does_not_grant_what_the_boundary_takes_away() {
         "{access:?}"
     );
 }
+
+/// The first screen on the built-in demo says it is the demo, and how to open one's own data.
+#[test]
+fn the_first_screen_says_it_is_the_built_in_demo() {
+    let mut state = demo();
+    rolescope::tui::app::say_when_on_the_demo(&mut state);
+    let said = state.world.status.as_ref().map(|s| s.text.clone());
+    assert!(
+        said.as_deref()
+            .is_some_and(|t| t.starts_with("the built-in demo organisation")
+                && t.contains("rolescope collect")),
+        "{said:?}"
+    );
+}

@@ -114,6 +114,21 @@ pub fn show_notices(state: &mut AppState, notices: &[String]) {
     state.world.dirty = true;
 }
 
+/// On the built-in demo organisation, the first screen's status line says so, and how to
+/// load one's own data instead.
+pub fn say_when_on_the_demo(state: &mut AppState) {
+    let sources = &state.world.inventory.sources;
+    if sources.len() == 1 && sources[0] == crate::engine::load::DEMO_SOURCE {
+        state.world.status = Some(crate::tui::world::Status {
+            text: format!(
+                "the built-in demo organisation ({} accounts) · yours: `rolescope FILE…` or `rolescope collect`",
+                state.world.inventory.accounts.len()
+            ),
+            error: false,
+        });
+    }
+}
+
 /// The fastest the screen redraws for a running clock (about 30 frames a second).
 const MIN_FRAME: Duration = Duration::from_millis(33);
 /// How long to wait for input when nothing on screen moves.
@@ -201,6 +216,9 @@ pub fn run_with(inventory: Arc<Inventory>, options: Options) -> std::io::Result<
         crate::tui::lesson::start(&mut state, lesson);
     }
     show_notices(&mut state, &options.notices);
+    if state.world.teach.lesson.is_none() {
+        say_when_on_the_demo(&mut state);
+    }
     install_panic_hook();
     let mut out = std::io::stdout();
     if let Err(e) = setup(&mut out) {
