@@ -19,6 +19,7 @@ use rolescope::tui::sim::EngineSimulator;
 use rolescope::tui::state::{
     AppState, Focus, FormField, FormOutcome, Overlay, SessionState, Subject,
 };
+use rolescope::tui::screens::whatif::Stage as WhatIfStage;
 use rolescope::tui::update::{apply, apply_all};
 
 fn t0() -> DateTime<Utc> {
@@ -689,22 +690,31 @@ fn reach_needs_a_principal() {
     assert!(status_text(&state).contains("reach tree starts from"));
 }
 
-fn editor(state: &AppState) -> &rolescope::tui::whatif::EditorView {
+fn editor(state: &AppState) -> &rolescope::tui::screens::whatif::EditorView {
     match &state.overlay {
-        Some(Overlay::Editor(e)) => e,
+        Some(Overlay::WhatIf(w)) => match &w.stage {
+            WhatIfStage::Editor(e) => e,
+            other => panic!("no editor open: {other:?}"),
+        },
         other => panic!("no editor open: {other:?}"),
     }
 }
 
+/// True while the what-if room shows the edits (not the menu, editor or a prompt).
+fn whatif_view_open(state: &AppState) -> bool {
+    matches!(&state.overlay, Some(Overlay::WhatIf(w)) if matches!(w.stage, WhatIfStage::View { .. }))
+}
+
 fn whatif_text(state: &AppState) -> String {
-    match &state.overlay {
-        Some(Overlay::WhatIf(v)) => v
-            .lines
-            .iter()
-            .map(|l| l.iter().map(|(_, s)| s.as_str()).collect::<String>() + "\n")
-            .collect(),
-        other => panic!("no what-if view open: {other:?}"),
-    }
+    assert!(
+        whatif_view_open(state),
+        "no what-if view open: {:?}",
+        state.overlay
+    );
+    rolescope::tui::screens::whatif::draw::view_lines(&state.world)
+        .iter()
+        .map(|l| l.iter().map(|(_, s)| s.as_str()).collect::<String>() + "\n")
+        .collect()
 }
 
 /// Opens the built-in editor on ProdDatabaseAdmin's trust policy with the cursor at the
@@ -806,7 +816,10 @@ fn max_session_duration_is_checked_by_the_prompt_and_shows_in_who_can_assume() {
         [Command::Open, Command::Edit { external: false }],
     );
     let last = match &state.overlay {
-        Some(Overlay::EditMenu(m)) => m.choices.len() - 1,
+        Some(Overlay::WhatIf(w)) => match &w.stage {
+            WhatIfStage::Menu(m) => m.choices.len() - 1,
+            other => panic!("{other:?}"),
+        },
         other => panic!("{other:?}"),
     };
     apply_all(&mut state, std::iter::repeat_n(Command::Down, last));
@@ -814,10 +827,13 @@ fn max_session_duration_is_checked_by_the_prompt_and_shows_in_who_can_assume() {
     apply_all(&mut state, typed("100"));
     apply_all(&mut state, [Command::Open]);
     match &state.overlay {
-        Some(Overlay::Prompt(p)) => {
-            let e = p.error.clone().unwrap();
-            assert!(e.starts_with("ValidationError"), "{e}");
-        }
+        Some(Overlay::WhatIf(w)) => match &w.stage {
+            WhatIfStage::Prompt(p) => {
+                let e = p.error.clone().unwrap();
+                assert!(e.starts_with("ValidationError"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        },
         other => panic!("{other:?}"),
     }
     apply_all(&mut state, [Command::ClearInput]);
@@ -851,7 +867,7 @@ fn the_edited_data_saves_as_a_new_bundle_that_loads() {
     apply_all(&mut state, typed(path.to_str().unwrap()));
     apply_all(&mut state, [Command::Open]);
     assert!(
-        matches!(state.overlay, Some(Overlay::WhatIf(_))),
+        whatif_view_open(&state),
         "{:?}",
         state.overlay
     );
@@ -882,7 +898,10 @@ fn saving_over_an_existing_file_asks_first_and_enter_again_replaces_it() {
     apply_all(&mut state, typed(first.to_str().unwrap()));
     apply_all(&mut state, [Command::Open]);
     let error = |state: &AppState| match &state.overlay {
-        Some(Overlay::Prompt(p)) => p.error.clone().unwrap(),
+        Some(Overlay::WhatIf(w)) => match &w.stage {
+            WhatIfStage::Prompt(p) => p.error.clone().unwrap(),
+            other => panic!("{other:?}"),
+        },
         other => panic!("{other:?}"),
     };
     assert!(
@@ -904,7 +923,7 @@ fn saving_over_an_existing_file_asks_first_and_enter_again_replaces_it() {
     // Enter again on the same name replaces it.
     apply_all(&mut state, [Command::Open]);
     assert!(
-        matches!(state.overlay, Some(Overlay::WhatIf(_))),
+        whatif_view_open(&state),
         "{:?}",
         state.overlay
     );
@@ -1160,7 +1179,7 @@ fn the_lesson_index_lists_the_built_in_lessons_and_starts_the_chosen_one() {
     // The lesson's keys work from there: ] plays the first step.
     apply_all(
         &mut state,
-        [Command::Lesson(rolescope::tui::lesson::LessonCommand::Next)],
+        [Command::Lesson(rolescope::tui::teach::LessonCommand::Next)],
     );
     assert_eq!(
         state.teach.lesson.as_ref().unwrap().current(),
@@ -1460,7 +1479,7 @@ fn the_wizard_checks_off_the_loop_and_a_report_for_a_closed_wizard_opens_nothing
 
 /// Plays the next lesson step, answering its question (if any) with "it succeeds, 1 h".
 fn play_step(state: &mut AppState) {
-    use rolescope::tui::lesson::{LessonCommand, Prompt};
+    use rolescope::tui::teach::{LessonCommand, Prompt};
     apply_all(state, [Command::Lesson(LessonCommand::Next)]);
     for _ in 0..2 {
         match state.teach.lesson.as_ref().unwrap().prompt {
@@ -1486,13 +1505,13 @@ fn a_lesson_step_s_what_if_edit_shows_on_the_explorer_and_its_undo_too() {
         .unwrap()
         .clone();
     let edit_step = lesson.steps.iter().position(|s| s.edit.is_some()).unwrap();
-    rolescope::tui::lesson::start(&mut state, lesson);
+    rolescope::tui::screens::lessons::start(&mut state.world, lesson);
     for _ in 0..=edit_step {
         play_step(&mut state);
     }
     // The step edited the boundary and opened the what-if view.
     assert_eq!(state.whatif.edits().len(), 1);
-    assert!(matches!(state.overlay, Some(Overlay::WhatIf(_))));
+    assert!(whatif_view_open(&state));
     assert!(whatif_text(&state).contains("edit the permissions boundary"));
     let boundary = state
         .inventory
@@ -1516,14 +1535,14 @@ fn a_lesson_step_s_what_if_edit_shows_on_the_explorer_and_its_undo_too() {
         crossterm::event::KeyModifiers::NONE,
     );
     assert!(matches!(
-        rolescope::tui::lesson::key(&state, &bracket),
-        Some(Command::Lesson(rolescope::tui::lesson::LessonCommand::Next))
+        rolescope::tui::screen::lesson_key(&state, &bracket),
+        Some(Command::Lesson(rolescope::tui::teach::LessonCommand::Next))
     ));
     while state.whatif.is_edited() {
         play_step(&mut state);
         assert!(state.teach.lesson.as_ref().unwrap().current().is_some());
     }
-    assert!(!matches!(state.overlay, Some(Overlay::WhatIf(_))));
+    assert!(!whatif_view_open(&state));
 }
 
 /// Runs the pre-filled form of the first hop into `role` from a caller whose line starts
@@ -2102,7 +2121,7 @@ fn an_open_path_view_follows_a_what_if_edit() {
             result: Ok(text.replacen("Allow", "Deny", 1)),
         }],
     );
-    assert!(matches!(state.overlay, Some(Overlay::WhatIf(_))));
+    assert!(whatif_view_open(&state));
     apply_all(&mut state, [Command::Back]);
     let after = hop_list(&state).raw.clone();
     assert!(after.contains("── no path within 5 hop(s) ──"), "{after}");
@@ -2244,7 +2263,7 @@ fn the_configuration_sets_the_theme_presenter_theme_clock_speed_and_keys() {
     assert_eq!(state.theme().palette, Palette::Light);
     apply(
         &mut state,
-        Command::Lesson(rolescope::tui::lesson::LessonCommand::TogglePresenter),
+        Command::Lesson(rolescope::tui::teach::LessonCommand::TogglePresenter),
     );
     assert_eq!(state.theme().palette, Palette::Dark);
     let quit = rolescope::tui::event::commands(

@@ -14,9 +14,10 @@ use std::sync::Arc;
 use rolescope::engine::lesson;
 use rolescope::engine::load::load_demo;
 use rolescope::tui::command::Command;
-use rolescope::tui::lesson::{LessonCommand, Prompt, start};
+use rolescope::tui::screens::lessons::start;
 use rolescope::tui::sim::EngineSimulator;
 use rolescope::tui::state::{AppState, Subject};
+use rolescope::tui::teach::{LessonCommand, Prompt};
 use rolescope::tui::update::apply;
 
 fn in_lesson(name: &str) -> AppState {
@@ -26,7 +27,7 @@ fn in_lesson(name: &str) -> AppState {
     let l = lesson::find(&all, name).unwrap().clone();
     let mut state = AppState::new(inv, sim, l.start);
     apply(&mut state, Command::Resize(160, 45));
-    start(&mut state, l);
+    start(&mut state.world, l);
     state
 }
 

@@ -769,7 +769,7 @@ fn presenter_mode_switches_to_its_own_theme_and_no_color_still_wins() {
     let mut state = chained();
     apply(
         &mut state,
-        Command::Lesson(rolescope::tui::lesson::LessonCommand::TogglePresenter),
+        Command::Lesson(rolescope::tui::teach::LessonCommand::TogglePresenter),
     );
     assert_eq!(state.theme().palette, Palette::HighContrast);
     let buf = draw(&state);

@@ -213,7 +213,7 @@ pub fn run_with(inventory: Arc<Inventory>, options: Options) -> std::io::Result<
     state.world.profiles_input = options.profiles;
     state.world.teach.catalog = options.lessons.map(|l| l.map(Arc::new));
     if let Some(lesson) = options.lesson {
-        crate::tui::lesson::start(&mut state, lesson);
+        crate::tui::screens::lessons::start(&mut state.world, lesson);
     }
     show_notices(&mut state, &options.notices);
     if state.world.teach.lesson.is_none() {

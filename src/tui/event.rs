@@ -121,7 +121,7 @@ pub fn commands(state: &AppState, event: &Event) -> Vec<Command> {
             {
                 return vec![Command::Toggle];
             }
-            if let Some(c) = crate::tui::lesson::key(state, key) {
+            if let Some(c) = crate::tui::screen::lesson_key(state, key) {
                 return vec![c];
             }
             keymap::lookup_with(mode, key, &state.world.keys)

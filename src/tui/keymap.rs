@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::tui::command::{Command, EditKey};
+use crate::tui::command::Command;
 pub use crate::tui::keys::*;
 use crate::tui::state::{AppState, FormField, Overlay};
 
@@ -140,64 +140,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.push(b(vec![k(KeyCode::Down)], "↓", "down", true, Command::Down));
             t.push(b(vec![k(KeyCode::Up)], "↑", "up", true, Command::Up));
         }
-        Mode::Detail => {
-            t.push(b(
-                vec![k(KeyCode::Tab)],
-                "Tab",
-                "next pane",
-                true,
-                Command::FocusNext,
-            ));
-            t.push(b(
-                vec![k(KeyCode::BackTab)],
-                "S-Tab",
-                "previous pane",
-                false,
-                Command::FocusPrev,
-            ));
-            t.push(b(
-                vec![c('p')],
-                "p",
-                "JSON / plain-language reading",
-                true,
-                Command::TogglePlain,
-            ));
-            t.push(b(
-                vec![c('a')],
-                "a",
-                "simulate (on a who-can-assume hop: pre-filled)",
-                true,
-                Command::Simulate,
-            ));
-            t.push(b(
-                vec![c('y')],
-                "y",
-                "copy the ARN (OSC 52)",
-                true,
-                Command::YankArn,
-            ));
-            t.push(reach_key("what can this user or role reach? (tree)"));
-            t.push(path_key("paths from this user or role to a role you pick"));
-            t.push(external_key());
-            t.extend(whatif_keys(true));
-            t.push(b(
-                vec![c('Y')],
-                "Y",
-                "copy the focused policy JSON (OSC 52)",
-                false,
-                Command::YankPolicy,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Esc), c('h'), k(KeyCode::Left)],
-                "Esc",
-                "back to the list",
-                true,
-                Command::Back,
-            ));
-            t.extend(movement());
-            t.extend(clock());
-            t.extend(common_tail());
-        }
+        Mode::Detail => t.extend(crate::tui::screens::detail::keys()),
         Mode::Sessions => {
             t.push(b(
                 vec![c('c')],
@@ -412,163 +355,10 @@ pub fn table(mode: Mode) -> Vec<Binding> {
         Mode::Reach => t.extend(crate::tui::screens::reach::keys()),
         Mode::Path => t.extend(crate::tui::screens::paths::keys()),
         Mode::External => t.extend(crate::tui::screens::external::keys()),
-        Mode::EditMenu => {
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "edit this",
-                true,
-                Command::Open,
-            ));
-            t.extend(movement());
-            t.push(esc_key("cancel"));
-        }
-        Mode::Editor => {
-            t.push(b(
-                vec![ctrl('s')],
-                "Ctrl-S",
-                "check as IAM would and apply the edit",
-                true,
-                Command::Save,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Esc)],
-                "Esc",
-                "cancel the edit",
-                true,
-                Command::Back,
-            ));
-            let keys: [(Vec<KeyEvent>, &'static str, &'static str, Command); 12] = [
-                (vec![k(KeyCode::Up)], "↑", "line up", Command::Up),
-                (vec![k(KeyCode::Down)], "↓", "line down", Command::Down),
-                (
-                    vec![k(KeyCode::Left)],
-                    "←",
-                    "left",
-                    Command::EditKey(EditKey::Left),
-                ),
-                (
-                    vec![k(KeyCode::Right)],
-                    "→",
-                    "right",
-                    Command::EditKey(EditKey::Right),
-                ),
-                (
-                    vec![k(KeyCode::Home), ctrl('a')],
-                    "Home",
-                    "start of the line",
-                    Command::EditKey(EditKey::Home),
-                ),
-                (
-                    vec![k(KeyCode::End), ctrl('e')],
-                    "End",
-                    "end of the line",
-                    Command::EditKey(EditKey::End),
-                ),
-                (
-                    vec![k(KeyCode::Enter)],
-                    "Enter",
-                    "new line (keeps the indentation)",
-                    Command::EditKey(EditKey::Newline),
-                ),
-                (
-                    vec![k(KeyCode::Tab)],
-                    "Tab",
-                    "indent (two spaces)",
-                    Command::EditKey(EditKey::Indent),
-                ),
-                (
-                    vec![k(KeyCode::Backspace)],
-                    "⌫",
-                    "delete before the cursor",
-                    Command::Backspace,
-                ),
-                (
-                    vec![k(KeyCode::Delete)],
-                    "Del",
-                    "delete under the cursor",
-                    Command::EditKey(EditKey::Delete),
-                ),
-                (
-                    vec![ctrl('u')],
-                    "Ctrl-U",
-                    "empty the line",
-                    Command::ClearInput,
-                ),
-                (vec![k(KeyCode::PageUp)], "PgUp", "page up", Command::PageUp),
-            ];
-            for (keys, label, help, command) in keys {
-                t.push(b(keys, label, help, false, command));
-            }
-            t.push(b(
-                vec![k(KeyCode::PageDown)],
-                "PgDn",
-                "page down",
-                false,
-                Command::PageDown,
-            ));
-        }
-        Mode::Prompt => {
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "save",
-                true,
-                Command::Open,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Backspace)],
-                "⌫",
-                "delete a character",
-                false,
-                Command::Backspace,
-            ));
-            t.push(b(
-                vec![ctrl('u')],
-                "Ctrl-U",
-                "clear",
-                false,
-                Command::ClearInput,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Esc)],
-                "Esc",
-                "cancel",
-                true,
-                Command::Back,
-            ));
-        }
-        Mode::WhatIf => {
-            t.push(b(
-                vec![c('u')],
-                "u",
-                "undo the newest edit",
-                true,
-                Command::Undo,
-            ));
-            t.push(b(
-                vec![c('X')],
-                "X",
-                "discard every edit",
-                true,
-                Command::Discard,
-            ));
-            t.push(b(
-                vec![c('W')],
-                "W",
-                "save the edited data as a new bundle",
-                true,
-                Command::SaveBundle,
-            ));
-            t.extend(movement());
-            t.push(b(
-                vec![k(KeyCode::Esc), c('q'), c('D')],
-                "Esc",
-                "close",
-                true,
-                Command::Back,
-            ));
-        }
+        Mode::EditMenu => t.extend(crate::tui::screens::whatif::menu_keys()),
+        Mode::Editor => t.extend(crate::tui::screens::whatif::editor_keys()),
+        Mode::Prompt => t.extend(crate::tui::screens::whatif::prompt_keys()),
+        Mode::WhatIf => t.extend(crate::tui::screens::whatif::view_keys()),
         Mode::Wizard => {
             t.push(b(
                 vec![k(KeyCode::Enter)],
@@ -581,17 +371,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.push(esc_key("close"));
         }
         Mode::Profiles => t.extend(crate::tui::screens::profiles::keys()),
-        Mode::Lessons => {
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "start this lesson",
-                true,
-                Command::Open,
-            ));
-            t.extend(movement());
-            t.push(esc_key("close"));
-        }
+        Mode::Lessons => t.extend(crate::tui::screens::lessons::keys()),
         Mode::WizardReport => {
             t.push(b(
                 vec![c('f')],

@@ -7,7 +7,7 @@
 use crate::tui::command::Effect;
 
 /// A screen's answer to one command.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Outcome {
     /// Not this screen's command: the app handles it (quit, help, the clock, resizing…).
     Ignored,
@@ -25,6 +25,15 @@ pub enum Outcome {
     },
     /// Close every pop-up and open this role's detail view.
     OpenRole(usize),
+    /// Close every pop-up (what this screen said stays on the status line); the app
+    /// carries out these effects.
+    CloseAll(Vec<Effect>),
+    /// The screen changed the what-if data: the app puts it everywhere the screens read it.
+    DataChanged,
+    /// Give the keyboard to the Sessions panel (when it shows).
+    FocusSessions,
+    /// A lesson step's screen part, for the app to carry out.
+    LessonStep(Box<crate::tui::teach::StepScreen>),
 }
 
 /// Clamps `value + delta` into `0..len` (0 when `len` is 0): the cursor and scroll step of

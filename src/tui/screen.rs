@@ -8,6 +8,8 @@ use ratatui::layout::Rect;
 
 use crate::tui::command::{Command, Effect};
 use crate::tui::outcome::Outcome;
+use crate::tui::screens::detail::{Detail, Subject};
+use crate::tui::screens::whatif::{Stage as WhatIfStage, WhatIfScreen};
 use crate::tui::state::{AppState, Focus};
 use crate::tui::theme::Theme;
 use crate::tui::ui;
@@ -22,18 +24,14 @@ pub enum Overlay {
     Message(crate::tui::screens::popup::Message),
     /// The reach tree of a principal or session.
     Reach(Box<crate::tui::screens::reach::ReachView>),
-    /// Which of a role's documents a what-if edit changes.
-    EditMenu(Box<crate::tui::whatif::EditMenu>),
-    /// The built-in editor.
-    Editor(Box<crate::tui::whatif::EditorView>),
-    /// A one-line prompt (maximum session duration, bundle path).
-    Prompt(Box<crate::tui::whatif::Prompt>),
-    /// The what-if edits and who gained or lost access.
-    WhatIf(Box<crate::tui::whatif::WhatIfView>),
+    /// What-if editing: which of a role's documents to change, the built-in editor, a
+    /// one-line prompt (maximum session duration, bundle path), the edits and who gained or
+    /// lost access.
+    WhatIf(Box<WhatIfScreen>),
     /// The troubleshooting wizard.
     Wizard(Box<crate::tui::wizard::WizardView>),
     /// The lesson index.
-    Lessons(crate::tui::lesson::LessonIndex),
+    Lessons(crate::tui::screens::lessons::LessonIndex),
     /// A picker of its own (the target role of a path).
     Picker(Box<crate::tui::state::Picker>),
     /// Every path from a principal or session to a role, or why there is none.
@@ -142,10 +140,12 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Ask(_)) => Mode::Ask,
         Some(Overlay::Inspect(_) | Overlay::Message(_)) => Mode::Popup,
         Some(Overlay::Reach(_)) => Mode::Reach,
-        Some(Overlay::EditMenu(_)) => Mode::EditMenu,
-        Some(Overlay::Editor(_)) => Mode::Editor,
-        Some(Overlay::Prompt(_)) => Mode::Prompt,
-        Some(Overlay::WhatIf(_)) => Mode::WhatIf,
+        Some(Overlay::WhatIf(w)) => match w.stage {
+            WhatIfStage::Menu(_) => Mode::EditMenu,
+            WhatIfStage::Editor(_) => Mode::Editor,
+            WhatIfStage::Prompt(_) => Mode::Prompt,
+            WhatIfStage::View { .. } => Mode::WhatIf,
+        },
         Some(Overlay::Lessons(_)) => Mode::Lessons,
         Some(Overlay::Profiles(_)) => Mode::Profiles,
         Some(Overlay::Wizard(w)) => match w.stage {
@@ -166,6 +166,9 @@ pub fn mode(state: &AppState) -> Mode {
 /// Gives `command` to the open screen when it is one that handles its own commands;
 /// `None` when the screen ignored it (the app handles it) or no such screen is open.
 pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
+    if state.overlay.is_none() {
+        return route_main(state, command);
+    }
     let outcome = match state.overlay.as_mut()? {
         Overlay::Help(h) => h.handle(command, &state.world),
         Overlay::Inspect(i) => i.handle(command),
@@ -174,13 +177,53 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
         Overlay::External(v) => v.handle(command, &mut state.world),
         Overlay::Reach(v) => v.handle(command, &mut state.world),
         Overlay::Profiles(v) => v.handle(command, &mut state.world),
+        Overlay::Lessons(ix) => ix.handle(command, &mut state.world),
+        Overlay::WhatIf(w) => w.handle(command, &mut state.world),
         _ => return None,
     };
     settle(state, outcome)
 }
 
+/// Gives `command` to the main screen that has the keyboard (the detail view).
+fn route_main(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
+    if state.focus != Focus::Main {
+        return None;
+    }
+    let main = ui::areas(state).main;
+    let d = state.detail.as_mut()?;
+    match d.handle(command, &mut state.world, main) {
+        Outcome::Close => {
+            state.detail = None;
+            Some(Vec::new())
+        }
+        outcome => settle(state, outcome),
+    }
+}
+
+/// Opens the detail view of `subject` (a role's asks who can assume it).
+pub fn open_detail(world: &mut crate::tui::world::World, subject: Subject) -> Option<Detail> {
+    crate::tui::screens::detail::open(world, subject)
+}
+
+/// Where the detail view's panes are drawn in `main`.
+#[must_use]
+pub fn detail_pane_areas(main: Rect, d: &Detail) -> Vec<Rect> {
+    crate::tui::screens::detail::layout(main, d).1
+}
+
+/// Draws the main screen in `main`: the detail view, or the lists.
+pub fn draw_main(frame: &mut Frame<'_>, main: Rect, state: &AppState, theme: Theme) {
+    match &state.detail {
+        Some(d) => {
+            let focused = state.focus == Focus::Main && state.overlay.is_none();
+            crate::tui::screens::detail::render(frame, main, d, focused, theme);
+        }
+        None => ui::entity_list::render(frame, main, state, theme),
+    }
+}
+
 /// Carries out a screen's outcome; `None` for [`Outcome::Ignored`].
-fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
+pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
     match outcome {
         Outcome::Ignored => None,
         Outcome::Done => Some(Vec::new()),
@@ -206,10 +249,107 @@ fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
             state.overlay = None;
             state.overlay_stack.clear();
             state.focus = Focus::Main;
-            crate::tui::update::open_detail(state, crate::tui::state::Subject::Role(role));
+            crate::tui::update::open_detail(state, Subject::Role(role));
+            Some(Vec::new())
+        }
+        Outcome::FocusSessions => {
+            if !state.sessions_collapsed {
+                state.focus = Focus::Sessions;
+            }
+            Some(Vec::new())
+        }
+        Outcome::CloseAll(fx) => {
+            state.overlay = None;
+            state.overlay_stack.clear();
+            Some(fx)
+        }
+        Outcome::DataChanged => {
+            data_changed(state);
+            Some(Vec::new())
+        }
+        Outcome::LessonStep(step) => {
+            lesson_step(state, *step);
             Some(Vec::new())
         }
     }
+}
+
+/// Carries out a lesson step's screen part: its what-if edits shown everywhere, the clock
+/// moved to the lesson's, the role it names opened, the pane it names brought forward, the
+/// session it keeps added to the Sessions panel.
+fn lesson_step(state: &mut AppState, step: crate::tui::teach::StepScreen) {
+    use crate::engine::lesson::Pane;
+    use crate::tui::state::Tab;
+    if matches!(state.overlay, Some(Overlay::WhatIf(_))) {
+        state.overlay = None;
+    }
+    if let Some(w) = step.edited {
+        state.world.whatif = w;
+        data_changed(state);
+    }
+    // The clock follows the lesson's.
+    if step.now > state.world.now {
+        state.world.clock.jump_to(step.now, state.world.elapsed);
+        state.world.now = step.now;
+    }
+    if let Some(q) = &step.select_role
+        && let Ok(r) = crate::engine::lookup::find_role(&state.world.inventory, q)
+        && let Some(&i) = state.world.inventory.index.role_by_arn.get(&r.arn)
+    {
+        state.tab = Tab::Roles;
+        state.focus = Focus::Main;
+        crate::tui::update::open_detail(state, Subject::Role(i));
+    }
+    match step.open {
+        Some(Pane::Roles) => {
+            state.tab = Tab::Roles;
+            state.detail = None;
+            state.focus = Focus::Main;
+        }
+        Some(Pane::Users) => {
+            state.tab = Tab::Users;
+            state.detail = None;
+            state.focus = Focus::Main;
+        }
+        Some(Pane::Sessions) => {
+            state.sessions_collapsed = false;
+            state.focus = Focus::Sessions;
+        }
+        Some(Pane::Glossary) => state.world.teach.glossary = Some(0),
+        Some(Pane::Whatif) => open_whatif_view(state),
+        _ => {}
+    }
+    if let Some(kept) = step.keep {
+        state.session_selected = crate::tui::screens::lessons::keep_session(&mut state.world, kept);
+    }
+}
+
+/// True on the screens the teaching keys work on.
+fn teaching_keys_work(mode: Mode) -> bool {
+    matches!(
+        mode,
+        Mode::List | Mode::Detail | Mode::Sessions | Mode::WhatIf
+    )
+}
+
+/// The teaching command a key means on the screen open now, read before the key tables.
+#[must_use]
+pub fn lesson_key(
+    state: &AppState,
+    key: &crossterm::event::KeyEvent,
+) -> Option<crate::tui::command::Command> {
+    crate::tui::screens::lessons::key(&state.world, teaching_keys_work(mode(state)), key)
+}
+
+/// The footer hints of the lesson being played.
+#[must_use]
+pub fn lesson_hints(state: &AppState) -> Vec<(&'static str, &'static str)> {
+    crate::tui::screens::lessons::hints(&state.world)
+}
+
+/// Draws the narrative pane of the lesson being played.
+pub fn draw_narrative(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
+    crate::tui::screens::lessons::narrative::render(frame, area, &state.world, theme);
 }
 
 /// The teaching keys, which work on the lists, a role, the Sessions panel and the what-if
@@ -267,10 +407,7 @@ pub fn open_help(state: &mut AppState) {
         format!("This screen: {}", here.title()),
         crate::tui::keymap::table_with(here, &remap),
     )];
-    if matches!(
-        here,
-        Mode::List | Mode::Detail | Mode::Sessions | Mode::WhatIf
-    ) {
+    if teaching_keys_work(here) {
         tables.push(("Teaching keys here".to_owned(), teaching_keys()));
     }
     tables.push(("Everywhere".to_owned(), crate::tui::keymap::global()));
@@ -313,16 +450,117 @@ pub fn draw_overlay(
         }
         Overlay::Path(view) => view.draw(frame, area, focused, theme),
         Overlay::External(view) => view.draw(frame, area, focused, theme),
-        Overlay::EditMenu(m) => ui::whatif::render_menu(frame, area, m, theme),
-        Overlay::Editor(ed) => ui::editor::render(frame, area, ed, theme),
-        Overlay::Prompt(p) => ui::whatif::render_prompt(frame, area, p, theme),
-        Overlay::WhatIf(v) => ui::whatif::render_view(frame, area, v, theme),
+        Overlay::WhatIf(w) => w.draw(frame, area, &state.world, theme),
         Overlay::Wizard(w) => ui::wizard::render(frame, area, w, theme),
-        Overlay::Lessons(ix) => ui::lessons::render(frame, area, state, ix, theme),
+        Overlay::Lessons(ix) => ix.draw(frame, area, &state.world, theme),
         Overlay::Profiles(v) => v.draw(frame, area, theme),
         Overlay::Simulate(form) => ui::simulate::render(frame, area, state, form, theme),
         Overlay::Ask(ask) => ui::ask::render(frame, area, state, ask, theme),
         Overlay::Inspect(i) => i.draw(frame, area, &state.world, theme),
         Overlay::Message(m) => m.draw(frame, area, theme),
+    }
+}
+
+/// Puts the what-if overlay's current data everywhere the screens read it: the simulator,
+/// the trust graph, the role facts and the lists' indexes, the open detail view (its "who
+/// can assume" pane), the open reach trees, path and external-access views (asked again,
+/// replaced when the answers come), who gained or lost access, and the last simulation,
+/// run again.
+pub fn data_changed(state: &mut AppState) {
+    use std::sync::Arc;
+    let inv = Arc::clone(state.world.whatif.inventory());
+    state.world.inventory = Arc::clone(&inv);
+    state.world.simulator.reload(Arc::clone(&inv));
+    state.world.graph = Arc::default();
+    state.world.role_facts = Arc::new(crate::tui::facts::all_role_facts(&inv));
+    state.reindex();
+    if let Some(old) = state.detail.take() {
+        state.detail = old.rebuilt(&mut state.world);
+    }
+    // Open reach trees are asked again; they are replaced when the answers come.
+    let trees: Vec<(crate::tui::access::ReachFrom, String)> = state
+        .overlay
+        .iter()
+        .chain(&state.overlay_stack)
+        .filter_map(|o| match o {
+            Overlay::Reach(v) => crate::tui::access::reach_start(&state.world, &v.from)
+                .ok()
+                .map(|(arn, _)| (v.from.clone(), arn)),
+            _ => None,
+        })
+        .collect();
+    for (from, arn) in trees {
+        state
+            .world
+            .ask_graph(crate::tui::access::AccessQuery::Reach {
+                from,
+                arn,
+                refresh: true,
+            });
+    }
+    // Open path and external-access views are asked again and filled when the answers
+    // come (the newest of each).
+    let paths: Vec<(crate::tui::access::ReachFrom, usize)> = state
+        .overlay
+        .iter()
+        .chain(&state.overlay_stack)
+        .filter_map(|o| match o {
+            Overlay::Path(v) => Some((v.from.clone(), v.role)),
+            _ => None,
+        })
+        .collect();
+    for (from, role) in paths {
+        if let Ok((_, query)) = crate::tui::screens::paths::ask(&state.world, from, role) {
+            state.world.ask_graph(query);
+            state.waiting.path = Some(state.world.access_generation);
+        }
+    }
+    if state
+        .overlay
+        .iter()
+        .chain(&state.overlay_stack)
+        .any(|o| matches!(o, Overlay::External(_)))
+    {
+        state
+            .world
+            .ask_graph(crate::tui::access::AccessQuery::External);
+        state.waiting.external = Some(state.world.access_generation);
+    }
+    crate::tui::screens::whatif::request_diff(&mut state.world);
+    crate::tui::screens::whatif::rerun_last(&mut state.world);
+}
+
+/// Opens the view of the what-if edits (in place of the open pop-up).
+pub fn open_whatif_view(state: &mut AppState) {
+    let view = WhatIfScreen::view(&mut state.world);
+    state.overlay = Some(Overlay::WhatIf(Box::new(view)));
+}
+
+/// Opens the choice of `role`'s document to edit (in place of the open pop-up).
+///
+/// # Errors
+/// Why the role cannot be edited.
+pub fn open_edit_menu(state: &mut AppState, role: usize, external: bool) -> Result<(), String> {
+    let menu = WhatIfScreen::menu(&state.world, role, external)?;
+    state.overlay = Some(Overlay::WhatIf(Box::new(menu)));
+    Ok(())
+}
+
+/// Takes back the text `$EDITOR` returned: applied (the edits show), or opened in the
+/// built-in editor with the problem located.
+pub fn editor_done(
+    state: &mut AppState,
+    role: String,
+    kind: crate::engine::whatif::DocumentKind,
+    result: Result<String, String>,
+) {
+    use crate::tui::screens::whatif::EditorReturn;
+    match crate::tui::screens::whatif::editor_done(&mut state.world, role, kind, result) {
+        EditorReturn::Nothing => {}
+        EditorReturn::Applied(view) => {
+            data_changed(state);
+            state.overlay = Some(Overlay::WhatIf(Box::new(view)));
+        }
+        EditorReturn::Refused(editor) => state.overlay = Some(Overlay::WhatIf(Box::new(editor))),
     }
 }

@@ -4,9 +4,12 @@
 //! [`World`](crate::tui::world::World) and never another screen's state. `screen.rs` is the
 //! one place that knows them all.
 
+pub mod detail;
 pub mod external;
 pub mod help;
+pub mod lessons;
 pub mod paths;
 pub mod popup;
 pub mod profiles;
 pub mod reach;
+pub mod whatif;

@@ -11,6 +11,7 @@ use crate::engine::model::Inventory;
 use crate::tui::clock::SimClock;
 use crate::tui::facts::{self, RoleFacts};
 pub use crate::tui::screen::Overlay;
+pub use crate::tui::screens::detail::{Detail, Subject, SummaryLine};
 use crate::tui::search::{EntityIndex, Query, Sort};
 use crate::tui::sim::{AssumeInput, Caller, Simulator};
 pub use crate::tui::widgets::pane::Pane;
@@ -93,37 +94,6 @@ impl ListView {
     pub fn current(&self) -> Option<usize> {
         self.hits.get(self.selected).map(|&i| i as usize)
     }
-}
-
-/// Which entity a detail view shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    Role(usize),
-    User(usize),
-    Group(usize),
-    Provider(usize),
-}
-
-/// A summary line: a label and its text; `warn` marks it as a warning.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SummaryLine {
-    pub label: String,
-    pub text: String,
-    pub warn: bool,
-}
-
-/// The detail view of one entity.
-#[derive(Debug, Clone)]
-pub struct Detail {
-    pub subject: Subject,
-    pub title: String,
-    pub arn: String,
-    pub summary: Vec<SummaryLine>,
-    pub summary_scroll: usize,
-    pub panes: Vec<Pane>,
-    pub focus: usize,
-    /// Per-statement plain-language reading instead of JSON.
-    pub plain: bool,
 }
 
 /// Where keyboard focus is on the main screen.
@@ -297,8 +267,6 @@ pub struct AskForm {
 pub struct Waiting {
     /// `v` was pressed: the reach tree opens when this answer comes.
     pub reach: Option<u64>,
-    /// The what-if view waits for who gained or lost access.
-    pub diff: Option<u64>,
     /// The wizard waits for its report.
     pub diagnose: Option<u64>,
     /// The path view waits for its paths.
@@ -375,6 +343,7 @@ impl AppState {
                 graph: Arc::default(),
                 access_generation: 0,
                 access_diff: None,
+                diff_waiting: None,
                 outbox: Vec::new(),
                 role_facts: Arc::new(role_facts),
                 indexes,

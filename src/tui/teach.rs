@@ -109,3 +109,31 @@ pub enum LessonCommand {
     /// Movement inside the glossary or the narrative.
     Scroll(i8),
 }
+
+/// What a lesson step asks of the screens beyond the lesson itself, carried out by the app
+/// in this order: the step's what-if edits shown everywhere, the clock moved to the
+/// lesson's, the role it names opened, the pane it names brought forward, the session it
+/// keeps added to the Sessions panel.
+#[derive(Debug, Clone)]
+pub struct StepScreen {
+    /// The lesson's what-if overlay, when the step changed its edits.
+    pub edited: Option<crate::engine::whatif::WhatIf>,
+    /// The lesson's clock after the step.
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// The role to select and open, as the lesson names it.
+    pub select_role: Option<String>,
+    pub open: Option<crate::engine::lesson::Pane>,
+    pub keep: Option<KeptSession>,
+}
+
+/// A session a lesson step keeps, to join the Sessions panel.
+#[derive(Debug, Clone)]
+pub struct KeptSession {
+    /// The lesson's name for it.
+    pub name: String,
+    /// The app's session it was assumed from, when the step ran as one.
+    pub parent: Option<u32>,
+    /// Who called, for a chain that starts here.
+    pub caller_name: String,
+    pub session: crate::engine::sts::session::Session,
+}

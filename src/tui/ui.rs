@@ -3,19 +3,14 @@
 //! what is drawn.
 
 pub mod ask;
-pub mod detail;
-pub mod editor;
 pub mod entity_list;
 pub mod glossary;
 pub mod header;
 
-pub mod lesson;
-pub mod lessons;
 pub mod log;
 pub mod sessions;
 pub mod simulate;
 pub mod status;
-pub mod whatif;
 pub mod wizard;
 
 use ratatui::Frame;
@@ -30,8 +25,6 @@ pub const MIN_WIDTH: u16 = 50;
 pub const MIN_HEIGHT: u16 = 14;
 /// From this width on, the Sessions panel sits to the right; below, underneath.
 pub const WIDE: u16 = 110;
-/// From this width on, the detail panes sit side by side; below, stacked.
-pub const PANES_SIDE_BY_SIDE: u16 = 90;
 
 /// Where each part of the screen goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -155,15 +148,12 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
     header::render(frame, a.header, state, theme);
     let main = match narrative_split(state, a.main) {
         Some((left, narrative)) => {
-            lesson::render(frame, narrative, state, theme);
+            crate::tui::screen::draw_narrative(frame, narrative, state, theme);
             left
         }
         None => a.main,
     };
-    match &state.detail {
-        Some(d) => detail::render(frame, main, state, d, theme),
-        None => entity_list::render(frame, main, state, theme),
-    }
+    crate::tui::screen::draw_main(frame, main, state, theme);
     sessions::render(frame, a.sessions, state, theme);
     if a.log.width > 0 && a.log.height > 0 {
         log::render(frame, a.log, state, theme);

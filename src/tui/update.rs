@@ -6,9 +6,7 @@ use std::sync::Arc;
 
 use nucleo_matcher::{Config, Matcher};
 
-use crate::tui::command::{Command, EditKey, Effect};
-use crate::tui::detail;
-use crate::tui::editor::TextBuffer;
+use crate::tui::command::{Command, Effect};
 use crate::tui::facts::KINDS;
 use crate::tui::keymap::{self, Mode};
 use crate::tui::outcome::clamp_add;
@@ -49,7 +47,10 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
     let mode = keymap::mode(state);
     match command {
         Command::Tick(_) => {}
-        Command::Lesson(c) => crate::tui::lesson::apply(state, c),
+        Command::Lesson(c) => {
+            let outcome = crate::tui::screens::lessons::play(&mut state.world, c);
+            crate::tui::screen::settle(state, outcome);
+        }
         Command::Quit => {
             state.world.quit = true;
             fx.push(Effect::Quit);
@@ -81,12 +82,6 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             state.focus = Focus::Main;
             state.list_mut().editing = true;
         }
-        Command::Input(ch) if mode == Mode::Editor => {
-            editor_op(state, |b| b.insert(ch.encode_utf8(&mut [0; 4])));
-        }
-        Command::Paste(text) if mode == Mode::Editor => editor_op(state, |b| b.insert(&text)),
-        Command::Backspace if mode == Mode::Editor => editor_op(state, TextBuffer::backspace),
-        Command::ClearInput if mode == Mode::Editor => editor_op(state, TextBuffer::clear_line),
         Command::Input(ch) => input(state, mode, ch, &mut fx),
         Command::Paste(text) => edit(state, mode, &mut fx, |s| s.push_str(&text)),
         Command::Backspace => edit(state, mode, &mut fx, |s| {
@@ -153,16 +148,10 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         }
         Command::FocusNext => focus_step(state, mode, 1),
         Command::FocusPrev => focus_step(state, mode, -1),
-        Command::Open => open(state, mode, &mut fx),
+        Command::Open => open(state, mode),
         Command::Back => back(state, mode, &mut fx),
-        Command::TogglePlain => {
-            if let Some(d) = &mut state.detail {
-                d.plain = !d.plain;
-                for p in &mut d.panes {
-                    p.scroll = 0;
-                }
-            }
-        }
+        // The detail view's own commands; nothing to do elsewhere.
+        Command::TogglePlain | Command::YankPolicy => {}
         Command::ToggleHelp => {
             if matches!(state.overlay, Some(Overlay::Help(_))) {
                 close_overlay(state);
@@ -174,26 +163,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::PathTo => path_to(state, mode),
         Command::External => external(state),
         Command::Edit { external } => edit_menu(state, mode, external),
-        Command::WhatIf => crate::tui::whatif::open_view(state),
-        Command::Undo => crate::tui::whatif::undo(state),
-        Command::Discard => crate::tui::whatif::discard(state),
-        Command::SaveBundle => {
-            if state.world.whatif.is_edited() {
-                state.overlay = Some(Overlay::Prompt(Box::new(crate::tui::whatif::Prompt {
-                    purpose: crate::tui::whatif::PromptFor::SaveBundle,
-                    text: "rolescope-what-if.json".to_owned(),
-                    error: None,
-                    confirm_replace: None,
-                })));
-            } else {
-                status(
-                    state,
-                    "no what-if edit to save: the loaded data is unchanged",
-                    false,
-                );
-            }
-        }
-        Command::Save => crate::tui::whatif::save_editor(state),
+        Command::WhatIf => crate::tui::screen::open_whatif_view(state),
         Command::Troubleshoot => troubleshoot(state, mode),
         Command::AccessDone(answer) => access_done(state, *answer),
         Command::Profiles => open_profiles(state),
@@ -210,27 +180,20 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 }
             }
         }
-        Command::LessonIndex => match crate::tui::lesson::catalog(state) {
-            Ok(_) => {
-                state.overlay = Some(Overlay::Lessons(crate::tui::lesson::LessonIndex {
-                    selected: 0,
-                }));
-            }
+        Command::LessonIndex => match crate::tui::screens::lessons::LessonIndex::open(state) {
+            Ok(ix) => state.overlay = Some(Overlay::Lessons(ix)),
             Err(e) => status(state, &format!("no lesson index: {e}"), true),
         },
         Command::ApplyFixes => crate::tui::wizard::apply_fixes(state),
-        Command::EditKey(k) => editor_op(state, |b| match k {
-            EditKey::Left => b.move_by(0, -1),
-            EditKey::Right => b.move_by(0, 1),
-            EditKey::Home => b.home(),
-            EditKey::End => b.end(),
-            EditKey::Newline => b.newline(),
-            EditKey::Delete => b.delete(),
-            EditKey::Indent => b.insert("  "),
-        }),
         Command::EditorDone { role, kind, result } => {
-            crate::tui::whatif::editor_done(state, role, kind, result);
+            crate::tui::screen::editor_done(state, role, kind, result);
         }
+        // The what-if screens' own commands; nothing to do elsewhere.
+        Command::Undo
+        | Command::Discard
+        | Command::SaveBundle
+        | Command::Save
+        | Command::EditKey(_) => {}
         // The reach tree's own commands; nothing to do elsewhere.
         Command::Collapse | Command::ExpandAll => {}
         Command::ToggleSessions => {
@@ -260,26 +223,6 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                     fx.push(Effect::Clipboard(arn));
                 }
                 None => status(state, "nothing selected to copy", true),
-            }
-        }
-        Command::YankPolicy => {
-            let raw = state
-                .detail
-                .as_ref()
-                .and_then(|d| d.panes.get(d.focus))
-                .map(|p| (p.title.clone(), p.raw.clone()));
-            match raw {
-                Some((title, raw)) if !raw.is_empty() => {
-                    status(
-                        state,
-                        &format!(
-                            "sent the {title} JSON to the terminal's clipboard (OSC 52); a terminal without OSC 52 support ignores it"
-                        ),
-                        false,
-                    );
-                    fx.push(Effect::Clipboard(raw));
-                }
-                _ => status(state, "this pane holds no policy JSON to copy", true),
             }
         }
         Command::ClockPause => {
@@ -439,20 +382,6 @@ fn troubleshoot(state: &mut AppState, mode: Mode) {
     crate::tui::wizard::open(state, role, caller);
 }
 
-/// Changes the built-in editor's text or cursor, keeping the cursor on screen.
-fn editor_op(state: &mut AppState, op: impl FnOnce(&mut TextBuffer)) {
-    let rows = editor_rows(state);
-    if let Some(Overlay::Editor(ed)) = &mut state.overlay {
-        op(&mut ed.buffer);
-        ed.buffer.follow(rows);
-    }
-}
-
-/// Text rows of the built-in editor on this screen.
-fn editor_rows(state: &AppState) -> usize {
-    ui::editor::body_rows(state.world.width, state.world.height)
-}
-
 /// Opens the what-if menu for the role under the cursor or in the detail view.
 fn edit_menu(state: &mut AppState, mode: Mode, external: bool) {
     let role = match mode {
@@ -471,9 +400,8 @@ fn edit_menu(state: &mut AppState, mode: Mode, external: bool) {
         );
         return;
     };
-    match crate::tui::whatif::menu(state, role, external) {
-        Ok(m) => state.overlay = Some(Overlay::EditMenu(Box::new(m))),
-        Err(e) => status(state, &e, true),
+    if let Err(e) = crate::tui::screen::open_edit_menu(state, role, external) {
+        status(state, &e, true);
     }
 }
 
@@ -633,9 +561,8 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
         return;
     }
     if let (AccessQuery::Diff, AccessResult::Diff(d)) = (&answer.query, &answer.result) {
-        if newest(&mut state.waiting.diff) {
+        if newest(&mut state.world.diff_waiting) {
             state.world.access_diff = Some(d.clone());
-            crate::tui::whatif::redraw_view(state);
         }
         return;
     }
@@ -644,22 +571,8 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
     };
     match (answer.query, answer.result) {
         (AccessQuery::Who { role, .. }, result) => {
-            let on_screen = state
-                .detail
-                .as_ref()
-                .is_some_and(|d| d.subject == Subject::Role(role));
-            if !on_screen {
-                return;
-            }
-            let pane = match &result {
-                AccessResult::Who(w) => crate::tui::access::who_pane(state, &graph, w),
-                AccessResult::Missing(m) => crate::tui::access::who_pending(m),
-                _ => return,
-            };
-            if let Some(d) = &mut state.detail
-                && let Some(p) = d.panes.get_mut(2)
-            {
-                replace_pane(p, pane);
+            if let Some(d) = &mut state.detail {
+                d.who_answered(&state.world, &graph, role, &result);
             }
         }
         (AccessQuery::Reach { refresh: false, .. }, _) if !newest(&mut state.waiting.reach) => {}
@@ -789,12 +702,8 @@ fn lay_out_lists_again(state: &mut AppState) {
     state.overlay_stack = overlays;
 }
 
-/// Puts a list's new answer in place of `old`, keeping where the reader was.
 fn replace_pane(old: &mut crate::tui::state::Pane, new: crate::tui::state::Pane) {
-    let (scroll, cursor) = (old.scroll, old.cursor);
-    *old = new;
-    old.scroll = scroll;
-    old.cursor = cursor.min(old.rows.len().saturating_sub(1));
+    old.replace(new);
 }
 
 fn tick(state: &mut AppState, elapsed: std::time::Duration) {
@@ -896,12 +805,10 @@ pub fn search_now(state: &AppState, request: &Request) -> Command {
 fn page_size(state: &AppState, mode: Mode) -> isize {
     let a = ui::areas(state);
     let rows = match mode {
-        Mode::Detail => ui::detail::pane_rows(a.main, state),
         Mode::Sessions => usize::from(a.sessions.height / 3),
-        Mode::Reach | Mode::Path | Mode::External | Mode::WhatIf | Mode::WizardReport => {
+        Mode::Reach | Mode::Path | Mode::External | Mode::WizardReport => {
             crate::tui::widgets::pane::popup_rows(state.world.width, state.world.height)
         }
-        Mode::Editor => editor_rows(state),
         _ => usize::from(entity_list::rows_area(a.main).height),
     };
     isize::try_from(rows.max(1)).unwrap_or(1)
@@ -915,12 +822,9 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             keep_cursor_visible(state);
         }
         Mode::Detail => {
-            let rows = ui::detail::pane_rows(ui::areas(state).main, state).max(1);
+            let main = ui::areas(state).main;
             if let Some(d) = &mut state.detail {
-                let plain = d.plain;
-                if let Some(p) = d.panes.get_mut(d.focus) {
-                    p.step(delta, rows, plain);
-                }
+                d.step(delta, main);
             }
         }
         Mode::Path | Mode::External => {}
@@ -940,30 +844,9 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
             }
         }
         Mode::Reach => {}
-        Mode::EditMenu => {
-            if let Some(Overlay::EditMenu(m)) = &mut state.overlay {
-                m.selected = clamp_add(m.selected, delta, m.choices.len());
-            }
-        }
-        Mode::Editor => {
-            let rows = editor_rows(state);
-            if let Some(Overlay::Editor(ed)) = &mut state.overlay {
-                ed.buffer.move_by(delta, 0);
-                ed.buffer.follow(rows);
-            }
-        }
-        Mode::WhatIf => {
-            if let Some(Overlay::WhatIf(v)) = &mut state.overlay {
-                v.scroll = clamp_add(v.scroll, delta, v.lines.len());
-            }
-        }
-        Mode::Profiles => {}
-        Mode::Lessons => {
-            let n = crate::tui::lesson::catalog(state).map_or(0, |l| l.len());
-            if let Some(Overlay::Lessons(ix)) = &mut state.overlay {
-                ix.selected = clamp_add(ix.selected, delta, n);
-            }
-        }
+        // The what-if screens move their own cursors.
+        Mode::EditMenu | Mode::Editor | Mode::WhatIf => {}
+        Mode::Profiles | Mode::Lessons => {}
         Mode::Wizard | Mode::WizardReport => {
             if let Some(Overlay::Wizard(w)) = &mut state.overlay {
                 match &mut w.stage {
@@ -994,20 +877,7 @@ fn picker_mut(state: &mut AppState) -> Option<&mut Picker> {
 /// Opens the detail view of `subject`; a role's gets its "who can assume" pane from the
 /// trust graph.
 pub fn open_detail(state: &mut AppState, subject: Subject) {
-    state.detail = detail::build(&state.world.inventory, &state.world.role_facts, subject);
-    if let Subject::Role(i) = subject
-        && let Some(arn) = state.world.inventory.roles.get(i).map(|r| r.arn.clone())
-    {
-        let text = if state.world.graph.get().is_some() {
-            "working out who can assume this role…"
-        } else {
-            "working out who can assume this role… (the trust graph is built once, then kept)"
-        };
-        if let Some(d) = &mut state.detail {
-            d.panes.push(crate::tui::access::who_pending(text));
-        }
-        state.ask_graph(crate::tui::access::AccessQuery::Who { role: i, arn });
-    }
+    state.detail = crate::tui::screen::open_detail(&mut state.world, subject);
 }
 
 /// Keeps the list's cursor inside the visible window.
@@ -1065,12 +935,6 @@ fn edit(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>, change: impl FnO
                 if let Some(v) = f.fields.get_mut(f.focus) {
                     change(v);
                 }
-            }
-        }
-        Mode::Prompt => {
-            if let Some(Overlay::Prompt(p)) = &mut state.overlay {
-                change(&mut p.text);
-                p.error = None;
             }
         }
         Mode::Picker => {
@@ -1159,19 +1023,8 @@ fn focus_step(state: &mut AppState, mode: Mode, delta: isize) {
                 a.focus = 1 - a.focus.min(1);
             }
         }
-        Mode::Detail => {
-            let Some(d) = &mut state.detail else { return };
-            let n = d.panes.len();
-            let next = isize::try_from(d.focus).unwrap_or(0) + delta;
-            if next < 0 || next >= isize::try_from(n).unwrap_or(0) {
-                if !state.sessions_collapsed {
-                    state.focus = Focus::Sessions;
-                }
-                d.focus = if next < 0 { n.saturating_sub(1) } else { 0 };
-            } else {
-                d.focus = usize::try_from(next).unwrap_or(0);
-            }
-        }
+        // The detail view moves between its own panes.
+        Mode::Detail => {}
         Mode::List | Mode::Search => {
             if !state.sessions_collapsed {
                 state.list_mut().editing = false;
@@ -1185,7 +1038,7 @@ fn focus_step(state: &mut AppState, mode: Mode, delta: isize) {
     }
 }
 
-fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
+fn open(state: &mut AppState, mode: Mode) {
     match mode {
         Mode::List | Mode::Search => {
             let Some(i) = state.list().current() else {
@@ -1227,21 +1080,9 @@ fn open(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         Mode::Picker => choose(state),
         Mode::Ask => ask(state),
         Mode::Reach => {}
-        Mode::EditMenu => {
-            if let Some(Overlay::EditMenu(m)) = state.overlay.clone() {
-                fx.extend(crate::tui::whatif::choose(state, &m));
-            }
-        }
-        Mode::Prompt => crate::tui::whatif::submit_prompt(state),
-        Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
+        Mode::EditMenu | Mode::Prompt | Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
         Mode::Wizard => crate::tui::wizard::choose_symptom(state),
-        Mode::Profiles => {}
-        Mode::Lessons => {
-            if let Some(Overlay::Lessons(ix)) = &state.overlay {
-                let selected = ix.selected;
-                crate::tui::lesson::start_selected(state, selected);
-            }
-        }
+        Mode::Profiles | Mode::Lessons => {}
         Mode::Path | Mode::External | Mode::Help | Mode::Popup => {}
         Mode::Detail => {}
     }
@@ -1328,9 +1169,7 @@ fn choose(state: &mut AppState) {
 
 /// The hop under the cursor of the detail view's focused pane, when it lists hops.
 fn selected_hop(state: &AppState) -> Option<&crate::tui::access::Prefill> {
-    let d = state.detail.as_ref()?;
-    let p = d.panes.get(d.focus)?;
-    p.rows.get(p.cursor).map(|(_, h)| h)
+    state.detail.as_ref()?.selected_hop()
 }
 
 /// Opens the Simulate form filled in for `hop`.
@@ -1508,11 +1347,11 @@ fn run_form(state: &mut AppState) {
         .and_then(|r| state.world.inventory.roles.get(r))
         .map(|r| r.name.clone())
         .unwrap_or_default();
-    state.world.last_run = Some(crate::tui::whatif::LastRun {
+    state.world.last_run = Some(crate::tui::world::LastRun {
         caller: caller.clone(),
         input: input.clone(),
         label: format!("{} → {role_label}", chain_names.join(" → ")),
-        first: crate::tui::whatif::describe_outcome(result.clone()),
+        first: result.clone(),
         now: None,
     });
     let role = role_index.and_then(|r| state.world.inventory.roles.get(r));
@@ -1621,13 +1460,10 @@ fn click(state: &mut AppState, x: u16, y: u16, fx: &mut Vec<Effect>) {
     if hit(a.main) {
         state.focus = Focus::Main;
         match &mut state.detail {
-            Some(_) => {
-                for (i, r) in ui::detail::pane_areas(a.main, state).iter().enumerate() {
-                    if hit(*r)
-                        && let Some(d) = &mut state.detail
-                    {
-                        d.focus = i;
-                    }
+            Some(d) => {
+                let areas = crate::tui::screen::detail_pane_areas(a.main, d);
+                if let Some(i) = areas.iter().position(|r| hit(*r)) {
+                    d.focus = i;
                 }
             }
             None => {
@@ -1637,7 +1473,7 @@ fn click(state: &mut AppState, x: u16, y: u16, fx: &mut Vec<Effect>) {
                     let i = list.offset + usize::from(y - rows.y);
                     if i < list.hits.len() {
                         if list.selected == i {
-                            open(state, Mode::List, fx);
+                            open(state, Mode::List);
                         } else {
                             list.selected = i;
                         }
@@ -1659,7 +1495,15 @@ fn scroll_at(state: &mut AppState, x: u16, y: u16, delta: i8) {
     let a = ui::areas(state);
     let hit = |r: ratatui::layout::Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
     let d = isize::from(delta);
-    if let Some(_overlay) = &state.overlay {
+    if state.overlay.is_some() {
+        // A screen that moves its own cursor is given the wheel as arrow keys.
+        let key = if d < 0 { Command::Up } else { Command::Down };
+        if crate::tui::screen::route(state, &key).is_some() {
+            for _ in 1..d.unsigned_abs() {
+                crate::tui::screen::route(state, &key);
+            }
+            return;
+        }
         let mode = keymap::mode(state);
         step(state, mode, d);
         return;
@@ -1668,7 +1512,12 @@ fn scroll_at(state: &mut AppState, x: u16, y: u16, delta: i8) {
         step(state, Mode::Sessions, d);
     } else if hit(a.main) {
         if state.detail.is_some() {
-            for (i, r) in ui::detail::pane_areas(a.main, state).iter().enumerate() {
+            let areas = state
+                .detail
+                .as_ref()
+                .map(|d| crate::tui::screen::detail_pane_areas(a.main, d))
+                .unwrap_or_default();
+            for (i, r) in areas.iter().enumerate() {
                 if hit(*r)
                     && let Some(det) = &mut state.detail
                 {

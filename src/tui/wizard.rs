@@ -214,7 +214,7 @@ pub fn apply_fixes(state: &mut AppState) {
     let edits_before = state.world.whatif.edits().len();
     let result = wizard::apply_fixes(&d.report, &mut state.world.whatif, &mut request);
     if state.world.whatif.edits().len() != edits_before {
-        crate::tui::whatif::refresh(state);
+        crate::tui::screen::data_changed(state);
     }
     let mut applied = d.applied.clone();
     match result {

@@ -99,8 +99,8 @@ pub struct LastRun {
     /// `maria.garcia → ProdOperations`.
     pub label: String,
     /// Its answer on the data of the time it ran, and on the data now.
-    pub first: String,
-    pub now: Option<String>,
+    pub first: Result<crate::tui::sim::Issued, crate::tui::sim::Refusal>,
+    pub now: Option<Result<crate::tui::sim::Issued, crate::tui::sim::Refusal>>,
 }
 
 /// What every screen may read: the data, the sessions, the clock, the settings.
@@ -118,6 +118,8 @@ pub struct World {
     pub access_generation: u64,
     /// The newest answer to "who gained or lost access", for the what-if view.
     pub access_diff: Option<crate::engine::whatif::AccessDiff>,
+    /// The question whose answer `access_diff` waits for; an older answer is dropped.
+    pub diff_waiting: Option<u64>,
     /// Effects raised outside `update::apply`'s own arms (by views rebuilt after an edit);
     /// `apply` hands them to the loop with its own.
     pub outbox: Vec<crate::tui::command::Effect>,
@@ -168,6 +170,14 @@ impl World {
         self.status = Some(Status {
             text: text.into(),
             error,
+        });
+    }
+
+    /// Writes a line to the event log, at the simulated clock's time.
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.log.push(LogEntry {
+            at: self.now,
+            text: text.into(),
         });
     }
 

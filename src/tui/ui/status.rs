@@ -45,7 +45,7 @@ pub fn render(frame: &mut Frame<'_>, status: Rect, footer: Rect, state: &AppStat
     frame.render_widget(Paragraph::new(Line::from(spans)), status);
     let mode = keymap::mode(state);
     let pairs: Vec<(std::borrow::Cow<'static, str>, &'static str)> =
-        crate::tui::lesson::hints(state)
+        crate::tui::screen::lesson_hints(state)
             .into_iter()
             .map(|(k, h)| (std::borrow::Cow::Borrowed(k), h))
             .chain(keymap::hints(mode, &state.world.keys))

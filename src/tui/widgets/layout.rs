@@ -5,6 +5,9 @@ use ratatui::layout::Rect;
 
 use crate::tui::theme::Theme;
 
+/// From this width on, the detail panes sit side by side; below, stacked.
+pub const PANES_SIDE_BY_SIDE: u16 = 90;
+
 /// A line of highlighted tokens.
 #[must_use]
 pub fn token_line(

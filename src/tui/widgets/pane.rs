@@ -29,6 +29,14 @@ pub struct Pane {
 }
 
 impl Pane {
+    /// Puts a list's new answer in place of this one, keeping where the reader was.
+    pub fn replace(&mut self, new: Self) {
+        let (scroll, cursor) = (self.scroll, self.cursor);
+        *self = new;
+        self.scroll = scroll;
+        self.cursor = cursor.min(self.rows.len().saturating_sub(1));
+    }
+
     /// Moves the pane by `delta`: a pane of text scrolls; in a list of hops the cursor moves
     /// and the view follows it, `rows` tall.
     pub fn step(&mut self, delta: isize, rows: usize, plain: bool) {

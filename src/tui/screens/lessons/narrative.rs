@@ -9,9 +9,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::tui::lesson::{DURATION_CHOICES, LessonView, Prompt};
-use crate::tui::state::AppState;
+use crate::tui::teach::{DURATION_CHOICES, LessonView, Prompt};
 use crate::tui::theme::Theme;
+use crate::tui::world::World;
 
 /// Digits 0-9 and `:` drawn 3 cells wide and 3 rows high, for presenter mode's clock.
 const BIG: [[&str; 3]; 11] = [
@@ -54,8 +54,8 @@ fn heading(theme: Theme, presenter: bool) -> Style {
     }
 }
 
-fn lines_for<'a>(l: &'a LessonView, state: &AppState, theme: Theme) -> Vec<Line<'a>> {
-    let presenter = state.world.teach.presenter;
+fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>> {
+    let presenter = world.teach.presenter;
     let lesson = l.player.lesson();
     let total = lesson.steps.len();
     let mut out: Vec<Line> = Vec::new();
@@ -66,7 +66,7 @@ fn lines_for<'a>(l: &'a LessonView, state: &AppState, theme: Theme) -> Vec<Line<
         }
     };
     if presenter {
-        for row in big_text(&state.world.now.format("%H:%M").to_string()) {
+        for row in big_text(&world.now.format("%H:%M").to_string()) {
             out.push(Line::styled(row, Style::new().add_modifier(Modifier::BOLD)));
         }
         gap(&mut out);
@@ -223,16 +223,16 @@ fn lines_for<'a>(l: &'a LessonView, state: &AppState, theme: Theme) -> Vec<Line<
 }
 
 /// Draws the narrative pane.
-pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
-    let Some(l) = &state.world.teach.lesson else {
+pub fn render(frame: &mut Frame<'_>, area: Rect, world: &World, theme: Theme) {
+    let Some(l) = &world.teach.lesson else {
         return;
     };
     if area.width < 4 || area.height < 3 {
         return;
     }
-    let lines = lines_for(l, state, theme);
+    let lines = lines_for(l, world, theme);
     let title = format!(" Lesson: {} ", l.player.lesson().title);
-    let border = if state.world.teach.presenter {
+    let border = if world.teach.presenter {
         Style::new().add_modifier(Modifier::BOLD)
     } else {
         theme.border(true)

@@ -5,10 +5,12 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::{Detail, Subject, SummaryLine};
 use crate::engine::model::{AttachedPolicy, InlinePolicy, Inventory, PolicyText, Role};
 use crate::tui::facts::{KINDS, RoleFacts};
 use crate::tui::reading;
-use crate::tui::state::{Detail, Pane, Subject, SummaryLine, TextLine, Tok};
+use crate::tui::widgets::pane::Pane;
+use crate::tui::widgets::text::{TextLine, Tok};
 
 /// Splits pretty-printed JSON into lines of highlighted tokens.
 #[must_use]

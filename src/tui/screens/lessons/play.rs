@@ -1,0 +1,312 @@
+//! The lesson being played: its teaching keys (read before the key tables), the
+//! predict-then-reveal prompt and its score, presenter mode and the glossary, and the steps.
+//!
+//! Steps advance with `]`. Each step's screen part is asked of the app
+//! ([`Outcome::LessonStep`]): the role it names is selected and opened, the pane it names
+//! comes forward, the simulated clock moves with the lesson's, and the sessions it keeps
+//! join the Sessions panel with their live countdown. Between steps the learner may explore
+//! freely (`L` hides the narrative, `L` brings it back at the same step). The lesson player
+//! owns the checks; this module only shows them.
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::engine::lesson::{Lesson, Prediction};
+use crate::tui::command::Command;
+use crate::tui::outcome::Outcome;
+use crate::tui::sim::{Caller, Issued};
+use crate::tui::teach::{
+    DURATION_CHOICES, KeptSession, LessonCommand, LessonView, Prompt, StepScreen,
+};
+use crate::tui::world::{Session, World};
+
+/// The teaching command a key means, before the normal key tables; `None` lets the key
+/// through. Text fields and overlays keep their keys: `explorable` is true on the screens
+/// the teaching keys work on (the lists, a role, the Sessions panel, the what-if view).
+#[must_use]
+pub fn key(world: &World, explorable: bool, key: &KeyEvent) -> Option<Command> {
+    if key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return None;
+    }
+    let KeyCode::Char(ch) = key.code else {
+        if world.teach.glossary.is_some() {
+            return match key.code {
+                KeyCode::Esc => Some(Command::Lesson(LessonCommand::ToggleGlossary)),
+                KeyCode::Down => Some(Command::Lesson(LessonCommand::Scroll(1))),
+                KeyCode::Up => Some(Command::Lesson(LessonCommand::Scroll(-1))),
+                _ => None,
+            };
+        }
+        return None;
+    };
+    if world.teach.glossary.is_some() {
+        return match ch {
+            't' | 'q' => Some(Command::Lesson(LessonCommand::ToggleGlossary)),
+            'j' => Some(Command::Lesson(LessonCommand::Scroll(1))),
+            'k' => Some(Command::Lesson(LessonCommand::Scroll(-1))),
+            _ => None,
+        };
+    }
+    // The what-if view a step opens leaves the lesson's keys working (it binds none of them).
+    if !explorable {
+        return None;
+    }
+    let cmd = |c| Some(Command::Lesson(c));
+    match ch {
+        't' => return cmd(LessonCommand::ToggleGlossary),
+        'P' => return cmd(LessonCommand::TogglePresenter),
+        _ => {}
+    }
+    let lesson = world.teach.lesson.as_ref()?;
+    match (lesson.prompt, ch) {
+        (Prompt::Outcome, 'y') => cmd(LessonCommand::PredictOutcome(true)),
+        (Prompt::Outcome, 'n') => cmd(LessonCommand::PredictOutcome(false)),
+        (Prompt::Duration, '1'..='6') => {
+            cmd(LessonCommand::PredictDuration(usize::from(ch as u8 - b'1')))
+        }
+        (_, ']') => cmd(LessonCommand::Next),
+        (_, 'r') => cmd(LessonCommand::Reveal),
+        (_, 'R') => cmd(LessonCommand::RevealAll),
+        (_, 'L') => cmd(LessonCommand::ToggleNarrative),
+        (_, 'J') => cmd(LessonCommand::Scroll(1)),
+        (_, 'K') => cmd(LessonCommand::Scroll(-1)),
+        _ => None,
+    }
+}
+
+/// The footer hints while a lesson runs.
+#[must_use]
+pub fn hints(world: &World) -> Vec<(&'static str, &'static str)> {
+    let Some(l) = &world.teach.lesson else {
+        return Vec::new();
+    };
+    match l.prompt {
+        Prompt::Outcome => vec![("y", "it succeeds"), ("n", "it fails")],
+        Prompt::Duration => vec![("1-6", "how long")],
+        Prompt::None => vec![
+            ("]", "next step"),
+            ("r", "reveal"),
+            ("L", "leave/return"),
+            ("P", "presenter"),
+            ("t", "glossary"),
+        ],
+    }
+}
+
+/// Starts `lesson` in the app: narrative pane shown, simulated clock paused at the lesson's
+/// start (steps move it).
+pub fn start(world: &mut World, lesson: Lesson) {
+    if !world.clock.is_paused() {
+        world.clock.toggle_pause(world.elapsed);
+    }
+    world.teach.lesson = Some(LessonView::new(lesson, Arc::clone(&world.inventory)));
+    world.dirty = true;
+}
+
+/// Carries out a teaching command; a step's screen part goes to the app.
+pub fn play(world: &mut World, c: LessonCommand) -> Outcome {
+    world.dirty = true;
+    match c {
+        LessonCommand::ToggleGlossary => {
+            world.teach.glossary = match world.teach.glossary {
+                Some(_) => None,
+                None => Some(0),
+            };
+        }
+        LessonCommand::TogglePresenter => world.teach.presenter = !world.teach.presenter,
+        LessonCommand::Scroll(d) => {
+            if let Some(s) = &mut world.teach.glossary {
+                *s = s.saturating_add_signed(isize::from(d));
+            } else if let Some(l) = &mut world.teach.lesson {
+                l.scroll = l.scroll.saturating_add_signed(isize::from(d));
+            }
+        }
+        LessonCommand::ToggleNarrative => {
+            if let Some(l) = &mut world.teach.lesson {
+                l.hidden = !l.hidden;
+            }
+        }
+        LessonCommand::Reveal | LessonCommand::RevealAll => {
+            if let Some(l) = &mut world.teach.lesson
+                && l.prompt == Prompt::None
+                && let Some(r) = &l.report
+            {
+                l.revealed = if c == LessonCommand::RevealAll {
+                    r.trace.len()
+                } else {
+                    (l.revealed + 1).min(r.trace.len())
+                };
+            }
+        }
+        LessonCommand::PredictOutcome(yes) => predict(world, yes, None),
+        LessonCommand::PredictDuration(i) => {
+            let secs = DURATION_CHOICES.get(i).map(|(s, _)| *s);
+            predict(world, true, secs);
+        }
+        LessonCommand::Next => {
+            return next(world).map_or(Outcome::Done, |s| Outcome::LessonStep(Box::new(s)));
+        }
+    }
+    Outcome::Done
+}
+
+fn predict(world: &mut World, succeeds: bool, duration: Option<i64>) {
+    let Some(l) = &mut world.teach.lesson else {
+        return;
+    };
+    let asks_duration = l
+        .report
+        .as_ref()
+        .and_then(|r| r.answer)
+        .is_some_and(|a| a.asks_duration);
+    if l.prompt == Prompt::Outcome && succeeds && duration.is_none() && asks_duration {
+        l.prompt = Prompt::Duration;
+        return;
+    }
+    let Some(report) = l.report.clone() else {
+        return;
+    };
+    l.verdict = l.player.answer(
+        &report,
+        Prediction {
+            succeeds,
+            duration_seconds: duration,
+        },
+    );
+    l.prompt = Prompt::None;
+    l.revealed = 0;
+}
+
+fn next(world: &mut World) -> Option<StepScreen> {
+    let l = world.teach.lesson.as_mut()?;
+    if l.prompt != Prompt::None {
+        return None;
+    }
+    if l.player.is_finished() {
+        let s = l.player.score();
+        let text = format!(
+            "lesson finished: {} of {} points over {} question(s)",
+            s.points, s.out_of, s.questions
+        );
+        world.note(text);
+        return None;
+    }
+    let step_index = l.player.position();
+    let step = l.player.lesson().steps.get(step_index).cloned()?;
+    let edits_before = l.player.whatif().edits().to_vec();
+    let report = l.player.step()?;
+    // A step's what-if edit (or undo, or applied fix) shows on the explorer's screens too.
+    let edited =
+        (l.player.whatif().edits() != edits_before.as_slice()).then(|| l.player.whatif().clone());
+    l.prompt = if report.answer.is_some() {
+        Prompt::Outcome
+    } else {
+        Prompt::None
+    };
+    l.revealed = if report.answer.is_some() {
+        0
+    } else {
+        report.trace.len()
+    };
+    l.verdict = None;
+    l.scroll = 0;
+    l.hidden = false;
+    let now = l.player.now();
+    let keep = step.keep_session.as_ref().and_then(|n| {
+        let session = l.player.sessions().get(n).cloned()?;
+        let caller_name = step
+            .simulate
+            .as_ref()
+            .and_then(|v| v.get("caller"))
+            .and_then(|c| c.as_str())
+            .map_or_else(
+                || "lesson".to_owned(),
+                |c| c.rsplit('/').next().unwrap_or(c).to_owned(),
+            );
+        Some(KeptSession {
+            name: n.clone(),
+            parent: step
+                .as_session
+                .as_ref()
+                .and_then(|p| l.sessions.get(p).copied()),
+            caller_name,
+            session,
+        })
+    });
+    l.report = Some(report);
+    Some(StepScreen {
+        edited,
+        now,
+        select_role: step.select_role.clone(),
+        open: step.open,
+        keep,
+    })
+}
+
+/// Adds a session a step kept to the Sessions panel (and the log); its index there.
+pub fn keep_session(world: &mut World, kept: KeptSession) -> usize {
+    let KeptSession {
+        name,
+        parent,
+        caller_name,
+        session: s,
+    } = kept;
+    let id = world.next_session;
+    world.next_session += 1;
+    let mut chain = parent
+        .and_then(|p| world.sessions.iter().find(|x| x.id == p))
+        .map_or_else(|| vec![caller_name], |p| p.chain.clone());
+    chain.push(s.role_name.clone());
+    let caller = match parent {
+        Some(p) => Caller::Session { id: p },
+        None => Caller::Role {
+            arn: s.role_arn.clone(),
+        },
+    };
+    world.note(format!(
+        "lesson: session `{name}` {} until {}",
+        s.assumed_role_arn,
+        s.expiration.format("%H:%M:%S")
+    ));
+    world.sessions.push(Session {
+        id,
+        chain,
+        role_arn: s.role_arn.clone(),
+        role_name: s.role_name.clone(),
+        caller,
+        issued: Issued {
+            session_arn: s.assumed_role_arn.clone(),
+            assumed_role_id: s.assumed_role_id.clone(),
+            issued_at: s.issued_at,
+            expires_at: s.expiration,
+            chained: s.chained,
+            mfa: s.mfa_authenticated,
+            source_identity: s.source_identity.clone(),
+            tags: s
+                .session_tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect(),
+            principal_tags: s
+                .principal_tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect(),
+            transitive_keys: s.transitive_tag_keys.clone(),
+            context: Vec::new(),
+            notes: s.notes.clone(),
+            region: None,
+            engine: Some(Arc::new(s)),
+        },
+        ended_at: None,
+        expiry_logged: false,
+    });
+    if let Some(l) = &mut world.teach.lesson {
+        l.sessions.insert(name, id);
+    }
+    world.sessions.len() - 1
+}
