@@ -31,7 +31,6 @@ pub mod theme;
 pub mod ui;
 pub mod update;
 pub mod widgets;
-pub mod wizard;
 pub mod world;
 
 pub use app::{Options, Settings, run, run_with};

@@ -14,12 +14,12 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rolescope::engine::load::load_demo;
 use rolescope::tui::command::{Command, EditKey, Effect};
 use rolescope::tui::facts::KINDS;
+use rolescope::tui::screens::whatif::Stage as WhatIfStage;
 use rolescope::tui::search::{Request, Sort};
 use rolescope::tui::sim::EngineSimulator;
 use rolescope::tui::state::{
     AppState, Focus, FormField, FormOutcome, Overlay, SessionState, Subject,
 };
-use rolescope::tui::screens::whatif::Stage as WhatIfStage;
 use rolescope::tui::update::{apply, apply_all};
 
 fn t0() -> DateTime<Utc> {
@@ -866,11 +866,7 @@ fn the_edited_data_saves_as_a_new_bundle_that_loads() {
     );
     apply_all(&mut state, typed(path.to_str().unwrap()));
     apply_all(&mut state, [Command::Open]);
-    assert!(
-        whatif_view_open(&state),
-        "{:?}",
-        state.overlay
-    );
+    assert!(whatif_view_open(&state), "{:?}", state.overlay);
     let saved = rolescope::engine::load::load_paths(&[path]).unwrap();
     let r = saved
         .roles
@@ -922,11 +918,7 @@ fn saving_over_an_existing_file_asks_first_and_enter_again_replaces_it() {
     assert_eq!(std::fs::read_to_string(&second).unwrap(), "keep me too");
     // Enter again on the same name replaces it.
     apply_all(&mut state, [Command::Open]);
-    assert!(
-        whatif_view_open(&state),
-        "{:?}",
-        state.overlay
-    );
+    assert!(whatif_view_open(&state), "{:?}", state.overlay);
     assert!(rolescope::engine::load::load_paths(&[second]).is_ok());
     assert_eq!(std::fs::read_to_string(&first).unwrap(), "keep me");
 }
@@ -1065,11 +1057,12 @@ fn service_linked_roles_cannot_be_edited() {
 fn wizard_report(state: &AppState) -> String {
     match &state.overlay {
         Some(Overlay::Wizard(w)) => match &w.stage {
-            rolescope::tui::wizard::Stage::Report(d) => d
-                .lines
-                .iter()
-                .map(|l| l.iter().map(|(_, s)| s.as_str()).collect::<String>() + "\n")
-                .collect(),
+            rolescope::tui::screens::wizard::Stage::Report(d) => {
+                rolescope::tui::screens::wizard::lines(d)
+                    .iter()
+                    .map(|l| l.iter().map(|(_, s)| s.as_str()).collect::<String>() + "\n")
+                    .collect()
+            }
             other => panic!("no report yet: {other:?}"),
         },
         other => panic!("no wizard open: {other:?}"),
@@ -1460,7 +1453,7 @@ fn the_wizard_checks_off_the_loop_and_a_report_for_a_closed_wizard_opens_nothing
     assert_eq!(jobs.len(), 1);
     assert!(matches!(
         &state.overlay,
-        Some(Overlay::Wizard(w)) if matches!(w.stage, rolescope::tui::wizard::Stage::Working { .. })
+        Some(Overlay::Wizard(w)) if matches!(w.stage, rolescope::tui::screens::wizard::Stage::Working { .. })
     ));
     // The answer fills the wizard in.
     apply(&mut state, rolescope::tui::access::run_job(jobs[0].clone()));

@@ -359,37 +359,10 @@ pub fn table(mode: Mode) -> Vec<Binding> {
         Mode::Editor => t.extend(crate::tui::screens::whatif::editor_keys()),
         Mode::Prompt => t.extend(crate::tui::screens::whatif::prompt_keys()),
         Mode::WhatIf => t.extend(crate::tui::screens::whatif::view_keys()),
-        Mode::Wizard => {
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "this symptom: describe the call",
-                true,
-                Command::Open,
-            ));
-            t.extend(movement());
-            t.push(esc_key("close"));
-        }
+        Mode::Wizard => t.extend(crate::tui::screens::wizard::symptom_keys()),
         Mode::Profiles => t.extend(crate::tui::screens::profiles::keys()),
         Mode::Lessons => t.extend(crate::tui::screens::lessons::keys()),
-        Mode::WizardReport => {
-            t.push(b(
-                vec![c('f')],
-                "f",
-                "apply the fixes (data fixes as what-if edits) and check again",
-                true,
-                Command::ApplyFixes,
-            ));
-            t.push(b(
-                vec![c('D')],
-                "D",
-                "what-if edits and who gained or lost access",
-                false,
-                Command::WhatIf,
-            ));
-            t.extend(movement());
-            t.push(esc_key("close"));
-        }
+        Mode::WizardReport => t.extend(crate::tui::screens::wizard::report_keys()),
         Mode::Help => t.extend(crate::tui::screens::help::keys()),
         Mode::Popup => t.extend(crate::tui::screens::popup::keys()),
     }

@@ -28,6 +28,13 @@ pub enum Outcome {
     /// Close every pop-up (what this screen said stays on the status line); the app
     /// carries out these effects.
     CloseAll(Vec<Effect>),
+    /// Open the Simulate form to describe the failing call for the troubleshooting wizard,
+    /// starting with this role and caller.
+    DescribeCall {
+        symptom: crate::engine::wizard::Symptom,
+        role: Option<usize>,
+        caller: Option<(crate::tui::sim::Caller, String)>,
+    },
     /// The screen changed the what-if data: the app puts it everywhere the screens read it.
     DataChanged,
     /// Give the keyboard to the Sessions panel (when it shows).

@@ -10,6 +10,8 @@ use crate::tui::command::{Command, Effect};
 use crate::tui::outcome::Outcome;
 use crate::tui::screens::detail::{Detail, Subject};
 use crate::tui::screens::whatif::{Stage as WhatIfStage, WhatIfScreen};
+use crate::tui::screens::wizard::{Stage as WizardStage, WizardView};
+use crate::tui::sim::Caller;
 use crate::tui::state::{AppState, Focus};
 use crate::tui::theme::Theme;
 use crate::tui::ui;
@@ -29,7 +31,7 @@ pub enum Overlay {
     /// lost access.
     WhatIf(Box<WhatIfScreen>),
     /// The troubleshooting wizard.
-    Wizard(Box<crate::tui::wizard::WizardView>),
+    Wizard(Box<crate::tui::screens::wizard::WizardView>),
     /// The lesson index.
     Lessons(crate::tui::screens::lessons::LessonIndex),
     /// A picker of its own (the target role of a path).
@@ -149,10 +151,8 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Lessons(_)) => Mode::Lessons,
         Some(Overlay::Profiles(_)) => Mode::Profiles,
         Some(Overlay::Wizard(w)) => match w.stage {
-            crate::tui::wizard::Stage::Symptoms { .. } => Mode::Wizard,
-            crate::tui::wizard::Stage::Report(_) | crate::tui::wizard::Stage::Working { .. } => {
-                Mode::WizardReport
-            }
+            WizardStage::Symptoms { .. } => Mode::Wizard,
+            WizardStage::Report(_) | WizardStage::Working { .. } => Mode::WizardReport,
         },
         None if state.list().editing && state.detail.is_none() && state.focus == Focus::Main => {
             Mode::Search
@@ -179,6 +179,7 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
         Overlay::Profiles(v) => v.handle(command, &mut state.world),
         Overlay::Lessons(ix) => ix.handle(command, &mut state.world),
         Overlay::WhatIf(w) => w.handle(command, &mut state.world),
+        Overlay::Wizard(w) => w.handle(command, &mut state.world),
         _ => return None,
     };
     settle(state, outcome)
@@ -262,6 +263,16 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
             state.overlay = None;
             state.overlay_stack.clear();
             Some(fx)
+        }
+        Outcome::DescribeCall {
+            symptom,
+            role,
+            caller,
+        } => {
+            let mut form = state.new_form(role, caller);
+            form.wizard = Some(symptom);
+            state.overlay = Some(Overlay::Simulate(Box::new(form)));
+            Some(Vec::new())
         }
         Outcome::DataChanged => {
             data_changed(state);
@@ -451,7 +462,7 @@ pub fn draw_overlay(
         Overlay::Path(view) => view.draw(frame, area, focused, theme),
         Overlay::External(view) => view.draw(frame, area, focused, theme),
         Overlay::WhatIf(w) => w.draw(frame, area, &state.world, theme),
-        Overlay::Wizard(w) => ui::wizard::render(frame, area, w, theme),
+        Overlay::Wizard(w) => w.draw(frame, area, theme),
         Overlay::Lessons(ix) => ix.draw(frame, area, &state.world, theme),
         Overlay::Profiles(v) => v.draw(frame, area, theme),
         Overlay::Simulate(form) => ui::simulate::render(frame, area, state, form, theme),
@@ -467,12 +478,7 @@ pub fn draw_overlay(
 /// replaced when the answers come), who gained or lost access, and the last simulation,
 /// run again.
 pub fn data_changed(state: &mut AppState) {
-    use std::sync::Arc;
-    let inv = Arc::clone(state.world.whatif.inventory());
-    state.world.inventory = Arc::clone(&inv);
-    state.world.simulator.reload(Arc::clone(&inv));
-    state.world.graph = Arc::default();
-    state.world.role_facts = Arc::new(crate::tui::facts::all_role_facts(&inv));
+    state.world.take_whatif_data();
     state.reindex();
     if let Some(old) = state.detail.take() {
         state.detail = old.rebuilt(&mut state.world);
@@ -562,5 +568,51 @@ pub fn editor_done(
             state.overlay = Some(Overlay::WhatIf(Box::new(view)));
         }
         EditorReturn::Refused(editor) => state.overlay = Some(Overlay::WhatIf(Box::new(editor))),
+    }
+}
+
+/// Opens the troubleshooting wizard's symptom list (in place of the open pop-up).
+pub fn open_wizard(state: &mut AppState, role: Option<usize>, caller: Option<(Caller, String)>) {
+    state.overlay = Some(Overlay::Wizard(Box::new(WizardView::new(role, caller))));
+}
+
+/// Asks the wizard about `request`; the wizard shows it working (over the form the call
+/// came from, which Esc on the report goes back to).
+pub fn open_diagnosis(
+    state: &mut AppState,
+    symptom: crate::engine::wizard::Symptom,
+    label: String,
+    request: crate::engine::sts::request::Request,
+) {
+    let working = crate::tui::screens::wizard::diagnose(
+        &mut state.world,
+        symptom,
+        label,
+        request,
+        Vec::new(),
+    );
+    if let Some(form @ Overlay::Simulate(_)) = state.overlay.take() {
+        state.overlay_stack.push(form);
+    }
+    state.overlay = Some(Overlay::Wizard(Box::new(working)));
+}
+
+/// Takes in the wizard's report for the call asked about: the wizard still working shows
+/// it; when it could not run, the working wizard closes.
+pub fn diagnosed(
+    state: &mut AppState,
+    asked: crate::tui::access::Diagnose,
+    result: crate::tui::access::AccessResult,
+) {
+    match &mut state.overlay {
+        Some(Overlay::Wizard(w)) if w.working() => {
+            if !w.diagnosed(&mut state.world, asked, result) {
+                state.overlay = state.overlay_stack.pop();
+            }
+        }
+        // A wizard closed meanwhile stays closed; the log still says what was found.
+        _ => {
+            WizardView::new(None, None).diagnosed(&mut state.world, asked, result);
+        }
     }
 }

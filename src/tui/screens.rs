@@ -13,3 +13,4 @@ pub mod popup;
 pub mod profiles;
 pub mod reach;
 pub mod whatif;
+pub mod wizard;

@@ -267,8 +267,6 @@ pub struct AskForm {
 pub struct Waiting {
     /// `v` was pressed: the reach tree opens when this answer comes.
     pub reach: Option<u64>,
-    /// The wizard waits for its report.
-    pub diagnose: Option<u64>,
     /// The path view waits for its paths.
     pub path: Option<u64>,
     /// The external-access view waits for its findings.
@@ -344,6 +342,7 @@ impl AppState {
                 access_generation: 0,
                 access_diff: None,
                 diff_waiting: None,
+                diagnose_waiting: None,
                 outbox: Vec::new(),
                 role_facts: Arc::new(role_facts),
                 indexes,

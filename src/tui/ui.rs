@@ -11,7 +11,6 @@ pub mod log;
 pub mod sessions;
 pub mod simulate;
 pub mod status;
-pub mod wizard;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};

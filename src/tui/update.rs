@@ -184,7 +184,8 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             Ok(ix) => state.overlay = Some(Overlay::Lessons(ix)),
             Err(e) => status(state, &format!("no lesson index: {e}"), true),
         },
-        Command::ApplyFixes => crate::tui::wizard::apply_fixes(state),
+        // The wizard's own command; nothing to do elsewhere.
+        Command::ApplyFixes => {}
         Command::EditorDone { role, kind, result } => {
             crate::tui::screen::editor_done(state, role, kind, result);
         }
@@ -338,7 +339,7 @@ fn troubleshoot(state: &mut AppState, mode: Mode) {
         let symptom = form
             .wizard
             .unwrap_or(crate::engine::wizard::Symptom::CallerAndRole);
-        crate::tui::wizard::diagnose_form(state, &form, symptom);
+        diagnose_form(state, &form, symptom);
         return;
     }
     let inv = &state.world.inventory;
@@ -379,7 +380,7 @@ fn troubleshoot(state: &mut AppState, mode: Mode) {
         ),
         _ => (None, None),
     };
-    crate::tui::wizard::open(state, role, caller);
+    crate::tui::screen::open_wizard(state, role, caller);
 }
 
 /// Opens the what-if menu for the role under the cursor or in the detail view.
@@ -555,8 +556,8 @@ fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
         yes
     };
     if let AccessQuery::Diagnose(d) = answer.query {
-        if newest(&mut state.waiting.diagnose) {
-            crate::tui::wizard::diagnosed(state, *d, answer.result);
+        if newest(&mut state.world.diagnose_waiting) {
+            crate::tui::screen::diagnosed(state, *d, answer.result);
         }
         return;
     }
@@ -847,20 +848,8 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
         // The what-if screens move their own cursors.
         Mode::EditMenu | Mode::Editor | Mode::WhatIf => {}
         Mode::Profiles | Mode::Lessons => {}
-        Mode::Wizard | Mode::WizardReport => {
-            if let Some(Overlay::Wizard(w)) = &mut state.overlay {
-                match &mut w.stage {
-                    crate::tui::wizard::Stage::Symptoms { selected } => {
-                        *selected =
-                            clamp_add(*selected, delta, crate::engine::wizard::Symptom::ALL.len());
-                    }
-                    crate::tui::wizard::Stage::Report(d) => {
-                        d.scroll = clamp_add(d.scroll, delta, d.lines.len());
-                    }
-                    crate::tui::wizard::Stage::Working { .. } => {}
-                }
-            }
-        }
+        // The wizard moves its own cursor.
+        Mode::Wizard | Mode::WizardReport => {}
         Mode::Ask | Mode::Prompt => {}
     }
 }
@@ -1081,7 +1070,7 @@ fn open(state: &mut AppState, mode: Mode) {
         Mode::Ask => ask(state),
         Mode::Reach => {}
         Mode::EditMenu | Mode::Prompt | Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
-        Mode::Wizard => crate::tui::wizard::choose_symptom(state),
+        Mode::Wizard => {}
         Mode::Profiles | Mode::Lessons => {}
         Mode::Path | Mode::External | Mode::Help | Mode::Popup => {}
         Mode::Detail => {}
@@ -1313,7 +1302,7 @@ fn run_form(state: &mut AppState) {
     };
     if let Some(symptom) = form.wizard {
         let form = (**form).clone();
-        crate::tui::wizard::diagnose_form(state, &form, symptom);
+        diagnose_form(state, &form, symptom);
         return;
     }
     let input = match state.form_input(form) {
@@ -1606,4 +1595,48 @@ fn is_input(command: &Command) -> bool {
             | Command::ProfilesDone(_)
             | Command::EditorDone { .. }
     )
+}
+
+/// Runs the troubleshooting wizard on the call the form describes, for `symptom`; a form
+/// that does not describe a call says what is missing.
+fn diagnose_form(
+    state: &mut AppState,
+    form: &crate::tui::state::SimForm,
+    symptom: crate::engine::wizard::Symptom,
+) {
+    use crate::tui::sim::Caller;
+    let invalid = |state: &mut AppState, msg: String| {
+        if let Some(Overlay::Simulate(f)) = &mut state.overlay {
+            f.outcome = Some(FormOutcome::Invalid(msg));
+        }
+    };
+    let input = match state.form_input(form) {
+        Ok(i) => i,
+        Err(msg) => return invalid(state, msg),
+    };
+    let Some(caller) = form.caller.clone() else {
+        return;
+    };
+    let session = match &caller {
+        Caller::Session { id } => state.session(*id),
+        _ => None,
+    };
+    let engine_session = session.and_then(|s| s.issued.engine.clone());
+    let chain = session.map_or_else(|| vec![state.caller_name(&caller)], |s| s.chain.clone());
+    let role_name = form
+        .role
+        .and_then(|r| state.world.inventory.roles.get(r))
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    let label = format!("{} → {role_name}", chain.join(" → "));
+    match crate::tui::sim::build_request(
+        &state.world.inventory,
+        &caller,
+        engine_session.as_deref(),
+        &input,
+        state.world.now,
+    ) {
+        Ok(request) => crate::tui::screen::open_diagnosis(state, symptom, label, request),
+        Err(msg) => invalid(state, msg),
+    }
 }
