@@ -26,6 +26,7 @@ pub mod screens;
 pub mod search;
 pub mod sim;
 pub mod state;
+pub mod svg;
 pub mod teach;
 pub mod theme;
 pub mod ui;

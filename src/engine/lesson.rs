@@ -29,7 +29,8 @@ use crate::engine::sts::request::Request;
 use crate::engine::wizard::Symptom;
 
 pub use player::{
-    Answer, Asked, Check, Player, Prediction, Recap, Score, StepReport, TraceLine, Verdict,
+    Answer, Asked, Check, Player, Prediction, Recap, Score, StepReport, TraceLine, TraceMark,
+    Verdict,
 };
 pub use question::{Decider, DeciderSet, Giveaway};
 
@@ -420,6 +421,7 @@ pub const EXPECT_KEYS: &[(&str, Producer)] = &[
     ("role_instance_profile", Producer::Role),
     ("role_trust_contains", Producer::Role),
     ("role_permissions_contain", Producer::Role),
+    ("role_lint_codes", Producer::Role),
     ("session_state", Producer::Session),
     ("session_remaining_seconds", Producer::Session),
     ("edit_accepted", Producer::Edit),

@@ -786,6 +786,26 @@ pub fn without_statement(mut policy: Value, index: usize) -> Value {
     policy
 }
 
+/// `policy` with the statement at `index` replaced by `statement` (appended when there is
+/// no such statement, so the replacement is never lost).
+#[must_use]
+pub fn replacing_statement(mut policy: Value, index: usize, statement: Value) -> Value {
+    if let Some(obj) = policy.as_object_mut() {
+        match obj.get_mut("Statement") {
+            Some(Value::Array(items)) if index < items.len() => {
+                items[index] = statement;
+                return policy;
+            }
+            Some(single @ Value::Object(_)) if index == 0 => {
+                *single = statement;
+                return policy;
+            }
+            _ => {}
+        }
+    }
+    with_statement(policy, statement)
+}
+
 /// Why a fix could not be applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FixError {
@@ -971,6 +991,15 @@ pub fn apply_fix(
         } => {
             let i = *statement_index;
             edit_target(inventory, target, move |p| without_statement(p, i))?;
+        }
+        Fix::ReplaceStatement {
+            target,
+            statement_index,
+            statement,
+            ..
+        } => {
+            let (i, st) = (*statement_index, statement.clone());
+            edit_target(inventory, target, move |p| replacing_statement(p, i, st))?;
         }
         Fix::SetParameter {
             parameter, value, ..
