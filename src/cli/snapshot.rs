@@ -108,7 +108,7 @@ pub fn run(
     state.world.no_color = !crate::tui::theme::Theme::from_env().color;
     settings.apply(&mut state);
     if let Some(l) = lesson {
-        crate::tui::lesson::start(&mut state, l);
+        crate::tui::screens::lessons::start(&mut state.world, l);
     } else {
         crate::tui::app::say_when_on_the_demo(&mut state);
     }
