@@ -1606,8 +1606,8 @@ fn a_saml_hop_pinned_to_a_regional_sign_in_endpoint_is_prefilled_with_that_recip
 
 /// Runs the form pre-filled for `hop` through the simulator, as the form would.
 fn run_prefilled(state: &AppState, hop: &rolescope::tui::access::Prefill) -> Result<(), String> {
-    let form = state.prefilled_form(hop);
-    let input = state.form_input(&form)?;
+    let form = rolescope::tui::screens::simulate::prefilled_form(&state.world, hop);
+    let input = rolescope::tui::screens::simulate::form_input(&state.world, &form)?;
     let caller = rolescope::tui::sim::CallerView {
         caller: &hop.caller,
         session: None,

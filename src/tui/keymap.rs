@@ -185,87 +185,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.extend(clock());
             t.extend(common_tail());
         }
-        Mode::Form => {
-            t.push(b(
-                vec![k(KeyCode::Tab), k(KeyCode::Down)],
-                "Tab/↓",
-                "next field",
-                true,
-                Command::FocusNext,
-            ));
-            t.push(b(
-                vec![k(KeyCode::BackTab), k(KeyCode::Up)],
-                "S-Tab/↑",
-                "previous field",
-                false,
-                Command::FocusPrev,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "pick / next field / simulate",
-                true,
-                Command::Open,
-            ));
-            t.push(b(
-                vec![ctrl('r')],
-                "Ctrl-R",
-                "simulate now",
-                true,
-                Command::Run,
-            ));
-            t.push(b(
-                vec![ctrl('t')],
-                "Ctrl-T",
-                "troubleshoot this call (wizard)",
-                false,
-                Command::Troubleshoot,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Backspace)],
-                "⌫",
-                "delete a character",
-                false,
-                Command::Backspace,
-            ));
-            t.push(b(
-                vec![ctrl('u')],
-                "Ctrl-U",
-                "clear the field",
-                false,
-                Command::ClearInput,
-            ));
-            t.push(b(
-                vec![k(KeyCode::PageDown)],
-                "PgDn",
-                "scroll the result",
-                false,
-                Command::PageDown,
-            ));
-            t.push(b(
-                vec![k(KeyCode::PageUp)],
-                "PgUp",
-                "scroll the result back",
-                false,
-                Command::PageUp,
-            ));
-            // Space reaches the form as a typed character (the event reader makes it a
-            // toggle on the MFA box only), so it is listed here and bound to no key.
-            t.push(b(
-                Vec::new(),
-                "Space",
-                "on the MFA box: tick or untick it",
-                false,
-                Command::Toggle,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Esc)],
-                "Esc",
-                "close",
-                true,
-                Command::Back,
-            ));
-        }
+        Mode::Form => t.extend(crate::tui::screens::simulate::keys()),
         Mode::Picker => {
             t.push(b(
                 vec![k(KeyCode::Enter)],
@@ -310,48 +230,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 Command::Back,
             ));
         }
-        Mode::Ask => {
-            t.push(b(
-                vec![
-                    k(KeyCode::Tab),
-                    k(KeyCode::Down),
-                    k(KeyCode::Up),
-                    k(KeyCode::BackTab),
-                ],
-                "Tab",
-                "action ⇄ resource",
-                true,
-                Command::FocusNext,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "evaluate",
-                true,
-                Command::Open,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Backspace)],
-                "⌫",
-                "delete a character",
-                false,
-                Command::Backspace,
-            ));
-            t.push(b(
-                vec![ctrl('u')],
-                "Ctrl-U",
-                "clear the field",
-                false,
-                Command::ClearInput,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Esc)],
-                "Esc",
-                "close",
-                true,
-                Command::Back,
-            ));
-        }
+        Mode::Ask => t.extend(crate::tui::screens::ask::keys()),
         Mode::Reach => t.extend(crate::tui::screens::reach::keys()),
         Mode::Path => t.extend(crate::tui::screens::paths::keys()),
         Mode::External => t.extend(crate::tui::screens::external::keys()),

@@ -20,8 +20,8 @@ use crate::tui::ui;
 #[derive(Debug, Clone)]
 pub enum Overlay {
     Help(Box<crate::tui::screens::help::Help>),
-    Simulate(Box<crate::tui::state::SimForm>),
-    Ask(crate::tui::state::AskForm),
+    Simulate(Box<crate::tui::screens::simulate::SimForm>),
+    Ask(crate::tui::screens::ask::AskForm),
     Inspect(crate::tui::screens::popup::Inspect),
     Message(crate::tui::screens::popup::Message),
     /// The reach tree of a principal or session.
@@ -35,7 +35,7 @@ pub enum Overlay {
     /// The lesson index.
     Lessons(crate::tui::screens::lessons::LessonIndex),
     /// A picker of its own (the target role of a path).
-    Picker(Box<crate::tui::state::Picker>),
+    Picker(Box<crate::tui::state::PathPicker>),
     /// Every path from a principal or session to a role, or why there is none.
     Path(Box<crate::tui::screens::paths::PathView>),
     /// The external-access findings and the confused deputies.
@@ -180,7 +180,34 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
         Overlay::Lessons(ix) => ix.handle(command, &mut state.world),
         Overlay::WhatIf(w) => w.handle(command, &mut state.world),
         Overlay::Wizard(w) => w.handle(command, &mut state.world),
-        _ => return None,
+        Overlay::Simulate(f) => f.handle(command, &mut state.world),
+        Overlay::Ask(a) => a.handle(command, &mut state.world),
+        Overlay::Picker(p) => {
+            let page = crate::tui::widgets::pane::popup_rows(state.world.width, state.world.height);
+            if p.edit(command, page) {
+                Outcome::Done
+            } else {
+                match command {
+                    Command::Open => match p.current().and_then(|c| c.role) {
+                        Some(role) => {
+                            let from = p.purpose.clone();
+                            state.overlay = state.overlay_stack.pop();
+                            state.world.status = None;
+                            crate::tui::update::open_paths(state, from, role);
+                            Outcome::Done
+                        }
+                        None => {
+                            state
+                                .world
+                                .say("no role matches; ⌫ widens the search", true);
+                            Outcome::Done
+                        }
+                    },
+                    Command::Back => Outcome::Close,
+                    _ => Outcome::Ignored,
+                }
+            }
+        }
     };
     settle(state, outcome)
 }
@@ -236,14 +263,19 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
         }
         Outcome::Effects(fx) => Some(fx),
         Outcome::Simulate { hop, duration } => {
-            crate::tui::update::simulate_hop(state, &hop);
-            if let (Some(Overlay::Simulate(form)), Some(d)) = (&mut state.overlay, duration)
-                && let Some(i) = crate::tui::state::FormField::ALL
-                    .iter()
-                    .position(|f| *f == crate::tui::state::FormField::Duration)
-            {
-                form.fields[i] = d.to_string();
-            }
+            open_hop_form(state, &hop, duration);
+            Some(Vec::new())
+        }
+        Outcome::SelectSession(i) => {
+            state.session_selected = i;
+            Some(Vec::new())
+        }
+        Outcome::Diagnose {
+            symptom,
+            label,
+            request,
+        } => {
+            open_diagnosis(state, symptom, label, *request);
             Some(Vec::new())
         }
         Outcome::OpenRole(role) => {
@@ -269,7 +301,7 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
             role,
             caller,
         } => {
-            let mut form = state.new_form(role, caller);
+            let mut form = crate::tui::screens::simulate::new_form(&state.world, role, caller);
             form.wizard = Some(symptom);
             state.overlay = Some(Overlay::Simulate(Box::new(form)));
             Some(Vec::new())
@@ -451,11 +483,12 @@ pub fn draw_overlay(
         Overlay::Help(h) => h.draw(frame, area, theme),
         Overlay::Reach(view) => view.draw(frame, area, focused, theme),
         Overlay::Picker(p) => {
-            ui::simulate::render_picker(
+            let start = crate::tui::screens::paths::start(&state.world, &p.purpose)
+                .map_or_else(|e| e, |(_, l)| l);
+            p.draw(
                 frame,
                 crate::tui::widgets::pane::popup_rect(area),
-                state,
-                p,
+                &format!("Paths from {start}: pick the role to reach"),
                 theme,
             );
         }
@@ -465,8 +498,8 @@ pub fn draw_overlay(
         Overlay::Wizard(w) => w.draw(frame, area, theme),
         Overlay::Lessons(ix) => ix.draw(frame, area, &state.world, theme),
         Overlay::Profiles(v) => v.draw(frame, area, theme),
-        Overlay::Simulate(form) => ui::simulate::render(frame, area, state, form, theme),
-        Overlay::Ask(ask) => ui::ask::render(frame, area, state, ask, theme),
+        Overlay::Simulate(form) => form.draw(frame, area, &state.world, theme),
+        Overlay::Ask(ask) => ask.draw(frame, area, &state.world, theme),
         Overlay::Inspect(i) => i.draw(frame, area, &state.world, theme),
         Overlay::Message(m) => m.draw(frame, area, theme),
     }
@@ -614,5 +647,32 @@ pub fn diagnosed(
         _ => {
             WizardView::new(None, None).diagnosed(&mut state.world, asked, result);
         }
+    }
+}
+
+/// Opens the Simulate form for `role` and `caller` (in place of the open pop-up), its
+/// keyboard on field `focus` when given.
+pub fn open_form(
+    state: &mut AppState,
+    role: Option<usize>,
+    caller: Option<(Caller, String)>,
+    focus: Option<usize>,
+) {
+    let mut form = crate::tui::screens::simulate::new_form(&state.world, role, caller);
+    if let Some(f) = focus {
+        form.focus = f;
+    }
+    state.overlay = Some(Overlay::Simulate(Box::new(form)));
+}
+
+/// Opens the Simulate form filled in for `hop` over the open screen (with `duration` when
+/// one is asked for), unless the hop cannot be simulated yet (the status line says why).
+pub fn open_hop_form(
+    state: &mut AppState,
+    hop: &crate::tui::access::Prefill,
+    duration: Option<i64>,
+) {
+    if let Some(form) = crate::tui::screens::simulate::for_hop(&mut state.world, hop, duration) {
+        crate::tui::update::push_overlay(state, Overlay::Simulate(Box::new(form)));
     }
 }

@@ -4,17 +4,13 @@
 
 use std::sync::Arc;
 
-use nucleo_matcher::{Config, Matcher};
-
 use crate::tui::command::{Command, Effect};
 use crate::tui::facts::KINDS;
 use crate::tui::keymap::{self, Mode};
 use crate::tui::outcome::clamp_add;
-use crate::tui::search::{self, Request, Response, Searcher};
-use crate::tui::sim::CallerView;
+use crate::tui::search::{Request, Response, Searcher};
 use crate::tui::state::{
-    AppState, AskForm, Choice, Focus, FormField, FormOutcome, LogEntry, Overlay, Picker, PickerFor,
-    Session, SessionState, Status, Subject, Tab,
+    AppState, AskForm, Focus, LogEntry, Overlay, SessionState, Status, Subject, Tab,
 };
 use crate::tui::ui::{self, entity_list, sessions};
 
@@ -146,8 +142,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 state.focus = Focus::Main;
             }
         }
-        Command::FocusNext => focus_step(state, mode, 1),
-        Command::FocusPrev => focus_step(state, mode, -1),
+        Command::FocusNext | Command::FocusPrev => focus_step(state, mode),
         Command::Open => open(state, mode),
         Command::Back => back(state, mode, &mut fx),
         // The detail view's own commands; nothing to do elsewhere.
@@ -318,30 +313,18 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 log(state, text);
             }
         }
-        Command::Toggle => {
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-                f.mfa = !f.mfa;
-            }
-        }
-        Command::Run => run_form(state),
+        // The form's own commands; nothing to do elsewhere.
+        Command::Toggle | Command::Run => {}
         Command::Click(x, y) => click(state, x, y, &mut fx),
         Command::Scroll(x, y, delta) => scroll_at(state, x, y, delta),
     }
     fx
 }
 
-/// Opens the wizard: from the form, on the call it holds; elsewhere, at the symptom list
-/// with the role (and user or session caller) under the cursor.
+/// Opens the wizard at the symptom list with the role (and user or session caller) under
+/// the cursor (the form asks the wizard about the call it holds itself).
 fn troubleshoot(state: &mut AppState, mode: Mode) {
     use crate::tui::sim::Caller;
-    if let Some(Overlay::Simulate(form)) = &state.overlay {
-        let form = (**form).clone();
-        let symptom = form
-            .wizard
-            .unwrap_or(crate::engine::wizard::Symptom::CallerAndRole);
-        diagnose_form(state, &form, symptom);
-        return;
-    }
     let inv = &state.world.inventory;
     let (role, caller) = match mode {
         Mode::Sessions => match state.selected_session() {
@@ -515,12 +498,12 @@ fn path_to(state: &mut AppState, mode: Mode) {
     if mode == Mode::Path {
         close_overlay(state);
     }
-    let picker = new_picker(state, PickerFor::PathTo(from), query);
+    let picker = crate::tui::widgets::picker::Picker::new(from, query, state.role_choices());
     push_overlay(state, Overlay::Picker(Box::new(picker)));
 }
 
 /// Asks for the paths from `from` to `role` and shows the path view working them out.
-fn open_paths(state: &mut AppState, from: crate::tui::access::ReachFrom, role: usize) {
+pub(crate) fn open_paths(state: &mut AppState, from: crate::tui::access::ReachFrom, role: usize) {
     match crate::tui::screens::paths::ask(state, from, role) {
         Ok((view, query)) => {
             state.ask_graph(query);
@@ -834,16 +817,8 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
                 clamp_add(state.session_selected, delta, state.world.sessions.len());
         }
         Mode::Help | Mode::Popup => {}
-        Mode::Form => {
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-                f.scroll = clamp_add(f.scroll, delta, 200);
-            }
-        }
-        Mode::Picker => {
-            if let Some(p) = picker_mut(state) {
-                p.selected = clamp_add(p.selected, delta, p.hits.len());
-            }
-        }
+        // The form and the pickers move their own cursors.
+        Mode::Form | Mode::Picker => {}
         Mode::Reach => {}
         // The what-if screens move their own cursors.
         Mode::EditMenu | Mode::Editor | Mode::WhatIf => {}
@@ -851,15 +826,6 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
         // The wizard moves its own cursor.
         Mode::Wizard | Mode::WizardReport => {}
         Mode::Ask | Mode::Prompt => {}
-    }
-}
-
-/// The picker that has the keyboard: the Simulate form's, or one of its own.
-fn picker_mut(state: &mut AppState) -> Option<&mut Picker> {
-    match &mut state.overlay {
-        Some(Overlay::Simulate(f)) => f.picker.as_mut(),
-        Some(Overlay::Picker(p)) => Some(p),
-        _ => None,
     }
 }
 
@@ -884,134 +850,24 @@ fn keep_cursor_visible(state: &mut AppState) {
 }
 
 fn input(state: &mut AppState, mode: Mode, ch: char, fx: &mut Vec<Effect>) {
-    if mode == Mode::Form && keymap::on_toggle_field(state) && ch == ' ' {
-        if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-            f.mfa = !f.mfa;
-        }
-        return;
-    }
     edit(state, mode, fx, |s| s.push(ch));
 }
 
 /// Edits the text field that has the keyboard in `mode`.
 fn edit(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>, change: impl FnOnce(&mut String)) {
-    match mode {
-        Mode::Search => {
-            let before = state.list().query.clone();
-            change(&mut state.list_mut().query);
-            if state.list().query != before {
-                requery(state, fx);
-            }
+    if mode == Mode::Search {
+        let before = state.list().query.clone();
+        change(&mut state.list_mut().query);
+        if state.list().query != before {
+            requery(state, fx);
         }
-        Mode::Form => {
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-                let field = f.focused();
-                if matches!(field, FormField::Role | FormField::Caller) {
-                    // Typing on a picked field opens its picker with what was typed.
-                    let mut q = String::new();
-                    change(&mut q);
-                    let purpose = if field == FormField::Role {
-                        PickerFor::Role
-                    } else {
-                        PickerFor::Caller
-                    };
-                    open_picker(state, purpose, q);
-                    return;
-                }
-                if matches!(field, FormField::Mfa | FormField::Run) {
-                    return;
-                }
-                if let Some(v) = f.fields.get_mut(f.focus) {
-                    change(v);
-                }
-            }
-        }
-        Mode::Picker => {
-            let mut matcher = Matcher::new(Config::DEFAULT);
-            if let Some(p) = picker_mut(state) {
-                change(&mut p.query);
-                refilter(p, &mut matcher);
-            }
-        }
-        Mode::Ask => {
-            if let Some(Overlay::Ask(a)) = &mut state.overlay {
-                let field = if a.focus == 0 {
-                    &mut a.action
-                } else {
-                    &mut a.resource
-                };
-                change(field);
-                a.answer = None;
-            }
-        }
-        _ => {}
     }
 }
 
-fn refilter(p: &mut Picker, matcher: &mut Matcher) {
-    let q = p.query.trim();
-    p.hits = if q.is_empty() {
-        p.choices
-            .iter()
-            .enumerate()
-            .map(|(i, _)| (i, Vec::new()))
-            .collect()
-    } else {
-        let mut scored: Vec<(u32, usize, Vec<u32>)> = p
-            .choices
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| {
-                search::match_small(q, &c.label, matcher).map(|(s, idx)| (s, i, idx))
-            })
-            .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, i, idx)| (i, idx)).collect()
-    };
-    p.selected = 0;
-}
-
-/// A picker for `purpose`, filtered by `query`.
-fn new_picker(state: &AppState, purpose: PickerFor, query: String) -> Picker {
-    let choices: Vec<Choice> = match purpose {
-        PickerFor::Role | PickerFor::PathTo(_) => state.role_choices(),
-        PickerFor::Caller => state.caller_choices(),
-    };
-    let mut picker = Picker {
-        purpose,
-        query,
-        choices,
-        hits: Vec::new(),
-        selected: 0,
-    };
-    refilter(&mut picker, &mut Matcher::new(Config::DEFAULT));
-    picker
-}
-
-fn open_picker(state: &mut AppState, purpose: PickerFor, query: String) {
-    let picker = new_picker(state, purpose, query);
-    if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-        f.picker = Some(picker);
-    }
-}
-
-fn focus_step(state: &mut AppState, mode: Mode, delta: isize) {
+fn focus_step(state: &mut AppState, mode: Mode) {
     match mode {
-        Mode::Form => {
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-                let n = FormField::ALL.len();
-                f.focus = usize::try_from(
-                    (isize::try_from(f.focus).unwrap_or(0) + delta)
-                        .rem_euclid(isize::try_from(n).unwrap_or(1)),
-                )
-                .unwrap_or(0);
-            }
-        }
-        Mode::Ask => {
-            if let Some(Overlay::Ask(a)) = &mut state.overlay {
-                a.focus = 1 - a.focus.min(1);
-            }
-        }
+        // The forms move between their own fields.
+        Mode::Form | Mode::Ask => {}
         // The detail view moves between its own panes.
         Mode::Detail => {}
         Mode::List | Mode::Search => {
@@ -1054,20 +910,7 @@ fn open(state: &mut AppState, mode: Mode) {
                 )));
             }
         }
-        Mode::Form => {
-            let Some(Overlay::Simulate(f)) = &mut state.overlay else {
-                return;
-            };
-            match f.focused() {
-                FormField::Role => open_picker(state, PickerFor::Role, String::new()),
-                FormField::Caller => open_picker(state, PickerFor::Caller, String::new()),
-                FormField::Mfa => f.mfa = !f.mfa,
-                FormField::Run => run_form(state),
-                _ => f.focus = (f.focus + 1).min(FormField::ALL.len() - 1),
-            }
-        }
-        Mode::Picker => choose(state),
-        Mode::Ask => ask(state),
+        Mode::Form | Mode::Picker | Mode::Ask => {}
         Mode::Reach => {}
         Mode::EditMenu | Mode::Prompt | Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
         Mode::Wizard => {}
@@ -1079,11 +922,8 @@ fn open(state: &mut AppState, mode: Mode) {
 
 fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
     match mode {
-        Mode::Picker => match &mut state.overlay {
-            Some(Overlay::Simulate(f)) => f.picker = None,
-            _ => close_overlay(state),
-        },
-        Mode::Form
+        Mode::Picker
+        | Mode::Form
         | Mode::Ask
         | Mode::Help
         | Mode::Popup
@@ -1110,121 +950,9 @@ fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
     }
 }
 
-fn choose(state: &mut AppState) {
-    if let Some(Overlay::Picker(p)) = &state.overlay {
-        let chosen = p.hits.get(p.selected).and_then(|(i, _)| p.choices.get(*i));
-        match (&p.purpose, chosen.and_then(|c| c.role)) {
-            (PickerFor::PathTo(from), Some(role)) => {
-                let from = from.clone();
-                close_overlay(state);
-                open_paths(state, from, role);
-            }
-            _ => status(state, "no role matches; ⌫ widens the search", true),
-        }
-        return;
-    }
-    let Some(Overlay::Simulate(f)) = &mut state.overlay else {
-        return;
-    };
-    let Some(p) = f.picker.take() else { return };
-    let Some(choice) = p
-        .hits
-        .get(p.selected)
-        .and_then(|(i, _)| p.choices.get(*i))
-        .cloned()
-    else {
-        f.picker = Some(p);
-        return;
-    };
-    match p.purpose {
-        PickerFor::Role => {
-            f.role = choice.role;
-            f.fields[0] = choice
-                .role
-                .and_then(|r| state.world.inventory.roles.get(r))
-                .map(|r| r.name.clone())
-                .unwrap_or_default();
-        }
-        PickerFor::Caller => {
-            f.caller = choice.caller;
-            f.caller_label = format!("{} {}", choice.group, choice.label);
-            f.fields[1].clone_from(&f.caller_label);
-        }
-        PickerFor::PathTo(_) => {}
-    }
-    f.outcome = None;
-    f.focus = (f.focus + 1).min(FormField::ALL.len() - 1);
-}
-
 /// The hop under the cursor of the detail view's focused pane, when it lists hops.
 fn selected_hop(state: &AppState) -> Option<&crate::tui::access::Prefill> {
     state.detail.as_ref()?.selected_hop()
-}
-
-/// Opens the Simulate form filled in for `hop`.
-pub(crate) fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefill) {
-    let mut hop = hop.clone();
-    // A role caller with a live simulated session calls as that session (role chaining);
-    // the list may have been built before the session existed or after it ended.
-    let role_arn = match &hop.caller {
-        crate::tui::sim::Caller::Role { arn } => Some(arn.clone()),
-        crate::tui::sim::Caller::Session { id } => state
-            .session(*id)
-            .filter(|s| !s.is_usable(state.world.now))
-            .map(|s| s.role_arn.clone()),
-        _ => None,
-    };
-    if let Some(arn) = role_arn {
-        let now = state.world.now;
-        match state
-            .sessions
-            .iter()
-            .rev()
-            .find(|s| s.role_arn == arn && s.is_usable(now))
-        {
-            Some(s) => {
-                hop.caller = crate::tui::sim::Caller::Session { id: s.id };
-                hop.caller_label =
-                    format!("session {} ({})", s.issued.session_arn, s.chain.join(" → "));
-                hop.note = None;
-            }
-            None => {
-                // No live session of the caller role. The engine's one rule for a hop: a
-                // role calls only as a session of itself, so nothing is simulated until one
-                // exists (never an instance profile the role may not be trusted for).
-                let target = state
-                    .world
-                    .inventory
-                    .roles
-                    .get(hop.role)
-                    .map(|r| r.arn.clone())
-                    .unwrap_or_default();
-                if let crate::engine::sts::hop::HopRequest::NeedsSession { message, .. } =
-                    crate::engine::sts::hop::hop_request(
-                        &arn,
-                        &target,
-                        &hop.request,
-                        crate::engine::sts::hop::CallerSessions::Live(&[]),
-                        now,
-                    )
-                {
-                    status(state, &message, true);
-                    return;
-                }
-            }
-        }
-    }
-    let hop = &hop;
-    let form = state.prefilled_form(hop);
-    push_overlay(state, Overlay::Simulate(Box::new(form)));
-    match &hop.note {
-        Some(n) => status(state, n, false),
-        None => status(
-            state,
-            "the form holds what this hop needs; Enter on [ Simulate ] runs it",
-            false,
-        ),
-    }
 }
 
 fn simulate(state: &mut AppState) {
@@ -1232,7 +960,7 @@ fn simulate(state: &mut AppState) {
         && state.focus == Focus::Main
         && let Some(hop) = selected_hop(state).cloned()
     {
-        simulate_hop(state, &hop);
+        crate::tui::screen::open_hop_form(state, &hop, None);
         return;
     }
     let role = match (&state.detail, state.tab) {
@@ -1261,8 +989,7 @@ fn simulate(state: &mut AppState) {
             format!("user {arn}"),
         )
     });
-    let form = state.new_form(role, caller);
-    state.overlay = Some(Overlay::Simulate(Box::new(form)));
+    crate::tui::screen::open_form(state, role, caller, None);
 }
 
 fn chain(state: &mut AppState) {
@@ -1291,140 +1018,7 @@ fn chain(state: &mut AppState) {
         crate::tui::sim::Caller::Session { id: s.id },
         format!("session {} ({})", s.issued.session_arn, s.chain.join(" → ")),
     );
-    let mut form = state.new_form(None, Some(caller));
-    form.focus = 0;
-    state.overlay = Some(Overlay::Simulate(Box::new(form)));
-}
-
-fn run_form(state: &mut AppState) {
-    let Some(Overlay::Simulate(form)) = &state.overlay else {
-        return;
-    };
-    if let Some(symptom) = form.wizard {
-        let form = (**form).clone();
-        diagnose_form(state, &form, symptom);
-        return;
-    }
-    let input = match state.form_input(form) {
-        Ok(i) => i,
-        Err(msg) => {
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-                f.outcome = Some(FormOutcome::Invalid(msg));
-            }
-            return;
-        }
-    };
-    let Some(caller) = form.caller.clone() else {
-        return;
-    };
-    let role_index = form.role;
-    let session = match &caller {
-        crate::tui::sim::Caller::Session { id } => state.session(*id),
-        _ => None,
-    };
-    let view = CallerView {
-        caller: &caller,
-        session: session.map(|s| &s.issued),
-        session_role_arn: session.map(|s| s.role_arn.as_str()),
-    };
-    let result = state
-        .simulator
-        .assume(&state.world.inventory, &view, &input, state.world.now);
-    let mut chain_names =
-        session.map_or_else(|| vec![state.caller_name(&caller)], |s| s.chain.clone());
-    let role_label = role_index
-        .and_then(|r| state.world.inventory.roles.get(r))
-        .map(|r| r.name.clone())
-        .unwrap_or_default();
-    state.world.last_run = Some(crate::tui::world::LastRun {
-        caller: caller.clone(),
-        input: input.clone(),
-        label: format!("{} → {role_label}", chain_names.join(" → ")),
-        first: result.clone(),
-        now: None,
-    });
-    let role = role_index.and_then(|r| state.world.inventory.roles.get(r));
-    let role_name = role.map(|r| r.name.clone()).unwrap_or_default();
-    let outcome = match result {
-        Ok(issued) => {
-            let id = state.world.next_session;
-            state.world.next_session += 1;
-            chain_names.push(role_name.clone());
-            let text = format!(
-                "{} assumed {role_name}: {} until {}",
-                state.caller_name(&caller),
-                issued.session_arn,
-                issued.expires_at.format("%H:%M:%S")
-            );
-            state.world.sessions.push(Session {
-                id,
-                chain: chain_names,
-                role_arn: input.role_arn.clone(),
-                role_name,
-                caller: caller.clone(),
-                issued,
-                ended_at: None,
-                expiry_logged: false,
-            });
-            state.session_selected = state.world.sessions.len() - 1;
-            log(state, text);
-            FormOutcome::Issued { session: id }
-        }
-        Err(refusal) => {
-            let text = format!(
-                "{} could not assume {role_name}: {} ({} failing check{})",
-                state.caller_name(&caller),
-                refusal.code,
-                refusal.checks.len(),
-                if refusal.checks.len() == 1 { "" } else { "s" }
-            );
-            log(state, text);
-            FormOutcome::Refused(refusal)
-        }
-    };
-    if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-        f.outcome = Some(outcome);
-        f.scroll = 0;
-    }
-}
-
-fn ask(state: &mut AppState) {
-    let Some(Overlay::Ask(a)) = &state.overlay else {
-        return;
-    };
-    let (action, resource) = (a.action.trim().to_owned(), a.resource.trim().to_owned());
-    let Some(s) = state.session(a.session) else {
-        return;
-    };
-    if action.is_empty() {
-        status(state, "enter an action such as s3:GetObject", true);
-        return;
-    }
-    let resource = if resource.is_empty() {
-        "*".to_owned()
-    } else {
-        resource
-    };
-    let answer = state.world.simulator.ask(
-        &state.world.inventory,
-        &s.role_arn,
-        &s.issued,
-        &action,
-        &resource,
-        state.world.now,
-    );
-    let text = format!(
-        "asked whether {} may {action} on {resource}: {}",
-        s.issued.session_arn,
-        answer.decision.map_or(
-            "not answered",
-            crate::engine::policy::decision::Outcome::as_str
-        )
-    );
-    log(state, text);
-    if let Some(Overlay::Ask(a)) = &mut state.overlay {
-        a.answer = Some(answer);
-    }
+    crate::tui::screen::open_form(state, None, Some(caller), Some(0));
 }
 
 fn click(state: &mut AppState, x: u16, y: u16, fx: &mut Vec<Effect>) {
@@ -1595,48 +1189,4 @@ fn is_input(command: &Command) -> bool {
             | Command::ProfilesDone(_)
             | Command::EditorDone { .. }
     )
-}
-
-/// Runs the troubleshooting wizard on the call the form describes, for `symptom`; a form
-/// that does not describe a call says what is missing.
-fn diagnose_form(
-    state: &mut AppState,
-    form: &crate::tui::state::SimForm,
-    symptom: crate::engine::wizard::Symptom,
-) {
-    use crate::tui::sim::Caller;
-    let invalid = |state: &mut AppState, msg: String| {
-        if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-            f.outcome = Some(FormOutcome::Invalid(msg));
-        }
-    };
-    let input = match state.form_input(form) {
-        Ok(i) => i,
-        Err(msg) => return invalid(state, msg),
-    };
-    let Some(caller) = form.caller.clone() else {
-        return;
-    };
-    let session = match &caller {
-        Caller::Session { id } => state.session(*id),
-        _ => None,
-    };
-    let engine_session = session.and_then(|s| s.issued.engine.clone());
-    let chain = session.map_or_else(|| vec![state.caller_name(&caller)], |s| s.chain.clone());
-    let role_name = form
-        .role
-        .and_then(|r| state.world.inventory.roles.get(r))
-        .map(|r| r.name.clone())
-        .unwrap_or_default();
-    let label = format!("{} → {role_name}", chain.join(" → "));
-    match crate::tui::sim::build_request(
-        &state.world.inventory,
-        &caller,
-        engine_session.as_deref(),
-        &input,
-        state.world.now,
-    ) {
-        Ok(request) => crate::tui::screen::open_diagnosis(state, symptom, label, request),
-        Err(msg) => invalid(state, msg),
-    }
 }
