@@ -14,12 +14,11 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rolescope::engine::load::load_demo;
 use rolescope::tui::command::{Command, EditKey, Effect};
 use rolescope::tui::facts::KINDS;
+use rolescope::tui::screens::simulate::{FormField, FormOutcome};
 use rolescope::tui::screens::whatif::Stage as WhatIfStage;
 use rolescope::tui::search::{Request, Sort};
 use rolescope::tui::sim::EngineSimulator;
-use rolescope::tui::state::{
-    AppState, Focus, FormField, FormOutcome, Overlay, SessionState, Subject,
-};
+use rolescope::tui::state::{AppState, Focus, Overlay, SessionState, Subject};
 use rolescope::tui::update::{apply, apply_all};
 
 fn t0() -> DateTime<Utc> {

@@ -11,9 +11,7 @@ use crate::engine::model::Inventory;
 use crate::tui::clock::SimClock;
 use crate::tui::facts::{self, RoleFacts};
 pub use crate::tui::screen::Overlay;
-pub use crate::tui::screens::ask::AskForm;
 pub use crate::tui::screens::detail::{Detail, Subject, SummaryLine};
-pub use crate::tui::screens::simulate::{DEFAULT_REGION, FormField, FormOutcome, SimForm};
 
 /// The picker of the role a path from this principal or session should lead to.
 pub type PathPicker = crate::tui::widgets::picker::Picker<crate::tui::access::ReachFrom>;
