@@ -14,12 +14,11 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rolescope::engine::load::load_demo;
 use rolescope::tui::command::{Command, EditKey, Effect};
 use rolescope::tui::facts::KINDS;
+use rolescope::tui::screens::simulate::{FormField, FormOutcome};
 use rolescope::tui::screens::whatif::Stage as WhatIfStage;
 use rolescope::tui::search::{Request, Sort};
 use rolescope::tui::sim::EngineSimulator;
-use rolescope::tui::state::{
-    AppState, Focus, FormField, FormOutcome, Overlay, SessionState, Subject,
-};
+use rolescope::tui::state::{AppState, Focus, Overlay, SessionState, Subject};
 use rolescope::tui::update::{apply, apply_all};
 
 fn t0() -> DateTime<Utc> {
@@ -1606,8 +1605,8 @@ fn a_saml_hop_pinned_to_a_regional_sign_in_endpoint_is_prefilled_with_that_recip
 
 /// Runs the form pre-filled for `hop` through the simulator, as the form would.
 fn run_prefilled(state: &AppState, hop: &rolescope::tui::access::Prefill) -> Result<(), String> {
-    let form = state.prefilled_form(hop);
-    let input = state.form_input(&form)?;
+    let form = rolescope::tui::screens::simulate::prefilled_form(&state.world, hop);
+    let input = rolescope::tui::screens::simulate::form_input(&state.world, &form)?;
     let caller = rolescope::tui::sim::CallerView {
         caller: &hop.caller,
         session: None,

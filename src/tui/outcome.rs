@@ -23,6 +23,14 @@ pub enum Outcome {
         hop: Box<crate::tui::access::Prefill>,
         duration: Option<i64>,
     },
+    /// Select this session (its index) in the Sessions panel: the form issued it.
+    SelectSession(usize),
+    /// Ask the troubleshooting wizard about this call, over the form that describes it.
+    Diagnose {
+        symptom: crate::engine::wizard::Symptom,
+        label: String,
+        request: Box<crate::engine::sts::request::Request>,
+    },
     /// Close every pop-up and open this role's detail view.
     OpenRole(usize),
     /// Close every pop-up (what this screen said stays on the status line); the app

@@ -16,10 +16,10 @@ use ratatui::layout::Rect;
 
 use crate::tui::command::Command;
 use crate::tui::keys::{Binding, b, c, esc_key, hop_list_keys, movement as movement_keys};
-use crate::tui::outcome::{Outcome, movement};
+use crate::tui::outcome::Outcome;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::pane::Pane;
-use crate::tui::widgets::pane::{popup_rows, render_hops};
+use crate::tui::widgets::pane::{hop_list, render_hops};
 use crate::tui::widgets::text::human_secs;
 use crate::tui::widgets::text::{TextLine, Tok};
 use crate::tui::world::World;
@@ -48,35 +48,6 @@ impl PathView {
 
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, focused: bool, theme: Theme) {
         render_hops(frame, area, &self.pane, focused, theme);
-    }
-}
-
-/// What a list of hops does with a command.
-pub(crate) fn hop_list(pane: &mut Pane, command: &Command, world: &mut World) -> Outcome {
-    if let Some(delta) = movement(command, popup_rows(world.width, world.height)) {
-        pane.step(delta, popup_rows(world.width, world.height), false);
-        return Outcome::Done;
-    }
-    match command {
-        Command::Open => match pane.hop() {
-            Some(h) => Outcome::OpenRole(h.role),
-            None => {
-                world.say("no role on this line to open", true);
-                Outcome::Done
-            }
-        },
-        Command::Simulate => match pane.hop() {
-            Some(h) => Outcome::Simulate {
-                hop: Box::new(h.clone()),
-                duration: None,
-            },
-            None => {
-                world.say("no hop on this line to simulate", true);
-                Outcome::Done
-            }
-        },
-        Command::Back => Outcome::Close,
-        _ => Outcome::Ignored,
     }
 }
 
