@@ -84,6 +84,22 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "privilege-escalation.toml",
         include_str!("../../assets/lessons/privilege-escalation.toml"),
     ),
+    (
+        "changes-and-sessions.toml",
+        include_str!("../../assets/lessons/changes-and-sessions.toml"),
+    ),
+    (
+        "instances-and-passrole.toml",
+        include_str!("../../assets/lessons/instances-and-passrole.toml"),
+    ),
+    (
+        "guardrails.toml",
+        include_str!("../../assets/lessons/guardrails.toml"),
+    ),
+    (
+        "people-and-resources.toml",
+        include_str!("../../assets/lessons/people-and-resources.toml"),
+    ),
 ];
 
 /// The simulated time a lesson starts at unless it says otherwise (the demo's clock).
