@@ -1,12 +1,14 @@
 //! The path view: how a user, a role or a simulated session gets to one role — every simple
 //! path up to the depth limit, shortest first, each hop on its own selectable line with its
-//! badges and each path ending with the longest session the role can then be given — or,
+//! badges and each path ending with the longest session the role can then be given, under a
+//! line saying what the role may do (its highest access level) — or,
 //! when there is none, the engine's reason and the nearest broken hop. Built from the
 //! engine's [`Paths`]; the role is chosen with the fuzzy picker and the paths are worked
 //! out off the loop as an [`AccessJob`](crate::tui::access::AccessJob). It owns its keys and draws itself.
 
 use std::sync::Arc;
 
+use crate::engine::access_summary::{RoleAccess, for_role};
 use crate::engine::graph::{Edge, EdgeStatus, MAX_PATHS, Paths, TrustGraph};
 use crate::tui::access::{
     self, AccessQuery, ReachFrom, called_by_session, hop_line, max_session, path_text, prefill,
@@ -193,6 +195,18 @@ pub fn fill(world: &World, graph: &TrustGraph, view: &mut PathView, answer: &Pat
                 answer.max_depth
             ),
         )]);
+        // What the role reached may do: one role, summarised once when the answer comes.
+        let access = world.inventory.roles.get(view.role).and_then(|r| {
+            let catalogue = crate::engine::catalogue::get();
+            RoleAccess::of(&for_role(r, &world.inventory, catalogue), catalogue)
+        });
+        lines.push(vec![
+            (Tok::Plain, "the role may do: ".to_owned()),
+            (
+                Tok::Str,
+                access.map_or_else(|| "nothing".to_owned(), |a| a.summary),
+            ),
+        ]);
         for (i, path) in answer.paths.iter().enumerate() {
             lines.push(vec![
                 (Tok::Key, format!("{}. {}", i + 1, path_text(graph, path))),
