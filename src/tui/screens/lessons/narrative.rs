@@ -9,6 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use crate::engine::lesson::player::TraceMark;
 use crate::tui::teach::{DURATION_CHOICES, LessonView, Prompt};
 use crate::tui::theme::Theme;
 use crate::tui::world::World;
@@ -148,16 +149,20 @@ fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>
             format!("{} of {} — {answer}", v.points, v.out_of),
             style.add_modifier(Modifier::BOLD),
         ));
+        // The running score sits under the verdict, where the learner is looking: a long
+        // trace below would push it out of the pane.
+        push_score(&mut out, l, theme);
     }
     let shown = l.revealed.min(report.trace.len());
     for t in &report.trace[..shown] {
-        let (mark, style) = if t.ok {
-            ("✓", theme.ok())
-        } else {
-            ("✗", theme.error())
+        let style = match t.mark {
+            TraceMark::Passed => theme.ok(),
+            TraceMark::Failed => theme.error(),
+            TraceMark::Info => theme.dim(),
+            TraceMark::Unknown => theme.warn(),
         };
         out.push(Line::from(vec![
-            Span::styled(format!("{mark} "), style),
+            Span::styled(format!("{} ", t.mark.symbol()), style),
             Span::raw(t.text.clone()),
         ]));
     }
@@ -205,21 +210,33 @@ fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>
     for e in &report.errors {
         out.push(Line::styled(e.clone(), theme.error()));
     }
-    let s = l.player.score();
-    if s.questions > 0 {
+    if l.verdict.is_none() || report.answer.is_none() {
         gap(&mut out);
-        out.push(Line::styled(
-            format!(
-                "score: {} of {} ({} question(s))",
-                s.points, s.out_of, s.questions
-            ),
-            theme.title(),
-        ));
+        push_score(&mut out, l, theme);
     }
     if l.player.is_finished() {
         out.push(Line::styled("end of the lesson", theme.dim()));
     }
     out
+}
+
+/// The running score of the lesson's questions, when it has any.
+fn push_score(out: &mut Vec<Line<'_>>, l: &LessonView, theme: Theme) {
+    let s = l.player.score();
+    if s.questions > 0 {
+        let noun = if s.questions == 1 {
+            "question"
+        } else {
+            "questions"
+        };
+        out.push(Line::styled(
+            format!(
+                "score: {} of {} ({} {noun})",
+                s.points, s.out_of, s.questions
+            ),
+            theme.title(),
+        ));
+    }
 }
 
 /// Draws the narrative pane.
