@@ -10,7 +10,7 @@ use crate::tui::keymap::{self, Mode};
 use crate::tui::outcome::clamp_add;
 use crate::tui::search::{Request, Response, Searcher};
 use crate::tui::state::{AppState, Focus, LogEntry, Overlay, Status, Subject, Tab};
-use crate::tui::ui::{self, entity_list, sessions};
+use crate::tui::ui::{self, entity_list};
 
 /// Applies `command` to `state`; returns what the loop must do next.
 pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
@@ -225,16 +225,6 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 false,
             ),
         },
-        Command::EndSession => {
-            let now = state.world.now;
-            if let Some(s) = state.world.sessions.get_mut(state.session_selected)
-                && s.ended_at.is_none()
-            {
-                s.ended_at = Some(now);
-                let text = format!("ended session {}", s.issued.session_arn);
-                log(state, text);
-            }
-        }
         Command::Click(x, y) => click(state, x, y, &mut fx),
         Command::Scroll(x, y, delta) => scroll_at(state, x, y, delta),
         // Commands of screens that are not open: nothing to do.
@@ -381,8 +371,11 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
         }
         Mode::Path | Mode::External => {}
         Mode::Sessions => {
-            state.session_selected =
-                clamp_add(state.session_selected, delta, state.world.sessions.len());
+            state.sessions_panel.selected = clamp_add(
+                state.sessions_panel.selected,
+                delta,
+                state.world.sessions.len(),
+            );
         }
         Mode::Help | Mode::Popup => {}
         // The form and the pickers move their own cursors.
@@ -531,8 +524,8 @@ fn click(state: &mut AppState, x: u16, y: u16, fx: &mut Vec<Effect>) {
     }
     if hit(a.sessions) {
         state.focus = Focus::Sessions;
-        if let Some(i) = sessions::session_at(a.sessions, state, y) {
-            state.session_selected = i;
+        if let Some(i) = crate::tui::screen::session_at(a.sessions, state, y) {
+            state.sessions_panel.selected = i;
         }
         return;
     }
