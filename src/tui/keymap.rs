@@ -440,7 +440,7 @@ mod tests {
             lookup(Mode::Search, &c('q')),
             Some(Command::Input('q'))
         ));
-        assert!(matches!(lookup(Mode::List, &c('q')), Some(Command::Quit)));
+        assert!(matches!(lookup(Mode::List, &c('q')), Some(Command::Leave)));
         assert!(matches!(
             lookup(Mode::Search, &ctrl('c')),
             Some(Command::Quit)
@@ -488,7 +488,7 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert!(matches!(
             lookup_with(Mode::List, &c('Q'), &r),
-            Some(Command::Quit)
+            Some(Command::Leave)
         ));
         assert!(lookup_with(Mode::List, &c('q'), &r).is_none());
         assert!(matches!(
@@ -531,7 +531,7 @@ mod tests {
         );
         assert!(matches!(
             lookup_with(Mode::List, &c('q'), &r),
-            Some(Command::Quit)
+            Some(Command::Leave)
         ));
         assert!(matches!(
             lookup_with(Mode::List, &c('a'), &r),

@@ -131,6 +131,8 @@ pub struct AppState {
     /// Overlays under the current one, shown again when it closes (a form opened from the
     /// reach tree goes back to the tree).
     pub overlay_stack: Vec<Overlay>,
+    /// `q` was pressed with what-if edits pending: the next `q` quits.
+    pub leave_armed: bool,
     /// The Sessions panel's cursor.
     pub sessions_panel: crate::tui::screens::sessions::SessionsPanel,
     pub sessions_collapsed: bool,
@@ -219,6 +221,7 @@ impl AppState {
             overlay: None,
             overlay_stack: Vec::new(),
             sessions_panel: crate::tui::screens::sessions::SessionsPanel::default(),
+            leave_armed: false,
             sessions_collapsed: false,
         };
         // The unfiltered lists are known without searching: show them at once.

@@ -29,11 +29,19 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
     // While the terminal is too small to show the screens, keys do nothing but quit (and
     // suspend): acting on screens no one can see would surprise.
     if ui::too_small(state) && is_input(&command) {
-        if matches!(command, Command::Quit | Command::Input('q')) {
+        if matches!(
+            command,
+            Command::Quit | Command::Leave | Command::Input('q')
+        ) {
             state.world.quit = true;
             fx.push(Effect::Quit);
         }
         return fx;
+    }
+    // A pending "q again quits" holds for the next key only.
+    if is_input(&command) {
+        let armed = std::mem::take(&mut state.leave_armed);
+        state.leave_armed = armed && matches!(command, Command::Leave);
     }
     if let Some(fx) = crate::tui::screen::route(state, &command) {
         return fx;
@@ -48,6 +56,22 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Quit => {
             state.world.quit = true;
             fx.push(Effect::Quit);
+        }
+        Command::Leave => {
+            let edits = state.world.whatif.edits().len();
+            if edits > 0 && !state.leave_armed {
+                state.leave_armed = true;
+                status(
+                    state,
+                    &format!(
+                        "q again quits and drops the {edits} what-if edit(s) (W in the what-if view, D, saves them as a bundle); any other key stays"
+                    ),
+                    true,
+                );
+            } else {
+                state.world.quit = true;
+                fx.push(Effect::Quit);
+            }
         }
         Command::Suspend => fx.push(Effect::Suspend),
         Command::Resize(w, h) => {
