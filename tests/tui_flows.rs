@@ -1915,6 +1915,34 @@ fn a_path_hop_opens_the_form_pre_filled_and_esc_returns_to_the_paths() {
 }
 
 #[test]
+fn esc_on_a_role_opened_from_the_paths_returns_to_the_paths() {
+    let mut state = demo();
+    paths_of_user(&mut state, "maria.garcia", "ProdOperations");
+    select_listed(&mut state, "OpsEntry → ProdOperations");
+    let cursor = hop_list(&state).cursor;
+    apply_all(&mut state, [Command::Open]);
+    assert!(state.overlay.is_none());
+    assert!(state.detail.is_some());
+    // Esc: the paths again, on the same hop; the list under them as it was.
+    apply_all(&mut state, [Command::Back]);
+    assert!(
+        matches!(state.overlay, Some(Overlay::Path(_))),
+        "{:?}",
+        state.overlay
+    );
+    assert_eq!(hop_list(&state).cursor, cursor);
+    assert!(state.detail.is_none());
+    // Esc on the paths closes them; a role opened from the list goes back to the list.
+    apply_all(&mut state, [Command::Back]);
+    assert!(state.overlay.is_none());
+    apply_all(
+        &mut state,
+        [Command::SelectTab(0), Command::Open, Command::Back],
+    );
+    assert!(state.overlay.is_none() && state.detail.is_none());
+}
+
+#[test]
 fn no_path_says_why_and_its_nearest_broken_hop_opens_the_form_that_is_refused() {
     let mut state = demo();
     paths_of_user(&mut state, "noah.kim", "QAReleaseVerifier");

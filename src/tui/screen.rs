@@ -245,7 +245,14 @@ fn route_main(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
     let d = state.detail.as_mut()?;
     match d.handle(command, &mut state.world, main) {
         Outcome::Close => {
-            state.detail = None;
+            match state.return_to.take() {
+                Some((mut overlays, detail)) => {
+                    state.detail = detail;
+                    state.overlay = overlays.pop();
+                    state.overlay_stack = overlays;
+                }
+                None => state.detail = None,
+            }
             Some(Vec::new())
         }
         outcome => settle(state, outcome),
@@ -303,10 +310,13 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Outcome::OpenRole(role) => {
-            state.overlay = None;
-            state.overlay_stack.clear();
+            // Esc on the role goes back to the pop-ups it was opened from.
+            let mut overlays = std::mem::take(&mut state.overlay_stack);
+            overlays.extend(state.overlay.take());
+            let detail = state.detail.take();
             state.focus = Focus::Main;
             crate::tui::update::open_detail(state, Subject::Role(role));
+            state.return_to = Some((overlays, detail));
             Some(Vec::new())
         }
         Outcome::FocusMain => {

@@ -131,6 +131,9 @@ pub struct AppState {
     /// Overlays under the current one, shown again when it closes (a form opened from the
     /// reach tree goes back to the tree).
     pub overlay_stack: Vec<Overlay>,
+    /// What a role opened out of a pop-up (a path, the reach tree, external access) goes
+    /// back to on Esc: the pop-ups, top last, and the detail view under them.
+    pub return_to: Option<(Vec<Overlay>, Option<Detail>)>,
     /// `q` was pressed with what-if edits pending: the next `q` quits.
     pub leave_armed: bool,
     /// The Sessions panel's cursor.
@@ -222,6 +225,7 @@ impl AppState {
             overlay_stack: Vec::new(),
             sessions_panel: crate::tui::screens::sessions::SessionsPanel::default(),
             leave_armed: false,
+            return_to: None,
             sessions_collapsed: false,
         };
         // The unfiltered lists are known without searching: show them at once.

@@ -417,6 +417,8 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
 /// Opens the detail view of `subject`; a role's gets its "who can assume" pane from the
 /// trust graph.
 pub fn open_detail(state: &mut AppState, subject: Subject) {
+    // A role opened anew goes back to the list, not to where another was opened from.
+    state.return_to = None;
     state.detail = crate::tui::screen::open_detail(&mut state.world, subject);
 }
 
