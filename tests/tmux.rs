@@ -622,6 +622,9 @@ fn ctrl_z_in_the_editor_stops_the_whole_job_and_continuing_resumes_it() {
     pane.keys(&["Escape"]);
     pane.wait_for("0 principal(s) can get in");
     assert_ne!(process_state(&pid), Some('T'));
+    // With a what-if edit pending, q asks first; q again quits.
+    pane.keys(&["q"]);
+    pane.wait_for("q again quits");
     pane.keys(&["q"]);
     pane.assert_exited_and_restored(0);
 }

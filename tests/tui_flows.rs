@@ -843,12 +843,99 @@ fn max_session_duration_is_checked_by_the_prompt_and_shows_in_who_can_assume() {
         "{}",
         who_text(&state)
     );
-    // Discard all: back to four hours.
+    // Discard all (X asks first, X again does it): back to four hours.
     apply_all(
         &mut state,
-        [Command::WhatIf, Command::Discard, Command::Back],
+        [
+            Command::WhatIf,
+            Command::Discard,
+            Command::Discard,
+            Command::Back,
+        ],
     );
     assert!(who_text(&state).contains("max 4 h"));
+}
+
+#[test]
+fn discarding_every_what_if_edit_asks_first() {
+    let mut state = demo();
+    edit_trust_effect(&mut state);
+    apply_all(&mut state, std::iter::repeat_n(Command::Backspace, 7));
+    apply_all(&mut state, typed("Deny\","));
+    apply_all(&mut state, [Command::Save]);
+    assert_eq!(state.whatif.edits().len(), 1);
+    assert!(whatif_view_open(&state));
+    // X once: nothing is lost yet, and the status line says how to go on.
+    apply_all(&mut state, [Command::Discard]);
+    assert_eq!(state.whatif.edits().len(), 1);
+    assert!(
+        status_text(&state).contains("X again discards all 1"),
+        "{}",
+        status_text(&state)
+    );
+    // Any other key keeps the edits: the next X asks again.
+    apply_all(&mut state, [Command::Down, Command::Discard]);
+    assert_eq!(state.whatif.edits().len(), 1);
+    // X twice in a row discards them.
+    apply_all(&mut state, [Command::Discard]);
+    assert_eq!(state.whatif.edits().len(), 0);
+    assert!(status_text(&state).contains("discarded 1 what-if edit(s)"));
+}
+
+#[test]
+fn q_with_what_if_edits_pending_asks_before_quitting() {
+    // Without edits, q quits at once.
+    let mut state = demo();
+    apply_all(&mut state, [Command::Leave]);
+    assert!(state.quit);
+    let mut state = demo();
+    edit_trust_effect(&mut state);
+    apply_all(&mut state, std::iter::repeat_n(Command::Backspace, 7));
+    apply_all(&mut state, typed("Deny\","));
+    apply_all(&mut state, [Command::Save, Command::Back]);
+    assert_eq!(state.whatif.edits().len(), 1);
+    apply_all(&mut state, [Command::Leave]);
+    assert!(!state.quit, "the first q only asks");
+    assert!(
+        status_text(&state).contains("q again quits"),
+        "{}",
+        status_text(&state)
+    );
+    // Another key in between: the next q asks again.
+    apply_all(&mut state, [Command::Down, Command::Leave]);
+    assert!(!state.quit);
+    apply_all(&mut state, [Command::Leave]);
+    assert!(state.quit);
+    // Ctrl-C (and a signal) still quit at once.
+    let mut state = demo();
+    edit_trust_effect(&mut state);
+    apply_all(&mut state, std::iter::repeat_n(Command::Backspace, 7));
+    apply_all(&mut state, typed("Deny\","));
+    apply_all(&mut state, [Command::Save, Command::Back, Command::Quit]);
+    assert!(state.quit);
+}
+
+#[test]
+fn picking_the_role_of_a_chain_moves_on_past_the_filled_caller() {
+    let mut state = demo();
+    select_role(&mut state, "OpsEntry");
+    apply_all(&mut state, [Command::Simulate]);
+    pick_caller_and_run(&mut state, "maria.garcia");
+    apply_all(&mut state, [Command::Back, Command::FocusNext]);
+    apply_all(&mut state, [Command::Chain, Command::Open]);
+    apply_all(&mut state, typed("ProdOperations"));
+    apply_all(&mut state, [Command::Open]);
+    match &state.overlay {
+        Some(Overlay::Simulate(f)) => {
+            assert_eq!(f.field(FormField::Role), "ProdOperations");
+            assert_eq!(
+                f.focused(),
+                FormField::Duration,
+                "the caller is already filled"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -1828,6 +1915,34 @@ fn a_path_hop_opens_the_form_pre_filled_and_esc_returns_to_the_paths() {
 }
 
 #[test]
+fn esc_on_a_role_opened_from_the_paths_returns_to_the_paths() {
+    let mut state = demo();
+    paths_of_user(&mut state, "maria.garcia", "ProdOperations");
+    select_listed(&mut state, "OpsEntry → ProdOperations");
+    let cursor = hop_list(&state).cursor;
+    apply_all(&mut state, [Command::Open]);
+    assert!(state.overlay.is_none());
+    assert!(state.detail.is_some());
+    // Esc: the paths again, on the same hop; the list under them as it was.
+    apply_all(&mut state, [Command::Back]);
+    assert!(
+        matches!(state.overlay, Some(Overlay::Path(_))),
+        "{:?}",
+        state.overlay
+    );
+    assert_eq!(hop_list(&state).cursor, cursor);
+    assert!(state.detail.is_none());
+    // Esc on the paths closes them; a role opened from the list goes back to the list.
+    apply_all(&mut state, [Command::Back]);
+    assert!(state.overlay.is_none());
+    apply_all(
+        &mut state,
+        [Command::SelectTab(0), Command::Open, Command::Back],
+    );
+    assert!(state.overlay.is_none() && state.detail.is_none());
+}
+
+#[test]
 fn no_path_says_why_and_its_nearest_broken_hop_opens_the_form_that_is_refused() {
     let mut state = demo();
     paths_of_user(&mut state, "noah.kim", "QAReleaseVerifier");
@@ -2264,7 +2379,7 @@ fn the_configuration_sets_the_theme_presenter_theme_clock_speed_and_keys() {
             crossterm::event::KeyCode::Char('Q'),
         )),
     );
-    assert!(matches!(quit.as_slice(), [Command::Quit]), "{quit:?}");
+    assert!(matches!(quit.as_slice(), [Command::Leave]), "{quit:?}");
     // --theme wins over the file.
     let settings = rolescope::tui::Settings::from_config(&config, Some(Palette::HighContrast));
     assert_eq!(settings.palette, Palette::HighContrast);

@@ -9,7 +9,10 @@ use crate::tui::search::{Request, Response};
 /// One thing to do to the state.
 #[derive(Debug, Clone)]
 pub enum Command {
+    /// Quit at once (Ctrl-C, a signal).
     Quit,
+    /// `q`: quit, asking first when what-if edits would be lost.
+    Leave,
     /// Ctrl-Z: hand the terminal back to the shell until resumed.
     Suspend,
     Resize(u16, u16),

@@ -143,50 +143,6 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.push(b(vec![k(KeyCode::Down)], "↓", "down", true, Command::Down));
             t.push(b(vec![k(KeyCode::Up)], "↑", "up", true, Command::Up));
         }
-        Mode::Sessions => {
-            t.push(b(
-                vec![c('c')],
-                "c",
-                "chain (assume a further role from this session)",
-                true,
-                Command::Chain,
-            ));
-            t.push(b(
-                vec![c('w')],
-                "w",
-                "what can it do? (action + resource)",
-                true,
-                Command::Ask,
-            ));
-            t.push(b(
-                vec![c('i'), k(KeyCode::Enter)],
-                "i",
-                "inspect tags and context",
-                true,
-                Command::Inspect,
-            ));
-            t.push(reach_key("what can this session reach? (tree)"));
-            t.push(path_key("paths from this session to a role you pick"));
-            t.push(external_key());
-            t.extend(whatif_keys(false));
-            t.push(b(
-                vec![c('x')],
-                "x",
-                "end the session",
-                true,
-                Command::EndSession,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Tab), k(KeyCode::Esc)],
-                "Tab",
-                "back to the main pane",
-                true,
-                Command::FocusNext,
-            ));
-            t.extend(movement());
-            t.extend(clock());
-            t.extend(common_tail());
-        }
         Mode::Picker => {
             t.push(b(
                 vec![k(KeyCode::Enter)],
@@ -484,7 +440,7 @@ mod tests {
             lookup(Mode::Search, &c('q')),
             Some(Command::Input('q'))
         ));
-        assert!(matches!(lookup(Mode::List, &c('q')), Some(Command::Quit)));
+        assert!(matches!(lookup(Mode::List, &c('q')), Some(Command::Leave)));
         assert!(matches!(
             lookup(Mode::Search, &ctrl('c')),
             Some(Command::Quit)
@@ -532,7 +488,7 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert!(matches!(
             lookup_with(Mode::List, &c('Q'), &r),
-            Some(Command::Quit)
+            Some(Command::Leave)
         ));
         assert!(lookup_with(Mode::List, &c('q'), &r).is_none());
         assert!(matches!(
@@ -575,7 +531,7 @@ mod tests {
         );
         assert!(matches!(
             lookup_with(Mode::List, &c('q'), &r),
-            Some(Command::Quit)
+            Some(Command::Leave)
         ));
         assert!(matches!(
             lookup_with(Mode::List, &c('a'), &r),

@@ -139,7 +139,7 @@ pub fn common_tail() -> Vec<Binding> {
             Command::ToggleSessions,
         ),
         b(vec![c('?')], "?", "help", true, Command::ToggleHelp),
-        b(vec![c('q')], "q", "quit", true, Command::Quit),
+        b(vec![c('q')], "q", "quit", true, Command::Leave),
     ]
 }
 
@@ -315,7 +315,7 @@ pub fn action_of(command: &Command) -> Option<&'static str> {
         Command::YankPolicy => "copy-policy",
         Command::ToggleSessions => "sessions",
         Command::ToggleHelp => "help",
-        Command::Quit => "quit",
+        Command::Leave => "quit",
         Command::Down => "down",
         Command::Up => "up",
         Command::Top => "top",

@@ -45,6 +45,8 @@ pub enum Outcome {
     },
     /// The screen changed the what-if data: the app puts it everywhere the screens read it.
     DataChanged,
+    /// Give the keyboard back to the main pane.
+    FocusMain,
     /// Give the keyboard to the Sessions panel (when it shows).
     FocusSessions,
     /// A lesson step's screen part, for the app to carry out.

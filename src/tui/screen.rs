@@ -233,16 +233,26 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
     settle(state, outcome)
 }
 
-/// Gives `command` to the main screen that has the keyboard (the detail view).
+/// Gives `command` to the main screen that has the keyboard: the Sessions panel, or the
+/// detail view.
 fn route_main(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
-    if state.focus != Focus::Main {
-        return None;
+    if state.focus == Focus::Sessions {
+        let area = ui::areas(state).sessions;
+        let outcome = state.sessions_panel.handle(command, &mut state.world, area);
+        return settle(state, outcome);
     }
     let main = ui::areas(state).main;
     let d = state.detail.as_mut()?;
     match d.handle(command, &mut state.world, main) {
         Outcome::Close => {
-            state.detail = None;
+            match state.return_to.take() {
+                Some((mut overlays, detail)) => {
+                    state.detail = detail;
+                    state.overlay = overlays.pop();
+                    state.overlay_stack = overlays;
+                }
+                None => state.detail = None,
+            }
             Some(Vec::new())
         }
         outcome => settle(state, outcome),
@@ -288,7 +298,7 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Outcome::SelectSession(i) => {
-            state.session_selected = i;
+            state.sessions_panel.selected = i;
             Some(Vec::new())
         }
         Outcome::Diagnose {
@@ -300,10 +310,17 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
             Some(Vec::new())
         }
         Outcome::OpenRole(role) => {
-            state.overlay = None;
-            state.overlay_stack.clear();
+            // Esc on the role goes back to the pop-ups it was opened from.
+            let mut overlays = std::mem::take(&mut state.overlay_stack);
+            overlays.extend(state.overlay.take());
+            let detail = state.detail.take();
             state.focus = Focus::Main;
             crate::tui::update::open_detail(state, Subject::Role(role));
+            state.return_to = Some((overlays, detail));
+            Some(Vec::new())
+        }
+        Outcome::FocusMain => {
+            state.focus = Focus::Main;
             Some(Vec::new())
         }
         Outcome::FocusSessions => {
@@ -384,7 +401,8 @@ fn lesson_step(state: &mut AppState, step: crate::tui::teach::StepScreen) {
         _ => {}
     }
     if let Some(kept) = step.keep {
-        state.session_selected = crate::tui::screens::lessons::keep_session(&mut state.world, kept);
+        state.sessions_panel.selected =
+            crate::tui::screens::lessons::keep_session(&mut state.world, kept);
     }
 }
 
@@ -732,10 +750,11 @@ pub fn open_message(state: &mut AppState, message: Message) {
 }
 
 /// The key table of a screen's mode, from the screen itself; `None` for the lists, the
-/// search box, the Sessions panel and the path picker, whose tables are the keymap's.
+/// search box and the path picker, whose tables are the keymap's.
 #[must_use]
 pub fn screen_keys(mode: Mode) -> Option<Vec<crate::tui::keys::Binding>> {
     Some(match mode {
+        Mode::Sessions => crate::tui::screens::sessions::keys(),
         Mode::Detail => crate::tui::screens::detail::keys(),
         Mode::Form => crate::tui::screens::simulate::keys(),
         Mode::Ask => crate::tui::screens::ask::keys(),
@@ -769,4 +788,23 @@ pub fn open_ask(state: &mut AppState, id: u32) {
 pub fn on_toggle_field(state: &AppState) -> bool {
     matches!(&state.overlay, Some(Overlay::Simulate(f))
         if f.focused() == crate::tui::screens::simulate::FormField::Mfa)
+}
+
+/// Draws the Sessions panel in `area`.
+pub fn draw_sessions(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
+    let focused = state.focus == Focus::Sessions && state.overlay.is_none();
+    crate::tui::screens::sessions::render(
+        frame,
+        area,
+        &state.world,
+        state.sessions_panel,
+        (state.sessions_collapsed, focused),
+        theme,
+    );
+}
+
+/// The index of the session drawn at row `y` of the Sessions panel in `area`, if any.
+#[must_use]
+pub fn session_at(area: Rect, state: &AppState, y: u16) -> Option<usize> {
+    crate::tui::screens::sessions::session_at(area, &state.world, state.sessions_panel, y)
 }

@@ -13,6 +13,7 @@ pub mod paths;
 pub mod popup;
 pub mod profiles;
 pub mod reach;
+pub mod sessions;
 pub mod simulate;
 pub mod whatif;
 pub mod wizard;

@@ -131,7 +131,13 @@ pub struct AppState {
     /// Overlays under the current one, shown again when it closes (a form opened from the
     /// reach tree goes back to the tree).
     pub overlay_stack: Vec<Overlay>,
-    pub session_selected: usize,
+    /// What a role opened out of a pop-up (a path, the reach tree, external access) goes
+    /// back to on Esc: the pop-ups, top last, and the detail view under them.
+    pub return_to: Option<(Vec<Overlay>, Option<Detail>)>,
+    /// `q` was pressed with what-if edits pending: the next `q` quits.
+    pub leave_armed: bool,
+    /// The Sessions panel's cursor.
+    pub sessions_panel: crate::tui::screens::sessions::SessionsPanel,
     pub sessions_collapsed: bool,
 }
 
@@ -217,7 +223,9 @@ impl AppState {
             focus: Focus::Main,
             overlay: None,
             overlay_stack: Vec::new(),
-            session_selected: 0,
+            sessions_panel: crate::tui::screens::sessions::SessionsPanel::default(),
+            leave_armed: false,
+            return_to: None,
             sessions_collapsed: false,
         };
         // The unfiltered lists are known without searching: show them at once.
@@ -290,6 +298,6 @@ impl AppState {
     /// The session under the cursor in the Sessions panel.
     #[must_use]
     pub fn selected_session(&self) -> Option<&Session> {
-        self.world.sessions.get(self.session_selected)
+        self.sessions_panel.current(&self.world)
     }
 }

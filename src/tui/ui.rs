@@ -7,7 +7,6 @@ pub mod glossary;
 pub mod header;
 
 pub mod log;
-pub mod sessions;
 pub mod status;
 
 use ratatui::Frame;
@@ -151,7 +150,7 @@ pub fn render(frame: &mut Frame<'_>, state: &AppState) {
         None => a.main,
     };
     crate::tui::screen::draw_main(frame, main, state, theme);
-    sessions::render(frame, a.sessions, state, theme);
+    crate::tui::screen::draw_sessions(frame, a.sessions, state, theme);
     if a.log.width > 0 && a.log.height > 0 {
         log::render(frame, a.log, state, theme);
     }

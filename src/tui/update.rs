@@ -10,7 +10,7 @@ use crate::tui::keymap::{self, Mode};
 use crate::tui::outcome::clamp_add;
 use crate::tui::search::{Request, Response, Searcher};
 use crate::tui::state::{AppState, Focus, LogEntry, Overlay, Status, Subject, Tab};
-use crate::tui::ui::{self, entity_list, sessions};
+use crate::tui::ui::{self, entity_list};
 
 /// Applies `command` to `state`; returns what the loop must do next.
 pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
@@ -29,11 +29,19 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
     // While the terminal is too small to show the screens, keys do nothing but quit (and
     // suspend): acting on screens no one can see would surprise.
     if ui::too_small(state) && is_input(&command) {
-        if matches!(command, Command::Quit | Command::Input('q')) {
+        if matches!(
+            command,
+            Command::Quit | Command::Leave | Command::Input('q')
+        ) {
             state.world.quit = true;
             fx.push(Effect::Quit);
         }
         return fx;
+    }
+    // A pending "q again quits" holds for the next key only.
+    if is_input(&command) {
+        let armed = std::mem::take(&mut state.leave_armed);
+        state.leave_armed = armed && matches!(command, Command::Leave);
     }
     if let Some(fx) = crate::tui::screen::route(state, &command) {
         return fx;
@@ -48,6 +56,22 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Quit => {
             state.world.quit = true;
             fx.push(Effect::Quit);
+        }
+        Command::Leave => {
+            let edits = state.world.whatif.edits().len();
+            if edits > 0 && !state.leave_armed {
+                state.leave_armed = true;
+                status(
+                    state,
+                    &format!(
+                        "q again quits and drops the {edits} what-if edit(s) (W in the what-if view, D, saves them as a bundle); any other key stays"
+                    ),
+                    true,
+                );
+            } else {
+                state.world.quit = true;
+                fx.push(Effect::Quit);
+            }
         }
         Command::Suspend => fx.push(Effect::Suspend),
         Command::Resize(w, h) => {
@@ -225,16 +249,6 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 false,
             ),
         },
-        Command::EndSession => {
-            let now = state.world.now;
-            if let Some(s) = state.world.sessions.get_mut(state.session_selected)
-                && s.ended_at.is_none()
-            {
-                s.ended_at = Some(now);
-                let text = format!("ended session {}", s.issued.session_arn);
-                log(state, text);
-            }
-        }
         Command::Click(x, y) => click(state, x, y, &mut fx),
         Command::Scroll(x, y, delta) => scroll_at(state, x, y, delta),
         // Commands of screens that are not open: nothing to do.
@@ -381,8 +395,11 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
         }
         Mode::Path | Mode::External => {}
         Mode::Sessions => {
-            state.session_selected =
-                clamp_add(state.session_selected, delta, state.world.sessions.len());
+            state.sessions_panel.selected = clamp_add(
+                state.sessions_panel.selected,
+                delta,
+                state.world.sessions.len(),
+            );
         }
         Mode::Help | Mode::Popup => {}
         // The form and the pickers move their own cursors.
@@ -400,6 +417,8 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
 /// Opens the detail view of `subject`; a role's gets its "who can assume" pane from the
 /// trust graph.
 pub fn open_detail(state: &mut AppState, subject: Subject) {
+    // A role opened anew goes back to the list, not to where another was opened from.
+    state.return_to = None;
     state.detail = crate::tui::screen::open_detail(&mut state.world, subject);
 }
 
@@ -531,8 +550,8 @@ fn click(state: &mut AppState, x: u16, y: u16, fx: &mut Vec<Effect>) {
     }
     if hit(a.sessions) {
         state.focus = Focus::Sessions;
-        if let Some(i) = sessions::session_at(a.sessions, state, y) {
-            state.session_selected = i;
+        if let Some(i) = crate::tui::screen::session_at(a.sessions, state, y) {
+            state.sessions_panel.selected = i;
         }
         return;
     }

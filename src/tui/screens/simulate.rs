@@ -418,7 +418,23 @@ impl SimForm {
             }
         }
         self.outcome = None;
-        self.focus = (self.focus + 1).min(FormField::ALL.len() - 1);
+        // On to the next field that needs input: a role or caller already picked (the
+        // session a chain starts from) is passed over.
+        let last = FormField::ALL.len() - 1;
+        let mut next = (self.focus + 1).min(last);
+        while next < last && self.picked(FormField::ALL[next]) {
+            next += 1;
+        }
+        self.focus = next;
+    }
+
+    /// True for the role or caller field once it holds a pick.
+    fn picked(&self, field: FormField) -> bool {
+        match field {
+            FormField::Role => self.role.is_some(),
+            FormField::Caller => self.caller.is_some(),
+            _ => false,
+        }
     }
 
     /// Runs the call at the simulated time: a session issued joins the world's sessions

@@ -105,6 +105,8 @@ pub enum Stage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WhatIfScreen {
     pub stage: Stage,
+    /// `X` was pressed once in the view: the next `X` discards every edit.
+    pub discard_armed: bool,
 }
 
 pub use crate::tui::world::LastRun;
@@ -117,6 +119,7 @@ impl WhatIfScreen {
             request_diff(world);
         }
         Self {
+            discard_armed: false,
             stage: Stage::View { scroll: 0 },
         }
     }
@@ -127,6 +130,7 @@ impl WhatIfScreen {
     /// IAM's `UnmodifiableEntity` answer for roles only AWS may change.
     pub fn menu(world: &World, role: usize, external: bool) -> Result<Self, String> {
         menu(world, role, external).map(|m| Self {
+            discard_armed: false,
             stage: Stage::Menu(m),
         })
     }
@@ -154,7 +158,13 @@ impl WhatIfScreen {
             Stage::Menu(m) => m.handle(command, world),
             Stage::Editor(ed) => ed.handle(command, world),
             Stage::Prompt(p) => p.handle(command, world),
-            Stage::View { scroll } => view_handle(scroll, command, world),
+            Stage::View { scroll } => {
+                // "X again" holds for the next key only.
+                let armed = std::mem::take(&mut self.discard_armed);
+                let step = view_handle(scroll, armed, command, world);
+                self.discard_armed = !armed && matches!(command, Command::Discard);
+                step
+            }
         };
         match outcome {
             Step::Stay(o) => o,
@@ -380,8 +390,9 @@ impl Prompt {
     }
 }
 
-/// The view of the edits: scrolls, undoes the newest edit, discards them all, saves them.
-fn view_handle(scroll: &mut usize, command: &Command, world: &mut World) -> Step {
+/// The view of the edits: scrolls, undoes the newest edit, discards them all (`X` twice:
+/// `armed` is true when the key before was the first `X`), saves them.
+fn view_handle(scroll: &mut usize, armed: bool, command: &Command, world: &mut World) -> Step {
     if let Some(delta) = movement(command, popup_rows(world.width, world.height)) {
         *scroll = clamp_add(*scroll, delta, draw::view_lines(world).len());
         return Step::Stay(Outcome::Done);
@@ -403,6 +414,16 @@ fn view_handle(scroll: &mut usize, command: &Command, world: &mut World) -> Step
         }
         Command::Discard => {
             let n = world.whatif.edits().len();
+            if n > 0 && !armed {
+                // Every edit would be lost: ask first.
+                world.say(
+                    format!(
+                        "X again discards all {n} what-if edit(s) (W saves them as a bundle first); any other key keeps them"
+                    ),
+                    true,
+                );
+                return Step::Stay(Outcome::Done);
+            }
             world.whatif.discard();
             let msg = format!("discarded {n} what-if edit(s); back to the loaded data");
             world.note(msg.clone());
@@ -526,6 +547,7 @@ pub fn editor_done(
     };
     match apply(world, edit) {
         Ok(()) => EditorReturn::Applied(WhatIfScreen {
+            discard_armed: false,
             stage: Stage::View { scroll: 0 },
         }),
         Err(e) => {
@@ -535,6 +557,7 @@ pub fn editor_done(
                 buffer.goto(line, column);
             }
             EditorReturn::Refused(WhatIfScreen {
+                discard_armed: false,
                 stage: Stage::Editor(EditorView {
                     role_arn: role,
                     kind,

@@ -1,15 +1,129 @@
 //! The Sessions panel: who "you" are now, then every simulated session with its chain,
 //! ARN, live countdown and gauge, state in words and badges. Collapsed, a one-line count.
+//! It owns the cursor over the world's sessions, moves it, ends and copies the session
+//! under it; opening something for that session (chain, ask, inspect, reach, paths) is
+//! the app's, which reads [`SessionsPanel::current`].
 
+use crossterm::event::KeyCode;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::tui::state::{AppState, Focus, Session, SessionState};
+use crate::tui::command::{Command, Effect};
+use crate::tui::keys::{
+    Binding, b, c, clock, common_tail, external_key, k, movement as movement_keys, path_key,
+    reach_key, whatif_keys,
+};
+use crate::tui::outcome::{Outcome, clamp_add, movement};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{ellipsize, mmss};
+use crate::tui::widgets::layout::{ellipsize, mmss};
+use crate::tui::world::{Session, SessionState, World};
+
+/// The panel's cursor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionsPanel {
+    /// The index of the session under the cursor in the world's sessions.
+    pub selected: usize,
+}
+
+impl SessionsPanel {
+    /// The session under the cursor.
+    #[must_use]
+    pub fn current<'a>(&self, world: &'a World) -> Option<&'a Session> {
+        world.sessions.get(self.selected)
+    }
+
+    /// Moves the cursor, ends or copies the session under it, or gives the keyboard back
+    /// to the main pane; `area` is where the panel is drawn.
+    pub fn handle(&mut self, command: &Command, world: &mut World, area: Rect) -> Outcome {
+        if let Some(delta) = movement(command, usize::from(area.height / 3)) {
+            self.selected = clamp_add(self.selected, delta, world.sessions.len());
+            return Outcome::Done;
+        }
+        match command {
+            Command::FocusNext | Command::FocusPrev | Command::Back => Outcome::FocusMain,
+            Command::EndSession => {
+                let now = world.now;
+                if let Some(s) = world.sessions.get_mut(self.selected)
+                    && s.ended_at.is_none()
+                {
+                    s.ended_at = Some(now);
+                    let text = format!("ended session {}", s.issued.session_arn);
+                    world.note(text);
+                }
+                Outcome::Done
+            }
+            Command::YankArn => match self.current(world).map(|s| s.issued.session_arn.clone()) {
+                Some(arn) => {
+                    world.say(
+                        format!(
+                            "sent {arn} to the terminal's clipboard (OSC 52); a terminal without OSC 52 support ignores it"
+                        ),
+                        false,
+                    );
+                    Outcome::Effects(vec![Effect::Clipboard(arn)])
+                }
+                None => {
+                    world.say("nothing selected to copy", true);
+                    Outcome::Done
+                }
+            },
+            _ => Outcome::Ignored,
+        }
+    }
+}
+
+/// The panel's keys.
+#[must_use]
+pub fn keys() -> Vec<Binding> {
+    let mut t = vec![
+        b(
+            vec![c('c')],
+            "c",
+            "chain (assume a further role from this session)",
+            true,
+            Command::Chain,
+        ),
+        b(
+            vec![c('w')],
+            "w",
+            "what can it do? (action + resource)",
+            true,
+            Command::Ask,
+        ),
+        b(
+            vec![c('i'), k(KeyCode::Enter)],
+            "i",
+            "inspect tags and context",
+            true,
+            Command::Inspect,
+        ),
+        reach_key("what can this session reach? (tree)"),
+        path_key("paths from this session to a role you pick"),
+        external_key(),
+    ];
+    t.extend(whatif_keys(false));
+    t.push(b(
+        vec![c('x')],
+        "x",
+        "end the session",
+        true,
+        Command::EndSession,
+    ));
+    t.push(b(
+        vec![k(KeyCode::Tab), k(KeyCode::Esc)],
+        "Tab",
+        "back to the main pane",
+        true,
+        Command::FocusNext,
+    ));
+    t.extend(movement_keys());
+    t.extend(clock());
+    t.extend(common_tail());
+    t
+}
 
 /// Lines above the first session (who "you" are).
 const HEAD: u16 = 2;
@@ -18,22 +132,22 @@ const PER: u16 = 3;
 
 /// The session index drawn at row `y`, if any.
 #[must_use]
-pub fn session_at(area: Rect, state: &AppState, y: u16) -> Option<usize> {
+pub fn session_at(area: Rect, world: &World, panel: SessionsPanel, y: u16) -> Option<usize> {
     let top = area.y + 1 + HEAD;
     if y < top {
         return None;
     }
-    let i = first_shown(area, state) + usize::from((y - top) / PER);
-    (i < state.world.sessions.len()).then_some(i)
+    let i = first_shown(area, panel) + usize::from((y - top) / PER);
+    (i < world.sessions.len()).then_some(i)
 }
 
 fn capacity(area: Rect) -> usize {
     usize::from(area.height.saturating_sub(2 + HEAD) / PER).max(1)
 }
 
-fn first_shown(area: Rect, state: &AppState) -> usize {
+fn first_shown(area: Rect, panel: SessionsPanel) -> usize {
     let cap = capacity(area);
-    state.session_selected.saturating_sub(cap - 1)
+    panel.selected.saturating_sub(cap - 1)
 }
 
 fn gauge(fraction: f64, width: usize) -> String {
@@ -68,12 +182,12 @@ fn badges(s: &Session) -> String {
 
 fn session_lines(
     s: &Session,
-    state: &AppState,
+    world: &World,
     (selected, focused): (bool, bool),
     width: usize,
     theme: Theme,
 ) -> Vec<Line<'static>> {
-    let now = state.world.now;
+    let now = world.now;
     let st = s.state(now);
     let (word, style) = match st {
         SessionState::Active => ("ACTIVE", theme.ok()),
@@ -144,28 +258,32 @@ fn session_lines(
     vec![line1, line2, line3]
 }
 
-pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
+/// Draws the panel in `area`: collapsed to one line, or with the keyboard (`focused`).
+pub fn render(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    world: &World,
+    panel: SessionsPanel,
+    (collapsed, focused): (bool, bool),
+    theme: Theme,
+) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    let usable = state
+    let usable = world
         .sessions
         .iter()
-        .filter(|s| s.is_usable(state.world.now))
+        .filter(|s| s.is_usable(world.now))
         .count();
-    if state.sessions_collapsed {
+    if collapsed {
         let text = format!(
             " Sessions: {usable} usable, {} listed — S shows the panel",
-            state.world.sessions.len()
+            world.sessions.len()
         );
         frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
         return;
     }
-    let focused = state.focus == Focus::Sessions && state.overlay.is_none();
-    let title = format!(
-        " Sessions — {usable} usable / {} ",
-        state.world.sessions.len()
-    );
+    let title = format!(" Sessions — {usable} usable / {} ", world.sessions.len());
     let block = Block::bordered()
         .title(Span::styled(title, theme.title()))
         .border_style(theme.border(focused));
@@ -173,7 +291,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
     frame.render_widget(block, area);
     let w = usize::from(inner.width);
     let mut lines = Vec::new();
-    match state.you() {
+    match world.you() {
         Some(s) => {
             lines.push(Line::from(vec![
                 Span::styled("You: ", theme.key()),
@@ -201,8 +319,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
             ));
         }
     }
-    let first = first_shown(area, state);
-    for (i, s) in state
+    let first = first_shown(area, panel);
+    for (i, s) in world
         .sessions
         .iter()
         .enumerate()
@@ -211,8 +329,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
     {
         lines.extend(session_lines(
             s,
-            state,
-            (i == state.session_selected, focused),
+            world,
+            (i == panel.selected, focused),
             w,
             theme,
         ));
