@@ -269,7 +269,14 @@ fn graph_obs(inv: &Inventory, q: &GraphStep, obs: &mut Map<String, Value>) -> Re
     Ok(())
 }
 
-fn role_obs(inv: &Inventory, query: &str, obs: &mut Map<String, Value>) -> Result<(), String> {
+/// What `select_role` observes of the role. The who-can-assume answer needs the whole trust
+/// graph, so it is worked out only when the step expects it (`graph`).
+fn role_obs(
+    inv: &Inventory,
+    query: &str,
+    graph: bool,
+    obs: &mut Map<String, Value>,
+) -> Result<(), String> {
     let r = find_role(inv, query).map_err(|e| e.to_string())?;
     obs.insert("role_service_linked".into(), json!(r.is_service_linked()));
     obs.insert("role_editable".into(), json!(!is_protected(r)));
@@ -297,18 +304,6 @@ fn role_obs(inv: &Inventory, query: &str, obs: &mut Map<String, Value>) -> Resul
             .collect();
     codes.dedup();
     obs.insert("role_lint_codes".into(), json!(codes));
-    // The explorer's who-can-assume pane: every principal with a working way in.
-    let graph = TrustGraph::build(Arc::new(inv.clone()), graph_clock());
-    if let Some(id) = graph.node_id(&r.arn) {
-        let mut who: Vec<String> = graph
-            .who_can_assume(id, DEFAULT_MAX_DEPTH)
-            .rows
-            .iter()
-            .map(|row| graph.node(row.principal).name.clone())
-            .collect();
-        who.dedup();
-        obs.insert("role_assumable_by".into(), json!(who));
-    }
     let mut perms: Vec<String> = r
         .inline_policies
         .iter()
@@ -321,6 +316,20 @@ fn role_obs(inv: &Inventory, query: &str, obs: &mut Map<String, Value>) -> Resul
         }
     }
     obs.insert("role_permissions_contain".into(), json!(perms.join("\n")));
+    // The explorer's who-can-assume pane: every principal with a working way in.
+    if graph {
+        let graph = TrustGraph::build(Arc::new(inv.clone()), graph_clock());
+        if let Some(id) = graph.node_id(&r.arn) {
+            let mut who: Vec<String> = graph
+                .who_can_assume(id, DEFAULT_MAX_DEPTH)
+                .rows
+                .iter()
+                .map(|row| graph.node(row.principal).name.clone())
+                .collect();
+            who.dedup();
+            obs.insert("role_assumable_by".into(), json!(who));
+        }
+    }
     Ok(())
 }
 
@@ -799,7 +808,12 @@ impl Player {
             r.log.extend(AccessDiff::lines(&diff));
         }
         if let Some(q) = &step.select_role
-            && let Err(e) = role_obs(self.whatif.inventory(), q, &mut r.observation)
+            && let Err(e) = role_obs(
+                self.whatif.inventory(),
+                q,
+                step.expect.contains_key("role_assumable_by"),
+                &mut r.observation,
+            )
         {
             r.errors.push(e);
         }
