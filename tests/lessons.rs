@@ -309,3 +309,63 @@ fn the_troubleshooting_lesson_s_wizard_swaps_the_wrong_account() {
         wizard.log
     );
 }
+
+/// The trust-graph questions a lesson asks (the explorer's who-can-assume, reach, path and
+/// external views) are answered from the data, and a wrong expectation fails.
+#[test]
+fn graph_questions_are_answered_from_the_data() {
+    let inv = Arc::new(load_demo().expect("the demo loads"));
+    let lessons = lesson::builtin().expect("the built-in lessons load");
+    let l = lessons
+        .iter()
+        .find(|l| l.name == "cross-account-delegation")
+        .expect("the lesson is built in");
+    let reports = Player::new(l.clone(), Arc::clone(&inv)).play_all();
+    let obs = |title: &str| {
+        reports
+            .iter()
+            .find(|r| r.title == title)
+            .unwrap_or_else(|| panic!("no step `{title}`"))
+            .observation
+            .clone()
+    };
+    let path = obs("How does one get from here to there?");
+    assert_eq!(path["path_hops"], serde_json::json!(2));
+    assert_eq!(path["path_via"], serde_json::json!(["OpsEntry"]));
+    let reach = obs("Everything one person can reach");
+    let roles = reach["reach_roles"].as_array().expect("a list");
+    assert!(
+        roles.contains(&serde_json::json!("DataLakeReader")),
+        "{roles:?}"
+    );
+    assert!(
+        !roles.contains(&serde_json::json!("AnalyticsReadOnly")),
+        "{roles:?}"
+    );
+    let who = obs("Who can get in, seen from the role");
+    assert!(
+        who["role_assumable_by"]
+            .as_array()
+            .expect("a list")
+            .contains(&serde_json::json!("li.wei"))
+    );
+    // The same lesson with a wrong expectation fails, naming the key.
+    let mut wrong = l.clone();
+    let i = wrong
+        .steps
+        .iter()
+        .position(|s| s.title == "How does one get from here to there?")
+        .expect("the step");
+    wrong.steps[i]
+        .expect
+        .insert("path_hops".into(), serde_json::json!(3));
+    let failures: Vec<String> = Player::new(wrong, inv)
+        .play_all()
+        .iter()
+        .flat_map(|r| r.failures())
+        .collect();
+    assert!(
+        failures.iter().any(|f| f.contains("path_hops")),
+        "{failures:?}"
+    );
+}

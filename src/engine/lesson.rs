@@ -160,6 +160,31 @@ pub struct WizardStep {
     pub apply_fixes: bool,
 }
 
+/// Trust-graph questions a step asks, as the explorer's views and `rolescope reach`,
+/// `path` and `external` answer them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphStep {
+    /// Every role this principal (user, role, service, provider, account id or `*`) can
+    /// reach, directly or through chains.
+    #[serde(default)]
+    pub reach: Option<String>,
+    /// The paths from `from` to `to`.
+    #[serde(default)]
+    pub path: Option<PathQuery>,
+    /// The roles principals outside the loaded accounts can assume.
+    #[serde(default)]
+    pub external: bool,
+}
+
+/// `from` → `to`, for [`GraphStep::path`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathQuery {
+    pub from: String,
+    pub to: String,
+}
+
 /// One step as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -216,6 +241,9 @@ pub struct Step {
     pub undo: bool,
     #[serde(default)]
     pub wizard: Option<WizardStep>,
+    /// Ask the trust graph what the explorer's reach, path and external views show.
+    #[serde(default)]
+    pub graph: Option<GraphStep>,
     /// What the engine must answer: observation key → value.
     #[serde(default)]
     pub expect: BTreeMap<String, Value>,
@@ -447,6 +475,12 @@ pub const EXPECT_KEYS: &[(&str, Producer)] = &[
     ("wizard_categories", Producer::Wizard),
     ("wizard_fixes", Producer::Wizard),
     ("wizard_fixed", Producer::Wizard),
+    ("role_assumable_by", Producer::Role),
+    ("reach_roles", Producer::Graph),
+    ("path_hops", Producer::Graph),
+    ("path_via", Producer::Graph),
+    ("external_roles", Producer::Graph),
+    ("confused_deputies", Producer::Graph),
 ];
 
 /// What part of a step produces an observation key.
@@ -463,6 +497,8 @@ pub enum Producer {
     Edit,
     /// `wizard`.
     Wizard,
+    /// `graph`.
+    Graph,
 }
 
 impl Producer {
@@ -473,6 +509,7 @@ impl Producer {
             Self::Session => "`watch_session`",
             Self::Edit => "`edit`, `apply_fixes` or `undo`",
             Self::Wizard => "`wizard`",
+            Self::Graph => "`graph`",
         }
     }
 
@@ -483,6 +520,7 @@ impl Producer {
             Self::Session => s.watch_session.is_some(),
             Self::Edit => s.edit.is_some() || s.apply_fixes || s.undo,
             Self::Wizard => s.wizard.is_some(),
+            Self::Graph => s.graph.is_some(),
         }
     }
 }
@@ -594,8 +632,12 @@ fn check_step(s: &Step, kept: &mut Vec<String>) -> Result<(), String> {
             ));
         }
     }
-    let acts =
-        s.simulate.is_some() || s.edit.is_some() || s.apply_fixes || s.undo || s.wizard.is_some();
+    let acts = s.simulate.is_some()
+        || s.edit.is_some()
+        || s.apply_fixes
+        || s.undo
+        || s.wizard.is_some()
+        || s.graph.is_some();
     if acts && s.expect.is_empty() {
         return Err(
             "the step does something but states no `expect`; say what the engine must answer so the lesson cannot go stale"

@@ -13,7 +13,8 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::question::{Decider, DeciderSet};
-use super::{Lesson, Step, glossary, parse_duration};
+use super::{GraphStep, Lesson, Step, glossary, parse_duration};
+use crate::engine::graph::{DEFAULT_MAX_DEPTH, TrustGraph};
 use crate::engine::lookup::find_role;
 use crate::engine::model::Inventory;
 use crate::engine::sts::Simulator;
@@ -206,7 +207,76 @@ pub struct Player {
     asked: Vec<Asked>,
 }
 
-fn role_obs(inv: &Inventory, query: &str, obs: &mut Map<String, Value>) -> Result<(), String> {
+/// The clock trust-graph answers are computed at (they turn on session validity only); the
+/// demo's, as the what-if diff uses, so the answers are the same on every run.
+fn graph_clock() -> DateTime<Utc> {
+    super::DEFAULT_START
+        .parse()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// What the explorer's reach, path and external views show for a step's `graph` questions.
+fn graph_obs(inv: &Inventory, q: &GraphStep, obs: &mut Map<String, Value>) -> Result<(), String> {
+    let graph = TrustGraph::build(Arc::new(inv.clone()), graph_clock());
+    if let Some(p) = &q.reach {
+        let from = graph.find(p)?;
+        let mut roles: Vec<String> = graph
+            .reach(from, DEFAULT_MAX_DEPTH)
+            .rows
+            .iter()
+            .map(|row| graph.node(row.role).name.clone())
+            .collect();
+        roles.dedup();
+        obs.insert("reach_roles".into(), json!(roles));
+    }
+    if let Some(p) = &q.path {
+        let (from, to) = (graph.find(&p.from)?, graph.find(&p.to)?);
+        let paths = graph.paths(from, to, DEFAULT_MAX_DEPTH);
+        let shortest = paths.paths.iter().min_by_key(|p| p.len());
+        obs.insert("path_hops".into(), json!(shortest.map(|p| p.len())));
+        obs.insert(
+            "path_via".into(),
+            json!(
+                shortest
+                    .map(|p| p
+                        .via()
+                        .into_iter()
+                        .map(|n| graph.node(n).name.clone())
+                        .collect::<Vec<_>>())
+                    .unwrap_or_default()
+            ),
+        );
+    }
+    if q.external {
+        let ext = graph.external_access();
+        let mut roles: Vec<String> = ext
+            .findings
+            .iter()
+            .map(|f| graph.node(f.role).name.clone())
+            .collect();
+        roles.sort();
+        roles.dedup();
+        obs.insert("external_roles".into(), json!(roles));
+        let mut deputies: Vec<String> = ext
+            .confused_deputies
+            .iter()
+            .map(|d| graph.node(d.role).name.clone())
+            .collect();
+        deputies.sort();
+        deputies.dedup();
+        obs.insert("confused_deputies".into(), json!(deputies));
+    }
+    Ok(())
+}
+
+/// What `select_role` observes of the role. The who-can-assume answer needs the whole trust
+/// graph, so it is worked out only when the step expects it (`graph`).
+fn role_obs(
+    inv: &Inventory,
+    query: &str,
+    graph: bool,
+    obs: &mut Map<String, Value>,
+) -> Result<(), String> {
     let r = find_role(inv, query).map_err(|e| e.to_string())?;
     obs.insert("role_service_linked".into(), json!(r.is_service_linked()));
     obs.insert("role_editable".into(), json!(!is_protected(r)));
@@ -246,6 +316,20 @@ fn role_obs(inv: &Inventory, query: &str, obs: &mut Map<String, Value>) -> Resul
         }
     }
     obs.insert("role_permissions_contain".into(), json!(perms.join("\n")));
+    // The explorer's who-can-assume pane: every principal with a working way in.
+    if graph {
+        let graph = TrustGraph::build(Arc::new(inv.clone()), graph_clock());
+        if let Some(id) = graph.node_id(&r.arn) {
+            let mut who: Vec<String> = graph
+                .who_can_assume(id, DEFAULT_MAX_DEPTH)
+                .rows
+                .iter()
+                .map(|row| graph.node(row.principal).name.clone())
+                .collect();
+            who.dedup();
+            obs.insert("role_assumable_by".into(), json!(who));
+        }
+    }
     Ok(())
 }
 
@@ -724,12 +808,22 @@ impl Player {
             r.log.extend(AccessDiff::lines(&diff));
         }
         if let Some(q) = &step.select_role
-            && let Err(e) = role_obs(self.whatif.inventory(), q, &mut r.observation)
+            && let Err(e) = role_obs(
+                self.whatif.inventory(),
+                q,
+                step.expect.contains_key("role_assumable_by"),
+                &mut r.observation,
+            )
         {
             r.errors.push(e);
         }
         if let Some(raw) = &step.simulate {
             self.simulate(step, raw.clone(), &mut r);
+        }
+        if let Some(q) = &step.graph
+            && let Err(e) = graph_obs(self.whatif.inventory(), q, &mut r.observation)
+        {
+            r.errors.push(e);
         }
         if let Some(w) = &step.wizard {
             self.wizard(w, &mut r);
