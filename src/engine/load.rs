@@ -15,6 +15,7 @@
 
 pub mod build;
 pub mod decode;
+pub mod direct;
 pub mod outline;
 pub mod policy_file;
 pub mod raw;

@@ -1270,9 +1270,7 @@ fn predecode<'a>(raw: &RawAccount<'a>) -> Docs<'a> {
         }
         docs.by_place.insert(place(d), i);
     }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(8);
+    let threads = decode::cores().min(8);
     if threads < 2 || distinct.len() < 2048 {
         let mut interner = Interner::default();
         docs.decoded = distinct

@@ -189,9 +189,9 @@ pub fn compact(text: &str) -> String {
 /// [`compact`] as a shared string, copying `text` only once when it is compact already (a
 /// document of a file read through [`Compactor`], the usual case).
 fn compact_shared(text: &str) -> Arc<str> {
-    if text
-        .bytes()
-        .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    let bytes = text.as_bytes();
+    if memchr::memchr3(b' ', b'\n', b'\t', bytes).is_some()
+        || memchr::memchr(b'\r', bytes).is_some()
     {
         Arc::from(compact(text))
     } else {
@@ -239,40 +239,66 @@ pub fn is_binary_head(head: &[u8]) -> bool {
 /// [`LoadError::Syntax`] with line and column for malformed JSON, [`LoadError::Shape`] with
 /// the JSON path for a wrong shape, [`LoadError::UnknownFormat`] when no known key is there.
 pub fn parse<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, LoadError> {
-    let raw = parse_shapes(path, text)?;
+    let object = text.trim_start().starts_with('{');
+    let (raw, notes) = if object && text.len() >= ALONGSIDE_BYTES && cores() >= 2 {
+        // Both passes only read the text: on a large file the outline runs on a second core
+        // while the typed parse runs on this one.
+        std::thread::scope(|scope| {
+            let outline = scope.spawn(|| outline::notes(text));
+            let raw = parse_shapes(path, text);
+            let notes = outline
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (raw, notes)
+        })
+    } else {
+        let raw = parse_shapes(path, text);
+        let notes = match &raw {
+            Ok(_) if object => outline::notes(text),
+            _ => Vec::new(),
+        };
+        (raw, notes)
+    };
+    let raw = raw?;
     let mut warnings = Vec::new();
-    if text.trim_start().starts_with('{') {
-        for note in outline::notes(text) {
-            match note {
-                Note::DuplicateAccount { json_path, id } => {
-                    return Err(LoadError::Shape {
-                        path: path.to_owned(),
-                        json_path,
-                        message: format!(
-                            "account `{id}` appears more than once in `Accounts`, and only one of them would be read; merge them into one"
-                        ),
-                    });
-                }
-                Note::Misspelt {
+    for note in notes {
+        match note {
+            Note::DuplicateAccount { json_path, id } => {
+                return Err(LoadError::Shape {
+                    path: path.to_owned(),
                     json_path,
-                    key,
-                    known,
-                } => warnings.push((
-                    json_path,
-                    format!(
-                        "`{key}` is not a key rolescope reads, so what it holds is not loaded; did you mean `{known}`?"
+                    message: format!(
+                        "account `{id}` appears more than once in `Accounts`, and only one of them would be read; merge them into one"
                     ),
-                )),
-                Note::Partial { json_path, key } => warnings.push((
-                    json_path,
-                    format!(
-                        "`{key}` shows this is one page of a longer answer, so the export is partial; let the AWS CLI follow the pages (leave out `--max-items` and `--no-paginate`) and load the whole answer"
-                    ),
-                )),
+                });
             }
+            Note::Misspelt {
+                json_path,
+                key,
+                known,
+            } => warnings.push((
+                json_path,
+                format!(
+                    "`{key}` is not a key rolescope reads, so what it holds is not loaded; did you mean `{known}`?"
+                ),
+            )),
+            Note::Partial { json_path, key } => warnings.push((
+                json_path,
+                format!(
+                    "`{key}` shows this is one page of a longer answer, so the export is partial; let the AWS CLI follow the pages (leave out `--max-items` and `--no-paginate`) and load the whole answer"
+                ),
+            )),
         }
     }
     Ok(Parsed { raw, warnings })
+}
+
+/// From this size on, [`parse`] reads a file's outline on a second core.
+const ALONGSIDE_BYTES: usize = 4 << 20;
+
+/// How many cores loading may use.
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 /// A parsed file: its shapes, and warnings about its JSON (JSON path, message).
@@ -592,6 +618,15 @@ pub fn policy_text(raw: &RawValue) -> PolicyText {
 pub fn policy_text_in(raw: &RawValue, interner: &mut Interner) -> PolicyText {
     let text = raw.get().trim_start();
     if !text.starts_with('"') {
+        // The usual case, a document without problems, is read straight from its text; one
+        // with a problem is read through a `Value`, which says where the problem is.
+        if let Some(document) = super::direct::clean_document(text, interner) {
+            return PolicyText {
+                text: compact_shared(text),
+                document: Some(Arc::new(document)),
+                errors: Vec::new(),
+            };
+        }
         return match serde_json::from_str::<Value>(text) {
             Ok(v) => {
                 let parsed = PolicyDocument::from_value_in(&v, interner);
