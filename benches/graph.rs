@@ -14,7 +14,14 @@
 //!   ("cold"), a few times, and printed as min/median/max.
 //!
 //! The data file is shared with the `load` bench (target/bench-data/).
-//! `ROLESCOPE_BENCH_MAX_ROLES=10000` uses 10 accounts instead of 100.
+//! `ROLESCOPE_BENCH_MAX_ROLES=10000` uses 10 accounts instead of 100 (0 skips this part).
+//!
+//! The dense organisation (`gen_org --profile dense`, seed 1, 100,000 roles in 10 accounts;
+//! `ROLESCOPE_BENCH_DENSE_ROLES` sets the size, 0 skips it) is measured the way a command
+//! meets it: a freshly built graph plus the first answer of who-can-assume (a role trusting
+//! its account's root), reach (a user of the `admins` group), path (that user to a role at
+//! the end of a chain) and the external-access scan, CPU and wall time both; then the same
+//! queries repeated on one graph (criterion, CPU time).
 
 #![allow(
     clippy::unwrap_used,
@@ -26,13 +33,19 @@
 mod allocator;
 #[path = "common/cpu.rs"]
 mod cpu;
+#[allow(dead_code, reason = "the generator's other profiles are not used here")]
+#[path = "../examples/gen_org/dense.rs"]
+mod dense;
 #[path = "../examples/gen_org/org.rs"]
 mod org;
+#[allow(dead_code, reason = "the generator's other profiles are not used here")]
+#[path = "../examples/gen_org/realistic.rs"]
+mod realistic;
 
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -207,6 +220,9 @@ fn queries(p: &Picks) -> Vec<(&'static str, Query<'_>)> {
 }
 
 fn bench_graph(c: &mut Criterion<cpu::Cpu>) {
+    if std::env::var("ROLESCOPE_BENCH_MAX_ROLES").is_ok_and(|v| v == "0") {
+        return;
+    }
     let inventory = inventory();
     let picks = picks(&inventory);
 
@@ -267,9 +283,175 @@ fn bench_graph(c: &mut Criterion<cpu::Cpu>) {
     }
 }
 
+/// The dense organisation's file, generated on first use (`gen_org --profile dense`).
+fn dense_file(roles: usize) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let path = dir.join(format!("dense-{roles}.json"));
+    if path.exists() {
+        return Some(path);
+    }
+    std::fs::create_dir_all(&dir).ok()?;
+    let tmp = path.with_extension("partial");
+    let file = std::fs::File::create(&tmp).ok()?;
+    dense::write_bundle(
+        &dense::Spec { roles, seed: 1 },
+        &mut std::io::BufWriter::new(file),
+    )
+    .ok()?;
+    std::fs::rename(&tmp, &path).ok()?;
+    Some(path)
+}
+
+/// The resident set size now and at its peak, in MB (Linux; 0 elsewhere).
+fn rss_mb() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// The dense queries: a role trusting its account's root, a user of the `admins` group, and
+/// a role that user reaches only through a chain (the longest path of its reach).
+struct DensePicks {
+    role: NodeId,
+    user: NodeId,
+    chained: NodeId,
+}
+
+fn dense_picks(g: &TrustGraph) -> DensePicks {
+    let inv = g.inventory();
+    let first = &inv.roles[0].account;
+    let role = inv
+        .roles
+        .iter()
+        .filter(|r| &r.account == first && r.name.contains("-app-"))
+        .find(|r| {
+            r.trust_policy.text.contains(":root") && !r.trust_policy.text.contains("Condition")
+        })
+        .and_then(|r| g.node_id(&r.arn))
+        .expect("a role trusting its account's root");
+    let user = inv
+        .users
+        .iter()
+        .find(|u| &u.account == first && u.groups.iter().any(|x| x == "admins"))
+        .and_then(|u| g.node_id(&u.arn))
+        .expect("a user of the admins group");
+    let reach = g.reach(user, 3);
+    let chained = reach
+        .rows
+        .iter()
+        .rev()
+        .find(|r| r.path.len() >= 2)
+        .or(reach.rows.last())
+        .map(|r| r.role)
+        .expect("the admin reaches some role");
+    DensePicks {
+        role,
+        user,
+        chained,
+    }
+}
+
+fn dense_queries(p: &DensePicks) -> Vec<(&'static str, Query<'_>)> {
+    vec![
+        (
+            "dense-who-can-assume-depth5",
+            Box::new(|g, _| g.who_can_assume(p.role, 5).rows.len()),
+        ),
+        (
+            "dense-reach-admin-depth5",
+            Box::new(|g, _| g.reach(p.user, 5).rows.len()),
+        ),
+        (
+            "dense-path-admin-depth4",
+            Box::new(|g, _| g.paths(p.user, p.chained, 4).paths.len()),
+        ),
+        (
+            "dense-external-access",
+            Box::new(|g, _| g.external_access().findings.len()),
+        ),
+    ]
+}
+
+fn bench_dense(c: &mut Criterion<cpu::Cpu>) {
+    let roles: usize = std::env::var("ROLESCOPE_BENCH_DENSE_ROLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    if roles == 0 {
+        return;
+    }
+    let path = dense_file(roles).expect("dense benchmark data under target/bench-data");
+    let inventory = Arc::new(
+        load::load_paths(std::slice::from_ref(&path)).expect("dense benchmark data loads"),
+    );
+    let (loaded, _) = rss_mb();
+    eprintln!(
+        "dense: {} accounts, {} roles, {} users; {loaded} MB resident after loading",
+        inventory.accounts.len(),
+        inventory.roles.len(),
+        inventory.users.len()
+    );
+    let picks = dense_picks(&TrustGraph::build(Arc::clone(&inventory), now()));
+    let qs = dense_queries(&picks);
+
+    // A fresh graph and its first answer, as one command meets them.
+    println!(
+        "\ndense, {} roles: build plus the first answer on a fresh graph ({COLD_RUNS} graphs per kind; resident {loaded} MB after loading)",
+        inventory.roles.len()
+    );
+    for (name, q) in &qs {
+        let mut cpu_times: Vec<Duration> = Vec::new();
+        let mut wall_times: Vec<Duration> = Vec::new();
+        let mut size = 0;
+        let mut grew = 0;
+        for run in 0..COLD_RUNS {
+            let (t0, w0) = (cpu::now(), Instant::now());
+            let g = TrustGraph::build(Arc::clone(&inventory), now());
+            size = black_box(q(&g, run));
+            cpu_times.push(cpu::now().saturating_sub(t0));
+            wall_times.push(w0.elapsed());
+            grew = grew.max(rss_mb().0.saturating_sub(loaded));
+        }
+        cpu_times.sort();
+        wall_times.sort();
+        println!(
+            "{name:<32} cpu min {:>9.2?} median {:>9.2?} max {:>9.2?}   wall median {:>9.2?}   +{grew} MB resident   ({size} rows)",
+            cpu_times[0],
+            cpu_times[cpu_times.len() / 2],
+            cpu_times[cpu_times.len() - 1],
+            wall_times[wall_times.len() / 2],
+        );
+    }
+
+    let g = TrustGraph::build(Arc::clone(&inventory), now());
+    for (_, q) in &qs {
+        black_box(q(&g, 0));
+    }
+    let mut group = c.benchmark_group("graph-dense-repeated");
+    group.sample_size(10);
+    for (name, q) in &qs {
+        group.bench_function(BenchmarkId::new(*name, inventory.roles.len()), |b| {
+            b.iter(|| black_box(q(&g, 0)));
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().with_measurement(cpu::Cpu::THREAD);
     targets = bench_graph
 }
-criterion_main!(benches);
+criterion_group! {
+    name = dense_benches;
+    config = Criterion::default().with_measurement(cpu::Cpu::THREAD);
+    targets = bench_dense
+}
+criterion_main!(benches, dense_benches);

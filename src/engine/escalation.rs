@@ -169,7 +169,8 @@ pub struct Escalations {
 /// The action patterns a principal's loaded identity statements allow (`NotAction` lists
 /// negated): a cheap superset test before asking the evaluator.
 struct AllowLists {
-    lists: Vec<(bool, Vec<String>)>,
+    /// Per identity document of the principal: its `Allow` statements' action lists.
+    lists: Vec<Arc<[(bool, Vec<String>)]>>,
     /// False when some of the principal's own policies are not loaded.
     complete: bool,
 }
@@ -177,29 +178,43 @@ struct AllowLists {
 impl AllowLists {
     fn may_allow(&self, action: &str) -> bool {
         let a = action.to_ascii_lowercase();
-        self.lists.iter().any(|(negated, pats)| {
-            let hit = pats.iter().any(|p| glob_match(p, &a));
-            hit != *negated
-        })
+        self.lists
+            .iter()
+            .flat_map(|l| l.iter())
+            .any(|(negated, pats)| {
+                let hit = pats.iter().any(|p| glob_match(p, &a));
+                hit != *negated
+            })
     }
 }
 
-fn allow_lists(inv: &Inventory, node: &crate::engine::graph::Node) -> AllowLists {
+/// Each identity document's `Allow` action lists, lowercased once per document (by address)
+/// however many principals hold it.
+type ListCache = HashMap<usize, Arc<[(bool, Vec<String>)]>>;
+
+fn allow_lists(
+    inv: &Inventory,
+    node: &crate::engine::graph::Node,
+    cache: &mut ListCache,
+) -> AllowLists {
     let mut lists = Vec::new();
     let mut complete = true;
     let mut add = |t: &crate::engine::model::PolicyText| {
-        if let Some(doc) = t.document.as_deref() {
-            for st in &doc.statements {
-                if st.effect != Some(crate::engine::policy::document::Effect::Allow) {
-                    continue;
-                }
-                if let Some(l) = &st.action {
-                    lists.push((
-                        l.negated,
-                        l.patterns.iter().map(|p| p.to_ascii_lowercase()).collect(),
-                    ));
-                }
-            }
+        if let Some(doc) = t.document.as_ref() {
+            let of_doc = cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
+                doc.statements
+                    .iter()
+                    .filter(|st| st.effect == Some(crate::engine::policy::document::Effect::Allow))
+                    .filter_map(|st| st.action.as_ref())
+                    .map(|l| {
+                        (
+                            l.negated,
+                            l.patterns.iter().map(|p| p.to_ascii_lowercase()).collect(),
+                        )
+                    })
+                    .collect()
+            });
+            lists.push(Arc::clone(of_doc));
         }
     };
     let managed =
@@ -813,6 +828,7 @@ impl Escalations {
         };
         let mut admins = Vec::new();
         let mut unknown_callers = Vec::new();
+        let mut list_cache = ListCache::new();
         for (i, n) in graph.nodes.iter().enumerate() {
             if !matches!(n.kind, NodeKind::User | NodeKind::Role) {
                 continue;
@@ -821,7 +837,7 @@ impl Escalations {
                 continue;
             }
             let node = NodeId(u32::try_from(i).unwrap_or(u32::MAX));
-            let allows = allow_lists(graph.inventory(), n);
+            let allows = allow_lists(graph.inventory(), n, &mut list_cache);
             // Only a statement that matches the literal `*` can allow `*` on `*`: without one
             // (and with every own policy loaded) the evaluator need not be asked.
             let status = if allows.complete && !allows.may_allow("*") {

@@ -56,7 +56,7 @@ pub use edge::{
 };
 pub use query::{
     AssumeRow, ClassGrant, ConfusedDeputy, DEFAULT_MAX_DEPTH, ExternalAccess, ExternalFinding,
-    ExternalKind, Incoming, MAX_PATH_DEPTH, MAX_PATHS, NoPath, Path, Paths, PrincipalClass, Reach,
-    ReachRow, WhoCanAssume,
+    ExternalKind, HopOut, HopsOut, Incoming, MAX_PATH_DEPTH, MAX_PATHS, NoPath, Path, Paths,
+    PrincipalClass, Reach, ReachRow, WhoCanAssume,
 };
 pub use render::Format;

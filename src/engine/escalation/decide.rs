@@ -13,7 +13,8 @@
 //! caller's own new ones: no resource policy is read for these requests. RCPs do not cover
 //! IAM or the compute services.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 
@@ -24,7 +25,9 @@ use crate::engine::graph::{EdgeStatus, NodeId, NodeKind, TrustGraph};
 use crate::engine::model::{Inventory, PolicyText};
 use crate::engine::policy::decision::{Decision, LayerOutcome, Outcome, PolicyType};
 use crate::engine::policy::document::{Effect, PolicyDocument};
-use crate::engine::policy::evaluate::{EvaluationInput, NamedPolicy, evaluate};
+use crate::engine::policy::evaluate::{
+    EvaluationInput, NamedPolicy, ResourceBasedPolicy, evaluate,
+};
 use crate::engine::policy::gather::{AccessRequest, PolicyIndex, SessionFacts, gather};
 use crate::engine::policy::principal::{DEFAULT_SESSION_NAME, Principal};
 
@@ -70,6 +73,12 @@ pub struct Checker<'a> {
     /// Actions a principal allowed the literal `*` on `*` must also be allowed, for it to be
     /// an administrator: every action a `Deny` or a `NotAction` of the loaded policies names.
     probes: Vec<String>,
+    /// Stands in for the resource policy while a request is gathered: every request here is
+    /// evaluated without one (see [`Checker::input`]), so gathering need not find or compile
+    /// the target's.
+    no_resource_policy: ResourceBasedPolicy,
+    /// Per caller: the trust policy naming it that a trust rewrite would write, compiled once.
+    rewritten: Mutex<HashMap<NodeId, NamedPolicy>>,
 }
 
 fn allow_all_policy() -> NamedPolicy {
@@ -138,6 +147,39 @@ fn probes_of(inv: &Inventory) -> Vec<String> {
     out
 }
 
+/// The documents escalation requests are evaluated with, compiled once: every identity
+/// policy (inline, managed in every version, groups'), SCPs, RCPs. Trust and resource policies
+/// are left out: no request here reads them (see [`Checker::input`]).
+fn escalation_index(inv: &Inventory) -> PolicyIndex {
+    let mut index = PolicyIndex::default();
+    for r in &inv.roles {
+        r.inline_policies
+            .iter()
+            .for_each(|p| index.insert(&p.policy));
+    }
+    for u in &inv.users {
+        u.inline_policies
+            .iter()
+            .for_each(|p| index.insert(&p.policy));
+    }
+    for g in &inv.groups {
+        g.inline_policies
+            .iter()
+            .for_each(|p| index.insert(&p.policy));
+    }
+    for m in &inv.policies {
+        m.versions.iter().for_each(|v| index.insert(&v.policy));
+    }
+    for a in inv.accounts.values() {
+        if let Some(org) = &a.organization {
+            for l in org.scps_by_level.iter().chain(&org.rcps_by_level) {
+                l.policies.iter().for_each(|p| index.insert(p));
+            }
+        }
+    }
+    index
+}
+
 /// What one need decided.
 #[derive(Debug, Clone)]
 pub struct NeedResult {
@@ -156,10 +198,15 @@ impl<'a> Checker<'a> {
         Self {
             graph,
             inv,
-            index: PolicyIndex::build(inv),
+            index: escalation_index(inv),
             now: graph.now,
+            no_resource_policy: ResourceBasedPolicy {
+                policy: allow_all_policy(),
+                is_role_trust: false,
+            },
             allow_all: allow_all_policy(),
             probes: probes_of(inv),
+            rewritten: Mutex::new(HashMap::new()),
         }
     }
 
@@ -196,6 +243,7 @@ impl<'a> Checker<'a> {
         let (principal, session) = self.principal(node)?;
         let mut req = AccessRequest::new(principal, action, resource, self.now);
         req.session = session;
+        req.resource_policy = Some(self.no_resource_policy.clone());
         if mfa {
             req.mfa_authenticated_at = Some(self.now);
         }
@@ -323,21 +371,38 @@ impl<'a> Checker<'a> {
 
     /// `sts:AssumeRole` by `node` on `role` once the role's trust policy names `node`.
     pub fn assume_after_rewrite(&self, node: NodeId, role_arn: &str) -> Option<NeedResult> {
-        let me = self.graph.node(node);
-        let trust = PolicyDocument::parse_str(
-            &serde_json::json!({
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Principal": {"AWS": me.id}, "Action": "sts:AssumeRole"}]
-            })
-            .to_string(),
-        )
-        .document?;
+        let known = self
+            .rewritten
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&node)
+            .cloned();
+        let trust = match known {
+            Some(t) => t,
+            None => {
+                let me = self.graph.node(node);
+                let doc = PolicyDocument::parse_str(
+                    &serde_json::json!({
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Principal": {"AWS": me.id}, "Action": "sts:AssumeRole"}]
+                    })
+                    .to_string(),
+                )
+                .document?;
+                let t = NamedPolicy::from_document("(the rewritten trust policy)", &doc);
+                self.rewritten
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(node, t.clone());
+                t
+            }
+        };
         let mut best: Option<(Decision, bool)> = None;
         for mfa in [false, true] {
             let mut input =
                 self.input(node, "sts:AssumeRole", role_arn, mfa, &Change::default())?;
-            input.resource_policy = Some(crate::engine::policy::evaluate::ResourceBasedPolicy {
-                policy: NamedPolicy::from_document("(the rewritten trust policy)", &trust),
+            input.resource_policy = Some(ResourceBasedPolicy {
+                policy: trust.clone(),
                 is_role_trust: true,
             });
             let d = evaluate(&input);

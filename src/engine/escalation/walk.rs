@@ -1,8 +1,8 @@
 //! Paths that mix assume-role hops (the trust graph's) and escalation edges.
 //!
 //! The trust graph is asked only through its public queries — the hops out of a principal
-//! ([`TrustGraph::edges_from`]) and into a role ([`TrustGraph::edges_into`]) — so its
-//! indexes stay its own. Walks are breadth-first over both kinds of step, so each path found
+//! ([`TrustGraph::hops_from`], each made an edge only when a path takes it) and into a role
+//! ([`TrustGraph::edges_into`]) — so its indexes stay its own. Walks are breadth-first over both kinds of step, so each path found
 //! is a shortest one; a self-escalation ends a path (the caller is then an administrator).
 
 use std::collections::{HashMap, VecDeque};
@@ -130,21 +130,6 @@ pub struct MixedReach {
     pub to_admin: Option<StepPath>,
 }
 
-fn steps_out(g: &TrustGraph, esc: &Escalations, node: NodeId, follow: Follow) -> Vec<Step> {
-    let mut out: Vec<Step> = g
-        .edges_from(node)
-        .into_iter()
-        .filter(|e| follow.takes(&e.status) && e.to != node)
-        .map(Step::Assume)
-        .collect();
-    out.extend(
-        esc.edges_from(node)
-            .filter(|e| follow.takes(&e.status))
-            .map(|e| Step::Escalate(Arc::clone(e))),
-    );
-    out
-}
-
 fn steps_in(g: &TrustGraph, esc: &Escalations, node: NodeId, follow: Follow) -> Vec<Step> {
     let mut out: Vec<Step> = if g.role(node).is_some() {
         g.edges_into(node)
@@ -185,12 +170,31 @@ pub fn reach(
     if esc.is_admin(from) {
         to_admin = Some(StepPath::default());
     }
+    // Principals with the same hops out as one already walked, and no escalation edge out:
+    // every hop of theirs leads where the walked one's did.
+    let mut walked: std::collections::HashSet<NodeId> = std::collections::HashSet::new();
     while let Some((node, at)) = queue.pop_front() {
         let depth = at.map_or(0, |i| rows[i].path.len());
         if depth >= max_depth {
             continue;
         }
-        for step in steps_out(g, esc, node, follow) {
+        let alike = g.same_hops_out(node);
+        let escalates = esc.edges_from(node).next().is_some();
+        if !walked.insert(alike) && !escalates {
+            continue;
+        }
+        let hops = g.hops_from(node);
+        let assumed = hops.iter().filter_map(|h| {
+            let takes = h.to != node
+                && !seen.contains_key(&h.to)
+                && hops.status(h).is_some_and(|s| follow.takes(s));
+            takes.then(|| hops.edge(h).map(Step::Assume)).flatten()
+        });
+        let escalated = esc
+            .edges_from(node)
+            .filter(|e| follow.takes(&e.status))
+            .map(|e| Step::Escalate(Arc::clone(e)));
+        for step in assumed.collect::<Vec<_>>().into_iter().chain(escalated) {
             if let Step::Escalate(e) = &step
                 && e.is_self()
             {

@@ -168,6 +168,11 @@ pub(crate) struct AllowDoc {
     pub grants: Arc<DocGrants>,
     /// (account index, holder), sorted.
     pub holders: Vec<(u32, NodeId)>,
+    /// The holders as classes: (account index, caller policy set) for the holders that
+    /// share their decisions with their set, sorted and without repeats.
+    pub sets: Vec<(u32, u32)>,
+    /// (account index, holder) for the holders that share with no one, sorted.
+    pub loose: Vec<(u32, NodeId)>,
 }
 
 /// The actions a hop's witness request is evaluated for, lowercase.
@@ -372,6 +377,13 @@ pub struct TrustGraph {
     allow_all: NamedPolicy,
     /// Per user and role node: its caller policy set, or [`UNSHARED`].
     pub(crate) policy_sets: Vec<u32>,
+    /// Per caller policy set: its members, in node order. A hop through an account or `*`
+    /// grant is decided once for a set and kept as one way for all its members (a class of
+    /// callers), expanded into members only where an answer lists them.
+    pub(crate) set_members: Vec<Vec<NodeId>>,
+    /// Per account: its caller policy sets, and its users and roles that share with no one,
+    /// made when a `"*"` trust first asks.
+    account_classes: OnceLock<HashMap<String, (Vec<u32>, Vec<NodeId>)>>,
     /// Per policy set: true when its hops are decided alike for every role whose trust
     /// document is the same, once it is known which of the set's `sts:AssumeRole` allows
     /// name the role (see [`role_blind`]).
@@ -403,6 +415,8 @@ pub struct TrustGraph {
     members: OnceLock<HashMap<String, Vec<NodeId>>>,
     /// Per node: its place when nodes are sorted by id, for ordering answers cheaply.
     pub(crate) rank: Vec<u32>,
+    /// The external-access scan, made on first use.
+    pub(crate) external: OnceLock<super::query::ExternalAccess>,
 }
 
 fn lower_matches(list: &PatternList, action_lower: &str) -> bool {
@@ -1143,6 +1157,8 @@ impl TrustGraph {
                             allow_docs.push(AllowDoc {
                                 grants: Arc::clone(&d.grants),
                                 holders: Vec::new(),
+                                sets: Vec::new(),
+                                loose: Vec::new(),
                             });
                             next
                         });
@@ -1161,6 +1177,14 @@ impl TrustGraph {
         let mut allow_docs_any = Vec::new();
         for (k, d) in allow_docs.iter_mut().enumerate() {
             d.holders.sort_unstable();
+            for &(acct, node) in &d.holders {
+                match policy_sets.get(node.index()).copied().unwrap_or(UNSHARED) {
+                    UNSHARED => d.loose.push((acct, node)),
+                    set => d.sets.push((acct, set)),
+                }
+            }
+            d.sets.sort_unstable();
+            d.sets.dedup();
             let k = u32::try_from(k).unwrap_or(u32::MAX);
             if let Some(keys) = d.grants.index_keys() {
                 for key in keys {
@@ -1287,7 +1311,15 @@ impl TrustGraph {
         for (place, n) in order.into_iter().enumerate() {
             rank[n as usize] = u32::try_from(place).unwrap_or(u32::MAX);
         }
+        let mut set_members: Vec<Vec<NodeId>> = vec![Vec::new(); set_ids.len()];
+        for (i, &set) in policy_sets.iter().enumerate() {
+            if let Some(m) = set_members.get_mut(set as usize) {
+                m.push(NodeId(u32::try_from(i).unwrap_or(u32::MAX)));
+            }
+        }
         let mut graph = Self {
+            set_members,
+            account_classes: OnceLock::new(),
             policy_sets,
             shared: Mutex::new(Memo::default()),
             by_doc: Mutex::new(Memo::default()),
@@ -1299,6 +1331,7 @@ impl TrustGraph {
             chainings: Vec::new(),
             max_sessions: inv.roles.iter().map(Role::effective_max_session).collect(),
             members: OnceLock::new(),
+            external: OnceLock::new(),
             rank,
             now,
             index,
@@ -1414,22 +1447,11 @@ impl TrustGraph {
             .any(|d| d.grants.allows.iter().any(|(_, sel)| sel.may_match(arn)))
     }
 
-    /// The users and roles whose own identity policy may allow `sts:AssumeRole` on role `ri`
-    /// (conditions aside), in `account` only or (`None`) outside the role's account, sorted
-    /// and without repeats: [`TrustGraph::may_allow`] for every holder, found through the
-    /// allow documents that may name the role instead of asking each holder.
-    pub(crate) fn holders_for(&self, ri: usize, account: Option<&str>) -> Vec<NodeId> {
+    /// The allow documents that may name role `ri` (conditions aside), found through the
+    /// indexes by ARN, ARN prefix and account; a document may come more than once.
+    fn allow_docs_for(&self, ri: usize) -> Vec<u32> {
         let role = &self.inventory.roles[ri];
         let arn = crate::engine::policy::pattern::ArnParts::new(&role.arn);
-        let only = match account {
-            Some(a) => match self.account_index.get(a) {
-                Some(&k) => Some(k),
-                None => return Vec::new(),
-            },
-            None => None,
-        };
-        let skip = self.account_index.get(&role.account).copied();
-        let mut out = Vec::new();
         let named = self
             .allow_docs_by_arn
             .get(&role.arn)
@@ -1457,25 +1479,121 @@ impl TrustGraph {
                     .iter()
                     .any(|(_, sel)| sel.may_match_parts(&arn))
             });
-        for &k in named.chain(scanned) {
-            let d = &self.allow_docs[k as usize];
-            match only {
-                Some(a) => {
-                    let lo = d.holders.partition_point(|(x, _)| *x < a);
-                    let hi = d.holders.partition_point(|(x, _)| *x <= a);
-                    out.extend(d.holders[lo..hi].iter().map(|(_, n)| *n));
-                }
-                None => out.extend(
-                    d.holders
-                        .iter()
-                        .filter(|(x, _)| Some(*x) != skip)
-                        .map(|(_, n)| *n),
-                ),
-            }
+        named.chain(scanned).copied().collect()
+    }
+
+    /// The account index `account` restricts holders to (`Ok(None)`: every account but the
+    /// role's own), or `Err` when no holder can be of it.
+    fn holder_account(&self, account: Option<&str>) -> Result<Option<u32>, ()> {
+        match account {
+            Some(a) => self.account_index.get(a).map(|&k| Some(k)).ok_or(()),
+            None => Ok(None),
+        }
+    }
+
+    /// The part of a sorted `(account index, x)` list in account `only`, or outside `skip`.
+    fn in_account<T: Copy>(
+        list: &[(u32, T)],
+        only: Option<u32>,
+        skip: Option<u32>,
+    ) -> impl Iterator<Item = T> + '_ {
+        let (lo, hi) = match only {
+            Some(a) => (
+                list.partition_point(|(x, _)| *x < a),
+                list.partition_point(|(x, _)| *x <= a),
+            ),
+            None => (0, list.len()),
+        };
+        list[lo..hi]
+            .iter()
+            .filter(move |(x, _)| only.is_some() || Some(*x) != skip)
+            .map(|(_, t)| *t)
+    }
+
+    /// The users and roles whose own identity policy may allow `sts:AssumeRole` on role `ri`
+    /// (conditions aside), in `account` only or (`None`) outside the role's account, sorted
+    /// and without repeats: [`TrustGraph::may_allow`] for every holder, found through the
+    /// allow documents that may name the role instead of asking each holder.
+    pub(crate) fn holders_for(&self, ri: usize, account: Option<&str>) -> Vec<NodeId> {
+        let Ok(only) = self.holder_account(account) else {
+            return Vec::new();
+        };
+        let skip = self
+            .account_index
+            .get(&self.inventory.roles[ri].account)
+            .copied();
+        let mut out = Vec::new();
+        for k in self.allow_docs_for(ri) {
+            out.extend(Self::in_account(
+                &self.allow_docs[k as usize].holders,
+                only,
+                skip,
+            ));
         }
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// [`TrustGraph::holders_for`] as classes: the caller policy sets whose members hold an
+    /// allow document that may name the role (every member holds the same ones), and the
+    /// holders that share their decisions with no one; each sorted, without repeats.
+    pub(crate) fn holder_classes(
+        &self,
+        ri: usize,
+        account: Option<&str>,
+    ) -> (Vec<u32>, Vec<NodeId>) {
+        let Ok(only) = self.holder_account(account) else {
+            return (Vec::new(), Vec::new());
+        };
+        let skip = self
+            .account_index
+            .get(&self.inventory.roles[ri].account)
+            .copied();
+        let (mut sets, mut loose) = (Vec::new(), Vec::new());
+        for k in self.allow_docs_for(ri) {
+            let d = &self.allow_docs[k as usize];
+            sets.extend(Self::in_account(&d.sets, only, skip));
+            loose.extend(Self::in_account(&d.loose, only, skip));
+        }
+        sets.sort_unstable();
+        sets.dedup();
+        loose.sort_unstable();
+        loose.dedup();
+        (sets, loose)
+    }
+
+    /// The caller policy sets of `account`, and its users and roles in no set.
+    pub(crate) fn account_classes(&self, account: &str) -> (&[u32], &[NodeId]) {
+        self.account_classes
+            .get_or_init(|| {
+                let mut by: HashMap<String, (Vec<u32>, Vec<NodeId>)> = HashMap::default();
+                for (i, n) in self.nodes.iter().enumerate() {
+                    if !matches!(n.kind, NodeKind::User | NodeKind::Role) {
+                        continue;
+                    }
+                    let Some(a) = &n.account else { continue };
+                    let entry = by.entry(a.clone()).or_default();
+                    match self.policy_sets.get(i).copied().unwrap_or(UNSHARED) {
+                        UNSHARED => entry.1.push(NodeId(u32::try_from(i).unwrap_or(u32::MAX))),
+                        set => entry.0.push(set),
+                    }
+                }
+                for (sets, _) in by.values_mut() {
+                    sets.sort_unstable();
+                    sets.dedup();
+                }
+                by
+            })
+            .get(account)
+            .map_or((&[][..], &[][..]), |(s, l)| (s.as_slice(), l.as_slice()))
+    }
+
+    /// The members of a caller policy set, in node order.
+    pub(crate) fn members_of_set(&self, set: u32) -> &[NodeId] {
+        self.set_members
+            .get(set as usize)
+            .map_or(&[][..], Vec::as_slice)
     }
 
     /// The compiled trust policy of role `ri`, compiled on first use (once per trust text).

@@ -11,10 +11,10 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
-use super::build::{GrantRef, TrustGraph, Who};
+use super::build::{GrantRef, TrustGraph, UNSHARED, Who};
 use super::edge::{
-    Api, CHAIN_CAP_SECONDS, Chaining, Edge, Grant, NodeId, NodeKind, Requirement, RequirementKind,
-    Side, WitnessRequest,
+    Api, CHAIN_CAP_SECONDS, Chaining, Edge, EdgeStatus, Grant, NodeId, NodeKind, Requirement,
+    RequirementKind, Side, WitnessRequest,
 };
 use super::witness::satisfy_allow;
 use crate::engine::policy::context::RequestContext;
@@ -104,7 +104,7 @@ pub struct AssumeRow {
 
 /// Classes of equal lists among `count` lists of hops (the node at the other end, whether it
 /// works): each list's class is the index of the first list equal to it.
-fn classes_of<I: Iterator<Item = (NodeId, bool)>>(
+fn classes_of<I: Iterator<Item = (u64, bool)>>(
     count: usize,
     list: impl Fn(usize) -> I,
 ) -> Vec<u32> {
@@ -115,7 +115,7 @@ fn classes_of<I: Iterator<Item = (NodeId, bool)>>(
     for c in 0..count {
         let mut h = foldhash::fast::FixedState::with_seed(7).build_hasher();
         for (n, works) in list(c) {
-            (n.0, works).hash(&mut h);
+            (n, works).hash(&mut h);
         }
         let known = first_of.entry(h.finish()).or_default();
         let class = match known
@@ -151,6 +151,9 @@ struct Found {
 #[derive(Debug, Clone)]
 pub(crate) struct Way {
     pub node: NodeId,
+    /// [`UNSHARED`] for one caller; else a caller policy set, whose every member (`node` is
+    /// the first) has this hop, decided once for the set.
+    pub set: u32,
     pub works: bool,
     /// False for a hop into a role of the caller's own account through its `"*"` grant,
     /// which needs nothing from the caller's policy: the `"*"` class stands for those
@@ -174,10 +177,15 @@ pub(crate) struct OutRef {
 /// Every user's and role's hops out, found once among every role's ways in.
 #[derive(Debug, Default)]
 pub(crate) struct OutIndex {
-    /// Per user and role (then one more): where its hops out start in `refs`.
+    /// Per user and role (then one more): where its own hops out start in `refs`.
     pub index: Vec<u32>,
-    /// Each user's and role's hops out, in role order.
+    /// Each user's and role's own hops out (those not kept for its policy set), in role
+    /// order.
     pub refs: Vec<OutRef>,
+    /// Per caller policy set (then one more): where its hops out start in `set_refs`.
+    pub set_index: Vec<u32>,
+    /// Each caller policy set's hops out (every member's), in role order.
+    pub set_refs: Vec<OutRef>,
     /// Per user and role: the first user or role with the very same hops out (roles and
     /// outcomes), which stands for it when a walk forwards has taken it already.
     pub out_classes: Vec<u32>,
@@ -187,8 +195,8 @@ pub(crate) struct OutIndex {
 
 /// The hops out of one principal as the graph keeps them.
 pub(crate) enum OutWays<'g> {
-    /// A user's or role's, found at build.
-    Kept(&'g [OutRef]),
+    /// A user's or role's, found among the ways in: those of its policy set, and its own.
+    Kept(&'g [OutRef], &'g [OutRef]),
     /// Another principal's, decided on first use; each way's `node` is the role.
     Decided(Arc<[Way]>),
 }
@@ -207,33 +215,89 @@ pub(crate) struct OutHop {
 impl OutWays<'_> {
     /// Each hop out, in role order.
     pub(crate) fn hops(&self) -> impl Iterator<Item = OutHop> + '_ {
-        let (kept, decided): (&[OutRef], &[Way]) = match self {
-            Self::Kept(refs) => (refs, &[]),
-            Self::Decided(ways) => (&[], ways),
+        let (shared, own, decided): (&[OutRef], &[OutRef], &[Way]) = match self {
+            Self::Kept(shared, own) => (shared, own, &[]),
+            Self::Decided(ways) => (&[], &[], ways),
         };
         let at = |k: usize| u32::try_from(k).unwrap_or(u32::MAX);
-        kept.iter()
-            .enumerate()
-            .map(move |(k, r)| OutHop {
+        let (mut i, mut j) = (0, 0);
+        // The set's hops and the principal's own, merged in role order; `at` tells which
+        // (the top bit for its own).
+        std::iter::from_fn(move || {
+            let take_own = match (shared.get(i), own.get(j)) {
+                (Some(a), Some(b)) => b.to < a.to,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (None, None) => return None,
+            };
+            let (r, k) = if take_own {
+                j += 1;
+                (&own[j - 1], at(j - 1) | OWN)
+            } else {
+                i += 1;
+                (&shared[i - 1], at(i - 1))
+            };
+            Some(OutHop {
                 to: r.to,
                 works: r.works,
                 max_session: r.max_session,
-                at: at(k),
+                at: k,
             })
-            .chain(decided.iter().enumerate().map(move |(k, w)| OutHop {
-                to: w.node,
-                works: w.works,
-                max_session: 0,
-                at: at(k),
-            }))
+        })
+        .chain(decided.iter().enumerate().map(move |(k, w)| OutHop {
+            to: w.node,
+            works: w.works,
+            max_session: 0,
+            at: at(k),
+        }))
     }
 
     /// The edge of a hop out, as decided (see [`Way`]).
     pub(crate) fn edge(&self, hop: OutHop) -> Option<&Arc<Edge>> {
         match self {
-            Self::Kept(refs) => refs.get(hop.at as usize).map(|r| &r.edge),
+            Self::Kept(_, own) if hop.at & OWN != 0 => {
+                own.get((hop.at & !OWN) as usize).map(|r| &r.edge)
+            }
+            Self::Kept(shared, _) => shared.get(hop.at as usize).map(|r| &r.edge),
             Self::Decided(ways) => ways.get(hop.at as usize).map(|w| &w.edge),
         }
+    }
+}
+
+/// Marks a principal's own hop (not its policy set's) in [`OutHop`].
+const OWN: u32 = 1 << 31;
+
+/// The hops out of one principal ([`TrustGraph::hops_from`]).
+pub struct HopsOut<'g> {
+    graph: &'g TrustGraph,
+    from: NodeId,
+    ways: OutWays<'g>,
+}
+
+/// One hop out in [`HopsOut`]: the role it leads to, and where its edge is kept.
+#[derive(Debug, Clone, Copy)]
+pub struct HopOut {
+    pub to: NodeId,
+    hop: OutHop,
+}
+
+impl HopsOut<'_> {
+    /// Each hop out, in role order (the order of [`TrustGraph::edges_from`]).
+    pub fn iter(&self) -> impl Iterator<Item = HopOut> + '_ {
+        self.ways.hops().map(|hop| HopOut { to: hop.to, hop })
+    }
+
+    /// Whether the hop works, is broken or turns on data that is not loaded.
+    #[must_use]
+    pub fn status(&self, hop: HopOut) -> Option<&EdgeStatus> {
+        self.ways.edge(hop.hop).map(|e| &e.status)
+    }
+
+    /// The hop as the principal's own edge (as [`TrustGraph::edges_from`] gives it).
+    #[must_use]
+    pub fn edge(&self, hop: HopOut) -> Option<Edge> {
+        let e = self.ways.edge(hop.hop)?;
+        Some(self.graph.adopt(e, self.from, hop.to))
     }
 }
 
@@ -243,6 +307,9 @@ pub(crate) struct Ways {
     pub role: NodeId,
     pub entries: Vec<Way>,
     pub classes: Vec<ClassGrant>,
+    /// True when the listed callers are listed in node order (the `"*"` node first): the
+    /// trust has one grant. Else in the order `entries` keeps.
+    pub by_node: bool,
 }
 
 /// The answer to "who can assume ROLE?".
@@ -373,12 +440,38 @@ impl TrustGraph {
                 })?;
                 Some(Way {
                     node: self.role_node(r as usize),
+                    set: UNSHARED,
                     works: edge.works(),
                     listed: true,
                     edge,
                 })
             })
             .collect()
+    }
+
+    /// Every hop out of `caller` as it is kept, each made `caller`'s own edge only when
+    /// asked ([`HopsOut::edge`]): for walks that look at many hops and keep few.
+    #[must_use]
+    pub fn hops_from(&self, caller: NodeId) -> HopsOut<'_> {
+        HopsOut {
+            graph: self,
+            from: caller,
+            ways: self.out_ways(caller),
+        }
+    }
+
+    /// The first principal with the very same hops out as `node` (same roles, same
+    /// outcomes); `node` itself when none is known. A walk forwards that has taken one
+    /// principal of such a class learns nothing new from the others' hops.
+    #[must_use]
+    pub fn same_hops_out(&self, node: NodeId) -> NodeId {
+        if node.index() >= self.inventory.users.len() + self.inventory.roles.len() {
+            return node;
+        }
+        self.outs()
+            .out_classes
+            .get(node.index())
+            .map_or(node, |&c| NodeId(c))
     }
 
     /// Every hop out of `caller`: one edge per role, working or broken.
@@ -395,10 +488,7 @@ impl TrustGraph {
     pub(crate) fn out_ways(&self, caller: NodeId) -> OutWays<'_> {
         let i = caller.index();
         if i < self.inventory.users.len() + self.inventory.roles.len() {
-            let outs = self.outs();
-            if let (Some(&lo), Some(&hi)) = (outs.index.get(i), outs.index.get(i + 1)) {
-                return OutWays::Kept(outs.refs.get(lo as usize..hi as usize).unwrap_or_default());
-            }
+            return self.kept_ways(self.outs(), caller);
         }
         OutWays::Decided(match self.out.get(i) {
             Some(cell) => Arc::clone(cell.get_or_init(|| self.decide_out(caller).into())),
@@ -444,24 +534,38 @@ impl TrustGraph {
 
     fn index_outs(&self) -> OutIndex {
         let callers = self.inventory.users.len() + self.inventory.roles.len();
+        let sets = self.set_members.len();
+        let roles = self.inventory.roles.len();
         let mut counts = vec![0u32; callers + 1];
-        for ri in 0..self.inventory.roles.len() {
+        let mut set_counts = vec![0u32; sets + 1];
+        for ri in 0..roles {
             for w in &self.incoming_of(ri).entries {
-                if let Some(c) = counts.get_mut(w.node.index()) {
+                let slot = match w.set {
+                    UNSHARED => counts
+                        .get_mut(w.node.index())
+                        .filter(|_| w.node.index() < callers),
+                    set => set_counts.get_mut(set as usize),
+                };
+                if let Some(c) = slot {
                     *c += 1;
                 }
             }
         }
-        let mut index = Vec::with_capacity(callers + 1);
-        let mut total = 0u32;
-        for c in &counts[..callers] {
+        let starts = |counts: &[u32]| {
+            let mut index = Vec::with_capacity(counts.len());
+            let mut total = 0u32;
+            for c in &counts[..counts.len() - 1] {
+                index.push(total);
+                total += c;
+            }
             index.push(total);
-            total += c;
-        }
-        index.push(total);
-        let mut slots: Vec<Option<OutRef>> = vec![None; total as usize];
-        let mut next = index.clone();
-        for ri in 0..self.inventory.roles.len() {
+            index
+        };
+        let (index, set_index) = (starts(&counts), starts(&set_counts));
+        let mut slots: Vec<Option<OutRef>> = vec![None; index[callers] as usize];
+        let mut set_slots: Vec<Option<OutRef>> = vec![None; set_index[sets] as usize];
+        let (mut next, mut set_next) = (index.clone(), set_index.clone());
+        for ri in 0..roles {
             let Some(ways) = self.into.get(ri).and_then(OnceLock::get) else {
                 continue;
             };
@@ -472,30 +576,70 @@ impl TrustGraph {
                 .and_then(|m| u16::try_from(*m).ok())
                 .unwrap_or(0);
             for w in &ways.entries {
-                if let Some(slot) = next
-                    .get_mut(w.node.index())
-                    .filter(|_| w.node.index() < callers)
-                {
-                    slots[*slot as usize] = Some(OutRef {
-                        to,
-                        max_session,
-                        works: w.works,
-                        edge: Arc::clone(&w.edge),
-                    });
-                    *slot += 1;
-                }
+                let (slots, next) = match w.set {
+                    UNSHARED if w.node.index() < callers => (&mut slots, &mut next[w.node.index()]),
+                    UNSHARED => continue,
+                    set => match set_next.get_mut(set as usize) {
+                        Some(n) => (&mut set_slots, n),
+                        None => continue,
+                    },
+                };
+                slots[*next as usize] = Some(OutRef {
+                    to,
+                    max_session,
+                    works: w.works,
+                    edge: Arc::clone(&w.edge),
+                });
+                *next += 1;
             }
         }
-        let refs: Vec<OutRef> = slots.into_iter().flatten().collect();
-        // Principals with the same hops out (same roles, same outcomes) share a class: a
-        // breadth-first walk that has taken one of them learns nothing new from the others.
-        let list = |c: usize| {
-            refs[index[c] as usize..index[c + 1] as usize]
-                .iter()
-                .map(|r| (r.to, r.works))
+        let mut outs = OutIndex {
+            index,
+            refs: slots.into_iter().flatten().collect(),
+            set_index,
+            set_refs: set_slots.into_iter().flatten().collect(),
+            out_classes: Vec::new(),
+            in_classes: Vec::new(),
         };
-        let classes = classes_of(callers, list);
-        // Likewise roles with the same listed ways in, for walks backwards.
+        // Principals with the same hops out (same roles, same outcomes) share a class, named
+        // by its first principal: a breadth-first walk that has taken one of them learns
+        // nothing new from the others. The members of a policy set without hops of their own
+        // have the set's hops: its first such member stands for the others when the lists
+        // are compared.
+        let mut classes = vec![0u32; callers];
+        let mut first_of_set = vec![u32::MAX; sets];
+        let mut compared: Vec<usize> = Vec::new();
+        for c in 0..callers {
+            let set = self.policy_sets.get(c).copied().unwrap_or(UNSHARED);
+            if set != UNSHARED && outs.index[c] == outs.index[c + 1] {
+                let first = &mut first_of_set[set as usize];
+                if *first != u32::MAX {
+                    continue;
+                }
+                *first = u32::try_from(c).unwrap_or(u32::MAX);
+            }
+            compared.push(c);
+        }
+        let list = |k: usize| {
+            let c = NodeId(u32::try_from(compared[k]).unwrap_or(u32::MAX));
+            self.kept_ways(&outs, c)
+                .hops()
+                .map(|h| (u64::from(h.to.0), h.works))
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        for (k, class) in classes_of(compared.len(), list).into_iter().enumerate() {
+            classes[compared[k]] = u32::try_from(compared[class as usize]).unwrap_or(u32::MAX);
+        }
+        for c in 0..callers {
+            let set = self.policy_sets.get(c).copied().unwrap_or(UNSHARED);
+            if set != UNSHARED && outs.index[c] == outs.index[c + 1] {
+                classes[c] = classes[first_of_set[set as usize] as usize];
+            }
+        }
+        outs.out_classes = classes;
+        // Likewise roles with the same listed ways in, for walks backwards (a class of
+        // callers counts as one).
         let ways_in = |ri: usize| {
             self.into
                 .get(ri)
@@ -503,15 +647,29 @@ impl TrustGraph {
                 .map_or(&[][..], |w| w.entries.as_slice())
                 .iter()
                 .filter(|w| w.listed)
-                .map(|w| (w.node, w.works))
+                .map(|w| match w.set {
+                    UNSHARED => (u64::from(w.node.0), w.works),
+                    set => ((1 << 32) | u64::from(set), w.works),
+                })
         };
-        let in_classes = classes_of(self.inventory.roles.len(), ways_in);
-        OutIndex {
-            index,
-            refs,
-            out_classes: classes,
-            in_classes,
-        }
+        outs.in_classes = classes_of(roles, ways_in);
+        outs
+    }
+
+    /// The hops out of a user or role in an index of kept hops.
+    fn kept_ways<'o>(&self, outs: &'o OutIndex, caller: NodeId) -> OutWays<'o> {
+        let i = caller.index();
+        let range = |index: &[u32], k: usize| match (index.get(k), index.get(k + 1)) {
+            (Some(&lo), Some(&hi)) => lo as usize..hi as usize,
+            _ => 0..0,
+        };
+        let set = self.policy_sets.get(i).copied().unwrap_or(UNSHARED) as usize;
+        OutWays::Kept(
+            outs.set_refs
+                .get(range(&outs.set_index, set))
+                .unwrap_or_default(),
+            outs.refs.get(range(&outs.index, i)).unwrap_or_default(),
+        )
     }
 
     /// Every hop into `role` from principals the graph can name, and the class grants.
@@ -522,11 +680,10 @@ impl TrustGraph {
                 let ways = self.incoming_of(ri);
                 Incoming {
                     role: ways.role,
-                    edges: ways
-                        .entries
-                        .iter()
-                        .filter(|w| w.listed)
-                        .map(|w| self.adopt(&w.edge, w.node, role))
+                    edges: self
+                        .listed(&ways)
+                        .into_iter()
+                        .map(|(caller, w)| self.adopt(&w.edge, caller, role))
                         .collect(),
                     classes: ways.classes.clone(),
                 }
@@ -554,11 +711,17 @@ impl TrustGraph {
             role,
             entries: Vec::new(),
             classes: Vec::new(),
+            by_node: true,
         };
         let Some(ri) = self.role_index(role) else {
             return incoming;
         };
         let trust = &self.trusts[ri];
+        incoming.by_node = trust.grants.len() == 1;
+        // A trust whose one grant is to an account or `*`, deciding alike for every caller
+        // of a policy set: each set of holders is one way in.
+        let by_class = trust.grants.len() == 1 && trust.shareable;
+        let mut class_sets: Vec<u32> = Vec::new();
         // (caller, grant, order of appearance)
         let mut cands: Vec<(NodeId, u32, u32)> = Vec::new();
         let mut push = |n: NodeId, g: GrantRef| {
@@ -574,8 +737,16 @@ impl TrustGraph {
                 Who::Node(n, ..) => push(*n, gref),
                 Who::Account(a) => {
                     // An account grant needs the caller's own policy.
-                    for h in self.holders_for(ri, Some(a)) {
-                        push(h, gref);
+                    if by_class {
+                        let (sets, loose) = self.holder_classes(ri, Some(a));
+                        class_sets = sets;
+                        for h in loose {
+                            push(h, gref);
+                        }
+                    } else {
+                        for h in self.holders_for(ri, Some(a)) {
+                            push(h, gref);
+                        }
                     }
                     class_slots.push((
                         gi,
@@ -594,8 +765,16 @@ impl TrustGraph {
                 Who::Everyone => {
                     push(self.everyone(), gref);
                     // Across accounts the caller's own policy is needed too.
-                    for h in self.holders_for(ri, None) {
-                        push(h, gref);
+                    if by_class {
+                        let (sets, loose) = self.holder_classes(ri, None);
+                        class_sets = sets;
+                        for h in loose {
+                            push(h, gref);
+                        }
+                    } else {
+                        for h in self.holders_for(ri, None) {
+                            push(h, gref);
+                        }
                     }
                     same_account_open = true;
                     let st = trust
@@ -644,8 +823,11 @@ impl TrustGraph {
                 self.push_way(&mut incoming.entries, &mut by_set, caller, ri, [g as usize]);
             }
         }
+        for set in class_sets {
+            self.push_class_way(&mut incoming.entries, &mut by_set, set, ri, true);
+        }
         if same_account_open {
-            self.add_open_to_own_account(&mut incoming.entries, ri);
+            self.add_open_to_own_account(&mut incoming.entries, ri, by_class);
         }
         for (gi, mut class, account) in class_slots {
             class.members_working = incoming
@@ -663,7 +845,11 @@ impl TrustGraph {
                         }
                     }
                 })
-                .count();
+                .map(|w| match w.set {
+                    UNSHARED => 1,
+                    set => self.members_of_set(set).len(),
+                })
+                .sum();
             incoming.classes.push(class);
         }
         incoming
@@ -673,14 +859,25 @@ impl TrustGraph {
     /// account: they need nothing from their own policy, so they are not among the callers
     /// listed; they are kept unlisted (for their ways out), or make a listed caller's broken
     /// hop a working one.
-    fn add_open_to_own_account(&self, entries: &mut Vec<Way>, ri: usize) {
+    fn add_open_to_own_account(&self, entries: &mut Vec<Way>, ri: usize, by_class: bool) {
         let role = &self.inventory.roles[ri];
         let at: HashMap<NodeId, usize> = entries
             .iter()
             .enumerate()
             .map(|(k, w)| (w.node, k))
             .collect();
-        for &caller in self.members_of(&role.account) {
+        let loose = if by_class {
+            // Listed callers are of other accounts: each set of this one is one way in.
+            let (sets, loose) = self.account_classes(&role.account);
+            let mut by_set = HashMap::default();
+            for &set in sets {
+                self.push_class_way(entries, &mut by_set, set, ri, false);
+            }
+            loose
+        } else {
+            self.members_of(&role.account)
+        };
+        for &caller in loose {
             let known = at.get(&caller).copied();
             if known.is_some_and(|k| entries[k].works) {
                 continue;
@@ -700,6 +897,7 @@ impl TrustGraph {
                 Some(_) => {}
                 None => entries.push(Way {
                     node: caller,
+                    set: UNSHARED,
                     works: edge.works(),
                     listed: false,
                     edge,
@@ -729,11 +927,68 @@ impl TrustGraph {
         if let Some(edge) = self.first_edge(grants, decide) {
             entries.push(Way {
                 node: caller,
+                set: UNSHARED,
                 works: edge.works(),
                 listed: true,
                 edge,
             });
         }
+    }
+
+    /// Decides the hop of every member of policy set `set` into role `ri` through its one
+    /// grant, once (by its first member), and keeps it as one way in for the set; `listed`
+    /// as [`Way::listed`]. A member of the role's own account through a `"*"` grant needs
+    /// nothing from its own policy, as [`TrustGraph::add_open_to_own_account`] says.
+    fn push_class_way(
+        &self,
+        entries: &mut Vec<Way>,
+        by_set: &mut HashMap<(usize, u32), Option<Arc<Edge>>, foldhash::fast::RandomState>,
+        set: u32,
+        ri: usize,
+        listed: bool,
+    ) {
+        let Some(&first) = self.members_of_set(set).first() else {
+            return;
+        };
+        let role = &self.inventory.roles[ri];
+        let grants = self.grants_for(first, ri).into_iter().filter(|&g| {
+            listed
+                || !matches!(self.trusts[ri].grants[g].who, Who::Account(_))
+                || self.may_allow(first, &role.arn)
+        });
+        let decide = |g: usize| {
+            by_set
+                .entry((g, set))
+                .or_insert_with(|| self.shared_hop_raw(first, ri, g))
+                .clone()
+        };
+        if let Some(edge) = self.first_edge(grants, decide) {
+            entries.push(Way {
+                node: first,
+                set,
+                works: edge.works(),
+                listed,
+                edge,
+            });
+        }
+    }
+
+    /// The callers a role's ways in list, each with its way: a class of callers as its
+    /// members, in the order of the graph's callers when the trust has one grant (the `"*"`
+    /// node first), else in the order the ways are kept.
+    pub(crate) fn listed<'w>(&self, ways: &'w Ways) -> Vec<(NodeId, &'w Way)> {
+        let mut out: Vec<(NodeId, &Way)> = Vec::new();
+        for w in ways.entries.iter().filter(|w| w.listed) {
+            match w.set {
+                UNSHARED => out.push((w.node, w)),
+                set => out.extend(self.members_of_set(set).iter().map(|&m| (m, w))),
+            }
+        }
+        if ways.by_node {
+            let everyone = self.everyone();
+            out.sort_by_key(|(n, _)| (*n != everyone, *n));
+        }
+        out
     }
 
     fn statement_label(&self, role: usize, grant: usize) -> String {
@@ -840,8 +1095,7 @@ impl TrustGraph {
             if target == role {
                 answer.classes.clone_from(&incoming.classes);
             }
-            for w in incoming.entries.iter().filter(|w| w.listed) {
-                let caller = w.node;
+            for (caller, w) in self.listed(&incoming) {
                 if !w.works {
                     if target == role {
                         answer.broken.push(self.adopt(&w.edge, caller, target));
@@ -987,7 +1241,15 @@ impl TrustGraph {
                 .and_then(|c| others.get(&c))
                 .map_or(&[][..], Vec::as_slice);
             for &c in std::iter::once(&caller).chain(others) {
-                if let Some(e) = self.out_ways(c).edge(hop) {
+                // The same hop, found by its role (its place may differ between principals
+                // with the same hops out, kept for their set or their own).
+                let ways = self.out_ways(c);
+                let same = if c == caller {
+                    Some(hop)
+                } else {
+                    ways.hops().find(|h| h.to == hop.to)
+                };
+                if let Some(e) = same.and_then(|h| ways.edge(h)) {
                     answer.broken.push(self.adopt(e, c, hop.to));
                 }
             }
@@ -1043,7 +1305,13 @@ impl TrustGraph {
         if hops == 0 {
             return false;
         }
-        if let Some(&known) = leads.get(&(node, hops)) {
+        // Principals with the same hops out lead to the same places.
+        let class = self
+            .outs()
+            .out_classes
+            .get(node.index())
+            .map_or(node, |&c| NodeId(c));
+        if let Some(&known) = leads.get(&(class, hops)) {
             return known;
         }
         let out = self.out_ways(node);
@@ -1052,7 +1320,7 @@ impl TrustGraph {
                 && out
                     .hops()
                     .any(|h| h.works && self.leads_to(h.to, to, hops - 1, leads)));
-        leads.insert((node, hops), yes);
+        leads.insert((class, hops), yes);
         yes
     }
 
@@ -1209,6 +1477,11 @@ impl TrustGraph {
     /// [`super::deputy`]).
     #[must_use]
     pub fn external_access(&self) -> ExternalAccess {
+        self.external.get_or_init(|| self.scan_external()).clone()
+    }
+
+    /// [`TrustGraph::external_access`], decided: every grant to a principal outside.
+    fn scan_external(&self) -> ExternalAccess {
         let mut findings = Vec::new();
         let mut deputies = Vec::new();
         for (ri, trust) in self.trusts.iter().enumerate() {
@@ -1376,5 +1649,97 @@ impl TrustGraph {
             .flat_map(|e| e.requirements().iter())
             .filter(|r| r.kind == kind)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::UNSHARED;
+    use crate::engine::graph::{NodeKind, TrustGraph};
+
+    /// An account where 40 users hold the same managed policy allowing `sts:AssumeRole` on
+    /// `*`, 3 users each an inline one named after them, and 30 roles trust the account's
+    /// root.
+    fn root_trusting_account() -> Arc<crate::engine::model::Inventory> {
+        let id = "111122223333";
+        let users: Vec<_> = (0..43)
+            .map(|u| {
+                let mut user = json!({
+                    "Path": "/", "UserName": format!("u{u:02}"), "UserId": format!("AIDAU{u:02}"),
+                    "Arn": format!("arn:aws:iam::{id}:user/u{u:02}"),
+                    "CreateDate": "2024-01-01T00:00:00Z", "GroupList": [],
+                    "UserPolicyList": [], "AttachedManagedPolicies": []
+                });
+                if u < 40 {
+                    user["AttachedManagedPolicies"] = json!([{"PolicyName": "AssumeAny",
+                        "PolicyArn": format!("arn:aws:iam::{id}:policy/AssumeAny")}]);
+                } else {
+                    user["UserPolicyList"] = json!([{"PolicyName": format!("own-{u}"),
+                        "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}}]);
+                }
+                user
+            })
+            .collect();
+        let roles: Vec<_> = (0..30)
+            .map(|r| {
+                json!({
+                    "Path": "/", "RoleName": format!("r{r:02}"), "RoleId": format!("AROAR{r:02}"),
+                    "Arn": format!("arn:aws:iam::{id}:role/r{r:02}"),
+                    "CreateDate": "2024-01-01T00:00:00Z", "MaxSessionDuration": 3600,
+                    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                        {"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{id}:root")},
+                         "Action": "sts:AssumeRole"}]},
+                    "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []
+                })
+            })
+            .collect();
+        let bundle = json!({"Accounts": {id: {
+            "UserDetailList": users, "RoleDetailList": roles, "GroupDetailList": [],
+            "Policies": [{
+                "PolicyName": "AssumeAny", "PolicyId": "ANPAASSUMEANY", "Path": "/",
+                "Arn": format!("arn:aws:iam::{id}:policy/AssumeAny"), "DefaultVersionId": "v1",
+                "AttachmentCount": 40, "IsAttachable": true,
+                "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+                    "Document": {"Version": "2012-10-17", "Statement": [
+                        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}}]
+            }]
+        }}});
+        Arc::new(crate::engine::load::load_str("classes", &bundle.to_string()).expect("it loads"))
+    }
+
+    /// A role trusting its account's root keeps one way in per class of callers (the 40
+    /// holders of one policy are one), and answers list every member with its own edge.
+    #[test]
+    fn a_class_of_callers_is_one_way_in_and_every_member_in_answers() {
+        let g = TrustGraph::build(root_trusting_account(), chrono::Utc::now());
+        let role = g.find("r07").expect("a role");
+        let ri = g.role_index(role).expect("a role index");
+        let ways = g.incoming_of(ri);
+        let classes = ways.entries.iter().filter(|w| w.set != UNSHARED).count();
+        // One way for the 40 holders of the managed policy, one for each inline policy's
+        // holder (its policy's name is its own: a class of one).
+        assert_eq!(ways.entries.len(), 4, "{:?}", ways.entries);
+        assert_eq!(classes, 4, "{:?}", ways.entries);
+        let who = g.who_can_assume(role, 1);
+        assert_eq!(who.rows.len(), 43);
+        for row in &who.rows {
+            assert_eq!(row.path.hops[0].from, row.principal);
+            assert_eq!(row.path.hops[0].to, role);
+            assert_eq!(g.node(row.principal).kind, NodeKind::User);
+        }
+        assert_eq!(who.classes[0].members_working, 43);
+        // Walking forwards: a member's hops out are its class's, one per role.
+        let user = g.find("u05").expect("a user");
+        let reach = g.reach(user, 1);
+        assert_eq!(reach.rows.len(), 30);
+        assert!(reach.rows.iter().all(|r| r.path.hops[0].from == user));
+        let outs = g.outs();
+        assert_eq!(outs.refs.len(), 0, "no caller keeps hops of its own");
+        assert_eq!(outs.set_refs.len(), 4 * 30, "one hop per class and role");
     }
 }
