@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Loading a real-shaped account export, side by side with `jq .` on the same file: wall
-# time, CPU time (user + system) and peak RSS, each the median of RUNS runs.
+# time, CPU time (user + system) and peak RSS, each the median of RUNS runs, the two
+# commands taking turns.
 #
 #   benches/load_vs_jq.sh [ROLES...]        # default: 20000 100000; RUNS=3
 #
@@ -26,14 +27,11 @@ measure() {
   awk '{printf "%.2f %.2f %d\n", $1, $2 + $3, $4}' "$log"
   rm -f "$log"
 }
-# The median of each column over $runs runs.
+# The median of one column of rows "wall cpu rss_kb".
 median() {
-  local i rows=() col out=()
-  for ((i = 0; i < runs; i++)); do rows+=("$(measure "$@")"); done
-  for col in 1 2 3; do
-    out+=("$(printf '%s\n' "${rows[@]}" | cut -d' ' -f"$col" | sort -n | sed -n "$(((runs + 1) / 2))p")")
-  done
-  echo "${out[*]}"
+  local col=$1
+  shift
+  printf '%s\n' "$@" | cut -d' ' -f"$col" | sort -n | sed -n "$(((runs + 1) / 2))p"
 }
 
 printf '| roles | file | rolescope wall / CPU / RSS | jq . wall / CPU / RSS | wall ratio | CPU ratio | RSS ÷ file |\n'
@@ -42,8 +40,15 @@ for roles in "${sizes[@]}"; do
   file="$dir/real-$roles.json"
   [ -s "$file" ] || target/release/examples/gen_org --profile realistic --roles "$roles" --out "$file" 2>/dev/null
   bytes=$(stat -c %s "$file")
-  read -r rw rc rr < <(median target/release/rolescope roles "$file")
-  read -r jw jc jr < <(median jq . "$file")
+  # Interleaved, so a change in the machine's load falls on both alike.
+  ours=() theirs=()
+  for ((i = 0; i < runs; i++)); do
+    ours+=("$(measure target/release/rolescope roles "$file")")
+    theirs+=("$(measure jq . "$file")")
+  done
+  rw=$(median 1 "${ours[@]}") rc=$(median 2 "${ours[@]}") rr=$(median 3 "${ours[@]}")
+  jw=$(median 1 "${theirs[@]}") jc=$(median 2 "${theirs[@]}") jr=$(median 3 "${theirs[@]}")
+  echo "load average $(cut -d' ' -f1-3 /proc/loadavg) after $roles roles" >&2
   awk -v roles="$roles" -v bytes="$bytes" -v rw="$rw" -v rc="$rc" -v rr="$rr" \
       -v jw="$jw" -v jc="$jc" -v jr="$jr" 'BEGIN {
     printf "| %d | %.0f MB | %.2f s / %.2f s / %.0f MB | %.2f s / %.2f s / %.0f MB | %.1f× | %.1f× | %.2f |\n",
