@@ -166,11 +166,14 @@ pub struct Escalations {
     admin_of: HashMap<NodeId, usize>,
 }
 
+/// One document's `Allow` statements' action lists, lowercase (`true`: a `NotAction` list).
+type DocLists = Arc<[(bool, Vec<String>)]>;
+
 /// The action patterns a principal's loaded identity statements allow (`NotAction` lists
 /// negated): a cheap superset test before asking the evaluator.
 struct AllowLists {
     /// Per identity document of the principal: its `Allow` statements' action lists.
-    lists: Vec<Arc<[(bool, Vec<String>)]>>,
+    lists: Vec<DocLists>,
     /// False when some of the principal's own policies are not loaded.
     complete: bool,
 }
@@ -190,7 +193,7 @@ impl AllowLists {
 
 /// Each identity document's `Allow` action lists, lowercased once per document (by address)
 /// however many principals hold it.
-type ListCache = HashMap<usize, Arc<[(bool, Vec<String>)]>>;
+type ListCache = HashMap<usize, DocLists>;
 
 fn allow_lists(
     inv: &Inventory,

@@ -214,6 +214,9 @@ fn doc_reads_caller(doc: &PolicyDocument) -> bool {
         .any(|st| speaks_of_hops(st) && reads_caller(st))
 }
 
+/// An account's caller policy sets, and its users and roles that share with no one.
+type AccountClasses = (Vec<u32>, Vec<NodeId>);
+
 /// A shared hop decision's key: role index, grant index, caller policy set.
 type SharedKey = (u32, u32, u32);
 
@@ -383,7 +386,7 @@ pub struct TrustGraph {
     pub(crate) set_members: Vec<Vec<NodeId>>,
     /// Per account: its caller policy sets, and its users and roles that share with no one,
     /// made when a `"*"` trust first asks.
-    account_classes: OnceLock<HashMap<String, (Vec<u32>, Vec<NodeId>)>>,
+    account_classes: OnceLock<HashMap<String, AccountClasses>>,
     /// Per policy set: true when its hops are decided alike for every role whose trust
     /// document is the same, once it is known which of the set's `sts:AssumeRole` allows
     /// name the role (see [`role_blind`]).
@@ -1567,7 +1570,7 @@ impl TrustGraph {
     pub(crate) fn account_classes(&self, account: &str) -> (&[u32], &[NodeId]) {
         self.account_classes
             .get_or_init(|| {
-                let mut by: HashMap<String, (Vec<u32>, Vec<NodeId>)> = HashMap::default();
+                let mut by: HashMap<String, AccountClasses> = HashMap::default();
                 for (i, n) in self.nodes.iter().enumerate() {
                     if !matches!(n.kind, NodeKind::User | NodeKind::Role) {
                         continue;
