@@ -14,12 +14,12 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rolescope::engine::load::load_demo;
 use rolescope::tui::command::{Command, EditKey, Effect};
 use rolescope::tui::facts::KINDS;
+use rolescope::tui::screens::whatif::Stage as WhatIfStage;
 use rolescope::tui::search::{Request, Sort};
 use rolescope::tui::sim::EngineSimulator;
 use rolescope::tui::state::{
     AppState, Focus, FormField, FormOutcome, Overlay, SessionState, Subject,
 };
-use rolescope::tui::screens::whatif::Stage as WhatIfStage;
 use rolescope::tui::update::{apply, apply_all};
 
 fn t0() -> DateTime<Utc> {
@@ -866,11 +866,7 @@ fn the_edited_data_saves_as_a_new_bundle_that_loads() {
     );
     apply_all(&mut state, typed(path.to_str().unwrap()));
     apply_all(&mut state, [Command::Open]);
-    assert!(
-        whatif_view_open(&state),
-        "{:?}",
-        state.overlay
-    );
+    assert!(whatif_view_open(&state), "{:?}", state.overlay);
     let saved = rolescope::engine::load::load_paths(&[path]).unwrap();
     let r = saved
         .roles
@@ -922,11 +918,7 @@ fn saving_over_an_existing_file_asks_first_and_enter_again_replaces_it() {
     assert_eq!(std::fs::read_to_string(&second).unwrap(), "keep me too");
     // Enter again on the same name replaces it.
     apply_all(&mut state, [Command::Open]);
-    assert!(
-        whatif_view_open(&state),
-        "{:?}",
-        state.overlay
-    );
+    assert!(whatif_view_open(&state), "{:?}", state.overlay);
     assert!(rolescope::engine::load::load_paths(&[second]).is_ok());
     assert_eq!(std::fs::read_to_string(&first).unwrap(), "keep me");
 }
@@ -1481,7 +1473,7 @@ fn the_wizard_checks_off_the_loop_and_a_report_for_a_closed_wizard_opens_nothing
 fn play_step(state: &mut AppState) {
     use rolescope::tui::teach::{LessonCommand, Prompt};
     apply_all(state, [Command::Lesson(LessonCommand::Next)]);
-    for _ in 0..2 {
+    for _ in 0..3 {
         match state.teach.lesson.as_ref().unwrap().prompt {
             Prompt::Outcome => {
                 apply_all(
@@ -1491,6 +1483,12 @@ fn play_step(state: &mut AppState) {
             }
             Prompt::Duration => {
                 apply_all(state, [Command::Lesson(LessonCommand::PredictDuration(1))]);
+            }
+            Prompt::Decider => {
+                apply_all(state, [Command::Lesson(LessonCommand::PredictDecider(0))]);
+            }
+            Prompt::Choice => {
+                apply_all(state, [Command::Lesson(LessonCommand::Choose(1))]);
             }
             Prompt::None => {}
         }

@@ -414,6 +414,13 @@ pub fn global() -> Vec<Binding> {
             false,
             Command::Suspend,
         ),
+        b(
+            vec![ctrl('p')],
+            "Ctrl-P",
+            "save the screen as text (a new file in the working directory)",
+            false,
+            Command::SaveScreen,
+        ),
     ]
 }
 

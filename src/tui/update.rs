@@ -32,6 +32,9 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         return fx;
     }
     state.world.dirty = true;
+    if !matches!(command, Command::Quit) && is_input(&command) {
+        state.world.teach.confirm_quit = false;
+    }
     // While the terminal is too small to show the screens, keys do nothing but quit (and
     // suspend): acting on screens no one can see would surprise.
     if ui::too_small(state) && is_input(&command) {
@@ -52,10 +55,13 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             crate::tui::screen::settle(state, outcome);
         }
         Command::Quit => {
-            state.world.quit = true;
-            fx.push(Effect::Quit);
+            if crate::tui::screens::lessons::quit_confirmed(&mut state.world) {
+                state.world.quit = true;
+                fx.push(Effect::Quit);
+            }
         }
         Command::Suspend => fx.push(Effect::Suspend),
+        Command::SaveScreen => crate::tui::screen_text::save(state),
         Command::Resize(w, h) => {
             let rewrap = w != state.world.width;
             state.world.width = w;
