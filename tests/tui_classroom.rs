@@ -380,3 +380,45 @@ fn the_screen_saves_as_text_without_overwriting() {
     assert!(b.ends_with("shot-2.txt"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The what-if editor's save runs the policy validator: an error refuses the save as IAM
+/// would (`MalformedPolicyDocument`, located by line:column, the cursor put there); a
+/// warning lets it through and is said (IAM Access Analyzer's `ValidatePolicy` findings:
+/// errors are what IAM refuses, warnings are saved).
+#[test]
+fn the_editor_s_save_refuses_validator_errors_and_reports_warnings() {
+    let inv = Arc::new(load_demo().unwrap());
+    let sim = Arc::new(EngineSimulator::spawn(Arc::clone(&inv)).unwrap());
+    let mut s = AppState::new(inv, sim, lesson::builtin().unwrap()[0].start);
+    apply(&mut s, Command::Resize(140, 40));
+    let i = role_index(&s, "DataLakeReader");
+    rolescope::tui::screen::open_edit_menu(&mut s, i, false).unwrap();
+    apply(&mut s, Command::Open);
+    let duplicate = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"A\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::333333333333:root\"}, \"Action\": \"sts:AssumeRole\"},\n    {\"Sid\": \"A\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::333333333333:root\"}, \"Action\": \"sts:AssumeRole\"}\n  ]\n}";
+    save_in_editor(&mut s, duplicate);
+    assert!(!s.whatif.is_edited(), "refused");
+    let Some(Overlay::WhatIf(w)) = &s.overlay else {
+        panic!("{:?}", s.overlay)
+    };
+    let Stage::Editor(ed) = &w.stage else {
+        panic!("the editor stays open: {:?}", w.stage)
+    };
+    let error = ed.error.clone().unwrap();
+    assert!(
+        error.contains("MalformedPolicyDocument") && error.contains("Sid"),
+        "{error}"
+    );
+    assert!(
+        error.starts_with("5:") || error.starts_with("4:"),
+        "located by line:column: {error}"
+    );
+    // No Version: saved (IAM accepts it) but said.
+    let no_version = "{\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::333333333333:root\"}, \"Action\": \"sts:AssumeRole\"}\n  ]\n}";
+    save_in_editor(&mut s, no_version);
+    assert!(s.whatif.is_edited(), "saved");
+    let status = s.status.clone().unwrap();
+    assert!(
+        status.text.contains("saved with") && status.text.contains("missing-version"),
+        "{status:?}"
+    );
+}
