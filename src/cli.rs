@@ -26,6 +26,7 @@ pub mod reach;
 pub mod roles;
 pub mod show;
 pub mod simulate;
+pub mod snapshot;
 pub mod who_can_assume;
 
 use std::io::{IsTerminal, Write};
@@ -155,6 +156,9 @@ pub enum Command {
     /// List the exercises (built-in, or a classroom pack's) or check whether data solves one
     /// (exit 0 solved, 1 not, with the goals not met and any over-broad access)
     Exercises(exercises::Args),
+    /// Save the explorer's screen after a key sequence as plain text or SVG, without a
+    /// terminal (e.g. `--size 100x30 --keys '/storefront<Enter>' --format svg -o shot.svg`)
+    Snapshot(snapshot::Args),
     /// Your AWS CLI profiles as role chains: which work, for how long, and why not (reads
     /// ~/.aws/config only; never credentials, never AWS)
     Profiles(profiles::Args),
@@ -345,6 +349,11 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             lessons::run(a, &paths, &context(top, &a.input)?, &mut out)
         }
         Command::Exercises(a) => exercises::run(a, top, &mut out),
+        Command::Snapshot(a) => {
+            let paths: Vec<PathBuf> = top.paths.iter().chain(&a.input.paths).cloned().collect();
+            let settings = crate::tui::Settings::from_config(&loaded.config, cli.theme);
+            snapshot::run(a, &paths, &context(top, &a.input)?, &settings, &mut out)
+        }
         Command::Profiles(a) => profiles::run(
             a,
             &context(top, &a.input)?,

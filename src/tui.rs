@@ -27,12 +27,12 @@ pub mod screens;
 pub mod search;
 pub mod sim;
 pub mod state;
+pub mod svg;
 pub mod teach;
 pub mod theme;
 pub mod ui;
 pub mod update;
 pub mod widgets;
-pub mod wizard;
 pub mod world;
 
 pub use app::{Options, Settings, run, run_with};

@@ -246,3 +246,29 @@ fn the_handout_and_its_answer_key_for_one_lesson() {
     assert!(key.contains("Reference solution (what-if edits):"));
     assert!(key.contains("arn:aws:iam::333333333333:root"));
 }
+
+/// `--play` marks checks `✓`/`✗` and notes `ℹ`: a note on a denied call is not a failure.
+#[test]
+fn play_marks_notes_as_information_not_as_failed_checks() {
+    let out = rolescope()
+        .args(["lessons", "--play", "privilege-escalation"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let notes: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("resource control policies do not apply"))
+        .collect();
+    assert!(!notes.is_empty(), "{text}");
+    for l in &notes {
+        assert!(l.trim_start().starts_with("ℹ "), "{l}");
+    }
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("✗ AccessDenied")),
+        "the failing outcome keeps its ✗:\n{text}"
+    );
+}

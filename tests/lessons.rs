@@ -224,3 +224,88 @@ fn a_multiple_choice_question_is_scored_and_recapped() {
     p.restart();
     assert_eq!((p.position(), p.score().out_of, p.asked().len()), (0, 0, 0));
 }
+
+/// A trace says which lines are checks and which are notes: a denied call's notes (here
+/// "resource control policies do not apply to `iam` actions", true whatever the decision)
+/// are informational, never a failed check, while the check that denies stays failed.
+#[test]
+fn informational_trace_lines_are_not_failed_checks() {
+    use rolescope::engine::lesson::TraceMark;
+    let inv = Arc::new(load_demo().expect("the demo loads"));
+    let lessons = lesson::builtin().expect("the built-in lessons load");
+    let l = lessons
+        .iter()
+        .find(|l| l.name == "privilege-escalation")
+        .expect("the lesson is built in");
+    let mut p = Player::new(l.clone(), Arc::clone(&inv));
+    let reports = p.play_all();
+    let denied: Vec<_> = reports
+        .iter()
+        .filter(|r| {
+            r.result
+                .as_ref()
+                .is_some_and(|d| d.error_code.as_deref() == Some("AccessDenied"))
+        })
+        .collect();
+    assert!(!denied.is_empty(), "the lesson has denied calls");
+    let mut notes = 0;
+    for r in &denied {
+        for t in &r.trace {
+            if t.text.starts_with("resource control policies do not apply") {
+                assert_eq!(t.mark, TraceMark::Info, "{t:?}");
+                assert!(t.ok, "an informational line is not a failure: {t:?}");
+                notes += 1;
+            }
+        }
+        assert!(
+            r.trace.iter().any(|t| t.mark == TraceMark::Failed && !t.ok),
+            "a denied call keeps its failed check: {:?}",
+            r.trace
+        );
+    }
+    assert!(notes > 0, "a denied call of the lesson carries the note");
+}
+
+/// The wizard's fix for AnalyticsReadOnly swaps the wrong account for the right one, as
+/// the lessons teach ("a fix replaces the wrong principal"): played in the troubleshooting
+/// lesson, the trust afterwards names acme-dev and no longer acme-management.
+#[test]
+fn the_troubleshooting_lesson_s_wizard_swaps_the_wrong_account() {
+    let inv = Arc::new(load_demo().expect("the demo loads"));
+    let lessons = lesson::builtin().expect("the built-in lessons load");
+    let l = lessons
+        .iter()
+        .find(|l| l.name == "troubleshooting")
+        .expect("the lesson is built in");
+    let mut p = Player::new(l.clone(), Arc::clone(&inv));
+    let reports = p.play_all();
+    let wizard = reports
+        .iter()
+        .find(|r| {
+            r.title
+                .contains("The analysts cannot get into AnalyticsReadOnly")
+        })
+        .expect("the wizard step");
+    assert!(wizard.passed(), "{:?}", wizard.failures());
+    let applied: Vec<&String> = wizard
+        .log
+        .iter()
+        .filter(|l| l.starts_with("applied: "))
+        .collect();
+    assert_eq!(applied.len(), 1, "{:?}", wizard.log);
+    assert!(
+        applied[0].contains(
+            "replace `arn:aws:iam::111111111111:root` with `arn:aws:iam::333333333333:root`"
+        ),
+        "{}",
+        applied[0]
+    );
+    assert!(
+        wizard
+            .log
+            .iter()
+            .any(|l| l.contains("the trust names the wrong account")),
+        "{:?}",
+        wizard.log
+    );
+}

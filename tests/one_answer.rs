@@ -401,9 +401,17 @@ fn a_reached_roles_access_level_is_typed_and_kept() {
     let inv = Arc::new(load_demo().unwrap());
     let levels = RoleAccessLevels::new(Arc::clone(&inv));
     let catalogue = rolescope::engine::catalogue::get();
+    let admin = levels.of(OAAR, catalogue).unwrap();
     assert_eq!(
-        levels.of(OAAR, catalogue),
-        Some((AccessLevel::PermissionsManagement, Coverage::Full))
+        (admin.level, admin.coverage),
+        (AccessLevel::PermissionsManagement, Coverage::Full)
+    );
+    // AdministratorAccess, less what the production OU's SCP denies (leaving the
+    // organisation, stopping CloudTrail and Config, disabling Security Hub), and under its
+    // region guardrail.
+    assert_eq!(
+        admin.summary,
+        "full admin except 6 actions in cloudtrail, config, organizations and 1 more, with conditions"
     );
     assert_eq!(
         levels.of("arn:aws:iam::222222222222:role/NoSuchRole", catalogue),
@@ -417,5 +425,14 @@ fn a_reached_roles_access_level_is_typed_and_kept() {
         .find(|r| r.name == "storefront-builder")
         .unwrap();
     let top = levels.of(&builder.arn, catalogue).unwrap();
-    assert_ne!(top.0, AccessLevel::PermissionsManagement);
+    assert_ne!(top.level, AccessLevel::PermissionsManagement);
+    // The phrase names the level and the services that have it, never DynamoDB.
+    assert!(
+        top.summary.starts_with(top.level.as_str()),
+        "{}",
+        top.summary
+    );
+    assert!(top.summary.contains("s3"), "{}", top.summary);
+    assert!(!top.summary.contains("dynamodb"), "{}", top.summary);
+    assert_eq!(levels.computed(), 2);
 }

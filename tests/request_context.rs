@@ -466,3 +466,142 @@ fn reference_policies_examples_iam_assume_tagged_role_in_the_trust_graph() {
     let edge = g.hop(ana, target).expect("the trust names the account");
     assert!(edge.works(), "{:?}", edge.status);
 }
+
+/// The context `authorize` builds (`policy::gather`) and the one `simulate` builds for the
+/// same request, key for key.
+fn both_contexts(
+    inv: &Inventory,
+    principal: &str,
+    action: &str,
+    resource: &str,
+) -> (
+    rolescope::engine::policy::RequestContext,
+    rolescope::engine::policy::RequestContext,
+) {
+    let index = PolicyIndex::build(inv);
+    let req = AccessRequest::new(
+        Principal::parse(principal).unwrap(),
+        action,
+        resource,
+        now(),
+    );
+    let by_authorize = gather(inv, &index, &req).unwrap().context;
+    let sim = Simulator::new(inv);
+    let doc: rolescope::engine::sts::request::AuthorizeRequest = serde_json::from_value(
+        json!({"principal": {"arn": principal}, "action": action, "resource": resource}),
+    )
+    .unwrap();
+    let (input, _) = sim.authorize_input(&doc, now()).unwrap();
+    (by_authorize, input.context)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// One builder: `authorize` and `simulate` give the same request the same context, every
+    /// key and value ([UG:reference_policies_condition-keys] for what each key is), for every
+    /// user and role session of the demo organisation on roles, users, buckets, tables and `*`.
+    #[test]
+    fn authorize_and_simulate_build_the_same_context_on_the_demo_organisation(
+        p in 0usize..10_000, a in 0usize..ACTIONS.len(), r in 0usize..10_000,
+    ) {
+        let inv = demo();
+        let principals: Vec<String> = inv.users.iter().map(|u| u.arn.clone())
+            .chain(inv.roles.iter().map(|r| r.arn.clone())).collect();
+        let mut resources: Vec<String> = vec!["*".into(),
+            "arn:aws:s3:::acme-prod-finance-reports/2026/11.csv".into(),
+            "arn:aws:dynamodb:eu-west-1:333333333333:table/storefront-orders".into()];
+        resources.extend(inv.roles.iter().map(|r| r.arn.clone()));
+        resources.extend(inv.users.iter().map(|u| u.arn.clone()));
+        let principal = &principals[p % principals.len()];
+        let principal = match principal.split_once(":role/") {
+            Some((head, name)) => format!("{}:assumed-role/{}/s", head.replace(":iam:", ":sts:"),
+                name.rsplit('/').next().unwrap_or(name)),
+            None => principal.clone(),
+        };
+        let resource = &resources[r % resources.len()];
+        let (by_authorize, by_simulate) = both_contexts(inv, &principal, ACTIONS[a], resource);
+        prop_assert_eq!(by_authorize.iter(), by_simulate.iter(), "{} {} {}", principal, ACTIONS[a], resource);
+    }
+}
+
+/// [UG:reference_policies_condition-keys] (`aws:PrincipalTag`, `aws:userid`) and
+/// [STS-API GetFederationToken] (`Tags`: "session tags override a user tag with the same
+/// key"): a federated user's requests carry the calling user's tags, its session tags over
+/// them, and `aws:userid` `account:name`.
+#[test]
+fn reference_policies_condition_keys_a_federated_user_carries_its_user_tags_and_userid() {
+    let p = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "dynamodb:GetItem", "Resource": "*"}]});
+    let inv = account(&p, &trust_account());
+    let sim = Simulator::new(&inv);
+    let context = |session_tags: Value| {
+        let doc: rolescope::engine::sts::request::AuthorizeRequest =
+            serde_json::from_value(json!({
+                "principal": {"arn": format!("arn:aws:sts::{ACCOUNT}:federated-user/bob"),
+                              "credentials": "federated-user",
+                              "session": {"created_by": "GetFederationToken", "user_arn": ana(),
+                                          "issued_at": now(), "session_tags": session_tags}},
+                "action": "dynamodb:GetItem", "resource": table()}))
+            .unwrap();
+        sim.authorize_input(&doc, now()).unwrap().0.context
+    };
+    let plain = context(json!([]));
+    let single = |c: &rolescope::engine::policy::RequestContext, k: &str| {
+        c.get(k).and_then(|v| v.single().map(str::to_owned))
+    };
+    assert_eq!(
+        single(&plain, "aws:PrincipalTag/team").as_deref(),
+        Some("dev")
+    );
+    assert_eq!(
+        single(&plain, "aws:userid").as_deref(),
+        Some(format!("{ACCOUNT}:bob").as_str())
+    );
+    assert_eq!(
+        single(&plain, "aws:PrincipalType").as_deref(),
+        Some("FederatedUser")
+    );
+    assert_eq!(
+        single(&plain, "aws:MultiFactorAuthPresent").as_deref(),
+        Some("false")
+    );
+    assert!(plain.contains("aws:TokenIssueTime"));
+    assert!(!plain.contains("aws:username"));
+    // Keys compare without case: `Team` passed to GetFederationToken replaces `team`.
+    let over = context(json!([{"Key": "Team", "Value": "ops"}]));
+    assert_eq!(
+        single(&over, "aws:PrincipalTag/team").as_deref(),
+        Some("ops")
+    );
+}
+
+/// [UG:reference_policies_condition-keys] (`aws:PrincipalServiceName`, `aws:PrincipalIsAWSService`):
+/// a service principal's call carries both, and `authorize` and `simulate` agree on it.
+#[test]
+fn reference_policies_condition_keys_a_service_principal_carries_its_name() {
+    let inv = account(
+        &json!({"Version": "2012-10-17", "Statement": []}),
+        &trust_account(),
+    );
+    let (by_authorize, by_simulate) = both_contexts(
+        &inv,
+        "ec2.amazonaws.com",
+        "sts:AssumeRole",
+        &format!("arn:aws:iam::{ACCOUNT}:role/Target"),
+    );
+    assert_eq!(by_authorize.iter(), by_simulate.iter());
+    assert_eq!(
+        by_authorize
+            .get("aws:PrincipalServiceName")
+            .and_then(|v| v.single()),
+        Some("ec2.amazonaws.com")
+    );
+    assert_eq!(
+        by_authorize
+            .get("aws:PrincipalIsAWSService")
+            .and_then(|v| v.single()),
+        Some("true")
+    );
+    assert!(!by_authorize.contains("aws:PrincipalArn"));
+}

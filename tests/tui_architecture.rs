@@ -1,7 +1,11 @@
-//! The explorer's screens are rooms of their own: no chain of `crate::tui::…` references
-//! leads from one screen back to another that leads to it. This reads the sources under
-//! `src/tui`, builds the graph of module references and fails on any strongly connected
-//! part that holds two screens (modules under `tui::screens`).
+//! The explorer's screens are rooms of their own. This reads the sources under `src/tui`,
+//! builds the graph of `crate::tui::…` module references and checks that:
+//! - no screen (a file or folder under `tui::screens`) names another screen;
+//! - no chain of references leads from one screen back to another that leads to it (no
+//!   strongly connected part holds two screens);
+//! - only the registry (`screen.rs` and its folder) names the screens — besides the app
+//!   state, which holds the one main view (the detail view) — and it names every one;
+//! - the shared widgets know no screen, no registry and no app state.
 
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
@@ -153,12 +157,84 @@ fn is_screen(m: &str) -> bool {
     m.starts_with("screens::")
 }
 
+/// The screen a module belongs to: `screens::whatif::draw` → `whatif`.
+fn room(m: &str) -> Option<&str> {
+    m.strip_prefix("screens::")
+        .map(|rest| rest.split("::").next().unwrap_or(rest))
+}
+
+fn is_registry(m: &str) -> bool {
+    m == "screen" || m.starts_with("screen::")
+}
+
+#[test]
+fn no_screen_names_another_screen() {
+    let graph = tui_graph();
+    for (m, refs) in &graph {
+        let Some(own) = room(m) else { continue };
+        let others: Vec<&String> = refs
+            .iter()
+            .filter(|r| room(r).is_some_and(|o| o != own))
+            .collect();
+        assert!(
+            others.is_empty(),
+            "screen module {m} names {others:?}; a screen asks the app through its outcome instead"
+        );
+    }
+}
+
+#[test]
+fn only_the_registry_names_the_screens() {
+    let graph = tui_graph();
+    let rooms: BTreeSet<&str> = graph.keys().filter_map(|m| room(m)).collect();
+    // The app state holds the main view a list opens into.
+    let allowed: BTreeMap<&str, &[&str]> = [("state", &["detail"][..])].into_iter().collect();
+    let mut named_by_registry = BTreeSet::new();
+    for (m, refs) in &graph {
+        if is_screen(m) || m == "screens" {
+            continue;
+        }
+        let named: BTreeSet<&str> = refs.iter().filter_map(|r| room(r)).collect();
+        if is_registry(m) {
+            named_by_registry.extend(named);
+            continue;
+        }
+        let ok = allowed.get(m.as_str()).copied().unwrap_or(&[]);
+        let extra: Vec<&&str> = named.iter().filter(|r| !ok.contains(r)).collect();
+        assert!(
+            extra.is_empty(),
+            "{m} names the screens {extra:?}; only screen.rs (the registry) may"
+        );
+    }
+    assert_eq!(
+        named_by_registry, rooms,
+        "the registry (screen.rs) registers every screen"
+    );
+}
+
+#[test]
+fn widgets_know_no_screen_and_no_app_state() {
+    let graph = tui_graph();
+    for (m, refs) in graph.iter().filter(|(m, _)| m.starts_with("widgets::")) {
+        let bad: Vec<&String> = refs
+            .iter()
+            .filter(|r| {
+                is_screen(r)
+                    || is_registry(r)
+                    || ["screens", "state", "update", "ui", "keymap", "app"].contains(&r.as_str())
+                    || r.starts_with("ui::")
+            })
+            .collect();
+        assert!(bad.is_empty(), "widget {m} reaches {bad:?}");
+    }
+}
+
 #[test]
 fn no_import_circle_spans_two_screens() {
     let graph = tui_graph();
     let screens = graph.keys().filter(|m| is_screen(m)).count();
     assert!(
-        screens >= 6,
+        screens >= 12,
         "expected the screens under src/tui/screens, found {screens}"
     );
     for comp in components(&graph) {

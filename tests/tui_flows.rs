@@ -14,12 +14,11 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rolescope::engine::load::load_demo;
 use rolescope::tui::command::{Command, EditKey, Effect};
 use rolescope::tui::facts::KINDS;
+use rolescope::tui::screens::simulate::{FormField, FormOutcome};
 use rolescope::tui::screens::whatif::Stage as WhatIfStage;
 use rolescope::tui::search::{Request, Sort};
 use rolescope::tui::sim::EngineSimulator;
-use rolescope::tui::state::{
-    AppState, Focus, FormField, FormOutcome, Overlay, SessionState, Subject,
-};
+use rolescope::tui::state::{AppState, Focus, Overlay, SessionState, Subject};
 use rolescope::tui::update::{apply, apply_all};
 
 fn t0() -> DateTime<Utc> {
@@ -1057,11 +1056,12 @@ fn service_linked_roles_cannot_be_edited() {
 fn wizard_report(state: &AppState) -> String {
     match &state.overlay {
         Some(Overlay::Wizard(w)) => match &w.stage {
-            rolescope::tui::wizard::Stage::Report(d) => d
-                .lines
-                .iter()
-                .map(|l| l.iter().map(|(_, s)| s.as_str()).collect::<String>() + "\n")
-                .collect(),
+            rolescope::tui::screens::wizard::Stage::Report(d) => {
+                rolescope::tui::screens::wizard::lines(d)
+                    .iter()
+                    .map(|l| l.iter().map(|(_, s)| s.as_str()).collect::<String>() + "\n")
+                    .collect()
+            }
             other => panic!("no report yet: {other:?}"),
         },
         other => panic!("no wizard open: {other:?}"),
@@ -1452,7 +1452,7 @@ fn the_wizard_checks_off_the_loop_and_a_report_for_a_closed_wizard_opens_nothing
     assert_eq!(jobs.len(), 1);
     assert!(matches!(
         &state.overlay,
-        Some(Overlay::Wizard(w)) if matches!(w.stage, rolescope::tui::wizard::Stage::Working { .. })
+        Some(Overlay::Wizard(w)) if matches!(w.stage, rolescope::tui::screens::wizard::Stage::Working { .. })
     ));
     // The answer fills the wizard in.
     apply(&mut state, rolescope::tui::access::run_job(jobs[0].clone()));
@@ -1611,8 +1611,8 @@ fn a_saml_hop_pinned_to_a_regional_sign_in_endpoint_is_prefilled_with_that_recip
 
 /// Runs the form pre-filled for `hop` through the simulator, as the form would.
 fn run_prefilled(state: &AppState, hop: &rolescope::tui::access::Prefill) -> Result<(), String> {
-    let form = state.prefilled_form(hop);
-    let input = state.form_input(&form)?;
+    let form = rolescope::tui::screens::simulate::prefilled_form(&state.world, hop);
+    let input = rolescope::tui::screens::simulate::form_input(&state.world, &form)?;
     let caller = rolescope::tui::sim::CallerView {
         caller: &hop.caller,
         session: None,

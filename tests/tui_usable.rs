@@ -16,8 +16,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rolescope::engine::load::load_demo;
 use rolescope::tui::command::Command;
+use rolescope::tui::screens::simulate::FormOutcome;
 use rolescope::tui::sim::EngineSimulator;
-use rolescope::tui::state::{AppState, FormOutcome, Overlay};
+use rolescope::tui::state::{AppState, Overlay};
 use rolescope::tui::update::{apply, apply_all};
 
 fn t0() -> DateTime<Utc> {
@@ -117,9 +118,9 @@ fn tagged_session() -> AppState {
     let Some(Overlay::Simulate(form)) = &mut state.overlay else {
         panic!("no form")
     };
-    let tags = rolescope::tui::state::FormField::ALL
+    let tags = rolescope::tui::screens::simulate::FormField::ALL
         .iter()
-        .position(|f| *f == rolescope::tui::state::FormField::Tags)
+        .position(|f| *f == rolescope::tui::screens::simulate::FormField::Tags)
         .unwrap();
     form.fields[tags] = "ticket=OPS-1".to_owned();
     apply_all(&mut state, [Command::Run]);

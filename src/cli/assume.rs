@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use super::{CliError, Context, Input, Outcome};
 use crate::engine::lookup::find_user;
 use crate::engine::model::Inventory;
+use crate::engine::policy::context_builder::time_text;
 use crate::engine::sts::chain::ChainStep;
-use crate::engine::sts::context::time_text;
 use crate::engine::sts::request::{
     AssumeRoleRequest, CallerCredentials, CallerSessionDoc, MfaDoc, ResultDoc, SessionOrigin,
     TagDoc,

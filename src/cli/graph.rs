@@ -151,8 +151,9 @@ pub fn session(seconds: u32) -> String {
     duration(seconds)
 }
 
-/// Prints a table of paths, one row per principal or role: its name under `heading`, the
-/// number of hops, the longest session at the end, the path (VIA) and every hop's badges.
+/// Prints a table of paths, one row per principal or role: its name under `heading`, with
+/// `access` the ACCESS column (what the role reached may do), the number of hops, the
+/// longest session at the end, the path (VIA) and every hop's badges.
 ///
 /// # Errors
 /// I/O errors writing.
@@ -161,6 +162,7 @@ pub fn path_table(
     g: &TrustGraph,
     heading: &str,
     rows: &[(NodeId, &Path)],
+    access: Option<&dyn Fn(NodeId) -> String>,
 ) -> std::io::Result<()> {
     let width = rows
         .iter()
@@ -168,11 +170,33 @@ pub fn path_table(
         .max()
         .unwrap_or(heading.len())
         .max(heading.len());
-    writeln!(out, "  {heading:width$}  HOPS  MAX  VIA / BADGES")?;
-    for (n, path) in rows {
+    // The access column, when asked for, is as wide as its longest entry.
+    let cells: Vec<String> = match access {
+        Some(f) => rows.iter().map(|(n, _)| f(*n)).collect(),
+        None => Vec::new(),
+    };
+    let access_width = cells.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+    let access_head = if access.is_some() {
+        format!(
+            "{:access_width$}  ",
+            "ACCESS",
+            access_width = access_width.max(6)
+        )
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "  {heading:width$}  {access_head}HOPS  MAX  VIA / BADGES"
+    )?;
+    for (i, (n, path)) in rows.iter().enumerate() {
+        let cell = cells
+            .get(i)
+            .map(|c| format!("{c:w$}  ", w = access_width.max(6)))
+            .unwrap_or_default();
         writeln!(
             out,
-            "  {:width$}  {:>4}  {:>3}  via {}: {}",
+            "  {:width$}  {cell}{:>4}  {:>3}  via {}: {}",
             short(g, *n),
             path.len(),
             session(path.max_session_seconds),

@@ -341,7 +341,7 @@ fn play(l: &Lesson, ctx: &Context, json: bool, out: &mut dyn Write) -> Result<Ou
             writeln!(out, "  · {line}")?;
         }
         for t in &r.trace {
-            writeln!(out, "  {} {}", if t.ok { "✓" } else { "✗" }, t.text)?;
+            writeln!(out, "  {} {}", t.mark.symbol(), t.text)?;
         }
         for c in &r.checks {
             writeln!(

@@ -1,5 +1,6 @@
 //! `rolescope reach PRINCIPAL`: every role a principal can get into, directly or through a
-//! chain, shortest path first, with the longest session it can have at the end of each path.
+//! chain, shortest path first, with what the role may do (its highest access level, from its
+//! effective permissions) and the longest session it can have at the end of each path.
 
 use std::io::Write;
 
@@ -8,7 +9,8 @@ use serde_json::json;
 use super::escalation::{steps_json, steps_text};
 use super::graph::{build, find, path_json, path_table, short};
 use super::{CliError, Context, Input, Outcome};
-use crate::engine::graph::EdgeStatus;
+use crate::engine::access_summary::RoleAccessLevels;
+use crate::engine::graph::{EdgeStatus, NodeId};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,6 +35,10 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     let g = build(ctx);
     let from = find(&g, &args.principal)?;
     let reach = g.reach(from, args.depth.max(1));
+    // What each role reached may do, summarised once per role, for the rows printed.
+    let levels = RoleAccessLevels::new(std::sync::Arc::clone(&ctx.inventory));
+    let catalogue = crate::engine::catalogue::get();
+    let access_of = |n: NodeId| levels.of(&g.node(n).id, catalogue).cloned();
     let esc = crate::engine::escalation::Escalations::compute(&g);
     let mixed = crate::engine::escalation::walk::reach(
         &g,
@@ -57,6 +63,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
                 "role": g.node(r.role).id,
                 "hops": r.path.len(),
                 "max_session_seconds": r.path.max_session_seconds,
+                "access": access_of(r.role),
                 "path": path_json(&g, &r.path),
             })).collect::<Vec<_>>(),
             "broken": reach.broken.iter().filter(|e| !e.status.is_unknown()).map(|e| g.edge_json(e)).collect::<Vec<_>>(),
@@ -78,7 +85,8 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     } else {
         writeln!(out)?;
         let rows: Vec<_> = reach.rows.iter().map(|r| (r.role, &r.path)).collect();
-        path_table(out, &g, "ROLE", &rows)?;
+        let cell = |n: NodeId| access_of(n).map_or_else(|| "none".to_owned(), |a| a.summary);
+        path_table(out, &g, "ROLE", &rows, Some(&cell))?;
     }
     if !through.is_empty() {
         writeln!(

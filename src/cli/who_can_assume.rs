@@ -1,6 +1,7 @@
-//! `rolescope who-can-assume ROLE`: every principal that can get into a role, directly or
-//! through a chain, with the path (VIA) and the badges of every hop; the accounts and
-//! organisations the trust lets in as a whole; and callers whose own half is missing.
+//! `rolescope who-can-assume ROLE`: what the role may do (its highest access level), and
+//! every principal that can get into it, directly or through a chain, with the path (VIA) and
+//! the badges of every hop; the accounts and organisations the trust lets in as a whole; and
+//! callers whose own half is missing.
 
 use std::io::Write;
 
@@ -9,6 +10,7 @@ use serde_json::json;
 use super::escalation::{steps_json, steps_text};
 use super::graph::{build_for_who_can_assume, find, path_json, path_table, short};
 use super::{CliError, Context, Input, Outcome};
+use crate::engine::access_summary::RoleAccessLevels;
 use crate::engine::graph::{EdgeStatus, NodeKind, PrincipalClass};
 
 #[derive(Debug, clap::Args)]
@@ -37,6 +39,10 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         .clone();
     let role = find(&g, &role_arn)?;
     let answer = g.who_can_assume(role, args.depth.max(1));
+    // What the role may do once assumed (its effective permissions' highest access level).
+    let access = RoleAccessLevels::new(std::sync::Arc::clone(&ctx.inventory))
+        .of(&role_arn, crate::engine::catalogue::get())
+        .cloned();
     let esc = crate::engine::escalation::Escalations::compute(&g);
     // Principals that reach the role only through escalation edges (who-can-reach).
     let through: Vec<_> = crate::engine::escalation::walk::who_can_reach(
@@ -54,6 +60,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             "schema": 1,
             "load_warnings": &ctx.inventory.warnings,
             "role": role_arn,
+            "role_access": access,
             "max_depth": args.depth.max(1),
             "principals": answer.rows.iter().map(|r| json!({
                 "principal": g.node(r.principal).id,
@@ -75,12 +82,21 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         return Ok(Outcome::Yes);
     }
     writeln!(out, "Who can assume {role_arn}")?;
+    writeln!(
+        out,
+        "  the role may do: {}",
+        access
+            .as_ref()
+            .map_or("nothing (no policy of its grants any action)", |a| a
+                .summary
+                .as_str())
+    )?;
     if answer.rows.is_empty() {
         writeln!(out, "\n  no principal in the loaded data can assume it")?;
     } else {
         writeln!(out)?;
         let rows: Vec<_> = answer.rows.iter().map(|r| (r.principal, &r.path)).collect();
-        path_table(out, &g, "PRINCIPAL", &rows)?;
+        path_table(out, &g, "PRINCIPAL", &rows, None)?;
     }
     if !through.is_empty() {
         writeln!(

@@ -545,13 +545,119 @@ pub fn top_level(summary: &AccessSummary) -> Option<(AccessLevel, Coverage)> {
     })
 }
 
-/// The access level of each role of an inventory, summarised on first use and kept: cheap
-/// enough for every row of a who-can-assume or reach list (a list of 20,000 rows summarises
-/// each role it shows once).
+/// What a who-can-assume or reach row shows for the role reached: the most powerful access
+/// level its effective permissions grant ([`top_level`]) and a short phrase for people —
+/// `full admin` when every action of every service is granted (`full admin, with
+/// conditions` when some only under conditions, such as an SCP's region guardrail), else the
+/// level and the services that have it, IAM first (`Permissions management on iam`,
+/// `Write on s3, dynamodb (partial)`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleAccess {
+    pub level: AccessLevel,
+    pub coverage: Coverage,
+    pub summary: String,
+}
+
+/// More services than this at the top level are counted (`on iam, s3, ec2 and 4 more`).
+const SERVICE_LIST_LIMIT: usize = 3;
+
+/// At most this many actions withheld from a role granted everything still make it
+/// `full admin except N actions`.
+const ADMIN_EXCEPTIONS: usize = 50;
+
+/// `iam, s3, ec2 and 4 more`.
+fn list_some(items: &[&str]) -> String {
+    if items.len() > SERVICE_LIST_LIMIT {
+        format!(
+            "{} and {} more",
+            items[..SERVICE_LIST_LIMIT].join(", "),
+            items.len() - SERVICE_LIST_LIMIT
+        )
+    } else {
+        items.join(", ")
+    }
+}
+
+impl RoleAccess {
+    /// The access of a summary; `None` when it grants nothing.
+    #[must_use]
+    pub fn of(summary: &AccessSummary, catalogue: &Catalogue) -> Option<Self> {
+        let (level, coverage) = top_level(summary)?;
+        let levels = || {
+            summary
+                .services
+                .iter()
+                .flat_map(|s| s.levels.iter())
+                .filter(|l| l.total > 0)
+        };
+        // Every service the catalogue knows, every level granted, all but a handful of
+        // actions (an SCP's guardrail against leaving the organisation or stopping logging).
+        let everything = !catalogue.services.is_empty()
+            && summary.services.len() == catalogue.services.len()
+            && levels().all(|l| l.coverage != Coverage::None);
+        let withheld: usize = levels().map(|l| l.total - l.granted).sum();
+        let summary = if everything && withheld <= ADMIN_EXCEPTIONS {
+            let mut text = "full admin".to_owned();
+            if withheld > 0 {
+                let services: Vec<&str> = summary
+                    .services
+                    .iter()
+                    .filter(|s| s.levels.iter().any(|l| l.granted < l.total))
+                    .map(|s| s.prefix.as_str())
+                    .collect();
+                let actions = if withheld == 1 { "action" } else { "actions" };
+                text.push_str(&format!(
+                    " except {withheld} {actions} in {}",
+                    list_some(&services)
+                ));
+            }
+            if levels().any(|l| !l.limited_to.is_empty()) {
+                text.push_str(", on some resources");
+            }
+            if levels().any(|l| l.conditional) {
+                text.push_str(", with conditions");
+            }
+            text
+        } else {
+            // IAM first: permissions management there is what lets a role grant itself more.
+            let mut services: Vec<&str> = summary
+                .services
+                .iter()
+                .filter(|s| {
+                    s.levels
+                        .iter()
+                        .any(|l| l.level == level && l.coverage != Coverage::None)
+                })
+                .map(|s| s.prefix.as_str())
+                .collect();
+            services.sort_by_key(|p| *p != "iam");
+            let mut text = format!("{level} on {}", list_some(&services));
+            if coverage == Coverage::Partial {
+                text.push_str(" (partial)");
+            }
+            text
+        };
+        Some(Self {
+            level,
+            coverage,
+            summary,
+        })
+    }
+}
+
+impl std::fmt::Display for RoleAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.summary)
+    }
+}
+
+/// The access of each role of an inventory ([`RoleAccess`]), summarised on first use and
+/// kept: a list of 20,000 rows summarises each role it shows once, and a list shown a
+/// window at a time summarises only the roles of the rows drawn.
 #[derive(Debug)]
 pub struct RoleAccessLevels {
     inventory: std::sync::Arc<Inventory>,
-    levels: Vec<std::sync::OnceLock<Option<(AccessLevel, Coverage)>>>,
+    levels: Vec<std::sync::OnceLock<Option<RoleAccess>>>,
 }
 
 impl RoleAccessLevels {
@@ -566,14 +672,23 @@ impl RoleAccessLevels {
         Self { inventory, levels }
     }
 
-    /// The top access level of the role with this ARN, or `None` when the role is not in the
-    /// data or may do nothing.
+    /// The access of the role with this ARN, or `None` when the role is not in the data or
+    /// may do nothing.
     #[must_use]
-    pub fn of(&self, role_arn: &str, catalogue: &Catalogue) -> Option<(AccessLevel, Coverage)> {
+    pub fn of(&self, role_arn: &str, catalogue: &Catalogue) -> Option<&RoleAccess> {
         let i = *self.inventory.index.role_by_arn.get(role_arn)?;
-        *self.levels.get(i)?.get_or_init(|| {
-            let role = &self.inventory.roles[i];
-            top_level(&for_role(role, &self.inventory, catalogue))
-        })
+        self.levels
+            .get(i)?
+            .get_or_init(|| {
+                let role = &self.inventory.roles[i];
+                RoleAccess::of(&for_role(role, &self.inventory, catalogue), catalogue)
+            })
+            .as_ref()
+    }
+
+    /// How many roles have been summarised so far.
+    #[must_use]
+    pub fn computed(&self) -> usize {
+        self.levels.iter().filter(|l| l.get().is_some()).count()
     }
 }

@@ -29,7 +29,8 @@ use crate::engine::sts::request::Request;
 use crate::engine::wizard::Symptom;
 
 pub use player::{
-    Answer, Asked, Check, Player, Prediction, Recap, Score, StepReport, TraceLine, Verdict,
+    Answer, Asked, Check, Player, Prediction, Recap, Score, StepReport, TraceLine, TraceMark,
+    Verdict,
 };
 pub use question::{Decider, DeciderSet, Giveaway};
 
@@ -82,6 +83,22 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "privilege-escalation.toml",
         include_str!("../../assets/lessons/privilege-escalation.toml"),
+    ),
+    (
+        "changes-and-sessions.toml",
+        include_str!("../../assets/lessons/changes-and-sessions.toml"),
+    ),
+    (
+        "instances-and-passrole.toml",
+        include_str!("../../assets/lessons/instances-and-passrole.toml"),
+    ),
+    (
+        "guardrails.toml",
+        include_str!("../../assets/lessons/guardrails.toml"),
+    ),
+    (
+        "people-and-resources.toml",
+        include_str!("../../assets/lessons/people-and-resources.toml"),
     ),
 ];
 
@@ -420,6 +437,7 @@ pub const EXPECT_KEYS: &[(&str, Producer)] = &[
     ("role_instance_profile", Producer::Role),
     ("role_trust_contains", Producer::Role),
     ("role_permissions_contain", Producer::Role),
+    ("role_lint_codes", Producer::Role),
     ("session_state", Producer::Session),
     ("session_remaining_seconds", Producer::Session),
     ("edit_accepted", Producer::Edit),

@@ -4,6 +4,8 @@
 //! - [`compiled`]: a document compiled once for fast matching ([`CompiledPolicy`]).
 //! - [`pattern`], [`condition`], [`variables`]: wildcards, condition operators, policy variables.
 //! - [`context`]: the request's condition keys ([`RequestContext`]).
+//! - [`context_builder`]: the one builder of a request's context, for every interface
+//!   ([`ContextBuilder`], [`Requester`]); [`key_filter`]: the keys an inventory reads.
 //! - [`principal`]: who makes the request ([`Principal`], [`PrincipalType`]).
 //! - [`evaluate`]: AWS's evaluation logic ([`evaluate()`], [`EvaluationInput`]).
 //! - [`decision`]: the answer and its reasons ([`Decision`]).
@@ -40,10 +42,12 @@
 pub mod compiled;
 pub mod condition;
 pub mod context;
+pub mod context_builder;
 pub mod decision;
 pub mod document;
 pub mod evaluate;
 pub mod gather;
+pub mod key_filter;
 pub mod pattern;
 pub mod principal;
 mod service_rules;
@@ -52,6 +56,7 @@ pub mod variables;
 
 pub use compiled::{CompiledPolicy, GrantKind};
 pub use context::{ContextValue, RequestContext};
+pub use context_builder::{ContextBuilder, Requester};
 pub use decision::{Decision, LayerOutcome, MatchedStatement, Outcome, PolicyType};
 pub use evaluate::{EvaluationInput, NamedPolicy, PolicyLevel, ResourceBasedPolicy, evaluate};
 pub use gather::{AccessRequest, GatherError, PolicyIndex, SessionFacts, gather};

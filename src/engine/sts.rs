@@ -8,7 +8,6 @@
 //! - [`caller`]: who is calling and whether the call is role chaining.
 //! - [`session`]: the issued session (ARNs, expiry, tags, simulated credentials).
 //! - [`outcome`]: error codes, findings, categories and fixes.
-//! - [`context`]: the request context STS evaluates a call with.
 //! - [`authz`]: the inventory's policies compiled once, and the policy engine's input.
 //! - [`assume`]: `AssumeRole` end to end ([`Simulator`]).
 //! - [`federation`]: web identity, SAML, Roles Anywhere and EC2 instance profiles.
@@ -16,18 +15,20 @@
 //! - [`chain`]: several hops, each made with the previous hop's session.
 //! - [`hop`]: a hop (a trust-graph edge, or a chosen caller and role) as the request STS
 //!   receives; a role calls only as a session of itself.
+//! - [`docs`]: the public AWS documentation pages explanations cite.
 //! - [`diagnose`]: why a call failed, the fix for each failing check, [`apply_fix`].
 //!
-//! Policy evaluation itself is `policy`'s: this module builds the STS request context and
-//! asks the policy engine about the trust policy, the caller's side and RCPs.
+//! Policy evaluation itself is `policy`'s, and so is the request context
+//! (`policy::context_builder`): this module sets a call's own keys on it and asks the policy
+//! engine about the trust policy, the caller's side and RCPs.
 
 pub mod assume;
 pub mod authz;
 pub mod batch;
 pub mod caller;
 pub mod chain;
-pub mod context;
 pub mod diagnose;
+pub mod docs;
 pub mod federation;
 pub mod hop;
 pub mod outcome;

@@ -490,6 +490,12 @@ fn apply_edit(inv: &mut Inventory, edit: Edit) -> Result<Edit, EditError> {
                         PolicyTarget::TrustPolicy { role_arn }
                         | PolicyTarget::RoleInline { role_arn, .. },
                     ..
+                }
+                | Fix::ReplaceStatement {
+                    target:
+                        PolicyTarget::TrustPolicy { role_arn }
+                        | PolicyTarget::RoleInline { role_arn, .. },
+                    ..
                 } => Some(role_arn.clone()),
                 _ => None,
             };

@@ -22,6 +22,8 @@ use crate::engine::sts::request::{DecisionDoc, Request, ResultDoc};
 use crate::engine::sts::{Outcome, SimulationError, Simulator, apply_fix};
 use crate::engine::whatif::{Edit, EditError, WhatIf};
 
+pub mod trust_swap;
+
 /// A reported symptom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -263,6 +265,19 @@ fn finding_check(f: &Finding) -> WizardCheck {
     }
 }
 
+/// The fix to offer for finding `f`: the simulator's own, except for a trust policy that
+/// evidently names the wrong principal, where the swap replaces the addition (and the
+/// explanation says why).
+fn narrowest(inv: &Inventory, f: &Finding, fix: &Fix, explanation: &mut Vec<String>) -> Fix {
+    if f.category == Category::WrongTrustPolicy
+        && let Some((swap, why)) = trust_swap::swap_mistaken_principal(inv, fix)
+    {
+        explanation.push(why);
+        return swap;
+    }
+    fix.clone()
+}
+
 /// The `DurationSeconds` a request asks for.
 fn requested_duration(request: &Request) -> Option<i64> {
     match request {
@@ -289,7 +304,7 @@ fn sts_checks(
                 out.categories.push(f.category);
             }
             if let Some(fix) = &f.fix {
-                out.fixes.push(fix.clone());
+                out.fixes.push(narrowest(inv, f, fix, &mut out.explanation));
             }
         }
     }
@@ -310,7 +325,7 @@ fn sts_checks(
         for f in others {
             out.checks.push(finding_check(f));
             if let Some(fix) = &f.fix {
-                out.fixes.push(fix.clone());
+                out.fixes.push(narrowest(inv, f, fix, &mut out.explanation));
             }
         }
     }
@@ -703,6 +718,114 @@ mod tests {
         )
         .unwrap();
         assert!(!base.succeeds());
+    }
+
+    fn li_wei_into_analytics() -> Request {
+        req(json!({"kind": "assume-role",
+            "caller": "arn:aws:iam::333333333333:user/people/li.wei", "caller_credentials": "long-term",
+            "role": "arn:aws:iam::222222222222:role/data/AnalyticsReadOnly", "role_session_name": "li.wei"}))
+    }
+
+    /// The trust of AnalyticsReadOnly names acme-management (111111111111), where no
+    /// identity policy names the role, while li.wei's group policy in acme-dev does: the
+    /// trust names the wrong account, and the fix swaps it. Adding li.wei beside it would
+    /// leave every principal of acme-management whose own policy allows sts:AssumeRole on
+    /// `*` able to get in (IAM-RULES §3.1: an account principal delegates to the account).
+    #[test]
+    fn a_trust_naming_the_wrong_account_is_fixed_by_swapping_it_not_by_adding_the_caller() {
+        let mut w = WhatIf::new(Arc::new(load_demo().unwrap()));
+        let mut r = li_wei_into_analytics();
+        let rep = diagnose(&w, Symptom::WrongTrustPolicy, &r, now()).unwrap();
+        assert_eq!(rep.fixes.len(), 1, "{:?}", rep.fixes);
+        let Fix::ReplaceStatement {
+            statement_index,
+            statement,
+            summary,
+            ..
+        } = &rep.fixes[0]
+        else {
+            panic!("a swap, not an addition: {:?}", rep.fixes[0]);
+        };
+        assert_eq!(*statement_index, 0);
+        assert_eq!(
+            statement["Principal"]["AWS"],
+            json!("arn:aws:iam::333333333333:root")
+        );
+        assert_eq!(statement["Action"], json!("sts:AssumeRole"));
+        assert!(
+            summary.contains(
+                "replace `arn:aws:iam::111111111111:root` with `arn:aws:iam::333333333333:root`"
+            ),
+            "{summary}"
+        );
+        assert!(
+            rep.explanation
+                .iter()
+                .any(|e| e.contains("names the wrong account")
+                    && e.contains("111111111111 trusted for no reason")),
+            "{:?}",
+            rep.explanation
+        );
+        apply_fixes(&rep, &mut w, &mut r).unwrap();
+        let role = w
+            .inventory()
+            .role_by_arn("arn:aws:iam::222222222222:role/data/AnalyticsReadOnly")
+            .unwrap();
+        assert!(
+            !role.trust_policy.text.contains("111111111111"),
+            "{}",
+            role.trust_policy.text
+        );
+        let after = diagnose(&w, Symptom::WrongTrustPolicy, &r, now()).unwrap();
+        assert!(after.succeeds(), "{:?}", after.result.reasons);
+        // Who-can-assume: acme-dev principals gained, acme-management ones lost, nobody else.
+        let diff = w.access_diff();
+        assert!(
+            diff.gained.iter().any(|p| p.caller.contains("li.wei")),
+            "{diff:?}"
+        );
+        assert!(
+            diff.gained
+                .iter()
+                .all(|p| p.caller.contains(":333333333333:")),
+            "{diff:?}"
+        );
+        assert!(
+            diff.lost
+                .iter()
+                .all(|p| p.caller.contains(":111111111111:")),
+            "{diff:?}"
+        );
+    }
+
+    /// When someone in the named account was given the other half (an identity policy there
+    /// names the role), that account is not evidently a mistake: the wizard adds the caller.
+    #[test]
+    fn a_trusted_account_whose_people_name_the_role_is_kept_and_the_caller_added() {
+        let mut w = WhatIf::new(Arc::new(load_demo().unwrap()));
+        w.apply(Edit::Document {
+            role: "arn:aws:iam::111111111111:role/OpsEntry".into(),
+            kind: crate::engine::whatif::DocumentKind::Inline("analytics".into()),
+            text: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::222222222222:role/data/AnalyticsReadOnly"}]}"#.into(),
+        })
+        .unwrap();
+        let rep = diagnose(
+            &w,
+            Symptom::WrongTrustPolicy,
+            &li_wei_into_analytics(),
+            now(),
+        )
+        .unwrap();
+        assert!(
+            matches!(rep.fixes.as_slice(), [Fix::AddStatement { .. }]),
+            "{:?}",
+            rep.fixes
+        );
+        assert!(
+            !rep.explanation.iter().any(|e| e.contains("wrong account")),
+            "{:?}",
+            rep.explanation
+        );
     }
 
     #[test]

@@ -105,12 +105,13 @@ pub fn show_notices(state: &mut AppState, notices: &[String]) {
             text: n.clone(),
         });
     }
-    state.overlay = Some(crate::tui::state::Overlay::Message(
-        crate::tui::screens::popup::Message {
+    crate::tui::screen::open_message(
+        state,
+        crate::tui::screen::Message {
             title: "Configuration".to_owned(),
             text: format!("{}\n\n(Esc closes)", notices.join("\n")),
         },
-    ));
+    );
     state.world.dirty = true;
 }
 
@@ -213,7 +214,7 @@ pub fn run_with(inventory: Arc<Inventory>, options: Options) -> std::io::Result<
     state.world.profiles_input = options.profiles;
     state.world.teach.catalog = options.lessons.map(|l| l.map(Arc::new));
     if let Some(lesson) = options.lesson {
-        crate::tui::screens::lessons::start(&mut state.world, lesson);
+        crate::tui::screen::start_lesson(&mut state, lesson);
     }
     show_notices(&mut state, &options.notices);
     if state.world.teach.lesson.is_none() {

@@ -10,13 +10,16 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::tui::command::Command;
 pub use crate::tui::keys::*;
-use crate::tui::state::{AppState, FormField, Overlay};
+use crate::tui::state::AppState;
 
 pub use crate::tui::screen::{Mode, mode};
 
 /// The key table of `mode`.
 #[must_use]
 pub fn table(mode: Mode) -> Vec<Binding> {
+    if let Some(t) = crate::tui::screen::screen_keys(mode) {
+        return t;
+    }
     let mut t = Vec::new();
     match mode {
         Mode::List => {
@@ -140,7 +143,6 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.push(b(vec![k(KeyCode::Down)], "↓", "down", true, Command::Down));
             t.push(b(vec![k(KeyCode::Up)], "↑", "up", true, Command::Up));
         }
-        Mode::Detail => t.extend(crate::tui::screens::detail::keys()),
         Mode::Sessions => {
             t.push(b(
                 vec![c('c')],
@@ -184,87 +186,6 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.extend(movement());
             t.extend(clock());
             t.extend(common_tail());
-        }
-        Mode::Form => {
-            t.push(b(
-                vec![k(KeyCode::Tab), k(KeyCode::Down)],
-                "Tab/↓",
-                "next field",
-                true,
-                Command::FocusNext,
-            ));
-            t.push(b(
-                vec![k(KeyCode::BackTab), k(KeyCode::Up)],
-                "S-Tab/↑",
-                "previous field",
-                false,
-                Command::FocusPrev,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "pick / next field / simulate",
-                true,
-                Command::Open,
-            ));
-            t.push(b(
-                vec![ctrl('r')],
-                "Ctrl-R",
-                "simulate now",
-                true,
-                Command::Run,
-            ));
-            t.push(b(
-                vec![ctrl('t')],
-                "Ctrl-T",
-                "troubleshoot this call (wizard)",
-                false,
-                Command::Troubleshoot,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Backspace)],
-                "⌫",
-                "delete a character",
-                false,
-                Command::Backspace,
-            ));
-            t.push(b(
-                vec![ctrl('u')],
-                "Ctrl-U",
-                "clear the field",
-                false,
-                Command::ClearInput,
-            ));
-            t.push(b(
-                vec![k(KeyCode::PageDown)],
-                "PgDn",
-                "scroll the result",
-                false,
-                Command::PageDown,
-            ));
-            t.push(b(
-                vec![k(KeyCode::PageUp)],
-                "PgUp",
-                "scroll the result back",
-                false,
-                Command::PageUp,
-            ));
-            // Space reaches the form as a typed character (the event reader makes it a
-            // toggle on the MFA box only), so it is listed here and bound to no key.
-            t.push(b(
-                Vec::new(),
-                "Space",
-                "on the MFA box: tick or untick it",
-                false,
-                Command::Toggle,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Esc)],
-                "Esc",
-                "close",
-                true,
-                Command::Back,
-            ));
         }
         Mode::Picker => {
             t.push(b(
@@ -310,88 +231,8 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 Command::Back,
             ));
         }
-        Mode::Ask => {
-            t.push(b(
-                vec![
-                    k(KeyCode::Tab),
-                    k(KeyCode::Down),
-                    k(KeyCode::Up),
-                    k(KeyCode::BackTab),
-                ],
-                "Tab",
-                "action ⇄ resource",
-                true,
-                Command::FocusNext,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "evaluate",
-                true,
-                Command::Open,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Backspace)],
-                "⌫",
-                "delete a character",
-                false,
-                Command::Backspace,
-            ));
-            t.push(b(
-                vec![ctrl('u')],
-                "Ctrl-U",
-                "clear the field",
-                false,
-                Command::ClearInput,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Esc)],
-                "Esc",
-                "close",
-                true,
-                Command::Back,
-            ));
-        }
-        Mode::Reach => t.extend(crate::tui::screens::reach::keys()),
-        Mode::Path => t.extend(crate::tui::screens::paths::keys()),
-        Mode::External => t.extend(crate::tui::screens::external::keys()),
-        Mode::EditMenu => t.extend(crate::tui::screens::whatif::menu_keys()),
-        Mode::Editor => t.extend(crate::tui::screens::whatif::editor_keys()),
-        Mode::Prompt => t.extend(crate::tui::screens::whatif::prompt_keys()),
-        Mode::WhatIf => t.extend(crate::tui::screens::whatif::view_keys()),
-        Mode::Wizard => {
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "this symptom: describe the call",
-                true,
-                Command::Open,
-            ));
-            t.extend(movement());
-            t.push(esc_key("close"));
-        }
-        Mode::Profiles => t.extend(crate::tui::screens::profiles::keys()),
-        Mode::Lessons => t.extend(crate::tui::screens::lessons::keys()),
-        Mode::WizardReport => {
-            t.push(b(
-                vec![c('f')],
-                "f",
-                "apply the fixes (data fixes as what-if edits) and check again",
-                true,
-                Command::ApplyFixes,
-            ));
-            t.push(b(
-                vec![c('D')],
-                "D",
-                "what-if edits and who gained or lost access",
-                false,
-                Command::WhatIf,
-            ));
-            t.extend(movement());
-            t.push(esc_key("close"));
-        }
-        Mode::Help => t.extend(crate::tui::screens::help::keys()),
-        Mode::Popup => t.extend(crate::tui::screens::popup::keys()),
+        // The screens' own tables come from the registry.
+        _ => {}
     }
     t
 }
@@ -485,7 +326,7 @@ pub fn hints(mode: Mode, remap: &Remap) -> Vec<(Cow<'static, str>, &'static str)
 /// True when the Simulate form's focused field is the MFA box (space toggles it there).
 #[must_use]
 pub fn on_toggle_field(state: &AppState) -> bool {
-    matches!(&state.overlay, Some(Overlay::Simulate(f)) if f.focused() == FormField::Mfa)
+    crate::tui::screen::on_toggle_field(state)
 }
 
 impl Remap {

@@ -23,11 +23,26 @@ pub enum Outcome {
         hop: Box<crate::tui::access::Prefill>,
         duration: Option<i64>,
     },
+    /// Select this session (its index) in the Sessions panel: the form issued it.
+    SelectSession(usize),
+    /// Ask the troubleshooting wizard about this call, over the form that describes it.
+    Diagnose {
+        symptom: crate::engine::wizard::Symptom,
+        label: String,
+        request: Box<crate::engine::sts::request::Request>,
+    },
     /// Close every pop-up and open this role's detail view.
     OpenRole(usize),
     /// Close every pop-up (what this screen said stays on the status line); the app
     /// carries out these effects.
     CloseAll(Vec<Effect>),
+    /// Open the Simulate form to describe the failing call for the troubleshooting wizard,
+    /// starting with this role and caller.
+    DescribeCall {
+        symptom: crate::engine::wizard::Symptom,
+        role: Option<usize>,
+        caller: Option<(crate::tui::sim::Caller, String)>,
+    },
     /// The screen changed the what-if data: the app puts it everywhere the screens read it.
     DataChanged,
     /// Give the keyboard to the Sessions panel (when it shows).

@@ -1,7 +1,28 @@
-//! The one file that knows every screen: which screens can be open ([`Overlay`]), which
-//! key table is in force ([`Mode`], [`mode`]), how a command reaches the open screen
-//! ([`route`]) and how each is drawn ([`draw_overlay`]). Adding a screen adds a variant
-//! and its arms here, and the screen's own file.
+//! The registry: the one module (with its folder, `screen/`) that knows every screen.
+//! Which screens can be open ([`Overlay`]), which key table is in force ([`Mode`],
+//! [`mode`], [`screen_keys`]), how a command reaches the open screen ([`route`]), what the
+//! app does with a screen's [`Outcome`] ([`settle`]), how each is drawn ([`draw_overlay`],
+//! [`draw_main`]), and the openers the app calls (`open_*`, [`open`]). A screen in
+//! `screens/` owns its state, its keys and its drawing, reads the shared
+//! [`World`](crate::tui::world::World) and never names another screen
+//! (`tests/tui_architecture.rs` checks it).
+//!
+//! A new screen touches at most five files:
+//! 1. `screens/<name>.rs` (a `screens/<name>/` folder beside it once it grows): its state,
+//!    `handle(&Command, &mut World) -> Outcome`, `draw` and `keys()`;
+//! 2. `screens.rs`: its `pub mod` line;
+//! 3. `screen.rs` (this file): its [`Overlay`] variant and [`Mode`] (with a title), and its
+//!    arms in [`mode`], [`route`], [`draw_overlay`] and [`screen_keys`]; the command that
+//!    opens it gets an arm in `open::command`;
+//! 4. `command.rs`: that command, when a key opens it;
+//! 5. `keys.rs` (or the key table of the screen it is opened from): the key.
+//!
+//! Nothing else changes: `update.rs` routes through here and carries out app-level
+//! commands only, the footer and help are generated from the tables.
+
+pub mod open;
+
+pub use crate::tui::screens::popup::Message;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,6 +31,8 @@ use crate::tui::command::{Command, Effect};
 use crate::tui::outcome::Outcome;
 use crate::tui::screens::detail::{Detail, Subject};
 use crate::tui::screens::whatif::{Stage as WhatIfStage, WhatIfScreen};
+use crate::tui::screens::wizard::{Stage as WizardStage, WizardView};
+use crate::tui::sim::Caller;
 use crate::tui::state::{AppState, Focus};
 use crate::tui::theme::Theme;
 use crate::tui::ui;
@@ -18,8 +41,8 @@ use crate::tui::ui;
 #[derive(Debug, Clone)]
 pub enum Overlay {
     Help(Box<crate::tui::screens::help::Help>),
-    Simulate(Box<crate::tui::state::SimForm>),
-    Ask(crate::tui::state::AskForm),
+    Simulate(Box<crate::tui::screens::simulate::SimForm>),
+    Ask(crate::tui::screens::ask::AskForm),
     Inspect(crate::tui::screens::popup::Inspect),
     Message(crate::tui::screens::popup::Message),
     /// The reach tree of a principal or session.
@@ -29,11 +52,11 @@ pub enum Overlay {
     /// lost access.
     WhatIf(Box<WhatIfScreen>),
     /// The troubleshooting wizard.
-    Wizard(Box<crate::tui::wizard::WizardView>),
+    Wizard(Box<crate::tui::screens::wizard::WizardView>),
     /// The lesson index.
     Lessons(crate::tui::screens::lessons::LessonIndex),
     /// A picker of its own (the target role of a path).
-    Picker(Box<crate::tui::state::Picker>),
+    Picker(Box<crate::tui::state::PathPicker>),
     /// Every path from a principal or session to a role, or why there is none.
     Path(Box<crate::tui::screens::paths::PathView>),
     /// The external-access findings and the confused deputies.
@@ -149,10 +172,8 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Lessons(_)) => Mode::Lessons,
         Some(Overlay::Profiles(_)) => Mode::Profiles,
         Some(Overlay::Wizard(w)) => match w.stage {
-            crate::tui::wizard::Stage::Symptoms { .. } => Mode::Wizard,
-            crate::tui::wizard::Stage::Report(_) | crate::tui::wizard::Stage::Working { .. } => {
-                Mode::WizardReport
-            }
+            WizardStage::Symptoms { .. } => Mode::Wizard,
+            WizardStage::Report(_) | WizardStage::Working { .. } => Mode::WizardReport,
         },
         None if state.list().editing && state.detail.is_none() && state.focus == Focus::Main => {
             Mode::Search
@@ -179,7 +200,35 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
         Overlay::Profiles(v) => v.handle(command, &mut state.world),
         Overlay::Lessons(ix) => ix.handle(command, &mut state.world),
         Overlay::WhatIf(w) => w.handle(command, &mut state.world),
-        _ => return None,
+        Overlay::Wizard(w) => w.handle(command, &mut state.world),
+        Overlay::Simulate(f) => f.handle(command, &mut state.world),
+        Overlay::Ask(a) => a.handle(command, &mut state.world),
+        Overlay::Picker(p) => {
+            let page = crate::tui::widgets::pane::popup_rows(state.world.width, state.world.height);
+            if p.edit(command, page) {
+                Outcome::Done
+            } else {
+                match command {
+                    Command::Open => match p.current().and_then(|c| c.role) {
+                        Some(role) => {
+                            let from = p.purpose.clone();
+                            state.overlay = state.overlay_stack.pop();
+                            state.world.status = None;
+                            open::open_paths(state, from, role);
+                            Outcome::Done
+                        }
+                        None => {
+                            state
+                                .world
+                                .say("no role matches; ⌫ widens the search", true);
+                            Outcome::Done
+                        }
+                    },
+                    Command::Back => Outcome::Close,
+                    _ => Outcome::Ignored,
+                }
+            }
+        }
     };
     settle(state, outcome)
 }
@@ -235,14 +284,19 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
         }
         Outcome::Effects(fx) => Some(fx),
         Outcome::Simulate { hop, duration } => {
-            crate::tui::update::simulate_hop(state, &hop);
-            if let (Some(Overlay::Simulate(form)), Some(d)) = (&mut state.overlay, duration)
-                && let Some(i) = crate::tui::state::FormField::ALL
-                    .iter()
-                    .position(|f| *f == crate::tui::state::FormField::Duration)
-            {
-                form.fields[i] = d.to_string();
-            }
+            open_hop_form(state, &hop, duration);
+            Some(Vec::new())
+        }
+        Outcome::SelectSession(i) => {
+            state.session_selected = i;
+            Some(Vec::new())
+        }
+        Outcome::Diagnose {
+            symptom,
+            label,
+            request,
+        } => {
+            open_diagnosis(state, symptom, label, *request);
             Some(Vec::new())
         }
         Outcome::OpenRole(role) => {
@@ -262,6 +316,16 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
             state.overlay = None;
             state.overlay_stack.clear();
             Some(fx)
+        }
+        Outcome::DescribeCall {
+            symptom,
+            role,
+            caller,
+        } => {
+            let mut form = crate::tui::screens::simulate::new_form(&state.world, role, caller);
+            form.wizard = Some(symptom);
+            state.overlay = Some(Overlay::Simulate(Box::new(form)));
+            Some(Vec::new())
         }
         Outcome::DataChanged => {
             data_changed(state);
@@ -503,22 +567,23 @@ pub fn draw_overlay(
         Overlay::Help(h) => h.draw(frame, area, theme),
         Overlay::Reach(view) => view.draw(frame, area, focused, theme),
         Overlay::Picker(p) => {
-            ui::simulate::render_picker(
+            let start = crate::tui::screens::paths::start(&state.world, &p.purpose)
+                .map_or_else(|e| e, |(_, l)| l);
+            p.draw(
                 frame,
                 crate::tui::widgets::pane::popup_rect(area),
-                state,
-                p,
+                &format!("Paths from {start}: pick the role to reach"),
                 theme,
             );
         }
         Overlay::Path(view) => view.draw(frame, area, focused, theme),
         Overlay::External(view) => view.draw(frame, area, focused, theme),
         Overlay::WhatIf(w) => w.draw(frame, area, &state.world, theme),
-        Overlay::Wizard(w) => ui::wizard::render(frame, area, w, theme),
+        Overlay::Wizard(w) => w.draw(frame, area, theme),
         Overlay::Lessons(ix) => ix.draw(frame, area, &state.world, theme),
         Overlay::Profiles(v) => v.draw(frame, area, theme),
-        Overlay::Simulate(form) => ui::simulate::render(frame, area, state, form, theme),
-        Overlay::Ask(ask) => ui::ask::render(frame, area, state, ask, theme),
+        Overlay::Simulate(form) => form.draw(frame, area, &state.world, theme),
+        Overlay::Ask(ask) => ask.draw(frame, area, &state.world, theme),
         Overlay::Inspect(i) => i.draw(frame, area, &state.world, theme),
         Overlay::Message(m) => m.draw(frame, area, theme),
     }
@@ -530,12 +595,7 @@ pub fn draw_overlay(
 /// replaced when the answers come), who gained or lost access, and the last simulation,
 /// run again.
 pub fn data_changed(state: &mut AppState) {
-    use std::sync::Arc;
-    let inv = Arc::clone(state.world.whatif.inventory());
-    state.world.inventory = Arc::clone(&inv);
-    state.world.simulator.reload(Arc::clone(&inv));
-    state.world.graph = Arc::default();
-    state.world.role_facts = Arc::new(crate::tui::facts::all_role_facts(&inv));
+    state.world.take_whatif_data();
     state.reindex();
     if let Some(old) = state.detail.take() {
         state.detail = old.rebuilt(&mut state.world);
@@ -630,4 +690,150 @@ pub fn editor_done(
         }
         EditorReturn::Refused(editor) => state.overlay = Some(Overlay::WhatIf(Box::new(editor))),
     }
+}
+
+/// Opens the troubleshooting wizard's symptom list (in place of the open pop-up).
+pub fn open_wizard(state: &mut AppState, role: Option<usize>, caller: Option<(Caller, String)>) {
+    state.overlay = Some(Overlay::Wizard(Box::new(WizardView::new(role, caller))));
+}
+
+/// Asks the wizard about `request`; the wizard shows it working (over the form the call
+/// came from, which Esc on the report goes back to).
+pub fn open_diagnosis(
+    state: &mut AppState,
+    symptom: crate::engine::wizard::Symptom,
+    label: String,
+    request: crate::engine::sts::request::Request,
+) {
+    let working = crate::tui::screens::wizard::diagnose(
+        &mut state.world,
+        symptom,
+        label,
+        request,
+        Vec::new(),
+    );
+    if let Some(form @ Overlay::Simulate(_)) = state.overlay.take() {
+        state.overlay_stack.push(form);
+    }
+    state.overlay = Some(Overlay::Wizard(Box::new(working)));
+}
+
+/// Takes in the wizard's report for the call asked about: the wizard still working shows
+/// it; when it could not run, the working wizard closes.
+pub fn diagnosed(
+    state: &mut AppState,
+    asked: crate::tui::access::Diagnose,
+    result: crate::tui::access::AccessResult,
+) {
+    match &mut state.overlay {
+        Some(Overlay::Wizard(w)) if w.working() => {
+            if !w.diagnosed(&mut state.world, asked, result) {
+                state.overlay = state.overlay_stack.pop();
+            }
+        }
+        // A wizard closed meanwhile stays closed; the log still says what was found.
+        _ => {
+            WizardView::new(None, None).diagnosed(&mut state.world, asked, result);
+        }
+    }
+}
+
+/// Opens the Simulate form for `role` and `caller` (in place of the open pop-up), its
+/// keyboard on field `focus` when given.
+pub fn open_form(
+    state: &mut AppState,
+    role: Option<usize>,
+    caller: Option<(Caller, String)>,
+    focus: Option<usize>,
+) {
+    let mut form = crate::tui::screens::simulate::new_form(&state.world, role, caller);
+    if let Some(f) = focus {
+        form.focus = f;
+    }
+    state.overlay = Some(Overlay::Simulate(Box::new(form)));
+}
+
+/// Opens the Simulate form filled in for `hop` over the open screen (with `duration` when
+/// one is asked for), unless the hop cannot be simulated yet (the status line says why).
+pub fn open_hop_form(
+    state: &mut AppState,
+    hop: &crate::tui::access::Prefill,
+    duration: Option<i64>,
+) {
+    if let Some(form) = crate::tui::screens::simulate::for_hop(&mut state.world, hop, duration) {
+        crate::tui::update::push_overlay(state, Overlay::Simulate(Box::new(form)));
+    }
+}
+
+/// Carries out a teaching command on the lesson being played.
+pub fn play_lesson(state: &mut AppState, c: crate::tui::teach::LessonCommand) {
+    let outcome = crate::tui::screens::lessons::play(&mut state.world, c);
+    settle(state, outcome);
+}
+
+/// Starts `lesson`: its narrative pane shows, the clock paused at its start.
+pub fn start_lesson(state: &mut AppState, lesson: crate::engine::lesson::Lesson) {
+    crate::tui::screens::lessons::start(&mut state.world, lesson);
+}
+
+/// Opens the lesson index (in place of the open pop-up).
+///
+/// # Errors
+/// Why the lessons could not be read.
+pub fn open_lesson_index(state: &mut AppState) -> Result<(), String> {
+    let ix = crate::tui::screens::lessons::LessonIndex::open(&mut state.world)?;
+    state.overlay = Some(Overlay::Lessons(ix));
+    Ok(())
+}
+
+/// Opens the tags and context of session `id` (in place of the open pop-up).
+pub fn open_inspect(state: &mut AppState, id: u32) {
+    state.overlay = Some(Overlay::Inspect(crate::tui::screens::popup::Inspect::new(
+        id,
+    )));
+}
+
+/// Shows `message` in a pop-up over the screen.
+pub fn open_message(state: &mut AppState, message: Message) {
+    state.overlay = Some(Overlay::Message(message));
+}
+
+/// The key table of a screen's mode, from the screen itself; `None` for the lists, the
+/// search box, the Sessions panel and the path picker, whose tables are the keymap's.
+#[must_use]
+pub fn screen_keys(mode: Mode) -> Option<Vec<crate::tui::keys::Binding>> {
+    Some(match mode {
+        Mode::Detail => crate::tui::screens::detail::keys(),
+        Mode::Form => crate::tui::screens::simulate::keys(),
+        Mode::Ask => crate::tui::screens::ask::keys(),
+        Mode::Reach => crate::tui::screens::reach::keys(),
+        Mode::Path => crate::tui::screens::paths::keys(),
+        Mode::External => crate::tui::screens::external::keys(),
+        Mode::EditMenu => crate::tui::screens::whatif::menu_keys(),
+        Mode::Editor => crate::tui::screens::whatif::editor_keys(),
+        Mode::Prompt => crate::tui::screens::whatif::prompt_keys(),
+        Mode::WhatIf => crate::tui::screens::whatif::view_keys(),
+        Mode::Wizard => crate::tui::screens::wizard::symptom_keys(),
+        Mode::Profiles => crate::tui::screens::profiles::keys(),
+        Mode::Lessons => crate::tui::screens::lessons::keys(),
+        Mode::WizardReport => crate::tui::screens::wizard::report_keys(),
+        Mode::Help => crate::tui::screens::help::keys(),
+        Mode::Popup => crate::tui::screens::popup::keys(),
+        _ => return None,
+    })
+}
+
+/// Opens "what can this session do?" for session `id` (in place of the open pop-up).
+pub fn open_ask(state: &mut AppState, id: u32) {
+    state.overlay = Some(Overlay::Ask(crate::tui::screens::ask::AskForm {
+        session: id,
+        ..Default::default()
+    }));
+}
+
+/// True when the Simulate form's focused field is the MFA box (space toggles it there).
+#[must_use]
+pub fn on_toggle_field(state: &AppState) -> bool {
+    matches!(&state.overlay, Some(Overlay::Simulate(f))
+        if f.focused() == crate::tui::screens::simulate::FormField::Mfa)
 }

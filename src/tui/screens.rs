@@ -4,6 +4,7 @@
 //! [`World`](crate::tui::world::World) and never another screen's state. `screen.rs` is the
 //! one place that knows them all.
 
+pub mod ask;
 pub mod detail;
 pub mod external;
 pub mod help;
@@ -12,4 +13,6 @@ pub mod paths;
 pub mod popup;
 pub mod profiles;
 pub mod reach;
+pub mod simulate;
 pub mod whatif;
+pub mod wizard;

@@ -2,16 +2,13 @@
 //! under `ui/`. [`areas`] is the layout, shared with `update` so mouse clicks land on
 //! what is drawn.
 
-pub mod ask;
 pub mod entity_list;
 pub mod glossary;
 pub mod header;
 
 pub mod log;
 pub mod sessions;
-pub mod simulate;
 pub mod status;
-pub mod wizard;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};

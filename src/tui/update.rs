@@ -4,18 +4,12 @@
 
 use std::sync::Arc;
 
-use nucleo_matcher::{Config, Matcher};
-
 use crate::tui::command::{Command, Effect};
 use crate::tui::facts::KINDS;
 use crate::tui::keymap::{self, Mode};
 use crate::tui::outcome::clamp_add;
-use crate::tui::search::{self, Request, Response, Searcher};
-use crate::tui::sim::CallerView;
-use crate::tui::state::{
-    AppState, AskForm, Choice, Focus, FormField, FormOutcome, LogEntry, Overlay, Picker, PickerFor,
-    Session, SessionState, Status, Subject, Tab,
-};
+use crate::tui::search::{Request, Response, Searcher};
+use crate::tui::state::{AppState, Focus, LogEntry, Overlay, Status, Subject, Tab};
 use crate::tui::ui::{self, entity_list, sessions};
 
 /// Applies `command` to `state`; returns what the loop must do next.
@@ -48,12 +42,12 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         return fx;
     }
     let mode = keymap::mode(state);
+    let command = match crate::tui::screen::open::command(state, mode, command) {
+        Ok(fx) => return fx,
+        Err(command) => command,
+    };
     match command {
         Command::Tick(_) => {}
-        Command::Lesson(c) => {
-            let outcome = crate::tui::screens::lessons::play(&mut state.world, c);
-            crate::tui::screen::settle(state, outcome);
-        }
         Command::Quit => {
             if crate::tui::screens::lessons::quit_confirmed(&mut state.world) {
                 state.world.quit = true;
@@ -68,7 +62,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             state.world.height = h;
             keep_cursor_visible(state);
             if rewrap {
-                lay_out_lists_again(state);
+                crate::tui::screen::open::lay_out_lists_again(state);
             }
         }
         Command::Up => step(state, mode, -1),
@@ -152,56 +146,9 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 state.focus = Focus::Main;
             }
         }
-        Command::FocusNext => focus_step(state, mode, 1),
-        Command::FocusPrev => focus_step(state, mode, -1),
+        Command::FocusNext | Command::FocusPrev => focus_step(state, mode),
         Command::Open => open(state, mode),
         Command::Back => back(state, mode, &mut fx),
-        // The detail view's own commands; nothing to do elsewhere.
-        Command::TogglePlain | Command::YankPolicy => {}
-        Command::ToggleHelp => {
-            if matches!(state.overlay, Some(Overlay::Help(_))) {
-                close_overlay(state);
-            } else {
-                crate::tui::screen::open_help(state);
-            }
-        }
-        Command::Reach => reach(state, mode),
-        Command::PathTo => path_to(state, mode),
-        Command::External => external(state),
-        Command::Edit { external } => edit_menu(state, mode, external),
-        Command::WhatIf => crate::tui::screen::open_whatif_view(state),
-        Command::Troubleshoot => troubleshoot(state, mode),
-        Command::AccessDone(answer) => access_done(state, *answer),
-        Command::Profiles => open_profiles(state),
-        Command::ProfilesDone(answer) => {
-            for o in state
-                .overlay
-                .iter_mut()
-                .chain(state.overlay_stack.iter_mut())
-            {
-                if let Overlay::Profiles(v) = o
-                    && v.answered(&answer)
-                {
-                    break;
-                }
-            }
-        }
-        Command::LessonIndex => match crate::tui::screens::lessons::LessonIndex::open(state) {
-            Ok(ix) => state.overlay = Some(Overlay::Lessons(ix)),
-            Err(e) => status(state, &format!("no lesson index: {e}"), true),
-        },
-        Command::ApplyFixes => crate::tui::wizard::apply_fixes(state),
-        Command::EditorDone { role, kind, result } => {
-            crate::tui::screen::editor_done(state, role, kind, result);
-        }
-        // The what-if screens' own commands; nothing to do elsewhere.
-        Command::Undo
-        | Command::Discard
-        | Command::SaveBundle
-        | Command::Save
-        | Command::EditKey(_) => {}
-        // The reach tree's own commands; nothing to do elsewhere.
-        Command::Collapse | Command::ExpandAll => {}
         Command::ToggleSessions => {
             state.sessions_collapsed = !state.sessions_collapsed;
             if state.sessions_collapsed {
@@ -284,35 +231,6 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 false,
             ),
         },
-        Command::Simulate => simulate(state),
-        Command::Chain => chain(state),
-        Command::Ask => match state.selected_session() {
-            Some(s) if s.is_usable(state.world.now) => {
-                state.overlay = Some(Overlay::Ask(AskForm {
-                    session: s.id,
-                    ..AskForm::default()
-                }));
-            }
-            Some(s) => {
-                let msg = format!(
-                    "session {} is no longer usable; simulate a new one",
-                    s.issued.session_arn
-                );
-                status(state, &msg, true);
-            }
-            None => status(
-                state,
-                "no session selected; simulate one with a on a role",
-                true,
-            ),
-        },
-        Command::Inspect => {
-            if let Some(s) = state.selected_session() {
-                state.overlay = Some(Overlay::Inspect(crate::tui::screens::popup::Inspect::new(
-                    s.id,
-                )));
-            }
-        }
         Command::EndSession => {
             let now = state.world.now;
             if let Some(s) = state.world.sessions.get_mut(state.session_selected)
@@ -323,92 +241,12 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 log(state, text);
             }
         }
-        Command::Toggle => {
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-                f.mfa = !f.mfa;
-            }
-        }
-        Command::Run => run_form(state),
         Command::Click(x, y) => click(state, x, y, &mut fx),
         Command::Scroll(x, y, delta) => scroll_at(state, x, y, delta),
+        // Commands of screens that are not open: nothing to do.
+        _ => {}
     }
     fx
-}
-
-/// Opens the wizard: from the form, on the call it holds; elsewhere, at the symptom list
-/// with the role (and user or session caller) under the cursor.
-fn troubleshoot(state: &mut AppState, mode: Mode) {
-    use crate::tui::sim::Caller;
-    if let Some(Overlay::Simulate(form)) = &state.overlay {
-        let form = (**form).clone();
-        let symptom = form
-            .wizard
-            .unwrap_or(crate::engine::wizard::Symptom::CallerAndRole);
-        crate::tui::wizard::diagnose_form(state, &form, symptom);
-        return;
-    }
-    let inv = &state.world.inventory;
-    let (role, caller) = match mode {
-        Mode::Sessions => match state.selected_session() {
-            Some(s) => (
-                inv.index.role_by_arn.get(&s.role_arn).copied(),
-                Some((s.caller.clone(), state.caller_name(&s.caller))),
-            ),
-            None => (None, None),
-        },
-        Mode::Detail => match state.detail.as_ref().map(|d| d.subject) {
-            Some(Subject::Role(i)) => (Some(i), None),
-            Some(Subject::User(i)) => (
-                None,
-                inv.users.get(i).map(|u| {
-                    (
-                        Caller::User { arn: u.arn.clone() },
-                        format!("user {}", u.arn),
-                    )
-                }),
-            ),
-            _ => (None, None),
-        },
-        Mode::List if state.tab == Tab::Roles => (state.list().current(), None),
-        Mode::List if state.tab == Tab::Users => (
-            None,
-            state
-                .list()
-                .current()
-                .and_then(|i| inv.users.get(i))
-                .map(|u| {
-                    (
-                        Caller::User { arn: u.arn.clone() },
-                        format!("user {}", u.arn),
-                    )
-                }),
-        ),
-        _ => (None, None),
-    };
-    crate::tui::wizard::open(state, role, caller);
-}
-
-/// Opens the what-if menu for the role under the cursor or in the detail view.
-fn edit_menu(state: &mut AppState, mode: Mode, external: bool) {
-    let role = match mode {
-        Mode::Detail => state.detail.as_ref().and_then(|d| match d.subject {
-            Subject::Role(i) => Some(i),
-            _ => None,
-        }),
-        Mode::List if state.tab == Tab::Roles => state.list().current(),
-        _ => None,
-    };
-    let Some(role) = role else {
-        status(
-            state,
-            "what-if edits change a role: select one in the roles list (1) and press e",
-            true,
-        );
-        return;
-    };
-    if let Err(e) = crate::tui::screen::open_edit_menu(state, role, external) {
-        status(state, &e, true);
-    }
 }
 
 /// Shows `overlay` on top of the current one, which comes back when it closes.
@@ -420,296 +258,10 @@ pub(crate) fn push_overlay(state: &mut AppState, overlay: Overlay) {
 }
 
 /// Closes the current overlay, showing again the one it was opened from.
-fn close_overlay(state: &mut AppState) {
+pub(crate) fn close_overlay(state: &mut AppState) {
     state.overlay = state.overlay_stack.pop();
     // What the closed screen said no longer applies.
     state.world.status = None;
-}
-
-/// The user or role under the cursor, or the selected session (or, in a reach tree or a
-/// path view, where it starts): where a reach tree or a path starts.
-fn principal_here(state: &AppState, mode: Mode) -> Option<crate::tui::access::ReachFrom> {
-    use crate::tui::access::ReachFrom;
-    let inv = &state.world.inventory;
-    match mode {
-        Mode::Sessions => state.selected_session().map(|s| ReachFrom::Session(s.id)),
-        Mode::Detail => state.detail.as_ref().and_then(|d| match d.subject {
-            Subject::Role(i) => inv
-                .roles
-                .get(i)
-                .map(|r| ReachFrom::Principal(r.arn.clone())),
-            Subject::User(i) => inv
-                .users
-                .get(i)
-                .map(|u| ReachFrom::Principal(u.arn.clone())),
-            _ => None,
-        }),
-        Mode::List => match state.tab {
-            Tab::Roles | Tab::Users => current_arn(state).map(ReachFrom::Principal),
-            _ => None,
-        },
-        Mode::Reach => match &state.overlay {
-            Some(Overlay::Reach(v)) => Some(v.from.clone()),
-            _ => None,
-        },
-        Mode::Path => match &state.overlay {
-            Some(Overlay::Path(v)) => Some(v.from.clone()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// Opens the reach tree of the user or role under the cursor, or of the selected session.
-fn reach(state: &mut AppState, mode: Mode) {
-    let from = if mode == Mode::Reach {
-        None
-    } else {
-        principal_here(state, mode)
-    };
-    let Some(from) = from else {
-        status(
-            state,
-            "the reach tree starts from a user, a role or a session: select one and press v",
-            true,
-        );
-        return;
-    };
-    match crate::tui::access::reach_start(state, &from) {
-        Ok((arn, _)) => {
-            status(state, &format!("working out what {arn} can reach…"), false);
-            state.ask_graph(crate::tui::access::AccessQuery::Reach {
-                from,
-                arn,
-                refresh: false,
-            });
-            state.waiting.reach = Some(state.world.access_generation);
-        }
-        Err(e) => status(state, &e, true),
-    }
-}
-
-/// Opens the picker of the role a path from the principal or session under the cursor
-/// should reach (from a path view: another role from the same start, replacing the view).
-fn path_to(state: &mut AppState, mode: Mode) {
-    let Some(from) = principal_here(state, mode) else {
-        status(
-            state,
-            "a path starts from a user, a role or a session: select one and press V",
-            true,
-        );
-        return;
-    };
-    if let Err(e) = crate::tui::screens::paths::start(state, &from) {
-        status(state, &e, true);
-        return;
-    }
-    // In a reach tree, the role under the cursor is offered first.
-    let query = match &state.overlay {
-        Some(Overlay::Reach(v)) => v
-            .lines()
-            .get(v.selected)
-            .and_then(|l| l.row)
-            .and_then(|i| v.rows.get(i))
-            .and_then(|r| r.prefill.as_ref())
-            .and_then(|p| state.world.inventory.roles.get(p.role))
-            .map(|r| r.arn.clone())
-            .unwrap_or_default(),
-        _ => String::new(),
-    };
-    if mode == Mode::Path {
-        close_overlay(state);
-    }
-    let picker = new_picker(state, PickerFor::PathTo(from), query);
-    push_overlay(state, Overlay::Picker(Box::new(picker)));
-}
-
-/// Asks for the paths from `from` to `role` and shows the path view working them out.
-fn open_paths(state: &mut AppState, from: crate::tui::access::ReachFrom, role: usize) {
-    match crate::tui::screens::paths::ask(state, from, role) {
-        Ok((view, query)) => {
-            state.ask_graph(query);
-            state.waiting.path = Some(state.world.access_generation);
-            push_overlay(state, Overlay::Path(Box::new(view)));
-        }
-        Err(e) => status(state, &e, true),
-    }
-}
-
-/// Opens the external-access findings, worked out off the loop.
-fn external(state: &mut AppState) {
-    let pane = crate::tui::screens::external::pending(state);
-    state.ask_graph(crate::tui::access::AccessQuery::External);
-    state.waiting.external = Some(state.world.access_generation);
-    push_overlay(state, Overlay::External(Box::new(pane)));
-}
-
-/// Takes in the trust graph's answer to the newest question of its kind: fills the
-/// who-can-assume pane of the role still on screen, opens (or refreshes) the reach tree,
-/// or fills the what-if view's diff.
-fn access_done(state: &mut AppState, answer: crate::tui::access::AccessAnswer) {
-    use crate::tui::access::{AccessQuery, AccessResult};
-    // An answer about data that has since been edited is stale.
-    if !Arc::ptr_eq(&answer.inventory, &state.world.inventory) {
-        return;
-    }
-    let newest = |wanted: &mut Option<u64>| {
-        let yes = *wanted == Some(answer.generation);
-        if yes {
-            *wanted = None;
-        }
-        yes
-    };
-    if let AccessQuery::Diagnose(d) = answer.query {
-        if newest(&mut state.waiting.diagnose) {
-            crate::tui::wizard::diagnosed(state, *d, answer.result);
-        }
-        return;
-    }
-    if let (AccessQuery::Diff, AccessResult::Diff(d)) = (&answer.query, &answer.result) {
-        if newest(&mut state.world.diff_waiting) {
-            state.world.access_diff = Some(d.clone());
-        }
-        return;
-    }
-    let Some(graph) = answer.graph.clone() else {
-        return;
-    };
-    match (answer.query, answer.result) {
-        (AccessQuery::Who { role, .. }, result) => {
-            if let Some(d) = &mut state.detail {
-                d.who_answered(&state.world, &graph, role, &result);
-            }
-        }
-        (AccessQuery::Reach { refresh: false, .. }, _) if !newest(&mut state.waiting.reach) => {}
-        (AccessQuery::Reach { from, refresh, .. }, AccessResult::Reach(r)) => {
-            let view = match crate::tui::screens::reach::reach_view(state, &graph, from.clone(), &r)
-            {
-                Ok(v) => v,
-                Err(e) => {
-                    status(state, &e, true);
-                    return;
-                }
-            };
-            if refresh {
-                for o in state
-                    .overlay
-                    .iter_mut()
-                    .chain(state.overlay_stack.iter_mut())
-                {
-                    if let Overlay::Reach(v) = o
-                        && v.from == from
-                    {
-                        let mut new = view.clone();
-                        new.expanded.extend(v.expanded.iter().copied());
-                        new.selected = v.selected;
-                        new.scroll = v.scroll;
-                        **v = new;
-                    }
-                }
-            } else {
-                state.world.status = None;
-                push_overlay(state, Overlay::Reach(Box::new(view)));
-            }
-        }
-        (AccessQuery::Reach { .. }, AccessResult::Missing(m)) => status(state, &m, true),
-        (AccessQuery::Path { .. }, _) if !newest(&mut state.waiting.path) => {}
-        (AccessQuery::Path { from, role, .. }, result) => {
-            let Some(mut view) = state
-                .overlay
-                .iter()
-                .chain(&state.overlay_stack)
-                .find_map(|o| match o {
-                    Overlay::Path(v) if v.from == from && v.role == role => Some(v.clone()),
-                    _ => None,
-                })
-            else {
-                return;
-            };
-            match result {
-                AccessResult::Paths(p) => {
-                    crate::tui::screens::paths::fill(state, &graph, &mut view, &p);
-                    view.answer = Some((Arc::clone(&graph), Arc::new(p)));
-                }
-                AccessResult::Missing(m) => {
-                    view.pane = crate::tui::access::pending_pane(&view.pane.title, &m);
-                }
-                _ => return,
-            }
-            for o in state
-                .overlay
-                .iter_mut()
-                .chain(state.overlay_stack.iter_mut())
-            {
-                if let Overlay::Path(v) = o
-                    && v.from == from
-                    && v.role == role
-                {
-                    replace_pane(&mut v.pane, view.pane.clone());
-                    v.answer.clone_from(&view.answer);
-                }
-            }
-        }
-        (AccessQuery::External, _) if !newest(&mut state.waiting.external) => {}
-        (AccessQuery::External, AccessResult::External(ext)) => {
-            let pane = crate::tui::screens::external::pane(state, &graph, &ext);
-            let answer = Some((Arc::clone(&graph), Arc::new(ext)));
-            for o in state
-                .overlay
-                .iter_mut()
-                .chain(state.overlay_stack.iter_mut())
-            {
-                if let Overlay::External(v) = o {
-                    replace_pane(&mut v.pane, pane.clone());
-                    v.answer.clone_from(&answer);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Lays the open path and external-access views out again from their answers, their
-/// long lines wrapped to the new width.
-fn lay_out_lists_again(state: &mut AppState) {
-    let Some(top) = state.overlay.take() else {
-        return;
-    };
-    let mut overlays = std::mem::take(&mut state.overlay_stack);
-    overlays.push(top);
-    for o in &mut overlays {
-        match o {
-            Overlay::Path(v) => {
-                if let Some((graph, paths)) = v.answer.clone() {
-                    let mut new = (**v).clone();
-                    crate::tui::screens::paths::fill(state, &graph, &mut new, &paths);
-                    replace_pane(&mut v.pane, new.pane);
-                }
-            }
-            Overlay::External(v) => {
-                if let Some((graph, ext)) = &v.answer {
-                    let pane = crate::tui::screens::external::pane(state, graph, ext);
-                    replace_pane(&mut v.pane, pane);
-                }
-            }
-            _ => {}
-        }
-    }
-    // The selected line may have moved with the wrapping: keep it on screen.
-    let rows = crate::tui::widgets::pane::popup_rows(state.world.width, state.world.height);
-    for o in &mut overlays {
-        match o {
-            Overlay::Path(v) => v.pane.step(0, rows, false),
-            Overlay::External(v) => v.pane.step(0, rows, false),
-            _ => {}
-        }
-    }
-    state.overlay = overlays.pop();
-    state.overlay_stack = overlays;
-}
-
-fn replace_pane(old: &mut crate::tui::state::Pane, new: crate::tui::state::Pane) {
-    old.replace(new);
 }
 
 fn tick(state: &mut AppState, elapsed: std::time::Duration) {
@@ -749,7 +301,7 @@ pub(crate) fn status(state: &mut AppState, text: &str, error: bool) {
     });
 }
 
-fn current_arn(state: &AppState) -> Option<String> {
+pub(crate) fn current_arn(state: &AppState) -> Option<String> {
     let i = state.list().current()?;
     let inv = &state.world.inventory;
     match state.tab {
@@ -839,44 +391,15 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
                 clamp_add(state.session_selected, delta, state.world.sessions.len());
         }
         Mode::Help | Mode::Popup => {}
-        Mode::Form => {
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-                f.scroll = clamp_add(f.scroll, delta, 200);
-            }
-        }
-        Mode::Picker => {
-            if let Some(p) = picker_mut(state) {
-                p.selected = clamp_add(p.selected, delta, p.hits.len());
-            }
-        }
+        // The form and the pickers move their own cursors.
+        Mode::Form | Mode::Picker => {}
         Mode::Reach => {}
         // The what-if screens move their own cursors.
         Mode::EditMenu | Mode::Editor | Mode::WhatIf => {}
         Mode::Profiles | Mode::Lessons => {}
-        Mode::Wizard | Mode::WizardReport => {
-            if let Some(Overlay::Wizard(w)) = &mut state.overlay {
-                match &mut w.stage {
-                    crate::tui::wizard::Stage::Symptoms { selected } => {
-                        *selected =
-                            clamp_add(*selected, delta, crate::engine::wizard::Symptom::ALL.len());
-                    }
-                    crate::tui::wizard::Stage::Report(d) => {
-                        d.scroll = clamp_add(d.scroll, delta, d.lines.len());
-                    }
-                    crate::tui::wizard::Stage::Working { .. } => {}
-                }
-            }
-        }
+        // The wizard moves its own cursor.
+        Mode::Wizard | Mode::WizardReport => {}
         Mode::Ask | Mode::Prompt => {}
-    }
-}
-
-/// The picker that has the keyboard: the Simulate form's, or one of its own.
-fn picker_mut(state: &mut AppState) -> Option<&mut Picker> {
-    match &mut state.overlay {
-        Some(Overlay::Simulate(f)) => f.picker.as_mut(),
-        Some(Overlay::Picker(p)) => Some(p),
-        _ => None,
     }
 }
 
@@ -901,134 +424,24 @@ fn keep_cursor_visible(state: &mut AppState) {
 }
 
 fn input(state: &mut AppState, mode: Mode, ch: char, fx: &mut Vec<Effect>) {
-    if mode == Mode::Form && keymap::on_toggle_field(state) && ch == ' ' {
-        if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-            f.mfa = !f.mfa;
-        }
-        return;
-    }
     edit(state, mode, fx, |s| s.push(ch));
 }
 
 /// Edits the text field that has the keyboard in `mode`.
 fn edit(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>, change: impl FnOnce(&mut String)) {
-    match mode {
-        Mode::Search => {
-            let before = state.list().query.clone();
-            change(&mut state.list_mut().query);
-            if state.list().query != before {
-                requery(state, fx);
-            }
+    if mode == Mode::Search {
+        let before = state.list().query.clone();
+        change(&mut state.list_mut().query);
+        if state.list().query != before {
+            requery(state, fx);
         }
-        Mode::Form => {
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-                let field = f.focused();
-                if matches!(field, FormField::Role | FormField::Caller) {
-                    // Typing on a picked field opens its picker with what was typed.
-                    let mut q = String::new();
-                    change(&mut q);
-                    let purpose = if field == FormField::Role {
-                        PickerFor::Role
-                    } else {
-                        PickerFor::Caller
-                    };
-                    open_picker(state, purpose, q);
-                    return;
-                }
-                if matches!(field, FormField::Mfa | FormField::Run) {
-                    return;
-                }
-                if let Some(v) = f.fields.get_mut(f.focus) {
-                    change(v);
-                }
-            }
-        }
-        Mode::Picker => {
-            let mut matcher = Matcher::new(Config::DEFAULT);
-            if let Some(p) = picker_mut(state) {
-                change(&mut p.query);
-                refilter(p, &mut matcher);
-            }
-        }
-        Mode::Ask => {
-            if let Some(Overlay::Ask(a)) = &mut state.overlay {
-                let field = if a.focus == 0 {
-                    &mut a.action
-                } else {
-                    &mut a.resource
-                };
-                change(field);
-                a.answer = None;
-            }
-        }
-        _ => {}
     }
 }
 
-fn refilter(p: &mut Picker, matcher: &mut Matcher) {
-    let q = p.query.trim();
-    p.hits = if q.is_empty() {
-        p.choices
-            .iter()
-            .enumerate()
-            .map(|(i, _)| (i, Vec::new()))
-            .collect()
-    } else {
-        let mut scored: Vec<(u32, usize, Vec<u32>)> = p
-            .choices
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| {
-                search::match_small(q, &c.label, matcher).map(|(s, idx)| (s, i, idx))
-            })
-            .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, i, idx)| (i, idx)).collect()
-    };
-    p.selected = 0;
-}
-
-/// A picker for `purpose`, filtered by `query`.
-fn new_picker(state: &AppState, purpose: PickerFor, query: String) -> Picker {
-    let choices: Vec<Choice> = match purpose {
-        PickerFor::Role | PickerFor::PathTo(_) => state.role_choices(),
-        PickerFor::Caller => state.caller_choices(),
-    };
-    let mut picker = Picker {
-        purpose,
-        query,
-        choices,
-        hits: Vec::new(),
-        selected: 0,
-    };
-    refilter(&mut picker, &mut Matcher::new(Config::DEFAULT));
-    picker
-}
-
-fn open_picker(state: &mut AppState, purpose: PickerFor, query: String) {
-    let picker = new_picker(state, purpose, query);
-    if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-        f.picker = Some(picker);
-    }
-}
-
-fn focus_step(state: &mut AppState, mode: Mode, delta: isize) {
+fn focus_step(state: &mut AppState, mode: Mode) {
     match mode {
-        Mode::Form => {
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-                let n = FormField::ALL.len();
-                f.focus = usize::try_from(
-                    (isize::try_from(f.focus).unwrap_or(0) + delta)
-                        .rem_euclid(isize::try_from(n).unwrap_or(1)),
-                )
-                .unwrap_or(0);
-            }
-        }
-        Mode::Ask => {
-            if let Some(Overlay::Ask(a)) = &mut state.overlay {
-                a.focus = 1 - a.focus.min(1);
-            }
-        }
+        // The forms move between their own fields.
+        Mode::Form | Mode::Ask => {}
         // The detail view moves between its own panes.
         Mode::Detail => {}
         Mode::List | Mode::Search => {
@@ -1066,28 +479,14 @@ fn open(state: &mut AppState, mode: Mode) {
         }
         Mode::Sessions => {
             if let Some(s) = state.selected_session() {
-                state.overlay = Some(Overlay::Inspect(crate::tui::screens::popup::Inspect::new(
-                    s.id,
-                )));
+                let id = s.id;
+                crate::tui::screen::open_inspect(state, id);
             }
         }
-        Mode::Form => {
-            let Some(Overlay::Simulate(f)) = &mut state.overlay else {
-                return;
-            };
-            match f.focused() {
-                FormField::Role => open_picker(state, PickerFor::Role, String::new()),
-                FormField::Caller => open_picker(state, PickerFor::Caller, String::new()),
-                FormField::Mfa => f.mfa = !f.mfa,
-                FormField::Run => run_form(state),
-                _ => f.focus = (f.focus + 1).min(FormField::ALL.len() - 1),
-            }
-        }
-        Mode::Picker => choose(state),
-        Mode::Ask => ask(state),
+        Mode::Form | Mode::Picker | Mode::Ask => {}
         Mode::Reach => {}
         Mode::EditMenu | Mode::Prompt | Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
-        Mode::Wizard => crate::tui::wizard::choose_symptom(state),
+        Mode::Wizard => {}
         Mode::Profiles | Mode::Lessons => {}
         Mode::Path | Mode::External | Mode::Help | Mode::Popup => {}
         Mode::Detail => {}
@@ -1096,11 +495,8 @@ fn open(state: &mut AppState, mode: Mode) {
 
 fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
     match mode {
-        Mode::Picker => match &mut state.overlay {
-            Some(Overlay::Simulate(f)) => f.picker = None,
-            _ => close_overlay(state),
-        },
-        Mode::Form
+        Mode::Picker
+        | Mode::Form
         | Mode::Ask
         | Mode::Help
         | Mode::Popup
@@ -1124,323 +520,6 @@ fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
             }
         }
         Mode::Search => {}
-    }
-}
-
-fn choose(state: &mut AppState) {
-    if let Some(Overlay::Picker(p)) = &state.overlay {
-        let chosen = p.hits.get(p.selected).and_then(|(i, _)| p.choices.get(*i));
-        match (&p.purpose, chosen.and_then(|c| c.role)) {
-            (PickerFor::PathTo(from), Some(role)) => {
-                let from = from.clone();
-                close_overlay(state);
-                open_paths(state, from, role);
-            }
-            _ => status(state, "no role matches; ⌫ widens the search", true),
-        }
-        return;
-    }
-    let Some(Overlay::Simulate(f)) = &mut state.overlay else {
-        return;
-    };
-    let Some(p) = f.picker.take() else { return };
-    let Some(choice) = p
-        .hits
-        .get(p.selected)
-        .and_then(|(i, _)| p.choices.get(*i))
-        .cloned()
-    else {
-        f.picker = Some(p);
-        return;
-    };
-    match p.purpose {
-        PickerFor::Role => {
-            f.role = choice.role;
-            f.fields[0] = choice
-                .role
-                .and_then(|r| state.world.inventory.roles.get(r))
-                .map(|r| r.name.clone())
-                .unwrap_or_default();
-        }
-        PickerFor::Caller => {
-            f.caller = choice.caller;
-            f.caller_label = format!("{} {}", choice.group, choice.label);
-            f.fields[1].clone_from(&f.caller_label);
-        }
-        PickerFor::PathTo(_) => {}
-    }
-    f.outcome = None;
-    f.focus = (f.focus + 1).min(FormField::ALL.len() - 1);
-}
-
-/// The hop under the cursor of the detail view's focused pane, when it lists hops.
-fn selected_hop(state: &AppState) -> Option<&crate::tui::access::Prefill> {
-    state.detail.as_ref()?.selected_hop()
-}
-
-/// Opens the Simulate form filled in for `hop`.
-pub(crate) fn simulate_hop(state: &mut AppState, hop: &crate::tui::access::Prefill) {
-    let mut hop = hop.clone();
-    // A role caller with a live simulated session calls as that session (role chaining);
-    // the list may have been built before the session existed or after it ended.
-    let role_arn = match &hop.caller {
-        crate::tui::sim::Caller::Role { arn } => Some(arn.clone()),
-        crate::tui::sim::Caller::Session { id } => state
-            .session(*id)
-            .filter(|s| !s.is_usable(state.world.now))
-            .map(|s| s.role_arn.clone()),
-        _ => None,
-    };
-    if let Some(arn) = role_arn {
-        let now = state.world.now;
-        match state
-            .sessions
-            .iter()
-            .rev()
-            .find(|s| s.role_arn == arn && s.is_usable(now))
-        {
-            Some(s) => {
-                hop.caller = crate::tui::sim::Caller::Session { id: s.id };
-                hop.caller_label =
-                    format!("session {} ({})", s.issued.session_arn, s.chain.join(" → "));
-                hop.note = None;
-            }
-            None => {
-                // No live session of the caller role. The engine's one rule for a hop: a
-                // role calls only as a session of itself, so nothing is simulated until one
-                // exists (never an instance profile the role may not be trusted for).
-                let target = state
-                    .world
-                    .inventory
-                    .roles
-                    .get(hop.role)
-                    .map(|r| r.arn.clone())
-                    .unwrap_or_default();
-                if let crate::engine::sts::hop::HopRequest::NeedsSession { message, .. } =
-                    crate::engine::sts::hop::hop_request(
-                        &arn,
-                        &target,
-                        &hop.request,
-                        crate::engine::sts::hop::CallerSessions::Live(&[]),
-                        now,
-                    )
-                {
-                    status(state, &message, true);
-                    return;
-                }
-            }
-        }
-    }
-    let hop = &hop;
-    let form = state.prefilled_form(hop);
-    push_overlay(state, Overlay::Simulate(Box::new(form)));
-    match &hop.note {
-        Some(n) => status(state, n, false),
-        None => status(
-            state,
-            "the form holds what this hop needs; Enter on [ Simulate ] runs it",
-            false,
-        ),
-    }
-}
-
-fn simulate(state: &mut AppState) {
-    if state.overlay.is_none()
-        && state.focus == Focus::Main
-        && let Some(hop) = selected_hop(state).cloned()
-    {
-        simulate_hop(state, &hop);
-        return;
-    }
-    let role = match (&state.detail, state.tab) {
-        (Some(d), _) => match d.subject {
-            Subject::Role(i) => Some(i),
-            _ => None,
-        },
-        (None, Tab::Roles) => state.list().current(),
-        _ => None,
-    };
-    let caller = match (&state.detail, state.tab) {
-        (Some(d), _) => match d.subject {
-            Subject::User(i) => state.world.inventory.users.get(i).map(|u| u.arn.clone()),
-            _ => None,
-        },
-        (None, Tab::Users) => state
-            .list()
-            .current()
-            .and_then(|i| state.world.inventory.users.get(i))
-            .map(|u| u.arn.clone()),
-        _ => None,
-    }
-    .map(|arn| {
-        (
-            crate::tui::sim::Caller::User { arn: arn.clone() },
-            format!("user {arn}"),
-        )
-    });
-    let form = state.new_form(role, caller);
-    state.overlay = Some(Overlay::Simulate(Box::new(form)));
-}
-
-fn chain(state: &mut AppState) {
-    let Some(s) = state.selected_session() else {
-        status(
-            state,
-            "no session selected; simulate one with a on a role first",
-            true,
-        );
-        return;
-    };
-    if !s.is_usable(state.world.now) {
-        let msg = format!(
-            "session {} is {}; a chain needs a live session — simulate a new one",
-            s.issued.session_arn,
-            if s.state(state.world.now) == SessionState::Ended {
-                "ended"
-            } else {
-                "expired"
-            }
-        );
-        status(state, &msg, true);
-        return;
-    }
-    let caller = (
-        crate::tui::sim::Caller::Session { id: s.id },
-        format!("session {} ({})", s.issued.session_arn, s.chain.join(" → ")),
-    );
-    let mut form = state.new_form(None, Some(caller));
-    form.focus = 0;
-    state.overlay = Some(Overlay::Simulate(Box::new(form)));
-}
-
-fn run_form(state: &mut AppState) {
-    let Some(Overlay::Simulate(form)) = &state.overlay else {
-        return;
-    };
-    if let Some(symptom) = form.wizard {
-        let form = (**form).clone();
-        crate::tui::wizard::diagnose_form(state, &form, symptom);
-        return;
-    }
-    let input = match state.form_input(form) {
-        Ok(i) => i,
-        Err(msg) => {
-            if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-                f.outcome = Some(FormOutcome::Invalid(msg));
-            }
-            return;
-        }
-    };
-    let Some(caller) = form.caller.clone() else {
-        return;
-    };
-    let role_index = form.role;
-    let session = match &caller {
-        crate::tui::sim::Caller::Session { id } => state.session(*id),
-        _ => None,
-    };
-    let view = CallerView {
-        caller: &caller,
-        session: session.map(|s| &s.issued),
-        session_role_arn: session.map(|s| s.role_arn.as_str()),
-    };
-    let result = state
-        .simulator
-        .assume(&state.world.inventory, &view, &input, state.world.now);
-    let mut chain_names =
-        session.map_or_else(|| vec![state.caller_name(&caller)], |s| s.chain.clone());
-    let role_label = role_index
-        .and_then(|r| state.world.inventory.roles.get(r))
-        .map(|r| r.name.clone())
-        .unwrap_or_default();
-    state.world.last_run = Some(crate::tui::world::LastRun {
-        caller: caller.clone(),
-        input: input.clone(),
-        label: format!("{} → {role_label}", chain_names.join(" → ")),
-        first: result.clone(),
-        now: None,
-    });
-    let role = role_index.and_then(|r| state.world.inventory.roles.get(r));
-    let role_name = role.map(|r| r.name.clone()).unwrap_or_default();
-    let outcome = match result {
-        Ok(issued) => {
-            let id = state.world.next_session;
-            state.world.next_session += 1;
-            chain_names.push(role_name.clone());
-            let text = format!(
-                "{} assumed {role_name}: {} until {}",
-                state.caller_name(&caller),
-                issued.session_arn,
-                issued.expires_at.format("%H:%M:%S")
-            );
-            state.world.sessions.push(Session {
-                id,
-                chain: chain_names,
-                role_arn: input.role_arn.clone(),
-                role_name,
-                caller: caller.clone(),
-                issued,
-                ended_at: None,
-                expiry_logged: false,
-            });
-            state.session_selected = state.world.sessions.len() - 1;
-            log(state, text);
-            FormOutcome::Issued { session: id }
-        }
-        Err(refusal) => {
-            let text = format!(
-                "{} could not assume {role_name}: {} ({} failing check{})",
-                state.caller_name(&caller),
-                refusal.code,
-                refusal.checks.len(),
-                if refusal.checks.len() == 1 { "" } else { "s" }
-            );
-            log(state, text);
-            FormOutcome::Refused(refusal)
-        }
-    };
-    if let Some(Overlay::Simulate(f)) = &mut state.overlay {
-        f.outcome = Some(outcome);
-        f.scroll = 0;
-    }
-}
-
-fn ask(state: &mut AppState) {
-    let Some(Overlay::Ask(a)) = &state.overlay else {
-        return;
-    };
-    let (action, resource) = (a.action.trim().to_owned(), a.resource.trim().to_owned());
-    let Some(s) = state.session(a.session) else {
-        return;
-    };
-    if action.is_empty() {
-        status(state, "enter an action such as s3:GetObject", true);
-        return;
-    }
-    let resource = if resource.is_empty() {
-        "*".to_owned()
-    } else {
-        resource
-    };
-    let answer = state.world.simulator.ask(
-        &state.world.inventory,
-        &s.role_arn,
-        &s.issued,
-        &action,
-        &resource,
-        state.world.now,
-    );
-    let text = format!(
-        "asked whether {} may {action} on {resource}: {}",
-        s.issued.session_arn,
-        answer.decision.map_or(
-            "not answered",
-            crate::engine::policy::decision::Outcome::as_str
-        )
-    );
-    log(state, text);
-    if let Some(Overlay::Ask(a)) = &mut state.overlay {
-        a.answer = Some(answer);
     }
 }
 
@@ -1561,42 +640,6 @@ pub fn apply_all(state: &mut AppState, commands: impl IntoIterator<Item = Comman
         }
     }
     out
-}
-
-/// Opens the list at once ("checking…") and asks for the check off the loop: compiling the
-/// policies of a large inventory takes a moment.
-pub fn open_profiles(state: &mut AppState) {
-    let Some(input) = state.world.profiles_input.clone() else {
-        status(
-            state,
-            "no AWS config file to read: set `[profiles] aws_config` in the rolescope config or AWS_CONFIG_FILE",
-            true,
-        );
-        return;
-    };
-    state.world.profiles_generation += 1;
-    let generation = state.world.profiles_generation;
-    state
-        .world
-        .outbox
-        .push(crate::tui::command::Effect::Profiles(Box::new(
-            crate::tui::profiles::ProfilesJob {
-                generation,
-                inventory: Arc::clone(&state.world.inventory),
-                input: input.clone(),
-                now: state.world.now,
-            },
-        )));
-    push_overlay(
-        state,
-        Overlay::Profiles(Box::new(crate::tui::screens::profiles::ProfilesView {
-            path: input.path,
-            reports: Ok(Vec::new()),
-            pending: true,
-            generation,
-            selected: 0,
-        })),
-    );
 }
 
 /// True for a command that comes from a key, a paste or the mouse (not from the clock, a

@@ -5,4 +5,5 @@
 pub mod editor;
 pub mod layout;
 pub mod pane;
+pub mod picker;
 pub mod text;

@@ -120,6 +120,8 @@ pub struct World {
     pub access_diff: Option<crate::engine::whatif::AccessDiff>,
     /// The question whose answer `access_diff` waits for; an older answer is dropped.
     pub diff_waiting: Option<u64>,
+    /// The troubleshooting wizard's newest question; an older answer is dropped.
+    pub diagnose_waiting: Option<u64>,
     /// Effects raised outside `update::apply`'s own arms (by views rebuilt after an edit);
     /// `apply` hands them to the loop with its own.
     pub outbox: Vec<crate::tui::command::Effect>,
@@ -179,6 +181,20 @@ impl World {
             at: self.now,
             text: text.into(),
         });
+    }
+
+    /// Puts the what-if overlay's data in place of the data on screen: the inventory, the
+    /// simulator's copy, the trust graph (built again when next asked) and the role facts.
+    /// Nothing to do when it is already in place.
+    pub fn take_whatif_data(&mut self) {
+        let inv = Arc::clone(self.whatif.inventory());
+        if Arc::ptr_eq(&inv, &self.inventory) {
+            return;
+        }
+        self.inventory = Arc::clone(&inv);
+        self.simulator.reload(Arc::clone(&inv));
+        self.graph = Arc::default();
+        self.role_facts = Arc::new(crate::tui::facts::all_role_facts(&inv));
     }
 
     /// The styles to draw with: presenter mode's palette while it is on, `NO_COLOR` first.

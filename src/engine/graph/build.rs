@@ -1234,9 +1234,12 @@ impl TrustGraph {
                         .iter()
                         .enumerate()
                         .filter_map(|(i, p)| {
-                            index
-                                .get(p)
-                                .map(|c| NamedPolicy::new(format!("RCP #{i} at {}", l.target), c))
+                            index.get(p).map(|c| {
+                                NamedPolicy::new(
+                                    crate::engine::policy::gather::org_policy_name("RCP", l, i),
+                                    c,
+                                )
+                            })
                         })
                         .collect(),
                 })
@@ -1662,7 +1665,7 @@ impl TrustGraph {
         let ctx = &mut input.context;
         // The role's keys as the simulator sets them (one definition).
         let org = self.org_ids.get(&role.account).map(String::as_str);
-        for (k, v) in crate::engine::sts::context::role_resource_pairs(role, org) {
+        for (k, v) in crate::engine::policy::context_builder::role_resource_pairs(role, org) {
             ctx.insert(k.into_owned(), v);
         }
         w.apply(ctx);
@@ -2211,8 +2214,9 @@ impl TrustGraph {
             return None;
         }
         if api == Api::AssumeRoleWithSaml && role.name.starts_with("AWSReservedSSO_") {
+            // IAM-RULES §2.1
             return Some(Ok(format!(
-                "STS refuses AssumeRoleWithSAML on IAM Identity Center roles (`{}`): sign in through the Identity Center access portal instead (IAM-RULES §2.1)",
+                "STS refuses AssumeRoleWithSAML on IAM Identity Center roles (`{}`): sign in through the Identity Center access portal instead (AWS STS API Reference: AssumeRoleWithSAML)",
                 role.name
             )));
         }

@@ -38,12 +38,52 @@ pub struct Check {
     pub passed: bool,
 }
 
+/// What a trace line is: a check that passed or failed, a fact worth knowing that is no
+/// check at all, or a check that turns on data that is not loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TraceMark {
+    Passed,
+    Failed,
+    /// Informational: a note the simulation adds (an assumed default, a condition key the
+    /// request lacks); neither passed nor failed.
+    Info,
+    /// The check turns on data that is not loaded: neither passed nor failed.
+    Unknown,
+}
+
+impl TraceMark {
+    /// The mark printed before the line: `✓`, `✗`, `ℹ` or `?`.
+    #[must_use]
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Passed => "✓",
+            Self::Failed => "✗",
+            Self::Info => "ℹ",
+            Self::Unknown => "?",
+        }
+    }
+}
+
 /// One line of a revealed trace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TraceLine {
-    /// `true` for a check that passed, `false` for one that failed.
+    /// `false` only for a check that failed ([`TraceMark::Failed`]); informational and
+    /// unknown lines are not failures.
     pub ok: bool,
+    pub mark: TraceMark,
     pub text: String,
+}
+
+impl TraceLine {
+    #[must_use]
+    pub fn new(mark: TraceMark, text: impl Into<String>) -> Self {
+        Self {
+            ok: mark != TraceMark::Failed,
+            mark,
+            text: text.into(),
+        }
+    }
 }
 
 /// The right answer to a predict-then-reveal question.
@@ -186,6 +226,14 @@ fn role_obs(inv: &Inventory, query: &str, obs: &mut Map<String, Value>) -> Resul
         "role_trust_contains".into(),
         json!(r.trust_policy.json().to_string()),
     );
+    // What `rolescope lint` finds in the role (its documents and the role-level checks).
+    let mut codes: Vec<&str> =
+        crate::engine::lint::lint_role(r, inv, crate::engine::catalogue::get())
+            .iter()
+            .map(|f| f.finding.code)
+            .collect();
+    codes.dedup();
+    obs.insert("role_lint_codes".into(), json!(codes));
     let mut perms: Vec<String> = r
         .inline_policies
         .iter()
@@ -239,31 +287,69 @@ pub fn edit_of(e: &super::EditStep) -> Edit {
     }
 }
 
-/// Builds the check-by-check trace of a simulation.
+/// Builds the check-by-check trace of a simulation: the statements that matched, the checks
+/// that decided (passed or failed), the notes the simulation adds (informational, never
+/// marked as failed), the outcome, and what data the answer lacks.
 #[must_use]
-pub fn trace(doc: &ResultDoc) -> Vec<TraceLine> {
+pub fn trace(ran: &Ran) -> Vec<TraceLine> {
+    use TraceMark::{Failed, Info, Passed, Unknown};
+    let doc = ran.result();
     let mut out: Vec<TraceLine> = Vec::new();
     let mut push = |line: TraceLine| {
-        if !out.contains(&line) {
+        if !out.iter().any(|l| l.text == line.text) {
             out.push(line);
         }
     };
     for m in &doc.matched_statements {
-        push(TraceLine {
-            ok: m.effect == "Allow",
-            text: format!("{} — statement {} ({})", m.policy, m.statement, m.effect),
-        });
+        push(TraceLine::new(
+            if m.effect == "Allow" { Passed } else { Failed },
+            format!("{} — statement {} ({})", m.policy, m.statement, m.effect),
+        ));
     }
     let allowed = doc.decision == Some(DecisionDoc::Allow);
-    for r in &doc.reasons {
-        push(TraceLine {
-            ok: allowed,
-            text: r.clone(),
-        });
+    let unknown = doc.decision == Some(DecisionDoc::Unknown);
+    let outcome_mark = if allowed {
+        Passed
+    } else if unknown {
+        Unknown
+    } else {
+        Failed
+    };
+    match ran {
+        Ran::Sts(o) => {
+            // The document's reasons: the deciding messages when the call succeeds (or is
+            // unknown), the failing checks when it does not.
+            for r in &doc.reasons {
+                push(TraceLine::new(outcome_mark, r.clone()));
+            }
+            for n in &o.notes {
+                push(TraceLine::new(Info, n.clone()));
+            }
+        }
+        Ran::Authorize(d) => {
+            push(TraceLine::new(outcome_mark, d.message.clone()));
+            for n in &d.notes {
+                push(TraceLine::new(Info, n.clone()));
+            }
+            if !d.missing_context_keys.is_empty() {
+                push(TraceLine::new(
+                    Info,
+                    format!(
+                        "the request lacks condition keys the policies ask for: {}",
+                        d.missing_context_keys.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ran::Expired(_) => {
+            for r in &doc.reasons {
+                push(TraceLine::new(Failed, r.clone()));
+            }
+        }
     }
-    out.push(TraceLine {
-        ok: allowed,
-        text: match (allowed, doc.effective_duration_seconds, &doc.error_code) {
+    out.push(TraceLine::new(
+        outcome_mark,
+        match (allowed, doc.effective_duration_seconds, &doc.error_code) {
             (true, Some(s), _) => format!(
                 "session issued for {} ({} s){}",
                 human(s),
@@ -278,17 +364,17 @@ pub fn trace(doc: &ResultDoc) -> Vec<TraceLine> {
             (false, _, Some(code)) => {
                 format!("{code}: {}", doc.error_message.clone().unwrap_or_default())
             }
-            (false, _, None) if doc.decision == Some(DecisionDoc::Unknown) => {
+            (false, _, None) if unknown => {
                 "unknown: the answer depends on data that is not loaded".to_owned()
             }
             (false, _, None) => "denied".to_owned(),
         },
-    });
+    ));
     for m in &doc.missing {
-        out.push(TraceLine {
-            ok: false,
-            text: format!("not in the data: {} (fetch: {})", m.what, m.fetch),
-        });
+        out.push(TraceLine::new(
+            Unknown,
+            format!("not in the data: {} (fetch: {})", m.what, m.fetch),
+        ));
     }
     out
 }
@@ -693,7 +779,7 @@ impl Player {
         };
         let doc = ran.result();
         result_obs(&doc, &mut r.observation);
-        r.trace = trace(&doc);
+        r.trace = trace(&ran);
         self.last_fixes.clear();
         if let Ran::Sts(o) = &ran {
             self.last_fixes = o.fixes().into_iter().cloned().collect();
@@ -793,10 +879,13 @@ impl Player {
         r.observation
             .insert("wizard_fixes".into(), json!(report.fixes.len()));
         for c in &report.checks {
-            r.trace.push(TraceLine {
-                ok: c.ok,
-                text: format!("{}: {}", c.title, c.detail),
-            });
+            let mark = match (c.unknown, c.ok) {
+                (true, _) => TraceMark::Unknown,
+                (false, true) => TraceMark::Passed,
+                (false, false) => TraceMark::Failed,
+            };
+            r.trace
+                .push(TraceLine::new(mark, format!("{}: {}", c.title, c.detail)));
         }
         r.log.extend(report.explanation.iter().cloned());
         let mut fixed = report.succeeds();

@@ -13,16 +13,8 @@
 //!   `sts:SetSourceIdentity` on a role, otherwise the first resource policy of the resource's
 //!   account whose `applies_to` patterns match the resource.
 //!
-//! Context keys added (IAM-RULES §3.4, §6): `aws:PrincipalArn` (the role ARN for a session),
-//! `aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:PrincipalTag/*` (session tags override
-//! role tags), `aws:userid`, `aws:username` (users only), `aws:PrincipalType`,
-//! `aws:PrincipalIsAWSService`, `aws:MultiFactorAuthPresent` (absent for a user's long-term
-//! keys without MFA, `false` for sessions without MFA), `aws:MultiFactorAuthAge`,
-//! `aws:TokenIssueTime` (sessions), `aws:CurrentTime`, `aws:EpochTime`, `aws:SourceIdentity`,
-//! `aws:FederatedProvider`, `aws:RequestedRegion`, `aws:SecureTransport` (true),
-//! `aws:ViaAWSService` (false), `aws:ResourceAccount`, `aws:ResourceOrgID` and
-//! `aws:ResourceTag/*` for roles and users the inventory knows. Caller-supplied keys are
-//! merged last and win.
+//! The request context is [`ContextBuilder::request`]'s, as for every other interface (the
+//! principal described by a [`Requester`]); caller-supplied keys are set last and win.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,15 +22,16 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::compiled::CompiledPolicy;
-use super::condition::format_time;
 use super::context::RequestContext;
+use super::context_builder::{ContextBuilder, Requester, requested_region};
 use super::decision::PolicyType;
 use super::evaluate::{EvaluationInput, Gap, NamedPolicy, PolicyLevel, ResourceBasedPolicy};
 use super::pattern::ArnPattern;
 use super::principal::{Principal, PrincipalType};
 use crate::engine::coverage;
 use crate::engine::model::{
-    AttachedPolicy, InlinePolicy, Inventory, OrgPolicyLevel, PolicyText, Role, Tag, User,
+    AttachedPolicy, InlinePolicy, Inventory, OrgPolicyLevel, PolicyText, ResourcePolicy, Role, Tag,
+    User,
 };
 
 /// Every policy document of an inventory, compiled once. Keyed by the identity of the parsed
@@ -194,10 +187,8 @@ pub enum GatherError {
     UnknownRole(String),
 }
 
-/// The region of requests to global services, and the default one.
-pub const DEFAULT_REGION: &str = "us-east-1";
+pub use super::context_builder::DEFAULT_REGION;
 
-/// The actions whose resource-based policy is the role's trust policy.
 /// The actions a role's trust policy governs as the role's resource-based policy.
 #[must_use]
 pub fn is_trust_action(action_lower: &str) -> bool {
@@ -233,7 +224,23 @@ fn managed_policy(
     named(index, &att.arn, &v.policy)
 }
 
-fn org_levels(index: &PolicyIndex, levels: &[OrgPolicyLevel]) -> Vec<PolicyLevel> {
+/// How an SCP or RCP is named in decisions and explanations: `SCP FullAWSAccess at r-7k2q`
+/// — the policy's name when the data gives it (`list-policies-for-target`), else its id,
+/// else its place at the level (`SCP #2 at ou-…`, counting from 1). `kind` is `SCP` or `RCP`.
+#[must_use]
+pub fn org_policy_name(kind: &str, level: &OrgPolicyLevel, i: usize) -> String {
+    let summary = level.summaries.get(i);
+    match summary
+        .map(|s| s.name.as_str())
+        .filter(|n| !n.is_empty())
+        .or_else(|| summary.map(|s| s.id.as_str()).filter(|n| !n.is_empty()))
+    {
+        Some(name) => format!("{kind} {name} at {}", level.target),
+        None => format!("{kind} #{} at {}", i + 1, level.target),
+    }
+}
+
+fn org_levels(index: &PolicyIndex, kind: &str, levels: &[OrgPolicyLevel]) -> Vec<PolicyLevel> {
     levels
         .iter()
         .map(|l| PolicyLevel {
@@ -242,14 +249,7 @@ fn org_levels(index: &PolicyIndex, levels: &[OrgPolicyLevel]) -> Vec<PolicyLevel
                 .policies
                 .iter()
                 .enumerate()
-                .filter_map(|(i, p)| {
-                    let name = p
-                        .document
-                        .as_ref()
-                        .and_then(|d| d.id.clone())
-                        .unwrap_or_else(|| format!("policy {}", i + 1));
-                    named(index, &name, p)
-                })
+                .filter_map(|(i, p)| named(index, &org_policy_name(kind, l, i), p))
                 .collect(),
         })
         .collect()
@@ -282,6 +282,17 @@ fn user_policies(
             ));
         }
     }
+}
+
+/// A user's permissions boundary; one the data lacks goes onto `gaps`.
+fn user_boundary(
+    inv: &Inventory,
+    index: &PolicyIndex,
+    user: &User,
+    gaps: &mut Vec<Gap>,
+) -> Option<NamedPolicy> {
+    let owner = format!("user `{}`", user.name);
+    boundary_policy(inv, index, &owner, user.permissions_boundary.as_ref(), gaps)
 }
 
 /// The attached managed policies of `owner` onto `out`; those the data lacks onto `gaps`.
@@ -349,12 +360,6 @@ fn find_role<'i>(inv: &'i Inventory, p: &Principal) -> Option<&'i Role> {
         .find(|r| Some(r.account.as_str()) == p.account.as_deref())
 }
 
-fn put_tags(ctx: &mut RequestContext, prefix: &str, tags: &[Tag]) {
-    for t in tags {
-        ctx.insert(format!("{prefix}{}", t.key), t.value.clone());
-    }
-}
-
 /// Gathers everything [`crate::engine::policy::evaluate()`] needs for `req` from `inv`.
 ///
 /// A principal of an account that is not loaded (an external partner) gets no identity
@@ -363,10 +368,6 @@ fn put_tags(ctx: &mut RequestContext, prefix: &str, tags: &[Tag]) {
 /// # Errors
 /// When the principal is a user or role session of a loaded account that has no such user or
 /// role.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one pass over the documented list of policies and context keys"
-)]
 pub fn gather(
     inv: &Inventory,
     index: &PolicyIndex,
@@ -381,178 +382,59 @@ pub fn gather(
     let mut boundary = None;
     let mut gaps: Vec<Gap> = Vec::new();
     let mut session_policies = req.session.policies.clone();
-    let mut ctx = RequestContext::with_capacity(24);
-    let now = req.now;
+    // The user and role the context reads (tags, ids).
+    let mut user_found: Option<&User> = None;
+    let mut role_found: Option<&Role> = None;
 
-    // Principal-specific policies and keys.
+    // Principal-specific policies.
     match principal.kind {
-        PrincipalType::User => {
-            match inv.user_by_arn(&principal.arn) {
-                Some(user) => {
-                    user_policies(inv, index, user, &mut identity, &mut gaps);
-                    boundary = boundary_policy(
-                        inv,
-                        index,
-                        &format!("user `{}`", user.name),
-                        user.permissions_boundary.as_ref(),
-                        &mut gaps,
-                    );
-                    principal.unique_id = Some(user.user_id.clone());
-                    ctx.insert_static("aws:userid", user.user_id.clone());
-                    put_tags(&mut ctx, "aws:PrincipalTag/", &user.tags);
-                }
-                None if account_loaded => return Err(GatherError::UnknownUser(principal.arn)),
-                None => unloaded_account(&principal, &mut gaps),
+        PrincipalType::User => match inv.user_by_arn(&principal.arn) {
+            Some(user) => {
+                user_policies(inv, index, user, &mut identity, &mut gaps);
+                boundary = user_boundary(inv, index, user, &mut gaps);
+                principal.unique_id = Some(user.user_id.clone());
+                user_found = Some(user);
             }
-            if let Some(name) = principal.name() {
-                ctx.insert_static("aws:username", name.to_owned());
+            None if account_loaded => return Err(GatherError::UnknownUser(principal.arn)),
+            None => unloaded_account(&principal, &mut gaps),
+        },
+        PrincipalType::AssumedRole => match find_role(inv, &principal) {
+            Some(role) => {
+                principal.role_arn = Some(role.arn.clone());
+                principal.role_path_known = true;
+                principal.service_linked = role.is_service_linked();
+                principal.unique_id = Some(role.role_id.clone());
+                role_policies(inv, index, role, &mut identity, &mut boundary, &mut gaps);
+                role_found = Some(role);
             }
-        }
-        PrincipalType::AssumedRole => {
-            match find_role(inv, &principal) {
-                Some(role) => {
-                    principal.role_arn = Some(role.arn.clone());
-                    principal.role_path_known = true;
-                    principal.service_linked = role.is_service_linked();
-                    principal.unique_id = Some(role.role_id.clone());
-                    inline_policies(index, &role.name, &role.inline_policies, &mut identity);
-                    let owner = format!("role `{}`", role.name);
-                    attached_policies(
-                        inv,
-                        index,
-                        &owner,
-                        &role.managed_policies,
-                        &mut identity,
-                        &mut gaps,
-                    );
-                    boundary = boundary_policy(
-                        inv,
-                        index,
-                        &owner,
-                        role.permissions_boundary.as_ref(),
-                        &mut gaps,
-                    );
-                    if !role.policies_loaded {
-                        let m = std::sync::Arc::new(coverage::role_policies(role));
-                        for layer in [
-                            PolicyType::IdentityBasedPolicy,
-                            PolicyType::PermissionsBoundary,
-                        ] {
-                            gaps.push(Gap {
-                                layer,
-                                missing: std::sync::Arc::clone(&m),
-                            });
-                        }
-                    }
-                    if let Some(s) = &principal.session_name {
-                        ctx.insert_static("aws:userid", format!("{}:{s}", role.role_id));
-                    }
-                    put_tags(&mut ctx, "aws:PrincipalTag/", &role.tags);
-                }
-                None if account_loaded => {
-                    return Err(GatherError::UnknownRole(
-                        principal.role_arn.clone().unwrap_or_default(),
-                    ));
-                }
-                None => unloaded_account(&principal, &mut gaps),
+            None if account_loaded => {
+                return Err(GatherError::UnknownRole(
+                    principal.role_arn.clone().unwrap_or_default(),
+                ));
             }
-            put_tags(&mut ctx, "aws:PrincipalTag/", &req.session.tags);
-        }
+            None => unloaded_account(&principal, &mut gaps),
+        },
         PrincipalType::FederatedUser => {
             if let Some(src) = principal.source_user_arn.clone()
                 && let Some(user) = inv.user_by_arn(&src)
             {
                 user_policies(inv, index, user, &mut identity, &mut gaps);
-                boundary = boundary_policy(
-                    inv,
-                    index,
-                    &format!("user `{}`", user.name),
-                    user.permissions_boundary.as_ref(),
-                    &mut gaps,
-                );
-                put_tags(&mut ctx, "aws:PrincipalTag/", &user.tags);
-            }
-            put_tags(&mut ctx, "aws:PrincipalTag/", &req.session.tags);
-            if let (Some(a), Some(n)) = (principal.account.as_deref(), principal.name()) {
-                ctx.insert_static("aws:userid", format!("{a}:{n}"));
+                boundary = user_boundary(inv, index, user, &mut gaps);
+                user_found = Some(user);
             }
         }
-        PrincipalType::Root => {
-            if let Some(a) = &principal.account {
-                ctx.insert_static("aws:userid", a.clone());
-            }
-        }
-        PrincipalType::Service
+        PrincipalType::Root
+        | PrincipalType::Service
         | PrincipalType::WebIdentity
         | PrincipalType::Saml
         | PrincipalType::Anonymous => {}
     }
-    if !matches!(
-        principal.kind,
-        PrincipalType::AssumedRole | PrincipalType::FederatedUser
-    ) {
-        session_policies = None;
-    }
-
-    // Keys every signed request carries.
-    if principal.kind.is_iam_identity() {
-        ctx.insert_static("aws:PrincipalArn", principal.principal_arn().to_owned());
-        if let Some(a) = &principal.account {
-            ctx.insert_static("aws:PrincipalAccount", a.clone());
-            if let Some(org) = inv.account(a).and_then(|acc| acc.organization.as_ref()) {
-                ctx.insert_static("aws:PrincipalOrgID", org.org_id.clone());
-            }
-        }
-    }
-    if let Some(t) = principal.kind.context_value() {
-        ctx.insert_static("aws:PrincipalType", t);
-    }
-    ctx.insert(
-        "aws:PrincipalIsAWSService",
-        if principal.kind == PrincipalType::Service {
-            "true"
-        } else {
-            "false"
-        },
-    );
-    ctx.insert_static("aws:CurrentTime", format_time(now));
-    let region = req
-        .region
-        .clone()
-        .unwrap_or_else(|| match req.resource.split(':').nth(3) {
-            Some(r) if !r.is_empty() && req.resource.starts_with("arn:") => r.to_owned(),
-            _ => DEFAULT_REGION.to_owned(),
-        });
-    ctx.insert_static("aws:RequestedRegion", region);
-    // SDKs and the CLI always sign over HTTPS; pass `aws:SecureTransport=false` to model HTTP.
-    ctx.insert_static("aws:SecureTransport", "true");
-    ctx.insert_static("aws:ViaAWSService", "false");
-    ctx.insert_static("aws:EpochTime", now.timestamp().to_string());
     let is_session = matches!(
         principal.kind,
         PrincipalType::AssumedRole | PrincipalType::FederatedUser
     );
-    match req.mfa_authenticated_at {
-        Some(at) => {
-            ctx.insert_static("aws:MultiFactorAuthPresent", "true");
-            ctx.insert(
-                "aws:MultiFactorAuthAge",
-                (now - at).num_seconds().max(0).to_string(),
-            );
-        }
-        None if is_session => ctx.insert_static("aws:MultiFactorAuthPresent", "false"),
-        None => {}
-    }
-    if is_session && let Some(t) = req.session.issued_at {
-        ctx.insert_static("aws:TokenIssueTime", format_time(t));
-    }
-    if principal.kind == PrincipalType::AssumedRole {
-        if let Some(si) = &req.session.source_identity {
-            ctx.insert_static("aws:SourceIdentity", si.clone());
-        }
-        if let Some(fp) = &req.session.federated_provider {
-            ctx.insert_static("aws:FederatedProvider", fp.clone());
-        }
+    if !is_session {
+        session_policies = None;
     }
 
     // The resource.
@@ -560,22 +442,39 @@ pub fn gather(
     input.resource_account.clone_from(&req.resource_account);
     let resource_account = input.effective_resource_account().map(str::to_owned);
     let action_lower = req.action.to_lowercase();
-    if let Some(ra) = &resource_account {
-        ctx.insert_static("aws:ResourceAccount", ra.clone());
-        if let Some(org) = inv.account(ra).and_then(|a| a.organization.as_ref()) {
-            ctx.insert_static("aws:ResourceOrgID", org.org_id.clone());
-        }
-    }
+
+    // The request context.
+    let session_tags: Vec<(&str, &str)> = req
+        .session
+        .tags
+        .iter()
+        .map(|t| (t.key.as_str(), t.value.as_str()))
+        .collect();
+    let who = Requester {
+        user: user_found,
+        role: role_found,
+        temporary: is_session,
+        issued_at: req.session.issued_at,
+        mfa_authenticated_at: req.mfa_authenticated_at,
+        session_tags: &session_tags,
+        source_identity: req.session.source_identity.as_deref(),
+        federated_provider: req.session.federated_provider.as_deref(),
+        ..Requester::new(&input.principal)
+    };
+    let region = requested_region(req.region.as_deref(), &req.resource);
+    let mut ctx = ContextBuilder::new(None);
+    ctx.request(
+        inv,
+        &who,
+        &req.resource,
+        resource_account.as_deref(),
+        Some(&region),
+        req.now,
+    );
+    ctx.supplied(&req.context);
+    let ctx = ctx.finish();
+
     let target_role = inv.role_by_arn(&req.resource);
-    // An IAM role or user as the resource: its tags under `aws:ResourceTag/` and, as IAM's own
-    // key for them, `iam:ResourceTag/` ([SAR:awsidentityandaccessmanagementiam], condition keys).
-    if let Some(role) = target_role {
-        put_tags(&mut ctx, "aws:ResourceTag/", &role.tags);
-        put_tags(&mut ctx, "iam:ResourceTag/", &role.tags);
-    } else if let Some(user) = inv.user_by_arn(&req.resource) {
-        put_tags(&mut ctx, "aws:ResourceTag/", &user.tags);
-        put_tags(&mut ctx, "iam:ResourceTag/", &user.tags);
-    }
     input.resource_policy = match &req.resource_policy {
         Some(rp) => Some(rp.clone()),
         None => match target_role {
@@ -588,18 +487,7 @@ pub fn gather(
                 policy,
                 is_role_trust: true,
             }),
-            _ => resource_account
-                .as_deref()
-                .and_then(|ra| inv.account(ra))
-                .and_then(|acc| {
-                    acc.resource_policies.iter().find(|rp| {
-                        rp.resource_arn == req.resource
-                            || rp
-                                .applies_to
-                                .iter()
-                                .any(|p| ArnPattern::new(p).matches(&req.resource))
-                    })
-                })
+            _ => find_resource_policy(inv, &req.resource, resource_account.as_deref())
                 .and_then(|rp| named(index, &rp.resource_arn, &rp.policy))
                 .map(|policy| ResourceBasedPolicy {
                     policy,
@@ -611,14 +499,8 @@ pub fn gather(
     if req.resource_policy.is_none()
         && input.resource_policy.is_none()
         && !(target_role.is_some() && is_trust_action(&action_lower))
-        && let Some(m) = coverage::resource_policy(
-            inv,
-            &req.resource,
-            resource_account.as_deref(),
-            ctx.get("aws:RequestedRegion")
-                .and_then(|v| v.values().first().map(String::as_str))
-                .unwrap_or(DEFAULT_REGION),
-        )
+        && let Some(m) =
+            coverage::resource_policy(inv, &req.resource, resource_account.as_deref(), &region)
     {
         gaps.push(Gap::new(PolicyType::ResourceBasedPolicy, m));
     }
@@ -645,22 +527,70 @@ pub fn gather(
             .and_then(|a| inv.account(a))
             .and_then(|acc| acc.organization.as_ref())
             .filter(|org| !org.is_management_account)
-            .map(|org| org_levels(index, &org.scps_by_level)),
+            .map(|org| org_levels(index, "SCP", &org.scps_by_level)),
     };
     input.rcps = resource_account
         .as_deref()
         .and_then(|a| inv.account(a))
         .and_then(|acc| acc.organization.as_ref())
         .filter(|org| !org.is_management_account && !org.rcps_by_level.is_empty())
-        .map(|org| org_levels(index, &org.rcps_by_level));
+        .map(|org| org_levels(index, "RCP", &org.rcps_by_level));
 
-    ctx.merge(&req.context);
     input.context = ctx;
     input.identity_policies = identity;
     input.permissions_boundary = boundary;
     input.session_policies = session_policies;
     input.gaps = gaps;
     Ok(input)
+}
+
+/// A role's inline and attached policies onto `out`, its boundary into `boundary`, and what
+/// the data lacks onto `gaps`.
+fn role_policies(
+    inv: &Inventory,
+    index: &PolicyIndex,
+    role: &Role,
+    out: &mut Vec<NamedPolicy>,
+    boundary: &mut Option<NamedPolicy>,
+    gaps: &mut Vec<Gap>,
+) {
+    inline_policies(index, &role.name, &role.inline_policies, out);
+    let owner = format!("role `{}`", role.name);
+    attached_policies(inv, index, &owner, &role.managed_policies, out, gaps);
+    *boundary = boundary_policy(inv, index, &owner, role.permissions_boundary.as_ref(), gaps);
+    if !role.policies_loaded {
+        let m = std::sync::Arc::new(coverage::role_policies(role));
+        for layer in [
+            PolicyType::IdentityBasedPolicy,
+            PolicyType::PermissionsBoundary,
+        ] {
+            gaps.push(Gap {
+                layer,
+                missing: std::sync::Arc::clone(&m),
+            });
+        }
+    }
+}
+
+/// The resource-based policy of `resource` in its account's data: the first whose resource
+/// is `resource` or whose `applies_to` patterns match it (as the `Resource` element matches).
+/// One definition for `authorize` and `simulate`.
+#[must_use]
+pub fn find_resource_policy<'i>(
+    inv: &'i Inventory,
+    resource: &str,
+    resource_account: Option<&str>,
+) -> Option<&'i ResourcePolicy> {
+    inv.account(resource_account?)?
+        .resource_policies
+        .iter()
+        .find(|rp| {
+            rp.resource_arn == resource
+                || rp
+                    .applies_to
+                    .iter()
+                    .any(|p| ArnPattern::new(p).matches(resource))
+        })
 }
 
 fn principal_account_facts<'i>(

@@ -13,27 +13,25 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::engine::coverage::{self, Missing};
+use crate::engine::sts::docs;
 
 use crate::engine::model::{Inventory, Role};
 use crate::engine::policy::context::RequestContext;
+use crate::engine::policy::context_builder::{ContextBuilder, time_text};
 use crate::engine::policy::decision::{Decision, PolicyType};
 use crate::engine::policy::document::PolicyDocument;
 use crate::engine::policy::evaluate::{EvaluationInput, Gap, NamedPolicy, PolicyLevel, evaluate};
+use crate::engine::policy::key_filter::KeyFilter;
 use crate::engine::policy::principal::Principal;
 use crate::engine::sts::authz::CompiledInventory;
 use crate::engine::sts::caller::{Caller, CallerError, CallerKind, classify};
-use crate::engine::sts::context::KeyFilter;
-use crate::engine::sts::context::{
-    ContextBuilder, caller_keys, clock_keys, extra_keys, inherited_transitive, request_tag_keys,
-    role_resource_keys,
-};
 use crate::engine::sts::diagnose::{Diagnosis, diagnose_decision};
 use crate::engine::sts::outcome::{Category, ErrorCode, Finding, Fix, StsError};
 use crate::engine::sts::params::{
     self, DEFAULT_DURATION, MAX_SESSION_POLICY_CHARS, Violation, duration_problems,
     validation_message,
 };
-use crate::engine::sts::request::{AssumeRoleRequest, SessionOrigin, TagDoc};
+use crate::engine::sts::request::{AssumeRoleRequest, SessionOrigin, TagDoc, supplied_keys};
 use crate::engine::sts::session::{
     Session, SimulatedCredentials, assumed_role_arn, assumed_role_id, expiry, merge_principal_tags,
     merge_transitive_keys, packed_size_estimate,
@@ -222,7 +220,8 @@ impl Checks {
                     "parameter `{}` breaks an STS constraint: {}",
                     v.member, v.constraint
                 ),
-                "IAM-RULES §1.1",
+                // IAM-RULES §1.1
+                docs::STS_ASSUME_ROLE,
                 fix,
             );
         }
@@ -376,7 +375,8 @@ pub(crate) fn read_session_policy(
                 "the session policy is not a valid policy document: {}",
                 detail.join("; ")
             ),
-            "IAM-RULES §1.1 (Policy)",
+            // IAM-RULES §1.1 (Policy)
+            docs::STS_ASSUME_ROLE,
             Some(set_param(
                 "policy_raw",
                 Value::Null,
@@ -405,8 +405,9 @@ pub(crate) fn reserved_prefix_checks(
                     ErrorCode::ValidationError,
                     format!("Tag key '{}' uses the reserved prefix 'aws:'.", t.key),
                 ),
-                format!("session tag key `{}` starts with `aws:`, which AWS reserves; the operation fails (AWS does not document the error code, rolescope reports ValidationError, IAM-RULES §9.4)", t.key),
-                "IAM-RULES §1.1 (Tags), §9.4",
+                format!("session tag key `{}` starts with `aws:`, which AWS reserves; the operation fails (AWS does not document the error code, rolescope reports ValidationError)", t.key),
+                // IAM-RULES §1.1 (Tags), §9.4
+                docs::UG_SESSION_TAGS,
                 Some(set_param(
                     "tags",
                     serde_json::to_value(
@@ -430,8 +431,9 @@ pub(crate) fn reserved_prefix_checks(
                     ErrorCode::ValidationError,
                     format!("Source identity '{si}' uses the reserved prefix 'aws:'."),
                 ),
-                format!("source identity `{si}` starts with `aws:`, which AWS reserves; the operation fails (the error code is undocumented, IAM-RULES §9.4)"),
-                "IAM-RULES §1.1 (SourceIdentity), §9.4",
+                format!("source identity `{si}` starts with `aws:`, which AWS reserves; the operation fails (the error code is undocumented)"),
+                // IAM-RULES §1.1 (SourceIdentity), §9.4
+                docs::UG_SOURCE_IDENTITY,
                 Some(set_param(
                     "source_identity",
                     Value::String(si[4..].to_owned()),
@@ -551,7 +553,8 @@ impl<'a> Simulator<'a> {
                 crate::engine::sts::request::DenialType::Implicit,
             ),
             explanation,
-            "IAM-RULES §1.1 (RoleArn), §8 step 3",
+            // IAM-RULES §1.1 (RoleArn), §8 step 3
+            docs::STS_ASSUME_ROLE,
             fix,
         );
     }
@@ -575,7 +578,8 @@ impl<'a> Simulator<'a> {
                     "STS is deactivated in {region} for account {}, which owns the role; the Region must be active in the account where the credentials are generated",
                     role.account
                 ),
-                "IAM-RULES §1.5 (RegionDisabledException)",
+                // IAM-RULES §1.5 (RegionDisabledException)
+                docs::UG_STS_REGIONS,
                 Some(Fix::ActivateRegion {
                     account: role.account.clone(),
                     region: region.to_owned(),
@@ -644,7 +648,8 @@ impl<'a> Simulator<'a> {
                 Category::DurationTooLong,
                 StsError::new(ErrorCode::ValidationError, p.message()),
                 explanation,
-                "IAM-RULES §1.3",
+                // IAM-RULES §1.3
+                docs::UG_ROLE_TERMS,
                 Some(fix),
             );
         }
@@ -877,7 +882,8 @@ impl<'a> Simulator<'a> {
                     Category::CallerCannotAssumeRoles,
                     StsError::denied(ROOT_MESSAGE, crate::engine::sts::request::DenialType::Explicit),
                     "the account root user can never assume a role; sign in as an IAM user (or use a role session) of the account instead".to_owned(),
-                    "IAM-RULES §1.2",
+                    // IAM-RULES §1.2
+                    docs::UG_TEMP_CREDENTIALS,
                     None,
                 );
             }
@@ -890,7 +896,8 @@ impl<'a> Simulator<'a> {
                         crate::engine::sts::request::DenialType::Implicit,
                     ),
                     "a GetFederationToken session cannot call any STS operation except GetCallerIdentity; assume the role with the IAM user's own credentials instead".to_owned(),
-                    "IAM-RULES §1.2",
+                    // IAM-RULES §1.2
+                    docs::UG_TEMP_CREDENTIALS,
                     None,
                 );
             }
@@ -904,17 +911,18 @@ impl<'a> Simulator<'a> {
                 .session
                 .as_ref()
                 .and_then(|s| s.expires_at)
-                .map(crate::engine::sts::context::time_text)
+                .map(time_text)
                 .unwrap_or_default();
             checks.push(
                 "caller-session",
                 Category::CallerSessionExpired,
                 StsError::new(ErrorCode::ExpiredToken, EXPIRED_TOKEN_MESSAGE),
                 format!("the caller's session expired at {expired_at}, before this request; get fresh credentials (re-assume the caller's role) first"),
-                "IAM-RULES §1.2, §1.5 (ExpiredToken)",
+                // IAM-RULES §1.2, §1.5 (ExpiredToken)
+                docs::STS_COMMON_ERRORS,
                 Some(set_param(
                     "caller_session.expires_at",
-                    Value::String(crate::engine::sts::context::time_text(expiry(now, 3600))),
+                    Value::String(time_text(expiry(now, 3600))),
                     "refresh the caller's credentials so its session is still valid",
                 )),
             );
@@ -950,7 +958,8 @@ impl<'a> Simulator<'a> {
                     Category::MfaMissing,
                     StsError::denied(BAD_MFA_MESSAGE, crate::engine::sts::request::DenialType::Implicit),
                     "the MFA code is not the device's current code".to_owned(),
-                    "IAM-RULES §1.1 (TokenCode)",
+                    // IAM-RULES §1.1 (TokenCode)
+                    docs::STS_ASSUME_ROLE,
                     Some(set_param(
                         "mfa",
                         json!({"serial_number": m.serial_number, "token_code": m.token_code, "token_valid": true}),
@@ -990,32 +999,11 @@ impl<'a> Simulator<'a> {
         tailor_parameter_fixes(&mut checks, allowed_max, req.policy_raw.is_none());
 
         // 6. Request context.
-        let inherited = inherited_transitive(&caller);
+        let inherited = caller.inherited_transitive();
         let own_policies = req
             .caller_session
             .as_ref()
             .is_some_and(|s| s.session_policy.is_some() || !s.session_policy_arns.is_empty());
-        let mut ctx = ContextBuilder::new(self.key_filter(own_policies));
-        clock_keys(&mut ctx, now, req.region.as_deref());
-        caller_keys(&mut ctx, inv, &self.compiled, &caller, now);
-        role_resource_keys(&mut ctx, &self.compiled, role, &inherited);
-        if let Some(name) = &req.role_session_name {
-            ctx.insert("sts:RoleSessionName", name.as_str());
-        }
-        if let Some(x) = &req.external_id {
-            ctx.insert("sts:ExternalId", x.as_str());
-        }
-        if let Some(si) = &req.source_identity {
-            ctx.insert("sts:SourceIdentity", si.as_str());
-        }
-        request_tag_keys(&mut ctx, &req.tags, &req.transitive_tag_keys);
-        if matches!(&caller.kind, CallerKind::Service { name } if name == ROLES_ANYWHERE) {
-            // Roles Anywhere presents the certificate's fields as the principal's tags too
-            // (`aws:PrincipalTag/x509Subject/CN`, IAM-RULES §7.3).
-            for t in &req.tags {
-                ctx.insert(format!("aws:PrincipalTag/{}", t.key), t.value.as_str());
-            }
-        }
         // STS takes `SerialNumber` and `TokenCode` for "the MFA device that is associated
         // with the user who is making the AssumeRole call" ([STS-API AssumeRole]): a role
         // session has no device, so its call carries the MFA state of its own session only.
@@ -1025,18 +1013,45 @@ impl<'a> Simulator<'a> {
         }
         let passed_mfa = req.mfa.as_ref().filter(|m| m.token_valid && !role_session);
         let mfa_used = passed_mfa.is_some();
+        let principal = self.principal_of(&caller);
+        let session_tags = caller.session_tags();
+        let mut who = caller.requester(inv, &principal, &session_tags, now);
         if let Some(m) = passed_mfa {
-            ctx.insert("aws:MultiFactorAuthPresent", "true");
-            ctx.insert(
-                "aws:MultiFactorAuthAge",
-                m.auth_age_seconds.unwrap_or(0).max(0).to_string(),
-            );
+            let age = chrono::Duration::seconds(m.auth_age_seconds.unwrap_or(0).max(0));
+            who.mfa_authenticated_at = Some(now - age);
         }
-        extra_keys(&mut ctx, &req.context);
-        let ctx = ctx.ctx;
+        let mut ctx = ContextBuilder::new(self.key_filter(own_policies));
+        ctx.clock(now, req.region.as_deref());
+        ctx.principal(inv, &who, now);
+        let inherited_pairs: Vec<(&str, &str)> = inherited
+            .iter()
+            .map(|t| (t.key.as_str(), t.value.as_str()))
+            .collect();
+        ctx.role_resource(inv, role, &inherited_pairs);
+        if let Some(name) = &req.role_session_name {
+            ctx.insert("sts:RoleSessionName", name.as_str());
+        }
+        if let Some(x) = &req.external_id {
+            ctx.insert("sts:ExternalId", x.as_str());
+        }
+        if let Some(si) = &req.source_identity {
+            ctx.insert("sts:SourceIdentity", si.as_str());
+        }
+        ctx.request_tags(
+            req.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())),
+            &req.transitive_tag_keys,
+        );
+        if matches!(&caller.kind, CallerKind::Service { name } if name == ROLES_ANYWHERE) {
+            // Roles Anywhere presents the certificate's fields as the principal's tags too
+            // (`aws:PrincipalTag/x509Subject/CN`, IAM-RULES §7.3).
+            for t in &req.tags {
+                ctx.insert(format!("aws:PrincipalTag/{}", t.key), t.value.as_str());
+            }
+        }
+        supplied_keys(&mut ctx, &req.context);
+        let ctx = ctx.finish();
 
         // 7. sts:AssumeRole, sts:TagSession, sts:SetSourceIdentity.
-        let principal = self.principal_of(&caller);
         let side = self.caller_side(&caller);
         let mut actions = vec!["sts:AssumeRole"];
         let tags_involved =
@@ -1044,7 +1059,8 @@ impl<'a> Simulator<'a> {
         if tags_involved {
             actions.push("sts:TagSession");
             if req.tags.is_empty() && !inherited.is_empty() {
-                checks.notes.push("the caller's session carries transitive tags, so the role's trust policy must also allow sts:TagSession (observed behaviour, IAM-RULES §3.3, §9.5)".to_owned());
+                // IAM-RULES §3.3, §9.5
+                checks.notes.push(format!("the caller's session carries transitive tags, so the role's trust policy must also allow sts:TagSession (observed behaviour; {})", docs::UG_SESSION_TAGS));
             }
         }
         let inherited_si = caller
@@ -1054,7 +1070,8 @@ impl<'a> Simulator<'a> {
         if req.source_identity.is_some() || inherited_si.is_some() {
             actions.push("sts:SetSourceIdentity");
             if req.source_identity.is_none() {
-                checks.notes.push("the caller's session carries a source identity, so the role's trust policy must also allow sts:SetSourceIdentity (observed behaviour, IAM-RULES §3.3)".to_owned());
+                // IAM-RULES §3.3
+                checks.notes.push(format!("the caller's session carries a source identity, so the role's trust policy must also allow sts:SetSourceIdentity (observed behaviour; {})", docs::UG_SOURCE_IDENTITY));
             }
         }
         let mut input = self.input_on_role(principal, role_idx, ctx, side);
@@ -1082,8 +1099,9 @@ impl<'a> Simulator<'a> {
                         ErrorCode::ValidationError,
                         format!("Tag key '{}' is already set as a transitive session tag by the calling session and cannot be overridden.", t.key),
                     ),
-                    format!("tag `{}` was passed, but the caller's session already carries it as a transitive tag, which a chained session cannot override (AWS does not document the error code; rolescope reports ValidationError, IAM-RULES §9.4)", t.key),
-                    "IAM-RULES §3.5",
+                    format!("tag `{}` was passed, but the caller's session already carries it as a transitive tag, which a chained session cannot override (AWS does not document the error code; rolescope reports ValidationError)", t.key),
+                    // IAM-RULES §3.5
+                    docs::UG_SESSION_TAGS,
                     Some(set_param(
                         "tags",
                         serde_json::to_value(keep).unwrap_or(Value::Null),
@@ -1102,8 +1120,9 @@ impl<'a> Simulator<'a> {
                         ErrorCode::ValidationError,
                         format!("The source identity of the calling session is '{old}' and cannot be changed to '{new}'."),
                     ),
-                    format!("the caller's session already has source identity `{old}`, which persists down the chain and cannot be changed (AWS does not document the error code; rolescope reports ValidationError, IAM-RULES §9.4)"),
-                    "IAM-RULES §3.5",
+                    format!("the caller's session already has source identity `{old}`, which persists down the chain and cannot be changed (AWS does not document the error code; rolescope reports ValidationError)"),
+                    // IAM-RULES §3.5
+                    docs::UG_SESSION_TAGS,
                     Some(set_param(
                         "source_identity",
                         Value::String(old.clone()),
@@ -1125,7 +1144,8 @@ impl<'a> Simulator<'a> {
             let session_name = req.role_session_name.clone().unwrap_or_default();
             let mut notes = Vec::new();
             if mfa_used || caller.session.as_ref().is_some_and(|s| s.mfa_authenticated) {
-                notes.push("MFA was used to get this session, but AssumeRole credentials carry no MFA information into later requests, as the IAM User Guide documents (IAM-RULES §3.4, §9.2): aws:MultiFactorAuthPresent is false for this session's own requests".to_owned());
+                // IAM-RULES §3.4, §9.2
+                notes.push(format!("MFA was used to get this session, but AssumeRole credentials carry no MFA information into later requests, as {} documents: aws:MultiFactorAuthPresent is false for this session's own requests", docs::UG_MFA_API));
             }
             Some(build_session(
                 role,
@@ -1234,7 +1254,8 @@ pub(crate) fn packed_check(
             format!("Packed size of {what} consumes {pct}% of allotted space."),
         ),
         format!("the {what} would use about {pct}% of STS's packed allowance (rolescope's estimate; AWS does not document the packing)"),
-        "IAM-RULES §1.1 (packed size)",
+        // IAM-RULES §1.1 (packed size)
+        docs::STS_ASSUME_ROLE,
         Some(set_param(
             "tags",
             serde_json::to_value(keep).unwrap_or(Value::Null),

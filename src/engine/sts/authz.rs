@@ -17,6 +17,7 @@ use crate::engine::policy::compiled::CompiledPolicy;
 use crate::engine::policy::decision::PolicyType;
 use crate::engine::policy::document::PolicyDocument;
 use crate::engine::policy::evaluate::{Gap, NamedPolicy, PolicyLevel, ResourceBasedPolicy};
+use crate::engine::policy::gather::org_policy_name;
 use crate::engine::sts::outcome::PolicyTarget;
 
 /// A role's or user's own side of an evaluation, compiled on first use.
@@ -48,12 +49,10 @@ pub struct CompiledInventory {
     /// management account.
     pub scps: HashMap<String, Vec<PolicyLevel>>,
     pub rcps: HashMap<String, Vec<PolicyLevel>>,
-    /// Organisation id by account.
-    pub org_ids: HashMap<String, String>,
     /// Where each named policy lives, for fixes.
     pub targets: HashMap<String, PolicyTarget>,
     /// The condition keys the inventory's policies read.
-    pub key_filter: crate::engine::sts::context::KeyFilter,
+    pub key_filter: crate::engine::policy::key_filter::KeyFilter,
 }
 
 fn empty_document() -> PolicyDocument {
@@ -108,7 +107,7 @@ fn org_levels(
                 .iter()
                 .enumerate()
                 .map(|(i, p)| {
-                    let name = format!("{} #{i} at {}", kind.to_uppercase(), level.target);
+                    let name = org_policy_name(&kind.to_uppercase(), level, i);
                     targets.insert(
                         name.clone(),
                         PolicyTarget::OrgPolicy {
@@ -132,7 +131,7 @@ impl CompiledInventory {
     #[must_use]
     pub fn new(inv: &Inventory) -> Self {
         let mut c = Self {
-            key_filter: crate::engine::sts::context::KeyFilter::from_inventory(inv),
+            key_filter: crate::engine::policy::key_filter::KeyFilter::from_inventory(inv),
             ..Self::default()
         };
         for p in &inv.policies {
@@ -195,7 +194,6 @@ impl CompiledInventory {
             let Some(org) = &acct.organization else {
                 continue;
             };
-            c.org_ids.insert(id.clone(), org.org_id.clone());
             if org.is_management_account {
                 continue;
             }

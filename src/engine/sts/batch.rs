@@ -8,21 +8,21 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use crate::engine::policy::context_builder::{ContextBuilder, requested_region, time_text};
 use crate::engine::policy::decision::{
     Decision, LayerOutcome, Outcome as PolicyOutcome, PolicyType,
 };
 use crate::engine::policy::evaluate::{
     EvaluationInput, Gap, NamedPolicy, ResourceBasedPolicy, evaluate,
 };
+use crate::engine::policy::gather::{find_resource_policy, is_trust_action};
 use crate::engine::sts::assume::{Outcome, SimulationError, Simulator};
 use crate::engine::sts::authz::compile_text;
 use crate::engine::sts::caller::classify;
-use crate::engine::sts::context::{
-    ContextBuilder, caller_keys, clock_keys, extra_keys, resource_keys,
-};
 use crate::engine::sts::outcome::{Category, ErrorCode};
 use crate::engine::sts::request::{
     AuthorizeRequest, DecisionDoc, DenialType, MatchedStatementDoc, MissingDoc, Request, ResultDoc,
+    supplied_keys,
 };
 use crate::engine::sts::session::Session;
 
@@ -219,28 +219,6 @@ fn decision_categories(d: &Decision) -> Vec<Category> {
     out
 }
 
-fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
 impl Simulator<'_> {
     /// What `principal` may do: the policy engine over the principal's identity policies,
     /// boundary, session policies, its account's SCPs, the resource account's RCPs and the
@@ -253,6 +231,23 @@ impl Simulator<'_> {
         req: &AuthorizeRequest,
         now: DateTime<Utc>,
     ) -> Result<Decision, SimulationError> {
+        let (input, key_notes) = self.authorize_input(req, now)?;
+        let mut decision = evaluate(&input);
+        decision.notes.extend(key_notes);
+        Ok(decision)
+    }
+
+    /// The policy engine's input for an `authorize` request (its policies, request context
+    /// and gaps), with a note for each supplied key the request's action never carries,
+    /// which is left out.
+    ///
+    /// # Errors
+    /// As [`Simulator::authorize`].
+    pub fn authorize_input(
+        &self,
+        req: &AuthorizeRequest,
+        now: DateTime<Utc>,
+    ) -> Result<(EvaluationInput, Vec<String>), SimulationError> {
         let now = req.now.unwrap_or(now);
         let p = &req.principal;
         let caller = classify(self.inventory, &p.arn, p.credentials, p.session.as_ref())?;
@@ -263,7 +258,7 @@ impl Simulator<'_> {
                     .session
                     .as_ref()
                     .and_then(|s| s.expires_at)
-                    .map(crate::engine::sts::context::time_text)
+                    .map(time_text)
                     .unwrap_or_default(),
             });
         }
@@ -281,36 +276,27 @@ impl Simulator<'_> {
         };
         let mut input = EvaluationInput::new(principal, req.action.clone(), resource.clone());
         input.resource_account.clone_from(&req.resource_account);
+        let tags = caller.session_tags();
+        let who = caller.requester(self.inventory, &input.principal, &tags, now);
         let mut ctx = ContextBuilder::new(None);
-        // The Region the request is sent to: given, else the resource ARN's, else the default
-        // (as `policy::gather` has it for `authorize`).
-        let region = req
-            .region
-            .clone()
-            .unwrap_or_else(|| match resource.split(':').nth(3) {
-                Some(r) if !r.is_empty() && resource.starts_with("arn:") => r.to_owned(),
-                _ => crate::engine::policy::gather::DEFAULT_REGION.to_owned(),
-            });
-        clock_keys(&mut ctx, now, Some(&region));
-        caller_keys(&mut ctx, self.inventory, &self.compiled, &caller, now);
-        resource_keys(
-            &mut ctx,
+        ctx.request(
             self.inventory,
-            &self.compiled,
+            &who,
             &resource,
             input.effective_resource_account(),
+            req.region.as_deref(),
+            now,
         );
         // Supplied keys no real request for the action carries are left out, with a note.
         let key_notes = crate::engine::catalogue::get()
             .screen_supplied_keys(&req.action, req.context.keys().map(String::as_str));
-        if key_notes.iter().any(|n| n.ignored) {
-            let mut supplied = req.context.clone();
-            supplied.retain(|k, _| !key_notes.iter().any(|n| n.ignored && n.key == *k));
-            extra_keys(&mut ctx, &supplied);
-        } else {
-            extra_keys(&mut ctx, &req.context);
-        }
-        input.context = ctx.ctx;
+        supplied_keys(
+            &mut ctx,
+            req.context
+                .iter()
+                .filter(|(k, _)| !key_notes.iter().any(|n| n.ignored && n.key == **k)),
+        );
+        input.context = ctx.finish();
         input.identity_policies = side.identity;
         input.permissions_boundary = side.boundary;
         input.session_policies = side.session;
@@ -319,18 +305,20 @@ impl Simulator<'_> {
         if let Some(acct) = &resource_account {
             input.rcps = self.compiled.rcps.get(acct).cloned();
         }
-        // A role is a resource too: its trust policy for the STS actions it governs (as
-        // `policy::gather` has it), and no resource-based policy for any other action.
-        if let Some(&i) = self.inventory.index.role_by_arn.get(&resource) {
-            if crate::engine::policy::gather::is_trust_action(&req.action.to_ascii_lowercase()) {
-                input.resource_policy = self.compiled.trust_resource_policy(self.inventory, i);
-            }
-        } else if let Some(acct) = resource_account
-            .as_deref()
-            .and_then(|a| self.inventory.account(a))
-            && let Some(rp) = acct.resource_policies.iter().find(|rp| {
-                rp.resource_arn == resource || rp.applies_to.iter().any(|pat| glob(pat, &resource))
-            })
+        // A role is a resource too: its trust policy for the STS actions it governs; any
+        // other resource, a role for other actions included, the resource-based policy
+        // of its account's data that governs it (as `policy::gather` has it).
+        let trust_of = self
+            .inventory
+            .index
+            .role_by_arn
+            .get(&resource)
+            .copied()
+            .filter(|_| is_trust_action(&req.action.to_ascii_lowercase()));
+        if let Some(i) = trust_of {
+            input.resource_policy = self.compiled.trust_resource_policy(self.inventory, i);
+        } else if let Some(rp) =
+            find_resource_policy(self.inventory, &resource, resource_account.as_deref())
         {
             input.resource_policy = Some(ResourceBasedPolicy {
                 policy: NamedPolicy::new(rp.resource_arn.clone(), compile_text(&rp.policy)),
@@ -348,22 +336,19 @@ impl Simulator<'_> {
                 .push(Gap::new(PolicyType::ResourceControlPolicy, m));
         }
         if input.resource_policy.is_none()
+            && trust_of.is_none()
             && let Some(m) = crate::engine::coverage::resource_policy(
                 self.inventory,
                 &resource,
                 resource_account.as_deref(),
-                req.region
-                    .as_deref()
-                    .unwrap_or(crate::engine::policy::gather::DEFAULT_REGION),
+                &requested_region(req.region.as_deref(), &resource),
             )
         {
             input
                 .gaps
                 .push(Gap::new(PolicyType::ResourceBasedPolicy, m));
         }
-        let mut decision = evaluate(&input);
-        decision.notes.extend(key_notes.iter().map(|n| n.line()));
-        Ok(decision)
+        Ok((input, key_notes.iter().map(|n| n.line()).collect()))
     }
 
     /// Runs one request document.
@@ -564,10 +549,13 @@ mod tests {
         );
     }
 
+    /// A resource policy's `applies_to` patterns match as the `Resource` element does
+    /// (IAM-RULES §4.3), the same for `simulate` and `authorize`.
     #[test]
-    fn glob_matches_resource_patterns() {
-        assert!(glob("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b"));
-        assert!(glob("arn:aws:s3:::b?cket", "arn:aws:s3:::bucket"));
-        assert!(!glob("arn:aws:s3:::bucket/*", "arn:aws:s3:::other/a"));
+    fn resource_policies_are_found_by_their_applies_to_patterns() {
+        use crate::engine::policy::pattern::ArnPattern;
+        assert!(ArnPattern::new("arn:aws:s3:::bucket/*").matches("arn:aws:s3:::bucket/a/b"));
+        assert!(ArnPattern::new("arn:aws:s3:::b?cket").matches("arn:aws:s3:::bucket"));
+        assert!(!ArnPattern::new("arn:aws:s3:::bucket/*").matches("arn:aws:s3:::other/a"));
     }
 }

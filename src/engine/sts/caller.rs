@@ -9,7 +9,10 @@ use chrono::{DateTime, Utc};
 
 use crate::engine::arn::{ArnRef, is_account_id};
 use crate::engine::model::{Inventory, Role, User};
-use crate::engine::sts::request::{CallerCredentials, CallerSessionDoc, SessionOrigin};
+use crate::engine::policy::Principal;
+use crate::engine::policy::context_builder::Requester;
+use crate::engine::sts::docs;
+use crate::engine::sts::request::{CallerCredentials, CallerSessionDoc, SessionOrigin, TagDoc};
 use crate::engine::sts::session::assumed_role_arn;
 
 /// What kind of principal the caller is, with what the data says about it.
@@ -85,6 +88,78 @@ impl Caller {
                 | CallerCredentials::Root
                 | CallerCredentials::ServicePrincipal
         )
+    }
+
+    /// The IAM user whose tags and id the request carries: the caller itself, or for a
+    /// `GetFederationToken` session the user that called it.
+    #[must_use]
+    pub fn context_user<'a>(&self, inv: &'a Inventory) -> Option<&'a User> {
+        match self.kind {
+            CallerKind::FederatedUser => self
+                .session
+                .as_ref()
+                .and_then(|s| s.user_arn.as_deref())
+                .and_then(|arn| inv.user_by_arn(arn)),
+            _ => self.user(inv),
+        }
+    }
+
+    /// The session's tags as (key, value), inherited transitive tags included.
+    #[must_use]
+    pub fn session_tags(&self) -> Vec<(&str, &str)> {
+        self.session
+            .iter()
+            .flat_map(|s| &s.session_tags)
+            .map(|t| (t.key.as_str(), t.value.as_str()))
+            .collect()
+    }
+
+    /// The caller as the request context describes it ([`ContextBuilder::principal`]), with
+    /// `principal` its principal and `session_tags` its [`Caller::session_tags`]. The MFA
+    /// state is the session's: a caller with long-term keys passes MFA in the call itself.
+    ///
+    /// [`ContextBuilder::principal`]: crate::engine::policy::context_builder::ContextBuilder::principal
+    #[must_use]
+    pub fn requester<'a>(
+        &'a self,
+        inv: &'a Inventory,
+        principal: &'a Principal,
+        session_tags: &'a [(&'a str, &'a str)],
+        now: DateTime<Utc>,
+    ) -> Requester<'a> {
+        let temporary = self.has_temporary_credentials();
+        let session = self.session.as_ref().filter(|_| temporary);
+        let issued_at = session.and_then(|s| s.issued_at);
+        Requester {
+            user: self.context_user(inv),
+            role: self.role(inv),
+            temporary,
+            issued_at,
+            mfa_authenticated_at: session
+                .filter(|s| s.mfa_authenticated)
+                .map(|s| s.mfa_auth_time.or(issued_at).unwrap_or(now)),
+            session_tags,
+            source_identity: session.and_then(|s| s.source_identity.as_deref()),
+            federated_provider: None,
+            ..Requester::new(principal)
+        }
+    }
+
+    /// The inherited transitive tags of the caller's session.
+    #[must_use]
+    pub fn inherited_transitive(&self) -> Vec<TagDoc> {
+        let Some(s) = &self.session else {
+            return Vec::new();
+        };
+        s.session_tags
+            .iter()
+            .filter(|t| {
+                s.transitive_tag_keys
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(&t.key))
+            })
+            .cloned()
+            .collect()
     }
 
     /// Whether the caller's session (if any) has expired at `now`.
@@ -239,7 +314,8 @@ pub fn classify(
             let chaining = credentials == CallerCredentials::GetSessionToken;
             if chaining {
                 notes.push(
-                    "GetSessionToken credentials are treated as role chaining (observed behaviour, IAM-RULES §1.3)"
+                    // IAM-RULES §1.3
+                    "GetSessionToken credentials are treated as role chaining (observed behaviour)"
                         .to_owned(),
                 );
             }
@@ -317,11 +393,13 @@ pub fn classify(
             let chaining = match (credentials, origin) {
                 (CallerCredentials::Ec2InstanceProfile, _)
                 | (_, Some(SessionOrigin::Ec2InstanceProfile)) => {
-                    notes.push("EC2 instance-profile credentials: assuming a role with them is not role chaining (IAM-RULES §1.3)".to_owned());
+                    // IAM-RULES §1.3
+                    notes.push(format!("EC2 instance-profile credentials: assuming a role with them is not role chaining ({})", docs::UG_ROLE_TERMS));
                     false
                 }
                 (_, Some(SessionOrigin::EcsTaskRole)) => {
-                    notes.push("ECS task-role credentials are treated as role chaining (observed behaviour, IAM-RULES §1.3)".to_owned());
+                    // IAM-RULES §1.3
+                    notes.push("ECS task-role credentials are treated as role chaining (observed behaviour)".to_owned());
                     true
                 }
                 _ => true,

@@ -21,6 +21,7 @@ use crate::engine::policy::evaluate::{EvaluationInput, evaluate};
 use crate::engine::sts::assume::{Checks, Simulator, not_authorized};
 use crate::engine::sts::authz::SESSION_POLICY_LABEL;
 use crate::engine::sts::caller::{Caller, CallerKind};
+use crate::engine::sts::docs;
 use crate::engine::sts::outcome::{Category, ErrorCode, Fix, PolicyTarget, StsError};
 use crate::engine::sts::request::{AssumeRoleRequest, DenialType, Request};
 
@@ -321,7 +322,8 @@ pub(crate) fn diagnose_decision(
                 alt.category,
                 diag.deny(action, denial),
                 format!("{} ({what})", alt.explanation),
-                "IAM-RULES §3.4",
+                // IAM-RULES §3.4
+                docs::UG_GLOBAL_KEYS,
                 alt.fix.clone(),
             );
         }
@@ -361,7 +363,8 @@ pub(crate) fn diagnose_decision(
                 statement_ref(m),
                 diag.caller_label()
             ),
-            "IAM-RULES §3.2 step 5, §4.1 step 1",
+            // IAM-RULES §3.2 step 5, §4.1 step 1
+            docs::UG_EVALUATION,
             fix,
         );
     }
@@ -533,7 +536,8 @@ pub(crate) fn diagnose_decision(
                             miss.label,
                             why.join("; ")
                         ),
-                        "IAM-RULES §3.1, §3.4",
+                        // IAM-RULES §3.1, §3.4
+                        docs::UG_PRINCIPAL,
                         caller_fix.or(data_fix).or_else(|| {
                             // An IAM caller the condition cannot be widened for: a statement
                             // naming that one principal, as when no statement names it.
@@ -554,7 +558,8 @@ pub(crate) fn diagnose_decision(
                         "the trust policy of `{role_arn}` has no statement that allows {action} for {}{missing}.{half}",
                         diag.caller_label()
                     ),
-                    "IAM-RULES §3.1, §3.2 step 1",
+                    // IAM-RULES §3.1, §3.2 step 1
+                    docs::UG_PRINCIPAL,
                     Some(Fix::AddStatement {
                         target: PolicyTarget::TrustPolicy { role_arn: role_arn.clone() },
                         summary: format!("add this statement to the trust policy of `{role_arn}`: {statement}"),
@@ -602,7 +607,8 @@ pub(crate) fn diagnose_decision(
                     format!(
                         "no identity-based policy of {whose} allows {action} on `{role_arn}`; {why}"
                     ),
-                    "IAM-RULES §3.2 steps 3-4",
+                    // IAM-RULES §3.2 steps 3-4
+                    docs::UG_CROSS_ACCOUNT,
                     Some(Fix::AddStatement {
                         summary: format!(
                             "add this statement to {}: {statement}",
@@ -626,7 +632,8 @@ pub(crate) fn diagnose_decision(
                     Category::BoundaryBlocking,
                     diag.deny(action, DenialType::Implicit),
                     format!("the caller's permissions boundary `{}` does not allow {action} on `{role_arn}`; a boundary caps what identity policies can grant", b.name),
-                    "IAM-RULES §4.1 step 6",
+                    // IAM-RULES §4.1 step 6
+                    docs::UG_BOUNDARIES,
                     Some(Fix::AddStatement {
                         summary: format!("add this statement to the boundary policy `{}`: {statement}", b.name),
                         target,
@@ -649,7 +656,8 @@ pub(crate) fn diagnose_decision(
                     Category::SessionPolicyBlocking,
                     diag.deny(action, DenialType::Implicit),
                     format!("the caller's session was created with a session policy that does not allow {action} on `{role_arn}`; session policies cap what the role's policies grant"),
-                    "IAM-RULES §4.1 step 7",
+                    // IAM-RULES §4.1 step 7
+                    docs::UG_SESSION_POLICIES,
                     Some(Fix::SetParameter {
                         parameter: "caller_session.session_policy".to_owned(),
                         value: new_policy,
@@ -700,7 +708,8 @@ pub(crate) fn diagnose_decision(
                 category_for(t),
                 diag.deny(action, DenialType::Implicit),
                 format!("no {} attached at `{}` (governing {whose}) allows {action}; every level of the organisation must allow", t.phrase(), level.target),
-                if t == PolicyType::ServiceControlPolicy { "IAM-RULES §3.2 step 6, §4.1 step 3" } else { "IAM-RULES §3.2 step 6, §4.1 step 2" },
+                // IAM-RULES §3.2 step 6, §4.1 step 3 (SCPs) and step 2 (RCPs)
+                if t == PolicyType::ServiceControlPolicy { docs::ORG_SCPS } else { docs::ORG_RCPS },
                 Some(Fix::AddStatement {
                     summary: format!("add this statement to a {} at `{}`: {statement}", t.phrase(), level.target),
                     target,
@@ -717,7 +726,8 @@ pub(crate) fn diagnose_decision(
             category,
             diag.deny(action, denial),
             d.message.clone(),
-            "IAM-RULES §4.1",
+            // IAM-RULES §4.1
+            docs::UG_EVALUATION,
             None,
         );
     }
@@ -784,6 +794,26 @@ pub fn without_statement(mut policy: Value, index: usize) -> Value {
         }
     }
     policy
+}
+
+/// `policy` with the statement at `index` replaced by `statement` (appended when there is
+/// no such statement, so the replacement is never lost).
+#[must_use]
+pub fn replacing_statement(mut policy: Value, index: usize, statement: Value) -> Value {
+    if let Some(obj) = policy.as_object_mut() {
+        match obj.get_mut("Statement") {
+            Some(Value::Array(items)) if index < items.len() => {
+                items[index] = statement;
+                return policy;
+            }
+            Some(single @ Value::Object(_)) if index == 0 => {
+                *single = statement;
+                return policy;
+            }
+            _ => {}
+        }
+    }
+    with_statement(policy, statement)
 }
 
 /// Why a fix could not be applied.
@@ -971,6 +1001,15 @@ pub fn apply_fix(
         } => {
             let i = *statement_index;
             edit_target(inventory, target, move |p| without_statement(p, i))?;
+        }
+        Fix::ReplaceStatement {
+            target,
+            statement_index,
+            statement,
+            ..
+        } => {
+            let (i, st) = (*statement_index, statement.clone());
+            edit_target(inventory, target, move |p| replacing_statement(p, i, st))?;
         }
         Fix::SetParameter {
             parameter, value, ..

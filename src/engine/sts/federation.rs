@@ -13,20 +13,19 @@ use serde_json::{Map, Value, json};
 
 use crate::engine::model::{ProviderType, Role};
 use crate::engine::policy::context::{ContextValue, RequestContext};
+use crate::engine::policy::context_builder::{ContextBuilder, Requester, time_text};
 use crate::engine::policy::principal::Principal;
 use crate::engine::sts::assume::{
     CallerSide, Checks, DiagnosisBase, Outcome, RoleLookup, SessionBits, SimulationError,
     Simulator, build_session, finish, packed_check, read_session_policy, reserved_prefix_checks,
     violation_fix,
 };
-use crate::engine::sts::context::{
-    ContextBuilder, clock_keys, extra_keys, request_tag_keys, role_resource_keys, time_text,
-};
+use crate::engine::sts::docs;
 use crate::engine::sts::outcome::{Category, ErrorCode, Fix, StsError};
 use crate::engine::sts::params::{self, MAX_SESSION_POLICY_CHARS};
 use crate::engine::sts::request::{
     AssumeRoleRequest, ContextDoc, ContextValueDoc, Ec2InstanceProfileRequest,
-    RolesAnywhereRequest, SamlRequest, SessionOrigin, TagDoc, WebIdentityRequest,
+    RolesAnywhereRequest, SamlRequest, SessionOrigin, TagDoc, WebIdentityRequest, supplied_keys,
 };
 use crate::engine::sts::session::packed_size_estimate;
 
@@ -217,7 +216,8 @@ impl Simulator<'_> {
             checks.push("token", Category::IdentityProvider,
                 StsError::new(ErrorCode::InvalidIdentityToken, "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)"),
                 "the token has no `iss` claim, so STS cannot tell which provider issued it".to_owned(),
-                "IAM-RULES §1.5 (InvalidIdentityToken)", None);
+                // IAM-RULES §1.5 (InvalidIdentityToken)
+                docs::STS_ASSUME_ROLE_WEB_IDENTITY, None);
         }
         // `exp`, `iat` and `nbf` are NumericDates (RFC 7519 §2, §4.1.4–4.1.6): a token whose
         // time claims are not numbers is malformed, and STS refuses it rather than reading it
@@ -234,7 +234,8 @@ impl Simulator<'_> {
                         "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)",
                     ),
                     format!("the token's `{claim}` claim `{v}` is not a NumericDate (seconds since the epoch), so the token is malformed"),
-                    "RFC 7519 §4.1.4 (NumericDate); IAM-RULES §1.5 (InvalidIdentityToken)",
+                    // IAM-RULES §1.5 (InvalidIdentityToken)
+                    "RFC 7519 (JSON Web Token) §4.1.4: NumericDate",
                     None,
                 );
             }
@@ -250,7 +251,8 @@ impl Simulator<'_> {
                     token_expired_message(now, exp),
                 ),
                 format!("the web identity token expired at {}", time_text(exp)),
-                "IAM-RULES §2.1",
+                // IAM-RULES §2.1
+                docs::STS_ASSUME_ROLE_WEB_IDENTITY,
                 Some(Fix::SetParameter {
                     parameter: "token_claims.exp".into(),
                     value: json!(now.timestamp() + 3600),
@@ -296,13 +298,15 @@ impl Simulator<'_> {
                 None => checks.push("identity-provider", Category::IdentityProvider,
                     StsError::new(ErrorCode::InvalidIdentityToken, format!("No OpenIDConnect provider found in your account for {iss}")),
                     format!("account {} has no IAM OIDC identity provider for issuer `{iss}`; STS only trusts tokens from providers registered in the role's account (or the built-in ones)", role.account),
-                    "IAM-RULES §2.1, §2.2",
+                    // IAM-RULES §2.1, §2.2
+                    docs::UG_OIDC_PROVIDER,
                     Some(Fix::AddOidcProvider { account: role.account.clone(), url: host.clone(), client_ids: aud.clone(),
                         summary: format!("register an OIDC identity provider for `{iss}` in account {} with client ID(s) {}", role.account, aud.join(", ")) })),
                 Some(p) if !p.client_ids.is_empty() && !aud.iter().any(|a| p.client_ids.contains(a)) => checks.push("identity-provider", Category::IdentityProvider,
                     StsError::new(ErrorCode::InvalidIdentityToken, "Incorrect token audience"),
                     format!("the token's audience {} is not among the provider's client IDs ({})", aud.join(", "), p.client_ids.join(", ")),
-                    "IAM-RULES §2.2", None),
+                    // IAM-RULES §2.2
+                    docs::UG_OIDC_PROVIDER, None),
                 Some(_) => {}
             }
         }
@@ -314,9 +318,12 @@ impl Simulator<'_> {
         );
 
         // Context: provider keys.
+        let principal =
+            Principal::parse(&provider_arn).unwrap_or_else(|_| Principal::service(&provider_arn));
         let mut ctx = ContextBuilder::new(self.key_filter(false));
-        clock_keys(&mut ctx, now, req.region.as_deref());
-        role_resource_keys(&mut ctx, &self.compiled, role, &[]);
+        ctx.clock(now, req.region.as_deref());
+        ctx.principal(self.inventory, &Requester::new(&principal), now);
+        ctx.role_resource(self.inventory, role, &[]);
         ctx.insert("aws:FederatedProvider", provider_arn.as_str());
         if let Some(n) = &req.role_session_name {
             ctx.insert("sts:RoleSessionName", n.as_str());
@@ -369,12 +376,13 @@ impl Simulator<'_> {
         if let Some(si) = &source_identity {
             ctx.insert("sts:SourceIdentity", si.as_str());
         }
-        request_tag_keys(&mut ctx, &tags, &transitive);
-        extra_keys(&mut ctx, &req.context);
-        let ctx = ctx.ctx;
+        ctx.request_tags(
+            tags.iter().map(|t| (t.key.as_str(), t.value.as_str())),
+            &transitive,
+        );
+        supplied_keys(&mut ctx, &req.context);
+        let ctx = ctx.finish();
 
-        let principal =
-            Principal::parse(&provider_arn).unwrap_or_else(|_| Principal::service(&provider_arn));
         let mut cond = Map::new();
         if let Some(a) = aud.first() {
             cond.insert(format!("{host}:aud"), json!(a));
@@ -399,20 +407,30 @@ impl Simulator<'_> {
             .then(|| packed_size_estimate(policy.text.as_deref(), &req.policy_arns, &tags));
         packed_check(&mut checks, packed, policy.text.is_some(), &tags);
         if checks.findings.is_empty() {
-            outcome.session = Some(build_session(role, req.role_session_name.as_deref().unwrap_or_default(), now, duration, SessionBits {
-                inherited: &[],
-                passed: &tags,
-                transitive,
-                source_identity,
-                session_policy: policy.value,
-                session_policy_arns: req.policy_arns.clone(),
-                mfa: false,
-                chained: false,
-                origin: SessionOrigin::AssumeRoleWithWebIdentity,
-                packed,
-                federated_provider: Some(provider_arn),
-                notes: vec!["web identity sessions never carry MFA: AWS cannot tell whether the provider required it (IAM-RULES §2.1)".to_owned()],
-            }));
+            outcome.session = Some(build_session(
+                role,
+                req.role_session_name.as_deref().unwrap_or_default(),
+                now,
+                duration,
+                SessionBits {
+                    inherited: &[],
+                    passed: &tags,
+                    transitive,
+                    source_identity,
+                    session_policy: policy.value,
+                    session_policy_arns: req.policy_arns.clone(),
+                    mfa: false,
+                    chained: false,
+                    origin: SessionOrigin::AssumeRoleWithWebIdentity,
+                    packed,
+                    federated_provider: Some(provider_arn),
+                    // IAM-RULES §2.1
+                    notes: vec![format!(
+                        "web identity sessions never carry MFA: AWS cannot tell whether the provider required it ({})",
+                        docs::UG_MFA_API
+                    )],
+                },
+            ));
         }
         Ok(finish(outcome, checks, combined.as_deref()))
     }
@@ -480,7 +498,8 @@ impl Simulator<'_> {
                     "the SAML assertion is valid only until {} (NotOnOrAfter)",
                     time_text(exp)
                 ),
-                "IAM-RULES §1.5 (ExpiredTokenException)",
+                // IAM-RULES §1.5 (ExpiredTokenException)
+                docs::STS_ASSUME_ROLE_WEB_IDENTITY,
                 Some(Fix::SetParameter {
                     parameter: "assertion.NotOnOrAfter".into(),
                     value: json!(time_text(now + chrono::Duration::minutes(5))),
@@ -524,7 +543,8 @@ impl Simulator<'_> {
                     "`{}` is not a SAML identity provider of account {}, which owns the role",
                     req.principal_arn, role.account
                 ),
-                "IAM-RULES §2.3",
+                // IAM-RULES §2.3
+                docs::UG_SAML_ASSERTIONS,
                 None,
             );
         }
@@ -537,7 +557,8 @@ impl Simulator<'_> {
                 checks.push("assertion", Category::IdentityProvider,
                     StsError::denied(format!("Not authorized to perform {API}"), crate::engine::sts::request::DenialType::Implicit),
                     format!("the assertion's Role attribute does not list `{}`; the IdP must offer the role to this user", role.arn),
-                    "IAM-RULES §2.3",
+                    // IAM-RULES §2.3
+                    docs::UG_SAML_ASSERTIONS,
                     Some(Fix::SetParameter { parameter: "assertion.Roles".into(), value: json!([format!("{},{}", role.arn, req.principal_arn)]), summary: "have the IdP include `role-arn,provider-arn` for this role in the Role attribute".into() }));
             }
         }
@@ -548,9 +569,12 @@ impl Simulator<'_> {
             req.duration_seconds,
         );
 
+        let principal = Principal::parse(&req.principal_arn)
+            .unwrap_or_else(|_| Principal::service(&req.principal_arn));
         let mut ctx = ContextBuilder::new(self.key_filter(false));
-        clock_keys(&mut ctx, now, req.region.as_deref());
-        role_resource_keys(&mut ctx, &self.compiled, role, &[]);
+        ctx.clock(now, req.region.as_deref());
+        ctx.principal(self.inventory, &Requester::new(&principal), now);
+        ctx.role_resource(self.inventory, role, &[]);
         ctx.insert("aws:FederatedProvider", req.principal_arn.as_str());
         let provider_name = req.principal_arn.rsplit('/').next().unwrap_or_default();
         if let Some(r) = &a.recipient {
@@ -586,11 +610,12 @@ impl Simulator<'_> {
         if let Some(si) = &a.source_identity {
             ctx.insert("sts:SourceIdentity", si.as_str());
         }
-        request_tag_keys(&mut ctx, &tags, &a.transitive_tag_keys);
-        extra_keys(&mut ctx, &req.context);
-        let ctx = ctx.ctx;
-        let principal = Principal::parse(&req.principal_arn)
-            .unwrap_or_else(|_| Principal::service(&req.principal_arn));
+        ctx.request_tags(
+            tags.iter().map(|t| (t.key.as_str(), t.value.as_str())),
+            &a.transitive_tag_keys,
+        );
+        supplied_keys(&mut ctx, &req.context);
+        let ctx = ctx.finish();
         let trust_conditions = a
             .recipient
             .as_ref()
@@ -610,11 +635,15 @@ impl Simulator<'_> {
             .then(|| packed_size_estimate(policy.text.as_deref(), &req.policy_arns, &tags));
         packed_check(&mut checks, packed, policy.text.is_some(), &tags);
         if checks.findings.is_empty() {
-            let mut notes = vec!["SAML sessions never carry MFA: AWS cannot tell whether the IdP required it (IAM-RULES §2.1)".to_owned()];
+            // IAM-RULES §2.1
+            let mut notes = vec![format!(
+                "SAML sessions never carry MFA: AWS cannot tell whether the IdP required it ({})",
+                docs::UG_MFA_API
+            )];
             if let Some(end) = a.session_not_on_or_after {
                 let by_end = (end - now).num_seconds();
                 if by_end < duration {
-                    notes.push(format!("the session ends at SessionNotOnOrAfter ({}), before the requested {duration} seconds (IAM-RULES §2.1)", time_text(end)));
+                    notes.push(format!("the session ends at SessionNotOnOrAfter ({}), before the requested {duration} seconds ({})", time_text(end), docs::STS_ASSUME_ROLE_SAML));
                     duration = by_end.max(0);
                 }
             }
@@ -743,11 +772,13 @@ impl Simulator<'_> {
         if let RoleLookup::Found(_, role) = self.lookup_role(&req.role)?
             && role.instance_profiles.is_empty()
         {
-            o.notes.push(format!("`{}` is in no instance profile in the data; an instance can only get it through one (IAM-RULES §7.2)", role.arn));
+            // IAM-RULES §7.2
+            o.notes.push(format!("`{}` is in no instance profile in the data; an instance can only get it through one ({})", role.arn, docs::UG_INSTANCE_PROFILES));
         }
         if let Some(s) = &mut o.session {
             s.origin = SessionOrigin::Ec2InstanceProfile;
-            s.notes.push("instance-profile credentials last about six hours and are rotated by EC2 before they expire; the lifetime is not documented (observed, IAM-RULES §7.2, §9.8)".to_owned());
+            // IAM-RULES §7.2, §9.8
+            s.notes.push("instance-profile credentials last about six hours and are rotated by EC2 before they expire; the lifetime is not documented (observed)".to_owned());
         }
         Ok(o)
     }

@@ -221,6 +221,14 @@ pub enum Fix {
         statement_index: usize,
         summary: String,
     },
+    /// Replace the statement at this index of that policy with this one (a principal named
+    /// by mistake swapped for the right one, every other part of the statement kept).
+    ReplaceStatement {
+        target: PolicyTarget,
+        statement_index: usize,
+        statement: Value,
+        summary: String,
+    },
     /// Change a request parameter (named as in the request document).
     SetParameter {
         parameter: String,
@@ -255,6 +263,7 @@ impl Fix {
         match self {
             Self::AddStatement { summary, .. }
             | Self::RemoveStatement { summary, .. }
+            | Self::ReplaceStatement { summary, .. }
             | Self::SetParameter { summary, .. }
             | Self::SetMaxSessionDuration { summary, .. }
             | Self::ActivateRegion { summary, .. }

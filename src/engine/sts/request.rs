@@ -11,6 +11,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::engine::policy::context::ContextValue;
+use crate::engine::policy::context_builder::ContextBuilder;
+
 /// A `{Key, Value}` tag as STS takes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TagDoc {
@@ -135,6 +138,27 @@ pub enum ContextValueDoc {
 
 /// Extra request-context keys a request sets or overrides (`aws:SourceIp`, …).
 pub type ContextDoc = BTreeMap<String, ContextValueDoc>;
+
+impl ContextValueDoc {
+    /// The value as the request context holds it.
+    #[must_use]
+    pub fn to_value(&self) -> ContextValue {
+        match self {
+            Self::One(s) => ContextValue::Single(s.clone()),
+            Self::Many(list) => ContextValue::Multi(list.clone()),
+        }
+    }
+}
+
+/// A request's own keys onto `ctx`, set last so they override what AWS would add.
+pub fn supplied_keys<'d>(
+    ctx: &mut ContextBuilder<'_>,
+    keys: impl IntoIterator<Item = (&'d String, &'d ContextValueDoc)>,
+) {
+    for (k, v) in keys {
+        ctx.force(k.as_str(), v.to_value());
+    }
+}
 
 /// `AssumeRole`: a caller (user, role session, service…) asks for a role session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -64,7 +64,7 @@ impl SimulatedCredentials {
     ) -> Self {
         // Hashed with the issue time as chrono's `to_rfc3339` writes it, written directly in
         // the usual case of whole seconds.
-        let h = match crate::engine::sts::context::rfc3339_seconds(issued_at)
+        let h = match crate::engine::policy::context_builder::rfc3339_seconds(issued_at)
             .filter(|_| issued_at.timestamp_subsec_nanos() == 0)
         {
             Some(b) => {

@@ -1,6 +1,6 @@
 //! Lessons: the index of every lesson on offer (a classroom pack's, or the built-in ones)
 //! in order, with its summary and the one being played marked ([`LessonIndex`], a pop-up);
-//! and the lesson being played ([`play`]: its teaching keys and steps, drawn beside the
+//! and the lesson being played ([`play`](mod@play): its teaching keys and steps, drawn beside the
 //! live screens by [`narrative`]). The lesson's own state lives in the shared world
 //! ([`Teach`](crate::tui::teach::Teach)), since every screen shows it; what a step asks of
 //! other screens (a role opened, a pane brought forward) goes to the app as an

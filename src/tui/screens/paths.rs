@@ -1,12 +1,14 @@
 //! The path view: how a user, a role or a simulated session gets to one role — every simple
 //! path up to the depth limit, shortest first, each hop on its own selectable line with its
-//! badges and each path ending with the longest session the role can then be given — or,
+//! badges and each path ending with the longest session the role can then be given, under a
+//! line saying what the role may do (its highest access level) — or,
 //! when there is none, the engine's reason and the nearest broken hop. Built from the
 //! engine's [`Paths`]; the role is chosen with the fuzzy picker and the paths are worked
 //! out off the loop as an [`AccessJob`](crate::tui::access::AccessJob). It owns its keys and draws itself.
 
 use std::sync::Arc;
 
+use crate::engine::access_summary::{RoleAccess, for_role};
 use crate::engine::graph::{Edge, EdgeStatus, MAX_PATHS, Paths, TrustGraph};
 use crate::tui::access::{
     self, AccessQuery, ReachFrom, called_by_session, hop_line, max_session, path_text, prefill,
@@ -16,10 +18,10 @@ use ratatui::layout::Rect;
 
 use crate::tui::command::Command;
 use crate::tui::keys::{Binding, b, c, esc_key, hop_list_keys, movement as movement_keys};
-use crate::tui::outcome::{Outcome, movement};
+use crate::tui::outcome::Outcome;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::pane::Pane;
-use crate::tui::widgets::pane::{popup_rows, render_hops};
+use crate::tui::widgets::pane::{hop_list, render_hops};
 use crate::tui::widgets::text::human_secs;
 use crate::tui::widgets::text::{TextLine, Tok};
 use crate::tui::world::World;
@@ -48,35 +50,6 @@ impl PathView {
 
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, focused: bool, theme: Theme) {
         render_hops(frame, area, &self.pane, focused, theme);
-    }
-}
-
-/// What a list of hops does with a command.
-pub(crate) fn hop_list(pane: &mut Pane, command: &Command, world: &mut World) -> Outcome {
-    if let Some(delta) = movement(command, popup_rows(world.width, world.height)) {
-        pane.step(delta, popup_rows(world.width, world.height), false);
-        return Outcome::Done;
-    }
-    match command {
-        Command::Open => match pane.hop() {
-            Some(h) => Outcome::OpenRole(h.role),
-            None => {
-                world.say("no role on this line to open", true);
-                Outcome::Done
-            }
-        },
-        Command::Simulate => match pane.hop() {
-            Some(h) => Outcome::Simulate {
-                hop: Box::new(h.clone()),
-                duration: None,
-            },
-            None => {
-                world.say("no hop on this line to simulate", true);
-                Outcome::Done
-            }
-        },
-        Command::Back => Outcome::Close,
-        _ => Outcome::Ignored,
     }
 }
 
@@ -222,6 +195,18 @@ pub fn fill(world: &World, graph: &TrustGraph, view: &mut PathView, answer: &Pat
                 answer.max_depth
             ),
         )]);
+        // What the role reached may do: one role, summarised once when the answer comes.
+        let access = world.inventory.roles.get(view.role).and_then(|r| {
+            let catalogue = crate::engine::catalogue::get();
+            RoleAccess::of(&for_role(r, &world.inventory, catalogue), catalogue)
+        });
+        lines.push(vec![
+            (Tok::Plain, "the role may do: ".to_owned()),
+            (
+                Tok::Str,
+                access.map_or_else(|| "nothing".to_owned(), |a| a.summary),
+            ),
+        ]);
         for (i, path) in answer.paths.iter().enumerate() {
             lines.push(vec![
                 (Tok::Key, format!("{}. {}", i + 1, path_text(graph, path))),

@@ -1,10 +1,12 @@
 //! The reach tree: every role a principal or session can get to, as an expandable tree
 //! (shortest paths first), each line ending with the longest session the role can then be
-//! given; broken hops (caller half missing) follow, marked `✗`. Built from the engine's
+//! given and what the role may do (its highest access level, summarised only for the lines
+//! drawn); broken hops (caller half missing) follow, marked `✗`. Built from the engine's
 //! [`Reach`] answer (worked out off the loop); `a` on a line opens the Simulate form filled
 //! in for the hop into that role.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crossterm::event::KeyCode;
 use ratatui::Frame;
@@ -12,6 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use crate::engine::access_summary::RoleAccessLevels;
 use crate::engine::graph::{DEFAULT_MAX_DEPTH, EdgeStatus, NodeId, Reach, TrustGraph};
 use crate::tui::access::{
     Prefill, ReachFrom, badges, called_by_session, max_session, prefill, reach_start, short,
@@ -38,7 +41,8 @@ pub struct TreeLine {
 }
 
 /// The reach tree of one principal: every role it can get to, shortest path first, each
-/// path ending with the longest session the last role can then be given.
+/// path ending with the longest session the last role can then be given and what the role
+/// may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReachView {
     pub from: ReachFrom,
@@ -50,15 +54,42 @@ pub struct ReachView {
     pub expanded: BTreeSet<NodeId>,
     pub selected: usize,
     pub scroll: usize,
+    /// What each role may do, summarised when its line is first drawn.
+    pub access: AccessCache,
 }
 
 /// One reachable role of a [`ReachView`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReachNode {
     pub node: NodeId,
+    pub role_arn: String,
     pub parent: NodeId,
     pub line: TextLine,
     pub prefill: Option<Prefill>,
+}
+
+/// The access levels of the roles a reach tree shows, computed for the lines drawn only (a
+/// tree can hold 20,000 roles) and kept while the view is open. Derived from the inventory
+/// alone, so two caches of one view are equal whatever they hold.
+#[derive(Debug, Clone)]
+pub struct AccessCache(Arc<RoleAccessLevels>);
+
+impl PartialEq for AccessCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for AccessCache {}
+
+impl AccessCache {
+    /// The phrase for the role with this ARN: `full admin`, `Read on s3 (partial)`, `nothing`.
+    #[must_use]
+    pub fn phrase(&self, role_arn: &str) -> String {
+        self.0
+            .of(role_arn, crate::engine::catalogue::get())
+            .map_or_else(|| "nothing".to_owned(), |a| a.summary.clone())
+    }
 }
 
 /// Builds the reach tree for `from` from the graph's answer.
@@ -107,6 +138,7 @@ pub fn reach_view(
         ];
         rows.push(ReachNode {
             node: r.role,
+            role_arn: graph.node(r.role).id.clone(),
             parent: last.from,
             line,
             prefill: p,
@@ -146,6 +178,9 @@ pub fn reach_view(
         expanded: BTreeSet::from([root]),
         selected: 0,
         scroll: 0,
+        access: AccessCache(Arc::new(RoleAccessLevels::new(Arc::clone(
+            &world.inventory,
+        )))),
     })
 }
 
@@ -231,6 +266,14 @@ impl ReachView {
         }
     }
 
+    /// Ends a role's line with what the role may do (summarised now if it was not yet).
+    fn with_access(&self, line: &mut TreeLine) {
+        if let Some(r) = line.row.and_then(|i| self.rows.get(i)) {
+            line.text.push((Tok::Plain, " · ".to_owned()));
+            line.text.push((Tok::Str, self.access.phrase(&r.role_arn)));
+        }
+    }
+
     /// Opens every subtree.
     pub fn expand_all(&mut self) {
         let nodes: Vec<NodeId> = self.rows.iter().map(|r| r.node).collect();
@@ -295,9 +338,10 @@ impl ReachView {
             .border_style(theme.border(focused));
         let mut inner = block.inner(r);
         frame.render_widget(block, r);
-        let lines = view.lines();
+        let mut lines = view.lines();
         // The selected line, when too long for the tree, is shown whole under it.
-        if let Some(l) = lines.get(view.selected) {
+        if let Some(l) = lines.get_mut(view.selected) {
+            view.with_access(l);
             let text: String = l.text.iter().map(|(_, s)| s.as_str()).collect();
             let width = usize::from(inner.width);
             let room = width.saturating_sub(4 + 2 * l.depth);
@@ -312,12 +356,15 @@ impl ReachView {
         }
         let width = usize::from(inner.width);
         let out: Vec<Line> = lines
-            .iter()
+            .iter_mut()
             .enumerate()
             .skip(start)
             .take(rows)
             .map(|(i, l)| {
                 let selected = i == view.selected;
+                if !selected {
+                    view.with_access(l);
+                }
                 let mark = match (l.row.is_some(), l.has_children, l.expanded) {
                     (false, _, _) => "  ",
                     (true, true, true) => "▾ ",

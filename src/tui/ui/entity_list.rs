@@ -32,28 +32,7 @@ pub fn rows_area(main: Rect) -> Rect {
     )
 }
 
-/// Spans of `text` with the characters at `idx` (char positions) highlighted.
-#[must_use]
-pub fn highlighted(text: &str, idx: &[u32], base: Style, hl: Style) -> Vec<Span<'static>> {
-    let mut spans = Vec::new();
-    let mut run = String::new();
-    let mut run_hl = false;
-    for (i, ch) in text.chars().enumerate() {
-        let is_hl = u32::try_from(i).is_ok_and(|i| idx.binary_search(&i).is_ok());
-        if is_hl != run_hl && !run.is_empty() {
-            spans.push(Span::styled(
-                std::mem::take(&mut run),
-                if run_hl { hl } else { base },
-            ));
-        }
-        run_hl = is_hl;
-        run.push(ch);
-    }
-    if !run.is_empty() {
-        spans.push(Span::styled(run, if run_hl { hl } else { base }));
-    }
-    spans
-}
+pub use crate::tui::widgets::layout::highlighted;
 
 fn pad(s: &str, w: usize) -> String {
     let s = ellipsize(s, w);

@@ -2,6 +2,8 @@
 //! selectable line, text that overflows into a few rows, ellipsis, `mm:ss`. Knows no screen.
 
 use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Span;
 
 use crate::tui::theme::Theme;
 
@@ -122,6 +124,29 @@ pub fn mmss(secs: i64) -> String {
     } else {
         format!("{:02}:{:02}", s / 60, s % 60)
     }
+}
+
+/// Spans of `text` with the characters at `idx` (char positions) highlighted.
+#[must_use]
+pub fn highlighted(text: &str, idx: &[u32], base: Style, hl: Style) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_hl = false;
+    for (i, ch) in text.chars().enumerate() {
+        let is_hl = u32::try_from(i).is_ok_and(|i| idx.binary_search(&i).is_ok());
+        if is_hl != run_hl && !run.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_hl { hl } else { base },
+            ));
+        }
+        run_hl = is_hl;
+        run.push(ch);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_hl { hl } else { base }));
+    }
+    spans
 }
 
 #[cfg(test)]

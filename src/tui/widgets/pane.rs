@@ -6,9 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::tui::outcome::clamp_add;
+use crate::tui::command::Command;
+use crate::tui::outcome::{Outcome, clamp_add, movement};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::TextLine;
+use crate::tui::world::World;
 
 /// A scrollable pane of the detail view, in both readings.
 #[derive(Debug, Clone, Default)]
@@ -158,4 +160,34 @@ pub fn render_pane(
     let title = format!(" {mark}{} · {reading}{pos} ", pane.title);
     frame.render_widget(block.title(Span::styled(title, theme.title())), rect);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// What a list of hops does with a command: moves, opens the hop's role, simulates the
+/// hop, or closes.
+pub fn hop_list(pane: &mut Pane, command: &Command, world: &mut World) -> Outcome {
+    if let Some(delta) = movement(command, popup_rows(world.width, world.height)) {
+        pane.step(delta, popup_rows(world.width, world.height), false);
+        return Outcome::Done;
+    }
+    match command {
+        Command::Open => match pane.hop() {
+            Some(h) => Outcome::OpenRole(h.role),
+            None => {
+                world.say("no role on this line to open", true);
+                Outcome::Done
+            }
+        },
+        Command::Simulate => match pane.hop() {
+            Some(h) => Outcome::Simulate {
+                hop: Box::new(h.clone()),
+                duration: None,
+            },
+            None => {
+                world.say("no hop on this line to simulate", true);
+                Outcome::Done
+            }
+        },
+        Command::Back => Outcome::Close,
+        _ => Outcome::Ignored,
+    }
 }

@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
+use super::{Stage, WizardView};
 use crate::engine::wizard::Symptom;
 use crate::tui::theme::Theme;
-use crate::tui::ui::{centered, selectable};
-use crate::tui::wizard::{Stage, WizardView};
+use crate::tui::widgets::layout::{centered, selectable, token_line};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, w: &WizardView, theme: Theme) {
     match &w.stage {
@@ -66,11 +66,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, w: &WizardView, theme: Theme) {
                 .border_style(theme.border(true));
             let inner = block.inner(r);
             frame.render_widget(block, r);
-            let lines: Vec<Line> = d
-                .lines
+            let lines: Vec<Line> = super::lines(d)
                 .iter()
                 .skip(d.scroll)
-                .map(|toks| crate::tui::ui::token_line(toks, theme))
+                .map(|toks| token_line(toks, theme))
                 .collect();
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }

@@ -8,12 +8,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::tui::state::{AppState, FormField, FormOutcome, Picker, PickerFor, SimForm};
+use super::{FormField, FormOutcome, FormPick, SimForm};
 use crate::tui::theme::Theme;
-use crate::tui::ui::entity_list::highlighted;
-use crate::tui::ui::{centered, ellipsize, mmss};
+use crate::tui::widgets::layout::{centered, ellipsize, mmss};
+use crate::tui::world::World;
 
-pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &SimForm, theme: Theme) {
+pub fn render(frame: &mut Frame<'_>, area: Rect, world: &World, form: &SimForm, theme: Theme) {
     let r = centered(area, 100, area.height.saturating_sub(2));
     frame.render_widget(Clear, r);
     let title = if let Some(symptom) = form.wizard {
@@ -92,7 +92,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &SimFor
             ));
         }
         Some(FormOutcome::Issued { session }) => {
-            if let Some(s) = state.session(*session) {
+            if let Some(s) = world.session(*session) {
                 lines.push(Line::styled("✓ ALLOWED — STS issues a session", theme.ok()));
                 lines.push(Line::raw(format!("  chain        {}", s.chain.join(" → "))));
                 lines.push(Line::raw(format!(
@@ -106,7 +106,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &SimFor
                 lines.push(Line::raw(format!(
                     "  expires      {} (in {})",
                     s.issued.expires_at.format("%Y-%m-%d %H:%M:%S UTC"),
-                    mmss((s.issued.expires_at - state.world.now).num_seconds())
+                    mmss((s.issued.expires_at - world.now).num_seconds())
                 )));
                 if s.issued.chained {
                     lines.push(Line::styled(
@@ -152,76 +152,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &SimFor
         inner,
     );
     if let Some(p) = &form.picker {
-        render_picker(frame, r, state, p, theme);
-    }
-}
-
-/// The fuzzy picker over `area`: the query, then the matching choices with the matched
-/// characters highlighted (inside the form, or on its own for a path's target role).
-pub fn render_picker(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    state: &AppState,
-    p: &Picker,
-    theme: Theme,
-) {
-    let r = centered(
-        area,
-        area.width.saturating_sub(6),
-        area.height.saturating_sub(4),
-    );
-    frame.render_widget(Clear, r);
-    let what = match &p.purpose {
-        PickerFor::Role => "Pick the role to assume".to_owned(),
-        PickerFor::Caller => {
-            "Pick the caller: users, roles, sessions, services, federated identities".to_owned()
-        }
-        PickerFor::PathTo(from) => {
-            let start =
-                crate::tui::screens::paths::start(state, from).map_or_else(|e| e, |(_, l)| l);
-            format!("Paths from {start}: pick the role to reach")
-        }
-    };
-    let title = format!(" {what} — {} / {} ", p.hits.len(), p.choices.len());
-    let block = Block::bordered()
-        .title(Span::styled(title, theme.title()))
-        .border_style(theme.border(true));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
-    let mut lines = vec![Line::from(vec![
-        Span::styled("> ", theme.key()),
-        Span::raw(p.query.clone()),
-        Span::styled("▏", theme.key()),
-    ])];
-    let rows = usize::from(inner.height.saturating_sub(1));
-    let start = p.selected.saturating_sub(rows.saturating_sub(1));
-    let w = usize::from(inner.width);
-    for (pos, (i, idx)) in p.hits.iter().enumerate().skip(start).take(rows) {
-        let Some(c) = p.choices.get(*i) else { continue };
-        let selected = pos == p.selected;
-        let base = if selected {
-            theme.selected()
-        } else {
-            Style::new()
+        let what = match p.purpose {
+            FormPick::Role => "Pick the role to assume",
+            FormPick::Caller => {
+                "Pick the caller: users, roles, sessions, services, federated identities"
+            }
         };
-        let hl = if selected {
-            theme.selected().patch(theme.matched())
-        } else {
-            theme.matched()
-        };
-        let mut spans = vec![Span::styled(
-            format!("{}{:<8} ", if selected { "▶ " } else { "  " }, c.group),
-            base.patch(theme.badge()),
-        )];
-        let label = ellipsize(&c.label, w.saturating_sub(12));
-        spans.extend(highlighted(&label, idx, base, hl));
-        lines.push(Line::from(spans));
+        p.draw(frame, r, what, theme);
     }
-    if p.hits.is_empty() {
-        lines.push(Line::styled(
-            "no match — ⌫ to widen the search",
-            theme.dim(),
-        ));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
 }
