@@ -48,12 +48,12 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
     };
     match command {
         Command::Tick(_) => {}
-        Command::Quit => {
-            if crate::tui::screens::lessons::quit_confirmed(&mut state.world) {
-                state.world.quit = true;
-                fx.push(Effect::Quit);
-            }
+        Command::Quit if crate::tui::screens::lessons::quit_confirmed(&mut state.world) => {
+            state.world.quit = true;
+            fx.push(Effect::Quit);
         }
+        // A lesson is running: the first `q` asked for a second.
+        Command::Quit => {}
         Command::Suspend => fx.push(Effect::Suspend),
         Command::SaveScreen => crate::tui::screen_text::save(state),
         Command::Resize(w, h) => {
