@@ -157,7 +157,7 @@ fn a_lesson_plays_through_the_real_binary() {
 
 /// A lesson played to its end in the real binary: a prediction with "which check decides
 /// it?", a step's own question, an exercise solved in the built-in what-if editor (checked
-/// on save, the lesson moving on), the recap, and the screen saved as text with Ctrl-P.
+/// on save, the lesson moving on), the recap, and the screen saved as text with Ctrl-O.
 #[test]
 fn a_lesson_with_an_exercise_plays_to_its_recap() {
     if Command::new("tmux").arg("-V").output().is_err() {

@@ -12,7 +12,7 @@ pub enum Command {
     Quit,
     /// Ctrl-Z: hand the terminal back to the shell until resumed.
     Suspend,
-    /// Ctrl-P: save the screen as text.
+    /// Ctrl-O: save the screen as text.
     SaveScreen,
     Resize(u16, u16),
     /// Real time since start; moves the simulated clock.

@@ -256,8 +256,8 @@ pub fn global() -> Vec<Binding> {
             Command::Suspend,
         ),
         b(
-            vec![ctrl('p')],
-            "Ctrl-P",
+            vec![ctrl('o')],
+            "Ctrl-O",
             "save the screen as text (a new file in the working directory)",
             false,
             Command::SaveScreen,

@@ -1,5 +1,5 @@
 //! The screen as plain text: the frame the state draws, cell by cell, each row with its
-//! trailing blanks trimmed (what a teacher pastes into notes or a handout). `Ctrl-P` saves
+//! trailing blanks trimmed (what a teacher pastes into notes or a handout). `Ctrl-O` saves
 //! it to a new file in the working directory; nothing existing is overwritten.
 
 use std::io::Write;
@@ -62,7 +62,7 @@ pub fn save_in(dir: &Path, stem: &str, screen: &str) -> std::io::Result<PathBuf>
     ))
 }
 
-/// `Ctrl-P`: saves the screen as text in the working directory and says where.
+/// `Ctrl-O`: saves the screen as text in the working directory and says where.
 pub fn save(state: &mut AppState) {
     let screen = text(state);
     let stem = format!(

@@ -111,10 +111,21 @@ fn lines_for(l: &LessonView, world: &World, theme: Theme) -> Vec<Line<'static>> 
         heading(theme, presenter),
     ));
     gap(&mut out);
+    // While a question waits, it comes first (a small screen shows it without scrolling);
+    // the step's text follows.
+    let head = out.len();
+    let mut text = Vec::new();
     for para in step.text.trim().split("\n\n") {
-        out.push(Line::raw(para.replace('\n', " ")));
-        gap(&mut out);
+        text.push(Line::raw(para.replace('\n', " ")));
+        text.push(Line::raw(""));
     }
+    if l.prompt == Prompt::None {
+        out.extend(text);
+    } else {
+        out.push(Line::raw(""));
+        out.extend(text);
+    }
+    let q_from = out.len();
     match l.prompt {
         Prompt::Outcome => {
             out.push(Line::styled(
@@ -132,6 +143,8 @@ fn lines_for(l: &LessonView, world: &World, theme: Theme) -> Vec<Line<'static>> 
                 Span::styled("n", theme.key()),
                 Span::raw(" it fails"),
             ]));
+            let question: Vec<Line<'static>> = out.drain(q_from..).collect();
+            out.splice(head..head, question);
             return out;
         }
         Prompt::Duration => {
@@ -145,6 +158,8 @@ fn lines_for(l: &LessonView, world: &World, theme: Theme) -> Vec<Line<'static>> 
                 spans.push(Span::raw(format!(" {label}  ")));
             }
             out.push(Line::from(spans));
+            let question: Vec<Line<'static>> = out.drain(q_from..).collect();
+            out.splice(head..head, question);
             return out;
         }
         Prompt::Decider => {
@@ -161,6 +176,8 @@ fn lines_for(l: &LessonView, world: &World, theme: Theme) -> Vec<Line<'static>> 
                     Span::raw(format!(" {}", d.label())),
                 ]));
             }
+            let question: Vec<Line<'static>> = out.drain(q_from..).collect();
+            out.splice(head..head, question);
             return out;
         }
         Prompt::Choice => {
@@ -174,6 +191,8 @@ fn lines_for(l: &LessonView, world: &World, theme: Theme) -> Vec<Line<'static>> 
                     Span::raw(format!(" {c}")),
                 ]));
             }
+            let question: Vec<Line<'static>> = out.drain(q_from..).collect();
+            out.splice(head..head, question);
             return out;
         }
         Prompt::None => {}

@@ -93,7 +93,7 @@ pub fn lines(l: &LessonView, theme: Theme) -> Vec<Line<'static>> {
         Span::raw(" back · "),
         Span::styled("I", theme.key()),
         Span::raw(" another lesson · "),
-        Span::styled("Ctrl-P", theme.key()),
+        Span::styled("Ctrl-O", theme.key()),
         Span::raw(" save this screen"),
     ]));
     out
