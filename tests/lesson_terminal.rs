@@ -221,7 +221,7 @@ fn a_lesson_with_an_exercise_plays_to_its_recap() {
     for want in ["Key takeaways", "Your answers"] {
         assert!(s.contains(want), "`{want}` missing:\n{s}");
     }
-    t.keys(&["C-p"]);
+    t.keys(&["C-o"]);
     t.wait_for("screen saved as text");
     let saved: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
