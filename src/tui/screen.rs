@@ -428,6 +428,10 @@ pub fn lesson_key(
 /// The footer hints of the lesson being played.
 #[must_use]
 pub fn lesson_hints(state: &AppState) -> Vec<(&'static str, &'static str)> {
+    // Text fields and pop-ups keep their keys: no lesson hint there.
+    if !teaching_keys_work(mode(state)) {
+        return Vec::new();
+    }
     crate::tui::screens::lessons::hints(&state.world)
 }
 
