@@ -87,21 +87,6 @@ pub fn quit_confirmed(world: &mut World) -> bool {
     false
 }
 
-/// `20 min · beginner · after roles-vs-users`, or nothing when the lesson says none of it.
-fn metadata(l: &Lesson) -> String {
-    let mut parts = Vec::new();
-    if let Some(m) = l.minutes {
-        parts.push(format!("{m} min"));
-    }
-    if let Some(level) = l.level {
-        parts.push(level.as_str().to_owned());
-    }
-    if !l.prerequisites.is_empty() {
-        parts.push(format!("after {}", l.prerequisites.join(", ")));
-    }
-    parts.join(" · ")
-}
-
 /// The lesson index's keys.
 #[must_use]
 pub fn keys() -> Vec<Binding> {
@@ -223,7 +208,7 @@ fn render(frame: &mut Frame<'_>, area: Rect, world: &World, ix: &LessonIndex, th
             theme,
         ));
         lines.push(Line::raw(ellipsize(&format!("      {}", l.summary), width)));
-        let meta = metadata(l);
+        let meta = l.metadata();
         if !meta.is_empty() {
             lines.push(Line::styled(
                 ellipsize(&format!("      {meta}"), width),
