@@ -134,7 +134,7 @@ fn a_lesson_plays_through_the_real_binary() {
     t.wait_for("1 of 1 — it fails");
     t.wait_for("which check:");
     t.keys(&["R"]);
-    t.wait_for("score: ");
+    t.wait_gone("reveal the next check");
     t.wait_for("09:10:00");
     t.keys(&["P"]);
     t.wait_for("█");
