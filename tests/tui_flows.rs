@@ -761,7 +761,9 @@ fn a_refused_trust_edit_is_located_and_a_fixed_one_updates_who_can_assume_and_th
     apply_all(&mut state, [Command::Up, Command::Up, Command::Save]);
     let ed = editor(&state);
     let err = ed.error.clone().expect("refused");
-    assert!(err.starts_with("MalformedPolicyDocument"), "{err}");
+    // Located by line:column first, then IAM's answer.
+    assert!(err.starts_with(&format!("{}:", effect_row + 1)), "{err}");
+    assert!(err.contains(": MalformedPolicyDocument"), "{err}");
     assert!(err.contains("$.Statement[0].Effect"), "{err}");
     assert_eq!(
         ed.buffer.row, effect_row,

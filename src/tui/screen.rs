@@ -425,6 +425,11 @@ pub fn lesson_key(
     crate::tui::screens::lessons::key(&state.world, teaching_keys_work(mode(state)), key)
 }
 
+/// `q`: true when the app may quit now (a lesson being played asks for a second `q`).
+pub fn quit_confirmed(state: &mut AppState) -> bool {
+    crate::tui::screens::lessons::quit_confirmed(&mut state.world)
+}
+
 /// The footer hints of the lesson being played.
 #[must_use]
 pub fn lesson_hints(state: &AppState) -> Vec<(&'static str, &'static str)> {

@@ -48,7 +48,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
     };
     match command {
         Command::Tick(_) => {}
-        Command::Quit if crate::tui::screens::lessons::quit_confirmed(&mut state.world) => {
+        Command::Quit if crate::tui::screen::quit_confirmed(state) => {
             state.world.quit = true;
             fx.push(Effect::Quit);
         }
