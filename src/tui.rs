@@ -22,6 +22,7 @@ pub mod outcome;
 pub mod profiles;
 pub mod reading;
 pub mod screen;
+pub mod screen_text;
 pub mod screens;
 pub mod search;
 pub mod sim;

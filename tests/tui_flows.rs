@@ -761,7 +761,9 @@ fn a_refused_trust_edit_is_located_and_a_fixed_one_updates_who_can_assume_and_th
     apply_all(&mut state, [Command::Up, Command::Up, Command::Save]);
     let ed = editor(&state);
     let err = ed.error.clone().expect("refused");
-    assert!(err.starts_with("MalformedPolicyDocument"), "{err}");
+    // Located by line:column first, then IAM's answer.
+    assert!(err.starts_with(&format!("{}:", effect_row + 1)), "{err}");
+    assert!(err.contains(": MalformedPolicyDocument"), "{err}");
     assert!(err.contains("$.Statement[0].Effect"), "{err}");
     assert_eq!(
         ed.buffer.row, effect_row,
@@ -1560,7 +1562,7 @@ fn the_wizard_checks_off_the_loop_and_a_report_for_a_closed_wizard_opens_nothing
 fn play_step(state: &mut AppState) {
     use rolescope::tui::teach::{LessonCommand, Prompt};
     apply_all(state, [Command::Lesson(LessonCommand::Next)]);
-    for _ in 0..2 {
+    for _ in 0..3 {
         match state.teach.lesson.as_ref().unwrap().prompt {
             Prompt::Outcome => {
                 apply_all(
@@ -1570,6 +1572,12 @@ fn play_step(state: &mut AppState) {
             }
             Prompt::Duration => {
                 apply_all(state, [Command::Lesson(LessonCommand::PredictDuration(1))]);
+            }
+            Prompt::Decider => {
+                apply_all(state, [Command::Lesson(LessonCommand::PredictDecider(0))]);
+            }
+            Prompt::Choice => {
+                apply_all(state, [Command::Lesson(LessonCommand::Choose(1))]);
             }
             Prompt::None => {}
         }

@@ -66,6 +66,16 @@ fn role_chaining_lesson_drives_the_screens_and_scores_the_predictions() {
     teach(&mut s, LessonCommand::PredictOutcome(false));
     let l = s.teach.lesson.as_ref().unwrap();
     assert_eq!(l.verdict.map(|v| (v.points, v.out_of)), Some((1, 1)));
+    // Then "which check decides it?", before anything is revealed.
+    assert_eq!(l.prompt, Prompt::Decider);
+    teach(&mut s, LessonCommand::Reveal);
+    assert_eq!(s.teach.lesson.as_ref().unwrap().revealed, 0);
+    let d = right_decider(&s);
+    teach(&mut s, LessonCommand::PredictDecider(d));
+    assert_eq!(
+        s.teach.lesson.as_ref().unwrap().decider.map(|d| d.1),
+        Some(true)
+    );
     teach(&mut s, LessonCommand::Reveal);
     assert_eq!(s.teach.lesson.as_ref().unwrap().revealed, 1);
     teach(&mut s, LessonCommand::RevealAll);
@@ -84,11 +94,41 @@ fn role_chaining_lesson_drives_the_screens_and_scores_the_predictions() {
         vec!["maria.garcia", "OpsEntry", "ProdOperations"]
     );
     teach(&mut s, LessonCommand::Next);
+    // Hop C keeps session `c`, but its length would give the answer away: it joins the
+    // Sessions panel (and the event log) only once the answer is in.
+    assert_eq!(s.sessions.len(), 2);
+    assert!(!s.log.iter().any(|e| e.text.contains("session `c`")));
     teach(&mut s, LessonCommand::PredictOutcome(true));
     assert_eq!(s.teach.lesson.as_ref().unwrap().prompt, Prompt::Duration);
     teach(&mut s, LessonCommand::PredictDuration(3)); // 4 h: wrong, chained is 1 h
+    assert_eq!(s.sessions.len(), 2);
+    let d = right_decider(&s);
+    teach(&mut s, LessonCommand::PredictDecider(d));
+    assert_eq!(s.sessions.len(), 3);
+    assert!(s.log.iter().any(|e| e.text.contains("session `c`")));
     let score = s.teach.lesson.as_ref().unwrap().player.score();
-    assert_eq!((score.points, score.out_of), (2, 3));
+    assert_eq!((score.points, score.out_of), (4, 5));
+    // `[` goes back before Hop C: its session leaves the panel, the score is as it was.
+    teach(&mut s, LessonCommand::Back);
+    assert_eq!(s.sessions.len(), 2);
+    assert_eq!(s.teach.lesson.as_ref().unwrap().current(), Some(3));
+    let score = s.teach.lesson.as_ref().unwrap().player.score();
+    assert_eq!((score.points, score.out_of), (2, 2));
+    // `{` starts again: no lesson session left, the clock back at the start.
+    teach(&mut s, LessonCommand::Restart);
+    assert!(s.sessions.is_empty());
+    assert_eq!(s.now.format("%H:%M").to_string(), "09:00");
+    assert_eq!(s.teach.lesson.as_ref().unwrap().current(), None);
+}
+
+/// The choice (a…n) the engine counts right at the step on screen.
+fn right_decider(s: &AppState) -> usize {
+    let l = s.teach.lesson.as_ref().unwrap();
+    let d = l.report.as_ref().unwrap().answer.unwrap().deciders.list()[0];
+    rolescope::engine::lesson::Decider::ALL
+        .iter()
+        .position(|x| *x == d)
+        .unwrap()
 }
 
 #[test]

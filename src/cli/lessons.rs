@@ -66,21 +66,6 @@ pub fn lessons_report(paths: &[PathBuf]) -> Result<lesson::PackLessons, LessonEr
     }
 }
 
-/// `45 min · beginner · after roles-vs-users`, or nothing when the lesson says none of it.
-fn metadata(l: &Lesson) -> String {
-    let mut parts = Vec::new();
-    if let Some(m) = l.minutes {
-        parts.push(format!("{m} min"));
-    }
-    if let Some(level) = l.level {
-        parts.push(level.as_str().to_owned());
-    }
-    if !l.prerequisites.is_empty() {
-        parts.push(format!("after {}", l.prerequisites.join(", ")));
-    }
-    parts.join(" · ")
-}
-
 /// Runs `rolescope lessons`.
 ///
 /// # Errors
@@ -149,7 +134,7 @@ pub fn run(
             l.steps.len()
         )?;
         writeln!(out, "{:width$}  {}", "", l.summary)?;
-        let meta = metadata(l);
+        let meta = l.metadata();
         if !meta.is_empty() {
             writeln!(out, "{:width$}  {meta}", "")?;
         }

@@ -518,6 +518,13 @@ impl Attempt {
         self.last.insert(r)
     }
 
+    /// Takes `edited` (what-if edits over this exercise's base data, made elsewhere — the
+    /// explorer's editor) as the attempt's data and checks it.
+    pub fn check_edited(&mut self, edited: &WhatIf) -> &ExerciseReport {
+        self.whatif = edited.clone();
+        self.check()
+    }
+
     /// The last check's report.
     #[must_use]
     pub fn last(&self) -> Option<&ExerciseReport> {

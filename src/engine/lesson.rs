@@ -334,6 +334,25 @@ pub struct Lesson {
     pub exercises: Vec<crate::engine::exercise::Exercise>,
 }
 
+impl Lesson {
+    /// `20 min · beginner · after roles-vs-users`, or nothing when the lesson says none of
+    /// it (the lesson index's line, in the explorer and on the command line).
+    #[must_use]
+    pub fn metadata(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(m) = self.minutes {
+            parts.push(format!("{m} min"));
+        }
+        if let Some(level) = self.level {
+            parts.push(level.as_str().to_owned());
+        }
+        if !self.prerequisites.is_empty() {
+            parts.push(format!("after {}", self.prerequisites.join(", ")));
+        }
+        parts.join(" · ")
+    }
+}
+
 /// Why a lesson could not be loaded. Every message names the file, and the line and step
 /// when the problem is inside one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -103,6 +103,13 @@ impl SimClock {
         }
     }
 
+    /// Moves simulated time to `to`, backwards too (a lesson gone back to an earlier
+    /// step), keeping speed and pause state.
+    pub fn set_to(&mut self, to: DateTime<Utc>, real: Duration) {
+        self.reanchor(real);
+        self.anchor_sim = to;
+    }
+
     /// Real time until the simulated clock next reaches a whole second; `None` when
     /// paused (nothing on screen moves then).
     #[must_use]

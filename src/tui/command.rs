@@ -15,6 +15,8 @@ pub enum Command {
     Leave,
     /// Ctrl-Z: hand the terminal back to the shell until resumed.
     Suspend,
+    /// Ctrl-O: save the screen as text.
+    SaveScreen,
     Resize(u16, u16),
     /// Real time since start; moves the simulated clock.
     Tick(Duration),

@@ -110,13 +110,41 @@ pub fn locate(text: &str, path: &str) -> Option<usize> {
 pub fn refusal(text: &str, err: &EditError) -> (String, Option<(usize, usize)>) {
     let at = match err {
         EditError::Syntax { line, column, .. } => Some((*line, *column)),
-        EditError::Malformed { findings, .. } => findings
-            .first()
-            .and_then(|f| locate(text, &f.path))
-            .map(|l| (l, 1)),
+        EditError::Malformed { findings, .. } => findings.first().and_then(|f| {
+            crate::engine::policy::validate::locate::locate(text, &f.path)
+                .map(|p| (p.line, p.column))
+                .or_else(|| locate(text, &f.path).map(|l| (l, 1)))
+        }),
         _ => None,
     };
-    (err.to_string(), at)
+    let message = match (err, at) {
+        (EditError::Malformed { .. }, Some((line, column))) => {
+            format!("{line}:{column}: {err}")
+        }
+        _ => err.to_string(),
+    };
+    (message, at)
+}
+
+/// The Access Analyzer findings a saved document still has (warnings, and errors IAM lets
+/// through), as one status line: how many, and the first with its line:column and code.
+#[must_use]
+pub fn findings_line(findings: &[crate::engine::lint::LintFinding]) -> Option<String> {
+    let first = findings.first()?;
+    let at = first
+        .position
+        .map(|p| format!("{}:{}: ", p.line, p.column))
+        .unwrap_or_default();
+    let sev = match first.finding.severity {
+        crate::engine::policy::validate::Severity::Error => "error",
+        crate::engine::policy::validate::Severity::Warning => "warning",
+    };
+    Some(format!(
+        "saved with {} finding(s) IAM lets through — {at}{sev} {}: {}",
+        findings.len(),
+        first.finding.code,
+        first.finding.message
+    ))
 }
 
 /// A file name for the document being edited (the extension lets editors highlight it).

@@ -211,6 +211,13 @@ pub fn global() -> Vec<Binding> {
             false,
             Command::Suspend,
         ),
+        b(
+            vec![ctrl('o')],
+            "Ctrl-O",
+            "save the screen as text (a new file in the working directory)",
+            false,
+            Command::SaveScreen,
+        ),
     ]
 }
 

@@ -361,17 +361,33 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
 fn lesson_step(state: &mut AppState, step: crate::tui::teach::StepScreen) {
     use crate::engine::lesson::Pane;
     use crate::tui::state::Tab;
-    if matches!(state.overlay, Some(Overlay::WhatIf(_))) {
+    // A reveal alone leaves the what-if view open; a step closes it.
+    let reveal_only = step.refresh && step.edited.is_none() && step.keep.is_none();
+    if !reveal_only && matches!(state.overlay, Some(Overlay::WhatIf(_))) {
         state.overlay = None;
+    }
+    if !step.drop_sessions.is_empty() {
+        state
+            .world
+            .sessions
+            .retain(|s| !step.drop_sessions.contains(&s.id));
+        state.sessions_panel.selected = state
+            .sessions_panel
+            .selected
+            .min(state.world.sessions.len().saturating_sub(1));
+    }
+    // The clock follows the lesson's (back too, when the lesson goes back).
+    if step.now > state.world.now || (step.rewind && step.now != state.world.now) {
+        state.world.clock.set_to(step.now, state.world.elapsed);
+        state.world.now = step.now;
     }
     if let Some(w) = step.edited {
         state.world.whatif = w;
         data_changed(state);
-    }
-    // The clock follows the lesson's.
-    if step.now > state.world.now {
-        state.world.clock.jump_to(step.now, state.world.elapsed);
-        state.world.now = step.now;
+    } else if step.refresh
+        && let Some(old) = state.detail.take()
+    {
+        state.detail = old.rebuilt(&mut state.world);
     }
     if let Some(q) = &step.select_role
         && let Ok(r) = crate::engine::lookup::find_role(&state.world.inventory, q)
@@ -404,6 +420,11 @@ fn lesson_step(state: &mut AppState, step: crate::tui::teach::StepScreen) {
         state.sessions_panel.selected =
             crate::tui::screens::lessons::keep_session(&mut state.world, kept);
     }
+    if let Some((role, external)) = step.edit_role
+        && let Err(e) = open_edit_menu(state, role, external)
+    {
+        state.world.say(e, true);
+    }
 }
 
 /// True on the screens the teaching keys work on.
@@ -423,9 +444,18 @@ pub fn lesson_key(
     crate::tui::screens::lessons::key(&state.world, teaching_keys_work(mode(state)), key)
 }
 
+/// `q`: true when the app may quit now (a lesson being played asks for a second `q`).
+pub fn quit_confirmed(state: &mut AppState) -> bool {
+    crate::tui::screens::lessons::quit_confirmed(&mut state.world)
+}
+
 /// The footer hints of the lesson being played.
 #[must_use]
 pub fn lesson_hints(state: &AppState) -> Vec<(&'static str, &'static str)> {
+    // Text fields and pop-ups keep their keys: no lesson hint there.
+    if !teaching_keys_work(mode(state)) {
+        return Vec::new();
+    }
     crate::tui::screens::lessons::hints(&state.world)
 }
 
@@ -476,6 +506,49 @@ fn teaching_keys() -> Vec<crate::tui::keys::Binding> {
             "1–6",
             "lesson: predict how long the session lasts",
             L::PredictDuration(0),
+        ),
+        key(
+            'a',
+            "a–n",
+            "lesson: which check decides it? (after the prediction)",
+            L::PredictDecider(0),
+        ),
+        key(
+            '1',
+            "1–9",
+            "lesson: answer the step's own question",
+            L::Choose(1),
+        ),
+        key('[', "[", "lesson: back to the step before", L::Back),
+        key(
+            '{',
+            "{",
+            "lesson: start it again from the first step",
+            L::Restart,
+        ),
+        key(
+            'H',
+            "H",
+            "lesson: teacher view (teacher notes, the engine's checks)",
+            L::ToggleTeacher,
+        ),
+        key(
+            'e',
+            "e/E",
+            "exercise: edit its role (built-in editor / $EDITOR); each save is checked",
+            L::EditExercise { external: false },
+        ),
+        key(
+            'h',
+            "h",
+            "exercise: the next hint (each costs a point)",
+            L::Hint,
+        ),
+        key(
+            'z',
+            "z",
+            "exercise: reset the data to as loaded",
+            L::ResetExercise,
         ),
     ]
 }
@@ -606,6 +679,10 @@ pub fn data_changed(state: &mut AppState) {
     }
     crate::tui::screens::whatif::request_diff(&mut state.world);
     crate::tui::screens::whatif::rerun_last(&mut state.world);
+    // An exercise being worked on is checked on every change of the data.
+    if let Some(step) = crate::tui::screens::lessons::watch(&mut state.world) {
+        lesson_step(state, step);
+    }
 }
 
 /// Opens the view of the what-if edits (in place of the open pop-up).

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::engine::lesson::{Lesson, Player, StepReport, Verdict};
+use crate::engine::exercise::{Attempt, ExerciseScore};
+use crate::engine::lesson::{Decider, Lesson, Player, StepReport, Verdict};
 
 /// The durations a learner picks from when predicting a session's length (seconds).
 pub const DURATION_CHOICES: [(i64, &str); 6] = [
@@ -26,6 +27,38 @@ pub enum Prompt {
     Outcome,
     /// "For how long?" (`1`…`6`).
     Duration,
+    /// "Which check decides it?" (`a`…`n`, one per [`Decider::ALL`]).
+    Decider,
+    /// The step's own multiple-choice question (`1`…`9`).
+    Choice,
+}
+
+/// The exercise being worked on in the explorer: the learner's attempt (checked on every
+/// save of the what-if editor), and where it sits in the lesson.
+#[derive(Debug, Clone)]
+pub struct ExerciseView {
+    /// Its position among the lesson's exercises.
+    pub index: usize,
+    pub attempt: Attempt,
+}
+
+/// An exercise finished (solved, or skipped with `]`), for the recap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExerciseDone {
+    pub name: String,
+    pub title: String,
+    pub solved: bool,
+    pub score: ExerciseScore,
+}
+
+/// Where a lesson stands after its steps: working on an exercise, or at the recap.
+#[derive(Debug, Clone, Default)]
+pub enum After {
+    /// Still playing steps.
+    #[default]
+    Steps,
+    Exercise(Box<ExerciseView>),
+    Recap,
 }
 
 /// A lesson being played in the terminal.
@@ -43,6 +76,23 @@ pub struct LessonView {
     pub scroll: usize,
     /// Kept lesson sessions → the app's session ids.
     pub sessions: BTreeMap<String, u32>,
+    /// The learner's answer to "which check decides it?" at this step, and whether it was
+    /// right.
+    pub decider: Option<(Decider, bool)>,
+    /// The learner's answer to the step's own question (counted from 1), and whether it
+    /// was right.
+    pub choice: Option<(usize, bool)>,
+    /// What a predict step does to the other screens (its edits, the session it keeps),
+    /// held back until the answer is given so that nothing on screen gives it away.
+    pub held: Option<StepScreen>,
+    /// After the steps: the exercises, then the recap.
+    pub after: After,
+    /// The exercises finished so far.
+    pub exercises_done: Vec<ExerciseDone>,
+    /// The last exercise solved, for the line that says so.
+    pub solved_banner: Option<String>,
+    /// The lesson as it was before each `]`, for `[` (newest last).
+    pub history: Vec<Box<LessonView>>,
 }
 
 impl LessonView {
@@ -57,7 +107,44 @@ impl LessonView {
             hidden: false,
             scroll: 0,
             sessions: BTreeMap::new(),
+            decider: None,
+            choice: None,
+            held: None,
+            after: After::Steps,
+            exercises_done: Vec::new(),
+            solved_banner: None,
+            history: Vec::new(),
         }
+    }
+
+    /// True while a question waits for its answer: what would give the answer away (a
+    /// role's description and warnings, the session a step keeps) stays out of sight.
+    #[must_use]
+    pub fn predicting(&self) -> bool {
+        self.prompt != Prompt::None
+    }
+
+    /// The data the lesson shows now: the exercise's edits while one is worked on, the
+    /// lesson's own otherwise.
+    #[must_use]
+    pub fn whatif(&self) -> &crate::engine::whatif::WhatIf {
+        match &self.after {
+            After::Exercise(x) => x.attempt.whatif(),
+            _ => self.player.whatif(),
+        }
+    }
+
+    /// How far the learner is: (done, total) over the steps and the exercises.
+    #[must_use]
+    pub fn progress(&self) -> (usize, usize) {
+        let lesson = self.player.lesson();
+        let total = lesson.steps.len() + lesson.exercises.len();
+        let done = match &self.after {
+            After::Steps => self.current().map_or(0, |i| i + 1),
+            After::Exercise(x) => lesson.steps.len() + x.index + 1,
+            After::Recap => total,
+        };
+        (done, total)
     }
 
     /// The step on screen (0-based), when one is.
@@ -74,6 +161,13 @@ pub struct Teach {
     pub presenter: bool,
     /// The glossary overlay's scroll, when it is open.
     pub glossary: Option<usize>,
+    /// The teacher view: the lines meant for the teacher only (what to point at, the
+    /// engine agreeing with the lesson) are shown.
+    pub teacher: bool,
+    /// Lessons finished in this run of the explorer: name → (points, out of).
+    pub finished: BTreeMap<String, (u32, u32)>,
+    /// `q` was pressed once during a lesson: a second `q` quits.
+    pub confirm_quit: bool,
     /// The lessons the index offers (a classroom pack's, or the built-in ones), loaded the
     /// first time the index opens unless the command line gave them; or why they could not
     /// be read.
@@ -81,6 +175,12 @@ pub struct Teach {
 }
 
 impl Teach {
+    /// True while a lesson's question waits for its answer.
+    #[must_use]
+    pub fn predicting(&self) -> bool {
+        self.lesson.as_ref().is_some_and(LessonView::predicting)
+    }
+
     /// True when the narrative pane takes part of the screen.
     #[must_use]
     pub fn narrative_shown(&self) -> bool {
@@ -108,6 +208,24 @@ pub enum LessonCommand {
     ToggleGlossary,
     /// Movement inside the glossary or the narrative.
     Scroll(i8),
+    /// `a`…`n` at the "which check decides it?" prompt.
+    PredictDecider(usize),
+    /// `1`…`9` at a step's own multiple-choice question.
+    Choose(usize),
+    /// `[`: back to the step before.
+    Back,
+    /// `{`: the lesson again from its start.
+    Restart,
+    /// `H`: the teacher view.
+    ToggleTeacher,
+    /// `e` / `E` during an exercise: edit its role (built-in editor, or `$EDITOR`).
+    EditExercise {
+        external: bool,
+    },
+    /// `h` during an exercise: the next hint.
+    Hint,
+    /// `z` during an exercise: back to the data as loaded.
+    ResetExercise,
 }
 
 /// What a lesson step asks of the screens beyond the lesson itself, carried out by the app
@@ -124,6 +242,32 @@ pub struct StepScreen {
     pub select_role: Option<String>,
     pub open: Option<crate::engine::lesson::Pane>,
     pub keep: Option<KeptSession>,
+    /// Put the clock at `now` even when that is earlier (going back in the lesson).
+    pub rewind: bool,
+    /// Sessions to take off the Sessions panel (kept by the steps gone back over).
+    pub drop_sessions: Vec<u32>,
+    /// Open the edit menu of this role (the role's index), in `$EDITOR` when true.
+    pub edit_role: Option<(usize, bool)>,
+    /// Build the open detail view again (what it held back is now shown).
+    pub refresh: bool,
+}
+
+impl StepScreen {
+    /// A screen part that changes nothing but the clock.
+    #[must_use]
+    pub fn at(now: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            edited: None,
+            now,
+            select_role: None,
+            open: None,
+            keep: None,
+            rewind: false,
+            drop_sessions: Vec::new(),
+            edit_role: None,
+            refresh: false,
+        }
+    }
 }
 
 /// A session a lesson step keeps, to join the Sessions panel.

@@ -26,6 +26,9 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         return fx;
     }
     state.world.dirty = true;
+    if !matches!(command, Command::Leave) && is_input(&command) {
+        state.world.teach.confirm_quit = false;
+    }
     // While the terminal is too small to show the screens, keys do nothing but quit (and
     // suspend): acting on screens no one can see would surprise.
     if ui::too_small(state) && is_input(&command) {
@@ -53,13 +56,19 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
     };
     match command {
         Command::Tick(_) => {}
+        // Ctrl-C and signals quit at once; `q` (Leave) is the key that asks.
         Command::Quit => {
             state.world.quit = true;
             fx.push(Effect::Quit);
         }
         Command::Leave => {
+            // A lesson asks first (its own message); once it is confirmed, the lesson's
+            // exercise edits are not asked about again.
+            let in_lesson = state.world.teach.lesson.is_some();
             let edits = state.world.whatif.edits().len();
-            if edits > 0 && !state.leave_armed {
+            if !crate::tui::screen::quit_confirmed(state) {
+                // The lesson asked for a second `q`.
+            } else if !in_lesson && edits > 0 && !state.leave_armed {
                 state.leave_armed = true;
                 status(
                     state,
@@ -74,6 +83,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::Suspend => fx.push(Effect::Suspend),
+        Command::SaveScreen => crate::tui::screen_text::save(state),
         Command::Resize(w, h) => {
             let rewrap = w != state.world.width;
             state.world.width = w;

@@ -184,6 +184,9 @@ impl Detail {
 /// assume" pane. `None` when the subject is not loaded.
 pub fn open(world: &mut World, subject: Subject) -> Option<Detail> {
     let mut detail = build::build(&world.inventory, &world.role_facts, subject)?;
+    if world.teach.predicting() {
+        hide_giveaways(&mut detail);
+    }
     if let Subject::Role(i) = subject
         && let Some(arn) = world.inventory.roles.get(i).map(|r| r.arn.clone())
     {
@@ -196,6 +199,26 @@ pub fn open(world: &mut World, subject: Subject) -> Option<Detail> {
         world.ask_graph(AccessQuery::Who { role: i, arn });
     }
     Some(detail)
+}
+
+/// While a lesson's question waits for its answer, what would give it away stays out of
+/// sight: a description that says what is broken, the warnings, the tags (the demo marks
+/// its broken roles with them). Shown again once the answer is in.
+fn hide_giveaways(detail: &mut Detail) {
+    let before = detail.summary.len();
+    detail
+        .summary
+        .retain(|l| !matches!(l.label.as_str(), "About" | "⚠ Warning" | "Tags"));
+    if detail.summary.len() != before {
+        detail.summary.insert(
+            0,
+            SummaryLine {
+                label: "About".into(),
+                text: "hidden until you answer the lesson's question".into(),
+                warn: false,
+            },
+        );
+    }
 }
 
 /// The detail view's keys.

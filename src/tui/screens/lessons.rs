@@ -6,8 +6,10 @@
 //! other screens (a role opened, a pane brought forward) goes to the app as an
 //! [`Outcome::LessonStep`].
 
+pub mod exercise;
 pub mod narrative;
 pub mod play;
+pub mod recap;
 
 use std::sync::Arc;
 
@@ -25,6 +27,7 @@ use crate::tui::widgets::layout::{ellipsize, selectable};
 use crate::tui::world::World;
 use crossterm::event::KeyCode;
 
+pub use exercise::watch;
 pub use play::{hints, keep_session, key, play, start};
 
 /// The lesson index pop-up.
@@ -62,6 +65,26 @@ impl LessonIndex {
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, world: &World, theme: Theme) {
         render(frame, area, world, self, theme);
     }
+}
+
+/// `q` during a lesson: the first asks for a second (the lesson's progress would be lost),
+/// the second quits. True when the app may quit now.
+pub fn quit_confirmed(world: &mut World) -> bool {
+    let Some(l) = &world.teach.lesson else {
+        return true;
+    };
+    if world.teach.confirm_quit || matches!(l.after, crate::tui::teach::After::Recap) {
+        return true;
+    }
+    world.teach.confirm_quit = true;
+    let (done, total) = l.progress();
+    world.say(
+        format!(
+            "quit in the middle of the lesson ({done} of {total} done)? q again quits, any other key stays"
+        ),
+        true,
+    );
+    false
 }
 
 /// The lesson index's keys.
@@ -155,36 +178,43 @@ fn render(frame: &mut Frame<'_>, area: Rect, world: &World, ix: &LessonIndex, th
         .teach
         .lesson
         .as_ref()
-        .map(|l| l.player.lesson().name.clone());
+        .map(|l| (l.player.lesson().name.clone(), l.progress()));
     let mut lines = Vec::new();
     let mut selected_line = 0;
+    let width = usize::from(inner.width);
     for (i, l) in lessons.iter().enumerate() {
         let sel = i == ix.selected;
         if sel {
             selected_line = lines.len();
         }
         let mark = if sel { "▶ " } else { "  " };
-        let now = if playing.as_deref() == Some(l.name.as_str()) {
-            "  (playing)"
-        } else {
-            ""
+        let progress = match (&playing, world.teach.finished.get(&l.name)) {
+            (Some((name, (done, total))), _) if *name == l.name => {
+                format!("  (playing: {done} of {total})")
+            }
+            (_, Some((points, out_of))) => format!("  ✓ done, {points} of {out_of} points"),
+            _ => String::new(),
         };
         lines.push(selectable(
             Line::from(vec![
                 Span::raw(format!("{mark}{:>2}. ", i + 1)),
                 Span::styled(l.title.clone(), theme.key()),
                 Span::styled(
-                    format!("  {} · {} steps{now}", l.name, l.steps.len()),
+                    format!("  {} · {} steps{progress}", l.name, l.steps.len()),
                     theme.dim(),
                 ),
             ]),
             sel,
             theme,
         ));
-        lines.push(Line::raw(ellipsize(
-            &format!("      {}", l.summary),
-            usize::from(inner.width),
-        )));
+        lines.push(Line::raw(ellipsize(&format!("      {}", l.summary), width)));
+        let meta = l.metadata();
+        if !meta.is_empty() {
+            lines.push(Line::styled(
+                ellipsize(&format!("      {meta}"), width),
+                theme.dim(),
+            ));
+        }
     }
     if lessons.is_empty() {
         lines.push(Line::styled(
@@ -194,7 +224,7 @@ fn render(frame: &mut Frame<'_>, area: Rect, world: &World, ix: &LessonIndex, th
     }
     // Keep the selected lesson on screen.
     let rows = usize::from(inner.height).max(1);
-    let scroll = (selected_line + 2).saturating_sub(rows);
+    let scroll = (selected_line + 3).saturating_sub(rows);
     frame.render_widget(
         Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
         inner,

@@ -293,7 +293,8 @@ impl EditorView {
         Step::Stay(Outcome::Done)
     }
 
-    /// Saves the text, or shows where IAM would refuse it.
+    /// Saves the text, or shows where IAM would refuse it; what Access Analyzer still finds
+    /// in a saved document (warnings) goes to the status line.
     fn save(&mut self, world: &mut World) -> Step {
         let text = self.buffer.text();
         let edit = Edit::Document {
@@ -301,7 +302,7 @@ impl EditorView {
             kind: self.kind.clone(),
             text: text.clone(),
         };
-        match apply(world, edit) {
+        match apply_checked(world, edit, &self.kind, &text) {
             Ok(()) => Step::To(Stage::View { scroll: 0 }, Outcome::DataChanged),
             Err(e) => {
                 let (message, at) = editor::refusal(&text, &e);
@@ -508,6 +509,26 @@ pub fn apply(world: &mut World, edit: Edit) -> Result<(), EditError> {
     Ok(())
 }
 
+/// [`apply`] after the save check of the what-if editor: refused as IAM would refuse it,
+/// and when saved, the findings it still has said on the status line.
+///
+/// # Errors
+/// IAM's answer, when it would refuse the edit; nothing changes then.
+fn apply_checked(
+    world: &mut World,
+    edit: Edit,
+    kind: &DocumentKind,
+    text: &str,
+) -> Result<(), EditError> {
+    let check = crate::engine::whatif::save_check(kind, text, crate::engine::catalogue::get())?;
+    apply(world, edit)?;
+    if let Some(line) = editor::findings_line(&check.findings) {
+        world.note(line.clone());
+        world.say(line, false);
+    }
+    Ok(())
+}
+
 /// What became of the text `$EDITOR` returned.
 #[derive(Debug)]
 pub enum EditorReturn {
@@ -545,7 +566,7 @@ pub fn editor_done(
         kind: kind.clone(),
         text: text.clone(),
     };
-    match apply(world, edit) {
+    match apply_checked(world, edit, &kind, &text) {
         Ok(()) => EditorReturn::Applied(WhatIfScreen {
             discard_armed: false,
             stage: Stage::View { scroll: 0 },

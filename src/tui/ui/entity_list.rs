@@ -59,7 +59,12 @@ fn row(state: &AppState, i: usize) -> Row {
             let r = &inv.roles[i];
             let f = state.world.role_facts.get(i);
             let kinds = f.map(|f| f.labels().join(",")).unwrap_or_default();
-            let warn = f.map_or(0, |f| f.warnings.len());
+            // A lesson's question waiting for its answer: the warnings would give it away.
+            let warn = if state.world.teach.predicting() {
+                0
+            } else {
+                f.map_or(0, |f| f.warnings.len())
+            };
             let last = r
                 .last_used
                 .as_ref()

@@ -9,8 +9,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use crate::engine::lesson::Decider;
 use crate::engine::lesson::player::TraceMark;
-use crate::tui::teach::{DURATION_CHOICES, LessonView, Prompt};
+use crate::tui::teach::{After, DURATION_CHOICES, LessonView, Prompt};
 use crate::tui::theme::Theme;
 use crate::tui::world::World;
 
@@ -55,7 +56,7 @@ fn heading(theme: Theme, presenter: bool) -> Style {
     }
 }
 
-fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>> {
+fn lines_for(l: &LessonView, world: &World, theme: Theme) -> Vec<Line<'static>> {
     let presenter = world.teach.presenter;
     let lesson = l.player.lesson();
     let total = lesson.steps.len();
@@ -72,6 +73,24 @@ fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>
         }
         gap(&mut out);
     }
+    if let Some(b) = &l.solved_banner {
+        out.push(Line::styled(
+            b.clone(),
+            theme.ok().add_modifier(Modifier::BOLD),
+        ));
+        gap(&mut out);
+    }
+    match &l.after {
+        After::Recap => {
+            out.extend(super::recap::lines(l, theme));
+            return out;
+        }
+        After::Exercise(x) => {
+            out.extend(super::exercise::lines(x, lesson.exercises.len(), theme));
+            return out;
+        }
+        After::Steps => {}
+    }
     let Some(report) = &l.report else {
         out.push(Line::styled(
             lesson.title.clone(),
@@ -83,7 +102,7 @@ fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>
         out.push(Line::from(vec![
             Span::raw("press "),
             Span::styled("]", theme.key()),
-            Span::raw(format!(" to start ({total} steps)")),
+            Span::raw(format!(" to start ({})", size(lesson))),
         ]));
         return out;
     };
@@ -93,10 +112,21 @@ fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>
         heading(theme, presenter),
     ));
     gap(&mut out);
+    // While a question waits, it comes first (a small screen shows it without scrolling);
+    // the step's text follows.
+    let head = out.len();
+    let mut text = Vec::new();
     for para in step.text.trim().split("\n\n") {
-        out.push(Line::raw(para.replace('\n', " ")));
-        gap(&mut out);
+        text.push(Line::raw(para.replace('\n', " ")));
+        text.push(Line::raw(""));
     }
+    if l.prompt == Prompt::None {
+        out.extend(text);
+    } else {
+        out.push(Line::raw(""));
+        out.extend(text);
+    }
+    let q_from = out.len();
     match l.prompt {
         Prompt::Outcome => {
             out.push(Line::styled(
@@ -114,6 +144,8 @@ fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>
                 Span::styled("n", theme.key()),
                 Span::raw(" it fails"),
             ]));
+            let question: Vec<Line<'static>> = out.drain(q_from..).collect();
+            out.splice(head..head, question);
             return out;
         }
         Prompt::Duration => {
@@ -127,9 +159,60 @@ fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>
                 spans.push(Span::raw(format!(" {label}  ")));
             }
             out.push(Line::from(spans));
+            let question: Vec<Line<'static>> = out.drain(q_from..).collect();
+            out.splice(head..head, question);
+            return out;
+        }
+        Prompt::Decider => {
+            out.push(Line::styled(
+                format!("? {}", crate::engine::lesson::question::WHICH_CHECK),
+                theme.warn().add_modifier(Modifier::BOLD),
+            ));
+            for (i, d) in Decider::ALL.iter().enumerate() {
+                out.push(Line::from(vec![
+                    Span::styled(
+                        format!("{}", char::from(b'a' + u8::try_from(i).unwrap_or(0))),
+                        theme.key(),
+                    ),
+                    Span::raw(format!(" {}", d.label())),
+                ]));
+            }
+            let question: Vec<Line<'static>> = out.drain(q_from..).collect();
+            out.splice(head..head, question);
+            return out;
+        }
+        Prompt::Choice => {
+            out.push(Line::styled(
+                format!("? {}", step.question.as_deref().unwrap_or("")),
+                theme.warn().add_modifier(Modifier::BOLD),
+            ));
+            for (i, c) in step.choices.iter().enumerate() {
+                out.push(Line::from(vec![
+                    Span::styled(format!("{}", i + 1), theme.key()),
+                    Span::raw(format!(" {c}")),
+                ]));
+            }
+            let question: Vec<Line<'static>> = out.drain(q_from..).collect();
+            out.splice(head..head, question);
             return out;
         }
         Prompt::None => {}
+    }
+    if let Some((n, right)) = l.choice {
+        let mark = if right { theme.ok() } else { theme.warn() };
+        let truth = step
+            .answer
+            .and_then(|a| step.choices.get(a.wrapping_sub(1)))
+            .cloned()
+            .unwrap_or_default();
+        out.push(Line::styled(
+            if right {
+                format!("{n}: right — {truth}")
+            } else {
+                format!("{n}: not quite — the answer is {truth}")
+            },
+            mark.add_modifier(Modifier::BOLD),
+        ));
     }
     if let (Some(v), Some(a)) = (l.verdict, report.answer) {
         let answer = match (a.succeeds, a.duration_seconds) {
@@ -149,9 +232,39 @@ fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>
             format!("{} of {} — {answer}", v.points, v.out_of),
             style.add_modifier(Modifier::BOLD),
         ));
+        if let Some((d, right)) = l.decider {
+            let truth: Vec<&str> = a.deciders.list().iter().map(|d| d.label()).collect();
+            out.push(Line::styled(
+                if right {
+                    format!("which check: {} — right", d.label())
+                } else {
+                    format!(
+                        "which check: you said {}; it is {}",
+                        d.label(),
+                        truth.join("; ")
+                    )
+                },
+                if right { theme.ok() } else { theme.warn() },
+            ));
+        }
         // The running score sits under the verdict, where the learner is looking: a long
         // trace below would push it out of the pane.
         push_score(&mut out, l, theme);
+    }
+    if let Some(x) = step.explain.as_deref().filter(|_| l.prompt == Prompt::None) {
+        gap(&mut out);
+        for para in x.trim().split("\n\n") {
+            out.push(Line::raw(para.replace('\n', " ")));
+        }
+        gap(&mut out);
+    }
+    if world.teach.teacher
+        && let Some(t) = &step.teacher
+    {
+        out.push(Line::styled(
+            format!("[teacher] {}", t.trim().replace('\n', " ")),
+            theme.warn(),
+        ));
     }
     let shown = l.revealed.min(report.trace.len());
     for t in &report.trace[..shown] {
@@ -182,7 +295,7 @@ fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>
     }
     let failed: Vec<_> = report.checks.iter().filter(|c| !c.passed).collect();
     if !report.checks.is_empty() && !presenter {
-        if failed.is_empty() {
+        if failed.is_empty() && world.teach.teacher {
             out.push(Line::styled(
                 format!(
                     "engine agrees with the lesson ({} {})",
@@ -195,7 +308,7 @@ fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>
                 ),
                 theme.dim(),
             ));
-        } else {
+        } else if !failed.is_empty() {
             for c in failed {
                 out.push(Line::styled(
                     format!(
@@ -215,7 +328,14 @@ fn lines_for<'a>(l: &'a LessonView, world: &World, theme: Theme) -> Vec<Line<'a>
         push_score(&mut out, l, theme);
     }
     if l.player.is_finished() {
-        out.push(Line::styled("end of the lesson", theme.dim()));
+        out.push(Line::from(vec![
+            Span::styled("]", theme.key()),
+            Span::raw(if lesson.exercises.is_empty() {
+                " the recap".to_owned()
+            } else {
+                format!(" the exercises ({})", lesson.exercises.len())
+            }),
+        ]));
     }
     out
 }
@@ -239,6 +359,15 @@ fn push_score(out: &mut Vec<Line<'_>>, l: &LessonView, theme: Theme) {
     }
 }
 
+/// `9 steps, 2 exercises`.
+fn size(lesson: &crate::engine::lesson::Lesson) -> String {
+    let steps = lesson.steps.len();
+    match lesson.exercises.len() {
+        0 => format!("{steps} steps"),
+        n => format!("{steps} steps, {n} exercise(s)"),
+    }
+}
+
 /// Draws the narrative pane.
 pub fn render(frame: &mut Frame<'_>, area: Rect, world: &World, theme: Theme) {
     let Some(l) = &world.teach.lesson else {
@@ -248,7 +377,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, world: &World, theme: Theme) {
         return;
     }
     let lines = lines_for(l, world, theme);
-    let title = format!(" Lesson: {} ", l.player.lesson().title);
+    let (done, total) = l.progress();
+    let teacher = if world.teach.teacher {
+        " · teacher view"
+    } else {
+        ""
+    };
+    let title = format!(
+        " Lesson: {} · {done}/{total}{teacher} ",
+        l.player.lesson().title
+    );
     let border = if world.teach.presenter {
         Style::new().add_modifier(Modifier::BOLD)
     } else {

@@ -12,13 +12,15 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::engine::lesson::{Lesson, Prediction};
+use crate::engine::lesson::{Decider, Lesson, Prediction};
 use crate::tui::command::Command;
 use crate::tui::outcome::Outcome;
 use crate::tui::sim::{Caller, Issued};
 use crate::tui::teach::{
-    DURATION_CHOICES, KeptSession, LessonCommand, LessonView, Prompt, StepScreen,
+    After, DURATION_CHOICES, KeptSession, LessonCommand, LessonView, Prompt, StepScreen,
 };
+
+use super::exercise;
 use crate::tui::world::{Session, World};
 
 /// The teaching command a key means, before the normal key tables; `None` lets the key
@@ -62,13 +64,25 @@ pub fn key(world: &World, explorable: bool, key: &KeyEvent) -> Option<Command> {
         _ => {}
     }
     let lesson = world.teach.lesson.as_ref()?;
+    let exercise = matches!(lesson.after, After::Exercise(_));
     match (lesson.prompt, ch) {
         (Prompt::Outcome, 'y') => cmd(LessonCommand::PredictOutcome(true)),
         (Prompt::Outcome, 'n') => cmd(LessonCommand::PredictOutcome(false)),
         (Prompt::Duration, '1'..='6') => {
             cmd(LessonCommand::PredictDuration(usize::from(ch as u8 - b'1')))
         }
+        (Prompt::Decider, 'a'..='z') if usize::from(ch as u8 - b'a') < Decider::ALL.len() => {
+            cmd(LessonCommand::PredictDecider(usize::from(ch as u8 - b'a')))
+        }
+        (Prompt::Choice, '1'..='9') => cmd(LessonCommand::Choose(usize::from(ch as u8 - b'0'))),
+        (Prompt::None, 'e') if exercise => cmd(LessonCommand::EditExercise { external: false }),
+        (Prompt::None, 'E') if exercise => cmd(LessonCommand::EditExercise { external: true }),
+        (Prompt::None, 'h') if exercise => cmd(LessonCommand::Hint),
+        (Prompt::None, 'z') if exercise => cmd(LessonCommand::ResetExercise),
         (_, ']') => cmd(LessonCommand::Next),
+        (_, '[') => cmd(LessonCommand::Back),
+        (_, '{') => cmd(LessonCommand::Restart),
+        (_, 'H') => cmd(LessonCommand::ToggleTeacher),
         (_, 'r') => cmd(LessonCommand::Reveal),
         (_, 'R') => cmd(LessonCommand::RevealAll),
         (_, 'L') => cmd(LessonCommand::ToggleNarrative),
@@ -84,14 +98,24 @@ pub fn hints(world: &World) -> Vec<(&'static str, &'static str)> {
     let Some(l) = &world.teach.lesson else {
         return Vec::new();
     };
-    match l.prompt {
-        Prompt::Outcome => vec![("y", "it succeeds"), ("n", "it fails")],
-        Prompt::Duration => vec![("1-6", "how long")],
-        Prompt::None => vec![
+    match (l.prompt, &l.after) {
+        (Prompt::Outcome, _) => vec![("y", "it succeeds"), ("n", "it fails")],
+        (Prompt::Duration, _) => vec![("1-6", "how long")],
+        (Prompt::Decider, _) => vec![("a-n", "which check decides it")],
+        (Prompt::Choice, _) => vec![("1-9", "your answer")],
+        (Prompt::None, After::Exercise(_)) => vec![
+            ("e", "edit"),
+            ("h", "hint"),
+            ("z", "reset"),
+            ("]", "skip"),
+            ("[", "back"),
+        ],
+        (Prompt::None, After::Recap) => vec![("{", "play again"), ("[", "back"), ("I", "lessons")],
+        (Prompt::None, After::Steps) => vec![
             ("]", "next step"),
+            ("[", "back"),
             ("r", "reveal"),
             ("L", "leave/return"),
-            ("P", "presenter"),
             ("t", "glossary"),
         ],
     }
@@ -142,11 +166,23 @@ pub fn play(world: &mut World, c: LessonCommand) -> Outcome {
                 };
             }
         }
-        LessonCommand::PredictOutcome(yes) => predict(world, yes, None),
+        LessonCommand::PredictOutcome(yes) => return predict(world, yes, None),
         LessonCommand::PredictDuration(i) => {
             let secs = DURATION_CHOICES.get(i).map(|(s, _)| *s);
-            predict(world, true, secs);
+            return predict(world, true, secs);
         }
+        LessonCommand::PredictDecider(i) => return decide(world, i),
+        LessonCommand::Choose(n) => choose(world, n),
+        LessonCommand::Back => return back(world),
+        LessonCommand::Restart => return restart(world),
+        LessonCommand::ToggleTeacher => {
+            world.teach.teacher = !world.teach.teacher;
+            let on = if world.teach.teacher { "on" } else { "off" };
+            world.say(format!("teacher view {on} (H)"), false);
+        }
+        LessonCommand::EditExercise { external } => return exercise::edit(world, external),
+        LessonCommand::Hint => exercise::hint(world),
+        LessonCommand::ResetExercise => return exercise::reset(world),
         LessonCommand::Next => {
             return next(world).map_or(Outcome::Done, |s| Outcome::LessonStep(Box::new(s)));
         }
@@ -154,21 +190,118 @@ pub fn play(world: &mut World, c: LessonCommand) -> Outcome {
     Outcome::Done
 }
 
-fn predict(world: &mut World, succeeds: bool, duration: Option<i64>) {
+/// The answer is in: the prompt closes, the trace starts hidden, and what the step held
+/// back (its edits, the session it keeps) goes to the screens, which show again what they
+/// kept out of sight.
+fn reveal(l: &mut LessonView) -> Outcome {
+    l.prompt = Prompt::None;
+    l.revealed = 0;
+    let mut screen = l
+        .held
+        .take()
+        .unwrap_or_else(|| StepScreen::at(l.player.now()));
+    screen.refresh = true;
+    Outcome::LessonStep(Box::new(screen))
+}
+
+/// `a`…`n`: the answer to "which check decides it?", scored against the engine's
+/// deciding checks; then the reveal.
+fn decide(world: &mut World, i: usize) -> Outcome {
+    let Some(l) = &mut world.teach.lesson else {
+        return Outcome::Done;
+    };
+    let (Prompt::Decider, Some(d), Some(report)) =
+        (l.prompt, Decider::ALL.get(i).copied(), l.report.clone())
+    else {
+        return Outcome::Done;
+    };
+    l.decider = l.player.answer_check(&report, d).map(|right| (d, right));
+    reveal(l)
+}
+
+/// `1`…`9`: the answer to the step's own question.
+fn choose(world: &mut World, n: usize) {
     let Some(l) = &mut world.teach.lesson else {
         return;
     };
-    let asks_duration = l
-        .report
-        .as_ref()
-        .and_then(|r| r.answer)
-        .is_some_and(|a| a.asks_duration);
-    if l.prompt == Prompt::Outcome && succeeds && duration.is_none() && asks_duration {
-        l.prompt = Prompt::Duration;
+    let Some(step) = l.current() else {
+        return;
+    };
+    if l.prompt != Prompt::Choice {
         return;
     }
+    if let Some(right) = l.player.answer_choice(step, n) {
+        l.choice = Some((n, right));
+        l.prompt = Prompt::None;
+        l.revealed = l.report.as_ref().map_or(0, |r| r.trace.len());
+    }
+}
+
+/// `[`: the lesson as it was before the last `]` — the step, the score, the edits, the
+/// clock and the kept sessions.
+fn back(world: &mut World) -> Outcome {
+    let Some(l) = &mut world.teach.lesson else {
+        return Outcome::Done;
+    };
+    let Some(prev) = l.history.pop() else {
+        world.say("at the start of the lesson: ] plays the first step", false);
+        return Outcome::Done;
+    };
+    let mut prev = *prev;
+    prev.history = std::mem::take(&mut l.history);
+    let drop_sessions: Vec<u32> = l
+        .sessions
+        .values()
+        .filter(|id| !prev.sessions.values().any(|p| p == *id))
+        .copied()
+        .collect();
+    *l = prev;
+    let mut screen = StepScreen::at(l.player.now());
+    screen.edited = Some(l.whatif().clone());
+    screen.rewind = true;
+    screen.drop_sessions = drop_sessions;
+    screen.refresh = true;
+    Outcome::LessonStep(Box::new(screen))
+}
+
+/// `{`: the lesson from its start: clock, edits, sessions and score as they were.
+fn restart(world: &mut World) -> Outcome {
+    let Some(l) = &mut world.teach.lesson else {
+        return Outcome::Done;
+    };
+    let drop_sessions: Vec<u32> = l.sessions.values().copied().collect();
+    let lesson = l.player.lesson().clone();
+    let base = Arc::clone(l.player.whatif().base());
+    let title = lesson.title.clone();
+    *l = LessonView::new(lesson, base);
+    let mut screen = StepScreen::at(l.player.now());
+    screen.edited = Some(l.whatif().clone());
+    screen.rewind = true;
+    screen.drop_sessions = drop_sessions;
+    screen.refresh = true;
+    world.note(format!("lesson `{title}` restarted"));
+    world.say(
+        format!("lesson `{title}` from the start: ] plays the first step"),
+        false,
+    );
+    Outcome::LessonStep(Box::new(screen))
+}
+
+fn predict(world: &mut World, succeeds: bool, duration: Option<i64>) -> Outcome {
+    let Some(l) = &mut world.teach.lesson else {
+        return Outcome::Done;
+    };
+    if !matches!(l.prompt, Prompt::Outcome | Prompt::Duration) {
+        return Outcome::Done;
+    }
+    let answer = l.report.as_ref().and_then(|r| r.answer);
+    let asks_duration = answer.is_some_and(|a| a.asks_duration);
+    if l.prompt == Prompt::Outcome && succeeds && duration.is_none() && asks_duration {
+        l.prompt = Prompt::Duration;
+        return Outcome::Done;
+    }
     let Some(report) = l.report.clone() else {
-        return;
+        return Outcome::Done;
     };
     l.verdict = l.player.answer(
         &report,
@@ -177,8 +310,20 @@ fn predict(world: &mut World, succeeds: bool, duration: Option<i64>) {
             duration_seconds: duration,
         },
     );
-    l.prompt = Prompt::None;
-    l.revealed = 0;
+    // An answer that depends on data not loaded has no deciding check to ask about.
+    if answer.is_some_and(|a| a.unknown) {
+        return reveal(l);
+    }
+    l.prompt = Prompt::Decider;
+    Outcome::Done
+}
+
+/// Keeps the lesson as it is now for `[`.
+fn remember(l: &mut LessonView) {
+    let history = std::mem::take(&mut l.history);
+    let now = l.clone();
+    l.history = history;
+    l.history.push(Box::new(now));
 }
 
 fn next(world: &mut World) -> Option<StepScreen> {
@@ -187,14 +332,17 @@ fn next(world: &mut World) -> Option<StepScreen> {
         return None;
     }
     if l.player.is_finished() {
-        let s = l.player.score();
-        let text = format!(
-            "lesson finished: {} of {} points over {} question(s)",
-            s.points, s.out_of, s.questions
-        );
-        world.note(text);
-        return None;
+        if matches!(l.after, After::Recap) {
+            world.say(
+                "end of the lesson: { plays it again, I picks another",
+                false,
+            );
+            return None;
+        }
+        remember(l);
+        return exercise::advance(world);
     }
+    remember(l);
     let step_index = l.player.position();
     let step = l.player.lesson().steps.get(step_index).cloned()?;
     let edits_before = l.player.whatif().edits().to_vec();
@@ -204,10 +352,15 @@ fn next(world: &mut World) -> Option<StepScreen> {
         (l.player.whatif().edits() != edits_before.as_slice()).then(|| l.player.whatif().clone());
     l.prompt = if report.answer.is_some() {
         Prompt::Outcome
+    } else if !step.choices.is_empty() && step.answer.is_some() {
+        Prompt::Choice
     } else {
         Prompt::None
     };
-    l.revealed = if report.answer.is_some() {
+    l.decider = None;
+    l.choice = None;
+    l.solved_banner = None;
+    l.revealed = if l.prompt != Prompt::None {
         0
     } else {
         report.trace.len()
@@ -237,14 +390,23 @@ fn next(world: &mut World) -> Option<StepScreen> {
             session,
         })
     });
+    let predict = report.answer.is_some();
     l.report = Some(report);
-    Some(StepScreen {
-        edited,
-        now,
-        select_role: step.select_role.clone(),
-        open: step.open,
-        keep,
-    })
+    let mut screen = StepScreen::at(now);
+    screen.select_role.clone_from(&step.select_role);
+    screen.open = step.open;
+    if predict {
+        // Shown after the answer: a kept session's length, an edit's diff and the events
+        // they log would give it away.
+        let mut held = StepScreen::at(now);
+        held.edited = edited;
+        held.keep = keep;
+        l.held = Some(held);
+    } else {
+        screen.edited = edited;
+        screen.keep = keep;
+    }
+    Some(screen)
 }
 
 /// Adds a session a step kept to the Sessions panel (and the log); its index there.
