@@ -404,8 +404,17 @@ pub fn build_request(
 }
 
 fn issued(s: sts::Session, context: Vec<(String, String)>, region: String) -> Issued {
+    issued_from(s, context, Some(region))
+}
+
+/// The explorer's record of a session the engine issued.
+pub(crate) fn issued_from(
+    s: sts::Session,
+    context: Vec<(String, String)>,
+    region: Option<String>,
+) -> Issued {
     Issued {
-        region: Some(region),
+        region,
         session_arn: s.assumed_role_arn.clone(),
         assumed_role_id: s.assumed_role_id.clone(),
         issued_at: s.issued_at,

@@ -15,7 +15,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::engine::lesson::{Decider, Lesson, Prediction};
 use crate::tui::command::Command;
 use crate::tui::outcome::Outcome;
-use crate::tui::sim::{Caller, Issued};
+use crate::tui::sim::Caller;
 use crate::tui::teach::{
     After, DURATION_CHOICES, KeptSession, LessonCommand, LessonView, Prompt, StepScreen,
 };
@@ -440,30 +440,7 @@ pub fn keep_session(world: &mut World, kept: KeptSession) -> usize {
         role_arn: s.role_arn.clone(),
         role_name: s.role_name.clone(),
         caller,
-        issued: Issued {
-            session_arn: s.assumed_role_arn.clone(),
-            assumed_role_id: s.assumed_role_id.clone(),
-            issued_at: s.issued_at,
-            expires_at: s.expiration,
-            chained: s.chained,
-            mfa: s.mfa_authenticated,
-            source_identity: s.source_identity.clone(),
-            tags: s
-                .session_tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect(),
-            principal_tags: s
-                .principal_tags
-                .iter()
-                .map(|t| (t.key.clone(), t.value.clone()))
-                .collect(),
-            transitive_keys: s.transitive_tag_keys.clone(),
-            context: Vec::new(),
-            notes: s.notes.clone(),
-            region: None,
-            engine: Some(Arc::new(s)),
-        },
+        issued: crate::tui::sim::issued_from(s, Vec::new(), None),
         ended_at: None,
         expiry_logged: false,
     });
