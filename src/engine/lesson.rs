@@ -18,6 +18,7 @@ pub mod glossary;
 pub mod handout;
 pub mod player;
 pub mod question;
+pub mod trace;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ pub use player::{
     Verdict,
 };
 pub use question::{Decider, DeciderSet, Giveaway};
+pub use trace::TraceStyle;
 
 /// The lessons shipped with rolescope, on the demo organisation: (file name, text).
 pub const BUILTIN: &[(&str, &str)] = &[
