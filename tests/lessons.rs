@@ -534,3 +534,59 @@ fn every_beginner_trace_opens_with_the_outcome_and_keeps_its_arns_aside() {
     }
     assert!(steps > 30, "{steps} simulated steps");
 }
+
+/// The wizard's advice for "the session expired early" and "the instance has the wrong
+/// role" says what AWS does: a chained session keeps its own expiry, and a wrong role on an
+/// instance does not stop the launch and is replaced without relaunching (IAM UG, "Roles
+/// terms and concepts" and "Troubleshoot IAM and Amazon EC2").
+#[test]
+fn the_wizard_s_advice_on_early_expiry_and_a_wrong_instance_role_is_right() {
+    use rolescope::engine::sts::request::Request;
+    use rolescope::engine::whatif::WhatIf;
+    use rolescope::engine::wizard::{Symptom, diagnose};
+    let inv = Arc::new(load_demo().expect("the demo loads"));
+    let whatif = WhatIf::new(Arc::clone(&inv));
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T09:00:00Z")
+        .unwrap()
+        .to_utc();
+    let req = Request::from_value(serde_json::json!({
+        "kind": "assume-role",
+        "caller": "arn:aws:iam::111111111111:user/people/maria.garcia",
+        "caller_credentials": "long-term",
+        "role": "arn:aws:iam::111111111111:role/OpsEntry",
+        "role_session_name": "maria"
+    }))
+    .unwrap();
+    let early = diagnose(&whatif, Symptom::SessionExpiredEarly, &req, now)
+        .unwrap()
+        .explanation
+        .join(" ");
+    assert!(
+        early.contains("does not end when the session it came from does"),
+        "{early}"
+    );
+    assert!(
+        early.contains("SessionNotOnOrAfter") && early.contains("Revoke active sessions"),
+        "{early}"
+    );
+    assert!(
+        !early.contains("cannot be used after the caller's own session"),
+        "{early}"
+    );
+    let req = Request::from_value(serde_json::json!({
+        "kind": "ec2-instance-profile",
+        "role": "arn:aws:iam::222222222222:role/service-role/order-processor-lambda",
+        "instance_id": "i-0a1b2c3d4e5f60718"
+    }))
+    .unwrap();
+    let wrong = diagnose(&whatif, Symptom::WrongRoleOnInstance, &req, now)
+        .unwrap()
+        .explanation
+        .join(" ");
+    assert!(wrong.contains("The launch did not fail on this"), "{wrong}");
+    assert!(
+        wrong.contains("replace-iam-instance-profile-association"),
+        "{wrong}"
+    );
+    assert!(!wrong.contains("Launch the instance with"), "{wrong}");
+}

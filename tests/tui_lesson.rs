@@ -224,7 +224,10 @@ fn the_lesson_trace_is_for_beginners_until_b_and_arns_come_with_n() {
     teach(&mut s, LessonCommand::ToggleTrace);
     teach(&mut s, LessonCommand::ToggleArns);
     let text = rolescope::tui::screen_text::text(&s);
-    assert!(text.contains("storefront-builder/storefront-builder ="), "{text}");
+    assert!(
+        text.contains("storefront-builder/storefront-builder ="),
+        "{text}"
+    );
     assert!(
         text.contains("arn:aws:sts::333333333333:assumed-role/storefront-builde"),
         "{text}"

@@ -496,6 +496,7 @@ pub const EXPECT_KEYS: &[(&str, Producer)] = &[
     ("wizard_categories", Producer::Wizard),
     ("wizard_fixes", Producer::Wizard),
     ("wizard_fixed", Producer::Wizard),
+    ("wizard_explanation_contains", Producer::Wizard),
     ("role_assumable_by", Producer::Role),
     ("reach_roles", Producer::Graph),
     ("path_hops", Producer::Graph),

@@ -831,6 +831,10 @@ impl Player {
         }
         // The beginner reads the failing checks first.
         r.beginner.sort_by_key(|l| l.mark != TraceMark::Failed);
+        r.observation.insert(
+            "wizard_explanation_contains".into(),
+            json!(report.explanation.join(" ")),
+        );
         r.log.extend(report.explanation.iter().cloned());
         let mut fixed = report.succeeds();
         if w.apply_fixes {

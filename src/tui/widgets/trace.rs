@@ -80,7 +80,10 @@ mod tests {
                 "denied — decided by a permissions boundary: the permissions boundary of arn:aws:sts::3:assumed-role/builder/s does not allow it",
             ),
             TraceLine::new(TraceMark::Info, "a note"),
-            TraceLine::short(TraceMark::Passed, "arn:aws:sts::3:assumed-role/builder/s again"),
+            TraceLine::short(
+                TraceMark::Passed,
+                "arn:aws:sts::3:assumed-role/builder/s again",
+            ),
         ];
         let theme = Theme::new(crate::tui::theme::Palette::Dark, false);
         let plain = text(&lines(&trace, 9, 40, false, theme));
