@@ -31,7 +31,7 @@ pub fn lines(
             TraceMark::Info => theme.dim(),
             TraceMark::Unknown => theme.warn(),
         };
-        for (i, row) in wrap(&t.text, text_width).into_iter().enumerate() {
+        for (i, row) in rows(&t.text, text_width).into_iter().enumerate() {
             let lead = if i == 0 {
                 Span::styled(format!("{} ", t.mark.symbol()), style)
             } else {
@@ -56,6 +56,22 @@ pub fn lines(
                     out.push(Line::styled(format!("{lead}{row}"), theme.dim()));
                 }
             }
+        }
+    }
+    out
+}
+
+/// `text` wrapped at spaces to `width` columns, a word longer than that (an ARN) cut
+/// into pieces of the width, so that no row wraps again on screen.
+fn rows(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(10);
+    let mut out = Vec::new();
+    for row in wrap(text, width) {
+        let chars: Vec<char> = row.chars().collect();
+        if chars.len() <= width {
+            out.push(row);
+        } else {
+            out.extend(chars.chunks(width).map(|c| c.iter().collect::<String>()));
         }
     }
     out
@@ -106,6 +122,15 @@ mod tests {
             1,
             "each ARN once: {with:?}"
         );
+        // A word longer than the line (an ARN in the full trace) is cut, never left to
+        // wrap again on screen.
+        let long = vec![TraceLine::new(
+            TraceMark::Passed,
+            "arn:aws:iam::333333333333:role/team/storefront-builder inline policy app-data",
+        )];
+        let cut = text(&lines(&long, 1, 30, false, theme));
+        assert_eq!(cut[0], "✓ arn:aws:iam::333333333333:ro", "{cut:?}");
+        assert!(cut.iter().all(|l| l.chars().count() <= 30), "{cut:?}");
         // Only what is revealed is drawn.
         assert_eq!(
             text(&lines(&trace, 0, 40, true, theme)),
