@@ -489,6 +489,18 @@ fn teaching_keys() -> Vec<crate::tui::keys::Binding> {
         ),
         key('R', "R", "lesson: reveal the whole trace", L::RevealAll),
         key(
+            'b',
+            "b",
+            "lesson: the trace for a beginner (deciding check first, short names) or in full",
+            L::ToggleTrace,
+        ),
+        key(
+            'N',
+            "N",
+            "lesson: the ARNs behind the beginner trace's short names",
+            L::ToggleArns,
+        ),
+        key(
             'L',
             "L",
             "lesson: hide the narrative to explore, or come back",
