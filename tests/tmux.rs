@@ -825,7 +825,9 @@ fn escalation_hops_show_in_the_reach_tree_explain_and_refuse_to_pose_as_assume_r
     pane.wait_for("Not an AssumeRole");
     let shown = pane.screen();
     assert!(!shown.contains("Simulate — AssumeRole"), "{shown}");
-    pane.keys(&["Escape", "Escape"]);
+    pane.keys(&["Escape"]);
+    pane.wait("the tree again", |s| !s.contains("Not an AssumeRole"));
+    pane.keys(&["Escape"]);
     pane.wait("the list again", |s| !s.contains("can reach"));
     pane.keys(&["q"]);
     pane.assert_exited_and_restored(0);
