@@ -15,8 +15,10 @@ pub enum Command {
     Leave,
     /// Ctrl-Z: hand the terminal back to the shell until resumed.
     Suspend,
-    /// Ctrl-O: save the screen as text.
-    SaveScreen,
+    /// Ctrl-O: save the screen as text; Ctrl-G (`svg`): as an SVG picture.
+    SaveScreen {
+        svg: bool,
+    },
     Resize(u16, u16),
     /// Real time since start; moves the simulated clock.
     Tick(Duration),

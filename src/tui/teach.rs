@@ -172,6 +172,8 @@ pub struct Teach {
     /// first time the index opens unless the command line gave them; or why they could not
     /// be read.
     pub catalog: Option<Result<Arc<Vec<Lesson>>, String>>,
+    /// Where `Ctrl-O` and `Ctrl-G` save the screen (the working directory when unset).
+    pub screens_dir: Option<std::path::PathBuf>,
 }
 
 impl Teach {

@@ -83,7 +83,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::Suspend => fx.push(Effect::Suspend),
-        Command::SaveScreen => crate::tui::screen_text::save(state),
+        Command::SaveScreen { svg } => crate::tui::screen_text::save(state, svg),
         Command::Resize(w, h) => {
             let rewrap = w != state.world.width;
             state.world.width = w;
