@@ -77,6 +77,8 @@ pub enum Command {
     PathTo,
     /// `X`: the external-access findings and the confused deputies.
     External,
+    /// `x` on an escalation hop (reach tree, paths, who can assume): explain it.
+    Explain,
     /// `h`/`←` in the reach tree: close the branch (or go to its parent).
     Collapse,
     /// `*` in the reach tree: open every branch.

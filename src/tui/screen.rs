@@ -59,6 +59,8 @@ pub enum Overlay {
     Picker(Box<crate::tui::state::PathPicker>),
     /// Every path from a principal or session to a role, or why there is none.
     Path(Box<crate::tui::screens::paths::PathView>),
+    /// One escalation hop explained.
+    Explain(Box<crate::tui::screens::explain::ExplainView>),
     /// The external-access findings and the confused deputies.
     External(Box<crate::tui::screens::external::ExternalView>),
     /// The user's AWS CLI profiles as checked chains.
@@ -88,10 +90,11 @@ pub enum Mode {
     WizardReport,
     Lessons,
     Profiles,
+    Explain,
 }
 
 impl Mode {
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::List,
         Self::Search,
         Self::Detail,
@@ -101,6 +104,7 @@ impl Mode {
         Self::Ask,
         Self::Reach,
         Self::Path,
+        Self::Explain,
         Self::External,
         Self::EditMenu,
         Self::Editor,
@@ -137,6 +141,7 @@ impl Mode {
             Self::WizardReport => "Troubleshooting wizard: report",
             Self::Lessons => "Lesson index",
             Self::Profiles => "Your AWS CLI profiles",
+            Self::Explain => "Escalation hop explained",
         }
     }
 
@@ -158,6 +163,7 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Simulate(f)) if f.picker.is_some() => Mode::Picker,
         Some(Overlay::Picker(_)) => Mode::Picker,
         Some(Overlay::Path(_)) => Mode::Path,
+        Some(Overlay::Explain(_)) => Mode::Explain,
         Some(Overlay::External(_)) => Mode::External,
         Some(Overlay::Simulate(_)) => Mode::Form,
         Some(Overlay::Ask(_)) => Mode::Ask,
@@ -195,6 +201,7 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
         Overlay::Inspect(i) => i.handle(command),
         Overlay::Message(m) => m.handle(command),
         Overlay::Path(v) => v.handle(command, &mut state.world),
+        Overlay::Explain(v) => v.handle(command, &state.world),
         Overlay::External(v) => v.handle(command, &mut state.world),
         Overlay::Reach(v) => v.handle(command, &mut state.world),
         Overlay::Profiles(v) => v.handle(command, &mut state.world),
@@ -295,6 +302,12 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
         Outcome::Effects(fx) => Some(fx),
         Outcome::Simulate { hop, duration } => {
             open_hop_form(state, &hop, duration);
+            Some(Vec::new())
+        }
+        Outcome::Explain { hop, simulated } => {
+            let view =
+                crate::tui::screens::explain::ExplainView::new(&state.world, *hop, simulated);
+            crate::tui::update::push_overlay(state, Overlay::Explain(Box::new(view)));
             Some(Vec::new())
         }
         Outcome::SelectSession(i) => {
@@ -617,6 +630,7 @@ pub fn draw_overlay(
             );
         }
         Overlay::Path(view) => view.draw(frame, area, focused, theme),
+        Overlay::Explain(view) => view.draw(frame, area, theme),
         Overlay::External(view) => view.draw(frame, area, focused, theme),
         Overlay::WhatIf(w) => w.draw(frame, area, &state.world, theme),
         Overlay::Wizard(w) => w.draw(frame, area, theme),
@@ -849,6 +863,7 @@ pub fn screen_keys(mode: Mode) -> Option<Vec<crate::tui::keys::Binding>> {
         Mode::Ask => crate::tui::screens::ask::keys(),
         Mode::Reach => crate::tui::screens::reach::keys(),
         Mode::Path => crate::tui::screens::paths::keys(),
+        Mode::Explain => crate::tui::screens::explain::keys(),
         Mode::External => crate::tui::screens::external::keys(),
         Mode::EditMenu => crate::tui::screens::whatif::menu_keys(),
         Mode::Editor => crate::tui::screens::whatif::editor_keys(),

@@ -6,6 +6,7 @@
 
 pub mod ask;
 pub mod detail;
+pub mod explain;
 pub mod external;
 pub mod help;
 pub mod lessons;

@@ -403,7 +403,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
                 d.step(delta, main);
             }
         }
-        Mode::Path | Mode::External => {}
+        Mode::Path | Mode::External | Mode::Explain => {}
         Mode::Sessions => {
             state.sessions_panel.selected = clamp_add(
                 state.sessions_panel.selected,
@@ -475,6 +475,7 @@ fn focus_step(state: &mut AppState, mode: Mode) {
         }
         Mode::Sessions => state.focus = Focus::Main,
         Mode::Picker | Mode::Help | Mode::Popup | Mode::Reach | Mode::Path | Mode::External => {}
+        Mode::Explain => {}
         Mode::EditMenu | Mode::Editor | Mode::Prompt | Mode::WhatIf => {}
         Mode::Wizard | Mode::WizardReport | Mode::Lessons | Mode::Profiles => {}
     }
@@ -511,7 +512,7 @@ fn open(state: &mut AppState, mode: Mode) {
         Mode::EditMenu | Mode::Prompt | Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
         Mode::Wizard => {}
         Mode::Profiles | Mode::Lessons => {}
-        Mode::Path | Mode::External | Mode::Help | Mode::Popup => {}
+        Mode::Path | Mode::External | Mode::Help | Mode::Popup | Mode::Explain => {}
         Mode::Detail => {}
     }
 }
@@ -533,7 +534,8 @@ fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
         | Mode::Wizard
         | Mode::WizardReport
         | Mode::Lessons
-        | Mode::Profiles => close_overlay(state),
+        | Mode::Profiles
+        | Mode::Explain => close_overlay(state),
         Mode::Detail => state.detail = None,
         Mode::Sessions => state.focus = Focus::Main,
         Mode::List => {

@@ -115,6 +115,18 @@ impl Detail {
                     Outcome::Done
                 }
             },
+            Command::Explain | Command::Simulate
+                if matches!(command, Command::Explain)
+                    || self
+                        .panes
+                        .get(self.focus)
+                        .and_then(Pane::escalation)
+                        .is_some() =>
+            {
+                let hop = self.panes.get(self.focus).and_then(Pane::escalation);
+                crate::tui::widgets::pane::escalation_keys(hop, command, world)
+                    .unwrap_or(Outcome::Ignored)
+            }
             Command::Simulate => match self.selected_hop() {
                 Some(hop) => Outcome::Simulate {
                     hop: Box::new(hop.clone()),
@@ -139,8 +151,7 @@ impl Detail {
     /// The hop under the cursor of the focused pane, when it lists hops.
     #[must_use]
     pub fn selected_hop(&self) -> Option<&crate::tui::access::Prefill> {
-        let p = self.panes.get(self.focus)?;
-        p.rows.get(p.cursor).map(|(_, h)| h)
+        self.panes.get(self.focus)?.hop()
     }
 
     /// Takes in the trust graph's answer to "who can assume" this view's role; an answer
@@ -253,6 +264,7 @@ pub fn keys() -> Vec<Binding> {
             true,
             Command::Simulate,
         ),
+        crate::tui::keys::explain_key(),
         b(
             vec![c('y')],
             "y",

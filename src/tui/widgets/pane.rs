@@ -23,7 +23,7 @@ pub struct Pane {
     pub scroll: usize,
     /// Selectable lines (the same in both readings) and the hop each one stands for; empty
     /// for a pane that only scrolls.
-    pub rows: Vec<(usize, crate::tui::access::Prefill)>,
+    pub rows: Vec<(usize, crate::tui::access::HopRow)>,
     /// The selected entry of `rows`.
     pub cursor: usize,
     /// A list rather than a policy: no JSON / plain reading to tell apart.
@@ -61,10 +61,16 @@ impl Pane {
         }
     }
 
-    /// The hop under the cursor, in a list of hops.
+    /// The assume-role hop under the cursor, in a list of hops.
     #[must_use]
     pub fn hop(&self) -> Option<&crate::tui::access::Prefill> {
-        self.rows.get(self.cursor).map(|(_, h)| h)
+        self.rows.get(self.cursor).and_then(|(_, h)| h.prefill())
+    }
+
+    /// The escalation hop under the cursor, in a list of hops.
+    #[must_use]
+    pub fn escalation(&self) -> Option<&crate::tui::escalation::EscalationHop> {
+        self.rows.get(self.cursor).and_then(|(_, h)| h.escalation())
     }
 }
 
@@ -163,11 +169,15 @@ pub fn render_pane(
 }
 
 /// What a list of hops does with a command: moves, opens the hop's role, simulates the
-/// hop, or closes.
+/// hop (an escalation hop is explained instead: it is no AssumeRole), explains an
+/// escalation hop, or closes.
 pub fn hop_list(pane: &mut Pane, command: &Command, world: &mut World) -> Outcome {
     if let Some(delta) = movement(command, popup_rows(world.width, world.height)) {
         pane.step(delta, popup_rows(world.width, world.height), false);
         return Outcome::Done;
+    }
+    if let Some(outcome) = escalation_keys(pane.escalation(), command, world) {
+        return outcome;
     }
     match command {
         Command::Open => match pane.hop() {
@@ -189,5 +199,59 @@ pub fn hop_list(pane: &mut Pane, command: &Command, world: &mut World) -> Outcom
         },
         Command::Back => Outcome::Close,
         _ => Outcome::Ignored,
+    }
+}
+
+/// What `x`, `a` and Enter do on a line: on an escalation hop, `x` explains it, `a` says it
+/// is no AssumeRole and explains it (the policy engine's decision for every action it
+/// needs), Enter opens the role it gains (when it gains one); `x` elsewhere says what it is
+/// for. `None`: the command is not one of these, or the line is an assume-role hop's.
+pub fn escalation_keys(
+    hop: Option<&crate::tui::escalation::EscalationHop>,
+    command: &Command,
+    world: &mut World,
+) -> Option<Outcome> {
+    match (command, hop) {
+        (Command::Explain, Some(h)) => Some(Outcome::Explain {
+            hop: Box::new(h.clone()),
+            simulated: false,
+        }),
+        (Command::Explain, None) => {
+            world.say(
+                "x explains an escalation hop (a line marked ⇪); this line is none",
+                true,
+            );
+            Some(Outcome::Done)
+        }
+        (Command::Simulate, Some(h)) => {
+            world.say(
+                format!(
+                    "{} ⇒ {} is an escalation hop ({}), not an AssumeRole: here is the policy engine's decision for each action it needs",
+                    h.from,
+                    h.target(),
+                    h.edge.technique.name()
+                ),
+                false,
+            );
+            Some(Outcome::Explain {
+                hop: Box::new(h.clone()),
+                simulated: true,
+            })
+        }
+        (Command::Open, Some(h)) => Some(match h.role {
+            Some(role) if !h.edge.is_self() => Outcome::OpenRole(role),
+            _ => {
+                world.say(
+                    format!(
+                        "{} ⇒ {} gains no role to open; x explains the hop",
+                        h.from,
+                        h.target()
+                    ),
+                    true,
+                );
+                Outcome::Done
+            }
+        }),
+        _ => None,
     }
 }
