@@ -638,3 +638,40 @@ fn no_confused_deputy_warning_for_a_trust_inside_the_organisation() {
     // The demo's third party without an external ID is still warned about.
     assert!(warned >= 1);
 }
+
+#[test]
+fn qa_release_verifiers_description_is_true_of_who_can_assume_it() {
+    let mut state = demo(140, 50);
+    select(&mut state, 0, "QAReleaseVerifier");
+    apply_all(&mut state, [Command::Open]);
+    let d = state.detail.as_ref().unwrap();
+    let about = &d.summary.iter().find(|l| l.label == "About").unwrap().text;
+    let who = &d.panes[2].raw;
+    assert!(who.contains("can get in"), "{who}");
+    // Those it says cannot are not listed; those it names are.
+    assert!(
+        about.contains("neither noah.kim nor the qa group"),
+        "{about}"
+    );
+    assert!(!who.contains("noah.kim"), "{who}");
+    for named in ["ops.admin", "developer"] {
+        assert!(about.contains(named), "{about}");
+        assert!(who.contains(named), "{named} not listed:\n{who}");
+    }
+    // Every acme-dev user who gets in directly is named.
+    for line in who
+        .lines()
+        .filter(|l| l.starts_with("user ") && l.contains("directly"))
+    {
+        let name = line.split_whitespace().nth(1).unwrap();
+        let user = state
+            .inventory
+            .users
+            .iter()
+            .find(|u| u.name == name)
+            .unwrap();
+        if user.account == "333333333333" {
+            assert!(about.contains(name), "{name} gets in directly:\n{about}");
+        }
+    }
+}
