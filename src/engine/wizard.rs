@@ -413,7 +413,7 @@ fn sts_checks(
                     detail: format!(
                         "{} s, until {}",
                         s.duration_seconds,
-                        s.expiration.to_rfc3339()
+                        s.expiration.format("%Y-%m-%d %H:%M:%S UTC")
                     ),
                 });
                 if s.chained {

@@ -271,10 +271,10 @@ pub fn open_detail(world: &mut crate::tui::world::World, subject: Subject) -> Op
     crate::tui::screens::detail::open(world, subject)
 }
 
-/// Where the detail view's panes are drawn in `main`.
+/// Where the detail view's panes (then its summary, when it takes a turn with Tab) are drawn in `main`, by focus number.
 #[must_use]
 pub fn detail_pane_areas(main: Rect, d: &Detail) -> Vec<Rect> {
-    crate::tui::screens::detail::layout(main, d).1
+    crate::tui::screens::detail::focus_areas(main, d)
 }
 
 /// Draws the main screen in `main`: the detail view, or the lists.
