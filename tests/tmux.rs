@@ -832,3 +832,73 @@ fn escalation_hops_show_in_the_reach_tree_explain_and_refuse_to_pose_as_assume_r
     pane.keys(&["q"]);
     pane.assert_exited_and_restored(0);
 }
+
+/// The first screen says it shows the built-in demo; the `:` command line completes with
+/// Tab, names an unknown command with the list of commands, switches lists, and `:q` quits.
+#[test]
+fn the_demo_says_so_and_the_command_line_switches_lists_and_quits_in_a_real_terminal() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let pane = Pane::start("colon", &shell_around_binary());
+    let first = pane.wait_for_list();
+    assert!(
+        first.contains("the built-in demo organisation"),
+        "the first screen does not say it is the demo:\n{first}"
+    );
+    pane.keys(&[":"]);
+    pane.wait_for("Tab completes");
+    pane.text("frob");
+    pane.keys(&["Enter"]);
+    let shown = pane.wait_for("unknown command `frob`");
+    assert!(shown.contains("roles, users"), "{shown}");
+    pane.keys(&["C-u"]);
+    pane.text("us");
+    pane.keys(&["Tab"]);
+    pane.wait_for(":users");
+    pane.keys(&["Enter"]);
+    pane.wait("the users list", |s| {
+        s.contains("Users — ") && s.contains(" loaded")
+    });
+    pane.keys(&[":"]);
+    pane.wait_for("Tab completes");
+    pane.text("q");
+    pane.keys(&["Enter"]);
+    pane.assert_exited_and_restored(0);
+}
+
+/// A burst of keys over whatever screens they open (forms, trees, the wizard, lessons, the
+/// command line), then Ctrl-C: the shell gets its terminal back as it left it. Seeded, so a
+/// failure replays; keys that hand the terminal to `$EDITOR`, suspend, write files or quit
+/// are left out of the burst.
+#[test]
+fn a_burst_of_keys_then_ctrl_c_gives_the_shell_a_sane_terminal() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    const KEYS: [&str; 62] = [
+        "j", "k", "g", "G", "Enter", "Escape", "Tab", "BTab", "v", "V", "X", "D", "T", "I", "?",
+        "a", "e", "w", "c", "x", "i", "p", "/", "Left", "Right", "Up", "Down", "PageUp",
+        "PageDown", "Space", "+", "-", "n", "1", "2", "3", "4", ":", "f", "s", "A", "F", "y", "S",
+        "t", "P", "]", "r", "o", "O", "Home", "End", "BSpace", "C-u", "C-r", "*", "h", "l", "u",
+        "R", "L", "z",
+    ];
+    let pane = Pane::start("burst", &shell_around_binary());
+    pane.wait_for_list();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..12 {
+        let burst: Vec<&str> = (0..50)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                KEYS[usize::try_from(seed % KEYS.len() as u64).unwrap()]
+            })
+            .collect();
+        pane.keys(&burst);
+    }
+    // Still drawing: the header is on screen whatever is open.
+    pane.wait("the header", |s| s.starts_with(" rolescope "));
+    pane.keys(&["C-c"]);
+    pane.assert_exited_and_restored(0);
+}

@@ -409,7 +409,7 @@ fn users_groups_and_providers_are_browsable_the_same_way() {
 #[test]
 fn clicks_select_rows_and_tabs_and_a_second_click_opens() {
     let mut state = demo();
-    let rows = rolescope::tui::ui::entity_list::rows_area(rolescope::tui::ui::areas(&state).main);
+    let rows = rolescope::tui::screens::list::rows_area(rolescope::tui::ui::areas(&state).main);
     apply_all(&mut state, [Command::Click(rows.x + 2, rows.y + 3)]);
     assert_eq!(state.list().selected, 3);
     apply_all(&mut state, [Command::Click(rows.x + 2, rows.y + 3)]);

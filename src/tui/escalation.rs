@@ -172,7 +172,7 @@ pub fn reach_part(
     reach: &Reach,
     max_depth: usize,
 ) -> ReachEscalation {
-    let mixed = walk::reach(graph, &esc, from, max_depth.max(1), Follow::Working);
+    let mixed = walk::reach(graph, &*esc, from, max_depth.max(1), Follow::Working);
     let through = mixed
         .rows
         .into_iter()

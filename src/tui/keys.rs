@@ -138,8 +138,29 @@ pub fn common_tail() -> Vec<Binding> {
             false,
             Command::ToggleSessions,
         ),
+        b(
+            vec![c(':')],
+            ":",
+            "command line: :roles :users :sessions :lessons :help :q …",
+            false,
+            Command::CommandLine,
+        ),
         b(vec![c('?')], "?", "help", true, Command::ToggleHelp),
         b(vec![c('q')], "q", "quit", true, Command::Leave),
+    ]
+}
+
+/// ⌫ and Ctrl-U in a text field (`clear` says what Ctrl-U clears).
+pub fn text_keys(clear: &'static str) -> Vec<Binding> {
+    vec![
+        b(
+            vec![k(KeyCode::Backspace)],
+            "⌫",
+            "delete a character",
+            false,
+            Command::Backspace,
+        ),
+        b(vec![ctrl('u')], "Ctrl-U", clear, false, Command::ClearInput),
     ]
 }
 
