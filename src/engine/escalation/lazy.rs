@@ -41,12 +41,14 @@ fn on_others() -> impl Iterator<Item = Technique> {
 }
 
 impl<'g> LazyEscalations<'g> {
-    /// Decides nothing yet.
+    /// Decides nothing yet; compiles the inventory's identity policies once, as
+    /// [`Escalations::compute`] does (a principal's are asked about many times when it is
+    /// decided, and compiling them for each request costs more).
     #[must_use]
     pub fn new(graph: &'g TrustGraph) -> Self {
         Self {
             graph,
-            checker: Checker::lazy(graph),
+            checker: Checker::new(graph),
             services: OnceLock::new(),
             lists: Mutex::new(ListCache::new()),
             nodes: Mutex::new(HashMap::new()),
