@@ -525,7 +525,7 @@ fn a_who_can_assume_hop_opens_the_form_with_its_external_id_and_the_call_succeed
     assert!(caller.contains("user/consultants/priya.nair"), "{caller}");
     assert_eq!(
         field(&state, FormField::ExternalId),
-        "acme-northwind-2026q4-7f3c9e"
+        "northwind-cust-0417-7f3c9e2d"
     );
     apply_all(&mut state, [Command::Run]);
     assert!(

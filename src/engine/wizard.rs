@@ -346,7 +346,7 @@ fn sts_checks(
                     .collect();
                 if !o.is_allowed() && !candidates.is_empty() {
                     out.explanation.push(format!(
-                        "Roles of this account that are meant for instances (they are in an instance profile): {}. Launch the instance with the one built for the job, or make this role trust `ec2.amazonaws.com`.",
+                        "The launch did not fail on this: EC2 checks `iam:PassRole` and the instance profile at launch, not the role's trust, so the instance runs but its metadata service has no credentials to give (its IAM info shows `AssumeRoleUnauthorizedAccess`). Roles of this account that are meant for instances (they are in an instance profile): {}. Replace the running instance's profile with the one built for the job, without relaunching (`aws ec2 replace-iam-instance-profile-association`, which needs `iam:PassRole` on the new role), or make this role trust `ec2.amazonaws.com` (IAM User Guide, \"Troubleshoot IAM and Amazon EC2\").",
                         candidates.join(", ")
                     ));
                 }
@@ -413,7 +413,7 @@ fn sts_checks(
                     detail: format!(
                         "{} s, until {}",
                         s.duration_seconds,
-                        s.expiration.to_rfc3339()
+                        s.expiration.format("%Y-%m-%d %H:%M:%S UTC")
                     ),
                 });
                 if s.chained {
@@ -423,7 +423,7 @@ fn sts_checks(
                 }
             }
             if symptom == Symptom::SessionExpiredEarly {
-                out.explanation.push("A session also ends early when the credentials that made it were themselves temporary (it cannot be used after the caller's own session for chained calls), and EC2 instance credentials are rotated by the instance metadata service before they expire: applications must fetch them again.".to_owned());
+                out.explanation.push("A session keeps the expiry it was issued with: a chained session does not end when the session it came from does. A session ends before the length someone expected when DurationSeconds was left out (one hour), when it was made by role chaining (one hour at most), when it is a console switch-role session (one hour), when a SAML assertion's SessionNotOnOrAfter came sooner, when the role's sessions were revoked (\"Revoke active sessions\" denies every session issued before it), or when the CLI reused cached credentials from an earlier, shorter session. EC2 instance credentials are rotated by the instance metadata service before they expire: applications must fetch them again.".to_owned());
             }
         }
         Symptom::CrossAccountNotWorking => {

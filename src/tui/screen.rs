@@ -271,10 +271,10 @@ pub fn open_detail(world: &mut crate::tui::world::World, subject: Subject) -> Op
     crate::tui::screens::detail::open(world, subject)
 }
 
-/// Where the detail view's panes are drawn in `main`.
+/// Where the detail view's panes (then its summary, when it takes a turn with Tab) are drawn in `main`, by focus number.
 #[must_use]
 pub fn detail_pane_areas(main: Rect, d: &Detail) -> Vec<Rect> {
-    crate::tui::screens::detail::layout(main, d).1
+    crate::tui::screens::detail::focus_areas(main, d)
 }
 
 /// Draws the main screen in `main`: the detail view, or the lists.
@@ -501,6 +501,18 @@ fn teaching_keys() -> Vec<crate::tui::keys::Binding> {
             L::Reveal,
         ),
         key('R', "R", "lesson: reveal the whole trace", L::RevealAll),
+        key(
+            'b',
+            "b",
+            "lesson: the trace for a beginner (deciding check first, short names) or in full",
+            L::ToggleTrace,
+        ),
+        key(
+            'N',
+            "N",
+            "lesson: the ARNs behind the beginner trace's short names",
+            L::ToggleArns,
+        ),
         key(
             'L',
             "L",

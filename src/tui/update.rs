@@ -193,16 +193,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 (None, _) => current_arn(state),
             };
             match arn {
-                Some(arn) => {
-                    status(
-                        state,
-                        &format!(
-                            "sent {arn} to the terminal's clipboard (OSC 52); a terminal without OSC 52 support ignores it"
-                        ),
-                        false,
-                    );
-                    fx.push(Effect::Clipboard(arn));
-                }
+                Some(arn) => fx.push(state.world.copy(&arn, arn.clone())),
                 None => status(state, "nothing selected to copy", true),
             }
         }

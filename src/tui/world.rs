@@ -175,6 +175,18 @@ impl World {
         });
     }
 
+    /// Sends `text` to the terminal's clipboard (OSC 52), `what` naming it on the status
+    /// line. The terminal answers nothing, so the message says it was sent, not copied.
+    pub fn copy(&mut self, what: &str, text: String) -> crate::tui::command::Effect {
+        self.say(
+            format!(
+                "sent {what} to the terminal's clipboard (OSC 52); whether it was copied is up to the terminal (some ignore OSC 52)"
+            ),
+            false,
+        );
+        crate::tui::command::Effect::Clipboard(text)
+    }
+
     /// Writes a line to the event log, at the simulated clock's time.
     pub fn note(&mut self, text: impl Into<String>) {
         self.log.push(LogEntry {
