@@ -152,6 +152,12 @@ fn into(m: Mode, state: &mut AppState) -> (&'static str, &'static str) {
             apply_all(state, [Command::External]);
             ("▶ ", "deputy")
         }
+        Mode::Explain => {
+            // intern.build's first line is its escalation hop into lambda-admin-exec.
+            select(state, 1, "intern.build");
+            apply_all(state, [Command::Reach, Command::Explain]);
+            ("Escalation hop", "To close it")
+        }
         Mode::EditMenu => {
             select(state, 0, "ProdDatabaseAdmin");
             apply_all(state, [Command::Open, Command::Edit { external: false }]);

@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 
-use crate::engine::escalation::Escalations;
+use crate::engine::escalation::LazyEscalations;
 use crate::engine::escalation::walk::{StepPath, StepRow};
 use crate::engine::graph::{
     ClassGrant, DEFAULT_MAX_DEPTH, Edge, EdgeStatus, ExternalAccess, NodeId, NodeKind, Path, Paths,
@@ -26,7 +26,7 @@ use crate::engine::whatif::{AccessDiff, WhatIf};
 use crate::engine::wizard::{self, Report, Symptom};
 use crate::tui::command::Command;
 use crate::tui::escalation::{
-    EscalationHop, ReachEscalation, escalations_of, path_part, reach_part, who_part,
+    EscalationHop, ReachEscalation, Targets, path_part, reach_part, who_part,
 };
 use crate::tui::sim::Caller;
 use crate::tui::widgets::pane::Pane;
@@ -323,8 +323,6 @@ pub struct AccessJob {
     pub query: AccessQuery,
     pub whatif: WhatIf,
     pub graph: Arc<OnceLock<Arc<TrustGraph>>>,
-    /// The escalation edges of the same data, decided by the first job that needs them.
-    pub escalations: Arc<OnceLock<Arc<Escalations>>>,
     pub now: DateTime<Utc>,
 }
 
@@ -342,7 +340,7 @@ impl Eq for AccessJob {}
 pub struct WhoAnswer {
     pub who: WhoCanAssume,
     pub through: Vec<StepRow>,
-    pub esc: Arc<Escalations>,
+    pub targets: Targets,
 }
 
 /// What a principal reaches: the trust graph's answer and its escalation part (as
@@ -359,7 +357,7 @@ pub struct ReachAnswer {
 pub struct PathsAnswer {
     pub paths: Paths,
     pub escalation: Option<StepPath>,
-    pub esc: Arc<Escalations>,
+    pub targets: Targets,
 }
 
 /// The answer.
@@ -400,16 +398,19 @@ pub fn graph_of(
 pub fn run_job(job: AccessJob) -> Command {
     let inventory = Arc::clone(job.whatif.inventory());
     let graph = || graph_of(&job.graph, &inventory, job.now);
-    let esc = |g: &TrustGraph| escalations_of(&job.escalations, g);
     let (graph, result) = match &job.query {
         AccessQuery::Who { arn, .. } => {
             let g = graph();
             let r = match g.node_id(arn) {
                 Some(n) => {
                     let who = g.who_can_assume(n, DEFAULT_MAX_DEPTH);
-                    let esc = esc(&g);
-                    let through = who_part(&g, &esc, n, &who, DEFAULT_MAX_DEPTH);
-                    AccessResult::Who(WhoAnswer { who, through, esc })
+                    let esc = LazyEscalations::new(&g);
+                    let (through, targets) = who_part(&g, &esc, n, &who, DEFAULT_MAX_DEPTH);
+                    AccessResult::Who(WhoAnswer {
+                        who,
+                        through,
+                        targets,
+                    })
                 }
                 None => AccessResult::Missing(format!("`{arn}` is not in the trust graph")),
             };
@@ -420,7 +421,8 @@ pub fn run_job(job: AccessJob) -> Command {
             let r = match g.node_id(arn) {
                 Some(n) => {
                     let reach = g.reach(n, DEFAULT_MAX_DEPTH);
-                    let escalation = reach_part(&g, esc(&g), n, &reach, DEFAULT_MAX_DEPTH);
+                    let esc = LazyEscalations::new(&g);
+                    let escalation = reach_part(&g, &esc, n, &reach, DEFAULT_MAX_DEPTH);
                     AccessResult::Reach(ReachAnswer { reach, escalation })
                 }
                 None => {
@@ -434,12 +436,12 @@ pub fn run_job(job: AccessJob) -> Command {
             let r = match (g.node_id(arn), g.node_id(role_arn)) {
                 (Some(from), Some(to)) => {
                     let paths = g.paths(from, to, DEFAULT_MAX_DEPTH);
-                    let esc = esc(&g);
-                    let escalation = path_part(&g, &esc, from, to, &paths);
+                    let esc = LazyEscalations::new(&g);
+                    let (escalation, targets) = path_part(&g, &esc, from, to, &paths);
                     AccessResult::Paths(PathsAnswer {
                         paths,
                         escalation,
-                        esc,
+                        targets,
                     })
                 }
                 (None, _) => {
@@ -568,7 +570,14 @@ pub fn who_pane(world: &World, graph: &TrustGraph, full: &WhoAnswer) -> Pane {
                 row.path.len()
             ),
         ));
-        step_lines(world, graph, &full.esc, &row.path, &mut pane, &mut lines);
+        step_lines(
+            world,
+            graph,
+            &full.targets,
+            &row.path,
+            &mut pane,
+            &mut lines,
+        );
     }
     for c in &answer.classes {
         lines.push(vec![(Tok::Plain, class_text(c))]);
@@ -620,7 +629,7 @@ fn principal_line(graph: &TrustGraph, n: NodeId, rest: String) -> TextLine {
 pub(crate) fn step_lines(
     world: &World,
     graph: &TrustGraph,
-    esc: &Escalations,
+    targets: &Targets,
     path: &StepPath,
     pane: &mut Pane,
     lines: &mut Vec<TextLine>,
@@ -634,7 +643,7 @@ pub(crate) fn step_lines(
                 lines.push(hop_line(graph, e));
             }
             crate::engine::escalation::Step::Escalate(e) => {
-                let hop = EscalationHop::new(&world.inventory, graph, esc, e);
+                let hop = EscalationHop::new(&world.inventory, graph, targets, e);
                 lines.push(crate::tui::escalation::hop_line(&hop));
                 pane.rows
                     .push((lines.len() - 1, HopRow::Escalate(Box::new(hop))));

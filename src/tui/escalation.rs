@@ -6,15 +6,16 @@
 //! marked `⇪` with the actions the technique needs, exactly as the CLI's `reach`, `path` and
 //! `who-can-assume` answer (the same engine walks, the same filters).
 //!
-//! Everything here comes from the engine's answers ([`Escalations`], its mixed walks
-//! [`walk::reach`], [`walk::path`], [`walk::who_can_reach`]); the escalation edges of an
-//! inventory are decided once, off the loop, and kept beside the trust graph. Nothing here
-//! draws: the lines are tokens, the explain view lays them out.
+//! Everything here comes from the engine's answers (its mixed walks [`walk::reach`],
+//! [`walk::path`], [`walk::who_can_reach`] over [`LazyEscalations`], which decide the
+//! principals a walk meets, as the CLI does), worked out off the loop. Nothing here draws:
+//! the lines are tokens, the explain view lays them out.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::engine::escalation::walk::{self, Follow, StepPath, StepRow};
-use crate::engine::escalation::{AdminStatus, EscalationEdge, Escalations, Step};
+use crate::engine::escalation::{AdminStatus, EscalationEdge, LazyEscalations, Step};
 use crate::engine::graph::{EdgeStatus, NodeId, NodeKind, Paths, Reach, TrustGraph, WhoCanAssume};
 use crate::engine::model::Inventory;
 use crate::engine::policy::decision::Outcome;
@@ -23,11 +24,40 @@ use crate::tui::widgets::text::{TextLine, Tok};
 /// The mark of an escalation hop, wherever one is listed.
 pub const GLYPH: &str = "⇪";
 
-/// The escalation edges of the graph's inventory, decided once per cell (concurrent
-/// callers wait for the first).
-#[must_use]
-pub fn escalations_of(cell: &OnceLock<Arc<Escalations>>, graph: &TrustGraph) -> Arc<Escalations> {
-    Arc::clone(cell.get_or_init(|| Arc::new(Escalations::compute(graph))))
+/// Whether the principals an answer's escalation hops lead to are administrators, decided
+/// with the answer (off the loop).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Targets(HashMap<NodeId, AdminStatus>);
+
+impl Targets {
+    /// The administrator status of every principal the escalation hops of `edges` gain.
+    fn of<'a>(
+        esc: &LazyEscalations<'_>,
+        edges: impl IntoIterator<Item = &'a Arc<EscalationEdge>>,
+    ) -> Self {
+        let mut out = HashMap::new();
+        for e in edges {
+            if let std::collections::hash_map::Entry::Vacant(v) = out.entry(e.to)
+                && let Some(s) = esc.admin_status(e.to)
+            {
+                v.insert(s);
+            }
+        }
+        Self(out)
+    }
+
+    /// The escalation edges of a mixed path.
+    fn edges(path: &StepPath) -> impl Iterator<Item = &Arc<EscalationEdge>> {
+        path.steps.iter().filter_map(|s| match s {
+            Step::Escalate(e) => Some(e),
+            Step::Assume(_) => None,
+        })
+    }
+
+    #[must_use]
+    pub fn admin_status(&self, n: NodeId) -> Option<&AdminStatus> {
+        self.0.get(&n)
+    }
 }
 
 /// One escalation hop, made ready for the explorer's lines and its explain view.
@@ -54,7 +84,7 @@ impl EscalationHop {
     pub fn new(
         inventory: &Inventory,
         graph: &TrustGraph,
-        esc: &Escalations,
+        targets: &Targets,
         edge: &Arc<EscalationEdge>,
     ) -> Self {
         let (from, to) = (graph.node(edge.from), graph.node(edge.to));
@@ -66,7 +96,7 @@ impl EscalationHop {
             to_arn: to.id.clone(),
             to_kind: to.kind,
             role: inventory.index.role_by_arn.get(&to.id).copied(),
-            to_admin: esc.admin_status(edge.to).cloned(),
+            to_admin: targets.admin_status(edge.to).cloned(),
         }
     }
 
@@ -150,7 +180,7 @@ pub fn steps_text(graph: &TrustGraph, path: &StepPath) -> String {
 /// The escalation part of a reach tree, as `rolescope reach` answers it.
 #[derive(Debug, Clone, Default)]
 pub struct ReachEscalation {
-    pub esc: Arc<Escalations>,
+    pub targets: Arc<Targets>,
     /// The principals reached only through escalation hops (those assume-role hops reach
     /// are the tree's own), each with its shortest mixed path.
     pub through: Vec<StepRow>,
@@ -167,13 +197,13 @@ pub struct ReachEscalation {
 #[must_use]
 pub fn reach_part(
     graph: &TrustGraph,
-    esc: Arc<Escalations>,
+    esc: &LazyEscalations<'_>,
     from: NodeId,
     reach: &Reach,
     max_depth: usize,
 ) -> ReachEscalation {
-    let mixed = walk::reach(graph, &*esc, from, max_depth.max(1), Follow::Working);
-    let through = mixed
+    let mixed = walk::reach(graph, esc, from, max_depth.max(1), Follow::Working);
+    let through: Vec<StepRow> = mixed
         .rows
         .into_iter()
         .filter(|r| r.path.has_escalation() && !reach.rows.iter().any(|x| x.role == r.principal))
@@ -181,13 +211,21 @@ pub fn reach_part(
     let to_admin = mixed
         .to_admin
         .filter(|p| matches!(p.steps.last(), Some(Step::Escalate(e)) if e.is_self()));
-    let refused = esc
+    let refused: Vec<Arc<EscalationEdge>> = esc
         .edges_from(from)
+        .into_iter()
         .filter(|e| !e.works())
-        .cloned()
         .collect();
-    ReachEscalation {
+    let targets = Targets::of(
         esc,
+        through
+            .iter()
+            .flat_map(|r| Targets::edges(&r.path))
+            .chain(to_admin.iter().flat_map(Targets::edges))
+            .chain(&refused),
+    );
+    ReachEscalation {
+        targets: Arc::new(targets),
         through,
         to_admin,
         refused,
@@ -199,15 +237,20 @@ pub fn reach_part(
 #[must_use]
 pub fn who_part(
     graph: &TrustGraph,
-    esc: &Escalations,
+    esc: &LazyEscalations<'_>,
     role: NodeId,
     who: &WhoCanAssume,
     max_depth: usize,
-) -> Vec<StepRow> {
-    walk::who_can_reach(graph, esc, role, max_depth.max(1), Follow::Working)
-        .into_iter()
-        .filter(|r| r.path.has_escalation() && !who.rows.iter().any(|x| x.principal == r.principal))
-        .collect()
+) -> (Vec<StepRow>, Targets) {
+    let rows: Vec<StepRow> =
+        walk::who_can_reach(graph, esc, role, max_depth.max(1), Follow::Working)
+            .into_iter()
+            .filter(|r| {
+                r.path.has_escalation() && !who.rows.iter().any(|x| x.principal == r.principal)
+            })
+            .collect();
+    let targets = Targets::of(esc, rows.iter().flat_map(|r| Targets::edges(&r.path)));
+    (rows, targets)
 }
 
 /// The shortest path from `from` to `to` when it takes an escalation hop, within the
@@ -215,13 +258,15 @@ pub fn who_part(
 #[must_use]
 pub fn path_part(
     graph: &TrustGraph,
-    esc: &Escalations,
+    esc: &LazyEscalations<'_>,
     from: NodeId,
     to: NodeId,
     paths: &Paths,
-) -> Option<StepPath> {
-    walk::path(graph, esc, from, to, paths.max_depth, Follow::Working)
-        .filter(StepPath::has_escalation)
+) -> (Option<StepPath>, Targets) {
+    let path = walk::path(graph, esc, from, to, paths.max_depth, Follow::Working)
+        .filter(StepPath::has_escalation);
+    let targets = Targets::of(esc, path.iter().flat_map(Targets::edges));
+    (path, targets)
 }
 
 /// A line's word for an action's decision: `✓ allowed`, `✗ explicitly denied`, `? unknown`.

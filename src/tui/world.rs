@@ -114,9 +114,6 @@ pub struct World {
     /// The trust graph of `inventory`, built by the first question that needs it (off the
     /// loop); replaced by an empty cell when the data changes.
     pub graph: Arc<std::sync::OnceLock<Arc<TrustGraph>>>,
-    /// The escalation edges of `inventory`, decided by the first question that needs them
-    /// (off the loop); replaced with the graph.
-    pub escalations: Arc<std::sync::OnceLock<Arc<crate::engine::escalation::Escalations>>>,
     /// The newest question put to the graph; older answers are dropped.
     pub access_generation: u64,
     /// The newest answer to "who gained or lost access", for the what-if view.
@@ -209,7 +206,6 @@ impl World {
         self.inventory = Arc::clone(&inv);
         self.simulator.reload(Arc::clone(&inv));
         self.graph = Arc::default();
-        self.escalations = Arc::default();
         self.role_facts = Arc::new(crate::tui::facts::all_role_facts(&inv));
     }
 
@@ -256,7 +252,6 @@ impl World {
                     query,
                     whatif: self.whatif.clone(),
                     graph: Arc::clone(&self.graph),
-                    escalations: Arc::clone(&self.escalations),
                     now: self.now,
                 },
             )));

@@ -256,7 +256,7 @@ pub fn fill(world: &World, graph: &TrustGraph, view: &mut PathView, full: &Paths
             (Tok::Key, escalation::steps_text(graph, p)),
             (Tok::Plain, format!(" · {} step(s)", p.len())),
         ]);
-        access::step_lines(world, graph, &full.esc, p, &mut pane, &mut lines);
+        access::step_lines(world, graph, &full.targets, p, &mut pane, &mut lines);
     }
     access::fill_pane(&mut pane, lines);
     view.pane = pane;

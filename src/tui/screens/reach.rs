@@ -222,9 +222,9 @@ impl ReachView {
         from: &ReachFrom,
         escalation: &ReachEscalation,
     ) {
-        let esc = &escalation.esc;
+        let targets = &escalation.targets;
         let hop_of = |e: &Arc<crate::engine::escalation::EscalationEdge>| {
-            Box::new(EscalationHop::new(&world.inventory, graph, esc, e))
+            Box::new(EscalationHop::new(&world.inventory, graph, targets, e))
         };
         let root = self.root;
         let in_tree = |rows: &[ReachNode], n: NodeId| n == root || rows.iter().any(|r| r.node == n);
