@@ -45,7 +45,7 @@ fn requests() -> Vec<AssumeRoleRequest> {
         "arn:aws:iam::444455556666:user/consultants/priya.nair",
         "arn:aws:iam::222222222222:role/partners/northwind-engagement",
     );
-    external.external_id = Some("acme-northwind-2026q4-7f3c9e".to_owned());
+    external.external_id = Some("northwind-cust-0417-7f3c9e2d".to_owned());
     vec![
         // allowed: same account, cross account with external ID, chained
         user(

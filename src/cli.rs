@@ -27,6 +27,7 @@ pub mod roles;
 pub mod show;
 pub mod simulate;
 pub mod snapshot;
+pub mod trace;
 pub mod who_can_assume;
 
 use std::io::{IsTerminal, Write};

@@ -272,3 +272,119 @@ fn play_marks_notes_as_information_not_as_failed_checks() {
         "the failing outcome keeps its ✗:\n{text}"
     );
 }
+
+/// `authorize --trace beginner`: the deciding check first, the organisation on one line,
+/// short names; `--arns` adds the ARN behind each; `--trace full` lists every statement.
+#[test]
+fn authorize_prints_a_beginner_trace_on_request() {
+    let args = [
+        "authorize",
+        "--principal",
+        "arn:aws:sts::333333333333:assumed-role/storefront-builder/build",
+        "--action",
+        "dynamodb:PutItem",
+        "--resource",
+        "arn:aws:dynamodb:eu-west-1:333333333333:table/storefront-carts",
+    ];
+    let out = rolescope()
+        .args(args)
+        .args(["--trace", "beginner"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "DENIED (implicit deny)", "{text}");
+    assert!(
+        lines[1].starts_with("✗ denied implicitly — decided by a permissions boundary:"),
+        "{text}"
+    );
+    assert_eq!(text.matches("organisation:").count(), 1, "{text}");
+    assert!(!text.contains("arn:aws"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 88), "{text}");
+    rolescope()
+        .args(args)
+        .args(["--trace", "beginner", "--arns"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "storefront-builder/build = arn:aws:sts::333333333333:assumed-role/storefront-builder/build",
+        ));
+    rolescope()
+        .args(args)
+        .args(["--trace", "full"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("SCP FullAWSAccess at r-7k2q"));
+    // --arns means nothing without a trace.
+    rolescope().args(args).arg("--arns").assert().code(2);
+}
+
+/// `assume --trace beginner`: each hop's deciding check first, and the fix after it.
+#[test]
+fn assume_prints_a_beginner_trace_per_hop() {
+    rolescope()
+        .args([
+            "assume", "--caller", "kevin.lee", "--role", "OpsEntry", "--trace", "beginner",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "hop 1: arn:aws:iam::111111111111:user/people/kevin.lee → arn:aws:iam::111111111111:role/OpsEntry\n  ✗ denied — decided by the caller's own policy:",
+        ))
+        .stdout(predicate::str::contains("  ✗ STS answers AccessDenied"))
+        .stdout(predicate::str::contains("  fix: "));
+    rolescope()
+        .args([
+            "assume",
+            "--caller",
+            "maria.garcia",
+            "--role",
+            "OpsEntry",
+            "--trace",
+            "beginner",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"traces\""))
+        .stdout(predicate::str::contains(
+            "allowed — the trust policy of OpsEntry lets maria.garcia in",
+        ));
+}
+
+/// `lessons --play NAME --trace beginner` prints each step's beginner trace.
+#[test]
+fn play_prints_the_beginner_trace_when_asked() {
+    rolescope()
+        .args([
+            "lessons",
+            "--play",
+            "trust-permissions-boundary",
+            "--trace",
+            "beginner",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "  ✗ denied implicitly — decided by a permissions boundary:",
+        ))
+        .stdout(predicate::str::contains("SCP FullAWSAccess at r-7k2q").not());
+}
+
+/// Every glossary entry names the AWS page it comes from.
+#[test]
+fn the_glossary_cites_its_sources() {
+    rolescope()
+        .args(["lessons", "--glossary"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Revocation\n  STS has no call that ends an issued session.",
+        ))
+        .stdout(predicate::str::contains(
+            "  source: IAM User Guide, Revoke IAM role temporary security credentials <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html>",
+        ));
+}

@@ -143,7 +143,7 @@ fn an_external_id_profile_works_for_the_duration_it_asks_and_without_one_is_refu
     let p = profile(&doc, "northwind");
     assert_eq!(p["verdict"], "works");
     assert_eq!(p["session_seconds"], 7200);
-    assert_eq!(p["hops"][0]["external_id"], "acme-northwind-2026q4-7f3c9e");
+    assert_eq!(p["hops"][0]["external_id"], "northwind-cust-0417-7f3c9e2d");
     let p = profile(&doc, "northwind-no-external-id");
     assert_eq!(p["verdict"], "refused");
     assert_eq!(p["failure"]["check"], "external-id");
@@ -151,7 +151,7 @@ fn an_external_id_profile_works_for_the_duration_it_asks_and_without_one_is_refu
         p["failure"]["fix"]
             .as_str()
             .unwrap()
-            .contains("external_id = acme-northwind-2026q4-7f3c9e"),
+            .contains("external_id = northwind-cust-0417-7f3c9e2d"),
         "{p}"
     );
 }

@@ -727,6 +727,10 @@ proptest! {
         );
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T09:00:00Z").unwrap().to_utc();
         let mut state = rolescope::tui::state::AppState::new(Arc::clone(&DEMO), sim, now);
+        // Ctrl-O and Ctrl-G save the screen: into a folder of this run's own, never the
+        // working directory.
+        let screens = tempfile::tempdir().unwrap();
+        state.world.teach.screens_dir = Some(screens.path().to_owned());
         apply(&mut state, Command::Resize(size.0, size.1));
         for (i, e) in events.iter().enumerate() {
             for c in rolescope::tui::event::commands(&state, e) {

@@ -369,3 +369,224 @@ fn graph_questions_are_answered_from_the_data() {
         "{failures:?}"
     );
 }
+
+#[allow(clippy::expect_used, reason = "a test helper fails loudly")]
+fn played(name: &str) -> Vec<rolescope::engine::lesson::StepReport> {
+    let inv = Arc::new(load_demo().expect("the demo loads"));
+    let lessons = lesson::builtin().expect("the built-in lessons load");
+    let l = lesson::find(&lessons, name).expect("the lesson is built in");
+    Player::new(l.clone(), inv).play_all()
+}
+
+/// The beginner trace: the deciding check first (a permissions boundary for the cart
+/// write, as the lesson teaches), the organisation's SCP levels folded into one line where
+/// the full trace has one line per level, short names with the ARNs kept aside; and for a
+/// grant past the boundary (a table policy naming the session, IAM UG "Permissions
+/// boundaries for IAM entities"), the boundary's implicit deny shown as not needed.
+#[test]
+fn the_beginner_trace_puts_the_deciding_check_first_and_folds_the_organisation() {
+    use rolescope::engine::lesson::TraceMark;
+    let reports = played("trust-permissions-boundary");
+    let cart = &reports[2];
+    let first = &cart.beginner[0];
+    assert_eq!(first.mark, TraceMark::Failed, "{:?}", cart.beginner);
+    assert!(
+        first
+            .text
+            .starts_with("denied implicitly — decided by a permissions boundary: the permissions boundary of storefront-builder/storefront-builder does not allow dynamodb:PutItem"),
+        "{first:?}"
+    );
+    let scp_lines = cart
+        .trace
+        .iter()
+        .filter(|t| t.text.starts_with("SCP "))
+        .count();
+    assert!(
+        scp_lines >= 3,
+        "the full trace has a line per level: {:?}",
+        cart.trace
+    );
+    let org: Vec<_> = cart
+        .beginner
+        .iter()
+        .filter(|t| t.text.starts_with("organisation:"))
+        .collect();
+    assert_eq!(org.len(), 1, "{:?}", cart.beginner);
+    assert!(
+        org[0].text.contains("SCPs allow it at all 3 levels"),
+        "{org:?}"
+    );
+    assert!(
+        cart.beginner.iter().all(|t| !t.text.contains("arn:")),
+        "{:?}",
+        cart.beginner
+    );
+    assert!(
+        first.names.iter().any(|n| n.arn
+            == "arn:aws:sts::333333333333:assumed-role/storefront-builder/storefront-builder"),
+        "{first:?}"
+    );
+    // The identity policy allowed: a passed line, after the deciding one.
+    assert!(cart.beginner[1..].iter().any(|t| {
+        t.mark == TraceMark::Passed
+            && t.text
+                .contains("a policy of storefront-builder/storefront-builder allows it")
+    }));
+
+    let table = &reports[7];
+    let first = &table.beginner[0];
+    assert_eq!(first.mark, TraceMark::Passed, "{:?}", table.beginner);
+    assert!(
+        first
+            .text
+            .starts_with("allowed — the resource policy of table/storefront-sessions allows it"),
+        "{first:?}"
+    );
+    assert!(
+        table.beginner.iter().any(|t| t.mark == TraceMark::Info
+            && t.text.starts_with("the permissions boundary of")
+            && t.text.contains("not needed here")),
+        "{:?}",
+        table.beginner
+    );
+}
+
+/// For an STS call the deciding check is the first failing one, in the words of the
+/// question "which check decides it?": kevin.lee's own policy for OpsEntry (the trust names
+/// the account, IAM UG "AWS JSON policy elements: Principal").
+#[test]
+fn the_beginner_trace_of_an_assume_role_names_the_deciding_check_as_the_question_does() {
+    use rolescope::engine::lesson::{Decider, TraceMark};
+    let reports = played("roles-vs-users");
+    let kevin = &reports[1];
+    let first = &kevin.beginner[0];
+    assert_eq!(first.mark, TraceMark::Failed);
+    assert!(
+        first.text.starts_with(&format!(
+            "denied — decided by {}:",
+            Decider::CallerPolicy.label()
+        )),
+        "{first:?}"
+    );
+    assert!(
+        first.text.contains("kevin.lee") && !first.text.contains("arn:"),
+        "{first:?}"
+    );
+    assert_eq!(
+        kevin.beginner.last().map(|t| t.text.as_str()),
+        Some("STS answers AccessDenied")
+    );
+}
+
+/// Every simulated step of every built-in lesson: the beginner trace opens with the
+/// outcome (✓ for an allowed call, ✗ for a refused one), says it once per line without an
+/// ARN in its text, and keeps every ARN it shortened.
+#[test]
+fn every_beginner_trace_opens_with_the_outcome_and_keeps_its_arns_aside() {
+    use rolescope::engine::lesson::TraceMark;
+    use rolescope::engine::sts::request::DecisionDoc;
+    let inv = Arc::new(load_demo().expect("the demo loads"));
+    let mut steps = 0;
+    for l in lesson::builtin().expect("the built-in lessons load") {
+        for r in Player::new(l.clone(), Arc::clone(&inv)).play_all() {
+            let Some(doc) = &r.result else { continue };
+            if r.observation.contains_key("wizard_categories") {
+                continue;
+            }
+            steps += 1;
+            let first = r
+                .beginner
+                .first()
+                .unwrap_or_else(|| panic!("{} step {}: empty", l.name, r.index + 1));
+            let want = match doc.decision {
+                Some(DecisionDoc::Allow) => TraceMark::Passed,
+                Some(DecisionDoc::Unknown) => TraceMark::Unknown,
+                _ => TraceMark::Failed,
+            };
+            assert_eq!(
+                first.mark,
+                want,
+                "{} step {}: {:?}",
+                l.name,
+                r.index + 1,
+                r.beginner
+            );
+            for t in &r.beginner {
+                assert!(
+                    !t.text.contains("arn:aws"),
+                    "{} step {}: {t:?}",
+                    l.name,
+                    r.index + 1
+                );
+                assert!(t.names.iter().all(|n| n.arn.starts_with("arn:")), "{t:?}");
+            }
+            let mut texts: Vec<_> = r.beginner.iter().map(|t| &t.text).collect();
+            texts.sort();
+            texts.dedup();
+            assert_eq!(
+                texts.len(),
+                r.beginner.len(),
+                "{} step {}: a line twice",
+                l.name,
+                r.index + 1
+            );
+        }
+    }
+    assert!(steps > 30, "{steps} simulated steps");
+}
+
+/// The wizard's advice for "the session expired early" and "the instance has the wrong
+/// role" says what AWS does: a chained session keeps its own expiry, and a wrong role on an
+/// instance does not stop the launch and is replaced without relaunching (IAM UG, "Roles
+/// terms and concepts" and "Troubleshoot IAM and Amazon EC2").
+#[test]
+fn the_wizard_s_advice_on_early_expiry_and_a_wrong_instance_role_is_right() {
+    use rolescope::engine::sts::request::Request;
+    use rolescope::engine::whatif::WhatIf;
+    use rolescope::engine::wizard::{Symptom, diagnose};
+    let inv = Arc::new(load_demo().expect("the demo loads"));
+    let whatif = WhatIf::new(Arc::clone(&inv));
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T09:00:00Z")
+        .unwrap()
+        .to_utc();
+    let req = Request::from_value(serde_json::json!({
+        "kind": "assume-role",
+        "caller": "arn:aws:iam::111111111111:user/people/maria.garcia",
+        "caller_credentials": "long-term",
+        "role": "arn:aws:iam::111111111111:role/OpsEntry",
+        "role_session_name": "maria"
+    }))
+    .unwrap();
+    let early = diagnose(&whatif, Symptom::SessionExpiredEarly, &req, now)
+        .unwrap()
+        .explanation
+        .join(" ");
+    assert!(
+        early.contains("does not end when the session it came from does"),
+        "{early}"
+    );
+    assert!(
+        early.contains("SessionNotOnOrAfter") && early.contains("Revoke active sessions"),
+        "{early}"
+    );
+    assert!(
+        !early.contains("cannot be used after the caller's own session"),
+        "{early}"
+    );
+    let req = Request::from_value(serde_json::json!({
+        "kind": "ec2-instance-profile",
+        "role": "arn:aws:iam::222222222222:role/service-role/order-processor-lambda",
+        "instance_id": "i-0a1b2c3d4e5f60718"
+    }))
+    .unwrap();
+    let wrong = diagnose(&whatif, Symptom::WrongRoleOnInstance, &req, now)
+        .unwrap()
+        .explanation
+        .join(" ");
+    assert!(wrong.contains("The launch did not fail on this"), "{wrong}");
+    assert!(
+        wrong.contains("replace-iam-instance-profile-association"),
+        "{wrong}"
+    );
+    assert!(!wrong.contains("Launch the instance with"), "{wrong}");
+}

@@ -785,6 +785,54 @@ fn the_explorer_lists_the_aws_profiles_and_starts_one_in_a_real_terminal() {
     pane.assert_exited_and_restored(0);
 }
 
+#[test]
+fn escalation_hops_show_in_the_reach_tree_explain_and_refuse_to_pose_as_assume_role() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let pane = Pane::start("escalation", &shell_around_binary());
+    pane.wait_for_list();
+    // intern.build passes an administrator role to Lambda: the tree marks the hop ⇪.
+    pane.keys(&["2", "/"]);
+    pane.text("intern.build");
+    pane.wait_for("▶ intern.build");
+    pane.keys(&["Enter", "v"]);
+    pane.wait_for("What arn:aws:iam::333333333333:user/escalation/intern.build can reach");
+    pane.wait_for("lambda-admin-exec (333333333333)  ⇪ iam:PassRole → lambda:CreateFunction");
+    // x on it explains: technique, the statement that allows each action, what is gained.
+    let at = pane.wait("the escalation line", |s| s.contains("⇪ iam:PassRole"));
+    let above = at
+        .lines()
+        .skip_while(|l| !l.contains("can reach"))
+        .skip(1)
+        .take_while(|l| !l.contains("⇪ iam:PassRole"))
+        .count();
+    for _ in 0..above {
+        pane.keys(&["j"]);
+    }
+    pane.wait("the escalation line selected", |s| {
+        s.lines()
+            .any(|l| l.contains("▶") && l.contains("lambda-admin-exec (333333333333)"))
+    });
+    pane.keys(&["x"]);
+    pane.wait_for("Escalation hop: intern.build ⇒ lambda-admin-exec");
+    pane.wait_for("pass-role-lambda (pass a role to a service)");
+    pane.wait_for("`PassMaintenanceRole`");
+    pane.keys(&["Escape"]);
+    pane.wait("the tree again", |s| !s.contains("Escalation hop:"));
+    // a on it does not open the Simulate form: it says what the hop is and explains it.
+    pane.keys(&["a"]);
+    pane.wait_for("Not an AssumeRole");
+    let shown = pane.screen();
+    assert!(!shown.contains("Simulate — AssumeRole"), "{shown}");
+    pane.keys(&["Escape"]);
+    pane.wait("the tree again", |s| !s.contains("Not an AssumeRole"));
+    pane.keys(&["Escape"]);
+    pane.wait("the list again", |s| !s.contains("can reach"));
+    pane.keys(&["q"]);
+    pane.assert_exited_and_restored(0);
+}
+
 /// The first screen says it shows the built-in demo; the `:` command line completes with
 /// Tab, names an unknown command with the list of commands, switches lists, and `:q` quits.
 #[test]

@@ -376,14 +376,94 @@ fn the_screen_saves_as_text_without_overwriting() {
     assert!(text.contains("rolescope"), "{text}");
     assert!(text.contains("Lesson: "), "{text}");
     assert_eq!(text.lines().count(), 50);
-    let dir = std::env::temp_dir().join(format!("rolescope-screen-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let a = rolescope::tui::screen_text::save_in(&dir, "shot", &text).unwrap();
-    let b = rolescope::tui::screen_text::save_in(&dir, "shot", "other").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let a = rolescope::tui::screen_text::save_in(dir.path(), "shot", "txt", &text).unwrap();
+    let b = rolescope::tui::screen_text::save_in(dir.path(), "shot", "txt", "other").unwrap();
     assert_ne!(a, b);
     assert_eq!(std::fs::read_to_string(&a).unwrap(), text);
     assert!(b.ends_with("shot-2.txt"));
-    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The keys: Ctrl-O saves the screen as text, Ctrl-G as an SVG picture of the same
+/// screen, each a new file in the folder screens go to (never over an existing one); help
+/// lists both keys.
+#[test]
+fn ctrl_o_saves_text_and_ctrl_g_an_svg_of_the_same_screen() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut s = in_lesson("roles-vs-users");
+    let dir = tempfile::tempdir().unwrap();
+    s.world.teach.screens_dir = Some(dir.path().to_owned());
+    let before = screen(&s);
+    let press = |s: &mut AppState, ch: char| {
+        let key = Event::Key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::CONTROL));
+        for c in rolescope::tui::event::commands(s, &key) {
+            apply(s, c);
+        }
+    };
+    press(&mut s, 'o');
+    press(&mut s, 'g');
+    press(&mut s, 'o');
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let stem = format!("rolescope-screen-{}", s.world.now.format("%Y%m%d-%H%M%S"));
+    assert_eq!(
+        names,
+        [
+            format!("{stem}-2.txt"),
+            format!("{stem}.svg"),
+            format!("{stem}.txt")
+        ]
+    );
+    let text = std::fs::read_to_string(dir.path().join(format!("{stem}.txt"))).unwrap();
+    assert_eq!(text, before);
+    let svg = std::fs::read_to_string(dir.path().join(format!("{stem}.svg"))).unwrap();
+    assert!(svg.starts_with("<svg "), "{svg}");
+    assert!(
+        svg.contains("Lesson: "),
+        "the picture is of the lesson's screen"
+    );
+    let status = s.world.status.as_ref().unwrap();
+    assert!(
+        status.text.starts_with("screen saved as text: ") && !status.error,
+        "{status:?}"
+    );
+    apply(&mut s, Command::ToggleHelp);
+    let Some(Overlay::Help(help)) = &s.overlay else {
+        panic!("? opens help");
+    };
+    let everywhere = help
+        .sections
+        .iter()
+        .find(|x| x.title == "Everywhere")
+        .unwrap();
+    for key in ["Ctrl-O", "Ctrl-G"] {
+        assert!(
+            everywhere.bindings.iter().any(|b| b.label == key),
+            "{key} missing from help: {:?}",
+            everywhere
+                .bindings
+                .iter()
+                .map(|b| b.label.as_ref())
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+/// A folder that cannot be written: the status line says so, and nothing panics.
+#[test]
+fn saving_the_screen_into_a_missing_folder_says_why() {
+    let mut s = in_lesson("roles-vs-users");
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    s.world.teach.screens_dir = Some(missing.clone());
+    apply(&mut s, Command::SaveScreen { svg: true });
+    let status = s.world.status.as_ref().unwrap();
+    assert!(status.error, "{status:?}");
+    assert!(status.text.contains("cannot save the screen"), "{status:?}");
+    assert!(!missing.exists());
 }
 
 /// The what-if editor's save runs the policy validator: an error refuses the save as IAM

@@ -187,3 +187,50 @@ fn the_glossary_overlay_shows_the_engines_corrected_terms() {
     assert!(flat.contains("It is not a secret"), "{screen}");
     assert!(!flat.contains("A value agreed between"), "{screen}");
 }
+
+/// A lesson shows the beginner trace by default (the deciding check first, the
+/// organisation on one line, no ARNs); `b` switches to the full trace (every SCP level,
+/// ARNs in full) and back; `N` shows the ARN behind each short name.
+#[test]
+fn the_lesson_trace_is_for_beginners_until_b_and_arns_come_with_n() {
+    use rolescope::engine::lesson::TraceStyle;
+    let mut s = in_lesson("trust-permissions-boundary");
+    // Tall enough for the whole step and its trace in the narrative pane.
+    apply(&mut s, Command::Resize(200, 90));
+    for _ in 0..3 {
+        teach(&mut s, LessonCommand::Next);
+    }
+    // Step 3 asks; answer it, then reveal everything.
+    teach(&mut s, LessonCommand::PredictOutcome(false));
+    let d = right_decider(&s);
+    teach(&mut s, LessonCommand::PredictDecider(d));
+    teach(&mut s, LessonCommand::RevealAll);
+    assert_eq!(s.teach.trace, TraceStyle::Beginner);
+    let text = rolescope::tui::screen_text::text(&s);
+    assert!(
+        text.contains("✗ denied implicitly — decided by a permissions"),
+        "{text}"
+    );
+    assert!(text.contains("b full trace"), "{text}");
+    assert!(!text.contains("SCP FullAWSAccess at ou-"), "{text}");
+    assert!(!text.contains("= arn:aws:sts::"), "{text}");
+    teach(&mut s, LessonCommand::ToggleTrace);
+    assert_eq!(s.teach.trace, TraceStyle::Full);
+    let text = rolescope::tui::screen_text::text(&s);
+    assert!(
+        text.contains("SCP FullAWSAccess at ou-"),
+        "the whole trace stays revealed: {text}"
+    );
+    teach(&mut s, LessonCommand::ToggleTrace);
+    teach(&mut s, LessonCommand::ToggleArns);
+    let text = rolescope::tui::screen_text::text(&s);
+    assert!(
+        text.contains("storefront-builder/storefront-builder ="),
+        "{text}"
+    );
+    assert!(
+        text.contains("arn:aws:sts::333333333333:assumed-role/storefront-builde"),
+        "{text}"
+    );
+    assert!(text.contains("N hide the ARNs"), "{text}");
+}

@@ -77,6 +77,8 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
+    pub trace: super::trace::TraceArgs,
+    #[command(flatten)]
     pub input: Input,
 }
 
@@ -202,15 +204,25 @@ pub fn run(a: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, CliE
             .iter()
             .map(|h| ResultDoc::from_outcome(None, h))
             .collect();
-        serde_json::to_writer_pretty(
-            &mut *out,
-            &json!({"hops": docs, "load_warnings": &ctx.inventory.warnings}),
-        )
-        .map_err(|e| CliError::Io(e.into()))?;
+        let mut doc = json!({"hops": docs, "load_warnings": &ctx.inventory.warnings});
+        if a.trace.trace.is_some() {
+            let traces: Vec<_> = hops.iter().filter_map(|h| hop_trace(a, h)).collect();
+            doc["traces"] = json!(traces);
+        }
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| CliError::Io(e.into()))?;
         writeln!(out)?;
     } else {
         for (i, h) in hops.iter().enumerate() {
-            write_hop(out, i + 1, h, now)?;
+            match hop_trace(a, h) {
+                Some(trace) => {
+                    writeln!(out, "hop {}: {} → {}", i + 1, h.caller_arn, h.role_arn)?;
+                    super::trace::write(out, &trace, "  ", a.trace.arns)?;
+                    for fix in h.fixes() {
+                        writeln!(out, "  fix: {}", fix.summary())?;
+                    }
+                }
+                None => write_hop(out, i + 1, h, now)?,
+            }
         }
         if hops.len() < steps.len() + 1 {
             writeln!(
@@ -231,6 +243,12 @@ pub fn run(a: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, CliE
     } else {
         Outcome::No
     })
+}
+
+/// The trace of one hop, when `--trace` asks for one.
+fn hop_trace(a: &Args, h: &StsOutcome) -> Option<Vec<crate::engine::lesson::TraceLine>> {
+    a.trace
+        .of(&crate::engine::wizard::Ran::Sts(Box::new(h.clone())))
 }
 
 fn write_hop(

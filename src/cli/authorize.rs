@@ -66,6 +66,8 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
+    pub trace: super::trace::TraceArgs,
+    #[command(flatten)]
     pub input: Input,
 }
 
@@ -78,6 +80,9 @@ struct AuthorizeJson<'a> {
     findings: &'a [Finding],
     /// Everything the loader skipped or doubted, as printed on stderr.
     load_warnings: &'a [crate::engine::model::LoadWarning],
+    /// With `--trace`: the checks as a trace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<&'a [crate::engine::lesson::TraceLine]>,
 }
 
 /// Reads a policy file: the document, or the AWS CLI output around it. A file with any part
@@ -200,6 +205,11 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     let input = gather(inv, &index, &req).map_err(|e| CliError::Usage(e.to_string()))?;
     let mut decision = crate::engine::policy::evaluate(&input);
     decision.notes.extend(key_notes.iter().map(|n| n.line()));
+    let trace = args
+        .trace
+        .of(&crate::engine::wizard::Ran::Authorize(Box::new(
+            decision.clone(),
+        )));
     if args.json {
         let doc = AuthorizeJson {
             schema: 1,
@@ -208,9 +218,16 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             context: &input.context,
             findings: &findings,
             load_warnings: &inv.warnings,
+            trace: trace.as_deref(),
         };
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
         writeln!(out)?;
+    } else if let Some(trace) = &trace {
+        writeln!(out, "{}", head(&decision))?;
+        super::trace::write(out, trace, "", args.trace.arns)?;
+        for f in &findings {
+            writeln!(out, "{f}")?;
+        }
     } else {
         text(&decision, &findings, out)?;
     }
@@ -232,14 +249,18 @@ fn layer_word(o: LayerOutcome) -> &'static str {
     }
 }
 
-fn text(d: &Decision, findings: &[Finding], out: &mut dyn Write) -> std::io::Result<()> {
-    let head = match d.outcome {
+/// The answer's first line: `ALLOWED`, `DENIED (…)` or `UNKNOWN (…)`.
+fn head(d: &Decision) -> &'static str {
+    match d.outcome {
         Verdict::Allow => "ALLOWED",
         Verdict::ExplicitDeny => "DENIED (explicit deny)",
         Verdict::ImplicitDeny => "DENIED (implicit deny)",
         Verdict::Unknown => "UNKNOWN (the answer depends on data that is not loaded)",
-    };
-    writeln!(out, "{head}")?;
+    }
+}
+
+fn text(d: &Decision, findings: &[Finding], out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{}", head(d))?;
     writeln!(out, "{}", d.message)?;
     if !d.missing.is_empty() {
         writeln!(

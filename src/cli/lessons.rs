@@ -30,6 +30,11 @@ pub struct Args {
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
+    // With --play: `--trace beginner` prints each step's trace for a beginner (the
+    // deciding check first, short names; `--arns` adds the ARNs), `full` (the default)
+    // every statement that matched.
+    #[command(flatten)]
+    pub trace: super::trace::TraceArgs,
     #[command(flatten)]
     pub input: Input,
 }
@@ -94,7 +99,7 @@ pub fn run(
     }
     if let Some(name) = &args.play {
         return match lesson::find(&lessons, name) {
-            Ok(l) => play(l, ctx, args.json, out),
+            Ok(l) => play(l, ctx, args, out),
             Err(e) if pack.errors.is_empty() => Err(e.into()),
             Err(_) => Err(broken(&pack.errors, &lessons)),
         };
@@ -175,7 +180,10 @@ fn glossary(json: bool, out: &mut dyn Write) -> Result<Outcome, CliError> {
     if json {
         let list: Vec<_> = lesson::glossary::TERMS
             .iter()
-            .map(|(t, e)| serde_json::json!({"term": t, "explanation": e}))
+            .map(|(t, e)| {
+                let (title, url) = lesson::glossary::source(t).unwrap_or_default();
+                serde_json::json!({"term": t, "explanation": e, "source": {"title": title, "url": url}})
+            })
             .collect();
         writeln!(
             out,
@@ -185,6 +193,9 @@ fn glossary(json: bool, out: &mut dyn Write) -> Result<Outcome, CliError> {
     } else {
         for (t, e) in lesson::glossary::TERMS {
             writeln!(out, "{t}\n  {e}")?;
+            if let Some((title, url)) = lesson::glossary::source(t) {
+                writeln!(out, "  source: {title} <{url}>")?;
+            }
         }
     }
     Ok(Outcome::Yes)
@@ -269,7 +280,8 @@ fn check(
     })
 }
 
-fn play(l: &Lesson, ctx: &Context, json: bool, out: &mut dyn Write) -> Result<Outcome, CliError> {
+fn play(l: &Lesson, ctx: &Context, args: &Args, out: &mut dyn Write) -> Result<Outcome, CliError> {
+    let json = args.json;
     let mut p = Player::new(l.clone(), ctx.inventory.clone());
     let reports = p.play_all();
     let ok = reports
@@ -325,8 +337,15 @@ fn play(l: &Lesson, ctx: &Context, json: bool, out: &mut dyn Write) -> Result<Ou
         for line in &r.log {
             writeln!(out, "  · {line}")?;
         }
-        for t in &r.trace {
-            writeln!(out, "  {} {}", t.mark.symbol(), t.text)?;
+        match args.trace.style() {
+            Some(lesson::TraceStyle::Beginner) => {
+                super::trace::write(out, &r.beginner, "  ", args.trace.arns)?;
+            }
+            _ => {
+                for t in &r.trace {
+                    writeln!(out, "  {} {}", t.mark.symbol(), t.text)?;
+                }
+            }
         }
         for c in &r.checks {
             writeln!(

@@ -18,7 +18,6 @@ use super::{CliError, Context, Input, Outcome};
 use crate::tui::sim::EngineSimulator;
 use crate::tui::state::AppState;
 use crate::tui::svg::{Ground, SnapshotFormat, render};
-use crate::tui::theme::Palette;
 use crate::tui::{Settings, event, keys, ui, update};
 
 /// The most keys one snapshot takes: enough for any walk through the explorer, and a
@@ -115,10 +114,7 @@ pub fn run(
     let buffer = drive(&mut state, width, height, &keys);
     let format = match args.format {
         Format::Text => SnapshotFormat::Text,
-        Format::Svg => SnapshotFormat::Svg(match state.world.palette {
-            Palette::Light => Ground::Light,
-            Palette::Dark | Palette::HighContrast => Ground::Dark,
-        }),
+        Format::Svg => SnapshotFormat::Svg(Ground::of(state.world.palette)),
     };
     match &args.output {
         Some(path) => crate::tui::svg::save_snapshot(&buffer, path, format)

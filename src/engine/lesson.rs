@@ -18,6 +18,7 @@ pub mod glossary;
 pub mod handout;
 pub mod player;
 pub mod question;
+pub mod trace;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ pub use player::{
     Verdict,
 };
 pub use question::{Decider, DeciderSet, Giveaway};
+pub use trace::TraceStyle;
 
 /// The lessons shipped with rolescope, on the demo organisation: (file name, text).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -494,6 +496,7 @@ pub const EXPECT_KEYS: &[(&str, Producer)] = &[
     ("wizard_categories", Producer::Wizard),
     ("wizard_fixes", Producer::Wizard),
     ("wizard_fixed", Producer::Wizard),
+    ("wizard_explanation_contains", Producer::Wizard),
     ("role_assumable_by", Producer::Role),
     ("reach_roles", Producer::Graph),
     ("path_hops", Producer::Graph),

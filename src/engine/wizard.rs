@@ -22,8 +22,6 @@ use crate::engine::sts::request::{DecisionDoc, Request, ResultDoc};
 use crate::engine::sts::{Outcome, SimulationError, Simulator, apply_fix};
 use crate::engine::whatif::{Edit, EditError, WhatIf};
 
-pub mod trust_swap;
-
 /// A reported symptom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -265,19 +263,6 @@ fn finding_check(f: &Finding) -> WizardCheck {
     }
 }
 
-/// The fix to offer for finding `f`: the simulator's own, except for a trust policy that
-/// evidently names the wrong principal, where the swap replaces the addition (and the
-/// explanation says why).
-fn narrowest(inv: &Inventory, f: &Finding, fix: &Fix, explanation: &mut Vec<String>) -> Fix {
-    if f.category == Category::WrongTrustPolicy
-        && let Some((swap, why)) = trust_swap::swap_mistaken_principal(inv, fix)
-    {
-        explanation.push(why);
-        return swap;
-    }
-    fix.clone()
-}
-
 /// The `DurationSeconds` a request asks for.
 fn requested_duration(request: &Request) -> Option<i64> {
     match request {
@@ -304,7 +289,14 @@ fn sts_checks(
                 out.categories.push(f.category);
             }
             if let Some(fix) = &f.fix {
-                out.fixes.push(narrowest(inv, f, fix, &mut out.explanation));
+                // The simulator swaps a mistaken principal instead of adding the caller:
+                // the explanation says why, since the fix changes what the trust already says.
+                if matches!(fix, Fix::ReplaceStatement { .. })
+                    && f.category == Category::WrongTrustPolicy
+                {
+                    out.explanation.push(f.explanation.clone());
+                }
+                out.fixes.push(fix.clone());
             }
         }
     }
@@ -325,7 +317,7 @@ fn sts_checks(
         for f in others {
             out.checks.push(finding_check(f));
             if let Some(fix) = &f.fix {
-                out.fixes.push(narrowest(inv, f, fix, &mut out.explanation));
+                out.fixes.push(fix.clone());
             }
         }
     }
@@ -354,7 +346,7 @@ fn sts_checks(
                     .collect();
                 if !o.is_allowed() && !candidates.is_empty() {
                     out.explanation.push(format!(
-                        "Roles of this account that are meant for instances (they are in an instance profile): {}. Launch the instance with the one built for the job, or make this role trust `ec2.amazonaws.com`.",
+                        "The launch did not fail on this: EC2 checks `iam:PassRole` and the instance profile at launch, not the role's trust, so the instance runs but its metadata service has no credentials to give (its IAM info shows `AssumeRoleUnauthorizedAccess`). Roles of this account that are meant for instances (they are in an instance profile): {}. Replace the running instance's profile with the one built for the job, without relaunching (`aws ec2 replace-iam-instance-profile-association`, which needs `iam:PassRole` on the new role), or make this role trust `ec2.amazonaws.com` (IAM User Guide, \"Troubleshoot IAM and Amazon EC2\").",
                         candidates.join(", ")
                     ));
                 }
@@ -421,7 +413,7 @@ fn sts_checks(
                     detail: format!(
                         "{} s, until {}",
                         s.duration_seconds,
-                        s.expiration.to_rfc3339()
+                        s.expiration.format("%Y-%m-%d %H:%M:%S UTC")
                     ),
                 });
                 if s.chained {
@@ -431,7 +423,7 @@ fn sts_checks(
                 }
             }
             if symptom == Symptom::SessionExpiredEarly {
-                out.explanation.push("A session also ends early when the credentials that made it were themselves temporary (it cannot be used after the caller's own session for chained calls), and EC2 instance credentials are rotated by the instance metadata service before they expire: applications must fetch them again.".to_owned());
+                out.explanation.push("A session keeps the expiry it was issued with: a chained session does not end when the session it came from does. A session ends before the length someone expected when DurationSeconds was left out (one hour), when it was made by role chaining (one hour at most), when it is a console switch-role session (one hour), when a SAML assertion's SessionNotOnOrAfter came sooner, when the role's sessions were revoked (\"Revoke active sessions\" denies every session issued before it), or when the CLI reused cached credentials from an earlier, shorter session. EC2 instance credentials are rotated by the instance metadata service before they expire: applications must fetch them again.".to_owned());
             }
         }
         Symptom::CrossAccountNotWorking => {

@@ -15,8 +15,10 @@ pub enum Command {
     Leave,
     /// Ctrl-Z: hand the terminal back to the shell until resumed.
     Suspend,
-    /// Ctrl-O: save the screen as text.
-    SaveScreen,
+    /// Ctrl-O: save the screen as text; Ctrl-G (`svg`): as an SVG picture.
+    SaveScreen {
+        svg: bool,
+    },
     Resize(u16, u16),
     /// Real time since start; moves the simulated clock.
     Tick(Duration),
@@ -75,6 +77,8 @@ pub enum Command {
     PathTo,
     /// `X`: the external-access findings and the confused deputies.
     External,
+    /// `x` on an escalation hop (reach tree, paths, who can assume): explain it.
+    Explain,
     /// `h`/`←` in the reach tree: close the branch (or go to its parent).
     Collapse,
     /// `*` in the reach tree: open every branch.

@@ -43,7 +43,14 @@ pub fn global() -> Vec<Binding> {
             "Ctrl-O",
             "save the screen as text (a new file in the working directory)",
             false,
-            Command::SaveScreen,
+            Command::SaveScreen { svg: false },
+        ),
+        b(
+            vec![ctrl('g')],
+            "Ctrl-G",
+            "save the screen as an SVG picture (a new file in the working directory)",
+            false,
+            Command::SaveScreen { svg: true },
         ),
     ]
 }

@@ -193,6 +193,17 @@ pub fn external_key() -> Binding {
     )
 }
 
+/// `x`: explain the escalation hop under the cursor (a line marked `⇪`).
+pub fn explain_key() -> Binding {
+    b(
+        vec![c('x')],
+        "x",
+        "explain the ⇪ escalation hop",
+        true,
+        Command::Explain,
+    )
+}
+
 /// Enter and `a` on a list of hops (paths, external-access findings).
 pub fn hop_list_keys(enter: &'static str) -> Vec<Binding> {
     vec![

@@ -23,6 +23,12 @@ pub enum Outcome {
         hop: Box<crate::tui::access::Prefill>,
         duration: Option<i64>,
     },
+    /// Open the explain view of this escalation hop (over this screen); `simulated` when
+    /// `a` asked to simulate it (it is no AssumeRole: the view says so).
+    Explain {
+        hop: Box<crate::tui::escalation::EscalationHop>,
+        simulated: bool,
+    },
     /// Select this session (its index) in the Sessions panel: the form issued it.
     SelectSession(usize),
     /// Ask the troubleshooting wizard about this call, over the form that describes it.

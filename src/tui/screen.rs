@@ -59,6 +59,8 @@ pub enum Overlay {
     Picker(Box<crate::tui::state::PathPicker>),
     /// Every path from a principal or session to a role, or why there is none.
     Path(Box<crate::tui::screens::paths::PathView>),
+    /// One escalation hop explained.
+    Explain(Box<crate::tui::screens::explain::ExplainView>),
     /// The external-access findings and the confused deputies.
     External(Box<crate::tui::screens::external::ExternalView>),
     /// The user's AWS CLI profiles as checked chains.
@@ -90,11 +92,12 @@ pub enum Mode {
     WizardReport,
     Lessons,
     Profiles,
+    Explain,
     CommandLine,
 }
 
 impl Mode {
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::List,
         Self::Search,
         Self::Detail,
@@ -104,6 +107,7 @@ impl Mode {
         Self::Ask,
         Self::Reach,
         Self::Path,
+        Self::Explain,
         Self::External,
         Self::EditMenu,
         Self::Editor,
@@ -141,6 +145,7 @@ impl Mode {
             Self::WizardReport => "Troubleshooting wizard: report",
             Self::Lessons => "Lesson index",
             Self::Profiles => "Your AWS CLI profiles",
+            Self::Explain => "Escalation hop explained",
             Self::CommandLine => "Command line",
         }
     }
@@ -169,6 +174,7 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Simulate(f)) if f.picker.is_some() => Mode::Picker,
         Some(Overlay::Picker(_)) => Mode::Picker,
         Some(Overlay::Path(_)) => Mode::Path,
+        Some(Overlay::Explain(_)) => Mode::Explain,
         Some(Overlay::External(_)) => Mode::External,
         Some(Overlay::Simulate(_)) => Mode::Form,
         Some(Overlay::Ask(_)) => Mode::Ask,
@@ -207,6 +213,7 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
         Overlay::Inspect(i) => i.handle(command),
         Overlay::Message(m) => m.handle(command),
         Overlay::Path(v) => v.handle(command, &mut state.world),
+        Overlay::Explain(v) => v.handle(command, &state.world),
         Overlay::External(v) => v.handle(command, &mut state.world),
         Overlay::Reach(v) => v.handle(command, &mut state.world),
         Overlay::Profiles(v) => v.handle(command, &mut state.world),
@@ -320,10 +327,10 @@ pub fn open_detail(world: &mut crate::tui::world::World, subject: Subject) -> Op
     crate::tui::screens::detail::open(world, subject)
 }
 
-/// Where the detail view's panes are drawn in `main`.
+/// Where the detail view's panes (then its summary, when it takes a turn with Tab) are drawn in `main`, by focus number.
 #[must_use]
 pub fn detail_pane_areas(main: Rect, d: &Detail) -> Vec<Rect> {
-    crate::tui::screens::detail::layout(main, d).1
+    crate::tui::screens::detail::focus_areas(main, d)
 }
 
 /// Draws the main screen in `main`: the detail view, or the lists.
@@ -361,6 +368,12 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
         Outcome::Effects(fx) => Some(fx),
         Outcome::Simulate { hop, duration } => {
             open_hop_form(state, &hop, duration);
+            Some(Vec::new())
+        }
+        Outcome::Explain { hop, simulated } => {
+            let view =
+                crate::tui::screens::explain::ExplainView::new(&state.world, *hop, simulated);
+            crate::tui::update::push_overlay(state, Overlay::Explain(Box::new(view)));
             Some(Vec::new())
         }
         Outcome::SelectSession(i) => {
@@ -575,6 +588,18 @@ fn teaching_keys() -> Vec<crate::tui::keys::Binding> {
         ),
         key("R", "R", "lesson: reveal the whole trace", L::RevealAll),
         key(
+            "b",
+            "b",
+            "lesson: the trace for a beginner (deciding check first, short names) or in full",
+            L::ToggleTrace,
+        ),
+        key(
+            "N",
+            "N",
+            "lesson: the ARNs behind the beginner trace's short names",
+            L::ToggleArns,
+        ),
+        key(
             "L",
             "L",
             "lesson: hide the narrative to explore, or come back",
@@ -770,6 +795,7 @@ pub fn draw_overlay(
             );
         }
         Overlay::Path(view) => view.draw(frame, area, focused, theme),
+        Overlay::Explain(view) => view.draw(frame, area, theme),
         Overlay::External(view) => view.draw(frame, area, focused, theme),
         Overlay::WhatIf(w) => w.draw(frame, area, &state.world, theme),
         Overlay::Wizard(w) => w.draw(frame, area, theme),
@@ -1012,6 +1038,7 @@ pub fn screen_keys(mode: Mode) -> Vec<crate::tui::keys::Binding> {
         Mode::Ask => crate::tui::screens::ask::keys(),
         Mode::Reach => crate::tui::screens::reach::keys(),
         Mode::Path => crate::tui::screens::paths::keys(),
+        Mode::Explain => crate::tui::screens::explain::keys(),
         Mode::External => crate::tui::screens::external::keys(),
         Mode::EditMenu => crate::tui::screens::whatif::menu_keys(),
         Mode::Editor => crate::tui::screens::whatif::editor_keys(),

@@ -7,6 +7,7 @@
 pub mod ask;
 pub mod command_line;
 pub mod detail;
+pub mod explain;
 pub mod external;
 pub mod help;
 pub mod lessons;

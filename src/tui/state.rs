@@ -113,6 +113,7 @@ impl AppState {
             last_run: None,
             inventory,
             graph: Arc::default(),
+            escalations: Arc::default(),
             access_generation: 0,
             access_diff: None,
             diff_waiting: None,

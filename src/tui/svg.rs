@@ -31,6 +31,17 @@ pub enum Ground {
 }
 
 impl Ground {
+    /// The ground a screen drawn in `palette` sits on.
+    #[must_use]
+    pub fn of(palette: crate::tui::theme::Palette) -> Self {
+        match palette {
+            crate::tui::theme::Palette::Light => Self::Light,
+            crate::tui::theme::Palette::Dark | crate::tui::theme::Palette::HighContrast => {
+                Self::Dark
+            }
+        }
+    }
+
     fn fg(self) -> &'static str {
         match self {
             Self::Dark => "#d0d0d0",

@@ -67,7 +67,7 @@ pub struct LessonView {
     pub player: Player,
     /// The report of the step on screen (`None` before the first step).
     pub report: Option<StepReport>,
-    /// How many trace lines are revealed.
+    /// How many trace lines are revealed (`usize::MAX`: all of them, in either layout).
     pub revealed: usize,
     pub prompt: Prompt,
     pub verdict: Option<Verdict>,
@@ -147,6 +147,19 @@ impl LessonView {
         (done, total)
     }
 
+    /// The trace of the step on screen, laid out in `style`.
+    #[must_use]
+    pub fn trace(
+        &self,
+        style: crate::engine::lesson::TraceStyle,
+    ) -> &[crate::engine::lesson::TraceLine] {
+        match (&self.report, style) {
+            (None, _) => &[],
+            (Some(r), crate::engine::lesson::TraceStyle::Full) => &r.trace,
+            (Some(r), crate::engine::lesson::TraceStyle::Beginner) => &r.beginner,
+        }
+    }
+
     /// The step on screen (0-based), when one is.
     #[must_use]
     pub fn current(&self) -> Option<usize> {
@@ -172,6 +185,12 @@ pub struct Teach {
     /// first time the index opens unless the command line gave them; or why they could not
     /// be read.
     pub catalog: Option<Result<Arc<Vec<Lesson>>, String>>,
+    /// Where `Ctrl-O` and `Ctrl-G` save the screen (the working directory when unset).
+    pub screens_dir: Option<std::path::PathBuf>,
+    /// How a step's trace is laid out (`b`): for a beginner (the default) or in full.
+    pub trace: crate::engine::lesson::TraceStyle,
+    /// The beginner trace shows the ARN behind each short name (`N`).
+    pub arns: bool,
 }
 
 impl Teach {
@@ -218,6 +237,10 @@ pub enum LessonCommand {
     Restart,
     /// `H`: the teacher view.
     ToggleTeacher,
+    /// `b`: the trace for a beginner, or in full.
+    ToggleTrace,
+    /// `N`: the ARNs behind the beginner trace's short names.
+    ToggleArns,
     /// `e` / `E` during an exercise: edit its role (built-in editor, or `$EDITOR`).
     EditExercise {
         external: bool,

@@ -85,7 +85,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
         }
         Command::Suspend => fx.push(Effect::Suspend),
-        Command::SaveScreen => crate::tui::screen_text::save(state),
+        Command::SaveScreen { svg } => crate::tui::screen_text::save(state, svg),
         Command::Resize(w, h) => {
             let rewrap = w != state.world.width;
             state.world.width = w;
@@ -144,16 +144,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 (None, _) => current_arn(state),
             };
             match arn {
-                Some(arn) => {
-                    status(
-                        state,
-                        &format!(
-                            "sent {arn} to the terminal's clipboard (OSC 52); a terminal without OSC 52 support ignores it"
-                        ),
-                        false,
-                    );
-                    fx.push(Effect::Clipboard(arn));
-                }
+                Some(arn) => fx.push(state.world.copy(&arn, arn.clone())),
                 None => status(state, "nothing selected to copy", true),
             }
         }
@@ -316,7 +307,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
                 d.step(delta, main);
             }
         }
-        Mode::Path | Mode::External => {}
+        Mode::Path | Mode::External | Mode::Explain => {}
         Mode::Sessions => {
             state.sessions_panel.selected = clamp_add(
                 state.sessions_panel.selected,

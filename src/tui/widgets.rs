@@ -7,3 +7,4 @@ pub mod layout;
 pub mod pane;
 pub mod picker;
 pub mod text;
+pub mod trace;

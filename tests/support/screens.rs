@@ -152,6 +152,25 @@ pub fn open(want: Mode, w: u16, h: u16) -> AppState {
         Mode::CommandLine => {
             apply_all(s, [Command::CommandLine]);
         }
+        Mode::Explain => {
+            // intern.build's reach tree, the cursor on its first escalation hop, explained.
+            apply_all(s, [Command::SelectTab(1), Command::StartSearch]);
+            apply_all(s, typed("intern.build"));
+            apply_all(
+                s,
+                [Command::AcceptSearch, Command::Reach, Command::ExpandAll],
+            );
+            let Some(rolescope::tui::state::Overlay::Reach(v)) = &s.overlay else {
+                panic!("no reach tree for intern.build: {:?}", s.overlay);
+            };
+            let at = v
+                .lines()
+                .iter()
+                .position(|l| l.escalation.is_some())
+                .expect("intern.build's reach tree has an escalation hop");
+            apply_all(s, std::iter::repeat_n(Command::Down, at));
+            apply_all(s, [Command::Explain]);
+        }
     }
     assert_eq!(
         mode(&state),

@@ -36,7 +36,7 @@ pub const TERMS: &[(&str, &str)] = &[
     ),
     (
         "Identity Center",
-        "IAM Identity Center: where people sign in once (its own directory or a corporate one) and pick an account and a permission set; it creates AWSReservedSSO_* roles in each account and hands out their sessions through the access portal.",
+        "IAM Identity Center: where people sign in once (its own directory or a corporate one) and pick an account and a permission set; it creates AWSReservedSSO_* roles in each account and hands out their sessions through the access portal. AWS recommends it over IAM users for people.",
     ),
     (
         "Instance profile",
@@ -55,7 +55,7 @@ pub const TERMS: &[(&str, &str)] = &[
     ),
     (
         "PassRole",
-        "iam:PassRole: the permission to hand a role to a service (an instance profile at launch, a Lambda function). Without it the launch or the function's creation fails; the service's trust is checked when it later assumes the role.",
+        "iam:PassRole: the permission to hand a role to a service (a role in an instance profile at launch, a Lambda function's execution role). Without it on that role the launch or the function's creation fails. The role's trust is checked when the service assumes it: an EC2 instance still starts with a role that does not trust EC2, and only its credentials never come.",
     ),
     (
         "Permission set",
@@ -76,7 +76,7 @@ pub const TERMS: &[(&str, &str)] = &[
     ),
     (
         "RCP",
-        "Resource control policy: an organisation's guardrail on what may be done to resources of member accounts (S3, STS, KMS, SQS, Secrets Manager), whoever calls. Like an SCP it never grants.",
+        "Resource control policy: an organisation's guardrail on what may be done to resources of its member accounts, whoever calls — for the services that support RCPs (S3, STS, KMS, SQS, Secrets Manager and some since), never the management account's resources. Like an SCP it never grants.",
     ),
     (
         "Resource-based policy",
@@ -85,7 +85,7 @@ pub const TERMS: &[(&str, &str)] = &[
     (
         "Revocation",
         // IAM UG "Revoke IAM role temporary security credentials".
-        "Sessions cannot be cancelled one by one; \"Revoke active sessions\" attaches AWSRevokeOlderSessions to the role, a deny on everything for sessions whose aws:TokenIssueTime is before now. A leaked session key works until it expires (up to 12 hours) unless revoked.",
+        "STS has no call that ends an issued session. \"Revoke active sessions\" attaches the inline policy AWSRevokeOlderSessions to the role: a deny of every action for sessions whose aws:TokenIssueTime is before that moment; new sessions work. A leaked session key works until it expires (up to 12 hours) unless revoked.",
     ),
     (
         "Role",
@@ -119,7 +119,7 @@ pub const TERMS: &[(&str, &str)] = &[
     ),
     (
         "Session policy",
-        "A policy passed with AssumeRole (Policy, PolicyArns): the session may do only what both the role's policies and the session policy allow. It never widens the role.",
+        "A policy passed when a session is created (AssumeRole's Policy and PolicyArns, also with SAML, web identity and GetFederationToken): the session may do only what both the role's policies and the session policy allow. It never widens the role; a resource policy naming the session's ARN still grants on its own.",
     ),
     (
         "Session tags",
@@ -137,7 +137,7 @@ pub const TERMS: &[(&str, &str)] = &[
     ),
     (
         "Trust anchor",
-        "In IAM Roles Anywhere, the certificate authority a workload's certificate must chain to; a role's trust names rolesanywhere.amazonaws.com and can check aws:SourceArn (the anchor) and the certificate's fields.",
+        "In IAM Roles Anywhere, the certificate authority a workload's certificate must chain to. A role used this way trusts rolesanywhere.amazonaws.com for sts:AssumeRole, sts:TagSession and sts:SetSourceIdentity, and can check aws:SourceArn (the anchor) and the certificate's fields, which arrive as principal tags.",
     ),
     (
         "Trust policy",
@@ -145,7 +145,7 @@ pub const TERMS: &[(&str, &str)] = &[
     ),
     (
         "Trust profile",
-        "In IAM Roles Anywhere, a profile lists the roles a certificate may get sessions for and can add a session policy; a CreateSession names one.",
+        "In IAM Roles Anywhere (where it is simply called a profile): the roles a certificate may get sessions for, with managed or inline session policies that narrow them and the session length; each CreateSession names a profile, a role and a trust anchor.",
     ),
     (
         "Trusted / trusting account",
@@ -160,6 +160,194 @@ pub const TERMS: &[(&str, &str)] = &[
         "AssumeRoleWithWebIdentity: an OIDC token (GitHub Actions, EKS, Cognito, Google) traded for a role session.",
     ),
 ];
+
+/// Where AWS documents each term: (term, page title, address). Every term has one.
+pub const SOURCES: &[(&str, &str, &str)] = &[
+    (
+        "AssumeRole",
+        "IAM User Guide, AWS JSON policy elements: Principal",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
+    ),
+    (
+        "Confused deputy",
+        "IAM User Guide, The confused deputy problem",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
+    ),
+    (
+        "Cross-account role",
+        "IAM User Guide, Access for an IAM user in another AWS account that you own",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html",
+    ),
+    (
+        "Eventual consistency",
+        "IAM User Guide, Troubleshoot general issues (changes that I make are not always immediately visible)",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html",
+    ),
+    (
+        "External ID",
+        "IAM User Guide, Access to AWS accounts owned by third parties",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html",
+    ),
+    (
+        "Federation",
+        "IAM User Guide, Identity providers and federation",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers.html",
+    ),
+    (
+        "Identity Center",
+        "IAM Identity Center User Guide, What is IAM Identity Center?",
+        "https://docs.aws.amazon.com/singlesignon/latest/userguide/what-is.html",
+    ),
+    (
+        "Instance profile",
+        "IAM User Guide, Use instance profiles",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html",
+    ),
+    (
+        "Maximum session duration",
+        "IAM User Guide, Update the maximum session duration for a role",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html",
+    ),
+    (
+        "MFA",
+        "IAM User Guide, AWS global condition context keys (aws:MultiFactorAuthPresent)",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html",
+    ),
+    (
+        "PassRole",
+        "IAM User Guide, Grant a user permissions to pass a role to an AWS service; Troubleshoot IAM and Amazon EC2",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
+    ),
+    (
+        "Permission set",
+        "IAM Identity Center User Guide, Permission sets",
+        "https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html",
+    ),
+    (
+        "Permissions boundary",
+        "IAM User Guide, Permissions boundaries for IAM entities",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
+    ),
+    (
+        "Permissions policy",
+        "IAM User Guide, Policies and permissions in IAM",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html",
+    ),
+    (
+        "Principal",
+        "IAM User Guide, AWS JSON policy elements: Principal",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
+    ),
+    (
+        "RCP",
+        "AWS Organizations User Guide, Resource control policies (RCPs)",
+        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html",
+    ),
+    (
+        "Resource-based policy",
+        "IAM User Guide, Identity-based policies and resource-based policies",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html",
+    ),
+    (
+        "Revocation",
+        "IAM User Guide, Revoke IAM role temporary security credentials",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html",
+    ),
+    (
+        "Role",
+        "IAM User Guide, IAM roles",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html",
+    ),
+    (
+        "Role chaining",
+        "IAM User Guide, Roles terms and concepts (Role chaining)",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html",
+    ),
+    (
+        "Role session",
+        "IAM User Guide, Roles terms and concepts",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html",
+    ),
+    (
+        "Roles Anywhere",
+        "IAM Roles Anywhere User Guide, Trust model",
+        "https://docs.aws.amazon.com/rolesanywhere/latest/userguide/trust-model.html",
+    ),
+    (
+        "SCP",
+        "AWS Organizations User Guide, Service control policies (SCPs)",
+        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html",
+    ),
+    (
+        "Service role",
+        "IAM User Guide, Roles terms and concepts (Service role)",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html",
+    ),
+    (
+        "Service-linked role",
+        "IAM User Guide, Create a service-linked role",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create-service-linked-role.html",
+    ),
+    (
+        "Session policy",
+        "IAM User Guide, Policies and permissions in IAM (Session policies)",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session",
+    ),
+    (
+        "Session tags",
+        "IAM User Guide, Pass session tags in AWS STS",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html",
+    ),
+    (
+        "Source identity",
+        "IAM User Guide, Monitor and control actions taken with assumed roles",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html",
+    ),
+    (
+        "STS",
+        "AWS STS API Reference, Welcome",
+        "https://docs.aws.amazon.com/STS/latest/APIReference/welcome.html",
+    ),
+    (
+        "Trust anchor",
+        "IAM Roles Anywhere User Guide, Trust model",
+        "https://docs.aws.amazon.com/rolesanywhere/latest/userguide/trust-model.html",
+    ),
+    (
+        "Trust policy",
+        "IAM User Guide, Roles terms and concepts (Trust policy)",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html",
+    ),
+    (
+        "Trust profile",
+        "IAM Roles Anywhere User Guide, Trust model (Profiles)",
+        "https://docs.aws.amazon.com/rolesanywhere/latest/userguide/trust-model.html",
+    ),
+    (
+        "Trusted / trusting account",
+        "IAM User Guide, Access for an IAM user in another AWS account that you own",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html",
+    ),
+    (
+        "User",
+        "IAM User Guide, IAM users",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users.html",
+    ),
+    (
+        "Web identity",
+        "IAM User Guide, OIDC federation",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html",
+    ),
+];
+
+/// The page that documents `term` (case-insensitive): (title, address).
+#[must_use]
+pub fn source(term: &str) -> Option<(&'static str, &'static str)> {
+    SOURCES
+        .iter()
+        .find(|(t, _, _)| t.eq_ignore_ascii_case(term.trim()))
+        .map(|(_, title, url)| (*title, *url))
+}
 
 /// The explanation of `term` (case-insensitive).
 #[must_use]
@@ -200,6 +388,24 @@ mod tests {
         }
     }
 
+    /// Every term names the AWS page that documents it.
+    #[test]
+    fn every_term_cites_an_aws_page() {
+        for (t, _) in TERMS {
+            let (title, url) = source(t).unwrap_or_else(|| panic!("{t} has no source"));
+            assert!(!title.is_empty(), "{t}");
+            assert!(
+                url.starts_with("https://docs.aws.amazon.com/"),
+                "{t}: {url}"
+            );
+        }
+        assert_eq!(
+            SOURCES.len(),
+            TERMS.len(),
+            "a source for a term that is not there"
+        );
+    }
+
     /// IAM UG "Roles terms and concepts": chaining with DurationSeconds above one hour
     /// fails; "How to use an external ID": the third party generates it.
     #[test]
@@ -208,5 +414,19 @@ mod tests {
         assert!(lookup("External ID").is_some_and(|e| e.contains("generates")));
         assert!(lookup("AssumeRole").is_some_and(|e| e.contains("same account too")));
         assert!(lookup("MFA").is_some_and(|e| e.contains("BoolIfExists")));
+        // IAM UG "Revoke IAM role temporary security credentials".
+        assert!(lookup("Revocation").is_some_and(
+            |e| e.contains("AWSRevokeOlderSessions") && e.contains("aws:TokenIssueTime")
+        ));
+        // IAM Roles Anywhere UG "Trust model": the three actions a role's trust must allow.
+        assert!(
+            lookup("Trust anchor").is_some_and(
+                |e| e.contains("sts:SetSourceIdentity") && e.contains("sts:TagSession")
+            )
+        );
+        // Organizations UG "Resource control policies": not the management account.
+        assert!(lookup("RCP").is_some_and(|e| e.contains("management account")));
+        // IAM UG "Session policies": a resource policy naming the session still grants.
+        assert!(lookup("Session policy").is_some_and(|e| e.contains("naming the session")));
     }
 }

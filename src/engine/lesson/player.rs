@@ -19,9 +19,7 @@ use crate::engine::lookup::find_role;
 use crate::engine::model::Inventory;
 use crate::engine::sts::Simulator;
 use crate::engine::sts::outcome::Fix;
-use crate::engine::sts::request::{
-    CallerCredentials, DecisionDoc, Request, ResultDoc, SessionOrigin,
-};
+use crate::engine::sts::request::{CallerCredentials, Request, ResultDoc, SessionOrigin};
 use crate::engine::sts::session::Session;
 use crate::engine::whatif::{AccessDiff, DocumentKind, Edit, WhatIf, is_protected};
 use crate::engine::wizard::{self, Ran};
@@ -39,53 +37,7 @@ pub struct Check {
     pub passed: bool,
 }
 
-/// What a trace line is: a check that passed or failed, a fact worth knowing that is no
-/// check at all, or a check that turns on data that is not loaded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TraceMark {
-    Passed,
-    Failed,
-    /// Informational: a note the simulation adds (an assumed default, a condition key the
-    /// request lacks); neither passed nor failed.
-    Info,
-    /// The check turns on data that is not loaded: neither passed nor failed.
-    Unknown,
-}
-
-impl TraceMark {
-    /// The mark printed before the line: `✓`, `✗`, `ℹ` or `?`.
-    #[must_use]
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Self::Passed => "✓",
-            Self::Failed => "✗",
-            Self::Info => "ℹ",
-            Self::Unknown => "?",
-        }
-    }
-}
-
-/// One line of a revealed trace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TraceLine {
-    /// `false` only for a check that failed ([`TraceMark::Failed`]); informational and
-    /// unknown lines are not failures.
-    pub ok: bool,
-    pub mark: TraceMark,
-    pub text: String,
-}
-
-impl TraceLine {
-    #[must_use]
-    pub fn new(mark: TraceMark, text: impl Into<String>) -> Self {
-        Self {
-            ok: mark != TraceMark::Failed,
-            mark,
-            text: text.into(),
-        }
-    }
-}
+pub use super::trace::{TraceLine, TraceMark, human};
 
 /// The right answer to a predict-then-reveal question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -163,6 +115,8 @@ pub struct StepReport {
     pub result: Option<ResultDoc>,
     /// The simulation's checks, in order, to reveal one by one.
     pub trace: Vec<TraceLine>,
+    /// The same checks for a beginner: the deciding one first, short names.
+    pub beginner: Vec<TraceLine>,
     /// The answer to the step's question, when it asks one.
     pub answer: Option<Answer>,
     /// What the step did, in words (edits applied, clock moved, …).
@@ -369,115 +323,6 @@ pub fn edit_of(e: &super::EditStep) -> Edit {
             text: e.document.as_ref().map(document_text).unwrap_or_default(),
         },
     }
-}
-
-/// Builds the check-by-check trace of a simulation: the statements that matched, the checks
-/// that decided (passed or failed), the notes the simulation adds (informational, never
-/// marked as failed), the outcome, and what data the answer lacks.
-#[must_use]
-pub fn trace(ran: &Ran) -> Vec<TraceLine> {
-    use TraceMark::{Failed, Info, Passed, Unknown};
-    let doc = ran.result();
-    let mut out: Vec<TraceLine> = Vec::new();
-    let mut push = |line: TraceLine| {
-        if !out.iter().any(|l| l.text == line.text) {
-            out.push(line);
-        }
-    };
-    for m in &doc.matched_statements {
-        push(TraceLine::new(
-            if m.effect == "Allow" { Passed } else { Failed },
-            format!("{} — statement {} ({})", m.policy, m.statement, m.effect),
-        ));
-    }
-    let allowed = doc.decision == Some(DecisionDoc::Allow);
-    let unknown = doc.decision == Some(DecisionDoc::Unknown);
-    let outcome_mark = if allowed {
-        Passed
-    } else if unknown {
-        Unknown
-    } else {
-        Failed
-    };
-    match ran {
-        Ran::Sts(o) => {
-            // The document's reasons: the deciding messages when the call succeeds (or is
-            // unknown), the failing checks when it does not.
-            for r in &doc.reasons {
-                push(TraceLine::new(outcome_mark, r.clone()));
-            }
-            for n in &o.notes {
-                push(TraceLine::new(Info, n.clone()));
-            }
-        }
-        Ran::Authorize(d) => {
-            push(TraceLine::new(outcome_mark, d.message.clone()));
-            for n in &d.notes {
-                push(TraceLine::new(Info, n.clone()));
-            }
-            if !d.missing_context_keys.is_empty() {
-                push(TraceLine::new(
-                    Info,
-                    format!(
-                        "the request lacks condition keys the policies ask for: {}",
-                        d.missing_context_keys.join(", ")
-                    ),
-                ));
-            }
-        }
-        Ran::Expired(_) => {
-            for r in &doc.reasons {
-                push(TraceLine::new(Failed, r.clone()));
-            }
-        }
-    }
-    out.push(TraceLine::new(
-        outcome_mark,
-        match (allowed, doc.effective_duration_seconds, &doc.error_code) {
-            (true, Some(s), _) => format!(
-                "session issued for {} ({} s){}",
-                human(s),
-                s,
-                if doc.chained == Some(true) {
-                    ", by role chaining"
-                } else {
-                    ""
-                }
-            ),
-            (true, None, _) => "allowed".to_owned(),
-            (false, _, Some(code)) => {
-                format!("{code}: {}", doc.error_message.clone().unwrap_or_default())
-            }
-            (false, _, None) if unknown => {
-                "unknown: the answer depends on data that is not loaded".to_owned()
-            }
-            (false, _, None) => "denied".to_owned(),
-        },
-    ));
-    for m in &doc.missing {
-        out.push(TraceLine::new(
-            Unknown,
-            format!("not in the data: {} (fetch: {})", m.what, m.fetch),
-        ));
-    }
-    out
-}
-
-/// `1 h 30 min`, `45 min`, `90 s`.
-#[must_use]
-pub fn human(seconds: i64) -> String {
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    let mut parts = Vec::new();
-    if h > 0 {
-        parts.push(format!("{h} h"));
-    }
-    if m > 0 {
-        parts.push(format!("{m} min"));
-    }
-    if s > 0 || parts.is_empty() {
-        parts.push(format!("{s} s"));
-    }
-    parts.join(" ")
 }
 
 fn compare(key: &str, expected: &Value, obs: &Map<String, Value>) -> Check {
@@ -756,6 +601,7 @@ impl Player {
             checks: Vec::new(),
             result: None,
             trace: Vec::new(),
+            beginner: Vec::new(),
             answer: None,
             log: Vec::new(),
             errors: Vec::new(),
@@ -873,7 +719,8 @@ impl Player {
         };
         let doc = ran.result();
         result_obs(&doc, &mut r.observation);
-        r.trace = trace(&ran);
+        r.trace = super::trace::full(&ran);
+        r.beginner = super::trace::beginner(&ran);
         self.last_fixes.clear();
         if let Ran::Sts(o) = &ran {
             self.last_fixes = o.fixes().into_iter().cloned().collect();
@@ -978,9 +825,16 @@ impl Player {
                 (false, true) => TraceMark::Passed,
                 (false, false) => TraceMark::Failed,
             };
-            r.trace
-                .push(TraceLine::new(mark, format!("{}: {}", c.title, c.detail)));
+            let text = format!("{}: {}", c.title, c.detail);
+            r.beginner.push(TraceLine::short(mark, &text));
+            r.trace.push(TraceLine::new(mark, text));
         }
+        // The beginner reads the failing checks first.
+        r.beginner.sort_by_key(|l| l.mark != TraceMark::Failed);
+        r.observation.insert(
+            "wizard_explanation_contains".into(),
+            json!(report.explanation.join(" ")),
+        );
         r.log.extend(report.explanation.iter().cloned());
         let mut fixed = report.succeeds();
         if w.apply_fixes {

@@ -169,14 +169,16 @@ pub(crate) fn access_done(state: &mut AppState, answer: crate::tui::access::Acce
         }
         (AccessQuery::Reach { refresh: false, .. }, _) if !newest(&mut state.waiting.reach) => {}
         (AccessQuery::Reach { from, refresh, .. }, AccessResult::Reach(r)) => {
-            let view = match crate::tui::screens::reach::reach_view(state, &graph, from.clone(), &r)
-            {
-                Ok(v) => v,
-                Err(e) => {
-                    status(state, &e, true);
-                    return;
-                }
-            };
+            let mut view =
+                match crate::tui::screens::reach::reach_view(state, &graph, from.clone(), &r.reach)
+                {
+                    Ok(v) => v,
+                    Err(e) => {
+                        status(state, &e, true);
+                        return;
+                    }
+                };
+            view.add_escalation(state, &graph, &from, &r.escalation);
             if refresh {
                 for o in state
                     .overlay

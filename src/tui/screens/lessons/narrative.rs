@@ -10,7 +10,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::engine::lesson::Decider;
-use crate::engine::lesson::player::TraceMark;
 use crate::tui::teach::{After, DURATION_CHOICES, LessonView, Prompt};
 use crate::tui::theme::Theme;
 use crate::tui::world::World;
@@ -56,7 +55,7 @@ fn heading(theme: Theme, presenter: bool) -> Style {
     }
 }
 
-fn lines_for(l: &LessonView, world: &World, theme: Theme) -> Vec<Line<'static>> {
+fn lines_for(l: &LessonView, world: &World, width: usize, theme: Theme) -> Vec<Line<'static>> {
     let presenter = world.teach.presenter;
     let lesson = l.player.lesson();
     let total = lesson.steps.len();
@@ -266,27 +265,39 @@ fn lines_for(l: &LessonView, world: &World, theme: Theme) -> Vec<Line<'static>> 
             theme.warn(),
         ));
     }
-    let shown = l.revealed.min(report.trace.len());
-    for t in &report.trace[..shown] {
-        let style = match t.mark {
-            TraceMark::Passed => theme.ok(),
-            TraceMark::Failed => theme.error(),
-            TraceMark::Info => theme.dim(),
-            TraceMark::Unknown => theme.warn(),
-        };
-        out.push(Line::from(vec![
-            Span::styled(format!("{} ", t.mark.symbol()), style),
-            Span::raw(t.text.clone()),
-        ]));
-    }
-    if shown < report.trace.len() {
-        out.push(Line::from(vec![
-            Span::styled("r", theme.key()),
-            Span::raw(format!(
-                " reveal the next check ({} more), R all",
-                report.trace.len() - shown
-            )),
-        ]));
+    let trace = l.trace(world.teach.trace);
+    let shown = l.revealed.min(trace.len());
+    out.extend(crate::tui::widgets::trace::lines(
+        trace,
+        shown,
+        width,
+        world.teach.arns,
+        theme,
+    ));
+    if !trace.is_empty() && l.prompt == Prompt::None {
+        let mut keys = Vec::new();
+        if shown < trace.len() {
+            keys.push(Span::styled("r", theme.key()));
+            keys.push(Span::raw(format!(
+                " reveal the next check ({} more), R all · ",
+                trace.len() - shown
+            )));
+        }
+        keys.push(Span::styled("b", theme.key()));
+        keys.push(Span::raw(format!(
+            " {} trace",
+            world.teach.trace.toggled().label()
+        )));
+        if world.teach.trace == crate::engine::lesson::TraceStyle::Beginner {
+            keys.push(Span::raw(" · "));
+            keys.push(Span::styled("N", theme.key()));
+            keys.push(Span::raw(if world.teach.arns {
+                " hide the ARNs"
+            } else {
+                " show the ARNs"
+            }));
+        }
+        out.push(Line::from(keys));
     }
     if !presenter {
         for line in &report.log {
@@ -376,7 +387,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, world: &World, theme: Theme) {
     if area.width < 4 || area.height < 3 {
         return;
     }
-    let lines = lines_for(l, world, theme);
+    let lines = lines_for(l, world, usize::from(area.width.saturating_sub(2)), theme);
     let (done, total) = l.progress();
     let teacher = if world.teach.teacher {
         " · teacher view"

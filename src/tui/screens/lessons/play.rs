@@ -83,6 +83,8 @@ pub fn key(world: &World, explorable: bool, key: &KeyEvent) -> Option<Command> {
         (_, '[') => cmd(LessonCommand::Back),
         (_, '{') => cmd(LessonCommand::Restart),
         (_, 'H') => cmd(LessonCommand::ToggleTeacher),
+        (_, 'b') => cmd(LessonCommand::ToggleTrace),
+        (_, 'N') => cmd(LessonCommand::ToggleArns),
         (_, 'r') => cmd(LessonCommand::Reveal),
         (_, 'R') => cmd(LessonCommand::RevealAll),
         (_, 'L') => cmd(LessonCommand::ToggleNarrative),
@@ -115,6 +117,7 @@ pub fn hints(world: &World) -> Vec<(&'static str, &'static str)> {
             ("]", "next step"),
             ("[", "back"),
             ("r", "reveal"),
+            ("b", "beginner/full trace"),
             ("L", "leave/return"),
             ("t", "glossary"),
         ],
@@ -155,16 +158,32 @@ pub fn play(world: &mut World, c: LessonCommand) -> Outcome {
             }
         }
         LessonCommand::Reveal | LessonCommand::RevealAll => {
+            let style = world.teach.trace;
             if let Some(l) = &mut world.teach.lesson
                 && l.prompt == Prompt::None
-                && let Some(r) = &l.report
             {
+                let n = l.trace(style).len();
                 l.revealed = if c == LessonCommand::RevealAll {
-                    r.trace.len()
+                    usize::MAX
                 } else {
-                    (l.revealed + 1).min(r.trace.len())
+                    (l.revealed.min(n) + 1).min(n)
                 };
             }
+        }
+        LessonCommand::ToggleTrace => {
+            world.teach.trace = world.teach.trace.toggled();
+            world.say(
+                format!(
+                    "trace: {} (b switches; N shows the ARNs behind the short names)",
+                    world.teach.trace.label()
+                ),
+                false,
+            );
+        }
+        LessonCommand::ToggleArns => {
+            world.teach.arns = !world.teach.arns;
+            let on = if world.teach.arns { "shown" } else { "hidden" };
+            world.say(format!("ARNs in the beginner trace: {on} (N)"), false);
         }
         LessonCommand::PredictOutcome(yes) => return predict(world, yes, None),
         LessonCommand::PredictDuration(i) => {
@@ -233,7 +252,7 @@ fn choose(world: &mut World, n: usize) {
     if let Some(right) = l.player.answer_choice(step, n) {
         l.choice = Some((n, right));
         l.prompt = Prompt::None;
-        l.revealed = l.report.as_ref().map_or(0, |r| r.trace.len());
+        l.revealed = usize::MAX;
     }
 }
 
@@ -363,7 +382,7 @@ fn next(world: &mut World) -> Option<StepScreen> {
     l.revealed = if l.prompt != Prompt::None {
         0
     } else {
-        report.trace.len()
+        usize::MAX
     };
     l.verdict = None;
     l.scroll = 0;

@@ -94,7 +94,9 @@ pub fn lines(l: &LessonView, theme: Theme) -> Vec<Line<'static>> {
         Span::styled("I", theme.key()),
         Span::raw(" another lesson · "),
         Span::styled("Ctrl-O", theme.key()),
-        Span::raw(" save this screen"),
+        Span::raw("/"),
+        Span::styled("Ctrl-G", theme.key()),
+        Span::raw(" save this screen as text/SVG"),
     ]));
     out
 }
