@@ -127,7 +127,7 @@ fn help_matches_the_keys(state: &AppState, what: &str) {
 #[test]
 fn help_lists_every_key_that_works_on_each_screen_and_no_other() {
     in_scratch_dir();
-    for m in MODES {
+    for &m in MODES {
         let state = open(m, 140, 45);
         help_matches_the_keys(&state, &format!("{m:?}"));
     }
@@ -207,7 +207,7 @@ fn random_keys_over_every_screen_at_every_size_panic_nowhere() {
     in_scratch_dir();
     let keys = all_keys();
     let mut pressed = 0usize;
-    for (i, m) in MODES.into_iter().enumerate() {
+    for (i, &m) in MODES.iter().enumerate() {
         for (j, &(w, h)) in SIZES.iter().enumerate() {
             let seed = u64::try_from(i * 100 + j).unwrap() + 1;
             let mut rng = Rng::new(seed);

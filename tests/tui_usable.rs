@@ -234,3 +234,49 @@ fn help_lists_the_teaching_keys_and_space_in_the_form() {
     assert!(here.contains("This screen: Simulate form"), "{here}");
     assert!(here.contains("Space"), "{here}");
 }
+
+#[test]
+fn the_command_line_completes_runs_names_unknown_commands_and_cancels() {
+    use rolescope::tui::state::{Focus, Tab};
+    let mut state = demo(120, 40);
+    let line = |state: &AppState| match &state.overlay {
+        Some(Overlay::CommandLine(c)) => c.clone(),
+        other => panic!("the command line is not open: {other:?}"),
+    };
+    apply_all(&mut state, [Command::CommandLine]);
+    apply_all(&mut state, typed("us"));
+    apply_all(&mut state, [Command::FocusNext]);
+    assert_eq!(line(&state).text, "users", "Tab completes");
+    apply_all(&mut state, [Command::Open]);
+    assert!(state.overlay.is_none());
+    assert_eq!(state.entities.tab, Tab::Users);
+    // An unknown command is named, with the commands there are; Esc cancels.
+    apply_all(&mut state, [Command::CommandLine]);
+    apply_all(&mut state, typed("nope"));
+    apply_all(&mut state, [Command::Open]);
+    let problem = line(&state).problem.unwrap();
+    assert!(
+        problem.contains("unknown command `nope`") && problem.contains("sessions"),
+        "{problem}"
+    );
+    apply_all(&mut state, [Command::Back]);
+    assert!(state.overlay.is_none());
+    assert_eq!(state.entities.tab, Tab::Users);
+    // `:sessions`, then `:help` over the Sessions panel, then `:q`.
+    apply_all(&mut state, [Command::CommandLine]);
+    apply_all(&mut state, typed("sessions"));
+    apply_all(&mut state, [Command::Open]);
+    assert_eq!(state.focus, Focus::Sessions);
+    apply_all(&mut state, [Command::CommandLine]);
+    apply_all(&mut state, typed("help"));
+    apply_all(&mut state, [Command::Open]);
+    assert!(
+        help_text(&state).contains("This screen: Sessions panel"),
+        "{}",
+        help_text(&state)
+    );
+    apply_all(&mut state, [Command::Back, Command::CommandLine]);
+    apply_all(&mut state, typed("q"));
+    apply_all(&mut state, [Command::Open]);
+    assert!(state.quit);
+}

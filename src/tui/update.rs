@@ -121,7 +121,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             status(
                 state,
                 &format!(
-                    "theme {} (the configuration's [explorer] theme keeps it)",
+                    "theme {} until you quit; `[explorer] theme` in the configuration keeps one",
                     palette.name()
                 ),
                 false,

@@ -66,7 +66,7 @@ fn with_session(state: &mut AppState) {
 }
 
 /// Every mode the explorer has.
-pub const MODES: [Mode; 22] = Mode::ALL;
+pub const MODES: &[Mode] = &Mode::ALL;
 
 /// The demo at `w`×`h` (the screens are opened at 140×45, then resized) with the screen
 /// of `want` open.

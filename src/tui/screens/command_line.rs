@@ -208,11 +208,9 @@ impl CommandLine {
         Outcome::Done
     }
 
-    /// Draws the line at the bottom of `area`, over the status line and the footer.
+    /// Draws the line at the bottom of `area`, over the status line and the footer, tall
+    /// enough for the line below it (a message, the commands that match) to wrap whole.
     pub fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
-        let h = 4.min(area.height);
-        let r = Rect::new(area.x, area.bottom().saturating_sub(h), area.width, h);
-        frame.render_widget(Clear, r);
         let input = Line::from(vec![
             Span::styled(":", theme.key()),
             Span::raw(self.text.clone()),
@@ -244,6 +242,11 @@ impl CommandLine {
                 }
             }
         };
+        let inner = usize::from(area.width.saturating_sub(2)).max(1);
+        let rows = below.width().div_ceil(inner).max(1);
+        let h = u16::try_from(rows + 3).unwrap_or(u16::MAX).min(area.height);
+        let r = Rect::new(area.x, area.bottom().saturating_sub(h), area.width, h);
+        frame.render_widget(Clear, r);
         frame.render_widget(
             Paragraph::new(vec![input, below])
                 .wrap(Wrap { trim: true })
