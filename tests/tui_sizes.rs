@@ -700,3 +700,34 @@ fn qa_release_verifiers_description_is_true_of_who_can_assume_it() {
         }
     }
 }
+
+#[test]
+fn at_50x14_the_line_a_finding_names_comes_into_view() {
+    let mut state = demo(50, 14);
+    select(&mut state, 0, "legacy-importer-malformed-policy");
+    apply_all(&mut state, [Command::Open]);
+    let d = state.detail.as_ref().unwrap();
+    let findings = d
+        .panes
+        .iter()
+        .position(|p| p.title.starts_with("Findings"))
+        .unwrap();
+    let condition = d.panes[findings]
+        .json
+        .iter()
+        .position(|l| l.iter().any(|(_, s)| s.contains("`Condition`")))
+        .unwrap();
+    apply_all(
+        &mut state,
+        std::iter::repeat_n(Command::FocusNext, findings),
+    );
+    apply_all(&mut state, std::iter::repeat_n(Command::Down, condition));
+    apply_all(&mut state, [Command::Open]);
+    let shown = screen(&state);
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.contains("▌") && l.contains("\"Condition\"")),
+        "{shown}"
+    );
+}

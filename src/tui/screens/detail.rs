@@ -94,6 +94,27 @@ impl Detail {
             Command::Open => match self.panes.get(self.focus).and_then(Pane::jump) {
                 Some(jump) => {
                     self.show(jump, world);
+                    // The finding's own line in view too, when the statement is taller
+                    // than the pane (its lines wrapped as drawn, one column narrower for
+                    // the mark).
+                    let rect = layout(main, self).1.get(self.focus).copied();
+                    if let (Some(rect), Some(p)) = (rect, self.panes.get_mut(self.focus))
+                        && let Some(line) = p.marked_line.filter(|_| !self.plain)
+                    {
+                        let rows = usize::from(rect.height.saturating_sub(2)).max(1);
+                        let width = usize::from(rect.width.saturating_sub(3));
+                        let height = |from: usize| -> usize {
+                            p.json
+                                .get(from..=line)
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|l| crate::tui::widgets::text::wrap_tokens(l, width).len())
+                                .sum()
+                        };
+                        while p.scroll < line && height(p.scroll) > rows {
+                            p.scroll += 1;
+                        }
+                    }
                     Outcome::Done
                 }
                 None => Outcome::Ignored,
