@@ -20,8 +20,12 @@
 //! `ROLESCOPE_BENCH_DENSE_ROLES` sets the size, 0 skips it) is measured the way a command
 //! meets it: a freshly built graph plus the first answer of who-can-assume (a role trusting
 //! its account's root), reach (a user of the `admins` group), path (that user to a role at
-//! the end of a chain) and the external-access scan, CPU and wall time both; then the same
-//! queries repeated on one graph (criterion, CPU time).
+//! the end of a chain) and the external-access scan, CPU and wall time both — each alone,
+//! and who-can-assume, reach and path also as the commands answer them, with the walk that
+//! takes escalation edges (decided for the principals it meets); then the same queries
+//! repeated on one graph (criterion, CPU time). `ROLESCOPE_BENCH_DENSE_ONLY=NAME` runs only
+//! the dense queries whose name contains NAME. The peak resident set is printed after the
+//! first answers.
 
 #![allow(
     clippy::unwrap_used,
@@ -49,6 +53,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use rolescope::engine::escalation::{LazyEscalations, walk};
 use rolescope::engine::graph::{NodeId, NodeKind, TrustGraph};
 use rolescope::engine::load;
 use rolescope::engine::model::Inventory;
@@ -358,23 +363,49 @@ fn dense_picks(g: &TrustGraph) -> DensePicks {
     }
 }
 
-fn dense_queries(p: &DensePicks) -> Vec<(&'static str, Query<'_>)> {
+/// A dense query: the graph, the escalation edges decided so far, and a run number.
+type DenseQuery<'a> = Box<dyn Fn(&TrustGraph, &LazyEscalations<'_>, usize) -> usize + 'a>;
+
+fn dense_queries(p: &DensePicks) -> Vec<(&'static str, DenseQuery<'_>)> {
+    let follow = walk::Follow::Working;
     vec![
         (
             "dense-who-can-assume-depth5",
-            Box::new(|g, _| g.who_can_assume(p.role, 5).rows.len()),
+            Box::new(|g, _, _| g.who_can_assume(p.role, 5).rows.len()),
         ),
         (
             "dense-reach-admin-depth5",
-            Box::new(|g, _| g.reach(p.user, 5).rows.len()),
+            Box::new(|g, _, _| g.reach(p.user, 5).rows.len()),
         ),
         (
             "dense-path-admin-depth4",
-            Box::new(|g, _| g.paths(p.user, p.chained, 4).paths.len()),
+            Box::new(|g, _, _| g.paths(p.user, p.chained, 4).paths.len()),
         ),
         (
             "dense-external-access",
-            Box::new(|g, _| g.external_access().findings.len()),
+            Box::new(|g, _, _| g.external_access().findings.len()),
+        ),
+        // The commands' whole answers: assume-role hops, then the walk that also takes
+        // escalation edges (decided for the principals it meets).
+        (
+            "dense-who-can-assume+escalation-depth5",
+            Box::new(move |g, esc, _| {
+                g.who_can_assume(p.role, 5).rows.len()
+                    + walk::who_can_reach(g, esc, p.role, 5, follow).len()
+            }),
+        ),
+        (
+            "dense-reach+escalation-admin-depth5",
+            Box::new(move |g, esc, _| {
+                g.reach(p.user, 5).rows.len() + walk::reach(g, esc, p.user, 5, follow).rows.len()
+            }),
+        ),
+        (
+            "dense-path+escalation-admin-depth4",
+            Box::new(move |g, esc, _| {
+                g.paths(p.user, p.chained, 4).paths.len()
+                    + walk::path(g, esc, p.user, p.chained, 4, follow).map_or(0, |x| x.len())
+            }),
         ),
     ]
 }
@@ -400,13 +431,17 @@ fn bench_dense(c: &mut Criterion<cpu::Cpu>) {
     );
     let picks = dense_picks(&TrustGraph::build(Arc::clone(&inventory), now()));
     let qs = dense_queries(&picks);
+    let only: Option<String> = std::env::var("ROLESCOPE_BENCH_DENSE_ONLY").ok();
+    let chosen = |name: &str| only.as_deref().is_none_or(|o| name.contains(o));
 
     // A fresh graph and its first answer, as one command meets them.
     println!(
         "\ndense, {} roles: build plus the first answer on a fresh graph ({COLD_RUNS} graphs per kind; resident {loaded} MB after loading)",
         inventory.roles.len()
     );
-    for (name, q) in &qs {
+    for (name, q) in qs.iter().filter(|(n, _)| chosen(n)) {
+        // Linux: restart the peak resident set from the current one (`clear_refs` 5).
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
         let mut cpu_times: Vec<Duration> = Vec::new();
         let mut wall_times: Vec<Duration> = Vec::new();
         let mut size = 0;
@@ -414,15 +449,16 @@ fn bench_dense(c: &mut Criterion<cpu::Cpu>) {
         for run in 0..COLD_RUNS {
             let (t0, w0) = (cpu::now(), Instant::now());
             let g = TrustGraph::build(Arc::clone(&inventory), now());
-            size = black_box(q(&g, run));
+            let esc = LazyEscalations::new(&g);
+            size = black_box(q(&g, &esc, run));
             cpu_times.push(cpu::now().saturating_sub(t0));
             wall_times.push(w0.elapsed());
-            grew = grew.max(rss_mb().0.saturating_sub(loaded));
+            grew = grew.max(rss_mb().1.saturating_sub(loaded));
         }
         cpu_times.sort();
         wall_times.sort();
         println!(
-            "{name:<32} cpu min {:>9.2?} median {:>9.2?} max {:>9.2?}   wall median {:>9.2?}   +{grew} MB resident   ({size} rows)",
+            "{name:<40} cpu min {:>9.2?} median {:>9.2?} max {:>9.2?}   wall median {:>9.2?}   peak +{grew} MB over the loaded {loaded} MB   ({size} rows)",
             cpu_times[0],
             cpu_times[cpu_times.len() / 2],
             cpu_times[cpu_times.len() - 1],
@@ -431,14 +467,15 @@ fn bench_dense(c: &mut Criterion<cpu::Cpu>) {
     }
 
     let g = TrustGraph::build(Arc::clone(&inventory), now());
-    for (_, q) in &qs {
-        black_box(q(&g, 0));
+    let esc = LazyEscalations::new(&g);
+    for (_, q) in qs.iter().filter(|(n, _)| chosen(n)) {
+        black_box(q(&g, &esc, 0));
     }
     let mut group = c.benchmark_group("graph-dense-repeated");
     group.sample_size(10);
-    for (name, q) in &qs {
+    for (name, q) in qs.iter().filter(|(n, _)| chosen(n)) {
         group.bench_function(BenchmarkId::new(*name, inventory.roles.len()), |b| {
-            b.iter(|| black_box(q(&g, 0)));
+            b.iter(|| black_box(q(&g, &esc, 0)));
         });
     }
     group.finish();

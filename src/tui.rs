@@ -14,6 +14,7 @@ pub mod app;
 pub mod clock;
 pub mod command;
 pub mod editor;
+pub mod escalation;
 pub mod event;
 pub mod facts;
 pub mod keymap;

@@ -134,3 +134,31 @@ fn simulate_without_a_readable_requests_file_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("cannot read the requests"));
 }
+
+/// The demo's AnalyticsReadOnly trusts account 111111111111, where nobody's policy names the
+/// role, while li.wei's own policy in 333333333333 does: the fix `assume` proposes swaps the
+/// mistaken account for the caller's (least privilege: a trust naming an account delegates
+/// to every principal there whose own policy allows the call — IAM User Guide, "IAM JSON
+/// policy elements: Principal", AWS account principals), the same fix the wizard applies.
+#[test]
+fn assume_fixes_a_trust_naming_the_wrong_account_by_swapping_it() {
+    rolescope()
+        .args([
+            "assume",
+            "--caller",
+            "li.wei",
+            "--role",
+            "AnalyticsReadOnly",
+            "--now",
+            "2026-11-24T09:00:00Z",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "replace `arn:aws:iam::111111111111:root` with `arn:aws:iam::333333333333:root`",
+        ))
+        .stdout(predicate::str::contains(
+            "the trust names the wrong account",
+        ))
+        .stdout(predicate::str::contains("add this statement to the trust policy").not());
+}

@@ -784,3 +784,121 @@ fn the_explorer_lists_the_aws_profiles_and_starts_one_in_a_real_terminal() {
     pane.keys(&["C-c"]);
     pane.assert_exited_and_restored(0);
 }
+
+#[test]
+fn escalation_hops_show_in_the_reach_tree_explain_and_refuse_to_pose_as_assume_role() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let pane = Pane::start("escalation", &shell_around_binary());
+    pane.wait_for_list();
+    // intern.build passes an administrator role to Lambda: the tree marks the hop ⇪.
+    pane.keys(&["2", "/"]);
+    pane.text("intern.build");
+    pane.wait_for("▶ intern.build");
+    pane.keys(&["Enter", "v"]);
+    pane.wait_for("What arn:aws:iam::333333333333:user/escalation/intern.build can reach");
+    pane.wait_for("lambda-admin-exec (333333333333)  ⇪ iam:PassRole → lambda:CreateFunction");
+    // x on it explains: technique, the statement that allows each action, what is gained.
+    let at = pane.wait("the escalation line", |s| s.contains("⇪ iam:PassRole"));
+    let above = at
+        .lines()
+        .skip_while(|l| !l.contains("can reach"))
+        .skip(1)
+        .take_while(|l| !l.contains("⇪ iam:PassRole"))
+        .count();
+    for _ in 0..above {
+        pane.keys(&["j"]);
+    }
+    pane.wait("the escalation line selected", |s| {
+        s.lines()
+            .any(|l| l.contains("▶") && l.contains("lambda-admin-exec (333333333333)"))
+    });
+    pane.keys(&["x"]);
+    pane.wait_for("Escalation hop: intern.build ⇒ lambda-admin-exec");
+    pane.wait_for("pass-role-lambda (pass a role to a service)");
+    pane.wait_for("`PassMaintenanceRole`");
+    pane.keys(&["Escape"]);
+    pane.wait("the tree again", |s| !s.contains("Escalation hop:"));
+    // a on it does not open the Simulate form: it says what the hop is and explains it.
+    pane.keys(&["a"]);
+    pane.wait_for("Not an AssumeRole");
+    let shown = pane.screen();
+    assert!(!shown.contains("Simulate — AssumeRole"), "{shown}");
+    pane.keys(&["Escape"]);
+    pane.wait("the tree again", |s| !s.contains("Not an AssumeRole"));
+    pane.keys(&["Escape"]);
+    pane.wait("the list again", |s| !s.contains("can reach"));
+    pane.keys(&["q"]);
+    pane.assert_exited_and_restored(0);
+}
+
+/// The first screen says it shows the built-in demo; the `:` command line completes with
+/// Tab, names an unknown command with the list of commands, switches lists, and `:q` quits.
+#[test]
+fn the_demo_says_so_and_the_command_line_switches_lists_and_quits_in_a_real_terminal() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    let pane = Pane::start("colon", &shell_around_binary());
+    let first = pane.wait_for_list();
+    assert!(
+        first.contains("the built-in demo organisation"),
+        "the first screen does not say it is the demo:\n{first}"
+    );
+    pane.keys(&[":"]);
+    pane.wait_for("Tab completes");
+    pane.text("frob");
+    pane.keys(&["Enter"]);
+    let shown = pane.wait_for("unknown command `frob`");
+    assert!(shown.contains("roles, users"), "{shown}");
+    pane.keys(&["C-u"]);
+    pane.text("us");
+    pane.keys(&["Tab"]);
+    pane.wait_for(":users");
+    pane.keys(&["Enter"]);
+    pane.wait("the users list", |s| {
+        s.contains("Users — ") && s.contains(" loaded")
+    });
+    pane.keys(&[":"]);
+    pane.wait_for("Tab completes");
+    pane.text("q");
+    pane.keys(&["Enter"]);
+    pane.assert_exited_and_restored(0);
+}
+
+/// A burst of keys over whatever screens they open (forms, trees, the wizard, lessons, the
+/// command line), then Ctrl-C: the shell gets its terminal back as it left it. Seeded, so a
+/// failure replays; keys that hand the terminal to `$EDITOR`, suspend, write files or quit
+/// are left out of the burst.
+#[test]
+fn a_burst_of_keys_then_ctrl_c_gives_the_shell_a_sane_terminal() {
+    let Some(_turn) = real_terminal() else {
+        return;
+    };
+    const KEYS: [&str; 62] = [
+        "j", "k", "g", "G", "Enter", "Escape", "Tab", "BTab", "v", "V", "X", "D", "T", "I", "?",
+        "a", "e", "w", "c", "x", "i", "p", "/", "Left", "Right", "Up", "Down", "PageUp",
+        "PageDown", "Space", "+", "-", "n", "1", "2", "3", "4", ":", "f", "s", "A", "F", "y", "S",
+        "t", "P", "]", "r", "o", "O", "Home", "End", "BSpace", "C-u", "C-r", "*", "h", "l", "u",
+        "R", "L", "z",
+    ];
+    let pane = Pane::start("burst", &shell_around_binary());
+    pane.wait_for_list();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..12 {
+        let burst: Vec<&str> = (0..50)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                KEYS[usize::try_from(seed % KEYS.len() as u64).unwrap()]
+            })
+            .collect();
+        pane.keys(&burst);
+    }
+    // Still drawing: the header is on screen whatever is open.
+    pane.wait("the header", |s| s.starts_with(" rolescope "));
+    pane.keys(&["C-c"]);
+    pane.assert_exited_and_restored(0);
+}

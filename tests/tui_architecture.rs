@@ -188,9 +188,9 @@ fn no_screen_names_another_screen() {
 fn only_the_registry_names_the_screens() {
     let graph = tui_graph();
     let rooms: BTreeSet<&str> = graph.keys().filter_map(|m| room(m)).collect();
-    // The app state holds the main views: the detail view a list opens into, and the
-    // Sessions panel's cursor.
-    let allowed: BTreeMap<&str, &[&str]> = [("state", &["detail", "sessions"][..])]
+    // The app state holds the main views: the lists and their search, the detail view a
+    // list opens into, and the Sessions panel's cursor.
+    let allowed: BTreeMap<&str, &[&str]> = [("state", &["detail", "sessions", "list"][..])]
         .into_iter()
         .collect();
     let mut named_by_registry = BTreeSet::new();

@@ -441,9 +441,13 @@ fn ctrl_o_saves_text_and_ctrl_g_an_svg_of_the_same_screen() {
         .unwrap();
     for key in ["Ctrl-O", "Ctrl-G"] {
         assert!(
-            everywhere.keys.iter().any(|(label, _)| label == key),
+            everywhere.bindings.iter().any(|b| b.label == key),
             "{key} missing from help: {:?}",
-            everywhere.keys
+            everywhere
+                .bindings
+                .iter()
+                .map(|b| b.label.as_ref())
+                .collect::<Vec<_>>()
         );
     }
 }

@@ -859,3 +859,80 @@ fn a_reach_hop_from_a_role_without_a_session_asks_for_the_session_first() {
         "{said:?}"
     );
 }
+
+/// `user`'s reach tree, every branch open, the cursor on its first escalation hop (`⇪`).
+fn reach_on_escalation(w: u16, h: u16, user: &str) -> AppState {
+    let mut state = demo(w, h);
+    apply_all(&mut state, [Command::SelectTab(1), Command::StartSearch]);
+    apply_all(&mut state, typed(user));
+    apply_all(
+        &mut state,
+        [Command::AcceptSearch, Command::Reach, Command::ExpandAll],
+    );
+    let Some(rolescope::tui::state::Overlay::Reach(v)) = &state.overlay else {
+        panic!("no reach tree");
+    };
+    let at = v
+        .lines()
+        .iter()
+        .position(|l| l.escalation.is_some())
+        .expect("an escalation hop");
+    apply_all(&mut state, std::iter::repeat_n(Command::Down, at));
+    state
+}
+
+#[test]
+fn reach_tree_marks_escalation_hops_with_their_actions() {
+    let state = reach_on_escalation(140, 24, "intern.build");
+    let out = text(&draw(&state));
+    assert!(
+        out.contains("⇪ iam:PassRole → lambda:CreateFunction → lambda:InvokeFunction"),
+        "{out}"
+    );
+    assert!(out.contains("x explain"), "the footer lists x: {out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn reach_tree_of_a_user_who_grants_itself_more_and_one_a_boundary_holds_back() {
+    let bounded = text(&draw(&reach_on_escalation(140, 20, "bounded.dev")));
+    assert!(
+        bounded.contains("administrator (bounded.dev grants itself more)"),
+        "{bounded}"
+    );
+    insta::assert_snapshot!("reach_tree_bounded_dev", bounded);
+    let sandbox = text(&draw(&reach_on_escalation(140, 20, "sandbox.dev")));
+    assert!(
+        sandbox.contains("✗ ⇪ sandbox.dev ⇒ administrator"),
+        "{sandbox}"
+    );
+    insta::assert_snapshot!("reach_tree_sandbox_dev", sandbox);
+}
+
+#[test]
+fn escalation_hop_explained() {
+    let mut state = reach_on_escalation(140, 40, "intern.build");
+    apply_all(&mut state, [Command::Explain]);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn escalation_hop_simulated_says_it_is_no_assume_role() {
+    let mut state = reach_on_escalation(120, 40, "helpdesk.amy");
+    apply_all(&mut state, [Command::Simulate]);
+    let out = text(&draw(&state));
+    assert!(out.contains("Not an AssumeRole"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn paths_through_an_escalation_hop() {
+    let state = paths(140, 30, "intern.build", "lambda-admin-exec", 0);
+    insta::assert_snapshot!(text(&draw(&state)));
+}
+
+#[test]
+fn role_detail_who_can_assume_through_escalation_hops() {
+    let state = who_can_assume(140, 40, "lambda-admin-exec", 0);
+    insta::assert_snapshot!(text(&draw(&state)));
+}

@@ -12,7 +12,11 @@
 //! - organisation-wide trusts: `Principal: "*"` with `aws:PrincipalOrgID`;
 //! - vendor roles trusting outside accounts with an external ID, and a few roles whose trust
 //!   lists thousands of accounts or principals (scanners and CI allowlists);
-//! - service roles, GitHub OIDC roles, SAML roles and IAM Identity Center roles.
+//! - service roles, GitHub OIDC roles, SAML roles and IAM Identity Center roles;
+//! - escalation set-ups beyond `sts:AssumeRole`: in each account a deployer role per 1,000
+//!   that may pass service roles to Lambda (half of them may also rewrite their team's
+//!   application roles' trust), and a help-desk user per 100 who may make access keys for
+//!   the other people.
 //!
 //! Role names are `{team}-{kind}-{index}`; the first `ci` roles of each account (`ci/ci-…`)
 //! are named by index alone so allowlists can name them.
@@ -260,6 +264,24 @@ fn role(spec: &Spec, rng: &mut Rng, a: usize, r: usize, per_account: usize) -> V
         let size = 3 + rng.below(10);
         json!({"PolicyName": format!("inline-{k}"), "PolicyDocument": doc(statements(rng, &id, n, size))})
     }));
+    // Escalation set-ups, chosen by index so the random stream stays as it was: deployers
+    // that may pass service roles to Lambda, some of which may also rewrite their team's
+    // application roles' trust.
+    if r % 1000 == 41 {
+        inline.push(json!({"PolicyName": "deployer", "PolicyDocument": doc(vec![
+            json!({"Sid": "PassServiceRoles", "Effect": "Allow", "Action": "iam:PassRole",
+                "Resource": format!("arn:aws:iam::{id}:role/service-role/*"),
+                "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}),
+            json!({"Sid": "Functions", "Effect": "Allow",
+                "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}),
+        ])}));
+        if r % 2000 == 41 {
+            inline.push(json!({"PolicyName": "trust-admin", "PolicyDocument": doc(vec![
+                json!({"Sid": "TeamTrusts", "Effect": "Allow", "Action": "iam:UpdateAssumeRolePolicy",
+                    "Resource": format!("arn:aws:iam::{id}:role/{team}-app-*")}),
+            ])}));
+        }
+    }
     json!({
         "Path": path, "RoleName": name, "RoleId": rng.id("AROA"), "Arn": arn,
         "CreateDate": date(rng), "AssumeRolePolicyDocument": trust, "InstanceProfileList": [],
@@ -416,6 +438,15 @@ fn write_account(spec: &Spec, a: usize, out: &mut impl Write) -> io::Result<()> 
                     "Effect": "Allow", "Action": "sts:AssumeRole",
                     "Resource": [format!("arn:aws:iam::{id}:role/{team}-*"), format!("arn:aws:iam::*:role/cross/{team}-*")]
                 })])}));
+            }
+            if u % 100 == 3 {
+                // A help-desk user who may make access keys for the other people.
+                inline.push(
+                    json!({"PolicyName": "helpdesk", "PolicyDocument": doc(vec![json!({
+                        "Sid": "PeopleKeys", "Effect": "Allow", "Action": "iam:CreateAccessKey",
+                        "Resource": format!("arn:aws:iam::{id}:user/people/*")
+                    })])}),
+                );
             }
             json!({
                 "Path": "/people/", "UserName": name, "UserId": rng.id("AIDA"),

@@ -47,7 +47,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         );
     }
     let answer = g.paths(from, to, args.depth);
-    let esc = crate::engine::escalation::Escalations::compute(&g);
+    let esc = crate::engine::escalation::LazyEscalations::new(&g);
     // The shortest path that also takes escalation edges, when it needs one.
     let escalation = crate::engine::escalation::walk::path(
         &g,

@@ -39,7 +39,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     let levels = RoleAccessLevels::new(std::sync::Arc::clone(&ctx.inventory));
     let catalogue = crate::engine::catalogue::get();
     let access_of = |n: NodeId| levels.of(&g.node(n).id, catalogue).cloned();
-    let esc = crate::engine::escalation::Escalations::compute(&g);
+    let esc = crate::engine::escalation::LazyEscalations::new(&g);
     let mixed = crate::engine::escalation::walk::reach(
         &g,
         &esc,

@@ -43,7 +43,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     let access = RoleAccessLevels::new(std::sync::Arc::clone(&ctx.inventory))
         .of(&role_arn, crate::engine::catalogue::get())
         .cloned();
-    let esc = crate::engine::escalation::Escalations::compute(&g);
+    let esc = crate::engine::escalation::LazyEscalations::new(&g);
     // Principals that reach the role only through escalation edges (who-can-reach).
     let through: Vec<_> = crate::engine::escalation::walk::who_can_reach(
         &g,

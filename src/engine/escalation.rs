@@ -20,6 +20,13 @@
 //! actions act on the caller's own account, and `iam:PassRole` passes only roles of it), nor
 //! into service-linked roles (their trust cannot be changed and they cannot be passed).
 //!
+//! [`Escalations::compute`] decides every user and role of the loaded accounts (for
+//! `rolescope admins`, which lists them all); [`LazyEscalations`] decides a principal when a
+//! walk meets it and keeps it, with the same code (reach, path, who can reach). Both answer
+//! walks through [`EscalationSource`]. Which techniques a principal's loaded identity
+//! statements may allow at all is read off each document once (a bit per technique action),
+//! so most principals — those allowing none — are passed over without asking the evaluator.
+//!
 //! - [`technique`]: the techniques, what each needs, and their sources.
 //! - [`decide`]: the requests, and administrators.
 //! - [`render`]: escalation edges drawn over a picture of the trust graph.
@@ -27,12 +34,13 @@
 //!   paths, and who can become an administrator.
 
 pub mod decide;
+mod lazy;
 pub mod render;
 pub mod technique;
 pub mod walk;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -43,6 +51,7 @@ use crate::engine::policy::decision::{Outcome, PolicyType};
 use crate::engine::policy::evaluate::NamedPolicy;
 use crate::engine::policy::pattern::glob_match;
 pub use decide::{Change, Checker};
+pub use lazy::{EscalationSource, LazyEscalations};
 pub use technique::{Family, Technique};
 pub use walk::{AdminRow, Step, StepPath};
 
@@ -169,11 +178,77 @@ pub struct Escalations {
 /// One document's `Allow` statements' action lists, lowercase (`true`: a `NotAction` list).
 type DocLists = Arc<[(bool, Vec<String>)]>;
 
+/// Every action a technique may need (lowercase), in a fixed order: bit `i` of an
+/// [`ActionMask`] stands for the `i`-th.
+fn technique_actions() -> &'static [String] {
+    static ACTIONS: OnceLock<Vec<String>> = OnceLock::new();
+    ACTIONS.get_or_init(|| {
+        let mut out: Vec<String> = Vec::new();
+        let extra = [
+            "iam:CreateInstanceProfile",
+            "iam:AddRoleToInstanceProfile",
+            "iam:DeletePolicyVersion",
+        ];
+        let needs = technique::ALL
+            .iter()
+            .flat_map(|t| t.needs())
+            .map(|n| n.action)
+            .chain(extra);
+        for a in needs {
+            let a = a.to_ascii_lowercase();
+            if !out.contains(&a) {
+                out.push(a);
+            }
+        }
+        out
+    })
+}
+
+/// Which of [`technique_actions`] some list allows (the first 64; the others are looked up
+/// in the lists each time).
+type ActionMask = u64;
+
+fn action_bit(action_lower: &str) -> Option<ActionMask> {
+    technique_actions()
+        .iter()
+        .take(64)
+        .position(|a| a == action_lower)
+        .map(|i| 1 << i)
+}
+
+/// The bits of [`technique_actions`] one document's `Allow` lists allow (`NotAction` lists
+/// negated), as [`AllowLists::may_allow`] would answer for each.
+fn doc_mask(lists: &[(bool, Vec<String>)]) -> ActionMask {
+    let mut mask = 0;
+    for (i, a) in technique_actions().iter().take(64).enumerate() {
+        let service = a.split_once(':').map_or(a.as_str(), |(s, _)| s);
+        let hit_any = |pats: &[String]| {
+            pats.iter().any(|p| {
+                // A pattern naming another service without a wildcard cannot match.
+                match p.split_once(':') {
+                    Some((ps, _)) if !ps.contains(['*', '?']) && ps != service => false,
+                    _ => glob_match(p, a),
+                }
+            })
+        };
+        if lists
+            .iter()
+            .any(|(negated, pats)| hit_any(pats.as_slice()) != *negated)
+        {
+            mask |= 1 << i;
+        }
+    }
+    mask
+}
+
 /// The action patterns a principal's loaded identity statements allow (`NotAction` lists
 /// negated): a cheap superset test before asking the evaluator.
 struct AllowLists {
     /// Per identity document of the principal: its `Allow` statements' action lists.
     lists: Vec<DocLists>,
+    /// The technique actions some list allows (the answer of [`AllowLists::may_allow`] for
+    /// each, worked out once per document).
+    mask: ActionMask,
     /// False when some of the principal's own policies are not loaded.
     complete: bool,
 }
@@ -181,6 +256,9 @@ struct AllowLists {
 impl AllowLists {
     fn may_allow(&self, action: &str) -> bool {
         let a = action.to_ascii_lowercase();
+        if let Some(bit) = action_bit(&a) {
+            return self.mask & bit != 0;
+        }
         self.lists
             .iter()
             .flat_map(|l| l.iter())
@@ -189,11 +267,21 @@ impl AllowLists {
                 hit != *negated
             })
     }
+
+    /// True when every action of `t` may be allowed.
+    fn may_use(&self, t: Technique) -> bool {
+        t.needs().iter().all(|n| self.may_allow(n.action))
+    }
+
+    /// True when no technique's action is allowed: the principal has no escalation edge.
+    fn no_technique(&self) -> bool {
+        self.mask == 0 && technique_actions().len() <= 64
+    }
 }
 
 /// Each identity document's `Allow` action lists, lowercased once per document (by address)
-/// however many principals hold it.
-type ListCache = HashMap<usize, DocLists>;
+/// however many principals hold it, with the technique actions they allow.
+type ListCache = HashMap<usize, (DocLists, ActionMask)>;
 
 fn allow_lists(
     inv: &Inventory,
@@ -201,11 +289,13 @@ fn allow_lists(
     cache: &mut ListCache,
 ) -> AllowLists {
     let mut lists = Vec::new();
+    let mut mask = 0;
     let mut complete = true;
     let mut add = |t: &crate::engine::model::PolicyText| {
         if let Some(doc) = t.document.as_ref() {
-            let of_doc = cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
-                doc.statements
+            let (of_doc, doc_bits) = cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
+                let lists: DocLists = doc
+                    .statements
                     .iter()
                     .filter(|st| st.effect == Some(crate::engine::policy::document::Effect::Allow))
                     .filter_map(|st| st.action.as_ref())
@@ -215,9 +305,12 @@ fn allow_lists(
                             l.patterns.iter().map(|p| p.to_ascii_lowercase()).collect(),
                         )
                     })
-                    .collect()
+                    .collect();
+                let bits = doc_mask(&lists);
+                (lists, bits)
             });
             lists.push(Arc::clone(of_doc));
+            mask |= *doc_bits;
         }
     };
     let managed =
@@ -274,7 +367,11 @@ fn allow_lists(
         }
         _ => {}
     }
-    AllowLists { lists, complete }
+    AllowLists {
+        lists,
+        mask,
+        complete,
+    }
 }
 
 /// The needs of one technique decided, or `None` when the caller's loaded identity
@@ -297,8 +394,8 @@ struct Builder<'c, 'a> {
     c: &'c Checker<'a>,
     out: Vec<EscalationEdge>,
     /// For each service a technique hands roles to, the roles whose trust lets it in: the
-    /// trust graph's own hops out of the service.
-    services: HashMap<&'static str, Vec<ServiceTrust>>,
+    /// trust graph's own hops out of the service, asked when a caller first may pass a role.
+    services: &'c OnceLock<HashMap<&'static str, Vec<ServiceTrust>>>,
 }
 
 fn service_trusts(g: &TrustGraph) -> HashMap<&'static str, Vec<ServiceTrust>> {
@@ -367,9 +464,7 @@ impl Builder<'_, '_> {
         let possible: Vec<Technique> = technique::ALL
             .iter()
             .copied()
-            .filter(|t| {
-                t.service().is_some() && t.needs().iter().all(|n| allows.may_allow(n.action))
-            })
+            .filter(|t| t.service().is_some() && allows.may_use(*t))
             .collect();
         for t in possible {
             let Some(svc) = t.service() else { continue };
@@ -382,7 +477,12 @@ impl Builder<'_, '_> {
             let Some(shared) = self.needs(node, allows, &own, &me, None, &Change::default()) else {
                 continue;
             };
-            let targets = self.services.get(svc).cloned().unwrap_or_default();
+            let targets = self
+                .services
+                .get_or_init(|| service_trusts(g))
+                .get(svc)
+                .cloned()
+                .unwrap_or_default();
             for (target, trust_reqs, trust_unknown) in targets {
                 let Some(role) = g.role(target) else { continue };
                 if role.account != account || role.is_service_linked() || role.arn == me {
@@ -452,7 +552,7 @@ impl Builder<'_, '_> {
             Technique::UpdateLoginProfile,
         ]
         .into_iter()
-        .filter(|t| t.needs().iter().all(|n| allows.may_allow(n.action)))
+        .filter(|t| allows.may_use(*t))
         .collect();
         if possible.is_empty() {
             return;
@@ -819,57 +919,97 @@ impl Builder<'_, '_> {
     }
 }
 
+/// What is decided of one user or role of a loaded account.
+#[derive(Debug)]
+struct OfNode {
+    admin: AdminStatus,
+    unknown: Option<UnknownCaller>,
+    edges: Vec<Arc<EscalationEdge>>,
+}
+
+impl Builder<'_, '_> {
+    /// Whether `node` is an administrator, whether its own policies are all loaded, and its
+    /// escalation edges out (none out of an administrator), in technique order.
+    fn decide_node(&mut self, node: NodeId, allows: &AllowLists) -> OfNode {
+        let checker = self.c;
+        // Only a statement that matches the literal `*` can allow `*` on `*`: without one
+        // (and with every own policy loaded) the evaluator need not be asked.
+        let admin = if allows.complete && !allows.may_allow("*") {
+            AdminStatus::No {
+                refused_by: Some(PolicyType::IdentityBasedPolicy),
+                message: "no identity statement allows `*`".to_owned(),
+            }
+        } else {
+            checker.admin(node, &Change::default())
+        };
+        let mut unknown = None;
+        if admin.is_admin() {
+            return OfNode {
+                admin,
+                unknown,
+                edges: Vec::new(),
+            };
+        }
+        if !allows.complete {
+            let missing = checker.identity_missing(node);
+            if !missing.is_empty() {
+                unknown = Some(UnknownCaller { node, missing });
+            }
+        }
+        // Every edge needs some technique action allowed (see `Builder::needs`).
+        if !allows.no_technique() {
+            self.pass_roles(node, allows);
+            self.users(node, allows);
+            self.trust_rewrites(node, allows);
+            let own = self.self_grants(node, allows, &Change::default());
+            self.out.extend(own);
+            self.boundaries(node, allows);
+        }
+        OfNode {
+            admin,
+            unknown,
+            edges: std::mem::take(&mut self.out)
+                .into_iter()
+                .map(Arc::new)
+                .collect(),
+        }
+    }
+}
+
+/// The users and roles of the loaded accounts, in node order.
+fn loaded_principals(graph: &TrustGraph) -> impl Iterator<Item = NodeId> + '_ {
+    graph
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| matches!(n.kind, NodeKind::User | NodeKind::Role))
+        .filter(|(_, n)| n.account.as_deref().is_some_and(|a| graph.is_loaded(a)))
+        .map(|(i, _)| NodeId(u32::try_from(i).unwrap_or(u32::MAX)))
+}
+
 impl Escalations {
-    /// Decides every administrator and escalation edge of the graph's loaded accounts.
+    /// Decides every administrator and escalation edge of the graph's loaded accounts
+    /// ([`LazyEscalations`] decides a principal's only when a query meets it).
     #[must_use]
     pub fn compute(graph: &TrustGraph) -> Self {
         let checker = Checker::new(graph);
+        let services = OnceLock::new();
         let mut b = Builder {
             c: &checker,
             out: Vec::new(),
-            services: service_trusts(graph),
+            services: &services,
         };
         let mut admins = Vec::new();
         let mut unknown_callers = Vec::new();
+        let mut edges: Vec<Arc<EscalationEdge>> = Vec::new();
         let mut list_cache = ListCache::new();
-        for (i, n) in graph.nodes.iter().enumerate() {
-            if !matches!(n.kind, NodeKind::User | NodeKind::Role) {
-                continue;
-            }
-            if !n.account.as_deref().is_some_and(|a| graph.is_loaded(a)) {
-                continue;
-            }
-            let node = NodeId(u32::try_from(i).unwrap_or(u32::MAX));
-            let allows = allow_lists(graph.inventory(), n, &mut list_cache);
-            // Only a statement that matches the literal `*` can allow `*` on `*`: without one
-            // (and with every own policy loaded) the evaluator need not be asked.
-            let status = if allows.complete && !allows.may_allow("*") {
-                AdminStatus::No {
-                    refused_by: Some(PolicyType::IdentityBasedPolicy),
-                    message: "no identity statement allows `*`".to_owned(),
-                }
-            } else {
-                checker.admin(node, &Change::default())
-            };
-            let is_admin = status.is_admin();
-            admins.push((node, status));
-            if is_admin {
-                continue;
-            }
-            if !allows.complete {
-                let missing = checker.identity_missing(node);
-                if !missing.is_empty() {
-                    unknown_callers.push(UnknownCaller { node, missing });
-                }
-            }
-            b.pass_roles(node, &allows);
-            b.users(node, &allows);
-            b.trust_rewrites(node, &allows);
-            let own = b.self_grants(node, &allows, &Change::default());
-            b.out.extend(own);
-            b.boundaries(node, &allows);
+        for node in loaded_principals(graph) {
+            let allows = allow_lists(graph.inventory(), graph.node(node), &mut list_cache);
+            let of = b.decide_node(node, &allows);
+            admins.push((node, of.admin));
+            unknown_callers.extend(of.unknown);
+            edges.extend(of.edges);
         }
-        let edges: Vec<Arc<EscalationEdge>> = b.out.into_iter().map(Arc::new).collect();
         let mut out: HashMap<NodeId, Vec<usize>> = HashMap::new();
         let mut into: HashMap<NodeId, Vec<usize>> = HashMap::new();
         for (i, e) in edges.iter().enumerate() {

@@ -17,14 +17,49 @@
 //! - [`query`]: who can assume, reach, paths, external access.
 //! - [`render`]: Graphviz `dot`, Mermaid and JSON pictures of the graph.
 //!
-//! Account-root and `*` trusts are class grants: they are never expanded into every
-//! principal × role pair, only into the callers whose own policy may name the role, and a
-//! hop through one is decided once for every caller with the same policies. Building the
-//! graph indexes policies and decides no hop: each query decides what it needs on first use
-//! and keeps it (the hops into the roles a who-can-assume walk meets; every role's ways in,
-//! indexed by caller, for the first walk forwards; only the outside principals' hops for the
-//! external-access scan), so later queries walk kept hops ([`TrustGraph::build_eager`]
-//! decides everything up front).
+//! # What is decided when
+//!
+//! [`TrustGraph::build`] reads and indexes; it decides no hop. It reads every trust policy
+//! into grants indexed by the principal each names (and `"*"`), reads every user's and role's
+//! `sts:AssumeRole` allows once, indexes the distinct documents holding them by the accounts
+//! whose roles they may name, groups callers with the same policies, boundary and account
+//! into *caller policy sets*, and compiles the documents many principals share (managed and
+//! group policies, SCPs, RCPs). Trust and inline policies are compiled when a hop first
+//! needs them. Each query then decides what it needs on first use and keeps it:
+//!
+//! - who-can-assume decides the ways into the roles its walk backwards meets (one role's
+//!   ways in: the principals its trust names, and for an account or `"*"` grant only the
+//!   callers whose own policy may name the role);
+//! - reach and path, the first time any walk goes forwards, decide every role's ways in and
+//!   index them by caller ([`TrustGraph::hops_from`]); callers with the very same hops out
+//!   share a class, and a walk that has taken one member skips the others;
+//! - the external-access scan decides only the hops of principals outside the loaded
+//!   accounts (and `"*"`), then reads the scan off them.
+//!
+//! [`TrustGraph::build_eager`] decides everything up front.
+//!
+//! # Classes of callers
+//!
+//! Account-root and `"*"` trusts are *class grants* ([`ClassGrant`]): never expanded into
+//! every principal × role pair. A hop through one is decided once per caller policy set (the
+//! class: "every principal of account A whose policy allows `sts:AssumeRole` on the role"),
+//! kept as one way in for the whole set, and expanded into members only where an answer lists
+//! them; for roles of one account with the same trust document, once per document when the
+//! set's policies treat the roles alike. A trust with several grants (an account and a
+//! principal, two statements) is decided per caller, each caller's grants in trust order.
+//! A trust listing thousands of principals or accounts is one grant per entry, each indexed
+//! under the principal it names.
+//!
+//! # Escalation edges
+//!
+//! Paths that also take escalation edges (passing a role to a service, making another
+//! user's credentials, rewriting a trust, granting oneself more) are walked by
+//! [`crate::engine::escalation::walk`] over this graph's public queries.
+//! [`crate::engine::escalation::LazyEscalations`] decides a principal's escalation edges
+//! when a walk meets it, and the edges into a principal from the few principals of its
+//! account whose policies may allow a technique at all;
+//! [`crate::engine::escalation::Escalations::compute`] decides every principal's (for
+//! `rolescope admins`).
 //!
 //! # Example
 //!

@@ -38,6 +38,7 @@ pub mod session;
 pub mod stream;
 #[cfg(test)]
 pub(crate) mod testkit;
+pub mod trust_swap;
 
 pub use assume::{Outcome, SimulationError, Simulator};
 pub use diagnose::{FixError, apply_fix, with_fix};

@@ -22,8 +22,6 @@ use crate::engine::sts::request::{DecisionDoc, Request, ResultDoc};
 use crate::engine::sts::{Outcome, SimulationError, Simulator, apply_fix};
 use crate::engine::whatif::{Edit, EditError, WhatIf};
 
-pub mod trust_swap;
-
 /// A reported symptom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -265,19 +263,6 @@ fn finding_check(f: &Finding) -> WizardCheck {
     }
 }
 
-/// The fix to offer for finding `f`: the simulator's own, except for a trust policy that
-/// evidently names the wrong principal, where the swap replaces the addition (and the
-/// explanation says why).
-fn narrowest(inv: &Inventory, f: &Finding, fix: &Fix, explanation: &mut Vec<String>) -> Fix {
-    if f.category == Category::WrongTrustPolicy
-        && let Some((swap, why)) = trust_swap::swap_mistaken_principal(inv, fix)
-    {
-        explanation.push(why);
-        return swap;
-    }
-    fix.clone()
-}
-
 /// The `DurationSeconds` a request asks for.
 fn requested_duration(request: &Request) -> Option<i64> {
     match request {
@@ -304,7 +289,14 @@ fn sts_checks(
                 out.categories.push(f.category);
             }
             if let Some(fix) = &f.fix {
-                out.fixes.push(narrowest(inv, f, fix, &mut out.explanation));
+                // The simulator swaps a mistaken principal instead of adding the caller:
+                // the explanation says why, since the fix changes what the trust already says.
+                if matches!(fix, Fix::ReplaceStatement { .. })
+                    && f.category == Category::WrongTrustPolicy
+                {
+                    out.explanation.push(f.explanation.clone());
+                }
+                out.fixes.push(fix.clone());
             }
         }
     }
@@ -325,7 +317,7 @@ fn sts_checks(
         for f in others {
             out.checks.push(finding_check(f));
             if let Some(fix) = &f.fix {
-                out.fixes.push(narrowest(inv, f, fix, &mut out.explanation));
+                out.fixes.push(fix.clone());
             }
         }
     }
@@ -421,7 +413,7 @@ fn sts_checks(
                     detail: format!(
                         "{} s, until {}",
                         s.duration_seconds,
-                        s.expiration.to_rfc3339()
+                        s.expiration.format("%Y-%m-%d %H:%M:%S UTC")
                     ),
                 });
                 if s.chained {

@@ -13,6 +13,8 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 
+use crate::engine::escalation::Escalations;
+use crate::engine::escalation::walk::{StepPath, StepRow};
 use crate::engine::graph::{
     ClassGrant, DEFAULT_MAX_DEPTH, Edge, EdgeStatus, ExternalAccess, NodeId, NodeKind, Path, Paths,
     PrincipalClass, Reach, TrustGraph, WhoCanAssume, WitnessRequest,
@@ -23,6 +25,9 @@ use crate::engine::sts::request::Request;
 use crate::engine::whatif::{AccessDiff, WhatIf};
 use crate::engine::wizard::{self, Report, Symptom};
 use crate::tui::command::Command;
+use crate::tui::escalation::{
+    EscalationHop, ReachEscalation, escalations_of, path_part, reach_part, who_part,
+};
 use crate::tui::sim::Caller;
 use crate::tui::widgets::pane::Pane;
 use crate::tui::widgets::text::human_secs;
@@ -44,6 +49,40 @@ pub struct Prefill {
     /// Token claims the caller itself implies (the issuer of a built-in web-identity
     /// provider), written before the hop's own.
     pub token: Vec<(String, String)>,
+}
+
+/// A selectable line of a hop list: an assume-role hop (the Simulate form can be
+/// pre-filled with it) or an escalation hop (`x` explains it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HopRow {
+    Assume(Box<Prefill>),
+    Escalate(Box<crate::tui::escalation::EscalationHop>),
+}
+
+impl HopRow {
+    /// The assume-role hop, ready for the Simulate form.
+    #[must_use]
+    pub fn prefill(&self) -> Option<&Prefill> {
+        match self {
+            Self::Assume(p) => Some(p.as_ref()),
+            Self::Escalate(_) => None,
+        }
+    }
+
+    /// The escalation hop.
+    #[must_use]
+    pub fn escalation(&self) -> Option<&crate::tui::escalation::EscalationHop> {
+        match self {
+            Self::Assume(_) => None,
+            Self::Escalate(h) => Some(h),
+        }
+    }
+}
+
+impl From<Prefill> for HopRow {
+    fn from(p: Prefill) -> Self {
+        Self::Assume(Box::new(p))
+    }
 }
 
 /// A principal's short name for listings: a user or role name, the service, the account.
@@ -284,6 +323,8 @@ pub struct AccessJob {
     pub query: AccessQuery,
     pub whatif: WhatIf,
     pub graph: Arc<OnceLock<Arc<TrustGraph>>>,
+    /// The escalation edges of the same data, decided by the first job that needs them.
+    pub escalations: Arc<OnceLock<Arc<Escalations>>>,
     pub now: DateTime<Utc>,
 }
 
@@ -295,12 +336,38 @@ impl PartialEq for AccessJob {
 
 impl Eq for AccessJob {}
 
+/// Who can assume a role: the trust graph's answer, and the principals that get there only
+/// through escalation hops (as `rolescope who-can-assume` lists them).
+#[derive(Debug, Clone)]
+pub struct WhoAnswer {
+    pub who: WhoCanAssume,
+    pub through: Vec<StepRow>,
+    pub esc: Arc<Escalations>,
+}
+
+/// What a principal reaches: the trust graph's answer and its escalation part (as
+/// `rolescope reach` answers it).
+#[derive(Debug, Clone)]
+pub struct ReachAnswer {
+    pub reach: Reach,
+    pub escalation: ReachEscalation,
+}
+
+/// The paths to a role: the trust graph's answer, and the shortest path that takes an
+/// escalation hop (as `rolescope path` gives it).
+#[derive(Debug, Clone)]
+pub struct PathsAnswer {
+    pub paths: Paths,
+    pub escalation: Option<StepPath>,
+    pub esc: Arc<Escalations>,
+}
+
 /// The answer.
 #[derive(Debug, Clone)]
 pub enum AccessResult {
-    Who(WhoCanAssume),
-    Reach(Reach),
-    Paths(Paths),
+    Who(WhoAnswer),
+    Reach(ReachAnswer),
+    Paths(PathsAnswer),
     External(ExternalAccess),
     Diff(AccessDiff),
     Diagnosed(Box<Report>),
@@ -333,11 +400,17 @@ pub fn graph_of(
 pub fn run_job(job: AccessJob) -> Command {
     let inventory = Arc::clone(job.whatif.inventory());
     let graph = || graph_of(&job.graph, &inventory, job.now);
+    let esc = |g: &TrustGraph| escalations_of(&job.escalations, g);
     let (graph, result) = match &job.query {
         AccessQuery::Who { arn, .. } => {
             let g = graph();
             let r = match g.node_id(arn) {
-                Some(n) => AccessResult::Who(g.who_can_assume(n, DEFAULT_MAX_DEPTH)),
+                Some(n) => {
+                    let who = g.who_can_assume(n, DEFAULT_MAX_DEPTH);
+                    let esc = esc(&g);
+                    let through = who_part(&g, &esc, n, &who, DEFAULT_MAX_DEPTH);
+                    AccessResult::Who(WhoAnswer { who, through, esc })
+                }
                 None => AccessResult::Missing(format!("`{arn}` is not in the trust graph")),
             };
             (Some(g), r)
@@ -345,7 +418,11 @@ pub fn run_job(job: AccessJob) -> Command {
         AccessQuery::Reach { arn, .. } => {
             let g = graph();
             let r = match g.node_id(arn) {
-                Some(n) => AccessResult::Reach(g.reach(n, DEFAULT_MAX_DEPTH)),
+                Some(n) => {
+                    let reach = g.reach(n, DEFAULT_MAX_DEPTH);
+                    let escalation = reach_part(&g, esc(&g), n, &reach, DEFAULT_MAX_DEPTH);
+                    AccessResult::Reach(ReachAnswer { reach, escalation })
+                }
                 None => {
                     AccessResult::Missing(format!("`{arn}` is not a principal of the trust graph"))
                 }
@@ -355,7 +432,16 @@ pub fn run_job(job: AccessJob) -> Command {
         AccessQuery::Path { arn, role_arn, .. } => {
             let g = graph();
             let r = match (g.node_id(arn), g.node_id(role_arn)) {
-                (Some(from), Some(to)) => AccessResult::Paths(g.paths(from, to, DEFAULT_MAX_DEPTH)),
+                (Some(from), Some(to)) => {
+                    let paths = g.paths(from, to, DEFAULT_MAX_DEPTH);
+                    let esc = esc(&g);
+                    let escalation = path_part(&g, &esc, from, to, &paths);
+                    AccessResult::Paths(PathsAnswer {
+                        paths,
+                        escalation,
+                        esc,
+                    })
+                }
                 (None, _) => {
                     AccessResult::Missing(format!("`{arn}` is not a principal of the trust graph"))
                 }
@@ -412,7 +498,8 @@ pub fn pending_pane(title: &str, text: &str) -> Pane {
 /// in, shortest path first, with each hop on its own selectable line (path and badges),
 /// then the class grants and the direct callers whose half is missing.
 #[must_use]
-pub fn who_pane(world: &World, graph: &TrustGraph, answer: &WhoCanAssume) -> Pane {
+pub fn who_pane(world: &World, graph: &TrustGraph, full: &WhoAnswer) -> Pane {
+    let answer = &full.who;
     let mut pane = Pane {
         title: "Who can assume (VIA and every hop)".into(),
         list: true,
@@ -445,30 +532,43 @@ pub fn who_pane(world: &World, graph: &TrustGraph, answer: &WhoCanAssume) -> Pan
         } else {
             format!("VIA {}", via.join(" → "))
         };
-        lines.push(vec![
-            (
-                Tok::Key,
-                format!(
-                    "{} {}",
-                    kind_word(graph, row.principal),
-                    short(graph, row.principal)
-                ),
+        lines.push(principal_line(
+            graph,
+            row.principal,
+            format!(
+                " · {via} · {} hop(s) · max {}",
+                row.path.len(),
+                human_secs(i64::from(row.path.max_session_seconds))
             ),
-            (
-                Tok::Plain,
-                format!(
-                    " · {via} · {} hop(s) · max {}",
-                    row.path.len(),
-                    human_secs(i64::from(row.path.max_session_seconds))
-                ),
-            ),
-        ]);
+        ));
         for hop in &row.path.hops {
             if let Some(p) = prefill(world, graph, hop) {
-                pane.rows.push((lines.len(), p));
+                pane.rows.push((lines.len(), p.into()));
             }
             lines.push(hop_line(graph, hop));
         }
+    }
+    if !full.through.is_empty() {
+        lines.push(vec![(
+            Tok::Heading,
+            format!(
+                "── {} more through escalation hops ({} = not an AssumeRole; x explains) ──",
+                full.through.len(),
+                crate::tui::escalation::GLYPH
+            ),
+        )]);
+    }
+    for row in &full.through {
+        lines.push(principal_line(
+            graph,
+            row.principal,
+            format!(
+                " · {} · {} step(s)",
+                crate::tui::escalation::steps_text(graph, &row.path),
+                row.path.len()
+            ),
+        ));
+        step_lines(world, graph, &full.esc, &row.path, &mut pane, &mut lines);
     }
     for c in &answer.classes {
         lines.push(vec![(Tok::Plain, class_text(c))]);
@@ -490,7 +590,7 @@ pub fn who_pane(world: &World, graph: &TrustGraph, answer: &WhoCanAssume) -> Pan
             format!("{} {}", kind_word(graph, e.from), short(graph, e.from)),
         )]);
         if let Some(p) = prefill(world, graph, e) {
-            pane.rows.push((lines.len(), p));
+            pane.rows.push((lines.len(), p.into()));
         }
         lines.push(hop_line(graph, e));
         if let EdgeStatus::Broken { message, .. } = &e.status {
@@ -502,6 +602,45 @@ pub fn who_pane(world: &World, graph: &TrustGraph, answer: &WhoCanAssume) -> Pan
     }
     fill_pane(&mut pane, lines);
     pane
+}
+
+/// A principal's heading in the who-can-assume list: `user maria.garcia`, then `rest`.
+fn principal_line(graph: &TrustGraph, n: NodeId, rest: String) -> TextLine {
+    vec![
+        (
+            Tok::Key,
+            format!("{} {}", kind_word(graph, n), short(graph, n)),
+        ),
+        (Tok::Plain, rest),
+    ]
+}
+
+/// The steps of a mixed path, each on its own selectable line: an assume-role hop (the
+/// Simulate form pre-filled) or an escalation hop marked `⇪` (explained with `x`).
+pub(crate) fn step_lines(
+    world: &World,
+    graph: &TrustGraph,
+    esc: &Escalations,
+    path: &StepPath,
+    pane: &mut Pane,
+    lines: &mut Vec<TextLine>,
+) {
+    for step in &path.steps {
+        match step {
+            crate::engine::escalation::Step::Assume(e) => {
+                if let Some(p) = prefill(world, graph, e) {
+                    pane.rows.push((lines.len(), p.into()));
+                }
+                lines.push(hop_line(graph, e));
+            }
+            crate::engine::escalation::Step::Escalate(e) => {
+                let hop = EscalationHop::new(&world.inventory, graph, esc, e);
+                lines.push(crate::tui::escalation::hop_line(&hop));
+                pane.rows
+                    .push((lines.len() - 1, HopRow::Escalate(Box::new(hop))));
+            }
+        }
+    }
 }
 
 /// Puts `lines` in a list pane (both readings, and as text for copying).

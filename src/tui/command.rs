@@ -77,6 +77,8 @@ pub enum Command {
     PathTo,
     /// `X`: the external-access findings and the confused deputies.
     External,
+    /// `x` on an escalation hop (reach tree, paths, who can assume): explain it.
+    Explain,
     /// `h`/`←` in the reach tree: close the branch (or go to its parent).
     Collapse,
     /// `*` in the reach tree: open every branch.
@@ -123,6 +125,12 @@ pub enum Command {
     Click(u16, u16),
     /// A wheel turn at a cell: negative is up.
     Scroll(u16, u16, i8),
+    /// `:`: the command line (`:roles`, `:help`, `:q`…).
+    CommandLine,
+    /// `:sessions`: show the Sessions panel and give it the keyboard.
+    ShowSessions,
+    /// `:theme NAME`: draw in this palette.
+    SetTheme(crate::tui::theme::Palette),
     /// A teaching key: lesson steps, predictions, presenter mode, glossary.
     Lesson(crate::tui::teach::LessonCommand),
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
 
 use crate::tui::command::Command;
-use crate::tui::keymap::{self, Mode};
+use crate::tui::keymap;
 use crate::tui::search::Response;
 use crate::tui::state::AppState;
 
@@ -114,19 +114,7 @@ pub fn spawn_signals(tx: Sender<AppEvent>) -> std::io::Result<signal_hook::itera
 pub fn commands(state: &AppState, event: &Event) -> Vec<Command> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
-            let mode = keymap::mode(state);
-            if mode == Mode::Form
-                && keymap::on_toggle_field(state)
-                && key.code == crossterm::event::KeyCode::Char(' ')
-            {
-                return vec![Command::Toggle];
-            }
-            if let Some(c) = crate::tui::screen::lesson_key(state, key) {
-                return vec![c];
-            }
-            keymap::lookup_with(mode, key, &state.world.keys)
-                .into_iter()
-                .collect()
+            keymap::dispatch(state, key).into_iter().collect()
         }
         Event::Paste(text) => {
             if keymap::mode(state).takes_text() {

@@ -14,183 +14,10 @@ use crate::tui::state::AppState;
 
 pub use crate::tui::screen::{Mode, mode};
 
-/// The key table of `mode`.
+/// The key table of `mode`, from the screen that owns it (through the registry).
 #[must_use]
 pub fn table(mode: Mode) -> Vec<Binding> {
-    if let Some(t) = crate::tui::screen::screen_keys(mode) {
-        return t;
-    }
-    let mut t = Vec::new();
-    match mode {
-        Mode::List => {
-            t.push(b(
-                vec![c('/')],
-                "/",
-                "search (fuzzy; name, path, ARN, account, tags, kinds)",
-                true,
-                Command::StartSearch,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Enter), c('l'), k(KeyCode::Right)],
-                "Enter",
-                "open",
-                true,
-                Command::Open,
-            ));
-            t.push(b(
-                vec![c('a')],
-                "a",
-                "simulate an assume-role",
-                true,
-                Command::Simulate,
-            ));
-            t.push(reach_key("what can this user or role reach? (tree)"));
-            t.push(path_key("paths from this user or role to a role you pick"));
-            t.push(external_key());
-            t.extend(whatif_keys(true));
-            t.push(b(
-                vec![c('f')],
-                "f",
-                "filter by kind",
-                true,
-                Command::CycleKind,
-            ));
-            t.push(b(
-                vec![c('A')],
-                "A",
-                "filter by account",
-                true,
-                Command::CycleAccount,
-            ));
-            t.push(b(
-                vec![c('s')],
-                "s",
-                "sort: name, account, last used",
-                true,
-                Command::CycleSort,
-            ));
-            t.push(b(
-                vec![c('F')],
-                "F",
-                "clear filters",
-                false,
-                Command::ClearFilters,
-            ));
-            t.push(b(vec![c('1')], "1", "roles", false, Command::SelectTab(0)));
-            t.push(b(vec![c('2')], "2", "users", false, Command::SelectTab(1)));
-            t.push(b(vec![c('3')], "3", "groups", false, Command::SelectTab(2)));
-            t.push(b(
-                vec![c('4')],
-                "4",
-                "identity providers",
-                false,
-                Command::SelectTab(3),
-            ));
-            t.push(b(
-                vec![k(KeyCode::Tab)],
-                "Tab",
-                "to the Sessions panel",
-                true,
-                Command::FocusNext,
-            ));
-            t.push(b(
-                vec![c('y')],
-                "y",
-                "copy the ARN (OSC 52)",
-                false,
-                Command::YankArn,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Esc)],
-                "Esc",
-                "clear the search",
-                false,
-                Command::Back,
-            ));
-            t.extend(movement());
-            t.extend(clock());
-            t.extend(common_tail());
-        }
-        Mode::Search => {
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "keep the query, back to the list",
-                true,
-                Command::AcceptSearch,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Esc)],
-                "Esc",
-                "clear the query",
-                true,
-                Command::CancelSearch,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Backspace)],
-                "⌫",
-                "delete a character",
-                false,
-                Command::Backspace,
-            ));
-            t.push(b(
-                vec![ctrl('u')],
-                "Ctrl-U",
-                "clear the query",
-                false,
-                Command::ClearInput,
-            ));
-            t.push(b(vec![k(KeyCode::Down)], "↓", "down", true, Command::Down));
-            t.push(b(vec![k(KeyCode::Up)], "↑", "up", true, Command::Up));
-        }
-        Mode::Picker => {
-            t.push(b(
-                vec![k(KeyCode::Enter)],
-                "Enter",
-                "choose",
-                true,
-                Command::Open,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Down), ctrl('n')],
-                "↓",
-                "down",
-                true,
-                Command::Down,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Up), ctrl('p')],
-                "↑",
-                "up",
-                true,
-                Command::Up,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Backspace)],
-                "⌫",
-                "delete a character",
-                false,
-                Command::Backspace,
-            ));
-            t.push(b(
-                vec![ctrl('u')],
-                "Ctrl-U",
-                "clear the query",
-                false,
-                Command::ClearInput,
-            ));
-            t.push(b(
-                vec![k(KeyCode::Esc)],
-                "Esc",
-                "cancel",
-                true,
-                Command::Back,
-            ));
-        }
-        // The screens' own tables come from the registry.
-        _ => {}
-    }
-    t
+    crate::tui::screen::screen_keys(mode)
 }
 
 /// Keys that work everywhere.
@@ -274,6 +101,22 @@ pub fn lookup_with(mode: Mode, key: &KeyEvent, remap: &Remap) -> Option<Command>
         }
         _ => None,
     }
+}
+
+/// The command `key` means in `state` as it is: the one dispatch the loop, the footer and
+/// help all read. Space on the form's MFA box ticks it; a teaching key comes before the
+/// screen's table; then the keys that work everywhere and the screen's own table (typing
+/// into a text field).
+#[must_use]
+pub fn dispatch(state: &AppState, key: &KeyEvent) -> Option<Command> {
+    let mode = mode(state);
+    if mode == Mode::Form && on_toggle_field(state) && key.code == KeyCode::Char(' ') {
+        return Some(Command::Toggle);
+    }
+    if let Some(c) = crate::tui::screen::lesson_key(state, key) {
+        return Some(c);
+    }
+    lookup_with(mode, key, &state.world.keys)
 }
 
 /// The footer hints of `mode`: `key label` pairs.

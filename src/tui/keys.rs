@@ -138,8 +138,29 @@ pub fn common_tail() -> Vec<Binding> {
             false,
             Command::ToggleSessions,
         ),
+        b(
+            vec![c(':')],
+            ":",
+            "command line: :roles :users :sessions :lessons :help :q …",
+            false,
+            Command::CommandLine,
+        ),
         b(vec![c('?')], "?", "help", true, Command::ToggleHelp),
         b(vec![c('q')], "q", "quit", true, Command::Leave),
+    ]
+}
+
+/// ⌫ and Ctrl-U in a text field (`clear` says what Ctrl-U clears).
+pub fn text_keys(clear: &'static str) -> Vec<Binding> {
+    vec![
+        b(
+            vec![k(KeyCode::Backspace)],
+            "⌫",
+            "delete a character",
+            false,
+            Command::Backspace,
+        ),
+        b(vec![ctrl('u')], "Ctrl-U", clear, false, Command::ClearInput),
     ]
 }
 
@@ -169,6 +190,17 @@ pub fn external_key() -> Binding {
         "external access findings and confused deputies",
         false,
         Command::External,
+    )
+}
+
+/// `x`: explain the escalation hop under the cursor (a line marked `⇪`).
+pub fn explain_key() -> Binding {
+    b(
+        vec![c('x')],
+        "x",
+        "explain the ⇪ escalation hop",
+        true,
+        Command::Explain,
     )
 }
 

@@ -23,6 +23,12 @@ pub enum Outcome {
         hop: Box<crate::tui::access::Prefill>,
         duration: Option<i64>,
     },
+    /// Open the explain view of this escalation hop (over this screen); `simulated` when
+    /// `a` asked to simulate it (it is no AssumeRole: the view says so).
+    Explain {
+        hop: Box<crate::tui::escalation::EscalationHop>,
+        simulated: bool,
+    },
     /// Select this session (its index) in the Sessions panel: the form issued it.
     SelectSession(usize),
     /// Ask the troubleshooting wizard about this call, over the form that describes it.
@@ -51,6 +57,20 @@ pub enum Outcome {
     FocusSessions,
     /// A lesson step's screen part, for the app to carry out.
     LessonStep(Box<crate::tui::teach::StepScreen>),
+    /// Open the detail view of this entry of the loaded data.
+    OpenEntry(Entry),
+    /// Close this screen, then carry out this command as if its key had been pressed (the
+    /// command line's `:roles`, `:help`…).
+    Then(Box<crate::tui::command::Command>),
+}
+
+/// One entry of the loaded data, by its number in its collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Role(usize),
+    User(usize),
+    Group(usize),
+    Provider(usize),
 }
 
 /// Clamps `value + delta` into `0..len` (0 when `len` is 0): the cursor and scroll step of

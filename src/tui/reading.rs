@@ -1,5 +1,5 @@
 //! Plain-language readings of policy documents for the detail view: one short paragraph
-//! per statement, and the "who may assume, under which conditions" and "what it may do"
+//! per statement (named by its number, as a reader counts), and the "who may assume, under which conditions" and "what it may do"
 //! lines of a role's summary. Wording only; what a policy *allows* is the policy engine's.
 
 use crate::engine::policy::document::{
@@ -105,7 +105,18 @@ fn patterns(list: Option<&PatternList>, what: &str) -> String {
     }
 }
 
-/// One statement in words, e.g. "Allow sts:AssumeRole by user alice in 111… when MFA used".
+/// A statement as a reader counts it: "statement 2", with its `Sid` when it has one
+/// ("statement 2 (ReadLogs)"). Counted from 1; the JSON path's index is one less.
+#[must_use]
+pub fn statement_name(s: &Statement) -> String {
+    match s.sid.as_deref() {
+        Some(sid) if !sid.is_empty() => format!("statement {} ({sid})", s.index + 1),
+        _ => format!("statement {}", s.index + 1),
+    }
+}
+
+/// One statement in words, e.g. "statement 1: Allow sts:AssumeRole", "  by user alice in
+/// 111…", "  when MFA used".
 #[must_use]
 pub fn statement_words(s: &Statement) -> Vec<String> {
     let effect = match s.effect {
@@ -114,9 +125,8 @@ pub fn statement_words(s: &Statement) -> Vec<String> {
         None => "(no valid Effect: never applies)",
     };
     let mut lines = vec![format!(
-        "{} {}: {effect} {}",
-        s.label(),
-        "—",
+        "{}: {effect} {}",
+        statement_name(s),
         patterns(s.action.as_ref(), "Action")
     )];
     if let Some(p) = &s.principal {
@@ -141,20 +151,6 @@ pub fn statement_words(s: &Statement) -> Vec<String> {
         lines.push(format!("  when {}", condition_words(c)));
     }
     lines
-}
-
-/// Every statement of `doc` in words, separated by blank lines.
-#[must_use]
-pub fn document_words(doc: &PolicyDocument) -> Vec<String> {
-    let mut out = Vec::new();
-    if doc.statements.is_empty() {
-        out.push("no statements: grants nothing".into());
-    }
-    for s in &doc.statements {
-        out.extend(statement_words(s));
-        out.push(String::new());
-    }
-    out
 }
 
 /// "Who may assume" lines of a trust policy: one per Allow statement with its conditions.
@@ -186,8 +182,8 @@ pub fn who_may_assume(doc: &PolicyDocument) -> Vec<String> {
     for s in &doc.statements {
         if s.effect == Some(Effect::Deny) {
             out.push(format!(
-                "but Deny {}: {}",
-                s.label(),
+                "but Deny in {}: {}",
+                statement_name(s),
                 patterns(s.action.as_ref(), "Action")
             ));
         }
@@ -213,5 +209,23 @@ mod tests {
         assert!(lines[0].contains("account 111122223333"), "{}", lines[0]);
         assert!(lines[0].contains("external ID `abc`"), "{}", lines[0]);
         assert!(lines[0].contains("MFA used"), "{}", lines[0]);
+    }
+
+    #[test]
+    fn a_statement_reads_by_its_number_with_or_without_a_sid() {
+        let doc = PolicyDocument::parse_str(
+            r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
+            {"Sid":"NoDelete","Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#,
+        )
+        .document
+        .unwrap();
+        let first = statement_words(&doc.statements[0]);
+        assert_eq!(first[0], "statement 1: Allow s3:GetObject");
+        let second = statement_words(&doc.statements[1]);
+        assert_eq!(second[0], "statement 2 (NoDelete): Deny s3:DeleteObject");
+        for line in doc.statements.iter().flat_map(statement_words) {
+            assert!(!line.contains('#') && !line.contains("—:"), "{line}");
+        }
     }
 }

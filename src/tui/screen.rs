@@ -28,7 +28,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::tui::command::{Command, Effect};
-use crate::tui::outcome::Outcome;
+use crate::tui::outcome::{Entry, Outcome};
 use crate::tui::screens::detail::{Detail, Subject};
 use crate::tui::screens::whatif::{Stage as WhatIfStage, WhatIfScreen};
 use crate::tui::screens::wizard::{Stage as WizardStage, WizardView};
@@ -59,10 +59,14 @@ pub enum Overlay {
     Picker(Box<crate::tui::state::PathPicker>),
     /// Every path from a principal or session to a role, or why there is none.
     Path(Box<crate::tui::screens::paths::PathView>),
+    /// One escalation hop explained.
+    Explain(Box<crate::tui::screens::explain::ExplainView>),
     /// The external-access findings and the confused deputies.
     External(Box<crate::tui::screens::external::ExternalView>),
     /// The user's AWS CLI profiles as checked chains.
     Profiles(Box<crate::tui::screens::profiles::ProfilesView>),
+    /// The `:` command line.
+    CommandLine(crate::tui::screens::command_line::CommandLine),
 }
 
 /// The input modes, each with its own table.
@@ -88,10 +92,12 @@ pub enum Mode {
     WizardReport,
     Lessons,
     Profiles,
+    Explain,
+    CommandLine,
 }
 
 impl Mode {
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 22] = [
         Self::List,
         Self::Search,
         Self::Detail,
@@ -101,6 +107,7 @@ impl Mode {
         Self::Ask,
         Self::Reach,
         Self::Path,
+        Self::Explain,
         Self::External,
         Self::EditMenu,
         Self::Editor,
@@ -110,6 +117,7 @@ impl Mode {
         Self::WizardReport,
         Self::Lessons,
         Self::Profiles,
+        Self::CommandLine,
         Self::Help,
         Self::Popup,
     ];
@@ -137,6 +145,8 @@ impl Mode {
             Self::WizardReport => "Troubleshooting wizard: report",
             Self::Lessons => "Lesson index",
             Self::Profiles => "Your AWS CLI profiles",
+            Self::Explain => "Escalation hop explained",
+            Self::CommandLine => "Command line",
         }
     }
 
@@ -145,7 +155,13 @@ impl Mode {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Self::Search | Self::Form | Self::Picker | Self::Ask | Self::Editor | Self::Prompt
+            Self::Search
+                | Self::Form
+                | Self::Picker
+                | Self::Ask
+                | Self::Editor
+                | Self::Prompt
+                | Self::CommandLine
         )
     }
 }
@@ -158,6 +174,7 @@ pub fn mode(state: &AppState) -> Mode {
         Some(Overlay::Simulate(f)) if f.picker.is_some() => Mode::Picker,
         Some(Overlay::Picker(_)) => Mode::Picker,
         Some(Overlay::Path(_)) => Mode::Path,
+        Some(Overlay::Explain(_)) => Mode::Explain,
         Some(Overlay::External(_)) => Mode::External,
         Some(Overlay::Simulate(_)) => Mode::Form,
         Some(Overlay::Ask(_)) => Mode::Ask,
@@ -171,6 +188,7 @@ pub fn mode(state: &AppState) -> Mode {
         },
         Some(Overlay::Lessons(_)) => Mode::Lessons,
         Some(Overlay::Profiles(_)) => Mode::Profiles,
+        Some(Overlay::CommandLine(_)) => Mode::CommandLine,
         Some(Overlay::Wizard(w)) => match w.stage {
             WizardStage::Symptoms { .. } => Mode::Wizard,
             WizardStage::Report(_) | WizardStage::Working { .. } => Mode::WizardReport,
@@ -195,6 +213,7 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
         Overlay::Inspect(i) => i.handle(command),
         Overlay::Message(m) => m.handle(command),
         Overlay::Path(v) => v.handle(command, &mut state.world),
+        Overlay::Explain(v) => v.handle(command, &state.world),
         Overlay::External(v) => v.handle(command, &mut state.world),
         Overlay::Reach(v) => v.handle(command, &mut state.world),
         Overlay::Profiles(v) => v.handle(command, &mut state.world),
@@ -203,6 +222,7 @@ pub fn route(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
         Overlay::Wizard(w) => w.handle(command, &mut state.world),
         Overlay::Simulate(f) => f.handle(command, &mut state.world),
         Overlay::Ask(a) => a.handle(command, &mut state.world),
+        Overlay::CommandLine(c) => c.handle(command, &mut state.world),
         Overlay::Picker(p) => {
             let page = crate::tui::widgets::pane::popup_rows(state.world.width, state.world.height);
             if p.edit(command, page) {
@@ -259,15 +279,58 @@ fn route_main(state: &mut AppState, command: &Command) -> Option<Vec<Effect>> {
     }
 }
 
+/// Gives `command` to the list screen when it is the list's: the search worker's results
+/// always; `/` and the tab keys from anywhere on the main screen (the detail view closes);
+/// any other command while the list or its search box has the keyboard.
+pub fn route_list(state: &mut AppState, mode: Mode, command: &Command) -> Option<Vec<Effect>> {
+    match command {
+        Command::SearchResults(_) => {}
+        Command::StartSearch | Command::SelectTab(_) => {
+            state.detail = None;
+            state.focus = Focus::Main;
+        }
+        _ if matches!(mode, Mode::List | Mode::Search) => {}
+        _ => return None,
+    }
+    let area = ui::areas(state).main;
+    let outcome = state.entities.handle(command, &mut state.world, area);
+    settle(state, outcome)
+}
+
+/// Keeps the list's cursor on screen (after a resize or a panel shown or hidden).
+pub fn keep_list_visible(state: &mut AppState) {
+    let area = ui::areas(state).main;
+    state.entities.keep_visible(area);
+}
+
+/// Moves the list's cursor `delta` rows (the mouse wheel).
+pub fn step_list(state: &mut AppState, delta: isize) {
+    let area = ui::areas(state).main;
+    state.entities.step(delta, area);
+}
+
+/// The number of rows the list shows.
+#[must_use]
+pub fn list_rows(state: &AppState) -> usize {
+    usize::from(crate::tui::screens::list::rows_area(ui::areas(state).main).height)
+}
+
+/// A click at (`x`, `y`) on the list: selects the row, or opens the selected one.
+pub fn click_list(state: &mut AppState, x: u16, y: u16) -> Option<Vec<Effect>> {
+    let area = ui::areas(state).main;
+    let outcome = state.entities.click(x, y, &mut state.world, area);
+    settle(state, outcome)
+}
+
 /// Opens the detail view of `subject` (a role's asks who can assume it).
 pub fn open_detail(world: &mut crate::tui::world::World, subject: Subject) -> Option<Detail> {
     crate::tui::screens::detail::open(world, subject)
 }
 
-/// Where the detail view's panes are drawn in `main`.
+/// Where the detail view's panes (then its summary, when it takes a turn with Tab) are drawn in `main`, by focus number.
 #[must_use]
 pub fn detail_pane_areas(main: Rect, d: &Detail) -> Vec<Rect> {
-    crate::tui::screens::detail::layout(main, d).1
+    crate::tui::screens::detail::focus_areas(main, d)
 }
 
 /// Draws the main screen in `main`: the detail view, or the lists.
@@ -277,7 +340,17 @@ pub fn draw_main(frame: &mut Frame<'_>, main: Rect, state: &AppState, theme: The
             let focused = state.focus == Focus::Main && state.overlay.is_none();
             crate::tui::screens::detail::render(frame, main, d, focused, theme);
         }
-        None => ui::entity_list::render(frame, main, state, theme),
+        None => {
+            let focused = state.focus == Focus::Main && state.overlay.is_none();
+            crate::tui::screens::list::render(
+                frame,
+                main,
+                &state.entities,
+                &state.world,
+                focused,
+                theme,
+            );
+        }
     }
 }
 
@@ -295,6 +368,12 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
         Outcome::Effects(fx) => Some(fx),
         Outcome::Simulate { hop, duration } => {
             open_hop_form(state, &hop, duration);
+            Some(Vec::new())
+        }
+        Outcome::Explain { hop, simulated } => {
+            let view =
+                crate::tui::screens::explain::ExplainView::new(&state.world, *hop, simulated);
+            crate::tui::update::push_overlay(state, Overlay::Explain(Box::new(view)));
             Some(Vec::new())
         }
         Outcome::SelectSession(i) => {
@@ -352,6 +431,20 @@ pub fn settle(state: &mut AppState, outcome: Outcome) -> Option<Vec<Effect>> {
             lesson_step(state, *step);
             Some(Vec::new())
         }
+        Outcome::OpenEntry(entry) => {
+            let subject = match entry {
+                Entry::Role(i) => Subject::Role(i),
+                Entry::User(i) => Subject::User(i),
+                Entry::Group(i) => Subject::Group(i),
+                Entry::Provider(i) => Subject::Provider(i),
+            };
+            crate::tui::update::open_detail(state, subject);
+            Some(Vec::new())
+        }
+        Outcome::Then(command) => {
+            state.overlay = state.overlay_stack.pop();
+            Some(crate::tui::update::apply(state, *command))
+        }
     }
 }
 
@@ -393,18 +486,18 @@ fn lesson_step(state: &mut AppState, step: crate::tui::teach::StepScreen) {
         && let Ok(r) = crate::engine::lookup::find_role(&state.world.inventory, q)
         && let Some(&i) = state.world.inventory.index.role_by_arn.get(&r.arn)
     {
-        state.tab = Tab::Roles;
+        state.entities.select_tab(Tab::Roles);
         state.focus = Focus::Main;
         crate::tui::update::open_detail(state, Subject::Role(i));
     }
     match step.open {
         Some(Pane::Roles) => {
-            state.tab = Tab::Roles;
+            state.entities.select_tab(Tab::Roles);
             state.detail = None;
             state.focus = Focus::Main;
         }
         Some(Pane::Users) => {
-            state.tab = Tab::Users;
+            state.entities.select_tab(Tab::Users);
             state.detail = None;
             state.focus = Focus::Main;
         }
@@ -465,99 +558,105 @@ pub fn draw_narrative(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme
 }
 
 /// The teaching keys, which work on the lists, a role, the Sessions panel and the what-if
-/// view (the lesson keys while a lesson plays).
+/// view (the lesson keys while a lesson plays), each with every key it covers.
 fn teaching_keys() -> Vec<crate::tui::keys::Binding> {
     use crate::tui::keys::{b, c};
     use crate::tui::teach::LessonCommand as L;
-    let key = |ch: char, label: &'static str, help: &'static str, command: L| {
-        b(vec![c(ch)], label, help, false, Command::Lesson(command))
+    let key = |keys: &str, label: &'static str, help: &'static str, command: L| {
+        b(
+            keys.chars().map(c).collect(),
+            label,
+            help,
+            false,
+            Command::Lesson(command),
+        )
     };
     vec![
-        key('t', "t", "glossary of IAM terms", L::ToggleGlossary),
+        key("t", "t", "glossary of IAM terms", L::ToggleGlossary),
         key(
-            'P',
+            "P",
             "P",
             "presenter mode (large, high contrast)",
             L::TogglePresenter,
         ),
-        key(']', "]", "lesson: play the next step", L::Next),
+        key("]", "]", "lesson: play the next step", L::Next),
         key(
-            'r',
+            "r",
             "r",
             "lesson: reveal one more line of the trace",
             L::Reveal,
         ),
-        key('R', "R", "lesson: reveal the whole trace", L::RevealAll),
+        key("R", "R", "lesson: reveal the whole trace", L::RevealAll),
         key(
-            'b',
+            "b",
             "b",
             "lesson: the trace for a beginner (deciding check first, short names) or in full",
             L::ToggleTrace,
         ),
         key(
-            'N',
+            "N",
             "N",
             "lesson: the ARNs behind the beginner trace's short names",
             L::ToggleArns,
         ),
         key(
-            'L',
+            "L",
             "L",
             "lesson: hide the narrative to explore, or come back",
             L::ToggleNarrative,
         ),
-        key('J', "J/K", "lesson: scroll the narrative", L::Scroll(1)),
+        key("JK", "J/K", "lesson: scroll the narrative", L::Scroll(1)),
         key(
-            'y',
+            "yn",
             "y/n",
             "lesson: predict that the call succeeds / fails",
             L::PredictOutcome(true),
         ),
         key(
-            '1',
+            "123456",
             "1–6",
             "lesson: predict how long the session lasts",
             L::PredictDuration(0),
         ),
         key(
-            'a',
+            "abcdefghijklmn",
             "a–n",
             "lesson: which check decides it? (after the prediction)",
             L::PredictDecider(0),
         ),
         key(
-            '1',
+            "123456789",
             "1–9",
             "lesson: answer the step's own question",
             L::Choose(1),
         ),
-        key('[', "[", "lesson: back to the step before", L::Back),
+        key("[", "[", "lesson: back to the step before", L::Back),
         key(
-            '{',
+            "{",
             "{",
             "lesson: start it again from the first step",
             L::Restart,
         ),
         key(
-            'H',
+            "H",
             "H",
             "lesson: teacher view (teacher notes, the engine's checks)",
             L::ToggleTeacher,
         ),
         key(
-            'e',
+            "eE",
             "e/E",
             "exercise: edit its role (built-in editor / $EDITOR); each save is checked",
             L::EditExercise { external: false },
         ),
         key(
-            'h',
+            "h",
             "h",
             "exercise: the next hint (each costs a point)",
             L::Hint,
         ),
         key(
-            'z',
+            "z",
             "z",
             "exercise: reset the data to as loaded",
             L::ResetExercise,
@@ -565,28 +664,107 @@ fn teaching_keys() -> Vec<crate::tui::keys::Binding> {
     ]
 }
 
-/// Opens help on the key tables: the current screen's first, then the keys that work
-/// everywhere, then every other screen's.
-pub fn open_help(state: &mut AppState) {
+/// True when `a` is the command `b` stands for in a key table (a lesson key's table entry
+/// stands for every answer of its kind: `1–6` for each duration).
+#[must_use]
+pub fn same_command(a: &Command, b: &Command) -> bool {
+    use crate::tui::teach::LessonCommand as L;
+    match (a, b) {
+        (Command::Lesson(x), Command::Lesson(y)) => match (x, y) {
+            (L::EditExercise { .. }, L::EditExercise { .. })
+            | (L::Scroll(_), L::Scroll(_))
+            | (L::PredictOutcome(_), L::PredictOutcome(_))
+            | (L::PredictDuration(_), L::PredictDuration(_))
+            | (L::PredictDecider(_), L::PredictDecider(_))
+            | (L::Choose(_), L::Choose(_)) => true,
+            _ => format!("{x:?}") == format!("{y:?}"),
+        },
+        (Command::Edit { .. }, Command::Edit { .. }) => true,
+        _ => format!("{a:?}") == format!("{b:?}"),
+    }
+}
+
+/// `bindings` with only the keys that do what they say in `state` (through the same
+/// dispatch the loop uses): a key taken by a lesson's question, a key that works
+/// everywhere or another entry is dropped, and so is an entry left without keys. An entry
+/// bound to no key (a key the screen reads itself, like Space on the form's MFA box) stays.
+fn working(
+    state: &AppState,
+    bindings: Vec<crate::tui::keys::Binding>,
+) -> Vec<crate::tui::keys::Binding> {
+    bindings
+        .into_iter()
+        .filter_map(|mut b| {
+            if b.keys.is_empty() {
+                return Some(b);
+            }
+            b.keys.retain(|k| {
+                crate::tui::keymap::dispatch(state, k).is_some_and(|c| same_command(&c, &b.command))
+            });
+            (!b.keys.is_empty()).then_some(b)
+        })
+        .collect()
+}
+
+/// Help for the screen open in `state`: the keys that work on it (read from the tables the
+/// keys are dispatched by, less any a lesson's question or another key takes), the teaching
+/// keys that work here, the lesson keys that work at other steps, the keys that work
+/// everywhere, then every other screen's table.
+#[must_use]
+pub fn help_for(state: &AppState) -> crate::tui::screens::help::Help {
+    use crate::tui::screens::help::Section;
     let here = mode(state);
     let remap = std::sync::Arc::clone(&state.world.keys);
-    let mut tables = vec![(
-        format!("This screen: {}", here.title()),
-        crate::tui::keymap::table_with(here, &remap),
+    let title = if here.takes_text() {
+        format!(
+            "This screen: {} (other keys are typed into the field)",
+            here.title()
+        )
+    } else {
+        format!("This screen: {}", here.title())
+    };
+    let mut sections = vec![Section::new(
+        title,
+        working(state, crate::tui::keymap::table_with(here, &remap)),
+        true,
     )];
     if teaching_keys_work(here) {
-        tables.push(("Teaching keys here".to_owned(), teaching_keys()));
+        let all = teaching_keys();
+        let work = working(state, all.clone());
+        let rest: Vec<_> = all
+            .into_iter()
+            .filter(|b| !work.iter().any(|w| w.help == b.help))
+            .collect();
+        sections.push(Section::new("Teaching keys here".to_owned(), work, true));
+        if !rest.is_empty() {
+            let title = if state.world.teach.lesson.is_some() {
+                "Lesson keys at other steps"
+            } else {
+                "Lesson keys, while a lesson plays (I opens the lesson index)"
+            };
+            sections.push(Section::new(title.to_owned(), rest, false));
+        }
     }
-    tables.push(("Everywhere".to_owned(), crate::tui::keymap::global()));
+    sections.push(Section::new(
+        "Everywhere".to_owned(),
+        working(state, crate::tui::keymap::global()),
+        true,
+    ));
     for m in Mode::ALL {
         if m != here && m != Mode::Help {
-            tables.push((
+            sections.push(Section::new(
                 m.title().to_owned(),
                 crate::tui::keymap::table_with(m, &remap),
+                false,
             ));
         }
     }
-    let help = crate::tui::screens::help::Help::new(tables);
+    crate::tui::screens::help::Help::new(sections)
+}
+
+/// Opens help over the screen open now ([`help_for`]).
+pub fn open_help(state: &mut AppState) {
+    let help = help_for(state);
     if let Some(below) = state.overlay.take() {
         state.overlay_stack.push(below);
     }
@@ -617,6 +795,7 @@ pub fn draw_overlay(
             );
         }
         Overlay::Path(view) => view.draw(frame, area, focused, theme),
+        Overlay::Explain(view) => view.draw(frame, area, theme),
         Overlay::External(view) => view.draw(frame, area, focused, theme),
         Overlay::WhatIf(w) => w.draw(frame, area, &state.world, theme),
         Overlay::Wizard(w) => w.draw(frame, area, theme),
@@ -626,6 +805,7 @@ pub fn draw_overlay(
         Overlay::Ask(ask) => ask.draw(frame, area, &state.world, theme),
         Overlay::Inspect(i) => i.draw(frame, area, &state.world, theme),
         Overlay::Message(m) => m.draw(frame, area, theme),
+        Overlay::CommandLine(c) => c.draw(frame, area, theme),
     }
 }
 
@@ -833,22 +1013,32 @@ pub fn open_inspect(state: &mut AppState, id: u32) {
     )));
 }
 
+/// Opens the `:` command line over the screen.
+pub fn open_command_line(state: &mut AppState) {
+    crate::tui::update::push_overlay(
+        state,
+        Overlay::CommandLine(crate::tui::screens::command_line::CommandLine::default()),
+    );
+}
+
 /// Shows `message` in a pop-up over the screen.
 pub fn open_message(state: &mut AppState, message: Message) {
     state.overlay = Some(Overlay::Message(message));
 }
 
-/// The key table of a screen's mode, from the screen itself; `None` for the lists, the
-/// search box and the path picker, whose tables are the keymap's.
+/// The key table of a screen's mode, from the screen itself.
 #[must_use]
-pub fn screen_keys(mode: Mode) -> Option<Vec<crate::tui::keys::Binding>> {
-    Some(match mode {
+pub fn screen_keys(mode: Mode) -> Vec<crate::tui::keys::Binding> {
+    match mode {
+        Mode::List => crate::tui::screens::list::keys(),
+        Mode::Search => crate::tui::screens::list::search_keys(),
         Mode::Sessions => crate::tui::screens::sessions::keys(),
         Mode::Detail => crate::tui::screens::detail::keys(),
         Mode::Form => crate::tui::screens::simulate::keys(),
         Mode::Ask => crate::tui::screens::ask::keys(),
         Mode::Reach => crate::tui::screens::reach::keys(),
         Mode::Path => crate::tui::screens::paths::keys(),
+        Mode::Explain => crate::tui::screens::explain::keys(),
         Mode::External => crate::tui::screens::external::keys(),
         Mode::EditMenu => crate::tui::screens::whatif::menu_keys(),
         Mode::Editor => crate::tui::screens::whatif::editor_keys(),
@@ -860,8 +1050,9 @@ pub fn screen_keys(mode: Mode) -> Option<Vec<crate::tui::keys::Binding>> {
         Mode::WizardReport => crate::tui::screens::wizard::report_keys(),
         Mode::Help => crate::tui::screens::help::keys(),
         Mode::Popup => crate::tui::screens::popup::keys(),
-        _ => return None,
-    })
+        Mode::CommandLine => crate::tui::screens::command_line::keys(),
+        Mode::Picker => crate::tui::widgets::picker::keys(),
+    }
 }
 
 /// Opens "what can this session do?" for session `id` (in place of the open pop-up).

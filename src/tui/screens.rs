@@ -5,10 +5,13 @@
 //! one place that knows them all.
 
 pub mod ask;
+pub mod command_line;
 pub mod detail;
+pub mod explain;
 pub mod external;
 pub mod help;
 pub mod lessons;
+pub mod list;
 pub mod paths;
 pub mod popup;
 pub mod profiles;

@@ -12,92 +12,17 @@ use crate::tui::clock::SimClock;
 use crate::tui::facts::{self, RoleFacts};
 pub use crate::tui::screen::Overlay;
 pub use crate::tui::screens::detail::{Detail, Subject, SummaryLine};
+pub use crate::tui::screens::list::{EntityList, ListView, Tab};
 
 /// The picker of the role a path from this principal or session should lead to.
 pub type PathPicker = crate::tui::widgets::picker::Picker<crate::tui::access::ReachFrom>;
-use crate::tui::search::{EntityIndex, Query, Sort};
+use crate::tui::search::EntityIndex;
 use crate::tui::sim::Simulator;
 pub use crate::tui::widgets::pane::Pane;
 pub use crate::tui::widgets::text::{TextLine, Tok};
 pub use crate::tui::world::{
     Choice, EXPIRING_SOON, LogEntry, Session, SessionState, Status, World,
 };
-
-/// The browsable lists, in tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Roles,
-    Users,
-    Groups,
-    Providers,
-}
-
-impl Tab {
-    pub const ALL: [Self; 4] = [Self::Roles, Self::Users, Self::Groups, Self::Providers];
-
-    #[must_use]
-    pub fn index(self) -> usize {
-        match self {
-            Self::Roles => 0,
-            Self::Users => 1,
-            Self::Groups => 2,
-            Self::Providers => 3,
-        }
-    }
-
-    #[must_use]
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Roles => "Roles",
-            Self::Users => "Users",
-            Self::Groups => "Groups",
-            Self::Providers => "Identity providers",
-        }
-    }
-}
-
-/// One browsable list: its query, filters, current results and cursor.
-#[derive(Debug, Clone, Default)]
-pub struct ListView {
-    pub query: String,
-    /// True while the search box has the keyboard.
-    pub editing: bool,
-    pub kind: Option<u8>,
-    pub account: Option<u16>,
-    pub sort: Sort,
-    /// The results on screen, and the query they answer.
-    pub hits: Arc<Vec<u32>>,
-    pub hits_for: Query,
-    /// Bumped on every query change; results of older generations are dropped.
-    pub generation: u64,
-    pub selected: usize,
-    pub offset: usize,
-}
-
-impl ListView {
-    /// The query as it stands now (text, filters, order).
-    #[must_use]
-    pub fn query(&self) -> Query {
-        Query {
-            text: self.query.clone(),
-            kind: self.kind,
-            account: self.account,
-            sort: self.sort,
-        }
-    }
-
-    /// True while results for the current query have not arrived yet.
-    #[must_use]
-    pub fn pending(&self) -> bool {
-        self.hits_for != self.query()
-    }
-
-    /// The entity number under the cursor.
-    #[must_use]
-    pub fn current(&self) -> Option<usize> {
-        self.hits.get(self.selected).map(|&i| i as usize)
-    }
-}
 
 /// Where keyboard focus is on the main screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,8 +48,8 @@ pub struct AppState {
     pub world: World,
     /// The questions whose newest answer a screen waits for.
     pub waiting: Waiting,
-    pub tab: Tab,
-    pub lists: [ListView; 4],
+    /// The lists of roles, users, groups and providers, and their search box.
+    pub entities: EntityList,
     pub detail: Option<Detail>,
     pub focus: Focus,
     pub overlay: Option<Overlay>,
@@ -157,7 +82,7 @@ impl std::ops::DerefMut for AppState {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
-            .field("tab", &self.tab)
+            .field("tab", &self.entities.tab)
             .field("focus", &self.focus)
             .field("sessions", &self.world.sessions.len())
             .field("now", &self.world.now)
@@ -183,42 +108,43 @@ impl AppState {
             Arc::new(EntityIndex::new(facts::group_entries(&inventory))),
             Arc::new(EntityIndex::new(facts::provider_entries(&inventory))),
         ];
-        let mut state = Self {
-            world: World {
-                whatif: crate::engine::whatif::WhatIf::new(Arc::clone(&inventory)),
-                last_run: None,
-                inventory,
-                graph: Arc::default(),
-                access_generation: 0,
-                access_diff: None,
-                diff_waiting: None,
-                diagnose_waiting: None,
-                outbox: Vec::new(),
-                role_facts: Arc::new(role_facts),
-                indexes,
-                simulator,
-                sessions: Vec::new(),
-                next_session: 1,
-                log: Vec::new(),
-                clock: SimClock::new(start),
-                elapsed: Duration::ZERO,
-                now: start,
-                width: 80,
-                height: 24,
-                status: None,
-                teach: crate::tui::teach::Teach::default(),
-                no_color: false,
-                palette: crate::tui::theme::Palette::Dark,
-                presenter_palette: crate::tui::theme::Palette::HighContrast,
-                keys: Arc::default(),
-                profiles_input: None,
-                profiles_generation: 0,
-                quit: false,
-                dirty: true,
-            },
+        let world = World {
+            whatif: crate::engine::whatif::WhatIf::new(Arc::clone(&inventory)),
+            last_run: None,
+            inventory,
+            graph: Arc::default(),
+            escalations: Arc::default(),
+            access_generation: 0,
+            access_diff: None,
+            diff_waiting: None,
+            diagnose_waiting: None,
+            outbox: Vec::new(),
+            role_facts: Arc::new(role_facts),
+            indexes,
+            simulator,
+            sessions: Vec::new(),
+            next_session: 1,
+            log: Vec::new(),
+            clock: SimClock::new(start),
+            elapsed: Duration::ZERO,
+            now: start,
+            width: 80,
+            height: 24,
+            status: None,
+            teach: crate::tui::teach::Teach::default(),
+            no_color: false,
+            palette: crate::tui::theme::Palette::Dark,
+            presenter_palette: crate::tui::theme::Palette::HighContrast,
+            keys: Arc::default(),
+            profiles_input: None,
+            profiles_generation: 0,
+            quit: false,
+            dirty: true,
+        };
+        Self {
+            entities: EntityList::new(&world),
+            world,
             waiting: Waiting::default(),
-            tab: Tab::Roles,
-            lists: Default::default(),
             detail: None,
             focus: Focus::Main,
             overlay: None,
@@ -227,24 +153,16 @@ impl AppState {
             leave_armed: false,
             return_to: None,
             sessions_collapsed: false,
-        };
-        // The unfiltered lists are known without searching: show them at once.
-        for (i, list) in state.lists.iter_mut().enumerate() {
-            let q = list.query();
-            let mut searcher = crate::tui::search::Searcher::new();
-            list.hits = Arc::new(searcher.search(&state.world.indexes[i], &q, None));
-            list.hits_for = q;
         }
-        state
     }
 
     #[must_use]
     pub fn list(&self) -> &ListView {
-        &self.lists[self.tab.index()]
+        self.entities.list()
     }
 
     pub fn list_mut(&mut self) -> &mut ListView {
-        &mut self.lists[self.tab.index()]
+        self.entities.list_mut()
     }
 
     /// Makes the search indexes of the lists a what-if edit can change again (roles, whose
@@ -273,20 +191,8 @@ impl AppState {
         self.world.outbox.push(crate::tui::command::Effect::Reindex(
             crate::tui::search::NewIndexes(new),
         ));
-        for (i, list) in self.lists.iter_mut().enumerate() {
-            list.generation += 1;
-            let Some(len) = self.world.indexes.get(i).map(|x| x.len()) else {
-                continue;
-            };
-            list.selected = list.selected.min(len.saturating_sub(1));
-            self.world.outbox.push(crate::tui::command::Effect::Search(
-                crate::tui::search::Request {
-                    list: i,
-                    generation: list.generation,
-                    query: list.query(),
-                },
-            ));
-        }
+        let fx = self.entities.requery_all(&self.world);
+        self.world.outbox.extend(fx);
     }
 
     /// The number of entities in the current tab's collection.

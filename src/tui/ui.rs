@@ -2,7 +2,6 @@
 //! under `ui/`. [`areas`] is the layout, shared with `update` so mouse clicks land on
 //! what is drawn.
 
-pub mod entity_list;
 pub mod glossary;
 pub mod header;
 

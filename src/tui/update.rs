@@ -5,12 +5,11 @@
 use std::sync::Arc;
 
 use crate::tui::command::{Command, Effect};
-use crate::tui::facts::KINDS;
 use crate::tui::keymap::{self, Mode};
 use crate::tui::outcome::clamp_add;
 use crate::tui::search::{Request, Response, Searcher};
-use crate::tui::state::{AppState, Focus, LogEntry, Overlay, Status, Subject, Tab};
-use crate::tui::ui::{self, entity_list};
+use crate::tui::state::{AppState, Focus, LogEntry, Overlay, Status, Subject};
+use crate::tui::ui;
 
 /// Applies `command` to `state`; returns what the loop must do next.
 pub fn apply(state: &mut AppState, command: Command) -> Vec<Effect> {
@@ -54,6 +53,9 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         Ok(fx) => return fx,
         Err(command) => command,
     };
+    if let Some(fx) = crate::tui::screen::route_list(state, mode, &command) {
+        return fx;
+    }
     match command {
         Command::Tick(_) => {}
         // Ctrl-C and signals quit at once; `q` (Leave) is the key that asks.
@@ -88,7 +90,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
             let rewrap = w != state.world.width;
             state.world.width = w;
             state.world.height = h;
-            keep_cursor_visible(state);
+            crate::tui::screen::keep_list_visible(state);
             if rewrap {
                 crate::tui::screen::open::lay_out_lists_again(state);
             }
@@ -105,84 +107,33 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
         }
         Command::Top => step(state, mode, -isize::MAX / 2),
         Command::Bottom => step(state, mode, isize::MAX / 2),
-        Command::StartSearch => {
-            state.detail = None;
+        Command::FocusNext | Command::FocusPrev if mode == Mode::Sessions => {
             state.focus = Focus::Main;
-            state.list_mut().editing = true;
         }
-        Command::Input(ch) => input(state, mode, ch, &mut fx),
-        Command::Paste(text) => edit(state, mode, &mut fx, |s| s.push_str(&text)),
-        Command::Backspace => edit(state, mode, &mut fx, |s| {
-            s.pop();
-        }),
-        Command::ClearInput => edit(state, mode, &mut fx, String::clear),
-        Command::AcceptSearch => state.list_mut().editing = false,
-        Command::CancelSearch => {
-            let list = state.list_mut();
-            list.editing = false;
-            if !list.query.is_empty() {
-                list.query.clear();
-                requery(state, &mut fx);
-            }
+        Command::Open if mode == Mode::Sessions => open_session(state),
+        Command::ShowSessions => {
+            state.sessions_collapsed = false;
+            state.focus = Focus::Sessions;
+            crate::tui::screen::keep_list_visible(state);
         }
-        Command::SearchResults(response) => accept_results(state, response),
-        Command::CycleKind => {
-            if state.tab == Tab::Roles {
-                let present = state
-                    .world
-                    .role_facts
-                    .iter()
-                    .fold(0u32, |m, f| m | f.mask());
-                let current = state.list().kind;
-                let next = (current.map_or(0, |k| k + 1)..u8::try_from(KINDS.len()).unwrap_or(0))
-                    .find(|k| present & (1 << k) != 0);
-                state.list_mut().kind = next;
-                requery(state, &mut fx);
-            } else {
-                status(
-                    state,
-                    "kinds apply to roles; press 1 for the roles list",
-                    false,
-                );
-            }
+        Command::SetTheme(palette) => {
+            state.world.palette = palette;
+            status(
+                state,
+                &format!(
+                    "theme {} (the configuration's [explorer] theme keeps it)",
+                    palette.name()
+                ),
+                false,
+            );
         }
-        Command::CycleAccount => {
-            let n = state.world.indexes[state.tab.index()].accounts().len();
-            let list = state.list_mut();
-            list.account = match list.account {
-                None if n > 0 => Some(0),
-                Some(a) if usize::from(a) + 1 < n => Some(a + 1),
-                _ => None,
-            };
-            requery(state, &mut fx);
-        }
-        Command::CycleSort => {
-            let list = state.list_mut();
-            list.sort = list.sort.next();
-            requery(state, &mut fx);
-        }
-        Command::ClearFilters => {
-            let list = state.list_mut();
-            list.kind = None;
-            list.account = None;
-            requery(state, &mut fx);
-        }
-        Command::SelectTab(i) => {
-            if let Some(tab) = Tab::ALL.get(i) {
-                state.tab = *tab;
-                state.detail = None;
-                state.focus = Focus::Main;
-            }
-        }
-        Command::FocusNext | Command::FocusPrev => focus_step(state, mode),
-        Command::Open => open(state, mode),
-        Command::Back => back(state, mode, &mut fx),
+        Command::Back => back(state, mode),
         Command::ToggleSessions => {
             state.sessions_collapsed = !state.sessions_collapsed;
             if state.sessions_collapsed {
                 state.focus = Focus::Main;
             }
-            keep_cursor_visible(state);
+            crate::tui::screen::keep_list_visible(state);
         }
         Command::YankArn => {
             let arn = match (&state.detail, state.focus) {
@@ -193,16 +144,7 @@ fn apply_one(state: &mut AppState, command: Command) -> Vec<Effect> {
                 (None, _) => current_arn(state),
             };
             match arn {
-                Some(arn) => {
-                    status(
-                        state,
-                        &format!(
-                            "sent {arn} to the terminal's clipboard (OSC 52); a terminal without OSC 52 support ignores it"
-                        ),
-                        false,
-                    );
-                    fx.push(Effect::Clipboard(arn));
-                }
+                Some(arn) => fx.push(state.world.copy(&arn, arn.clone())),
                 None => status(state, "nothing selected to copy", true),
             }
         }
@@ -319,43 +261,9 @@ pub(crate) fn status(state: &mut AppState, text: &str, error: bool) {
     });
 }
 
+/// The ARN of the list entry under the cursor.
 pub(crate) fn current_arn(state: &AppState) -> Option<String> {
-    let i = state.list().current()?;
-    let inv = &state.world.inventory;
-    match state.tab {
-        Tab::Roles => inv.roles.get(i).map(|r| r.arn.clone()),
-        Tab::Users => inv.users.get(i).map(|u| u.arn.clone()),
-        Tab::Groups => inv.groups.get(i).map(|g| g.arn.clone()),
-        Tab::Providers => inv.identity_providers.get(i).map(|p| p.arn.clone()),
-    }
-}
-
-/// Starts a search for the current list's query, with a new generation.
-fn requery(state: &mut AppState, fx: &mut Vec<Effect>) {
-    let list_no = state.tab.index();
-    let list = state.list_mut();
-    list.generation += 1;
-    list.selected = 0;
-    list.offset = 0;
-    fx.push(Effect::Search(Request {
-        list: list_no,
-        generation: list.generation,
-        query: list.query(),
-    }));
-}
-
-fn accept_results(state: &mut AppState, r: Response) {
-    let Some(list) = state.lists.get_mut(r.list) else {
-        return;
-    };
-    // INVARIANT: only the newest generation's results reach the screen.
-    if r.generation != list.generation {
-        return;
-    }
-    list.hits = r.hits;
-    list.hits_for = r.query;
-    list.selected = list.selected.min(list.hits.len().saturating_sub(1));
-    keep_cursor_visible(state);
+    state.entities.current_arn(&state.world)
 }
 
 /// Runs a search request on the calling thread and returns its results as a command
@@ -385,25 +293,21 @@ fn page_size(state: &AppState, mode: Mode) -> isize {
         Mode::Reach | Mode::Path | Mode::External | Mode::WizardReport => {
             crate::tui::widgets::pane::popup_rows(state.world.width, state.world.height)
         }
-        _ => usize::from(entity_list::rows_area(a.main).height),
+        _ => crate::tui::screen::list_rows(state),
     };
     isize::try_from(rows.max(1)).unwrap_or(1)
 }
 
 fn step(state: &mut AppState, mode: Mode, delta: isize) {
     match mode {
-        Mode::List | Mode::Search => {
-            let list = state.list_mut();
-            list.selected = clamp_add(list.selected, delta, list.hits.len());
-            keep_cursor_visible(state);
-        }
+        Mode::List | Mode::Search => crate::tui::screen::step_list(state, delta),
         Mode::Detail => {
             let main = ui::areas(state).main;
             if let Some(d) = &mut state.detail {
                 d.step(delta, main);
             }
         }
-        Mode::Path | Mode::External => {}
+        Mode::Path | Mode::External | Mode::Explain => {}
         Mode::Sessions => {
             state.sessions_panel.selected = clamp_add(
                 state.sessions_panel.selected,
@@ -417,7 +321,7 @@ fn step(state: &mut AppState, mode: Mode, delta: isize) {
         Mode::Reach => {}
         // The what-if screens move their own cursors.
         Mode::EditMenu | Mode::Editor | Mode::WhatIf => {}
-        Mode::Profiles | Mode::Lessons => {}
+        Mode::Profiles | Mode::Lessons | Mode::CommandLine => {}
         // The wizard moves its own cursor.
         Mode::Wizard | Mode::WizardReport => {}
         Mode::Ask | Mode::Prompt => {}
@@ -432,117 +336,22 @@ pub fn open_detail(state: &mut AppState, subject: Subject) {
     state.detail = crate::tui::screen::open_detail(&mut state.world, subject);
 }
 
-/// Keeps the list's cursor inside the visible window.
-fn keep_cursor_visible(state: &mut AppState) {
-    let rows = usize::from(entity_list::rows_area(ui::areas(state).main).height).max(1);
-    for list in &mut state.lists {
-        if list.selected < list.offset {
-            list.offset = list.selected;
-        } else if list.selected >= list.offset + rows {
-            list.offset = list.selected + 1 - rows;
-        }
-        let max_offset = list.hits.len().saturating_sub(rows);
-        list.offset = list.offset.min(max_offset);
+/// Enter in the Sessions panel: the selected session's tags and context.
+fn open_session(state: &mut AppState) {
+    if let Some(s) = state.selected_session() {
+        let id = s.id;
+        crate::tui::screen::open_inspect(state, id);
     }
 }
 
-fn input(state: &mut AppState, mode: Mode, ch: char, fx: &mut Vec<Effect>) {
-    edit(state, mode, fx, |s| s.push(ch));
-}
-
-/// Edits the text field that has the keyboard in `mode`.
-fn edit(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>, change: impl FnOnce(&mut String)) {
-    if mode == Mode::Search {
-        let before = state.list().query.clone();
-        change(&mut state.list_mut().query);
-        if state.list().query != before {
-            requery(state, fx);
-        }
-    }
-}
-
-fn focus_step(state: &mut AppState, mode: Mode) {
+/// Esc that no screen took: a pop-up closes, the detail view goes back to the list, the
+/// Sessions panel gives the keyboard back.
+fn back(state: &mut AppState, mode: Mode) {
     match mode {
-        // The forms move between their own fields.
-        Mode::Form | Mode::Ask => {}
-        // The detail view moves between its own panes.
-        Mode::Detail => {}
-        Mode::List | Mode::Search => {
-            if !state.sessions_collapsed {
-                state.list_mut().editing = false;
-                state.focus = Focus::Sessions;
-            }
-        }
-        Mode::Sessions => state.focus = Focus::Main,
-        Mode::Picker | Mode::Help | Mode::Popup | Mode::Reach | Mode::Path | Mode::External => {}
-        Mode::EditMenu | Mode::Editor | Mode::Prompt | Mode::WhatIf => {}
-        Mode::Wizard | Mode::WizardReport | Mode::Lessons | Mode::Profiles => {}
-    }
-}
-
-fn open(state: &mut AppState, mode: Mode) {
-    match mode {
-        Mode::List | Mode::Search => {
-            let Some(i) = state.list().current() else {
-                status(
-                    state,
-                    "no entry selected: the list is empty; clear the search with Esc",
-                    true,
-                );
-                return;
-            };
-            let subject = match state.tab {
-                Tab::Roles => Subject::Role(i),
-                Tab::Users => Subject::User(i),
-                Tab::Groups => Subject::Group(i),
-                Tab::Providers => Subject::Provider(i),
-            };
-            state.list_mut().editing = false;
-            open_detail(state, subject);
-        }
-        Mode::Sessions => {
-            if let Some(s) = state.selected_session() {
-                let id = s.id;
-                crate::tui::screen::open_inspect(state, id);
-            }
-        }
-        Mode::Form | Mode::Picker | Mode::Ask => {}
-        Mode::Reach => {}
-        Mode::EditMenu | Mode::Prompt | Mode::Editor | Mode::WhatIf | Mode::WizardReport => {}
-        Mode::Wizard => {}
-        Mode::Profiles | Mode::Lessons => {}
-        Mode::Path | Mode::External | Mode::Help | Mode::Popup => {}
-        Mode::Detail => {}
-    }
-}
-
-fn back(state: &mut AppState, mode: Mode, fx: &mut Vec<Effect>) {
-    match mode {
-        Mode::Picker
-        | Mode::Form
-        | Mode::Ask
-        | Mode::Help
-        | Mode::Popup
-        | Mode::Reach
-        | Mode::Path
-        | Mode::External
-        | Mode::EditMenu
-        | Mode::Editor
-        | Mode::Prompt
-        | Mode::WhatIf
-        | Mode::Wizard
-        | Mode::WizardReport
-        | Mode::Lessons
-        | Mode::Profiles => close_overlay(state),
         Mode::Detail => state.detail = None,
         Mode::Sessions => state.focus = Focus::Main,
-        Mode::List => {
-            if !state.list().query.is_empty() {
-                state.list_mut().query.clear();
-                requery(state, fx);
-            }
-        }
-        Mode::Search => {}
+        Mode::List | Mode::Search => {}
+        _ => close_overlay(state),
     }
 }
 
@@ -575,17 +384,8 @@ fn click(state: &mut AppState, x: u16, y: u16, fx: &mut Vec<Effect>) {
                 }
             }
             None => {
-                let rows = entity_list::rows_area(a.main);
-                if hit(rows) {
-                    let list = state.list_mut();
-                    let i = list.offset + usize::from(y - rows.y);
-                    if i < list.hits.len() {
-                        if list.selected == i {
-                            open(state, Mode::List);
-                        } else {
-                            list.selected = i;
-                        }
-                    }
+                if let Some(more) = crate::tui::screen::click_list(state, x, y) {
+                    fx.extend(more);
                 }
             }
         }

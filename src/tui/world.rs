@@ -114,6 +114,9 @@ pub struct World {
     /// The trust graph of `inventory`, built by the first question that needs it (off the
     /// loop); replaced by an empty cell when the data changes.
     pub graph: Arc<std::sync::OnceLock<Arc<TrustGraph>>>,
+    /// The escalation edges of `inventory`, decided by the first question that needs them
+    /// (off the loop); replaced with the graph.
+    pub escalations: Arc<std::sync::OnceLock<Arc<crate::engine::escalation::Escalations>>>,
     /// The newest question put to the graph; older answers are dropped.
     pub access_generation: u64,
     /// The newest answer to "who gained or lost access", for the what-if view.
@@ -175,6 +178,18 @@ impl World {
         });
     }
 
+    /// Sends `text` to the terminal's clipboard (OSC 52), `what` naming it on the status
+    /// line. The terminal answers nothing, so the message says it was sent, not copied.
+    pub fn copy(&mut self, what: &str, text: String) -> crate::tui::command::Effect {
+        self.say(
+            format!(
+                "sent {what} to the terminal's clipboard (OSC 52); whether it was copied is up to the terminal (some ignore OSC 52)"
+            ),
+            false,
+        );
+        crate::tui::command::Effect::Clipboard(text)
+    }
+
     /// Writes a line to the event log, at the simulated clock's time.
     pub fn note(&mut self, text: impl Into<String>) {
         self.log.push(LogEntry {
@@ -194,6 +209,7 @@ impl World {
         self.inventory = Arc::clone(&inv);
         self.simulator.reload(Arc::clone(&inv));
         self.graph = Arc::default();
+        self.escalations = Arc::default();
         self.role_facts = Arc::new(crate::tui::facts::all_role_facts(&inv));
     }
 
@@ -240,6 +256,7 @@ impl World {
                     query,
                     whatif: self.whatif.clone(),
                     graph: Arc::clone(&self.graph),
+                    escalations: Arc::clone(&self.escalations),
                     now: self.now,
                 },
             )));

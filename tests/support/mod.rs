@@ -1,1 +1,2 @@
 pub mod org;
+pub mod screens;

@@ -192,13 +192,28 @@ pub struct NeedResult {
 }
 
 impl<'a> Checker<'a> {
+    /// A checker with every identity policy of the inventory compiled up front: for
+    /// [`Escalations::compute`](super::Escalations::compute), which asks of every principal.
     #[must_use]
     pub fn new(graph: &'a TrustGraph) -> Self {
+        Self::with_index(graph, escalation_index(graph.inventory()))
+    }
+
+    /// A checker that compiles no policy up front: it asks with the documents the trust graph
+    /// compiled for many principals (managed policies, group policies, SCPs), and compiles a
+    /// principal's own (inline) documents when a request needs them. For answers that decide
+    /// the principals a query meets, not every one.
+    #[must_use]
+    pub fn lazy(graph: &'a TrustGraph) -> Self {
+        Self::with_index(graph, graph.index.clone())
+    }
+
+    fn with_index(graph: &'a TrustGraph, index: PolicyIndex) -> Self {
         let inv = graph.inventory();
         Self {
             graph,
             inv,
-            index: escalation_index(inv),
+            index,
             now: graph.now,
             no_resource_policy: ResourceBasedPolicy {
                 policy: allow_all_policy(),

@@ -2,14 +2,18 @@
 //!
 //! The trust graph is asked only through its public queries — the hops out of a principal
 //! ([`TrustGraph::hops_from`], each made an edge only when a path takes it) and into a role
-//! ([`TrustGraph::edges_into`]) — so its indexes stay its own. Walks are breadth-first over both kinds of step, so each path found
-//! is a shortest one; a self-escalation ends a path (the caller is then an administrator).
+//! ([`TrustGraph::edges_into`]) — so its indexes stay its own. Escalation edges come from an
+//! [`EscalationSource`]: every edge decided up front ([`Escalations`]) or each principal's
+//! when the walk meets it ([`super::LazyEscalations`]), with the same answers. Walks are
+//! breadth-first over both kinds of step, so each path found is a shortest one; a
+//! self-escalation ends a path (the caller is then an administrator).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use super::lazy::EscalationSource;
 use super::{EscalationEdge, Escalations};
 use crate::engine::graph::{Edge, EdgeStatus, NodeId, TrustGraph};
 
@@ -130,7 +134,12 @@ pub struct MixedReach {
     pub to_admin: Option<StepPath>,
 }
 
-fn steps_in(g: &TrustGraph, esc: &Escalations, node: NodeId, follow: Follow) -> Vec<Step> {
+fn steps_in<E: EscalationSource + ?Sized>(
+    g: &TrustGraph,
+    esc: &E,
+    node: NodeId,
+    follow: Follow,
+) -> Vec<Step> {
     let mut out: Vec<Step> = if g.role(node).is_some() {
         g.edges_into(node)
             .edges
@@ -142,21 +151,35 @@ fn steps_in(g: &TrustGraph, esc: &Escalations, node: NodeId, follow: Follow) -> 
         Vec::new()
     };
     out.extend(
-        esc.edges_into(node)
+        esc.escalations_in(node)
+            .into_iter()
             .filter(|e| follow.takes(&e.status) && !e.is_self())
-            .map(|e| Step::Escalate(Arc::clone(e))),
+            .map(Step::Escalate),
     );
     out
 }
 
 /// Everything `from` can reach in at most `max_depth` steps of either kind.
 #[must_use]
-pub fn reach(
+pub fn reach<E: EscalationSource + ?Sized>(
     g: &TrustGraph,
-    esc: &Escalations,
+    esc: &E,
     from: NodeId,
     max_depth: usize,
     follow: Follow,
+) -> MixedReach {
+    reach_until(g, esc, from, max_depth, follow, None)
+}
+
+/// [`reach`], stopping as soon as `stop` is reached (its row is then the last one, with the
+/// path [`reach`] gives it: rows are found in breadth-first order).
+fn reach_until<E: EscalationSource + ?Sized>(
+    g: &TrustGraph,
+    esc: &E,
+    from: NodeId,
+    max_depth: usize,
+    follow: Follow,
+    stop: Option<NodeId>,
 ) -> MixedReach {
     let mut rows: Vec<StepRow> = Vec::new();
     let mut seen: HashMap<NodeId, Option<usize>> = HashMap::from([(from, None)]);
@@ -167,7 +190,7 @@ pub fn reach(
             .map(|r| r.path.steps.clone())
             .unwrap_or_default()
     };
-    if esc.is_admin(from) {
+    if esc.admin(from) {
         to_admin = Some(StepPath::default());
     }
     // Principals with the same hops out as one already walked, and no escalation edge out:
@@ -179,8 +202,8 @@ pub fn reach(
             continue;
         }
         let alike = g.same_hops_out(node);
-        let escalates = esc.edges_from(node).next().is_some();
-        if !walked.insert(alike) && !escalates {
+        let out = esc.escalations_out(node);
+        if !walked.insert(alike) && out.is_empty() {
             continue;
         }
         let hops = g.hops_from(node);
@@ -190,10 +213,10 @@ pub fn reach(
                 && hops.status(h).is_some_and(|s| follow.takes(s));
             takes.then(|| hops.edge(h).map(Step::Assume)).flatten()
         });
-        let escalated = esc
-            .edges_from(node)
+        let escalated = out
+            .into_iter()
             .filter(|e| follow.takes(&e.status))
-            .map(|e| Step::Escalate(Arc::clone(e)));
+            .map(Step::Escalate);
         for step in assumed.collect::<Vec<_>>().into_iter().chain(escalated) {
             if let Step::Escalate(e) = &step
                 && e.is_self()
@@ -212,7 +235,7 @@ pub fn reach(
             let mut steps = path_to(&rows, at);
             steps.push(step);
             let path = StepPath { steps };
-            if esc.is_admin(to) && to_admin.as_ref().is_none_or(|p| p.len() > path.len()) {
+            if esc.admin(to) && to_admin.as_ref().is_none_or(|p| p.len() > path.len()) {
                 to_admin = Some(path.clone());
             }
             seen.insert(to, Some(rows.len()));
@@ -221,6 +244,13 @@ pub fn reach(
                 principal: to,
                 path,
             });
+            if stop == Some(to) {
+                return MixedReach {
+                    from,
+                    rows,
+                    to_admin,
+                };
+            }
         }
     }
     MixedReach {
@@ -232,15 +262,15 @@ pub fn reach(
 
 /// The shortest mixed path from `from` to `to`, if any within `max_depth` steps.
 #[must_use]
-pub fn path(
+pub fn path<E: EscalationSource + ?Sized>(
     g: &TrustGraph,
-    esc: &Escalations,
+    esc: &E,
     from: NodeId,
     to: NodeId,
     max_depth: usize,
     follow: Follow,
 ) -> Option<StepPath> {
-    reach(g, esc, from, max_depth, follow)
+    reach_until(g, esc, from, max_depth, follow, Some(to))
         .rows
         .into_iter()
         .find(|r| r.principal == to)
@@ -250,9 +280,9 @@ pub fn path(
 /// Who can reach any of `targets` in at most `max_depth` steps, each with its shortest path
 /// (ending at a target); `starts` are the paths the targets themselves begin with (empty, or
 /// a self-escalation).
-fn reach_back(
+fn reach_back<E: EscalationSource + ?Sized>(
     g: &TrustGraph,
-    esc: &Escalations,
+    esc: &E,
     starts: Vec<(NodeId, StepPath)>,
     max_depth: usize,
     follow: Follow,
@@ -297,9 +327,9 @@ fn reach_back(
 /// Who can reach `target` over both kinds of step, shortest path first (the target itself
 /// left out).
 #[must_use]
-pub fn who_can_reach(
+pub fn who_can_reach<E: EscalationSource + ?Sized>(
     g: &TrustGraph,
-    esc: &Escalations,
+    esc: &E,
     target: NodeId,
     max_depth: usize,
     follow: Follow,

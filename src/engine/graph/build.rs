@@ -5,9 +5,10 @@
 //! the principal it names (a user, role, session, service, provider or external principal)
 //! and for `"*"`; every user's and role's `sts:AssumeRole` statements read once from its
 //! identity policies and its permissions boundary, and the distinct documents allowing it
-//! indexed by the accounts whose roles they may name. Then every hop is decided: each role's
-//! ways in, and from them each user's and role's ways out, so queries only walk what is
-//! kept. Account-root and `"*"` trusts stay class grants: an account grant is expanded only
+//! indexed by the accounts whose roles they may name. No hop is decided here: each query
+//! decides the hops it needs on first use — a role's ways in, every role's ways in indexed
+//! as each user's and role's ways out, or an outside principal's ways out — and keeps them
+//! (see the module documentation of [`super`]). Account-root and `"*"` trusts stay class grants: an account grant is expanded only
 //! into the callers whose own policy may name the role, and a hop through one is decided
 //! once per caller policy set (same policies, boundary and account) and, for roles of one
 //! account with the same trust document, once per document when the caller's policies
@@ -402,7 +403,7 @@ pub struct TrustGraph {
     /// of one account, decided once per (document key, grant, set, which of the set's
     /// `sts:AssumeRole` allows name the role).
     by_doc_set: Mutex<Memo<DocSetKey>>,
-    /// Per role: every hop into it, decided when the graph is built.
+    /// Per role: every hop into it, decided on the first query that needs them.
     pub(crate) into: Vec<OnceLock<Arc<Ways>>>,
     /// Per principal other than a loaded user or role: every hop out of it, decided on the
     /// first query that needs them.

@@ -24,6 +24,7 @@ use crate::engine::sts::caller::{Caller, CallerKind};
 use crate::engine::sts::docs;
 use crate::engine::sts::outcome::{Category, ErrorCode, Fix, PolicyTarget, StsError};
 use crate::engine::sts::request::{AssumeRoleRequest, DenialType, Request};
+use crate::engine::sts::trust_swap;
 
 /// Everything the diagnosis of one call needs.
 pub(crate) struct Diagnosis<'s, 'a> {
@@ -550,21 +551,33 @@ pub(crate) fn diagnose_decision(
                     );
                     continue;
                 }
+                let add = Fix::AddStatement {
+                    target: PolicyTarget::TrustPolicy {
+                        role_arn: role_arn.clone(),
+                    },
+                    summary: format!(
+                        "add this statement to the trust policy of `{role_arn}`: {statement}"
+                    ),
+                    statement,
+                };
+                // A trust that evidently names the wrong account is fixed by swapping that
+                // principal for the caller's, not by adding the caller beside it.
+                let (fix, swapped) =
+                    match trust_swap::swap_mistaken_principal(diag.sim.inventory, &add) {
+                        Some((swap, why)) => (swap, format!(" {why}")),
+                        None => (add, String::new()),
+                    };
                 checks.push(
                     "trust-policy",
                     category,
                     diag.deny(action, DenialType::Implicit),
                     format!(
-                        "the trust policy of `{role_arn}` has no statement that allows {action} for {}{missing}.{half}",
+                        "the trust policy of `{role_arn}` has no statement that allows {action} for {}{missing}.{half}{swapped}",
                         diag.caller_label()
                     ),
                     // IAM-RULES §3.1, §3.2 step 1
                     docs::UG_PRINCIPAL,
-                    Some(Fix::AddStatement {
-                        target: PolicyTarget::TrustPolicy { role_arn: role_arn.clone() },
-                        summary: format!("add this statement to the trust policy of `{role_arn}`: {statement}"),
-                        statement,
-                    }),
+                    Some(fix),
                 );
             }
             PolicyType::IdentityBasedPolicy => {

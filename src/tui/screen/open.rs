@@ -30,7 +30,7 @@ pub(crate) fn principal_here(
                 .map(|u| ReachFrom::Principal(u.arn.clone())),
             _ => None,
         }),
-        Mode::List => match state.tab {
+        Mode::List => match state.entities.tab {
             Tab::Roles | Tab::Users => current_arn(state).map(ReachFrom::Principal),
             _ => None,
         },
@@ -169,14 +169,16 @@ pub(crate) fn access_done(state: &mut AppState, answer: crate::tui::access::Acce
         }
         (AccessQuery::Reach { refresh: false, .. }, _) if !newest(&mut state.waiting.reach) => {}
         (AccessQuery::Reach { from, refresh, .. }, AccessResult::Reach(r)) => {
-            let view = match crate::tui::screens::reach::reach_view(state, &graph, from.clone(), &r)
-            {
-                Ok(v) => v,
-                Err(e) => {
-                    status(state, &e, true);
-                    return;
-                }
-            };
+            let mut view =
+                match crate::tui::screens::reach::reach_view(state, &graph, from.clone(), &r.reach)
+                {
+                    Ok(v) => v,
+                    Err(e) => {
+                        status(state, &e, true);
+                        return;
+                    }
+                };
+            view.add_escalation(state, &graph, &from, &r.escalation);
             if refresh {
                 for o in state
                     .overlay
@@ -355,6 +357,7 @@ pub(crate) fn command(
                 crate::tui::screen::open_help(state);
             }
         }
+        Command::CommandLine => crate::tui::screen::open_command_line(state),
         Command::Reach => reach(state, mode),
         Command::PathTo => path_to(state, mode),
         Command::External => external(state),
@@ -441,8 +444,8 @@ fn troubleshoot(state: &mut AppState, mode: Mode) {
             ),
             _ => (None, None),
         },
-        Mode::List if state.tab == Tab::Roles => (state.list().current(), None),
-        Mode::List if state.tab == Tab::Users => (
+        Mode::List if state.entities.tab == Tab::Roles => (state.list().current(), None),
+        Mode::List if state.entities.tab == Tab::Users => (
             None,
             state
                 .list()
@@ -467,7 +470,7 @@ fn edit_menu(state: &mut AppState, mode: Mode, external: bool) {
             Subject::Role(i) => Some(i),
             _ => None,
         }),
-        Mode::List if state.tab == Tab::Roles => state.list().current(),
+        Mode::List if state.entities.tab == Tab::Roles => state.list().current(),
         _ => None,
     };
     let Some(role) = role else {
@@ -496,7 +499,7 @@ fn simulate(state: &mut AppState) {
         crate::tui::screen::open_hop_form(state, &hop, None);
         return;
     }
-    let role = match (&state.detail, state.tab) {
+    let role = match (&state.detail, state.entities.tab) {
         (Some(d), _) => match d.subject {
             Subject::Role(i) => Some(i),
             _ => None,
@@ -504,7 +507,7 @@ fn simulate(state: &mut AppState) {
         (None, Tab::Roles) => state.list().current(),
         _ => None,
     };
-    let caller = match (&state.detail, state.tab) {
+    let caller = match (&state.detail, state.entities.tab) {
         (Some(d), _) => match d.subject {
             Subject::User(i) => state.world.inventory.users.get(i).map(|u| u.arn.clone()),
             _ => None,

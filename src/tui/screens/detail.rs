@@ -12,11 +12,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::engine::graph::TrustGraph;
 use crate::tui::access::{AccessQuery, AccessResult};
-use crate::tui::command::{Command, Effect};
+use crate::tui::command::Command;
 use crate::tui::keys::{
     Binding, b, c, clock, common_tail, external_key, k, movement as movement_keys, path_key,
     reach_key, whatif_keys,
@@ -73,7 +73,8 @@ impl Detail {
                 } else {
                     -1
                 };
-                let n = self.panes.len();
+                // The panes, then the summary when it does not show whole beside them.
+                let n = self.panes.len() + usize::from(summary_cut(main, self));
                 let next = isize::try_from(self.focus).unwrap_or(0) + delta;
                 if next < 0 || next >= isize::try_from(n).unwrap_or(0) {
                     self.focus = if next < 0 { n.saturating_sub(1) } else { 0 };
@@ -84,37 +85,41 @@ impl Detail {
             }
             Command::TogglePlain => {
                 self.plain = !self.plain;
+                // A statement a finding led to stays in view in the other reading.
                 for p in &mut self.panes {
-                    p.scroll = 0;
+                    p.scroll = p.marked_lines(self.plain).map_or(0, |r| r.start);
                 }
                 Outcome::Done
             }
-            Command::YankArn => {
-                world.say(
-                    format!(
-                        "sent {} to the terminal's clipboard (OSC 52); a terminal without OSC 52 support ignores it",
-                        self.arn
-                    ),
-                    false,
-                );
-                Outcome::Effects(vec![Effect::Clipboard(self.arn.clone())])
-            }
-            Command::YankPolicy => match self.panes.get(self.focus) {
-                Some(p) if !p.raw.is_empty() => {
-                    world.say(
-                        format!(
-                            "sent the {} JSON to the terminal's clipboard (OSC 52); a terminal without OSC 52 support ignores it",
-                            p.title
-                        ),
-                        false,
-                    );
-                    Outcome::Effects(vec![Effect::Clipboard(p.raw.clone())])
+            Command::Open => match self.panes.get(self.focus).and_then(Pane::jump) {
+                Some(jump) => {
+                    self.show(jump, world);
+                    Outcome::Done
                 }
+                None => Outcome::Ignored,
+            },
+            Command::YankArn => Outcome::Effects(vec![world.copy(&self.arn, self.arn.clone())]),
+            Command::YankPolicy => match self.panes.get(self.focus) {
+                Some(p) if !p.raw.is_empty() => Outcome::Effects(vec![
+                    world.copy(&format!("the {} JSON", p.title), p.raw.clone()),
+                ]),
                 _ => {
                     world.say("this pane holds no policy JSON to copy", true);
                     Outcome::Done
                 }
             },
+            Command::Explain | Command::Simulate
+                if matches!(command, Command::Explain)
+                    || self
+                        .panes
+                        .get(self.focus)
+                        .and_then(Pane::escalation)
+                        .is_some() =>
+            {
+                let hop = self.panes.get(self.focus).and_then(Pane::escalation);
+                crate::tui::widgets::pane::escalation_keys(hop, command, world)
+                    .unwrap_or(Outcome::Ignored)
+            }
             Command::Simulate => match self.selected_hop() {
                 Some(hop) => Outcome::Simulate {
                     hop: Box::new(hop.clone()),
@@ -127,20 +132,62 @@ impl Detail {
         }
     }
 
-    /// Moves the focused pane's cursor (or scroll) by `delta` lines.
+    /// Moves the focused pane's cursor (or scroll), or the summary, by `delta` lines.
     pub fn step(&mut self, delta: isize, main: Rect) {
         let rows = pane_rows(main, self).max(1);
         let plain = self.plain;
-        if let Some(p) = self.panes.get_mut(self.focus) {
+        if self.summary_focused() {
+            let total = summary_lines(self, main.width, Theme::mono()).len();
+            self.summary_scroll = crate::tui::outcome::clamp_add(
+                self.summary_scroll,
+                delta,
+                total.saturating_sub(rows).saturating_add(1),
+            );
+        } else if let Some(p) = self.panes.get_mut(self.focus) {
             p.step(delta, rows, plain);
         }
+    }
+
+    /// True when the keyboard is on the summary (it shows whole, the panes folded).
+    #[must_use]
+    pub fn summary_focused(&self) -> bool {
+        self.focus >= self.panes.len()
+    }
+
+    /// Goes to the statement a finding is about: its pane takes the keyboard, scrolled to
+    /// the statement, which is marked (and no other).
+    fn show(&mut self, jump: crate::tui::widgets::pane::Jump, world: &mut World) {
+        let plain = self.plain;
+        let count = self.panes.len();
+        for p in &mut self.panes {
+            p.marked = None;
+            p.marked_line = None;
+        }
+        let Some(p) = self.panes.get_mut(jump.pane) else {
+            return;
+        };
+        p.show_statement(jump.statement, jump.line, plain);
+        let place = p
+            .statements
+            .get(jump.statement)
+            .map_or_else(String::new, |st| match st.statement {
+                Some(i) => format!("{}, statement {}", st.policy, i + 1),
+                None => st.policy.clone(),
+            });
+        let text = format!(
+            "{place}, marked ▌ in the {} pane; the findings are pane {} of {} (Tab)",
+            p.title,
+            self.focus + 1,
+            count
+        );
+        self.focus = jump.pane;
+        world.say(text, false);
     }
 
     /// The hop under the cursor of the focused pane, when it lists hops.
     #[must_use]
     pub fn selected_hop(&self) -> Option<&crate::tui::access::Prefill> {
-        let p = self.panes.get(self.focus)?;
-        p.rows.get(p.cursor).map(|(_, h)| h)
+        self.panes.get(self.focus)?.hop()
     }
 
     /// Takes in the trust graph's answer to "who can assume" this view's role; an answer
@@ -170,11 +217,15 @@ impl Detail {
     pub fn rebuilt(&self, world: &mut World) -> Option<Self> {
         let mut d = open(world, self.subject)?;
         d.plain = self.plain;
-        d.focus = self.focus.min(d.panes.len().saturating_sub(1));
+        d.focus = self.focus.min(d.panes.len());
         d.summary_scroll = self.summary_scroll;
         for (new, before) in d.panes.iter_mut().zip(&self.panes) {
             new.scroll = before.scroll;
-            new.cursor = before.cursor.min(new.rows.len().saturating_sub(1));
+            new.cursor = before.cursor.min(new.selectable_len().saturating_sub(1));
+            if before.marked.is_some_and(|m| m < new.statements.len()) {
+                new.marked = before.marked;
+                new.marked_line = before.marked_line.filter(|l| *l < new.json.len());
+            }
         }
         Some(d)
     }
@@ -197,6 +248,13 @@ pub fn open(world: &mut World, subject: Subject) -> Option<Detail> {
         };
         detail.panes.push(crate::tui::access::who_pending(text));
         world.ask_graph(AccessQuery::Who { role: i, arn });
+        // The lint findings after the hops (a lesson's question keeps them hidden too).
+        if !world.teach.predicting()
+            && let Some(role) = world.inventory.roles.get(i)
+            && let Some(p) = build::findings_pane(&world.inventory, role, &detail.panes)
+        {
+            detail.panes.push(p);
+        }
     }
     Some(detail)
 }
@@ -253,10 +311,18 @@ pub fn keys() -> Vec<Binding> {
             true,
             Command::Simulate,
         ),
+        crate::tui::keys::explain_key(),
+        b(
+            vec![k(KeyCode::Enter)],
+            "Enter",
+            "on a finding: show the statement it is about",
+            false,
+            Command::Open,
+        ),
         b(
             vec![c('y')],
             "y",
-            "copy the ARN (OSC 52)",
+            "send the ARN to the clipboard (OSC 52)",
             true,
             Command::YankArn,
         ),
@@ -268,7 +334,7 @@ pub fn keys() -> Vec<Binding> {
     t.push(b(
         vec![c('Y')],
         "Y",
-        "copy the focused policy JSON (OSC 52)",
+        "send the focused pane's JSON to the clipboard (OSC 52)",
         false,
         Command::YankPolicy,
     ));
@@ -285,115 +351,260 @@ pub fn keys() -> Vec<Binding> {
     t
 }
 
-fn summary_height(main: Rect, d: &Detail) -> u16 {
-    let want = u16::try_from(d.summary.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    want.min(main.height * 2 / 5).max(3.min(main.height))
-}
+/// Rows a pane needs to be worth showing beside the others: its title and six lines.
+const ENOUGH: u16 = 8;
+/// Rows the element with the keyboard gets at least when the others fold.
+const FOCUSED_MIN: u16 = 6;
 
-/// The summary's area and each pane's area.
-#[must_use]
-pub fn layout(main: Rect, d: &Detail) -> (Rect, Vec<Rect>) {
-    let sh = summary_height(main, d);
-    let summary = Rect::new(main.x, main.y, main.width, sh);
-    let rest = Rect::new(
-        main.x,
-        main.y + sh,
-        main.width,
-        main.height.saturating_sub(sh),
-    );
-    let n = u16::try_from(d.panes.len().max(1)).unwrap_or(1);
-    if n == 3 && main.width >= PANES_SIDE_BY_SIDE {
-        // The policies side by side on top, the "who can assume" list full width below.
-        let top_h = rest.height / 2;
-        let w = rest.width / 2;
-        let panes = vec![
-            Rect::new(rest.x, rest.y, w, top_h),
-            Rect::new(rest.x + w, rest.y, rest.width - w, top_h),
-            Rect::new(rest.x, rest.y + top_h, rest.width, rest.height - top_h),
-        ];
-        return (summary, panes);
-    }
-    let panes = if main.width >= PANES_SIDE_BY_SIDE {
-        let w = rest.width / n;
-        (0..n)
-            .map(|i| {
-                let width = if i == n - 1 {
-                    rest.width - w * (n - 1)
-                } else {
-                    w
-                };
-                Rect::new(rest.x + w * i, rest.y, width, rest.height)
-            })
-            .collect()
-    } else {
-        let h = rest.height / n;
-        (0..n)
-            .map(|i| {
-                let height = if i == n - 1 {
-                    rest.height - h * (n - 1)
-                } else {
-                    h
-                };
-                Rect::new(rest.x, rest.y + h * i, rest.width, height)
-            })
-            .collect()
-    };
-    (summary, panes)
-}
-
-/// How many text rows the focused pane shows.
-#[must_use]
-pub fn pane_rows(main: Rect, d: &Detail) -> usize {
-    layout(main, d)
-        .1
-        .get(d.focus)
-        .map_or(1, |r| usize::from(r.height.saturating_sub(2)))
-}
-
-/// Draws the view in `main`; `focused` when it has the keyboard.
-pub fn render(frame: &mut Frame<'_>, main: Rect, d: &Detail, focused: bool, theme: Theme) {
-    let (summary_area, pane_rects) = layout(main, d);
+/// The summary's rows `width` columns wide (inside its border): each line's label, its
+/// text wrapped under itself.
+fn summary_lines(d: &Detail, width: u16, theme: Theme) -> Vec<Line<'static>> {
     let label_w = d
         .summary
         .iter()
         .map(|l| l.label.chars().count())
         .max()
         .unwrap_or(0);
-    let lines: Vec<Line> = d
-        .summary
-        .iter()
-        .map(|l| {
-            let style = if l.warn { theme.warn() } else { Style::new() };
-            Line::from(vec![
-                Span::styled(format!("{:<label_w$}  ", l.label), theme.key()),
-                Span::styled(l.text.clone(), style),
-            ])
-        })
-        .collect();
-    let title = format!(" {} — {} ", d.title, d.arn);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((u16::try_from(d.summary_scroll).unwrap_or(0), 0))
-            .block(
-                Block::bordered()
-                    .title(Span::styled(title, theme.title()))
-                    .border_style(theme.border(false)),
-            ),
-        summary_area,
-    );
-    let main_focused = focused;
-    for (i, (pane, rect)) in d.panes.iter().zip(pane_rects).enumerate() {
-        render_pane(
-            frame,
-            rect,
-            pane,
-            d.plain,
-            main_focused && i == d.focus,
-            theme,
+    let room = usize::from(width.saturating_sub(2)).saturating_sub(label_w + 2);
+    let mut out = Vec::new();
+    for l in &d.summary {
+        let style = if l.warn { theme.warn() } else { Style::new() };
+        for (k, row) in crate::tui::widgets::text::wrap(&l.text, room)
+            .into_iter()
+            .enumerate()
+        {
+            let label = if k == 0 { l.label.as_str() } else { "" };
+            out.push(Line::from(vec![
+                Span::styled(format!("{label:<label_w$}  "), theme.key()),
+                Span::styled(row, style),
+            ]));
+        }
+    }
+    out
+}
+
+/// True when the summary does not show whole while a pane has the keyboard: it then takes
+/// its turn with Tab, and shows whole when it has it.
+#[must_use]
+pub fn summary_cut(main: Rect, d: &Detail) -> bool {
+    let rows = summary_lines(d, main.width, Theme::mono()).len();
+    let shown = layout_with(main, d, 0).0.height.saturating_sub(2);
+    rows > usize::from(shown)
+}
+
+/// The summary's area and each pane's area. A pane or summary squeezed to one row shows
+/// its title only; one with no rows is not drawn (the element with the keyboard always
+/// has room).
+#[must_use]
+pub fn layout(main: Rect, d: &Detail) -> (Rect, Vec<Rect>) {
+    layout_with(main, d, d.focus)
+}
+
+/// The areas the mouse can focus, by focus number: the panes, then the summary when it
+/// takes its turn with Tab.
+#[must_use]
+pub fn focus_areas(main: Rect, d: &Detail) -> Vec<Rect> {
+    let (summary, mut panes) = layout(main, d);
+    if summary_cut(main, d) {
+        panes.push(summary);
+    }
+    panes
+}
+
+fn layout_with(main: Rect, d: &Detail, focus: usize) -> (Rect, Vec<Rect>) {
+    let n = d.panes.len();
+    let want = u16::try_from(summary_lines(d, main.width, Theme::mono()).len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    if focus < n {
+        let sh = want.min(main.height * 2 / 5).max(3.min(main.height));
+        let summary = Rect::new(main.x, main.y, main.width, sh);
+        let rest = Rect::new(
+            main.x,
+            main.y + sh,
+            main.width,
+            main.height.saturating_sub(sh),
         );
+        if let Some(panes) = side_by_side_or_stacked(rest, n) {
+            return (summary, panes);
+        }
+    }
+    folded(main, n, focus.min(n), want)
+}
+
+/// Every pane with room enough: the policies side by side on a wide terminal with the
+/// lists below them, or all stacked; `None` when they would not have [`ENOUGH`] rows.
+fn side_by_side_or_stacked(rest: Rect, n: usize) -> Option<Vec<Rect>> {
+    let count = u16::try_from(n.max(1)).unwrap_or(1);
+    if rest.width >= PANES_SIDE_BY_SIDE && n >= 3 {
+        // The policies side by side on top, the lists (who can assume, findings) below.
+        let top_h = rest.height / 2;
+        let low_h = rest.height - top_h;
+        if top_h < ENOUGH || low_h < ENOUGH {
+            return None;
+        }
+        let w = rest.width / 2;
+        let mut panes = vec![
+            Rect::new(rest.x, rest.y, w, top_h),
+            Rect::new(rest.x + w, rest.y, rest.width - w, top_h),
+        ];
+        let low = count - 2;
+        // The first list (the hops) gets the larger share.
+        let other = if low == 1 {
+            0
+        } else {
+            rest.width * 2 / 5 / (low - 1)
+        };
+        let first = rest.width - other * (low - 1);
+        panes.push(Rect::new(rest.x, rest.y + top_h, first, low_h));
+        for i in 1..low {
+            let x = rest.x + first + other * (i - 1);
+            let width = if i == low - 1 {
+                rest.right() - x
+            } else {
+                other
+            };
+            panes.push(Rect::new(x, rest.y + top_h, width, low_h));
+        }
+        return Some(panes);
+    }
+    if rest.width >= PANES_SIDE_BY_SIDE {
+        if rest.height < ENOUGH {
+            return None;
+        }
+        let w = rest.width / count;
+        return Some(
+            (0..count)
+                .map(|i| {
+                    let width = if i == count - 1 {
+                        rest.width - w * (count - 1)
+                    } else {
+                        w
+                    };
+                    Rect::new(rest.x + w * i, rest.y, width, rest.height)
+                })
+                .collect(),
+        );
+    }
+    let h = rest.height / count;
+    if h < ENOUGH {
+        return None;
+    }
+    Some(
+        (0..count)
+            .map(|i| {
+                let height = if i == count - 1 {
+                    rest.height - h * (count - 1)
+                } else {
+                    h
+                };
+                Rect::new(rest.x, rest.y + h * i, rest.width, height)
+            })
+            .collect(),
+    )
+}
+
+/// Too little room for every pane: the element with the keyboard (`focus`; `n` is the
+/// summary) takes the height, the others fold to their title row — the summary to its
+/// first line when there is room — or, on the smallest screens, out of sight.
+fn folded(main: Rect, n: usize, focus: usize, want: u16) -> (Rect, Vec<Rect>) {
+    let others = u16::try_from(n - usize::from(focus < n)).unwrap_or(u16::MAX);
+    // The summary as tall as beside every pane when the focused one still gets twice its
+    // least, else its first line, else its title; the other panes their title, else nothing.
+    let tries = [
+        (want.min(main.height * 2 / 5).max(3), 1, 2 * FOCUSED_MIN),
+        (want.min(3), 1, FOCUSED_MIN),
+        (1, 1, FOCUSED_MIN),
+        (0, 0, 0),
+    ];
+    let (summary_h, pane_h) = tries
+        .into_iter()
+        .map(|(s, p, least)| (if focus == n { 0 } else { s }, p, least))
+        .find(|(s, p, least)| s + p * others + least <= main.height)
+        .map_or((0, 0), |(s, p, _)| (s, p));
+    let focused_h = main.height.saturating_sub(summary_h + pane_h * others);
+    let mut y = main.y;
+    let mut next = |h: u16| {
+        let r = Rect::new(main.x, y, main.width, h);
+        y += h;
+        r
+    };
+    let summary = next(if focus == n { focused_h } else { summary_h });
+    let panes = (0..n)
+        .map(|i| next(if i == focus { focused_h } else { pane_h }))
+        .collect();
+    (summary, panes)
+}
+
+/// How many text rows the focused pane (or the summary) shows.
+#[must_use]
+pub fn pane_rows(main: Rect, d: &Detail) -> usize {
+    let (summary, panes) = layout(main, d);
+    let rect = if d.summary_focused() {
+        Some(summary)
+    } else {
+        panes.get(d.focus).copied()
+    };
+    rect.map_or(1, |r| usize::from(r.height.saturating_sub(2)))
+}
+
+/// A pane folded to one row: its title on the rule.
+fn folded_title(frame: &mut Frame<'_>, rect: Rect, title: &str, theme: Theme) {
+    let text = format!("─ ▸ {title} (Tab) ");
+    let fill = usize::from(rect.width).saturating_sub(text.chars().count());
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(text, theme.dim()),
+            Span::styled("─".repeat(fill), theme.border(false)),
+        ])),
+        Rect::new(rect.x, rect.y, rect.width, 1),
+    );
+}
+
+/// Draws the view in `main`; `focused` when it has the keyboard.
+pub fn render(frame: &mut Frame<'_>, main: Rect, d: &Detail, focused: bool, theme: Theme) {
+    let (summary_area, pane_rects) = layout(main, d);
+    let title = format!(" {} — {} ", d.title, d.arn);
+    if summary_area.height >= 3 {
+        let lines = summary_lines(d, summary_area.width, theme);
+        let rows = usize::from(summary_area.height - 2);
+        let start = d.summary_scroll.min(lines.len().saturating_sub(rows));
+        let summary_focused = focused && d.summary_focused();
+        let mark = if summary_focused { "▶" } else { "" };
+        let mut block = Block::bordered()
+            .title(Span::styled(format!("{mark}{title}"), theme.title()))
+            .border_style(theme.border(summary_focused));
+        if lines.len() > rows {
+            // Where the view is, and how to see the rest.
+            let how = if summary_focused {
+                "j/k scroll"
+            } else {
+                "Tab to it shows it whole"
+            };
+            block = block.title_bottom(Span::styled(
+                format!(
+                    " {}-{}/{} · {how} ",
+                    start + 1,
+                    (start + rows).min(lines.len()),
+                    lines.len()
+                ),
+                theme.dim(),
+            ));
+        }
+        frame.render_widget(
+            Paragraph::new(lines.into_iter().skip(start).take(rows).collect::<Vec<_>>())
+                .block(block),
+            summary_area,
+        );
+    } else if summary_area.height > 0 {
+        folded_title(frame, summary_area, title.trim(), theme);
+    }
+    for (i, (pane, rect)) in d.panes.iter().zip(pane_rects).enumerate() {
+        if rect.height >= 3 {
+            render_pane(frame, rect, pane, d.plain, focused && i == d.focus, theme);
+        } else if rect.height > 0 {
+            folded_title(frame, rect, &pane.title, theme);
+        }
     }
 }
 

@@ -175,7 +175,7 @@ pub fn pane(world: &World, graph: &TrustGraph, answer: &ExternalAccess) -> Pane 
             ("blocked", Tok::Problem)
         };
         if let Some(p) = prefill(world, graph, &f.edge) {
-            pane.rows.push((lines.len(), p));
+            pane.rows.push((lines.len(), p.into()));
         }
         lines.push(vec![
             (Tok::Plain, "  ".to_owned()),
@@ -191,7 +191,7 @@ pub fn pane(world: &World, graph: &TrustGraph, answer: &ExternalAccess) -> Pane 
         } else {
             Tok::Problem
         };
-        let call = format!("{}  [{}]", f.edge.api.action(), badges(&f.edge));
+        let call = format!("{}  [{}]", f.edge.api.via(), badges(&f.edge));
         for l in wrap(&call, width) {
             lines.push(vec![(Tok::Plain, INDENT.to_owned()), (tok, l)]);
         }
@@ -216,7 +216,7 @@ pub fn pane(world: &World, graph: &TrustGraph, answer: &ExternalAccess) -> Pane 
     }
     for d in &answer.confused_deputies {
         if let Some(p) = service_hop(world, graph, d.role, &d.service) {
-            pane.rows.push((lines.len(), p));
+            pane.rows.push((lines.len(), p.into()));
         }
         lines.push(vec![
             (Tok::Plain, "  ".to_owned()),

@@ -1,6 +1,7 @@
 //! The help screen: every key that works on the screen it was opened from first, then the
-//! keys that work everywhere, then every other screen's. The app hands it the tables (with
-//! the configuration's remapped keys) when it opens; it only scrolls and draws them.
+//! keys that work everywhere, then every other screen's. The app hands it the sections (the
+//! key tables the keys are dispatched by, with the configuration's remapped keys) when it
+//! opens; it only scrolls and draws them.
 
 use crossterm::event::KeyCode;
 use ratatui::Frame;
@@ -19,7 +20,20 @@ use crate::tui::world::World;
 #[derive(Debug, Clone)]
 pub struct Section {
     pub title: String,
-    pub keys: Vec<(String, &'static str)>,
+    /// True for the keys that work on the screen help was opened from.
+    pub here: bool,
+    pub bindings: Vec<Binding>,
+}
+
+impl Section {
+    #[must_use]
+    pub fn new(title: String, bindings: Vec<Binding>, here: bool) -> Self {
+        Self {
+            title,
+            here,
+            bindings,
+        }
+    }
 }
 
 /// The help screen's state.
@@ -30,22 +44,21 @@ pub struct Help {
 }
 
 impl Help {
-    /// Help over these tables, first one first.
+    /// Help over these sections, first one first.
     #[must_use]
-    pub fn new(tables: Vec<(String, Vec<Binding>)>) -> Self {
+    pub fn new(sections: Vec<Section>) -> Self {
         Self {
             scroll: 0,
-            sections: tables
-                .into_iter()
-                .map(|(title, keys)| Section {
-                    title,
-                    keys: keys
-                        .into_iter()
-                        .map(|b| (b.label.into_owned(), b.help))
-                        .collect(),
-                })
-                .collect(),
+            sections,
         }
+    }
+
+    /// The entries that work on the screen help was opened from.
+    pub fn here(&self) -> impl Iterator<Item = &Binding> {
+        self.sections
+            .iter()
+            .filter(|s| s.here)
+            .flat_map(|s| &s.bindings)
     }
 
     /// Every line of help.
@@ -57,10 +70,10 @@ impl Help {
                 out.push(Line::raw(""));
             }
             out.push(Line::styled(s.title.clone(), theme.title()));
-            for (label, help) in &s.keys {
+            for b in &s.bindings {
                 out.push(Line::from(vec![
-                    Span::styled(format!("  {label:<10}"), theme.key()),
-                    Span::raw(*help),
+                    Span::styled(format!("  {:<10}", b.label), theme.key()),
+                    Span::raw(b.help),
                 ]));
             }
         }
@@ -68,7 +81,7 @@ impl Help {
     }
 
     fn line_count(&self) -> usize {
-        self.sections.iter().map(|s| s.keys.len() + 2).sum()
+        self.sections.iter().map(|s| s.bindings.len() + 2).sum()
     }
 
     pub fn handle(&mut self, command: &Command, world: &World) -> Outcome {

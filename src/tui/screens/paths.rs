@@ -3,16 +3,20 @@
 //! badges and each path ending with the longest session the role can then be given, under a
 //! line saying what the role may do (its highest access level) — or,
 //! when there is none, the engine's reason and the nearest broken hop. Built from the
-//! engine's [`Paths`]; the role is chosen with the fuzzy picker and the paths are worked
+//! engine's [`Paths`](crate::engine::graph::Paths) — and, when the shortest way there takes
+//! an escalation hop, that way too (as `rolescope path` gives it), its escalation hops
+//! marked `⇪` and explained with `x`; the role is chosen with the fuzzy picker and the paths are worked
 //! out off the loop as an [`AccessJob`](crate::tui::access::AccessJob). It owns its keys and draws itself.
 
 use std::sync::Arc;
 
 use crate::engine::access_summary::{RoleAccess, for_role};
-use crate::engine::graph::{Edge, EdgeStatus, MAX_PATHS, Paths, TrustGraph};
+use crate::engine::graph::{Edge, EdgeStatus, MAX_PATHS, TrustGraph};
+use crate::tui::access::PathsAnswer;
 use crate::tui::access::{
     self, AccessQuery, ReachFrom, called_by_session, hop_line, max_session, path_text, prefill,
 };
+use crate::tui::escalation::{self, GLYPH};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -39,7 +43,7 @@ pub struct PathView {
     pub pane: Pane,
     /// The graph's answer, kept to lay the pane out again at another width; `None` while it
     /// is worked out.
-    pub answer: Option<(Arc<TrustGraph>, Arc<Paths>)>,
+    pub answer: Option<(Arc<TrustGraph>, Arc<PathsAnswer>)>,
 }
 
 impl PathView {
@@ -122,7 +126,8 @@ pub use crate::tui::widgets::text::{text_width, wrap};
 /// Fills the view's pane from the graph's answer: every path with each hop selectable
 /// (its Simulate form pre-filled), or the reason there is none and the hops up to the
 /// nearest broken one.
-pub fn fill(world: &World, graph: &TrustGraph, view: &mut PathView, answer: &Paths) {
+pub fn fill(world: &World, graph: &TrustGraph, view: &mut PathView, full: &PathsAnswer) {
+    let answer = &full.paths;
     let width = text_width(world.width);
     let mut pane = Pane {
         title: title(world, &view.from, view.role),
@@ -136,7 +141,7 @@ pub fn fill(world: &World, graph: &TrustGraph, view: &mut PathView, answer: &Pat
             if e.from == root {
                 called_by_session(world, &view.from, &mut p);
             }
-            pane.rows.push((lines.len(), p));
+            pane.rows.push((lines.len(), p.into()));
         }
         lines.push(hop_line(graph, e));
     };
@@ -232,6 +237,27 @@ pub fn fill(world: &World, graph: &TrustGraph, view: &mut PathView, answer: &Pat
             )]);
         }
     }
+    if let Some(p) = &full.escalation {
+        let shorter = answer.paths.first().is_some_and(|x| p.len() < x.len());
+        lines.push(vec![(
+            Tok::Heading,
+            format!(
+                "── {} through escalation hops ({GLYPH} = not an AssumeRole; x explains) ──",
+                if answer.paths.is_empty() {
+                    "but a way exists"
+                } else if shorter {
+                    "shorter"
+                } else {
+                    "also"
+                },
+            ),
+        )]);
+        lines.push(vec![
+            (Tok::Key, escalation::steps_text(graph, p)),
+            (Tok::Plain, format!(" · {} step(s)", p.len())),
+        ]);
+        access::step_lines(world, graph, &full.esc, p, &mut pane, &mut lines);
+    }
     access::fill_pane(&mut pane, lines);
     view.pane = pane;
 }
@@ -240,6 +266,7 @@ pub fn fill(world: &World, graph: &TrustGraph, view: &mut PathView, answer: &Pat
 #[must_use]
 pub fn keys() -> Vec<Binding> {
     let mut t = hop_list_keys("open the hop's role");
+    t.push(crate::tui::keys::explain_key());
     t.push(b(
         vec![c('V')],
         "V",

@@ -1,9 +1,13 @@
 //! The reach tree: every role a principal or session can get to, as an expandable tree
 //! (shortest paths first), each line ending with the longest session the role can then be
 //! given and what the role may do (its highest access level, summarised only for the lines
-//! drawn); broken hops (caller half missing) follow, marked `✗`. Built from the engine's
-//! [`Reach`] answer (worked out off the loop); `a` on a line opens the Simulate form filled
-//! in for the hop into that role.
+//! drawn); broken hops (caller half missing) follow, marked `✗`. Principals reached only
+//! through escalation hops (as `rolescope reach` lists them) hang under the principal the
+//! hop leaves from, marked `⇪` with the actions the technique needs, and so does the way to
+//! administrator when it ends with the principal granting itself more; escalation edges out
+//! of the start that do not work follow the broken hops. Built from the engine's [`Reach`]
+//! answer and its escalation part (worked out off the loop); `a` on a line opens the
+//! Simulate form filled in for the hop into that role, `x` explains an escalation hop.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -15,11 +19,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::engine::access_summary::RoleAccessLevels;
+use crate::engine::escalation::walk::StepPath;
 use crate::engine::graph::{DEFAULT_MAX_DEPTH, EdgeStatus, NodeId, Reach, TrustGraph};
 use crate::tui::access::{
     Prefill, ReachFrom, badges, called_by_session, max_session, prefill, reach_start, short,
 };
 use crate::tui::command::Command;
+use crate::tui::escalation::{EscalationHop, GLYPH, ReachEscalation};
 use crate::tui::keys::{Binding, b, c, esc_key, k, movement as movement_keys, path_key};
 use crate::tui::outcome::{Outcome, clamp_add, movement};
 use crate::tui::theme::Theme;
@@ -38,6 +44,8 @@ pub struct TreeLine {
     pub expanded: bool,
     pub text: TextLine,
     pub prefill: Option<Prefill>,
+    /// The escalation hop into the line's principal, when it is one.
+    pub escalation: Option<Box<EscalationHop>>,
 }
 
 /// The reach tree of one principal: every role it can get to, shortest path first, each
@@ -49,7 +57,7 @@ pub struct ReachView {
     pub title: String,
     /// Each reachable role: its graph node, its parent in the tree, its hop in, the path.
     pub rows: Vec<ReachNode>,
-    pub broken: Vec<(TextLine, Option<Prefill>)>,
+    pub broken: Vec<(TextLine, Option<Prefill>, Option<Box<EscalationHop>>)>,
     pub root: NodeId,
     pub expanded: BTreeSet<NodeId>,
     pub selected: usize,
@@ -62,10 +70,21 @@ pub struct ReachView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReachNode {
     pub node: NodeId,
+    /// The principal's ARN (a role's, or a user's reached through an escalation hop).
     pub role_arn: String,
     pub parent: NodeId,
     pub line: TextLine,
     pub prefill: Option<Prefill>,
+    /// The escalation hop in, when the last step in is one.
+    pub escalation: Option<Box<EscalationHop>>,
+    /// The path in takes an escalation hop.
+    pub through_escalation: bool,
+    /// The engine's whole path in, for a line reached through an escalation hop.
+    pub path: Option<StepPath>,
+    /// A line with nothing under it: the way to administrator by a self-escalation.
+    pub leaf: bool,
+    /// Whether the principal is a role (what it may do is summarised then).
+    pub is_role: bool,
 }
 
 /// The access levels of the roles a reach tree shows, computed for the lines drawn only (a
@@ -142,6 +161,11 @@ pub fn reach_view(
             parent: last.from,
             line,
             prefill: p,
+            escalation: None,
+            through_escalation: false,
+            path: None,
+            leaf: false,
+            is_role: true,
         });
     }
     let broken = reach
@@ -166,6 +190,7 @@ pub fn reach_view(
                     (Tok::Plain, format!("  {msg}")),
                 ],
                 prefill(world, graph, e),
+                None,
             )
         })
         .collect();
@@ -185,6 +210,152 @@ pub fn reach_view(
 }
 
 impl ReachView {
+    /// Adds what `escalation` (the escalation part of the same answer) reaches: each
+    /// principal reached only through escalation hops under the principal its last step
+    /// leaves from (at the top when that one is not in the tree), the way to administrator
+    /// by a self-escalation under the principal that grants itself more, and the escalation
+    /// edges out of the start that do not work after the broken hops.
+    pub fn add_escalation(
+        &mut self,
+        world: &World,
+        graph: &TrustGraph,
+        from: &ReachFrom,
+        escalation: &ReachEscalation,
+    ) {
+        let esc = &escalation.esc;
+        let hop_of = |e: &Arc<crate::engine::escalation::EscalationEdge>| {
+            Box::new(EscalationHop::new(&world.inventory, graph, esc, e))
+        };
+        let root = self.root;
+        let in_tree = |rows: &[ReachNode], n: NodeId| n == root || rows.iter().any(|r| r.node == n);
+        for r in &escalation.through {
+            let Some(last) = r.path.steps.last() else {
+                continue;
+            };
+            let node = graph.node(r.principal);
+            let mut parent = last.from();
+            if !in_tree(&self.rows, parent) {
+                parent = root;
+            }
+            let name = format!("{} ({})", node.name, node.account.as_deref().unwrap_or("?"));
+            let steps = format!("  {} step(s)", r.path.len());
+            let (line, prefill, escalation) = match last {
+                crate::engine::escalation::Step::Escalate(e) => {
+                    let hop = hop_of(e);
+                    (
+                        vec![
+                            (Tok::Key, name),
+                            (Tok::Plain, "  ".to_owned()),
+                            (
+                                Tok::Lit,
+                                format!("{GLYPH} {}", crate::tui::escalation::actions(e)),
+                            ),
+                            (Tok::Plain, "  ".to_owned()),
+                            (Tok::Str, format!("[{}]", crate::tui::escalation::badges(e))),
+                            (Tok::Plain, steps),
+                        ],
+                        None,
+                        Some(hop),
+                    )
+                }
+                crate::engine::escalation::Step::Assume(e) => {
+                    let mut p = prefill(world, graph, e);
+                    if e.from == root
+                        && let Some(p) = &mut p
+                    {
+                        called_by_session(world, from, p);
+                    }
+                    (
+                        vec![
+                            (Tok::Key, name),
+                            (Tok::Plain, "  ".to_owned()),
+                            (Tok::Str, format!("[{}]", badges(e))),
+                            (Tok::Plain, steps),
+                            (Tok::Lit, format!(" (after a {GLYPH} hop)")),
+                        ],
+                        p,
+                        None,
+                    )
+                }
+            };
+            let node_id = r.principal;
+            self.rows.push(ReachNode {
+                node: node_id,
+                role_arn: node.id.clone(),
+                parent,
+                line,
+                prefill,
+                escalation,
+                through_escalation: true,
+                path: Some(r.path.clone()),
+                leaf: false,
+                is_role: node.kind == crate::engine::graph::NodeKind::Role,
+            });
+        }
+        if let Some(p) = &escalation.to_admin
+            && let Some(crate::engine::escalation::Step::Escalate(e)) = p.steps.last()
+        {
+            let mut parent = e.from;
+            if !in_tree(&self.rows, parent) {
+                parent = root;
+            }
+            self.rows.push(ReachNode {
+                node: e.from,
+                role_arn: graph.node(e.from).id.clone(),
+                parent,
+                line: vec![
+                    (
+                        Tok::Key,
+                        format!(
+                            "administrator ({} grants itself more)",
+                            graph.node(e.from).name
+                        ),
+                    ),
+                    (Tok::Plain, "  ".to_owned()),
+                    (
+                        Tok::Lit,
+                        format!("{GLYPH} {}", crate::tui::escalation::actions(e)),
+                    ),
+                    (Tok::Plain, "  ".to_owned()),
+                    (Tok::Str, format!("[{}]", crate::tui::escalation::badges(e))),
+                    (Tok::Plain, format!("  {} step(s)", p.len())),
+                ],
+                prefill: None,
+                escalation: Some(hop_of(e)),
+                through_escalation: true,
+                path: Some(p.clone()),
+                leaf: true,
+                is_role: false,
+            });
+        }
+        for e in &escalation.refused {
+            let hop = hop_of(e);
+            let why = match &e.status {
+                EdgeStatus::Broken { message, .. } => message.clone(),
+                EdgeStatus::Unknown { message, .. } => format!("unknown: {message}"),
+                EdgeStatus::Works => String::new(),
+            };
+            self.broken.push((
+                vec![
+                    (
+                        Tok::Problem,
+                        format!("✗ {GLYPH} {} ⇒ {}", hop.from, hop.target()),
+                    ),
+                    (Tok::Plain, "  ".to_owned()),
+                    (Tok::Lit, crate::tui::escalation::actions(e)),
+                    (Tok::Plain, "  ".to_owned()),
+                    (
+                        Tok::Problem,
+                        format!("[{}]", crate::tui::escalation::badges(e)),
+                    ),
+                    (Tok::Plain, format!("  {why}")),
+                ],
+                None,
+                Some(hop),
+            ));
+        }
+    }
+
     /// The lines on screen: the tree, expanded where asked, then the broken hops.
     #[must_use]
     pub fn lines(&self) -> Vec<TreeLine> {
@@ -201,9 +372,10 @@ impl ReachView {
                     "no role can be reached from here with the loaded data".into(),
                 )],
                 prefill: None,
+                escalation: None,
             });
         }
-        for (text, prefill) in &self.broken {
+        for (text, prefill, escalation) in &self.broken {
             out.push(TreeLine {
                 depth: 0,
                 row: None,
@@ -211,6 +383,7 @@ impl ReachView {
                 expanded: false,
                 text: text.clone(),
                 prefill: prefill.clone(),
+                escalation: escalation.clone(),
             });
         }
         out
@@ -221,7 +394,7 @@ impl ReachView {
             if r.parent != parent {
                 continue;
             }
-            let has_children = self.rows.iter().any(|c| c.parent == r.node);
+            let has_children = !r.leaf && self.rows.iter().any(|c| c.parent == r.node);
             let expanded = self.expanded.contains(&r.node);
             out.push(TreeLine {
                 depth,
@@ -230,6 +403,7 @@ impl ReachView {
                 expanded,
                 text: r.line.clone(),
                 prefill: r.prefill.clone(),
+                escalation: r.escalation.clone(),
             });
             if expanded && has_children && depth < DEFAULT_MAX_DEPTH {
                 self.walk(r.node, depth + 1, out);
@@ -243,7 +417,12 @@ impl ReachView {
         let Some(line) = lines.get(self.selected) else {
             return;
         };
-        let Some(node) = line.row.and_then(|i| self.rows.get(i)).map(|r| r.node) else {
+        let Some(node) = line
+            .row
+            .and_then(|i| self.rows.get(i))
+            .filter(|r| !r.leaf)
+            .map(|r| r.node)
+        else {
             return;
         };
         let now_open = self.expanded.contains(&node);
@@ -268,7 +447,9 @@ impl ReachView {
 
     /// Ends a role's line with what the role may do (summarised now if it was not yet).
     fn with_access(&self, line: &mut TreeLine) {
-        if let Some(r) = line.row.and_then(|i| self.rows.get(i)) {
+        if let Some(r) = line.row.and_then(|i| self.rows.get(i))
+            && r.is_role
+        {
             line.text.push((Tok::Plain, " · ".to_owned()));
             line.text.push((Tok::Str, self.access.phrase(&r.role_arn)));
         }
@@ -290,6 +471,18 @@ impl ReachView {
             self.selected = clamp_add(self.selected, delta, self.lines().len());
             self.keep_visible(rows);
             return Outcome::Done;
+        }
+        let selected = self
+            .lines()
+            .get(self.selected)
+            .map(|l| l.escalation.clone());
+        if matches!(command, Command::Explain | Command::Simulate)
+            && let Some(escalation) = &selected
+            && (escalation.is_some() || matches!(command, Command::Explain))
+            && let Some(outcome) =
+                crate::tui::widgets::pane::escalation_keys(escalation.as_deref(), command, world)
+        {
+            return outcome;
         }
         match command {
             Command::Open => self.expand(None),
@@ -427,10 +620,11 @@ pub fn keys() -> Vec<Binding> {
         b(
             vec![c('a')],
             "a",
-            "simulate the hop into this role, pre-filled",
+            "simulate the hop into this role",
             true,
             Command::Simulate,
         ),
+        crate::tui::keys::explain_key(),
         path_key("every path from the tree's start to a role (this one offered first)"),
     ];
     t.extend(movement_keys());

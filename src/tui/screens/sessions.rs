@@ -11,7 +11,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::tui::command::{Command, Effect};
+use crate::tui::command::Command;
 use crate::tui::keys::{
     Binding, b, c, clock, common_tail, external_key, k, movement as movement_keys, path_key,
     reach_key, whatif_keys,
@@ -56,15 +56,7 @@ impl SessionsPanel {
                 Outcome::Done
             }
             Command::YankArn => match self.current(world).map(|s| s.issued.session_arn.clone()) {
-                Some(arn) => {
-                    world.say(
-                        format!(
-                            "sent {arn} to the terminal's clipboard (OSC 52); a terminal without OSC 52 support ignores it"
-                        ),
-                        false,
-                    );
-                    Outcome::Effects(vec![Effect::Clipboard(arn)])
-                }
+                Some(arn) => Outcome::Effects(vec![world.copy(&arn, arn.clone())]),
                 None => {
                     world.say("nothing selected to copy", true);
                     Outcome::Done

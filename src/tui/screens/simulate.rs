@@ -221,6 +221,7 @@ pub fn prefilled_form(world: &World, p: &Prefill) -> SimForm {
     // (the engine's hop rule, `engine::sts::hop`).
     form.mfa = r.mfa && !matches!(p.caller, Caller::Role { .. } | Caller::Session { .. });
     form.focus = FormField::ALL.len() - 1;
+    form.follow_focus(world);
     form
 }
 
@@ -300,8 +301,58 @@ pub fn form_input(world: &World, form: &SimForm) -> Result<AssumeInput, String> 
 
 impl SimForm {
     /// Moves between fields, types, picks the role or caller, ticks MFA, runs the call
-    /// (or diagnoses it), scrolls the result, or closes.
+    /// (or diagnoses it), scrolls the result, or closes. The view follows the field with
+    /// the keyboard and, after a run, shows the result.
     pub fn handle(&mut self, command: &Command, world: &mut World) -> Outcome {
+        let focus = self.focus;
+        let outcome = self.act(command, world);
+        if self.focus != focus {
+            self.follow_focus(world);
+        }
+        outcome
+    }
+
+    /// The rows the form shows at once and the rows its text takes, on the world's screen.
+    fn view(&self, world: &World) -> (usize, usize) {
+        let body = draw::body_rect(Rect::new(0, 0, world.width, world.height));
+        let text = draw::lines(world, self, Theme::mono(), body.width);
+        (
+            usize::from(body.height).max(1),
+            draw::rows(text, body.width),
+        )
+    }
+
+    /// Scrolls as little as shows rows `top..=bottom` (`top` when they do not all fit).
+    fn reveal(&mut self, world: &World, top: usize, bottom: usize) {
+        let (rows, total) = self.view(world);
+        if bottom >= self.scroll + rows {
+            self.scroll = bottom + 1 - rows;
+        }
+        if top < self.scroll {
+            self.scroll = top;
+        }
+        self.scroll = self.scroll.min(total.saturating_sub(rows));
+    }
+
+    /// Brings the field with the keyboard into view; on `[ Simulate ]`, the line under it
+    /// (the hint or the result's first line) too.
+    fn follow_focus(&mut self, world: &World) {
+        let bottom = if self.focused() == FormField::Run {
+            self.focus + 2
+        } else {
+            self.focus
+        };
+        self.reveal(world, self.focus, bottom);
+    }
+
+    /// Shows the result of a run: from `[ Simulate ]` down, as much of it as fits.
+    fn show_result(&mut self, world: &World) {
+        let (rows, total) = self.view(world);
+        let run = FormField::ALL.len() - 1;
+        self.scroll = run.min(total.saturating_sub(rows));
+    }
+
+    fn act(&mut self, command: &Command, world: &mut World) -> Outcome {
         if let Some(p) = &mut self.picker {
             let page = crate::tui::widgets::pane::popup_rows(world.width, world.height);
             if p.edit(command, page) {
@@ -319,11 +370,9 @@ impl SimForm {
                 _ => Outcome::Ignored,
             };
         }
-        if let Some(delta) = movement(
-            command,
-            crate::tui::widgets::pane::popup_rows(world.width, world.height),
-        ) {
-            self.scroll = clamp_add(self.scroll, delta, 200);
+        let (rows, total) = self.view(world);
+        if let Some(delta) = movement(command, rows) {
+            self.scroll = clamp_add(self.scroll, delta, total.saturating_sub(rows) + 1);
             return Outcome::Done;
         }
         let n = FormField::ALL.len();
@@ -448,6 +497,7 @@ impl SimForm {
             Ok(i) => i,
             Err(msg) => {
                 self.outcome = Some(FormOutcome::Invalid(msg));
+                self.show_result(world);
                 return Outcome::Done;
             }
         };
@@ -519,7 +569,7 @@ impl SimForm {
             }
         };
         self.outcome = Some(outcome);
-        self.scroll = 0;
+        self.show_result(world);
         selected.map_or(Outcome::Done, Outcome::SelectSession)
     }
 
@@ -530,6 +580,7 @@ impl SimForm {
             Ok(i) => i,
             Err(msg) => {
                 self.outcome = Some(FormOutcome::Invalid(msg));
+                self.show_result(world);
                 return Outcome::Done;
             }
         };
@@ -562,6 +613,7 @@ impl SimForm {
             },
             Err(msg) => {
                 self.outcome = Some(FormOutcome::Invalid(msg));
+                self.show_result(world);
                 Outcome::Done
             }
         }

@@ -33,12 +33,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
     let mut spans = vec![Span::styled(BRAND, theme.title())];
     for tab in Tab::ALL {
         let label = tab_label(tab, state.loaded(tab));
-        let style = if tab == state.tab {
+        let style = if tab == state.entities.tab {
             theme.selected()
         } else {
             theme.dim()
         };
-        let label = if tab == state.tab {
+        let label = if tab == state.entities.tab {
             format!("[{}]", label.trim())
         } else {
             label

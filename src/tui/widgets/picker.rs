@@ -9,7 +9,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use crossterm::event::KeyCode;
+
 use crate::tui::command::Command;
+use crate::tui::keys::{Binding, b, ctrl, k, text_keys};
 use crate::tui::outcome::{clamp_add, movement};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::layout::{centered, ellipsize, highlighted};
@@ -144,4 +147,36 @@ impl<P> Picker<P> {
         }
         frame.render_widget(Paragraph::new(lines), inner);
     }
+}
+
+/// A picker's keys (other characters are typed into its query).
+#[must_use]
+pub fn keys() -> Vec<Binding> {
+    vec![
+        b(
+            vec![k(KeyCode::Enter)],
+            "Enter",
+            "choose",
+            true,
+            Command::Open,
+        ),
+        b(
+            vec![k(KeyCode::Down), ctrl('n')],
+            "↓",
+            "down",
+            true,
+            Command::Down,
+        ),
+        b(
+            vec![k(KeyCode::Up), ctrl('p')],
+            "↑",
+            "up",
+            true,
+            Command::Up,
+        ),
+        b(vec![k(KeyCode::Esc)], "Esc", "cancel", true, Command::Back),
+    ]
+    .into_iter()
+    .chain(text_keys("clear the query"))
+    .collect()
 }

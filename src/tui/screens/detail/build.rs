@@ -9,7 +9,7 @@ use super::{Detail, Subject, SummaryLine};
 use crate::engine::model::{AttachedPolicy, InlinePolicy, Inventory, PolicyText, Role};
 use crate::tui::facts::{KINDS, RoleFacts};
 use crate::tui::reading;
-use crate::tui::widgets::pane::Pane;
+use crate::tui::widgets::pane::{Pane, StatementLines};
 use crate::tui::widgets::text::{TextLine, Tok};
 
 /// Splits pretty-printed JSON into lines of highlighted tokens.
@@ -80,15 +80,19 @@ fn tokenize_line(line: &str) -> TextLine {
     out
 }
 
-fn heading(text: String) -> TextLine {
+fn heading_line(text: String) -> TextLine {
     vec![(Tok::Heading, text)]
 }
 
-fn plain_lines(lines: Vec<String>) -> Vec<TextLine> {
-    lines
+/// The lines of one statement's plain reading: the first, saying its effect, marked as a
+/// problem for a Deny.
+fn statement_plain(st: &crate::engine::policy::document::Statement) -> Vec<TextLine> {
+    let deny = st.effect == Some(crate::engine::policy::document::Effect::Deny);
+    reading::statement_words(st)
         .into_iter()
-        .map(|l| {
-            let tok = if l.contains("— Deny") || l.starts_with("but Deny") {
+        .enumerate()
+        .map(|(k, l)| {
+            let tok = if k == 0 && deny {
                 Tok::Problem
             } else {
                 Tok::Plain
@@ -98,10 +102,34 @@ fn plain_lines(lines: Vec<String>) -> Vec<TextLine> {
         .collect()
 }
 
-/// Appends one labelled policy to a pane.
-fn add_policy(pane: &mut Pane, label: String, policy: Option<&PolicyText>) {
-    pane.json.push(heading(format!("── {label} ──")));
-    pane.plain.push(heading(format!("── {label} ──")));
+/// The lines statement `index` takes in `text`, pretty-printed JSON: from its opening brace
+/// to the closing brace at the same indent.
+fn json_statement_lines(text: &str, index: usize) -> Option<std::ops::Range<usize>> {
+    let at =
+        crate::engine::policy::validate::locate::locate(text, &format!("$.Statement[{index}]"))?;
+    let lines: Vec<&str> = text.lines().collect();
+    let first = at.line.checked_sub(1)?;
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let own = indent(lines.get(first)?);
+    let last = lines
+        .iter()
+        .enumerate()
+        .skip(first + 1)
+        .find(|(_, l)| indent(l) == own && l.trim_start().starts_with('}'))
+        .map_or(first, |(i, _)| i);
+    Some(first..last + 1)
+}
+
+/// Appends one policy to a pane, under a heading when `heading` is given (the trust pane
+/// holds one policy, which its title names); `lint` is the policy's label as the linter
+/// names it, recorded with where the policy and each statement are.
+fn add_policy(pane: &mut Pane, heading: Option<String>, lint: &str, policy: Option<&PolicyText>) {
+    let (json_start, plain_start) = (pane.json.len(), pane.plain.len());
+    if let Some(label) = heading {
+        pane.json.push(heading_line(format!("── {label} ──")));
+        pane.plain.push(heading_line(format!("── {label} ──")));
+    }
+    let body = pane.json.len();
     match policy {
         None => {
             let msg = "not in the loaded data: its statements are unknown; load the account's authorization details to see them";
@@ -109,14 +137,34 @@ fn add_policy(pane: &mut Pane, label: String, policy: Option<&PolicyText>) {
             pane.plain.push(vec![(Tok::Problem, msg.into())]);
         }
         Some(p) => {
-            pane.json.extend(json_lines(&p.json()));
+            let text = serde_json::to_string_pretty(&p.json()).unwrap_or_default();
+            pane.json.extend(text.lines().map(tokenize_line));
             if !pane.raw.is_empty() {
                 pane.raw.push('\n');
             }
-            pane.raw
-                .push_str(&serde_json::to_string_pretty(&p.json()).unwrap_or_default());
+            pane.raw.push_str(&text);
             match &p.document {
-                Some(doc) => pane.plain.extend(plain_lines(reading::document_words(doc))),
+                Some(doc) => {
+                    if doc.statements.is_empty() {
+                        pane.plain
+                            .push(vec![(Tok::Plain, "no statements: grants nothing".into())]);
+                    }
+                    for st in &doc.statements {
+                        let from = pane.plain.len();
+                        pane.plain.extend(statement_plain(st));
+                        let plain = from..pane.plain.len();
+                        pane.plain.push(Vec::new());
+                        let json = json_statement_lines(&text, st.index)
+                            .map_or(body..body, |r| body + r.start..body + r.end);
+                        pane.statements.push(StatementLines {
+                            policy: lint.to_owned(),
+                            statement: Some(st.index),
+                            json,
+                            plain,
+                            body,
+                        });
+                    }
+                }
                 None => pane
                     .plain
                     .push(vec![(Tok::Problem, "unreadable policy document".into())]),
@@ -128,6 +176,13 @@ fn add_policy(pane: &mut Pane, label: String, policy: Option<&PolicyText>) {
             }
         }
     }
+    pane.statements.push(StatementLines {
+        policy: lint.to_owned(),
+        statement: None,
+        json: json_start..pane.json.len(),
+        plain: plain_start..pane.plain.len(),
+        body,
+    });
     pane.json.push(Vec::new());
 }
 
@@ -146,7 +201,8 @@ fn identity_pane(
     for p in inline {
         add_policy(
             &mut pane,
-            format!("inline policy: {}", p.name),
+            Some(format!("inline policy: {}", p.name)),
+            &format!("inline policy {}", p.name),
             Some(&p.policy),
         );
     }
@@ -158,7 +214,11 @@ fn identity_pane(
             .unwrap_or_else(|| "?".into());
         add_policy(
             &mut pane,
-            format!("managed policy: {} ({version}, default version)", m.name),
+            Some(format!(
+                "managed policy: {} ({version}, default version)",
+                m.name
+            )),
+            &format!("managed policy {}", m.name),
             found.and_then(|p| p.default_version()).map(|v| &*v.policy),
         );
     }
@@ -166,10 +226,11 @@ fn identity_pane(
         let found = inv.managed_policy(&bd.arn);
         add_policy(
             &mut pane,
-            format!(
+            Some(format!(
                 "permissions boundary: {} (caps what the policies above grant)",
                 bd.name
-            ),
+            )),
+            &format!("managed policy {}", bd.name),
             found.and_then(|p| p.default_version()).map(|v| &*v.policy),
         );
     }
@@ -368,7 +429,7 @@ fn role_detail(inv: &Inventory, role: &Role, facts: &RoleFacts, i: usize) -> Det
         title: "Trust policy (who may assume)".into(),
         ..Pane::default()
     };
-    add_policy(&mut trust, "trust policy".into(), Some(&role.trust_policy));
+    add_policy(&mut trust, None, "trust policy", Some(&role.trust_policy));
     let perms = identity_pane(
         inv,
         "Permissions (what a session may do)",
@@ -390,6 +451,85 @@ fn role_detail(inv: &Inventory, role: &Role, facts: &RoleFacts, i: usize) -> Det
 }
 
 pub use crate::tui::widgets::text::human_secs;
+
+/// The pane line of the element at JSON `path` in the policy whose whole lines are
+/// `pane.statements[whole]`.
+fn finding_line(pane: &Pane, whole: usize, path: &str) -> Option<usize> {
+    let st = pane.statements.get(whole)?;
+    let text = pane
+        .json
+        .get(st.body..st.json.end)?
+        .iter()
+        .map(|l| l.iter().map(|(_, s)| s.as_str()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let at = crate::engine::policy::validate::locate::locate(&text, path)?;
+    Some(st.body + at.line.checked_sub(1)?)
+}
+
+/// The findings pane of a role's view: what `rolescope lint` and `show` find in the role's
+/// policies (the engine's validator, with its codes), one line each, each leading to the
+/// statement it is about in `panes` (the policy as a whole when it is about no statement);
+/// `None` when there is nothing to report.
+#[must_use]
+pub fn findings_pane(inv: &Inventory, role: &Role, panes: &[Pane]) -> Option<Pane> {
+    use crate::engine::policy::validate::Severity;
+    let findings = crate::engine::lint::lint_role(role, inv, crate::engine::catalogue::get());
+    if findings.is_empty() {
+        return None;
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.finding.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let mut pane = Pane {
+        title: format!(
+            "Findings: {}, {} (rolescope lint)",
+            count(errors, "error"),
+            count(warnings, "warning")
+        ),
+        raw: serde_json::to_string_pretty(&findings).unwrap_or_default(),
+        list: true,
+        ..Pane::default()
+    };
+    for f in findings.iter().map(|f| &f.finding) {
+        let target = panes.iter().enumerate().find_map(|(pi, p)| {
+            let at = |statement: Option<usize>| {
+                p.statements
+                    .iter()
+                    .position(|st| st.policy == f.policy && st.statement == statement)
+            };
+            at(f.statement)
+                .or_else(|| at(None))
+                .map(|statement| crate::tui::widgets::pane::Jump {
+                    pane: pi,
+                    statement,
+                    line: at(None).and_then(|whole| finding_line(p, whole, &f.path)),
+                })
+        });
+        let place = match f.statement {
+            Some(i) => format!("{}, statement {}", f.policy, i + 1),
+            None => f.policy.clone(),
+        };
+        let (sev, tok) = match f.severity {
+            Severity::Error => ("✗ error", Tok::Problem),
+            Severity::Warning => ("⚠ warning", Tok::Heading),
+        };
+        let line = vec![
+            (Tok::Plain, "  ".to_owned()),
+            (tok, format!("{sev} {}", f.code)),
+            (Tok::Plain, format!(" · {place}: {}", f.message)),
+        ];
+        if let Some(j) = target {
+            pane.jumps.push((pane.json.len(), j));
+        }
+        pane.json.push(line.clone());
+        pane.plain.push(line);
+    }
+    Some(pane)
+}
 
 /// The detail view of `subject`, or `None` when it is not in the inventory.
 #[must_use]
@@ -460,8 +600,20 @@ pub fn build(inv: &Inventory, facts: &[RoleFacts], subject: Subject) -> Option<D
                             None,
                             true,
                         );
-                        via_groups.json.push(heading(format!("══ group {g} ══")));
-                        via_groups.plain.push(heading(format!("══ group {g} ══")));
+                        via_groups
+                            .json
+                            .push(heading_line(format!("══ group {g} ══")));
+                        via_groups
+                            .plain
+                            .push(heading_line(format!("══ group {g} ══")));
+                        let (dj, dp) = (via_groups.json.len(), via_groups.plain.len());
+                        via_groups
+                            .statements
+                            .extend(p.statements.into_iter().map(|st| StatementLines {
+                                json: st.json.start + dj..st.json.end + dj,
+                                plain: st.plain.start + dp..st.plain.end + dp,
+                                ..st
+                            }));
                         via_groups.json.extend(p.json);
                         via_groups.plain.extend(p.plain);
                         via_groups.raw.push_str(&p.raw);

@@ -9,26 +9,51 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{FormField, FormOutcome, FormPick, SimForm};
+use crate::tui::sim::Caller;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::layout::{centered, ellipsize, mmss};
 use crate::tui::world::World;
 
-pub fn render(frame: &mut Frame<'_>, area: Rect, world: &World, form: &SimForm, theme: Theme) {
-    let r = centered(area, 100, area.height.saturating_sub(2));
-    frame.render_widget(Clear, r);
-    let title = if let Some(symptom) = form.wizard {
+/// The form's box on a screen `area`.
+#[must_use]
+pub fn form_rect(area: Rect) -> Rect {
+    centered(area, 100, area.height.saturating_sub(2))
+}
+
+/// Where the form's fields and result are drawn (inside its border), on a screen `area`.
+#[must_use]
+pub fn body_rect(area: Rect) -> Rect {
+    Block::bordered().inner(form_rect(area))
+}
+
+/// The STS call the form simulates, by its caller: a SAML or OIDC identity calls
+/// `AssumeRoleWithSAML` or `AssumeRoleWithWebIdentity`; everyone else `AssumeRole`.
+#[must_use]
+pub fn call_name(caller: Option<&Caller>) -> &'static str {
+    match caller {
+        Some(Caller::Federated { saml: true, .. }) => "AssumeRoleWithSAML",
+        Some(Caller::Federated { saml: false, .. }) => "AssumeRoleWithWebIdentity",
+        _ => "AssumeRole",
+    }
+}
+
+/// The form's title: the call it simulates (or, for the wizard, the symptom).
+#[must_use]
+pub fn title(form: &SimForm) -> String {
+    if let Some(symptom) = form.wizard {
         format!(" Troubleshoot — {}: the failing call ", symptom.label())
-    } else if matches!(form.caller, Some(crate::tui::sim::Caller::Session { .. })) {
+    } else if matches!(form.caller, Some(Caller::Session { .. })) {
         " Simulate — chain from a session (AssumeRole) ".to_owned()
     } else {
-        " Simulate — AssumeRole ".to_owned()
-    };
-    let block = Block::bordered()
-        .title(Span::styled(title, theme.title()))
-        .border_style(theme.border(true));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
-    let w = usize::from(inner.width);
+        format!(" Simulate — {} ", call_name(form.caller.as_ref()))
+    }
+}
+
+/// The form's text: one row per field (the `i`th field on row `i`), a blank row, then the
+/// hint or the result; lines of the result wrap when drawn `width` wide.
+#[must_use]
+pub fn lines(world: &World, form: &SimForm, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let w = usize::from(width);
     let mut lines = Vec::new();
     for (i, f) in FormField::ALL.iter().enumerate() {
         let focused = i == form.focus;
@@ -144,11 +169,45 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, world: &World, form: &SimForm, 
             }
         }
     }
-    let skip = u16::try_from(form.scroll).unwrap_or(0);
+    lines
+}
+
+/// How many rows the form's text takes `width` wide.
+#[must_use]
+pub fn rows(lines: Vec<Line<'static>>, width: u16) -> usize {
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .line_count(width)
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, world: &World, form: &SimForm, theme: Theme) {
+    let r = form_rect(area);
+    frame.render_widget(Clear, r);
+    let inner = body_rect(area);
+    let text = lines(world, form, theme, inner.width);
+    let total = rows(text.clone(), inner.width);
+    let height = usize::from(inner.height).max(1);
+    // The form scrolls when it is taller than the box; where the view is shows below it.
+    let skip = form.scroll.min(total.saturating_sub(height));
+    let mut block = Block::bordered()
+        .title(Span::styled(title(form), theme.title()))
+        .border_style(theme.border(true));
+    if total > height {
+        block = block.title_bottom(Span::styled(
+            format!(
+                " {}-{}/{} · Tab/↓ next field · PgDn/PgUp scroll ",
+                skip + 1,
+                (skip + height).min(total),
+                total
+            ),
+            theme.dim(),
+        ));
+    }
+    frame.render_widget(block, r);
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(text)
             .wrap(Wrap { trim: false })
-            .scroll((skip, 0)),
+            .scroll((u16::try_from(skip).unwrap_or(u16::MAX), 0)),
         inner,
     );
     if let Some(p) = &form.picker {

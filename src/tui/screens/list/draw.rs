@@ -1,6 +1,6 @@
-//! The browsable list of the current tab (roles, users, groups, identity providers):
-//! search box, shown-vs-loaded count, filters, and only the visible window of rows, with
-//! the matched characters of each visible row highlighted.
+//! Drawing the list of the current tab (roles, users, groups, identity providers): search
+//! box, shown-vs-loaded count, filters, and only the visible window of rows, with the
+//! matched characters of each visible row highlighted.
 
 use std::cell::RefCell;
 
@@ -10,11 +10,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use super::{EntityList, Tab, arn};
 use crate::tui::facts::KINDS;
 use crate::tui::search::{Field, Searcher};
-use crate::tui::state::{AppState, Focus, Tab};
 use crate::tui::theme::Theme;
-use crate::tui::ui::ellipsize;
+use crate::tui::widgets::layout::{ellipsize, highlighted};
+use crate::tui::world::World;
 
 thread_local! {
     // Highlighting reuses one matcher's allocations across frames.
@@ -32,8 +33,6 @@ pub fn rows_area(main: Rect) -> Rect {
     )
 }
 
-pub use crate::tui::widgets::layout::highlighted;
-
 fn pad(s: &str, w: usize) -> String {
     let s = ellipsize(s, w);
     let n = s.chars().count();
@@ -47,20 +46,20 @@ struct Row {
     marks: String,
 }
 
-fn row(state: &AppState, i: usize) -> Row {
-    let inv = &state.world.inventory;
+fn row(world: &World, tab: Tab, i: usize) -> Row {
+    let inv = &world.inventory;
     let account_name = |a: &str| {
         inv.account(a)
             .and_then(|x| x.name.clone())
             .map_or_else(|| a.to_owned(), |n| format!("{a} {n}"))
     };
-    match state.tab {
+    match tab {
         Tab::Roles => {
             let r = &inv.roles[i];
-            let f = state.world.role_facts.get(i);
+            let f = world.role_facts.get(i);
             let kinds = f.map(|f| f.labels().join(",")).unwrap_or_default();
             // A lesson's question waiting for its answer: the warnings would give it away.
-            let warn = if state.world.teach.predicting() {
+            let warn = if world.teach.predicting() {
                 0
             } else {
                 f.map_or(0, |f| f.warnings.len())
@@ -119,12 +118,21 @@ fn row(state: &AppState, i: usize) -> Row {
     }
 }
 
-pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme) {
-    let list = state.list();
-    let index = &state.world.indexes[state.tab.index()];
+/// Draws the list screen in `area` (`focused` when it has the keyboard).
+pub fn render(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    screen: &EntityList,
+    world: &World,
+    focused: bool,
+    theme: Theme,
+) {
+    let tab = screen.tab;
+    let list = screen.list();
+    let index = &world.indexes[tab.index()];
     let mut title = format!(
         " {} — {} shown / {} loaded",
-        state.tab.title(),
+        tab.title(),
         list.hits.len(),
         index.len()
     );
@@ -142,7 +150,6 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
     } else {
         title.push_str(&format!(" · ranked by match, then {} ", list.sort.label()));
     }
-    let focused = state.focus == Focus::Main && state.overlay.is_none();
     let block = Block::bordered()
         .title(Span::styled(title, theme.title()))
         .border_style(theme.border(focused));
@@ -185,7 +192,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
     let name_w = (w * 35 / 100).max(12);
     let acct_w = 26.min(w / 4);
     let extra_w = w.saturating_sub(name_w + acct_w + 2 + 2 + 4);
-    let (h_extra, h_name) = match state.tab {
+    let (h_extra, h_name) = match tab {
         Tab::Roles => ("KINDS  LAST USED", "NAME"),
         Tab::Users => ("GROUPS", "NAME"),
         Tab::Groups => ("POLICIES", "NAME"),
@@ -223,7 +230,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
         let searcher = slot.get_or_insert_with(Searcher::new);
         for pos in list.offset..end {
             let i = list.hits[pos];
-            let r = row(state, i as usize);
+            let r = row(world, tab, i as usize);
             let selected = pos == list.selected;
             let base = if selected {
                 theme.selected()
@@ -253,7 +260,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
             match &hit {
                 Some((Field::Secondary | Field::Arn, idx)) => {
                     let text = if matches!(hit, Some((Field::Arn, _))) {
-                        current_arn(state, i as usize)
+                        arn(world, tab, i as usize).unwrap_or_default()
                     } else {
                         index.secondary(i).to_owned()
                     };
@@ -280,17 +287,6 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: Theme)
     for (y, line) in (rows.y..rows.bottom()).zip(lines) {
         frame.render_widget(line, Rect::new(rows.x, y, rows.width, 1));
     }
-}
-
-fn current_arn(state: &AppState, i: usize) -> String {
-    let inv = &state.world.inventory;
-    match state.tab {
-        Tab::Roles => inv.roles.get(i).map(|r| r.arn.clone()),
-        Tab::Users => inv.users.get(i).map(|u| u.arn.clone()),
-        Tab::Groups => inv.groups.get(i).map(|g| g.arn.clone()),
-        Tab::Providers => inv.identity_providers.get(i).map(|p| p.arn.clone()),
-    }
-    .unwrap_or_default()
 }
 
 /// A window of at most `w` characters of `text` around the first highlighted position,

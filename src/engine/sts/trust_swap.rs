@@ -1,9 +1,9 @@
 //! The narrowest fix for a trust policy that names the wrong account: swap the principal
 //! named by mistake for the caller's, instead of adding the caller beside it.
 //!
-//! The simulator's own fix for "no trust statement names the caller" adds a statement
-//! naming the caller: right when nothing tells which principal the author meant. This
-//! module decides when something does — the trust names principals of exactly one other
+//! The simulator's fix for "no trust statement names the caller" adds a statement naming
+//! the caller: right when nothing tells which principal the author meant. This module
+//! decides when something does — the trust names principals of exactly one other
 //! account, the caller's own identity policy names the role (its half of the delegation is
 //! set up), and no identity policy of that other account names the role (nobody there was
 //! ever given the other half) — and then proposes a [`Fix::ReplaceStatement`] that keeps
@@ -14,10 +14,10 @@
 
 use serde_json::Value;
 
+use super::outcome::{Fix, PolicyTarget};
 use crate::engine::arn::{ArnRef, is_account_id};
 use crate::engine::model::{Inventory, PolicyText};
 use crate::engine::policy::pattern::glob_match;
-use crate::engine::sts::outcome::{Fix, PolicyTarget};
 
 /// The swap for `fix` (the simulator's "add a statement naming the caller" to a trust
 /// policy), with a sentence saying why the replaced principal is the mistaken one; `None`
@@ -137,7 +137,7 @@ pub fn swap_mistaken_principal(inv: &Inventory, fix: &Fix) -> Option<(Fix, Strin
         .get("Sid")
         .and_then(Value::as_str)
         .map_or_else(
-            || format!("statement {index}"),
+            || format!("statement {}", index + 1),
             |s| format!("statement `{s}`"),
         );
     let quoted = |v: &[String]| {
