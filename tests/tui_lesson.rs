@@ -186,6 +186,23 @@ fn the_glossary_overlay_shows_the_engines_corrected_terms() {
     assert!(flat.contains("External ID"), "{screen}");
     assert!(flat.contains("It is not a secret"), "{screen}");
     assert!(!flat.contains("A value agreed between"), "{screen}");
+    // Each term cites its AWS page as `rolescope lessons --glossary` prints it. The overlay
+    // (90 columns, centred) wraps a long address, so read its inside as one text.
+    let x0 = (buf.area.width - 90) / 2 + 1;
+    let mut inside = String::new();
+    for y in 0..buf.area.height {
+        for x in x0..x0 + 88 {
+            inside.push_str(buf[(x, y)].symbol());
+        }
+    }
+    let bare = |t: &str| t.split_whitespace().collect::<String>();
+    let inside = bare(&inside);
+    let (title, url) = lesson::glossary::source("External ID").unwrap();
+    let cited = bare(&format!("source: {title} <{url}>"));
+    let at = inside
+        .find(&cited)
+        .unwrap_or_else(|| panic!("{cited} not in {screen}"));
+    assert!(inside.find("ExternalID").unwrap() < at, "{screen}");
 }
 
 /// A lesson shows the beginner trace by default (the deciding check first, the

@@ -193,8 +193,8 @@ fn glossary(json: bool, out: &mut dyn Write) -> Result<Outcome, CliError> {
     } else {
         for (t, e) in lesson::glossary::TERMS {
             writeln!(out, "{t}\n  {e}")?;
-            if let Some((title, url)) = lesson::glossary::source(t) {
-                writeln!(out, "  source: {title} <{url}>")?;
+            if let Some(line) = lesson::glossary::source_line(t) {
+                writeln!(out, "  {line}")?;
             }
         }
     }

@@ -349,6 +349,13 @@ pub fn source(term: &str) -> Option<(&'static str, &'static str)> {
         .map(|(_, title, url)| (*title, *url))
 }
 
+/// The line that cites the page documenting `term`, as every face prints it under the
+/// explanation: `source: TITLE <URL>`.
+#[must_use]
+pub fn source_line(term: &str) -> Option<String> {
+    source(term).map(|(title, url)| format!("source: {title} <{url}>"))
+}
+
 /// The explanation of `term` (case-insensitive).
 #[must_use]
 pub fn lookup(term: &str) -> Option<&'static str> {

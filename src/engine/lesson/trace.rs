@@ -381,7 +381,9 @@ fn organisation(d: &Decision) -> Option<(TraceMark, String)> {
                     n => format!("all {n} levels (root to account)"),
                 }
             )),
-            LayerOutcome::NotApplicable => parts.push(format!("{name} do not apply here")),
+            // The simulation's own note says why (not a supported service, the
+            // management account).
+            LayerOutcome::NotApplicable => {}
             LayerOutcome::ExplicitDeny => {
                 mark = TraceMark::Failed;
                 let by = matched(d, ty, Effect::Deny)

@@ -1,5 +1,5 @@
 //! The glossary overlay: the terms a class about IAM roles meets, each in a sentence or
-//! two, in rolescope's own words. Opened with `t`, scrolled with j/k, closed with `t` or Esc.
+//! two, in rolescope's own words, under it the AWS page it comes from. Opened with `t`, scrolled with j/k, closed with `t` or Esc.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,6 +20,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, scroll: usize, theme: Theme) {
     for (term, text) in TERMS {
         lines.push(Line::from(vec![Span::styled(*term, theme.title())]));
         lines.push(Line::raw(format!("  {text}")));
+        if let Some(source) = crate::engine::lesson::glossary::source_line(term) {
+            lines.push(Line::from(Span::styled(format!("  {source}"), theme.dim())));
+        }
     }
     frame.render_widget(
         Paragraph::new(lines)
