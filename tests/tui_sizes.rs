@@ -227,21 +227,6 @@ fn into(m: Mode, state: &mut AppState) -> (&'static str, &'static str) {
             apply_all(state, [Command::CommandLine]);
             (":", "Tab completes")
         }
-        Mode::Explain => {
-            select(state, 1, "intern.build");
-            apply_all(state, [Command::Reach, Command::ExpandAll]);
-            let Some(rolescope::tui::state::Overlay::Reach(v)) = &state.overlay else {
-                panic!("no reach tree for intern.build: {:?}", state.overlay);
-            };
-            let at = v
-                .lines()
-                .iter()
-                .position(|l| l.escalation.is_some())
-                .expect("intern.build's reach tree has an escalation hop");
-            apply_all(state, std::iter::repeat_n(Command::Down, at));
-            apply_all(state, [Command::Explain]);
-            ("Escalation hop", "To close it")
-        }
     }
 }
 
