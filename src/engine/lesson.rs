@@ -280,13 +280,17 @@ struct LessonFile {
     _exercises: Option<serde::de::IgnoredAny>,
 }
 
+/// A table as written, read as JSON values (which, unlike TOML's, hold every whole number a
+/// step may write, so that one too large is refused by the step's own check).
+type Fields = serde_json::Map<String, Value>;
+
 /// A lesson file's steps and exercises, each with where it starts in the file.
 #[derive(Debug, Deserialize)]
 struct Located {
     #[serde(default, rename = "step")]
-    steps: Vec<toml::Spanned<toml::Table>>,
+    steps: Vec<toml::Spanned<Fields>>,
     #[serde(default, rename = "exercise")]
-    exercises: Vec<toml::Spanned<toml::Table>>,
+    exercises: Vec<toml::Spanned<Fields>>,
 }
 
 /// Reads `T` from `table` field by field, so that every bad field is reported and not
@@ -294,26 +298,26 @@ struct Located {
 /// when missing or bad; the caller reports those), and a message for each field that
 /// does not, naming it.
 fn read_fields<T: serde::de::DeserializeOwned>(
-    table: &toml::Table,
+    table: &Fields,
     required: &[&str],
 ) -> (Option<T>, Vec<String>) {
-    let base: toml::Table = required
+    let base: Fields = required
         .iter()
-        .map(|k| ((*k).to_owned(), toml::Value::String(String::new())))
+        .map(|k| ((*k).to_owned(), Value::String(String::new())))
         .collect();
     let mut good = base.clone();
     let mut errs = Vec::new();
     for (k, v) in table {
         let mut one = base.clone();
         one.insert(k.clone(), v.clone());
-        match toml::Value::Table(one).try_into::<T>() {
+        match serde_json::from_value::<T>(Value::Object(one)) {
             Ok(_) => {
                 good.insert(k.clone(), v.clone());
             }
-            Err(e) => errs.push(format!("`{k}`: {}", e.message().trim())),
+            Err(e) => errs.push(format!("`{k}`: {e}")),
         }
     }
-    (toml::Value::Table(good).try_into::<T>().ok(), errs)
+    (serde_json::from_value::<T>(Value::Object(good)).ok(), errs)
 }
 
 /// Who a lesson is written for.
@@ -766,7 +770,7 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Lesson, LessonError
             message: e.message().to_owned(),
         }
     };
-    let table: toml::Table = toml::from_str(text).map_err(syntax)?;
+    let table: Fields = toml::from_str(text).map_err(syntax)?;
     let located: Located = toml::from_str(text).map_err(syntax)?;
     let lesson_error = |message: String| LessonError::Lesson {
         path: source.to_owned(),
@@ -837,7 +841,7 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Lesson, LessonError
         }
         let title = table
             .get("title")
-            .and_then(toml::Value::as_str)
+            .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
         if let Some(step) = step {
@@ -875,10 +879,11 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Lesson, LessonError
     let mut exercises = Vec::new();
     for sp in located.exercises {
         let line = line_of(text, sp.span().start).0;
-        let spec = toml::Value::Table(sp.into_inner())
-            .try_into::<crate::engine::exercise::ExerciseSpec>()
-            .map_err(|e| e.message().trim().to_owned())
-            .and_then(|spec| crate::engine::exercise::check_spec(&spec).map(|()| spec));
+        let spec = serde_json::from_value::<crate::engine::exercise::ExerciseSpec>(Value::Object(
+            sp.into_inner(),
+        ))
+        .map_err(|e| e.to_string())
+        .and_then(|spec| crate::engine::exercise::check_spec(&spec).map(|()| spec));
         match spec {
             Ok(spec) => exercises.push(crate::engine::exercise::Exercise {
                 spec,
