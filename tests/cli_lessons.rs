@@ -14,6 +14,21 @@ fn rolescope() -> Command {
     Command::cargo_bin("rolescope").unwrap()
 }
 
+/// A classroom pack: the demo organisation and these lesson files (name, text).
+fn pack(lessons: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("org.json"),
+        rolescope::engine::load::DEMO_BUNDLE,
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("lessons")).unwrap();
+    for (f, t) in lessons {
+        std::fs::write(dir.path().join("lessons").join(f), t).unwrap();
+    }
+    dir
+}
+
 #[test]
 fn the_index_lists_every_built_in_lesson() {
     rolescope()
@@ -46,18 +61,10 @@ fn an_unknown_lesson_names_the_ones_there_are() {
 
 #[test]
 fn a_pack_whose_lesson_went_stale_fails_the_check_with_file_line_and_step() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("org.json"),
-        rolescope::engine::load::DEMO_BUNDLE,
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("lessons")).unwrap();
-    std::fs::write(
-        dir.path().join("lessons/stale.toml"),
+    let dir = pack(&[(
+        "stale.toml",
         "title = \"t\"\nsummary = \"s\"\n\n[[step]]\ntitle = \"max\"\ntext = \"x\"\nselect_role = \"OpsEntry\"\nexpect = { role_max_session_duration = 7200 }\n",
-    )
-    .unwrap();
+    )]);
     rolescope()
         .args(["lessons", "--check"])
         .arg(dir.path())
@@ -69,18 +76,10 @@ fn a_pack_whose_lesson_went_stale_fails_the_check_with_file_line_and_step() {
 
 #[test]
 fn a_broken_lesson_file_is_reported_with_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("org.json"),
-        rolescope::engine::load::DEMO_BUNDLE,
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("lessons")).unwrap();
-    std::fs::write(
-        dir.path().join("lessons/bad.toml"),
+    let dir = pack(&[(
+        "bad.toml",
         "title = \"t\"\nsummary = \"s\"\n[[step]]\ntitle = \"a\"\ntext = \"x\"\nopen = \"nowhere\"\n",
-    )
-    .unwrap();
+    )]);
     rolescope()
         .arg("lessons")
         .arg(dir.path())
@@ -101,13 +100,6 @@ fn the_check_finds_no_giveaway_in_the_built_in_lessons() {
 
 #[test]
 fn a_pack_with_broken_lessons_reports_every_mistake_and_lists_the_good_lessons() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("org.json"),
-        rolescope::engine::load::DEMO_BUNDLE,
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("lessons")).unwrap();
     let good = "title = \"Good\"\nsummary = \"s\"\n[[step]]\ntitle = \"a\"\ntext = \"look\"\nselect_role = \"OpsEntry\"\nexpect = { role_max_session_duration = 3600 }\n";
     // Two mistakes in one lesson (an action without `expect`; choices without an answer),
     // and a second broken lesson.
@@ -115,14 +107,12 @@ fn a_pack_with_broken_lessons_reports_every_mistake_and_lists_the_good_lessons()
     let telling = "title = \"Telling\"\nsummary = \"s\"\n[[step]]\ntitle = \"Refused\"\ntext = \"kevin.lee is denied.\"\npredict = true\nexpect = { decision = \"deny\" }\n[step.simulate]\nkind = \"assume-role\"\ncaller = \"arn:aws:iam::111111111111:user/people/kevin.lee\"\ncaller_credentials = \"long-term\"\nrole_session_name = \"kevin\"\nrole = \"arn:aws:iam::111111111111:role/OpsEntry\"\n";
     let bad =
         "title = \"Bad\"\nsummary = \"s\"\n[[step]]\ntitle = \"a\"\ntext = \"t\"\nundo = true\n";
-    for (f, t) in [
+    let dir = pack(&[
         ("a-good.toml", good),
         ("b-two.toml", two),
         ("c-bad.toml", bad),
         ("d-telling.toml", telling),
-    ] {
-        std::fs::write(dir.path().join("lessons").join(f), t).unwrap();
-    }
+    ]);
     let got = rolescope()
         .args(["lessons", "--check"])
         .arg(dir.path())
@@ -150,6 +140,46 @@ fn a_pack_with_broken_lessons_reports_every_mistake_and_lists_the_good_lessons()
         out.contains("warning:") && out.contains("gives the outcome away (`denied`, `refused`)"),
         "{out}"
     );
+}
+
+/// One lesson with three mistakes of different kinds (a lesson field of the wrong type, an
+/// unknown step field, a bad value in that same step): all three are reported, each
+/// located and saying what to write, and the good lesson of the pack is still listed.
+#[test]
+fn every_mistake_inside_one_lesson_is_reported_with_its_place() {
+    let good = "title = \"Good\"\nsummary = \"s\"\n[[step]]\ntitle = \"a\"\ntext = \"look\"\nselect_role = \"OpsEntry\"\nexpect = { role_max_session_duration = 3600 }\n";
+    let three = "title = \"Three\"\nsummary = \"s\"\nminutes = \"ten\"\n\n[[step]]\ntitle = \"look\"\ntext = \"t\"\nslect_role = \"OpsEntry\"\nadvance_clock = \"soon\"\n";
+    let dir = pack(&[("a-good.toml", good), ("b-three.toml", three)]);
+    let got = rolescope()
+        .arg("lessons")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(got.stderr).unwrap();
+    assert!(err.contains("b-three.toml` has 3 mistakes"), "{err}");
+    let line = |needle: &str| {
+        err.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no `{needle}` in {err}"))
+            .to_owned()
+    };
+    // The lesson's own field, by its name, with the type it takes.
+    let minutes = line("`minutes`:");
+    assert!(
+        minutes.contains("b-three.toml` line 3, column 1"),
+        "{minutes}"
+    );
+    // The unknown step field and the bad duration: their lines, the step's number, and
+    // what to write instead.
+    let typo = line("slect_role");
+    assert!(typo.contains("line 8, step 1"), "{typo}");
+    assert!(typo.contains("`select_role`"), "{typo}");
+    let clock = line("`advance_clock`:");
+    assert!(clock.contains("line 9, step 1"), "{clock}");
+    assert!(clock.contains("`45m`"), "{clock}");
+    assert!(err.contains("`a-good`"), "{err}");
 }
 
 #[test]

@@ -443,7 +443,7 @@ fn a_lesson_step_moving_the_clock_too_far_is_refused_where_it_is_written() {
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{advance} {args:?}: {stderr}");
             assert!(
-                stderr.contains("clock.toml` line 4, step 1 (`wait`)"),
+                stderr.contains("clock.toml` line 7, step 1 (`wait`)"),
                 "{stderr}"
             );
             assert!(stderr.contains(shown), "{advance}: {stderr}");

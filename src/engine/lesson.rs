@@ -251,8 +251,9 @@ pub struct Step {
     pub expect: BTreeMap<String, Value>,
 }
 
-/// One lesson file as written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One lesson file's own fields as written (its steps and exercises are read from
+/// [`Located`], one by one, so that a mistake in one does not hide the others).
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LessonFile {
     title: String,
@@ -274,9 +275,49 @@ struct LessonFile {
     #[serde(default)]
     recap: Option<RecapSpec>,
     #[serde(default, rename = "step")]
-    steps: Vec<toml::Spanned<Step>>,
+    _steps: Option<serde::de::IgnoredAny>,
     #[serde(default, rename = "exercise")]
-    exercises: Vec<toml::Spanned<crate::engine::exercise::ExerciseSpec>>,
+    _exercises: Option<serde::de::IgnoredAny>,
+}
+
+/// A table as written, read as JSON values (which, unlike TOML's, hold every whole number a
+/// step may write, so that one too large is refused by the step's own check).
+type Fields = serde_json::Map<String, Value>;
+
+/// A lesson file's steps and exercises, each with where it starts in the file.
+#[derive(Debug, Deserialize)]
+struct Located {
+    #[serde(default, rename = "step")]
+    steps: Vec<toml::Spanned<Fields>>,
+    #[serde(default, rename = "exercise")]
+    exercises: Vec<toml::Spanned<Fields>>,
+}
+
+/// Reads `T` from `table` field by field, so that every bad field is reported and not
+/// only the first: `T` from the fields that read (with `required` ones set to empty text
+/// when missing or bad; the caller reports those), and a message for each field that
+/// does not, naming it.
+fn read_fields<T: serde::de::DeserializeOwned>(
+    table: &Fields,
+    required: &[&str],
+) -> (Option<T>, Vec<String>) {
+    let base: Fields = required
+        .iter()
+        .map(|k| ((*k).to_owned(), Value::String(String::new())))
+        .collect();
+    let mut good = base.clone();
+    let mut errs = Vec::new();
+    for (k, v) in table {
+        let mut one = base.clone();
+        one.insert(k.clone(), v.clone());
+        match serde_json::from_value::<T>(Value::Object(one)) {
+            Ok(_) => {
+                good.insert(k.clone(), v.clone());
+            }
+            Err(e) => errs.push(format!("`{k}`: {e}")),
+        }
+    }
+    (serde_json::from_value::<T>(Value::Object(good)).ok(), errs)
 }
 
 /// Who a lesson is written for.
@@ -393,6 +434,35 @@ fn line_of(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// The line where field `key` of a table is written, for messages: `key = …` among the
+/// table's own lines, or a `[table.key]` sub-table. `table` is `""` for the lesson's own
+/// fields (from the top of the file), or `step` with `after` the line of its `[[step]]`.
+/// `None` when it is written another way (an inline table).
+fn field_line(text: &str, table: &str, after: usize, key: &str) -> Option<usize> {
+    let sub = format!("[{table}.{key}");
+    let mut own = true;
+    for (i, l) in text.lines().enumerate().skip(after) {
+        let l = l.trim_start();
+        if l.starts_with('[') {
+            if l.strip_prefix(&sub)
+                .is_some_and(|r| r.starts_with(']') || r.starts_with('.'))
+            {
+                return Some(i + 1);
+            }
+            if table.is_empty() || l.starts_with("[[") || !l.starts_with(&format!("[{table}.")) {
+                return None;
+            }
+            own = false;
+        } else if own
+            && l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 /// The longest a lesson step may move the clock: ten years, far beyond any session,
@@ -549,16 +619,25 @@ impl Producer {
 
 const CHANGES: &[&str] = &["trust", "inline", "boundary", "max-session-duration"];
 
-fn check_step(s: &Step, kept: &mut Vec<String>) -> Result<(), String> {
+/// Every mistake of one step, each saying what to do (none when the step is right).
+fn check_step(s: &Step, kept: &mut Vec<String>) -> Vec<String> {
+    let mut errs = Vec::new();
     if s.text.trim().is_empty() {
-        return Err("the step has no `text`; say what the class should look at".to_owned());
+        errs.push("the step has no `text`; say what the class should look at".to_owned());
     }
     if let Some(req) = &s.simulate {
-        let r = Request::from_value(req.clone()).map_err(|e| format!("`simulate`: {e}"))?;
-        if s.as_session.is_some() && !matches!(r, Request::AssumeRole(_) | Request::Authorize(_)) {
-            return Err(
-                "`as_session` works with `assume-role` and `authorize` requests only".to_owned(),
-            );
+        match Request::from_value(req.clone()) {
+            Err(e) => errs.push(format!("`simulate`: {e}")),
+            Ok(r)
+                if s.as_session.is_some()
+                    && !matches!(r, Request::AssumeRole(_) | Request::Authorize(_)) =>
+            {
+                errs.push(
+                    "`as_session` works with `assume-role` and `authorize` requests only"
+                        .to_owned(),
+                );
+            }
+            Ok(_) => {}
         }
     }
     for (field, name) in [
@@ -568,67 +647,69 @@ fn check_step(s: &Step, kept: &mut Vec<String>) -> Result<(), String> {
         if let Some(n) = name
             && !kept.contains(n)
         {
-            return Err(format!(
+            errs.push(format!(
                 "`{field}` names session `{n}`, which no earlier step keeps; add `keep_session = \"{n}\"` to the step that obtains it"
             ));
         }
     }
     if s.as_session.is_some() && s.simulate.is_none() {
-        return Err("`as_session` needs a `simulate` request to run as that session".to_owned());
+        errs.push("`as_session` needs a `simulate` request to run as that session".to_owned());
     }
     if s.keep_session.is_some() && s.simulate.is_none() {
-        return Err("`keep_session` needs a `simulate` request that issues a session".to_owned());
+        errs.push("`keep_session` needs a `simulate` request that issues a session".to_owned());
     }
     if s.predict && s.simulate.is_none() {
-        return Err("`predict` asks about a simulation; add a `simulate` request".to_owned());
+        errs.push("`predict` asks about a simulation; add a `simulate` request".to_owned());
     }
     if s.explain.is_some() && !s.predict && s.choices.is_empty() {
-        return Err(
+        errs.push(
             "`explain` is shown after an answer; add `predict = true` or `choices`, or put the words in `text`"
                 .to_owned(),
         );
     }
     match (s.choices.len(), s.answer) {
         (0, Some(_)) => {
-            return Err("`answer` needs `choices` to choose from".to_owned());
+            errs.push("`answer` needs `choices` to choose from".to_owned());
         }
         (n, None) if n > 0 => {
-            return Err(format!(
+            errs.push(format!(
                 "`choices` needs `answer`, the right one counted from 1 (1 to {n})"
             ));
         }
         (1, _) => {
-            return Err("`choices` needs at least two choices".to_owned());
+            errs.push("`choices` needs at least two choices".to_owned());
         }
         (n, Some(a)) if a == 0 || a > n => {
-            return Err(format!(
+            errs.push(format!(
                 "`answer` is {a}, but there are {n} choices; count from 1 (1 to {n})"
             ));
         }
         (n, _) if n > 0 && s.question.is_none() => {
-            return Err("`choices` needs the `question` they answer".to_owned());
+            errs.push("`choices` needs the `question` they answer".to_owned());
         }
         _ => {}
     }
-    if let Some(v) = &s.advance_clock {
-        parse_duration(v).map_err(|e| format!("`advance_clock`: {e}"))?;
+    if let Some(v) = &s.advance_clock
+        && let Err(e) = parse_duration(v)
+    {
+        errs.push(format!("`advance_clock`: {e}"));
     }
     if let Some(e) = &s.edit {
         if !CHANGES.contains(&e.change.as_str()) {
-            return Err(format!(
+            errs.push(format!(
                 "`edit.change` is `{}`; use one of `trust`, `inline`, `boundary`, `max-session-duration`",
                 e.change
             ));
         }
         match e.change.as_str() {
             "max-session-duration" if e.seconds.is_none() => {
-                return Err("`edit.change = \"max-session-duration\"` needs `seconds`".to_owned());
+                errs.push("`edit.change = \"max-session-duration\"` needs `seconds`".to_owned());
             }
             "inline" if e.name.is_none() => {
-                return Err("`edit.change = \"inline\"` needs the policy's `name`".to_owned());
+                errs.push("`edit.change = \"inline\"` needs the policy's `name`".to_owned());
             }
             "trust" | "inline" | "boundary" if e.document.is_none() => {
-                return Err(format!(
+                errs.push(format!(
                     "`edit.change = \"{}\"` needs a `document`",
                     e.change
                 ));
@@ -636,19 +717,22 @@ fn check_step(s: &Step, kept: &mut Vec<String>) -> Result<(), String> {
             _ => {}
         }
     }
-    if let Some(w) = &s.wizard {
-        Request::from_value(w.request.clone()).map_err(|e| format!("`wizard.request`: {e}"))?;
+    if let Some(w) = &s.wizard
+        && let Err(e) = Request::from_value(w.request.clone())
+    {
+        errs.push(format!("`wizard.request`: {e}"));
     }
     for key in s.expect.keys() {
         let Some((_, producer)) = EXPECT_KEYS.iter().find(|(k, _)| k == key) else {
             let known: Vec<String> = EXPECT_KEYS.iter().map(|(k, _)| format!("`{k}`")).collect();
-            return Err(format!(
+            errs.push(format!(
                 "`expect.{key}` is not something a step can check; use one of {}",
                 known.join(", ")
             ));
+            continue;
         };
         if !producer.present(s) {
-            return Err(format!(
+            errs.push(format!(
                 "`expect.{key}` needs {} in the same step",
                 producer.needs()
             ));
@@ -661,7 +745,7 @@ fn check_step(s: &Step, kept: &mut Vec<String>) -> Result<(), String> {
         || s.wizard.is_some()
         || s.graph.is_some();
     if acts && s.expect.is_empty() {
-        return Err(
+        errs.push(
             "the step does something but states no `expect`; say what the engine must answer so the lesson cannot go stale"
                 .to_owned(),
         );
@@ -669,7 +753,7 @@ fn check_step(s: &Step, kept: &mut Vec<String>) -> Result<(), String> {
     if let Some(k) = &s.keep_session {
         kept.push(k.clone());
     }
-    Ok(())
+    errs
 }
 
 /// Reads one lesson from TOML text; `name` is its file name without `.toml`.
@@ -677,7 +761,7 @@ fn check_step(s: &Step, kept: &mut Vec<String>) -> Result<(), String> {
 /// # Errors
 /// [`LessonError`] located by file, line and step.
 pub fn parse(name: &str, source: &str, text: &str) -> Result<Lesson, LessonError> {
-    let file: LessonFile = toml::from_str(text).map_err(|e| {
+    let syntax = |e: toml::de::Error| {
         let (line, column) = e.span().map_or((0, 0), |sp| line_of(text, sp.start));
         LessonError::Syntax {
             path: source.to_owned(),
@@ -685,65 +769,123 @@ pub fn parse(name: &str, source: &str, text: &str) -> Result<Lesson, LessonError
             column,
             message: e.message().to_owned(),
         }
-    })?;
-    if file.steps.is_empty() {
-        return Err(LessonError::Lesson {
-            path: source.to_owned(),
-            message: "the lesson has no steps; add `[[step]]` tables".to_owned(),
-        });
+    };
+    let table: Fields = toml::from_str(text).map_err(syntax)?;
+    let located: Located = toml::from_str(text).map_err(syntax)?;
+    let lesson_error = |message: String| LessonError::Lesson {
+        path: source.to_owned(),
+        message,
+    };
+    let (file, field_errors) = read_fields::<LessonFile>(&table, &["title", "summary"]);
+    let mut errors: Vec<LessonError> = field_errors
+        .into_iter()
+        .map(|message| {
+            let key = message.split('`').nth(1).unwrap_or_default();
+            match field_line(text, "", 0, key) {
+                Some(line) => LessonError::Syntax {
+                    path: source.to_owned(),
+                    line,
+                    column: 1,
+                    message,
+                },
+                None => lesson_error(message),
+            }
+        })
+        .collect();
+    for key in ["title", "summary"] {
+        if !table.contains_key(key) {
+            errors.push(lesson_error(format!(
+                "the lesson has no `{key}`; add `{key} = \"…\"` at the top of the file"
+            )));
+        }
+    }
+    let Some(file) = file else {
+        // Cannot happen: every field that did not read was left out.
+        return Err(errors
+            .pop()
+            .unwrap_or_else(|| lesson_error("the lesson's fields cannot be read".to_owned())));
+    };
+    if located.steps.is_empty() {
+        errors.push(lesson_error(
+            "the lesson has no steps; add `[[step]]` tables".to_owned(),
+        ));
     }
     let start_text = file.start.as_deref().unwrap_or(DEFAULT_START);
-    let start = chrono::DateTime::parse_from_rfc3339(start_text)
-        .map_err(|_| LessonError::Lesson {
-            path: source.to_owned(),
-            message: format!(
+    let start = match chrono::DateTime::parse_from_rfc3339(start_text) {
+        Ok(t) => t.with_timezone(&chrono::Utc),
+        Err(_) => {
+            errors.push(lesson_error(format!(
                 "`start` is `{start_text}`, not an RFC 3339 time such as `{DEFAULT_START}`"
-            ),
-        })?
-        .with_timezone(&chrono::Utc);
+            )));
+            chrono::DateTime::<chrono::Utc>::UNIX_EPOCH
+        }
+    };
     if let Some(r) = &file.recap {
         for term in &r.terms {
             if glossary::lookup(term).is_none() {
-                return Err(LessonError::Lesson {
-                    path: source.to_owned(),
-                    message: format!(
-                        "`recap.terms` names `{term}`, which the glossary does not have; use a term of `rolescope lessons --glossary`"
-                    ),
-                });
+                errors.push(lesson_error(format!(
+                    "`recap.terms` names `{term}`, which the glossary does not have; use a term of `rolescope lessons --glossary`"
+                )));
             }
         }
     }
     let mut kept = Vec::new();
     let mut steps = Vec::new();
     let mut step_lines = Vec::new();
-    let mut errors = Vec::new();
-    for (i, sp) in file.steps.into_iter().enumerate() {
+    for (i, sp) in located.steps.into_iter().enumerate() {
         let line = line_of(text, sp.span().start).0;
-        let step = sp.into_inner();
-        if let Err(message) = check_step(&step, &mut kept) {
-            errors.push(LessonError::Step {
-                path: source.to_owned(),
-                line,
-                step: i + 1,
-                title: step.title.clone(),
-                message,
-            });
-            // A later step may use the session this one keeps: count it as kept so that
-            // one mistake is reported once.
-            if let Some(k) = &step.keep_session {
-                kept.push(k.clone());
-            }
+        let table = sp.into_inner();
+        let (step, mut messages) = read_fields::<Step>(&table, &["title", "text"]);
+        if !table.contains_key("title") {
+            messages.push("the step has no `title`; give it one".to_owned());
         }
-        steps.push(step);
-        step_lines.push(line);
+        let title = table
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        if let Some(step) = step {
+            // A field that did not read is left out of the step: leave out the mistakes
+            // that follow from its absence, reported already.
+            let bad: Vec<String> = table
+                .keys()
+                .filter(|k| messages.iter().any(|m| m.starts_with(&format!("`{k}`:"))))
+                .map(|k| format!("`{k}`"))
+                .collect();
+            messages.extend(
+                check_step(&step, &mut kept)
+                    .into_iter()
+                    .filter(|m| !bad.iter().any(|b| m.contains(b.as_str()))),
+            );
+            steps.push(step);
+            step_lines.push(line);
+        }
+        errors.extend(messages.into_iter().map(|message| {
+            LessonError::Step {
+                path: source.to_owned(),
+                // A field's own mistake is located at the field.
+                line: message
+                    .strip_prefix('`')
+                    .and_then(|m| m.split_once("`:"))
+                    .and_then(|(key, _)| field_line(text, "step", line, key))
+                    .unwrap_or(line),
+                step: i + 1,
+                title: title.clone(),
+                message,
+            }
+        }));
     }
     let region = file.region.unwrap_or_else(|| DEFAULT_REGION.to_owned());
     let mut exercises = Vec::new();
-    for sp in file.exercises {
+    for sp in located.exercises {
         let line = line_of(text, sp.span().start).0;
-        let spec = sp.into_inner();
-        match crate::engine::exercise::check_spec(&spec) {
-            Ok(()) => exercises.push(crate::engine::exercise::Exercise {
+        let spec = serde_json::from_value::<crate::engine::exercise::ExerciseSpec>(Value::Object(
+            sp.into_inner(),
+        ))
+        .map_err(|e| e.to_string())
+        .and_then(|spec| crate::engine::exercise::check_spec(&spec).map(|()| spec));
+        match spec {
+            Ok(spec) => exercises.push(crate::engine::exercise::Exercise {
                 spec,
                 lesson: name.to_owned(),
                 start,
