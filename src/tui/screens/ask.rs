@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::tui::command::Command;
-use crate::tui::keys::{Binding, b, ctrl, k};
+use crate::tui::keys::{Binding, b, k, text_keys};
 use crate::tui::outcome::Outcome;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::layout::centered;
@@ -102,7 +102,7 @@ impl AskForm {
 /// The Ask form's keys.
 #[must_use]
 pub fn keys() -> Vec<Binding> {
-    vec![
+    let mut keys = vec![
         b(
             vec![
                 k(KeyCode::Tab),
@@ -122,22 +122,16 @@ pub fn keys() -> Vec<Binding> {
             true,
             Command::Open,
         ),
-        b(
-            vec![k(KeyCode::Backspace)],
-            "⌫",
-            "delete a character",
-            false,
-            Command::Backspace,
-        ),
-        b(
-            vec![ctrl('u')],
-            "Ctrl-U",
-            "clear the field",
-            false,
-            Command::ClearInput,
-        ),
-        b(vec![k(KeyCode::Esc)], "Esc", "close", true, Command::Back),
-    ]
+    ];
+    keys.extend(text_keys("clear the field"));
+    keys.push(b(
+        vec![k(KeyCode::Esc)],
+        "Esc",
+        "close",
+        true,
+        Command::Back,
+    ));
+    keys
 }
 
 fn render(frame: &mut Frame<'_>, area: Rect, world: &World, ask: &AskForm, theme: Theme) {

@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 
 use crate::tui::access::Prefill;
 use crate::tui::command::Command;
-use crate::tui::keys::{Binding, b, ctrl, k};
+use crate::tui::keys::{Binding, b, ctrl, k, text_keys};
 use crate::tui::outcome::{Outcome, clamp_add, movement};
 use crate::tui::sim::{AssumeInput, Caller, CallerView, Refusal};
 use crate::tui::theme::Theme;
@@ -700,7 +700,7 @@ pub fn for_hop(world: &mut World, hop: &Prefill, duration: Option<i64>) -> Optio
 /// The form's keys.
 #[must_use]
 pub fn keys() -> Vec<Binding> {
-    vec![
+    let mut keys = vec![
         b(
             vec![k(KeyCode::Tab), k(KeyCode::Down)],
             "Tab/↓",
@@ -736,20 +736,9 @@ pub fn keys() -> Vec<Binding> {
             false,
             Command::Troubleshoot,
         ),
-        b(
-            vec![k(KeyCode::Backspace)],
-            "⌫",
-            "delete a character",
-            false,
-            Command::Backspace,
-        ),
-        b(
-            vec![ctrl('u')],
-            "Ctrl-U",
-            "clear the field",
-            false,
-            Command::ClearInput,
-        ),
+    ];
+    keys.extend(text_keys("clear the field"));
+    keys.extend([
         b(
             vec![k(KeyCode::PageDown)],
             "PgDn",
@@ -774,5 +763,6 @@ pub fn keys() -> Vec<Binding> {
             Command::Toggle,
         ),
         b(vec![k(KeyCode::Esc)], "Esc", "close", true, Command::Back),
-    ]
+    ]);
+    keys
 }

@@ -21,7 +21,7 @@ use crossterm::event::KeyEvent;
 
 use crate::tui::command::{Command, EditKey, Effect};
 use crate::tui::editor;
-use crate::tui::keys::{Binding, b, c, ctrl, esc_key, k, movement as movement_keys};
+use crate::tui::keys::{Binding, b, c, ctrl, esc_key, k, movement as movement_keys, text_keys};
 use crate::tui::outcome::{Outcome, clamp_add, movement};
 use crate::tui::sim::{Caller, CallerView};
 use crate::tui::theme::Theme;
@@ -642,30 +642,22 @@ pub fn menu_keys() -> Vec<Binding> {
 /// The prompt's keys.
 #[must_use]
 pub fn prompt_keys() -> Vec<Binding> {
-    vec![
-        b(
-            vec![k(KeyCode::Enter)],
-            "Enter",
-            "save",
-            true,
-            Command::Open,
-        ),
-        b(
-            vec![k(KeyCode::Backspace)],
-            "⌫",
-            "delete a character",
-            false,
-            Command::Backspace,
-        ),
-        b(
-            vec![ctrl('u')],
-            "Ctrl-U",
-            "clear",
-            false,
-            Command::ClearInput,
-        ),
-        b(vec![k(KeyCode::Esc)], "Esc", "cancel", true, Command::Back),
-    ]
+    let mut keys = vec![b(
+        vec![k(KeyCode::Enter)],
+        "Enter",
+        "save",
+        true,
+        Command::Open,
+    )];
+    keys.extend(text_keys("clear"));
+    keys.push(b(
+        vec![k(KeyCode::Esc)],
+        "Esc",
+        "cancel",
+        true,
+        Command::Back,
+    ));
+    keys
 }
 
 /// The built-in editor's keys.
