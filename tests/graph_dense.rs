@@ -106,3 +106,24 @@ fn answers_on_demand_are_those_of_a_graph_decided_up_front_dense() {
         assert_eq!(lazy.who_can_assume(*r, 4), eager.who_can_assume(*r, 4));
     }
 }
+
+/// A caller's hops out are decided from the trust grants that can name it, without deciding
+/// every role's ways in; they must be exactly the ways in that list it (each role's, read by
+/// caller), for every user and role, including those whose policies share no class, name
+/// roles by ARN, or are missing.
+#[test]
+fn hops_out_are_the_ways_in_read_by_caller_dense() {
+    for seed in [3, 8] {
+        let g = TrustGraph::build(dense_inventory(400, seed), now());
+        let mut hops = 0;
+        for caller in nodes(&g, NodeKind::User)
+            .into_iter()
+            .chain(nodes(&g, NodeKind::Role))
+        {
+            let out = g.edges_from(caller);
+            assert_eq!(out, g.edges_from_ways_in(caller), "{}", g.node(caller).id);
+            hops += out.len();
+        }
+        assert!(hops > 2000, "{hops} hops");
+    }
+}

@@ -80,6 +80,7 @@
 mod build;
 pub mod deputy;
 pub mod edge;
+mod outs;
 pub mod query;
 pub mod render;
 pub mod witness;
@@ -89,6 +90,7 @@ pub use edge::{
     Api, CHAIN_CAP_SECONDS, Chaining, Edge, EdgeStatus, Grant, HopTerms, Node, NodeId, NodeKind,
     PERMISSION_SET_KEY, Requirement, RequirementKind, Side, WitnessRequest, permission_set,
 };
+pub use outs::OutClass;
 pub use query::{
     AssumeRow, ClassGrant, ConfusedDeputy, DEFAULT_MAX_DEPTH, ExternalAccess, ExternalFinding,
     ExternalKind, HopOut, HopsOut, Incoming, MAX_PATH_DEPTH, MAX_PATHS, NoPath, Path, Paths,

@@ -195,7 +195,8 @@ fn reach_until<E: EscalationSource + ?Sized>(
     }
     // Principals with the same hops out as one already walked, and no escalation edge out:
     // every hop of theirs leads where the walked one's did.
-    let mut walked: std::collections::HashSet<NodeId> = std::collections::HashSet::new();
+    let mut walked: std::collections::HashSet<crate::engine::graph::OutClass> =
+        std::collections::HashSet::new();
     while let Some((node, at)) = queue.pop_front() {
         let depth = at.map_or(0, |i| rows[i].path.len());
         if depth >= max_depth {

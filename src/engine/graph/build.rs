@@ -30,7 +30,7 @@ use super::edge::{
     Api, Chaining, Edge, EdgeStatus, Grant, HopTerms, Node, NodeId, NodeKind, Requirement,
     RequirementKind, Side, WitnessRequest,
 };
-use super::query::{OutIndex, Way, Ways};
+use super::query::{Way, Ways};
 use super::witness::{escape_deny, satisfy_allow, satisfy_service_tags};
 use crate::engine::arn::{Arn, is_account_id};
 use crate::engine::model::{AttachedPolicy, Group, InlinePolicy, Inventory, PolicyText, Role};
@@ -408,9 +408,9 @@ pub struct TrustGraph {
     /// Per principal other than a loaded user or role: every hop out of it, decided on the
     /// first query that needs them.
     pub(crate) out: Vec<OnceLock<Arc<[Way]>>>,
-    /// Every user's and role's hops out, found among every role's ways in when a query
-    /// first walks forwards (see [`OutIndex`]).
-    pub(crate) outs: OnceLock<OutIndex>,
+    /// Every user's and role's hops out, decided when a walk forwards first meets it (see
+    /// [`super::outs`]).
+    pub(crate) outs: super::outs::LazyOuts,
     /// Per node: whether a hop from it is role chaining.
     chainings: Vec<Chaining>,
     /// Per role: its longest session (`MaxSessionDuration`).
@@ -1331,7 +1331,7 @@ impl TrustGraph {
             role_blind_sets,
             into: (0..inv.roles.len()).map(|_| OnceLock::new()).collect(),
             out: (0..nodes.len()).map(|_| OnceLock::new()).collect(),
-            outs: OnceLock::new(),
+            outs: super::outs::LazyOuts::new(set_ids.len(), inv.users.len() + inv.roles.len()),
             chainings: Vec::new(),
             max_sessions: inv.roles.iter().map(Role::effective_max_session).collect(),
             members: OnceLock::new(),

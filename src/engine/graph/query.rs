@@ -7,7 +7,7 @@
 //! agree with the STS simulator.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -16,6 +16,7 @@ use super::edge::{
     Api, CHAIN_CAP_SECONDS, Chaining, Edge, EdgeStatus, Grant, NodeId, NodeKind, Requirement,
     RequirementKind, Side, WitnessRequest,
 };
+use super::outs::OutClass;
 use super::witness::satisfy_allow;
 use crate::engine::policy::context::RequestContext;
 
@@ -102,38 +103,6 @@ pub struct AssumeRow {
     pub path: Path,
 }
 
-/// Classes of equal lists among `count` lists of hops (the node at the other end, whether it
-/// works): each list's class is the index of the first list equal to it.
-fn classes_of<I: Iterator<Item = (u64, bool)>>(
-    count: usize,
-    list: impl Fn(usize) -> I,
-) -> Vec<u32> {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut classes = Vec::with_capacity(count);
-    // By hash of a list: the first list of each class with that hash.
-    let mut first_of: HashMap<u64, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
-    for c in 0..count {
-        let mut h = foldhash::fast::FixedState::with_seed(7).build_hasher();
-        for (n, works) in list(c) {
-            (n, works).hash(&mut h);
-        }
-        let known = first_of.entry(h.finish()).or_default();
-        let class = match known
-            .iter()
-            .find(|first| list(**first as usize).eq(list(c)))
-        {
-            Some(&first) => first,
-            None => {
-                let first = u32::try_from(c).unwrap_or(u32::MAX);
-                known.push(first);
-                first
-            }
-        };
-        classes.push(class);
-    }
-    classes
-}
-
 /// A principal a who-can-assume walk found, before its path is made.
 struct Found {
     principal: NodeId,
@@ -174,25 +143,6 @@ pub(crate) struct OutRef {
     pub edge: Arc<Edge>,
 }
 
-/// Every user's and role's hops out, found once among every role's ways in.
-#[derive(Debug, Default)]
-pub(crate) struct OutIndex {
-    /// Per user and role (then one more): where its own hops out start in `refs`.
-    pub index: Vec<u32>,
-    /// Each user's and role's own hops out (those not kept for its policy set), in role
-    /// order.
-    pub refs: Vec<OutRef>,
-    /// Per caller policy set (then one more): where its hops out start in `set_refs`.
-    pub set_index: Vec<u32>,
-    /// Each caller policy set's hops out (every member's), in role order.
-    pub set_refs: Vec<OutRef>,
-    /// Per user and role: the first user or role with the very same hops out (roles and
-    /// outcomes), which stands for it when a walk forwards has taken it already.
-    pub out_classes: Vec<u32>,
-    /// Per role: the first role with the same listed ways in.
-    pub in_classes: Vec<u32>,
-}
-
 /// The hops out of one principal as the graph keeps them.
 pub(crate) enum OutWays<'g> {
     /// A user's or role's, found among the ways in: those of its policy set, and its own.
@@ -225,6 +175,12 @@ impl OutWays<'_> {
         // (the top bit for its own).
         std::iter::from_fn(move || {
             let take_own = match (shared.get(i), own.get(j)) {
+                // A hop of the principal's own into a role its set also reaches stands for
+                // the set's (it was decided with the grants naming the principal too).
+                (Some(a), Some(b)) if b.to == a.to => {
+                    i += 1;
+                    true
+                }
                 (Some(a), Some(b)) => b.to < a.to,
                 (None, Some(_)) => true,
                 (Some(_), None) => false,
@@ -460,18 +416,12 @@ impl TrustGraph {
         }
     }
 
-    /// The first principal with the very same hops out as `node` (same roles, same
-    /// outcomes); `node` itself when none is known. A walk forwards that has taken one
-    /// principal of such a class learns nothing new from the others' hops.
+    /// Which principals have the very same hops out as `node` (same roles, same
+    /// outcomes). A walk forwards that has taken one principal of such a class learns
+    /// nothing new from the others' hops.
     #[must_use]
-    pub fn same_hops_out(&self, node: NodeId) -> NodeId {
-        if node.index() >= self.inventory.users.len() + self.inventory.roles.len() {
-            return node;
-        }
-        self.outs()
-            .out_classes
-            .get(node.index())
-            .map_or(node, |&c| NodeId(c))
+    pub fn same_hops_out(&self, node: NodeId) -> OutClass {
+        self.out_class(node)
     }
 
     /// Every hop out of `caller`: one edge per role, working or broken.
@@ -483,12 +433,13 @@ impl TrustGraph {
             .collect()
     }
 
-    /// Every hop out of `caller` as the graph keeps it: for users and roles, found among the
-    /// ways in when the graph was built; for other principals, decided on first use and kept.
+    /// Every hop out of `caller` as the graph keeps it, decided on first use: for users and
+    /// roles, from the grants that can name them ([`super::outs`]); for other principals,
+    /// from the grants naming them, their account or `"*"`.
     pub(crate) fn out_ways(&self, caller: NodeId) -> OutWays<'_> {
         let i = caller.index();
         if i < self.inventory.users.len() + self.inventory.roles.len() {
-            return self.kept_ways(self.outs(), caller);
+            return self.kept_out(caller);
         }
         OutWays::Decided(match self.out.get(i) {
             Some(cell) => Arc::clone(cell.get_or_init(|| self.decide_out(caller).into())),
@@ -520,156 +471,15 @@ impl TrustGraph {
         self.decide_grants(caller, &cands)
     }
 
-    /// Decides every hop of the graph now (each role's ways in, and from them the index of
-    /// each user's and role's ways out), so that no later query decides any.
+    /// Decides every hop of the graph now (each role's ways in, each principal's ways out),
+    /// so that no later query decides any.
     pub(crate) fn decide_all(&self) {
-        let _ = self.outs();
-    }
-
-    /// Every user's and role's hops out: on first use, every role's ways in are decided and
-    /// indexed by caller.
-    pub(crate) fn outs(&self) -> &OutIndex {
-        self.outs.get_or_init(|| self.index_outs())
-    }
-
-    fn index_outs(&self) -> OutIndex {
-        let callers = self.inventory.users.len() + self.inventory.roles.len();
-        let sets = self.set_members.len();
-        let roles = self.inventory.roles.len();
-        let mut counts = vec![0u32; callers + 1];
-        let mut set_counts = vec![0u32; sets + 1];
-        for ri in 0..roles {
-            for w in &self.incoming_of(ri).entries {
-                let slot = match w.set {
-                    UNSHARED => counts
-                        .get_mut(w.node.index())
-                        .filter(|_| w.node.index() < callers),
-                    set => set_counts.get_mut(set as usize),
-                };
-                if let Some(c) = slot {
-                    *c += 1;
-                }
-            }
+        for ri in 0..self.inventory.roles.len() {
+            let _ = self.incoming_of(ri);
         }
-        let starts = |counts: &[u32]| {
-            let mut index = Vec::with_capacity(counts.len());
-            let mut total = 0u32;
-            for c in &counts[..counts.len() - 1] {
-                index.push(total);
-                total += c;
-            }
-            index.push(total);
-            index
-        };
-        let (index, set_index) = (starts(&counts), starts(&set_counts));
-        let mut slots: Vec<Option<OutRef>> = vec![None; index[callers] as usize];
-        let mut set_slots: Vec<Option<OutRef>> = vec![None; set_index[sets] as usize];
-        let (mut next, mut set_next) = (index.clone(), set_index.clone());
-        for ri in 0..roles {
-            let Some(ways) = self.into.get(ri).and_then(OnceLock::get) else {
-                continue;
-            };
-            let to = self.role_node(ri);
-            let max_session = self
-                .max_sessions
-                .get(ri)
-                .and_then(|m| u16::try_from(*m).ok())
-                .unwrap_or(0);
-            for w in &ways.entries {
-                let (slots, next) = match w.set {
-                    UNSHARED if w.node.index() < callers => (&mut slots, &mut next[w.node.index()]),
-                    UNSHARED => continue,
-                    set => match set_next.get_mut(set as usize) {
-                        Some(n) => (&mut set_slots, n),
-                        None => continue,
-                    },
-                };
-                slots[*next as usize] = Some(OutRef {
-                    to,
-                    max_session,
-                    works: w.works,
-                    edge: Arc::clone(&w.edge),
-                });
-                *next += 1;
-            }
+        for i in 0..self.nodes.len() {
+            let _ = self.out_ways(NodeId(u32::try_from(i).unwrap_or(u32::MAX)));
         }
-        let mut outs = OutIndex {
-            index,
-            refs: slots.into_iter().flatten().collect(),
-            set_index,
-            set_refs: set_slots.into_iter().flatten().collect(),
-            out_classes: Vec::new(),
-            in_classes: Vec::new(),
-        };
-        // Principals with the same hops out (same roles, same outcomes) share a class, named
-        // by its first principal: a breadth-first walk that has taken one of them learns
-        // nothing new from the others. The members of a policy set without hops of their own
-        // have the set's hops: its first such member stands for the others when the lists
-        // are compared.
-        let mut classes = vec![0u32; callers];
-        let mut first_of_set = vec![u32::MAX; sets];
-        let mut compared: Vec<usize> = Vec::new();
-        for c in 0..callers {
-            let set = self.policy_sets.get(c).copied().unwrap_or(UNSHARED);
-            if set != UNSHARED && outs.index[c] == outs.index[c + 1] {
-                let first = &mut first_of_set[set as usize];
-                if *first != u32::MAX {
-                    continue;
-                }
-                *first = u32::try_from(c).unwrap_or(u32::MAX);
-            }
-            compared.push(c);
-        }
-        let list = |k: usize| {
-            let c = NodeId(u32::try_from(compared[k]).unwrap_or(u32::MAX));
-            self.kept_ways(&outs, c)
-                .hops()
-                .map(|h| (u64::from(h.to.0), h.works))
-                .collect::<Vec<_>>()
-                .into_iter()
-        };
-        for (k, class) in classes_of(compared.len(), list).into_iter().enumerate() {
-            classes[compared[k]] = u32::try_from(compared[class as usize]).unwrap_or(u32::MAX);
-        }
-        for c in 0..callers {
-            let set = self.policy_sets.get(c).copied().unwrap_or(UNSHARED);
-            if set != UNSHARED && outs.index[c] == outs.index[c + 1] {
-                classes[c] = classes[first_of_set[set as usize] as usize];
-            }
-        }
-        outs.out_classes = classes;
-        // Likewise roles with the same listed ways in, for walks backwards (a class of
-        // callers counts as one).
-        let ways_in = |ri: usize| {
-            self.into
-                .get(ri)
-                .and_then(OnceLock::get)
-                .map_or(&[][..], |w| w.entries.as_slice())
-                .iter()
-                .filter(|w| w.listed)
-                .map(|w| match w.set {
-                    UNSHARED => (u64::from(w.node.0), w.works),
-                    set => ((1 << 32) | u64::from(set), w.works),
-                })
-        };
-        outs.in_classes = classes_of(roles, ways_in);
-        outs
-    }
-
-    /// The hops out of a user or role in an index of kept hops.
-    fn kept_ways<'o>(&self, outs: &'o OutIndex, caller: NodeId) -> OutWays<'o> {
-        let i = caller.index();
-        let range = |index: &[u32], k: usize| match (index.get(k), index.get(k + 1)) {
-            (Some(&lo), Some(&hi)) => lo as usize..hi as usize,
-            _ => 0..0,
-        };
-        let set = self.policy_sets.get(i).copied().unwrap_or(UNSHARED) as usize;
-        OutWays::Kept(
-            outs.set_refs
-                .get(range(&outs.set_index, set))
-                .unwrap_or_default(),
-            outs.refs.get(range(&outs.index, i)).unwrap_or_default(),
-        )
     }
 
     /// Every hop into `role` from principals the graph can name, and the class grants.
@@ -1070,10 +880,6 @@ impl TrustGraph {
         // Each principal found: its first hop and the found principal that hop leads to
         // (`None`: the asked role), with its path's length. Paths are made at the end.
         let mut found: Vec<Found> = Vec::new();
-        // Roles with the same ways in, known once a walk forwards has indexed them (a
-        // graph whose ways in are not all decided yet walks each role).
-        let in_classes: &[u32] = self.outs.get().map_or(&[], |o| o.in_classes.as_slice());
-        let mut walked = vec![false; in_classes.len()];
         // Each queued role with the principal whose path reaches it (`None`: the asked role).
         let mut queue: VecDeque<(NodeId, Option<u32>)> = VecDeque::from([(role, None)]);
         while let Some((target, via)) = queue.pop_front() {
@@ -1084,13 +890,6 @@ impl TrustGraph {
             let Some(ti) = self.role_index(target) else {
                 continue;
             };
-            // A role with the same ways in as one already walked adds no principal.
-            if let Some(&class) = in_classes.get(ti)
-                && std::mem::replace(&mut walked[class as usize], true)
-                && target != role
-            {
-                continue;
-            }
             let incoming = self.incoming_of(ti);
             if target == role {
                 answer.classes.clone_from(&incoming.classes);
@@ -1181,11 +980,10 @@ impl TrustGraph {
         }
         // Broken hops out of reached principals, kept for the roles no path reaches.
         let mut broken: Vec<(NodeId, OutHop)> = Vec::new();
-        // Principals not walked from because another with the same hops out was (see
-        // `decide_all`), by that principal: their broken hops are the same hops.
-        let out_classes = self.outs().out_classes.as_slice();
-        let mut walked = vec![false; out_classes.len()];
-        let mut alike: Vec<(u32, NodeId)> = Vec::new();
+        // Principals not walked from because another with the same hops out was, by their
+        // class: their broken hops are the same hops.
+        let mut walked: HashSet<OutClass, foldhash::fast::RandomState> = HashSet::default();
+        let mut alike: Vec<(OutClass, NodeId)> = Vec::new();
         // Each queued principal with the row whose path reaches it (`None`: the start).
         let mut queue: VecDeque<(NodeId, Option<usize>)> = VecDeque::from([(from, None)]);
         while let Some((node, row)) = queue.pop_front() {
@@ -1193,9 +991,8 @@ impl TrustGraph {
             if depth >= max_depth {
                 continue;
             }
-            if let Some(&class) = out_classes.get(node.index())
-                && std::mem::replace(&mut walked[class as usize], true)
-            {
+            let class = self.out_class(node);
+            if !walked.insert(class) {
                 alike.push((class, node));
                 continue;
             }
@@ -1229,16 +1026,15 @@ impl TrustGraph {
             }
         }
         broken.retain(|(_, hop)| !seen[hop.to.index()]);
-        let mut others: HashMap<u32, Vec<NodeId>> = HashMap::new();
+        let mut others: HashMap<OutClass, Vec<NodeId>> = HashMap::new();
         if !broken.is_empty() {
             for (class, node) in alike {
                 others.entry(class).or_default().push(node);
             }
         }
         for (caller, hop) in broken {
-            let class = out_classes.get(caller.index()).copied();
-            let others = class
-                .and_then(|c| others.get(&c))
+            let others = others
+                .get(&self.out_class(caller))
                 .map_or(&[][..], Vec::as_slice);
             for &c in std::iter::once(&caller).chain(others) {
                 // The same hop, found by its role (its place may differ between principals
@@ -1300,17 +1096,13 @@ impl TrustGraph {
         node: NodeId,
         to: NodeId,
         hops: usize,
-        leads: &mut HashMap<(NodeId, usize), bool>,
+        leads: &mut HashMap<(OutClass, usize), bool>,
     ) -> bool {
         if hops == 0 {
             return false;
         }
         // Principals with the same hops out lead to the same places.
-        let class = self
-            .outs()
-            .out_classes
-            .get(node.index())
-            .map_or(node, |&c| NodeId(c));
+        let class = self.out_class(node);
         if let Some(&known) = leads.get(&(class, hops)) {
             return known;
         }
@@ -1337,7 +1129,7 @@ impl TrustGraph {
         on_path: &mut HashSet<NodeId>,
         found: &mut Vec<Vec<Edge>>,
         truncated: &mut bool,
-        leads: &mut HashMap<(NodeId, usize), bool>,
+        leads: &mut HashMap<(OutClass, usize), bool>,
     ) {
         if stack.len() >= depth || *truncated {
             return;
@@ -1738,8 +1530,11 @@ mod tests {
         let reach = g.reach(user, 1);
         assert_eq!(reach.rows.len(), 30);
         assert!(reach.rows.iter().all(|r| r.path.hops[0].from == user));
-        let outs = g.outs();
-        assert_eq!(outs.refs.len(), 0, "no caller keeps hops of its own");
-        assert_eq!(outs.set_refs.len(), 4 * 30, "one hop per class and role");
+        // Kept once for the holders' class: the user has no hop of its own, and every
+        // holder of the managed policy walks as one.
+        assert!(matches!(g.same_hops_out(user), super::OutClass::Set(_)));
+        let other = g.find("u06").expect("a user");
+        assert_eq!(g.same_hops_out(user), g.same_hops_out(other));
+        assert_eq!(g.edges_from(user), g.edges_from_ways_in(user));
     }
 }

@@ -1,0 +1,288 @@
+//! A user's or role's hops out, decided the first time a walk forwards meets it.
+//!
+//! A caller's hops out are found from the trust grants that can name it, not by deciding
+//! every role's ways in first: the grants naming it (by ARN or session), the account grants
+//! to its account and the `"*"` grants. Those through trusts that treat every caller of one
+//! policy set alike are decided once for the set and kept for all its members (the set's
+//! hops); the others — grants naming the caller, trusts that read who the caller is, and every
+//! hop of a caller that shares with no one — are the caller's own. A member whose own hops
+//! are none has exactly its set's hops out, so a walk that has taken one such member learns
+//! nothing new from the others ([`OutClass`]).
+//!
+//! Each hop is decided as [`TrustGraph::incoming`] decides it for that caller (the grants
+//! that list the caller first, then, for a `"*"` trust of its own account, every grant that
+//! lets it in without its own policy), so hops out and ways in always agree; the test
+//! `hops_out_are_the_ways_in_read_by_caller` holds them to it.
+
+use std::sync::{Arc, OnceLock};
+
+use super::build::{HashMap, TrustGraph, UNSHARED, Who};
+use super::edge::{Edge, NodeId};
+use super::query::{OutRef, OutWays};
+
+/// Which principals have the very same hops out (roles and outcomes): the members of a
+/// caller policy set without hops of their own share their set's class; any other principal
+/// is a class of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutClass {
+    /// The members of this caller policy set that have no hops of their own.
+    Set(u32),
+    /// One principal.
+    Node(NodeId),
+}
+
+/// The hops out kept so far: per caller policy set and per user and role, each decided on
+/// first use.
+#[derive(Debug, Default)]
+pub(crate) struct LazyOuts {
+    /// Per caller policy set: its hops out through grants that treat every member alike.
+    sets: Vec<OnceLock<Arc<[OutRef]>>>,
+    /// Per user and role: its own hops out.
+    own: Vec<OnceLock<Arc<[OutRef]>>>,
+    /// The roles whose trust may let a caller in through an account or `"*"` grant.
+    candidates: OnceLock<Candidates>,
+}
+
+impl LazyOuts {
+    pub(crate) fn new(sets: usize, callers: usize) -> Self {
+        Self {
+            sets: (0..sets).map(|_| OnceLock::new()).collect(),
+            own: (0..callers).map(|_| OnceLock::new()).collect(),
+            candidates: OnceLock::new(),
+        }
+    }
+}
+
+/// Roles by the grants of their trust that do not name one principal, split by whether the
+/// trust decides such a hop alike for every caller of a policy set; each list sorted.
+#[derive(Debug, Default)]
+struct Candidates {
+    /// Per account: the roles whose trust grants that account.
+    shared_by_account: HashMap<String, Vec<u32>>,
+    unshared_by_account: HashMap<String, Vec<u32>>,
+    /// The roles whose trust has a `"*"` grant.
+    shared_open: Vec<u32>,
+    unshared_open: Vec<u32>,
+}
+
+/// The roles listed for `account`.
+fn of<'m>(map: &'m HashMap<String, Vec<u32>>, account: &str) -> &'m [u32] {
+    map.get(account).map_or(&[][..], Vec::as_slice)
+}
+
+/// The union of sorted lists, sorted and without repeats.
+fn merged<'a>(lists: impl IntoIterator<Item = &'a [u32]>) -> Vec<u32> {
+    let mut out: Vec<u32> = lists.into_iter().flatten().copied().collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+impl TrustGraph {
+    fn candidates(&self) -> &Candidates {
+        self.outs.candidates.get_or_init(|| {
+            let mut c = Candidates::default();
+            for (ri, trust) in self.trusts.iter().enumerate() {
+                let r = u32::try_from(ri).unwrap_or(u32::MAX);
+                for g in &trust.grants {
+                    match (&g.who, trust.shareable) {
+                        (Who::Account(a), true) => {
+                            c.shared_by_account.entry(a.clone()).or_default().push(r);
+                        }
+                        (Who::Account(a), false) => {
+                            c.unshared_by_account.entry(a.clone()).or_default().push(r);
+                        }
+                        (Who::Everyone, true) => c.shared_open.push(r),
+                        (Who::Everyone, false) => c.unshared_open.push(r),
+                        (Who::Node(..), _) => {}
+                    }
+                }
+            }
+            for list in c
+                .shared_by_account
+                .values_mut()
+                .chain(c.unshared_by_account.values_mut())
+                .chain([&mut c.shared_open, &mut c.unshared_open])
+            {
+                list.dedup();
+            }
+            c
+        })
+    }
+
+    /// True for a node that is a loaded user or role.
+    fn is_caller(&self, node: NodeId) -> bool {
+        node.index() < self.inventory.users.len() + self.inventory.roles.len()
+    }
+
+    /// The hops out of a loaded user or role: its set's and its own.
+    pub(crate) fn kept_out(&self, caller: NodeId) -> OutWays<'_> {
+        let set = self
+            .policy_sets
+            .get(caller.index())
+            .copied()
+            .unwrap_or(UNSHARED);
+        let shared: &[OutRef] = match self.outs.sets.get(set as usize) {
+            Some(cell) => cell.get_or_init(|| self.set_outs(set)),
+            None => &[],
+        };
+        OutWays::Kept(shared, self.own_outs(caller))
+    }
+
+    /// A caller's own hops out (see the module documentation), decided on first use.
+    fn own_outs(&self, caller: NodeId) -> &[OutRef] {
+        match self.outs.own.get(caller.index()) {
+            Some(cell) => cell.get_or_init(|| self.decide_own(caller)),
+            None => &[],
+        }
+    }
+
+    /// Which principals have the same hops out as `node` (see [`OutClass`]).
+    pub(crate) fn out_class(&self, node: NodeId) -> OutClass {
+        if !self.is_caller(node) {
+            return OutClass::Node(node);
+        }
+        match self.policy_sets.get(node.index()).copied() {
+            Some(set) if set != UNSHARED && self.own_outs(node).is_empty() => OutClass::Set(set),
+            _ => OutClass::Node(node),
+        }
+    }
+
+    /// The hops of every member of policy set `set` through the account and `"*"` grants of
+    /// trusts that treat the set's members alike, decided for its first member.
+    fn set_outs(&self, set: u32) -> Arc<[OutRef]> {
+        let Some(&first) = self.members_of_set(set).first() else {
+            return Arc::from(Vec::new());
+        };
+        let Some(account) = self.node(first).account.as_deref() else {
+            return Arc::from(Vec::new());
+        };
+        let c = self.candidates();
+        let roles = merged([
+            c.shared_by_account
+                .get(account)
+                .map_or(&[][..], Vec::as_slice),
+            c.shared_open.as_slice(),
+        ]);
+        self.out_refs(first, &roles, false)
+    }
+
+    /// A caller's own hops: through grants naming it, through trusts that read who the
+    /// caller is, and — for a caller that shares with no one — every hop.
+    fn decide_own(&self, caller: NodeId) -> Arc<[OutRef]> {
+        let Some(account) = self.node(caller).account.as_deref() else {
+            return Arc::from(Vec::new());
+        };
+        let c = self.candidates();
+        let named: Vec<u32> = self
+            .by_node
+            .get(&caller)
+            .map(|g| g.iter().map(|(r, _)| *r).collect())
+            .unwrap_or_default();
+        let alone = self
+            .policy_sets
+            .get(caller.index())
+            .is_none_or(|&s| s == UNSHARED);
+        let mut lists: Vec<&[u32]> = vec![
+            &named,
+            of(&c.unshared_by_account, account),
+            c.unshared_open.as_slice(),
+        ];
+        if alone {
+            lists.extend([of(&c.shared_by_account, account), c.shared_open.as_slice()]);
+        }
+        let roles = merged(lists);
+        self.out_refs(caller, &roles, true)
+    }
+
+    /// The hops of `caller` into `roles` (sorted), each decided by [`TrustGraph::way_for`].
+    fn out_refs(&self, caller: NodeId, roles: &[u32], own: bool) -> Arc<[OutRef]> {
+        roles
+            .iter()
+            .filter_map(|&r| {
+                let ri = r as usize;
+                let edge = self.way_for(caller, ri, own)?;
+                Some(OutRef {
+                    to: self.role_node(ri),
+                    max_session: self
+                        .max_sessions
+                        .get(ri)
+                        .and_then(|m| u16::try_from(*m).ok())
+                        .unwrap_or(0),
+                    works: edge.works(),
+                    edge,
+                })
+            })
+            .collect()
+    }
+
+    /// The hop `caller` → role `ri` as the role's ways in decide it
+    /// ([`TrustGraph::incoming`]): through the grants that list the caller (naming it, when
+    /// `own`; granting its account, or `"*"` from another account, when its own policy may
+    /// allow the call), the first that works or else the first broken; and for a `"*"` trust
+    /// of the caller's own account, which needs nothing from its policy, the first grant
+    /// that lets it in that way when the listed ones do not work.
+    pub(crate) fn way_for(&self, caller: NodeId, ri: usize, own: bool) -> Option<Arc<Edge>> {
+        let trust = self.trusts.get(ri)?;
+        let role = self.inventory.roles.get(ri)?;
+        let account = self.node(caller).account.as_deref();
+        let same = account == Some(role.account.as_str());
+        let mut may: Option<bool> = None;
+        let mut may_allow = || *may.get_or_insert_with(|| self.may_allow(caller, &role.arn));
+        let mut listed: Vec<usize> = Vec::new();
+        let mut open = false;
+        for (gi, g) in trust.grants.iter().enumerate() {
+            let lists = match &g.who {
+                Who::Node(n, ..) => own && *n == caller,
+                Who::Account(a) => account == Some(a.as_str()) && may_allow(),
+                Who::Everyone if same => {
+                    open = true;
+                    false
+                }
+                Who::Everyone => may_allow(),
+            };
+            if lists {
+                listed.push(gi);
+            }
+        }
+        let decide = |g: usize| self.shared_hop_raw(caller, ri, g);
+        let listed_edge = self.first_edge(listed, decide);
+        if !open || listed_edge.as_ref().is_some_and(|e| e.works()) {
+            return listed_edge;
+        }
+        let grants: Vec<usize> = self
+            .grants_for(caller, ri)
+            .into_iter()
+            .filter(|&g| match &trust.grants[g].who {
+                Who::Account(_) => may_allow(),
+                Who::Node(n, ..) => own || *n != caller,
+                Who::Everyone => true,
+            })
+            .collect();
+        let open_edge = self.first_edge(grants, decide);
+        match (listed_edge, open_edge) {
+            (Some(l), Some(o)) => Some(if o.works() { o } else { l }),
+            (l, o) => l.or(o),
+        }
+    }
+
+    /// Every hop out of `caller` found by reading every role's ways in: what
+    /// [`TrustGraph::edges_from`] must give, kept to check it against.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn edges_from_ways_in(&self, caller: NodeId) -> Vec<Edge> {
+        let mut out = Vec::new();
+        for ri in 0..self.inventory.roles.len() {
+            let ways = self.incoming_of(ri);
+            let to = self.role_node(ri);
+            let mine = ways.entries.iter().find(|w| {
+                w.node == caller
+                    || (w.set != UNSHARED && self.members_of_set(w.set).contains(&caller))
+            });
+            if let Some(w) = mine {
+                out.push(self.adopt(&w.edge, caller, to));
+            }
+        }
+        out
+    }
+}
