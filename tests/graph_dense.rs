@@ -127,3 +127,32 @@ fn hops_out_are_the_ways_in_read_by_caller_dense() {
         assert!(hops > 2000, "{hops} hops");
     }
 }
+
+/// The external-access scan shares decisions (roles of one account holding the same trust
+/// document; the thousands of accounts one scanner trust lists): its findings and confused
+/// deputies must be those of a scan deciding every hop on its own.
+#[test]
+fn the_external_scan_is_the_scan_deciding_each_hop_alone_dense() {
+    for seed in [3, 8] {
+        let g = TrustGraph::build(dense_inventory(5200, seed), now());
+        let ext = g.external_access();
+        let alone = g.external_access_unshared();
+        assert_eq!(ext.findings.len(), alone.findings.len());
+        for (a, b) in ext.findings.iter().zip(&alone.findings) {
+            assert_eq!(
+                a,
+                b,
+                "{} from {}",
+                g.node(a.role).id,
+                g.node(a.principal).id
+            );
+        }
+        assert_eq!(ext.confused_deputies, alone.confused_deputies);
+        let listed = ext
+            .findings
+            .iter()
+            .filter(|f| g.node(f.role).id.contains("scanner-"))
+            .count();
+        assert!(listed >= 3000, "{listed} findings for the scanner role");
+    }
+}

@@ -628,6 +628,7 @@ fn a_lazily_built_graph_answers_as_the_fully_built_one_gen_org() {
         assert_eq!(lazy.reach(u, 3), g.reach(u, 3), "{}", g.node(u).id);
         assert_eq!(lazy.edges_from(u), g.edges_from(u), "{}", g.node(u).id);
     }
+    assert_eq!(*lazy.external_access(), lazy.external_access_unshared());
     // Hops out, decided from the grants that can name each caller, are the ways in that
     // list it (every role's, read by caller).
     for c in nodes().filter(|n| matches!(g.node(*n).kind, NodeKind::User | NodeKind::Role)) {

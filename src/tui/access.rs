@@ -455,7 +455,7 @@ pub fn run_job(job: AccessJob) -> Command {
         }
         AccessQuery::External => {
             let g = graph();
-            let r = AccessResult::External(g.external_access());
+            let r = AccessResult::External(g.external_access().clone());
             (Some(g), r)
         }
         AccessQuery::Diff => (None, AccessResult::Diff(job.whatif.access_diff())),

@@ -203,6 +203,18 @@ fn reads_caller(st: &Statement) -> bool {
         .is_some_and(|r| r.patterns.iter().any(|p| variable(p)))
 }
 
+/// True when a statement's outcome may differ between two callers of different accounts or
+/// organisations: [`reads_caller`], or a condition on the caller's account or organisation.
+pub(crate) fn reads_principal(st: &Statement) -> bool {
+    reads_caller(st)
+        || st.conditions.iter().any(|c| {
+            matches!(
+                RequirementKind::of_key(&c.key),
+                RequirementKind::PrincipalAttribute | RequirementKind::Organization
+            )
+        })
+}
+
 /// True when a statement may apply to one of the actions a hop evaluates.
 fn speaks_of_hops(st: &Statement) -> bool {
     HOP_ACTIONS.iter().any(|a| statement_action_matches(st, a))
@@ -1996,6 +2008,36 @@ impl TrustGraph {
                     requirements: e.terms.requirements.clone(),
                     request: e.terms.request.clone(),
                 });
+            }
+            // An unknown hop of a principal outside the loaded accounts names it and its
+            // account in what is missing (its policies): name the caller's instead.
+            let outside = |n: NodeId| {
+                matches!(
+                    self.node(n).kind,
+                    NodeKind::ExternalAccount | NodeKind::ExternalPrincipal
+                )
+            };
+            if outside(edge.from)
+                && outside(caller)
+                && let EdgeStatus::Unknown { missing, message } = &mut e.status
+            {
+                let (was, is) = (self.node(edge.from), self.node(caller));
+                let swap = |t: &str| {
+                    let t = t.replace(&was.id, &is.id);
+                    match (&was.account, &is.account) {
+                        (Some(a), Some(b)) => t.replace(a.as_str(), b),
+                        _ => t,
+                    }
+                };
+                *message = swap(message);
+                for m in missing.iter_mut() {
+                    *m = Arc::new(crate::engine::coverage::Missing {
+                        part: m.part,
+                        what: swap(&m.what),
+                        name: swap(&m.name),
+                        fetch: swap(&m.fetch),
+                    });
+                }
             }
             e.from = caller;
             e.chaining = self.chaining(caller);

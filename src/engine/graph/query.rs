@@ -1268,12 +1268,25 @@ impl TrustGraph {
     /// `aws:SourceAccount` / `aws:SourceArn` / an external ID (confused deputy; see
     /// [`super::deputy`]).
     #[must_use]
-    pub fn external_access(&self) -> ExternalAccess {
-        self.external.get_or_init(|| self.scan_external()).clone()
+    pub fn external_access(&self) -> &ExternalAccess {
+        self.external.get_or_init(|| self.scan_external(true))
     }
 
-    /// [`TrustGraph::external_access`], decided: every grant to a principal outside.
-    fn scan_external(&self) -> ExternalAccess {
+    /// [`TrustGraph::external_access`] with every hop decided on its own, sharing no
+    /// decision between principals or roles: slower, and meant for checking the scan.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn external_access_unshared(&self) -> ExternalAccess {
+        self.scan_external(false)
+    }
+
+    /// [`TrustGraph::external_access`], decided: every grant to a principal outside. With
+    /// `share`, a hop is decided once for the roles of one account holding the same trust
+    /// document ([`TrustGraph::shared_hop`]), and once for the outside accounts (or the
+    /// outside principals) one statement names when nothing in the trust can tell them
+    /// apart (no `Deny`, no condition on who the caller is): a trust listing thousands of
+    /// accounts is one decision, made each account's own.
+    fn scan_external(&self, share: bool) -> ExternalAccess {
         let mut findings = Vec::new();
         let mut deputies = Vec::new();
         for (ri, trust) in self.trusts.iter().enumerate() {
@@ -1284,6 +1297,17 @@ impl TrustGraph {
             // (found through its position, so a trust naming thousands stays linear).
             let mut role_findings: Vec<Option<ExternalFinding>> = Vec::new();
             let mut at: HashMap<NodeId, usize> = HashMap::new();
+            let mut by_statement: HashMap<(usize, Api, NodeKind), Option<Arc<Edge>>> =
+                HashMap::new();
+            let alike = |stmt: usize| {
+                share
+                    && trust.denies.is_empty()
+                    && trust
+                        .doc
+                        .as_ref()
+                        .and_then(|d| d.statements.get(stmt))
+                        .is_some_and(|st| !super::build::reads_principal(st))
+            };
             for (gi, g) in trust.grants.iter().enumerate() {
                 let (principal, kind) = match &g.who {
                     Who::Everyone => (self.everyone(), ExternalKind::Everyone),
@@ -1321,7 +1345,20 @@ impl TrustGraph {
                 if done.contains(&principal) {
                     continue;
                 }
-                if let Some(edge) = self.check(principal, ri, gi) {
+                let decided = if !share {
+                    self.check(principal, ri, gi)
+                } else if matches!(kind, ExternalKind::Account | ExternalKind::Principal)
+                    && alike(g.stmt)
+                {
+                    by_statement
+                        .entry((g.stmt, g.api, self.node(principal).kind))
+                        .or_insert_with(|| self.shared_hop_raw(principal, ri, gi))
+                        .as_ref()
+                        .map(|e| self.adopt(e, principal, role_node))
+                } else {
+                    self.shared_hop(principal, ri, gi)
+                };
+                if let Some(edge) = decided {
                     if edge.works() {
                         done.insert(principal);
                     }
