@@ -156,3 +156,52 @@ fn the_external_scan_is_the_scan_deciding_each_hop_alone_dense() {
         assert!(listed >= 3000, "{listed} findings for the scanner role");
     }
 }
+
+/// Reach skips principals whose hops out are those of one already walked; its rows (each
+/// role once, at its shortest depth) and its broken hops (every reached principal's broken
+/// hop into a role no path reaches, each principal's own) must be those of a plain
+/// breadth-first walk over every principal's hops out.
+#[test]
+fn reach_is_a_plain_walk_over_every_principals_hops_dense() {
+    use std::collections::{BTreeMap, BTreeSet, VecDeque};
+    let g = TrustGraph::build(dense_inventory(2600, 3), now());
+    let max_depth = 4;
+    let mut checked = (0, 0);
+    for from in nodes(&g, NodeKind::User).into_iter().step_by(9) {
+        let mut depth: BTreeMap<NodeId, usize> = BTreeMap::from([(from, 0)]);
+        let mut queue = VecDeque::from([from]);
+        let mut walked = Vec::new();
+        while let Some(n) = queue.pop_front() {
+            if depth[&n] >= max_depth {
+                continue;
+            }
+            walked.push(n);
+            for e in g.edges_from(n).into_iter().filter(Edge::works) {
+                if !depth.contains_key(&e.to) {
+                    depth.insert(e.to, depth[&n] + 1);
+                    queue.push_back(e.to);
+                }
+            }
+        }
+        let broken: BTreeSet<(NodeId, NodeId)> = walked
+            .iter()
+            .flat_map(|&n| g.edges_from(n))
+            .filter(|e| !e.works() && !depth.contains_key(&e.to))
+            .map(|e| (e.from, e.to))
+            .collect();
+        let reach = g.reach(from, max_depth);
+        let rows: BTreeMap<NodeId, usize> =
+            reach.rows.iter().map(|r| (r.role, r.path.len())).collect();
+        depth.remove(&from);
+        assert_eq!(rows, depth, "rows from {}", g.node(from).id);
+        let got: BTreeSet<(NodeId, NodeId)> = reach.broken.iter().map(|e| (e.from, e.to)).collect();
+        assert_eq!(got, broken, "broken hops from {}", g.node(from).id);
+        assert_eq!(got.len(), reach.broken.len(), "each broken hop once");
+        checked.0 += rows.len();
+        checked.1 += got.len();
+    }
+    assert!(
+        checked.0 > 1000 && checked.1 > 50,
+        "{checked:?} rows and broken hops"
+    );
+}

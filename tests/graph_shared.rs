@@ -641,3 +641,61 @@ fn a_lazily_built_graph_answers_as_the_fully_built_one_gen_org() {
     }
     assert!(rows > 500, "{rows} rows");
 }
+
+/// A trust naming callers of one policy set by ARN decides them alike (one decision, each
+/// made the caller's own) only when nothing in it tells them apart: a `Deny` naming one, or
+/// a condition on the caller's name, is decided for each caller. The IAM policy evaluation
+/// logic: an explicit deny in any applicable policy overrides an allow
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+#[test]
+fn callers_a_trust_names_by_arn_share_a_decision_only_when_nothing_tells_them_apart() {
+    let arn = |u: &str| format!("arn:aws:iam::{A}:user/{u}");
+    let mut bundle = org();
+    let roles = bundle["Accounts"][A]["RoleDetailList"]
+        .as_array_mut()
+        .unwrap();
+    roles.push(role(
+        "Named",
+        json!({"Effect": "Allow", "Principal": {"AWS": [arn("ana"), arn("bo")]},
+            "Action": "sts:AssumeRole"}),
+    ));
+    let mut denied = role(
+        "NamedButBo",
+        json!({"Effect": "Allow", "Principal": {"AWS": [arn("ana"), arn("bo")]},
+            "Action": "sts:AssumeRole"}),
+    );
+    denied["AssumeRolePolicyDocument"]["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(
+            json!({"Effect": "Deny", "Principal": {"AWS": arn("bo")}, "Action": "sts:AssumeRole"}),
+        );
+    roles.push(denied);
+    roles.push(role(
+        "NamedAnaByName",
+        json!({"Effect": "Allow", "Principal": {"AWS": [arn("ana"), arn("bo")]},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:username": "ana"}}}),
+    ));
+    let g = graph_of(&bundle);
+    let (ana, bo) = (g.find("ana").unwrap(), g.find("bo").unwrap());
+    for (name, bo_works) in [
+        ("Named", true),
+        ("NamedButBo", false),
+        ("NamedAnaByName", false),
+    ] {
+        let r = g.find(name).unwrap();
+        // Ana first, so that a shared decision would be hers.
+        let first = g.hop(ana, r).unwrap();
+        assert!(first.works(), "{name}: {first:?}");
+        // A trust that refuses the caller is no hop at all.
+        let second = g.hop(bo, r);
+        assert_eq!(
+            second.as_ref().is_some_and(|e| e.works()),
+            bo_works,
+            "{name}: {second:?}"
+        );
+        assert!(second.as_ref().is_none_or(|e| e.from == bo));
+        assert_eq!(second, g.hop_unshared(bo, r), "{name}");
+    }
+}

@@ -81,6 +81,14 @@ pub(crate) struct RoleTrust {
     /// reads who the caller is, and no RCP of the role's account does: then a hop through an
     /// account or `*` grant is decided the same way for every caller of one policy set.
     pub shareable: bool,
+    /// True when the trust has no `Deny` that may apply, no statement reading who the caller
+    /// is, and no RCP of the role's account reading it: then the principals it names by ARN
+    /// are told apart by nothing but their names, and a hop of a caller it names is decided
+    /// alike for every caller of the same policy set that it names in the same statement.
+    pub named_alike: bool,
+    /// The grants to an account or to `"*"`, in trust order (a trust listing thousands of
+    /// principals is read for a caller through [`TrustGraph::by_node`] and these).
+    pub class_grants: Vec<u32>,
     /// Roles of one account with the same trust document (role-independent, see
     /// [`trust_role_independent`]) share this key, and so the hop decisions of callers whose
     /// side does not depend on the role; [`UNSHARED`] otherwise.
@@ -243,6 +251,10 @@ type DocSetKey = (u32, u32, u32, u64);
 pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 type Memo<K> = HashMap<K, Option<Arc<Edge>>>;
+
+/// Marks, in a [`SharedKey`], a statement index shared by the callers it names (see
+/// [`TrustGraph::named_set`]) rather than a grant index.
+const NAMED: u32 = 1 << 31;
 
 /// Marks a caller that shares its hop decisions with no one.
 pub(crate) const UNSHARED: u32 = u32::MAX;
@@ -985,12 +997,24 @@ impl TrustGraph {
                 }
             }
             let shareable = doc.as_deref().is_some_and(trust_shareable);
+            let named_alike = denies.is_empty()
+                && doc
+                    .as_deref()
+                    .is_some_and(|d| !d.statements.iter().any(reads_caller));
+            let class_grants = grants
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| matches!(g.who, Who::Account(_) | Who::Everyone))
+                .map(|(gi, _)| u32::try_from(gi).unwrap_or(u32::MAX))
+                .collect();
             trusts.push(RoleTrust {
                 doc,
                 policy: OnceLock::new(),
                 grants,
                 denies,
                 shareable,
+                named_alike,
+                class_grants,
                 doc_key: UNSHARED,
                 same_text_as: UNSHARED,
             });
@@ -1294,6 +1318,7 @@ impl TrustGraph {
                 .unwrap_or(false)
             {
                 trust.shareable = false;
+                trust.named_alike = false;
             }
         }
         // Roles sharing a role-independent trust document in an account without RCPs (an RCP
@@ -1895,6 +1920,19 @@ impl TrustGraph {
         .then_some(set)
     }
 
+    /// The policy set whose decision `caller` may share for grant `gi` of role `ri` when the
+    /// grant names it by ARN: the trust tells the principals it names apart by nothing else
+    /// ([`RoleTrust::named_alike`]), so the callers of one set named in one statement are
+    /// decided alike.
+    fn named_set(&self, caller: NodeId, ri: usize, gi: usize) -> Option<u32> {
+        let set = *self.policy_sets.get(caller.index())?;
+        let trust = self.trusts.get(ri)?;
+        (set != UNSHARED
+            && trust.named_alike
+            && matches!(trust.grants.get(gi)?.who, Who::Node(n, Grant::Principal, None) if n == caller))
+        .then_some(set)
+    }
+
     /// Decides one hop through one trust grant, reusing the decision made for an earlier
     /// caller of the same policy set when the grant allows it ([`TrustGraph::shared_set`]),
     /// or for an earlier role with the same trust document ([`RoleTrust::doc_key`]).
@@ -1921,6 +1959,14 @@ impl TrustGraph {
                 }
                 None => decide(),
             };
+        }
+        if let Some(set) = self.named_set(caller, ri, gi) {
+            let stmt = self.trusts[ri].grants[gi].stmt;
+            return Self::remembered(
+                &self.shared,
+                (as_u32(ri), NAMED | as_u32(stmt), set),
+                || self.check(caller, ri, gi).map(Arc::new),
+            );
         }
         if doc_key != UNSHARED && caller_role_independent(self.nodes[caller.index()].kind) {
             return Self::remembered(&self.by_doc, (doc_key, as_u32(gi), caller.0), || {

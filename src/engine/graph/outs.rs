@@ -5,31 +5,46 @@
 //! to its account and the `"*"` grants. Those through trusts that treat every caller of one
 //! policy set alike are decided once for the set and kept for all its members (the set's
 //! hops); the others — grants naming the caller, trusts that read who the caller is, and every
-//! hop of a caller that shares with no one — are the caller's own. A member whose own hops
-//! are none has exactly its set's hops out, so a walk that has taken one such member learns
-//! nothing new from the others ([`OutClass`]).
+//! hop of a caller that shares with no one — are the caller's own. Callers of one set whose
+//! own hops lead to the same roles with the same outcomes (none, often) have exactly the same
+//! hops out, so a walk that has taken one of them learns nothing new from the others
+//! ([`OutClass`]).
 //!
 //! Each hop is decided as [`TrustGraph::incoming`] decides it for that caller (the grants
 //! that list the caller first, then, for a `"*"` trust of its own account, every grant that
 //! lets it in without its own policy), so hops out and ways in always agree; the test
 //! `hops_out_are_the_ways_in_read_by_caller` holds them to it.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::build::{HashMap, TrustGraph, UNSHARED, Who};
 use super::edge::{Edge, NodeId};
 use super::query::{OutRef, OutWays};
 
-/// Which principals have the very same hops out (roles and outcomes): the members of a
-/// caller policy set without hops of their own share their set's class; any other principal
-/// is a class of its own.
+/// Which principals have the very same hops out (roles and outcomes): the users and roles
+/// of one caller policy set whose own hops lead to the same roles with the same outcomes
+/// share a class; any other principal is a class of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutClass {
     /// The members of this caller policy set that have no hops of their own.
     Set(u32),
-    /// One principal.
+    /// Users and roles of one policy set (or of none) with the same own hops: numbered in
+    /// the order the graph first met them.
+    Own(u32),
+    /// One principal other than a loaded user or role.
     Node(NodeId),
 }
+
+/// A user's or role's own hops out and its class.
+#[derive(Debug)]
+struct Own {
+    refs: Arc<[OutRef]>,
+    class: OutClass,
+}
+
+/// What makes two users' or roles' hops out the same: their policy set (its hops) and their
+/// own hops' roles and outcomes.
+type OwnKey = (u32, Vec<(NodeId, bool)>);
 
 /// The hops out kept so far: per caller policy set and per user and role, each decided on
 /// first use.
@@ -37,8 +52,10 @@ pub enum OutClass {
 pub(crate) struct LazyOuts {
     /// Per caller policy set: its hops out through grants that treat every member alike.
     sets: Vec<OnceLock<Arc<[OutRef]>>>,
-    /// Per user and role: its own hops out.
-    own: Vec<OnceLock<Arc<[OutRef]>>>,
+    /// Per user and role: its own hops out and its class.
+    own: Vec<OnceLock<Own>>,
+    /// The classes of users and roles with hops of their own, by what they share.
+    classes: Mutex<HashMap<OwnKey, u32>>,
     /// The roles whose trust may let a caller in through an account or `"*"` grant.
     candidates: OnceLock<Candidates>,
 }
@@ -48,6 +65,7 @@ impl LazyOuts {
         Self {
             sets: (0..sets).map(|_| OnceLock::new()).collect(),
             own: (0..callers).map(|_| OnceLock::new()).collect(),
+            classes: Mutex::new(HashMap::default()),
             candidates: OnceLock::new(),
         }
     }
@@ -126,24 +144,41 @@ impl TrustGraph {
             Some(cell) => cell.get_or_init(|| self.set_outs(set)),
             None => &[],
         };
-        OutWays::Kept(shared, self.own_outs(caller))
+        let own = self.own_outs(caller).map_or(&[][..], |o| &o.refs[..]);
+        OutWays::Kept(shared, own)
     }
 
-    /// A caller's own hops out (see the module documentation), decided on first use.
-    fn own_outs(&self, caller: NodeId) -> &[OutRef] {
-        match self.outs.own.get(caller.index()) {
-            Some(cell) => cell.get_or_init(|| self.decide_own(caller)),
-            None => &[],
-        }
+    /// A caller's own hops out (see the module documentation) and its class, decided on
+    /// first use.
+    fn own_outs(&self, caller: NodeId) -> Option<&Own> {
+        let cell = self.outs.own.get(caller.index())?;
+        Some(cell.get_or_init(|| {
+            let refs = self.decide_own(caller);
+            let set = self
+                .policy_sets
+                .get(caller.index())
+                .copied()
+                .unwrap_or(UNSHARED);
+            let class = if set != UNSHARED && refs.is_empty() {
+                OutClass::Set(set)
+            } else {
+                let key = (set, refs.iter().map(|r| (r.to, r.works)).collect());
+                let mut classes = self
+                    .outs
+                    .classes
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                let next = u32::try_from(classes.len()).unwrap_or(u32::MAX);
+                OutClass::Own(*classes.entry(key).or_insert(next))
+            };
+            Own { refs, class }
+        }))
     }
 
     /// Which principals have the same hops out as `node` (see [`OutClass`]).
     pub(crate) fn out_class(&self, node: NodeId) -> OutClass {
-        if !self.is_caller(node) {
-            return OutClass::Node(node);
-        }
-        match self.policy_sets.get(node.index()).copied() {
-            Some(set) if set != UNSHARED && self.own_outs(node).is_empty() => OutClass::Set(set),
+        match self.own_outs(node) {
+            Some(own) if self.is_caller(node) => own.class,
             _ => OutClass::Node(node),
         }
     }
@@ -229,9 +264,30 @@ impl TrustGraph {
         let same = account == Some(role.account.as_str());
         let mut may: Option<bool> = None;
         let mut may_allow = || *may.get_or_insert_with(|| self.may_allow(caller, &role.arn));
+        // The grants that may let the caller in, in trust order: those naming it (found
+        // through the index by principal, not by reading a list of thousands), and those to
+        // an account or `"*"`.
+        let r = u32::try_from(ri).unwrap_or(u32::MAX);
+        let mut cands: Vec<usize> = trust.class_grants.iter().map(|&g| g as usize).collect();
+        if own && let Some(named) = self.by_node.get(&caller) {
+            let before = cands.len();
+            cands.extend(
+                named
+                    .iter()
+                    .filter(|(x, _)| *x == r)
+                    .map(|(_, g)| *g as usize),
+            );
+            if cands.len() > before {
+                cands.sort_unstable();
+                cands.dedup();
+            }
+        }
         let mut listed: Vec<usize> = Vec::new();
         let mut open = false;
-        for (gi, g) in trust.grants.iter().enumerate() {
+        for &gi in &cands {
+            let Some(g) = trust.grants.get(gi) else {
+                continue;
+            };
             let lists = match &g.who {
                 Who::Node(n, ..) => own && *n == caller,
                 Who::Account(a) => account == Some(a.as_str()) && may_allow(),
@@ -250,12 +306,13 @@ impl TrustGraph {
         if !open || listed_edge.as_ref().is_some_and(|e| e.works()) {
             return listed_edge;
         }
-        let grants: Vec<usize> = self
-            .grants_for(caller, ri)
+        // Every grant that lets the caller in without its own policy, or with it for an
+        // account grant ([`TrustGraph::grants_for`], read through the same index).
+        let grants: Vec<usize> = cands
             .into_iter()
             .filter(|&g| match &trust.grants[g].who {
-                Who::Account(_) => may_allow(),
-                Who::Node(n, ..) => own || *n != caller,
+                Who::Account(a) => account == Some(a.as_str()) && may_allow(),
+                Who::Node(n, ..) => *n == caller,
                 Who::Everyone => true,
             })
             .collect();

@@ -1037,15 +1037,11 @@ impl TrustGraph {
                 .get(&self.out_class(caller))
                 .map_or(&[][..], Vec::as_slice);
             for &c in std::iter::once(&caller).chain(others) {
-                // The same hop, found by its role (its place may differ between principals
-                // with the same hops out, kept for their set or their own).
+                // The same hop: principals of one class keep their hops out in the same
+                // places (their set's, and their own in the same order), so the hop's place
+                // in the first is its place in each.
                 let ways = self.out_ways(c);
-                let same = if c == caller {
-                    Some(hop)
-                } else {
-                    ways.hops().find(|h| h.to == hop.to)
-                };
-                if let Some(e) = same.and_then(|h| ways.edge(h)) {
+                if let Some(e) = ways.edge(hop) {
                     answer.broken.push(self.adopt(e, c, hop.to));
                 }
             }
