@@ -30,9 +30,13 @@
 //! - who-can-assume decides the ways into the roles its walk backwards meets (one role's
 //!   ways in: the principals its trust names, and for an account or `"*"` grant only the
 //!   callers whose own policy may name the role);
-//! - reach and path, the first time any walk goes forwards, decide every role's ways in and
-//!   index them by caller ([`TrustGraph::hops_from`]); callers with the very same hops out
-//!   share a class, and a walk that has taken one member skips the others;
+//! - reach and path decide the hops out of the principals their walk meets
+//!   ([`TrustGraph::hops_from`]), from the trust grants that can name each one: the grants
+//!   naming it (through the index by principal), the account grants to its account and the
+//!   `"*"` grants. Hops through trusts that treat a policy set's members alike are decided
+//!   once for the set and kept for all of them; a member's own hops (grants naming it,
+//!   trusts reading who the caller is) are kept for it. Members with the same own hops share
+//!   a class ([`OutClass`]), and a walk that has taken one member skips the others;
 //! - the external-access scan decides only the hops of principals outside the loaded
 //!   accounts (and `"*"`), then reads the scan off them.
 //!
@@ -48,7 +52,10 @@
 //! set's policies treat the roles alike. A trust with several grants (an account and a
 //! principal, two statements) is decided per caller, each caller's grants in trust order.
 //! A trust listing thousands of principals or accounts is one grant per entry, each indexed
-//! under the principal it names.
+//! under the principal it names; when nothing in the trust tells the principals it names
+//! apart (no `Deny`, no condition on who the caller is), the callers of one policy set named
+//! in one statement share one decision, and so do the outside accounts one statement lists in
+//! the external-access scan.
 //!
 //! # Escalation edges
 //!

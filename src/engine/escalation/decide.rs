@@ -147,39 +147,6 @@ fn probes_of(inv: &Inventory) -> Vec<String> {
     out
 }
 
-/// The documents escalation requests are evaluated with, compiled once: every identity
-/// policy (inline, managed in every version, groups'), SCPs, RCPs. Trust and resource policies
-/// are left out: no request here reads them (see [`Checker::input`]).
-fn escalation_index(inv: &Inventory) -> PolicyIndex {
-    let mut index = PolicyIndex::default();
-    for r in &inv.roles {
-        r.inline_policies
-            .iter()
-            .for_each(|p| index.insert(&p.policy));
-    }
-    for u in &inv.users {
-        u.inline_policies
-            .iter()
-            .for_each(|p| index.insert(&p.policy));
-    }
-    for g in &inv.groups {
-        g.inline_policies
-            .iter()
-            .for_each(|p| index.insert(&p.policy));
-    }
-    for m in &inv.policies {
-        m.versions.iter().for_each(|v| index.insert(&v.policy));
-    }
-    for a in inv.accounts.values() {
-        if let Some(org) = &a.organization {
-            for l in org.scps_by_level.iter().chain(&org.rcps_by_level) {
-                l.policies.iter().for_each(|p| index.insert(p));
-            }
-        }
-    }
-    index
-}
-
 /// What one need decided.
 #[derive(Debug, Clone)]
 pub struct NeedResult {
@@ -198,7 +165,9 @@ impl<'a> Checker<'a> {
         Self {
             graph,
             inv,
-            index: escalation_index(inv),
+            // Compiled when a request first needs them (most principals of a large inventory
+            // are never asked about), then kept.
+            index: PolicyIndex::compiling_on_use(),
             now: graph.now,
             no_resource_policy: ResourceBasedPolicy {
                 policy: allow_all_policy(),

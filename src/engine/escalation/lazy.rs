@@ -41,8 +41,8 @@ fn on_others() -> impl Iterator<Item = Technique> {
 }
 
 impl<'g> LazyEscalations<'g> {
-    /// Decides nothing yet; compiles the inventory's identity policies once, as
-    /// [`Escalations::compute`] does (a principal's are asked about many times when it is
+    /// Decides nothing and compiles nothing yet: a policy is compiled the first time a
+    /// request needs it and kept (a principal's are asked about many times when it is
     /// decided, and compiling them for each request costs more).
     #[must_use]
     pub fn new(graph: &'g TrustGraph) -> Self {

@@ -6,8 +6,8 @@
 //! and for `"*"`; every user's and role's `sts:AssumeRole` statements read once from its
 //! identity policies and its permissions boundary, and the distinct documents allowing it
 //! indexed by the accounts whose roles they may name. No hop is decided here: each query
-//! decides the hops it needs on first use — a role's ways in, every role's ways in indexed
-//! as each user's and role's ways out, or an outside principal's ways out — and keeps them
+//! decides the hops it needs on first use — a role's ways in, a user's or role's ways out
+//! (from the grants that can name it), or an outside principal's ways out — and keeps them
 //! (see the module documentation of [`super`]). Account-root and `"*"` trusts stay class grants: an account grant is expanded only
 //! into the callers whose own policy may name the role, and a hop through one is decided
 //! once per caller policy set (same policies, boundary and account) and, for roles of one
@@ -921,10 +921,9 @@ impl Builder<'_> {
 impl TrustGraph {
     /// Builds the graph of `inventory`, evaluating hops at `now`. What a query needs is
     /// decided when it first needs it and kept: a who-can-assume question decides the hops
-    /// into the roles its walk meets; the first question that walks forwards (reach, path)
-    /// decides every role's ways in once and indexes them by caller; the external-access scan
-    /// decides only the hops of principals outside the loaded accounts. Later queries walk
-    /// what is kept.
+    /// into the roles its walk meets; a walk forwards (reach, path) decides the hops out of
+    /// the principals it meets; the external-access scan decides only the hops of principals
+    /// outside the loaded accounts. Later queries walk what is kept.
     #[must_use]
     pub fn build(inventory: Arc<Inventory>, now: DateTime<Utc>) -> Self {
         Self::build_lazy(inventory, now)

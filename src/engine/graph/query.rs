@@ -449,7 +449,7 @@ impl TrustGraph {
 
     /// The hops out of a principal other than a loaded user or role: the grants naming it
     /// (or, for a principal outside, its account) and the `"*"` grants. (A user's or role's
-    /// are found among every role's ways in, see [`TrustGraph::outs`].)
+    /// are decided by [`super::outs`].)
     fn decide_out(&self, caller: NodeId) -> Vec<Way> {
         let node = self.node(caller);
         let mut cands: Vec<GrantRef> = self.by_node.get(&caller).cloned().unwrap_or_default();

@@ -40,6 +40,9 @@ use crate::engine::model::{
 #[derive(Debug, Default, Clone)]
 pub struct PolicyIndex {
     compiled: HashMap<usize, Arc<CompiledPolicy>>,
+    /// For an index made by [`PolicyIndex::compiling_on_use`]: the documents compiled when
+    /// first asked for, kept for the next request (shared by the index's clones).
+    on_use: Option<Arc<std::sync::Mutex<HashMap<usize, Arc<CompiledPolicy>>>>>,
 }
 
 fn text_key(text: &PolicyText) -> Option<usize> {
@@ -77,6 +80,16 @@ impl PolicyIndex {
         index
     }
 
+    /// An empty index that compiles a document the first time it is asked for and keeps it:
+    /// for callers that ask about a few principals of a large inventory many times.
+    #[must_use]
+    pub fn compiling_on_use() -> Self {
+        Self {
+            compiled: HashMap::new(),
+            on_use: Some(Arc::default()),
+        }
+    }
+
     /// Compiles one document into the index (a document already there is kept): for callers
     /// that compile only the documents they share widely and leave the rest to be compiled on
     /// the spot.
@@ -92,10 +105,20 @@ impl PolicyIndex {
     #[must_use]
     pub fn get(&self, text: &PolicyText) -> Option<Arc<CompiledPolicy>> {
         let key = text_key(text)?;
-        match self.compiled.get(&key) {
-            Some(c) => Some(Arc::clone(c)),
-            None => text.document.as_deref().map(CompiledPolicy::shared),
+        if let Some(c) = self.compiled.get(&key) {
+            return Some(Arc::clone(c));
         }
+        let doc = text.document.as_deref()?;
+        let Some(kept) = &self.on_use else {
+            return Some(CompiledPolicy::shared(doc));
+        };
+        let mut kept = kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Some(Arc::clone(
+            kept.entry(key)
+                .or_insert_with(|| CompiledPolicy::shared(doc)),
+        ))
     }
 
     /// How many documents are compiled.
