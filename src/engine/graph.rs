@@ -23,9 +23,9 @@
 //! into grants indexed by the principal each names (and `"*"`), reads every user's and role's
 //! `sts:AssumeRole` allows once, indexes the distinct documents holding them by the accounts
 //! whose roles they may name, groups callers with the same policies, boundary and account
-//! into *caller policy sets*, and compiles the documents many principals share (managed and
-//! group policies, SCPs, RCPs). Trust and inline policies are compiled when a hop first
-//! needs them. Each query then decides what it needs on first use and keeps it:
+//! into *caller policy sets*. Policies (identity, trust, SCPs, RCPs) are compiled when a hop
+//! first needs them, and kept. Each query then decides what it needs on first use and keeps
+//! it:
 //!
 //! - who-can-assume decides the ways into the roles its walk backwards meets (one role's
 //!   ways in: the principals its trust names, and for an account or `"*"` grant only the

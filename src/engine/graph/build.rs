@@ -1,11 +1,12 @@
 //! Building the trust graph and deciding one hop.
 //!
-//! Built once: the documents many principals share compiled ([`PolicyIndex`]: managed
-//! policies, group policies, SCPs, RCPs); every trust policy read into grants and indexed by
+//! Built once: every trust policy read into grants and indexed by
 //! the principal it names (a user, role, session, service, provider or external principal)
 //! and for `"*"`; every user's and role's `sts:AssumeRole` statements read once from its
 //! identity policies and its permissions boundary, and the distinct documents allowing it
-//! indexed by the accounts whose roles they may name. No hop is decided here: each query
+//! indexed by the accounts whose roles they may name. No policy is compiled here (each is
+//! compiled the first time a hop needs it, then kept: [`PolicyIndex::compiling_on_use`]),
+//! and no hop is decided: each query
 //! decides the hops it needs on first use — a role's ways in, a user's or role's ways out
 //! (from the grants that can name it), or an outside principal's ways out — and keeps them
 //! (see the module documentation of [`super`]). Account-root and `"*"` trusts stay class grants: an account grant is expanded only
@@ -251,6 +252,26 @@ type DocSetKey = (u32, u32, u32, u64);
 pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 type Memo<K> = HashMap<K, Option<Arc<Edge>>>;
+
+/// `hay` with every `from` replaced by `to` (as [`str::replace`], found with `memchr`'s
+/// vectorised search: a walk makes hundreds of thousands of edges its own).
+fn replace_all(hay: &str, from: &str, to: &str) -> String {
+    if from.is_empty() {
+        return hay.replace(from, to);
+    }
+    let mut out = String::with_capacity(hay.len() + to.len());
+    let mut last = 0;
+    for at in memchr::memmem::find_iter(hay.as_bytes(), from.as_bytes()) {
+        if at < last {
+            continue;
+        }
+        out.push_str(hay.get(last..at).unwrap_or_default());
+        out.push_str(to);
+        last = at + from.len();
+    }
+    out.push_str(hay.get(last..).unwrap_or_default());
+    out
+}
 
 /// Marks, in a [`SharedKey`], a statement index shared by the callers it names (see
 /// [`TrustGraph::named_set`]) rather than a grant index.
@@ -614,37 +635,6 @@ fn missing_policies_doc() -> CallerDoc {
     }
 }
 
-/// The documents many principals share, compiled once: managed policies (default versions),
-/// group policies, SCPs, RCPs and resource policies. Trust policies and the inline policies of
-/// users and roles belong to one principal each; they are compiled when a hop first needs
-/// them (`PolicyIndex::get` compiles a document it does not hold).
-fn shared_policy_index(inv: &Inventory) -> PolicyIndex {
-    let mut index = PolicyIndex::default();
-    for m in &inv.policies {
-        if let Some(v) = m.default_version() {
-            index.insert(&v.policy);
-        }
-    }
-    for g in &inv.groups {
-        for p in &g.inline_policies {
-            index.insert(&p.policy);
-        }
-    }
-    for a in inv.accounts.values() {
-        if let Some(org) = &a.organization {
-            for l in org.scps_by_level.iter().chain(&org.rcps_by_level) {
-                for p in &l.policies {
-                    index.insert(p);
-                }
-            }
-        }
-        for r in &a.resource_policies {
-            index.insert(&r.policy);
-        }
-    }
-    index
-}
-
 /// True when a trust policy decides a hop through an account or `*` grant the same way for
 /// every caller of one policy set: it names no individual principal (an `Allow` or `Deny`
 /// naming one would treat that caller apart) and no condition reads who the caller is.
@@ -946,7 +936,8 @@ impl TrustGraph {
     )]
     pub fn build_lazy(inventory: Arc<Inventory>, now: DateTime<Utc>) -> Self {
         let inv: &Inventory = &inventory;
-        let index = shared_policy_index(inv);
+        // Every policy document is compiled the first time a hop needs it, then kept.
+        let index = PolicyIndex::compiling_on_use();
         let mut b = Builder {
             inv,
             nodes: Vec::with_capacity(inv.users.len() + inv.roles.len() + 16),
@@ -2031,25 +2022,26 @@ impl TrustGraph {
         if edge.from != caller {
             // A caller's own inline policies are named after it (`owner/policy`): callers of
             // one policy set hold inline policies of the same name and statements.
-            let owner = |n: NodeId| format!("{}/", self.node(n).name);
-            let (was, is) = (owner(edge.from), owner(caller));
+            let (was, is) = (&self.node(edge.from).name, &self.node(caller).name);
             if let EdgeStatus::Broken { message, .. } = &mut e.status {
-                *message = message
-                    .replace(
-                        &self.message_principal(edge.from),
-                        &self.message_principal(caller),
-                    )
-                    .replace(&format!("`{was}"), &format!("`{is}"));
+                let named = replace_all(
+                    message,
+                    &self.message_principal(edge.from),
+                    &self.message_principal(caller),
+                );
+                *message = replace_all(&named, &format!("`{was}/"), &format!("`{is}/"));
             }
+            // Read without allocating: most hops' statements are not the caller's own.
             if let Some(rest) = e
                 .terms
                 .caller_statement
                 .as_deref()
                 .and_then(|s| s.strip_prefix(was.as_str()))
+                .and_then(|s| s.strip_prefix('/'))
             {
                 e.terms = Arc::new(HopTerms {
                     trust_statement: e.terms.trust_statement.clone(),
-                    caller_statement: Some(format!("{is}{rest}")),
+                    caller_statement: Some(format!("{is}/{rest}")),
                     requirements: e.terms.requirements.clone(),
                     request: e.terms.request.clone(),
                 });
@@ -2090,7 +2082,7 @@ impl TrustGraph {
         if edge.to != to {
             if let EdgeStatus::Broken { message, .. } = &mut e.status {
                 let arn = |n: NodeId| format!(" on resource: {} ", self.node(n).id);
-                *message = message.replace(&arn(edge.to), &arn(to));
+                *message = replace_all(message, &arn(edge.to), &arn(to));
             }
             e.to = to;
         }

@@ -268,39 +268,32 @@ impl TrustGraph {
         // through the index by principal, not by reading a list of thousands), and those to
         // an account or `"*"`.
         let r = u32::try_from(ri).unwrap_or(u32::MAX);
-        let mut cands: Vec<usize> = trust.class_grants.iter().map(|&g| g as usize).collect();
-        if own && let Some(named) = self.by_node.get(&caller) {
-            let before = cands.len();
-            cands.extend(
-                named
-                    .iter()
-                    .filter(|(x, _)| *x == r)
-                    .map(|(_, g)| *g as usize),
-            );
-            if cands.len() > before {
-                cands.sort_unstable();
-                cands.dedup();
-            }
-        }
-        let mut listed: Vec<usize> = Vec::new();
-        let mut open = false;
-        for &gi in &cands {
-            let Some(g) = trust.grants.get(gi) else {
-                continue;
-            };
-            let lists = match &g.who {
+        let named = || {
+            self.by_node
+                .get(&caller)
+                .into_iter()
+                .flatten()
+                .filter(move |(x, _)| *x == r)
+                .map(|(_, g)| *g)
+        };
+        let cands: std::borrow::Cow<'_, [u32]> = if own && named().next().is_some() {
+            let mut all: Vec<u32> = trust.class_grants.iter().copied().chain(named()).collect();
+            all.sort_unstable();
+            all.dedup();
+            std::borrow::Cow::Owned(all)
+        } else {
+            std::borrow::Cow::Borrowed(&trust.class_grants)
+        };
+        let who = |g: u32| trust.grants.get(g as usize).map(|g| &g.who);
+        let open = same && cands.iter().any(|&g| matches!(who(g), Some(Who::Everyone)));
+        let listed = cands.iter().filter_map(|&g| {
+            let lists = match who(g)? {
                 Who::Node(n, ..) => own && *n == caller,
                 Who::Account(a) => account == Some(a.as_str()) && may_allow(),
-                Who::Everyone if same => {
-                    open = true;
-                    false
-                }
-                Who::Everyone => may_allow(),
+                Who::Everyone => !same && may_allow(),
             };
-            if lists {
-                listed.push(gi);
-            }
-        }
+            lists.then_some(g as usize)
+        });
         let decide = |g: usize| self.shared_hop_raw(caller, ri, g);
         let listed_edge = self.first_edge(listed, decide);
         if !open || listed_edge.as_ref().is_some_and(|e| e.works()) {
@@ -308,14 +301,14 @@ impl TrustGraph {
         }
         // Every grant that lets the caller in without its own policy, or with it for an
         // account grant ([`TrustGraph::grants_for`], read through the same index).
-        let grants: Vec<usize> = cands
-            .into_iter()
-            .filter(|&g| match &trust.grants[g].who {
+        let grants = cands.iter().filter_map(|&g| {
+            let lets_in = match who(g)? {
                 Who::Account(a) => account == Some(a.as_str()) && may_allow(),
                 Who::Node(n, ..) => *n == caller,
                 Who::Everyone => true,
-            })
-            .collect();
+            };
+            lets_in.then_some(g as usize)
+        });
         let open_edge = self.first_edge(grants, decide);
         match (listed_edge, open_edge) {
             (Some(l), Some(o)) => Some(if o.works() { o } else { l }),
