@@ -283,6 +283,67 @@ impl AllowLists {
 /// however many principals hold it, with the technique actions they allow.
 type ListCache = HashMap<usize, (DocLists, ActionMask)>;
 
+/// Every identity document of a loaded user or role (inline, managed, its groups'), each
+/// handed to `add`; false when some of its own policies are not loaded.
+fn for_each_policy(
+    inv: &Inventory,
+    node: &crate::engine::graph::Node,
+    add: &mut dyn FnMut(&crate::engine::model::PolicyText),
+) -> bool {
+    let mut complete = true;
+    let mut managed = |arn: &str, add: &mut dyn FnMut(&crate::engine::model::PolicyText)| match inv
+        .managed_policy(arn)
+        .and_then(ManagedPolicy::default_version)
+    {
+        Some(v) => add(&v.policy),
+        None => complete = false,
+    };
+    let mut whole = true;
+    match node.kind {
+        NodeKind::User => {
+            if let Some(u) = inv.user_by_arn(&node.id) {
+                u.inline_policies.iter().for_each(|p| add(&p.policy));
+                for m in &u.managed_policies {
+                    managed(&m.arn, add);
+                }
+                if u.permissions_boundary
+                    .as_ref()
+                    .is_some_and(|b| inv.managed_policy(&b.arn).is_none())
+                {
+                    whole = false;
+                }
+                for g in &u.groups {
+                    let Some(g) = inv.group_named(&u.account, g) else {
+                        whole = false;
+                        continue;
+                    };
+                    g.inline_policies.iter().for_each(|p| add(&p.policy));
+                    for m in &g.managed_policies {
+                        managed(&m.arn, add);
+                    }
+                }
+            }
+        }
+        NodeKind::Role => {
+            if let Some(r) = inv.role_by_arn(&node.id) {
+                if !r.policies_loaded
+                    || r.permissions_boundary
+                        .as_ref()
+                        .is_some_and(|b| inv.managed_policy(&b.arn).is_none())
+                {
+                    whole = false;
+                }
+                r.inline_policies.iter().for_each(|p| add(&p.policy));
+                for m in &r.managed_policies {
+                    managed(&m.arn, add);
+                }
+            }
+        }
+        _ => {}
+    }
+    whole && complete
+}
+
 fn allow_lists(
     inv: &Inventory,
     node: &crate::engine::graph::Node,
@@ -290,8 +351,7 @@ fn allow_lists(
 ) -> AllowLists {
     let mut lists = Vec::new();
     let mut mask = 0;
-    let mut complete = true;
-    let mut add = |t: &crate::engine::model::PolicyText| {
+    let complete = for_each_policy(inv, node, &mut |t| {
         if let Some(doc) = t.document.as_ref() {
             let (of_doc, doc_bits) = cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
                 let lists: DocLists = doc
@@ -312,65 +372,76 @@ fn allow_lists(
             lists.push(Arc::clone(of_doc));
             mask |= *doc_bits;
         }
-    };
-    let managed =
-        |arn: &str, add: &mut dyn FnMut(&crate::engine::model::PolicyText), complete: &mut bool| {
-            match inv
-                .managed_policy(arn)
-                .and_then(ManagedPolicy::default_version)
-            {
-                Some(v) => add(&v.policy),
-                None => *complete = false,
-            }
-        };
-    match node.kind {
-        NodeKind::User => {
-            if let Some(u) = inv.user_by_arn(&node.id) {
-                u.inline_policies.iter().for_each(|p| add(&p.policy));
-                for m in &u.managed_policies {
-                    managed(&m.arn, &mut add, &mut complete);
-                }
-                if u.permissions_boundary
-                    .as_ref()
-                    .is_some_and(|b| inv.managed_policy(&b.arn).is_none())
-                {
-                    complete = false;
-                }
-                for g in &u.groups {
-                    let Some(g) = inv.group_named(&u.account, g) else {
-                        complete = false;
-                        continue;
-                    };
-                    {
-                        g.inline_policies.iter().for_each(|p| add(&p.policy));
-                        for m in &g.managed_policies {
-                            managed(&m.arn, &mut add, &mut complete);
-                        }
-                    }
-                }
-            }
-        }
-        NodeKind::Role => {
-            if let Some(r) = inv.role_by_arn(&node.id) {
-                if !r.policies_loaded
-                    || r.permissions_boundary
-                        .as_ref()
-                        .is_some_and(|b| inv.managed_policy(&b.arn).is_none())
-                {
-                    complete = false;
-                }
-                r.inline_policies.iter().for_each(|p| add(&p.policy));
-                for m in &r.managed_policies {
-                    managed(&m.arn, &mut add, &mut complete);
-                }
-            }
-        }
-        _ => {}
-    }
+    });
     AllowLists {
         lists,
         mask,
         complete,
+    }
+}
+
+/// The technique actions a loaded user's or role's `Allow` statements may allow (the mask
+/// of [`allow_lists`], without keeping the lists): worked out once per document, and
+/// without lowercasing a pattern that names another service.
+fn technique_mask(
+    inv: &Inventory,
+    node: &crate::engine::graph::Node,
+    cache: &mut HashMap<usize, ActionMask>,
+) -> ActionMask {
+    let mut mask = 0;
+    for_each_policy(inv, node, &mut |t| {
+        if let Some(doc) = t.document.as_ref() {
+            mask |= *cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
+                let lists: Vec<(bool, Vec<String>)> = doc
+                    .statements
+                    .iter()
+                    .filter(|st| st.effect == Some(crate::engine::policy::document::Effect::Allow))
+                    .filter_map(|st| st.action.as_ref())
+                    .map(|l| {
+                        let near = l
+                            .patterns
+                            .iter()
+                            .filter(|p| may_name_technique_service(p))
+                            .map(|p| p.to_ascii_lowercase())
+                            .collect();
+                        (l.negated, near)
+                    })
+                    .collect();
+                doc_mask(&lists)
+            });
+        }
+    });
+    mask
+}
+
+/// True when a principal whose statements may allow the technique actions of `mask` may use
+/// technique `t` (every action of it), as [`AllowLists::may_use`] answers; `None` when some
+/// technique action has no bit (more than 64), and the lists must be read.
+fn mask_may_use(mask: ActionMask, t: Technique) -> Option<bool> {
+    t.needs().iter().try_fold(true, |all, n| {
+        let bit = action_bit(&n.action.to_ascii_lowercase())?;
+        Some(all && mask & bit != 0)
+    })
+}
+
+/// False for an action pattern that names, without a wildcard, a service no technique
+/// action is of: it cannot match one (so leaving it out of a list changes no bit).
+fn may_name_technique_service(pattern: &str) -> bool {
+    static SERVICES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let services = SERVICES.get_or_init(|| {
+        let mut out: Vec<&'static str> = technique_actions()
+            .iter()
+            .filter_map(|a| a.split_once(':').map(|(svc, _)| svc))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    });
+    match pattern.split_once(':') {
+        Some((s, _)) if !s.contains(['*', '?']) => {
+            services.iter().any(|svc| svc.eq_ignore_ascii_case(s))
+        }
+        _ => true,
     }
 }
 
@@ -393,6 +464,8 @@ type ServiceTrust = (NodeId, Vec<String>, Option<EdgeStatus>);
 struct Builder<'c, 'a> {
     c: &'c Checker<'a>,
     out: Vec<EscalationEdge>,
+    /// When set, only the edges into this principal are decided (for walks backwards).
+    only: Option<NodeId>,
     /// For each service a technique hands roles to, the roles whose trust lets it in: the
     /// trust graph's own hops out of the service, asked when a caller first may pass a role.
     services: &'c OnceLock<HashMap<&'static str, Vec<ServiceTrust>>>,
@@ -468,6 +541,12 @@ impl Builder<'_, '_> {
             .collect();
         for t in possible {
             let Some(svc) = t.service() else { continue };
+            // Asked about one role: only the services its trust names can run as it.
+            if let Some(o) = self.only
+                && !g.trust_names(o, svc)
+            {
+                continue;
+            }
             // The actions on resources the caller creates do not depend on the role: asked
             // once per technique.
             let (targeted, own): (Vec<technique::Need>, Vec<technique::Need>) = t
@@ -484,6 +563,9 @@ impl Builder<'_, '_> {
                 .cloned()
                 .unwrap_or_default();
             for (target, trust_reqs, trust_unknown) in targets {
+                if self.only.is_some_and(|o| o != target) {
+                    continue;
+                }
                 let Some(role) = g.role(target) else { continue };
                 if role.account != account || role.is_service_linked() || role.arn == me {
                     continue;
@@ -557,13 +639,20 @@ impl Builder<'_, '_> {
         if possible.is_empty() {
             return;
         }
-        for user in self.c.inv.users.iter().filter(|u| u.account == account) {
+        let users: Vec<&crate::engine::model::User> = match self.only {
+            Some(o) => self.c.inv.user_by_arn(&g.node(o).id).into_iter().collect(),
+            None => self.c.inv.users.iter().collect(),
+        };
+        for user in users.into_iter().filter(|u| u.account == account) {
             if user.arn == g.node(node).id {
                 continue;
             }
             let Some(target) = g.node_id(&user.arn) else {
                 continue;
             };
+            if self.only.is_some_and(|o| o != target) {
+                continue;
+            }
             for &t in &possible {
                 let Some(d) = self.needs(
                     node,
@@ -601,13 +690,20 @@ impl Builder<'_, '_> {
         if !allows.may_allow("iam:UpdateAssumeRolePolicy") {
             return;
         }
-        for role in self.c.inv.roles.iter().filter(|r| r.account == account) {
+        let roles: Vec<&crate::engine::model::Role> = match self.only {
+            Some(o) => g.role(o).into_iter().collect(),
+            None => self.c.inv.roles.iter().collect(),
+        };
+        for role in roles.into_iter().filter(|r| r.account == account) {
             if role.is_service_linked() || role.arn == g.node(node).id {
                 continue;
             }
             let Some(target) = g.node_id(&role.arn) else {
                 continue;
             };
+            if self.only.is_some_and(|o| o != target) {
+                continue;
+            }
             let Some(mut d) = self.needs(
                 node,
                 allows,
@@ -928,20 +1024,10 @@ struct OfNode {
 }
 
 impl Builder<'_, '_> {
-    /// Whether `node` is an administrator, whether its own policies are all loaded, and its
-    /// escalation edges out (none out of an administrator), in technique order.
-    fn decide_node(&mut self, node: NodeId, allows: &AllowLists) -> OfNode {
+    /// Whether its own policies are all loaded, and its escalation edges out (none out of
+    /// an administrator: `admin` is [`Builder::admin_of`]), in technique order.
+    fn decide_node(&mut self, node: NodeId, allows: &AllowLists, admin: AdminStatus) -> OfNode {
         let checker = self.c;
-        // Only a statement that matches the literal `*` can allow `*` on `*`: without one
-        // (and with every own policy loaded) the evaluator need not be asked.
-        let admin = if allows.complete && !allows.may_allow("*") {
-            AdminStatus::No {
-                refused_by: Some(PolicyType::IdentityBasedPolicy),
-                message: "no identity statement allows `*`".to_owned(),
-            }
-        } else {
-            checker.admin(node, &Change::default())
-        };
         let mut unknown = None;
         if admin.is_admin() {
             return OfNode {
@@ -976,6 +1062,53 @@ impl Builder<'_, '_> {
     }
 }
 
+impl Builder<'_, '_> {
+    /// Whether `node` is an administrator. Only a statement that matches the literal `*`
+    /// can allow `*` on `*`: without one (and with every own policy loaded) the evaluator
+    /// need not be asked.
+    fn admin_of(&self, node: NodeId, allows: &AllowLists) -> AdminStatus {
+        if allows.complete && !allows.may_allow("*") {
+            AdminStatus::No {
+                refused_by: Some(PolicyType::IdentityBasedPolicy),
+                message: "no identity statement allows `*`".to_owned(),
+            }
+        } else {
+            self.c.admin(node, &Change::default())
+        }
+    }
+
+    /// The escalation edges of `node` into `target` alone, as [`Builder::decide_node`]
+    /// gives them (the same edges, in the same order), without deciding its edges into any
+    /// other principal: for walks backwards, which ask who can reach one principal.
+    fn decide_toward(
+        &mut self,
+        node: NodeId,
+        allows: &AllowLists,
+        admin: &AdminStatus,
+        target: NodeId,
+    ) -> Vec<Arc<EscalationEdge>> {
+        if admin.is_admin() || allows.no_technique() {
+            return Vec::new();
+        }
+        self.only = Some(target);
+        if target == node {
+            let own = self.self_grants(node, allows, &Change::default());
+            self.out.extend(own);
+            self.boundaries(node, allows);
+        } else {
+            self.pass_roles(node, allows);
+            self.users(node, allows);
+            self.trust_rewrites(node, allows);
+        }
+        self.only = None;
+        std::mem::take(&mut self.out)
+            .into_iter()
+            .filter(|e| e.to == target)
+            .map(Arc::new)
+            .collect()
+    }
+}
+
 /// The users and roles of the loaded accounts, in node order.
 fn loaded_principals(graph: &TrustGraph) -> impl Iterator<Item = NodeId> + '_ {
     graph
@@ -997,6 +1130,7 @@ impl Escalations {
         let mut b = Builder {
             c: &checker,
             out: Vec::new(),
+            only: None,
             services: &services,
         };
         let mut admins = Vec::new();
@@ -1005,7 +1139,8 @@ impl Escalations {
         let mut list_cache = ListCache::new();
         for node in loaded_principals(graph) {
             let allows = allow_lists(graph.inventory(), graph.node(node), &mut list_cache);
-            let of = b.decide_node(node, &allows);
+            let admin = b.admin_of(node, &allows);
+            let of = b.decide_node(node, &allows, admin);
             admins.push((node, of.admin));
             unknown_callers.extend(of.unknown);
             edges.extend(of.edges);

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::{
     AdminStatus, Builder, Checker, EscalationEdge, Escalations, ListCache, OfNode, ServiceTrust,
-    Technique, UnknownCaller, allow_lists, technique,
+    Technique, UnknownCaller, allow_lists, mask_may_use, technique, technique_mask,
 };
 use crate::engine::graph::{NodeId, TrustGraph};
 
@@ -31,6 +31,13 @@ pub struct LazyEscalations<'g> {
     services: OnceLock<HashMap<&'static str, Vec<ServiceTrust>>>,
     lists: Mutex<ListCache>,
     nodes: Mutex<HashMap<NodeId, Arc<OfNode>>>,
+    /// Whether a principal is an administrator, for principals whose edges out are not
+    /// all decided.
+    admins: Mutex<HashMap<NodeId, AdminStatus>>,
+    /// The edges into a principal, once a walk backwards has asked.
+    into: Mutex<HashMap<NodeId, Vec<Arc<EscalationEdge>>>>,
+    /// Each identity document's technique actions (see [`super::technique_mask`]).
+    masks: Mutex<HashMap<usize, super::ActionMask>>,
     /// Per loaded account: its users and roles that may act on another principal.
     callers: Mutex<HashMap<String, Arc<[NodeId]>>>,
 }
@@ -52,6 +59,9 @@ impl<'g> LazyEscalations<'g> {
             services: OnceLock::new(),
             lists: Mutex::new(ListCache::new()),
             nodes: Mutex::new(HashMap::new()),
+            admins: Mutex::new(HashMap::new()),
+            into: Mutex::new(HashMap::new()),
+            masks: Mutex::new(HashMap::new()),
             callers: Mutex::new(HashMap::new()),
         }
     }
@@ -87,14 +97,76 @@ impl<'g> LazyEscalations<'g> {
             return Some(Arc::clone(of));
         }
         let allows = self.allows(node);
-        let mut b = Builder {
-            c: &self.checker,
-            out: Vec::new(),
-            services: &self.services,
-        };
-        let of = Arc::new(b.decide_node(node, &allows));
+        let mut b = self.builder();
+        // Whether it is an administrator may be known already (a walk asks that first).
+        let known = self
+            .admins
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&node)
+            .cloned();
+        let admin = known.unwrap_or_else(|| b.admin_of(node, &allows));
+        let of = Arc::new(b.decide_node(node, &allows, admin));
         let mut nodes = self.nodes.lock().unwrap_or_else(PoisonError::into_inner);
         Some(Arc::clone(nodes.entry(node).or_insert(of)))
+    }
+
+    fn builder(&self) -> Builder<'_, 'g> {
+        Builder {
+            c: &self.checker,
+            out: Vec::new(),
+            only: None,
+            services: &self.services,
+        }
+    }
+
+    /// The decided edges out of `node`, when every one is decided already.
+    fn known(&self, node: NodeId) -> Option<Arc<OfNode>> {
+        self.nodes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&node)
+            .cloned()
+    }
+
+    /// Whether `node` is an administrator, decided on first use without deciding its edges
+    /// (`None`: not a user or role of a loaded account).
+    fn admin_of(&self, node: NodeId) -> Option<AdminStatus> {
+        if !self.loaded(node) {
+            return None;
+        }
+        if let Some(of) = self.known(node) {
+            return Some(of.admin.clone());
+        }
+        if let Some(a) = self
+            .admins
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&node)
+        {
+            return Some(a.clone());
+        }
+        let admin = self.builder().admin_of(node, &self.allows(node));
+        let mut admins = self.admins.lock().unwrap_or_else(PoisonError::into_inner);
+        Some(admins.entry(node).or_insert(admin).clone())
+    }
+
+    /// The edges of `node` into `target` alone: read off its decided edges when they are
+    /// all decided, else decided for that target only.
+    fn toward(&self, node: NodeId, target: NodeId) -> Vec<Arc<EscalationEdge>> {
+        if let Some(of) = self.known(node) {
+            return of
+                .edges
+                .iter()
+                .filter(|e| e.to == target)
+                .cloned()
+                .collect();
+        }
+        let Some(admin) = self.admin_of(node) else {
+            return Vec::new();
+        };
+        let allows = self.allows(node);
+        self.builder().decide_toward(node, &allows, &admin, target)
     }
 
     /// The users and roles of `account` that may hold an edge to another principal, in node
@@ -109,15 +181,24 @@ impl<'g> LazyEscalations<'g> {
             return Arc::clone(c);
         }
         let found: Arc<[NodeId]> = {
+            let inv = self.graph.inventory();
+            let mut masks = self.masks.lock().unwrap_or_else(PoisonError::into_inner);
             let mut cache = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
             self.graph
                 .members_of(account)
                 .iter()
                 .copied()
                 .filter(|&n| {
-                    let allows =
-                        allow_lists(self.graph.inventory(), self.graph.node(n), &mut cache);
-                    !allows.no_technique() && on_others().any(|t| allows.may_use(t))
+                    // Most principals allow no technique action at all: their documents'
+                    // masks say so without reading their action lists.
+                    let mask = technique_mask(inv, self.graph.node(n), &mut masks);
+                    let by_mask: Option<bool> = on_others()
+                        .map(|t| mask_may_use(mask, t))
+                        .try_fold(false, |any, m| Some(any || m?));
+                    by_mask.unwrap_or_else(|| {
+                        let allows = allow_lists(inv, self.graph.node(n), &mut cache);
+                        !allows.no_technique() && on_others().any(|t| allows.may_use(t))
+                    })
                 })
                 .collect()
         };
@@ -152,24 +233,33 @@ impl<'g> LazyEscalations<'g> {
             .iter()
             .chain(std::iter::once(&node))
             .chain(callers[at..].iter().filter(|&&c| c != node));
-        for &c in with_self {
-            if let Some(of) = self.of(c) {
-                out.extend(of.edges.iter().filter(|e| e.to == node).cloned());
-            }
+        if let Some(known) = self
+            .into
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&node)
+        {
+            return known.clone();
         }
-        out
+        // Each caller's edges into this principal alone: a walk backwards meets many
+        // principals, and deciding every edge out of each caller would decide the account.
+        for &c in with_self {
+            out.extend(self.toward(c, node));
+        }
+        let mut into = self.into.lock().unwrap_or_else(PoisonError::into_inner);
+        into.entry(node).or_insert(out).clone()
     }
 
     /// Whether `node` is an administrator (`None`: not a user or role of a loaded account).
     #[must_use]
     pub fn admin_status(&self, node: NodeId) -> Option<AdminStatus> {
-        self.of(node).map(|of| of.admin.clone())
+        self.admin_of(node)
     }
 
     /// True when `node` is an administrator.
     #[must_use]
     pub fn is_admin(&self, node: NodeId) -> bool {
-        self.of(node).is_some_and(|of| of.admin.is_admin())
+        self.admin_of(node).is_some_and(|a| a.is_admin())
     }
 
     /// `node`'s own policies that are not loaded, when some are.

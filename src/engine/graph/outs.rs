@@ -316,6 +316,18 @@ impl TrustGraph {
         }
     }
 
+    /// True when the trust policy of `role` names the principal `id` (a service, say).
+    pub(crate) fn trust_names(&self, role: NodeId, id: &str) -> bool {
+        let (Some(ri), Some(n)) = (self.role_index(role), self.node_id(id)) else {
+            return false;
+        };
+        self.trusts.get(ri).is_some_and(|t| {
+            t.grants
+                .iter()
+                .any(|g| matches!(g.who, Who::Node(x, ..) if x == n))
+        })
+    }
+
     /// Every hop out of `caller` found by reading every role's ways in: what
     /// [`TrustGraph::edges_from`] must give, kept to check it against.
     #[doc(hidden)]
