@@ -34,15 +34,18 @@ use crate::engine::model::{
     User,
 };
 
+/// Compiled documents by the address of their parsed document.
+type Compiled = HashMap<usize, Arc<CompiledPolicy>>;
+
 /// Every policy document of an inventory, compiled once. Keyed by the identity of the parsed
 /// document (`Arc` address), so it is valid for the inventory it was built from as long as
 /// that inventory is not modified; a document it does not know is compiled on the spot.
 #[derive(Debug, Default, Clone)]
 pub struct PolicyIndex {
-    compiled: HashMap<usize, Arc<CompiledPolicy>>,
+    compiled: Compiled,
     /// For an index made by [`PolicyIndex::compiling_on_use`]: the documents compiled when
     /// first asked for, kept for the next request (shared by the index's clones).
-    on_use: Option<Arc<std::sync::Mutex<HashMap<usize, Arc<CompiledPolicy>>>>>,
+    on_use: Option<Arc<std::sync::Mutex<Compiled>>>,
 }
 
 fn text_key(text: &PolicyText) -> Option<usize> {
