@@ -458,6 +458,9 @@ pub struct TrustGraph {
     pub(crate) outs: super::outs::LazyOuts,
     /// Per node: whether a hop from it is role chaining.
     chainings: Vec<Chaining>,
+    /// Per role node: the ARN of its session as access-denied messages name it, made on
+    /// first use.
+    session_arns: Vec<OnceLock<Box<str>>>,
     /// Per role: its longest session (`MaxSessionDuration`).
     pub(crate) max_sessions: Vec<u32>,
     /// The users and roles of each account, made when a `"*"` trust first asks.
@@ -1360,6 +1363,7 @@ impl TrustGraph {
             out: (0..nodes.len()).map(|_| OnceLock::new()).collect(),
             outs: super::outs::LazyOuts::new(set_ids.len(), inv.users.len() + inv.roles.len()),
             chainings: Vec::new(),
+            session_arns: (0..nodes.len()).map(|_| OnceLock::new()).collect(),
             max_sessions: inv.roles.iter().map(Role::effective_max_session).collect(),
             members: OnceLock::new(),
             external: OnceLock::new(),
@@ -2015,22 +2019,35 @@ impl TrustGraph {
     /// requirements, request and outcome; its own caller and role in the edge and in the
     /// access-denied message, its own chaining.
     pub(crate) fn adopt(&self, edge: &Edge, caller: NodeId, to: NodeId) -> Edge {
-        let mut e = edge.clone();
         if edge.from == caller && edge.to == to {
-            return e;
+            return edge.clone();
         }
+        // The access-denied sentence names the caller, its inline policies and the role:
+        // written anew from the decided one (a walk makes hundreds of thousands of these).
+        let status = match &edge.status {
+            EdgeStatus::Broken {
+                refused_by,
+                message,
+            } => EdgeStatus::Broken {
+                refused_by: *refused_by,
+                message: self.adopted_message(message, edge, caller, to),
+            },
+            other => other.clone(),
+        };
+        let mut e = Edge {
+            from: edge.from,
+            to: edge.to,
+            api: edge.api,
+            grant: edge.grant,
+            cross_account: edge.cross_account,
+            chaining: edge.chaining,
+            status,
+            terms: Arc::clone(&edge.terms),
+        };
         if edge.from != caller {
             // A caller's own inline policies are named after it (`owner/policy`): callers of
             // one policy set hold inline policies of the same name and statements.
             let (was, is) = (&self.node(edge.from).name, &self.node(caller).name);
-            if let EdgeStatus::Broken { message, .. } = &mut e.status {
-                let named = replace_all(
-                    message,
-                    &self.message_principal(edge.from),
-                    &self.message_principal(caller),
-                );
-                *message = replace_all(&named, &format!("`{was}/"), &format!("`{is}/"));
-            }
             // Read without allocating: most hops' statements are not the caller's own.
             if let Some(rest) = e
                 .terms
@@ -2079,23 +2096,45 @@ impl TrustGraph {
             e.from = caller;
             e.chaining = self.chaining(caller);
         }
-        if edge.to != to {
-            if let EdgeStatus::Broken { message, .. } = &mut e.status {
-                let arn = |n: NodeId| format!(" on resource: {} ", self.node(n).id);
-                *message = replace_all(message, &arn(edge.to), &arn(to));
-            }
-            e.to = to;
-        }
+        e.to = to;
         e
+    }
+
+    /// A decided hop's access-denied sentence, made `caller`'s hop into `to` (see
+    /// [`TrustGraph::adopt`]).
+    fn adopted_message(&self, message: &str, edge: &Edge, caller: NodeId, to: NodeId) -> String {
+        let mut out = std::borrow::Cow::Borrowed(message);
+        if edge.from != caller {
+            let named = replace_all(
+                &out,
+                self.message_principal(edge.from),
+                self.message_principal(caller),
+            );
+            let (was, is) = (&self.node(edge.from).name, &self.node(caller).name);
+            out = std::borrow::Cow::Owned(replace_all(
+                &named,
+                &format!("`{was}/"),
+                &format!("`{is}/"),
+            ));
+        }
+        if edge.to != to {
+            let arn = |n: NodeId| format!(" on resource: {} ", self.node(n).id);
+            out = std::borrow::Cow::Owned(replace_all(&out, &arn(edge.to), &arn(to)));
+        }
+        out.into_owned()
     }
 
     /// The principal a caller's access-denied messages name: the user, or the role's
     /// session (as [`TrustGraph::make_template`] describes it).
-    fn message_principal(&self, caller: NodeId) -> String {
+    fn message_principal(&self, caller: NodeId) -> &str {
         let node = &self.nodes[caller.index()];
-        match node.kind {
-            NodeKind::Role => Principal::role_session(&node.id, DEFAULT_SESSION_NAME).arn,
-            _ => node.id.clone(),
+        match (node.kind, self.session_arns.get(caller.index())) {
+            (NodeKind::Role, Some(cell)) => cell.get_or_init(|| {
+                Principal::role_session(&node.id, DEFAULT_SESSION_NAME)
+                    .arn
+                    .into_boxed_str()
+            }),
+            _ => &node.id,
         }
     }
 
