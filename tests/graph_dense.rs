@@ -205,3 +205,26 @@ fn reach_is_a_plain_walk_over_every_principals_hops_dense() {
         "{checked:?} rows and broken hops"
     );
 }
+
+/// The access level shown beside each role of a reach or who-can-assume answer is
+/// summarised once per set of documents (account, identity documents, boundary): it must be
+/// the summary of the role's own policies, for every role.
+#[test]
+fn access_levels_shared_by_roles_with_the_same_documents_are_each_roles_own_dense() {
+    use rolescope::engine::access_summary::{RoleAccess, RoleAccessLevels, for_role};
+    let inv = dense_inventory(1200, 5);
+    let catalogue = rolescope::engine::catalogue::get();
+    let levels = RoleAccessLevels::new(Arc::clone(&inv));
+    let mut some = 0;
+    for role in &inv.roles {
+        let own = RoleAccess::of(&for_role(role, &inv, catalogue), catalogue);
+        assert_eq!(
+            levels.of(&role.arn, catalogue),
+            own.as_ref(),
+            "{}",
+            role.arn
+        );
+        some += usize::from(own.is_some());
+    }
+    assert!(some > 200, "{some} roles with access");
+}

@@ -73,13 +73,28 @@ pub struct AccessSummary {
 }
 
 /// A statement with its action patterns compiled.
+#[derive(Clone)]
 struct Stmt<'a> {
     st: &'a Statement,
     actions: Vec<Wildcard>,
     negated: bool,
+    /// The service part of each action pattern, lowercase (the whole pattern when it has
+    /// no `:`).
+    services: Vec<String>,
 }
 
 impl Stmt<'_> {
+    /// False when no action of the service `prefix` (lowercase) can match: every pattern
+    /// names another service without a wildcard in its service part. A `NotAction`
+    /// statement may name any service.
+    fn may_name_service(&self, prefix: &str) -> bool {
+        self.negated
+            || self
+                .services
+                .iter()
+                .any(|s| crate::engine::policy::pattern::glob_match(s, prefix))
+    }
+
     fn names(&self, lower_action: &str) -> bool {
         let hit = self.actions.iter().any(|w| w.matches(lower_action));
         hit != self.negated
@@ -102,6 +117,22 @@ struct Layer<'a> {
 }
 
 impl<'a> Layer<'a> {
+    /// The statements that may name an action of the service `prefix` (lowercase; `None`:
+    /// every statement): the others grant and deny none of its actions, so the layer
+    /// decides them alike without matching each action against them.
+    fn for_service(&self, prefix: Option<&str>) -> Self {
+        let keep = |list: &[Stmt<'a>]| -> Vec<Stmt<'a>> {
+            list.iter()
+                .filter(|s| prefix.is_none_or(|p| s.may_name_service(p)))
+                .cloned()
+                .collect()
+        };
+        Self {
+            allows: keep(&self.allows),
+            denies: keep(&self.denies),
+        }
+    }
+
     fn new(docs: impl IntoIterator<Item = &'a PolicyDocument>) -> Self {
         let mut allows = Vec::new();
         let mut denies = Vec::new();
@@ -116,6 +147,15 @@ impl<'a> Layer<'a> {
                         .map(|p| Wildcard::new(p, true))
                         .collect(),
                     negated: list.negated,
+                    services: list
+                        .patterns
+                        .iter()
+                        .map(|p| {
+                            p.split_once(':')
+                                .map_or(&**p, |(s, _)| s)
+                                .to_ascii_lowercase()
+                        })
+                        .collect(),
                 };
                 match st.effect {
                     Some(Effect::Allow) => allows.push(s),
@@ -286,6 +326,12 @@ pub fn for_user(user: &User, inv: &Inventory, catalogue: &Catalogue) -> AccessSu
 const RESOURCE_LIST_LIMIT: usize = 3;
 
 fn summarize(src: &Sources<'_>, catalogue: &Catalogue) -> AccessSummary {
+    summarize_with(src, catalogue, true)
+}
+
+/// [`summarize`]; with `narrow`, each service's actions are matched only against the
+/// statements that may name that service (the others cannot change its answer).
+fn summarize_with(src: &Sources<'_>, catalogue: &Catalogue, narrow: bool) -> AccessSummary {
     let identity = Layer::new(src.identity.iter().copied());
     let boundary = src.boundary.map(|b| Layer::new([b]));
     let scps: Vec<Layer<'_>> = src
@@ -329,6 +375,11 @@ fn summarize(src: &Sources<'_>, catalogue: &Catalogue) -> AccessSummary {
     };
     let mut out = Vec::new();
     for service in services {
+        let lower = service.prefix.to_ascii_lowercase();
+        let prefix = narrow.then_some(lower.as_str());
+        let identity = identity.for_service(prefix);
+        let boundary = boundary.as_ref().map(|b| b.for_service(prefix));
+        let scps: Vec<Layer<'_>> = scps.iter().map(|l| l.for_service(prefix)).collect();
         let mut levels: Vec<LevelSummary> = AccessLevel::ALL
             .iter()
             .map(|&level| LevelSummary {
@@ -456,6 +507,46 @@ pub fn describe(s: &ServiceSummary) -> String {
 mod tests {
     use super::*;
     use crate::engine::catalogue;
+
+    /// Matching a service's actions only against the statements that may name it gives the
+    /// summary that matching them against every statement gives, for every principal of the
+    /// demo (boundaries, SCPs, `NotAction`, wildcards in service names).
+    #[test]
+    fn a_summary_narrowed_per_service_is_the_whole_one_demo() {
+        let inv = crate::engine::load::load_demo().unwrap();
+        let cat = catalogue::get();
+        let json = |s: &AccessSummary| serde_json::to_string(s).unwrap();
+        let mut services = 0;
+        for role in &inv.roles {
+            let identity = role
+                .inline_policies
+                .iter()
+                .filter_map(|p| doc(&p.policy))
+                .chain(
+                    role.managed_policies
+                        .iter()
+                        .filter_map(|p| managed(&inv, p)),
+                )
+                .collect();
+            let src = Sources {
+                identity,
+                boundary: role
+                    .permissions_boundary
+                    .as_ref()
+                    .and_then(|b| managed(&inv, b)),
+                scp_levels: scp_levels(&inv, &role.account),
+            };
+            let narrow = summarize_with(&src, cat, true);
+            assert_eq!(
+                json(&narrow),
+                json(&summarize_with(&src, cat, false)),
+                "{}",
+                role.arn
+            );
+            services += narrow.services.len();
+        }
+        assert!(services > 100, "{services} services summarised");
+    }
 
     fn demo_role(name: &str) -> (Inventory, usize) {
         let inv = crate::engine::load::load_demo().unwrap();
@@ -658,6 +749,18 @@ impl std::fmt::Display for RoleAccess {
 pub struct RoleAccessLevels {
     inventory: std::sync::Arc<Inventory>,
     levels: Vec<std::sync::OnceLock<Option<RoleAccess>>>,
+    /// The access of roles with the very same documents (by address), account and
+    /// boundary: summarised once (a reach through a dense organisation lists tens of
+    /// thousands of roles holding a few policy sets).
+    by_sources: std::sync::Mutex<std::collections::HashMap<SourcesKey, Option<RoleAccess>>>,
+}
+
+/// What a role's summary is made of: its account (its SCPs), its identity documents in
+/// order and its boundary, each by the address of the parsed document (0: not loaded).
+type SourcesKey = (String, Vec<usize>, Option<usize>);
+
+fn doc_address(d: Option<&PolicyDocument>) -> usize {
+    d.map_or(0, |d| std::ptr::from_ref(d) as usize)
 }
 
 impl RoleAccessLevels {
@@ -669,7 +772,11 @@ impl RoleAccessLevels {
             .iter()
             .map(|_| std::sync::OnceLock::new())
             .collect();
-        Self { inventory, levels }
+        Self {
+            inventory,
+            levels,
+            by_sources: std::sync::Mutex::default(),
+        }
     }
 
     /// The access of the role with this ARN, or `None` when the role is not in the data or
@@ -680,8 +787,37 @@ impl RoleAccessLevels {
         self.levels
             .get(i)?
             .get_or_init(|| {
-                let role = &self.inventory.roles[i];
-                RoleAccess::of(&for_role(role, &self.inventory, catalogue), catalogue)
+                let inv = &self.inventory;
+                let role = &inv.roles[i];
+                let key: SourcesKey = (
+                    role.account.clone(),
+                    role.inline_policies
+                        .iter()
+                        .map(|p| doc_address(doc(&p.policy)))
+                        .chain(
+                            role.managed_policies
+                                .iter()
+                                .map(|p| doc_address(managed(inv, p))),
+                        )
+                        .collect(),
+                    role.permissions_boundary
+                        .as_ref()
+                        .map(|b| doc_address(managed(inv, b))),
+                );
+                let known = self
+                    .by_sources
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .get(&key)
+                    .cloned();
+                known.unwrap_or_else(|| {
+                    let access = RoleAccess::of(&for_role(role, inv, catalogue), catalogue);
+                    self.by_sources
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .insert(key, access.clone());
+                    access
+                })
             })
             .as_ref()
     }
