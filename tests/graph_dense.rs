@@ -154,6 +154,21 @@ fn the_external_scan_is_the_scan_deciding_each_hop_alone_dense() {
             .filter(|f| g.node(f.role).id.contains("scanner-"))
             .count();
         assert!(listed >= 3000, "{listed} findings for the scanner role");
+        // The hops of the outside accounts one statement lists, shared by statement, are
+        // each account's own decided alone.
+        for f in ext
+            .findings
+            .iter()
+            .filter(|f| g.node(f.role).id.contains("scanner-"))
+            .step_by(97)
+        {
+            assert_eq!(
+                g.hop(f.principal, f.role),
+                g.hop_unshared(f.principal, f.role),
+                "{}",
+                g.node(f.principal).id
+            );
+        }
     }
 }
 

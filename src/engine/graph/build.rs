@@ -87,6 +87,10 @@ pub(crate) struct RoleTrust {
     /// are told apart by nothing but their names, and a hop of a caller it names is decided
     /// alike for every caller of the same policy set that it names in the same statement.
     pub named_alike: bool,
+    /// [`RoleTrust::named_alike`], and no statement reads the caller's account or
+    /// organisation either: the principals outside the loaded accounts one statement names
+    /// are decided alike (one decision per statement and kind, made each one's own).
+    pub outside_alike: bool,
     /// The grants to an account or to `"*"`, in trust order (a trust listing thousands of
     /// principals is read for a caller through [`TrustGraph::by_node`] and these).
     pub class_grants: Vec<u32>,
@@ -994,6 +998,10 @@ impl TrustGraph {
                 && doc
                     .as_deref()
                     .is_some_and(|d| !d.statements.iter().any(reads_caller));
+            let outside_alike = named_alike
+                && doc
+                    .as_deref()
+                    .is_some_and(|d| !d.statements.iter().any(reads_principal));
             let class_grants = grants
                 .iter()
                 .enumerate()
@@ -1007,6 +1015,7 @@ impl TrustGraph {
                 denies,
                 shareable,
                 named_alike,
+                outside_alike,
                 class_grants,
                 doc_key: UNSHARED,
                 same_text_as: UNSHARED,
@@ -1312,6 +1321,7 @@ impl TrustGraph {
             {
                 trust.shareable = false;
                 trust.named_alike = false;
+                trust.outside_alike = false;
             }
         }
         // Roles sharing a role-independent trust document in an account without RCPs (an RCP
@@ -1927,6 +1937,23 @@ impl TrustGraph {
         .then_some(set)
     }
 
+    /// For a principal outside the loaded accounts that grant `gi` of role `ri` names, when
+    /// the trust tells such principals apart by nothing but their names
+    /// ([`RoleTrust::outside_alike`]): the key its decision is shared under with the other
+    /// outside principals of its kind the same statement names (in place of a policy set,
+    /// numbers no set takes).
+    fn outside_named(&self, caller: NodeId, ri: usize, gi: usize) -> Option<u32> {
+        let trust = self.trusts.get(ri)?;
+        let kind = match self.nodes.get(caller.index())?.kind {
+            NodeKind::ExternalAccount => UNSHARED - 1,
+            NodeKind::ExternalPrincipal => UNSHARED - 2,
+            _ => return None,
+        };
+        (trust.outside_alike
+            && matches!(trust.grants.get(gi)?.who, Who::Node(n, Grant::Principal | Grant::Account, None) if n == caller))
+        .then_some(kind)
+    }
+
     /// Decides one hop through one trust grant, reusing the decision made for an earlier
     /// caller of the same policy set when the grant allows it ([`TrustGraph::shared_set`]),
     /// or for an earlier role with the same trust document ([`RoleTrust::doc_key`]).
@@ -1953,6 +1980,14 @@ impl TrustGraph {
                 }
                 None => decide(),
             };
+        }
+        if let Some(kind) = self.outside_named(caller, ri, gi) {
+            let stmt = self.trusts[ri].grants[gi].stmt;
+            return Self::remembered(
+                &self.shared,
+                (as_u32(ri), NAMED | as_u32(stmt), kind),
+                || self.check(caller, ri, gi).map(Arc::new),
+            );
         }
         if let Some(set) = self.named_set(caller, ri, gi) {
             let stmt = self.trusts[ri].grants[gi].stmt;
