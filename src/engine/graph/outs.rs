@@ -10,10 +10,11 @@
 //! hops out, so a walk that has taken one of them learns nothing new from the others
 //! ([`OutClass`]).
 //!
-//! Each hop is decided as [`TrustGraph::incoming`] decides it for that caller (the grants
-//! that list the caller first, then, for a `"*"` trust of its own account, every grant that
-//! lets it in without its own policy), so hops out and ways in always agree; the test
-//! `hops_out_are_the_ways_in_read_by_caller` holds them to it.
+//! Each hop is decided as a role's ways in decide it for that caller (the grants that list
+//! the caller first, then, for a `"*"` trust of its own account, every grant that lets it in
+//! without its own policy), so hops out and ways in always agree; the tests
+//! `hops_out_are_the_ways_in_read_by_caller_dense` (tests/graph_dense.rs) and
+//! `a_lazily_built_graph_answers_as_the_fully_built_one_gen_org` hold them to it.
 
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
@@ -251,8 +252,7 @@ impl TrustGraph {
             .collect()
     }
 
-    /// The hop `caller` → role `ri` as the role's ways in decide it
-    /// ([`TrustGraph::incoming`]): through the grants that list the caller (naming it, when
+    /// The hop `caller` → role `ri` as the role's ways in decide it: through the grants that list the caller (naming it, when
     /// `own`; granting its account, or `"*"` from another account, when its own policy may
     /// allow the call), the first that works or else the first broken; and for a `"*"` trust
     /// of the caller's own account, which needs nothing from its policy, the first grant
