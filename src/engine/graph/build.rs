@@ -218,7 +218,7 @@ fn reads_caller(st: &Statement) -> bool {
 
 /// True when a statement's outcome may differ between two callers of different accounts or
 /// organisations: [`reads_caller`], or a condition on the caller's account or organisation.
-pub(crate) fn reads_principal(st: &Statement) -> bool {
+fn reads_principal(st: &Statement) -> bool {
     reads_caller(st)
         || st.conditions.iter().any(|c| {
             matches!(
@@ -1981,19 +1981,16 @@ impl TrustGraph {
                 None => decide(),
             };
         }
-        if let Some(kind) = self.outside_named(caller, ri, gi) {
+        // A caller a trust names, decided once with the others of its kind (an outside
+        // principal) or policy set that the same statement names.
+        if let Some(class) = self
+            .outside_named(caller, ri, gi)
+            .or_else(|| self.named_set(caller, ri, gi))
+        {
             let stmt = self.trusts[ri].grants[gi].stmt;
             return Self::remembered(
                 &self.shared,
-                (as_u32(ri), NAMED | as_u32(stmt), kind),
-                || self.check(caller, ri, gi).map(Arc::new),
-            );
-        }
-        if let Some(set) = self.named_set(caller, ri, gi) {
-            let stmt = self.trusts[ri].grants[gi].stmt;
-            return Self::remembered(
-                &self.shared,
-                (as_u32(ri), NAMED | as_u32(stmt), set),
+                (as_u32(ri), NAMED | as_u32(stmt), class),
                 || self.check(caller, ri, gi).map(Arc::new),
             );
         }

@@ -1293,17 +1293,6 @@ impl TrustGraph {
             // (found through its position, so a trust naming thousands stays linear).
             let mut role_findings: Vec<Option<ExternalFinding>> = Vec::new();
             let mut at: HashMap<NodeId, usize> = HashMap::new();
-            let mut by_statement: HashMap<(usize, Api, NodeKind), Option<Arc<Edge>>> =
-                HashMap::new();
-            let alike = |stmt: usize| {
-                share
-                    && trust.denies.is_empty()
-                    && trust
-                        .doc
-                        .as_ref()
-                        .and_then(|d| d.statements.get(stmt))
-                        .is_some_and(|st| !super::build::reads_principal(st))
-            };
             for (gi, g) in trust.grants.iter().enumerate() {
                 let (principal, kind) = match &g.who {
                     Who::Everyone => (self.everyone(), ExternalKind::Everyone),
@@ -1341,18 +1330,12 @@ impl TrustGraph {
                 if done.contains(&principal) {
                     continue;
                 }
-                let decided = if !share {
-                    self.check(principal, ri, gi)
-                } else if matches!(kind, ExternalKind::Account | ExternalKind::Principal)
-                    && alike(g.stmt)
-                {
-                    by_statement
-                        .entry((g.stmt, g.api, self.node(principal).kind))
-                        .or_insert_with(|| self.shared_hop_raw(principal, ri, gi))
-                        .as_ref()
-                        .map(|e| self.adopt(e, principal, role_node))
-                } else {
+                // Shared: once per trust document of an account, and once per statement for
+                // the outside principals it names ([`TrustGraph::shared_hop`]).
+                let decided = if share {
                     self.shared_hop(principal, ri, gi)
+                } else {
+                    self.check(principal, ri, gi)
                 };
                 if let Some(edge) = decided {
                     if edge.works() {
