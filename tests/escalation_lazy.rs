@@ -187,3 +187,143 @@ fn a_walk_decides_only_what_it_meets() {
         all.len()
     );
 }
+
+/// An account whose callers share policies in the ways that decide whether their edges to
+/// others may be decided once for all of them: a managed help-desk policy held by several
+/// users (one class), the same with a boundary that refuses what it grants (another class,
+/// whose refusals name each caller), a policy on `${aws:username}` and one on a principal tag
+/// (each caller decided alone: the answer turns on who asks).
+fn shared_policies_account() -> Arc<Inventory> {
+    let acct = "111122223333";
+    let managed = |name: &str, statements: serde_json::Value| {
+        serde_json::json!({
+            "PolicyName": name, "PolicyId": format!("ANPA{name}"),
+            "Arn": format!("arn:aws:iam::{acct}:policy/{name}"), "Path": "/",
+            "DefaultVersionId": "v1", "AttachmentCount": 1, "IsAttachable": true,
+            "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+                "Document": {"Version": "2012-10-17", "Statement": statements}}]
+        })
+    };
+    let user = |name: &str, policies: &[&str], boundary: Option<&str>, team: &str| {
+        let attached: Vec<serde_json::Value> = policies
+            .iter()
+            .map(|p| serde_json::json!({"PolicyName": p, "PolicyArn": format!("arn:aws:iam::{acct}:policy/{p}")}))
+            .collect();
+        let mut u = serde_json::json!({
+            "UserName": name, "UserId": format!("AIDA{}", name.to_uppercase()), "Path": "/people/",
+            "Arn": format!("arn:aws:iam::{acct}:user/people/{name}"),
+            "CreateDate": "2024-01-01T00:00:00+00:00", "UserPolicyList": [], "GroupList": [],
+            "AttachedManagedPolicies": attached, "Tags": [{"Key": "team", "Value": team}]
+        });
+        if let Some(b) = boundary {
+            u["PermissionsBoundary"] = serde_json::json!({
+                "PermissionsBoundaryType": "Policy",
+                "PermissionsBoundaryArn": format!("arn:aws:iam::{acct}:policy/{b}")
+            });
+        }
+        u
+    };
+    let role = |name: &str| {
+        serde_json::json!({
+            "RoleName": name, "RoleId": format!("AROA{}", name.to_uppercase()), "Path": "/",
+            "Arn": format!("arn:aws:iam::{acct}:role/{name}"),
+            "CreateDate": "2024-01-01T00:00:00+00:00",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{acct}:root")}, "Action": "sts:AssumeRole"}]},
+            "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": [], "Tags": []
+        })
+    };
+    let bundle = serde_json::json!({
+        "UserDetailList": [
+            user("alice", &["HelpDesk"], None, "ops"),
+            user("bob", &["HelpDesk"], None, "dev"),
+            user("carol", &["HelpDesk", "ReadOnly"], None, "ops"),
+            user("dave", &["HelpDesk"], Some("Narrow"), "ops"),
+            user("erin", &["HelpDesk"], Some("Narrow"), "dev"),
+            user("frank", &["SelfKeys"], None, "ops"),
+            user("grace", &["SelfKeys"], None, "dev"),
+            user("heidi", &["TeamKeys"], None, "ops"),
+            user("ivan", &["TeamKeys"], None, "dev"),
+        ],
+        "GroupDetailList": [],
+        "RoleDetailList": [role("app"), role("batch")],
+        "Policies": [
+            managed("HelpDesk", serde_json::json!([
+                {"Effect": "Allow", "Action": ["iam:CreateAccessKey", "iam:CreateLoginProfile"],
+                 "Resource": format!("arn:aws:iam::{acct}:user/people/*")},
+                {"Effect": "Allow", "Action": ["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
+                 "Resource": "*"}
+            ])),
+            managed("ReadOnly", serde_json::json!([
+                {"Effect": "Allow", "Action": ["iam:Get*", "iam:List*"], "Resource": "*"}
+            ])),
+            managed("Narrow", serde_json::json!([
+                {"Effect": "Allow", "Action": ["iam:CreateAccessKey", "sts:AssumeRole"], "Resource": "*"}
+            ])),
+            managed("SelfKeys", serde_json::json!([
+                {"Effect": "Allow", "Action": "iam:CreateAccessKey",
+                 "Resource": format!("arn:aws:iam::{acct}:user/people/${{aws:username}}")}
+            ])),
+            managed("TeamKeys", serde_json::json!([
+                {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:PrincipalTag/team": "ops"}}}
+            ])),
+        ]
+    });
+    Arc::new(load_str("shared-policies", &bundle.to_string()).unwrap())
+}
+
+/// Callers holding the same shared policies get their edges to others decided once, each
+/// made its own: the edge into itself left out, the first member's own edges kept, and a
+/// refusal naming the caller. Where a statement reads who asks, each is decided alone. The
+/// eager answers decide every caller alone; the lazy ones must equal them.
+#[test]
+fn callers_with_the_same_shared_policies_share_one_decision() {
+    let g = TrustGraph::build(shared_policies_account(), now());
+    let all = principals(&g);
+    same_answers(&g, &all);
+    let mut backwards = all.clone();
+    backwards.reverse();
+    same_answers(&g, &backwards);
+    same_walks(&g, &all, 4);
+
+    let lazy = LazyEscalations::new(&g);
+    let id = |name: &str| {
+        all.iter()
+            .copied()
+            .find(|n| g.node(*n).name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let to = |from: &str, t: Technique| -> Vec<String> {
+        lazy.edges_from(id(from))
+            .iter()
+            .filter(|e| e.technique == t)
+            .map(|e| g.node(e.to).name.clone())
+            .collect()
+    };
+    // alice is the first of her class: bob's edge into her is the class's, made his.
+    assert!(to("bob", Technique::CreateAccessKey).contains(&"alice".to_owned()));
+    assert!(!to("bob", Technique::CreateAccessKey).contains(&"bob".to_owned()));
+    assert!(to("alice", Technique::CreateAccessKey).contains(&"bob".to_owned()));
+    assert_eq!(
+        to("alice", Technique::UpdateAssumeRolePolicy),
+        ["app", "batch"]
+    );
+    // The boundary refuses a login profile: each refusal names its own caller.
+    let erin = lazy.edges_from(id("erin"));
+    let refused = erin
+        .iter()
+        .find(|e| e.technique == Technique::CreateLoginProfile && !e.works())
+        .expect("erin's refused login-profile edge");
+    let message = match &refused.status {
+        rolescope::engine::graph::EdgeStatus::Broken { message, .. } => message.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(message.contains(":user/people/erin is not"), "{message}");
+    assert!(lazy.shared_classes() >= 2, "{}", lazy.shared_classes());
+    // `${aws:username}`: frank may make only his own keys, so no edge to grace.
+    assert!(to("frank", Technique::CreateAccessKey).is_empty());
+    // A principal tag: heidi (ops) may make ivan's keys; ivan (dev) may make none.
+    assert_eq!(to("heidi", Technique::CreateAccessKey).len(), 8);
+    assert!(to("ivan", Technique::CreateAccessKey).is_empty());
+}

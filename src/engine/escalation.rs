@@ -33,6 +33,7 @@
 //! - [`walk`]: paths that mix assume-role hops and escalation edges: reach, who can reach,
 //!   paths, and who can become an administrator.
 
+mod class;
 pub mod decide;
 mod lazy;
 pub mod render;
@@ -178,6 +179,10 @@ pub struct Escalations {
 /// One document's `Allow` statements' action lists, lowercase (`true`: a `NotAction` list).
 type DocLists = Arc<[(bool, Vec<String>)]>;
 
+/// The same statements' resource lists, lowercase (`true`: a `NotResource` list; `None`:
+/// no `Resource` element, which in an identity policy matches nothing).
+type DocResources = Arc<[Option<(bool, Vec<String>)>]>;
+
 /// Every action a technique may need (lowercase), in a fixed order: bit `i` of an
 /// [`ActionMask`] stands for the `i`-th.
 fn technique_actions() -> &'static [String] {
@@ -246,6 +251,8 @@ fn doc_mask(lists: &[(bool, Vec<String>)]) -> ActionMask {
 struct AllowLists {
     /// Per identity document of the principal: its `Allow` statements' action lists.
     lists: Vec<DocLists>,
+    /// And their resource lists, statement for statement.
+    resources: Vec<DocResources>,
     /// The technique actions some list allows (the answer of [`AllowLists::may_allow`] for
     /// each, worked out once per document).
     mask: ActionMask,
@@ -268,6 +275,25 @@ impl AllowLists {
             })
     }
 
+    /// Whether some `Allow` statement may allow `action` on `resource` (its `Action` and
+    /// `Resource` elements alone; a policy variable or a `NotResource` list may match
+    /// anything): a superset of what the identity policies allow, which evaluation narrows.
+    fn may_allow_on(&self, action: &str, resource: &str) -> bool {
+        let a = action.to_ascii_lowercase();
+        let r = resource.to_ascii_lowercase();
+        self.lists
+            .iter()
+            .zip(&self.resources)
+            .flat_map(|(l, res)| l.iter().zip(res.iter()))
+            .any(|((negated, pats), res)| {
+                let hit = pats.iter().any(|p| glob_match(p, &a));
+                hit != *negated
+                    && res.as_ref().is_some_and(|(not, pats)| {
+                        *not || pats.iter().any(|p| p.contains("${") || glob_match(p, &r))
+                    })
+            })
+    }
+
     /// True when every action of `t` may be allowed.
     fn may_use(&self, t: Technique) -> bool {
         t.needs().iter().all(|n| self.may_allow(n.action))
@@ -281,7 +307,7 @@ impl AllowLists {
 
 /// Each identity document's `Allow` action lists, lowercased once per document (by address)
 /// however many principals hold it, with the technique actions they allow.
-type ListCache = HashMap<usize, (DocLists, ActionMask)>;
+type ListCache = HashMap<usize, (DocLists, DocResources, ActionMask)>;
 
 /// Every identity document of a loaded user or role (inline, managed, its groups'), each
 /// handed to `add`; false when some of its own policies are not loaded.
@@ -350,68 +376,104 @@ fn allow_lists(
     cache: &mut ListCache,
 ) -> AllowLists {
     let mut lists = Vec::new();
+    let mut resources = Vec::new();
     let mut mask = 0;
     let complete = for_each_policy(inv, node, &mut |t| {
         if let Some(doc) = t.document.as_ref() {
-            let (of_doc, doc_bits) = cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
-                let lists: DocLists = doc
-                    .statements
-                    .iter()
-                    .filter(|st| st.effect == Some(crate::engine::policy::document::Effect::Allow))
-                    .filter_map(|st| st.action.as_ref())
-                    .map(|l| {
+            let (of_doc, res, doc_bits) =
+                cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
+                    let allows: Vec<_> = doc
+                        .statements
+                        .iter()
+                        .filter(|st| {
+                            st.effect == Some(crate::engine::policy::document::Effect::Allow)
+                        })
+                        .filter_map(|st| st.action.as_ref().map(|a| (a, st.resource.as_ref())))
+                        .collect();
+                    let lower = |l: &crate::engine::policy::document::PatternList| {
                         (
                             l.negated,
-                            l.patterns.iter().map(|p| p.to_ascii_lowercase()).collect(),
+                            l.patterns
+                                .iter()
+                                .map(|p| p.to_ascii_lowercase())
+                                .collect::<Vec<String>>(),
                         )
-                    })
-                    .collect();
-                let bits = doc_mask(&lists);
-                (lists, bits)
-            });
+                    };
+                    let lists: DocLists = allows.iter().map(|(a, _)| lower(a)).collect();
+                    let res: DocResources = allows.iter().map(|(_, r)| r.map(&lower)).collect();
+                    let bits = doc_mask(&lists);
+                    (lists, res, bits)
+                });
             lists.push(Arc::clone(of_doc));
+            resources.push(Arc::clone(res));
             mask |= *doc_bits;
         }
     });
     AllowLists {
         lists,
+        resources,
         mask,
         complete,
     }
 }
 
-/// The technique actions a loaded user's or role's `Allow` statements may allow (the mask
-/// of [`allow_lists`], without keeping the lists): worked out once per document, and
-/// without lowercasing a pattern that names another service.
-fn technique_mask(
-    inv: &Inventory,
-    node: &crate::engine::graph::Node,
-    cache: &mut HashMap<usize, ActionMask>,
-) -> ActionMask {
+/// Not an administrator: no statement allows the literal `*` (see [`Builder::admin_of`]).
+fn no_star() -> AdminStatus {
+    AdminStatus::No {
+        refused_by: Some(PolicyType::IdentityBasedPolicy),
+        message: "no identity statement allows `*`".to_owned(),
+    }
+}
+
+/// What a user's or role's loaded `Allow` statements say of escalation at a glance: the
+/// technique actions they may allow ([`technique_mask`]), whether one may allow the literal
+/// `*` (as [`AllowLists::may_allow`] answers for it), and whether its own policies are all
+/// loaded — each document read once, without the lists [`allow_lists`] keeps.
+#[derive(Debug, Clone, Copy)]
+struct Glance {
+    mask: ActionMask,
+    star: bool,
+    complete: bool,
+}
+
+/// Per document (by address): its technique actions and whether it may allow `*`.
+type GlanceCache = HashMap<usize, (ActionMask, bool)>;
+
+fn glance(inv: &Inventory, node: &crate::engine::graph::Node, cache: &mut GlanceCache) -> Glance {
     let mut mask = 0;
-    for_each_policy(inv, node, &mut |t| {
+    let mut star = false;
+    let complete = for_each_policy(inv, node, &mut |t| {
         if let Some(doc) = t.document.as_ref() {
-            mask |= *cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
-                let lists: Vec<(bool, Vec<String>)> = doc
+            let (m, s) = *cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
+                let allows = doc
                     .statements
                     .iter()
                     .filter(|st| st.effect == Some(crate::engine::policy::document::Effect::Allow))
-                    .filter_map(|st| st.action.as_ref())
-                    .map(|l| {
-                        let near = l
-                            .patterns
-                            .iter()
-                            .filter(|p| may_name_technique_service(p))
-                            .map(|p| p.to_ascii_lowercase())
-                            .collect();
-                        (l.negated, near)
-                    })
-                    .collect();
-                doc_mask(&lists)
+                    .filter_map(|st| st.action.as_ref());
+                let mut lists: Vec<(bool, Vec<String>)> = Vec::new();
+                let mut star = false;
+                for l in allows {
+                    // Case does not change whether a pattern matches the literal `*`.
+                    star |= l.patterns.iter().any(|p| glob_match(p, "*")) != l.negated;
+                    let near = l
+                        .patterns
+                        .iter()
+                        .filter(|p| may_name_technique_service(p))
+                        .map(|p| p.to_ascii_lowercase())
+                        .collect();
+                    lists.push((l.negated, near));
+                }
+                (doc_mask(&lists), star)
             });
+            mask |= m;
+            star |= s;
         }
     });
-    mask
+    Glance {
+        mask,
+        star,
+        complete,
+    }
 }
 
 /// True when a principal whose statements may allow the technique actions of `mask` may use
@@ -466,6 +528,9 @@ struct Builder<'c, 'a> {
     out: Vec<EscalationEdge>,
     /// When set, only the edges into this principal are decided (for walks backwards).
     only: Option<NodeId>,
+    /// True when the caller's edge into itself is decided too: the answer is shared by a
+    /// class of callers (see [`class`]), and each member leaves out its own.
+    all_targets: bool,
     /// For each service a technique hands roles to, the roles whose trust lets it in: the
     /// trust graph's own hops out of the service, asked when a caller first may pass a role.
     services: &'c OnceLock<HashMap<&'static str, Vec<ServiceTrust>>>,
@@ -514,6 +579,17 @@ impl Builder<'_, '_> {
     ) -> Option<Decided> {
         if !needs.iter().all(|n| allows.may_allow(n.action)) {
             return None;
+        }
+        // With every policy of the caller loaded, a request no `Allow` statement's action
+        // and resource can match is refused, and no edge is made of it: most targets of a
+        // caller are passed over without a decision.
+        if allows.complete && change.is_none() && self.c.nothing_missing(node) {
+            for n in needs {
+                let resource = self.c.resource_of(node, n, target, object)?;
+                if !allows.may_allow_on(n.action, &resource) {
+                    return None;
+                }
+            }
         }
         let mut results = Vec::with_capacity(needs.len());
         for n in needs {
@@ -567,7 +643,10 @@ impl Builder<'_, '_> {
                     continue;
                 }
                 let Some(role) = g.role(target) else { continue };
-                if role.account != account || role.is_service_linked() || role.arn == me {
+                if role.account != account
+                    || role.is_service_linked()
+                    || (role.arn == me && !self.all_targets)
+                {
                     continue;
                 }
                 let mut needs = targeted.clone();
@@ -639,12 +718,18 @@ impl Builder<'_, '_> {
         if possible.is_empty() {
             return;
         }
+        // The account's users, in the order they were loaded.
         let users: Vec<&crate::engine::model::User> = match self.only {
             Some(o) => self.c.inv.user_by_arn(&g.node(o).id).into_iter().collect(),
-            None => self.c.inv.users.iter().collect(),
+            None => g
+                .members_of(&account)
+                .iter()
+                .filter(|&&m| g.node(m).kind == NodeKind::User)
+                .filter_map(|&m| self.c.inv.user_by_arn(&g.node(m).id))
+                .collect(),
         };
         for user in users.into_iter().filter(|u| u.account == account) {
-            if user.arn == g.node(node).id {
+            if user.arn == g.node(node).id && !self.all_targets {
                 continue;
             }
             let Some(target) = g.node_id(&user.arn) else {
@@ -690,12 +775,17 @@ impl Builder<'_, '_> {
         if !allows.may_allow("iam:UpdateAssumeRolePolicy") {
             return;
         }
+        // The account's roles, in the order they were loaded.
         let roles: Vec<&crate::engine::model::Role> = match self.only {
             Some(o) => g.role(o).into_iter().collect(),
-            None => self.c.inv.roles.iter().collect(),
+            None => g
+                .members_of(&account)
+                .iter()
+                .filter_map(|&m| g.role(m))
+                .collect(),
         };
         for role in roles.into_iter().filter(|r| r.account == account) {
-            if role.is_service_linked() || role.arn == g.node(node).id {
+            if role.is_service_linked() || (role.arn == g.node(node).id && !self.all_targets) {
                 continue;
             }
             let Some(target) = g.node_id(&role.arn) else {
@@ -1024,6 +1114,23 @@ struct OfNode {
 }
 
 impl Builder<'_, '_> {
+    /// The edges to other principals (passed roles, users' credentials, trust policies), in
+    /// technique order, onto `out`.
+    fn others(&mut self, node: NodeId, allows: &AllowLists) {
+        self.pass_roles(node, allows);
+        self.users(node, allows);
+        self.trust_rewrites(node, allows);
+    }
+
+    /// The self-escalations (own policies, groups, boundary), onto `out`.
+    fn selves(&mut self, node: NodeId, allows: &AllowLists) {
+        let own = self.self_grants(node, allows, &Change::default());
+        self.out.extend(own);
+        self.boundaries(node, allows);
+    }
+}
+
+impl Builder<'_, '_> {
     /// Whether its own policies are all loaded, and its escalation edges out (none out of
     /// an administrator: `admin` is [`Builder::admin_of`]), in technique order.
     fn decide_node(&mut self, node: NodeId, allows: &AllowLists, admin: AdminStatus) -> OfNode {
@@ -1044,12 +1151,8 @@ impl Builder<'_, '_> {
         }
         // Every edge needs some technique action allowed (see `Builder::needs`).
         if !allows.no_technique() {
-            self.pass_roles(node, allows);
-            self.users(node, allows);
-            self.trust_rewrites(node, allows);
-            let own = self.self_grants(node, allows, &Change::default());
-            self.out.extend(own);
-            self.boundaries(node, allows);
+            self.others(node, allows);
+            self.selves(node, allows);
         }
         OfNode {
             admin,
@@ -1068,10 +1171,7 @@ impl Builder<'_, '_> {
     /// need not be asked.
     fn admin_of(&self, node: NodeId, allows: &AllowLists) -> AdminStatus {
         if allows.complete && !allows.may_allow("*") {
-            AdminStatus::No {
-                refused_by: Some(PolicyType::IdentityBasedPolicy),
-                message: "no identity statement allows `*`".to_owned(),
-            }
+            no_star()
         } else {
             self.c.admin(node, &Change::default())
         }
@@ -1090,16 +1190,32 @@ impl Builder<'_, '_> {
         if admin.is_admin() || allows.no_technique() {
             return Vec::new();
         }
-        self.only = Some(target);
         if target == node {
-            let own = self.self_grants(node, allows, &Change::default());
-            self.out.extend(own);
-            self.boundaries(node, allows);
-        } else {
-            self.pass_roles(node, allows);
-            self.users(node, allows);
-            self.trust_rewrites(node, allows);
+            self.only = Some(target);
+            self.selves(node, allows);
+            self.only = None;
+            return std::mem::take(&mut self.out)
+                .into_iter()
+                .filter(|e| e.to == target)
+                .map(Arc::new)
+                .collect();
         }
+        self.others_toward(node, allows, target)
+    }
+
+    /// The edges of `node` to other principals into `target` alone (into `node` itself
+    /// when [`Builder::all_targets`] is set), as [`Builder::others`] gives them.
+    fn others_toward(
+        &mut self,
+        node: NodeId,
+        allows: &AllowLists,
+        target: NodeId,
+    ) -> Vec<Arc<EscalationEdge>> {
+        if allows.no_technique() {
+            return Vec::new();
+        }
+        self.only = Some(target);
+        self.others(node, allows);
         self.only = None;
         std::mem::take(&mut self.out)
             .into_iter()
@@ -1131,6 +1247,7 @@ impl Escalations {
             c: &checker,
             out: Vec::new(),
             only: None,
+            all_targets: false,
             services: &services,
         };
         let mut admins = Vec::new();
@@ -1197,5 +1314,65 @@ impl Escalations {
     #[must_use]
     pub fn is_admin(&self, node: NodeId) -> bool {
         self.admin_status(node).is_some_and(AdminStatus::is_admin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The cheap tests that pass over most targets before the evaluator is asked.
+
+    use super::*;
+    use crate::engine::load::load_demo;
+
+    /// [`AllowLists::may_allow_on`] is a superset of what the identity policies allow: when
+    /// it says no statement can allow a technique's action on a principal, the evaluator
+    /// agrees, for every user and role of the demo, every technique action and every
+    /// principal of its account as the resource.
+    #[test]
+    fn no_statement_matching_means_the_identity_policies_do_not_allow() {
+        let g = TrustGraph::build(
+            Arc::new(load_demo().expect("the demo loads")),
+            chrono::Utc::now(),
+        );
+        let checker = Checker::new(&g);
+        let mut cache = ListCache::new();
+        let mut passed_over = 0;
+        let mut asked = 0;
+        for caller in loaded_principals(&g) {
+            let allows = allow_lists(g.inventory(), g.node(caller), &mut cache);
+            let account = g.node(caller).account.clone().unwrap_or_default();
+            for &target in g.members_of(&account) {
+                let target_arn = g.node(target).id.clone();
+                for t in technique::ALL {
+                    for need in t.needs() {
+                        let Some(resource) =
+                            checker.resource_of(caller, &need, &target_arn, Some(&target_arn))
+                        else {
+                            continue;
+                        };
+                        if allows.may_allow_on(need.action, &resource) {
+                            continue;
+                        }
+                        passed_over += 1;
+                        if let Some(r) = checker.need(
+                            caller,
+                            &need,
+                            &target_arn,
+                            Some(&target_arn),
+                            &Change::default(),
+                        ) {
+                            asked += 1;
+                            assert!(
+                                !r.identity_allows,
+                                "{} may {} on {resource}",
+                                g.node(caller).id,
+                                need.action
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(passed_over > 1000 && asked > 1000, "{passed_over} {asked}");
     }
 }

@@ -23,12 +23,15 @@ use super::{ActionGrant, AdminStatus, EscalationEdge};
 use crate::engine::coverage::Missing;
 use crate::engine::graph::{EdgeStatus, NodeId, NodeKind, TrustGraph};
 use crate::engine::model::{Inventory, PolicyText};
+use crate::engine::policy::context::RequestContext;
 use crate::engine::policy::decision::{Decision, LayerOutcome, Outcome, PolicyType};
 use crate::engine::policy::document::{Effect, PolicyDocument};
 use crate::engine::policy::evaluate::{
     EvaluationInput, NamedPolicy, ResourceBasedPolicy, evaluate,
 };
-use crate::engine::policy::gather::{AccessRequest, PolicyIndex, SessionFacts, gather};
+use crate::engine::policy::gather::{
+    AccessRequest, PolicyIndex, SessionFacts, context_for, gather,
+};
 use crate::engine::policy::principal::{DEFAULT_SESSION_NAME, Principal};
 
 /// The label of the stand-in policy that allows everything (what an attacker attaches).
@@ -53,7 +56,7 @@ pub struct Change {
 }
 
 impl Change {
-    fn is_none(&self) -> bool {
+    pub(super) fn is_none(&self) -> bool {
         !self.drop_boundary
             && !self.allow_all_boundary
             && !self.add_allow_all
@@ -79,7 +82,23 @@ pub struct Checker<'a> {
     no_resource_policy: ResourceBasedPolicy,
     /// Per caller: the trust policy naming it that a trust rewrite would write, compiled once.
     rewritten: Mutex<HashMap<NodeId, NamedPolicy>>,
+    /// The latest callers' requests gathered (with and without MFA), each caller's policies
+    /// gathered once for the many requests deciding it makes (see [`Checker::input`]).
+    gathered: Mutex<HashMap<(NodeId, bool), GatheredOnce>>,
 }
+
+/// A caller's request gathered (`None`: it cannot be: not a user or role of the data).
+type GatheredOnce = Option<Arc<Gathered>>;
+
+/// A caller's request gathered once: the request and its policies, without a resource's.
+struct Gathered {
+    req: AccessRequest,
+    input: EvaluationInput,
+}
+
+/// How many callers' gathered requests are kept: deciding one caller asks many requests in a
+/// row, and a walk meets many callers once each.
+const GATHERED_KEPT: usize = 256;
 
 fn allow_all_policy() -> NamedPolicy {
     let parsed = PolicyDocument::parse_str(
@@ -176,6 +195,7 @@ impl<'a> Checker<'a> {
             allow_all: allow_all_policy(),
             probes: probes_of(inv),
             rewritten: Mutex::new(HashMap::new()),
+            gathered: Mutex::new(HashMap::new()),
         }
     }
 
@@ -201,6 +221,12 @@ impl<'a> Checker<'a> {
     }
 
     /// The request `node` makes, gathered, with `change` applied.
+    ///
+    /// Every request here is evaluated without a resource policy or RCPs (IAM users and roles
+    /// have none that grants these actions), so what differs between two requests of one
+    /// caller is the action, the resource and the context keys of the resource: the caller's
+    /// policies are gathered once (with and without MFA) and only the context is made again
+    /// ([`context_for`], the code [`gather`] makes it with).
     fn input(
         &self,
         node: NodeId,
@@ -209,25 +235,59 @@ impl<'a> Checker<'a> {
         mfa: bool,
         change: &Change,
     ) -> Option<EvaluationInput> {
-        let (principal, session) = self.principal(node)?;
-        let mut req = AccessRequest::new(principal, action, resource, self.now);
-        req.session = session;
-        req.resource_policy = Some(self.no_resource_policy.clone());
-        if mfa {
-            req.mfa_authenticated_at = Some(self.now);
-        }
-        let mut input = gather(self.inv, &self.index, &req).ok()?;
-        input.resource_policy = None;
-        input.rcps = None;
-        input.gaps.retain(|g| {
-            !matches!(
-                g.layer,
-                PolicyType::ResourceBasedPolicy | PolicyType::ResourceControlPolicy
-            )
-        });
+        let gathered = self.gathered(node, mfa)?;
+        let mut input = gathered.input.clone();
+        action.clone_into(&mut input.action);
+        resource.clone_into(&mut input.resource);
+        let account = input.effective_resource_account().map(str::to_owned);
+        input.context = context_for(
+            self.inv,
+            &gathered.req,
+            &input.principal,
+            resource,
+            account.as_deref(),
+        );
         input.context.insert_static("aws:SecureTransport", "true");
         self.apply(&mut input, change);
         Some(input)
+    }
+
+    /// `node`'s request gathered, without a resource policy, RCPs or what they lack.
+    fn gathered(&self, node: NodeId, mfa: bool) -> Option<Arc<Gathered>> {
+        if let Some(g) = self
+            .gathered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&(node, mfa))
+        {
+            return g.clone();
+        }
+        let made = self.principal(node).and_then(|(principal, session)| {
+            let mut req = AccessRequest::new(principal, "*", "*", self.now);
+            req.session = session;
+            req.resource_policy = Some(self.no_resource_policy.clone());
+            if mfa {
+                req.mfa_authenticated_at = Some(self.now);
+            }
+            let mut input = gather(self.inv, &self.index, &req).ok()?;
+            input.resource_policy = None;
+            input.rcps = None;
+            input.gaps.retain(|g| {
+                !matches!(
+                    g.layer,
+                    PolicyType::ResourceBasedPolicy | PolicyType::ResourceControlPolicy
+                )
+            });
+            // Made again for each request's resource.
+            input.context = RequestContext::default();
+            Some(Arc::new(Gathered { req, input }))
+        });
+        let mut kept = self.gathered.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept.len() >= GATHERED_KEPT {
+            kept.clear();
+        }
+        kept.insert((node, mfa), made.clone());
+        made
     }
 
     fn apply(&self, input: &mut EvaluationInput, change: &Change) {
@@ -293,18 +353,18 @@ impl<'a> Checker<'a> {
         best
     }
 
-    /// Decides one need of a technique.
-    pub fn need(
+    /// The resource `node` asks `need` on: the target, itself, the object, or a new one.
+    #[must_use]
+    pub fn resource_of(
         &self,
         node: NodeId,
         need: &Need,
         target: &str,
         object: Option<&str>,
-        change: &Change,
-    ) -> Option<NeedResult> {
+    ) -> Option<String> {
         let me = &self.graph.node(node);
         let account = me.account.as_deref()?;
-        let resource = match need.aim {
+        Some(match need.aim {
             Aim::TargetRole | Aim::TargetUser => target.to_owned(),
             Aim::SelfArn => me.id.clone(),
             Aim::Object => object?.to_owned(),
@@ -314,7 +374,28 @@ impl<'a> Checker<'a> {
                     crate::engine::policy::gather::DEFAULT_REGION
                 )
             }
-        };
+        })
+    }
+
+    /// True when every policy `node`'s requests are decided with is loaded (its own, its
+    /// boundary, its account's SCPs): a request its loaded statements do not allow is then
+    /// refused, never unknown.
+    #[must_use]
+    pub fn nothing_missing(&self, node: NodeId) -> bool {
+        self.gathered(node, false)
+            .is_some_and(|g| g.input.gaps.is_empty())
+    }
+
+    /// Decides one need of a technique.
+    pub fn need(
+        &self,
+        node: NodeId,
+        need: &Need,
+        target: &str,
+        object: Option<&str>,
+        change: &Change,
+    ) -> Option<NeedResult> {
+        let resource = self.resource_of(node, need, target, object)?;
         let mut extra: Vec<(&str, String)> = Vec::new();
         if let Some(s) = need.passes_to {
             extra.push(("iam:PassedToService", s.to_owned()));

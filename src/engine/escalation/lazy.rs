@@ -15,10 +15,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+use super::class::{self, Classes, Others};
 use super::{
-    AdminStatus, Builder, Checker, EscalationEdge, Escalations, ListCache, OfNode, ServiceTrust,
-    Technique, UnknownCaller, allow_lists, mask_may_use, technique, technique_mask,
+    AdminStatus, AllowLists, Builder, Checker, EscalationEdge, Escalations, Glance, GlanceCache,
+    ListCache, OfNode, ServiceTrust, Technique, UnknownCaller, allow_lists, glance, mask_may_use,
+    no_star, technique,
 };
+use crate::engine::graph::EdgeStatus;
 use crate::engine::graph::{NodeId, TrustGraph};
 
 /// The escalation answers of a trust graph, each principal's decided on first use and kept.
@@ -36,11 +39,24 @@ pub struct LazyEscalations<'g> {
     admins: Mutex<HashMap<NodeId, AdminStatus>>,
     /// The edges into a principal, once a walk backwards has asked.
     into: Mutex<HashMap<NodeId, Vec<Arc<EscalationEdge>>>>,
-    /// Each identity document's technique actions (see [`super::technique_mask`]).
-    masks: Mutex<HashMap<usize, super::ActionMask>>,
+    /// Each identity document at a glance (see [`super::glance`]).
+    glances: Mutex<GlanceCache>,
     /// Per loaded account: its users and roles that may act on another principal.
     callers: Mutex<HashMap<String, Arc<[NodeId]>>>,
+    /// Callers whose edges to others are decided once for all of them (see [`class`]).
+    classes: Mutex<Classes>,
+    /// Each shared class's edges to others, decided for its first member with the edge
+    /// into that member itself.
+    shared: Mutex<HashMap<u32, SharedEdges>>,
+    /// A shared class's edges into one principal, when its edges are not all decided.
+    shared_toward: Mutex<HashMap<(u32, NodeId), SharedEdges>>,
 }
+
+/// A class's edges, decided once for its first member.
+type SharedEdges = Arc<[Arc<EscalationEdge>]>;
+
+/// Shared edges walked as one (see [`EscalationSource::walk_class`]): no edge out at all.
+const NO_EDGES: u32 = 0;
 
 /// The techniques that act on a principal other than the caller.
 fn on_others() -> impl Iterator<Item = Technique> {
@@ -61,8 +77,11 @@ impl<'g> LazyEscalations<'g> {
             nodes: Mutex::new(HashMap::new()),
             admins: Mutex::new(HashMap::new()),
             into: Mutex::new(HashMap::new()),
-            masks: Mutex::new(HashMap::new()),
+            glances: Mutex::new(GlanceCache::new()),
             callers: Mutex::new(HashMap::new()),
+            classes: Mutex::new(Classes::default()),
+            shared: Mutex::new(HashMap::new()),
+            shared_toward: Mutex::new(HashMap::new()),
         }
     }
 
@@ -106,7 +125,28 @@ impl<'g> LazyEscalations<'g> {
             .get(&node)
             .cloned();
         let admin = known.unwrap_or_else(|| b.admin_of(node, &allows));
-        let of = Arc::new(b.decide_node(node, &allows, admin));
+        let class = if admin.is_admin() || allows.no_technique() {
+            Others::Own
+        } else {
+            self.others_class(node, &allows)
+        };
+        let of = Arc::new(match class {
+            Others::Own => b.decide_node(node, &allows, admin),
+            // Its policies are all loaded (else it is its own class): nothing is missing.
+            Others::Nothing | Others::Shared(_) => {
+                let mut edges = match class {
+                    Others::Shared(k) => self.class_edges(k, node),
+                    _ => Vec::new(),
+                };
+                b.selves(node, &allows);
+                edges.extend(std::mem::take(&mut b.out).into_iter().map(Arc::new));
+                OfNode {
+                    admin,
+                    unknown: None,
+                    edges,
+                }
+            }
+        });
         let mut nodes = self.nodes.lock().unwrap_or_else(PoisonError::into_inner);
         Some(Arc::clone(nodes.entry(node).or_insert(of)))
     }
@@ -116,6 +156,7 @@ impl<'g> LazyEscalations<'g> {
             c: &self.checker,
             out: Vec::new(),
             only: None,
+            all_targets: false,
             services: &self.services,
         }
     }
@@ -146,7 +187,13 @@ impl<'g> LazyEscalations<'g> {
         {
             return Some(a.clone());
         }
-        let admin = self.builder().admin_of(node, &self.allows(node));
+        // Most principals allow no `*`: a glance at their documents says so.
+        let glance = self.glance_of(node);
+        let admin = if glance.complete && !glance.star {
+            no_star()
+        } else {
+            self.builder().admin_of(node, &self.allows(node))
+        };
         let mut admins = self.admins.lock().unwrap_or_else(PoisonError::into_inner);
         Some(admins.entry(node).or_insert(admin).clone())
     }
@@ -166,7 +213,148 @@ impl<'g> LazyEscalations<'g> {
             return Vec::new();
         };
         let allows = self.allows(node);
+        if target != node && !admin.is_admin() && !allows.no_technique() {
+            match self.others_class(node, &allows) {
+                Others::Nothing => return Vec::new(),
+                Others::Shared(k) => {
+                    return self
+                        .class_toward(k, target)
+                        .iter()
+                        .map(|e| self.adopt(e, node))
+                        .collect();
+                }
+                Others::Own => {}
+            }
+        }
         self.builder().decide_toward(node, &allows, &admin, target)
+    }
+
+    fn glance_of(&self, node: NodeId) -> Glance {
+        let mut cache = self.glances.lock().unwrap_or_else(PoisonError::into_inner);
+        glance(self.graph.inventory(), self.graph.node(node), &mut cache)
+    }
+
+    /// Whether `node`'s statements may allow a technique acting on another principal.
+    fn may_act_on_others(allows: &AllowLists) -> bool {
+        !allows.no_technique() && on_others().any(|t| allows.may_use(t))
+    }
+
+    /// How `node`'s edges to other principals are decided: a caller with policies not all
+    /// loaded is decided alone (what is missing is its own).
+    fn others_class(&self, node: NodeId, allows: &AllowLists) -> Others {
+        self.class_of(node, allows.complete, Self::may_act_on_others(allows))
+    }
+
+    fn class_of(&self, node: NodeId, complete: bool, may_act: bool) -> Others {
+        if !complete {
+            return Others::Own;
+        }
+        self.classes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .of(self.graph, node, may_act)
+    }
+
+    /// The first member of class `k`, and its statements' allow lists.
+    fn first_of(&self, k: u32) -> Option<(NodeId, AllowLists)> {
+        let first = self
+            .classes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .first(k)?;
+        Some((first, self.allows(first)))
+    }
+
+    /// Class `k`'s edges to others, decided once (for its first member, into every
+    /// principal of the account, itself included).
+    fn shared_edges(&self, k: u32) -> Arc<[Arc<EscalationEdge>]> {
+        if let Some(e) = self
+            .shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&k)
+        {
+            return Arc::clone(e);
+        }
+        let edges: Arc<[Arc<EscalationEdge>]> = match self.first_of(k) {
+            Some((first, allows)) => {
+                let mut b = self.builder();
+                b.all_targets = true;
+                b.others(first, &allows);
+                b.out.into_iter().map(Arc::new).collect()
+            }
+            None => Arc::from(Vec::new()),
+        };
+        let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(shared.entry(k).or_insert(edges))
+    }
+
+    /// Class `k`'s edges into `target` alone.
+    fn class_toward(&self, k: u32, target: NodeId) -> Arc<[Arc<EscalationEdge>]> {
+        if let Some(all) = self
+            .shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&k)
+        {
+            return all.iter().filter(|e| e.to == target).cloned().collect();
+        }
+        if let Some(e) = self
+            .shared_toward
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&(k, target))
+        {
+            return Arc::clone(e);
+        }
+        let edges: Arc<[Arc<EscalationEdge>]> = match self.first_of(k) {
+            Some((first, allows)) => {
+                let mut b = self.builder();
+                b.all_targets = true;
+                b.others_toward(first, &allows, target).into()
+            }
+            None => Arc::from(Vec::new()),
+        };
+        let mut toward = self
+            .shared_toward
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(toward.entry((k, target)).or_insert(edges))
+    }
+
+    /// `node`'s edges to others, from its class's: the edge into itself left out.
+    fn class_edges(&self, k: u32, node: NodeId) -> Vec<Arc<EscalationEdge>> {
+        self.shared_edges(k)
+            .iter()
+            .filter(|e| e.to != node)
+            .map(|e| self.adopt(e, node))
+            .collect()
+    }
+
+    /// A class's edge made `node`'s: `node` is the caller, and its sentences name it.
+    fn adopt(&self, e: &Arc<EscalationEdge>, node: NodeId) -> Arc<EscalationEdge> {
+        if e.from == node {
+            return Arc::clone(e);
+        }
+        let status = match &e.status {
+            EdgeStatus::Works => EdgeStatus::Works,
+            EdgeStatus::Broken {
+                refused_by,
+                message,
+            } => EdgeStatus::Broken {
+                refused_by: *refused_by,
+                message: class::naming(self.graph, message, e.from, node),
+            },
+            EdgeStatus::Unknown { missing, message } => EdgeStatus::Unknown {
+                missing: missing.clone(),
+                message: class::naming(self.graph, message, e.from, node),
+            },
+        };
+        Arc::new(EscalationEdge {
+            from: node,
+            status,
+            ..EscalationEdge::clone(e)
+        })
     }
 
     /// The users and roles of `account` that may hold an edge to another principal, in node
@@ -182,7 +370,7 @@ impl<'g> LazyEscalations<'g> {
         }
         let found: Arc<[NodeId]> = {
             let inv = self.graph.inventory();
-            let mut masks = self.masks.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut glances = self.glances.lock().unwrap_or_else(PoisonError::into_inner);
             let mut cache = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
             self.graph
                 .members_of(account)
@@ -191,7 +379,7 @@ impl<'g> LazyEscalations<'g> {
                 .filter(|&n| {
                     // Most principals allow no technique action at all: their documents'
                     // masks say so without reading their action lists.
-                    let mask = technique_mask(inv, self.graph.node(n), &mut masks);
+                    let mask = glance(inv, self.graph.node(n), &mut glances).mask;
                     let by_mask: Option<bool> = on_others()
                         .map(|t| mask_may_use(mask, t))
                         .try_fold(false, |any, m| Some(any || m?));
@@ -268,6 +456,15 @@ impl<'g> LazyEscalations<'g> {
         self.of(node).and_then(|of| of.unknown.clone())
     }
 
+    /// How many classes of callers share one decision of their edges to others so far.
+    #[must_use]
+    pub fn shared_classes(&self) -> usize {
+        self.classes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
     /// How many principals are decided so far.
     #[must_use]
     pub fn decided(&self) -> usize {
@@ -287,6 +484,12 @@ pub trait EscalationSource {
     fn escalations_in(&self, node: NodeId) -> Vec<Arc<EscalationEdge>>;
     /// True when `node` is an administrator.
     fn admin(&self, node: NodeId) -> bool;
+    /// A class of principals whose edges out each lead where another member's do, the
+    /// member itself aside, and that have no self-escalation: once a walk has taken one
+    /// member's edges, another's reach nothing new. `None`: not known to share its edges.
+    fn walk_class(&self, _node: NodeId) -> Option<u32> {
+        None
+    }
 }
 
 impl EscalationSource for Escalations {
@@ -314,5 +517,50 @@ impl EscalationSource for LazyEscalations<'_> {
 
     fn admin(&self, node: NodeId) -> bool {
         self.is_admin(node)
+    }
+
+    fn walk_class(&self, node: NodeId) -> Option<u32> {
+        let Some(admin) = self.admin_of(node) else {
+            return Some(NO_EDGES);
+        };
+        if admin.is_admin() {
+            return Some(NO_EDGES);
+        }
+        // At a glance when every technique action has a bit in the mask, else from the
+        // statements' lists.
+        let glance = self.glance_of(node);
+        let by_mask = |pick: &dyn Fn(&Technique) -> bool| -> Option<bool> {
+            technique::ALL
+                .iter()
+                .filter(|t| pick(t))
+                .map(|t| mask_may_use(glance.mask, *t))
+                .try_fold(false, |any, m| Some(any || m?))
+        };
+        let (selves, others) = match (by_mask(&|t| t.is_self()), by_mask(&|t| !t.is_self())) {
+            (Some(s), Some(o)) => (s, o),
+            _ => {
+                let allows = self.allows(node);
+                if allows.no_technique() {
+                    return Some(NO_EDGES);
+                }
+                (
+                    technique::ALL
+                        .iter()
+                        .any(|t| t.is_self() && allows.may_use(*t)),
+                    Self::may_act_on_others(&allows),
+                )
+            }
+        };
+        if selves {
+            return None;
+        }
+        if !others {
+            return Some(NO_EDGES);
+        }
+        match self.class_of(node, glance.complete, others) {
+            Others::Nothing => Some(NO_EDGES),
+            Others::Shared(k) => Some(k.saturating_add(1)),
+            Others::Own => None,
+        }
     }
 }

@@ -193,18 +193,28 @@ fn reach_until<E: EscalationSource + ?Sized>(
     if esc.admin(from) {
         to_admin = Some(StepPath::default());
     }
-    // Principals with the same hops out as one already walked, and no escalation edge out:
-    // every hop of theirs leads where the walked one's did.
-    let mut walked: std::collections::HashSet<crate::engine::graph::OutClass> =
+    // Principals with the same hops out as one already walked, and escalation edges out
+    // that lead where the walked one's did (none, or a class's: see
+    // [`EscalationSource::walk_class`]): every step of theirs leads where the walked one's
+    // did, to principals already seen, at no lesser depth (the walk is breadth-first).
+    let mut walked: std::collections::HashSet<(crate::engine::graph::OutClass, u32)> =
         std::collections::HashSet::new();
+    // The class of principals with no escalation edge out.
+    let no_edges = 0;
     while let Some((node, at)) = queue.pop_front() {
         let depth = at.map_or(0, |i| rows[i].path.len());
         if depth >= max_depth {
             continue;
         }
         let alike = g.same_hops_out(node);
+        let class = esc.walk_class(node);
+        if let Some(k) = class
+            && !walked.insert((alike, k))
+        {
+            continue;
+        }
         let out = esc.escalations_out(node);
-        if !walked.insert(alike) && out.is_empty() {
+        if class.is_none() && !walked.insert((alike, no_edges)) && out.is_empty() {
             continue;
         }
         let hops = g.hops_from(node);

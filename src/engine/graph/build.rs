@@ -2158,7 +2158,7 @@ impl TrustGraph {
 
     /// The principal a caller's access-denied messages name: the user, or the role's
     /// session (as [`TrustGraph::make_template`] describes it).
-    fn message_principal(&self, caller: NodeId) -> &str {
+    pub(crate) fn message_principal(&self, caller: NodeId) -> &str {
         let node = &self.nodes[caller.index()];
         match (node.kind, self.session_arns.get(caller.index())) {
             (NodeKind::Role, Some(cell)) => cell.get_or_init(|| {

@@ -386,6 +386,85 @@ fn find_role<'i>(inv: &'i Inventory, p: &Principal) -> Option<&'i Role> {
         .find(|r| Some(r.account.as_str()) == p.account.as_deref())
 }
 
+/// The request context of `req` made by `principal` (as [`gather`] completes it) on
+/// `resource`: the keys AWS adds for the caller, the resource and the clock, then those the
+/// request supplies. [`gather`] makes every request's context this way; [`context_for`] makes
+/// it again for another resource of the same caller's request.
+fn context_of(
+    inv: &Inventory,
+    req: &AccessRequest,
+    principal: &Principal,
+    (user, role): (Option<&User>, Option<&Role>),
+    resource: &str,
+    resource_account: Option<&str>,
+) -> RequestContext {
+    let session_tags: Vec<(&str, &str)> = req
+        .session
+        .tags
+        .iter()
+        .map(|t| (t.key.as_str(), t.value.as_str()))
+        .collect();
+    let who = Requester {
+        user,
+        role,
+        temporary: matches!(
+            principal.kind,
+            PrincipalType::AssumedRole | PrincipalType::FederatedUser
+        ),
+        issued_at: req.session.issued_at,
+        mfa_authenticated_at: req.mfa_authenticated_at,
+        session_tags: &session_tags,
+        source_identity: req.session.source_identity.as_deref(),
+        federated_provider: req.session.federated_provider.as_deref(),
+        ..Requester::new(principal)
+    };
+    let region = requested_region(req.region.as_deref(), resource);
+    let mut ctx = ContextBuilder::new(None);
+    ctx.request(
+        inv,
+        &who,
+        resource,
+        resource_account,
+        Some(&region),
+        req.now,
+    );
+    ctx.supplied(&req.context);
+    ctx.finish()
+}
+
+/// The context [`gather`] gives `req` when its resource is `resource` instead, for
+/// `principal` as [`gather`] completed it (`input.principal`): a caller's requests for one
+/// action on many resources gather the caller's policies once and make only this again.
+#[must_use]
+pub fn context_for(
+    inv: &Inventory,
+    req: &AccessRequest,
+    principal: &Principal,
+    resource: &str,
+    resource_account: Option<&str>,
+) -> RequestContext {
+    let (user, role) = match principal.kind {
+        PrincipalType::User => (inv.user_by_arn(&principal.arn), None),
+        PrincipalType::AssumedRole => (None, find_role(inv, principal)),
+        PrincipalType::FederatedUser => (
+            principal
+                .source_user_arn
+                .as_deref()
+                .and_then(|a| inv.user_by_arn(a)),
+            None,
+        ),
+        _ => (None, None),
+    };
+    context_of(
+        inv,
+        req,
+        principal,
+        (user, role),
+        resource,
+        resource_account,
+    )
+}
+
 /// Gathers everything [`crate::engine::policy::evaluate()`] needs for `req` from `inv`.
 ///
 /// A principal of an account that is not loaded (an external partner) gets no identity
@@ -468,37 +547,15 @@ pub fn gather(
     input.resource_account.clone_from(&req.resource_account);
     let resource_account = input.effective_resource_account().map(str::to_owned);
     let action_lower = req.action.to_lowercase();
-
-    // The request context.
-    let session_tags: Vec<(&str, &str)> = req
-        .session
-        .tags
-        .iter()
-        .map(|t| (t.key.as_str(), t.value.as_str()))
-        .collect();
-    let who = Requester {
-        user: user_found,
-        role: role_found,
-        temporary: is_session,
-        issued_at: req.session.issued_at,
-        mfa_authenticated_at: req.mfa_authenticated_at,
-        session_tags: &session_tags,
-        source_identity: req.session.source_identity.as_deref(),
-        federated_provider: req.session.federated_provider.as_deref(),
-        ..Requester::new(&input.principal)
-    };
     let region = requested_region(req.region.as_deref(), &req.resource);
-    let mut ctx = ContextBuilder::new(None);
-    ctx.request(
+    let ctx = context_of(
         inv,
-        &who,
+        req,
+        &input.principal,
+        (user_found, role_found),
         &req.resource,
         resource_account.as_deref(),
-        Some(&region),
-        req.now,
     );
-    ctx.supplied(&req.context);
-    let ctx = ctx.finish();
 
     let target_role = inv.role_by_arn(&req.resource);
     input.resource_policy = match &req.resource_policy {
