@@ -528,6 +528,9 @@ struct Builder<'c, 'a> {
     out: Vec<EscalationEdge>,
     /// When set, only the edges into this principal are decided (for walks backwards).
     only: Option<NodeId>,
+    /// When set, only the edges to others into principals it keeps are decided (for walks
+    /// forwards, which have no use for an edge into a principal already reached).
+    wanted: Option<&'c dyn Fn(NodeId) -> bool>,
     /// True when the caller's edge into itself is decided too: the answer is shared by a
     /// class of callers (see [`class`]), and each member leaves out its own.
     all_targets: bool,
@@ -639,7 +642,8 @@ impl Builder<'_, '_> {
                 .cloned()
                 .unwrap_or_default();
             for (target, trust_reqs, trust_unknown) in targets {
-                if self.only.is_some_and(|o| o != target) {
+                if self.only.is_some_and(|o| o != target) || self.wanted.is_some_and(|w| !w(target))
+                {
                     continue;
                 }
                 let Some(role) = g.role(target) else { continue };
@@ -735,7 +739,7 @@ impl Builder<'_, '_> {
             let Some(target) = g.node_id(&user.arn) else {
                 continue;
             };
-            if self.only.is_some_and(|o| o != target) {
+            if self.only.is_some_and(|o| o != target) || self.wanted.is_some_and(|w| !w(target)) {
                 continue;
             }
             for &t in &possible {
@@ -791,7 +795,7 @@ impl Builder<'_, '_> {
             let Some(target) = g.node_id(&role.arn) else {
                 continue;
             };
-            if self.only.is_some_and(|o| o != target) {
+            if self.only.is_some_and(|o| o != target) || self.wanted.is_some_and(|w| !w(target)) {
                 continue;
             }
             let Some(mut d) = self.needs(
@@ -1247,6 +1251,7 @@ impl Escalations {
             c: &checker,
             out: Vec::new(),
             only: None,
+            wanted: None,
             all_targets: false,
             services: &services,
         };

@@ -73,9 +73,6 @@ pub struct Checker<'a> {
     pub index: PolicyIndex,
     pub now: DateTime<Utc>,
     allow_all: NamedPolicy,
-    /// Actions a principal allowed the literal `*` on `*` must also be allowed, for it to be
-    /// an administrator: every action a `Deny` or a `NotAction` of the loaded policies names.
-    probes: Vec<String>,
     /// Stands in for the resource policy while a request is gathered: every request here is
     /// evaluated without one (see [`Checker::input`]), so gathering need not find or compile
     /// the target's.
@@ -117,44 +114,76 @@ fn concrete(pattern: &str) -> String {
     pattern.replace(['*', '?'], "x")
 }
 
-/// The most probes kept; far more than the distinct denied actions of any real account.
+/// The most probes kept for one principal; far more than the distinct denied actions of the
+/// policies one principal's requests are decided with.
 const MAX_PROBES: usize = 1024;
 
-fn probes_of(inv: &Inventory) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut add_doc = |t: &PolicyText| {
-        let Some(doc) = t.document.as_deref() else {
-            return;
-        };
-        for st in &doc.statements {
-            let Some(list) = &st.action else { continue };
-            if list.negated || st.effect == Some(Effect::Deny) {
-                for p in &list.patterns {
-                    let a = concrete(p);
-                    if out.len() < MAX_PROBES && !out.iter().any(|x| x.eq_ignore_ascii_case(&a)) {
-                        out.push(a);
-                    }
+/// Each action a `Deny` or a `NotAction` list of `t` names (wildcards filled in), onto `out`.
+fn add_probes(t: &PolicyText, out: &mut Vec<String>) {
+    let Some(doc) = t.document.as_deref() else {
+        return;
+    };
+    for st in &doc.statements {
+        let Some(list) = &st.action else { continue };
+        if list.negated || st.effect == Some(Effect::Deny) {
+            for p in &list.patterns {
+                let a = concrete(p);
+                if out.len() < MAX_PROBES && !out.iter().any(|x| x.eq_ignore_ascii_case(&a)) {
+                    out.push(a);
                 }
             }
         }
+    }
+}
+
+/// Actions a principal allowed the literal `*` on `*` must also be allowed, for it to be an
+/// administrator: every action a `Deny` or a `NotAction` list names in the policies its
+/// requests are decided with — its own (every version of its managed policies, which a
+/// technique may make the default), its account's groups' (it may join one), its boundary,
+/// its account's SCPs — and IAM's own. Another principal's policies cannot refuse it.
+fn probes_for(inv: &Inventory, node: &crate::engine::graph::Node) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let managed = |arn: &str, out: &mut Vec<String>| {
+        if let Some(m) = inv.managed_policy(arn) {
+            m.versions.iter().for_each(|v| add_probes(&v.policy, out));
+        }
     };
-    for r in &inv.roles {
-        r.inline_policies.iter().for_each(|p| add_doc(&p.policy));
-    }
-    for u in &inv.users {
-        u.inline_policies.iter().for_each(|p| add_doc(&p.policy));
-    }
-    for g in &inv.groups {
-        g.inline_policies.iter().for_each(|p| add_doc(&p.policy));
-    }
-    for m in &inv.policies {
-        m.versions.iter().for_each(|v| add_doc(&v.policy));
-    }
-    for a in inv.accounts.values() {
-        if let Some(org) = &a.organization {
-            for l in &org.scps_by_level {
-                l.policies.iter().for_each(&mut add_doc);
+    let account = node.account.as_deref().unwrap_or_default();
+    let boundary = match node.kind {
+        NodeKind::User => inv.user_by_arn(&node.id).and_then(|u| {
+            u.inline_policies
+                .iter()
+                .for_each(|p| add_probes(&p.policy, &mut out));
+            u.managed_policies
+                .iter()
+                .for_each(|m| managed(&m.arn, &mut out));
+            for g in inv.groups.iter().filter(|g| g.account == account) {
+                g.inline_policies
+                    .iter()
+                    .for_each(|p| add_probes(&p.policy, &mut out));
+                g.managed_policies
+                    .iter()
+                    .for_each(|m| managed(&m.arn, &mut out));
             }
+            u.permissions_boundary.as_ref()
+        }),
+        NodeKind::Role => inv.role_by_arn(&node.id).and_then(|r| {
+            r.inline_policies
+                .iter()
+                .for_each(|p| add_probes(&p.policy, &mut out));
+            r.managed_policies
+                .iter()
+                .for_each(|m| managed(&m.arn, &mut out));
+            r.permissions_boundary.as_ref()
+        }),
+        _ => None,
+    };
+    if let Some(b) = boundary {
+        managed(&b.arn, &mut out);
+    }
+    if let Some(org) = inv.account(account).and_then(|a| a.organization.as_ref()) {
+        for l in &org.scps_by_level {
+            l.policies.iter().for_each(|p| add_probes(p, &mut out));
         }
     }
     // Always probe IAM itself: "administrator" must include changing IAM.
@@ -193,7 +222,6 @@ impl<'a> Checker<'a> {
                 is_role_trust: false,
             },
             allow_all: allow_all_policy(),
-            probes: probes_of(inv),
             rewritten: Mutex::new(HashMap::new()),
             gathered: Mutex::new(HashMap::new()),
         }
@@ -506,7 +534,7 @@ impl<'a> Checker<'a> {
                 message: String::new(),
             };
         };
-        for probe in &self.probes {
+        for probe in &probes_for(self.inv, self.graph.node(node)) {
             input.action.clone_from(probe);
             let d = evaluate(&input);
             match d.outcome {

@@ -50,6 +50,8 @@ pub struct LazyEscalations<'g> {
     shared: Mutex<HashMap<u32, SharedEdges>>,
     /// A shared class's edges into one principal, when its edges are not all decided.
     shared_toward: Mutex<HashMap<(u32, NodeId), SharedEdges>>,
+    /// Each principal's [`EscalationSource::walk_class`], once asked.
+    walk_classes: Mutex<HashMap<NodeId, Option<u32>>>,
 }
 
 /// A class's edges, decided once for its first member.
@@ -82,6 +84,7 @@ impl<'g> LazyEscalations<'g> {
             classes: Mutex::new(Classes::default()),
             shared: Mutex::new(HashMap::new()),
             shared_toward: Mutex::new(HashMap::new()),
+            walk_classes: Mutex::new(HashMap::new()),
         }
     }
 
@@ -156,6 +159,7 @@ impl<'g> LazyEscalations<'g> {
             c: &self.checker,
             out: Vec::new(),
             only: None,
+            wanted: None,
             all_targets: false,
             services: &self.services,
         }
@@ -438,6 +442,55 @@ impl<'g> LazyEscalations<'g> {
         into.entry(node).or_insert(out).clone()
     }
 
+    /// The edges out of `node` into principals `wanted` keeps, and its self-escalations, as
+    /// [`LazyEscalations::edges_from`] gives them: read off its decided edges, or its class's,
+    /// else decided for those principals alone (and not kept: another walk wants others).
+    #[must_use]
+    pub fn edges_out_into(
+        &self,
+        node: NodeId,
+        wanted: &dyn Fn(NodeId) -> bool,
+    ) -> Vec<Arc<EscalationEdge>> {
+        let keep = |e: &Arc<EscalationEdge>| e.is_self() || wanted(e.to);
+        if let Some(of) = self.known(node) {
+            return of.edges.iter().filter(|e| keep(e)).cloned().collect();
+        }
+        let Some(admin) = self.admin_of(node) else {
+            return Vec::new();
+        };
+        let allows = self.allows(node);
+        if admin.is_admin() || allows.no_technique() {
+            return Vec::new();
+        }
+        let mut b = Builder {
+            c: &self.checker,
+            out: Vec::new(),
+            only: None,
+            wanted: Some(wanted),
+            all_targets: false,
+            services: &self.services,
+        };
+        let mut edges = match self.others_class(node, &allows) {
+            Others::Own => {
+                b.others(node, &allows);
+                std::mem::take(&mut b.out)
+                    .into_iter()
+                    .map(Arc::new)
+                    .collect()
+            }
+            Others::Nothing => Vec::new(),
+            Others::Shared(k) => self
+                .shared_edges(k)
+                .iter()
+                .filter(|e| e.to != node && wanted(e.to))
+                .map(|e| self.adopt(e, node))
+                .collect(),
+        };
+        b.selves(node, &allows);
+        edges.extend(b.out.into_iter().map(Arc::new));
+        edges
+    }
+
     /// Whether `node` is an administrator (`None`: not a user or role of a loaded account).
     #[must_use]
     pub fn admin_status(&self, node: NodeId) -> Option<AdminStatus> {
@@ -484,6 +537,18 @@ pub trait EscalationSource {
     fn escalations_in(&self, node: NodeId) -> Vec<Arc<EscalationEdge>>;
     /// True when `node` is an administrator.
     fn admin(&self, node: NodeId) -> bool;
+    /// The edges out of `node` into principals `wanted` keeps, and its self-escalations, in
+    /// the order [`EscalationSource::escalations_out`] gives them.
+    fn escalations_out_into(
+        &self,
+        node: NodeId,
+        wanted: &dyn Fn(NodeId) -> bool,
+    ) -> Vec<Arc<EscalationEdge>> {
+        self.escalations_out(node)
+            .into_iter()
+            .filter(|e| e.is_self() || wanted(e.to))
+            .collect()
+    }
     /// A class of principals whose edges out each lead where another member's do, the
     /// member itself aside, and that have no self-escalation: once a walk has taken one
     /// member's edges, another's reach nothing new. `None`: not known to share its edges.
@@ -519,7 +584,35 @@ impl EscalationSource for LazyEscalations<'_> {
         self.is_admin(node)
     }
 
+    fn escalations_out_into(
+        &self,
+        node: NodeId,
+        wanted: &dyn Fn(NodeId) -> bool,
+    ) -> Vec<Arc<EscalationEdge>> {
+        self.edges_out_into(node, wanted)
+    }
+
     fn walk_class(&self, node: NodeId) -> Option<u32> {
+        if let Some(&known) = self
+            .walk_classes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&node)
+        {
+            return known;
+        }
+        let class = self.find_walk_class(node);
+        self.walk_classes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(node, class);
+        class
+    }
+}
+
+impl LazyEscalations<'_> {
+    /// [`EscalationSource::walk_class`], worked out.
+    fn find_walk_class(&self, node: NodeId) -> Option<u32> {
         let Some(admin) = self.admin_of(node) else {
             return Some(NO_EDGES);
         };

@@ -213,7 +213,8 @@ fn reach_until<E: EscalationSource + ?Sized>(
         {
             continue;
         }
-        let out = esc.escalations_out(node);
+        // An edge into a principal already reached leads nowhere new.
+        let out = esc.escalations_out_into(node, &|to| !seen.contains_key(&to));
         if class.is_none() && !walked.insert((alike, no_edges)) && out.is_empty() {
             continue;
         }
