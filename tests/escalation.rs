@@ -1029,3 +1029,39 @@ fn moto_account_admins_and_escalation_edges_are_pmappers() {
         .collect();
     assert_eq!(others, ["alice"]);
 }
+
+/// A principal allowed `*` on `*` whose own policy denies one action is no administrator,
+/// however many other actions the rest of the account denies: the actions probed are those
+/// its own policies (and boundary, groups, SCPs) name, not a list of the whole inventory's
+/// (which, cut at a thousand actions, missed this one).
+#[test]
+fn an_administrator_is_probed_with_its_own_denied_actions() {
+    let noisy: Vec<Value> = (0..1100)
+        .map(|i| {
+            user(
+                &format!("noisy-{i}"),
+                json!([{"Effect": "Deny", "Action": format!("svc{i}:Act{i}"), "Resource": "*"}]),
+            )
+        })
+        .collect();
+    let mut users = noisy;
+    users.push(user(
+        "almost",
+        json!([allow(json!("*"), json!("*")),
+            {"Effect": "Deny", "Action": "zzz:LastAction", "Resource": "*"}]),
+    ));
+    users.push(user("whole", json!([allow(json!("*"), json!("*"))])));
+    let g = graph(&gaad(users, vec![], vec![], vec![]));
+    let esc = Escalations::compute(&g);
+    let status = |n: &str| {
+        let id = g.node_id(&format!("arn:aws:iam::{A}:user/{n}")).unwrap();
+        esc.admin_status(id).cloned().unwrap()
+    };
+    match status("almost") {
+        AdminStatus::No { message, .. } => {
+            assert!(message.contains("zzz:LastAction"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(status("whole").is_admin());
+}
