@@ -21,8 +21,8 @@ use crate::engine::graph::{Edge, EdgeStatus, NodeId, TrustGraph};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "edge")]
 pub enum Step {
-    /// An `sts:AssumeRole*` hop of the trust graph.
-    Assume(Edge),
+    /// An `sts:AssumeRole*` hop of the trust graph (shared by every path through it).
+    Assume(Arc<Edge>),
     /// An escalation edge.
     Escalate(Arc<EscalationEdge>),
 }
@@ -145,7 +145,7 @@ fn steps_in<E: EscalationSource + ?Sized>(
             .edges
             .into_iter()
             .filter(|e| follow.takes(&e.status) && e.from != node)
-            .map(Step::Assume)
+            .map(|e| Step::Assume(Arc::new(e)))
             .collect()
     } else {
         Vec::new()
@@ -223,7 +223,9 @@ fn reach_until<E: EscalationSource + ?Sized>(
             let takes = h.to != node
                 && !seen.contains_key(&h.to)
                 && hops.status(h).is_some_and(|s| follow.takes(s));
-            takes.then(|| hops.edge(h).map(Step::Assume)).flatten()
+            takes
+                .then(|| hops.edge(h).map(|e| Step::Assume(Arc::new(e))))
+                .flatten()
         });
         let escalated = out
             .into_iter()
