@@ -47,7 +47,7 @@ use serde::Serialize;
 
 use crate::engine::coverage::Missing;
 use crate::engine::graph::{EdgeStatus, NodeId, NodeKind, TrustGraph};
-use crate::engine::model::{Inventory, ManagedPolicy};
+use crate::engine::model::ManagedPolicy;
 use crate::engine::policy::decision::{Outcome, PolicyType};
 use crate::engine::policy::evaluate::NamedPolicy;
 use crate::engine::policy::pattern::glob_match;
@@ -312,10 +312,12 @@ type ListCache = HashMap<usize, (DocLists, DocResources, ActionMask)>;
 /// Every identity document of a loaded user or role (inline, managed, its groups'), each
 /// handed to `add`; false when some of its own policies are not loaded.
 fn for_each_policy(
-    inv: &Inventory,
-    node: &crate::engine::graph::Node,
+    g: &TrustGraph,
+    id: NodeId,
     add: &mut dyn FnMut(&crate::engine::model::PolicyText),
 ) -> bool {
+    let inv = g.inventory();
+    let node = g.node(id);
     let mut complete = true;
     let mut managed = |arn: &str, add: &mut dyn FnMut(&crate::engine::model::PolicyText)| match inv
         .managed_policy(arn)
@@ -327,7 +329,7 @@ fn for_each_policy(
     let mut whole = true;
     match node.kind {
         NodeKind::User => {
-            if let Some(u) = inv.user_by_arn(&node.id) {
+            if let Some(u) = g.user(id) {
                 u.inline_policies.iter().for_each(|p| add(&p.policy));
                 for m in &u.managed_policies {
                     managed(&m.arn, add);
@@ -351,7 +353,7 @@ fn for_each_policy(
             }
         }
         NodeKind::Role => {
-            if let Some(r) = inv.role_by_arn(&node.id) {
+            if let Some(r) = g.role(id) {
                 if !r.policies_loaded
                     || r.permissions_boundary
                         .as_ref()
@@ -370,15 +372,11 @@ fn for_each_policy(
     whole && complete
 }
 
-fn allow_lists(
-    inv: &Inventory,
-    node: &crate::engine::graph::Node,
-    cache: &mut ListCache,
-) -> AllowLists {
+fn allow_lists(g: &TrustGraph, node: NodeId, cache: &mut ListCache) -> AllowLists {
     let mut lists = Vec::new();
     let mut resources = Vec::new();
     let mut mask = 0;
-    let complete = for_each_policy(inv, node, &mut |t| {
+    let complete = for_each_policy(g, node, &mut |t| {
         if let Some(doc) = t.document.as_ref() {
             let (of_doc, res, doc_bits) =
                 cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
@@ -439,10 +437,10 @@ struct Glance {
 /// Per document (by address): its technique actions and whether it may allow `*`.
 type GlanceCache = HashMap<usize, (ActionMask, bool)>;
 
-fn glance(inv: &Inventory, node: &crate::engine::graph::Node, cache: &mut GlanceCache) -> Glance {
+fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
     let mut mask = 0;
     let mut star = false;
-    let complete = for_each_policy(inv, node, &mut |t| {
+    let complete = for_each_policy(g, node, &mut |t| {
         if let Some(doc) = t.document.as_ref() {
             let (m, s) = *cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
                 let allows = doc
@@ -1260,7 +1258,7 @@ impl Escalations {
         let mut edges: Vec<Arc<EscalationEdge>> = Vec::new();
         let mut list_cache = ListCache::new();
         for node in loaded_principals(graph) {
-            let allows = allow_lists(graph.inventory(), graph.node(node), &mut list_cache);
+            let allows = allow_lists(graph, node, &mut list_cache);
             let admin = b.admin_of(node, &allows);
             let of = b.decide_node(node, &allows, admin);
             admins.push((node, of.admin));
@@ -1344,7 +1342,7 @@ mod tests {
         let mut passed_over = 0;
         let mut asked = 0;
         for caller in loaded_principals(&g) {
-            let allows = allow_lists(g.inventory(), g.node(caller), &mut cache);
+            let allows = allow_lists(&g, caller, &mut cache);
             let account = g.node(caller).account.clone().unwrap_or_default();
             for &target in g.members_of(&account) {
                 let target_arn = g.node(target).id.clone();

@@ -101,7 +101,7 @@ impl<'g> LazyEscalations<'g> {
 
     fn allows(&self, node: NodeId) -> super::AllowLists {
         let mut cache = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
-        allow_lists(self.graph.inventory(), self.graph.node(node), &mut cache)
+        allow_lists(self.graph, node, &mut cache)
     }
 
     /// What is decided of `node`, deciding it on first use (`None`: not a user or role of a
@@ -235,7 +235,7 @@ impl<'g> LazyEscalations<'g> {
 
     fn glance_of(&self, node: NodeId) -> Glance {
         let mut cache = self.glances.lock().unwrap_or_else(PoisonError::into_inner);
-        glance(self.graph.inventory(), self.graph.node(node), &mut cache)
+        glance(self.graph, node, &mut cache)
     }
 
     /// Whether `node`'s statements may allow a technique acting on another principal.
@@ -373,7 +373,6 @@ impl<'g> LazyEscalations<'g> {
             return Arc::clone(c);
         }
         let found: Arc<[NodeId]> = {
-            let inv = self.graph.inventory();
             let mut glances = self.glances.lock().unwrap_or_else(PoisonError::into_inner);
             let mut cache = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
             self.graph
@@ -383,12 +382,12 @@ impl<'g> LazyEscalations<'g> {
                 .filter(|&n| {
                     // Most principals allow no technique action at all: their documents'
                     // masks say so without reading their action lists.
-                    let mask = glance(inv, self.graph.node(n), &mut glances).mask;
+                    let mask = glance(self.graph, n, &mut glances).mask;
                     let by_mask: Option<bool> = on_others()
                         .map(|t| mask_may_use(mask, t))
                         .try_fold(false, |any, m| Some(any || m?));
                     by_mask.unwrap_or_else(|| {
-                        let allows = allow_lists(inv, self.graph.node(n), &mut cache);
+                        let allows = allow_lists(self.graph, n, &mut cache);
                         !allows.no_technique() && on_others().any(|t| allows.may_use(t))
                     })
                 })

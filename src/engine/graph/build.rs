@@ -1442,6 +1442,16 @@ impl TrustGraph {
             .filter(|_| self.nodes[id.index()].kind == NodeKind::Role)
     }
 
+    /// The user behind a user node (users are the first nodes, in the order loaded).
+    #[must_use]
+    pub fn user(&self, id: NodeId) -> Option<&crate::engine::model::User> {
+        self.inventory.users.get(id.index()).filter(|_| {
+            self.nodes
+                .get(id.index())
+                .is_some_and(|n| n.kind == NodeKind::User)
+        })
+    }
+
     pub(crate) fn role_index(&self, id: NodeId) -> Option<usize> {
         let i = id.index().checked_sub(self.inventory.users.len())?;
         (i < self.inventory.roles.len()).then_some(i)
