@@ -50,6 +50,8 @@ pub struct LazyEscalations<'g> {
     shared: Mutex<HashMap<u32, SharedEdges>>,
     /// A shared class's edges into one principal, when its edges are not all decided.
     shared_toward: Mutex<HashMap<(u32, NodeId), SharedEdges>>,
+    /// Each principal's allow lists, once asked.
+    allows_of: Mutex<HashMap<NodeId, Arc<AllowLists>>>,
     /// Each principal's [`EscalationSource::walk_class`], once asked.
     walk_classes: Mutex<HashMap<NodeId, Option<u32>>>,
 }
@@ -85,6 +87,7 @@ impl<'g> LazyEscalations<'g> {
             shared: Mutex::new(HashMap::new()),
             shared_toward: Mutex::new(HashMap::new()),
             walk_classes: Mutex::new(HashMap::new()),
+            allows_of: Mutex::new(HashMap::new()),
         }
     }
 
@@ -99,9 +102,26 @@ impl<'g> LazyEscalations<'g> {
             .is_some_and(|a| self.graph.is_loaded(a))
     }
 
-    fn allows(&self, node: NodeId) -> super::AllowLists {
-        let mut cache = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
-        allow_lists(self.graph, node, &mut cache)
+    /// `node`'s allow lists, read once and kept (a walk backwards asks about each caller of
+    /// an account for every principal it meets there).
+    fn allows(&self, node: NodeId) -> Arc<AllowLists> {
+        if let Some(a) = self
+            .allows_of
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&node)
+        {
+            return Arc::clone(a);
+        }
+        let made = {
+            let mut cache = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
+            Arc::new(allow_lists(self.graph, node, &mut cache))
+        };
+        let mut kept = self
+            .allows_of
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(kept.entry(node).or_insert(made))
     }
 
     /// What is decided of `node`, deciding it on first use (`None`: not a user or role of a
@@ -260,7 +280,7 @@ impl<'g> LazyEscalations<'g> {
     }
 
     /// The first member of class `k`, and its statements' allow lists.
-    fn first_of(&self, k: u32) -> Option<(NodeId, AllowLists)> {
+    fn first_of(&self, k: u32) -> Option<(NodeId, Arc<AllowLists>)> {
         let first = self
             .classes
             .lock()
