@@ -149,31 +149,23 @@ fn probes_for(inv: &Inventory, node: &crate::engine::graph::Node) -> Vec<String>
         }
     };
     let account = node.account.as_deref().unwrap_or_default();
+    // A principal's or a group's inline and attached policies.
+    let own = |inline: &[crate::engine::model::InlinePolicy],
+               attached: &[crate::engine::model::AttachedPolicy],
+               out: &mut Vec<String>| {
+        inline.iter().for_each(|p| add_probes(&p.policy, out));
+        attached.iter().for_each(|m| managed(&m.arn, out));
+    };
     let boundary = match node.kind {
         NodeKind::User => inv.user_by_arn(&node.id).and_then(|u| {
-            u.inline_policies
-                .iter()
-                .for_each(|p| add_probes(&p.policy, &mut out));
-            u.managed_policies
-                .iter()
-                .for_each(|m| managed(&m.arn, &mut out));
+            own(&u.inline_policies, &u.managed_policies, &mut out);
             for g in inv.groups.iter().filter(|g| g.account == account) {
-                g.inline_policies
-                    .iter()
-                    .for_each(|p| add_probes(&p.policy, &mut out));
-                g.managed_policies
-                    .iter()
-                    .for_each(|m| managed(&m.arn, &mut out));
+                own(&g.inline_policies, &g.managed_policies, &mut out);
             }
             u.permissions_boundary.as_ref()
         }),
         NodeKind::Role => inv.role_by_arn(&node.id).and_then(|r| {
-            r.inline_policies
-                .iter()
-                .for_each(|p| add_probes(&p.policy, &mut out));
-            r.managed_policies
-                .iter()
-                .for_each(|m| managed(&m.arn, &mut out));
+            own(&r.inline_policies, &r.managed_policies, &mut out);
             r.permissions_boundary.as_ref()
         }),
         _ => None,
