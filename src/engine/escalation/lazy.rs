@@ -56,6 +56,24 @@ pub struct LazyEscalations<'g> {
     walk_classes: Mutex<HashMap<NodeId, Option<u32>>>,
 }
 
+/// The value kept in `map` under `key`, made by `make` and kept on first use. The lock is
+/// not held while `make` runs (it may ask for other kept values).
+fn kept<K: std::hash::Hash + Eq, V: Clone>(
+    map: &Mutex<HashMap<K, V>>,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> V {
+    if let Some(v) = map.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+        return v.clone();
+    }
+    let made = make();
+    map.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(key)
+        .or_insert(made)
+        .clone()
+}
+
 /// A class's edges, decided once for its first member.
 type SharedEdges = Arc<[Arc<EscalationEdge>]>;
 
@@ -105,23 +123,10 @@ impl<'g> LazyEscalations<'g> {
     /// `node`'s allow lists, read once and kept (a walk backwards asks about each caller of
     /// an account for every principal it meets there).
     fn allows(&self, node: NodeId) -> Arc<AllowLists> {
-        if let Some(a) = self
-            .allows_of
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&node)
-        {
-            return Arc::clone(a);
-        }
-        let made = {
+        kept(&self.allows_of, node, || {
             let mut cache = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
             Arc::new(allow_lists(self.graph, node, &mut cache))
-        };
-        let mut kept = self
-            .allows_of
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(kept.entry(node).or_insert(made))
+        })
     }
 
     /// What is decided of `node`, deciding it on first use (`None`: not a user or role of a
@@ -158,7 +163,7 @@ impl<'g> LazyEscalations<'g> {
             // Its policies are all loaded (else it is its own class): nothing is missing.
             Others::Nothing | Others::Shared(_) => {
                 let mut edges = match class {
-                    Others::Shared(k) => self.class_edges(k, node),
+                    Others::Shared(k) => self.class_edges(k, node, &|_| true),
                     _ => Vec::new(),
                 };
                 b.selves(node, &allows);
@@ -291,16 +296,8 @@ impl<'g> LazyEscalations<'g> {
 
     /// Class `k`'s edges to others, decided once (for its first member, into every
     /// principal of the account, itself included).
-    fn shared_edges(&self, k: u32) -> Arc<[Arc<EscalationEdge>]> {
-        if let Some(e) = self
-            .shared
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&k)
-        {
-            return Arc::clone(e);
-        }
-        let edges: Arc<[Arc<EscalationEdge>]> = match self.first_of(k) {
+    fn shared_edges(&self, k: u32) -> SharedEdges {
+        kept(&self.shared, k, || match self.first_of(k) {
             Some((first, allows)) => {
                 let mut b = self.builder();
                 b.all_targets = true;
@@ -308,9 +305,7 @@ impl<'g> LazyEscalations<'g> {
                 b.out.into_iter().map(Arc::new).collect()
             }
             None => Arc::from(Vec::new()),
-        };
-        let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(shared.entry(k).or_insert(edges))
+        })
     }
 
     /// Class `k`'s edges into `target` alone.
@@ -323,34 +318,29 @@ impl<'g> LazyEscalations<'g> {
         {
             return all.iter().filter(|e| e.to == target).cloned().collect();
         }
-        if let Some(e) = self
-            .shared_toward
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&(k, target))
-        {
-            return Arc::clone(e);
-        }
-        let edges: Arc<[Arc<EscalationEdge>]> = match self.first_of(k) {
-            Some((first, allows)) => {
-                let mut b = self.builder();
-                b.all_targets = true;
-                b.others_toward(first, &allows, target).into()
+        kept(&self.shared_toward, (k, target), || {
+            match self.first_of(k) {
+                Some((first, allows)) => {
+                    let mut b = self.builder();
+                    b.all_targets = true;
+                    b.others_toward(first, &allows, target).into()
+                }
+                None => Arc::from(Vec::new()),
             }
-            None => Arc::from(Vec::new()),
-        };
-        let mut toward = self
-            .shared_toward
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(toward.entry((k, target)).or_insert(edges))
+        })
     }
 
-    /// `node`'s edges to others, from its class's: the edge into itself left out.
-    fn class_edges(&self, k: u32, node: NodeId) -> Vec<Arc<EscalationEdge>> {
+    /// `node`'s edges to others into principals `wanted` keeps, from its class's: the edge
+    /// into itself left out.
+    fn class_edges(
+        &self,
+        k: u32,
+        node: NodeId,
+        wanted: &dyn Fn(NodeId) -> bool,
+    ) -> Vec<Arc<EscalationEdge>> {
         self.shared_edges(k)
             .iter()
-            .filter(|e| e.to != node)
+            .filter(|e| e.to != node && wanted(e.to))
             .map(|e| self.adopt(e, node))
             .collect()
     }
@@ -498,12 +488,7 @@ impl<'g> LazyEscalations<'g> {
                     .collect()
             }
             Others::Nothing => Vec::new(),
-            Others::Shared(k) => self
-                .shared_edges(k)
-                .iter()
-                .filter(|e| e.to != node && wanted(e.to))
-                .map(|e| self.adopt(e, node))
-                .collect(),
+            Others::Shared(k) => self.class_edges(k, node, wanted),
         };
         b.selves(node, &allows);
         edges.extend(b.out.into_iter().map(Arc::new));
@@ -612,20 +597,7 @@ impl EscalationSource for LazyEscalations<'_> {
     }
 
     fn walk_class(&self, node: NodeId) -> Option<u32> {
-        if let Some(&known) = self
-            .walk_classes
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&node)
-        {
-            return known;
-        }
-        let class = self.find_walk_class(node);
-        self.walk_classes
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(node, class);
-        class
+        kept(&self.walk_classes, node, || self.find_walk_class(node))
     }
 }
 
