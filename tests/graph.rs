@@ -161,7 +161,7 @@ fn an_account_grant_is_a_class_that_only_members_allowed_by_their_own_policy_use
     assert_eq!(who.classes[0].members_working, 1);
     // bo: the trust lets the account in, bo's own half is missing — the nearest broken hop.
     let paths = g.paths(g.find("bo").unwrap(), ops, 4);
-    let none = paths.no_path.unwrap();
+    let none = paths.no_path.clone().unwrap();
     let (_, broken) = none.nearest_broken.unwrap();
     assert_eq!(broken.grant, Grant::Account);
     assert!(
@@ -491,7 +491,7 @@ fn demo_cross_account_half_missing_is_the_nearest_broken_hop() {
         5,
     );
     assert!(paths.paths.is_empty());
-    let (reached_by, e) = paths.no_path.unwrap().nearest_broken.unwrap();
+    let (reached_by, e) = paths.no_path.clone().unwrap().nearest_broken.unwrap();
     assert!(
         reached_by.is_empty(),
         "noah.kim's own hop is the broken one"

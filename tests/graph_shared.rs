@@ -222,12 +222,18 @@ fn repeated_queries_give_the_same_answers_as_the_first() {
     assert_eq!(who, g.who_can_assume(ops, 5));
     assert_eq!(reach, g.reach(ana, 5));
     assert_eq!(paths, g.paths(ana, ops, 4));
+    // Asked again, reach and paths answer with the answers the graph kept.
+    assert!(Arc::ptr_eq(&reach, &g.reach(ana, 5)));
+    assert!(Arc::ptr_eq(&paths, &g.paths(ana, ops, 4)));
+    // Another depth is another question.
+    assert!(!Arc::ptr_eq(&reach, &g.reach(ana, 4)));
     let fresh = graph_of(&org());
     assert_eq!(
         reach,
         fresh.reach(ana, 5),
         "a fresh graph gives the same reach"
     );
+    assert_eq!(paths, fresh.paths(ana, ops, 4), "and the same paths");
 }
 
 /// Every simple path of at most `depth` working hops from `from` to `to`, by plain

@@ -219,9 +219,10 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         let reach = g.reach(id, args.depth);
         reach
             .rows
-            .into_iter()
-            .filter_map(|r| r.path.hops.last().cloned())
-            .chain(reach.broken)
+            .iter()
+            .filter_map(|r| r.path.hops.last())
+            .chain(&reach.broken)
+            .cloned()
             .collect()
     } else if let Some(role) = &args.role {
         let id = find(&g, role)?;

@@ -57,7 +57,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         answer.max_depth,
         crate::engine::escalation::walk::Follow::Working,
     )
-    .filter(crate::engine::escalation::StepPath::has_escalation);
+    .filter(|p| p.has_escalation());
     // The exit code is that of assume-role paths; an escalation path is reported beside it.
     let found = !answer.paths.is_empty();
     if args.json {

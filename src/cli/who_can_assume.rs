@@ -52,8 +52,9 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         args.depth.max(1),
         crate::engine::escalation::walk::Follow::Working,
     )
-    .into_iter()
+    .iter()
     .filter(|r| r.path.has_escalation() && !answer.rows.iter().any(|x| x.principal == r.principal))
+    .cloned()
     .collect();
     if args.json {
         let doc = json!({

@@ -15,6 +15,7 @@
 //! - [`edge`]: nodes, edges, requirements, badges and the witness request of a hop.
 //! - [`witness`]: choosing request values that meet a statement's conditions.
 //! - [`query`]: who can assume, reach, paths, external access.
+//! - [`recent`]: recent answers of the walks, kept (bounded by the hops they hold).
 //! - [`render`]: Graphviz `dot`, Mermaid and JSON pictures of the graph.
 //!
 //! # What is decided when
@@ -89,6 +90,7 @@ pub mod deputy;
 pub mod edge;
 mod outs;
 pub mod query;
+pub mod recent;
 pub mod render;
 pub mod witness;
 

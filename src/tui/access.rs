@@ -347,7 +347,7 @@ pub struct WhoAnswer {
 /// `rolescope reach` answers it).
 #[derive(Debug, Clone)]
 pub struct ReachAnswer {
-    pub reach: Reach,
+    pub reach: Arc<Reach>,
     pub escalation: ReachEscalation,
 }
 
@@ -355,7 +355,7 @@ pub struct ReachAnswer {
 /// escalation hop (as `rolescope path` gives it).
 #[derive(Debug, Clone)]
 pub struct PathsAnswer {
-    pub paths: Paths,
+    pub paths: Arc<Paths>,
     pub escalation: Option<StepPath>,
     pub targets: Targets,
 }

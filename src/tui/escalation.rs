@@ -205,11 +205,13 @@ pub fn reach_part(
     let mixed = walk::reach(graph, esc, from, max_depth.max(1), Follow::Working);
     let through: Vec<StepRow> = mixed
         .rows
-        .into_iter()
+        .iter()
         .filter(|r| r.path.has_escalation() && !reach.rows.iter().any(|x| x.role == r.principal))
+        .cloned()
         .collect();
     let to_admin = mixed
         .to_admin
+        .clone()
         .filter(|p| matches!(p.steps.last(), Some(Step::Escalate(e)) if e.is_self()));
     let refused: Vec<Arc<EscalationEdge>> = esc
         .edges_from(from)
@@ -244,10 +246,11 @@ pub fn who_part(
 ) -> (Vec<StepRow>, Targets) {
     let rows: Vec<StepRow> =
         walk::who_can_reach(graph, esc, role, max_depth.max(1), Follow::Working)
-            .into_iter()
+            .iter()
             .filter(|r| {
                 r.path.has_escalation() && !who.rows.iter().any(|x| x.principal == r.principal)
             })
+            .cloned()
             .collect();
     let targets = Targets::of(esc, rows.iter().flat_map(|r| Targets::edges(&r.path)));
     (rows, targets)
@@ -264,7 +267,8 @@ pub fn path_part(
     paths: &Paths,
 ) -> (Option<StepPath>, Targets) {
     let path = walk::path(graph, esc, from, to, paths.max_depth, Follow::Working)
-        .filter(StepPath::has_escalation);
+        .filter(|p| p.has_escalation())
+        .map(|p| StepPath::clone(&p));
     let targets = Targets::of(esc, path.iter().flat_map(Targets::edges));
     (path, targets)
 }

@@ -54,6 +54,8 @@ pub struct LazyEscalations<'g> {
     allows_of: Mutex<HashMap<NodeId, Arc<AllowLists>>>,
     /// Each principal's [`EscalationSource::walk_class`], once asked.
     walk_classes: Mutex<HashMap<NodeId, Option<u32>>>,
+    /// The walks' recent answers.
+    answers: super::walk::WalkAnswers,
 }
 
 /// The value kept in `map` under `key`, made by `make` and kept on first use. The lock is
@@ -105,6 +107,7 @@ impl<'g> LazyEscalations<'g> {
             shared: Mutex::new(HashMap::new()),
             shared_toward: Mutex::new(HashMap::new()),
             walk_classes: Mutex::new(HashMap::new()),
+            answers: super::walk::WalkAnswers::default(),
             allows_of: Mutex::new(HashMap::new()),
         }
     }
@@ -559,6 +562,10 @@ pub trait EscalationSource {
     fn walk_class(&self, _node: NodeId) -> Option<u32> {
         None
     }
+    /// Where the walks' recent answers are kept; `None`: not kept.
+    fn answers(&self) -> Option<&super::walk::WalkAnswers> {
+        None
+    }
 }
 
 impl EscalationSource for Escalations {
@@ -598,6 +605,10 @@ impl EscalationSource for LazyEscalations<'_> {
 
     fn walk_class(&self, node: NodeId) -> Option<u32> {
         kept(&self.walk_classes, node, || self.find_walk_class(node))
+    }
+
+    fn answers(&self) -> Option<&super::walk::WalkAnswers> {
+        Some(&self.answers)
     }
 }
 

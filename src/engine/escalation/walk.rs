@@ -8,13 +8,14 @@
 //! breadth-first over both kinds of step, so each path found is a shortest one; a
 //! self-escalation ends a path (the caller is then an administrator).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 pub use super::lazy::EscalationSource;
 use super::{EscalationEdge, Escalations};
+use crate::engine::graph::recent::Recent;
 use crate::engine::graph::{Edge, EdgeStatus, NodeId, TrustGraph};
 
 /// One step of a mixed path.
@@ -134,6 +135,26 @@ pub struct MixedReach {
     pub to_admin: Option<StepPath>,
 }
 
+/// The principals a walk has met, one flag per node of the graph (a walk asks for each
+/// candidate target of every principal it takes, hundreds of thousands of times).
+struct Seen(Vec<bool>);
+
+impl Seen {
+    fn new(g: &TrustGraph) -> Self {
+        Self(vec![false; g.node_count()])
+    }
+
+    fn contains(&self, n: &NodeId) -> bool {
+        self.0.get(n.index()).copied().unwrap_or(false)
+    }
+
+    fn insert(&mut self, n: NodeId) {
+        if let Some(x) = self.0.get_mut(n.index()) {
+            *x = true;
+        }
+    }
+}
+
 fn steps_in<E: EscalationSource + ?Sized>(
     g: &TrustGraph,
     esc: &E,
@@ -159,7 +180,21 @@ fn steps_in<E: EscalationSource + ?Sized>(
     out
 }
 
-/// Everything `from` can reach in at most `max_depth` steps of either kind.
+/// Recent answers of the walks over one source, kept so that asking again costs a lookup
+/// (bounded by the steps they hold: see [`crate::engine::graph::recent`]).
+#[derive(Debug, Default)]
+pub struct WalkAnswers {
+    reaches: Recent<(NodeId, usize, Follow), MixedReach>,
+    paths: Recent<(NodeId, NodeId, usize, Follow), Option<Arc<StepPath>>>,
+    callers: Recent<(NodeId, usize, Follow), Vec<StepRow>>,
+}
+
+fn steps_held(rows: &[StepRow]) -> usize {
+    rows.iter().map(|r| r.path.len()).sum()
+}
+
+/// Everything `from` can reach in at most `max_depth` steps of either kind. Recent answers
+/// are kept where the source keeps them ([`EscalationSource::answers`]).
 #[must_use]
 pub fn reach<E: EscalationSource + ?Sized>(
     g: &TrustGraph,
@@ -167,8 +202,16 @@ pub fn reach<E: EscalationSource + ?Sized>(
     from: NodeId,
     max_depth: usize,
     follow: Follow,
-) -> MixedReach {
-    reach_until(g, esc, from, max_depth, follow, None)
+) -> Arc<MixedReach> {
+    let walk = || reach_until(g, esc, from, max_depth, follow, None);
+    match esc.answers() {
+        Some(kept) => kept
+            .reaches
+            .get_or_make((from, max_depth, follow), walk, |r| {
+                steps_held(&r.rows) + r.to_admin.as_ref().map_or(0, StepPath::len)
+            }),
+        None => Arc::new(walk()),
+    }
 }
 
 /// [`reach`], stopping as soon as `stop` is reached (its row is then the last one, with the
@@ -182,7 +225,8 @@ fn reach_until<E: EscalationSource + ?Sized>(
     stop: Option<NodeId>,
 ) -> MixedReach {
     let mut rows: Vec<StepRow> = Vec::new();
-    let mut seen: HashMap<NodeId, Option<usize>> = HashMap::from([(from, None)]);
+    let mut seen = Seen::new(g);
+    seen.insert(from);
     let mut queue: VecDeque<(NodeId, Option<usize>)> = VecDeque::from([(from, None)]);
     let mut to_admin: Option<StepPath> = None;
     let path_to = |rows: &[StepRow], at: Option<usize>| -> Vec<Step> {
@@ -214,14 +258,14 @@ fn reach_until<E: EscalationSource + ?Sized>(
             continue;
         }
         // An edge into a principal already reached leads nowhere new.
-        let out = esc.escalations_out_into(node, &|to| !seen.contains_key(&to));
+        let out = esc.escalations_out_into(node, &|to| !seen.contains(&to));
         if class.is_none() && !walked.insert((alike, no_edges)) && out.is_empty() {
             continue;
         }
         let hops = g.hops_from(node);
         let assumed = hops.iter().filter_map(|h| {
             let takes = h.to != node
-                && !seen.contains_key(&h.to)
+                && !seen.contains(&h.to)
                 && hops.status(h).is_some_and(|s| follow.takes(s));
             takes
                 .then(|| hops.edge(h).map(|e| Step::Assume(Arc::new(e))))
@@ -243,7 +287,7 @@ fn reach_until<E: EscalationSource + ?Sized>(
                 continue;
             }
             let to = step.to();
-            if seen.contains_key(&to) {
+            if seen.contains(&to) {
                 continue;
             }
             let mut steps = path_to(&rows, at);
@@ -252,7 +296,7 @@ fn reach_until<E: EscalationSource + ?Sized>(
             if esc.admin(to) && to_admin.as_ref().is_none_or(|p| p.len() > path.len()) {
                 to_admin = Some(path.clone());
             }
-            seen.insert(to, Some(rows.len()));
+            seen.insert(to);
             queue.push_back((to, Some(rows.len())));
             rows.push(StepRow {
                 principal: to,
@@ -283,12 +327,23 @@ pub fn path<E: EscalationSource + ?Sized>(
     to: NodeId,
     max_depth: usize,
     follow: Follow,
-) -> Option<StepPath> {
-    reach_until(g, esc, from, max_depth, follow, Some(to))
-        .rows
-        .into_iter()
-        .find(|r| r.principal == to)
-        .map(|r| r.path)
+) -> Option<Arc<StepPath>> {
+    let walk = || {
+        reach_until(g, esc, from, max_depth, follow, Some(to))
+            .rows
+            .into_iter()
+            .find(|r| r.principal == to)
+            .map(|r| Arc::new(r.path))
+    };
+    match esc.answers() {
+        Some(kept) => (*kept
+            .paths
+            .get_or_make((from, to, max_depth, follow), walk, |p| {
+                p.as_ref().map_or(0, |p| p.len())
+            }))
+        .clone(),
+        None => walk(),
+    }
 }
 
 /// Who can reach any of `targets` in at most `max_depth` steps, each with its shortest path
@@ -302,13 +357,13 @@ fn reach_back<E: EscalationSource + ?Sized>(
     follow: Follow,
 ) -> Vec<StepRow> {
     let mut rows: Vec<StepRow> = Vec::new();
-    let mut seen: HashMap<NodeId, usize> = HashMap::new();
+    let mut seen = Seen::new(g);
     let mut queue: VecDeque<usize> = VecDeque::new();
     for (node, path) in starts {
-        if seen.contains_key(&node) {
+        if seen.contains(&node) {
             continue;
         }
-        seen.insert(node, rows.len());
+        seen.insert(node);
         queue.push_back(rows.len());
         rows.push(StepRow {
             principal: node,
@@ -322,12 +377,12 @@ fn reach_back<E: EscalationSource + ?Sized>(
         }
         for step in steps_in(g, esc, node, follow) {
             let from = step.from();
-            if seen.contains_key(&from) {
+            if seen.contains(&from) {
                 continue;
             }
             let mut steps = vec![step];
             steps.extend(rows[i].path.steps.iter().cloned());
-            seen.insert(from, rows.len());
+            seen.insert(from);
             queue.push_back(rows.len());
             rows.push(StepRow {
                 principal: from,
@@ -347,16 +402,24 @@ pub fn who_can_reach<E: EscalationSource + ?Sized>(
     target: NodeId,
     max_depth: usize,
     follow: Follow,
-) -> Vec<StepRow> {
-    let mut rows = reach_back(
-        g,
-        esc,
-        vec![(target, StepPath::default())],
-        max_depth,
-        follow,
-    );
-    rows.retain(|r| r.principal != target);
-    rows
+) -> Arc<Vec<StepRow>> {
+    let walk = || {
+        let mut rows = reach_back(
+            g,
+            esc,
+            vec![(target, StepPath::default())],
+            max_depth,
+            follow,
+        );
+        rows.retain(|r| r.principal != target);
+        rows
+    };
+    match esc.answers() {
+        Some(kept) => kept
+            .callers
+            .get_or_make((target, max_depth, follow), walk, |r| steps_held(r)),
+        None => Arc::new(walk()),
+    }
 }
 
 /// An administrator, or a principal that can become one.

@@ -257,21 +257,44 @@ pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 
 type Memo<K> = HashMap<K, Option<Arc<Edge>>>;
 
-/// `hay` with every `from` replaced by `to` (as [`str::replace`], found with `memchr`'s
-/// vectorised search: a walk makes hundreds of thousands of edges its own).
-fn replace_all(hay: &str, from: &str, to: &str) -> String {
-    if from.is_empty() {
-        return hay.replace(from, to);
+/// One renaming in a sentence: `core` where it stands between `before` and `after` becomes
+/// `to` (the text around it kept).
+struct Rename<'a> {
+    before: &'a str,
+    core: &'a str,
+    after: &'a str,
+    to: &'a str,
+}
+
+/// `hay` with the renamings made in one pass: each occurrence is found with `str`'s own
+/// search (cheap to set up on the short sentences this rewrites, hundreds of thousands of
+/// times in a walk); where two would overlap, the one that starts first wins.
+fn rename_all(hay: &str, renames: &[Rename<'_>]) -> String {
+    let mut at: Vec<(usize, usize, &str)> = Vec::new();
+    for r in renames.iter().filter(|r| !r.core.is_empty()) {
+        for (i, _) in hay.match_indices(r.core) {
+            let end = i + r.core.len();
+            let framed = hay.get(..i).is_some_and(|h| h.ends_with(r.before))
+                && hay.get(end..).is_some_and(|t| t.starts_with(r.after));
+            if framed {
+                at.push((i, end, r.to));
+            }
+        }
     }
-    let mut out = String::with_capacity(hay.len() + to.len());
+    if at.is_empty() {
+        return hay.to_owned();
+    }
+    at.sort_unstable_by_key(|&(i, ..)| i);
+    let grown: usize = at.iter().map(|&(.., to)| to.len()).sum();
+    let mut out = String::with_capacity(hay.len() + grown);
     let mut last = 0;
-    for at in memchr::memmem::find_iter(hay.as_bytes(), from.as_bytes()) {
-        if at < last {
+    for (i, end, to) in at {
+        if i < last {
             continue;
         }
-        out.push_str(hay.get(last..at).unwrap_or_default());
+        out.push_str(hay.get(last..i).unwrap_or_default());
         out.push_str(to);
-        last = at + from.len();
+        last = end;
     }
     out.push_str(hay.get(last..).unwrap_or_default());
     out
@@ -473,6 +496,10 @@ pub struct TrustGraph {
     pub(crate) rank: Vec<u32>,
     /// The external-access scan, made on first use.
     pub(crate) external: OnceLock<super::query::ExternalAccess>,
+    /// Recent reach answers, by start and depth.
+    pub(crate) reaches: super::recent::Recent<(NodeId, usize), super::query::Reach>,
+    /// Recent path answers, by start, end and depth.
+    pub(crate) path_answers: super::recent::Recent<(NodeId, NodeId, usize), super::query::Paths>,
 }
 
 fn lower_matches(list: &PatternList, action_lower: &str) -> bool {
@@ -1377,6 +1404,8 @@ impl TrustGraph {
             max_sessions: inv.roles.iter().map(Role::effective_max_session).collect(),
             members: OnceLock::new(),
             external: OnceLock::new(),
+            reaches: super::recent::Recent::default(),
+            path_answers: super::recent::Recent::default(),
             rank,
             now,
             index,
@@ -1418,6 +1447,12 @@ impl TrustGraph {
     #[must_use]
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.index()]
+    }
+
+    /// How many nodes the graph has (every [`NodeId`] is below it).
+    #[must_use]
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
     }
 
     /// The node of a user ARN, role ARN, service name, provider, account id or `*`.
@@ -2145,25 +2180,34 @@ impl TrustGraph {
     /// A decided hop's access-denied sentence, made `caller`'s hop into `to` (see
     /// [`TrustGraph::adopt`]).
     fn adopted_message(&self, message: &str, edge: &Edge, caller: NodeId, to: NodeId) -> String {
-        let mut out = std::borrow::Cow::Borrowed(message);
+        let mut renames: Vec<Rename<'_>> = Vec::with_capacity(3);
         if edge.from != caller {
-            let named = replace_all(
-                &out,
-                self.message_principal(edge.from),
-                self.message_principal(caller),
-            );
-            let (was, is) = (&self.node(edge.from).name, &self.node(caller).name);
-            out = std::borrow::Cow::Owned(replace_all(
-                &named,
-                &format!("`{was}/"),
-                &format!("`{is}/"),
-            ));
+            renames.push(Rename {
+                before: "",
+                core: self.message_principal(edge.from),
+                after: "",
+                to: self.message_principal(caller),
+            });
+            // A caller's own inline policy, named `` `owner/policy` ``.
+            renames.push(Rename {
+                before: "`",
+                core: &self.node(edge.from).name,
+                after: "/",
+                to: &self.node(caller).name,
+            });
         }
         if edge.to != to {
-            let arn = |n: NodeId| format!(" on resource: {} ", self.node(n).id);
-            out = std::borrow::Cow::Owned(replace_all(&out, &arn(edge.to), &arn(to)));
+            renames.push(Rename {
+                before: " on resource: ",
+                core: &self.node(edge.to).id,
+                after: " ",
+                to: &self.node(to).id,
+            });
         }
-        out.into_owned()
+        if renames.is_empty() {
+            return message.to_owned();
+        }
+        rename_all(message, &renames)
     }
 
     /// The principal a caller's access-denied messages name: the user, or the role's

@@ -299,6 +299,12 @@ pub struct Reach {
 }
 
 impl Reach {
+    /// The hops the answer holds (its rows' paths and its broken hops), for keeping it.
+    #[must_use]
+    pub fn weight(&self) -> usize {
+        self.rows.iter().map(|r| r.path.len()).sum::<usize>() + self.broken.len()
+    }
+
     /// The rows one hop below `parent` in the reach tree (the shortest paths form a tree
     /// rooted at [`Reach::from`]): the roles whose path's last hop starts at `parent`.
     #[must_use]
@@ -333,6 +339,19 @@ pub struct Paths {
     pub truncated: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_path: Option<NoPath>,
+}
+
+impl Paths {
+    /// The hops the answer holds, for keeping it.
+    #[must_use]
+    pub fn weight(&self) -> usize {
+        self.paths.iter().map(Path::len).sum::<usize>()
+            + self
+                .no_path
+                .as_ref()
+                .and_then(|n| n.nearest_broken.as_ref())
+                .map_or(0, |(p, _)| p.len() + 1)
+    }
 }
 
 /// How an outside principal is named.
@@ -966,9 +985,18 @@ impl TrustGraph {
     ///
     /// A breadth-first walk forwards over each principal's hops out (decided once per
     /// principal and kept in the graph); each path is the path of the principal it leaves
-    /// from, then one hop.
+    /// from, then one hop. Recent answers are kept (see [`super::recent`]): asking again
+    /// returns the same answer.
     #[must_use]
-    pub fn reach(&self, from: NodeId, max_depth: usize) -> Reach {
+    pub fn reach(&self, from: NodeId, max_depth: usize) -> Arc<Reach> {
+        self.reaches.get_or_make(
+            (from, max_depth),
+            || self.walk_reach(from, max_depth),
+            Reach::weight,
+        )
+    }
+
+    fn walk_reach(&self, from: NodeId, max_depth: usize) -> Reach {
         let mut answer = Reach {
             from,
             rows: Vec::new(),
@@ -1052,10 +1080,19 @@ impl TrustGraph {
     /// Every simple path from `from` to `to` of at most `max_depth` hops (shortest first,
     /// `max_depth` clamped to 1..=[`MAX_PATH_DEPTH`]), or why there is none: the broken hop
     /// into `to` nearest to `from`.
+    /// Recent answers are kept (see [`super::recent`]).
     #[must_use]
-    pub fn paths(&self, from: NodeId, to: NodeId, max_depth: usize) -> Paths {
+    pub fn paths(&self, from: NodeId, to: NodeId, max_depth: usize) -> Arc<Paths> {
         // INVARIANT: the walk below recurses once per hop, so its depth is this bound's.
         let max_depth = max_depth.clamp(1, MAX_PATH_DEPTH);
+        self.path_answers.get_or_make(
+            (from, to, max_depth),
+            || self.walk_paths(from, to, max_depth),
+            Paths::weight,
+        )
+    }
+
+    fn walk_paths(&self, from: NodeId, to: NodeId, max_depth: usize) -> Paths {
         let mut found: Vec<Vec<Edge>> = Vec::new();
         let mut stack: Vec<Edge> = Vec::new();
         let mut on_path: HashSet<NodeId> = HashSet::from([from]);
@@ -1174,7 +1211,7 @@ impl TrustGraph {
         // The start and what it reaches, nearest first.
         let mut reached: Vec<(NodeId, Vec<Edge>)> = vec![(from, Vec::new())];
         if max_depth > 1 {
-            let reach = self.reach(from, max_depth - 1);
+            let reach = self.walk_reach(from, max_depth - 1);
             reached.extend(
                 reach
                     .rows
