@@ -40,7 +40,7 @@ pub mod render;
 pub mod technique;
 pub mod walk;
 
-use std::collections::HashMap;
+use crate::engine::graph::FastMap as HashMap;
 use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
@@ -221,6 +221,44 @@ fn action_bit(action_lower: &str) -> Option<ActionMask> {
         .map(|i| 1 << i)
 }
 
+/// [`action_bit`] of an action in any case: the techniques' own spellings are looked up as
+/// they are (a walk asks for them hundreds of thousands of times), others lowercased.
+fn action_bit_any(action: &str) -> Option<ActionMask> {
+    static EXACT: OnceLock<HashMap<&'static str, ActionMask>> = OnceLock::new();
+    let exact = EXACT.get_or_init(|| {
+        technique::ALL
+            .iter()
+            .flat_map(|t| t.needs())
+            .filter_map(|n| Some((n.action, action_bit(&n.action.to_ascii_lowercase())?)))
+            .collect()
+    });
+    match exact.get(action) {
+        Some(&bit) => Some(bit),
+        None => action_bit(&action.to_ascii_lowercase()),
+    }
+}
+
+/// The bits of every action technique `t` needs; `None` when one has no bit.
+fn needs_mask(t: Technique) -> Option<ActionMask> {
+    static MASKS: OnceLock<Vec<(Technique, Option<ActionMask>)>> = OnceLock::new();
+    MASKS
+        .get_or_init(|| {
+            technique::ALL
+                .iter()
+                .map(|&t| {
+                    let m = t
+                        .needs()
+                        .iter()
+                        .try_fold(0, |m, n| Some(m | action_bit_any(n.action)?));
+                    (t, m)
+                })
+                .collect()
+        })
+        .iter()
+        .find(|(x, _)| *x == t)
+        .and_then(|&(_, m)| m)
+}
+
 /// The bits of [`technique_actions`] one document's `Allow` lists allow (`NotAction` lists
 /// negated), as [`AllowLists::may_allow`] would answer for each.
 fn doc_mask(lists: &[(bool, Vec<String>)]) -> ActionMask {
@@ -262,10 +300,10 @@ struct AllowLists {
 
 impl AllowLists {
     fn may_allow(&self, action: &str) -> bool {
-        let a = action.to_ascii_lowercase();
-        if let Some(bit) = action_bit(&a) {
+        if let Some(bit) = action_bit_any(action) {
             return self.mask & bit != 0;
         }
+        let a = action.to_ascii_lowercase();
         self.lists
             .iter()
             .flat_map(|l| l.iter())
@@ -435,14 +473,21 @@ struct Glance {
 }
 
 /// Per document (by address): its technique actions and whether it may allow `*`.
-type GlanceCache = HashMap<usize, (ActionMask, bool)>;
+#[derive(Default)]
+struct GlanceCache {
+    by_doc: crate::engine::graph::FastMap<usize, (ActionMask, bool)>,
+    /// Documents with the same action lists (an inline policy copied to many principals)
+    /// have the same mask, worked out once.
+    by_lists: crate::engine::graph::FastMap<Vec<(bool, Vec<String>)>, ActionMask>,
+}
 
 fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
     let mut mask = 0;
     let mut star = false;
     let complete = for_each_policy(g, node, &mut |t| {
         if let Some(doc) = t.document.as_ref() {
-            let (m, s) = *cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
+            let GlanceCache { by_doc, by_lists } = &mut *cache;
+            let (m, s) = *by_doc.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
                 let allows = doc
                     .statements
                     .iter()
@@ -461,7 +506,15 @@ fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
                         .collect();
                     lists.push((l.negated, near));
                 }
-                (doc_mask(&lists), star)
+                let mask = match by_lists.get(&lists) {
+                    Some(&m) => m,
+                    None => {
+                        let m = doc_mask(&lists);
+                        by_lists.insert(lists, m);
+                        m
+                    }
+                };
+                (mask, star)
             });
             mask |= m;
             star |= s;
@@ -478,10 +531,7 @@ fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
 /// technique `t` (every action of it), as [`AllowLists::may_use`] answers; `None` when some
 /// technique action has no bit (more than 64), and the lists must be read.
 fn mask_may_use(mask: ActionMask, t: Technique) -> Option<bool> {
-    t.needs().iter().try_fold(true, |all, n| {
-        let bit = action_bit(&n.action.to_ascii_lowercase())?;
-        Some(all && mask & bit != 0)
-    })
+    needs_mask(t).map(|m| mask & m == m)
 }
 
 /// False for an action pattern that names, without a wildcard, a service no technique
@@ -538,7 +588,7 @@ struct Builder<'c, 'a> {
 }
 
 fn service_trusts(g: &TrustGraph) -> HashMap<&'static str, Vec<ServiceTrust>> {
-    let mut out: HashMap<&'static str, Vec<ServiceTrust>> = HashMap::new();
+    let mut out: HashMap<&'static str, Vec<ServiceTrust>> = HashMap::default();
     for t in technique::ALL {
         let Some(svc) = t.service() else { continue };
         if out.contains_key(svc) {
@@ -720,26 +770,20 @@ impl Builder<'_, '_> {
         if possible.is_empty() {
             return;
         }
-        // The account's users, in the order they were loaded.
-        let users: Vec<&crate::engine::model::User> = match self.only {
-            Some(o) => self.c.inv.user_by_arn(&g.node(o).id).into_iter().collect(),
-            None => g
-                .members_of(&account)
-                .iter()
-                .filter(|&&m| g.node(m).kind == NodeKind::User)
-                .filter_map(|&m| self.c.inv.user_by_arn(&g.node(m).id))
-                .collect(),
+        // The account's users, in the order they were loaded; those the walk does not want
+        // are passed over before anything is read of them.
+        let only = self.only.map(|o| [o]);
+        let targets: &[NodeId] = match &only {
+            Some(o) => o,
+            None => g.members_of(&account),
         };
-        for user in users.into_iter().filter(|u| u.account == account) {
-            if user.arn == g.node(node).id && !self.all_targets {
+        for &target in targets {
+            if (target == node && !self.all_targets) || self.wanted.is_some_and(|w| !w(target)) {
                 continue;
             }
-            let Some(target) = g.node_id(&user.arn) else {
+            let Some(user) = g.user(target).filter(|u| u.account == account) else {
                 continue;
             };
-            if self.only.is_some_and(|o| o != target) || self.wanted.is_some_and(|w| !w(target)) {
-                continue;
-            }
             for &t in &possible {
                 let Some(d) = self.needs(
                     node,
@@ -777,25 +821,23 @@ impl Builder<'_, '_> {
         if !allows.may_allow("iam:UpdateAssumeRolePolicy") {
             return;
         }
-        // The account's roles, in the order they were loaded.
-        let roles: Vec<&crate::engine::model::Role> = match self.only {
-            Some(o) => g.role(o).into_iter().collect(),
-            None => g
-                .members_of(&account)
-                .iter()
-                .filter_map(|&m| g.role(m))
-                .collect(),
+        // The account's roles, in the order they were loaded; those the walk does not want
+        // are passed over before anything is read of them.
+        let only = self.only.map(|o| [o]);
+        let targets: &[NodeId] = match &only {
+            Some(o) => o,
+            None => g.members_of(&account),
         };
-        for role in roles.into_iter().filter(|r| r.account == account) {
-            if role.is_service_linked() || (role.arn == g.node(node).id && !self.all_targets) {
+        for &target in targets {
+            if (target == node && !self.all_targets) || self.wanted.is_some_and(|w| !w(target)) {
                 continue;
             }
-            let Some(target) = g.node_id(&role.arn) else {
+            let Some(role) = g
+                .role(target)
+                .filter(|r| r.account == account && !r.is_service_linked())
+            else {
                 continue;
             };
-            if self.only.is_some_and(|o| o != target) || self.wanted.is_some_and(|w| !w(target)) {
-                continue;
-            }
             let Some(mut d) = self.needs(
                 node,
                 allows,
@@ -1256,7 +1298,7 @@ impl Escalations {
         let mut admins = Vec::new();
         let mut unknown_callers = Vec::new();
         let mut edges: Vec<Arc<EscalationEdge>> = Vec::new();
-        let mut list_cache = ListCache::new();
+        let mut list_cache = ListCache::default();
         for node in loaded_principals(graph) {
             let allows = allow_lists(graph, node, &mut list_cache);
             let admin = b.admin_of(node, &allows);
@@ -1265,8 +1307,8 @@ impl Escalations {
             unknown_callers.extend(of.unknown);
             edges.extend(of.edges);
         }
-        let mut out: HashMap<NodeId, Vec<usize>> = HashMap::new();
-        let mut into: HashMap<NodeId, Vec<usize>> = HashMap::new();
+        let mut out: HashMap<NodeId, Vec<usize>> = HashMap::default();
+        let mut into: HashMap<NodeId, Vec<usize>> = HashMap::default();
         for (i, e) in edges.iter().enumerate() {
             out.entry(e.from).or_default().push(i);
             into.entry(e.to).or_default().push(i);
@@ -1338,7 +1380,7 @@ mod tests {
             chrono::Utc::now(),
         );
         let checker = Checker::new(&g);
-        let mut cache = ListCache::new();
+        let mut cache = ListCache::default();
         let mut passed_over = 0;
         let mut asked = 0;
         for caller in loaded_principals(&g) {

@@ -536,17 +536,22 @@ pub struct Inventory {
     pub index: Index,
 }
 
+/// A lookup table of [`Index`]: hashed with foldhash, fast on the short keys (ARNs, names)
+/// the graph and the escalation walks look up hundreds of thousands of times; the keys come
+/// from the user's own files.
+pub type Lookup<V> = HashMap<String, V, foldhash::fast::RandomState>;
+
 /// Lookup tables over an [`Inventory`]'s vectors. Rebuilt by [`Inventory::reindex`].
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    pub role_by_arn: HashMap<String, usize>,
-    pub user_by_arn: HashMap<String, usize>,
-    pub group_by_arn: HashMap<String, usize>,
-    pub policy_by_arn: HashMap<String, usize>,
+    pub role_by_arn: Lookup<usize>,
+    pub user_by_arn: Lookup<usize>,
+    pub group_by_arn: Lookup<usize>,
+    pub policy_by_arn: Lookup<usize>,
     /// Role name to every role with that name (one per account at most).
-    pub roles_by_name: HashMap<String, Vec<usize>>,
+    pub roles_by_name: Lookup<Vec<usize>>,
     /// Group name to every group with that name (one per account at most).
-    pub groups_by_name: HashMap<String, Vec<usize>>,
+    pub groups_by_name: Lookup<Vec<usize>>,
 }
 
 impl Inventory {

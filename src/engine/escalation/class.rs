@@ -18,7 +18,7 @@
 //! A caller whose own inline policy takes part is its own class: an inline policy is named
 //! after its owner in the decisions, so no other caller's answer names the same statement.
 
-use std::collections::HashMap;
+use crate::engine::graph::FastMap as HashMap;
 use std::sync::Arc;
 
 use crate::engine::graph::{NodeId, NodeKind, TrustGraph};

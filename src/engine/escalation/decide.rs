@@ -13,7 +13,7 @@
 //! caller's own new ones: no resource policy is read for these requests. RCPs do not cover
 //! IAM or the compute services.
 
-use std::collections::HashMap;
+use crate::engine::graph::FastMap as HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
@@ -214,8 +214,8 @@ impl<'a> Checker<'a> {
                 is_role_trust: false,
             },
             allow_all: allow_all_policy(),
-            rewritten: Mutex::new(HashMap::new()),
-            gathered: Mutex::new(HashMap::new()),
+            rewritten: Mutex::new(HashMap::default()),
+            gathered: Mutex::new(HashMap::default()),
         }
     }
 

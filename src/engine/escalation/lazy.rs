@@ -12,7 +12,7 @@
 //! edges into a principal are the kept edges out of that account's few possible callers,
 //! decided once for the account, in node order — the order [`Escalations`] keeps them in.
 
-use std::collections::HashMap;
+use crate::engine::graph::FastMap as HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::class::{self, Classes, Others};
@@ -97,18 +97,18 @@ impl<'g> LazyEscalations<'g> {
             graph,
             checker: Checker::new(graph),
             services: OnceLock::new(),
-            lists: Mutex::new(ListCache::new()),
-            nodes: Mutex::new(HashMap::new()),
-            admins: Mutex::new(HashMap::new()),
-            into: Mutex::new(HashMap::new()),
-            glances: Mutex::new(GlanceCache::new()),
-            callers: Mutex::new(HashMap::new()),
+            lists: Mutex::new(ListCache::default()),
+            nodes: Mutex::new(HashMap::default()),
+            admins: Mutex::new(HashMap::default()),
+            into: Mutex::new(HashMap::default()),
+            glances: Mutex::new(GlanceCache::default()),
+            callers: Mutex::new(HashMap::default()),
             classes: Mutex::new(Classes::default()),
-            shared: Mutex::new(HashMap::new()),
-            shared_toward: Mutex::new(HashMap::new()),
-            walk_classes: Mutex::new(HashMap::new()),
+            shared: Mutex::new(HashMap::default()),
+            shared_toward: Mutex::new(HashMap::default()),
+            walk_classes: Mutex::new(HashMap::default()),
             answers: super::walk::WalkAnswers::default(),
-            allows_of: Mutex::new(HashMap::new()),
+            allows_of: Mutex::new(HashMap::default()),
         }
     }
 
@@ -334,18 +334,55 @@ impl<'g> LazyEscalations<'g> {
     }
 
     /// `node`'s edges to others into principals `wanted` keeps, from its class's: the edge
-    /// into itself left out.
+    /// into itself left out. While the class's edges are not decided, a walk that wants
+    /// fewer than half of the account's principals has only those decided (for the class's
+    /// first member, as the whole list would be) and not kept; otherwise the whole list is
+    /// decided and kept for every member.
     fn class_edges(
         &self,
         k: u32,
         node: NodeId,
         wanted: &dyn Fn(NodeId) -> bool,
     ) -> Vec<Arc<EscalationEdge>> {
-        self.shared_edges(k)
-            .iter()
+        let decided = self
+            .shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&k)
+            .cloned();
+        let all = match decided {
+            Some(all) => all,
+            None if self.few_wanted(node, wanted) => {
+                let Some((first, allows)) = self.first_of(k) else {
+                    return Vec::new();
+                };
+                let keep = |t: NodeId| t != node && wanted(t);
+                let mut b = self.builder();
+                b.all_targets = true;
+                b.wanted = Some(&keep);
+                b.others(first, &allows);
+                return b
+                    .out
+                    .into_iter()
+                    .map(|e| self.adopt(&Arc::new(e), node))
+                    .collect();
+            }
+            None => self.shared_edges(k),
+        };
+        all.iter()
             .filter(|e| e.to != node && wanted(e.to))
             .map(|e| self.adopt(e, node))
             .collect()
+    }
+
+    /// True when `wanted` keeps fewer than half of the principals of `node`'s account (the
+    /// only principals an edge to others leads to).
+    fn few_wanted(&self, node: NodeId, wanted: &dyn Fn(NodeId) -> bool) -> bool {
+        let Some(account) = self.graph.node(node).account.as_deref() else {
+            return false;
+        };
+        let members = self.graph.members_of(account);
+        members.iter().filter(|&&m| wanted(m)).count() * 2 < members.len()
     }
 
     /// A class's edge made `node`'s: `node` is the caller, and its sentences name it.

@@ -262,7 +262,7 @@ fn reach_until<E: EscalationSource + ?Sized>(
         if class.is_none() && !walked.insert((alike, no_edges)) && out.is_empty() {
             continue;
         }
-        let hops = g.hops_from(node);
+        let hops = g.hops_from_into(node, &|to| !seen.contains(&to));
         let assumed = hops.iter().filter_map(|h| {
             let takes = h.to != node
                 && !seen.contains(&h.to)

@@ -16,6 +16,7 @@
 //! `hops_out_are_the_ways_in_read_by_caller_dense` (tests/graph_dense.rs) and
 //! `a_lazily_built_graph_answers_as_the_fully_built_one_gen_org` hold them to it.
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::build::{HashMap, TrustGraph, UNSHARED, Who};
@@ -130,20 +131,36 @@ impl TrustGraph {
     }
 
     /// True for a node that is a loaded user or role.
-    fn is_caller(&self, node: NodeId) -> bool {
+    pub(crate) fn is_caller(&self, node: NodeId) -> bool {
         node.index() < self.inventory.users.len() + self.inventory.roles.len()
     }
 
     /// The hops out of a loaded user or role: its set's and its own.
     pub(crate) fn kept_out(&self, caller: NodeId) -> OutWays<'_> {
+        self.kept_out_into(caller, None)
+    }
+
+    /// [`TrustGraph::kept_out`]; with `wanted`, while the set's hops are not decided, only
+    /// its hops into the roles `wanted` keeps, decided now and not kept as the set's list
+    /// (see [`TrustGraph::hops_from_into`]).
+    pub(crate) fn kept_out_into(
+        &self,
+        caller: NodeId,
+        wanted: Option<&dyn Fn(NodeId) -> bool>,
+    ) -> OutWays<'_> {
         let set = self
             .policy_sets
             .get(caller.index())
             .copied()
             .unwrap_or(UNSHARED);
-        let shared: &[OutRef] = match self.outs.sets.get(set as usize) {
-            Some(cell) => cell.get_or_init(|| self.set_outs(set)),
-            None => &[],
+        let shared: Cow<'_, [OutRef]> = match (self.outs.sets.get(set as usize), wanted) {
+            (Some(cell), Some(wanted)) if cell.get().is_none() => {
+                Cow::Owned(self.set_outs(set, Some(wanted)))
+            }
+            (Some(cell), _) => {
+                Cow::Borrowed(&cell.get_or_init(|| self.set_outs(set, None).into())[..])
+            }
+            (None, _) => Cow::Borrowed(&[]),
         };
         let own = self.own_outs(caller).map_or(&[][..], |o| &o.refs[..]);
         OutWays::Kept(shared, own)
@@ -185,13 +202,14 @@ impl TrustGraph {
     }
 
     /// The hops of every member of policy set `set` through the account and `"*"` grants of
-    /// trusts that treat the set's members alike, decided for its first member.
-    fn set_outs(&self, set: u32) -> Arc<[OutRef]> {
+    /// trusts that treat the set's members alike, decided for its first member; with
+    /// `wanted`, only those into the roles it keeps.
+    fn set_outs(&self, set: u32, wanted: Option<&dyn Fn(NodeId) -> bool>) -> Vec<OutRef> {
         let Some(&first) = self.members_of_set(set).first() else {
-            return Arc::from(Vec::new());
+            return Vec::new();
         };
         let Some(account) = self.node(first).account.as_deref() else {
-            return Arc::from(Vec::new());
+            return Vec::new();
         };
         let c = self.candidates();
         let roles = merged([
@@ -200,7 +218,16 @@ impl TrustGraph {
                 .map_or(&[][..], Vec::as_slice),
             c.shared_open.as_slice(),
         ]);
-        self.out_refs(first, &roles, false)
+        match wanted {
+            Some(wanted) => {
+                let roles: Vec<u32> = roles
+                    .into_iter()
+                    .filter(|&r| wanted(self.role_node(r as usize)))
+                    .collect();
+                self.out_refs(first, &roles, false)
+            }
+            None => self.out_refs(first, &roles, false),
+        }
     }
 
     /// A caller's own hops: through grants naming it, through trusts that read who the
@@ -232,7 +259,7 @@ impl TrustGraph {
     }
 
     /// The hops of `caller` into `roles` (sorted), each decided by [`TrustGraph::way_for`].
-    fn out_refs(&self, caller: NodeId, roles: &[u32], own: bool) -> Arc<[OutRef]> {
+    fn out_refs<C: FromIterator<OutRef>>(&self, caller: NodeId, roles: &[u32], own: bool) -> C {
         roles
             .iter()
             .filter_map(|&r| {

@@ -145,8 +145,9 @@ pub(crate) struct OutRef {
 
 /// The hops out of one principal as the graph keeps them.
 pub(crate) enum OutWays<'g> {
-    /// A user's or role's, found among the ways in: those of its policy set, and its own.
-    Kept(&'g [OutRef], &'g [OutRef]),
+    /// A user's or role's, found among the ways in: those of its policy set (kept for the
+    /// set, or decided for some roles only: see [`TrustGraph::hops_from_into`]), and its own.
+    Kept(std::borrow::Cow<'g, [OutRef]>, &'g [OutRef]),
     /// Another principal's, decided on first use; each way's `node` is the role.
     Decided(Arc<[Way]>),
 }
@@ -166,7 +167,7 @@ impl OutWays<'_> {
     /// Each hop out, in role order.
     pub(crate) fn hops(&self) -> impl Iterator<Item = OutHop> + '_ {
         let (shared, own, decided): (&[OutRef], &[OutRef], &[Way]) = match self {
-            Self::Kept(shared, own) => (shared, own, &[]),
+            Self::Kept(shared, own) => (shared, *own, &[]),
             Self::Decided(ways) => (&[], &[], ways),
         };
         let at = |k: usize| u32::try_from(k).unwrap_or(u32::MAX);
@@ -432,6 +433,25 @@ impl TrustGraph {
             graph: self,
             from: caller,
             ways: self.out_ways(caller),
+        }
+    }
+
+    /// The hops out of `caller` into roles `wanted` keeps, and maybe others: for a walk
+    /// that needs only the roles it has not met yet. A user's or role's hops through the
+    /// grants its policy set shares are taken from the set's kept list once decided; until
+    /// then only those into wanted roles are decided (each decision through a shared grant
+    /// is kept by the graph all the same), and not kept as the set's list.
+    #[must_use]
+    pub fn hops_from_into(&self, caller: NodeId, wanted: &dyn Fn(NodeId) -> bool) -> HopsOut<'_> {
+        let ways = if self.is_caller(caller) {
+            self.kept_out_into(caller, Some(wanted))
+        } else {
+            self.out_ways(caller)
+        };
+        HopsOut {
+            graph: self,
+            from: caller,
+            ways,
         }
     }
 
