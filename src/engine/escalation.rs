@@ -259,27 +259,45 @@ fn needs_mask(t: Technique) -> Option<ActionMask> {
         .and_then(|&(_, m)| m)
 }
 
-/// The bits of [`technique_actions`] one document's `Allow` lists allow (`NotAction` lists
-/// negated), as [`AllowLists::may_allow`] would answer for each.
-fn doc_mask(lists: &[(bool, Vec<String>)]) -> ActionMask {
+/// The bits of [`technique_actions`] one lowercase action pattern matches.
+fn pattern_mask(p: &str) -> ActionMask {
     let mut mask = 0;
     for (i, a) in technique_actions().iter().take(64).enumerate() {
         let service = a.split_once(':').map_or(a.as_str(), |(s, _)| s);
-        let hit_any = |pats: &[String]| {
-            pats.iter().any(|p| {
-                // A pattern naming another service without a wildcard cannot match.
-                match p.split_once(':') {
-                    Some((ps, _)) if !ps.contains(['*', '?']) && ps != service => false,
-                    _ => glob_match(p, a),
-                }
-            })
+        // A pattern naming another service without a wildcard cannot match.
+        let hit = match p.split_once(':') {
+            Some((ps, _)) if !ps.contains(['*', '?']) && ps != service => false,
+            _ => glob_match(p, a),
         };
-        if lists
-            .iter()
-            .any(|(negated, pats)| hit_any(pats.as_slice()) != *negated)
-        {
+        if hit {
             mask |= 1 << i;
         }
+    }
+    mask
+}
+
+/// Each lowercase action pattern's [`pattern_mask`], worked out once: the same patterns
+/// recur across thousands of documents.
+type PatternMasks = HashMap<String, ActionMask>;
+
+/// The bits of [`technique_actions`] one document's `Allow` lists allow (`NotAction` lists
+/// negated), as [`AllowLists::may_allow`] would answer for each.
+fn doc_mask(lists: &[(bool, Vec<String>)], masks: &mut PatternMasks) -> ActionMask {
+    let every: ActionMask = match technique_actions().len() {
+        n if n >= 64 => !0,
+        n => (1 << n) - 1,
+    };
+    let mut mask = 0;
+    for (negated, pats) in lists {
+        let mut hit: ActionMask = 0;
+        for p in pats {
+            hit |= match masks.get(p.as_str()) {
+                Some(&m) => m,
+                None => *masks.entry(p.clone()).or_insert_with(|| pattern_mask(p)),
+            };
+        }
+        // An action list allows what its patterns match; a `NotAction` list the others.
+        mask |= if *negated { every & !hit } else { hit };
     }
     mask
 }
@@ -345,7 +363,11 @@ impl AllowLists {
 
 /// Each identity document's `Allow` action lists, lowercased once per document (by address)
 /// however many principals hold it, with the technique actions they allow.
-type ListCache = HashMap<usize, (DocLists, DocResources, ActionMask)>;
+#[derive(Default)]
+struct ListCache {
+    docs: HashMap<usize, (DocLists, DocResources, ActionMask)>,
+    patterns: PatternMasks,
+}
 
 /// Every identity document of a loaded user or role (inline, managed, its groups'), each
 /// handed to `add`; false when some of its own policies are not loaded.
@@ -416,8 +438,9 @@ fn allow_lists(g: &TrustGraph, node: NodeId, cache: &mut ListCache) -> AllowList
     let mut mask = 0;
     let complete = for_each_policy(g, node, &mut |t| {
         if let Some(doc) = t.document.as_ref() {
+            let ListCache { docs, patterns } = &mut *cache;
             let (of_doc, res, doc_bits) =
-                cache.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
+                docs.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
                     let allows: Vec<_> = doc
                         .statements
                         .iter()
@@ -437,7 +460,7 @@ fn allow_lists(g: &TrustGraph, node: NodeId, cache: &mut ListCache) -> AllowList
                     };
                     let lists: DocLists = allows.iter().map(|(a, _)| lower(a)).collect();
                     let res: DocResources = allows.iter().map(|(_, r)| r.map(&lower)).collect();
-                    let bits = doc_mask(&lists);
+                    let bits = doc_mask(&lists, patterns);
                     (lists, res, bits)
                 });
             lists.push(Arc::clone(of_doc));
@@ -479,6 +502,7 @@ struct GlanceCache {
     /// Documents with the same action lists (an inline policy copied to many principals)
     /// have the same mask, worked out once.
     by_lists: crate::engine::graph::FastMap<Vec<(bool, Vec<String>)>, ActionMask>,
+    patterns: PatternMasks,
 }
 
 fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
@@ -486,7 +510,11 @@ fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
     let mut star = false;
     let complete = for_each_policy(g, node, &mut |t| {
         if let Some(doc) = t.document.as_ref() {
-            let GlanceCache { by_doc, by_lists } = &mut *cache;
+            let GlanceCache {
+                by_doc,
+                by_lists,
+                patterns,
+            } = &mut *cache;
             let (m, s) = *by_doc.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
                 let allows = doc
                     .statements
@@ -509,7 +537,7 @@ fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
                 let mask = match by_lists.get(&lists) {
                     Some(&m) => m,
                     None => {
-                        let m = doc_mask(&lists);
+                        let m = doc_mask(&lists, patterns);
                         by_lists.insert(lists, m);
                         m
                     }

@@ -266,13 +266,26 @@ struct Rename<'a> {
     to: &'a str,
 }
 
-/// `hay` with the renamings made in one pass: each occurrence is found with `str`'s own
-/// search (cheap to set up on the short sentences this rewrites, hundreds of thousands of
-/// times in a walk); where two would overlap, the one that starts first wins.
+/// Where `needle` (not empty) starts in `hay`, each place once, left to right: candidates
+/// are the places of its first byte (`memchr`, nothing to set up: the sentences this reads
+/// are short and each is read once), checked by its last byte, then whole.
+fn places<'h>(hay: &'h str, needle: &'h str) -> impl Iterator<Item = usize> + 'h {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let (first, last) = (n.first().copied(), n.last().copied());
+    first
+        .into_iter()
+        .flat_map(move |f| memchr::memchr_iter(f, h))
+        .filter(move |&i| {
+            h.get(i + n.len() - 1).copied() == last && h.get(i..i + n.len()) == Some(n)
+        })
+}
+
+/// `hay` with the renamings made in one pass (hundreds of thousands of sentences in a
+/// walk); where two would overlap, the one that starts first wins.
 fn rename_all(hay: &str, renames: &[Rename<'_>]) -> String {
     let mut at: Vec<(usize, usize, &str)> = Vec::new();
     for r in renames.iter().filter(|r| !r.core.is_empty()) {
-        for (i, _) in hay.match_indices(r.core) {
+        for i in places(hay, r.core) {
             let end = i + r.core.len();
             let framed = hay.get(..i).is_some_and(|h| h.ends_with(r.before))
                 && hay.get(end..).is_some_and(|t| t.starts_with(r.after));
@@ -2637,5 +2650,53 @@ mod tests {
                 "{pattern} vs {action}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod rename_tests {
+    use super::{Rename, places, rename_all};
+
+    #[test]
+    fn places_finds_every_whole_occurrence_and_nothing_past_the_end() {
+        let hay = "arn:a arn:ab arn:a";
+        assert_eq!(places(hay, "arn:a").collect::<Vec<_>>(), vec![0, 6, 13]);
+        assert_eq!(places(hay, "arn:ab").collect::<Vec<_>>(), vec![6]);
+        // Longer than what is left after a candidate's first byte.
+        assert_eq!(places("xa", "ab").count(), 0);
+        assert_eq!(places("", "a").count(), 0);
+        assert_eq!(places("abc", "").count(), 0);
+    }
+
+    #[test]
+    fn a_sentence_is_renamed_where_each_name_stands_in_its_frame() {
+        let renames = [
+            Rename {
+                before: "",
+                core: "arn:aws:iam::1:user/a",
+                after: "",
+                to: "arn:aws:iam::1:user/b",
+            },
+            Rename {
+                before: "`",
+                core: "a",
+                after: "/",
+                to: "b",
+            },
+            Rename {
+                before: " on resource: ",
+                core: "arn:aws:iam::1:role/R",
+                after: " ",
+                to: "arn:aws:iam::1:role/S",
+            },
+        ];
+        let said = "User: arn:aws:iam::1:user/a is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::1:role/R because `a/deny` denies it (a/x stays)";
+        assert_eq!(
+            rename_all(said, &renames),
+            "User: arn:aws:iam::1:user/b is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::1:role/S because `b/deny` denies it (a/x stays)"
+        );
+        // A role ARN that is not the resource keeps its name.
+        let other = "trusts arn:aws:iam::1:role/R and more";
+        assert_eq!(rename_all(other, &renames[2..]), other);
     }
 }
