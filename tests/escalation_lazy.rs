@@ -246,6 +246,10 @@ fn shared_policies_account() -> Arc<Inventory> {
             user("grace", &["SelfKeys"], None, "dev"),
             user("heidi", &["TeamKeys"], None, "ops"),
             user("ivan", &["TeamKeys"], None, "dev"),
+            // Granted through a `NotAction` list: every technique action but S3's. Its own
+            // `Deny` keeps it from being an administrator, so it holds edges.
+            user("judy", &["AllButS3", "NoDelete"], None, "ops"),
+            user("ken", &["AllButS3", "NoDelete"], None, "dev"),
         ],
         "GroupDetailList": [],
         "RoleDetailList": [role("app"), role("batch")],
@@ -265,6 +269,12 @@ fn shared_policies_account() -> Arc<Inventory> {
             managed("SelfKeys", serde_json::json!([
                 {"Effect": "Allow", "Action": "iam:CreateAccessKey",
                  "Resource": format!("arn:aws:iam::{acct}:user/people/${{aws:username}}")}
+            ])),
+            managed("AllButS3", serde_json::json!([
+                {"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}
+            ])),
+            managed("NoDelete", serde_json::json!([
+                {"Effect": "Deny", "Action": "iam:DeleteUser", "Resource": "*"}
             ])),
             managed("TeamKeys", serde_json::json!([
                 {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*",
@@ -303,6 +313,9 @@ fn callers_with_the_same_shared_policies_share_one_decision() {
             .map(|e| g.node(e.to).name.clone())
             .collect()
     };
+    // A `NotAction` list grants technique actions too.
+    assert!(to("judy", Technique::CreateAccessKey).contains(&"ken".to_owned()));
+    assert!(!lazy.is_admin(id("judy")));
     // alice is the first of her class: bob's edge into her is the class's, made his.
     assert!(to("bob", Technique::CreateAccessKey).contains(&"alice".to_owned()));
     assert!(!to("bob", Technique::CreateAccessKey).contains(&"bob".to_owned()));
@@ -325,7 +338,7 @@ fn callers_with_the_same_shared_policies_share_one_decision() {
     assert!(lazy.shared_classes() >= 2, "{}", lazy.shared_classes());
     // `${aws:username}`: frank may make only his own keys, so no edge to grace.
     assert!(to("frank", Technique::CreateAccessKey).is_empty());
-    // A principal tag: heidi (ops) may make ivan's keys; ivan (dev) may make none.
-    assert_eq!(to("heidi", Technique::CreateAccessKey).len(), 8);
+    // A principal tag: heidi (ops) may make every other user's keys (ten); ivan (dev) none.
+    assert_eq!(to("heidi", Technique::CreateAccessKey).len(), 10);
     assert!(to("ivan", Technique::CreateAccessKey).is_empty());
 }

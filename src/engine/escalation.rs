@@ -276,17 +276,22 @@ fn pattern_mask(p: &str) -> ActionMask {
     mask
 }
 
-/// Each lowercase action pattern's [`pattern_mask`], worked out once: the same patterns
-/// recur across thousands of documents.
+/// Each action pattern's [`pattern_mask`], worked out once: the same patterns recur across
+/// thousands of documents. (A document's lists are lowercase; a glance looks patterns up as
+/// written, so as not to lowercase them each time.)
 type PatternMasks = HashMap<String, ActionMask>;
+
+/// Every bit of [`technique_actions`].
+fn every_action() -> ActionMask {
+    match technique_actions().len() {
+        n if n >= 64 => !0,
+        n => (1 << n) - 1,
+    }
+}
 
 /// The bits of [`technique_actions`] one document's `Allow` lists allow (`NotAction` lists
 /// negated), as [`AllowLists::may_allow`] would answer for each.
 fn doc_mask(lists: &[(bool, Vec<String>)], masks: &mut PatternMasks) -> ActionMask {
-    let every: ActionMask = match technique_actions().len() {
-        n if n >= 64 => !0,
-        n => (1 << n) - 1,
-    };
     let mut mask = 0;
     for (negated, pats) in lists {
         let mut hit: ActionMask = 0;
@@ -297,7 +302,7 @@ fn doc_mask(lists: &[(bool, Vec<String>)], masks: &mut PatternMasks) -> ActionMa
             };
         }
         // An action list allows what its patterns match; a `NotAction` list the others.
-        mask |= if *negated { every & !hit } else { hit };
+        mask |= if *negated { every_action() & !hit } else { hit };
     }
     mask
 }
@@ -499,9 +504,7 @@ struct Glance {
 #[derive(Default)]
 struct GlanceCache {
     by_doc: crate::engine::graph::FastMap<usize, (ActionMask, bool)>,
-    /// Documents with the same action lists (an inline policy copied to many principals)
-    /// have the same mask, worked out once.
-    by_lists: crate::engine::graph::FastMap<Vec<(bool, Vec<String>)>, ActionMask>,
+    /// Each action pattern's mask, by the pattern as written (see [`PatternMasks`]).
     patterns: PatternMasks,
 }
 
@@ -510,38 +513,34 @@ fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
     let mut star = false;
     let complete = for_each_policy(g, node, &mut |t| {
         if let Some(doc) = t.document.as_ref() {
-            let GlanceCache {
-                by_doc,
-                by_lists,
-                patterns,
-            } = &mut *cache;
+            let GlanceCache { by_doc, patterns } = &mut *cache;
             let (m, s) = *by_doc.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
                 let allows = doc
                     .statements
                     .iter()
                     .filter(|st| st.effect == Some(crate::engine::policy::document::Effect::Allow))
                     .filter_map(|st| st.action.as_ref());
-                let mut lists: Vec<(bool, Vec<String>)> = Vec::new();
+                let mut mask: ActionMask = 0;
                 let mut star = false;
                 for l in allows {
                     // Case does not change whether a pattern matches the literal `*`.
                     star |= l.patterns.iter().any(|p| glob_match(p, "*")) != l.negated;
-                    let near = l
-                        .patterns
-                        .iter()
-                        .filter(|p| may_name_technique_service(p))
-                        .map(|p| p.to_ascii_lowercase())
-                        .collect();
-                    lists.push((l.negated, near));
-                }
-                let mask = match by_lists.get(&lists) {
-                    Some(&m) => m,
-                    None => {
-                        let m = doc_mask(&lists, patterns);
-                        by_lists.insert(lists, m);
-                        m
+                    let mut hit: ActionMask = 0;
+                    for p in l.patterns.iter().filter(|p| may_name_technique_service(p)) {
+                        hit |= match patterns.get(&**p) {
+                            Some(&m) => m,
+                            None => *patterns
+                                .entry(p.to_string())
+                                .or_insert_with(|| pattern_mask(&p.to_ascii_lowercase())),
+                        };
                     }
-                };
+                    // As [`doc_mask`] reads a list.
+                    mask |= if l.negated {
+                        every_action() & !hit
+                    } else {
+                        hit
+                    };
+                }
                 (mask, star)
             });
             mask |= m;

@@ -234,7 +234,10 @@ fn reach_until<E: EscalationSource + ?Sized>(
             .map(|r| r.path.steps.clone())
             .unwrap_or_default()
     };
-    if esc.admin(from) {
+    // Only a whole reach tells the way to administrator: a walk toward one principal
+    // does not ask whether each principal it meets is one.
+    let wants_admin = stop.is_none();
+    if wants_admin && esc.admin(from) {
         to_admin = Some(StepPath::default());
     }
     // Principals with the same hops out as one already walked, and escalation edges out
@@ -293,7 +296,10 @@ fn reach_until<E: EscalationSource + ?Sized>(
             let mut steps = path_to(&rows, at);
             steps.push(step);
             let path = StepPath { steps };
-            if esc.admin(to) && to_admin.as_ref().is_none_or(|p| p.len() > path.len()) {
+            if wants_admin
+                && esc.admin(to)
+                && to_admin.as_ref().is_none_or(|p| p.len() > path.len())
+            {
                 to_admin = Some(path.clone());
             }
             seen.insert(to);
