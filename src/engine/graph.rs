@@ -39,7 +39,11 @@
 //!   trusts reading who the caller is) are kept for it. Members with the same own hops share
 //!   a class ([`OutClass`]), and a walk that has taken one member skips the others;
 //! - the external-access scan decides only the hops of principals outside the loaded
-//!   accounts (and `"*"`), then reads the scan off them.
+//!   accounts (and `"*"`), then reads the scan off them;
+//! - a forward walk that needs only the roles it has not met ([`TrustGraph::hops_from_into`])
+//!   has a set's hops decided into those roles only while the set's list is not kept.
+//!
+//! Reach and path answers are kept ([`recent`]): the same question again is a lookup.
 //!
 //! [`TrustGraph::build_eager`] decides everything up front.
 //!
