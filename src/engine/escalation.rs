@@ -797,17 +797,7 @@ impl Builder<'_, '_> {
         if possible.is_empty() {
             return;
         }
-        // The account's users, in the order they were loaded; those the walk does not want
-        // are passed over before anything is read of them.
-        let only = self.only.map(|o| [o]);
-        let targets: &[NodeId] = match &only {
-            Some(o) => o,
-            None => g.members_of(&account),
-        };
-        for &target in targets {
-            if (target == node && !self.all_targets) || self.wanted.is_some_and(|w| !w(target)) {
-                continue;
-            }
+        for target in self.wanted_targets(node, &account) {
             let Some(user) = g.user(target).filter(|u| u.account == account) else {
                 continue;
             };
@@ -839,6 +829,21 @@ impl Builder<'_, '_> {
         }
     }
 
+    /// The users and roles of `account` (or the one principal asked about) an edge to others
+    /// from `node` may lead to, in the order they were loaded: those the walk does not want,
+    /// and `node` itself unless the answer is a class's, are passed over before anything
+    /// is read of them.
+    fn wanted_targets(&self, node: NodeId, account: &str) -> Vec<NodeId> {
+        let all: &[NodeId] = match &self.only {
+            Some(o) => std::slice::from_ref(o),
+            None => self.c.graph.members_of(account),
+        };
+        all.iter()
+            .copied()
+            .filter(|&t| (t != node || self.all_targets) && self.wanted.is_none_or(|w| w(t)))
+            .collect()
+    }
+
     fn trust_rewrites(&mut self, node: NodeId, allows: &AllowLists) {
         let g = self.c.graph;
         let Some(account) = g.node(node).account.clone() else {
@@ -848,17 +853,7 @@ impl Builder<'_, '_> {
         if !allows.may_allow("iam:UpdateAssumeRolePolicy") {
             return;
         }
-        // The account's roles, in the order they were loaded; those the walk does not want
-        // are passed over before anything is read of them.
-        let only = self.only.map(|o| [o]);
-        let targets: &[NodeId] = match &only {
-            Some(o) => o,
-            None => g.members_of(&account),
-        };
-        for &target in targets {
-            if (target == node && !self.all_targets) || self.wanted.is_some_and(|w| !w(target)) {
-                continue;
-            }
+        for target in self.wanted_targets(node, &account) {
             let Some(role) = g
                 .role(target)
                 .filter(|r| r.account == account && !r.is_service_linked())
