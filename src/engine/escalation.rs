@@ -278,7 +278,7 @@ fn pattern_mask(p: &str) -> ActionMask {
 
 /// Each action pattern's [`pattern_mask`], worked out once: the same patterns recur across
 /// thousands of documents. (A document's lists are lowercase; a glance looks patterns up as
-/// written, so as not to lowercase them each time.)
+/// written, so as not to lowercase them each time; see [`list_mask`].)
 type PatternMasks = HashMap<String, ActionMask>;
 
 /// Every bit of [`technique_actions`].
@@ -292,19 +292,29 @@ fn every_action() -> ActionMask {
 /// The bits of [`technique_actions`] one document's `Allow` lists allow (`NotAction` lists
 /// negated), as [`AllowLists::may_allow`] would answer for each.
 fn doc_mask(lists: &[(bool, Vec<String>)], masks: &mut PatternMasks) -> ActionMask {
-    let mut mask = 0;
-    for (negated, pats) in lists {
-        let mut hit: ActionMask = 0;
-        for p in pats {
-            hit |= match masks.get(p.as_str()) {
-                Some(&m) => m,
-                None => *masks.entry(p.clone()).or_insert_with(|| pattern_mask(p)),
-            };
-        }
-        // An action list allows what its patterns match; a `NotAction` list the others.
-        mask |= if *negated { every_action() & !hit } else { hit };
+    lists.iter().fold(0, |mask, (negated, pats)| {
+        mask | list_mask(*negated, pats.iter().map(String::as_str), masks)
+    })
+}
+
+/// The bits of [`technique_actions`] one action list allows: what its patterns match, or
+/// for a `NotAction` list (`negated`) the others. Each pattern's mask is looked up as the
+/// pattern is written, and worked out (lowercased) the first time.
+fn list_mask<'p>(
+    negated: bool,
+    pats: impl Iterator<Item = &'p str>,
+    masks: &mut PatternMasks,
+) -> ActionMask {
+    let mut hit: ActionMask = 0;
+    for p in pats {
+        hit |= match masks.get(p) {
+            Some(&m) => m,
+            None => *masks
+                .entry(p.to_owned())
+                .or_insert_with(|| pattern_mask(&p.to_ascii_lowercase())),
+        };
     }
-    mask
+    if negated { every_action() & !hit } else { hit }
 }
 
 /// The action patterns a principal's loaded identity statements allow (`NotAction` lists
@@ -503,7 +513,7 @@ struct Glance {
 /// Per document (by address): its technique actions and whether it may allow `*`.
 #[derive(Default)]
 struct GlanceCache {
-    by_doc: crate::engine::graph::FastMap<usize, (ActionMask, bool)>,
+    by_doc: HashMap<usize, (ActionMask, bool)>,
     /// Each action pattern's mask, by the pattern as written (see [`PatternMasks`]).
     patterns: PatternMasks,
 }
@@ -525,21 +535,12 @@ fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
                 for l in allows {
                     // Case does not change whether a pattern matches the literal `*`.
                     star |= l.patterns.iter().any(|p| glob_match(p, "*")) != l.negated;
-                    let mut hit: ActionMask = 0;
-                    for p in l.patterns.iter().filter(|p| may_name_technique_service(p)) {
-                        hit |= match patterns.get(&**p) {
-                            Some(&m) => m,
-                            None => *patterns
-                                .entry(p.to_string())
-                                .or_insert_with(|| pattern_mask(&p.to_ascii_lowercase())),
-                        };
-                    }
-                    // As [`doc_mask`] reads a list.
-                    mask |= if l.negated {
-                        every_action() & !hit
-                    } else {
-                        hit
-                    };
+                    let near = l
+                        .patterns
+                        .iter()
+                        .map(|p| &**p)
+                        .filter(|p| may_name_technique_service(p));
+                    mask |= list_mask(l.negated, near, patterns);
                 }
                 (mask, star)
             });

@@ -300,15 +300,24 @@ impl<'g> LazyEscalations<'g> {
     /// Class `k`'s edges to others, decided once (for its first member, into every
     /// principal of the account, itself included).
     fn shared_edges(&self, k: u32) -> SharedEdges {
-        kept(&self.shared, k, || match self.first_of(k) {
-            Some((first, allows)) => {
-                let mut b = self.builder();
-                b.all_targets = true;
-                b.others(first, &allows);
-                b.out.into_iter().map(Arc::new).collect()
-            }
-            None => Arc::from(Vec::new()),
-        })
+        kept(&self.shared, k, || self.class_decision(k, None).into())
+    }
+
+    /// Class `k`'s edges to others, decided for its first member (into every principal of
+    /// the account, itself included; with `wanted`, into those it keeps only).
+    fn class_decision(
+        &self,
+        k: u32,
+        wanted: Option<&dyn Fn(NodeId) -> bool>,
+    ) -> Vec<Arc<EscalationEdge>> {
+        let Some((first, allows)) = self.first_of(k) else {
+            return Vec::new();
+        };
+        let mut b = self.builder();
+        b.all_targets = true;
+        b.wanted = wanted;
+        b.others(first, &allows);
+        b.out.into_iter().map(Arc::new).collect()
     }
 
     /// Class `k`'s edges into `target` alone.
@@ -353,18 +362,11 @@ impl<'g> LazyEscalations<'g> {
         let all = match decided {
             Some(all) => all,
             None if self.few_wanted(node, wanted) => {
-                let Some((first, allows)) = self.first_of(k) else {
-                    return Vec::new();
-                };
                 let keep = |t: NodeId| t != node && wanted(t);
-                let mut b = self.builder();
-                b.all_targets = true;
-                b.wanted = Some(&keep);
-                b.others(first, &allows);
-                return b
-                    .out
-                    .into_iter()
-                    .map(|e| self.adopt(&Arc::new(e), node))
+                return self
+                    .class_decision(k, Some(&keep))
+                    .iter()
+                    .map(|e| self.adopt(e, node))
                     .collect();
             }
             None => self.shared_edges(k),
