@@ -243,3 +243,111 @@ fn access_levels_shared_by_roles_with_the_same_documents_are_each_roles_own_dens
     }
     assert!(some > 200, "{some} roles with access");
 }
+
+/// Whether some walk of at most `hops` working hops leads from `node` to `to`, read off
+/// `edges_from` breadth-first (revisits allowed), memoised per principal and hops left.
+fn leads_within(
+    g: &TrustGraph,
+    node: NodeId,
+    to: NodeId,
+    hops: usize,
+    memo: &mut std::collections::HashMap<(NodeId, usize), bool>,
+) -> bool {
+    if hops == 0 {
+        return false;
+    }
+    if let Some(&known) = memo.get(&(node, hops)) {
+        return known;
+    }
+    let next: Vec<NodeId> = g
+        .edges_from(node)
+        .into_iter()
+        .filter(|e| e.works())
+        .map(|e| e.to)
+        .collect();
+    let yes = next.contains(&to) || next.iter().any(|&n| leads_within(g, n, to, hops - 1, memo));
+    memo.insert((node, hops), yes);
+    yes
+}
+
+/// Every simple path of at most `depth` working hops from `from` to `to` over `edges_from`,
+/// skipping only principals from which no walk reaches `to` in the hops left, as (from, to)
+/// pairs.
+fn simple_paths(
+    g: &TrustGraph,
+    from: NodeId,
+    to: NodeId,
+    depth: usize,
+) -> std::collections::BTreeSet<Vec<(u32, u32)>> {
+    fn walk(
+        g: &TrustGraph,
+        node: NodeId,
+        (to, depth): (NodeId, usize),
+        stack: &mut Vec<(u32, u32)>,
+        memo: &mut std::collections::HashMap<(NodeId, usize), bool>,
+        out: &mut std::collections::BTreeSet<Vec<(u32, u32)>>,
+    ) {
+        if stack.len() >= depth {
+            return;
+        }
+        for e in g.edges_from(node).into_iter().filter(|e| e.works()) {
+            let hop = (e.from.0, e.to.0);
+            if e.to == to {
+                let mut p = stack.clone();
+                p.push(hop);
+                out.insert(p);
+            } else if e.to.0 != stack.first().map_or(node.0, |h| h.0)
+                && !stack.iter().any(|h| h.1 == e.to.0)
+                && leads_within(g, e.to, to, depth - stack.len() - 1, memo)
+            {
+                stack.push(hop);
+                walk(g, e.to, (to, depth), stack, memo, out);
+                stack.pop();
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    let mut memo = std::collections::HashMap::new();
+    walk(g, from, (to, depth), &mut Vec::new(), &mut memo, &mut out);
+    out
+}
+
+/// `paths` walks forwards only from principals that can still reach the target, found by
+/// walking back from it over the roles' ways in: it finds every simple path a walk forwards
+/// over each principal's hops out finds.
+#[test]
+fn paths_are_every_simple_path_to_the_target_dense() {
+    let g = TrustGraph::build(dense_inventory(240, 11), now());
+    let users = nodes(&g, NodeKind::User);
+    let roles = nodes(&g, NodeKind::Role);
+    let mut compared = 0;
+    let mut none = 0;
+    for &from in users.iter().step_by(3).chain(roles.iter().step_by(17)) {
+        let reached: Vec<NodeId> = g.reach(from, 3).rows.iter().map(|r| r.role).collect();
+        let targets = reached
+            .iter()
+            .copied()
+            .step_by(5)
+            .chain(roles.iter().copied().step_by(29));
+        for to in targets.filter(|&t| t != from) {
+            let got = g.paths(from, to, 4);
+            if got.truncated {
+                continue;
+            }
+            let got: std::collections::BTreeSet<Vec<(u32, u32)>> = got
+                .paths
+                .iter()
+                .map(|p| p.hops.iter().map(|e| (e.from.0, e.to.0)).collect())
+                .collect();
+            let expected = simple_paths(&g, from, to, 4);
+            assert_eq!(got, expected, "{} -> {}", g.node(from).id, g.node(to).id);
+            if expected.is_empty() {
+                none += 1;
+            } else {
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 40, "only {compared} pairs with a path");
+    assert!(none >= 50, "only {none} pairs without a path");
+}

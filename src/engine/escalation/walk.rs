@@ -16,7 +16,7 @@ use serde::Serialize;
 pub use super::lazy::EscalationSource;
 use super::{EscalationEdge, Escalations};
 use crate::engine::graph::recent::Recent;
-use crate::engine::graph::{Edge, EdgeStatus, NodeId, TrustGraph};
+use crate::engine::graph::{Edge, EdgeStatus, FastMap as HashMap, NodeId, TrustGraph};
 
 /// One step of a mixed path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -214,15 +214,44 @@ pub fn reach<E: EscalationSource + ?Sized>(
     }
 }
 
+/// Where a walk toward one principal stops: the principal, and the first step into it out
+/// of each principal with one (in the order a walk forwards takes a principal's steps:
+/// assume-role hops, then escalation edges).
+struct Stop {
+    at: NodeId,
+    last: HashMap<NodeId, Step>,
+}
+
+impl Stop {
+    fn new<E: EscalationSource + ?Sized>(
+        g: &TrustGraph,
+        esc: &E,
+        at: NodeId,
+        follow: Follow,
+    ) -> Self {
+        let mut last: HashMap<NodeId, Step> = HashMap::default();
+        for step in steps_in(g, esc, at, follow) {
+            last.entry(step.from()).or_insert(step);
+        }
+        Self { at, last }
+    }
+}
+
 /// [`reach`], stopping as soon as `stop` is reached (its row is then the last one, with the
 /// path [`reach`] gives it: rows are found in breadth-first order).
+///
+/// A walk toward one principal does not take the steps of the principals one step short of
+/// it: when a level of the walk begins, the first principal of the level with a step into
+/// the stop (in the walk's order) is the one whose steps would reach it first, and that
+/// step is the one the walk would take, so the path ends there. Principals of the level
+/// without such a step would only lead elsewhere.
 fn reach_until<E: EscalationSource + ?Sized>(
     g: &TrustGraph,
     esc: &E,
     from: NodeId,
     max_depth: usize,
     follow: Follow,
-    stop: Option<NodeId>,
+    stop: Option<&Stop>,
 ) -> MixedReach {
     let mut rows: Vec<StepRow> = Vec::new();
     let mut seen = Seen::new(g);
@@ -237,6 +266,8 @@ fn reach_until<E: EscalationSource + ?Sized>(
     // Only a whole reach tells the way to administrator: a walk toward one principal
     // does not ask whether each principal it meets is one.
     let wants_admin = stop.is_none();
+    // The depth of the level whose principals were last looked at for a step into the stop.
+    let mut level: Option<usize> = None;
     if wants_admin && esc.admin(from) {
         to_admin = Some(StepPath::default());
     }
@@ -252,6 +283,27 @@ fn reach_until<E: EscalationSource + ?Sized>(
         let depth = at.map_or(0, |i| rows[i].path.len());
         if depth >= max_depth {
             continue;
+        }
+        if let Some(stop) = stop
+            && level.is_none_or(|l| l < depth)
+        {
+            level = Some(depth);
+            let first = std::iter::once(&(node, at))
+                .chain(queue.iter())
+                .find_map(|(n, i)| stop.last.get(n).map(|s| (*i, s)));
+            if let Some((i, step)) = first {
+                let mut steps = path_to(&rows, i);
+                steps.push(step.clone());
+                rows.push(StepRow {
+                    principal: stop.at,
+                    path: StepPath { steps },
+                });
+                return MixedReach {
+                    from,
+                    rows,
+                    to_admin,
+                };
+            }
         }
         let alike = g.same_hops_out(node);
         let class = esc.walk_class(node);
@@ -308,7 +360,7 @@ fn reach_until<E: EscalationSource + ?Sized>(
                 principal: to,
                 path,
             });
-            if stop == Some(to) {
+            if stop.is_some_and(|s| s.at == to) {
                 return MixedReach {
                     from,
                     rows,
@@ -335,7 +387,11 @@ pub fn path<E: EscalationSource + ?Sized>(
     follow: Follow,
 ) -> Option<Arc<StepPath>> {
     let walk = || {
-        reach_until(g, esc, from, max_depth, follow, Some(to))
+        if to == from {
+            return None;
+        }
+        let stop = Stop::new(g, esc, to, follow);
+        reach_until(g, esc, from, max_depth, follow, Some(&stop))
             .rows
             .into_iter()
             .find(|r| r.principal == to)

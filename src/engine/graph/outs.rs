@@ -98,6 +98,35 @@ fn merged<'a>(lists: impl IntoIterator<Item = &'a [u32]>) -> Vec<u32> {
     out
 }
 
+/// The union of two sorted lists without repeats, in order, walked side by side.
+fn union_sorted<'a>(a: &'a [u32], b: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+    let (mut i, mut j) = (0, 0);
+    let mut last: Option<u32> = None;
+    std::iter::from_fn(move || {
+        loop {
+            let next = match (a.get(i), b.get(j)) {
+                (Some(&x), Some(&y)) if x <= y => {
+                    i += 1;
+                    x
+                }
+                (_, Some(&y)) => {
+                    j += 1;
+                    y
+                }
+                (Some(&x), None) => {
+                    i += 1;
+                    x
+                }
+                (None, None) => return None,
+            };
+            if last != Some(next) {
+                last = Some(next);
+                return Some(next);
+            }
+        }
+    })
+}
+
 impl TrustGraph {
     fn candidates(&self) -> &Candidates {
         self.outs.candidates.get_or_init(|| {
@@ -212,22 +241,16 @@ impl TrustGraph {
             return Vec::new();
         };
         let c = self.candidates();
-        let roles = merged([
-            c.shared_by_account
-                .get(account)
-                .map_or(&[][..], Vec::as_slice),
-            c.shared_open.as_slice(),
-        ]);
-        match wanted {
-            Some(wanted) => {
-                let roles: Vec<u32> = roles
-                    .into_iter()
-                    .filter(|&r| wanted(self.role_node(r as usize)))
-                    .collect();
-                self.out_refs(first, &roles, false)
-            }
-            None => self.out_refs(first, &roles, false),
-        }
+        // Both lists are sorted: walked side by side, not gathered and sorted (a walk asks
+        // for the set's hops into the roles it still wants once per member class it meets).
+        let all = union_sorted(of(&c.shared_by_account, account), &c.shared_open);
+        let roles: Vec<u32> = match wanted {
+            Some(wanted) => all
+                .filter(|&r| wanted(self.role_node(r as usize)))
+                .collect(),
+            None => all.collect(),
+        };
+        self.out_refs(first, &roles, false)
     }
 
     /// A caller's own hops: through grants naming it, through trusts that read who the
@@ -373,5 +396,26 @@ impl TrustGraph {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{merged, union_sorted};
+
+    #[test]
+    fn the_union_of_two_sorted_lists_is_their_merged_list() {
+        let cases: [(&[u32], &[u32]); 6] = [
+            (&[], &[]),
+            (&[1, 2, 3], &[]),
+            (&[], &[4, 9]),
+            (&[1, 3, 5, 7], &[2, 3, 4, 7, 8]),
+            (&[0, 0, 2], &[0, 2, 2]),
+            (&[5, 6], &[1, 2]),
+        ];
+        for (a, b) in cases {
+            let walked: Vec<u32> = union_sorted(a, b).collect();
+            assert_eq!(walked, merged([a, b]), "{a:?} ∪ {b:?}");
+        }
     }
 }

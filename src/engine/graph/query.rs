@@ -1125,7 +1125,7 @@ impl TrustGraph {
             &mut on_path,
             &mut found,
             &mut truncated,
-            &mut HashMap::new(),
+            &self.hops_to(to, max_depth - 1),
         );
         found.sort_by_key(Vec::len);
         let paths: Vec<Path> = found.into_iter().map(|h| self.path(h)).collect();
@@ -1142,31 +1142,43 @@ impl TrustGraph {
         }
     }
 
-    /// True when some walk of at most `hops` working hops leads from `node` to `to`
-    /// (revisits allowed, so a `false` rules out every simple path too); memoised in `leads`.
-    fn leads_to(
-        &self,
-        node: NodeId,
-        to: NodeId,
-        hops: usize,
-        leads: &mut HashMap<(OutClass, usize), bool>,
-    ) -> bool {
-        if hops == 0 {
-            return false;
+    /// For each principal, the fewest working hops that lead from it to `to` (revisits
+    /// allowed), when at most `max`; `u8::MAX` otherwise. Found walking back from `to` over
+    /// the ways into each role met (a principal's hops out are the ways in read by caller),
+    /// so that a walk forwards toward `to` skips every principal that cannot reach it in the
+    /// hops it has left without deciding anything of theirs.
+    fn hops_to(&self, to: NodeId, max: usize) -> Vec<u8> {
+        let mut hops = vec![u8::MAX; self.nodes.len()];
+        let Some(x) = hops.get_mut(to.index()) else {
+            return hops;
+        };
+        *x = 0;
+        let mut queue: VecDeque<(NodeId, usize)> = VecDeque::from([(to, 0)]);
+        while let Some((role, depth)) = queue.pop_front() {
+            if depth >= max {
+                continue;
+            }
+            let Some(ri) = self.role_index(role).filter(|_| self.role(role).is_some()) else {
+                continue;
+            };
+            let ways = self.incoming_of(ri);
+            for w in ways.entries.iter().filter(|w| w.works) {
+                let members = match w.set {
+                    UNSHARED => std::slice::from_ref(&w.node),
+                    set => self.members_of_set(set),
+                };
+                for &m in members {
+                    let Some(h) = hops.get_mut(m.index()) else {
+                        continue;
+                    };
+                    if *h == u8::MAX {
+                        *h = u8::try_from(depth + 1).unwrap_or(u8::MAX);
+                        queue.push_back((m, depth + 1));
+                    }
+                }
+            }
         }
-        // Principals with the same hops out lead to the same places.
-        let class = self.out_class(node);
-        if let Some(&known) = leads.get(&(class, hops)) {
-            return known;
-        }
-        let out = self.out_ways(node);
-        let yes = out.hops().any(|h| h.works && h.to == to)
-            || (hops > 1
-                && out
-                    .hops()
-                    .any(|h| h.works && self.leads_to(h.to, to, hops - 1, leads)));
-        leads.insert((class, hops), yes);
-        yes
+        hops
     }
 
     #[expect(
@@ -1182,7 +1194,7 @@ impl TrustGraph {
         on_path: &mut HashSet<NodeId>,
         found: &mut Vec<Vec<Edge>>,
         truncated: &mut bool,
-        leads: &mut HashMap<(OutClass, usize), bool>,
+        hops_to: &[u8],
     ) {
         if stack.len() >= depth || *truncated {
             return;
@@ -1206,13 +1218,16 @@ impl TrustGraph {
             }
             // Only principals that lead to `to` in the hops left are worth walking from.
             let left = depth - stack.len() - 1;
-            if !self.leads_to(next, to, left, leads) {
+            if hops_to
+                .get(next.index())
+                .is_none_or(|&h| usize::from(h) > left)
+            {
                 continue;
             }
             let Some(e) = edge() else { continue };
             on_path.insert(next);
             stack.push(e);
-            self.dfs(next, to, depth, stack, on_path, found, truncated, leads);
+            self.dfs(next, to, depth, stack, on_path, found, truncated, hops_to);
             stack.pop();
             on_path.remove(&next);
         }
