@@ -250,6 +250,10 @@ fn shared_policies_account() -> Arc<Inventory> {
             // `Deny` keeps it from being an administrator, so it holds edges.
             user("judy", &["AllButS3", "NoDelete"], None, "ops"),
             user("ken", &["AllButS3", "NoDelete"], None, "dev"),
+            // Refused keys for mia (a `Deny` read by tag, so leo is decided alone), then a
+            // login profile for her that works: a walk from leo reaches mia by the second.
+            user("leo", &["KeysButMia"], None, "ops"),
+            user("mia", &[], None, "dev"),
         ],
         "GroupDetailList": [],
         "RoleDetailList": [role("app"), role("batch")],
@@ -275,6 +279,13 @@ fn shared_policies_account() -> Arc<Inventory> {
             ])),
             managed("NoDelete", serde_json::json!([
                 {"Effect": "Deny", "Action": "iam:DeleteUser", "Resource": "*"}
+            ])),
+            managed("KeysButMia", serde_json::json!([
+                {"Effect": "Allow", "Action": ["iam:CreateAccessKey", "iam:CreateLoginProfile"],
+                 "Resource": format!("arn:aws:iam::{acct}:user/people/*")},
+                {"Effect": "Deny", "Action": "iam:CreateAccessKey",
+                 "Resource": format!("arn:aws:iam::{acct}:user/people/mia"),
+                 "Condition": {"StringEquals": {"aws:PrincipalTag/team": "ops"}}}
             ])),
             managed("TeamKeys", serde_json::json!([
                 {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*",
@@ -338,7 +349,35 @@ fn callers_with_the_same_shared_policies_share_one_decision() {
     assert!(lazy.shared_classes() >= 2, "{}", lazy.shared_classes());
     // `${aws:username}`: frank may make only his own keys, so no edge to grace.
     assert!(to("frank", Technique::CreateAccessKey).is_empty());
-    // A principal tag: heidi (ops) may make every other user's keys (ten); ivan (dev) none.
-    assert_eq!(to("heidi", Technique::CreateAccessKey).len(), 10);
+    // A principal tag: heidi (ops) may make every other user's keys (twelve); ivan (dev)
+    // none.
+    assert_eq!(to("heidi", Technique::CreateAccessKey).len(), 12);
     assert!(to("ivan", Technique::CreateAccessKey).is_empty());
+    // A walk takes the first working edge into each principal: leo's refused keys for mia
+    // come first, and the login profile after them is still decided and taken.
+    let leo = lazy.edges_from(id("leo"));
+    let into_mia: Vec<(Technique, bool)> = leo
+        .iter()
+        .filter(|e| e.to == id("mia"))
+        .map(|e| (e.technique, e.works()))
+        .collect();
+    assert_eq!(
+        into_mia,
+        [
+            (Technique::CreateAccessKey, false),
+            (Technique::CreateLoginProfile, true)
+        ]
+    );
+    let walked = LazyEscalations::new(&g);
+    let reach = walk::reach(&g, &walked, id("leo"), 1, Follow::Working);
+    let row = reach
+        .rows
+        .iter()
+        .find(|r| r.principal == id("mia"))
+        .expect("leo reaches mia");
+    assert!(
+        matches!(&row.path.steps[..], [walk::Step::Escalate(e)] if e.technique == Technique::CreateLoginProfile),
+        "{:?}",
+        row.path
+    );
 }

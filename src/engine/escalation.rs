@@ -40,7 +40,7 @@ pub mod render;
 pub mod technique;
 pub mod walk;
 
-use crate::engine::graph::FastMap as HashMap;
+use crate::engine::graph::{FastMap as HashMap, FastSet as HashSet};
 use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
@@ -610,6 +610,11 @@ struct Builder<'c, 'a> {
     /// True when the caller's edge into itself is decided too: the answer is shared by a
     /// class of callers (see [`class`]), and each member leaves out its own.
     all_targets: bool,
+    /// When set, a walk takes only the first edge into each principal that this follows:
+    /// once one is decided, the techniques after it are not decided into that principal.
+    first: Option<walk::Follow>,
+    /// The principals given an edge `first` follows so far.
+    taken: HashSet<NodeId>,
     /// For each service a technique hands roles to, the roles whose trust lets it in: the
     /// trust graph's own hops out of the service, asked when a caller first may pass a role.
     services: &'c OnceLock<HashMap<&'static str, Vec<ServiceTrust>>>,
@@ -718,7 +723,9 @@ impl Builder<'_, '_> {
                 .cloned()
                 .unwrap_or_default();
             for (target, trust_reqs, trust_unknown) in targets {
-                if self.only.is_some_and(|o| o != target) || self.wanted.is_some_and(|w| !w(target))
+                if self.only.is_some_and(|o| o != target)
+                    || self.wanted.is_some_and(|w| !w(target))
+                    || self.has_taken(target)
                 {
                     continue;
                 }
@@ -775,11 +782,24 @@ impl Builder<'_, '_> {
                 {
                     status = u;
                 }
-                self.out.push(decide::edge(
+                self.push(decide::edge(
                     node, target, t, None, &d.results, reqs, status,
                 ));
             }
         }
+    }
+
+    /// An edge to another principal, onto `out`.
+    fn push(&mut self, e: EscalationEdge) {
+        if self.first.is_some_and(|f| f.takes(&e.status)) {
+            self.taken.insert(e.to);
+        }
+        self.out.push(e);
+    }
+
+    /// True when a walk has no use for another edge into `target` (see [`Builder::first`]).
+    fn has_taken(&self, target: NodeId) -> bool {
+        self.first.is_some() && self.taken.contains(&target)
     }
 
     fn users(&mut self, node: NodeId, allows: &AllowLists) {
@@ -803,6 +823,9 @@ impl Builder<'_, '_> {
                 continue;
             };
             for &t in &possible {
+                if self.has_taken(target) {
+                    break;
+                }
                 let Some(d) = self.needs(
                     node,
                     allows,
@@ -823,7 +846,7 @@ impl Builder<'_, '_> {
                     _ => vec![format!("`{}` has fewer than two access keys", user.name)],
                 };
                 let status = decide::status_of(&d.decisions());
-                self.out.push(decide::edge(
+                self.push(decide::edge(
                     node, target, t, None, &d.results, reqs, status,
                 ));
             }
@@ -855,6 +878,9 @@ impl Builder<'_, '_> {
             return;
         }
         for target in self.wanted_targets(node, &account) {
+            if self.has_taken(target) {
+                continue;
+            }
             let Some(role) = g
                 .role(target)
                 .filter(|r| r.account == account && !r.is_service_linked())
@@ -876,7 +902,7 @@ impl Builder<'_, '_> {
             };
             d.results.push(assume);
             let status = decide::status_of(&d.decisions());
-            self.out.push(decide::edge(
+            self.push(decide::edge(
                 node,
                 target,
                 t,
@@ -1316,6 +1342,8 @@ impl Escalations {
             only: None,
             wanted: None,
             all_targets: false,
+            first: None,
+            taken: HashSet::default(),
             services: &services,
         };
         let mut admins = Vec::new();

@@ -101,6 +101,8 @@ pub mod witness;
 pub use build::TrustGraph;
 /// A hash map hashed with foldhash (fast; the keys come from the user's own files).
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// A set hashed as [`FastMap`] is.
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 pub use edge::{
     Api, CHAIN_CAP_SECONDS, Chaining, Edge, EdgeStatus, Grant, HopTerms, Node, NodeId, NodeKind,
     PERMISSION_SET_KEY, Requirement, RequirementKind, Side, WitnessRequest, permission_set,

@@ -12,10 +12,11 @@
 //! edges into a principal are the kept edges out of that account's few possible callers,
 //! decided once for the account, in node order — the order [`Escalations`] keeps them in.
 
-use crate::engine::graph::FastMap as HashMap;
+use crate::engine::graph::{FastMap as HashMap, FastSet as HashSet};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::class::{self, Classes, Others};
+use super::walk::Follow;
 use super::{
     AdminStatus, AllowLists, Builder, Checker, EscalationEdge, Escalations, Glance, GlanceCache,
     ListCache, OfNode, ServiceTrust, Technique, UnknownCaller, allow_lists, glance, mask_may_use,
@@ -166,7 +167,7 @@ impl<'g> LazyEscalations<'g> {
             // Its policies are all loaded (else it is its own class): nothing is missing.
             Others::Nothing | Others::Shared(_) => {
                 let mut edges = match class {
-                    Others::Shared(k) => self.class_edges(k, node, &|_| true),
+                    Others::Shared(k) => self.class_edges(k, node, &|_| true, None),
                     _ => Vec::new(),
                 };
                 b.selves(node, &allows);
@@ -189,6 +190,8 @@ impl<'g> LazyEscalations<'g> {
             only: None,
             wanted: None,
             all_targets: false,
+            first: None,
+            taken: HashSet::default(),
             services: &self.services,
         }
     }
@@ -300,23 +303,28 @@ impl<'g> LazyEscalations<'g> {
     /// Class `k`'s edges to others, decided once (for its first member, into every
     /// principal of the account, itself included).
     fn shared_edges(&self, k: u32) -> SharedEdges {
-        kept(&self.shared, k, || self.class_decision(k, None).into())
+        kept(&self.shared, k, || {
+            self.class_decision(k, None, None).into()
+        })
     }
 
     /// Class `k`'s edges to others, decided for its first member (into every principal of
-    /// the account, itself included; with `wanted`, into those it keeps only).
+    /// the account, itself included; with `wanted`, into those it keeps only, and with
+    /// `first`, the first edge `first` follows into each principal only).
     fn class_decision(
         &self,
         k: u32,
         wanted: Option<&dyn Fn(NodeId) -> bool>,
+        first: Option<Follow>,
     ) -> Vec<Arc<EscalationEdge>> {
-        let Some((first, allows)) = self.first_of(k) else {
+        let Some((member, allows)) = self.first_of(k) else {
             return Vec::new();
         };
         let mut b = self.builder();
         b.all_targets = true;
         b.wanted = wanted;
-        b.others(first, &allows);
+        b.first = first;
+        b.others(member, &allows);
         b.out.into_iter().map(Arc::new).collect()
     }
 
@@ -352,6 +360,7 @@ impl<'g> LazyEscalations<'g> {
         k: u32,
         node: NodeId,
         wanted: &dyn Fn(NodeId) -> bool,
+        first: Option<Follow>,
     ) -> Vec<Arc<EscalationEdge>> {
         let decided = self
             .shared
@@ -364,7 +373,7 @@ impl<'g> LazyEscalations<'g> {
             None if self.few_wanted(node, wanted) => {
                 let keep = |t: NodeId| t != node && wanted(t);
                 return self
-                    .class_decision(k, Some(&keep))
+                    .class_decision(k, Some(&keep), first)
                     .iter()
                     .map(|e| self.adopt(e, node))
                     .collect();
@@ -496,11 +505,14 @@ impl<'g> LazyEscalations<'g> {
     /// The edges out of `node` into principals `wanted` keeps, and its self-escalations, as
     /// [`LazyEscalations::edges_from`] gives them: read off its decided edges, or its class's,
     /// else decided for those principals alone (and not kept: another walk wants others).
+    /// With `first`, what is decided now may leave out the edges into a principal after the
+    /// first that `first` follows.
     #[must_use]
     pub fn edges_out_into(
         &self,
         node: NodeId,
         wanted: &dyn Fn(NodeId) -> bool,
+        first: Option<Follow>,
     ) -> Vec<Arc<EscalationEdge>> {
         let keep = |e: &Arc<EscalationEdge>| e.is_self() || wanted(e.to);
         if let Some(of) = self.known(node) {
@@ -519,6 +531,8 @@ impl<'g> LazyEscalations<'g> {
             only: None,
             wanted: Some(wanted),
             all_targets: false,
+            first,
+            taken: HashSet::default(),
             services: &self.services,
         };
         let mut edges = match self.others_class(node, &allows) {
@@ -530,7 +544,7 @@ impl<'g> LazyEscalations<'g> {
                     .collect()
             }
             Others::Nothing => Vec::new(),
-            Others::Shared(k) => self.class_edges(k, node, wanted),
+            Others::Shared(k) => self.class_edges(k, node, wanted, first),
         };
         b.selves(node, &allows);
         edges.extend(b.out.into_iter().map(Arc::new));
@@ -584,11 +598,14 @@ pub trait EscalationSource {
     /// True when `node` is an administrator.
     fn admin(&self, node: NodeId) -> bool;
     /// The edges out of `node` into principals `wanted` keeps, and its self-escalations, in
-    /// the order [`EscalationSource::escalations_out`] gives them.
+    /// the order [`EscalationSource::escalations_out`] gives them. With `first`, the edges
+    /// into a principal after the first that `first` follows may be left out (a walk takes
+    /// only that one).
     fn escalations_out_into(
         &self,
         node: NodeId,
         wanted: &dyn Fn(NodeId) -> bool,
+        _first: Option<Follow>,
     ) -> Vec<Arc<EscalationEdge>> {
         self.escalations_out(node)
             .into_iter()
@@ -638,8 +655,9 @@ impl EscalationSource for LazyEscalations<'_> {
         &self,
         node: NodeId,
         wanted: &dyn Fn(NodeId) -> bool,
+        first: Option<Follow>,
     ) -> Vec<Arc<EscalationEdge>> {
-        self.edges_out_into(node, wanted)
+        self.edges_out_into(node, wanted, first)
     }
 
     fn walk_class(&self, node: NodeId) -> Option<u32> {

@@ -108,7 +108,7 @@ pub enum Follow {
 }
 
 impl Follow {
-    fn takes(self, s: &EdgeStatus) -> bool {
+    pub(crate) fn takes(self, s: &EdgeStatus) -> bool {
         match s {
             EdgeStatus::Works => true,
             EdgeStatus::Unknown { .. } => self == Self::WorkingOrUnknown,
@@ -214,6 +214,25 @@ pub fn reach<E: EscalationSource + ?Sized>(
     }
 }
 
+/// The assume-role hops out of `node` that a walk takes into principals `unseen` keeps.
+fn assumed_steps(
+    g: &TrustGraph,
+    node: NodeId,
+    unseen: &dyn Fn(NodeId) -> bool,
+    follow: Follow,
+) -> Vec<Step> {
+    let hops = g.hops_from_into(node, unseen);
+    hops.iter()
+        .filter_map(|h| {
+            let takes =
+                h.to != node && unseen(h.to) && hops.status(h).is_some_and(|s| follow.takes(s));
+            takes
+                .then(|| hops.edge(h).map(|e| Step::Assume(Arc::new(e))))
+                .flatten()
+        })
+        .collect()
+}
+
 /// Where a walk toward one principal stops: the principal, and the first step into it out
 /// of each principal with one (in the order a walk forwards takes a principal's steps:
 /// assume-role hops, then escalation edges).
@@ -312,25 +331,34 @@ fn reach_until<E: EscalationSource + ?Sized>(
         {
             continue;
         }
-        // An edge into a principal already reached leads nowhere new.
-        let out = esc.escalations_out_into(node, &|to| !seen.contains(&to));
-        if class.is_none() && !walked.insert((alike, no_edges)) && out.is_empty() {
-            continue;
-        }
-        let hops = g.hops_from_into(node, &|to| !seen.contains(&to));
-        let assumed = hops.iter().filter_map(|h| {
-            let takes = h.to != node
-                && !seen.contains(&h.to)
-                && hops.status(h).is_some_and(|s| follow.takes(s));
-            takes
-                .then(|| hops.edge(h).map(|e| Step::Assume(Arc::new(e))))
-                .flatten()
-        });
+        let unseen = |to: NodeId| !seen.contains(&to);
+        // A principal whose hops out are a walked one's: they lead to principals already
+        // reached, so only its escalation edges may lead somewhere new.
+        let repeat = class.is_none() && !walked.insert((alike, no_edges));
+        // An edge into a principal already reached leads nowhere new, and the walk takes only
+        // the first step into each principal (hops, then escalation edges).
+        let (assumed, out) = if repeat {
+            let out = esc.escalations_out_into(node, &unseen, Some(follow));
+            if out.is_empty() {
+                continue;
+            }
+            (assumed_steps(g, node, &unseen, follow), out)
+        } else {
+            let assumed = assumed_steps(g, node, &unseen, follow);
+            let hopped: crate::engine::graph::FastSet<NodeId> =
+                assumed.iter().map(Step::to).collect();
+            let out = esc.escalations_out_into(
+                node,
+                &|to| unseen(to) && !hopped.contains(&to),
+                Some(follow),
+            );
+            (assumed, out)
+        };
         let escalated = out
             .into_iter()
             .filter(|e| follow.takes(&e.status))
             .map(Step::Escalate);
-        for step in assumed.collect::<Vec<_>>().into_iter().chain(escalated) {
+        for step in assumed.into_iter().chain(escalated) {
             if let Step::Escalate(e) = &step
                 && e.is_self()
             {
