@@ -34,9 +34,11 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     let esc = Escalations::compute(&g);
     let depth = args.depth.max(1);
     let rows = walk::admins(&g, &esc, depth, Follow::Working);
+    let sure: crate::engine::graph::FastSet<crate::engine::graph::NodeId> =
+        rows.iter().map(|x| x.principal).collect();
     let maybe: Vec<_> = walk::admins(&g, &esc, depth, Follow::WorkingOrUnknown)
         .into_iter()
-        .filter(|r| !rows.iter().any(|x| x.principal == r.principal))
+        .filter(|r| !sure.contains(&r.principal))
         .collect();
     let unknown_admins: Vec<_> = esc
         .admins

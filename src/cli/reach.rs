@@ -48,10 +48,12 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         crate::engine::escalation::walk::Follow::Working,
     );
     // Principals reached only through escalation edges (assume-only paths are above).
+    let assumed: crate::engine::graph::FastSet<NodeId> =
+        reach.rows.iter().map(|x| x.role).collect();
     let through: Vec<_> = mixed
         .rows
         .iter()
-        .filter(|r| r.path.has_escalation() && !reach.rows.iter().any(|x| x.role == r.principal))
+        .filter(|r| r.path.has_escalation() && !assumed.contains(&r.principal))
         .collect();
     if args.json {
         let doc = json!({

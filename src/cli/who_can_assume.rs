@@ -45,6 +45,8 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         .cloned();
     let esc = crate::engine::escalation::LazyEscalations::new(&g);
     // Principals that reach the role only through escalation edges (who-can-reach).
+    let assume: crate::engine::graph::FastSet<crate::engine::graph::NodeId> =
+        answer.rows.iter().map(|x| x.principal).collect();
     let through: Vec<_> = crate::engine::escalation::walk::who_can_reach(
         &g,
         &esc,
@@ -53,7 +55,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         crate::engine::escalation::walk::Follow::Working,
     )
     .iter()
-    .filter(|r| r.path.has_escalation() && !answer.rows.iter().any(|x| x.principal == r.principal))
+    .filter(|r| r.path.has_escalation() && !assume.contains(&r.principal))
     .cloned()
     .collect();
     if args.json {

@@ -11,6 +11,9 @@
 //! permissions and are left to `authorize`. Services are those the identity policies name; the
 //! catalogue ([`crate::engine::catalogue`]) says which actions each has and at which level.
 
+use std::borrow::Cow;
+use std::rc::Rc;
+
 use serde::Serialize;
 
 use crate::engine::catalogue::{AccessLevel, Catalogue};
@@ -73,7 +76,6 @@ pub struct AccessSummary {
 }
 
 /// A statement with its action patterns compiled.
-#[derive(Clone)]
 struct Stmt<'a> {
     st: &'a Statement,
     actions: Vec<Wildcard>,
@@ -112,8 +114,9 @@ impl Stmt<'_> {
 /// The statements of one policy type (all identity policies together, the boundary, one SCP
 /// level).
 struct Layer<'a> {
-    allows: Vec<Stmt<'a>>,
-    denies: Vec<Stmt<'a>>,
+    /// Shared with the narrowed layers made of this one (see [`Layer::for_service`]).
+    allows: Vec<Rc<Stmt<'a>>>,
+    denies: Vec<Rc<Stmt<'a>>>,
 }
 
 impl<'a> Layer<'a> {
@@ -121,7 +124,7 @@ impl<'a> Layer<'a> {
     /// every statement): the others grant and deny none of its actions, so the layer
     /// decides them alike without matching each action against them.
     fn for_service(&self, prefix: Option<&str>) -> Self {
-        let keep = |list: &[Stmt<'a>]| -> Vec<Stmt<'a>> {
+        let keep = |list: &[Rc<Stmt<'a>>]| -> Vec<Rc<Stmt<'a>>> {
             list.iter()
                 .filter(|s| prefix.is_none_or(|p| s.may_name_service(p)))
                 .cloned()
@@ -158,8 +161,8 @@ impl<'a> Layer<'a> {
                         .collect(),
                 };
                 match st.effect {
-                    Some(Effect::Allow) => allows.push(s),
-                    Some(Effect::Deny) => denies.push(s),
+                    Some(Effect::Allow) => allows.push(Rc::new(s)),
+                    Some(Effect::Deny) => denies.push(Rc::new(s)),
                     None => {}
                 }
             }
@@ -325,6 +328,41 @@ pub fn for_user(user: &User, inv: &Inventory, catalogue: &Catalogue) -> AccessSu
 /// More resource patterns than this are summarised as "some resources".
 const RESOURCE_LIST_LIMIT: usize = 3;
 
+/// The actions of the service `prefix` (lowercase) that the allow statements of `identity`
+/// name, lowercase, when every pattern that may name one is a whole action name: no other
+/// action of the service is granted, and only these need matching against the statements.
+/// `None` when some statement names the service's actions by a wildcard or `NotAction`.
+fn named_actions<'a>(
+    identity: &'a Layer<'_>,
+    prefix: &str,
+) -> Option<crate::engine::graph::FastSet<Cow<'a, str>>> {
+    let mut named = crate::engine::graph::FastSet::default();
+    for a in &identity.allows {
+        if a.negated {
+            return None;
+        }
+        let Some(list) = &a.st.action else { continue };
+        for p in &list.patterns {
+            let (service, _) = p.split_once(':')?;
+            if service.contains(['*', '?']) {
+                return None;
+            }
+            if !service.eq_ignore_ascii_case(prefix) {
+                continue;
+            }
+            if p.contains(['*', '?']) {
+                return None;
+            }
+            named.insert(if p.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(p.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(&**p)
+            });
+        }
+    }
+    Some(named)
+}
+
 fn summarize(src: &Sources<'_>, catalogue: &Catalogue) -> AccessSummary {
     summarize_with(src, catalogue, true)
 }
@@ -393,12 +431,16 @@ fn summarize_with(src: &Sources<'_>, catalogue: &Catalogue, narrow: bool) -> Acc
             .collect();
         let mut identity_grants = 0usize;
         let mut boundary_removed = 0usize;
+        let named = narrow.then(|| named_actions(&identity, &lower)).flatten();
         for action in &service.actions {
             let Some(level) = levels.iter_mut().find(|l| l.level == action.level) else {
                 continue;
             };
             level.total += 1;
             let lower = action.lower.as_str();
+            if named.as_ref().is_some_and(|n| !n.contains(lower)) {
+                continue;
+            }
             let Some(mut g) = identity.grant(lower) else {
                 continue;
             };

@@ -203,10 +203,12 @@ pub fn reach_part(
     max_depth: usize,
 ) -> ReachEscalation {
     let mixed = walk::reach(graph, esc, from, max_depth.max(1), Follow::Working);
+    let assumed: crate::engine::graph::FastSet<NodeId> =
+        reach.rows.iter().map(|x| x.role).collect();
     let through: Vec<StepRow> = mixed
         .rows
         .iter()
-        .filter(|r| r.path.has_escalation() && !reach.rows.iter().any(|x| x.role == r.principal))
+        .filter(|r| r.path.has_escalation() && !assumed.contains(&r.principal))
         .cloned()
         .collect();
     let to_admin = mixed
@@ -244,12 +246,12 @@ pub fn who_part(
     who: &WhoCanAssume,
     max_depth: usize,
 ) -> (Vec<StepRow>, Targets) {
+    let assume: crate::engine::graph::FastSet<NodeId> =
+        who.rows.iter().map(|x| x.principal).collect();
     let rows: Vec<StepRow> =
         walk::who_can_reach(graph, esc, role, max_depth.max(1), Follow::Working)
             .iter()
-            .filter(|r| {
-                r.path.has_escalation() && !who.rows.iter().any(|x| x.principal == r.principal)
-            })
+            .filter(|r| r.path.has_escalation() && !assume.contains(&r.principal))
             .cloned()
             .collect();
     let targets = Targets::of(esc, rows.iter().flat_map(|r| Targets::edges(&r.path)));
