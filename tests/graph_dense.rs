@@ -10,6 +10,8 @@
 mod dense;
 #[path = "../examples/gen_org/org.rs"]
 mod org;
+#[path = "support/paths.rs"]
+mod paths;
 #[allow(dead_code, reason = "the generator's other profiles are not used here")]
 #[path = "../examples/gen_org/realistic.rs"]
 mod realistic;
@@ -270,48 +272,6 @@ fn leads_within(
     yes
 }
 
-/// Every simple path of at most `depth` working hops from `from` to `to` over `edges_from`,
-/// skipping only principals from which no walk reaches `to` in the hops left, as (from, to)
-/// pairs.
-fn simple_paths(
-    g: &TrustGraph,
-    from: NodeId,
-    to: NodeId,
-    depth: usize,
-) -> std::collections::BTreeSet<Vec<(u32, u32)>> {
-    fn walk(
-        g: &TrustGraph,
-        node: NodeId,
-        (to, depth): (NodeId, usize),
-        stack: &mut Vec<(u32, u32)>,
-        memo: &mut std::collections::HashMap<(NodeId, usize), bool>,
-        out: &mut std::collections::BTreeSet<Vec<(u32, u32)>>,
-    ) {
-        if stack.len() >= depth {
-            return;
-        }
-        for e in g.edges_from(node).into_iter().filter(|e| e.works()) {
-            let hop = (e.from.0, e.to.0);
-            if e.to == to {
-                let mut p = stack.clone();
-                p.push(hop);
-                out.insert(p);
-            } else if e.to.0 != stack.first().map_or(node.0, |h| h.0)
-                && !stack.iter().any(|h| h.1 == e.to.0)
-                && leads_within(g, e.to, to, depth - stack.len() - 1, memo)
-            {
-                stack.push(hop);
-                walk(g, e.to, (to, depth), stack, memo, out);
-                stack.pop();
-            }
-        }
-    }
-    let mut out = std::collections::BTreeSet::new();
-    let mut memo = std::collections::HashMap::new();
-    walk(g, from, (to, depth), &mut Vec::new(), &mut memo, &mut out);
-    out
-}
-
 /// `paths` walks forwards only from principals that can still reach the target, found by
 /// walking back from it over the roles' ways in: it finds every simple path a walk forwards
 /// over each principal's hops out finds.
@@ -339,7 +299,10 @@ fn paths_are_every_simple_path_to_the_target_dense() {
                 .iter()
                 .map(|p| p.hops.iter().map(|e| (e.from.0, e.to.0)).collect())
                 .collect();
-            let expected = simple_paths(&g, from, to, 4);
+            let mut memo = std::collections::HashMap::new();
+            let expected = paths::simple_paths(&g, from, to, 4, &mut |n, left| {
+                leads_within(&g, n, to, left, &mut memo)
+            });
             assert_eq!(got, expected, "{} -> {}", g.node(from).id, g.node(to).id);
             if expected.is_empty() {
                 none += 1;

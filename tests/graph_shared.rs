@@ -9,6 +9,8 @@
 
 #[path = "../examples/gen_org/org.rs"]
 mod gen_org;
+#[path = "support/paths.rs"]
+mod paths;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -236,45 +238,6 @@ fn repeated_queries_give_the_same_answers_as_the_first() {
     assert_eq!(paths, fresh.paths(ana, ops, 4), "and the same paths");
 }
 
-/// Every simple path of at most `depth` working hops from `from` to `to`, by plain
-/// depth-first enumeration over `edges_from` (no pruning), as (from, to) pairs.
-fn all_simple_paths(
-    g: &TrustGraph,
-    from: rolescope::engine::graph::NodeId,
-    to: rolescope::engine::graph::NodeId,
-    depth: usize,
-) -> std::collections::BTreeSet<Vec<(u32, u32)>> {
-    fn walk(
-        g: &TrustGraph,
-        node: rolescope::engine::graph::NodeId,
-        to: rolescope::engine::graph::NodeId,
-        depth: usize,
-        stack: &mut Vec<(u32, u32)>,
-        out: &mut std::collections::BTreeSet<Vec<(u32, u32)>>,
-    ) {
-        if stack.len() >= depth {
-            return;
-        }
-        for e in g.edges_from(node).into_iter().filter(|e| e.works()) {
-            let hop = (e.from.0, e.to.0);
-            if e.to == to {
-                let mut p = stack.clone();
-                p.push(hop);
-                out.insert(p);
-            } else if e.to.0 != stack.first().map_or(node.0, |h| h.0)
-                && !stack.iter().any(|h| h.1 == e.to.0)
-            {
-                stack.push(hop);
-                walk(g, e.to, to, depth, stack, out);
-                stack.pop();
-            }
-        }
-    }
-    let mut out = std::collections::BTreeSet::new();
-    walk(g, from, to, depth, &mut Vec::new(), &mut out);
-    out
-}
-
 #[test]
 fn paths_skip_only_principals_that_cannot_lead_to_the_target_demo() {
     let g = TrustGraph::build(
@@ -299,7 +262,7 @@ fn paths_skip_only_principals_that_cannot_lead_to_the_target_demo() {
             if from == to {
                 continue;
             }
-            let expected = all_simple_paths(&g, from, to, 4);
+            let expected = paths::simple_paths(&g, from, to, 4, &mut |_, _| true);
             let got = g.paths(from, to, 4);
             assert!(!got.truncated);
             let got: std::collections::BTreeSet<Vec<(u32, u32)>> = got
