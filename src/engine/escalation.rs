@@ -799,7 +799,7 @@ impl Builder<'_, '_> {
 
     /// True when a walk has no use for another edge into `target` (see [`Builder::first`]).
     fn has_taken(&self, target: NodeId) -> bool {
-        self.first.is_some() && self.taken.contains(&target)
+        self.taken.contains(&target)
     }
 
     fn users(&mut self, node: NodeId, allows: &AllowLists) {
@@ -854,9 +854,9 @@ impl Builder<'_, '_> {
     }
 
     /// The users and roles of `account` (or the one principal asked about) an edge to others
-    /// from `node` may lead to, in the order they were loaded: those the walk does not want,
-    /// and `node` itself unless the answer is a class's, are passed over before anything
-    /// is read of them.
+    /// from `node` may lead to, in the order they were loaded: those the walk does not want
+    /// or has an edge into already, and `node` itself unless the answer is a class's, are
+    /// passed over before anything is read of them.
     fn wanted_targets(&self, node: NodeId, account: &str) -> Vec<NodeId> {
         let all: &[NodeId] = match &self.only {
             Some(o) => std::slice::from_ref(o),
@@ -864,7 +864,11 @@ impl Builder<'_, '_> {
         };
         all.iter()
             .copied()
-            .filter(|&t| (t != node || self.all_targets) && self.wanted.is_none_or(|w| w(t)))
+            .filter(|&t| {
+                (t != node || self.all_targets)
+                    && self.wanted.is_none_or(|w| w(t))
+                    && !self.has_taken(t)
+            })
             .collect()
     }
 
@@ -878,9 +882,6 @@ impl Builder<'_, '_> {
             return;
         }
         for target in self.wanted_targets(node, &account) {
-            if self.has_taken(target) {
-                continue;
-            }
             let Some(role) = g
                 .role(target)
                 .filter(|r| r.account == account && !r.is_service_linked())
