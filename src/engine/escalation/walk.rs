@@ -376,9 +376,10 @@ fn reach_until<E: EscalationSource + ?Sized>(
             let mut steps = path_to(&rows, at);
             steps.push(step);
             let path = StepPath { steps };
+            // A shorter way to administrator is known already: `to` is not asked.
             if wants_admin
-                && esc.admin(to)
                 && to_admin.as_ref().is_none_or(|p| p.len() > path.len())
+                && esc.admin(to)
             {
                 to_admin = Some(path.clone());
             }

@@ -69,6 +69,32 @@ pub(crate) struct TrustGrant {
     pub who: Who,
 }
 
+/// What one trust document's text says, read once however many roles carry it: its
+/// grants and `Deny` statements ([`Builder::read_trust`]), whether its hops may be shared
+/// ([`trust_shareable`]), and whether a statement reads who the caller is
+/// ([`reads_caller`]) or which principal it is ([`reads_principal`]).
+#[derive(Debug, Clone, Default)]
+struct TrustReading {
+    grants: Vec<TrustGrant>,
+    denies: Vec<usize>,
+    shareable: bool,
+    reads_caller: bool,
+    reads_principal: bool,
+}
+
+impl TrustReading {
+    fn of(b: &mut Builder<'_>, doc: &PolicyDocument) -> Self {
+        let (grants, denies) = b.read_trust(doc);
+        Self {
+            grants,
+            denies,
+            shareable: trust_shareable(doc),
+            reads_caller: doc.statements.iter().any(reads_caller),
+            reads_principal: doc.statements.iter().any(reads_principal),
+        }
+    }
+}
+
 /// A role's trust policy, read once.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RoleTrust {
@@ -230,7 +256,31 @@ fn reads_principal(st: &Statement) -> bool {
 
 /// True when a statement may apply to one of the actions a hop evaluates.
 fn speaks_of_hops(st: &Statement) -> bool {
-    HOP_ACTIONS.iter().any(|a| statement_action_matches(st, a))
+    let Some(list) = &st.action else {
+        return false;
+    };
+    if list.negated {
+        return HOP_ACTIONS.iter().any(|a| lower_matches(list, a));
+    }
+    // Every hop action is of `sts`: a pattern whose text before its first wildcard is not a
+    // prefix of `sts:` (or does not begin with it) matches none of them.
+    list.patterns
+        .iter()
+        .any(|p| may_name_sts(p) && HOP_ACTIONS.iter().any(|a| pattern_matches_lower(p, a)))
+}
+
+/// False when action pattern `p` cannot match an `sts:` action: its first four characters,
+/// up to a wildcard, are not `sts:` in any case.
+fn may_name_sts(p: &str) -> bool {
+    for (c, want) in p.bytes().zip(*b"sts:") {
+        if matches!(c, b'*' | b'?') {
+            return true;
+        }
+        if !c.eq_ignore_ascii_case(&want) {
+            return false;
+        }
+    }
+    p.len() >= 4
 }
 
 /// True when some statement of a document that may apply to a hop reads who the caller is.
@@ -563,13 +613,17 @@ fn allow_all_policy() -> NamedPolicy {
 }
 
 fn doc_grants(doc: &PolicyDocument) -> DocGrants {
+    // Which statements may apply to a hop, read once for the three questions below.
+    let hops: Vec<(&Statement, bool)> = doc
+        .statements
+        .iter()
+        .map(|st| (st, speaks_of_hops(st)))
+        .collect();
     let mut out = DocGrants {
-        speaks_of_hops: doc.statements.iter().any(speaks_of_hops),
-        reads_caller: doc_reads_caller(doc),
-        role_blind: doc
-            .statements
-            .iter()
-            .all(|st| !speaks_of_hops(st) || role_blind(st)),
+        speaks_of_hops: hops.iter().any(|(_, h)| *h),
+        // As `doc_reads_caller` answers.
+        reads_caller: hops.iter().any(|(st, h)| *h && reads_caller(st)),
+        role_blind: hops.iter().all(|(st, h)| !*h || role_blind(st)),
         ..DocGrants::default()
     };
     let mut accounts: Option<Vec<String>> = Some(Vec::new());
@@ -1008,12 +1062,25 @@ impl TrustGraph {
         let mut trusts = Vec::with_capacity(inv.roles.len());
         let mut by_node: HashMap<NodeId, Vec<GrantRef>> = HashMap::default();
         let mut everyone = Vec::new();
+        // Real accounts repeat a few trust documents across thousands of roles (the account's
+        // root, a CI provider): each text is read once, with what it says of its statements.
+        let mut read: HashMap<&str, TrustReading> = HashMap::default();
         for (ri, role) in inv.roles.iter().enumerate() {
             let doc = role.trust_policy.document.clone();
-            let (mut grants, denies) = match &doc {
-                Some(d) => b.read_trust(d),
-                None => (Vec::new(), Vec::new()),
+            let reading = match &doc {
+                Some(d) => read
+                    .entry(&*role.trust_policy.text)
+                    .or_insert_with(|| TrustReading::of(&mut b, d))
+                    .clone(),
+                None => TrustReading::default(),
             };
+            let TrustReading {
+                mut grants,
+                denies,
+                shareable,
+                reads_caller,
+                reads_principal,
+            } = reading;
             if role.name.starts_with("AWSReservedSSO_") {
                 for g in &mut grants {
                     if g.api == Api::AssumeRoleWithSaml
@@ -1033,15 +1100,8 @@ impl TrustGraph {
                     Who::Everyone => everyone.push(gref),
                 }
             }
-            let shareable = doc.as_deref().is_some_and(trust_shareable);
-            let named_alike = denies.is_empty()
-                && doc
-                    .as_deref()
-                    .is_some_and(|d| !d.statements.iter().any(reads_caller));
-            let outside_alike = named_alike
-                && doc
-                    .as_deref()
-                    .is_some_and(|d| !d.statements.iter().any(reads_principal));
+            let named_alike = denies.is_empty() && doc.is_some() && !reads_caller;
+            let outside_alike = named_alike && !reads_principal;
             let class_grants = grants
                 .iter()
                 .enumerate()
@@ -2627,7 +2687,54 @@ fn caller_half_refused(d: &Decision) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::pattern_matches_lower;
+    use super::{HOP_ACTIONS, lower_matches, pattern_matches_lower, speaks_of_hops};
+    use crate::engine::policy::document::PolicyDocument;
+
+    /// The quick test of `speaks_of_hops` (patterns that cannot name `sts:` passed over)
+    /// answers as matching every hop action against every pattern does.
+    #[test]
+    fn statements_speak_of_hops_as_every_pattern_matched_against_every_hop_action_says() {
+        let patterns = [
+            "sts:AssumeRole",
+            "STS:TagSession",
+            "sts:SetSourceIdentity",
+            "sts:*",
+            "st*",
+            "s?s:*",
+            "?",
+            "*",
+            "sts",
+            "sts:",
+            "sts:Get*",
+            "s3:*",
+            "iam:PassRole",
+            "ec2:*",
+            "stsx:AssumeRole",
+            "sts:AssumeRole?",
+            "sts:Assume*",
+            "",
+        ];
+        let mut checked = 0;
+        for negated in [false, true] {
+            for a in patterns {
+                for b in patterns {
+                    let key = if negated { "NotAction" } else { "Action" };
+                    let doc = PolicyDocument::from_value(&serde_json::json!({
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", key: [a, b], "Resource": "*"}]
+                    }))
+                    .document
+                    .expect("a document");
+                    let st = &doc.statements[0];
+                    let list = st.action.as_ref().expect("an action list");
+                    let expected = HOP_ACTIONS.iter().any(|h| lower_matches(list, h));
+                    assert_eq!(speaks_of_hops(st), expected, "{key} [{a}, {b}]");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 2 * patterns.len() * patterns.len());
+    }
 
     #[test]
     fn action_patterns_match_as_iam_matches_them_ignoring_case() {
