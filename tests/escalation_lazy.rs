@@ -44,7 +44,20 @@ fn same_answers(g: &TrustGraph, order: &[NodeId]) -> usize {
     for &n in order {
         let id = &g.node(n).id;
         let into: Vec<_> = eager.edges_into(n).cloned().collect();
+        // Asked for some callers first: those alone, and the whole list is still whole.
+        let even = |from: NodeId| from.0 % 2 == 0;
+        let some: Vec<_> = into.iter().filter(|e| even(e.from)).cloned().collect();
+        assert_eq!(
+            lazy.edges_into_from(n, Some(&even)),
+            some,
+            "edges into {id} from some"
+        );
         assert_eq!(lazy.edges_into(n), into, "edges into {id}");
+        assert_eq!(
+            lazy.edges_into_from(n, Some(&even)),
+            some,
+            "edges into {id} from some, kept"
+        );
         let out: Vec<_> = eager.edges_from(n).cloned().collect();
         assert_eq!(lazy.edges_from(n), out, "edges out of {id}");
         assert_eq!(

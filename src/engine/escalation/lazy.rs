@@ -468,6 +468,19 @@ impl<'g> LazyEscalations<'g> {
     /// [`Escalations::edges_into`] gives them.
     #[must_use]
     pub fn edges_into(&self, node: NodeId) -> Vec<Arc<EscalationEdge>> {
+        self.edges_into_from(node, None)
+    }
+
+    /// The escalation edges into `node` out of the principals `wanted` keeps (all, with
+    /// `None`), as [`LazyEscalations::edges_into`] gives them. Only the whole list is kept:
+    /// a walk backwards passes over the principals it has reached, and deciding their edges
+    /// into each principal it meets would decide most of the account.
+    #[must_use]
+    pub fn edges_into_from(
+        &self,
+        node: NodeId,
+        wanted: Option<&dyn Fn(NodeId) -> bool>,
+    ) -> Vec<Arc<EscalationEdge>> {
         let Some(account) = self
             .graph
             .node(node)
@@ -491,12 +504,23 @@ impl<'g> LazyEscalations<'g> {
             .unwrap_or_else(PoisonError::into_inner)
             .get(&node)
         {
-            return known.clone();
+            return match wanted {
+                Some(wanted) => known.iter().filter(|e| wanted(e.from)).cloned().collect(),
+                None => known.clone(),
+            };
         }
         // Each caller's edges into this principal alone: a walk backwards meets many
         // principals, and deciding every edge out of each caller would decide the account.
+        let mut whole = true;
         for &c in with_self {
+            if wanted.is_some_and(|w| !w(c)) {
+                whole = false;
+                continue;
+            }
             out.extend(self.toward(c, node));
+        }
+        if !whole {
+            return out;
         }
         let mut into = self.into.lock().unwrap_or_else(PoisonError::into_inner);
         into.entry(node).or_insert(out).clone()
@@ -595,6 +619,18 @@ pub trait EscalationSource {
     fn escalations_out(&self, node: NodeId) -> Vec<Arc<EscalationEdge>>;
     /// The edges into `node`, self-escalations included.
     fn escalations_in(&self, node: NodeId) -> Vec<Arc<EscalationEdge>>;
+    /// The edges into `node` out of the principals `wanted` keeps, in the order
+    /// [`EscalationSource::escalations_in`] gives them.
+    fn escalations_in_from(
+        &self,
+        node: NodeId,
+        wanted: &dyn Fn(NodeId) -> bool,
+    ) -> Vec<Arc<EscalationEdge>> {
+        self.escalations_in(node)
+            .into_iter()
+            .filter(|e| wanted(e.from))
+            .collect()
+    }
     /// True when `node` is an administrator.
     fn admin(&self, node: NodeId) -> bool;
     /// The edges out of `node` into principals `wanted` keeps, and its self-escalations, in
@@ -645,6 +681,14 @@ impl EscalationSource for LazyEscalations<'_> {
 
     fn escalations_in(&self, node: NodeId) -> Vec<Arc<EscalationEdge>> {
         self.edges_into(node)
+    }
+
+    fn escalations_in_from(
+        &self,
+        node: NodeId,
+        wanted: &dyn Fn(NodeId) -> bool,
+    ) -> Vec<Arc<EscalationEdge>> {
+        self.edges_into_from(node, Some(wanted))
     }
 
     fn admin(&self, node: NodeId) -> bool {

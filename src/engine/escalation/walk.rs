@@ -160,19 +160,20 @@ fn steps_in<E: EscalationSource + ?Sized>(
     esc: &E,
     node: NodeId,
     follow: Follow,
+    wanted: &dyn Fn(NodeId) -> bool,
 ) -> Vec<Step> {
     let mut out: Vec<Step> = if g.role(node).is_some() {
         g.edges_into(node)
             .edges
             .into_iter()
-            .filter(|e| follow.takes(&e.status) && e.from != node)
+            .filter(|e| follow.takes(&e.status) && e.from != node && wanted(e.from))
             .map(|e| Step::Assume(Arc::new(e)))
             .collect()
     } else {
         Vec::new()
     };
     out.extend(
-        esc.escalations_in(node)
+        esc.escalations_in_from(node, wanted)
             .into_iter()
             .filter(|e| follow.takes(&e.status) && !e.is_self())
             .map(Step::Escalate),
@@ -249,7 +250,7 @@ impl Stop {
         follow: Follow,
     ) -> Self {
         let mut last: HashMap<NodeId, Step> = HashMap::default();
-        for step in steps_in(g, esc, at, follow) {
+        for step in steps_in(g, esc, at, follow, &|_| true) {
             last.entry(step.from()).or_insert(step);
         }
         Self { at, last }
@@ -466,7 +467,8 @@ fn reach_back<E: EscalationSource + ?Sized>(
         if depth >= max_depth {
             continue;
         }
-        for step in steps_in(g, esc, node, follow) {
+        // A principal already reached has its row: its steps into `node` are not asked.
+        for step in steps_in(g, esc, node, follow, &|from| !seen.contains(&from)) {
             let from = step.from();
             if seen.contains(&from) {
                 continue;
