@@ -45,7 +45,7 @@ fn same_answers(g: &TrustGraph, order: &[NodeId]) -> usize {
         let id = &g.node(n).id;
         let into: Vec<_> = eager.edges_into(n).cloned().collect();
         // Asked for some callers first: those alone, and the whole list is still whole.
-        let even = |from: NodeId| from.0 % 2 == 0;
+        let even = |from: NodeId| from.0.is_multiple_of(2);
         let some: Vec<_> = into.iter().filter(|e| even(e.from)).cloned().collect();
         assert_eq!(
             lazy.edges_into_from(n, Some(&even)),
