@@ -599,6 +599,10 @@ impl Decided {
 /// turns on data that is not loaded, that status.
 type ServiceTrust = (NodeId, Vec<String>, Option<EdgeStatus>);
 
+/// The roles each service may assume, by the role's account, in node order (see
+/// [`service_trusts`]): a caller passes only roles of its own account.
+type ServiceTrusts = HashMap<&'static str, HashMap<String, Vec<ServiceTrust>>>;
+
 struct Builder<'c, 'a> {
     c: &'c Checker<'a>,
     out: Vec<EscalationEdge>,
@@ -617,16 +621,17 @@ struct Builder<'c, 'a> {
     taken: HashSet<NodeId>,
     /// For each service a technique hands roles to, the roles whose trust lets it in: the
     /// trust graph's own hops out of the service, asked when a caller first may pass a role.
-    services: &'c OnceLock<HashMap<&'static str, Vec<ServiceTrust>>>,
+    services: &'c OnceLock<ServiceTrusts>,
 }
 
-fn service_trusts(g: &TrustGraph) -> HashMap<&'static str, Vec<ServiceTrust>> {
-    let mut out: HashMap<&'static str, Vec<ServiceTrust>> = HashMap::default();
+fn service_trusts(g: &TrustGraph) -> ServiceTrusts {
+    let mut out: ServiceTrusts = HashMap::default();
     for t in technique::ALL {
         let Some(svc) = t.service() else { continue };
         if out.contains_key(svc) {
             continue;
         }
+        let mut by_account: HashMap<String, Vec<ServiceTrust>> = HashMap::default();
         let roles = g.node_id(svc).map_or_else(Vec::new, |s| {
             g.edges_from(s)
                 .into_iter()
@@ -644,9 +649,17 @@ fn service_trusts(g: &TrustGraph) -> HashMap<&'static str, Vec<ServiceTrust>> {
                         EdgeStatus::Broken { .. } => None,
                     }
                 })
-                .collect()
+                .collect::<Vec<ServiceTrust>>()
         });
-        out.insert(svc, roles);
+        for trust in roles {
+            if let Some(account) = g.node(trust.0).account.as_deref() {
+                by_account
+                    .entry(account.to_owned())
+                    .or_default()
+                    .push(trust);
+            }
+        }
+        out.insert(svc, by_account);
     }
     out
 }
@@ -716,13 +729,14 @@ impl Builder<'_, '_> {
             let Some(shared) = self.needs(node, allows, &own, &me, None, &Change::default()) else {
                 continue;
             };
-            let targets = self
-                .services
+            let services: &OnceLock<ServiceTrusts> = self.services;
+            let targets = services
                 .get_or_init(|| service_trusts(g))
                 .get(svc)
-                .cloned()
-                .unwrap_or_default();
+                .and_then(|by_account| by_account.get(&account))
+                .map_or(&[][..], Vec::as_slice);
             for (target, trust_reqs, trust_unknown) in targets {
+                let target = *target;
                 if self.only.is_some_and(|o| o != target)
                     || self.wanted.is_some_and(|w| !w(target))
                     || self.has_taken(target)
@@ -775,12 +789,12 @@ impl Builder<'_, '_> {
                     continue;
                 };
                 d.results.extend(shared.results.iter().cloned());
-                reqs.extend(trust_reqs);
+                reqs.extend(trust_reqs.iter().cloned());
                 let mut status = decide::status_of(&d.decisions());
                 if status == EdgeStatus::Works
                     && let Some(u) = trust_unknown
                 {
-                    status = u;
+                    status = u.clone();
                 }
                 self.push(decide::edge(
                     node, target, t, None, &d.results, reqs, status,

@@ -19,7 +19,7 @@ use super::class::{self, Classes, Others};
 use super::walk::Follow;
 use super::{
     AdminStatus, AllowLists, Builder, Checker, EscalationEdge, Escalations, Glance, GlanceCache,
-    ListCache, OfNode, ServiceTrust, Technique, UnknownCaller, allow_lists, glance, mask_may_use,
+    ListCache, OfNode, ServiceTrusts, Technique, UnknownCaller, allow_lists, glance, mask_may_use,
     no_star, technique,
 };
 use crate::engine::graph::EdgeStatus;
@@ -32,7 +32,7 @@ use crate::engine::graph::{NodeId, TrustGraph};
 pub struct LazyEscalations<'g> {
     graph: &'g TrustGraph,
     checker: Checker<'g>,
-    services: OnceLock<HashMap<&'static str, Vec<ServiceTrust>>>,
+    services: OnceLock<ServiceTrusts>,
     lists: Mutex<ListCache>,
     nodes: Mutex<HashMap<NodeId, Arc<OfNode>>>,
     /// Whether a principal is an administrator, for principals whose edges out are not
