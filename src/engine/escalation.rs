@@ -534,7 +534,7 @@ fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
                 let mut star = false;
                 for l in allows {
                     // Case does not change whether a pattern matches the literal `*`.
-                    star |= l.patterns.iter().any(|p| glob_match(p, "*")) != l.negated;
+                    star |= l.patterns.iter().any(|p| matches_lone_star(p)) != l.negated;
                     let near = l
                         .patterns
                         .iter()
@@ -553,6 +553,18 @@ fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
         star,
         complete,
     }
+}
+
+/// True when action pattern `p` matches the literal action `*`, as [`glob_match`] answers:
+/// it is wildcards only, at least one, with at most one `?` (which takes the one character).
+fn matches_lone_star(p: &str) -> bool {
+    let mut single = false;
+    !p.is_empty()
+        && p.bytes().all(|b| match b {
+            b'*' => true,
+            b'?' => !std::mem::replace(&mut single, true),
+            _ => false,
+        })
 }
 
 /// True when a principal whose statements may allow the technique actions of `mask` may use
@@ -1434,6 +1446,18 @@ mod tests {
 
     use super::*;
     use crate::engine::load::load_demo;
+
+    /// The quick test of a pattern matching the literal `*` answers as the matcher does.
+    #[test]
+    fn a_pattern_matches_the_literal_star_as_the_matcher_says() {
+        let patterns = [
+            "*", "**", "?", "*?", "?*", "*?*", "??", "*??", "a*", "*a", "iam:*", "", "?a", "*:*",
+        ];
+        for p in patterns {
+            assert_eq!(matches_lone_star(p), glob_match(p, "*"), "{p:?}");
+        }
+        assert!(matches_lone_star("*?*") && !matches_lone_star("??"));
+    }
 
     /// [`AllowLists::may_allow_on`] is a superset of what the identity policies allow: when
     /// it says no statement can allow a technique's action on a principal, the evaluator
