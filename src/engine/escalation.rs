@@ -644,32 +644,25 @@ fn service_trusts(g: &TrustGraph) -> ServiceTrusts {
             continue;
         }
         let mut by_account: HashMap<String, Vec<ServiceTrust>> = HashMap::default();
-        let roles = g.node_id(svc).map_or_else(Vec::new, |s| {
-            g.edges_from(s)
-                .into_iter()
-                .filter_map(|hop| {
-                    let reqs: Vec<String> = hop
-                        .requirements()
-                        .iter()
-                        .map(|r| format!("trust: {}", r.badge()))
-                        .collect();
-                    match &hop.status {
-                        EdgeStatus::Works => Some((hop.to, reqs, None)),
-                        EdgeStatus::Unknown { .. } => {
-                            Some((hop.to, reqs, Some(hop.status.clone())))
-                        }
-                        EdgeStatus::Broken { .. } => None,
-                    }
-                })
-                .collect::<Vec<ServiceTrust>>()
-        });
-        for trust in roles {
-            if let Some(account) = g.node(trust.0).account.as_deref() {
-                by_account
-                    .entry(account.to_owned())
-                    .or_default()
-                    .push(trust);
-            }
+        let hops = g.node_id(svc).map_or_else(Vec::new, |s| g.edges_from(s));
+        for hop in hops {
+            let unknown = match &hop.status {
+                EdgeStatus::Works => None,
+                EdgeStatus::Unknown { .. } => Some(hop.status.clone()),
+                EdgeStatus::Broken { .. } => continue,
+            };
+            let Some(account) = g.node(hop.to).account.as_deref() else {
+                continue;
+            };
+            let reqs: Vec<String> = hop
+                .requirements()
+                .iter()
+                .map(|r| format!("trust: {}", r.badge()))
+                .collect();
+            by_account
+                .entry(account.to_owned())
+                .or_default()
+                .push((hop.to, reqs, unknown));
         }
         out.insert(svc, by_account);
     }
@@ -741,7 +734,8 @@ impl Builder<'_, '_> {
             let Some(shared) = self.needs(node, allows, &own, &me, None, &Change::default()) else {
                 continue;
             };
-            let services: &OnceLock<ServiceTrusts> = self.services;
+            // Read through the builder's `'c` reference, not through `self`.
+            let services = self.services;
             let targets = services
                 .get_or_init(|| service_trusts(g))
                 .get(svc)
