@@ -223,3 +223,86 @@ fn an_unknown_principal_of_a_loaded_account_is_an_error() {
     let i = gather(&inv, &index, &req).unwrap();
     assert!(i.identity_policies.is_empty());
 }
+
+/// A caller's many requests share the keys that do not depend on the resource: the context
+/// made on top of them ([`caller_context`], [`context_on`]) is, key for key, the one `gather`
+/// makes for the same request — for users and role sessions of the demo, with and without
+/// MFA, session tags, a source identity, a region and keys the request supplies, on roles
+/// (whose tags are resource keys), users, a resource of another service, a new resource and `*`.
+#[test]
+fn a_context_made_over_the_callers_keys_is_the_one_gather_makes() {
+    use rolescope::engine::policy::gather::{caller_context, context_for, context_on};
+    let inv = load_demo().unwrap();
+    let index = PolicyIndex::build(&inv);
+    let mut callers: Vec<AccessRequest> = Vec::new();
+    for u in &inv.users {
+        callers.push(AccessRequest::new(
+            Principal::user(&u.arn, &u.account),
+            "iam:CreateAccessKey",
+            "*",
+            now(),
+        ));
+    }
+    for r in inv.roles.iter().filter(|r| !r.is_service_linked()) {
+        let mut req = AccessRequest::new(
+            Principal::role_session(&r.arn, "rolescope"),
+            "iam:PassRole",
+            "*",
+            now(),
+        );
+        req.session.issued_at = Some(now() - Duration::minutes(7));
+        callers.push(req);
+    }
+    // Variations on a few of them: MFA, session facts, a region, a supplied key.
+    let extra: Vec<AccessRequest> = callers
+        .iter()
+        .step_by(3)
+        .map(|base| {
+            let mut req = base.clone();
+            req.mfa_authenticated_at = Some(now() - Duration::minutes(2));
+            req.session.tags = vec![Tag {
+                key: "Team".into(),
+                value: "from-session".into(),
+            }];
+            req.session.source_identity = Some("dana.okafor".into());
+            req.region = Some("eu-west-1".into());
+            req.context
+                .insert("iam:PassedToService", "ec2.amazonaws.com");
+            req.context.insert("aws:SecureTransport", "false");
+            req
+        })
+        .collect();
+    callers.extend(extra);
+    let account = inv.roles[0].account.clone();
+    let mut resources: Vec<String> = inv.roles.iter().map(|r| r.arn.clone()).collect();
+    resources.extend(inv.users.iter().map(|u| u.arn.clone()));
+    resources.push(format!("arn:aws:s3:::{account}-logs/key"));
+    resources.push(format!("arn:aws:lambda:us-east-1:{account}:function/*"));
+    resources.push(format!(
+        "arn:aws:dynamodb:eu-west-2:{account}:table/storefront-carts"
+    ));
+    resources.push("*".to_owned());
+    let mut compared = 0;
+    for base in &callers {
+        let input = gather(&inv, &index, base).unwrap();
+        let caller = std::sync::Arc::new(caller_context(&inv, base, &input.principal));
+        for resource in &resources {
+            let mut req = base.clone();
+            req.resource.clone_from(resource);
+            let whole = gather(&inv, &index, &req).unwrap();
+            let account = whole.effective_resource_account().map(str::to_owned);
+            let layered = context_on(&inv, base, &caller, resource, account.as_deref());
+            assert_eq!(
+                layered, whole.context,
+                "{} on {resource}: layered context differs from gather's",
+                base.principal.arn
+            );
+            assert_eq!(
+                context_for(&inv, base, &input.principal, resource, account.as_deref()),
+                whole.context
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 1000, "{compared} contexts compared");
+}

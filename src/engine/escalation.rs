@@ -276,10 +276,57 @@ fn pattern_mask(p: &str) -> ActionMask {
     mask
 }
 
-/// Each action pattern's [`pattern_mask`], worked out once: the same patterns recur across
-/// thousands of documents. (A document's lists are lowercase; a glance looks patterns up as
-/// written, so as not to lowercase them each time; see [`list_mask`].)
+/// Each wildcard action pattern's [`pattern_mask`], worked out once: the same patterns recur
+/// across thousands of documents. (A document's lists are lowercase; a glance looks patterns
+/// up as written, so as not to lowercase them each time; see [`list_mask`].) A pattern
+/// without a wildcard is not kept: it is looked up among the technique actions
+/// ([`literal_bit`]).
 type PatternMasks = HashMap<String, ActionMask>;
+
+/// The bit of the technique action an action pattern without a wildcard names, in any case
+/// (what [`pattern_mask`] gives it: without a wildcard, a pattern matches the one action it
+/// spells), without copying it.
+fn literal_bit(p: &str) -> ActionMask {
+    static BITS: OnceLock<HashMap<&'static str, ActionMask>> = OnceLock::new();
+    let bits = BITS.get_or_init(|| {
+        technique_actions()
+            .iter()
+            .take(64)
+            .enumerate()
+            .map(|(i, a)| (a.as_str(), 1 << i))
+            .collect()
+    });
+    // Every technique action is short ASCII: a longer or non-ASCII pattern names none.
+    let mut buf = [0u8; 80];
+    let Some(lower) = buf.get_mut(..p.len()).filter(|_| p.is_ascii()) else {
+        return 0;
+    };
+    lower.copy_from_slice(p.as_bytes());
+    lower.make_ascii_lowercase();
+    std::str::from_utf8(lower)
+        .ok()
+        .and_then(|l| bits.get(l))
+        .copied()
+        .unwrap_or(0)
+}
+
+/// The bits of [`technique_actions`] one action pattern (as written) matches: none for a
+/// pattern naming another service, [`literal_bit`] without a wildcard, else [`pattern_mask`]
+/// (kept in `masks`).
+fn pattern_bits(p: &str, masks: &mut PatternMasks) -> ActionMask {
+    if !may_name_technique_service(p) {
+        return 0;
+    }
+    if !p.contains(['*', '?']) {
+        return literal_bit(p);
+    }
+    match masks.get(p) {
+        Some(&m) => m,
+        None => *masks
+            .entry(p.to_owned())
+            .or_insert_with(|| pattern_mask(&p.to_ascii_lowercase())),
+    }
+}
 
 /// Every bit of [`technique_actions`].
 fn every_action() -> ActionMask {
@@ -307,12 +354,7 @@ fn list_mask<'p>(
 ) -> ActionMask {
     let mut hit: ActionMask = 0;
     for p in pats {
-        hit |= match masks.get(p) {
-            Some(&m) => m,
-            None => *masks
-                .entry(p.to_owned())
-                .or_insert_with(|| pattern_mask(&p.to_ascii_lowercase())),
-        };
+        hit |= pattern_bits(p, masks);
     }
     if negated { every_action() & !hit } else { hit }
 }
@@ -376,8 +418,9 @@ impl AllowLists {
     }
 }
 
-/// Each identity document's `Allow` action lists, lowercased once per document (by address)
-/// however many principals hold it, with the technique actions they allow.
+/// Each shared identity document's `Allow` action lists (a managed policy's, a group's),
+/// lowercased once per document (by address) however many principals hold it, with the
+/// technique actions they allow. A user's or role's own inline document is read for it alone.
 #[derive(Default)]
 struct ListCache {
     docs: HashMap<usize, (DocLists, DocResources, ActionMask)>,
@@ -385,27 +428,29 @@ struct ListCache {
 }
 
 /// Every identity document of a loaded user or role (inline, managed, its groups'), each
-/// handed to `add`; false when some of its own policies are not loaded.
+/// handed to `add` with whether other principals may hold it too (all but the user's or
+/// role's own inline policies); false when some of its own policies are not loaded.
 fn for_each_policy(
     g: &TrustGraph,
     id: NodeId,
-    add: &mut dyn FnMut(&crate::engine::model::PolicyText),
+    add: &mut dyn FnMut(&crate::engine::model::PolicyText, bool),
 ) -> bool {
     let inv = g.inventory();
     let node = g.node(id);
     let mut complete = true;
-    let mut managed = |arn: &str, add: &mut dyn FnMut(&crate::engine::model::PolicyText)| match inv
-        .managed_policy(arn)
-        .and_then(ManagedPolicy::default_version)
-    {
-        Some(v) => add(&v.policy),
-        None => complete = false,
-    };
+    let mut managed =
+        |arn: &str, add: &mut dyn FnMut(&crate::engine::model::PolicyText, bool)| match inv
+            .managed_policy(arn)
+            .and_then(ManagedPolicy::default_version)
+        {
+            Some(v) => add(&v.policy, true),
+            None => complete = false,
+        };
     let mut whole = true;
     match node.kind {
         NodeKind::User => {
             if let Some(u) = g.user(id) {
-                u.inline_policies.iter().for_each(|p| add(&p.policy));
+                u.inline_policies.iter().for_each(|p| add(&p.policy, false));
                 for m in &u.managed_policies {
                     managed(&m.arn, add);
                 }
@@ -420,7 +465,7 @@ fn for_each_policy(
                         whole = false;
                         continue;
                     };
-                    g.inline_policies.iter().for_each(|p| add(&p.policy));
+                    g.inline_policies.iter().for_each(|p| add(&p.policy, true));
                     for m in &g.managed_policies {
                         managed(&m.arn, add);
                     }
@@ -436,7 +481,7 @@ fn for_each_policy(
                 {
                     whole = false;
                 }
-                r.inline_policies.iter().for_each(|p| add(&p.policy));
+                r.inline_policies.iter().for_each(|p| add(&p.policy, false));
                 for m in &r.managed_policies {
                     managed(&m.arn, add);
                 }
@@ -451,36 +496,40 @@ fn allow_lists(g: &TrustGraph, node: NodeId, cache: &mut ListCache) -> AllowList
     let mut lists = Vec::new();
     let mut resources = Vec::new();
     let mut mask = 0;
-    let complete = for_each_policy(g, node, &mut |t| {
+    let complete = for_each_policy(g, node, &mut |t, shared| {
         if let Some(doc) = t.document.as_ref() {
             let ListCache { docs, patterns } = &mut *cache;
-            let (of_doc, res, doc_bits) =
-                docs.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
-                    let allows: Vec<_> = doc
-                        .statements
-                        .iter()
-                        .filter(|st| {
-                            st.effect == Some(crate::engine::policy::document::Effect::Allow)
-                        })
-                        .filter_map(|st| st.action.as_ref().map(|a| (a, st.resource.as_ref())))
-                        .collect();
-                    let lower = |l: &crate::engine::policy::document::PatternList| {
-                        (
-                            l.negated,
-                            l.patterns
-                                .iter()
-                                .map(|p| p.to_ascii_lowercase())
-                                .collect::<Vec<String>>(),
-                        )
-                    };
-                    let lists: DocLists = allows.iter().map(|(a, _)| lower(a)).collect();
-                    let res: DocResources = allows.iter().map(|(_, r)| r.map(&lower)).collect();
-                    let bits = doc_mask(&lists, patterns);
-                    (lists, res, bits)
-                });
-            lists.push(Arc::clone(of_doc));
-            resources.push(Arc::clone(res));
-            mask |= *doc_bits;
+            let read = |patterns: &mut PatternMasks| {
+                let allows: Vec<_> = doc
+                    .statements
+                    .iter()
+                    .filter(|st| st.effect == Some(crate::engine::policy::document::Effect::Allow))
+                    .filter_map(|st| st.action.as_ref().map(|a| (a, st.resource.as_ref())))
+                    .collect();
+                let lower = |l: &crate::engine::policy::document::PatternList| {
+                    (
+                        l.negated,
+                        l.patterns
+                            .iter()
+                            .map(|p| p.to_ascii_lowercase())
+                            .collect::<Vec<String>>(),
+                    )
+                };
+                let lists: DocLists = allows.iter().map(|(a, _)| lower(a)).collect();
+                let res: DocResources = allows.iter().map(|(_, r)| r.map(&lower)).collect();
+                let bits = doc_mask(&lists, patterns);
+                (lists, res, bits)
+            };
+            let (of_doc, res, doc_bits) = if shared {
+                docs.entry(Arc::as_ptr(doc) as usize)
+                    .or_insert_with(|| read(patterns))
+                    .clone()
+            } else {
+                read(patterns)
+            };
+            lists.push(of_doc);
+            resources.push(res);
+            mask |= doc_bits;
         }
     });
     AllowLists {
@@ -510,21 +559,28 @@ struct Glance {
     complete: bool,
 }
 
-/// Per document (by address): its technique actions and whether it may allow `*`.
+/// Each principal's glance, and per shared document (by address; see [`for_each_policy`]) its
+/// technique actions and whether it may allow `*`.
 #[derive(Default)]
 struct GlanceCache {
+    by_node: HashMap<NodeId, Glance>,
     by_doc: HashMap<usize, (ActionMask, bool)>,
     /// Each action pattern's mask, by the pattern as written (see [`PatternMasks`]).
     patterns: PatternMasks,
 }
 
 fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
+    if let Some(&seen) = cache.by_node.get(&node) {
+        return seen;
+    }
     let mut mask = 0;
     let mut star = false;
-    let complete = for_each_policy(g, node, &mut |t| {
+    let complete = for_each_policy(g, node, &mut |t, shared| {
         if let Some(doc) = t.document.as_ref() {
-            let GlanceCache { by_doc, patterns } = &mut *cache;
-            let (m, s) = *by_doc.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
+            let GlanceCache {
+                by_doc, patterns, ..
+            } = &mut *cache;
+            let read = |patterns: &mut PatternMasks| {
                 let allows = doc
                     .statements
                     .iter()
@@ -535,24 +591,28 @@ fn glance(g: &TrustGraph, node: NodeId, cache: &mut GlanceCache) -> Glance {
                 for l in allows {
                     // Case does not change whether a pattern matches the literal `*`.
                     star |= l.patterns.iter().any(|p| matches_lone_star(p)) != l.negated;
-                    let near = l
-                        .patterns
-                        .iter()
-                        .map(|p| &**p)
-                        .filter(|p| may_name_technique_service(p));
-                    mask |= list_mask(l.negated, near, patterns);
+                    mask |= list_mask(l.negated, l.patterns.iter().map(|p| &**p), patterns);
                 }
                 (mask, star)
-            });
+            };
+            let (m, s) = if shared {
+                *by_doc
+                    .entry(Arc::as_ptr(doc) as usize)
+                    .or_insert_with(|| read(patterns))
+            } else {
+                read(patterns)
+            };
             mask |= m;
             star |= s;
         }
     });
-    Glance {
+    let seen = Glance {
         mask,
         star,
         complete,
-    }
+    };
+    cache.by_node.insert(node, seen);
+    seen
 }
 
 /// True when action pattern `p` matches the literal action `*`, as [`glob_match`] answers:
@@ -1451,6 +1511,62 @@ mod tests {
             assert_eq!(matches_lone_star(p), glob_match(p, "*"), "{p:?}");
         }
         assert!(matches_lone_star("*?*") && !matches_lone_star("??"));
+    }
+
+    /// The quick reading of an action pattern's technique bits (other services passed over,
+    /// a pattern without a wildcard looked up) gives the bits matching it against every
+    /// technique action gives: for every technique action as written, lowercased, uppercased
+    /// and with a wildcard; near misses; other services; non-ASCII and long patterns.
+    #[test]
+    fn a_patterns_technique_bits_are_what_matching_every_technique_action_gives() {
+        let mut patterns: Vec<String> = Vec::new();
+        for t in technique::ALL {
+            for n in t.needs() {
+                let a = n.action;
+                let (svc, name) = a.split_once(':').unwrap();
+                patterns.extend([
+                    a.to_owned(),
+                    a.to_ascii_lowercase(),
+                    a.to_ascii_uppercase(),
+                    format!("{a}x"),
+                    a[..a.len() - 1].to_owned(),
+                    format!("{svc}:*"),
+                    format!("{svc}:{}*", &name[..3]),
+                    format!("{svc}:?{}", &name[1..]),
+                    format!("*:{name}"),
+                    format!("{}:{name}", svc.to_ascii_uppercase()),
+                    format!("{svc}x:{name}"),
+                    format!("{a}\u{e9}"),
+                ]);
+            }
+        }
+        patterns.extend(
+            [
+                "*",
+                "?",
+                "",
+                ":",
+                "iam",
+                "iam:",
+                "s3:GetObject",
+                "sts:AssumeRole",
+                "i*:p*",
+                "iam:Pass\u{c9}",
+                "\u{c9}am:PassRole",
+            ]
+            .map(str::to_owned),
+        );
+        patterns.push(format!("iam:{}", "x".repeat(200)));
+        let mut masks = PatternMasks::default();
+        for p in &patterns {
+            assert_eq!(
+                pattern_bits(p, &mut masks),
+                pattern_mask(&p.to_ascii_lowercase()),
+                "{p:?}"
+            );
+        }
+        assert_ne!(literal_bit("IAM:PASSROLE"), 0);
+        assert!(masks.keys().all(|p| p.contains(['*', '?'])));
     }
 
     /// [`AllowLists::may_allow_on`] is a superset of what the identity policies allow: when

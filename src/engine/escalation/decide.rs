@@ -30,7 +30,7 @@ use crate::engine::policy::evaluate::{
     EvaluationInput, NamedPolicy, ResourceBasedPolicy, evaluate,
 };
 use crate::engine::policy::gather::{
-    AccessRequest, PolicyIndex, SessionFacts, context_for, gather,
+    AccessRequest, PolicyIndex, SessionFacts, caller_context, context_on, gather,
 };
 use crate::engine::policy::principal::{DEFAULT_SESSION_NAME, Principal};
 
@@ -91,6 +91,12 @@ type GatheredOnce = Option<Arc<Gathered>>;
 struct Gathered {
     req: AccessRequest,
     input: EvaluationInput,
+    /// The keys of its context that do not depend on the resource ([`caller_context`]), under
+    /// each request's own.
+    caller: Arc<RequestContext>,
+    /// A copy of `input` a request used and gave back, to be used again rather than copied
+    /// (the request's own fields are set anew each time).
+    spare: Mutex<Option<EvaluationInput>>,
 }
 
 /// How many callers' gathered requests are kept: deciding one caller asks many requests in a
@@ -245,8 +251,9 @@ impl<'a> Checker<'a> {
     /// Every request here is evaluated without a resource policy or RCPs (IAM users and roles
     /// have none that grants these actions), so what differs between two requests of one
     /// caller is the action, the resource and the context keys of the resource: the caller's
-    /// policies are gathered once (with and without MFA) and only the context is made again
-    /// ([`context_for`], the code [`gather`] makes it with).
+    /// policies are gathered once (with and without MFA), and of the context only the keys of
+    /// the resource are made again ([`context_on`], over the caller's keys: the context
+    /// [`gather`] makes).
     fn input(
         &self,
         node: NodeId,
@@ -257,19 +264,71 @@ impl<'a> Checker<'a> {
     ) -> Option<EvaluationInput> {
         let gathered = self.gathered(node, mfa)?;
         let mut input = gathered.input.clone();
+        self.fill(&gathered, &mut input, action, resource, change);
+        Some(input)
+    }
+
+    /// Sets the request's action, resource and context on `input` (a copy of `gathered`'s),
+    /// and makes `change`.
+    fn fill(
+        &self,
+        gathered: &Gathered,
+        input: &mut EvaluationInput,
+        action: &str,
+        resource: &str,
+        change: &Change,
+    ) {
         action.clone_into(&mut input.action);
         resource.clone_into(&mut input.resource);
         let account = input.effective_resource_account().map(str::to_owned);
-        input.context = context_for(
+        // The caller's keys are made once ([`caller_context`]); `gather` would make the same
+        // context, key for key (a test in `policy::gather` holds them side by side).
+        input.context = context_on(
             self.inv,
             &gathered.req,
-            &input.principal,
+            &gathered.caller,
             resource,
             account.as_deref(),
         );
-        input.context.insert_static("aws:SecureTransport", "true");
-        self.apply(&mut input, change);
-        Some(input)
+        self.apply(input, change);
+    }
+
+    /// [`Checker::input`] handed to `f`. Without a change, the input is the caller's spare
+    /// copy when it has one, given back after `f` (a walk decides thousands of requests of one
+    /// caller, and copying the gathered policies for each costs more than deciding it). `f`
+    /// may change the context and set a resource policy: both are set anew for each request.
+    fn with_input<R>(
+        &self,
+        node: NodeId,
+        action: &str,
+        resource: &str,
+        mfa: bool,
+        change: &Change,
+        f: impl FnOnce(&mut EvaluationInput) -> R,
+    ) -> Option<R> {
+        let gathered = self.gathered(node, mfa)?;
+        let reuse = change.is_none();
+        let spare = if reuse {
+            gathered
+                .spare
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+        } else {
+            None
+        };
+        let mut input = spare.unwrap_or_else(|| gathered.input.clone());
+        self.fill(&gathered, &mut input, action, resource, change);
+        let out = f(&mut input);
+        if reuse {
+            // As gathered: no resource policy (see [`Checker::gathered`]).
+            input.resource_policy = None;
+            *gathered
+                .spare
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(input);
+        }
+        Some(out)
     }
 
     /// `node`'s request gathered, without a resource policy, RCPs or what they lack.
@@ -298,9 +357,15 @@ impl<'a> Checker<'a> {
                     PolicyType::ResourceBasedPolicy | PolicyType::ResourceControlPolicy
                 )
             });
-            // Made again for each request's resource.
+            // Made again for each request's resource, over the caller's keys.
             input.context = RequestContext::default();
-            Some(Arc::new(Gathered { req, input }))
+            let caller = Arc::new(caller_context(self.inv, &req, &input.principal));
+            Some(Arc::new(Gathered {
+                req,
+                input,
+                caller,
+                spare: Mutex::new(None),
+            }))
         });
         let mut kept = self.gathered.lock().unwrap_or_else(PoisonError::into_inner);
         if kept.len() >= GATHERED_KEPT {
@@ -350,18 +415,21 @@ impl<'a> Checker<'a> {
     ) -> Option<(Decision, bool, bool)> {
         let mut best: Option<(Decision, bool, bool)> = None;
         for mfa in [false, true] {
-            let mut input = self.input(node, action, resource, mfa, change)?;
-            for (k, v) in extra {
-                input.context.insert((*k).to_owned(), v.clone());
-            }
-            let d = evaluate(&input);
-            let identity_allows = if input.gaps.is_empty() {
-                identity_allowed(&d)
-            } else {
-                let mut known = input.clone();
-                known.gaps.clear();
-                identity_allowed(&evaluate(&known))
-            };
+            let (d, identity_allows) =
+                self.with_input(node, action, resource, mfa, change, |input| {
+                    for (k, v) in extra {
+                        input.context.insert((*k).to_owned(), v.clone());
+                    }
+                    let d = evaluate(input);
+                    let identity_allows = if input.gaps.is_empty() {
+                        identity_allowed(&d)
+                    } else {
+                        let mut known = input.clone();
+                        known.gaps.clear();
+                        identity_allowed(&evaluate(&known))
+                    };
+                    (d, identity_allows)
+                })?;
             let done = d.is_allowed();
             if best.is_none() || done || (identity_allows && !best.as_ref().is_some_and(|b| b.2)) {
                 best = Some((d, mfa, identity_allows));
@@ -469,13 +537,20 @@ impl<'a> Checker<'a> {
         };
         let mut best: Option<(Decision, bool)> = None;
         for mfa in [false, true] {
-            let mut input =
-                self.input(node, "sts:AssumeRole", role_arn, mfa, &Change::default())?;
-            input.resource_policy = Some(ResourceBasedPolicy {
-                policy: trust.clone(),
-                is_role_trust: true,
-            });
-            let d = evaluate(&input);
+            let d = self.with_input(
+                node,
+                "sts:AssumeRole",
+                role_arn,
+                mfa,
+                &Change::default(),
+                |input| {
+                    input.resource_policy = Some(ResourceBasedPolicy {
+                        policy: trust.clone(),
+                        is_role_trust: true,
+                    });
+                    evaluate(input)
+                },
+            )?;
             let done = d.is_allowed();
             if best.is_none() || done {
                 best = Some((d, mfa));

@@ -398,26 +398,8 @@ fn context_of(
     resource: &str,
     resource_account: Option<&str>,
 ) -> RequestContext {
-    let session_tags: Vec<(&str, &str)> = req
-        .session
-        .tags
-        .iter()
-        .map(|t| (t.key.as_str(), t.value.as_str()))
-        .collect();
-    let who = Requester {
-        user,
-        role,
-        temporary: matches!(
-            principal.kind,
-            PrincipalType::AssumedRole | PrincipalType::FederatedUser
-        ),
-        issued_at: req.session.issued_at,
-        mfa_authenticated_at: req.mfa_authenticated_at,
-        session_tags: &session_tags,
-        source_identity: req.session.source_identity.as_deref(),
-        federated_provider: req.session.federated_provider.as_deref(),
-        ..Requester::new(principal)
-    };
+    let session_tags = session_tags_of(req);
+    let who = requester(req, principal, (user, role), &session_tags);
     let region = requested_region(req.region.as_deref(), resource);
     let mut ctx = ContextBuilder::new(None);
     ctx.request(
@@ -432,6 +414,38 @@ fn context_of(
     ctx.finish()
 }
 
+/// The session's tags of `req` as (key, value).
+fn session_tags_of(req: &AccessRequest) -> Vec<(&str, &str)> {
+    req.session
+        .tags
+        .iter()
+        .map(|t| (t.key.as_str(), t.value.as_str()))
+        .collect()
+}
+
+/// The caller of `req`, as the context describes it.
+fn requester<'a>(
+    req: &'a AccessRequest,
+    principal: &'a Principal,
+    (user, role): (Option<&'a User>, Option<&'a Role>),
+    session_tags: &'a [(&'a str, &'a str)],
+) -> Requester<'a> {
+    Requester {
+        user,
+        role,
+        temporary: matches!(
+            principal.kind,
+            PrincipalType::AssumedRole | PrincipalType::FederatedUser
+        ),
+        issued_at: req.session.issued_at,
+        mfa_authenticated_at: req.mfa_authenticated_at,
+        session_tags,
+        source_identity: req.session.source_identity.as_deref(),
+        federated_provider: req.session.federated_provider.as_deref(),
+        ..Requester::new(principal)
+    }
+}
+
 /// The context [`gather`] gives `req` when its resource is `resource` instead, for
 /// `principal` as [`gather`] completed it (`input.principal`): a caller's requests for one
 /// action on many resources gather the caller's policies once and make only this again.
@@ -443,7 +457,63 @@ pub fn context_for(
     resource: &str,
     resource_account: Option<&str>,
 ) -> RequestContext {
-    let (user, role) = match principal.kind {
+    context_of(
+        inv,
+        req,
+        principal,
+        requester_of(inv, principal),
+        resource,
+        resource_account,
+    )
+}
+
+/// The keys of [`context_for`]'s context that do not depend on the resource — the clock's
+/// (`aws:RequestedRegion` aside) and the principal's — made once for a caller's many requests
+/// and shared by each request's context (see [`context_on`]).
+#[must_use]
+pub fn caller_context(
+    inv: &Inventory,
+    req: &AccessRequest,
+    principal: &Principal,
+) -> RequestContext {
+    let (user, role) = requester_of(inv, principal);
+    let session_tags = session_tags_of(req);
+    let who = requester(req, principal, (user, role), &session_tags);
+    let mut ctx = ContextBuilder::new(None);
+    ctx.clock(req.now, None);
+    ctx.principal(inv, &who, req.now);
+    ctx.finish()
+}
+
+/// The context [`context_for`] gives the same request on `resource`, layered on `caller`
+/// ([`caller_context`] of that request): only the region, the resource's keys and the keys the
+/// request supplies are set on top, so a caller's requests on many resources do not make the
+/// caller's keys again. Equal, key for key, to [`context_for`]'s.
+#[must_use]
+pub fn context_on(
+    inv: &Inventory,
+    req: &AccessRequest,
+    caller: &Arc<RequestContext>,
+    resource: &str,
+    resource_account: Option<&str>,
+) -> RequestContext {
+    let mut ctx = ContextBuilder::new(None);
+    ctx.ctx = RequestContext::layered(Arc::clone(caller));
+    ctx.insert(
+        "aws:RequestedRegion",
+        requested_region(req.region.as_deref(), resource),
+    );
+    ctx.resource(inv, resource, resource_account);
+    ctx.supplied(&req.context);
+    ctx.finish()
+}
+
+/// The user and role whose keys a request by `principal` carries.
+fn requester_of<'i>(
+    inv: &'i Inventory,
+    principal: &Principal,
+) -> (Option<&'i User>, Option<&'i Role>) {
+    match principal.kind {
         PrincipalType::User => (inv.user_by_arn(&principal.arn), None),
         PrincipalType::AssumedRole => (None, find_role(inv, principal)),
         PrincipalType::FederatedUser => (
@@ -454,15 +524,7 @@ pub fn context_for(
             None,
         ),
         _ => (None, None),
-    };
-    context_of(
-        inv,
-        req,
-        principal,
-        (user, role),
-        resource,
-        resource_account,
-    )
+    }
 }
 
 /// Gathers everything [`crate::engine::policy::evaluate()`] needs for `req` from `inv`.
