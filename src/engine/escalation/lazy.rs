@@ -51,6 +51,9 @@ pub struct LazyEscalations<'g> {
     shared: Mutex<HashMap<u32, SharedEdges>>,
     /// A shared class's edges into one principal, when its edges are not all decided.
     shared_toward: Mutex<HashMap<(u32, NodeId), SharedEdges>>,
+    /// Shared classes a walk forwards has had decided into the principals it wanted only,
+    /// once (see [`LazyEscalations::class_edges`]).
+    walked_once: Mutex<HashSet<u32>>,
     /// Each principal's allow lists, once asked.
     allows_of: Mutex<HashMap<NodeId, Arc<AllowLists>>>,
     /// Each principal's [`EscalationSource::walk_class`], once asked.
@@ -107,6 +110,7 @@ impl<'g> LazyEscalations<'g> {
             classes: Mutex::new(Classes::default()),
             shared: Mutex::new(HashMap::default()),
             shared_toward: Mutex::new(HashMap::default()),
+            walked_once: Mutex::new(HashSet::default()),
             walk_classes: Mutex::new(HashMap::default()),
             answers: super::walk::WalkAnswers::default(),
             allows_of: Mutex::new(HashMap::default()),
@@ -353,8 +357,10 @@ impl<'g> LazyEscalations<'g> {
     /// `node`'s edges to others into principals `wanted` keeps, from its class's: the edge
     /// into itself left out. While the class's edges are not decided, a walk that wants
     /// fewer than half of the account's principals has only those decided (for the class's
-    /// first member, as the whole list would be) and not kept; otherwise the whole list is
-    /// decided and kept for every member.
+    /// first member, as the whole list would be) and not kept; so does, once per class, a
+    /// walk forwards (`first`), which takes one member's edges of a class and passes over the
+    /// others' (see [`EscalationSource::walk_class`]). Otherwise the whole list is decided and
+    /// kept for every member.
     fn class_edges(
         &self,
         k: u32,
@@ -370,7 +376,14 @@ impl<'g> LazyEscalations<'g> {
             .cloned();
         let all = match decided {
             Some(all) => all,
-            None if self.few_wanted(node, wanted) => {
+            None if self.few_wanted(node, wanted)
+                || (first.is_some()
+                    && self
+                        .walked_once
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(k)) =>
+            {
                 let keep = |t: NodeId| t != node && wanted(t);
                 return self
                     .class_decision(k, Some(&keep), first)

@@ -299,6 +299,10 @@ fn reach_until<E: EscalationSource + ?Sized>(
         std::collections::HashSet::new();
     // The class of principals with no escalation edge out.
     let no_edges = 0;
+    // Classes of [`EscalationSource::walk_class`] one member of which the walk has taken the
+    // steps of: another member's escalation edges lead where that one's did (but into that
+    // one, already reached), to principals already seen.
+    let mut classes_walked: std::collections::HashSet<u32> = std::collections::HashSet::new();
     while let Some((node, at)) = queue.pop_front() {
         let depth = at.map_or(0, |i| rows[i].path.len());
         if depth >= max_depth {
@@ -333,6 +337,8 @@ fn reach_until<E: EscalationSource + ?Sized>(
             continue;
         }
         let unseen = |to: NodeId| !seen.contains(&to);
+        // A member of a class walked already: only its hops out may lead somewhere new.
+        let class_walked = class.is_some_and(|k| k != no_edges && !classes_walked.insert(k));
         // A principal whose hops out are a walked one's: they lead to principals already
         // reached, so only its escalation edges may lead somewhere new.
         let repeat = class.is_none() && !walked.insert((alike, no_edges));
@@ -344,6 +350,8 @@ fn reach_until<E: EscalationSource + ?Sized>(
                 continue;
             }
             (assumed_steps(g, node, &unseen, follow), out)
+        } else if class_walked {
+            (assumed_steps(g, node, &unseen, follow), Vec::new())
         } else {
             let assumed = assumed_steps(g, node, &unseen, follow);
             let hopped: crate::engine::graph::FastSet<NodeId> =
