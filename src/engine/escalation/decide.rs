@@ -74,13 +74,13 @@ pub struct Checker<'a> {
     pub now: DateTime<Utc>,
     allow_all: NamedPolicy,
     /// Stands in for the resource policy while a request is gathered: every request here is
-    /// evaluated without one (see [`Checker::input`]), so gathering need not find or compile
-    /// the target's.
+    /// evaluated without one (see [`Checker::with_input`]), so gathering need not find or
+    /// compile the target's.
     no_resource_policy: ResourceBasedPolicy,
     /// Per caller: the trust policy naming it that a trust rewrite would write, compiled once.
     rewritten: Mutex<HashMap<NodeId, NamedPolicy>>,
     /// The latest callers' requests gathered (with and without MFA), each caller's policies
-    /// gathered once for the many requests deciding it makes (see [`Checker::input`]).
+    /// gathered once for the many requests deciding it makes (see [`Checker::with_input`]).
     gathered: Mutex<HashMap<(NodeId, bool), GatheredOnce>>,
 }
 
@@ -246,30 +246,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The request `node` makes, gathered, with `change` applied.
-    ///
-    /// Every request here is evaluated without a resource policy or RCPs (IAM users and roles
-    /// have none that grants these actions), so what differs between two requests of one
-    /// caller is the action, the resource and the context keys of the resource: the caller's
-    /// policies are gathered once (with and without MFA), and of the context only the keys of
-    /// the resource are made again ([`context_on`], over the caller's keys: the context
-    /// [`gather`] makes).
-    fn input(
-        &self,
-        node: NodeId,
-        action: &str,
-        resource: &str,
-        mfa: bool,
-        change: &Change,
-    ) -> Option<EvaluationInput> {
-        let gathered = self.gathered(node, mfa)?;
-        let mut input = gathered.input.clone();
-        self.fill(&gathered, &mut input, action, resource, change);
-        Some(input)
-    }
-
-    /// Sets the request's action, resource and context on `input` (a copy of `gathered`'s),
-    /// and makes `change`.
+    /// Sets the request's action, resource and context on `input` (a copy of `gathered`'s,
+    /// a new one or the spare one of [`Checker::with_input`]), and makes `change`.
     fn fill(
         &self,
         gathered: &Gathered,
@@ -293,10 +271,18 @@ impl<'a> Checker<'a> {
         self.apply(input, change);
     }
 
-    /// [`Checker::input`] handed to `f`. Without a change, the input is the caller's spare
-    /// copy when it has one, given back after `f` (a walk decides thousands of requests of one
-    /// caller, and copying the gathered policies for each costs more than deciding it). `f`
-    /// may change the context and set a resource policy: both are set anew for each request.
+    /// The request `node` makes, gathered, with `change` applied, handed to `f`.
+    ///
+    /// Every request here is evaluated without a resource policy or RCPs (IAM users and roles
+    /// have none that grants these actions), so what differs between two requests of one
+    /// caller is the action, the resource and the context keys of the resource: the caller's
+    /// policies are gathered once (with and without MFA), and of the context only the keys of
+    /// the resource are made again ([`context_on`], over the caller's keys: the context
+    /// [`gather`] makes). Without a change, the input is the caller's spare copy when it has
+    /// one, given back after `f` (a walk decides thousands of requests of one caller, and
+    /// copying the gathered policies for each costs more than deciding it). `f` may change
+    /// the action and the context and set a resource policy: they are set anew for each
+    /// request.
     fn with_input<R>(
         &self,
         node: NodeId,
@@ -595,29 +581,37 @@ impl<'a> Checker<'a> {
                 };
             }
         }
-        let Some(mut input) = self.input(node, "*", "*", mfa, change) else {
-            return AdminStatus::No {
-                refused_by: None,
-                message: String::new(),
-            };
-        };
-        for probe in &probes_for(self.inv, self.graph.node(node)) {
-            input.action.clone_from(probe);
-            let d = evaluate(&input);
-            match d.outcome {
-                Outcome::Allow => {}
-                Outcome::Unknown => {
-                    if unknown.is_none() {
-                        unknown = Some(d);
+        let probes = probes_for(self.inv, self.graph.node(node));
+        let refused = self.with_input(node, "*", "*", mfa, change, |input| {
+            for probe in &probes {
+                input.action.clone_from(probe);
+                let d = evaluate(input);
+                match d.outcome {
+                    Outcome::Allow => {}
+                    Outcome::Unknown => {
+                        if unknown.is_none() {
+                            unknown = Some(d);
+                        }
+                    }
+                    Outcome::ExplicitDeny | Outcome::ImplicitDeny => {
+                        return Some(AdminStatus::No {
+                            refused_by: d.deciding,
+                            message: format!("`{probe}` is refused: {}", d.message),
+                        });
                     }
                 }
-                Outcome::ExplicitDeny | Outcome::ImplicitDeny => {
-                    return AdminStatus::No {
-                        refused_by: d.deciding,
-                        message: format!("`{probe}` is refused: {}", d.message),
-                    };
-                }
             }
+            None
+        });
+        match refused {
+            None => {
+                return AdminStatus::No {
+                    refused_by: None,
+                    message: String::new(),
+                };
+            }
+            Some(Some(no)) => return no,
+            Some(None) => {}
         }
         match unknown {
             Some(d) => AdminStatus::Unknown {
@@ -727,19 +721,19 @@ impl Checker<'_> {
     /// The caller's own policies (identity and boundary) the loaded data lacks.
     #[must_use]
     pub fn identity_missing(&self, node: NodeId) -> Vec<Arc<Missing>> {
-        let Some(input) = self.input(node, "*", "*", false, &Change::default()) else {
-            return Vec::new();
-        };
-        let mut out: Vec<Arc<Missing>> = Vec::new();
-        for g in &input.gaps {
-            if matches!(
-                g.layer,
-                PolicyType::IdentityBasedPolicy | PolicyType::PermissionsBoundary
-            ) && !out.contains(&g.missing)
-            {
-                out.push(Arc::clone(&g.missing));
+        self.with_input(node, "*", "*", false, &Change::default(), |input| {
+            let mut out: Vec<Arc<Missing>> = Vec::new();
+            for g in &input.gaps {
+                if matches!(
+                    g.layer,
+                    PolicyType::IdentityBasedPolicy | PolicyType::PermissionsBoundary
+                ) && !out.contains(&g.missing)
+                {
+                    out.push(Arc::clone(&g.missing));
+                }
             }
-        }
-        out
+            out
+        })
+        .unwrap_or_default()
     }
 }
