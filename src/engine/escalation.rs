@@ -213,29 +213,11 @@ fn technique_actions() -> &'static [String] {
 /// in the lists each time).
 type ActionMask = u64;
 
-fn action_bit(action_lower: &str) -> Option<ActionMask> {
-    technique_actions()
-        .iter()
-        .take(64)
-        .position(|a| a == action_lower)
-        .map(|i| 1 << i)
-}
-
-/// [`action_bit`] of an action in any case: the techniques' own spellings are looked up as
-/// they are (a walk asks for them hundreds of thousands of times), others lowercased.
+/// The bit of `action` (in any case) among the first 64 [`technique_actions`]: `None` for
+/// another action (a walk asks for the techniques' own hundreds of thousands of times; see
+/// [`literal_bit`], which copies nothing).
 fn action_bit_any(action: &str) -> Option<ActionMask> {
-    static EXACT: OnceLock<HashMap<&'static str, ActionMask>> = OnceLock::new();
-    let exact = EXACT.get_or_init(|| {
-        technique::ALL
-            .iter()
-            .flat_map(|t| t.needs())
-            .filter_map(|n| Some((n.action, action_bit(&n.action.to_ascii_lowercase())?)))
-            .collect()
-    });
-    match exact.get(action) {
-        Some(&bit) => Some(bit),
-        None => action_bit(&action.to_ascii_lowercase()),
-    }
+    Some(literal_bit(action)).filter(|&bit| bit != 0)
 }
 
 /// The bits of every action technique `t` needs; `None` when one has no bit.
