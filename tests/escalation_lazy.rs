@@ -394,3 +394,146 @@ fn callers_with_the_same_shared_policies_share_one_decision() {
         row.path
     );
 }
+
+/// Users and roles whose own inline policies say the same, under the same names: help-desk
+/// users that may make people's keys and login profiles but not mia's (an explicit `Deny`
+/// whose access-denied sentence names the statement), deployers that may pass service roles
+/// to Lambda, and callers whose policies differ only by name, by a statement's position, or
+/// by statements that take no part.
+fn alike_inline_policies_account() -> Arc<Inventory> {
+    let acct = "111122223333";
+    let helpdesk = serde_json::json!([
+        {"Sid": "Keys", "Effect": "Allow", "Action": ["iam:CreateAccessKey", "iam:CreateLoginProfile"],
+         "Resource": format!("arn:aws:iam::{acct}:user/people/*")},
+        {"Sid": "NotForMia", "Effect": "Deny", "Action": "iam:CreateAccessKey",
+         "Resource": format!("arn:aws:iam::{acct}:user/people/mia")}
+    ]);
+    // The same statements without `Sid`s, in the other order: each is named by its place.
+    let unnamed = serde_json::json!([
+        {"Effect": "Deny", "Action": "iam:CreateAccessKey",
+         "Resource": format!("arn:aws:iam::{acct}:user/people/mia")},
+        {"Effect": "Allow", "Action": ["iam:CreateAccessKey", "iam:CreateLoginProfile"],
+         "Resource": format!("arn:aws:iam::{acct}:user/people/*")}
+    ]);
+    let inline = |name: &str, statements: &serde_json::Value| {
+        serde_json::json!({"PolicyName": name,
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}})
+    };
+    let reads = serde_json::json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]);
+    let user = |name: &str, policies: Vec<serde_json::Value>| {
+        serde_json::json!({
+            "UserName": name, "UserId": format!("AIDA{}", name.to_uppercase()), "Path": "/people/",
+            "Arn": format!("arn:aws:iam::{acct}:user/people/{name}"),
+            "CreateDate": "2024-01-01T00:00:00+00:00", "UserPolicyList": policies, "GroupList": [],
+            "AttachedManagedPolicies": [], "Tags": []
+        })
+    };
+    let deploy = serde_json::json!([
+        {"Sid": "PassServiceRoles", "Effect": "Allow", "Action": "iam:PassRole",
+         "Resource": format!("arn:aws:iam::{acct}:role/service-role/*"),
+         "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}},
+        {"Sid": "Functions", "Effect": "Allow",
+         "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}
+    ]);
+    let role = |path: &str, name: &str, service: Option<&str>, policies: Vec<serde_json::Value>| {
+        let principal = service.map_or_else(
+            || serde_json::json!({"AWS": format!("arn:aws:iam::{acct}:root")}),
+            |s| serde_json::json!({"Service": s}),
+        );
+        serde_json::json!({
+            "RoleName": name, "RoleId": format!("AROA{}", name.to_uppercase()), "Path": path,
+            "Arn": format!("arn:aws:iam::{acct}:role{path}{name}"),
+            "CreateDate": "2024-01-01T00:00:00+00:00",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": principal, "Action": "sts:AssumeRole"}]},
+            "RolePolicyList": policies, "AttachedManagedPolicies": [], "InstanceProfileList": [],
+            "Tags": []
+        })
+    };
+    let bundle = serde_json::json!({
+        "UserDetailList": [
+            user("nina", vec![inline("helpdesk", &helpdesk), inline("notes", &reads)]),
+            // Another policy beside it that takes no part: the same class as nina.
+            user("omar", vec![inline("scratch", &serde_json::json!([
+                {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}])),
+                inline("helpdesk", &helpdesk)]),
+            // The same statements under another name.
+            user("pat", vec![inline("desk", &helpdesk)]),
+            user("quinn", vec![inline("helpdesk", &unnamed)]),
+            user("rosa", vec![inline("helpdesk", &unnamed)]),
+            user("mia", vec![]),
+        ],
+        "GroupDetailList": [],
+        "RoleDetailList": [
+            role("/", "deployer-a", None, vec![inline("deploy", &deploy)]),
+            role("/", "deployer-b", None, vec![inline("deploy", &deploy), inline("reads", &reads)]),
+            role("/service-role/", "fn", Some("lambda.amazonaws.com"), vec![]),
+        ],
+        "Policies": []
+    });
+    Arc::new(load_str("alike-inline", &bundle.to_string()).unwrap())
+}
+
+/// Callers whose own inline policies that take part say the same, under the same names, get
+/// their edges to others decided once, each made its own: the statements that grant an edge
+/// and the explicit `Deny` that refuses one name the member's own policy (`omar/helpdesk`),
+/// and the refusal names the member. The eager answers decide every caller alone; the lazy
+/// ones must equal them.
+#[test]
+fn callers_with_alike_inline_policies_share_one_decision() {
+    let g = TrustGraph::build(alike_inline_policies_account(), now());
+    let all = principals(&g);
+    same_answers(&g, &all);
+    let mut backwards = all.clone();
+    backwards.reverse();
+    same_answers(&g, &backwards);
+    same_walks(&g, &all, 4);
+
+    let lazy = LazyEscalations::new(&g);
+    let id = |name: &str| {
+        all.iter()
+            .copied()
+            .find(|n| g.node(*n).name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    for &n in &all {
+        let _ = lazy.edges_from(n);
+    }
+    // Classes: nina and omar; pat; quinn and rosa; the deployers.
+    assert_eq!(lazy.shared_classes(), 4);
+    let omar = lazy.edges_from(id("omar"));
+    let keys_for = |to: &str| {
+        omar.iter()
+            .find(|e| e.technique == Technique::CreateAccessKey && e.to == id(to))
+            .unwrap_or_else(|| panic!("omar's keys for {to}"))
+    };
+    assert!(keys_for("pat").works());
+    assert_eq!(
+        keys_for("pat").grants[0].statement.as_deref(),
+        Some("`omar/helpdesk` statement `Keys`")
+    );
+    let refused = keys_for("mia");
+    let message = match &refused.status {
+        rolescope::engine::graph::EdgeStatus::Broken { message, .. } => message.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(message.contains(":user/people/omar is not"), "{message}");
+    assert!(
+        message.contains("(`omar/helpdesk` statement `NotForMia`)"),
+        "{message}"
+    );
+    assert!(!message.contains("nina"), "{message}");
+    // The deployers may each pass the service role to Lambda, by their own statement.
+    for d in ["deployer-a", "deployer-b"] {
+        let edges = lazy.edges_from(id(d));
+        let pass = edges
+            .iter()
+            .find(|e| e.to == id("fn") && e.works())
+            .unwrap_or_else(|| panic!("{d} passes fn"));
+        assert!(
+            pass.grants.iter().any(|x| x.statement.as_deref()
+                == Some(&format!("`{d}/deploy` statement `PassServiceRoles`")[..])),
+            "{pass:?}"
+        );
+    }
+}

@@ -28,7 +28,7 @@ pub struct Cpu {
 
 impl Cpu {
     pub const THREAD: Self = Self { process: false };
-    #[allow(dead_code, reason = "used by the render benchmark only")]
+    #[allow(dead_code, reason = "not every benchmark measures every thread")]
     pub const PROCESS: Self = Self { process: true };
 
     fn read(&self) -> Duration {

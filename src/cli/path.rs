@@ -46,18 +46,23 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
             args.depth
         );
     }
-    let answer = g.paths(from, to, args.depth);
     let esc = crate::engine::escalation::LazyEscalations::new(&g);
-    // The shortest path that also takes escalation edges, when it needs one.
-    let escalation = crate::engine::escalation::walk::path(
-        &g,
-        &esc,
-        from,
-        to,
-        answer.max_depth,
-        crate::engine::escalation::walk::Follow::Working,
-    )
-    .filter(|p| p.has_escalation());
+    // The assume-role paths beside the shortest path that also takes escalation edges (at
+    // the depth the paths are followed to), kept when it needs one.
+    let (answer, escalation) = crate::engine::escalation::walk::side_by_side(
+        || g.paths(from, to, args.depth),
+        || {
+            crate::engine::escalation::walk::path(
+                &g,
+                &esc,
+                from,
+                to,
+                args.depth.clamp(1, MAX_PATH_DEPTH),
+                crate::engine::escalation::walk::Follow::Working,
+            )
+        },
+    );
+    let escalation = escalation.filter(|p| p.has_escalation());
     // The exit code is that of assume-role paths; an escalation path is reported beside it.
     let found = !answer.paths.is_empty();
     if args.json {

@@ -34,19 +34,24 @@ pub struct Args {
 pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, CliError> {
     let g = build(ctx);
     let from = find(&g, &args.principal)?;
-    let reach = g.reach(from, args.depth.max(1));
+    let esc = crate::engine::escalation::LazyEscalations::new(&g);
+    // The assume-role answer beside the walk that also takes escalation edges.
+    let (reach, mixed) = crate::engine::escalation::walk::side_by_side(
+        || g.reach(from, args.depth.max(1)),
+        || {
+            crate::engine::escalation::walk::reach(
+                &g,
+                &esc,
+                from,
+                args.depth.max(1),
+                crate::engine::escalation::walk::Follow::Working,
+            )
+        },
+    );
     // What each role reached may do, summarised once per role, for the rows printed.
     let levels = RoleAccessLevels::new(std::sync::Arc::clone(&ctx.inventory));
     let catalogue = crate::engine::catalogue::get();
     let access_of = |n: NodeId| levels.of(&g.node(n).id, catalogue).cloned();
-    let esc = crate::engine::escalation::LazyEscalations::new(&g);
-    let mixed = crate::engine::escalation::walk::reach(
-        &g,
-        &esc,
-        from,
-        args.depth.max(1),
-        crate::engine::escalation::walk::Follow::Working,
-    );
     // Principals reached only through escalation edges (assume-only paths are above).
     let assumed: crate::engine::graph::FastSet<NodeId> =
         reach.rows.iter().map(|x| x.role).collect();

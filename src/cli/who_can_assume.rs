@@ -38,26 +38,32 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
         .arn
         .clone();
     let role = find(&g, &role_arn)?;
-    let answer = g.who_can_assume(role, args.depth.max(1));
+    let esc = crate::engine::escalation::LazyEscalations::new(&g);
+    // The assume-role answer beside the walk back that also takes escalation edges.
+    let (answer, reaching) = crate::engine::escalation::walk::side_by_side(
+        || g.who_can_assume(role, args.depth.max(1)),
+        || {
+            crate::engine::escalation::walk::who_can_reach(
+                &g,
+                &esc,
+                role,
+                args.depth.max(1),
+                crate::engine::escalation::walk::Follow::Working,
+            )
+        },
+    );
     // What the role may do once assumed (its effective permissions' highest access level).
     let access = RoleAccessLevels::new(std::sync::Arc::clone(&ctx.inventory))
         .of(&role_arn, crate::engine::catalogue::get())
         .cloned();
-    let esc = crate::engine::escalation::LazyEscalations::new(&g);
     // Principals that reach the role only through escalation edges (who-can-reach).
     let assume: crate::engine::graph::FastSet<crate::engine::graph::NodeId> =
         answer.rows.iter().map(|x| x.principal).collect();
-    let through: Vec<_> = crate::engine::escalation::walk::who_can_reach(
-        &g,
-        &esc,
-        role,
-        args.depth.max(1),
-        crate::engine::escalation::walk::Follow::Working,
-    )
-    .iter()
-    .filter(|r| r.path.has_escalation() && !assume.contains(&r.principal))
-    .cloned()
-    .collect();
+    let through: Vec<_> = reaching
+        .iter()
+        .filter(|r| r.path.has_escalation() && !assume.contains(&r.principal))
+        .cloned()
+        .collect();
     if args.json {
         let doc = json!({
             "schema": 1,

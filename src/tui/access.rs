@@ -26,7 +26,7 @@ use crate::engine::whatif::{AccessDiff, WhatIf};
 use crate::engine::wizard::{self, Report, Symptom};
 use crate::tui::command::Command;
 use crate::tui::escalation::{
-    EscalationHop, ReachEscalation, Targets, path_part, reach_part, who_part,
+    EscalationHop, ReachEscalation, Targets, paths_with_part, reach_with_part, who_with_part,
 };
 use crate::tui::sim::Caller;
 use crate::tui::widgets::pane::Pane;
@@ -403,9 +403,8 @@ pub fn run_job(job: AccessJob) -> Command {
             let g = graph();
             let r = match g.node_id(arn) {
                 Some(n) => {
-                    let who = g.who_can_assume(n, DEFAULT_MAX_DEPTH);
                     let esc = LazyEscalations::new(&g);
-                    let (through, targets) = who_part(&g, &esc, n, &who, DEFAULT_MAX_DEPTH);
+                    let (who, through, targets) = who_with_part(&g, &esc, n, DEFAULT_MAX_DEPTH);
                     AccessResult::Who(WhoAnswer {
                         who,
                         through,
@@ -420,9 +419,8 @@ pub fn run_job(job: AccessJob) -> Command {
             let g = graph();
             let r = match g.node_id(arn) {
                 Some(n) => {
-                    let reach = g.reach(n, DEFAULT_MAX_DEPTH);
                     let esc = LazyEscalations::new(&g);
-                    let escalation = reach_part(&g, &esc, n, &reach, DEFAULT_MAX_DEPTH);
+                    let (reach, escalation) = reach_with_part(&g, &esc, n, DEFAULT_MAX_DEPTH);
                     AccessResult::Reach(ReachAnswer { reach, escalation })
                 }
                 None => {
@@ -435,9 +433,9 @@ pub fn run_job(job: AccessJob) -> Command {
             let g = graph();
             let r = match (g.node_id(arn), g.node_id(role_arn)) {
                 (Some(from), Some(to)) => {
-                    let paths = g.paths(from, to, DEFAULT_MAX_DEPTH);
                     let esc = LazyEscalations::new(&g);
-                    let (escalation, targets) = path_part(&g, &esc, from, to, &paths);
+                    let (paths, escalation, targets) =
+                        paths_with_part(&g, &esc, from, to, DEFAULT_MAX_DEPTH);
                     AccessResult::Paths(PathsAnswer {
                         paths,
                         escalation,

@@ -14,9 +14,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::engine::escalation::walk::{self, Follow, StepPath, StepRow};
+use crate::engine::escalation::walk::{self, Follow, MixedReach, StepPath, StepRow};
 use crate::engine::escalation::{AdminStatus, EscalationEdge, LazyEscalations, Step};
-use crate::engine::graph::{EdgeStatus, NodeId, NodeKind, Paths, Reach, TrustGraph, WhoCanAssume};
+use crate::engine::graph::{
+    EdgeStatus, MAX_PATH_DEPTH, NodeId, NodeKind, Paths, Reach, TrustGraph, WhoCanAssume,
+};
 use crate::engine::model::Inventory;
 use crate::engine::policy::decision::Outcome;
 use crate::tui::widgets::text::{TextLine, Tok};
@@ -192,17 +194,32 @@ pub struct ReachEscalation {
     pub refused: Vec<Arc<EscalationEdge>>,
 }
 
-/// What `from` reaches through escalation hops, beside `reach` (its assume-role answer):
-/// the working steps of both kinds up to `max_depth`, as `rolescope reach` walks them.
+/// What `from` can reach, as `rolescope reach` answers it: by assume-role hops alone, and
+/// through escalation hops (the working steps of both kinds up to `max_depth`), the two
+/// worked out side by side (see [`walk::side_by_side`]).
 #[must_use]
-pub fn reach_part(
+pub fn reach_with_part(
     graph: &TrustGraph,
     esc: &LazyEscalations<'_>,
     from: NodeId,
-    reach: &Reach,
     max_depth: usize,
+) -> (Arc<Reach>, ReachEscalation) {
+    let (reach, mixed) = walk::side_by_side(
+        || graph.reach(from, max_depth),
+        || walk::reach(graph, esc, from, max_depth.max(1), Follow::Working),
+    );
+    let part = reach_part(esc, from, &reach, &mixed);
+    (reach, part)
+}
+
+/// What `from` reaches through escalation hops (`mixed`, the walk over both kinds of step),
+/// beside `reach` (its assume-role answer).
+fn reach_part(
+    esc: &LazyEscalations<'_>,
+    from: NodeId,
+    reach: &Reach,
+    mixed: &MixedReach,
 ) -> ReachEscalation {
-    let mixed = walk::reach(graph, esc, from, max_depth.max(1), Follow::Working);
     let assumed: crate::engine::graph::FastSet<NodeId> =
         reach.rows.iter().map(|x| x.role).collect();
     let through: Vec<StepRow> = mixed
@@ -236,43 +253,60 @@ pub fn reach_part(
     }
 }
 
-/// The principals that get to `role` only through escalation hops, beside `who` (its
-/// assume-role answer), as `rolescope who-can-assume` lists them.
+/// Who can assume `role`, as `rolescope who-can-assume` lists them: by assume-role hops
+/// alone, and the principals that get to it only through escalation hops, the two worked
+/// out side by side (see [`walk::side_by_side`]).
 #[must_use]
-pub fn who_part(
+pub fn who_with_part(
     graph: &TrustGraph,
     esc: &LazyEscalations<'_>,
     role: NodeId,
-    who: &WhoCanAssume,
     max_depth: usize,
-) -> (Vec<StepRow>, Targets) {
+) -> (WhoCanAssume, Vec<StepRow>, Targets) {
+    let (who, reaching) = walk::side_by_side(
+        || graph.who_can_assume(role, max_depth),
+        || walk::who_can_reach(graph, esc, role, max_depth.max(1), Follow::Working),
+    );
     let assume: crate::engine::graph::FastSet<NodeId> =
         who.rows.iter().map(|x| x.principal).collect();
-    let rows: Vec<StepRow> =
-        walk::who_can_reach(graph, esc, role, max_depth.max(1), Follow::Working)
-            .iter()
-            .filter(|r| r.path.has_escalation() && !assume.contains(&r.principal))
-            .cloned()
-            .collect();
+    let rows: Vec<StepRow> = reaching
+        .iter()
+        .filter(|r| r.path.has_escalation() && !assume.contains(&r.principal))
+        .cloned()
+        .collect();
     let targets = Targets::of(esc, rows.iter().flat_map(|r| Targets::edges(&r.path)));
-    (rows, targets)
+    (who, rows, targets)
 }
 
-/// The shortest path from `from` to `to` when it takes an escalation hop, within the
-/// depth of `paths` (their assume-role answer), as `rolescope path` gives it.
+/// The paths from `from` to `to`, as `rolescope path` gives them: by assume-role hops, and
+/// the shortest path when it takes an escalation hop (within the same depth), the two
+/// worked out side by side (see [`walk::side_by_side`]).
 #[must_use]
-pub fn path_part(
+pub fn paths_with_part(
     graph: &TrustGraph,
     esc: &LazyEscalations<'_>,
     from: NodeId,
     to: NodeId,
-    paths: &Paths,
-) -> (Option<StepPath>, Targets) {
-    let path = walk::path(graph, esc, from, to, paths.max_depth, Follow::Working)
+    max_depth: usize,
+) -> (Arc<Paths>, Option<StepPath>, Targets) {
+    let (paths, path) = walk::side_by_side(
+        || graph.paths(from, to, max_depth),
+        || {
+            walk::path(
+                graph,
+                esc,
+                from,
+                to,
+                max_depth.clamp(1, MAX_PATH_DEPTH),
+                Follow::Working,
+            )
+        },
+    );
+    let path = path
         .filter(|p| p.has_escalation())
         .map(|p| StepPath::clone(&p));
     let targets = Targets::of(esc, path.iter().flat_map(Targets::edges));
-    (path, targets)
+    (paths, path, targets)
 }
 
 /// A line's word for an action's decision: `✓ allowed`, `✗ explicitly denied`, `? unknown`.

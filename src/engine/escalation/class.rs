@@ -15,8 +15,11 @@
 //! denied error messages",
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html>).
 //!
-//! A caller whose own inline policy takes part is its own class: an inline policy is named
-//! after its owner in the decisions, so no other caller's answer names the same statement.
+//! A caller's own inline policies that take part are in the class's key too, each by its
+//! name and its statements that take part (label and content): two help-desk users of one
+//! account whose inline `helpdesk` policies say the same decide alike. An inline policy is
+//! named after its owner in the decisions (`` `alice/helpdesk` statement `Keys` ``), so a
+//! member's edges name its own policy where the first member's named the first's.
 
 use crate::engine::graph::FastMap as HashMap;
 use std::sync::Arc;
@@ -46,16 +49,37 @@ struct DocFacts {
     reads_caller: bool,
 }
 
-/// What makes two callers' edges to others the same: the account and kind of caller, and the
-/// shared documents whose statements take part (each by its name and document), in the order
-/// the caller's policies are gathered, and the boundary.
+/// What makes two callers' edges to others the same: the account and kind of caller, its own
+/// inline policies that take part (see [`inline_key`]), the shared documents whose statements
+/// take part (each by its name and document), in the order the caller's policies are
+/// gathered, and the boundary.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     account: String,
     kind: NodeKind,
     service_linked: bool,
+    inline: Vec<String>,
     docs: Vec<(String, usize)>,
     boundary: Option<(String, usize)>,
+}
+
+/// What decides an edge in a caller's own inline policy: its name (decisions name it after
+/// its owner) and each statement that takes part, with its label and its content; the other
+/// statements cannot change a decision.
+fn inline_key(name: &str, doc: &PolicyDocument) -> String {
+    let mut key = name.to_owned();
+    for st in doc.statements.iter().filter(|st| takes_part(st)) {
+        // A statement with a `Sid` is named by it; its position then shows nowhere.
+        let mut st = st.clone();
+        if st.sid.as_deref().is_some_and(|s| !s.is_empty()) {
+            st.index = 0;
+        }
+        key.push('\u{0}');
+        key.push_str(&st.label());
+        key.push('\u{0}');
+        key.push_str(&serde_json::to_string(&st).unwrap_or_default());
+    }
+    key
 }
 
 /// The classes met so far, and each caller's.
@@ -209,6 +233,7 @@ impl Classes {
             account,
             kind: n.kind,
             service_linked: false,
+            inline: Vec::new(),
             docs: Vec::new(),
             boundary: None,
         };
@@ -218,12 +243,13 @@ impl Classes {
                 .map(|v| &*v.policy)
         };
         let mut docs: Vec<(String, usize)> = Vec::new();
+        let mut inline: Vec<String> = Vec::new();
         let mut boundary = None;
         let ok: Option<()> = (|| {
             match n.kind {
                 NodeKind::User => {
                     let u = inv.user_by_arn(&n.id)?;
-                    self.own(&u.inline_policies)?;
+                    self.own(&u.inline_policies, &mut inline)?;
                     for m in &u.managed_policies {
                         self.shared(&mut docs, m.arn.clone(), managed(&m.arn)?)?;
                     }
@@ -245,7 +271,7 @@ impl Classes {
                         return None;
                     }
                     key.service_linked = r.is_service_linked();
-                    self.own(&r.inline_policies)?;
+                    self.own(&r.inline_policies, &mut inline)?;
                     for m in &r.managed_policies {
                         self.shared(&mut docs, m.arn.clone(), managed(&m.arn)?)?;
                     }
@@ -255,6 +281,7 @@ impl Classes {
             }
             Some(())
         })();
+        key.inline = inline;
         key.docs = docs;
         key.boundary = boundary;
         if ok.is_none() || self.scps_read_caller(inv, &key.account) {
@@ -268,11 +295,21 @@ impl Classes {
         Others::Shared(class)
     }
 
-    /// `None` when one of the caller's own inline policies takes part (or is unreadable).
-    fn own(&mut self, inline: &[crate::engine::model::InlinePolicy]) -> Option<()> {
+    /// The caller's own inline policies that take part onto `keys` (see [`inline_key`]);
+    /// `None` when one reads the caller (or is unreadable).
+    fn own(
+        &mut self,
+        inline: &[crate::engine::model::InlinePolicy],
+        keys: &mut Vec<String>,
+    ) -> Option<()> {
         for p in inline {
-            if self.facts(p.policy.document.as_ref()?).takes_part {
+            let doc = p.policy.document.as_ref()?;
+            let facts = self.facts(doc);
+            if facts.reads_caller {
                 return None;
+            }
+            if facts.takes_part {
+                keys.push(inline_key(&p.name, doc));
             }
         }
         Some(())
@@ -321,7 +358,8 @@ fn bound<'i>(
 }
 
 /// The sentence `message` with the caller it names (`User: <arn> …`, as AWS writes an
-/// access-denied message) made `is` instead of `was`; other sentences unchanged.
+/// access-denied message) made `is` instead of `was`, and `was`'s own inline policies it
+/// names made `is`'s (see [`own_policies_renamed`]); other sentences unchanged.
 pub(super) fn naming(g: &TrustGraph, message: &str, was: NodeId, is: NodeId) -> String {
     let (from, to) = (g.message_principal(was), g.message_principal(is));
     if let Some((word, rest)) = message.split_once(": ")
@@ -329,7 +367,37 @@ pub(super) fn naming(g: &TrustGraph, message: &str, was: NodeId, is: NodeId) -> 
         && let Some(after) = rest.strip_prefix(from)
         && (after.is_empty() || after.starts_with(' '))
     {
-        return format!("{word}: {to}{after}");
+        return own_policies_renamed(g, &format!("{word}: {to}{after}"), was, is);
     }
-    message.to_owned()
+    own_policies_renamed(g, message, was, is)
+}
+
+/// `text` with each of `was`'s own inline policies it names (`` `was/policy` ``, as
+/// decisions name a statement's policy) named as `is`'s (`` `is/policy` ``). Members of one
+/// class hold the inline policies that take part under the same names (see [`inline_key`]).
+pub(super) fn own_policies_renamed(g: &TrustGraph, text: &str, was: NodeId, is: NodeId) -> String {
+    let (old, new) = (&g.node(was).name, &g.node(is).name);
+    let opening = format!("`{old}/");
+    if old == new || !text.contains(&opening) {
+        return text.to_owned();
+    }
+    let names: Vec<&str> = match g.node(was).kind {
+        NodeKind::User => g.user(was).map_or_else(Vec::new, |u| {
+            u.inline_policies.iter().map(|p| p.name.as_str()).collect()
+        }),
+        NodeKind::Role => g.role(was).map_or_else(Vec::new, |r| {
+            r.inline_policies.iter().map(|p| p.name.as_str()).collect()
+        }),
+        _ => Vec::new(),
+    };
+    let mut out = text.to_owned();
+    for name in names {
+        // Policy names hold no `/` and the quote closes the name: `alice/keys` is not read
+        // inside `alice/keys-old`, nor in a group's `group/alice/…`.
+        let from = format!("{opening}{name}`");
+        if out.contains(&from) {
+            out = out.replace(&from, &format!("`{new}/{name}`"));
+        }
+    }
+    out
 }

@@ -18,9 +18,9 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use super::class::{self, Classes, Others};
 use super::walk::Follow;
 use super::{
-    AdminStatus, AllowLists, Builder, Checker, EscalationEdge, Escalations, Glance, GlanceCache,
-    ListCache, OfNode, ServiceTrusts, Technique, UnknownCaller, allow_lists, glance, mask_may_use,
-    no_star, technique,
+    ActionGrant, AdminStatus, AllowLists, Builder, Checker, EscalationEdge, Escalations, Glance,
+    GlanceCache, ListCache, OfNode, ServiceTrusts, Technique, UnknownCaller, allow_lists, glance,
+    mask_may_use, no_star, technique,
 };
 use crate::engine::graph::EdgeStatus;
 use crate::engine::graph::{NodeId, TrustGraph};
@@ -428,9 +428,21 @@ impl<'g> LazyEscalations<'g> {
                 message: class::naming(self.graph, message, e.from, node),
             },
         };
+        let grants = e
+            .grants
+            .iter()
+            .map(|g| ActionGrant {
+                statement: g
+                    .statement
+                    .as_deref()
+                    .map(|s| class::own_policies_renamed(self.graph, s, e.from, node)),
+                ..g.clone()
+            })
+            .collect();
         Arc::new(EscalationEdge {
             from: node,
             status,
+            grants,
             ..EscalationEdge::clone(e)
         })
     }
