@@ -333,34 +333,67 @@ fn places<'h>(hay: &'h str, needle: &'h str) -> impl Iterator<Item = usize> + 'h
 /// `hay` with the renamings made in one pass (hundreds of thousands of sentences in a
 /// walk); where two would overlap, the one that starts first wins.
 fn rename_all(hay: &str, renames: &[Rename<'_>]) -> String {
-    let mut at: Vec<(usize, usize, &str)> = Vec::new();
-    for r in renames.iter().filter(|r| !r.core.is_empty()) {
+    splice(hay, &rename_places(hay, renames), renames)
+}
+
+/// Where the renamings of `renames` apply in `hay`: start, end and which renaming, left to
+/// right, none overlapping (where two would, the one that starts first wins). They depend
+/// on the sentence and what is renamed, not on the new names (see [`AdoptPlaces`]).
+fn rename_places(hay: &str, renames: &[Rename<'_>]) -> Vec<(usize, usize, usize)> {
+    let mut at: Vec<(usize, usize, usize)> = Vec::new();
+    for (k, r) in renames
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.core.is_empty())
+    {
         for i in places(hay, r.core) {
             let end = i + r.core.len();
             let framed = hay.get(..i).is_some_and(|h| h.ends_with(r.before))
                 && hay.get(end..).is_some_and(|t| t.starts_with(r.after));
             if framed {
-                at.push((i, end, r.to));
+                at.push((i, end, k));
             }
         }
     }
+    at.sort_unstable_by_key(|&(i, ..)| i);
+    let mut last = 0;
+    at.retain(|&(i, end, _)| {
+        let keep = i >= last;
+        if keep {
+            last = end;
+        }
+        keep
+    });
+    at
+}
+
+/// `hay` with each place of `at` (see [`rename_places`]) made its renaming's new name.
+fn splice(hay: &str, at: &[(usize, usize, usize)], renames: &[Rename<'_>]) -> String {
     if at.is_empty() {
         return hay.to_owned();
     }
-    at.sort_unstable_by_key(|&(i, ..)| i);
-    let grown: usize = at.iter().map(|&(.., to)| to.len()).sum();
+    let to = |k: usize| renames.get(k).map_or("", |r| r.to);
+    let grown: usize = at.iter().map(|&(.., k)| to(k).len()).sum();
     let mut out = String::with_capacity(hay.len() + grown);
     let mut last = 0;
-    for (i, end, to) in at {
-        if i < last {
-            continue;
-        }
+    for &(i, end, k) in at {
         out.push_str(hay.get(last..i).unwrap_or_default());
-        out.push_str(to);
+        out.push_str(to(k));
         last = end;
     }
     out.push_str(hay.get(last..).unwrap_or_default());
     out
+}
+
+/// Where a decided hop's access-denied sentence names its caller, the caller's own inline
+/// policies and the role (see [`TrustGraph::adopt`]), kept for the next caller that adopts
+/// the same hop into the same role: the members of one class adopt one decided hop one
+/// after another, and the places are the same for each. Holds the hop, so its address
+/// names it while kept.
+#[derive(Debug, Default)]
+pub(crate) struct AdoptPlaces {
+    hop: Option<(Arc<Edge>, NodeId)>,
+    at: Vec<(usize, usize, usize)>,
 }
 
 /// Marks, in a [`SharedKey`], a statement index shared by the callers it names (see
@@ -2169,6 +2202,29 @@ impl TrustGraph {
     /// requirements, request and outcome; its own caller and role in the edge and in the
     /// access-denied message, its own chaining.
     pub(crate) fn adopt(&self, edge: &Edge, caller: NodeId, to: NodeId) -> Edge {
+        self.adopt_with(edge, caller, to, None)
+    }
+
+    /// [`TrustGraph::adopt`] for one of many callers adopting `edge` into `to` in turn: the
+    /// places its sentence names the caller and the role are found once (see
+    /// [`AdoptPlaces`]).
+    pub(crate) fn adopt_kept(
+        &self,
+        edge: &Arc<Edge>,
+        caller: NodeId,
+        to: NodeId,
+        places: &mut AdoptPlaces,
+    ) -> Edge {
+        self.adopt_with(edge, caller, to, Some((edge, places)))
+    }
+
+    fn adopt_with(
+        &self,
+        edge: &Edge,
+        caller: NodeId,
+        to: NodeId,
+        kept: Option<(&Arc<Edge>, &mut AdoptPlaces)>,
+    ) -> Edge {
         if edge.from == caller && edge.to == to {
             return edge.clone();
         }
@@ -2180,7 +2236,7 @@ impl TrustGraph {
                 message,
             } => EdgeStatus::Broken {
                 refused_by: *refused_by,
-                message: self.adopted_message(message, edge, caller, to),
+                message: self.adopted_message(message, edge, caller, to, kept),
             },
             other => other.clone(),
         };
@@ -2252,7 +2308,14 @@ impl TrustGraph {
 
     /// A decided hop's access-denied sentence, made `caller`'s hop into `to` (see
     /// [`TrustGraph::adopt`]).
-    fn adopted_message(&self, message: &str, edge: &Edge, caller: NodeId, to: NodeId) -> String {
+    fn adopted_message(
+        &self,
+        message: &str,
+        edge: &Edge,
+        caller: NodeId,
+        to: NodeId,
+        kept: Option<(&Arc<Edge>, &mut AdoptPlaces)>,
+    ) -> String {
         let mut renames: Vec<Rename<'_>> = Vec::with_capacity(3);
         if edge.from != caller {
             renames.push(Rename {
@@ -2280,7 +2343,23 @@ impl TrustGraph {
         if renames.is_empty() {
             return message.to_owned();
         }
-        rename_all(message, &renames)
+        match kept {
+            // Which renamings apply turns on the hop, the role and whether the caller is
+            // the hop's own: a caller that is not, adopting the kept hop into the kept role,
+            // finds them at the kept places.
+            Some((hop, places)) if edge.from != caller => {
+                let same = places
+                    .hop
+                    .as_ref()
+                    .is_some_and(|(h, t)| Arc::ptr_eq(h, hop) && *t == to);
+                if !same {
+                    places.at = rename_places(message, &renames);
+                    places.hop = Some((Arc::clone(hop), to));
+                }
+                splice(message, &places.at, &renames)
+            }
+            _ => rename_all(message, &renames),
+        }
     }
 
     /// The principal a caller's access-denied messages name: the user, or the role's

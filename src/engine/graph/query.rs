@@ -1084,13 +1084,16 @@ impl TrustGraph {
             let others = others
                 .get(&self.out_class(caller))
                 .map_or(&[][..], Vec::as_slice);
+            let mut places = super::build::AdoptPlaces::default();
             for &c in std::iter::once(&caller).chain(others) {
                 // The same hop: principals of one class keep their hops out in the same
                 // places (their set's, and their own in the same order), so the hop's place
                 // in the first is its place in each.
                 let ways = self.out_ways(c);
                 if let Some(e) = ways.edge(hop) {
-                    answer.broken.push(self.adopt(e, c, hop.to));
+                    answer
+                        .broken
+                        .push(self.adopt_kept(e, c, hop.to, &mut places));
                 }
             }
         }
