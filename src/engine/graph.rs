@@ -96,6 +96,7 @@ mod outs;
 pub mod query;
 pub mod recent;
 pub mod render;
+mod side;
 pub mod witness;
 
 pub use build::TrustGraph;
@@ -114,3 +115,4 @@ pub use query::{
     PrincipalClass, Reach, ReachRow, WhoCanAssume,
 };
 pub use render::Format;
+pub use side::side_by_side;

@@ -185,32 +185,13 @@ fn steps_in<E: EscalationSource + ?Sized>(
 /// a scoped thread, `mixed` (the walk that also takes escalation edges) on this one. A
 /// command answers with both: it waits for the longer of the two, not their sum. They share
 /// the graph's decided hops (whichever needs a hop first decides it; the other finds it
-/// decided), so together they cost little more than the longer alone. Where no thread can be
-/// made, `assumed` runs after `mixed` on this one. A panic on the thread is raised again here,
-/// as if both had run on this thread.
+/// decided), so together they cost little more than the longer alone (see
+/// [`crate::engine::graph::side_by_side`]).
 pub fn side_by_side<A: Send, M>(
     assumed: impl Fn() -> A + Sync,
     mixed: impl FnOnce() -> M,
 ) -> (A, M) {
-    std::thread::scope(|scope| {
-        match std::thread::Builder::new()
-            .name("assume-hops".to_owned())
-            .spawn_scoped(scope, &assumed)
-        {
-            Ok(handle) => {
-                let m = mixed();
-                match handle.join() {
-                    Ok(a) => (a, m),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            Err(e) => {
-                tracing::debug!("no thread for the assume-role answer ({e}): one after the other");
-                let m = mixed();
-                (assumed(), m)
-            }
-        }
-    })
+    crate::engine::graph::side_by_side(assumed, mixed)
 }
 
 /// Recent answers of the walks over one source, kept so that asking again costs a lookup

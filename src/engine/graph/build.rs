@@ -1091,6 +1091,210 @@ impl TrustGraph {
         }
         let everyone_node = b.intern(NodeKind::Everyone, "*", None, "*");
 
+        // Each caller's sts:AssumeRole statements (read on a second thread while this one
+        // reads the trust policies: the two passes share nothing but the inventory), read
+        // once per distinct document.
+        let read_callers = || {
+            let mut doc_cache: HashMap<usize, Arc<DocGrants>> = HashMap::default();
+            let mut caller_docs: Vec<Vec<CallerDoc>> =
+                Vec::with_capacity(inv.users.len() + inv.roles.len());
+            let mut account_index: HashMap<String, u32> = HashMap::default();
+            let mut allow_docs: Vec<AllowDoc> = Vec::new();
+            let mut allow_doc_of: HashMap<usize, u32> = HashMap::default();
+            let mut texts = Vec::new();
+            let mut groups_by_name: HashMap<(&str, &str), &Group> = HashMap::default();
+            for g in &inv.groups {
+                groups_by_name
+                    .entry((g.account.as_str(), g.name.as_str()))
+                    .or_insert(g);
+            }
+            let principals = inv
+                .users
+                .iter()
+                .map(|u| {
+                    (
+                        u.permissions_boundary.as_ref(),
+                        u.account.as_str(),
+                        u.inline_policies.as_slice(),
+                        u.managed_policies.as_slice(),
+                        u.groups.as_slice(),
+                        true,
+                    )
+                })
+                .chain(inv.roles.iter().map(|r| {
+                    (
+                        r.permissions_boundary.as_ref(),
+                        r.account.as_str(),
+                        r.inline_policies.as_slice(),
+                        r.managed_policies.as_slice(),
+                        &[][..],
+                        r.policies_loaded,
+                    )
+                }));
+            let mut missing_doc: Option<CallerDoc> = None;
+            // Accounts whose SCPs read who the caller is share no hop decisions.
+            let scps_read_caller = |account: &str| {
+                inv.accounts
+                    .get(account)
+                    .and_then(|a| a.organization.as_ref())
+                    .is_some_and(|org| {
+                        org.scps_by_level
+                            .iter()
+                            .flat_map(|l| &l.policies)
+                            .any(|p| p.document.as_deref().is_none_or(doc_reads_caller))
+                    })
+            };
+            // Accounts whose SCPs treat every role alike (see `role_blind`).
+            let scps_role_blind = |account: &str| {
+                inv.accounts
+                    .get(account)
+                    .and_then(|a| a.organization.as_ref())
+                    .is_none_or(|org| {
+                        org.scps_by_level.iter().flat_map(|l| &l.policies).all(|p| {
+                            p.document.as_deref().is_some_and(|d| {
+                                d.statements.iter().all(|st| {
+                                    !speaks_of_hops(st)
+                                        || (names_every_resource(st) && !reads_role(&st.conditions))
+                                })
+                            })
+                        })
+                    })
+            };
+            let mut scp_flags: HashMap<&str, (bool, bool)> = HashMap::default();
+            let mut role_blind_sets: Vec<bool> = Vec::new();
+            let mut set_ids: HashMap<PolicySetKey<'_>, u32> = HashMap::default();
+            let mut inline_keys: HashMap<String, usize> = HashMap::default();
+            let mut policy_sets: Vec<u32> = Vec::with_capacity(inv.users.len() + inv.roles.len());
+            for (i, (boundary, account, inline, managed, groups, loaded)) in principals.enumerate()
+            {
+                let boundary_text = boundary
+                    .and_then(|att| inv.managed_policy(&att.arn)?.default_version())
+                    .map(|v| &v.policy);
+                let boundary_grants = boundary_text.and_then(|t| t.document.as_ref()).map(|doc| {
+                    Arc::clone(
+                        doc_cache
+                            .entry(Arc::as_ptr(doc) as usize)
+                            .or_insert_with(|| Arc::new(doc_grants(doc))),
+                    )
+                });
+                let (scp_caller, scp_role) = *scp_flags
+                    .entry(account)
+                    .or_insert_with(|| (scps_read_caller(account), scps_role_blind(account)));
+                let mut role_blind_set =
+                    scp_role && boundary_grants.as_ref().is_none_or(|g| g.role_blind);
+                let mut shareable = !scp_caller
+                    && boundary.is_none() == boundary_text.is_none()
+                    && boundary_grants.as_ref().is_none_or(|g| !g.reads_caller)
+                    && boundary_text.is_none_or(|t| t.document.is_some());
+                texts.clear();
+                let whole = identity_texts(
+                    inv,
+                    &groups_by_name,
+                    account,
+                    inline,
+                    managed,
+                    groups,
+                    &mut texts,
+                ) && loaded
+                    && boundary.is_none() == boundary_text.is_none();
+                let mut docs = Vec::new();
+                if !whole {
+                    // Its decisions turn on what it lacks: decided on their own, and asked about
+                    // every role its missing policies might allow.
+                    shareable = false;
+                    docs.push(missing_doc.get_or_insert_with(missing_policies_doc).clone());
+                }
+                let mut set_docs = Vec::new();
+                for (k, text) in texts.iter().enumerate() {
+                    let Some(doc) = &text.document else {
+                        shareable = false;
+                        continue;
+                    };
+                    let key = Arc::as_ptr(doc) as usize;
+                    let grants = doc_cache
+                        .entry(key)
+                        .or_insert_with(|| Arc::new(doc_grants(doc)));
+                    if grants.speaks_of_hops {
+                        shareable &= !grants.reads_caller;
+                        role_blind_set &= grants.role_blind;
+                        // The principal's own inline policies (listed first) are one document
+                        // each; two with the same name and the same statements about hops decide
+                        // every hop alike, whatever else they allow: one class.
+                        set_docs.push(match inline.get(k) {
+                            Some(p) => {
+                                let next = inline_keys.len();
+                                SetDoc::Inline(
+                                    *inline_keys
+                                        .entry(hop_statements_key(&p.name, doc))
+                                        .or_insert(next),
+                                )
+                            }
+                            None => SetDoc::Shared(std::ptr::from_ref::<PolicyText>(text) as usize),
+                        });
+                    }
+                    if !grants.allows.is_empty() || !grants.denies.is_empty() {
+                        docs.push(CallerDoc {
+                            doc: Arc::clone(doc),
+                            grants: Arc::clone(grants),
+                        });
+                    }
+                }
+                let kind = match i.checked_sub(inv.users.len()).map(|r| &inv.roles[r]) {
+                    None => 0,
+                    Some(r) if r.is_service_linked() => 2,
+                    Some(_) => 1,
+                };
+                policy_sets.push(if shareable {
+                    let next = u32::try_from(set_ids.len()).unwrap_or(UNSHARED);
+                    *set_ids
+                        .entry(PolicySetKey {
+                            kind,
+                            account,
+                            docs: set_docs,
+                            boundary: boundary_text
+                                .map(|t| std::ptr::from_ref::<PolicyText>(t) as usize),
+                        })
+                        .or_insert_with(|| {
+                            role_blind_sets.push(role_blind_set);
+                            next
+                        })
+                } else {
+                    UNSHARED
+                });
+                let node = NodeId(u32::try_from(i).unwrap_or(u32::MAX));
+                if docs.iter().any(|d| !d.grants.allows.is_empty()) {
+                    let next = u32::try_from(account_index.len()).unwrap_or(u32::MAX);
+                    let acct = *account_index.entry(account.to_owned()).or_insert(next);
+                    for d in docs.iter().filter(|d| !d.grants.allows.is_empty()) {
+                        let next = u32::try_from(allow_docs.len()).unwrap_or(u32::MAX);
+                        let k = *allow_doc_of
+                            .entry(Arc::as_ptr(&d.grants) as usize)
+                            .or_insert_with(|| {
+                                allow_docs.push(AllowDoc {
+                                    grants: Arc::clone(&d.grants),
+                                    holders: Vec::new(),
+                                    sets: Vec::new(),
+                                    loose: Vec::new(),
+                                });
+                                next
+                            });
+                        let holders = &mut allow_docs[k as usize].holders;
+                        if holders.last() != Some(&(acct, node)) {
+                            holders.push((acct, node));
+                        }
+                    }
+                }
+                caller_docs.push(docs);
+            }
+            (
+                caller_docs,
+                account_index,
+                allow_docs,
+                policy_sets,
+                set_ids,
+                role_blind_sets,
+            )
+        };
         // Trust policies, indexed by who they name.
         let mut trusts = Vec::with_capacity(inv.roles.len());
         let mut by_node: HashMap<NodeId, Vec<GrantRef>> = HashMap::default();
@@ -1098,253 +1302,66 @@ impl TrustGraph {
         // Real accounts repeat a few trust documents across thousands of roles (the account's
         // root, a CI provider): each text is read once, with what it says of its statements.
         let mut read: HashMap<&str, TrustReading> = HashMap::default();
-        for (ri, role) in inv.roles.iter().enumerate() {
-            let doc = role.trust_policy.document.clone();
-            let reading = match &doc {
-                Some(d) => read
-                    .entry(&*role.trust_policy.text)
-                    .or_insert_with(|| TrustReading::of(&mut b, d))
-                    .clone(),
-                None => TrustReading::default(),
-            };
-            let TrustReading {
-                mut grants,
-                denies,
-                shareable,
-                reads_caller,
-                reads_principal,
-            } = reading;
-            if role.name.starts_with("AWSReservedSSO_") {
-                for g in &mut grants {
-                    if g.api == Api::AssumeRoleWithSaml
-                        && let Who::Node(n, ..) = &g.who
-                        && identity_center_provider(&b.nodes[n.index()], &role.account)
-                    {
-                        g.api = Api::IdentityCenterPortal;
-                    }
-                }
-            }
-            let r = u32::try_from(ri).unwrap_or(u32::MAX);
-            for (gi, g) in grants.iter().enumerate() {
-                let gref = (r, u32::try_from(gi).unwrap_or(u32::MAX));
-                match &g.who {
-                    Who::Node(n, ..) => by_node.entry(*n).or_default().push(gref),
-                    Who::Account(_) => {}
-                    Who::Everyone => everyone.push(gref),
-                }
-            }
-            let named_alike = denies.is_empty() && doc.is_some() && !reads_caller;
-            let outside_alike = named_alike && !reads_principal;
-            let class_grants = grants
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| matches!(g.who, Who::Account(_) | Who::Everyone))
-                .map(|(gi, _)| u32::try_from(gi).unwrap_or(u32::MAX))
-                .collect();
-            trusts.push(RoleTrust {
-                doc,
-                policy: OnceLock::new(),
-                grants,
-                denies,
-                shareable,
-                named_alike,
-                outside_alike,
-                class_grants,
-                doc_key: UNSHARED,
-                same_text_as: UNSHARED,
-            });
-        }
-
-        // Each caller's sts:AssumeRole statements, read once per distinct document.
-        let mut doc_cache: HashMap<usize, Arc<DocGrants>> = HashMap::default();
-        let mut caller_docs: Vec<Vec<CallerDoc>> = Vec::with_capacity(b.nodes.len());
-        let mut account_index: HashMap<String, u32> = HashMap::default();
-        let mut allow_docs: Vec<AllowDoc> = Vec::new();
-        let mut allow_doc_of: HashMap<usize, u32> = HashMap::default();
-        let mut texts = Vec::new();
-        let mut groups_by_name: HashMap<(&str, &str), &Group> = HashMap::default();
-        for g in &inv.groups {
-            groups_by_name
-                .entry((g.account.as_str(), g.name.as_str()))
-                .or_insert(g);
-        }
-        let principals = inv
-            .users
-            .iter()
-            .map(|u| {
-                (
-                    u.permissions_boundary.as_ref(),
-                    u.account.as_str(),
-                    u.inline_policies.as_slice(),
-                    u.managed_policies.as_slice(),
-                    u.groups.as_slice(),
-                    true,
-                )
-            })
-            .chain(inv.roles.iter().map(|r| {
-                (
-                    r.permissions_boundary.as_ref(),
-                    r.account.as_str(),
-                    r.inline_policies.as_slice(),
-                    r.managed_policies.as_slice(),
-                    &[][..],
-                    r.policies_loaded,
-                )
-            }));
-        let mut missing_doc: Option<CallerDoc> = None;
-        // Accounts whose SCPs read who the caller is share no hop decisions.
-        let scps_read_caller = |account: &str| {
-            inv.accounts
-                .get(account)
-                .and_then(|a| a.organization.as_ref())
-                .is_some_and(|org| {
-                    org.scps_by_level
-                        .iter()
-                        .flat_map(|l| &l.policies)
-                        .any(|p| p.document.as_deref().is_none_or(doc_reads_caller))
-                })
-        };
-        // Accounts whose SCPs treat every role alike (see `role_blind`).
-        let scps_role_blind = |account: &str| {
-            inv.accounts
-                .get(account)
-                .and_then(|a| a.organization.as_ref())
-                .is_none_or(|org| {
-                    org.scps_by_level.iter().flat_map(|l| &l.policies).all(|p| {
-                        p.document.as_deref().is_some_and(|d| {
-                            d.statements.iter().all(|st| {
-                                !speaks_of_hops(st)
-                                    || (names_every_resource(st) && !reads_role(&st.conditions))
-                            })
-                        })
-                    })
-                })
-        };
-        let mut scp_flags: HashMap<&str, (bool, bool)> = HashMap::default();
-        let mut role_blind_sets: Vec<bool> = Vec::new();
-        let mut set_ids: HashMap<PolicySetKey<'_>, u32> = HashMap::default();
-        let mut inline_keys: HashMap<String, usize> = HashMap::default();
-        let mut policy_sets: Vec<u32> = Vec::with_capacity(inv.users.len() + inv.roles.len());
-        for (i, (boundary, account, inline, managed, groups, loaded)) in principals.enumerate() {
-            let boundary_text = boundary
-                .and_then(|att| inv.managed_policy(&att.arn)?.default_version())
-                .map(|v| &v.policy);
-            let boundary_grants = boundary_text.and_then(|t| t.document.as_ref()).map(|doc| {
-                Arc::clone(
-                    doc_cache
-                        .entry(Arc::as_ptr(doc) as usize)
-                        .or_insert_with(|| Arc::new(doc_grants(doc))),
-                )
-            });
-            let (scp_caller, scp_role) = *scp_flags
-                .entry(account)
-                .or_insert_with(|| (scps_read_caller(account), scps_role_blind(account)));
-            let mut role_blind_set =
-                scp_role && boundary_grants.as_ref().is_none_or(|g| g.role_blind);
-            let mut shareable = !scp_caller
-                && boundary.is_none() == boundary_text.is_none()
-                && boundary_grants.as_ref().is_none_or(|g| !g.reads_caller)
-                && boundary_text.is_none_or(|t| t.document.is_some());
-            texts.clear();
-            let whole = identity_texts(
-                inv,
-                &groups_by_name,
-                account,
-                inline,
-                managed,
-                groups,
-                &mut texts,
-            ) && loaded
-                && boundary.is_none() == boundary_text.is_none();
-            let mut docs = Vec::new();
-            if !whole {
-                // Its decisions turn on what it lacks: decided on their own, and asked about
-                // every role its missing policies might allow.
-                shareable = false;
-                docs.push(missing_doc.get_or_insert_with(missing_policies_doc).clone());
-            }
-            let mut set_docs = Vec::new();
-            for (k, text) in texts.iter().enumerate() {
-                let Some(doc) = &text.document else {
-                    shareable = false;
-                    continue;
+        let (callers, ()) = super::side_by_side(read_callers, || {
+            for (ri, role) in inv.roles.iter().enumerate() {
+                let doc = role.trust_policy.document.clone();
+                let reading = match &doc {
+                    Some(d) => read
+                        .entry(&*role.trust_policy.text)
+                        .or_insert_with(|| TrustReading::of(&mut b, d))
+                        .clone(),
+                    None => TrustReading::default(),
                 };
-                let key = Arc::as_ptr(doc) as usize;
-                let grants = doc_cache
-                    .entry(key)
-                    .or_insert_with(|| Arc::new(doc_grants(doc)));
-                if grants.speaks_of_hops {
-                    shareable &= !grants.reads_caller;
-                    role_blind_set &= grants.role_blind;
-                    // The principal's own inline policies (listed first) are one document
-                    // each; two with the same name and the same statements about hops decide
-                    // every hop alike, whatever else they allow: one class.
-                    set_docs.push(match inline.get(k) {
-                        Some(p) => {
-                            let next = inline_keys.len();
-                            SetDoc::Inline(
-                                *inline_keys
-                                    .entry(hop_statements_key(&p.name, doc))
-                                    .or_insert(next),
-                            )
+                let TrustReading {
+                    mut grants,
+                    denies,
+                    shareable,
+                    reads_caller,
+                    reads_principal,
+                } = reading;
+                if role.name.starts_with("AWSReservedSSO_") {
+                    for g in &mut grants {
+                        if g.api == Api::AssumeRoleWithSaml
+                            && let Who::Node(n, ..) = &g.who
+                            && identity_center_provider(&b.nodes[n.index()], &role.account)
+                        {
+                            g.api = Api::IdentityCenterPortal;
                         }
-                        None => SetDoc::Shared(std::ptr::from_ref::<PolicyText>(text) as usize),
-                    });
-                }
-                if !grants.allows.is_empty() || !grants.denies.is_empty() {
-                    docs.push(CallerDoc {
-                        doc: Arc::clone(doc),
-                        grants: Arc::clone(grants),
-                    });
-                }
-            }
-            let kind = match i.checked_sub(inv.users.len()).map(|r| &inv.roles[r]) {
-                None => 0,
-                Some(r) if r.is_service_linked() => 2,
-                Some(_) => 1,
-            };
-            policy_sets.push(if shareable {
-                let next = u32::try_from(set_ids.len()).unwrap_or(UNSHARED);
-                *set_ids
-                    .entry(PolicySetKey {
-                        kind,
-                        account,
-                        docs: set_docs,
-                        boundary: boundary_text
-                            .map(|t| std::ptr::from_ref::<PolicyText>(t) as usize),
-                    })
-                    .or_insert_with(|| {
-                        role_blind_sets.push(role_blind_set);
-                        next
-                    })
-            } else {
-                UNSHARED
-            });
-            let node = NodeId(u32::try_from(i).unwrap_or(u32::MAX));
-            if docs.iter().any(|d| !d.grants.allows.is_empty()) {
-                let next = u32::try_from(account_index.len()).unwrap_or(u32::MAX);
-                let acct = *account_index.entry(account.to_owned()).or_insert(next);
-                for d in docs.iter().filter(|d| !d.grants.allows.is_empty()) {
-                    let next = u32::try_from(allow_docs.len()).unwrap_or(u32::MAX);
-                    let k = *allow_doc_of
-                        .entry(Arc::as_ptr(&d.grants) as usize)
-                        .or_insert_with(|| {
-                            allow_docs.push(AllowDoc {
-                                grants: Arc::clone(&d.grants),
-                                holders: Vec::new(),
-                                sets: Vec::new(),
-                                loose: Vec::new(),
-                            });
-                            next
-                        });
-                    let holders = &mut allow_docs[k as usize].holders;
-                    if holders.last() != Some(&(acct, node)) {
-                        holders.push((acct, node));
                     }
                 }
+                let r = u32::try_from(ri).unwrap_or(u32::MAX);
+                for (gi, g) in grants.iter().enumerate() {
+                    let gref = (r, u32::try_from(gi).unwrap_or(u32::MAX));
+                    match &g.who {
+                        Who::Node(n, ..) => by_node.entry(*n).or_default().push(gref),
+                        Who::Account(_) => {}
+                        Who::Everyone => everyone.push(gref),
+                    }
+                }
+                let named_alike = denies.is_empty() && doc.is_some() && !reads_caller;
+                let outside_alike = named_alike && !reads_principal;
+                let class_grants = grants
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| matches!(g.who, Who::Account(_) | Who::Everyone))
+                    .map(|(gi, _)| u32::try_from(gi).unwrap_or(u32::MAX))
+                    .collect();
+                trusts.push(RoleTrust {
+                    doc,
+                    policy: OnceLock::new(),
+                    grants,
+                    denies,
+                    shareable,
+                    named_alike,
+                    outside_alike,
+                    class_grants,
+                    doc_key: UNSHARED,
+                    same_text_as: UNSHARED,
+                });
             }
-            caller_docs.push(docs);
-        }
+        });
+        let (caller_docs, account_index, mut allow_docs, policy_sets, set_ids, role_blind_sets) =
+            callers;
 
         let mut allow_docs_by_account: HashMap<String, Vec<u32>> = HashMap::default();
         let mut allow_docs_by_arn: HashMap<String, Vec<u32>> = HashMap::default();
