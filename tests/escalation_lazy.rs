@@ -316,20 +316,9 @@ fn shared_policies_account() -> Arc<Inventory> {
 #[test]
 fn callers_with_the_same_shared_policies_share_one_decision() {
     let g = TrustGraph::build(shared_policies_account(), now());
-    let all = principals(&g);
-    same_answers(&g, &all);
-    let mut backwards = all.clone();
-    backwards.reverse();
-    same_answers(&g, &backwards);
-    same_walks(&g, &all, 4);
-
+    let all = same_both_ways(&g);
     let lazy = LazyEscalations::new(&g);
-    let id = |name: &str| {
-        all.iter()
-            .copied()
-            .find(|n| g.node(*n).name == name)
-            .unwrap_or_else(|| panic!("{name}"))
-    };
+    let id = |name: &str| named(&g, &all, name);
     let to = |from: &str, t: Technique| -> Vec<String> {
         lazy.edges_from(id(from))
             .iter()
@@ -393,6 +382,26 @@ fn callers_with_the_same_shared_policies_share_one_decision() {
         "{:?}",
         row.path
     );
+}
+
+/// Every principal of `g`, once the lazy answers equal the eager ones asked in node order and
+/// backwards, and the walks from each (four steps) over both equal too.
+fn same_both_ways(g: &TrustGraph) -> Vec<NodeId> {
+    let all = principals(g);
+    same_answers(g, &all);
+    let mut backwards = all.clone();
+    backwards.reverse();
+    same_answers(g, &backwards);
+    same_walks(g, &all, 4);
+    all
+}
+
+/// The principal of `all` named `name`.
+fn named(g: &TrustGraph, all: &[NodeId], name: &str) -> NodeId {
+    all.iter()
+        .copied()
+        .find(|n| g.node(*n).name == name)
+        .unwrap_or_else(|| panic!("{name}"))
 }
 
 /// Users and roles whose own inline policies say the same, under the same names: help-desk
@@ -482,20 +491,9 @@ fn alike_inline_policies_account() -> Arc<Inventory> {
 #[test]
 fn callers_with_alike_inline_policies_share_one_decision() {
     let g = TrustGraph::build(alike_inline_policies_account(), now());
-    let all = principals(&g);
-    same_answers(&g, &all);
-    let mut backwards = all.clone();
-    backwards.reverse();
-    same_answers(&g, &backwards);
-    same_walks(&g, &all, 4);
-
+    let all = same_both_ways(&g);
     let lazy = LazyEscalations::new(&g);
-    let id = |name: &str| {
-        all.iter()
-            .copied()
-            .find(|n| g.node(*n).name == name)
-            .unwrap_or_else(|| panic!("{name}"))
-    };
+    let id = |name: &str| named(&g, &all, name);
     for &n in &all {
         let _ = lazy.edges_from(n);
     }

@@ -67,19 +67,7 @@ struct Key {
 /// its owner) and each statement that takes part, with its label and its content; the other
 /// statements cannot change a decision.
 fn inline_key(name: &str, doc: &PolicyDocument) -> String {
-    let mut key = name.to_owned();
-    for st in doc.statements.iter().filter(|st| takes_part(st)) {
-        // A statement with a `Sid` is named by it; its position then shows nowhere.
-        let mut st = st.clone();
-        if st.sid.as_deref().is_some_and(|s| !s.is_empty()) {
-            st.index = 0;
-        }
-        key.push('\u{0}');
-        key.push_str(&st.label());
-        key.push('\u{0}');
-        key.push_str(&serde_json::to_string(&st).unwrap_or_default());
-    }
-    key
+    doc.statements_key(name, takes_part)
 }
 
 /// The classes met so far, and each caller's.

@@ -428,19 +428,7 @@ enum SetDoc {
 /// statement that may apply to a hop's actions, with its label and its content; the other
 /// statements cannot change a hop's decision.
 fn hop_statements_key(name: &str, doc: &PolicyDocument) -> String {
-    let mut key = name.to_owned();
-    for st in doc.statements.iter().filter(|st| speaks_of_hops(st)) {
-        // A statement with a `Sid` is named by it; its position then shows nowhere.
-        let mut st = st.clone();
-        if st.sid.as_deref().is_some_and(|s| !s.is_empty()) {
-            st.index = 0;
-        }
-        key.push('\u{0}');
-        key.push_str(&st.label());
-        key.push('\u{0}');
-        key.push_str(&serde_json::to_string(&st).unwrap_or_default());
-    }
-    key
+    doc.statements_key(name, speaks_of_hops)
 }
 
 /// The resources a statement names, for a quick "may this allow role R?".

@@ -173,6 +173,27 @@ impl fmt::Display for Effect {
 }
 
 impl PolicyDocument {
+    /// What decides a request in a principal's own inline policy named `name`, when only its
+    /// statements that `keep` holds can apply: the name (decisions name the policy after its
+    /// owner) and each kept statement, with its label and its content. Two inline policies
+    /// with the same key decide every such request alike.
+    #[must_use]
+    pub fn statements_key(&self, name: &str, keep: impl Fn(&Statement) -> bool) -> String {
+        let mut key = name.to_owned();
+        for st in self.statements.iter().filter(|st| keep(st)) {
+            // A statement with a `Sid` is named by it; its position then shows nowhere.
+            let mut st = st.clone();
+            if st.sid.as_deref().is_some_and(|s| !s.is_empty()) {
+                st.index = 0;
+            }
+            key.push('\u{0}');
+            key.push_str(&st.label());
+            key.push('\u{0}');
+            key.push_str(&serde_json::to_string(&st).unwrap_or_default());
+        }
+        key
+    }
+
     /// Reads a policy document from JSON text.
     #[must_use]
     pub fn parse_str(text: &str) -> Parsed {
