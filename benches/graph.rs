@@ -23,7 +23,7 @@
 //! the end of a chain) and the external-access scan, CPU and wall time both — each alone,
 //! and who-can-assume, reach and path also as the commands answer them, with the walk that
 //! takes escalation edges (decided for the principals it meets), the two side by side on two
-//! threads as the commands and the explorer work them out (`walk::side_by_side`); then the
+//! threads as the commands and the explorer work them out (`graph::side_by_side`); then the
 //! same queries repeated on one graph (criterion). The dense figures are the CPU time of
 //! every thread of the process, so the second thread's work counts. `ROLESCOPE_BENCH_DENSE_ONLY=NAME` runs only
 //! the dense queries whose name contains NAME. The peak resident set is printed after the
@@ -390,12 +390,12 @@ fn dense_queries(p: &DensePicks) -> Vec<(&'static str, DenseQuery<'_>)> {
         ),
         // The commands' whole answers: assume-role hops beside the walk that also takes
         // escalation edges (decided for the principals it meets), as the commands and the
-        // explorer work them out (`walk::side_by_side`, two threads).
+        // explorer work them out (`graph::side_by_side`, two threads).
         (
             "dense-who-can-assume+escalation-depth5",
             Box::new(move |g, esc, _| {
                 let Some(esc) = esc else { return 0 };
-                let (who, mixed) = walk::side_by_side(
+                let (who, mixed) = rolescope::engine::graph::side_by_side(
                     || g.who_can_assume(p.role, 5),
                     || walk::who_can_reach(g, esc, p.role, 5, follow),
                 );
@@ -406,7 +406,7 @@ fn dense_queries(p: &DensePicks) -> Vec<(&'static str, DenseQuery<'_>)> {
             "dense-reach+escalation-admin-depth5",
             Box::new(move |g, esc, _| {
                 let Some(esc) = esc else { return 0 };
-                let (reach, mixed) = walk::side_by_side(
+                let (reach, mixed) = rolescope::engine::graph::side_by_side(
                     || g.reach(p.user, 5),
                     || walk::reach(g, esc, p.user, 5, follow),
                 );
@@ -417,7 +417,7 @@ fn dense_queries(p: &DensePicks) -> Vec<(&'static str, DenseQuery<'_>)> {
             "dense-path+escalation-admin-depth4",
             Box::new(move |g, esc, _| {
                 let Some(esc) = esc else { return 0 };
-                let (paths, mixed) = walk::side_by_side(
+                let (paths, mixed) = rolescope::engine::graph::side_by_side(
                     || g.paths(p.user, p.chained, 4),
                     || walk::path(g, esc, p.user, p.chained, 4, follow),
                 );
@@ -507,7 +507,7 @@ criterion_group! {
 }
 criterion_group! {
     name = dense_benches;
-    // Every thread's CPU: the commands' answers work on two (see `walk::side_by_side`).
+    // Every thread's CPU: the commands' answers work on two (see `graph::side_by_side`).
     config = Criterion::default().with_measurement(cpu::Cpu::PROCESS);
     targets = bench_dense
 }

@@ -49,7 +49,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     let esc = crate::engine::escalation::LazyEscalations::new(&g);
     // The assume-role paths beside the shortest path that also takes escalation edges (at
     // the depth the paths are followed to), kept when it needs one.
-    let (answer, escalation) = crate::engine::escalation::walk::side_by_side(
+    let (answer, escalation) = crate::engine::graph::side_by_side(
         || g.paths(from, to, args.depth),
         || {
             crate::engine::escalation::walk::path(

@@ -36,7 +36,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     let from = find(&g, &args.principal)?;
     let esc = crate::engine::escalation::LazyEscalations::new(&g);
     // The assume-role answer beside the walk that also takes escalation edges.
-    let (reach, mixed) = crate::engine::escalation::walk::side_by_side(
+    let (reach, mixed) = crate::engine::graph::side_by_side(
         || g.reach(from, args.depth.max(1)),
         || {
             crate::engine::escalation::walk::reach(

@@ -40,7 +40,7 @@ pub fn run(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome, C
     let role = find(&g, &role_arn)?;
     let esc = crate::engine::escalation::LazyEscalations::new(&g);
     // The assume-role answer beside the walk back that also takes escalation edges.
-    let (answer, reaching) = crate::engine::escalation::walk::side_by_side(
+    let (answer, reaching) = crate::engine::graph::side_by_side(
         || g.who_can_assume(role, args.depth.max(1)),
         || {
             crate::engine::escalation::walk::who_can_reach(

@@ -196,7 +196,7 @@ pub struct ReachEscalation {
 
 /// What `from` can reach, as `rolescope reach` answers it: by assume-role hops alone, and
 /// through escalation hops (the working steps of both kinds up to `max_depth`), the two
-/// worked out side by side (see [`walk::side_by_side`]).
+/// worked out side by side (see [`crate::engine::graph::side_by_side`]).
 #[must_use]
 pub fn reach_with_part(
     graph: &TrustGraph,
@@ -204,7 +204,7 @@ pub fn reach_with_part(
     from: NodeId,
     max_depth: usize,
 ) -> (Arc<Reach>, ReachEscalation) {
-    let (reach, mixed) = walk::side_by_side(
+    let (reach, mixed) = crate::engine::graph::side_by_side(
         || graph.reach(from, max_depth),
         || walk::reach(graph, esc, from, max_depth.max(1), Follow::Working),
     );
@@ -255,7 +255,7 @@ fn reach_part(
 
 /// Who can assume `role`, as `rolescope who-can-assume` lists them: by assume-role hops
 /// alone, and the principals that get to it only through escalation hops, the two worked
-/// out side by side (see [`walk::side_by_side`]).
+/// out side by side (see [`crate::engine::graph::side_by_side`]).
 #[must_use]
 pub fn who_with_part(
     graph: &TrustGraph,
@@ -263,7 +263,7 @@ pub fn who_with_part(
     role: NodeId,
     max_depth: usize,
 ) -> (WhoCanAssume, Vec<StepRow>, Targets) {
-    let (who, reaching) = walk::side_by_side(
+    let (who, reaching) = crate::engine::graph::side_by_side(
         || graph.who_can_assume(role, max_depth),
         || walk::who_can_reach(graph, esc, role, max_depth.max(1), Follow::Working),
     );
@@ -280,7 +280,7 @@ pub fn who_with_part(
 
 /// The paths from `from` to `to`, as `rolescope path` gives them: by assume-role hops, and
 /// the shortest path when it takes an escalation hop (within the same depth), the two
-/// worked out side by side (see [`walk::side_by_side`]).
+/// worked out side by side (see [`crate::engine::graph::side_by_side`]).
 #[must_use]
 pub fn paths_with_part(
     graph: &TrustGraph,
@@ -289,7 +289,7 @@ pub fn paths_with_part(
     to: NodeId,
     max_depth: usize,
 ) -> (Arc<Paths>, Option<StepPath>, Targets) {
-    let (paths, path) = walk::side_by_side(
+    let (paths, path) = crate::engine::graph::side_by_side(
         || graph.paths(from, to, max_depth),
         || {
             walk::path(

@@ -181,19 +181,6 @@ fn steps_in<E: EscalationSource + ?Sized>(
     out
 }
 
-/// Two answers worked out side by side: `assumed` (the trust graph's assume-role answer) on
-/// a scoped thread, `mixed` (the walk that also takes escalation edges) on this one. A
-/// command answers with both: it waits for the longer of the two, not their sum. They share
-/// the graph's decided hops (whichever needs a hop first decides it; the other finds it
-/// decided), so together they cost little more than the longer alone (see
-/// [`crate::engine::graph::side_by_side`]).
-pub fn side_by_side<A: Send, M>(
-    assumed: impl Fn() -> A + Sync,
-    mixed: impl FnOnce() -> M,
-) -> (A, M) {
-    crate::engine::graph::side_by_side(assumed, mixed)
-}
-
 /// Recent answers of the walks over one source, kept so that asking again costs a lookup
 /// (bounded by the steps they hold: see [`crate::engine::graph::recent`]).
 #[derive(Debug, Default)]

@@ -4,6 +4,11 @@
 /// caller waits for the longer of the two, not their sum. Where no thread can be made, `a`
 /// runs after `b` on this one. A panic on the thread is raised again here, as if both had run
 /// on this thread.
+///
+/// The commands that answer with the trust graph's assume-role answer and the walk that
+/// also takes escalation edges (`reach`, `who-can-assume`, `path`) run the two this way: they
+/// share the graph's decided hops (whichever needs a hop first decides it; the other finds it
+/// decided), so together they cost little more than the longer alone.
 pub fn side_by_side<A: Send, B>(a: impl Fn() -> A + Sync, b: impl FnOnce() -> B) -> (A, B) {
     std::thread::scope(|scope| {
         match std::thread::Builder::new()
